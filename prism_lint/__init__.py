@@ -1,0 +1,3 @@
+"""prism-lint: expert personas on accuracy-critical prompts."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from prism_lint.cli import main
+
+raise SystemExit(main())

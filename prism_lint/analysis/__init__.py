@@ -1,0 +1,78 @@
+"""What a prompt says: its expert personas and the task it asks for.
+
+Deterministic and offline. ``analyse`` is the one entry point that rules,
+fixes, the runtime router and the inventory use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from prism_lint.model import Evidence, PromptUnit
+
+# Task categories. The first four are accuracy-critical (PRS1xx).
+ACCURACY_TASKS = ("code", "math", "factual", "judgement")
+GENERATIVE_TASKS = ("writing", "roleplay", "extraction", "stem", "reasoning", "advice")
+TASKS = (*ACCURACY_TASKS, *GENERATIVE_TASKS, "other")
+
+
+@dataclass
+class Persona:
+    """One identity the prompt assigns to the model."""
+
+    start: int  # PromptUnit.text offsets of the persona clause or sentence:
+    end: int  # what a diagnostic points at and what "strip" removes
+    text: str
+    kind: Literal["expert", "role"]  # role = non-expert (terminal, character, helper)
+    head: str  # the identity itself, e.g. "senior software engineer"
+    cue: str  # how it was assigned: "you are", "act as", "as a", "role heading", ...
+    language: str = "en"
+    # The whole persona passage (the persona sentence and the sentences that
+    # go on describing the persona), for the length rule.
+    passage_start: int = 0
+    passage_end: int = 0
+    words: int = 0  # words in the passage
+
+
+@dataclass
+class TaskInference:
+    category: str  # one of TASKS
+    confidence: float  # 0..1
+    evidence: list[Evidence] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    declared: bool = False  # settled by a "prism: task=..." declaration
+    open_ended: bool = False  # free user question or mixed intents: route, don't strip
+
+    @property
+    def accuracy_critical(self) -> bool:
+        return self.category in ACCURACY_TASKS
+
+
+@dataclass
+class Analysis:
+    personas: list[Persona]
+    task: TaskInference
+
+    @property
+    def experts(self) -> list[Persona]:
+        return [p for p in self.personas if p.kind == "expert"]
+
+
+def analyse(unit: PromptUnit) -> Analysis:
+    """Find personas in ``unit.text`` and infer its task from text and context."""
+    from prism_lint.analysis.persona import find_personas
+    from prism_lint.analysis.task import infer_task
+
+    personas = find_personas(unit.text)
+    task = infer_task(unit, personas)
+    return Analysis(personas, task)
+
+
+def analyse_text(text: str) -> Analysis:
+    """Analyse a bare prompt string (corpus scoring, the runtime router)."""
+    from prism_lint.model import Document, Piece
+
+    doc = Document("<text>", text)
+    unit = PromptUnit(doc, text, [Piece(0, len(text), 0, len(text))], tier="file")
+    return analyse(unit)

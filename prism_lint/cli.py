@@ -1,0 +1,141 @@
+"""Command line, shaped like ruff's: check, rule, prompts, server, clean.
+
+Imports are deferred to the command that needs them: a pre-commit run on one
+file should not pay for the LSP server or every reporter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"prism-lint: error: {message}\n")
+        raise SystemExit(EXIT_ERROR)
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from prism_lint import __version__
+
+    parser = _Parser(
+        prog="prism-lint",
+        description="Find expert personas on accuracy-critical prompts (PRISM, arXiv 2603.18507).",
+    )
+    parser.add_argument("--version", action="version", version=f"prism-lint {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    check = sub.add_parser("check", help="lint files and directories (default: .)")
+    check.add_argument("paths", nargs="*", help="files or directories; '-' reads stdin")
+    check.add_argument("--fix", action="store_true", help="apply safe fixes")
+    check.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        default=None,
+        help="include unsafe fixes (with --fix: apply them)",
+    )
+    check.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false")
+    check.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff; write nothing"
+    )
+    check.add_argument("--show-fixes", action="store_true", help="list the fixes applied")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule")
+    check.add_argument(
+        "--output-format",
+        choices=OUTPUT_FORMATS,
+        default=None,
+        help="default: full (github under GitHub Actions)",
+    )
+    check.add_argument("-o", "--output-file", help="write the report here instead of stdout")
+    check.add_argument("--select", type=_codes, help="rules to enable (codes or prefixes)")
+    check.add_argument("--extend-select", type=_codes, help="rules to add to the selection")
+    check.add_argument("--ignore", type=_codes, help="rules to disable")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    check.add_argument(
+        "--exit-non-zero-on-fix", action="store_true", help="exit 1 when anything was fixed"
+    )
+    check.add_argument("--stdin-filename", help="the name of the file read from stdin")
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    check.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        help="a config file, or an inline 'key = value' override",
+    )
+    check.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply excludes to files named on the command line too",
+    )
+    check.add_argument("-q", "--quiet", action="store_true", help="print findings only")
+    check.add_argument("-s", "--silent", action="store_true", help="print nothing")
+
+    rule = sub.add_parser("rule", help="explain a rule")
+    rule.add_argument("code", nargs="?", help="a rule code such as PRS101, or its name")
+    rule.add_argument("--all", action="store_true", help="every rule")
+    rule.add_argument("--output-format", choices=("text", "json"), default="text")
+
+    prompts = sub.add_parser("prompts", help="list every prompt found, with role, persona, task")
+    prompts.add_argument("paths", nargs="*")
+    prompts.add_argument("--output-format", choices=("text", "json"), default="text")
+    prompts.add_argument("--config", action="append", default=[])
+
+    sub.add_parser("server", help="run the language server (LSP) on stdio")
+    clean = sub.add_parser("clean", help="remove the cache")
+    clean.add_argument("paths", nargs="*")
+    sub.add_parser("version", help="print the version")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            from prism_lint.commands.check import run
+
+            return run(args)
+        if args.command == "rule":
+            from prism_lint.commands.rule import run as run_rule
+
+            return run_rule(args)
+        if args.command == "prompts":
+            from prism_lint.commands.prompts import run as run_prompts
+
+            return run_prompts(args)
+        if args.command == "server":
+            from prism_lint.lsp import serve
+
+            return serve()
+        if args.command == "clean":
+            from prism_lint.commands.clean import run as run_clean
+
+            return run_clean(args)
+        if args.command == "version":
+            from prism_lint import __version__
+
+            print(f"prism-lint {__version__}")
+            return EXIT_CLEAN
+        build_parser().print_help()
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
+
+
+def fail(message: str) -> int:
+    sys.stderr.write(f"prism-lint: error: {message}\n")
+    return EXIT_ERROR

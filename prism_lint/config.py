@@ -1,0 +1,341 @@
+"""Settings from ``[tool.prism-lint]`` in pyproject.toml or ``prism-lint.toml``.
+
+The closest configuration file to a linted file wins, as in ruff. Unknown
+keys and bad values are errors that name the file, the key and what would be
+accepted: a silently ignored setting is worse than a failed run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILES = ("prism-lint.toml", ".prism-lint.toml", "pyproject.toml")
+
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".bzr",
+    ".venv",
+    "venv",
+    ".env",
+    "env",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".prism_lint_cache",
+    "__pycache__",
+    "__pypackages__",
+    "node_modules",
+    "site-packages",
+    "build",
+    "dist",
+    "_build",
+    ".eggs",
+    "*.egg-info",
+    ".ipynb_checkpoints",
+    ".direnv",
+    ".idea",
+    ".vscode",
+)
+
+DEFAULT_REASONING_MODELS = (
+    "o1",
+    "o1-*",
+    "o3",
+    "o3-*",
+    "o4-*",
+    "*/o1*",
+    "*/o3*",
+    "*/o4-*",
+    "deepseek-reasoner",
+    "*deepseek-r1*",
+    "*deepseek-reasoner*",
+    "*r1-distill*",
+    "*qwq*",
+    "*qwen3*-thinking*",
+    "*-thinking",
+    "*magistral*",
+    "*phi-4-reasoning*",
+)
+
+FIX_STRATEGIES = ("strip", "gate")
+
+
+class ConfigError(Exception):
+    """A configuration problem the user must fix; reported with exit code 2."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] | None = None  # None: the default rule set
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    include: tuple[str, ...] = ()  # extra globs of files to read as prompts
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    max_file_size: int = 2 * 1024 * 1024
+    call_sites: tuple[tuple[str, str], ...] = ()  # ("mypkg.ask", "system")
+    prompt_names: tuple[str, ...] = ()
+    extra_experts: tuple[str, ...] = ()
+    extra_roles: tuple[str, ...] = ()
+    extra_task_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    reasoning_models: tuple[str, ...] = DEFAULT_REASONING_MODELS
+    extend_reasoning_models: tuple[str, ...] = ()
+    long_persona_words: int = 50
+    gate_variable: str = "persona_enabled"
+    fix_strategy: tuple[tuple[str, str], ...] = ()  # (code prefix, "strip"|"gate")
+    unsafe_fixes: bool = False
+    extend_safe_fixes: tuple[str, ...] = ()
+    cache_dir: str = ".prism_lint_cache"
+    source: str = ""  # the file these came from, for messages
+
+    def strategy_for(self, code: str) -> str:
+        best = ("", "strip")
+        for prefix, strategy in self.fix_strategy:
+            if code.startswith(prefix) and len(prefix) > len(best[0]):
+                best = (prefix, strategy)
+        return best[1]
+
+    def fingerprint(self) -> str:
+        """Stable text that changes whenever a setting that affects results does."""
+        return repr(replace(self, source=""))
+
+
+_STR_LIST = "a list of strings"
+
+# TOML key -> (Settings field, description of the expected value)
+_KEYS: dict[str, tuple[str, str]] = {
+    "select": ("select", _STR_LIST),
+    "extend-select": ("extend_select", _STR_LIST),
+    "ignore": ("ignore", _STR_LIST),
+    "per-file-ignores": ("per_file_ignores", "a table of glob = [codes]"),
+    "include": ("include", _STR_LIST),
+    "exclude": ("exclude", _STR_LIST),
+    "extend-exclude": ("extend_exclude", _STR_LIST),
+    "respect-gitignore": ("respect_gitignore", "true or false"),
+    "max-file-size": ("max_file_size", "a positive number of bytes"),
+    "call-sites": ("call_sites", 'a table of "module.function" = "system"|"user"|...'),
+    "prompt-names": ("prompt_names", _STR_LIST),
+    "extra-experts": ("extra_experts", _STR_LIST),
+    "extra-roles": ("extra_roles", _STR_LIST),
+    "extra-task-words": ("extra_task_words", "a table of category = [words]"),
+    "reasoning-models": ("reasoning_models", _STR_LIST),
+    "extend-reasoning-models": ("extend_reasoning_models", _STR_LIST),
+    "long-persona-words": ("long_persona_words", "a positive integer"),
+    "gate-variable": ("gate_variable", "an identifier"),
+    "fix-strategy": ("fix_strategy", 'a table of rule code (or prefix) = "strip"|"gate"'),
+    "unsafe-fixes": ("unsafe_fixes", "true or false"),
+    "extend-safe-fixes": ("extend_safe_fixes", _STR_LIST),
+    "cache-dir": ("cache_dir", "a path"),
+}
+
+
+def _fail(source: str, key: str, expected: str, value: Any) -> ConfigError:
+    return ConfigError(f"{source}: `{key}` must be {expected}, got {value!r}")
+
+
+def _str_list(source: str, key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, list):
+        raise _fail(source, key, _STR_LIST, value)
+    if not all(isinstance(v, str) for v in value):
+        raise _fail(source, key, _STR_LIST, value)
+    return tuple(value)
+
+
+def _bool(source: str, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(source, key, "true or false", value)
+    return value
+
+
+def _positive_int(source: str, key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise _fail(source, key, "a positive integer", value)
+    return value
+
+
+def _check_codes(source: str, key: str, codes: tuple[str, ...]) -> None:
+    from prism_lint.rules import catalogue
+
+    known = catalogue()
+    for code in codes:
+        if code == "ALL":
+            continue
+        if not any(c.startswith(code) or known[c].name == code for c in known):
+            close = difflib.get_close_matches(code, list(known), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise ConfigError(f"{source}: `{key}` names unknown rule {code!r}{hint}")
+
+
+def parse_table(table: dict[str, Any], source: str, base: Settings | None = None) -> Settings:
+    """Validate a ``[tool.prism-lint]`` table into Settings."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: [tool.prism-lint] must be a table")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            close = difflib.get_close_matches(key, list(_KEYS), n=1)
+            hint = f"; did you mean `{close[0]}`?" if close else ""
+            raise ConfigError(
+                f"{source}: unknown key `{key}` in [tool.prism-lint]{hint} "
+                f"(known keys: {', '.join(sorted(_KEYS))})"
+            )
+        name, expected = _KEYS[key]
+        if name in ("select", "extend_select", "ignore", "extend_safe_fixes"):
+            codes = tuple(c.strip().upper() for c in _str_list(source, key, value))
+            _check_codes(source, key, codes)
+            values[name] = codes
+        elif name in (
+            "include",
+            "exclude",
+            "extend_exclude",
+            "prompt_names",
+            "extra_experts",
+            "extra_roles",
+            "reasoning_models",
+            "extend_reasoning_models",
+        ):
+            values[name] = _str_list(source, key, value)
+        elif name in ("respect_gitignore", "unsafe_fixes"):
+            values[name] = _bool(source, key, value)
+        elif name in ("max_file_size", "long_persona_words"):
+            values[name] = _positive_int(source, key, value)
+        elif name in ("gate_variable", "cache_dir"):
+            if not isinstance(value, str) or not value:
+                raise _fail(source, key, expected, value)
+            if name == "gate_variable" and not value.isidentifier():
+                raise _fail(source, key, expected, value)
+            values[name] = value
+        elif name == "per_file_ignores":
+            if not isinstance(value, dict):
+                raise _fail(source, key, expected, value)
+            pairs = []
+            for glob, codes in value.items():
+                checked = tuple(c.upper() for c in _str_list(source, f"{key}.{glob}", codes))
+                _check_codes(source, key, checked)
+                pairs.append((glob, checked))
+            values[name] = tuple(pairs)
+        elif name == "call_sites":
+            if not isinstance(value, dict):
+                raise _fail(source, key, expected, value)
+            roles = ("system", "developer", "user", "assistant", "unknown")
+            for fn, role in value.items():
+                if role not in roles:
+                    raise _fail(source, f"{key}.{fn}", f"one of {', '.join(roles)}", role)
+            values[name] = tuple(value.items())
+        elif name == "extra_task_words":
+            from prism_lint.analysis import TASKS
+
+            if not isinstance(value, dict):
+                raise _fail(source, key, expected, value)
+            pairs = []
+            for cat, words in value.items():
+                if cat not in TASKS:
+                    raise _fail(
+                        source, f"{key}.{cat}", f"a task category ({', '.join(TASKS)})", cat
+                    )
+                pairs.append((cat, _str_list(source, f"{key}.{cat}", words)))
+            values[name] = tuple(pairs)
+        elif name == "fix_strategy":
+            if not isinstance(value, dict):
+                raise _fail(source, key, expected, value)
+            for code, strategy in value.items():
+                if strategy not in FIX_STRATEGIES:
+                    raise _fail(source, f"{key}.{code}", '"strip" or "gate"', strategy)
+                _check_codes(source, key, (code.upper(),))
+            values[name] = tuple((c.upper(), s) for c, s in value.items())
+    return replace(base or Settings(), source=source, **values)
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+
+
+def table_in(path: Path) -> dict[str, Any] | None:
+    """The prism-lint table of a config file; None for a pyproject without one."""
+    data = _load_toml(path)
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        table = tool.get("prism-lint") if isinstance(tool, dict) else None
+        return table if table is not None else None
+    return data.get("tool", {}).get("prism-lint", data) if "tool" in data else data
+
+
+def load_file(path: Path) -> Settings | None:
+    table = table_in(path)
+    if table is None:
+        return None
+    return parse_table(table, str(path))
+
+
+def parse_override(text: str) -> dict[str, Any]:
+    """``--config "key = value"`` overrides, in TOML."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"--config {text!r}: not a file and not valid TOML: {exc}") from exc
+
+
+@dataclass
+class Resolver:
+    """Finds the closest configuration for each directory, once."""
+
+    forced: Settings | None = None  # --config FILE
+    overrides: dict[str, Any] = field(default_factory=dict)  # --config "k = v"
+    _by_dir: dict[str, Settings] = field(default_factory=dict)
+    _by_file: dict[str, Settings | None] = field(default_factory=dict)
+
+    def for_path(self, path: str | os.PathLike[str]) -> Settings:
+        if self.forced is not None:
+            return self.forced
+        directory = os.path.dirname(os.path.abspath(path))
+        return self.for_dir(directory)
+
+    def for_dir(self, directory: str) -> Settings:
+        cached = self._by_dir.get(directory)
+        if cached is not None:
+            return cached
+        found: Settings | None = None
+        for name in CONFIG_FILES:
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate):
+                if candidate not in self._by_file:
+                    self._by_file[candidate] = load_file(Path(candidate))
+                found = self._by_file[candidate]
+                if found is not None:
+                    break
+        if found is None:
+            parent = os.path.dirname(directory)
+            found = self.for_dir(parent) if parent != directory else Settings()
+        if self.overrides:
+            found = parse_table(self.overrides, "--config", base=found)
+        self._by_dir[directory] = found
+        return found
+
+
+def settings_fields() -> list[str]:
+    return [f.name for f in fields(Settings)]

@@ -1,0 +1,237 @@
+"""Check one file: read, extract, analyse, run rules, apply suppressions.
+
+Everything per file goes through :func:`check_source`, so the CLI, the LSP
+server and the tests see the same diagnostics for the same text.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions, extractor, kind_of
+from prism_lint.lines import LineIndex
+from prism_lint.model import Diagnostic, Document, PromptUnit
+from prism_lint.rules import catalogue, load_rule, resolve_selection
+from prism_lint.suppression import Suppressions
+
+if TYPE_CHECKING:
+    from prism_lint.analysis import Analysis
+    from prism_lint.config import Settings
+
+BINARY_SNIFF = 8192
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    prompts: list[tuple[PromptUnit, Analysis]] = field(default_factory=list)
+    text: str | None = None  # decoded source, for fixes
+    bom: bool = False
+    notice: str | None = None  # why the file was skipped, when it was
+    kind: str | None = None
+
+
+def selected_rules(settings: Settings, path: str) -> frozenset[str]:
+    codes = resolve_selection(settings.select, settings.extend_select, settings.ignore)
+    if settings.per_file_ignores:
+        rel = path.replace("\\", "/")
+        for glob, ignored in settings.per_file_ignores:
+            if (
+                fnmatch.fnmatch(rel, glob)
+                or fnmatch.fnmatch(os.path.basename(rel), glob)
+                or fnmatch.fnmatch(rel, "*/" + glob)
+            ):
+                codes = frozenset(c for c in codes if not any(c.startswith(i) for i in ignored))
+    return codes
+
+
+def decode(data: bytes) -> tuple[str, bool]:
+    """UTF-8 (with or without BOM) or a ValueError saying where it is not."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    if bom:
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), bom
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        row = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise ValueError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at line {row}, byte column {col}); "
+            "prism-lint reads UTF-8 only"
+        ) from None
+
+
+def file_problem(
+    path: str, message: str, text: str = "", row: int = 1, column: int = 1, code: str = "PRS900"
+) -> Diagnostic:
+    doc = Document(path, text)
+    offset = LineIndex(text).offset(row, column) if text else 0
+    return Diagnostic(code, catalogue()[code].name, message, doc, offset, offset)
+
+
+def check_path(
+    path: str, settings: Settings, *, named: bool = False, kind: str | None = None
+) -> FileResult:
+    """Read and check a file; reading problems become one PRS900 diagnostic."""
+    result = FileResult(path)
+    try:
+        size = os.path.getsize(path)
+        if size > settings.max_file_size:
+            msg = (
+                f"file is {size:,} bytes, over max-file-size ({settings.max_file_size:,}); skipped"
+            )
+            if named:
+                result.diagnostics.append(file_problem(path, msg))
+            else:
+                result.notice = msg
+            return result
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        result.diagnostics.append(file_problem(path, f"cannot read file: {exc.strerror or exc}"))
+        return result
+    if b"\x00" in data[:BINARY_SNIFF]:
+        if named:
+            result.diagnostics.append(file_problem(path, "binary file, not a prompt; skipped"))
+        else:
+            result.notice = "binary file; skipped"
+        return result
+    try:
+        text, bom = decode(data)
+    except ValueError as exc:
+        result.diagnostics.append(file_problem(path, str(exc)))
+        return result
+    out = check_source(path, text, settings, named=named, kind=kind)
+    out.bom = bom
+    return out
+
+
+def check_source(
+    path: str, text: str, settings: Settings, *, named: bool = False, kind: str | None = None
+) -> FileResult:
+    """Check decoded text as the file ``path`` (which need not exist)."""
+    result = FileResult(path, text=text)
+    kind = kind or kind_of(path, named=named, globs=settings.include)
+    result.kind = kind
+    if kind is None:
+        return result
+    options = ExtractOptions(
+        extra_call_sites=dict(settings.call_sites),
+        extra_prompt_names=list(settings.prompt_names),
+        named_explicitly=named,
+        read_related=_related_reader(path, settings),
+    )
+    try:
+        extraction = extractor(kind)(Document(path, text), options)
+    except ExtractError as exc:
+        result.diagnostics.append(
+            file_problem(path, exc.message, text, exc.row, exc.column, exc.code)
+        )
+        return result
+    except RecursionError:
+        result.diagnostics.append(file_problem(path, "file is nested too deeply to analyse"))
+        return result
+    run_rules(result, extraction, settings)
+    return result
+
+
+def _related_reader(path: str, settings: Settings):  # type: ignore[no-untyped-def]
+    base = os.path.dirname(os.path.abspath(path))
+
+    def read(relative: str) -> str | None:
+        target = os.path.normpath(os.path.join(base, relative))
+        try:
+            if os.path.getsize(target) > settings.max_file_size:
+                return None
+            with open(target, "rb") as fh:
+                return decode(fh.read())[0]
+        except (OSError, ValueError):
+            return None
+
+    return read
+
+
+def run_rules(result: FileResult, extraction: Extraction, settings: Settings) -> None:
+    from prism_lint.analysis import analyse
+    from prism_lint.fix import fix_for
+
+    codes = selected_rules(settings, result.path)
+    by_doc: dict[tuple[str, int | None], list[Comment]] = {}
+    for c in extraction.comments:
+        by_doc.setdefault((c.doc.path, c.doc.cell), []).append(c)
+    suppressions = {key: Suppressions.from_comments(cs) for key, cs in by_doc.items()}
+    if any(s.skip_file for s in suppressions.values()):
+        return
+    empty = Suppressions()
+    indexes: dict[int, LineIndex] = {}
+
+    def index_of(doc: Document) -> LineIndex:
+        idx = indexes.get(id(doc))
+        if idx is None:
+            idx = indexes[id(doc)] = LineIndex(doc.text)
+        return idx
+
+    for problem in extraction.problems:
+        if problem.code in codes:
+            text = result.text or ""
+            result.diagnostics.append(
+                file_problem(
+                    result.path, problem.message, text, problem.row, problem.column, problem.code
+                )
+            )
+    rules = [load_rule(code) for code in sorted(codes) if not code.startswith("PRS9")]
+    for unit in extraction.units:
+        sup = suppressions.get((unit.doc.path, unit.doc.cell), empty)
+        if unit.declared_task is None:
+            unit.declared_task = sup.declared_task(unit.first_row, unit.last_row)
+        analysis = analyse(unit)
+        result.prompts.append((unit, analysis))
+        for rule in rules:
+            for finding in rule.check(unit, analysis, settings):
+                start, end = unit.to_doc(finding.start, finding.end)
+                idx = index_of(unit.doc)
+                start_row = idx.location(start).row
+                end_row = idx.location(max(start, end - 1)).row
+                if sup.suppressed(rule.code, start_row, end_row, unit.first_row, unit.last_row):
+                    continue
+                diag = Diagnostic(
+                    rule.code,
+                    rule.name,
+                    finding.message,
+                    unit.doc,
+                    start,
+                    end,
+                    details=finding.details,
+                    anchor_first_row=unit.first_row,
+                    anchor_last_row=unit.last_row,
+                )
+                if finding.persona is not None and rule.fix_availability != "never":
+                    diag.fix = fix_for(unit, analysis, finding, rule.code, settings)
+                result.diagnostics.append(diag)
+    if "PRS901" in codes:
+        for sup in suppressions.values():
+            for d in sup.directives:
+                ours = d.kind == "ignore" or (
+                    d.codes is not None and any(c.startswith("PRS") for c in d.codes)
+                )
+                if d.used or not ours:
+                    continue
+                doc = d.comment.doc
+                offset = index_of(doc).line_start(d.row)
+                line = index_of(doc).line_text(d.row)
+                result.diagnostics.append(
+                    Diagnostic(
+                        "PRS901",
+                        "unused-suppression",
+                        "Suppression comment silences no prism-lint finding; remove it.",
+                        doc,
+                        offset,
+                        offset + len(line),
+                    )
+                )
+    result.diagnostics.sort(key=lambda d: (d.doc.cell or 0, d.start, d.code))

@@ -1,0 +1,164 @@
+"""Extractors: one module per format, one function per module.
+
+Each extractor module defines ``extract(doc: Document, options: ExtractOptions)
+-> Extraction``. This package only knows which module reads which file, and
+imports it on first use so that start-up stays cheap.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from prism_lint.model import Document, PromptUnit
+
+
+class ExtractError(Exception):
+    """The file cannot be read as its format says; one diagnostic, run goes on."""
+
+    def __init__(self, message: str, row: int = 1, column: int = 1, code: str = "PRS900") -> None:
+        super().__init__(message)
+        self.message = message
+        self.row = row
+        self.column = column
+        self.code = code  # PRS902 for a prompt whose source cannot be resolved
+
+
+@dataclass
+class Comment:
+    """A comment in the file's own syntax, for suppressions and declarations."""
+
+    doc: Document
+    row: int  # 1-based row of the comment's start
+    text: str  # the body, without delimiters (``#``, ``<!-- -->``, ``{# #}``)
+    own_line: bool  # nothing but white space precedes it on its row
+
+
+@dataclass
+class Extraction:
+    units: list[PromptUnit] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    # Non-fatal problems (a cell that does not parse, an unresolved source).
+    problems: list[ExtractError] = field(default_factory=list)
+
+
+@dataclass
+class ExtractOptions:
+    """Settings extractors need; filled from the user's configuration."""
+
+    extra_call_sites: dict[str, str] = field(default_factory=dict)  # "pkg.fn" -> role
+    extra_prompt_names: list[str] = field(default_factory=list)  # fnmatch on names
+    named_explicitly: bool = False  # the user named this file on the command line
+    # Reads another file of the project (a YAML config, an included
+    # template); returns None when it cannot. Set by the engine.
+    read_related: Callable[[str], str | None] | None = None
+
+
+ExtractFn = Callable[[Document, ExtractOptions], Extraction]
+
+# (kind, module) in the order they are tried; the matcher is in ``kind_of``.
+_MODULES: dict[str, str] = {
+    "python": "prism_lint.extract.python",
+    "notebook": "prism_lint.extract.notebook",
+    "markdown": "prism_lint.extract.text",
+    "text": "prism_lint.extract.text",
+    "yaml": "prism_lint.extract.yaml_prompts",
+    "jinja": "prism_lint.extract.jinja",
+    "prompty": "prism_lint.extract.prompty",
+    "dotprompt": "prism_lint.extract.dotprompt",
+}
+
+# Markdown and text files that are prompts wherever they sit.
+PROMPT_FILE_NAMES = (
+    "AGENTS.md",
+    "CLAUDE.md",
+    "GEMINI.md",
+    ".cursorrules",
+    ".windsurfrules",
+    "copilot-instructions.md",
+)
+PROMPT_FILE_GLOBS = (
+    "*.prompt.md",
+    "*.instructions.md",
+    "*.mdc",
+    "*.prompt.txt",
+)
+# Folders whose .md/.txt files are prompts (fabric patterns, prompt libraries).
+PROMPT_DIR_NAMES = frozenset(
+    {
+        "prompts",
+        "prompt",
+        "prompt-library",
+        "prompt_library",
+        "prompt-templates",
+        "prompt_templates",
+        "prompttemplates",
+        "system-prompts",
+        "system_prompts",
+        "instructions",
+        "agent_prompts",
+        "personas",
+    }
+)
+# fabric keeps each pattern as data/patterns/<name>/system.md (+ user.md).
+FABRIC_NAMES = ("system.md", "user.md")
+SYSTEM_PROMPT_NAMES = (
+    "system_prompt.md",
+    "system-prompt.md",
+    "system_prompt.txt",
+    "system-prompt.txt",
+)
+
+
+def kind_of(path: str, *, named: bool = False, globs: tuple[str, ...] = ()) -> str | None:
+    """Which extractor reads ``path``; None when it holds no prompts by default.
+
+    A file named on the command line, or matched by a configured glob, is
+    always read: as its format when known, else as one plain-text prompt.
+    """
+    p = PurePosixPath(path.replace("\\", "/"))
+    name = p.name
+    lower = name.lower()
+    suffix = p.suffix.lower()
+    if suffix in (".py", ".pyi"):
+        return "python"
+    if suffix == ".ipynb":
+        return "notebook"
+    if suffix == ".prompty":
+        return "prompty"
+    if suffix == ".prompt":
+        return "dotprompt"
+    if suffix in (".j2", ".jinja", ".jinja2", ".jinja-md"):
+        return "jinja"
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if name in PROMPT_FILE_NAMES or any(fnmatch.fnmatch(lower, g) for g in PROMPT_FILE_GLOBS):
+        return "markdown" if suffix in (".md", ".mdc") else "text"
+    parts = {part.lower() for part in p.parts[:-1]}
+    if suffix in (".md", ".txt", ".markdown") and (
+        parts & PROMPT_DIR_NAMES
+        or (lower in FABRIC_NAMES and "patterns" in parts)
+        or lower in SYSTEM_PROMPT_NAMES
+    ):
+        return "markdown" if suffix != ".txt" else "text"
+    if any(fnmatch.fnmatch(str(p), g) or fnmatch.fnmatch(name, g) for g in globs):
+        return "markdown" if suffix in (".md", ".mdc", ".markdown") else "text"
+    if named:
+        return "markdown" if suffix in (".md", ".mdc", ".markdown") else "text"
+    return None
+
+
+def extractor(kind: str) -> ExtractFn:
+    """Import the extractor module for ``kind`` on first use."""
+    fn = _LOADED.get(kind)
+    if fn is None:
+        module = importlib.import_module(_MODULES[kind])
+        fn = module.extract
+        _LOADED[kind] = fn
+    return fn
+
+
+_LOADED: dict[str, ExtractFn] = {}

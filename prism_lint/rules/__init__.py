@@ -1,0 +1,166 @@
+"""Rules: one module per rule, indexed by ``rules/catalogue.toml``.
+
+A rule module defines one :class:`Rule` subclass whose docstring is its
+documentation (What it does / Why is this bad? / Example / Fix safety), and
+whose ``VALID``/``INVALID`` examples are both its tests and the examples that
+``prism-lint rule CODE`` prints.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from prism_lint.analysis import Analysis, Persona
+    from prism_lint.config import Settings
+    from prism_lint.model import PromptUnit
+
+DOCS_URL = "https://github.com/prism-lint/prism-lint/blob/main/docs/rules.md#{code}"
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    code: str
+    name: str
+    module: str
+    default: bool
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, CatalogueEntry]:
+    from prism_lint.data import load_toml
+
+    table = load_toml("catalogue.toml")
+    return {
+        code: CatalogueEntry(code, entry["name"], entry["module"], bool(entry["default"]))
+        for code, entry in sorted(table.items())
+    }
+
+
+@dataclass(frozen=True)
+class Example:
+    """A prompt the rule must (INVALID) or must not (VALID) flag.
+
+    ``fixed`` is the prompt after the rule's fix, where it has one.
+    """
+
+    prompt: str
+    role: str = "system"
+    model: str | None = None
+    fixed: str | None = None
+
+
+@dataclass
+class Finding:
+    """What a rule reports, in prompt-text offsets; the engine maps it."""
+
+    start: int
+    end: int
+    message: str
+    persona: Persona | None = None
+    details: dict[str, object] = field(default_factory=dict)
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]  # one line, shown in `rule --all` and SARIF
+    figure: ClassVar[str]  # the paper's figure behind the rule, quoted in messages
+    fix_availability: ClassVar[str] = "sometimes"  # "always" | "sometimes" | "never"
+    VALID: ClassVar[list[Example]] = []
+    INVALID: ClassVar[list[Example]] = []
+
+    def check(self, unit: PromptUnit, analysis: Analysis, settings: Settings) -> Iterator[Finding]:
+        """File-level rules (PRS9xx) are reported by the engine, not here."""
+        return iter(())
+
+    @classmethod
+    def documentation(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "")
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def load_rule(code: str) -> Rule:
+    rule = _RULES.get(code)
+    if rule is None:
+        entry = catalogue()[code]
+        module = importlib.import_module(entry.module)
+        classes = [
+            v
+            for v in vars(module).values()
+            if isinstance(v, type) and issubclass(v, Rule) and getattr(v, "code", None) == code
+        ]
+        if len(classes) != 1:
+            raise RuntimeError(f"{entry.module} must define exactly one rule with code {code}")
+        rule = classes[0]()
+        _RULES[code] = rule
+    return rule
+
+
+def resolve_selection(
+    select: Iterable[str] | None, extend_select: Iterable[str], ignore: Iterable[str]
+) -> frozenset[str]:
+    """ruff's order: the select base, then extend-select, then ignore."""
+    cat = catalogue()
+
+    def matches(selector: str) -> set[str]:
+        if selector == "ALL":
+            return set(cat)
+        return {c for c, e in cat.items() if c.startswith(selector) or e.name == selector}
+
+    chosen: set[str] = set()
+    if select is None:
+        chosen = {c for c, e in cat.items() if e.default}
+    else:
+        for s in select:
+            chosen |= matches(s)
+    for s in extend_select:
+        chosen |= matches(s)
+    for s in ignore:
+        chosen -= matches(s)
+    return frozenset(chosen)
+
+
+def persona_details(unit: PromptUnit, analysis: Analysis, persona: Persona) -> dict[str, object]:
+    """The explanation every persona finding carries: what, on which task, why."""
+    task = analysis.task
+    return {
+        "persona": persona.text.strip(),
+        "persona_kind": persona.kind,
+        "persona_words": persona.words,
+        "task": task.category,
+        "task_confidence": round(task.confidence, 2),
+        "task_declared": task.declared,
+        "evidence": [
+            {"cue": e.cue, "category": e.category, "source": e.source} for e in task.evidence[:6]
+        ],
+        "role": unit.role,
+        "model": unit.context.model,
+        "call": unit.context.call,
+    }
+
+
+def evidence_phrase(analysis: Analysis, limit: int = 3) -> str:
+    cues: list[str] = []
+    for e in analysis.task.evidence:
+        if e.category != analysis.task.category:
+            continue
+        cue = e.cue if e.source == "prompt" else f"{e.source} {e.cue}"
+        if cue not in cues:
+            cues.append(cue)
+        if len(cues) == limit:
+            break
+    return ", ".join(f"'{c}'" for c in cues) if cues else "the prompt as a whole"
+
+
+def short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,35 @@
+"""PRS900 file-error."""
+
+from __future__ import annotations
+
+from prism_lint.rules import Rule
+
+
+class FileError(Rule):
+    """
+    ## What it does
+    Reports a file prism-lint could not read or parse: not valid UTF-8, a
+    binary file named on the command line, a file over `max-file-size`, a
+    Python syntax error, malformed YAML, Jinja or front matter, an invalid
+    notebook. One finding per file, at the place of the problem; the run
+    goes on with the other files.
+
+    ## Why is this bad?
+    A prompt in a file that cannot be parsed is a prompt nobody checked. For
+    a syntax error, prism-lint still checks the parts of a Python file that
+    parse.
+
+    ## Example
+    ```python
+    SYSTEM_PROMPT = "You are an expert SQL developer.
+    ```
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "PRS900"
+    name = "file-error"
+    summary = "File could not be read or parsed"
+    figure = ""
+    fix_availability = "never"

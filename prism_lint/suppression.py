@@ -1,0 +1,97 @@
+"""Suppression comments and task declarations, in every format's comments.
+
+Extractors hand over comment bodies; this module reads the directives:
+
+- ``noqa`` / ``noqa: PRS101, PRS102``: on the finding's rows, up to the last
+  row of its statement (ruff: after the closing quotes of a multi-line string);
+- ``prism: ignore`` / ``prism: ignore[PRS101]``: on its own line, covers the
+  statement below it; at the end of a line, acts like ``noqa``;
+- ``prism: skip-file``: no findings in the file;
+- ``prism: task=<category>``: settles the task of the prompt below or around it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from prism_lint.extract import Comment
+
+_NOQA = re.compile(r"(?i)(?:^|[\s#])noqa\b(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?")
+_IGNORE = re.compile(r"(?i)\bprism:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
+_SKIP = re.compile(r"(?i)\bprism:\s*skip-file\b")
+_TASK = re.compile(r"(?i)\bprism:\s*task\s*=\s*(?P<task>[a-z_-]+)")
+
+
+@dataclass
+class Directive:
+    row: int
+    codes: frozenset[str] | None  # None: every code
+    above: bool  # an own-line `prism: ignore` that covers the statement below
+    comment: Comment
+    kind: str = "noqa"  # "noqa" or "ignore"
+    used: bool = False
+
+    def covers(self, code: str) -> bool:
+        return self.codes is None or any(code.startswith(c) for c in self.codes)
+
+
+def _codes(text: str | None) -> frozenset[str] | None:
+    if text is None or not text.strip():
+        return None
+    return frozenset(c.upper() for c in re.split(r"[\s,]+", text.strip()) if c)
+
+
+@dataclass
+class Suppressions:
+    directives: list[Directive] = field(default_factory=list)
+    skip_file: bool = False
+    tasks: dict[int, str] = field(default_factory=dict)  # row -> declared task
+    own_line_task_rows: set[int] = field(default_factory=set)
+
+    @classmethod
+    def from_comments(cls, comments: list[Comment]) -> Suppressions:
+        out = cls()
+        for c in comments:
+            text = c.text
+            if _SKIP.search(text):
+                out.skip_file = True
+            m = _IGNORE.search(text)
+            if m:
+                out.directives.append(
+                    Directive(c.row, _codes(m.group("codes")), c.own_line, c, "ignore")
+                )
+            else:
+                m = _NOQA.search(text)
+                if m:
+                    out.directives.append(Directive(c.row, _codes(m.group("codes")), False, c))
+            t = _TASK.search(text)
+            if t:
+                out.tasks[c.row] = t.group("task").lower()
+                if c.own_line:
+                    out.own_line_task_rows.add(c.row)
+        return out
+
+    def suppressed(
+        self, code: str, start_row: int, end_row: int, first_row: int, last_row: int
+    ) -> bool:
+        """Whether a finding on rows ``start_row..end_row`` of a construct spanning
+        ``first_row..last_row`` is silenced."""
+        hit = False
+        for d in self.directives:
+            if not d.covers(code):
+                continue
+            if d.above:
+                if d.row in (first_row - 1, start_row - 1):
+                    d.used = hit = True
+            elif start_row <= d.row <= max(end_row, last_row) or d.row == first_row:
+                d.used = hit = True
+        return hit
+
+    def declared_task(self, first_row: int, last_row: int) -> str | None:
+        """A ``prism: task=`` on the line above the construct or on one of its rows."""
+        for row in (first_row - 1, *range(first_row, last_row + 1)):
+            task = self.tasks.get(row)
+            if task:
+                return task
+        return None
