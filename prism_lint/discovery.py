@@ -87,8 +87,10 @@ def discover(
     for given in paths:
         if os.path.isfile(given) or not os.path.exists(given):
             settings = resolver.for_path(given)
-            name = os.path.basename(given)
-            if force_exclude and _excluded(name, given.replace(os.sep, "/"), settings):
+            rel = os.path.relpath(given).replace(os.sep, "/")
+            if force_exclude and any(
+                _excluded(part, rel, settings) for part in rel.split("/") if part not in ("", "..")
+            ):
                 continue
             kind = kind_of(given, named=True, globs=settings.include)
             if kind and given not in seen:

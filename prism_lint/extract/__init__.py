@@ -144,11 +144,19 @@ def kind_of(path: str, *, named: bool = False, globs: tuple[str, ...] = ()) -> s
         or lower in SYSTEM_PROMPT_NAMES
     ):
         return "markdown" if suffix != ".txt" else "text"
-    if any(fnmatch.fnmatch(str(p), g) or fnmatch.fnmatch(name, g) for g in globs):
+    if globs and _matches_glob(str(p), name, globs):
         return "markdown" if suffix in (".md", ".mdc", ".markdown") else "text"
     if named:
         return "markdown" if suffix in (".md", ".mdc", ".markdown") else "text"
     return None
+
+
+def _matches_glob(path: str, name: str, globs: tuple[str, ...]) -> bool:
+    """Configured globs are relative to the project: match them at any depth."""
+    return any(
+        fnmatch.fnmatch(path, g) or fnmatch.fnmatch(path, "*/" + g) or fnmatch.fnmatch(name, g)
+        for g in globs
+    )
 
 
 def extractor(kind: str) -> ExtractFn:

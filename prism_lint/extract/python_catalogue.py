@@ -1,0 +1,174 @@
+"""The catalogue of Python call sites that carry prompts, loaded from ``call_sites.toml``.
+
+The catalogue is data so that a new library is a TOML entry, not code. It is
+read once per process. In a checkout it is ``<repo>/rules/call_sites.toml``;
+in the wheel the ``rules/`` folder ships as ``prism_lint/_rules_data/``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+CATALOGUE_FILE = "call_sites.toml"
+
+SHAPES = ("text", "messages", "input", "contents", "config")
+KINDS = ("call", "message", "crewai_agent", "crewai_task")
+ROLES = ("system", "developer", "user", "assistant", "unknown")
+_SITE_KEYS = {
+    "library", "libraries", "callee", "imports", "when_kwargs", "kind", "role", "role_kw",
+    "content", "syntax", "syntax_kw", "sections", "model_pos", "agent", "runs_agent", "args",
+}
+_ARG_KEYS = {"kw", "pos", "shape", "role", "label"}
+
+
+def rules_path(name: str) -> Path:
+    """Where a file of the top-level ``rules/`` folder is, installed or in a checkout."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "_rules_data" / name, package.parent / "rules" / name):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"prism-lint data file {name!r} is missing from the installation")
+
+
+@dataclass(frozen=True)
+class ArgSpec:
+    kw: str | None
+    pos: int | None
+    shape: str = "text"
+    role: str = "unknown"
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Site:
+    library: str
+    callees: tuple[tuple[str, ...], ...]
+    libraries: tuple[str, ...] = ()
+    imports: tuple[str, ...] = ()
+    when_kwargs: tuple[str, ...] = ()
+    kind: str = "call"
+    role: str = "unknown"
+    role_kw: str | None = None
+    content: tuple[str | int, ...] = ()
+    syntax: str | None = None
+    syntax_kw: str | None = None
+    sections: str | None = None
+    model_pos: int | None = None
+    agent: bool = False
+    runs_agent: str | None = None
+    args: tuple[ArgSpec, ...] = ()
+
+    @property
+    def constrained(self) -> bool:
+        return bool(self.imports or self.when_kwargs)
+
+
+@dataclass
+class Catalogue:
+    by_last: dict[str, list[tuple[tuple[str, ...], Site]]] = field(default_factory=dict)
+    generic_kwargs: dict[str, str] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
+    model_kwargs: frozenset[str] = frozenset()
+    response_format_kwargs: frozenset[str] = frozenset()
+    tools_kwargs: frozenset[str] = frozenset()
+    libraries: tuple[tuple[str, str], ...] = ()  # (import root, label), longest root first
+    prompt_name: re.Pattern[str] = re.compile(r"(?!)")
+    system_name: re.Pattern[str] = re.compile(r"(?!)")
+    user_name: re.Pattern[str] = re.compile(r"(?!)")
+
+    def candidates(self, parts: tuple[str, ...]) -> list[tuple[int, Site]]:
+        """Sites whose callee is a suffix of ``parts``, as (suffix length, site)."""
+        out = []
+        for pattern, site in self.by_last.get(parts[-1], ()):
+            n = len(pattern)
+            if n <= len(parts) and parts[-n:] == pattern:
+                out.append((n, site))
+        return out
+
+    def library_of(self, module: str) -> str | None:
+        for root, label in self.libraries:
+            if module == root or module.startswith(root + "."):
+                return label
+        return None
+
+
+def names_regex(patterns: list[str]) -> re.Pattern[str]:
+    """One case-insensitive regex for fnmatch-style name patterns."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns), re.IGNORECASE)
+
+
+def _site(raw: dict[str, Any]) -> Site:
+    unknown = set(raw) - _SITE_KEYS
+    if unknown:
+        raise ValueError(f"unknown call-site keys {sorted(unknown)} in {raw.get('callee')}")
+    args = []
+    for a in raw.get("args", []):
+        bad = set(a) - _ARG_KEYS
+        if bad:
+            raise ValueError(f"unknown argument keys {sorted(bad)} in {raw.get('callee')}")
+        shape = a.get("shape", "text")
+        role = a.get("role", "unknown")
+        if shape not in SHAPES or role not in ROLES:
+            raise ValueError(f"bad shape or role in {raw.get('callee')}: {a}")
+        args.append(ArgSpec(a.get("kw"), a.get("pos"), shape, role, a.get("label", "")))
+    kind = raw.get("kind", "call")
+    if kind not in KINDS or raw.get("role", "unknown") not in ROLES:
+        raise ValueError(f"bad kind or role in {raw.get('callee')}")
+    return Site(
+        library=raw.get("library", ""),
+        callees=tuple(tuple(c.split(".")) for c in raw["callee"]),
+        libraries=tuple(raw.get("libraries", ())),
+        imports=tuple(raw.get("imports", ())),
+        when_kwargs=tuple(raw.get("when_kwargs", ())),
+        kind=kind,
+        role=raw.get("role", "unknown"),
+        role_kw=raw.get("role_kw"),
+        content=tuple(raw.get("content", ())),
+        syntax=raw.get("syntax"),
+        syntax_kw=raw.get("syntax_kw"),
+        sections=raw.get("sections"),
+        model_pos=raw.get("model_pos"),
+        agent=bool(raw.get("agent", False)),
+        runs_agent=raw.get("runs_agent"),
+        args=tuple(args),
+    )
+
+
+def parse_catalogue(data: dict[str, Any]) -> Catalogue:
+    cat = Catalogue()
+    for raw in data.get("site", []):
+        site = _site(raw)
+        for parts in site.callees:
+            cat.by_last.setdefault(parts[-1], []).append((parts, site))
+    generic = data.get("generic", {})
+    cat.generic_kwargs = dict(generic.get("kwargs", {}))
+    cat.exclude = tuple(generic.get("exclude", ()))
+    cat.model_kwargs = frozenset(generic.get("model_kwargs", ()))
+    cat.response_format_kwargs = frozenset(generic.get("response_format_kwargs", ()))
+    cat.tools_kwargs = frozenset(generic.get("tools_kwargs", ()))
+    libs = data.get("libraries", {})
+    cat.libraries = tuple(sorted(libs.items(), key=lambda kv: -len(kv[0])))
+    names = data.get("names", {})
+    cat.prompt_name = names_regex(list(names.get("patterns", ())))
+    cat.system_name = names_regex(list(names.get("system", ())))
+    cat.user_name = names_regex(list(names.get("user", ())))
+    return cat
+
+
+@lru_cache(maxsize=1)
+def load_catalogue() -> Catalogue:
+    with rules_path(CATALOGUE_FILE).open("rb") as fh:
+        return parse_catalogue(tomllib.load(fh))

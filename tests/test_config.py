@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prism_lint.config import ConfigError, Resolver, parse_table
+
+
+def test_valid_table() -> None:
+    s = parse_table({"select": ["PRS1"], "ignore": ["PRS104"], "long-persona-words": 30,
+                     "fix-strategy": {"PRS101": "gate"}, "gate-variable": "use_persona",
+                     "per-file-ignores": {"tests/*": ["PRS1"]}}, "pyproject.toml")
+    assert s.select == ("PRS1",) and s.ignore == ("PRS104",)
+    assert s.long_persona_words == 30
+    assert s.strategy_for("PRS101") == "gate" and s.strategy_for("PRS102") == "strip"
+
+
+@pytest.mark.parametrize(("table", "needle"), [
+    ({"selcet": ["PRS1"]}, "did you mean `select`"),
+    ({"select": "PRS101"}, "must be a list of strings"),
+    ({"select": ["PRS999"]}, "unknown rule 'PRS999'"),
+    ({"long-persona-words": -3}, "positive integer"),
+    ({"respect-gitignore": "yes"}, "true or false"),
+    ({"fix-strategy": {"PRS101": "delete"}}, '"strip" or "gate"'),
+    ({"gate-variable": "not valid"}, "identifier"),
+    ({"call-sites": {"mypkg.ask": "boss"}}, "one of system"),
+    ({"extra-task-words": {"poetry": ["x"]}}, "task category"),
+])
+def test_bad_values_are_clear_errors(table: dict, needle: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ConfigError) as exc:
+        parse_table(table, "pyproject.toml")
+    assert needle in str(exc.value) and "pyproject.toml" in str(exc.value)
+
+
+def test_closest_config_wins(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.prism-lint]\nignore = ["PRS101"]\n')
+    sub = tmp_path / "pkg" / "prompts"
+    sub.mkdir(parents=True)
+    (tmp_path / "pkg" / "prism-lint.toml").write_text('ignore = ["PRS102"]\n')
+    r = Resolver()
+    assert r.for_path(str(sub / "a.md")).ignore == ("PRS102",)
+    assert r.for_path(str(tmp_path / "b.md")).ignore == ("PRS101",)
+
+
+def test_pyproject_without_table_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.prism-lint]\nignore = ["PRS101"]\n')
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert Resolver().for_path(str(sub / "a.py")).ignore == ("PRS101",)
+
+
+def test_invalid_toml_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "prism-lint.toml").write_text("select = [\n")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        Resolver().for_path(str(tmp_path / "a.py"))
