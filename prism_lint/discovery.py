@@ -2,14 +2,18 @@
 
 Dot directories are walked (prompts live in ``.github/`` and ``.cursor/``);
 only the well-known tool and environment folders are excluded by default.
+The walk runs over every file of a tree, so it works on plain strings and
+asks the (slower) gitignore matcher only about candidates.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from prism_lint.config import Resolver, Settings
 from prism_lint.extract import kind_of
@@ -22,20 +26,40 @@ class Target:
     named: bool  # given on the command line
 
 
-def _excluded(name: str, rel: str, settings: Settings) -> bool:
-    for pattern in (*settings.exclude, *settings.extend_exclude):
-        if "/" in pattern.rstrip("/"):
-            if fnmatch.fnmatch(rel, pattern.rstrip("/")) or fnmatch.fnmatch(
-                rel, pattern.rstrip("/") + "/*"
-            ):
-                return True
-        elif fnmatch.fnmatch(name, pattern.rstrip("/")):
+@dataclass(frozen=True)
+class _Excludes:
+    names: frozenset[str]  # exact names
+    name_re: re.Pattern[str] | None  # globs on a name
+    path_globs: tuple[str, ...]  # globs on a relative path
+
+    def hit(self, name: str, rel: str) -> bool:
+        if name in self.names or (self.name_re is not None and self.name_re.match(name)):
             return True
-    return False
+        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel, g + "/*")
+                   for g in self.path_globs)
+
+
+@lru_cache(maxsize=64)
+def _excludes(patterns: tuple[str, ...]) -> _Excludes:
+    names, globs, paths = set(), [], []
+    for raw in patterns:
+        p = raw.rstrip("/")
+        if "/" in p:
+            paths.append(p.lstrip("./"))
+        elif any(ch in p for ch in "*?["):
+            globs.append(fnmatch.translate(p))
+        else:
+            names.add(p)
+    regex = re.compile("|".join(globs)) if globs else None
+    return _Excludes(frozenset(names), regex, tuple(paths))
+
+
+def excludes_for(settings: Settings) -> _Excludes:
+    return _excludes((*settings.exclude, *settings.extend_exclude))
 
 
 class _GitIgnores:
-    """The .gitignore files that apply to a directory, nearest last."""
+    """Loads each directory's .gitignore once."""
 
     def __init__(self) -> None:
         self._specs: dict[str, object] = {}
@@ -56,16 +80,18 @@ class _GitIgnores:
         self._specs[directory] = spec
         return spec
 
-    def ignored(self, path: str, is_dir: bool, chain: list[tuple[str, object]]) -> bool:
-        verdict = False
-        for base, spec in chain:
-            rel = os.path.relpath(path, base).replace(os.sep, "/")
-            if is_dir:
-                rel += "/"
-            result = spec.check_file(rel)  # type: ignore[attr-defined]
-            if result.include is not None:
-                verdict = bool(result.include)
-        return verdict
+
+def _ignored(rel_to: list[tuple[str, object]], path: str, is_dir: bool) -> bool:
+    """Last matching rule wins, deeper .gitignore files after shallower ones."""
+    verdict = False
+    for base, spec in rel_to:
+        rel = path[len(base) + 1 :] if base else path
+        if is_dir:
+            rel += "/"
+        result = spec.check_file(rel)  # type: ignore[attr-defined]
+        if result.include is not None:
+            verdict = bool(result.include)
+    return verdict
 
 
 def _repo_root(start: str) -> str | None:
@@ -79,17 +105,17 @@ def _repo_root(start: str) -> str | None:
         current = parent
 
 
-def discover(
-    paths: list[str], resolver: Resolver, *, force_exclude: bool = False
-) -> Iterator[Target]:
+def discover(paths: list[str], resolver: Resolver, *, force_exclude: bool = False
+             ) -> Iterator[Target]:
     gitignores = _GitIgnores()
     seen: set[str] = set()
     for given in paths:
         if os.path.isfile(given) or not os.path.exists(given):
             settings = resolver.for_path(given)
             rel = os.path.relpath(given).replace(os.sep, "/")
+            ex = excludes_for(settings)
             if force_exclude and any(
-                _excluded(part, rel, settings) for part in rel.split("/") if part not in ("", "..")
+                ex.hit(part, rel) for part in rel.split("/") if part not in ("", ".", "..")
             ):
                 continue
             kind = kind_of(given, named=True, globs=settings.include)
@@ -100,65 +126,68 @@ def discover(
         yield from _walk(given, resolver, gitignores, seen)
 
 
-def _walk(
-    root: str, resolver: Resolver, gitignores: _GitIgnores, seen: set[str]
-) -> Iterator[Target]:
+def _walk(root: str, resolver: Resolver, gitignores: _GitIgnores, seen: set[str]
+          ) -> Iterator[Target]:
     top = _repo_root(root)
-    # .gitignore files between the repository root and the walk's root apply too.
+    absroot = os.path.abspath(root)
     chain: list[tuple[str, object]] = []
-    if top is not None:
+    if top is not None and resolver.for_dir(absroot).respect_gitignore:
+        # .gitignore files between the repository root and the walk's root apply too.
         ancestors = []
-        current = os.path.abspath(root)
-        while True:
-            ancestors.append(current)
-            if current == top:
-                break
+        current = absroot
+        while current != top:
             parent = os.path.dirname(current)
             if parent == current:
                 break
+            ancestors.append(parent)
             current = parent
-        for directory in reversed(ancestors[1:]):
+        for directory in reversed(ancestors):
             spec = gitignores.load(directory)
             if spec is not None:
                 chain.append((directory, spec))
-    yield from _walk_dir(root, resolver, gitignores, chain, seen)
+    display = root.rstrip("/") if root not in ("/", "") else root
+    yield from _walk_dir(absroot, display, resolver, gitignores, chain, seen)
 
 
-def _walk_dir(
-    directory: str,
-    resolver: Resolver,
-    gitignores: _GitIgnores,
-    chain: list[tuple[str, object]],
-    seen: set[str],
-) -> Iterator[Target]:
-    settings = resolver.for_dir(os.path.abspath(directory))
-    spec = gitignores.load(os.path.abspath(directory)) if settings.respect_gitignore else None
-    if spec is not None:
-        chain = [*chain, (os.path.abspath(directory), spec)]
+def _walk_dir(absdir: str, display: str, resolver: Resolver, gitignores: _GitIgnores,
+              chain: list[tuple[str, object]], seen: set[str]) -> Iterator[Target]:
+    settings = resolver.for_dir(absdir)
+    ex = excludes_for(settings)
+    use_git = settings.respect_gitignore
+    if use_git:
+        spec = gitignores.load(absdir)
+        if spec is not None:
+            chain = [*chain, (absdir, spec)]
     try:
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        with os.scandir(absdir) as it:
+            entries = sorted(it, key=lambda e: e.name)
     except OSError:
         return
+    prefix = "" if display in (".", "") else display + "/"
     for entry in entries:
-        path = entry.path
-        rel = os.path.relpath(path).replace(os.sep, "/")
+        name = entry.name
+        shown = prefix + name
+        if ex.hit(name, shown):
+            continue
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
-            is_file = entry.is_file()
         except OSError:
             continue
-        if _excluded(entry.name, rel, settings):
-            continue
-        if (
-            settings.respect_gitignore
-            and chain
-            and gitignores.ignored(os.path.abspath(path), is_dir, chain)
-        ):
-            continue
+        abspath = absdir + "/" + name
         if is_dir:
-            yield from _walk_dir(path, resolver, gitignores, chain, seen)
-        elif is_file:
-            kind = kind_of(path, globs=settings.include)
-            if kind and path not in seen:
-                seen.add(path)
-                yield Target(path, kind, False)
+            if use_git and chain and _ignored(chain, abspath, True):
+                continue
+            yield from _walk_dir(abspath, shown, resolver, gitignores, chain, seen)
+            continue
+        kind = kind_of(shown, globs=settings.include)
+        if kind is None or shown in seen:
+            continue
+        try:
+            if not entry.is_file():
+                continue
+        except OSError:
+            continue
+        if use_git and chain and _ignored(chain, abspath, False):
+            continue
+        seen.add(shown)
+        yield Target(shown, kind, False)

@@ -74,28 +74,39 @@ def file_problem(
     return Diagnostic(code, catalogue()[code].name, message, doc, offset, offset)
 
 
-def check_path(
-    path: str, settings: Settings, *, named: bool = False, kind: str | None = None
-) -> FileResult:
-    """Read and check a file; reading problems become one PRS900 diagnostic."""
+def read_limited(path: str, settings: Settings, named: bool) -> tuple[bytes | None, FileResult]:
+    """The file's bytes, or None with the reason recorded on the result."""
     result = FileResult(path)
     try:
         size = os.path.getsize(path)
         if size > settings.max_file_size:
-            msg = (
-                f"file is {size:,} bytes, over max-file-size ({settings.max_file_size:,}); skipped"
-            )
+            msg = (f"file is {size:,} bytes, over max-file-size ({settings.max_file_size:,}); "
+                   "skipped")
             if named:
                 result.diagnostics.append(file_problem(path, msg))
             else:
                 result.notice = msg
-            return result
+            return None, result
         with open(path, "rb") as fh:
-            data = fh.read()
+            return fh.read(), result
     except OSError as exc:
         result.diagnostics.append(file_problem(path, f"cannot read file: {exc.strerror or exc}"))
+        return None, result
+
+
+def check_path(path: str, settings: Settings, *, named: bool = False,
+               kind: str | None = None) -> FileResult:
+    """Read and check a file; reading problems become one PRS900 diagnostic."""
+    data, result = read_limited(path, settings, named)
+    if data is None:
         return result
+    return check_bytes(path, data, settings, named=named, kind=kind)
+
+
+def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = False,
+                kind: str | None = None) -> FileResult:
     if b"\x00" in data[:BINARY_SNIFF]:
+        result = FileResult(path)
         if named:
             result.diagnostics.append(file_problem(path, "binary file, not a prompt; skipped"))
         else:
@@ -104,6 +115,7 @@ def check_path(
     try:
         text, bom = decode(data)
     except ValueError as exc:
+        result = FileResult(path)
         result.diagnostics.append(file_problem(path, str(exc)))
         return result
     out = check_source(path, text, settings, named=named, kind=kind)
@@ -136,8 +148,23 @@ def check_source(
     except RecursionError:
         result.diagnostics.append(file_problem(path, "file is nested too deeply to analyse"))
         return result
-    run_rules(result, extraction, settings)
+    except Exception as exc:  # a bug must cost one file, never the run
+        result.diagnostics.append(file_problem(path, internal_error(exc)))
+        return result
+    try:
+        run_rules(result, extraction, settings)
+    except Exception as exc:
+        result.diagnostics = [file_problem(path, internal_error(exc))]
     return result
+
+
+def internal_error(exc: BaseException) -> str:
+    import traceback
+
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
+    return (f"internal error while checking this file: {type(exc).__name__}: {exc}{where}; "
+            "please report it with the file")
 
 
 def _related_reader(path: str, settings: Settings):  # type: ignore[no-untyped-def]

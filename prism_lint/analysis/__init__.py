@@ -76,3 +76,12 @@ def analyse_text(text: str) -> Analysis:
     doc = Document("<text>", text)
     unit = PromptUnit(doc, text, [Piece(0, len(text), 0, len(text))], tier="file")
     return analyse(unit)
+
+
+def prefilter_cues() -> list[str]:
+    """Literal substrings (any case) that every persona the analysis can find
+    contains at least one of: the first pass skips files with none of them.
+    """
+    from prism_lint.analysis.persona import PREFILTER_CUES
+
+    return list(PREFILTER_CUES)

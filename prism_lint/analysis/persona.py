@@ -30,3 +30,7 @@ def find_personas(text: str) -> list[Persona]:
             )
         )
     return out
+
+
+# Kept in step with the patterns above; tests/test_prefilter.py checks it.
+PREFILTER_CUES = ("you are", "you're", "act as")

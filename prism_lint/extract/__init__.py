@@ -11,7 +11,6 @@ import fnmatch
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from prism_lint.model import Document, PromptUnit
 
@@ -113,41 +112,52 @@ SYSTEM_PROMPT_NAMES = (
 )
 
 
+_BY_SUFFIX = {
+    ".py": "python",
+    ".pyi": "python",
+    ".ipynb": "notebook",
+    ".prompty": "prompty",
+    ".prompt": "dotprompt",
+    ".j2": "jinja",
+    ".jinja": "jinja",
+    ".jinja2": "jinja",
+    ".jinja-md": "jinja",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+}
+_TEXTUAL = (".md", ".txt", ".markdown", ".mdc")
+_GLOB_SUFFIXES = tuple(g.lstrip("*") for g in PROMPT_FILE_GLOBS)
+
+
 def kind_of(path: str, *, named: bool = False, globs: tuple[str, ...] = ()) -> str | None:
     """Which extractor reads ``path``; None when it holds no prompts by default.
 
     A file named on the command line, or matched by a configured glob, is
     always read: as its format when known, else as one plain-text prompt.
+    Called for every file of a tree, so it sticks to string operations.
     """
-    p = PurePosixPath(path.replace("\\", "/"))
-    name = p.name
+    path = path.replace("\\", "/")
+    slash = path.rfind("/")
+    name = path[slash + 1 :]
+    dot = name.rfind(".")
+    suffix = name[dot:].lower() if dot > 0 else ""
+    kind = _BY_SUFFIX.get(suffix)
+    if kind is not None:
+        return kind
     lower = name.lower()
-    suffix = p.suffix.lower()
-    if suffix in (".py", ".pyi"):
-        return "python"
-    if suffix == ".ipynb":
-        return "notebook"
-    if suffix == ".prompty":
-        return "prompty"
-    if suffix == ".prompt":
-        return "dotprompt"
-    if suffix in (".j2", ".jinja", ".jinja2", ".jinja-md"):
-        return "jinja"
-    if suffix in (".yaml", ".yml"):
-        return "yaml"
-    if name in PROMPT_FILE_NAMES or any(fnmatch.fnmatch(lower, g) for g in PROMPT_FILE_GLOBS):
-        return "markdown" if suffix in (".md", ".mdc") else "text"
-    parts = {part.lower() for part in p.parts[:-1]}
-    if suffix in (".md", ".txt", ".markdown") and (
-        parts & PROMPT_DIR_NAMES
-        or (lower in FABRIC_NAMES and "patterns" in parts)
-        or lower in SYSTEM_PROMPT_NAMES
-    ):
-        return "markdown" if suffix != ".txt" else "text"
-    if globs and _matches_glob(str(p), name, globs):
-        return "markdown" if suffix in (".md", ".mdc", ".markdown") else "text"
-    if named:
-        return "markdown" if suffix in (".md", ".mdc", ".markdown") else "text"
+    prose = "markdown" if suffix in (".md", ".mdc", ".markdown") else "text"
+    if name in PROMPT_FILE_NAMES or lower.endswith(_GLOB_SUFFIXES):
+        return prose
+    if suffix in _TEXTUAL:
+        parts = {part.lower() for part in path[: max(slash, 0)].split("/")}
+        if (
+            parts & PROMPT_DIR_NAMES
+            or (lower in FABRIC_NAMES and "patterns" in parts)
+            or lower in SYSTEM_PROMPT_NAMES
+        ):
+            return prose
+    if (globs and _matches_glob(path, name, globs)) or named:
+        return prose
     return None
 
 

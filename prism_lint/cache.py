@@ -1,0 +1,138 @@
+"""Results cache keyed by file content, settings and version (ruff's model).
+
+One pickle per (version, settings) under ``.prism_lint_cache/``: path ->
+(size, mtime_ns, digest, result). A matching size and mtime trusts the
+stored digest without reading the file; otherwise the file is read and its
+digest compared. Writes go through a temporary file and a rename, so
+concurrent runs never see a torn cache; the last writer wins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prism_lint.config import Settings
+    from prism_lint.engine import FileResult
+
+Entry = tuple[int, int, bytes, "FileResult"]
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def cache_root(settings: Settings) -> str:
+    return os.environ.get("PRISM_LINT_CACHE_DIR") or settings.cache_dir
+
+
+@dataclass
+class _Bucket:
+    path: str
+    entries: dict[str, Entry]
+    dirty: bool = False
+
+
+@dataclass
+class Cache:
+    buckets: dict[str, _Bucket] = field(default_factory=dict)  # fingerprint -> bucket
+    keys: dict[str, str] = field(default_factory=dict)  # settings fingerprint -> bucket key
+
+    @classmethod
+    def open(cls, settings_of: dict[str, Settings], *, enabled: bool) -> Cache | None:
+        if not enabled or not settings_of:
+            return None
+        from prism_lint import __version__
+
+        cache = cls()
+        for settings in {id(s): s for s in settings_of.values()}.values():
+            fp = settings.fingerprint()
+            if fp in cache.keys:
+                continue
+            key = hashlib.blake2b(f"{__version__}\0{fp}".encode(), digest_size=8).hexdigest()
+            cache.keys[fp] = key
+            if key in cache.buckets:
+                continue
+            path = os.path.join(cache_root(settings), __version__, f"{key}.pickle")
+            cache.buckets[key] = _Bucket(path, _load(path))
+        return cache
+
+    def _bucket(self, settings: Settings) -> _Bucket:
+        return self.buckets[self.keys[settings.fingerprint()]]
+
+    def get(self, path: str, settings: Settings) -> FileResult | None:
+        bucket = self._bucket(settings)
+        entry = bucket.entries.get(path)
+        if entry is None:
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        size, mtime, dig, result = entry
+        if st.st_size == size and st.st_mtime_ns == mtime:
+            return result
+        if st.st_size != size:
+            return None
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            return None
+        if digest(data) == dig:
+            bucket.entries[path] = (size, st.st_mtime_ns, dig, result)
+            bucket.dirty = True
+            return result
+        return None
+
+    def put(self, path: str, settings: Settings, result: FileResult, data: bytes | None = None
+            ) -> None:
+        try:
+            st = os.stat(path)
+            if data is None:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+        except OSError:
+            return
+        bucket = self._bucket(settings)
+        bucket.entries[path] = (st.st_size, st.st_mtime_ns, digest(data), result)
+        bucket.dirty = True
+
+    def save(self) -> None:
+        for bucket in self.buckets.values():
+            if bucket.dirty:
+                _store(bucket.path, bucket.entries)
+                bucket.dirty = False
+
+
+def _load(path: str) -> dict[str, Entry]:
+    try:
+        with open(path, "rb") as fh:
+            data = pickle.load(fh)
+        return data if isinstance(data, dict) else {}
+    except Exception:  # a missing, torn or foreign cache is just a cold cache
+        return {}
+
+
+def _store(path: str, entries: dict[str, Entry]) -> None:
+    directory = os.path.dirname(path)
+    try:
+        os.makedirs(directory, exist_ok=True)
+        root = os.path.dirname(directory)
+        ignore = os.path.join(root, ".gitignore")
+        if not os.path.exists(ignore):
+            with open(ignore, "w", encoding="utf-8") as fh:
+                fh.write("# Automatically created by prism-lint.\n*\n")
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)

@@ -1,0 +1,404 @@
+"""A parsed Python document: offsets in characters, rows, scopes, names and imports.
+
+tree-sitter speaks UTF-8 bytes; everything after this module speaks ``str``
+offsets into ``Document.text``. The index is built from one query over the
+tree (run in C), so building it stays linear in the size of the file.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from prism_lint.lines import LineIndex
+from prism_lint.model import Document
+
+Node = Any  # tree_sitter.Node; kept loose so importing this module stays cheap
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+_QUERY = """
+(call) @call
+(comment) @comment
+(assignment) @assign
+(augmented_assignment) @aug
+(function_definition) @func
+(class_definition) @class
+(decorated_definition) @decorated
+(import_statement) @import
+(import_from_statement) @import
+(future_import_statement) @import
+(with_statement) @with
+(dictionary) @dict
+(list (tuple) @tuple)
+(default_parameter) @default
+(typed_default_parameter) @default
+"""
+
+
+@lru_cache(maxsize=1)
+def _parser_and_query() -> tuple[Any, Any, Any]:
+    """Create the parser and query once per process (imports are lazy)."""
+    import tree_sitter
+    import tree_sitter_python
+
+    language = tree_sitter.Language(tree_sitter_python.language())
+    parser = tree_sitter.Parser(language)
+    query = tree_sitter.Query(language, _QUERY)
+    return parser, query, tree_sitter.QueryCursor
+
+
+@dataclass
+class Binding:
+    """One assignment to a name: ``=`` or ``+=``, in source order."""
+
+    pos: int  # byte offset of the statement
+    op: str  # "=" or "+="
+    value: Node | None
+    stmt: Node
+
+
+@dataclass
+class Function:
+    node: Node
+    name: str
+    params: list[str]
+    scope: int  # scope key of the function's own body
+    is_method: bool
+
+
+@dataclass
+class Source:
+    """The document, its tree, and the indexes every later step looks things up in."""
+
+    doc: Document
+    tree: Any
+    lines: LineIndex
+    _starts: list[int]
+    _extra: list[int]
+    captures: dict[str, list[Node]] = field(default_factory=dict)
+    # scope key -> name -> bindings (scope key: byte start of a def/class, -1 for module)
+    bindings: dict[tuple[int, str], list[Binding]] = field(default_factory=dict)
+    functions: dict[str, list[Function]] = field(default_factory=dict)
+    classes: dict[str, Node] = field(default_factory=dict)
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> module path
+    imported_modules: set[str] = field(default_factory=set)
+    # sorted scopes: (start, end, key, kind, parent index)
+    _scope_starts: list[int] = field(default_factory=list)
+    _scopes: list[tuple[int, int, int, str, int]] = field(default_factory=list)
+    _func_by_key: dict[int, Function] = field(default_factory=dict)
+
+    # -- offsets -----------------------------------------------------------
+
+    def c(self, byte: int) -> int:
+        """Character offset of a byte offset."""
+        if not self._starts:
+            return byte
+        k = bisect.bisect_left(self._starts, byte)
+        return byte - (self._extra[k - 1] if k else 0)
+
+    def span(self, node: Node) -> tuple[int, int]:
+        return self.c(node.start_byte), self.c(node.end_byte)
+
+    def text(self, node: Node) -> str:
+        a, b = self.span(node)
+        return self.doc.text[a:b]
+
+    def row(self, offset: int) -> int:
+        return self.lines.location(offset).row
+
+    def node_rows(self, node: Node) -> tuple[int, int]:
+        a, b = self.span(node)
+        return self.row(a), self.row(max(a, b - 1))
+
+    # -- scopes ------------------------------------------------------------
+
+    def scope_chain(self, byte: int) -> Iterator[tuple[int, str]]:
+        """(scope key, kind) from the innermost scope holding ``byte`` out to the module."""
+        # Scopes nest, so the innermost one holding ``byte`` is an ancestor of
+        # (or is) the last scope that starts at or before it.
+        k = bisect.bisect_right(self._scope_starts, byte) - 1
+        while k >= 0:
+            start, end, key, kind, parent = self._scopes[k]
+            if start <= byte < end:
+                yield key, kind
+            k = parent
+        yield -1, "module"
+
+    def function_at(self, byte: int) -> Function | None:
+        for key, kind in self.scope_chain(byte):
+            if kind == "function":
+                return self._func_by_key.get(key)
+        return None
+
+    def enclosing_names(self, byte: int) -> list[str]:
+        """Names of the enclosing function(s) and class(es), innermost first."""
+        out = []
+        for key, kind in self.scope_chain(byte):
+            if kind == "function":
+                fn = self._func_by_key.get(key)
+                if fn:
+                    out.append(fn.name)
+            elif kind == "class":
+                for name, node in self.classes.items():
+                    if node.start_byte == key:
+                        out.append(name)
+                        break
+        return out
+
+    def class_key_at(self, byte: int) -> int | None:
+        for key, kind in self.scope_chain(byte):
+            if kind == "class":
+                return key
+        return None
+
+    # -- names -------------------------------------------------------------
+
+    def lookup(self, name: str, byte: int) -> list[Binding] | None | str:
+        """The bindings that give ``name`` its value at ``byte``.
+
+        Returns "param" for a parameter of an enclosing function, None when the
+        name is not assigned in this module, else the last ``=`` binding and
+        the ``+=`` bindings after it.
+        """
+        innermost = True
+        for key, kind in self.scope_chain(byte):
+            if kind == "class" and not innermost:
+                continue
+            if kind == "function":
+                fn = self._func_by_key.get(key)
+                if fn is not None and name in fn.params:
+                    return "param"
+            entries = self.bindings.get((key, name))
+            if entries:
+                chosen = entries
+                if innermost:
+                    before = [b for b in entries if b.pos < byte]
+                    chosen = before or entries
+                return _fold(chosen)
+            innermost = False
+        return None
+
+    def class_bindings(self, class_key: int, name: str) -> list[Binding] | None:
+        """``name`` assigned in a class body, or as ``self.name`` in one of its methods."""
+        entries = self.bindings.get((class_key, name)) or self.bindings.get(
+            (class_key, "self." + name)
+        )
+        return _fold(entries) if entries else None
+
+    def is_imported_from(self, local: str, modules: tuple[str, ...]) -> bool | None:
+        """True/False when ``local`` is an imported name; None when it is not imported."""
+        mod = self.imports.get(local)
+        if mod is None:
+            return None
+        return any(mod == m or mod.startswith(m + ".") for m in modules)
+
+    def imports_any(self, modules: tuple[str, ...]) -> bool:
+        return any(
+            imp == m or imp.startswith(m + ".") for imp in self.imported_modules for m in modules
+        )
+
+
+def _fold(entries: list[Binding]) -> list[Binding]:
+    last = 0
+    for i, b in enumerate(entries):
+        if b.op == "=":
+            last = i
+    return entries[last:]
+
+
+def parse(doc: Document) -> Source:
+    """Parse ``doc`` and build the indexes."""
+    parser, query, cursor_cls = _parser_and_query()
+    text = doc.text
+    starts: list[int] = []
+    extra_list: list[int] = []
+    if not text.isascii():
+        extra = 0
+        for m in _NON_ASCII.finditer(text):
+            base = m.start()
+            for j, ch in enumerate(m.group()):
+                o = ord(ch)
+                size = 2 if o < 0x800 else 3 if o < 0x10000 else 4
+                starts.append(base + j + extra)
+                extra += size - 1
+                extra_list.append(extra)
+        data = text.encode("utf-8", "surrogatepass")
+    else:
+        data = text.encode("ascii")
+    tree = parser.parse(data)
+    src = Source(doc, tree, LineIndex(text), starts, extra_list)
+    src.captures = cursor_cls(query).captures(tree.root_node)
+    _index(src)
+    return src
+
+
+_SCOPE_TYPES = {"function_definition": "function", "class_definition": "class"}
+
+
+def _index(src: Source) -> None:
+    caps = src.captures
+    scopes: list[tuple[int, int, int, str]] = []
+    for node in caps.get("func", ()):
+        scopes.append((node.start_byte, node.end_byte, node.start_byte, "function"))
+    for node in caps.get("class", ()):
+        scopes.append((node.start_byte, node.end_byte, node.start_byte, "class"))
+        name = node.child_by_field_name("name")
+        if name is not None:
+            src.classes.setdefault(src.text(name), node)
+    scopes.sort()
+    stack: list[int] = []
+    for i, (start, end, key, kind) in enumerate(scopes):
+        while stack and scopes[stack[-1]][1] <= start:
+            stack.pop()
+        parent = stack[-1] if stack else -1
+        src._scopes.append((start, end, key, kind, parent))
+        src._scope_starts.append(start)
+        stack.append(i)
+
+    for node in caps.get("func", ()):
+        name_node = node.child_by_field_name("name")
+        if name_node is None:
+            continue
+        params = _params(src, node.child_by_field_name("parameters"))
+        chain = list(src.scope_chain(node.start_byte))
+        is_method = len(chain) > 1 and chain[1][1] == "class"
+        fn = Function(node, src.text(name_node), params, node.start_byte, is_method)
+        src.functions.setdefault(fn.name, []).append(fn)
+        src._func_by_key[node.start_byte] = fn
+
+    for node in caps.get("assign", ()):
+        _bind_assignment(src, node, "=")
+    for node in caps.get("aug", ()):
+        op = node.child_by_field_name("operator")
+        if op is not None and op.type == "+=":
+            _bind_assignment(src, node, "+=")
+    for entries in src.bindings.values():
+        entries.sort(key=lambda b: b.pos)
+
+    for node in caps.get("import", ()):
+        _index_import(src, node)
+
+
+def _params(src: Source, params: Node | None) -> list[str]:
+    out: list[str] = []
+    if params is None:
+        return out
+    for p in params.named_children:
+        t = p.type
+        if t == "identifier":
+            out.append(src.text(p))
+        elif t in ("default_parameter", "typed_default_parameter"):
+            n = p.child_by_field_name("name")
+            if n is not None:
+                out.append(src.text(n))
+        elif t in ("typed_parameter", "list_splat_pattern", "dictionary_splat_pattern"):
+            for c in p.named_children:
+                if c.type == "identifier":
+                    out.append(src.text(c))
+                    break
+    return out
+
+
+def _bind_assignment(src: Source, node: Node, op: str) -> None:
+    left = node.child_by_field_name("left")
+    right = node.child_by_field_name("right")
+    if left is None:
+        return
+    stmt = node.parent if node.parent is not None else node
+    if right is not None and right.type == "assignment":
+        # a = b = "..." : bind every target to the innermost value
+        inner = right
+        while inner.child_by_field_name("right") is not None and inner.child_by_field_name(
+            "right"
+        ).type == "assignment":
+            inner = inner.child_by_field_name("right")
+        _bind_target(src, inner.child_by_field_name("left"), op, inner.child_by_field_name(
+            "right"), stmt, node.start_byte)
+        right = inner.child_by_field_name("right")
+    _bind_target(src, left, op, right, stmt, node.start_byte)
+
+
+def _bind_target(src: Source, left: Node | None, op: str, right: Node | None, stmt: Node,
+                 pos: int) -> None:
+    if left is None:
+        return
+    scope_key, kind = next(src.scope_chain(pos))
+    if left.type == "identifier":
+        name = src.text(left)
+    elif left.type == "attribute":
+        obj = left.child_by_field_name("object")
+        attr = left.child_by_field_name("attribute")
+        if obj is None or attr is None or obj.type != "identifier" or src.text(obj) != "self":
+            return
+        class_key = src.class_key_at(pos)
+        if class_key is None:
+            return
+        scope_key = class_key
+        name = "self." + src.text(attr)
+    else:
+        return
+    src.bindings.setdefault((scope_key, name), []).append(Binding(pos, op, right, stmt))
+
+
+def _index_import(src: Source, node: Node) -> None:
+    if node.type == "import_statement":
+        for child in node.named_children:
+            if child.type == "dotted_name":
+                full = src.text(child)
+                src.imports[full.split(".")[0]] = full.split(".")[0]
+                src.imported_modules.add(full)
+            elif child.type == "aliased_import":
+                name = child.child_by_field_name("name")
+                alias = child.child_by_field_name("alias")
+                if name is not None and alias is not None:
+                    full = src.text(name)
+                    src.imports[src.text(alias)] = full
+                    src.imported_modules.add(full)
+        return
+    if node.type != "import_from_statement":
+        return
+    module_node = node.child_by_field_name("module_name")
+    if module_node is None:
+        return
+    module = src.text(module_node)
+    src.imported_modules.add(module)
+    for child in node.children_by_field_name("name"):
+        if child.type == "dotted_name":
+            local = src.text(child)
+            src.imports[local.split(".")[0]] = f"{module}.{local}"
+        elif child.type == "aliased_import":
+            name = child.child_by_field_name("name")
+            alias = child.child_by_field_name("alias")
+            if name is not None and alias is not None:
+                src.imports[src.text(alias)] = f"{module}.{src.text(name)}"
+
+
+def statement_of(node: Node) -> Node:
+    """The statement holding ``node`` (a decorator and a default value count as one)."""
+    cur = node
+    while True:
+        parent = cur.parent
+        if parent is None:
+            return cur
+        if parent.type in ("module", "block"):
+            return cur
+        if cur.type in ("decorator", "default_parameter", "typed_default_parameter"):
+            return cur
+        cur = parent
+
+
+def first_error(root: Node) -> Node | None:
+    """The first ERROR or MISSING node, descending only where errors are."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            return node
+        if node.has_error:
+            stack.extend(reversed(node.children))
+    return None

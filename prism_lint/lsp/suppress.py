@@ -1,0 +1,123 @@
+"""The "ignore this finding" edit: a suppression comment in the file's own syntax.
+
+- Python: ``  # noqa: PRS101`` at the end of the statement's last row (the
+  end of its logical line, never inside a string or after a backslash); an
+  existing ``# noqa: X`` on that row gets the code appended.
+- YAML: ``# prism: ignore[PRS101]`` on its own line above the key (a ``#``
+  inside a block scalar would be prompt text, not a comment).
+- Jinja: ``{# prism: ignore[PRS101] #}`` on the line above the finding.
+- Markdown and text: ``<!-- prism: ignore[PRS101] -->`` on the line above.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+
+from prism_lint.lines import LineIndex
+from prism_lint.model import Diagnostic, Edit
+
+# Own-line comment templates by file kind; {codes} is filled in.
+_ABOVE = {
+    "yaml": "# prism: ignore[{codes}]",
+    "jinja": "{{# prism: ignore[{codes}] #}}",
+    "prompty": "{{# prism: ignore[{codes}] #}}",
+    "dotprompt": "{{{{! prism: ignore[{codes}] }}}}",
+    "markdown": "<!-- prism: ignore[{codes}] -->",
+    "text": "<!-- prism: ignore[{codes}] -->",
+}
+_IGNORE_LIST = re.compile(r"(?i)(prism:\s*ignore\[)([^\]]*)(\])")
+_NOQA_CODES = re.compile(
+    r"(?i)(noqa\s*:\s*)([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+|\s+[A-Z]+[0-9]+)*)"
+)
+_BLANKET_NOQA = re.compile(r"(?i)#\s*noqa\b(?!\s*:)")
+
+
+def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None) -> Edit | None:
+    """The edit that silences ``d``, or None where no comment can."""
+    if kind is None or d.anchor_last_row is None or d.doc.cell is not None:
+        return None
+    index = index or LineIndex(d.doc.text)
+    if kind == "python":
+        return _python(d, index)
+    template = _ABOVE.get(kind)
+    if template is None:
+        return None
+    if kind == "yaml":
+        row = d.anchor_first_row or index.location(d.start).row
+    else:
+        row = index.location(d.start).row
+    return _above(template, d.code, row, index)
+
+
+def _above(template: str, code: str, row: int, index: LineIndex) -> Edit:
+    """Add ``code`` to a directive on the row above, or insert a new line."""
+    if row > 1:
+        prev = index.line_text(row - 1)
+        m = _IGNORE_LIST.search(prev)
+        if m and template.split("prism")[0].strip() in prev:
+            start = index.line_start(row - 1) + m.start(2)
+            end = index.line_start(row - 1) + m.end(2)
+            return Edit(start, end, _merge(m.group(2), code))
+    line = index.line_text(row)
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    start = index.line_start(row)
+    newline = _newline(index)
+    return Edit(start, start, indent + template.format(codes=code) + newline)
+
+
+def _merge(existing: str, code: str) -> str:
+    codes = [c.strip() for c in re.split(r"[\s,]+", existing) if c.strip()]
+    if code not in codes:
+        codes.append(code)
+    return ", ".join(codes)
+
+
+def _newline(index: LineIndex) -> str:
+    text = index.text
+    if len(index.starts) > 1:
+        end = index.starts[1]
+        return "\r\n" if text[end - 2 : end] == "\r\n" else text[end - 1]
+    return "\n"
+
+
+def _python(d: Diagnostic, index: LineIndex) -> Edit | None:
+    row = d.anchor_last_row or index.location(max(d.start, d.end - 1)).row
+    row, comment = _statement_end(index.text, row)
+    line = index.line_text(row)
+    start = index.line_start(row)
+    if comment is not None:
+        body = line[comment:]
+        if _BLANKET_NOQA.search(body):
+            return None  # a bare noqa silences every code already
+        m = _NOQA_CODES.search(body)
+        if m:
+            return Edit(
+                start + comment + m.start(2),
+                start + comment + m.end(2),
+                _merge(m.group(2), d.code),
+            )
+    end = start + len(line.rstrip(" \t"))
+    return Edit(end, end, f"  # noqa: {d.code}")
+
+
+def _statement_end(text: str, row: int) -> tuple[int, int | None]:
+    """The row on which the logical line holding ``row`` ends, and the column
+    of a comment on it. Unparsable text keeps ``row`` and finds no comment."""
+    if re.search(r"\r(?!\n)", text):
+        return row, None  # old Mac line ends: tokenize's rows would not be ours
+    comment: tuple[int, int] | None = None
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                comment = tok.start
+            elif tok.type == tokenize.NEWLINE and tok.start[0] >= row:
+                end = tok.start[0]
+                col = comment[1] if comment is not None and comment[0] == end else None
+                return end, col
+            elif tok.type == tokenize.ENDMARKER:
+                break
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        pass
+    return row, None

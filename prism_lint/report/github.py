@@ -1,0 +1,52 @@
+"""GitHub Actions workflow commands: one annotation per finding.
+
+The runner drops an annotation whose ``col``/``endColumn`` are given on a
+range spanning several lines, so those get lines only. The message repeats
+the location so the raw log reads like the concise format.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from prism_lint.model import Diagnostic
+from prism_lint.report import ReportContext
+from prism_lint.report.common import span
+from prism_lint.report.sarif import level, relative_path
+
+if TYPE_CHECKING:
+    from prism_lint.engine import FileResult
+
+_COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(d: Diagnostic) -> str:
+    s = span(d)
+    path = relative_path(d.path)
+    props = [
+        ("title", f"prism-lint ({d.code})"),
+        ("file", path),
+        ("line", str(s.start.row)),
+    ]
+    single_line = s.start.row == s.end.row
+    if single_line:
+        props.append(("col", str(s.start.column)))
+    props.append(("endLine", str(s.end.row)))
+    if single_line:
+        props.append(("endColumn", str(max(s.end.column, s.start.column))))
+    head = ",".join(f"{key}={escape_property(value)}" for key, value in props)
+    cell = f"cell {d.doc.cell}:" if d.doc.cell is not None else ""
+    where = f"{path}:{cell}{s.start.row}:{s.start.column}"
+    return f"::{_COMMAND[level(d.code)]} {head}::{escape_data(f'{where}: {d.code} {d.message}')}"
+
+
+def render(results: list[FileResult], ctx: ReportContext) -> str:
+    return "".join(annotation(d) + "\n" for r in results for d in r.diagnostics)

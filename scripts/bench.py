@@ -1,0 +1,94 @@
+"""Time prism-lint against ruff on the same tree; print medians and ratios.
+
+Runs alternate (ruff, prism-lint cold, prism-lint warm, ...) so both see the
+same machine state. Cold = ``--no-cache``; warm = with a cache primed by an
+earlier run on the unchanged tree. Also times ``prism-lint check`` on one
+small file (start-up) and reports peak memory (max RSS of the run and its
+worker processes).
+
+    python scripts/bench.py PATH [--runs 5] [--single FILE]
+
+ruff must be on PATH (``pip install ruff``). Example on a public repository:
+
+    git clone --depth 1 https://github.com/<owner>/<repo> /tmp/tree
+    python scripts/bench.py /tmp/tree --runs 7
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def timed(cmd: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one run, descendants included."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} exited {code}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--single", help="a small file for the start-up measurement")
+    args = parser.parse_args()
+    tree = os.path.abspath(args.path)
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        return print("ruff is not on PATH", file=sys.stderr) or 2  # type: ignore[func-returns-value]
+    prism = [sys.executable, "-m", "prism_lint"]
+    cache = tempfile.mkdtemp(prefix="prism-bench-cache-")
+    env = {**os.environ, "PRISM_LINT_CACHE_DIR": cache}
+    env.pop("GITHUB_ACTIONS", None)
+
+    ruff_cmd = [ruff, "check", "--no-cache", "--exit-zero", "--quiet", "."]
+    cold_cmd = [*prism, "check", "--no-cache", "--exit-zero", "--quiet", "."]
+    warm_cmd = [*prism, "check", "--exit-zero", "--quiet", "."]
+    timed(warm_cmd, tree, env)  # prime the cache
+
+    times: dict[str, list[float]] = {"ruff": [], "cold": [], "warm": []}
+    peak: dict[str, float] = {"ruff": 0.0, "cold": 0.0, "warm": 0.0}
+    for _ in range(args.runs):
+        for name, cmd in (("ruff", ruff_cmd), ("cold", cold_cmd), ("warm", warm_cmd)):
+            wall, rss = timed(cmd, tree, env)
+            times[name].append(wall)
+            peak[name] = max(peak[name], rss)
+    shutil.rmtree(cache, ignore_errors=True)
+
+    med = {k: statistics.median(v) for k, v in times.items()}
+    files = sum(1 for _ in _python_files(tree))
+    print(f"tree: {tree} ({files} .py files), {args.runs} alternating runs, "
+          f"{os.cpu_count()} cores")
+    print(f"ruff check --no-cache      median {med['ruff']:.3f} s  peak {peak['ruff']:.0f} MiB")
+    print(f"prism-lint check (cold)    median {med['cold']:.3f} s  peak {peak['cold']:.0f} MiB"
+          f"  ratio {med['cold'] / med['ruff']:.2f}x")
+    print(f"prism-lint check (warm)    median {med['warm']:.3f} s  peak {peak['warm']:.0f} MiB"
+          f"  ratio {med['warm'] / med['ruff']:.2f}x")
+    if args.single:
+        single = [timed([*prism, "check", "--no-cache", "--exit-zero", args.single], tree, env)[0]
+                  for _ in range(args.runs)]
+        print(f"prism-lint check one file  median {statistics.median(single):.3f} s")
+    return 0
+
+
+def _python_files(tree: str):  # type: ignore[no-untyped-def]
+    for root, dirs, names in os.walk(tree):
+        dirs[:] = [d for d in dirs if d not in (".git", "node_modules", ".venv")]
+        yield from (n for n in names if n.endswith(".py"))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
