@@ -51,7 +51,7 @@ def compose(text: str, *, base: int = 0, lines: LineIndex | None = None
         row, column = _row_column(lines, offset, mark)
         raise ExtractError(f"invalid YAML: {exc}".splitlines()[0], row, column) from None
     except UnicodeError as exc:
-        raise ExtractError(f"invalid YAML: cannot encode the text ({exc.reason})") from None
+        raise ExtractError(f"invalid YAML: cannot read the text ({exc})") from None
     except RecursionError:
         raise ExtractError("invalid YAML: nested too deeply to read") from None
     return roots, shift + base

@@ -8,7 +8,6 @@ event loop; one thread, so the engine's lazy caches are never raced.
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,15 +42,13 @@ class Session:
         self.generation = 0  # bumped when any setting changes
         self._resolver = Resolver()
         self._cache: dict[str, Linted] = {}
-        self._lock = threading.Lock()
         self.config_errors: list[str] = []
 
     # -- settings --------------------------------------------------------
 
     def set_editor(self, editor: EditorSettings) -> None:
-        with self._lock:
-            self.editor = editor
-            self.reload()
+        self.editor = editor
+        self.reload()
 
     def reload(self) -> None:
         """Forget every config file read and every result computed."""

@@ -1,0 +1,132 @@
+"""The first pass never hides a finding; the cache never serves a stale one."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prism_lint.config import Resolver, Settings
+from prism_lint.discovery import discover
+from prism_lint.engine import check_source
+from prism_lint.prefilter import may_hold_persona
+from prism_lint.rules import catalogue, load_rule
+from prism_lint.runner import check_targets
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+EVERYTHING = Settings(select=("ALL",))
+
+
+def flagged(path: str, text: str) -> bool:
+    return any(not d.code.startswith("PRS9")
+               for d in check_source(path, text, EVERYTHING, named=True).diagnostics)
+
+
+def test_first_pass_keeps_every_flagged_fixture() -> None:
+    for path in (ROOT / "fixtures").rglob("*"):
+        if path.is_file() and ".fixed" not in path.name:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if flagged(str(path), text):
+                assert may_hold_persona(path.read_bytes()), path
+
+
+def test_first_pass_keeps_every_rule_example() -> None:
+    for code in catalogue():
+        for example in load_rule(code).INVALID:
+            assert may_hold_persona(example.prompt.encode()), example.prompt
+
+
+def test_first_pass_keeps_every_flagged_corpus_prompt() -> None:
+    path = CORPUS / "awesome-chatgpt-prompts.csv"
+    if not path.exists():
+        pytest.skip("../shared/corpus is not beside this checkout")
+    csv.field_size_limit(10**9)
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows[:600]:
+        text = row["prompt"]
+        if flagged("prompts/p.txt", text):
+            assert may_hold_persona(text.encode()), text[:200]
+
+
+SEEDS = [
+    "You are a senior Python developer.", "Act as an expert statistician.",
+    "As a seasoned DBA, write", "Imagine you are a world-class lawyer.",
+    "Eres un experto en SQL.", "Du bist ein erfahrener Entwickler.", "你是一位资深的软件工程师。",
+    "Tu es un expert en mathématiques.", "Você é um especialista em Python.",
+    "あなたはPythonの専門家です。", "Role: Senior Engineer", "Your role is a tax attorney.",
+]
+TASKS = ["Write a Python function that sorts a list.", "Solve 3x + 1 = 10.",
+         "Answer questions about the history of Rome with correct dates.",
+         "Score the answer from 1 to 10."]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(SEEDS), st.sampled_from(TASKS), st.text(max_size=40),
+       st.sampled_from(["", "\n", "  ", "\n\n# Task\n"]), st.booleans())
+def test_first_pass_never_rules_out_a_flagged_prompt(persona: str, task: str, noise: str,
+                                                     sep: str, upper: bool) -> None:
+    text = noise + sep + (persona.upper() if upper else persona) + " " + task
+    if flagged("prompts/p.md", text):
+        assert may_hold_persona(text.encode("utf-8"))
+
+
+def _tree(tmp_path: Path) -> Path:
+    (tmp_path / "prompts").mkdir(parents=True)
+    (tmp_path / "prompts" / "a.md").write_text(
+        "You are a senior Go engineer. Fix the bug in this Go code.\n")
+    (tmp_path / "prompts" / "b.md").write_text("Write a haiku about rain.\n")
+    return tmp_path
+
+
+def _run(root: Path, settings: Settings | None = None, cache: bool = True) -> dict[str, list]:
+    resolver = Resolver(forced=settings or Settings())
+    targets = list(discover([str(root)], resolver))
+    return {os.path.basename(t.path): [d.code for d in r.diagnostics]
+            for t, r in check_targets(targets, resolver, lambda s: s, use_cache=cache)}
+
+
+def test_cache_serves_same_results_and_notices_changes(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = _tree(tmp_path / "tree")
+    first = _run(root)
+    assert first == {"a.md": ["PRS101"], "b.md": []}
+    assert list((tmp_path / "cache").rglob("*.pickle"))
+    assert _run(root) == first
+    (root / "prompts" / "b.md").write_text("You are a senior Go engineer. Debug this Go code.\n")
+    assert _run(root) == {"a.md": ["PRS101"], "b.md": ["PRS101"]}
+    # settings are part of the key
+    assert _run(root, Settings(ignore=("PRS101",))) == {"a.md": [], "b.md": []}
+    assert _run(root) == {"a.md": ["PRS101"], "b.md": ["PRS101"]}
+
+
+def test_torn_cache_is_a_cold_cache(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    root = _tree(tmp_path / "tree")
+    _run(root)
+    for p in (tmp_path / "cache").rglob("*.pickle"):
+        p.write_bytes(b"\x80\x04garbage")
+    assert _run(root) == {"a.md": ["PRS101"], "b.md": []}
+
+
+def test_concurrent_runs_share_the_cache(tmp_path: Path) -> None:
+    root = _tree(tmp_path / "tree")
+    for i in range(30):
+        (root / "prompts" / f"c{i}.md").write_text(f"You are a senior Go engineer. Fix bug {i} "
+                                                   "in this Go code.\n")
+    env = {**os.environ, "PRISM_LINT_CACHE_DIR": str(tmp_path / "cache")}
+    cmd = [sys.executable, "-m", "prism_lint", "check", "--output-format", "json", str(root)]
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outs = [p.communicate(timeout=120)[0] for p in procs]
+    counts = {len(json.loads(o)) for o in outs}
+    assert counts == {31}
+    again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert len(json.loads(again.stdout)) == 31
