@@ -62,3 +62,13 @@ def test_persona_rules_explain_persona_task_evidence_and_figure() -> None:
     assert diag.details["persona"] == "You are a senior Python engineer."
     assert diag.details["task"] == "code" and diag.details["evidence"]
     assert text[diag.start:diag.end] == "You are a senior Python engineer."
+
+
+def test_rule_reference_is_current() -> None:
+    from pathlib import Path
+
+    from prism_lint.commands.docs import rules_markdown
+
+    doc = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+    assert doc.read_text(encoding="utf-8") == rules_markdown(), (
+        "docs/rules.md is stale: run python scripts/gen_rule_docs.py")

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from typing import Any
 
 from prism_lint.cli import EXIT_CLEAN, fail
 
@@ -29,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:
             return fail(f"{missing[0]}: no such file or directory")
-        rows = []
+        rows: list[dict[str, Any]] = []
         for target in discover(paths, resolver):
             result = check_path(
                 target.path, resolver.for_path(target.path), named=target.named, kind=target.kind

@@ -276,9 +276,7 @@ def initialize(ls: PrismServer, params: types.InitializeParams) -> None:
     caps = params.capabilities
     ls.state.pull = capability(caps, "text_document.diagnostic") is not None
     ls.state.refresh = bool(capability(caps, "workspace.diagnostics.refresh_support"))
-    ls.state.document_changes = bool(
-        capability(caps, "workspace.workspace_edit.document_changes")
-    )
+    ls.state.document_changes = bool(capability(caps, "workspace.workspace_edit.document_changes"))
     encoding = ls.workspace.position_encoding or UTF16
     encoding = getattr(encoding, "value", encoding)
     ls.state.encoding = encoding if encoding in (UTF8, UTF16, UTF32) else UTF16
@@ -444,8 +442,13 @@ async def code_action(
     actions: list[types.CodeAction] = []
     if _wanted(QUICK_FIX, only):
         ours = {
-            (d.code, d.range.start.line, d.range.start.character, d.range.end.line,
-             d.range.end.character): d
+            (
+                d.code,
+                d.range.start.line,
+                d.range.start.character,
+                d.range.end.line,
+                d.range.end.character,
+            ): d
             for d in params.context.diagnostics
             if d.source == SOURCE
         }
@@ -456,19 +459,24 @@ async def code_action(
             sent = ours.get((d.code, s.line, s.character, e.line, e.character))
             if sent is None:
                 continue
-            if editor.fix_violation and d.fix is not None and d.fix.edits:
-                if d.fix.applicability != "display-only":
-                    unsafe = d.fix.applicability != "safe"
-                    actions.append(
-                        types.CodeAction(
-                            title=f"prism-lint ({d.code}): {d.fix.message}"
-                            + (" (unsafe)" if unsafe else ""),
-                            kind=QUICK_FIX,
-                            diagnostics=[sent],
-                            is_preferred=not unsafe,
-                            edit=ls.workspace_edit(uri, version, _text_edits(d.fix.edits, pm)),
-                        )
+            fix = d.fix
+            if (
+                editor.fix_violation
+                and fix is not None
+                and fix.edits
+                and fix.applicability != "display-only"
+            ):
+                unsafe = fix.applicability != "safe"
+                actions.append(
+                    types.CodeAction(
+                        title=f"prism-lint ({d.code}): {fix.message}"
+                        + (" (unsafe)" if unsafe else ""),
+                        kind=QUICK_FIX,
+                        diagnostics=[sent],
+                        is_preferred=not unsafe,
+                        edit=ls.workspace_edit(uri, version, _text_edits(fix.edits, pm)),
                     )
+                )
             if editor.disable_rule_comment:
                 edit = ignore_edit(linted.result.kind, d, linted.index)
                 if edit is not None:
@@ -480,16 +488,16 @@ async def code_action(
                             edit=ls.workspace_edit(uri, version, _text_edits([edit], pm)),
                         )
                     )
-    if editor.fix_all and _wanted(FIX_ALL, only):
-        if any(d.fix is not None and d.fix.edits for d in linted.result.diagnostics):
-            new = await ls.on_lint_thread(ls.session.fix_all, linted)
-            change = minimal_edit(linted.text, new)
-            if change is not None:
-                actions.append(
-                    types.CodeAction(
-                        title="prism-lint: Fix all auto-fixable problems",
-                        kind=FIX_ALL,
-                        edit=ls.workspace_edit(uri, version, _text_edits([change], pm)),
-                    )
+    fixable = any(d.fix is not None and d.fix.edits for d in linted.result.diagnostics)
+    if editor.fix_all and fixable and _wanted(FIX_ALL, only):
+        new = await ls.on_lint_thread(ls.session.fix_all, linted)
+        change = minimal_edit(linted.text, new)
+        if change is not None:
+            actions.append(
+                types.CodeAction(
+                    title="prism-lint: Fix all auto-fixable problems",
+                    kind=FIX_ALL,
+                    edit=ls.workspace_edit(uri, version, _text_edits([change], pm)),
                 )
+            )
     return actions

@@ -90,9 +90,7 @@ class Session:
             return cached
         settings = self.settings_for(path)
         result = check_source(path, text, settings, named=False)
-        linted = Linted(
-            uri, version, self.generation, text, result, settings, LineIndex(text)
-        )
+        linted = Linted(uri, version, self.generation, text, result, settings, LineIndex(text))
         self._cache[uri] = linted
         return linted
 

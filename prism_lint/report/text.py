@@ -52,10 +52,10 @@ def _explain(d: Diagnostic) -> list[str]:
     if task:
         conf = det.get("task_confidence")
         how = "declared" if det.get("task_declared") else f"confidence {conf}"
-        ev = det.get("evidence") or []
+        ev: list[dict[str, str]] = det.get("evidence") or []  # type: ignore[assignment]
         cues = ", ".join(
             f"'{e['cue']}'" + ("" if e["source"] == "prompt" else f" ({e['source']})")
-            for e in ev[:4]  # type: ignore[union-attr]
+            for e in ev[:4]
         )
         lines.append(f"  = task: {task} ({how})" + (f"; evidence: {cues}" if cues else ""))
     if det.get("role") and det.get("role") != "unknown":
