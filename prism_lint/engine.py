@@ -185,7 +185,7 @@ def _related_reader(path: str, settings: Settings):  # type: ignore[no-untyped-d
 
 def run_rules(result: FileResult, extraction: Extraction, settings: Settings) -> None:
     from prism_lint.analysis import analyse
-    from prism_lint.fix import fix_for
+    from prism_lint.fix import fix_for, persona_gated
 
     codes = selected_rules(settings, result.path)
     by_doc: dict[tuple[str, int | None], list[Comment]] = {}
@@ -220,6 +220,8 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings) ->
         result.prompts.append((unit, analysis))
         for rule in rules:
             for finding in rule.check(unit, analysis, settings):
+                if finding.persona is not None and persona_gated(unit, finding.persona, settings):
+                    continue  # a gated persona is applied only when the gate says so
                 start, end = unit.to_doc(finding.start, finding.end)
                 idx = index_of(unit.doc)
                 start_row = idx.location(start).row

@@ -29,8 +29,15 @@ def may_hold_persona(data: bytes) -> bool:
 _DIRECTIVES = (b"prism:", b"noqa")
 
 
-def worth_checking(data: bytes, settings: Settings, *, named: bool) -> bool:
-    if named:
+# Prompt files are prompts by definition and few: always read in full, so
+# their encoding and syntax errors are reported. Source and config files are
+# many, and most hold no persona.
+FILTERED_KINDS = frozenset({"python", "notebook", "javascript", "yaml"})
+
+
+def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = "python"
+                   ) -> bool:
+    if named or kind not in FILTERED_KINDS:
         return True
     if may_hold_persona(data):
         return True

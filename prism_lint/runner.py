@@ -66,7 +66,7 @@ def check_targets(targets: list[Target], resolver: Resolver,
         if data is None:
             done[target.path] = early
             continue
-        if not worth_checking(data, settings, named=target.named):
+        if not worth_checking(data, settings, named=target.named, kind=target.kind):
             done[target.path] = early  # empty: nothing a rule could report
             if cache is not None:
                 cache.put(target.path, settings, early, data)

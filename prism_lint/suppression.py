@@ -82,7 +82,9 @@ class Suppressions:
             if not d.covers(code):
                 continue
             if d.above:
-                if d.row in (first_row - 1, start_row - 1):
+                # own-line: above the construct, or inside it before the finding
+                # (a comment above a YAML key or a call argument)
+                if first_row - 1 <= d.row < start_row or d.row == start_row - 1:
                     d.used = hit = True
             elif start_row <= d.row <= max(end_row, last_row) or d.row == first_row:
                 d.used = hit = True

@@ -59,6 +59,15 @@ class Analysis:
         return [p for p in self.personas if p.kind == "expert"]
 
 
+def is_flagged(analysis: Analysis) -> bool:
+    """The PRS1xx condition: an expert persona on an accuracy-critical task.
+
+    The rules and the corpus score both use this, so the score measures
+    exactly what the linter reports.
+    """
+    return bool(analysis.experts) and analysis.task.accuracy_critical
+
+
 def analyse(unit: PromptUnit) -> Analysis:
     """Find personas in ``unit.text`` and infer its task from text and context."""
     from prism_lint.analysis.persona import find_personas

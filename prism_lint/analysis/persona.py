@@ -1,36 +1,843 @@
-"""Expert persona spans. (First cut; see rules/vocabulary for the words.)"""
+"""Find the identities a prompt assigns to the model, with exact spans.
+
+A persona is found from a cue ("you are", "act as", "Role:", "As a ...,",
+"Eres un ...", "你是...") followed (or, in Turkish and Japanese, preceded) by
+an identity phrase. The phrase's head noun decides the kind: a professional
+or skilled role is ``expert``; a tool, game, character or helper is
+``role``. Mentions ("consult an expert", "if you are a developer") are not
+personas. The span is the shortest sentence or clause that a fix can remove;
+the passage adds the sentences that go on describing the persona, for the
+length rule.
+"""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from prism_lint.analysis import Persona
+from prism_lint.analysis.sentences import Sentence, split_sentences
+from prism_lint.analysis.vocabulary import (
+    CJK,
+    HAS_CJK,
+    WORD,
+    Language,
+    Vocabulary,
+    literal_keys,
+    vocabulary,
+    words,
+)
+from prism_lint.model import HOLE
 
-_EXPERT = re.compile(
-    r"(?i)\b(?:you are|you're|act as|i want you to act as)\s+(?:an?|the)\s+"
-    r"(?:[\w-]+\s+){0,3}?(expert|engineer|developer|programmer|mathematician|analyst|"
-    r"scientist|lawyer|doctor|specialist|consultant)\b[^.\n]*[.\n]?"
+# Tokens of an identity phrase: a dynamic part, a word, markup, a quote or
+# other punctuation.
+_TOKEN = re.compile(
+    rf"(?P<hole>{HOLE}|\$?\{{\{{?[^{{}}\n]{{0,80}}\}}\}}?|\[[^\]\n]{{1,40}}\])"
+    rf"|(?P<word>{WORD.pattern})"
+    r"|(?P<mark>\*\*|__|[*_`~])"
+    r"|(?P<quote>[\"“”«»„])"
+    r"|(?P<nl>\n)"
+    r"|(?P<punct>[^\s])"
+)
+_AND_OR = frozenset({"and", "&", "or", "/"})
+# "and"/"or" by language (English ones apply everywhere: titles are often English)
+_CONJUNCTIONS = {
+    "es": _AND_OR | {"y", "e", "o", "u"},
+    "fr": _AND_OR | {"et", "ou"},
+    "de": _AND_OR | {"und", "oder"},
+    "pt": _AND_OR | {"e", "ou"},
+    "it": _AND_OR | {"e", "ed", "o"},
+    "ru": _AND_OR | {"и", "или"},
+    "tr": _AND_OR | {"ve", "veya"},
+}
+_AGENT_SUFFIXES = ("ist", "ian", "eer", "smith", "wright", "grapher", "ologist", "ician")
+_MARKUP = " \t*_#>`\"'“”«»-•·|"
+_COMPARISON = re.compile(
+    r"\s+(?:would|does|do|did|might|could|will|can)\b(?!\s+(?:you|i)\b)", re.IGNORECASE
+)
+_APPOSITIVE = re.compile(r"^\s*(?:[,—–:]|\s-)\s*(?=(?:an?|the|one)\s)|^\s*\(\s*(?=\w)")
+_EXPERTISE_AFTER = re.compile(
+    r"^\s*(?:,\s*)?(?:who\s+(?:is|are)\s+(?:an?\s+)?(?:expert|specialist|experienced|skilled|"
+    r"highly)|(?:with|having)\s+(?:(?:deep|extensive|broad|strong|solid|vast|proven|"
+    r"advanced|real|expert|in-depth)\s+)*(?:expertise|mastery|specialization)|"
+    r"(?:with|having)\s+(?:over\s+|more\s+than\s+)?\d+\+?\s+years|"
+    r"speciali[sz](?:ed|ing)\s+in|expert\s+in|skilled\s+in|proficient\s+in|"
+    r"well[- ]versed|knowledgeable|who\s+speciali[sz]es)",
+    re.IGNORECASE,
+)
+_WITH_EXPERTISE = re.compile(
+    r"^\s*(?:,\s*)?(?:with|having)\s+(?:(?:deep|extensive|broad|strong|solid|vast|proven|"
+    r"advanced|real|in-depth)\s+)*(?:expertise|mastery)",
+    re.IGNORECASE,
+)
+# Acronyms that would otherwise read as stop words ("University IT Consultant").
+_ACRONYMS = frozenset({"IT", "US", "UK", "UN", "EU"})
+_MODALS = frozenset(
+    ["to", "can", "could", "will", "would", "should", "must", "may", "might", "shall"]
+)
+_COMMA_TASK = re.compile(
+    r"[,;:—–]\s*(?:and\s+|so\s+|then\s+)?(?:(?:your|you|i|we|please|now|here|the|this|below|"
+    r"today|let's)\b|(?P<verb>[a-z]+)\b)"
+)
+_AND_VERB = re.compile(r"(?:(?P<conj>and|&|then|to|und|y|et|e|и|ve)\s+)?(?P<verb>[^\W\d_]+)")
+_CHAT_ROLES = frozenset(
+    {"system", "user", "assistant", "developer", "tool", "function", "human", "ai", "model", "bot"}
+)
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,3}[ \t]+(?P<text>[^\n]{2,80})$", re.MULTILINE)
+_ROLE_HEADING = re.compile(
+    r"^[ \t]{0,3}#{1,6}[ \t]*(?:\*\*)?(?:role|persona|identity)(?:\*\*)?[ \t]*:?[ \t]*\n+"
+    r"(?P<line>[^\n#]{3,120})",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
+@dataclass
+class _Identity:
+    """What an identity phrase says."""
+
+    kind: str  # "expert" or "role"
+    head: str
+    end: int  # offset just past the phrase
+    recognised: bool  # its head is a known occupation or role
+
+
 def find_personas(text: str) -> list[Persona]:
-    out = []
-    for m in _EXPERT.finditer(text):
-        out.append(
-            Persona(
-                m.start(),
-                m.end(),
-                m.group(0),
-                "expert",
-                m.group(1),
-                "you are",
-                passage_start=m.start(),
-                passage_end=m.end(),
-                words=len(m.group(0).split()),
-            )
-        )
+    """Every persona the text assigns, in order, with exact spans."""
+    if not text.strip():
+        return []
+    vocab = vocabulary()
+    sentences = split_sentences(text)
+    if not sentences:
+        return []
+    starts = [s.start for s in sentences]
+    has_cjk = bool(HAS_CJK.search(text))
+    found: dict[int, Persona] = {}  # sentence index -> persona
+
+    tokens = words(text)
+
+    def claim(idx: int, p: Persona | None) -> None:
+        if p is not None and idx >= 0 and idx not in found:
+            found[idx] = p
+
+    # cues before the identity ("you are", "act as"), tried where a word can start one
+    for m, lang in _cue_matches(text, tokens, vocab, has_cjk):
+        idx = bisect_right(starts, m.start()) - 1
+        if idx >= 0 and idx not in found and m.start() < sentences[idx].end:
+            claim(idx, _from_cue(text, sentences[idx], m, lang))
+    # cues after the identity (Turkish, Japanese, Korean)
+    for m, lang in _after_matches(text, tokens, vocab, has_cjk):
+        idx = bisect_right(starts, m.start()) - 1
+        if idx >= 0 and idx not in found:
+            claim(idx, _from_after_cue(text, sentences[idx], m, lang))
+    # "Role: Senior Engineer"
+    if vocab.role_keys is not None:
+        for m in vocab.role_keys.finditer(text):
+            idx = bisect_right(starts, m.end()) - 1
+            if idx >= 0 and idx not in found:
+                key = " ".join(m.group("key").lower().split())
+                lang = vocab.role_key_language.get(key, vocab.by_code["en"])
+                claim(idx, _from_role_key(text, sentences[idx], m, lang))
+    # "As a seasoned lawyer, ..." and "You specialize in ..." at a sentence start
+    for idx, sent in enumerate(sentences):
+        if idx in found:
+            continue
+        first = _first_word(text, sent)
+        for lang in (*vocab.start_index.get(first, ()), *vocab.unindexed_starts):
+            if not lang.spaces and not has_cjk:
+                continue
+            p = _from_sentence_start(text, sent, lang)
+            if p is not None:
+                found[idx] = p
+                break
+
+    if not found:
+        p = _from_headings(text, vocab.by_code["en"], sentences)
+        if p is not None:
+            found[bisect_right(starts, p.start) - 1] = p
+    return _passages(text, sentences, found, vocab.languages)
+
+
+# -- the first pass -----------------------------------------------------------
+
+# Words too common to tell a file apart on their own: the next word is kept.
+# fmt: off
+_COMMON_FIRST = frozenset({
+    "you", "your", "i", "we", "the", "a", "an", "as", "being", "with", "having", "to", "be",
+    "in", "en", "de", "el", "la", "le", "il", "lo", "o", "e", "y", "si", "te", "tu", "du",
+    "sie", "ich", "je", "lei", "sei", "hai", "usted", "vous", "votre", "ton", "deine", "ihre",
+    "sen", "siz", "der", "come", "como", "comme", "als", "age", "ты", "вы", "в", "у", "как",
+})
+# fmt: on
+
+
+@lru_cache(maxsize=1)
+def prefilter_cues() -> tuple[str, ...]:
+    """Lower-case literals, at least one of which is in any text holding a
+    persona this module can find: the cues of every language, the role keys,
+    and the occupations (a prompt titled "# Frontend Architect")."""
+    vocab = vocabulary()
+    keys: set[str] = set()
+    for lang in vocab.languages:
+        for fragment in lang.fragments:
+            keys |= literal_keys(fragment, _COMMON_FIRST)
+    keys |= {o for o in vocab.occupations if len(o) >= 3}
+    keys |= {w for lang in vocab.languages for w in lang.expert_words if len(w) >= 4}
+    return tuple(sorted(k for k in keys if k.strip()))
+
+
+def __getattr__(name: str) -> Any:
+    if name == "PREFILTER_CUES":
+        return prefilter_cues()
+    raise AttributeError(name)
+
+
+# -- cues --------------------------------------------------------------------
+
+
+def _cue_matches(
+    text: str, tokens: tuple[tuple[str, int, int], ...], vocab: Vocabulary, has_cjk: bool
+) -> list[tuple[re.Match[str], Language]]:
+    """Cue matches of every language, tried only at words that can start one."""
+    out: list[tuple[re.Match[str], Language]] = []
+    last_end = -1
+    for word, start, _ in tokens:
+        if start < last_end:
+            continue
+        for lang in vocab.cue_index.get(word, ()):
+            assert lang.cues is not None
+            m = lang.cues.match(text, start)
+            if m is not None:
+                out.append((m, lang))
+                last_end = m.end()
+                break
+    for lang in vocab.unindexed_cues:
+        if lang.cues is not None and (lang.spaces or has_cjk):
+            out.extend((m, lang) for m in lang.cues.finditer(text))
     return out
 
 
-# Kept in step with the patterns above; tests/test_prefilter.py checks it.
-PREFILTER_CUES = ("you are", "you're", "act as")
+def _after_matches(
+    text: str, tokens: tuple[tuple[str, int, int], ...], vocab: Vocabulary, has_cjk: bool
+) -> list[tuple[re.Match[str], Language]]:
+    out: list[tuple[re.Match[str], Language]] = []
+    for word, start, _ in tokens:
+        for lang in vocab.after_index.get(word, ()):
+            assert lang.after is not None
+            m = lang.after.match(text, start)
+            if m is not None:
+                out.append((m, lang))
+                break
+    for lang in vocab.unindexed_after:
+        if lang.after is not None and (lang.spaces or has_cjk):
+            out.extend((m, lang) for m in lang.after.finditer(text))
+    return out
+
+
+def _first_word(text: str, sent: Sentence) -> str:
+    m = WORD.search(text, sent.start, min(sent.end, sent.start + 60))
+    return m.group(0).lower() if m else ""
+
+
+def _from_cue(text: str, sent: Sentence, m: re.Match[str], lang: Language) -> Persona | None:
+    group = m.lastgroup or "assign"
+    if _is_mention(text, sent, m.start(), lang):
+        return None
+    ident = _identity(text, m.end(), sent.end, lang, strict=m.group(0).strip().lower())
+    if ident is None or (group == "weak" and not ident.recognised):
+        return None
+    if _COMPARISON.match(text, ident.end, sent.end):
+        return None  # "answer like an expert would": a comparison, not an identity
+    start = _span_start(text, sent, m.start(), lang)
+    end = _span_end(text, sent, ident.end, lang)
+    cue = _cue_name(m.group(0))
+    return _persona(text, start, end, ident, cue, lang.code)
+
+
+def _from_after_cue(text: str, sent: Sentence, m: re.Match[str], lang: Language) -> Persona | None:
+    """Turkish "… olarak hareket et", Japanese "…として振る舞って": the identity comes first."""
+    before = text[sent.start : m.start()]
+    ident = _identity_before(before, lang)
+    if ident is None:
+        return None
+    kind, head = ident
+    start = _skip_markup(text, sent.start, sent.end)
+    return _persona(
+        text,
+        start,
+        sent.end,
+        _Identity(kind, head, m.end(), True),
+        _cue_name(m.group(0)),
+        lang.code,
+    )
+
+
+def _from_role_key(text: str, sent: Sentence, m: re.Match[str], lang: Language) -> Persona | None:
+    line_end = text.find("\n", m.end())
+    if line_end < 0:
+        line_end = len(text)
+    ident = _identity(text, m.end(), line_end, lang, strict="role")
+    if ident is None or not ident.recognised:
+        return None
+    value = text[m.end() : ident.end].strip(" \t\"'”*").lower()
+    if value in _CHAT_ROLES:
+        return None
+    start = _skip_markup(text, m.start(), line_end)
+    if start > 0 and text[start - 1] in "\"'":
+        start -= 1
+    end = ident.end
+    # take the rest of the value (a closing quote, a bracketed placeholder)
+    rest = text[end:line_end]
+    tail = re.match(r"[^,;\n]*?[\"”']|\s*\[[^\]\n]*\]", rest)
+    end = end + tail.end() if tail else _trim_end(text, m.end(), line_end)
+    return _persona(text, start, end, ident, "role key", lang.code)
+
+
+def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona | None:
+    """ "As a seasoned lawyer, ..." and expertise claims ("You specialize in ...")."""
+    pos = _skip_markup(text, sent.start, sent.end)
+    if lang.clause is not None:
+        m = lang.clause.match(text, pos, sent.end)
+        if m is not None:
+            ident = _identity(text, m.end(), sent.end, lang, strict="as a")
+            if ident is not None and ident.kind == "expert":
+                after = text[ident.end : sent.end]
+                comma = re.match(r"\s*[,，、]\s*", after)
+                if comma and not re.match(r"(?i)(?:i|we)\b", after[comma.end() :]):
+                    end = ident.end + comma.end()
+                    return _persona(text, pos, end, ident, "as a", lang.code)
+    if lang.claims is not None:
+        m = lang.claims.match(text, pos, sent.end)
+        if m is not None:
+            head = " ".join(w.group(0) for w in list(WORD.finditer(text, m.start(), sent.end))[:8])
+            ident = _Identity("expert", head, sent.end, True)
+            return _persona(text, pos, sent.end, ident, "expertise claim", lang.code)
+    return None
+
+
+def _from_headings(text: str, lang: Language, sentences: tuple[Sentence, ...]) -> Persona | None:
+    """A prompt titled with a role and nothing else ("# Frontend Architect")."""
+    m = _ROLE_HEADING.search(text)
+    if m is not None:
+        line_start = m.start("line")
+        ident = _identity(text, line_start, m.end("line"), lang, strict="role")
+        if ident is not None and ident.recognised and ident.kind == "expert":
+            start = _skip_markup(text, line_start, m.end("line"))
+            return _persona(
+                text, start, _trim_end(text, start, m.end("line")), ident, "role heading", lang.code
+            )
+    m = _HEADING.match(text, len(text) - len(text.lstrip()))
+    if m is None:
+        return None
+    start = m.start("text")
+    line_end = m.end("text")
+    ident = _identity(text, start, line_end, lang, strict="heading")
+    if ident is None or ident.kind != "expert" or not ident.recognised:
+        return None
+    # the heading must be nothing but the role (an aside in brackets is fine)
+    rest = text[ident.end : line_end].strip()
+    if rest and not rest.startswith(("(", "[", "—", "–", "-", "|")):
+        return None
+    return _persona(text, start, _trim_end(text, start, line_end), ident, "heading", lang.code)
+
+
+# -- the identity phrase -----------------------------------------------------
+
+
+def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -> _Identity | None:
+    """Parse the identity phrase at ``pos`` (up to ``limit``)."""
+    if not lang.spaces:
+        return _identity_cjk(text, pos, limit, lang)
+    toks: list[tuple[str, str, int, int]] = []  # (kind, lower text, start, end)
+    quoted = False
+    had_determiner = False
+    seen_word = False
+    head_seen = False
+    end = pos
+    for m in _TOKEN.finditer(text, pos, limit):
+        kind = m.lastgroup or "punct"
+        tok = m.group(0)
+        if kind == "mark":
+            continue
+        if kind == "nl":
+            if seen_word:
+                break
+            continue
+        if kind == "quote":
+            if not seen_word and not quoted:
+                quoted = True
+                continue
+            if quoted:
+                end = m.end()
+                break
+            break
+        if kind == "hole":
+            toks.append(("hole", tok, m.start(), m.end()))
+            end = m.end()
+            seen_word = True
+            continue
+        if kind == "punct":
+            if tok in "&/+" and seen_word:
+                continue
+            if tok in "'‘’":
+                continue  # 'Vibecoder' Architect
+            if quoted and tok not in ".!?:;":
+                continue
+            break
+        if "." in tok:
+            # "expert.create 10 ideas": a missing space after a full stop
+            first_part = tok.split(".", 1)[0]
+            low_first = first_part.lower()
+            if _noun_of(low_first, lang) is not None or low_first in lang.expert_words:
+                toks.append(("word", low_first, m.start(), m.start() + len(first_part)))
+                end = m.start() + len(first_part)
+                break
+        if tok in _ACRONYMS:
+            toks.append(("word", tok.lower(), m.start(), m.end()))
+            seen_word = True
+            end = m.end()
+            continue
+        low = tok.lower().replace("’", "'")
+        if low.endswith("'s"):
+            low = low[:-2]
+        if not seen_word and not quoted and low in lang.determiners:
+            had_determiner = True
+            continue
+        if not quoted:
+            if low in lang.expert_words and not head_seen:
+                pass  # "seasoned", "skilled in" at the start: part of the phrase
+            elif (
+                (low in lang.stops and low not in _conjunctions(lang))
+                or (seen_word and low in lang.determiners)
+                or (head_seen and _ends_phrase(text, m, low, limit, lang))
+            ):
+                break
+            elif (
+                head_seen
+                and toks
+                and toks[-1][1] in _conjunctions(lang)
+                and tok[:1].islower()
+                and _noun_of(low, lang) is None
+                and _is_task_word(low)
+                and not _noun_follows(text, m.end(), limit, lang)
+            ):
+                break  # "un experto y responde": a task verb after the conjunction
+        toks.append(("word", low, m.start(), m.end()))
+        seen_word = True
+        end = m.end()
+        if _noun_of(low, lang) is not None:
+            head_seen = True
+        if len(toks) >= 12:
+            break
+    conj = _conjunctions(lang)
+    if toks and toks[-1][1] in conj:
+        while toks and toks[-1][1] in conj:
+            toks.pop()
+        if toks:
+            end = toks[-1][3]
+    words_ = [t for t in toks if t[0] == "word"]
+    if not toks:
+        return None
+    if not words_:
+        # only a dynamic part: "You are a {role}."
+        return _Identity("role", toks[0][1], end, False)
+    bare_you_are = strict.startswith(("you are", "you're", "you’re")) and not (
+        quoted or had_determiner
+    )
+    if bare_you_are and not _may_start_identity(text, words_[0], lang, toks):
+        return None
+    return _classify(text, toks, end, limit, lang)
+
+
+def _conjunctions(lang: Language) -> frozenset[str]:
+    return _CONJUNCTIONS.get(lang.code, _AND_OR)
+
+
+def _ends_phrase(text: str, m: re.Match[str], low: str, limit: int, lang: Language) -> bool:
+    """After the head noun, a verb ends the identity: "nutritionist and create
+    a recipe", "coach guiding a person", "system specialized in ..."."""
+    if _noun_of(low, lang) is not None or low in lang.expert_words:
+        return False
+    if low in _task_verbs() and not m.group(0)[:1].isupper():
+        return True
+    if lang.code == "de" and m.group(0)[:1].islower():
+        return True  # German nouns are capitalised: "Datenanalyst und analysiere"
+    if low.endswith(("ing", "ed")):
+        nxt = WORD.search(text, m.end(), limit)
+        if nxt is None:
+            return True
+        word = nxt.group(0).lower()
+        return word in lang.determiners or word in lang.stops
+    return False
+
+
+def _task_verbs() -> frozenset[str]:
+    return vocabulary().by_code["en"].task_verbs
+
+
+def _noun_follows(text: str, pos: int, limit: int, lang: Language) -> bool:
+    nxt = WORD.search(text, pos, limit)
+    return bool(
+        nxt
+        and text[pos : nxt.start()].strip() == ""
+        and _noun_of(nxt.group(0).lower(), lang) is not None
+    )
+
+
+def _is_task_word(low: str) -> bool:
+    """A word the task vocabulary knows (in any language): "responde", "analysiere"."""
+    tasks = vocabulary().tasks
+    return low in tasks.exact or any(low[:k] in tasks.prefixes for k in tasks.prefix_lengths)
+
+
+def _may_start_identity(
+    text: str, tok: tuple[str, str, int, int], lang: Language, toks: list[tuple[str, str, int, int]]
+) -> bool:
+    """After a bare "you are", only an expertise word, a known noun or a name
+    may follow ("You are about to ..." is no persona)."""
+    low = tok[1]
+    if low in lang.expert_words or _noun_of(low, lang) is not None:
+        return True
+    original = text[tok[2] : tok[3]]
+    return original[:1].isupper() and low not in lang.stops and len(toks) <= 4
+
+
+def _noun_of(low: str, lang: Language) -> str | None:
+    """ "occupation", "role" or ``None`` for one lower-case word."""
+    if low in lang.role_nouns:
+        return "role"
+    if low in lang.occupations:
+        return "occupation"
+    if lang.code == "de" and len(low) > 6:
+        for occ in lang.occupations:
+            if len(occ) >= 5 and low.endswith(occ):
+                return "occupation"
+    if lang.code in ("tr", "ru") and len(low) > 4:
+        for occ in lang.occupations:
+            if len(occ) >= 4 and low.startswith(occ):
+                return "occupation"
+    return None
+
+
+def _classify(
+    text: str, toks: list[tuple[str, str, int, int]], end: int, limit: int, lang: Language
+) -> _Identity:
+    words_ = [t[1] for t in toks if t[0] == "word"]
+    phrase = text[toks[0][2] : toks[-1][3]]
+    after = text[end:limit]
+    # "Strategy Consultant and Game Theorist": each conjunct names a role
+    conjuncts: list[list[str]] = [[]]
+    for w in words_:
+        if w in _conjunctions(lang):
+            conjuncts.append([])
+        else:
+            conjuncts[-1].append(w)
+    kinds = [_kind_of(c, after, lang) for c in conjuncts if c]
+    if any(k == "expert" for k, _ in kinds):
+        return _Identity("expert", phrase, end, any(r for k, r in kinds if k == "expert"))
+    recognised = any(r for _, r in kinds)
+    if not recognised:
+        # a name or title, then what it is: "Lyra, a master-level prompt
+        # specialist", "SciSim-Pro (Scientific Simulation Specialist)"
+        m = _APPOSITIVE.match(after)
+        if m is not None:
+            inner = _identity(text, end + m.end(), limit, lang, strict="apposition")
+            if inner is not None and inner.recognised:
+                return _Identity(inner.kind, inner.head, inner.end, True)
+    else:
+        # "a Graphviz DOT generator, an expert in diagrams"
+        m = _APPOSITIVE.match(after)
+        if m is not None and m.group(0).strip().startswith((",", "—", "–")):
+            inner = _identity(text, end + m.end(), limit, lang, strict="apposition")
+            if inner is not None and inner.kind == "expert" and inner.recognised:
+                return _Identity("expert", inner.head, inner.end, True)
+    return _Identity("role", phrase, end, recognised)
+
+
+def _kind_of(words_: list[str], after: str, lang: Language) -> tuple[str, bool]:
+    """(kind, recognised) of one conjunct of an identity phrase."""
+    head_i = -1
+    head_kind = ""
+    head_word = ""
+    i = 0
+    nouns: list[tuple[int, str, str]] = []
+    while i < len(words_):
+        pair = f"{words_[i]} {words_[i + 1]}" if i + 1 < len(words_) else ""
+        if pair and (pair in lang.role_nouns or pair in lang.occupations):
+            nouns.append((i + 1, "role" if pair in lang.role_nouns else "occupation", pair))
+            i += 2
+            continue
+        k = _noun_of(words_[i], lang)
+        if k is not None:
+            nouns.append((i, k, words_[i]))
+        i += 1
+    if nouns:
+        head_i, head_kind, head_word = nouns[-1]
+        if head_kind == "role" and head_word in lang.transparent:
+            for j, k, w in reversed(nouns[:-1]):
+                if k == "occupation":
+                    head_i, head_kind, head_word = j, k, w
+                    break
+    expert_mark = any(w in lang.expert_words for j, w in enumerate(words_) if j != head_i)
+    if head_i < 0:
+        if expert_mark or any(w in lang.expert_words for w in words_):
+            return "expert", True
+        last = words_[-1]
+        if _EXPERTISE_AFTER.match(after):
+            return "expert", False
+        if lang.code == "en" and last.endswith(_AGENT_SUFFIXES) and len(last) > 5:
+            return "expert", False
+        return "role", False
+    if head_kind == "occupation" or expert_mark or _WITH_EXPERTISE.match(after):
+        return "expert", True
+    if head_word not in lang.machine_nouns and _EXPERTISE_AFTER.match(after):
+        return "expert", True
+    return "role", True
+
+
+def _identity_cjk(text: str, pos: int, limit: int, lang: Language) -> _Identity | None:
+    """Identity phrase in a language written without spaces."""
+    seg_end = limit
+    for stop in lang.stops:
+        k = text.find(stop, pos, seg_end)
+        if k >= 0:
+            seg_end = k
+    # also stop at the first sentence punctuation of any script
+    m = re.compile(r"[，。！？；：,.!?;:\n、]").search(text, pos, seg_end)
+    if m is not None:
+        seg_end = m.start()
+    phrase = text[pos:seg_end].strip()
+    if not phrase or len(phrase) > 40:
+        return None
+    kind, head = _classify_cjk(phrase, lang)
+    if kind is None:
+        return None
+    return _Identity(kind, head, seg_end, True)
+
+
+def _classify_cjk(phrase: str, lang: Language) -> tuple[str | None, str]:
+    low = phrase.lower()
+    head = ""
+    head_pos = -1
+    for noun in lang.nouns_by_length:
+        k = low.rfind(noun.lower())
+        if k >= 0 and k + len(noun) > head_pos + len(head):
+            head, head_pos = noun, k
+    expert = any(w.lower() in low for w in lang.expert_words)
+    if not head:
+        # an English title inside a CJK sentence ("扮演 Senior Engineer")
+        en = vocabulary().by_code["en"]
+        latin = [w.group(0).lower() for w in WORD.finditer(phrase)]
+        for w in reversed(latin):
+            kind_of = _noun_of(w, en)
+            if kind_of is not None:
+                return ("expert" if kind_of == "occupation" or expert else "role"), phrase
+        return ("expert", phrase) if expert else (None, phrase)
+    if head in lang.occupations or head.lower() in lang.expert_words:
+        return "expert", phrase
+    if expert:
+        return "expert", phrase
+    return "role", phrase
+
+
+def _identity_before(before: str, lang: Language) -> tuple[str, str] | None:
+    """The identity phrase that ends just before a trailing cue."""
+    if not lang.spaces:
+        # drop a leading "あなたは" and everything up to the last comma
+        part = re.split(r"[、，,。]", before)[-1]
+        part = re.sub(r"^(?:あなた|君|きみ)(?:は|が)", "", part).strip()
+        if not part or len(part) > 40:
+            return None
+        kind, head = _classify_cjk(part, lang)
+        return (kind, head) if kind else None
+    toks = [w.lower() for w in WORD.findall(before)][-6:]
+    if "bir" in toks:
+        toks = toks[len(toks) - 1 - toks[::-1].index("bir") + 1 :]
+    if not toks:
+        return None
+    for w in reversed(toks):
+        k = _noun_of(w, lang) or _noun_of(w, vocabulary().by_code["en"])
+        if k == "occupation":
+            return "expert", " ".join(toks)
+        if k == "role":
+            expert = any(t in lang.expert_words for t in toks)
+            return ("expert" if expert else "role"), " ".join(toks)
+    if any(t in lang.expert_words for t in toks):
+        return "expert", " ".join(toks)
+    return None
+
+
+# -- spans -------------------------------------------------------------------
+
+
+def _is_mention(text: str, sent: Sentence, cue_start: int, lang: Language) -> bool:
+    """ "If you are a developer", "when you act as": not an assignment."""
+    clause = re.split(r"[,;:(—–]", text[sent.start : cue_start])[-1]
+    prev = [w.lower() for w in WORD.findall(clause)][-3:]
+    if not prev:
+        return False
+    if prev[-1] in lang.mention_before:
+        return True
+    if prev[-1] in _MODALS and not re.search(r"(?i)\byou\b", clause):
+        return True  # "the tool should act as a bridge"
+    return len(prev) >= 2 and f"{prev[-2]} {prev[-1]}" in lang.mention_before
+
+
+def _span_start(text: str, sent: Sentence, cue_start: int, lang: Language) -> int:
+    """The cue, or the sentence start when only a lead-in comes before it."""
+    first = _skip_markup(text, sent.start, cue_start)
+    if first >= cue_start:
+        return cue_start
+    prefix = text[first:cue_start]
+    if lang.lead_in is None:
+        return cue_start
+    pos = 0
+    while True:
+        rest = prefix[pos:].lstrip(" \t,.:;!-—–")
+        pos = len(prefix) - len(rest)
+        if not rest:
+            return first
+        m = lang.lead_in.match(prefix, pos)
+        if m is None or m.end() == pos:
+            return cue_start
+        pos = m.end()
+
+
+def _span_end(text: str, sent: Sentence, ident_end: int, lang: Language) -> int:
+    """The sentence end, or the clause end when the task follows in the same sentence."""
+    after = text[ident_end : sent.end]
+    if not lang.spaces:
+        m = re.match(r"[，,、]", after)
+        if m and len(after.strip()) > 4:
+            return ident_end + 1
+        return sent.end
+    stripped = after.lstrip(" \t")
+    if not stripped:
+        return sent.end
+    # "Act as a digital marketing expert.create 10 ideas"
+    if stripped[0] in ".!?" and len(stripped) > 1 and stripped[1].isalpha():
+        return ident_end + (len(after) - len(stripped)) + 1
+    m = _AND_VERB.match(stripped)
+    offset = ident_end + len(after) - len(stripped)
+    if (
+        m
+        and not stripped[:1].isupper()
+        and _starts_task(text, offset + m.start("verb"), m, sent.end, lang)
+    ):
+        return _trim_end(text, sent.start, ident_end)
+    m = _COMMA_TASK.match(stripped)
+    if m:
+        verb = m.group("verb")
+        if verb is None or verb.lower() in _task_verbs():
+            return _trim_end(text, sent.start, ident_end)
+    return sent.end
+
+
+def _starts_task(text: str, pos: int, m: re.Match[str], limit: int, lang: Language) -> bool:
+    """Whether the word at ``pos`` starts the task: "and create", "to help",
+    "y responde", but not "and code reviewer" (a noun follows)."""
+    verb = m.group("verb").lower()
+    conj = (m.group("conj") or "").lower()
+    is_verb = verb in _task_verbs() or (
+        conj not in ("", "to") and lang.code != "en" and _is_task_word(verb)
+    )
+    return is_verb and not _noun_follows(text, pos + len(verb), limit, lang)
+
+
+def _skip_markup(text: str, start: int, end: int) -> int:
+    while start < end and text[start] in _MARKUP:
+        start += 1
+    return start
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "*_#"):
+        end -= 1
+    return end
+
+
+def _cue_name(cue: str) -> str:
+    return " ".join(cue.lower().split())
+
+
+def _persona(text: str, start: int, end: int, ident: _Identity, cue: str, language: str) -> Persona:
+    end = max(start, end)
+    return Persona(
+        start=start,
+        end=end,
+        text=text[start:end],
+        kind="expert" if ident.kind == "expert" else "role",
+        head=" ".join(ident.head.split()),
+        cue=cue,
+        language=language,
+        passage_start=start,
+        passage_end=end,
+        words=_count_words(text[start:end]),
+    )
+
+
+# -- passages ----------------------------------------------------------------
+
+
+def _passages(
+    text: str, sentences: tuple[Sentence, ...], found: dict[int, Persona], languages: list[Language]
+) -> list[Persona]:
+    """Merge each persona with the sentences that go on describing it."""
+    out: list[Persona] = []
+    order = sorted(found)
+    taken: set[int] = set()
+    for idx in order:
+        if idx in taken:
+            continue
+        p = found[idx]
+        taken.add(idx)
+        j = idx + 1
+        end = p.end if p.end > sentences[idx].end else sentences[idx].end
+        if p.end < sentences[idx].end and not _describes(text, sentences[idx], p, languages):
+            end = p.end
+        while j < len(sentences):
+            sent = sentences[j]
+            other = found.get(j)
+            if other is not None:
+                if other.kind == "expert" and p.kind != "expert":
+                    break  # an expert claim after a role starts its own persona
+                taken.add(j)
+            elif not _continues(text, sent, languages, after_colon=text[end - 1 : end] == ":"):
+                break
+            end = sent.end
+            j += 1
+        p.passage_start = p.start
+        p.passage_end = max(p.end, end)
+        p.words = _count_words(text[p.passage_start : p.passage_end])
+        out.append(p)
+    return out
+
+
+def _describes(text: str, sent: Sentence, p: Persona, languages: list[Language]) -> bool:
+    """Whether the rest of the persona's sentence still describes it."""
+    rest = text[p.end : sent.end].lstrip(" ,;—–-")
+    return bool(re.match(r"(?i)(?:who|with|having|specializ|specialis|known)\b", rest))
+
+
+def _continues(text: str, sent: Sentence, languages: list[Language], *, after_colon: bool) -> bool:
+    pos = _skip_markup(text, sent.start, sent.end)
+    if after_colon and sent.block and text[sent.start : pos].strip(" \t") in {"-", "*", "•", "·"}:
+        return True
+    for lang in languages:
+        if lang.continues is None:
+            continue
+        if lang.continues_not is not None and lang.continues_not.match(text, pos, sent.end):
+            return False
+        if lang.continues.match(text, pos, sent.end):
+            return True
+        if lang.claims is not None and lang.claims.match(text, pos, sent.end):
+            return True
+    return False
+
+
+def _count_words(s: str) -> int:
+    latin = len(WORD.findall(s))
+    cjk = len(re.findall(f"[{CJK}]", s))
+    return latin + (cjk + 1) // 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Punctuation that ends a sentence, with any closing quotes or brackets.
 _LATIN_END = re.compile(r"[.!?…]+[\"'”’»)\]*_]*(?=\s|$)")
@@ -17,22 +18,28 @@ _CJK_END = re.compile(r"[。！？!?；]+[」』”’）)]*")
 # A line that starts a block of its own (heading, bullet, numbered item,
 # table row, fence, tag, key: value line).
 _BLOCK_START = re.compile(
-    r"""^[ \t]*(?:
+    r"""^[^\S\n]*(?:
         \#{1,6}\s | [-*+•·▪►✓✔→]\s | \d{1,3}[.)]\s | [a-zA-Z][.)]\s(?=[A-Z]) |
         \| | ``` | ~~~ | </?[A-Za-z][\w-]*[^>]*> | \{ | \} | --- |
-        [A-Za-z_][\w -]{0,30}:\s*$ | [A-Z][A-Z0-9 &/_-]{2,40}:
+        [A-Za-z_][\w -]{0,30}:\s*$ | [A-Z][A-Z0-9 &/_-]{2,40}: | "[^"\n]{1,40}"\s*:
     )""",
     re.X,
 )
 _ENDS_SENTENCE = re.compile(r"[.!?:;。！？：；…]['\"”’»)\]*_]*\s*$")
 # Words after which a line break cannot end a sentence (a hard wrap).
-_CONTINUES = frozenset(
-    "a an the of in on at to for with by from and or but as into that which who whose "
-    "is are was were be your my our their its this these those than".split()
-)
-_ABBREVIATIONS = frozenset(
-    "e.g i.e etc vs mr mrs ms dr prof st no fig approx inc ltd jr sr cf al eg ie resp".split()
-)
+# fmt: off
+_CONTINUES = frozenset({
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "with", "by", "from", "and", "or",
+    "but", "as", "into", "that", "which", "who", "whose", "is", "are", "was", "were", "be",
+    "your", "my", "our", "their", "its", "this", "these", "those", "than",
+})
+# fmt: on
+# fmt: off
+_ABBREVIATIONS = frozenset({
+    "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "st", "no", "fig", "approx",
+    "inc", "ltd", "jr", "sr", "cf", "al", "eg", "ie", "resp",
+})
+# fmt: on
 _LAST_WORD = re.compile(r"([\w.]+)\W*$")
 
 
@@ -43,12 +50,16 @@ class Sentence:
     block: bool = False  # starts a heading, bullet or other block line
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Split ``text`` into sentences, skipping blank space between them."""
+@lru_cache(maxsize=16)
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Split ``text`` into sentences, skipping blank space between them.
+
+    Cached: persona detection and task inference both read the same text.
+    """
     out: list[Sentence] = []
     for start, end, block in _units(text):
         _split_unit(text, start, end, block, out)
-    return out
+    return tuple(out)
 
 
 def _lines(text: str) -> list[tuple[int, int]]:

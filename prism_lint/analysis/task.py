@@ -1,29 +1,460 @@
-"""Task intent with evidence. (First cut.)"""
+"""What a prompt asks the model to do, with the evidence for it.
+
+Task cues from the vocabulary are matched over the prompt's words (longest
+phrase first, so "video script" is writing while "bash script" is code) and
+over what the call site says about the prompt: variable and function names,
+hole names, the user message, the response format and the tools. Each match
+adds its weight to a category; repeats count less and less. The persona's own
+words count for little, but the persona's field (a developer writes code)
+still decides when the prompt says nothing else. A ``prism: task=...``
+declaration settles the question.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from dataclasses import dataclass
 
-from prism_lint.analysis import Persona, TaskInference
+from prism_lint.analysis import ACCURACY_TASKS, TASKS, Persona, TaskInference
+from prism_lint.analysis.sentences import split_sentences
+from prism_lint.analysis.vocabulary import (
+    GENERAL,
+    HAS_CJK,
+    WORD,
+    Cue,
+    TaskLexicon,
+    vocabulary,
+    words,
+)
 from prism_lint.model import Evidence, PromptUnit
 
-_CUES = {
-    "code": r"\b(code|python|sql|function|debug|regex|bug)\b",
-    "math": r"\b(solve|calculate|equation|probability|prove)\b",
-    "factual": r"\b(facts?|history|answer questions?|diagnos\w+|legal)\b",
-    "judgement": r"\b(grade|classify|score|judge)\b",
-    "writing": r"\b(write|essay|poem|story|blog)\b",
+# How much a cue counts, by where it was seen.
+SOURCE_WEIGHTS = {
+    "prompt": 1.0,
+    "persona": 0.35,  # words inside the persona passage
+    "persona-head": 1.0,  # words of an expert's identity ("Python" in "Python developer")
+    "persona-role": 4,  # the field of the expert role itself (per persona)
+    "name": 2.0,  # variable, function or class names at the call site
+    "hole": 1.5,  # names of the prompt's dynamic parts
+    "sibling": 0.8,  # other messages of the same call
+    "response_format": 1.5,
+    "tools": 1.5,
 }
+REPEAT_DECAY = 0.6  # the n-th repeat of one cue counts DECAY**(n-1)
+# Cues in the sentence that states the main job count this much more.
+TASK_STATEMENT_BOOST = 2.0
+TASK_LIST_BOOST = 1.5
+STATEMENT_WORDS = 20
+ASIDE_WEIGHT = 0.3
+LABEL_BOOST = 2.0
+# A line that labels a section: "## Rules", "**Constraints:**", "VARIABLES:".
+_LABEL = re.compile(
+    r"^[ \t]*(?:#{1,6}[ \t]+(?P<h>[^\n]{1,60})"
+    r"|(?:\*\*|__)?(?P<c>[^\n:*#\-•\s][^\n:*#]{1,40}?)(?:\*\*|__)?[ \t]*[:：](?:\*\*|__)?[ \t]*"
+    r"|(?P<u>[A-Z][A-Z0-9 &/_\-]{2,40}))$",
+    re.MULTILINE,
+)
+_ASIDE_WORDS = re.compile(
+    r"(?i)^(?:[\W\d]*)(?:rules?|constraints?|guidelines?|notes?|variables?|inputs?|examples?|"
+    r"sample|samples|style|tone|format(?:ting)?|output(?: format)?|restrictions?|limitations?|"
+    r"important|remember|considerations?|principles?|mandatory|context|background|"
+    r"do(?:n't| not)|avoid|meta|changelog|version|author|metadata)\b"
+)
+_STATEMENT = re.compile(
+    r"(?i)(?:your\s+(?:main\s+|primary\s+|core\s+|sole\s+|only\s+|first\s+|overall\s+)?"
+    r"(?:task|job|goal|objective|mission|role\s+is\s+to|purpose|responsibilit\w*|assignment)\b"
+    r"|you\s+(?:will|are\s+tasked|are\s+responsible|are\s+asked|need\s+to|must)\b"
+    r"|(?:i|we)\s+(?:want|would\s+like|need|['’]d\s+like)\s+you\s+to\b(?!\s+act\b)"
+    r"|(?:my|the)\s+(?:first\s+)?(?:request|question|command|suggestion|task)\b"
+    r"|[\"']?(?:task|goal|objective|mission)[\"']?\s*[:：]"
+    r"|help\s+(?:me|users?|the\s+user|students?|developers?)\b)"
+)
+# What follows an expert's identity and still names its field: "an expert
+# *in distributed systems*", "a developer *specializing in payments*".
+_COMPLEMENT = re.compile(
+    r"(?:\s*,)?\s+(?:(?:who\s+)?(?:speciali[sz](?:ed|es|ing)|skilled|proficient|experienced|"
+    r"versed|fluent)\s+(?:in|at|on|with)|with\s+(?:(?:deep|extensive|broad|strong|solid)\s+)?"
+    r"(?:expertise|experience|knowledge|background)\s+in|in|at|on|of|for)\s+"
+    r"[^.,;:!?\n()]{1,90}",
+    re.IGNORECASE,
+)
+_IMPERATIVE = re.compile(r"([A-Za-z]+)\b")
+_BULLETS = frozenset({"-", "*", "•", "·", "+"}) | {f"{i}." for i in range(1, 21)}
+# Declared task names people write, mapped to categories.
+_ALIASES = {
+    "coding": "code",
+    "programming": "code",
+    "sql": "code",
+    "maths": "math",
+    "calculation": "math",
+    "facts": "factual",
+    "knowledge": "factual",
+    "qa": "factual",
+    "research": "factual",
+    "grading": "judgement",
+    "judge": "judgement",
+    "judgment": "judgement",
+    "classification": "judgement",
+    "evaluation": "judgement",
+    "eval": "judgement",
+    "creative": "writing",
+    "copywriting": "writing",
+    "translation": "writing",
+    "chat": "roleplay",
+    "character": "roleplay",
+    "role-play": "roleplay",
+    "summarization": "extraction",
+    "summary": "extraction",
+    "teaching": "stem",
+    "education": "stem",
+    "explanation": "stem",
+    "planning": "reasoning",
+    "coaching": "advice",
+    "image": "other",
+}
+_SPLIT_NAME = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+# Cues that mean "a free question from the user": the prompt is open-ended.
+_OPEN_HOLES = frozenset(
+    {"question", "query", "input", "message", "user_input", "prompt", "request"}
+)
+
+
+@dataclass
+class _Tally:
+    scores: dict[str, float]
+    evidence: list[Evidence]
+    repeats: dict[tuple[str, str, str], int]
+
+    def add(self, cue: str, category: str, source: str, weight: float) -> None:
+        key = (cue.lower(), category, source)
+        n = self.repeats.get(key, 0)
+        self.repeats[key] = n + 1
+        w = weight * (REPEAT_DECAY**n)
+        if w <= 0:
+            return
+        self.scores[category] += w
+        if n == 0:
+            self.evidence.append(Evidence(cue, category, source, round(weight, 3)))
+        else:
+            for ev in reversed(self.evidence):
+                if ev.cue.lower() == key[0] and ev.category == category and ev.source == source:
+                    ev.weight = round(ev.weight + w, 3)
+                    break
 
 
 def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
-    scores: dict[str, float] = {}
-    evidence: list[Evidence] = []
-    for cat, pat in _CUES.items():
-        for m in re.finditer(pat, unit.text, re.I):
-            scores[cat] = scores.get(cat, 0) + 1
-            evidence.append(Evidence(m.group(0), cat, "prompt"))
+    """The task category of ``unit``, from its text and its call site."""
+    declared = _declared(unit.declared_task)
+    if declared is not None:
+        return TaskInference(
+            declared,
+            1.0,
+            [Evidence(f"task={unit.declared_task}", declared, "declaration", 1.0)],
+            {declared: 1.0},
+            declared=True,
+        )
+    tally = _Tally(defaultdict(float), [], {})
+    lex = vocabulary().tasks
+    text = unit.text
+    spans = [(p.passage_start, max(p.passage_end, p.end)) for p in personas]
+    heads = _head_spans(text, personas)
+    focus = _task_statements(text, spans)
+    asides = _aside_sections(text)
+    general = 0.0
+    hits = [(cue.category, cue.weight, start, end) for cue, start, end in match_cues(text, lex)]
+    hits.extend(_pattern_hits(text, lex))
+    for category, cue_weight, start, end in hits:
+        if category == GENERAL:
+            general += cue_weight
+            continue
+        inside = any(s <= start < e for s, e in spans)
+        source = "persona" if inside else "prompt"
+        if inside and any(s <= start < e for s, e in heads):
+            source = "persona-head"
+        weight = cue_weight * SOURCE_WEIGHTS[source]
+        if not inside:
+            weight *= _focus_at(focus, start) * _focus_at(asides, start)
+        tally.add(text[start:end], category, source, weight)
+    _persona_fields(personas, tally)
+    _context(unit, tally, lex)
+    return _decide(tally, general, unit)
+
+
+def _head_spans(text: str, personas: list[Persona]) -> list[tuple[int, int]]:
+    """Where each expert's identity phrase ("Senior *Python* Developer") sits."""
+    out = []
+    for p in personas:
+        if p.kind != "expert" or not p.head:
+            continue
+        k = text.find(p.head, p.start, p.end)
+        if k < 0:
+            continue
+        end = k + len(p.head)
+        m = _COMPLEMENT.match(text, end, p.passage_end)
+        if m is not None:
+            end = m.end()
+        out.append((k, end))
+    return out
+
+
+def _task_statements(text: str, personas: list[tuple[int, int]]) -> list[tuple[int, int, float]]:
+    """Where the prompt states its main job, and how much more cues there count.
+
+    "Your task is to ...", "I want you to ...", "My first request is ...",
+    an imperative right after the persona, and the list that a statement
+    ending in a colon introduces.
+    """
+    out: list[tuple[int, int, float]] = []
+    sentences = split_sentences(text)
+    in_list = False
+    imperatives = 0
+    for sent in sentences:
+        if any(s <= sent.start < e for s, e in personas):
+            continue
+        pos = sent.start
+        while pos < sent.end and text[pos] in " \t*_#>-•·\"'“0123456789.)":
+            pos += 1
+        head = text[pos : min(sent.end, pos + 80)]
+        if _STATEMENT.match(head):
+            out.append((sent.start, _word_limit(text, pos, sent.end), TASK_STATEMENT_BOOST))
+            in_list = text[sent.end - 1 : sent.end] == ":" or head.rstrip().endswith(":")
+            imperatives = 3
+            continue
+        if in_list and sent.block and text[sent.start : pos].strip(" \t") in _BULLETS:
+            out.append((sent.start, sent.end, TASK_LIST_BOOST))
+            continue
+        in_list = False
+        if imperatives < 2:
+            m = _IMPERATIVE.match(head)
+            if m and m.group(1).lower() in vocabulary().by_code["en"].task_verbs:
+                out.append((sent.start, _word_limit(text, pos, sent.end), TASK_STATEMENT_BOOST))
+                in_list = head.rstrip().endswith(":")
+            imperatives += 1
+    return out
+
+
+def _aside_sections(text: str) -> list[tuple[int, int, float]]:
+    """Sections that constrain rather than state the job: "Rules:",
+    "Variables:", "Example:", "Tone:". Their cues count less."""
+    out: list[tuple[int, int, float]] = []
+    current: tuple[int, float] | None = None
+    for m in _LABEL.finditer(text):
+        if current is not None:
+            out.append((current[0], m.start(), current[1]))
+            current = None
+        # a heading sums up what follows: its own words count more
+        out.append((m.start(), m.end(), LABEL_BOOST))
+        label = (m.group("h") or m.group("c") or m.group("u") or "").lower()
+        if _ASIDE_WORDS.search(label):
+            current = (m.end(), ASIDE_WEIGHT)
+    if current is not None:
+        out.append((current[0], len(text), current[1]))
+    return out
+
+
+def _word_limit(text: str, start: int, end: int) -> int:
+    """The end of the first STATEMENT_WORDS words: the verb and its object."""
+    for n, m in enumerate(WORD.finditer(text, start, end)):
+        if n == STATEMENT_WORDS:
+            return m.start()
+    return end
+
+
+def _focus_at(focus: list[tuple[int, int, float]], offset: int) -> float:
+    for start, end, boost in focus:
+        if start <= offset < end:
+            return boost
+    return 1.0
+
+
+def _declared(value: str | None) -> str | None:
+    if not value:
+        return None
+    v = value.strip().lower()
+    v = _ALIASES.get(v, v)
+    return v if v in TASKS else None
+
+
+def match_cues(text: str, lex: TaskLexicon) -> list[tuple[Cue, int, int]]:
+    """Task cues in ``text``: (cue, start, end), longest phrase first, no overlaps."""
+    out: list[tuple[Cue, int, int]] = []
+    toks = words(text)
+    n = len(toks)
+    exact = lex.exact
+    i = 0
+    while i < n:
+        word, start, end = toks[i]
+        candidates = exact.get(word)
+        best_len = 0
+        if candidates:
+            # longest first: the first phrase that matches wins, with its equals
+            for cue in candidates:
+                k = len(cue.words)
+                if k < best_len:
+                    break
+                if i + k <= n and (k == 1 or _phrase_at(cue.words, toks, i)):
+                    best_len = k
+                    out.append((cue, start, toks[i + k - 1][2]))
+        if not best_len:
+            pre = _prefix_cues(word, lex)
+            if pre:
+                best_len = 1
+                out.extend((cue, start, end) for cue in pre)
+            elif "-" in word or "/" in word:
+                # a compound: "python-based", "ui/ux"
+                for part in re.split(r"[-/]", word):
+                    out.extend(
+                        (cue, start, end) for cue in exact.get(part, ()) if len(cue.words) == 1
+                    )
+        i += best_len or 1
+    if lex.cjk is not None and HAS_CJK.search(text):
+        for m in lex.cjk.finditer(text):
+            for cue in lex.cjk_cues.get(m.group(0).lower(), ()):
+                out.append((cue, m.start(), m.end()))
+    return out
+
+
+def _pattern_hits(text: str, lex: TaskLexicon) -> list[tuple[str, float, int, int]]:
+    """Matches of the vocabulary's regular-expression cues (verb ... object)."""
+    out: list[tuple[str, float, int, int]] = []
+    for pattern, category, weight, triggers in lex.patterns:
+        if triggers is None:
+            out.extend((category, weight, m.start(), m.end()) for m in pattern.finditer(text))
+            continue
+        last = -1
+        for word, start, _ in words(text):
+            if start >= last and word in triggers:
+                m = pattern.match(text, start)
+                if m is not None:
+                    out.append((category, weight, m.start(), m.end()))
+                    last = m.end()
+    return out
+
+
+def _phrase_at(cue_words: tuple[str, ...], toks: tuple[tuple[str, int, int], ...], i: int) -> bool:
+    for k, w in enumerate(cue_words):
+        tok = toks[i + k][0]
+        if w.endswith("*"):
+            if not tok.startswith(w[:-1]):
+                return False
+        elif tok != w:
+            return False
+    return True
+
+
+def _prefix_cues(word: str, lex: TaskLexicon) -> list[Cue]:
+    cached = lex.cache.get(word)
+    if cached is not None:
+        return cached
+    found: list[Cue] = []
+    for k in lex.prefix_lengths:
+        if k <= len(word):
+            cues = lex.prefixes.get(word[:k])
+            if cues:
+                found = list(cues)
+                break
+    if len(lex.cache) < 50_000:
+        lex.cache[word] = found
+    return found
+
+
+def _persona_fields(personas: list[Persona], tally: _Tally) -> None:
+    """The field of each expert role ("developer" -> code) counts once."""
+    vocab = vocabulary()
+    for p in personas:
+        if p.kind != "expert":
+            continue
+        field_ = _field_of(p.head, vocab.occupations)
+        if field_:
+            word, category = field_
+            tally.add(word, category, "persona-role", SOURCE_WEIGHTS["persona-role"])
+
+
+def _field_of(head: str, occupations: dict[str, str]) -> tuple[str, str] | None:
+    toks = [w.lower() for w in WORD.findall(head)]
+    for i in range(len(toks) - 1, -1, -1):
+        if i > 0:
+            pair = f"{toks[i - 1]} {toks[i]}"
+            if occupations.get(pair):
+                return pair, occupations[pair]
+        if occupations.get(toks[i]):
+            return toks[i], occupations[toks[i]]
+    if HAS_CJK.search(head):
+        best = ""
+        for occ, category in occupations.items():
+            if category and len(occ) > len(best) and occ in head:
+                best = occ
+        if best:
+            return best, occupations[best]
+    return None
+
+
+def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
+    """Evidence from the call site: names, holes, the user turn, format, tools."""
+    ctx = unit.context
+    names = lex.context.get("names", {})
+    for name in ctx.names:
+        for part in _name_parts(name):
+            hit = names.get(part)
+            if hit:
+                tally.add(part, hit[0], "name", hit[1] * SOURCE_WEIGHTS["name"] / 2)
+    holes = lex.context.get("holes", {})
+    for hole in unit.holes:
+        for part in _name_parts(hole.name):
+            hit = holes.get(part) or names.get(part)
+            if hit:
+                tally.add(part, hit[0], "hole", hit[1] * SOURCE_WEIGHTS["hole"] / 2)
+    for sib in ctx.siblings:
+        if sib.role in ("system", "developer") or not sib.text:
+            continue
+        for cue, start, end in match_cues(sib.text, lex):
+            if cue.category != GENERAL:
+                weight = cue.weight * SOURCE_WEIGHTS["sibling"]
+                tally.add(sib.text[start:end], cue.category, "sibling", weight)
+    formats = lex.context.get("response_format", {})
+    for part in _name_parts(ctx.response_format or ""):
+        hit = formats.get(part)
+        if hit:
+            weight = hit[1] * SOURCE_WEIGHTS["response_format"] / 2
+            tally.add(f"response_format={part}", hit[0], "response_format", weight)
+    tools = lex.context.get("tools", {})
+    for tool in ctx.tools:
+        for part in [tool.lower(), *_name_parts(tool)]:
+            hit = tools.get(part)
+            if hit:
+                tally.add(f"tool={tool}", hit[0], "tools", hit[1] * SOURCE_WEIGHTS["tools"] / 2)
+                break
+
+
+def _name_parts(name: str) -> list[str]:
+    """``grade_answer`` -> grade, answer; ``SQLPrompt`` -> sql, prompt."""
+    parts: list[str] = []
+    for chunk in re.split(r"[^A-Za-z0-9]+", name):
+        parts.extend(p.lower() for p in _SPLIT_NAME.findall(chunk))
+    return parts
+
+
+def _decide(tally: _Tally, general: float, unit: PromptUnit) -> TaskInference:
+    scores = {k: round(v, 3) for k, v in tally.scores.items() if v > 0}
     if not scores:
-        return TaskInference("other", 0.3, [], {})
-    best = max(scores, key=lambda k: scores[k])
-    return TaskInference(best, 0.6, [e for e in evidence if e.category == best], scores)
+        open_ended = general >= 2.5 or _free_question(unit)
+        return TaskInference("other", 0.2, [], {}, open_ended=open_ended)
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    best, top = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    total = sum(scores.values())
+    confidence = round(min(0.95, (top / total) * (1 - 0.5 ** (top / 3)) + 0.1), 3)
+    accurate = sum(v for k, v in scores.items() if k in ACCURACY_TASKS)
+    generative = total - accurate
+    mixed = best in ACCURACY_TASKS and generative >= 0.6 * accurate and second >= 0.6 * top
+    # what the prompt itself asks, beyond the persona and the hole's name
+    asked = sum(e.weight for e in tally.evidence if e.source in ("prompt", "sibling"))
+    open_ended = general >= 2.5 or mixed or (_free_question(unit) and asked < 6)
+    # the winning category's evidence first, strongest first; then the rest
+    evidence = sorted(tally.evidence, key=lambda e: (e.category != best, -e.weight))
+    return TaskInference(best, confidence, evidence, scores, open_ended=open_ended)
+
+
+def _free_question(unit: PromptUnit) -> bool:
+    return any(h.name.lower() in _OPEN_HOLES for h in unit.holes)

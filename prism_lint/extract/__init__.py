@@ -68,6 +68,7 @@ _MODULES: dict[str, str] = {
     "jinja": "prism_lint.extract.jinja",
     "prompty": "prism_lint.extract.prompty",
     "dotprompt": "prism_lint.extract.dotprompt",
+    "javascript": "prism_lint.extract.javascript",
 }
 
 # Markdown and text files that are prompts wherever they sit.
@@ -124,6 +125,14 @@ _BY_SUFFIX = {
     ".jinja-md": "jinja",
     ".yaml": "yaml",
     ".yml": "yaml",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+    ".ts": "javascript",
+    ".mts": "javascript",
+    ".cts": "javascript",
+    ".tsx": "javascript",
 }
 _TEXTUAL = (".md", ".txt", ".markdown", ".mdc")
 _GLOB_SUFFIXES = tuple(g.lstrip("*") for g in PROMPT_FILE_GLOBS)

@@ -28,6 +28,7 @@ ROLES = ("system", "developer", "user", "assistant", "unknown")
 _SITE_KEYS = {
     "library", "libraries", "callee", "imports", "when_kwargs", "kind", "role", "role_kw",
     "content", "syntax", "syntax_kw", "sections", "model_pos", "agent", "runs_agent", "args",
+    "defer",
 }
 _ARG_KEYS = {"kw", "pos", "shape", "role", "label"}
 
@@ -68,6 +69,7 @@ class Site:
     agent: bool = False
     runs_agent: str | None = None
     args: tuple[ArgSpec, ...] = ()
+    defer: bool = False
 
     @property
     def constrained(self) -> bool:
@@ -79,9 +81,10 @@ class Catalogue:
     by_last: dict[str, list[tuple[tuple[str, ...], Site]]] = field(default_factory=dict)
     generic_kwargs: dict[str, str] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
-    model_kwargs: frozenset[str] = frozenset()
-    response_format_kwargs: frozenset[str] = frozenset()
-    tools_kwargs: frozenset[str] = frozenset()
+    # in order of preference: the first keyword present wins
+    model_kwargs: tuple[str, ...] = ()
+    response_format_kwargs: tuple[str, ...] = ()
+    tools_kwargs: tuple[str, ...] = ()
     libraries: tuple[tuple[str, str], ...] = ()  # (import root, label), longest root first
     prompt_name: re.Pattern[str] = re.compile(r"(?!)")
     system_name: re.Pattern[str] = re.compile(r"(?!)")
@@ -144,6 +147,7 @@ def _site(raw: dict[str, Any]) -> Site:
         agent=bool(raw.get("agent", False)),
         runs_agent=raw.get("runs_agent"),
         args=tuple(args),
+        defer=bool(raw.get("defer", False)) or kind == "message",
     )
 
 
@@ -156,9 +160,9 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
     generic = data.get("generic", {})
     cat.generic_kwargs = dict(generic.get("kwargs", {}))
     cat.exclude = tuple(generic.get("exclude", ()))
-    cat.model_kwargs = frozenset(generic.get("model_kwargs", ()))
-    cat.response_format_kwargs = frozenset(generic.get("response_format_kwargs", ()))
-    cat.tools_kwargs = frozenset(generic.get("tools_kwargs", ()))
+    cat.model_kwargs = tuple(generic.get("model_kwargs", ()))
+    cat.response_format_kwargs = tuple(generic.get("response_format_kwargs", ()))
+    cat.tools_kwargs = tuple(generic.get("tools_kwargs", ()))
     libs = data.get("libraries", {})
     cat.libraries = tuple(sorted(libs.items(), key=lambda kv: -len(kv[0])))
     names = data.get("names", {})

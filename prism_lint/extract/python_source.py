@@ -91,6 +91,7 @@ class Source:
     _scope_starts: list[int] = field(default_factory=list)
     _scopes: list[tuple[int, int, int, str, int]] = field(default_factory=list)
     _func_by_key: dict[int, Function] = field(default_factory=dict)
+    _class_names: dict[int, str] = field(default_factory=dict)
 
     # -- offsets -----------------------------------------------------------
 
@@ -144,10 +145,9 @@ class Source:
                 if fn:
                     out.append(fn.name)
             elif kind == "class":
-                for name, node in self.classes.items():
-                    if node.start_byte == key:
-                        out.append(name)
-                        break
+                name = self._class_names.get(key)
+                if name:
+                    out.append(name)
         return out
 
     def class_key_at(self, byte: int) -> int | None:
@@ -158,7 +158,7 @@ class Source:
 
     # -- names -------------------------------------------------------------
 
-    def lookup(self, name: str, byte: int) -> list[Binding] | None | str:
+    def lookup(self, name: str, byte: int) -> list[Binding] | str | None:
         """The bindings that give ``name`` its value at ``byte``.
 
         Returns "param" for a parameter of an enclosing function, None when the
@@ -232,7 +232,10 @@ def parse(doc: Document) -> Source:
         data = text.encode("ascii")
     tree = parser.parse(data)
     src = Source(doc, tree, LineIndex(text), starts, extra_list)
-    src.captures = cursor_cls(query).captures(tree.root_node)
+    captures = cursor_cls(query).captures(tree.root_node)
+    for nodes in captures.values():  # document order, outer nodes first
+        nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    src.captures = captures
     _index(src)
     return src
 
@@ -250,6 +253,7 @@ def _index(src: Source) -> None:
         name = node.child_by_field_name("name")
         if name is not None:
             src.classes.setdefault(src.text(name), node)
+            src._class_names[node.start_byte] = src.text(name)
     scopes.sort()
     stack: list[int] = []
     for i, (start, end, key, kind) in enumerate(scopes):
@@ -327,7 +331,7 @@ def _bind_target(src: Source, left: Node | None, op: str, right: Node | None, st
                  pos: int) -> None:
     if left is None:
         return
-    scope_key, kind = next(src.scope_chain(pos))
+    scope_key, _kind = next(src.scope_chain(pos))
     if left.type == "identifier":
         name = src.text(left)
     elif left.type == "attribute":

@@ -264,7 +264,10 @@ def slice_segs(segs: Sequence[Seg], start: int, end: int, source: str) -> Segs:
 # Templates
 # --------------------------------------------------------------------------
 
-_FIELD = r"(?:[A-Za-z_]\w*|\d+)?(?:\.[A-Za-z_]\w*|\[[^\]{}]*\])*(?:![rsa])?(?::(?:[^{}]|\{[^{}]*\})*)?"
+_FIELD = (
+    r"(?:[A-Za-z_]\w*|\d+)?(?:\.[A-Za-z_]\w*|\[[^\]{}]*\])*(?:![rsa])?"
+    r"(?::(?:[^{}]|\{[^{}]*\})*)?"
+)
 _FORMAT_RE = re.compile(r"\{\{|\}\}|\{" + _FIELD + r"\}")
 _FIELD_ONLY_RE = re.compile(r"(?<!\{)\{(?:[A-Za-z_]\w*|\d*)(?:\.[A-Za-z_]\w*|\[[^\]{}]*\])*"
                             r"(?:![rsa])?(?::[^{}]*)?\}(?!\})")
@@ -393,7 +396,7 @@ def dedent(segs: Sequence[Seg], source: str) -> Segs:
             margin = indent
         else:
             common = 0
-            for x, y in zip(margin, indent):
+            for x, y in zip(margin, indent, strict=False):
                 if x != y:
                     break
                 common += 1

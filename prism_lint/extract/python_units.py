@@ -8,6 +8,7 @@ shared part as a hole.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from prism_lint.extract import python_strings as ps
@@ -92,6 +93,10 @@ class Registry:
                     out.add(lit)
         return out
 
+    def _literal_span(self, literal: int) -> tuple[int, int] | None:
+        node = self.literal_nodes.get(literal)
+        return self.src.span(node) if node is not None else None
+
     # -- emission --------------------------------------------------------------
 
     def emit(self, group: Group) -> None:
@@ -104,7 +109,7 @@ class Registry:
             key = self._key(segs)
             foreign = self._foreign(key)
             if foreign:
-                segs = _holes_for(segs, foreign, self.src.doc.text)
+                segs = _holes_for(segs, foreign, self.src.doc.text, self._literal_span)
                 if not ps.has_content(segs):
                     continue
                 key = self._key(segs)
@@ -140,26 +145,27 @@ class Registry:
             self.run_groups.append(group)
 
     def link(self) -> None:
-        """Agents see the tasks and runs given to them, and those see the agent."""
+        """An agent, its decorated prompts and its runs all see one another."""
+        by_agent: dict[int, list[Group]] = {}
         for run in self.run_groups:
             for agent_call in run.runs:
-                for agent in self.agent_groups.get(agent_call, ()):
-                    if agent is run:
+                members = by_agent.setdefault(agent_call, list(self.agent_groups.get(agent_call,
+                                                                                     ())))
+                if run not in members:
+                    members.append(run)
+        for members in by_agent.values():
+            model = next((g.ctx.model for g in members if g.ctx.model), None)
+            library = next((g.ctx.library for g in members if g.ctx.library), "")
+            for g in members:
+                others = [Sibling(m.role, ps.joined(m.segs)) for o in members if o is not g
+                          for m in o.msgs]
+                for key in g.keys:
+                    d = self.drafts.get(key)
+                    if d is None:
                         continue
-                    a_sibs = [Sibling(m.role, ps.joined(m.segs)) for m in agent.msgs]
-                    r_sibs = [Sibling(m.role, ps.joined(m.segs)) for m in run.msgs]
-                    for key in agent.keys:
-                        d = self.drafts.get(key)
-                        if d is not None:
-                            _add_siblings(d.ctx, r_sibs)
-                            d.ctx.model = d.ctx.model or run.ctx.model
-                    for key in run.keys:
-                        d = self.drafts.get(key)
-                        if d is not None:
-                            _add_siblings(d.ctx, a_sibs)
-                            d.ctx.model = d.ctx.model or agent.ctx.model
-                            if not d.ctx.library:
-                                d.ctx.library = agent.ctx.library
+                    _add_siblings(d.ctx, others)
+                    d.ctx.model = d.ctx.model or model
+                    d.ctx.library = d.ctx.library or library
 
     # -- final units -----------------------------------------------------------
 
@@ -171,6 +177,12 @@ class Registry:
                 continue
             first_row, last_row = self._rows(draft)
             declared = _declared(comments_by_row, [(first_row, last_row), *draft.anchor_rows])
+            if declared is None:  # a template comment: {# prism: task=writing #}
+                for hole in tb.holes:
+                    m = _TASK_RE.search(hole.source) if "prism" in hole.source else None
+                    if m:
+                        declared = m.group(1).lower()
+                        break
             role = draft.role if draft.role in ("system", "developer", "user", "assistant") \
                 else "unknown"
             out.append(PromptUnit(
@@ -210,8 +222,13 @@ def _declared(comments_by_row: dict[int, list[str]], spans: list[tuple[int, int]
     return None
 
 
-def _holes_for(segs: Segs, literals: set[int], source: str) -> Segs:
-    """Replace the parts of ``segs`` from ``literals`` by one hole per run."""
+def _holes_for(segs: Segs, literals: set[int], source: str,
+               literal_span: Callable[[int], tuple[int, int] | None]) -> Segs:
+    """Replace the parts of ``segs`` from ``literals`` by one hole per literal run.
+
+    The hole stands for the whole literal as written, quotes included, when
+    the run covers all of it.
+    """
     out: Segs = []
     for s in segs:
         if s.literal in literals:
@@ -223,6 +240,11 @@ def _holes_for(segs: Segs, literals: set[int], source: str) -> Segs:
                 out.append(Seg(HOLE_KIND, source[s.start:s.end], s.start, s.end, s.literal))
         else:
             out.append(s)
+    for i, s in enumerate(out):
+        if s.kind == HOLE_KIND and s.literal in literals:
+            span = literal_span(s.literal)
+            if span is not None and span[0] <= s.start and s.end <= span[1]:
+                out[i] = Seg(HOLE_KIND, source[span[0]:span[1]], span[0], span[1], s.literal)
     # a hole standing for another prompt's literal is not owned by this one
     return [Seg(s.kind, s.text, s.start, s.end, -1) if s.kind == HOLE_KIND and s.literal in
             literals else s for s in out]

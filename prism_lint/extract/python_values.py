@@ -13,7 +13,8 @@ from prism_lint.extract import python_strings as ps
 from prism_lint.extract.python_source import Binding, Node, Source
 from prism_lint.extract.python_strings import HOLE_KIND, SEP, Seg, Segs
 
-MAX_DEPTH = 6
+MAX_DEPTH = 6  # hops through names and functions
+MAX_NESTING = 120  # nested expressions read before the rest becomes a hole
 
 _NOT_STRING = frozenset({
     "integer", "float", "true", "false", "none", "list", "dictionary", "set", "tuple",
@@ -23,6 +24,12 @@ _NOT_STRING = frozenset({
 })
 _DEDENT = frozenset({"dedent", "textwrap.dedent"})
 _CLEANDOC = frozenset({"cleandoc", "inspect.cleandoc"})
+# Statements whose bodies can hold a ``return`` of the same function.
+_COMPOUND = frozenset({
+    "block", "if_statement", "elif_clause", "else_clause", "try_statement", "except_clause",
+    "except_group_clause", "finally_clause", "with_statement", "for_statement",
+    "while_statement", "match_statement", "case_clause",
+})
 _STRIPS = {"strip": (True, True), "lstrip": (True, False), "rstrip": (False, True)}
 
 
@@ -52,6 +59,7 @@ class Evaluator:
         self.literal_nodes: dict[int, Node] = {}  # literal id (char offset) -> string node
         self._cache: dict[tuple[int, int, str], Value | None] = {}
         self._busy: set[tuple[int, int, str]] = set()
+        self._nesting = 0
 
     # -- public ------------------------------------------------------------
 
@@ -62,13 +70,15 @@ class Evaluator:
         key = (node.start_byte, node.end_byte, node.type)
         if key in self._cache:
             return self._cache[key]
-        if key in self._busy or depth > MAX_DEPTH:
+        if key in self._busy or depth > MAX_DEPTH or self._nesting > MAX_NESTING:
             return self.hole(node)
         self._busy.add(key)
+        self._nesting += 1
         try:
             result = self._value(node, depth)
         finally:
             self._busy.discard(key)
+            self._nesting -= 1
         self._cache[key] = result
         return result
 
@@ -86,6 +96,8 @@ class Evaluator:
                 continue
             bindings = self.bindings_of(node)
             if not bindings or bindings[0].op != "=" or len(bindings) > 1:
+                return node
+            if node.type == "identifier" and not _applies(bindings[0], node.start_byte):
                 return node
             if bindings[0].value is None:
                 return node
@@ -187,15 +199,32 @@ class Evaluator:
         if op is None or left is None or right is None:
             return None
         if op.type == "+":
-            lv = self.value(left, depth + 1)
-            rv = self.value(right, depth + 1)
-            if lv is None and rv is None:
+            # a + b + c nests to the left: read the operands in one loop
+            operands = [right]
+            cur = left
+            while cur.type == "binary_operator":
+                cur_op = cur.child_by_field_name("operator")
+                if cur_op is None or cur_op.type != "+":
+                    break
+                r = cur.child_by_field_name("right")
+                nxt = cur.child_by_field_name("left")
+                if r is None or nxt is None:
+                    break
+                operands.append(r)
+                cur = nxt
+            operands.append(cur)
+            operands.reverse()
+            values = [self.value(o, depth) for o in operands]
+            if all(v is None for v in values):
                 return None
-            if lv is None and left.type in _NOT_STRING:
-                return None
-            if rv is None and right.type in _NOT_STRING:
-                return None
-            return _join([lv or self.hole(left), rv or self.hole(right)])
+            parts: list[Value] = []
+            for o, v in zip(operands, values, strict=True):
+                if v is None:
+                    if o.type in _NOT_STRING:
+                        return None  # arithmetic, or a list + list
+                    v = self.hole(o)
+                parts.append(v)
+            return _join(parts)
         if op.type == "%":
             lv = self.value(left, depth + 1)
             if lv is None:
@@ -245,7 +274,7 @@ class Evaluator:
             if returned is not None:
                 v = self.value(returned, depth + 1)
                 if v is not None:
-                    return v
+                    return Value(list(v.segs), v.syntax, v.fstring, [name, *v.names])
         return self.hole(node)
 
     def function_return(self, name: str, at: int) -> Node | None:
@@ -263,10 +292,7 @@ class Evaluator:
         if inner is None:
             return None
         text = self.src.doc.text
-        if name in _DEDENT:
-            segs = ps.dedent(inner.segs, text)
-        else:
-            segs = ps.cleandoc(inner.segs, text)
+        segs = ps.dedent(inner.segs, text) if name in _DEDENT else ps.cleandoc(inner.segs, text)
         return Value(segs, inner.syntax, inner.fstring, list(inner.names))
 
     def _join_call(self, node: Node, receiver: Node, arg: Node, depth: int) -> Value | None:
@@ -284,7 +310,7 @@ class Evaluator:
             v = self.value(element, depth + 1)
             parts.append(v if v is not None else self.hole(element))
         out: Segs = []
-        names: list[str] = []
+        names: list[str] = [self.src.text(arg)] if arg.type == "identifier" else []
         for i, p in enumerate(parts):
             if i and sep:
                 out.append(Seg(SEP, sep, -1, -1))
@@ -308,6 +334,12 @@ class Evaluator:
         for b in bindings:
             if b.value is None:
                 return self.hole(node)
+            if node.type == "identifier" and not _applies(b, node.start_byte):
+                # assigned in a branch the use is not in: which value holds is unknown
+                if b.op == "=":
+                    return self.hole(node)
+                parts.append(self.hole(b.value))
+                continue
             v = self.value(b.value, depth + 1)
             if v is None:
                 return None if b.op == "=" and len(bindings) == 1 else self.hole(node)
@@ -342,6 +374,12 @@ class Evaluator:
         return self.hole(node)
 
 
+def _applies(binding: Binding, use: int) -> bool:
+    """True when the binding's block encloses the use, so it surely ran before it."""
+    block = binding.stmt.parent
+    return block is None or block.start_byte <= use < block.end_byte
+
+
 def _join(parts: list[Value]) -> Value:
     if len(parts) == 1:
         p = parts[0]
@@ -372,10 +410,8 @@ def returns_of(func: Node) -> list[Node]:
             if t == "return_statement":
                 if child.named_child_count:
                     out.append(child.named_children[0])
-            elif t not in ("function_definition", "class_definition", "lambda",
-                           "decorated_definition"):
-                if child.named_child_count and not t.endswith("expression") and t != "call":
-                    stack.append(child)
+            elif t in _COMPOUND:
+                stack.append(child)
     out.sort(key=lambda n: n.start_byte)
     return out
 

@@ -13,13 +13,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from prism_lint.builder import TextBuilder
 from prism_lint.extract import Comment
 from prism_lint.extract.mapped import MappedText
 from prism_lint.lines import LineIndex
 from prism_lint.model import HOLE, Document, Role
+
+if TYPE_CHECKING:
+    import jinja2
 
 TokKind = Literal["text", "hole", "subst", "comment", "role", "end_role", "control"]
 
@@ -86,16 +89,16 @@ def declared_task(comment: str) -> str | None:
 
 _JINJA_TAG_ROLES = ("chat", "message")
 _JINJA_INCLUDES = ("include", "extends", "import", "from")
-_jinja_env = None
+_jinja_env: list[jinja2.Environment] = []
 
 
-def _environment():  # type: ignore[no-untyped-def]
-    global _jinja_env
-    if _jinja_env is None:
+def _environment() -> jinja2.Environment:
+    """Default delimiters and no line statements: the syntax prompt files use."""
+    if not _jinja_env:
         import jinja2
 
-        _jinja_env = jinja2.Environment(keep_trailing_newline=True)
-    return _jinja_env
+        _jinja_env.append(jinja2.Environment(keep_trailing_newline=True))
+    return _jinja_env[0]
 
 
 def _locate(text: str, pos: int, value: str) -> int:
@@ -128,11 +131,8 @@ def jinja_tokens(text: str) -> tuple[list[Tok], SyntaxProblem | None]:
             if at < 0:
                 return toks, SyntaxProblem("cannot follow the template lexer", pos)
             end = at + len(value)
-            if kind == "data":
-                if group is None:
-                    toks.append(Tok("text", at, end))
-                else:  # data inside {% raw %}
-                    toks.append(Tok("text", at, end))
+            if kind == "data":  # literal text, also inside {% raw %}
+                toks.append(Tok("text", at, end))
             elif kind in ("variable_begin", "block_begin", "comment_begin"):
                 group = (kind, at)
                 inner = []
@@ -234,8 +234,11 @@ def handlebars_tokens(text: str, *, roles: bool = False
             toks.append(Tok("comment", at, end, inner.strip("-~ \t\n")))
         else:
             m = _HB_ROLE.match(inner.strip()) if roles else None
+            partial = inner.strip("~ \t\n")
             if m:
                 toks.append(Tok("role", at, end, m.group(1) or m.group(2) or ""))
+            elif partial.startswith(">") and partial[1:].split():
+                toks.append(Tok("hole", at, end, partial[1:].split()[0].strip("\"'")))
             else:
                 toks.append(Tok("hole", at, end))
         pos = end
@@ -248,32 +251,41 @@ _FIELD = re.compile(r"\{[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*|\[[^\]{}\n]*\])*(?:![rsa
                     r"(?::[^{}\n]*)?\}")
 
 
+_BRACES = re.compile(r"\{\{|\}\}|\{")
+
+
 def format_tokens(text: str, *, escapes: bool) -> list[Tok]:
     """``{name}`` fields as holes; with ``escapes``, ``{{``/``}}`` read as braces."""
     toks: list[Tok] = []
-    pos = 0
     lit = 0
-    n = len(text)
-    while pos < n:
-        ch = text[pos]
-        if escapes and ch in "{}" and text.startswith(ch * 2, pos):
-            if lit < pos:
-                toks.append(Tok("text", lit, pos))
-            toks.append(Tok("subst", pos, pos + 2, ch))
-            pos += 2
-            lit = pos
+    pos = 0
+    while True:
+        m = _BRACES.search(text, pos)
+        if m is None:
+            break
+        at = m.start()
+        brace = m.group(0)
+        if len(brace) == 2 and escapes:
+            if lit < at:
+                toks.append(Tok("text", lit, at))
+            toks.append(Tok("subst", at, at + 2, brace[0]))
+            pos = lit = at + 2
             continue
-        if ch == "{":
-            m = _FIELD.match(text, pos)
-            if m:
-                if lit < pos:
-                    toks.append(Tok("text", lit, pos))
-                toks.append(Tok("hole", pos, m.end()))
-                pos = lit = m.end()
+        if brace[0] == "{":
+            if len(brace) == 2:  # "{{" read literally: a field may start at the second brace
+                at += 1
+            f = _FIELD.match(text, at)
+            if f:
+                if lit < at:
+                    toks.append(Tok("text", lit, at))
+                toks.append(Tok("hole", at, f.end()))
+                pos = lit = f.end()
                 continue
-        pos += 1
-    if lit < n:
-        toks.append(Tok("text", lit, n))
+            pos = at + 1
+            continue
+        pos = at + 2 if len(brace) == 2 else at + 1
+    if lit < len(text):
+        toks.append(Tok("text", lit, len(text)))
     return toks
 
 
@@ -534,7 +546,11 @@ def _build(doc: Document, lines: LineIndex, mt: MappedText, toks: list[Tok], rol
             last_doc = max(last_doc, b)
         else:
             a, b = mt.doc_range(tok.start, tok.end)
-            builder.hole(text[tok.start:tok.end], a, b)
+            source = text[tok.start:tok.end]
+            written = doc.text[a:b]
+            if written.replace("\r\n", "\n").replace("\r", "\n") == source:
+                source = written  # as written, line breaks and all
+            builder.hole(source, a, b)
             if tok.value:
                 includes.append(tok.value)
             first_doc = a if first_doc is None else first_doc

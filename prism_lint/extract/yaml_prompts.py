@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions
 from prism_lint.extract.mapped import MappedText
+from prism_lint.extract.template_file import related_reader
 from prism_lint.extract.template_text import (
     Tok,
     assemble,
@@ -42,16 +43,30 @@ from prism_lint.extract.yaml_source import (
 from prism_lint.lines import LineIndex
 from prism_lint.model import CallContext, Document, PromptUnit, Role, Sibling, Tier
 
-# Keys that only prompt-bearing YAML has; a file with none of them is done.
-_PREFILTER = re.compile(
-    r"""(?ix)(?:^|[\s{,"'-])(?:
-        backstory | expected_output | messages | template_format | input_variables
-      | execution_settings | _type | prompts | ai-inference | llm-rubric
-      | (?:system|developer|user|human|instance|next_step(?:_no_output)?)[-_]?
-        (?:prompt|message|template|instructions?)s?
-      | system | instructions | preamble | prompt | prompt[-_]?template
-    )["']?[ \t]*(?::|@)""",
+# Words that only prompt-bearing YAML has (as keys, or the action's name); a
+# file with none of them is done after a few substring searches.
+_KEY_WORDS = (
+    "backstory", "expected_output", "messages", "template_format", "input_variables",
+    "execution_settings", "_type", "prompt", "_template", "system", "instructions",
+    "preamble", "role", "user", "human",
 )
+_VALUE_WORDS = ("ai-inference", "llm-rubric")
+_AFTER_KEY = re.compile(r"""s?["']?[ \t]*:""")
+
+
+def may_hold_prompts(text: str) -> bool:
+    """A cheap look for prompt keys before anything is parsed."""
+    low = text.lower()
+    if any(w in low for w in _VALUE_WORDS):
+        return True
+    for word in _KEY_WORDS:
+        at = low.find(word)
+        while at >= 0:
+            if _AFTER_KEY.match(low, at + len(word)):
+                return True
+            at = low.find(word, at + 1)
+    return False
+
 
 # Prompt-named keys (normalised: snake case) and the role they imply.
 _PROMPT_KEYS: dict[str, Role] = {
@@ -68,6 +83,8 @@ _PROMPT_KEYS: dict[str, Role] = {
     "developer_instructions": "developer",
     "prompt": "unknown",
     "prompt_template": "unknown",
+    "user": "user",
+    "human": "user",
     "user_prompt": "user",
     "user_message": "user",
     "user_template": "user",
@@ -98,6 +115,11 @@ _PROMPTFOO_REF = re.compile(
 )
 _GRADER_ASSERTS = frozenset({"llm-rubric", "model-graded-closedqa", "g-eval", "factuality",
                              "model-graded-factuality"})
+# Helm and other Go templates are YAML only once rendered.
+_GO_TEMPLATE = re.compile(r"\{\{-?\s*(?:\.[A-Za-z]|include\b|if\b|range\b|with\b|toYaml\b|"
+                          r"template\b|end\b|define\b)")
+# Messages on either side of a message that go into its context.
+_MAX_SIBLINGS = 8
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
 
@@ -138,10 +160,15 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     text = doc.text
     base = posixpath.basename(doc.path.replace("\\", "/")).lower()
     prompt_file = base.endswith((".prompt.yml", ".prompt.yaml"))
-    if not prompt_file and not _PREFILTER.search(text):
+    if not prompt_file and not may_hold_prompts(text):
         return _comments_only(doc)
     lines = LineIndex(text)
-    roots, shift = compose(text, lines=lines)
+    try:
+        roots, shift = compose(text, lines=lines)
+    except ExtractError:
+        if not prompt_file and _GO_TEMPLATE.search(text):
+            return Extraction()  # a Helm/Go template: not YAML until rendered
+        raise
     reader = _Reader(doc, options, lines, shift, prompt_file=prompt_file)
     reader.read(roots)
     found = comments(doc, lines, roots, shift)
@@ -274,10 +301,17 @@ class _Reader:
         model = self._model(entry.ancestors)
         fmt = self._response_format(entry.ancestors)
         syntax = "mustache" if library == "github-models" else "guess"
+        holder = entry.ancestors[-1] if entry.ancestors else {}
+        if str_value(holder.get("_type", (None, None))[1]) == "chat":
+            library = "langchain"  # a serialized ChatPromptTemplate
+            template_format = str_value(holder.get("template_format", (None, None))[1])
+            syntax = {"jinja2": "jinja", "mustache": "mustache"}.get(template_format or "",
+                                                                     "fstring")
         group = f"messages@{node.start_mark.index}"
+        indexes = {id(v): i for i, v in enumerate(node.value)}
         for item in messages:
             mnode, role, parts = item
-            index = node.value.index(mnode)
+            index = indexes[id(mnode)]
             for part in parts:
                 self.used.add(id(part))
             self._add(_Spec(
@@ -292,15 +326,15 @@ class _Reader:
     def _crew_agent(self, node: MappingNode, d: dict[str, tuple[ScalarNode, Node]],
                     entry: _Entry) -> None:
         parts = [v for k in ("role", "goal", "backstory")
-                 if (v := d.get(k, (None, None))[1]) is not None and str_value(v) is not None]
+                 if isinstance(v := d.get(k, (None, None))[1], ScalarNode)
+                 and str_value(v) is not None]
         if not parts:
             return
-        assert all(isinstance(p, ScalarNode) for p in parts)
         self.used.update(id(p) for p in parts)
         name = entry.path[-1] if entry.path else ""
         llm = d.get("llm", (None, None))[1]
         self._add(_Spec(
-            [p for p in parts if isinstance(p, ScalarNode)], "system", "format", "crewai",
+            parts, "system", "format", "crewai",
             "Agent(config=)", f"{name}: role, goal, backstory" if name else "role, goal, backstory",
             self._rows(entry.key or node, node), model=str_value(llm),
             names=[name] if name else [], group=f"crew:agent:{name}",
@@ -352,11 +386,13 @@ class _Reader:
         kind = str_value(d.get("_type", (None, None))[1])
         fmt = (str_value(d.get("template_format", (None, None))[1]) or "").lower()
         inputs = d.get("input_variables", (None, None))[1]
+        sk_markers = (fmt in ("semantic-kernel", "handlebars", "liquid")
+                      or "execution_settings" in d or "{{$" in value.value)
         langchain = kind in ("prompt", "chat") or fmt in ("f-string", "jinja2", "mustache") or (
-            isinstance(inputs, SequenceNode)
+            not sk_markers
+            and isinstance(inputs, SequenceNode)
+            and bool(inputs.value)
             and all(isinstance(v, ScalarNode) for v in inputs.value)
-            and fmt not in ("semantic-kernel", "handlebars", "liquid")
-            and "execution_settings" not in d
         )
         semantic_kernel = not langchain and (
             fmt in ("semantic-kernel", "handlebars", "liquid")
@@ -384,18 +420,22 @@ class _Reader:
 
     def _few_shot(self, node: MappingNode, d: dict[str, tuple[ScalarNode, Node]],
                   entry: _Entry) -> None:
-        parts = [v for k in ("prefix", "suffix")
-                 if isinstance(v := d.get(k, (None, None))[1], ScalarNode)
-                 and str_value(v) is not None]
+        entries = [d[k] for k in ("prefix", "suffix")
+                   if k in d and isinstance(d[k][1], ScalarNode) and str_value(d[k][1]) is not None]
+        parts = [v for _k, v in entries if isinstance(v, ScalarNode)]
         if not parts:
             return
         self.used.update(id(p) for p in parts)
+        example = d.get("example_prompt", (None, None))[1]
+        if example is not None:
+            self.used.add(id(example))  # a row format for the examples, not instructions
         fmt = (str_value(d.get("template_format", (None, None))[1]) or "").lower()
         syntax = {"jinja2": "jinja", "mustache": "mustache"}.get(fmt, "fstring")
-        key = entry.key
+        first_row = self._rows(entries[0][0], entries[0][1])[0]
+        last_row = self._rows(entries[-1][0], entries[-1][1])[1]
         self._add(_Spec(
             parts, "unknown", syntax, "langchain", "load_prompt",
-            ".".join([*entry.path, "prefix+suffix"]), self._rows(key or node, node),
+            ".".join([*entry.path, "prefix+suffix"]), (first_row, last_row),
             names=[p for p in entry.path[-1:] if not p.startswith("[")],
         ))
 
@@ -438,8 +478,7 @@ class _Reader:
             if _PROMPTFOO_REF.match(text.strip()):
                 continue
             self._add(_Spec([value], "user", "nunjucks", "promptfoo", "prompts",
-                            f"prompts[{i}]", self._rows(key, value), model=model,
-                            group="promptfoo"))
+                            f"prompts[{i}]", self._rows(key, value), model=model))
         for section in ("tests", "defaultTest"):
             sec = d.get(section, (None, None))[1]
             if sec is None:
@@ -530,7 +569,7 @@ class _Reader:
             for unit in self._units(spec):
                 units.append((spec, unit))
         self._link_siblings(units)
-        units.sort(key=lambda su: (su[1].doc_start, su[1].first_row))
+        units.sort(key=lambda su: (su[1].first_row, su[1].doc_start))
         return [u for _s, u in units]
 
     def _units(self, spec: _Spec) -> list[PromptUnit]:
@@ -570,8 +609,9 @@ class _Reader:
             if spec.group and not spec.group.startswith("crew:"):
                 groups.setdefault(spec.group, []).append(unit)
         for members in groups.values():
-            for unit in members:
-                unit.context.siblings.extend(Sibling(o.role, o.text) for o in members
+            for i, unit in enumerate(members):
+                near = members[max(0, i - _MAX_SIBLINGS):i + _MAX_SIBLINGS + 1]
+                unit.context.siblings.extend(Sibling(o.role, o.text) for o in near
                                              if o is not unit)
         self._link_crew(units)
 
@@ -602,17 +642,13 @@ class _Reader:
 
     def _related_crew(self, stem: str, read: Callable[[str], list[tuple[str, str]]]
                       ) -> list[tuple[str, str]]:
-        if self.options.read_related is None:
-            return []
-        folder = posixpath.dirname(self.doc.path.replace("\\", "/"))
-        for ext in ("yaml", "yml"):
-            path = posixpath.join(folder, f"{stem}.{ext}")
-            if path == self.doc.path:
+        """Agents for tasks.yaml, tasks for agents.yaml, from the same folder."""
+        reader = related_reader(self.options)
+        me = posixpath.basename(self.doc.path.replace("\\", "/"))
+        for name in (f"{stem}.yaml", f"{stem}.yml"):
+            if name == me:
                 continue
-            try:
-                text = self.options.read_related(path)
-            except OSError:
-                text = None
+            text = reader(name)
             if text:
                 try:
                     return read(text)

@@ -11,6 +11,8 @@ so a map is coarse at worst, never wrong.
 
 from __future__ import annotations
 
+import re
+
 from yaml.nodes import ScalarNode
 
 from prism_lint.extract.mapped import MapBuilder, MappedText
@@ -38,6 +40,9 @@ _ESCAPES = {
 }
 _HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
 _HEX = frozenset("0123456789abcdefABCDEF")
+_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
+_PLAIN_STOP = re.compile("[ \t\r\n\x85\u2028\u2029]")
+_QUOTED_STOP = re.compile("[ \t\\\\'\r\n\x85\u2028\u2029]")
 
 
 class _Mismatch(Exception):
@@ -56,6 +61,8 @@ def decode_scalar(src: str, node: ScalarNode, shift: int = 0) -> tuple[MappedTex
     style = node.style
     if src[start:end] == value and style in (None, ""):
         return MappedText.identity(value, start), True
+    if style in ("'", '"') and src[start + 1:end - 1] == value:
+        return MappedText.identity(value, start + 1), True
     try:
         if style in ("|", ">"):
             mt = _block(src, start, value, folded=style == ">")
@@ -138,8 +145,8 @@ def _plain(src: str, start: int, end: int) -> MappedText:
             _fold(out, src, first, breaks)
             continue
         run = pos
-        while pos < end and src[pos] not in " \t" and src[pos] not in BREAKS:
-            pos += 1
+        stop = _PLAIN_STOP.search(src, pos, end)
+        pos = stop.start() if stop else end
         for text, at in pending:
             out.literal(text, at)
         pending.clear()
@@ -179,8 +186,8 @@ def _quoted(src: str, start: int, end: int, *, double: bool) -> MappedText:
             pos = _escape(out, src, pos, end)
             continue
         run = pos
-        while pos < end and src[pos] not in " \t\\'" and src[pos] not in BREAKS:
-            pos += 1
+        stop = _QUOTED_STOP.search(src, pos, end)
+        pos = stop.start() if stop else end
         if pos == run:  # a quote character that is literal in this style
             pos += 1
         out.literal(src[run:pos], run)
@@ -222,6 +229,7 @@ def _escape(out: MapBuilder, src: str, pos: int, end: int) -> int:
 
 
 def _column(src: str, pos: int) -> int:
+    """Characters since the last line break before ``pos`` (here: indentation)."""
     line_start = pos
     while line_start > 0 and src[line_start - 1] not in BREAKS:
         line_start -= 1
@@ -304,7 +312,8 @@ def _breaks_to(src: str, pos: int, col: int, indent: int
                ) -> tuple[list[tuple[str, int, int]], int]:
     """Empty lines, skipping at most ``indent`` spaces on each; ends at content."""
     breaks: list[tuple[str, int, int]] = []
-    while col < indent and pos < len(src) and src[pos] == " ":
+    n = len(src)
+    while col < indent and pos < n and src[pos] == " ":
         pos += 1
         col += 1
     while True:
@@ -314,7 +323,7 @@ def _breaks_to(src: str, pos: int, col: int, indent: int
         breaks.append((text, pos, width))
         pos += width
         col = 0
-        while col < indent and pos < len(src) and src[pos] == " ":
+        while col < indent and pos < n and src[pos] == " ":
             pos += 1
             col += 1
 
@@ -325,19 +334,21 @@ def _block_body(src: str, pos: int, indent: int, leading: list[tuple[str, int, i
     breaks = leading
     line_break: tuple[str, int, int] = ("", pos, 0)
     n = len(src)
-    while pos < n and _column(src, pos) == indent:
+    col = _column(src, pos)
+    while pos < n and col == indent:
         for b_text, b_pos, b_width in breaks:
             _emit_break(out, src, b_text, b_pos, b_width)
         leading_non_space = src[pos] not in " \t"
         run = pos
-        while pos < n and src[pos] not in BREAKS:
-            pos += 1
+        stop = _BREAK.search(src, pos)
+        pos = stop.start() if stop else n
         out.literal(src[run:pos], run)
         text, width = _line_break(src, pos)
         line_break = (text, pos, width)
         pos += width
         breaks, pos = _breaks_to(src, pos, 0, indent)
-        if pos < n and _column(src, pos) == indent:
+        col = _column(src, pos)
+        if pos < n and col == indent:
             if folded and text == "\n" and leading_non_space and src[pos] not in " \t":
                 if not breaks:
                     out.decoded(" ", line_break[1], line_break[1] + line_break[2])

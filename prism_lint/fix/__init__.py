@@ -1,18 +1,280 @@
-"""Autofixes: strip a persona or gate it on intent."""
+"""Autofixes: strip a persona or gate it on intent.
+
+``fix_for`` is called by the engine for every persona finding. It plans the
+change on the prompt text (:mod:`.strip`), maps it onto the document through
+the unit's pieces (:mod:`.mapping`), adds what the format needs (:mod:`.python`,
+:mod:`.gate`), and checks the result (:mod:`.verify`) before offering it.
+
+Applicability, as in ruff:
+
+- **safe**: strip removes exactly the persona with the white space and
+  punctuation around it (and repairs a capital letter); no placeholder, no
+  escape cut in half, the file still parses and re-reading it gives the
+  intended prompt;
+- **unsafe**: anything else that is still clean: a conjunction, label or
+  emptied heading removed with it, a placeholder inside the persona, a
+  persona-only message removed from a call, and every gate;
+- **no fix**: the persona cannot be removed cleanly (an escape or separator
+  in the way, a syntax error after the edit), or the prompt is nothing but
+  the persona and there is no message or argument to drop in its place,
+  because an empty prompt is rejected by some APIs and meaningless in a file.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from prism_lint.model import Document, Edit, Fix
+
 if TYPE_CHECKING:
-    from prism_lint.analysis import Analysis
+    from prism_lint.analysis import Analysis, Persona
     from prism_lint.config import Settings
-    from prism_lint.model import Fix, PromptUnit
+    from prism_lint.fix.strip import StripPlan
+    from prism_lint.model import PromptUnit
     from prism_lint.rules import Finding
+
+# Codes whose fix gates by default: the persona helps some requests there.
+GATE_BY_DEFAULT = ("PRS301",)
+_POSITIONAL = re.compile(r"\{\d*(?:![rsa])?(?::[^}]*)?\}|%[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]")
 
 
 def fix_for(
     unit: PromptUnit, analysis: Analysis, finding: Finding, code: str, settings: Settings
 ) -> Fix | None:
     """The fix for one finding, or None where none can be made."""
-    return None
+    if finding.persona is None:
+        return None
+    try:
+        span = (min(finding.start, finding.persona.start), max(finding.end, finding.persona.end))
+        return build_fix(unit, analysis, finding.persona, code, settings, span)
+    except (ValueError, IndexError, KeyError, AttributeError, RecursionError):
+        # A fix that cannot be worked out is no fix; the finding still stands.
+        return None
+
+
+def persona_gated(unit: PromptUnit, persona: Persona, settings: Settings) -> bool:
+    """Whether the persona already sits inside a gate on ``gate-variable``
+    (put there by the gate fix): it is then applied only when the
+    application says so, and no rule should report it again."""
+    from prism_lint.fix.gate import is_gated
+
+    return is_gated(unit, persona.start, settings.gate_variable)
+
+
+def strategy(code: str, settings: Settings) -> str:
+    """``fix-strategy`` from the configuration, else the rule's default."""
+    if any(code.startswith(prefix) for prefix, _ in settings.fix_strategy):
+        return settings.strategy_for(code)
+    return "gate" if code in GATE_BY_DEFAULT else "strip"
+
+
+def build_fix(
+    unit: PromptUnit,
+    analysis: Analysis,
+    persona: Persona,
+    code: str,
+    settings: Settings,
+    span: tuple[int, int] | None = None,
+) -> Fix | None:
+    """The fix for ``persona``. ``span`` is what the finding points at (the
+    persona clause, or for the long-persona rule the whole passage): what
+    strip removes. It defaults to the persona itself."""
+    from prism_lint.fix.gate import is_gated
+    from prism_lint.fix.strip import plan_strip
+    from prism_lint.fix.verify import kind_for
+
+    if is_gated(unit, persona.start, settings.gate_variable):
+        return None
+    kind = kind_for(unit.doc, settings)
+    if kind is None:
+        return None
+    start, end = span or (persona.start, persona.end)
+    plan = plan_strip(unit.text, start, end)
+    if plan is None:
+        return None
+    whole = plan.empty or _only_personas(unit.text, analysis)
+    ds, de = unit.to_doc(persona.start, persona.end)
+    label = _short(unit.doc.text[ds:de])
+    if strategy(code, settings) == "gate":
+        fix = _gate(unit, plan, kind, settings, whole)
+        if fix is not None:
+            return fix
+        fallback = _strip(unit, plan, kind, settings, whole, label)
+        if fallback is not None:
+            fallback.applicability = "unsafe"
+            fallback.message += " (it cannot be gated here)"
+        return fallback
+    return _strip(unit, plan, kind, settings, whole, label)
+
+
+def _short(text: str, limit: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _only_personas(text: str, analysis: Analysis) -> bool:
+    """Whether the prompt is nothing but expert personas."""
+    from prism_lint.fix.strip import has_words
+
+    keep = list(text)
+    for p in analysis.experts:
+        for i in range(max(0, p.start), min(len(text), p.end)):
+            keep[i] = " "
+    return not has_words("".join(keep))
+
+
+# --------------------------------------------------------------------------
+# strip
+# --------------------------------------------------------------------------
+
+
+def _strip(
+    unit: PromptUnit, plan: StripPlan, kind: str, settings: Settings, whole: bool, label: str
+) -> Fix | None:
+    from prism_lint.fix import verify
+    from prism_lint.fix.mapping import map_edits
+
+    doc = unit.doc
+    if whole:
+        return _drop_message(unit, kind, settings) if kind == "python" else None
+    mapped = map_edits(unit, plan.edits)
+    if mapped is None:
+        return None
+    for hole in mapped.holes:
+        if _POSITIONAL.fullmatch(hole.source.strip()):
+            return None  # removing it would shift the other arguments
+    edits = mapped.edits
+    notes = list(plan.notes)
+    if kind == "python":
+        from prism_lint.fix.python import tidy_literals
+
+        edits, more = tidy_literals(doc.text, edits)
+        notes += more
+    elif kind == "javascript":
+        from prism_lint.fix.javascript import tidy_literals as tidy_js
+
+        edits, more = tidy_js(doc.text, edits)
+        notes += more
+    new = verify.apply(doc.text, edits)
+    if not verify.syntax_kept(kind, doc.text, new):
+        return None
+    safe = plan.safe and mapped.exact and not mapped.holes and not notes
+    texts = verify.prompt_texts(Document(doc.path, new, doc.cell), kind, settings)
+    if texts is None or not (mapped.realised in texts or plan.new_text in texts):
+        safe = False
+    return Fix(f'Remove the persona "{label}"', edits, "safe" if safe else "unsafe")
+
+
+def _drop_message(unit: PromptUnit, kind: str, settings: Settings) -> Fix | None:
+    """A prompt that is only a persona: remove its message or argument."""
+    from prism_lint.fix import verify
+    from prism_lint.fix.python import PySource, prompt_expression, remove_element, site_of
+
+    src = PySource.parse(unit.doc.text)
+    expr = prompt_expression(src, unit)
+    if expr is None:
+        return None
+    site = site_of(src, expr)
+    if site.element is None:
+        return None
+    span = remove_element(src, site.element)
+    if span is None:
+        return None
+    edits = [Edit(span[0], span[1], "")]
+    new = verify.apply(unit.doc.text, edits)
+    if not verify.syntax_kept(kind, unit.doc.text, new):
+        return None
+    what = "argument" if site.element.type == "keyword_argument" else "message"
+    return Fix(f"Remove the {what} that holds nothing but the persona", edits, "unsafe")
+
+
+# --------------------------------------------------------------------------
+# gate
+# --------------------------------------------------------------------------
+
+
+def _gate(
+    unit: PromptUnit, plan: StripPlan, kind: str, settings: Settings, whole: bool
+) -> Fix | None:
+    from prism_lint.fix import verify
+    from prism_lint.fix.gate import style_of, template_gate
+
+    if kind == "python":
+        return _gate_python(unit, plan, settings)
+    style = style_of(unit, kind)
+    if style is None:
+        return None
+    var = settings.gate_variable
+    edits = template_gate(unit, plan, style, var)
+    if edits is None:
+        return None
+    new = verify.apply(unit.doc.text, edits)
+    if not verify.syntax_kept(kind, unit.doc.text, new):
+        return None
+    rendered = style == "jinja" and kind in ("jinja", "prompty")
+    if rendered and not verify.renders_like(unit.doc.text, new, var):
+        return None
+    return Fix(f"Apply the persona only when `{var}` is true", edits, "unsafe")
+
+
+def _gate_python(unit: PromptUnit, plan: StripPlan, settings: Settings) -> Fix | None:
+    from prism_lint.fix import verify
+    from prism_lint.fix.gate import gate_region
+    from prism_lint.fix.mapping import map_edits
+    from prism_lint.fix.python import (
+        PySource,
+        import_edit,
+        is_pure,
+        prompt_expression,
+        router_call,
+        site_of,
+        tidy_literals,
+    )
+    from prism_lint.fix.strip import TextEdit, has_words
+    from prism_lint.model import HOLE
+
+    text = unit.text
+    a, c, otherwise = gate_region(text, plan)
+    if text[:a].strip() or HOLE in text[a:c]:
+        return None  # the router call goes in front: the persona must open the prompt
+    doc = unit.doc.text
+    src = PySource.parse(doc)
+    expr = prompt_expression(src, unit)
+    if expr is None:
+        return None
+    site = site_of(src, expr)
+    if site.request is None or not is_pure(site.request, src):
+        return None
+    imp = import_edit(src)
+    if imp is False:
+        return None
+    call = router_call(src.src(site.request), text[a:c], otherwise)
+    e_start, e_end = src.span(expr)
+    edits: list[Edit] = []
+    if not has_words(text[:a] + text[c:]):
+        edits.append(Edit(e_start, e_end, call))
+    else:
+        mapped = map_edits(unit, [TextEdit(a, c)])
+        if mapped is None or mapped.holes:
+            return None
+        removed, _notes = tidy_literals(doc, mapped.edits)
+        # ``expr`` is a string, an implicit concatenation or a parenthesised
+        # one: ``+`` in front of it needs no parentheses.
+        prefix = call + " + "
+        merged = False
+        for e in removed:
+            if e.start == e_start and not e.content:
+                edits.append(Edit(e.start, e.end, prefix))
+                merged = True
+            else:
+                edits.append(e)
+        if not merged:
+            edits.insert(0, Edit(e_start, e_start, prefix))
+    if isinstance(imp, Edit):
+        edits.append(imp)
+    edits.sort(key=lambda e: (e.start, e.end))
+    new = verify.apply(doc, edits)
+    if not verify.syntax_kept("python", doc, new):
+        return None
+    return Fix("Apply the persona only to requests it helps (prism_lint.router)", edits, "unsafe")

@@ -43,29 +43,73 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 def apply_round(
     text: str, diagnostics: list[Diagnostic], unsafe: bool, extend_safe: tuple[str, ...] = ()
 ) -> tuple[str, int]:
-    """Apply every applicable fix that does not overlap an earlier one."""
-    chosen: list[Edit] = []
-    taken: list[tuple[int, int]] = []
+    """Apply every applicable fix that does not overlap an earlier one.
+
+    Edits of a notebook cell are applied to that cell's source and written
+    back into the notebook's JSON (see :mod:`prism_lint.fix.notebook`).
+    A diagnostic about another file (a template a YAML file points at) is
+    left alone: its edits are not offsets into ``text``.
+    """
+    chosen: dict[int | None, list[Edit]] = {}
+    taken: dict[int | None, list[tuple[int, int]]] = {}
+    docs: dict[int, str] = {}
     count = 0
-    seen: set[tuple[tuple[int, int, str], ...]] = set()
-    for d in sorted(diagnostics, key=lambda d: (d.start, d.code)):
-        if d.doc.cell is not None or not applicable(d, unsafe, extend_safe):
+    seen: set[tuple[int | None, tuple[tuple[int, int, str], ...]]] = set()
+    for d in sorted(diagnostics, key=lambda d: (d.doc.cell or 0, d.start, d.code)):
+        if not applicable(d, unsafe, extend_safe):
+            continue
+        cell = d.doc.cell
+        if cell is None and d.doc.text != text:
             continue
         assert d.fix is not None
-        key = tuple((e.start, e.end, e.content) for e in d.fix.edits)
+        key = (cell, tuple((e.start, e.end, e.content) for e in d.fix.edits))
         if key in seen:  # two rules, one persona, one fix
             count += 1
             continue
         spans = [(e.start, e.end) for e in d.fix.edits]
-        if any((s < te and ts < e) or (s == e == ts == te) for s, e in spans for ts, te in taken):
+        held = taken.setdefault(cell, [])
+        if any(_clash(s, e, ts, te) for s, e in spans for ts, te in held):
             continue
+        if cell is not None:
+            docs[cell] = d.doc.text
         seen.add(key)
-        taken.extend(spans)
-        chosen.extend(d.fix.edits)
+        held.extend(spans)
+        chosen.setdefault(cell, []).extend(d.fix.edits)
         count += 1
     if not chosen:
         return text, 0
-    return apply_edits(text, chosen), count
+    new = apply_edits(text, chosen.pop(None, []))
+    for cell, edits in sorted(chosen.items(), key=lambda kv: kv[0] or 0):
+        assert cell is not None
+        try:
+            new = _fix_cell(new, cell, docs[cell], edits)
+        except ValueError:
+            count -= sum(1 for k in seen if k[0] == cell)
+    return new, count
+
+
+def _clash(s: int, e: int, ts: int, te: int) -> bool:
+    """Edits that overlap, or an insertion at or inside another edit (their
+    order would be ambiguous). Two removals that only touch do not clash."""
+    if s < te and ts < e:
+        return True
+    if s == e:
+        return ts <= s <= te
+    return ts == te and s <= ts <= e
+
+
+def _fix_cell(text: str, cell: int, cell_text: str, edits: list[Edit]) -> str:
+    """Apply ``edits`` (offsets into the cell as it was read) to the notebook."""
+    from prism_lint.extract.notebook import blank_magics
+    from prism_lint.fix.notebook import cell_source, replace_source
+
+    source = cell_source(text, cell)
+    if blank_magics(source) != cell_text:
+        raise ValueError(f"cell {cell} is not the cell that was checked")
+    for e in edits:
+        if source[e.start:e.end] != cell_text[e.start:e.end]:
+            raise ValueError(f"cell {cell}: an edit touches a magic")
+    return replace_source(text, cell, apply_edits(source, edits))
 
 
 def fix_text(

@@ -4,7 +4,9 @@
   end of its logical line, never inside a string or after a backslash); an
   existing ``# noqa: X`` on that row gets the code appended.
 - YAML: ``# prism: ignore[PRS101]`` on its own line above the key (a ``#``
-  inside a block scalar would be prompt text, not a comment).
+  inside a block scalar would be prompt text, not a comment); JavaScript and
+  TypeScript: ``// prism: ignore[PRS101]`` above the statement, for the same
+  reason with template literals.
 - Jinja: ``{# prism: ignore[PRS101] #}`` on the line above the finding.
 - Markdown and text: ``<!-- prism: ignore[PRS101] -->`` on the line above.
 """
@@ -21,6 +23,7 @@ from prism_lint.model import Diagnostic, Edit
 # Own-line comment templates by file kind; {codes} is filled in.
 _ABOVE = {
     "yaml": "# prism: ignore[{codes}]",
+    "javascript": "// prism: ignore[{codes}]",
     "jinja": "{{# prism: ignore[{codes}] #}}",
     "prompty": "{{# prism: ignore[{codes}] #}}",
     "dotprompt": "{{{{! prism: ignore[{codes}] }}}}",
@@ -42,7 +45,7 @@ def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None)
     template = _ABOVE.get(kind)
     if template is None:
         return None
-    if kind == "yaml":
+    if kind in ("yaml", "javascript"):
         row = d.anchor_first_row or index.location(d.start).row
     else:
         row = index.location(d.start).row

@@ -2,8 +2,8 @@
 
 GitHub reads ``tool.driver.rules`` for the alert's help, the first location
 of each result, and ``partialFingerprints`` to follow an alert as code moves.
-Paths are relative to the working directory under ``%SRCROOT%``, so an upload
-from a checkout lines up with the repository. Columns count code points
+Paths are relative to the checkout (``GITHUB_WORKSPACE``, else the working
+directory) under ``%SRCROOT%``, so an upload lines up with the repository. Columns count code points
 (``columnKind: unicodeCodePoints``), as every prism-lint column does.
 """
 
@@ -42,12 +42,19 @@ def level(code: str) -> str:
     return "warning"
 
 
+def source_root() -> str:
+    """Where repository-relative paths start: the checkout under GitHub
+    Actions (so a run from a subdirectory still points at the right file),
+    else the working directory."""
+    return os.environ.get("GITHUB_WORKSPACE") or os.getcwd()
+
+
 def relative_path(path: str, base: str | None = None) -> str:
-    """``path`` relative to ``base`` (default: the working directory) with
+    """``path`` relative to ``base`` (default: :func:`source_root`) with
     forward slashes, or absolute when it lies outside."""
     if path == "-":
         return path
-    base = os.path.abspath(base or os.getcwd())
+    base = os.path.abspath(base or source_root())
     full = os.path.abspath(path)
     try:
         rel = os.path.relpath(full, base)
@@ -171,7 +178,7 @@ def render(results: list[FileResult], ctx: ReportContext) -> str:
     sarif_results = [
         _result(d, index[d.code], seen) for r in results for d in r.diagnostics if d.code in index
     ]
-    cwd = Path(os.getcwd()).as_uri().rstrip("/") + "/"
+    root = Path(os.path.abspath(source_root())).as_uri().rstrip("/") + "/"
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -186,7 +193,7 @@ def render(results: list[FileResult], ctx: ReportContext) -> str:
                         "rules": [_rule_descriptor(code) for code in codes],
                     }
                 },
-                "originalUriBaseIds": {SRCROOT: {"uri": cwd}},
+                "originalUriBaseIds": {SRCROOT: {"uri": root}},
                 "columnKind": "unicodeCodePoints",
                 "results": sarif_results,
             }

@@ -1,0 +1,496 @@
+"""The analysis vocabulary (``rules/vocabulary/*.toml``), compiled once.
+
+Words live in data so that a missed occupation or a new language is a data
+change. This module turns them into regular expressions and lookup tables
+the first time the analysis runs and keeps them for the process.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+# Scripts written without spaces between words.
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f"
+HAS_CJK = re.compile(f"[{CJK}]")
+# One word of a space-separated language: letters and digits, with inner
+# hyphens, dots, slashes, apostrophes and a trailing ++ or # (c++, c#).
+WORD = re.compile(rf"[^\W_{CJK}](?:[^\W{CJK}]|[-.'’/&+](?=[^\W_{CJK}]))*(?:\+\+|#)?")
+# The same for text without CJK characters (much faster to match).
+_WORD_PLAIN = re.compile(r"[^\W_](?:\w|[-.'’/&+](?=[^\W_]))*(?:\+\+|#)?")
+_LANGS_FIRST = ("en",)  # English cues are tried first; the rest in file order
+GENERAL = "general"  # pseudo-category: the prompt takes any question
+
+
+@dataclass
+class Cue:
+    """One way to match a task category: a word sequence and its weight."""
+
+    words: tuple[str, ...]  # the last one may end in "*" (prefix)
+    category: str
+    weight: float
+    text: str  # the cue as written in the vocabulary
+
+
+@dataclass
+class Language:
+    """Persona vocabulary of one language, compiled."""
+
+    code: str
+    spaces: bool
+    cues: re.Pattern[str] | None  # named groups: assign, weak, third
+    # First words the cues can start with (None: unknown, scan everything).
+    cue_triggers: frozenset[str] | None
+    start_triggers: frozenset[str] | None  # same for clause and claims
+    after_triggers: frozenset[str] | None  # same for cues after the identity
+    after: re.Pattern[str] | None  # cues that follow the identity (tr, ja, ko)
+    clause: re.Pattern[str] | None
+    claims: re.Pattern[str] | None
+    continues: re.Pattern[str] | None
+    continues_not: re.Pattern[str] | None
+    lead_in: re.Pattern[str] | None
+    mention_before: frozenset[str]
+    determiners: frozenset[str]
+    stops: frozenset[str]
+    expert_words: frozenset[str]
+    role_nouns: frozenset[str]
+    machine_nouns: frozenset[str]
+    transparent: frozenset[str]
+    occupations: dict[str, str]  # word -> task category ("" = none)
+    task_verbs: frozenset[str]  # verbs that state the job ("create", "debug")
+    # every cue fragment and key as written, for the first-pass literals
+    fragments: tuple[str, ...] = ()
+    # for languages without spaces: all nouns, longest first
+    nouns_by_length: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TaskLexicon:
+    """Task cues of every language, indexed for a single pass over the words."""
+
+    exact: dict[str, list[Cue]]  # first word -> cues starting with it
+    prefixes: dict[str, list[Cue]]  # one-word prefix cues ("debug*")
+    prefix_lengths: tuple[int, ...]
+    cjk: re.Pattern[str] | None  # substring cues of languages without spaces
+    cjk_cues: dict[str, list[Cue]]
+    general: dict[str, float]  # open-ended cues (phrases) -> weight
+    categories: tuple[str, ...]
+    # (pattern, category, weight, first words or None)
+    patterns: list[tuple[re.Pattern[str], str, float, frozenset[str] | None]] = field(
+        default_factory=list
+    )
+    # call-site context: source ("names", "holes", "tools", "response_format")
+    # -> name part -> (category, weight)
+    context: dict[str, dict[str, tuple[str, float]]] = field(default_factory=dict)
+    cache: dict[str, list[Cue]] = field(default_factory=dict)
+
+
+@dataclass
+class Vocabulary:
+    languages: list[Language]
+    by_code: dict[str, Language]
+    tasks: TaskLexicon
+    occupations: dict[str, str]  # every language merged
+    # word -> languages whose cues can start with it (English first)
+    cue_index: dict[str, tuple[Language, ...]] = field(default_factory=dict)
+    after_index: dict[str, tuple[Language, ...]] = field(default_factory=dict)
+    start_index: dict[str, tuple[Language, ...]] = field(default_factory=dict)
+    # languages whose cues cannot be indexed by a first word
+    unindexed_cues: tuple[Language, ...] = ()
+    unindexed_after: tuple[Language, ...] = ()
+    unindexed_starts: tuple[Language, ...] = ()
+    role_keys: re.Pattern[str] | None = None  # every language's "Role:" keys
+    role_key_language: dict[str, Language] = field(default_factory=dict)
+
+
+def vocabulary_dir() -> Path:
+    """``rules/vocabulary`` in the installed wheel or in a checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_rules_data" / "vocabulary", here.parent / "rules" / "vocabulary"):
+        if (candidate / "en.toml").is_file():
+            return candidate
+    raise FileNotFoundError("prism-lint's rules/vocabulary data is missing from this installation")
+
+
+def _load(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    """Load and compile every vocabulary file (once per process)."""
+    folder = vocabulary_dir()
+    occupations_all = _load(folder / "occupations.toml")
+    files = sorted(p for p in folder.glob("*.toml") if p.name != "occupations.toml")
+    files.sort(key=lambda p: (p.stem not in _LANGS_FIRST, p.stem))
+    merged_occ: dict[str, str] = {}
+    for table in occupations_all.values():
+        for k, v in table.items():
+            merged_occ.setdefault(k.lower(), v)
+    languages = []
+    task_tables: list[tuple[bool, dict[str, Any], dict[str, Any]]] = []
+    patterns: list[tuple[re.Pattern[str], str, float, frozenset[str] | None]] = []
+    role_key_lists: list[tuple[Language, list[str]]] = []
+    context: dict[str, dict[str, tuple[str, float]]] = {}
+    for path in files:
+        data = _load(path)
+        code = data.get("language", path.stem)
+        spaces = bool(data.get("spaces", True))
+        occ = {k.lower(): v for k, v in occupations_all.get(code, {}).items()}
+        if spaces and code != "en":
+            # English job titles are common inside other languages' prompts.
+            for k, v in occupations_all.get("en", {}).items():
+                occ.setdefault(k.lower(), v)
+        lang = _compile_language(code, spaces, data.get("persona", {}), occ)
+        languages.append(lang)
+        role_key_lists.append((lang, data.get("persona", {}).get("role_keys", [])))
+        task_tables.append((spaces, data.get("task", {}), data.get("general", {})))
+        patterns.extend(_compile_patterns(data.get("patterns", {}), spaces))
+        for source, table in data.get("context", {}).items():
+            bucket = context.setdefault(source, {})
+            for part, (category, weight) in table.items():
+                bucket.setdefault(part.lower(), (str(category), float(weight)))
+    tasks = _compile_tasks(task_tables)
+    tasks.patterns = patterns
+    tasks.context = context
+    vocab = Vocabulary(languages, {lang.code: lang for lang in languages}, tasks, merged_occ)
+    _index(vocab, role_key_lists)
+    return vocab
+
+
+def _index(vocab: Vocabulary, role_key_lists: list[tuple[Language, list[str]]]) -> None:
+    """Index the cues by the word they start with, for a single pass over a text."""
+    for attr, index_name, rest_name in (
+        ("cue_triggers", "cue_index", "unindexed_cues"),
+        ("after_triggers", "after_index", "unindexed_after"),
+        ("start_triggers", "start_index", "unindexed_starts"),
+    ):
+        index: dict[str, list[Language]] = {}
+        rest: list[Language] = []
+        for lang in vocab.languages:
+            pattern = {
+                "cue_triggers": lang.cues,
+                "after_triggers": lang.after,
+                "start_triggers": lang.clause or lang.claims,
+            }[attr]
+            if pattern is None:
+                continue
+            triggers = getattr(lang, attr)
+            if triggers is None:
+                rest.append(lang)
+                continue
+            for word in triggers:
+                index.setdefault(word, []).append(lang)
+        setattr(vocab, index_name, {k: tuple(v) for k, v in index.items()})
+        setattr(vocab, rest_name, tuple(rest))
+    keys: list[str] = []
+    for lang, items in role_key_lists:
+        for key in items:
+            vocab.role_key_language.setdefault(" ".join(key.lower().split()), lang)
+            keys.append(key)
+    if keys:
+        vocab.role_keys = re.compile(
+            r"(?im)^[^\S\n>#*\-]*[>#*\-]*[^\S\n]*(?:\*\*|__)?[\"']?(?P<key>"
+            + _alternation(keys, True)
+            + r")[\"']?(?:\*\*|__)?[^\S\n]*(?:\*\*|__)?[:：=][^\S\n]*(?:\*\*|__)?[^\S\n]*[\"'“]?"
+        )
+
+
+def _fragment(text: str, spaces: bool) -> str:
+    return text.replace(" ", r"\s+") if spaces else text
+
+
+def _alternation(items: list[str], spaces: bool) -> str:
+    return "|".join(f"(?:{_fragment(i, spaces)})" for i in sorted(items, key=len, reverse=True))
+
+
+def _compile(items: list[str], spaces: bool, *, anchored: bool = False) -> re.Pattern[str] | None:
+    if not items:
+        return None
+    body = _alternation(items, spaces)
+    if spaces:
+        pattern = rf"(?:{body})(?![^\W_])" if anchored else rf"(?<![^\W_])(?:{body})(?![^\W_])"
+    else:
+        pattern = f"(?:{body})"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _compile_language(code: str, spaces: bool, p: dict[str, Any], occ: dict[str, str]) -> Language:
+    groups = []
+    for name, key in (("assign", "assign"), ("weak", "assign_weak"), ("third", "third_person")):
+        items = p.get(key, [])
+        if items:
+            groups.append(f"(?P<{name}>{_alternation(items, spaces)})")
+    cues = None
+    if groups:
+        body = "|".join(groups)
+        # a cue may end in an elided article ("en tant qu'expert")
+        pattern = rf"(?<![^\W_])(?:{body})(?:(?<=['’])|(?![^\W_]))" if spaces else f"(?:{body})"
+        cues = re.compile(pattern, re.IGNORECASE)
+    lower = _lower_set
+    expert_words = lower(p.get("expert_words", []))
+    role_nouns = lower(p.get("role_nouns", []))
+    cue_items = p.get("assign", []) + p.get("assign_weak", []) + p.get("third_person", [])
+    lang = Language(
+        code=code,
+        spaces=spaces,
+        cues=cues,
+        cue_triggers=first_words(cue_items) if spaces else None,
+        start_triggers=first_words(p.get("clause", []) + p.get("claims", [])) if spaces else None,
+        after_triggers=first_words(p.get("assign_after", [])) if spaces else None,
+        after=_compile(p.get("assign_after", []), spaces),
+        clause=_compile(p.get("clause", []), spaces, anchored=True),
+        claims=_compile(p.get("claims", []), spaces, anchored=True),
+        continues=_compile(p.get("continues", []), spaces, anchored=True),
+        continues_not=_compile(p.get("continues_not", []), spaces, anchored=True),
+        lead_in=_compile(p.get("lead_in", []), spaces, anchored=True),
+        mention_before=lower(p.get("mention_before", [])),
+        determiners=lower(p.get("determiners", [])),
+        stops=lower(p.get("stops", [])),
+        expert_words=expert_words,
+        role_nouns=role_nouns,
+        machine_nouns=lower(p.get("machine_nouns", [])),
+        transparent=lower(p.get("transparent", [])),
+        occupations=occ,
+        task_verbs=lower(p.get("task_verbs", [])),
+        fragments=tuple(
+            cue_items
+            + p.get("assign_after", [])
+            + p.get("clause", [])
+            + p.get("claims", [])
+            + p.get("role_keys", [])
+        ),
+    )
+    if not spaces:
+        nouns = set(occ) | set(role_nouns) | set(expert_words)
+        lang.nouns_by_length = sorted(nouns, key=len, reverse=True)
+    return lang
+
+
+def first_words(fragments: list[str]) -> frozenset[str] | None:
+    """The words a set of cue fragments can start with, or ``None`` if unknown.
+
+    Understands the small regular-expression subset the vocabulary uses:
+    literals, ``(?:a|b)`` groups, ``[xy]`` classes and ``?``. Lets the
+    analysis try its cues only where a word could start one.
+    """
+    out: set[str] = set()
+    for fragment in fragments:
+        strings = _expand(_first_part(fragment.lower()))
+        if strings is None:
+            return None
+        for s in strings:
+            word = s.split(" ")[0]
+            if not word:
+                return None
+            out.add(word)
+    return frozenset(out)
+
+
+def literal_keys(fragment: str, common: frozenset[str]) -> set[str]:
+    """Literal substrings one of which every match of ``fragment`` contains.
+
+    The first word of each way the fragment can start, or its first two
+    words when the first is a common one ("you are", not "you"). For a
+    first pass over raw bytes, which cannot run the regular expressions.
+    """
+    low = fragment.lower()
+    two = _first_part(low, 2)
+    strings = _expand(two)
+    if strings is None:
+        strings = _expand(_first_part(low))
+    if strings is None:
+        runs = re.findall(r"[^\W\d_]{5,}", low)
+        return {max(runs, key=len)} if runs else set()
+    out = set()
+    for s in strings:
+        parts = s.split()
+        if not parts:
+            continue
+        if parts[0] in common and len(parts) > 1:
+            out.add(f"{parts[0]} {parts[1]}")
+        elif parts[0] in common:
+            runs = re.findall(r"[^\W\d_]{5,}", low)
+            out.add(max(runs, key=len) if runs else parts[0])
+        else:
+            out.add(parts[0])
+    return out
+
+
+def _first_part(fragment: str, words: int = 1) -> str:
+    """The fragment up to its first space (or ``words``-th) outside any group or class."""
+    depth = 0
+    in_class = False
+    for i, ch in enumerate(fragment):
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "\\":
+            continue
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == " " and depth == 0:
+            words -= 1
+            if words == 0:
+                return fragment[:i]
+    return fragment
+
+
+def _expand(fragment: str, limit: int = 4000) -> set[str] | None:
+    """Every string ``fragment`` matches (spaces kept), or ``None``."""
+    results, pos = _expand_seq(fragment, 0, limit)
+    return results if pos == len(fragment) else None
+
+
+def _expand_seq(f: str, i: int, limit: int) -> tuple[set[str] | None, int]:
+    acc: set[str] | None = {""}
+    while i < len(f) and f[i] not in "|)":
+        item: set[str] | None
+        if f.startswith("(?:", i):
+            item, i = _expand_alt(f, i + 3, limit)
+            if i >= len(f) or f[i] != ")":
+                return None, len(f) + 1
+            i += 1
+        elif f.startswith(("(?=", "(?!", "(?<"), i):
+            return None, len(f) + 1
+        elif f[i] == "[":
+            j = f.find("]", i)
+            chars = f[i + 1 : j]
+            if j < 0 or "-" in chars.strip("-") or "\\" in chars or chars.startswith("^"):
+                return None, len(f) + 1
+            item, i = set(chars), j + 1
+        elif f[i] == "\\":
+            if i + 1 < len(f) and f[i + 1] in ".+*?()[]{}|\\-":
+                item, i = {f[i + 1]}, i + 2
+            else:
+                return None, len(f) + 1
+        elif f[i] in ".*+{":
+            return None, len(f) + 1
+        else:
+            item, i = {f[i]}, i + 1
+        if item is None:
+            return None, len(f) + 1
+        if i < len(f) and f[i] == "?":
+            item = item | {""}
+            i += 1
+        if acc is None:
+            return None, len(f) + 1
+        acc = {a + b for a in acc for b in item}
+        if len(acc) > limit:
+            return None, len(f) + 1
+    return acc, i
+
+
+def _expand_alt(f: str, i: int, limit: int) -> tuple[set[str] | None, int]:
+    out: set[str] = set()
+    while True:
+        seq, i = _expand_seq(f, i, limit)
+        if seq is None:
+            return None, len(f) + 1
+        out |= seq
+        if i < len(f) and f[i] == "|":
+            i += 1
+            continue
+        return out, i
+
+
+def _lower_set(items: list[str]) -> frozenset[str]:
+    return frozenset(i.lower() for i in items)
+
+
+def _compile_patterns(
+    table: dict[str, Any], spaces: bool
+) -> list[tuple[re.Pattern[str], str, float, frozenset[str] | None]]:
+    out = []
+    for category, patterns in table.items():
+        for pattern, weight in patterns.items():
+            body = _fragment(pattern, spaces)
+            compiled = re.compile(rf"(?<![^\W_])(?:{body})", re.IGNORECASE)
+            triggers = first_words([pattern]) if spaces else None
+            out.append((compiled, category, float(weight), triggers))
+    return out
+
+
+def _compile_tasks(tables: list[tuple[bool, dict[str, Any], dict[str, Any]]]) -> TaskLexicon:
+    exact: dict[str, list[Cue]] = {}
+    prefixes: dict[str, list[Cue]] = {}
+    cjk_cues: dict[str, list[Cue]] = {}
+    general: dict[str, float] = {}
+    categories: list[str] = []
+    for spaces, task, gen in tables:
+        for category, cues in task.items():
+            if category not in categories:
+                categories.append(category)
+            for text, weight in cues.items():
+                if not spaces or HAS_CJK.search(text):
+                    cjk_cues.setdefault(text.lower(), []).append(
+                        Cue((text.lower(),), category, float(weight), text)
+                    )
+                    continue
+                words = tuple(_cue_words(text))
+                if not words:
+                    continue
+                cue = Cue(words, category, float(weight), text)
+                if len(words) == 1 and words[0].endswith("*"):
+                    prefixes.setdefault(words[0][:-1], []).append(cue)
+                else:
+                    exact.setdefault(words[0], []).append(cue)
+        for text, weight in gen.items():
+            general[" ".join(_cue_words(text))] = float(weight)
+            words_ = tuple(_cue_words(text))
+            if words_:
+                exact.setdefault(words_[0], []).append(Cue(words_, GENERAL, float(weight), text))
+    for cues_list in exact.values():
+        cues_list.sort(key=lambda c: len(c.words), reverse=True)
+    cjk = None
+    if cjk_cues:
+        cjk = re.compile("|".join(re.escape(k) for k in sorted(cjk_cues, key=len, reverse=True)))
+    return TaskLexicon(
+        exact,
+        prefixes,
+        tuple(sorted({len(k) for k in prefixes}, reverse=True)),
+        cjk,
+        cjk_cues,
+        general,
+        tuple(categories),
+    )
+
+
+def _cue_words(text: str) -> list[str]:
+    """Split a cue as written into the words the matcher compares."""
+    out = []
+    for part in text.lower().split():
+        star = part.endswith("*")
+        core = part.rstrip("*")
+        m = WORD.fullmatch(core)
+        if m:
+            out.append(core + ("*" if star else ""))
+        else:
+            # punctuation-only or oddly formed parts: keep the word pieces
+            out.extend(w + ("*" if star else "") for w in WORD.findall(core))
+    return out
+
+
+@lru_cache(maxsize=16)
+def words(text: str) -> tuple[tuple[str, int, int], ...]:
+    """Lower-case words of ``text`` with their offsets.
+
+    Cached: persona detection and task inference both read the same text.
+    """
+    pattern = WORD if HAS_CJK.search(text) else _WORD_PLAIN
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two
+        return tuple((m.group(0).lower(), m.start(), m.end()) for m in pattern.finditer(text))
+    return tuple((m.group(0), m.start(), m.end()) for m in pattern.finditer(low))

@@ -1,0 +1,296 @@
+"""Prompts that are not call arguments: decorated functions, docstrings, role blocks,
+loose chat messages, and strings that only their name calls a prompt.
+
+These read the module after its calls, so a literal a call site already owns
+is never read again here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from prism_lint.extract import python_strings as ps
+from prism_lint.extract.python_sites import CONTENT_KEYS, SiteFinder, joined_values
+from prism_lint.extract.python_source import Node
+from prism_lint.extract.python_strings import SEP, Seg
+from prism_lint.extract.python_units import Group, Msg
+from prism_lint.extract.python_values import Value, docstring_of, returns_of
+from prism_lint.model import CallContext, Sibling
+
+_TUPLE_ROLES = frozenset({"system", "human", "user", "ai", "assistant", "developer"})
+_GUIDANCE_ROLES = {"system": "system", "user": "user", "assistant": "assistant",
+                   "instruction": "user"}
+_OUTLINES_DECORATORS = frozenset({"prompt", "outlines.prompt", "text.prompt",
+                                  "outlines.text.prompt"})
+_MIN_NAME_TIER_CHARS = 12
+_WS = re.compile(r"\s+")
+
+
+class DefinitionFinder:
+    """Reads definitions and loose strings with the call finder's helpers."""
+
+    def __init__(self, finder: SiteFinder) -> None:
+        self.f = finder
+
+    def run(self) -> None:
+        caps = self.f.src.captures
+        for node in caps.get("decorated", ()):
+            self.decorated(node)
+        for node in caps.get("class", ()):
+            self.dspy_signature(node)
+        self.guidance(caps.get("with", []))
+        for node in caps.get("dict", ()):
+            self.loose_dict(node)
+        for node in caps.get("tuple", ()):
+            self.loose_tuple(node)
+        self.name_tier()
+
+    def decorated(self, node: Node) -> None:
+        definition = node.child_by_field_name("definition")
+        if definition is None or definition.type != "function_definition":
+            return
+        name_node = definition.child_by_field_name("name")
+        fname = self.f.src.text(name_node) if name_node is not None else ""
+        for deco in node.named_children:
+            if deco.type != "decorator" or not deco.named_child_count:
+                continue
+            expr = deco.named_children[0]
+            is_call = expr.type == "call"
+            target = expr.child_by_field_name("function") if is_call else expr
+            if target is None:
+                continue
+            dotted = _WS.sub("", self.f.src.text(target))
+            last = dotted.rsplit(".", 1)[-1]
+            if target.type == "attribute" and last in ("system_prompt", "instructions"):
+                obj = target.child_by_field_name("object")
+                self.returned_prompt(definition, fname, obj, dotted)
+            elif not is_call and dotted in _OUTLINES_DECORATORS:
+                self.docstring_prompt(definition, fname, "outlines", dotted, "unknown", "jinja")
+            elif dotted in ("ell.simple", "ell.complex"):
+                group = self.def_group(definition, "ell", dotted, fname)
+                if is_call:
+                    kw, pos = self.f.arguments(expr)
+                    self.f.fill_context(group.ctx, None, kw, pos)
+                doc = docstring_of(definition)
+                if doc is not None:
+                    v = self.f.ev.value(doc)
+                    if v is not None:
+                        v = Value(ps.cleandoc(v.segs, self.f.text), v.syntax, v.fstring, v.names)
+                        self.f.add_msg(group, v, "system", "docstring", None, None)
+                for ret in returns_of(definition):
+                    self.f.text_msg(ret, "user", "return", None, None, group)
+                self.f.reg.emit(group)
+
+    def def_group(self, definition: Node, library: str, call: str, fname: str) -> Group:
+        ctx = CallContext(library=library, call=call)
+        ctx.names = [fname, *self.f.src.enclosing_names(definition.start_byte)]
+        group = Group(ctx)
+        return group
+
+    def returned_prompt(self, definition: Node, fname: str, agent_expr: Node | None,
+                        dotted: str) -> None:
+        """pydantic-ai ``@agent.system_prompt``: the returned text is the prompt."""
+        library = "pydantic-ai" if self.f.src.imports_any(("pydantic_ai",)) else ""
+        group = self.def_group(definition, library, "@" + dotted, fname)
+        returns = returns_of(definition)
+        for ret in returns:
+            self.f.text_msg(ret, "system", "return", None, None, group)
+        if agent_expr is not None:
+            agent = self.f.agent_call(agent_expr)
+            if agent is not None:
+                group.runs.append(agent)
+        self.f.reg.emit(group)
+
+    def docstring_prompt(self, definition: Node, fname: str, library: str, call: str,
+                         role: str, syntax: str | None) -> None:
+        doc = docstring_of(definition)
+        if doc is None:
+            return
+        v = self.f.ev.value(doc)
+        if v is None:
+            return
+        v = Value(ps.cleandoc(v.segs, self.f.text), v.syntax, v.fstring, v.names)
+        group = self.def_group(definition, library, "@" + call, fname)
+        self.f.add_msg(group, v, role, "docstring", syntax, None)
+        self.f.reg.emit(group)
+
+    def dspy_signature(self, cls: Node) -> None:
+        supers = cls.child_by_field_name("superclasses")
+        if supers is None:
+            return
+        if not any(self.f.src.text(s).endswith("Signature") for s in supers.named_children):
+            return
+        name_node = cls.child_by_field_name("name")
+        cname = self.f.src.text(name_node) if name_node is not None else ""
+        group = self.def_group(cls, "dspy", "dspy.Signature", cname)
+        group.ctx.names = group.ctx.names[:1]
+        body = cls.child_by_field_name("body")
+        extra: list[Sibling] = []
+        if body is not None:
+            for stmt in body.named_children:
+                if stmt.type != "expression_statement" or not stmt.named_child_count:
+                    continue
+                assign = stmt.named_children[0]
+                if assign.type != "assignment":
+                    continue
+                left = assign.child_by_field_name("left")
+                right = assign.child_by_field_name("right")
+                if left is None or right is None or right.type != "call":
+                    continue
+                fn = right.child_by_field_name("function")
+                kind = self.f.src.text(fn).rsplit(".", 1)[-1] if fn is not None else ""
+                if kind not in ("InputField", "OutputField"):
+                    continue
+                self.f.processed.add(right.start_byte)
+                field_name = self.f.src.text(left)
+                group.ctx.names.append(field_name)
+                kw, _pos = self.f.arguments(right)
+                texts = [field_name]
+                for key in ("prefix", "desc"):
+                    if key in kw:
+                        v = self.f.ev.value(kw[key])
+                        if v is not None:
+                            texts.append(ps.joined(v.segs))
+                extra.append(Sibling("input" if kind == "InputField" else "output",
+                                     ": ".join(texts)))
+        doc = docstring_of(cls)
+        if doc is None:
+            return
+        v = self.f.ev.value(doc)
+        if v is None:
+            return
+        v = Value(ps.cleandoc(v.segs, self.f.text), v.syntax, v.fstring, v.names)
+        self.f.add_msg(group, v, "system", "docstring", None, None)
+        group.msgs.extend(Msg(s.role, [Seg(SEP, s.text, -1, -1)], "field") for s in extra)
+        self.f.reg.emit(group)
+
+    def guidance(self, withs: list[Node]) -> None:
+        """guidance: ``with system(): lm += "..."``; the blocks of one scope are one chat."""
+        if not withs or not self.f.src.imports_any(("guidance",)):
+            return
+        groups: dict[int, Group] = {}
+        for w in withs:
+            role = None
+            for clause in w.named_children:
+                if clause.type != "with_clause":
+                    continue
+                for item in clause.named_children:
+                    value = item.child_by_field_name("value") if item.type == "with_item" \
+                        else None
+                    if value is not None and value.type == "call":
+                        fn = value.child_by_field_name("function")
+                        name = self.f.src.text(fn).rsplit(".", 1)[-1] if fn is not None else ""
+                        role = _GUIDANCE_ROLES.get(name, role)
+            if role is None:
+                continue
+            body = w.child_by_field_name("body")
+            if body is None:
+                continue
+            values: list[Value] = []
+            for stmt in body.named_children:
+                if stmt.type != "expression_statement" or not stmt.named_child_count:
+                    continue
+                aug = stmt.named_children[0]
+                if aug.type != "augmented_assignment":
+                    continue
+                right = aug.child_by_field_name("right")
+                v = self.f.ev.value(right) if right is not None else None
+                if v is not None:
+                    values.append(v)
+            if not values:
+                continue
+            scope = next(self.f.src.scope_chain(w.start_byte))[0]
+            group = groups.get(scope)
+            if group is None:
+                ctx = CallContext(library="guidance", call="with role()")
+                ctx.names = self.f.src.enclosing_names(w.start_byte)
+                group = Group(ctx)
+                groups[scope] = group
+            self.f.add_msg(group, joined_values(values, ""), role, f"with {role}()", None, None)
+        for group in groups.values():
+            self.f.reg.emit(group)
+
+    def loose_dict(self, d: Node) -> None:
+        if d.start_byte in self.f.claimed:
+            return
+        keys = dict(self.f.pairs(d))
+        if "role" not in keys or not any(k in keys for k in CONTENT_KEYS):
+            return
+        parent = d.parent
+        group = Group(CallContext(call=""))
+        in_list = parent is not None and parent.type in ("list", "tuple") \
+            and parent.start_byte not in self.f.claimed
+        group.ctx.names = self.f.call_names(parent if in_list else d)
+        if in_list:
+            self.f.messages(parent, group, None, "messages", "user")
+        else:
+            self.f.dict_message(d, group, "message", None)
+        self.f.reg.emit(group)
+
+    def loose_tuple(self, t: Node) -> None:
+        parent = t.parent
+        if parent is None or parent.start_byte in self.f.claimed or t.start_byte in self.f.claimed:
+            return
+        items = [c for c in t.named_children if c.type != "comment"]
+        if len(items) != 2 or items[0].type != "string":
+            return
+        v = self.f.ev.value(items[0])
+        if v is None or ps.joined(v.segs).strip().lower() not in _TUPLE_ROLES:
+            return
+        group = Group(CallContext(call=""))
+        group.ctx.names = self.f.call_names(parent)
+        self.f.messages(parent, group, None, "messages", "user")
+        self.f.reg.emit(group)
+
+    def name_tier(self) -> None:
+        src = self.f.src
+        for (_scope, name), bindings in src.bindings.items():
+            short = name[5:] if name.startswith("self.") else name
+            if not self.f.name_re.match(short):
+                continue
+            chain: list[Node] = []
+            for b in bindings:  # each "=" starts a value, "+=" extends it
+                if b.op == "=" and chain:
+                    self.name_unit(short, chain)
+                    chain = []
+                if b.value is not None:
+                    chain.append(b.value)
+            if chain:
+                self.name_unit(short, chain)
+        for d in src.captures.get("dict", ()):
+            if d.start_byte in self.f.claimed:
+                continue
+            for key, value in self.f.pairs(d):
+                if self.f.name_re.match(key):
+                    self.name_unit(key, [value])
+        for p in src.captures.get("default", ()):
+            n = p.child_by_field_name("name")
+            value = p.child_by_field_name("value")
+            if n is not None and value is not None and self.f.name_re.match(src.text(n)):
+                self.name_unit(src.text(n), [value])
+
+    def name_unit(self, name: str, nodes: list[Node]) -> None:
+        values = []
+        for node in nodes:
+            if node.type not in ("string", "concatenated_string", "binary_operator", "call",
+                                 "parenthesized_expression", "identifier", "attribute"):
+                return
+            v = self.f.ev.value(node)
+            if v is None:
+                return
+            values.append(v)
+        if not values:
+            return
+        v = joined_values(values, "") if len(values) > 1 else values[0]
+        if not ps.has_content(v.segs):
+            return
+        node = nodes[0]
+        if any(self.f.reg.claimed(lit) for lit in v.literals):
+            return
+        text = ps.joined(v.segs).strip()
+        if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
+            return
+        group = Group(CallContext(call=""), tier="name")
+        group.ctx.names = [name, *self.f.src.enclosing_names(node.start_byte)]
+        self.f.add_msg(group, v, self.f.name_role(name), name, None, None)
+        self.f.reg.emit(group)

@@ -1,0 +1,165 @@
+"""Write fixed cell sources back into a notebook's JSON, touching nothing else.
+
+Only the ``source`` value of each fixed cell is rewritten; the rest of the
+file (metadata, outputs, key order, indentation) is kept byte for byte. A
+source kept as a list of lines stays a list laid out as before, and lines
+that did not change keep their exact JSON spelling.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+_WS = " \t\r\n"
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
+class NotebookShapeError(ValueError):
+    """The JSON is not laid out as a notebook with that cell."""
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _WS:
+        pos += 1
+    return pos
+
+
+def _string_end(text: str, pos: int) -> int:
+    if text[pos] != '"':
+        raise NotebookShapeError(f"expected a string at {pos}")
+    i = pos + 1
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == '"':
+            return i + 1
+        i += 1
+    raise NotebookShapeError("unterminated string")
+
+
+def _value_end(text: str, pos: int) -> int:
+    """End of the JSON value starting at ``pos``."""
+    pos = _skip_ws(text, pos)
+    if pos >= len(text):
+        raise NotebookShapeError("unexpected end of JSON")
+    ch = text[pos]
+    if ch == '"':
+        return _string_end(text, pos)
+    if ch in "[{":
+        return _container_end(text, pos)
+    for word in ("true", "false", "null"):
+        if text.startswith(word, pos):
+            return pos + len(word)
+    m = _NUMBER.match(text, pos)
+    if m:
+        return m.end()
+    raise NotebookShapeError(f"unexpected {ch!r} at {pos}")
+
+
+def _container_end(text: str, pos: int) -> int:
+    if text[pos] == "[":
+        return _elements(text, pos)[1]
+    return _members(text, pos)[1]
+
+
+def _elements(text: str, pos: int) -> tuple[list[tuple[int, int]], int]:
+    """Spans of an array's elements, and the array's end."""
+    out: list[tuple[int, int]] = []
+    i = _skip_ws(text, pos + 1)
+    if text[i] == "]":
+        return out, i + 1
+    while True:
+        i = _skip_ws(text, i)
+        end = _value_end(text, i)
+        out.append((i, end))
+        i = _skip_ws(text, end)
+        if text[i] == ",":
+            i += 1
+            continue
+        if text[i] == "]":
+            return out, i + 1
+        raise NotebookShapeError(f"expected ',' or ']' at {i}")
+
+
+def _members(text: str, pos: int) -> tuple[dict[str, tuple[int, int]], int]:
+    """Value spans of an object's members by key, and the object's end."""
+    out: dict[str, tuple[int, int]] = {}
+    i = _skip_ws(text, pos + 1)
+    if text[i] == "}":
+        return out, i + 1
+    while True:
+        i = _skip_ws(text, i)
+        kend = _string_end(text, i)
+        key = json.loads(text[i:kend])
+        i = _skip_ws(text, kend)
+        if text[i] != ":":
+            raise NotebookShapeError(f"expected ':' at {i}")
+        vstart = _skip_ws(text, i + 1)
+        vend = _value_end(text, vstart)
+        out[key] = (vstart, vend)
+        i = _skip_ws(text, vend)
+        if text[i] == ",":
+            i += 1
+            continue
+        if text[i] == "}":
+            return out, i + 1
+        raise NotebookShapeError(f"expected ',' or '}}' at {i}")
+
+
+def source_span(text: str, cell: int) -> tuple[int, int]:
+    """Where cell ``cell`` (1-based, among all cells) keeps its source."""
+    start = _skip_ws(text, 0)
+    if not text.startswith("{", start):
+        raise NotebookShapeError("a notebook is a JSON object")
+    top, _ = _members(text, start)
+    if "cells" not in top:
+        raise NotebookShapeError("no cells")
+    cells, _ = _elements(text, top["cells"][0])
+    if not 1 <= cell <= len(cells):
+        raise NotebookShapeError(f"no cell {cell}")
+    cstart, _cend = cells[cell - 1]
+    members, _ = _members(text, cstart)
+    if "source" not in members:
+        raise NotebookShapeError(f"cell {cell} has no source")
+    return members["source"]
+
+
+def cell_source(text: str, cell: int) -> str:
+    a, b = source_span(text, cell)
+    value = json.loads(text[a:b])
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _encode(line: str, ascii_only: bool) -> str:
+    return json.dumps(line, ensure_ascii=ascii_only)
+
+
+def replace_source(text: str, cell: int, new_source: str) -> str:
+    """``text`` with cell ``cell``'s source replaced by ``new_source``."""
+    a, b = source_span(text, cell)
+    old = text[a:b]
+    ascii_only = text.isascii() and "\\u" in text
+    if not old.startswith("["):
+        return text[:a] + _encode(new_source, ascii_only) + text[b:]
+    elements, _ = _elements(text, a)
+    spelled: dict[str, str] = {}
+    for s, e in elements:
+        spelled.setdefault(json.loads(text[s:e]), text[s:e])
+    lines = new_source.splitlines(keepends=True)
+    parts = [spelled.get(line) or _encode(line, ascii_only) for line in lines]
+    if not parts:
+        return text[:a] + "[]" + text[b:]
+    if elements and "\n" in old:
+        first = elements[0][0]
+        indent = text[text.rfind("\n", 0, first) + 1:first]
+        close_at = b - 1
+        close_indent = text[text.rfind("\n", 0, close_at) + 1:close_at]
+        if close_indent.strip():
+            close_indent = ""
+        newline = "\r\n" if "\r\n" in old else "\n"
+        body = ("," + newline).join(indent + p for p in parts)
+        return text[:a] + "[" + newline + body + newline + close_indent + "]" + text[b:]
+    return text[:a] + "[" + ", ".join(parts) + "]" + text[b:]

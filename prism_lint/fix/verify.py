@@ -1,0 +1,228 @@
+"""Check a fix before offering it: the file still parses, the prompt is what we meant.
+
+Two checks, both on the edited document:
+
+- its language still accepts it: Python parses (libcst), YAML loads with
+  every value but the edited one unchanged, a Jinja template parses,
+  Handlebars blocks still balance, front matter is untouched;
+- extracting it again yields the prompt text the plan intended, which proves
+  the source map was followed correctly (a YAML fold, a dedent, an escape).
+
+A check that failed on the original document already is not held against
+the fix.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from prism_lint.extract import ExtractError, ExtractOptions, extractor, kind_of
+from prism_lint.model import Document, Edit
+
+if TYPE_CHECKING:
+    from prism_lint.config import Settings
+
+
+def apply(text: str, edits: list[Edit]) -> str:
+    parts = []
+    pos = 0
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        parts.append(text[pos:e.start])
+        parts.append(e.content)
+        pos = e.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def kind_for(doc: Document, settings: Settings) -> str | None:
+    if doc.cell is not None:
+        return "python"
+    return kind_of(doc.path, named=True, globs=settings.include)
+
+
+def options_for(settings: Settings) -> ExtractOptions:
+    return ExtractOptions(
+        extra_call_sites=dict(settings.call_sites),
+        extra_prompt_names=list(settings.prompt_names),
+        named_explicitly=True,
+    )
+
+
+def prompt_texts(doc: Document, kind: str, settings: Settings) -> list[str] | None:
+    """The prompt texts extracted from ``doc``; None when it cannot be read."""
+    try:
+        extraction = extractor(kind)(doc, options_for(settings))
+    except (ExtractError, RecursionError):
+        return None
+    return [u.text for u in extraction.units if u.doc.path == doc.path]
+
+
+# --------------------------------------------------------------------------
+# Syntax
+# --------------------------------------------------------------------------
+
+
+def parses(kind: str, text: str) -> bool:
+    """Whether ``text`` is still valid in its format."""
+    checker = _CHECKERS.get(kind)
+    return True if checker is None else _cached(checker, text)
+
+
+@lru_cache(maxsize=64)
+def _cached(checker: Any, text: str) -> bool:
+    try:
+        return bool(checker(text))
+    except RecursionError:
+        return False
+
+
+def syntax_kept(kind: str, old: str, new: str) -> bool:
+    """The edit breaks nothing the original had: it parses, and for formats
+    with structured data, only the edited value changed."""
+    if parses(kind, old) and not parses(kind, new):
+        return False
+    if kind == "yaml":
+        return _yaml_one_value(old, new)
+    if kind in ("prompty", "dotprompt", "markdown", "text"):
+        return _front_matter(old) == _front_matter(new)
+    return True
+
+
+def _python(text: str) -> bool:
+    import libcst
+
+    try:
+        libcst.parse_module(text)
+    except (libcst.ParserSyntaxError, ValueError, IndexError):
+        return False
+    return True
+
+
+def _yaml(text: str) -> bool:
+    import yaml
+
+    try:
+        list(yaml.safe_load_all(text))
+    except yaml.YAMLError:
+        return False
+    return True
+
+
+def _jinja(text: str) -> bool:
+    import jinja2
+
+    try:
+        jinja2.Environment().parse(text)
+    except jinja2.TemplateSyntaxError:
+        return False
+    return True
+
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+
+def _front_matter(text: str) -> str:
+    m = _FRONT.match(text)
+    return m.group(0) if m else ""
+
+
+def _body(text: str) -> str:
+    m = _FRONT.match(text)
+    return text[m.end():] if m else text
+
+
+def _prompty(text: str) -> bool:
+    fm = _FRONT.match(text)
+    if fm and not _yaml(fm.group(1)):
+        return False
+    if re.search(r"(?m)^template\s*:\s*['\"]?mustache", fm.group(1) if fm else ""):
+        return _handlebars(_body(text))
+    return _jinja(_body(text))
+
+
+_HB_TAG = re.compile(r"\{\{\{?~?\s*([#/^]|else\b)?\s*([\w.@-]*)[^}]*?~?\}?\}\}", re.S)
+_HB_COMMENT = re.compile(r"\{\{!--.*?--\}\}|\{\{![^}]*\}\}", re.S)
+
+
+def _handlebars(text: str) -> bool:
+    """Block helpers open and close in order; that is what an edit can break."""
+    text = _HB_COMMENT.sub("", text)
+    stack: list[str] = []
+    for m in _HB_TAG.finditer(text):
+        sigil, name = m.group(1), m.group(2)
+        if sigil in ("#", "^"):
+            stack.append(name)
+        elif sigil == "/" and (not stack or stack.pop() != name):
+            return False
+    if "{{" in _HB_TAG.sub("", text):
+        return False
+    return not stack
+
+
+def _dotprompt(text: str) -> bool:
+    fm = _FRONT.match(text)
+    if fm and not _yaml(fm.group(1)):
+        return False
+    return _handlebars(_body(text))
+
+
+_CHECKERS = {
+    "python": _python,
+    "yaml": _yaml,
+    "jinja": _jinja,
+    "prompty": _prompty,
+    "dotprompt": _dotprompt,
+}
+
+
+def _yaml_one_value(old: str, new: str) -> bool:
+    """At most one scalar differs between the two documents, and it is a string."""
+    import yaml
+
+    try:
+        a = list(yaml.safe_load_all(old))
+        b = list(yaml.safe_load_all(new))
+    except yaml.YAMLError:
+        return False
+    diffs: list[tuple[Any, Any]] = []
+    if not _walk(a, b, diffs) or len(diffs) > 1:
+        return False
+    return all(isinstance(x, str) and isinstance(y, str) for x, y in diffs)
+
+
+def _walk(a: Any, b: Any, diffs: list[tuple[Any, Any]]) -> bool:
+    """Compare two loaded YAML values; False when their shapes differ."""
+    if isinstance(a, dict):
+        if not isinstance(b, dict) or list(a) != list(b):
+            return False
+        return all(_walk(a[k], b[k], diffs) for k in a)
+    if isinstance(a, list):
+        if not isinstance(b, list) or len(a) != len(b):
+            return False
+        return all(_walk(x, y, diffs) for x, y in zip(a, b, strict=True))
+    if a != b or type(a) is not type(b):
+        diffs.append((a, b))
+    return True
+
+
+def renders_like(old: str, new: str, var: str) -> bool:
+    """A gated Jinja template renders as the original when ``var`` is true.
+
+    Rendered with every other variable undefined (and chainable), which is
+    enough to see that the inserted tags wrap text and nothing else. A
+    template that cannot be rendered that way is not held against the gate.
+    """
+    import jinja2
+
+    env = jinja2.Environment(undefined=jinja2.ChainableUndefined, keep_trailing_newline=True)
+    try:
+        before = env.from_string(_body(old)).render()
+    except Exception:  # any failure of the original leaves nothing to compare
+        return True
+    try:
+        after = env.from_string(_body(new)).render({var: True})
+    except Exception:
+        return False
+    return before == after

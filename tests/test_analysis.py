@@ -1,0 +1,452 @@
+"""Behaviour of the analysis: persona spans and kinds, task inference, flags."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prism_lint.analysis import (
+    ACCURACY_TASKS,
+    TASKS,
+    Analysis,
+    Persona,
+    analyse,
+    analyse_text,
+    is_flagged,
+)
+from prism_lint.analysis.persona import find_personas
+from prism_lint.analysis.sentences import split_sentences
+from prism_lint.model import HOLE, CallContext, Document, Hole, Piece, PromptUnit, Sibling
+
+
+def personas(text: str) -> list[Persona]:
+    found = find_personas(text)
+    for p in found:
+        assert text[p.start : p.end] == p.text
+    return found
+
+
+def only(text: str) -> Persona:
+    found = personas(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def unit(text: str, *, holes: list[str] | None = None, **context: object) -> PromptUnit:
+    """A prompt unit whose text has one HOLE per name in ``holes``, appended."""
+    pieces = [Piece(0, len(text), 0, len(text))]
+    hole_list = []
+    for name in holes or []:
+        hole_list.append(Hole(len(text), 0, 0, "{" + name + "}"))
+        text += HOLE
+    declared = context.pop("declared_task", None)
+    ctx = CallContext(**context)  # type: ignore[arg-type]
+    return PromptUnit(
+        Document("t.py", text),
+        text,
+        pieces,
+        hole_list,
+        role="system",
+        context=ctx,
+        declared_task=declared if isinstance(declared, str) else None,
+    )
+
+
+# -- sentences ---------------------------------------------------------------
+
+
+def test_sentences_respect_dotted_names_abbreviations_and_wrapped_lines() -> None:
+    text = (
+        "You are a Node.js expert, e.g. for APIs. Review this code.\n"
+        "You have deep expertise in \nPython best practices.\n\n- a bullet"
+    )
+    got = [text[s.start : s.end] for s in split_sentences(text)]
+    assert got == [
+        "You are a Node.js expert, e.g. for APIs.",
+        "Review this code.",
+        "You have deep expertise in \nPython best practices.",
+        "- a bullet",
+    ]
+
+
+def test_sentences_split_cjk_full_stops() -> None:
+    text = "你是一位资深工程师。请帮我调试代码。"
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        "你是一位资深工程师。",
+        "请帮我调试代码。",
+    ]
+
+
+# -- personas: English cues and spans ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "cue"),
+    [
+        (
+            "You are an expert Python developer. Fix the bug below.",
+            "You are an expert Python developer.",
+            "you are",
+        ),
+        (
+            "I want you to act as a math teacher. I will give you equations.",
+            "I want you to act as a math teacher.",
+            "act as",
+        ),
+        (
+            "Imagine you are an experienced Ethereum developer tasked with writing a contract.",
+            "Imagine you are an experienced Ethereum developer tasked with writing a contract.",
+            "imagine you are",
+        ),
+        (
+            "Please pretend to be a seasoned tax attorney.",
+            "Please pretend to be a seasoned tax attorney.",
+            "pretend to be",
+        ),
+        (
+            "Your role is a senior site reliability engineer.",
+            "Your role is a senior site reliability engineer.",
+            "your role is",
+        ),
+        (
+            "The assistant is an expert tax accountant. Answer precisely.",
+            "The assistant is an expert tax accountant.",
+            "the assistant is",
+        ),
+        ("You're a world-class copywriter.", "You're a world-class copywriter.", "you're"),
+    ],
+)
+def test_expert_persona_sentence_spans(text: str, span: str, cue: str) -> None:
+    p = only(text)
+    assert p.kind == "expert"
+    assert p.text == span
+    assert p.cue == cue
+    assert p.language == "en"
+
+
+def test_clause_span_when_the_sentence_goes_on_with_the_task() -> None:
+    text = "As a seasoned lawyer, review this contract for risks."
+    p = only(text)
+    assert (p.kind, p.text, p.cue) == ("expert", "As a seasoned lawyer, ", "as a")
+    assert only("Act as a nutritionist and create a vegan recipe.").text == "Act as a nutritionist"
+
+
+def test_role_keys_and_headings() -> None:
+    text = "ROLE: Senior Node.js Automation Engineer\n\nGOAL:\nBuild a scraper."
+    p = only(text)
+    assert (p.kind, p.text, p.cue) == (
+        "expert",
+        "ROLE: Senior Node.js Automation Engineer",
+        "role key",
+    )
+    p = only("# Role: Data Scientist\n\nAnalyse the attached CSV.")
+    assert p.kind == "expert" and p.text == "Role: Data Scientist"
+    p = only('{\n  "role": "Startup Founder",\n  "task": "Write a plan"\n}')
+    assert p.text == '"role": "Startup Founder"'
+    # a chat role marker is not an identity
+    assert personas('{"role": "system", "content": "Summarise."}') == []
+    p = only("# IDENTITY and PURPOSE\n\nYou are an expert on writing clear essays.\n")
+    assert p.kind == "expert" and p.text == "You are an expert on writing clear essays."
+    # a document titled with a role and nothing else
+    p = only("# Root Cause Analyst\n\nFind why the service fails.")
+    assert (p.kind, p.cue, p.text) == ("expert", "heading", "Root Cause Analyst")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want you to act as a Linux terminal. I will type commands.",
+        "You are a helpful assistant.",
+        "Act as a text adventure game set in a haunted castle.",
+        "I want you to act as my friend.",
+        "You are ChatGPT, a large language model trained by OpenAI.",
+        "Act as a Django unit test generator.",
+        "I want you to act as a Smart Application Developer Assistant.",
+    ],
+)
+def test_non_expert_roles(text: str) -> None:
+    assert only(text).kind == "role"
+
+
+def test_expertise_outside_the_noun_makes_an_expert() -> None:
+    assert only("Act as a study assistant specialized in hospital pharmacy.").kind == "expert"
+    assert only("You are a trading system with deep expertise in equities.").kind == "expert"
+    assert only("Act as a state-of-the-art AI system specialized in face swapping.").kind == "role"
+    assert only("You are Lyra, a master-level prompt optimization specialist.").kind == "expert"
+    assert only("Act as a McKinsey Strategy Consultant and Game Theorist.").kind == "expert"
+
+
+def test_an_expert_claim_after_a_role_is_its_own_persona() -> None:
+    text = (
+        "Act as a Pull Request Review Assistant. You are an expert in software development "
+        "with a focus on security. Your task is to review pull requests."
+    )
+    found = personas(text)
+    assert [p.kind for p in found] == ["role", "expert"]
+    assert found[1].text == ("You are an expert in software development with a focus on security.")
+    claim = personas("Act as a Literature Assistant. You specialize in academic texts.")
+    assert [p.kind for p in claim] == ["role", "expert"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Consult an expert before you change the schema.",
+        "Answer like an expert would.",
+        "The user is a senior engineer; keep it technical.",
+        "You are talking to a lawyer, so be careful.",
+        "If you are a developer, read the API docs first.",
+        "You are not a doctor and must not give a diagnosis.",
+        "As a result, the answer must be short.",
+        "As a user, I want to reset my password.",
+        "The tool should act as a bridge between services.",
+        "You are tasked with reviewing the code.",
+    ],
+)
+def test_mentions_are_not_personas(text: str) -> None:
+    assert personas(text) == []
+
+
+def test_holes_keep_the_persona() -> None:
+    text = f"You are an expert in {HOLE}. Answer the question."
+    p = only(text)
+    assert p.kind == "expert" and p.text == f"You are an expert in {HOLE}."
+    assert only(f"You are a {HOLE} developer.").kind == "expert"
+    assert only(f"You are a {HOLE}.").kind == "role"
+    # template placeholders written in the text itself
+    assert only("You are a ${Title:Senior} DevOps engineer.").kind == "expert"
+
+
+def test_passage_covers_the_sentences_that_describe_the_persona() -> None:
+    text = (
+        "You are a senior data scientist. You have 20 years of experience in statistics. "
+        "Your expertise spans Bayesian methods and causal inference. "
+        "Your task is to compute the confidence interval."
+    )
+    p = only(text)
+    assert p.text == "You are a senior data scientist."
+    assert text[p.passage_start : p.passage_end] == (
+        "You are a senior data scientist. You have 20 years of experience in statistics. "
+        "Your expertise spans Bayesian methods and causal inference."
+    )
+    assert p.words == 22
+
+
+def test_second_persona_sentence_is_absorbed_into_the_first() -> None:
+    text = (
+        "Act as a Code Review Expert. You are an experienced software developer. Review the code."
+    )
+    p = only(text)
+    assert p.text == "Act as a Code Review Expert."
+    assert text[p.passage_start : p.passage_end].endswith("experienced software developer.")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "kind"),
+    [
+        ("Eres un experto en Python. Escribe una función.", "es", "expert"),
+        ("Actúa como un abogado especializado en derecho laboral.", "es", "expert"),
+        ("Tu es un expert en cybersécurité.", "fr", "expert"),
+        ("Vous êtes un développeur senior.", "fr", "expert"),
+        ("Agis en tant que traducteur professionnel.", "fr", "expert"),
+        ("Agissez en tant qu'expert en analyse énergétique.", "fr", "expert"),
+        ("Du bist ein erfahrener Softwareentwickler.", "de", "expert"),
+        ("Sie sind ein Experte für Steuerrecht.", "de", "expert"),
+        ("Handle als Datenanalyst und analysiere die Daten.", "de", "expert"),
+        ("Você é um especialista em SQL.", "pt", "expert"),
+        ("Atue como um advogado tributarista.", "pt", "expert"),
+        ("你是一位资深的Python工程师。请帮我调试代码。", "zh", "expert"),
+        ("扮演代码目录专家。", "zh", "expert"),
+        ("你是一个乐于助人的助手。", "zh", "role"),
+        ("あなたはPythonの専門家です。", "ja", "expert"),
+        ("経験豊富なエンジニアとして振る舞ってください。", "ja", "expert"),
+        ("Ты — опытный Python-разработчик.", "ru", "expert"),
+        ("Sen bir yazılım mühendisisin.", "tr", "expert"),
+        ("Nietzsche'nin felsefesini benimsemiş bir Mentor olarak hareket et.", "tr", "expert"),
+    ],
+)
+def test_personas_in_other_languages(text: str, language: str, kind: str) -> None:
+    p = personas(text)[0]
+    assert (p.language, p.kind) == (language, kind)
+
+
+def test_multilingual_spans_are_clauses_where_the_task_follows() -> None:
+    assert (
+        only("Handle als Datenanalyst und analysiere die Daten.").text == "Handle als Datenanalyst"
+    )
+    assert only("作为一名资深律师，请回答以下问题。").text == "作为一名资深律师，"
+
+
+# -- tasks -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "cue"),
+    [
+        (
+            "Write a Python function that parses ISO-8601 dates and handles time zones.",
+            "code",
+            "python",
+        ),
+        (
+            "Here is a stack trace from our Django app. Debug it and propose a patch.",
+            "code",
+            "debug",
+        ),
+        (
+            "Solve the equation 3x + 5 = 20 and compute the probability that x is even.",
+            "math",
+            "equation",
+        ),
+        (
+            "What year did the Berlin Wall fall? Answer with verified facts and cite sources.",
+            "factual",
+            "facts",
+        ),
+        (
+            "Grade the student's answer against the rubric and give a score from 1 to 10.",
+            "judgement",
+            "rubric",
+        ),
+        ("Write a heartfelt poem about autumn for my grandmother's birthday.", "writing", "poem"),
+        (
+            "Summarize the following text in three bullet points: key points only.",
+            "extraction",
+            "summarize",
+        ),
+        (
+            "Create a photorealistic 8k image of a lighthouse at dusk, cinematic lighting.",
+            "other",
+            "8k",
+        ),
+    ],
+)
+def test_task_categories_with_evidence(text: str, category: str, cue: str) -> None:
+    task = analyse_text(text).task
+    assert task.category == category
+    assert task.evidence and task.evidence[0].category == category
+    assert cue in {e.cue.lower() for e in task.evidence if e.category == category}
+    assert 0 < task.confidence <= 1
+    assert set(task.scores) <= set(TASKS)
+
+
+def test_persona_field_decides_only_when_the_prompt_says_little_else() -> None:
+    alone = analyse_text("You are an expert Python developer.")
+    assert alone.task.category == "code"
+    assert any(e.source == "persona-role" for e in alone.task.evidence)
+    poem = analyse_text(
+        "You are an expert Python developer. Write a short, funny poem about "
+        "the sea for my daughter's birthday card."
+    )
+    assert poem.task.category == "writing"
+
+
+def test_rules_and_variables_sections_count_less_than_the_task() -> None:
+    text = (
+        "Act as a Creative Writing Mentor. Your task is to help writers craft short stories.\n"
+        "\nRules:\n- Check historical facts and legal details.\n- Verify the data.\n"
+    )
+    assert analyse_text(text).task.category == "writing"
+
+
+def test_call_site_context_signals() -> None:
+    neutral = "You are a senior engineer. Be concise."
+    assert analyse(unit(neutral, names=["generate_sql_prompt"])).task.category == "code"
+    judged = analyse(unit(neutral, response_format="GradeResult"))
+    assert judged.task.category == "judgement"
+    assert any(e.source == "response_format" for e in judged.task.evidence)
+    searched = analyse(unit("You are a research analyst.", tools=["web_search"]))
+    assert any(e.source == "tools" and e.category == "factual" for e in searched.task.evidence)
+    with_user = analyse(
+        unit(
+            "You are a senior engineer.",
+            siblings=[
+                Sibling(
+                    "user", "Fix this bug: TypeError in my Python function when the list is empty."
+                )
+            ],
+        )
+    )
+    assert with_user.task.category == "code"
+    assert any(e.source == "sibling" for e in with_user.task.evidence)
+    holes = analyse(unit("You are an expert. Review this:\n", holes=["code", "diff"]))
+    assert holes.task.category == "code"
+    assert {e.source for e in holes.task.evidence} >= {"hole"}
+
+
+def test_declared_task_wins() -> None:
+    u = unit("You are an expert Python developer. Debug this stack trace.", declared_task="writing")
+    task = analyse(u).task
+    assert (task.category, task.confidence, task.declared) == ("writing", 1.0, True)
+    assert not is_flagged(analyse(u))
+    # a declaration it cannot read leaves the inference to the text
+    assert (
+        analyse(unit("Debug this Python stack trace.", declared_task="???")).task.category == "code"
+    )
+
+
+def test_open_ended_prompts() -> None:
+    general = analyse_text("You are a helpful assistant. Answer any question the user asks.")
+    assert general.task.open_ended
+    free = analyse(unit("You are a senior tax attorney.\nQuestion: ", holes=["question"]))
+    assert free.task.open_ended
+    focused = analyse_text("Write a Python function that reverses a linked list. Add unit tests.")
+    assert not focused.task.open_ended
+
+
+# -- the flag ----------------------------------------------------------------
+
+
+def test_is_flagged_needs_an_expert_and_an_accuracy_task() -> None:
+    assert is_flagged(
+        analyse_text(
+            "You are a senior Python developer. Fix the bug in this function and add unit tests."
+        )
+    )
+    assert is_flagged(
+        analyse_text(
+            "Act as a statistician. Calculate the standard deviation "
+            "and the confidence interval of these values."
+        )
+    )
+    assert not is_flagged(
+        analyse_text(
+            "I want you to act as a JavaScript console. I will type "
+            "code and you reply with the output."
+        )
+    )
+    assert not is_flagged(
+        analyse_text("You are an award-winning copywriter. Write a slogan for our coffee brand.")
+    )
+    assert not is_flagged(analyse_text("Write a Python function that sorts a list."))
+    a = analyse_text("You are a senior Python developer. Fix the bug.")
+    assert isinstance(a, Analysis) and a.experts and a.task.category in ACCURACY_TASKS
+
+
+# -- any input ---------------------------------------------------------------
+
+_ALPHABET = st.sampled_from(
+    [
+        *"abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ.,;:!?-'\"()[]{}#*_\n\t/&+0123456789",
+        *("You are an ", "act as a ", "expert", "senior", " developer", "Role: ", "# "),
+        *("你是", "专家", "。", "あなたは", "です", HOLE, "\u00a0", "As a ", "İ", "ß", " and "),
+        *("olarak hareket et", "Eres un ", "qu'"),
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ALPHABET, max_size=60).map("".join))
+def test_any_text_no_crash_and_spans_within_bounds(text: str) -> None:
+    analysis = analyse_text(text)
+    n = len(text)
+    for p in analysis.personas:
+        assert 0 <= p.start <= p.end <= n
+        assert text[p.start : p.end] == p.text
+        assert p.passage_start <= p.start and p.end <= p.passage_end <= n
+        assert p.kind in ("expert", "role")
+        assert p.words >= 0
+    assert analysis.task.category in TASKS
+    for e in analysis.task.evidence:
+        assert e.category in TASKS

@@ -1,0 +1,1034 @@
+"""The Python extractor, tested directly: texts, roles, positions, holes and contexts."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import textwrap
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from prism_lint.extract import ExtractError, Extraction, ExtractOptions
+from prism_lint.extract import python_strings as ps
+from prism_lint.extract.python import extract
+from prism_lint.extract.python_catalogue import load_catalogue, parse_catalogue, rules_path
+from prism_lint.model import HOLE, Document, PromptUnit
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def run(code: str, options: ExtractOptions | None = None) -> Extraction:
+    """Extract and check the source-map invariant on every unit."""
+    doc = Document("t.py", code)
+    out = extract(doc, options or ExtractOptions())
+    for unit in out.units:
+        assert_exact(unit)
+    return out
+
+
+def assert_exact(unit: PromptUnit) -> None:
+    text = unit.doc.text
+    assert unit.pieces, unit
+    prev_end = 0
+    for p in unit.pieces:
+        assert prev_end <= p.text_start < p.text_end <= len(unit.text)
+        prev_end = p.text_end
+        if p.exact:
+            assert text[p.doc_start:p.doc_end] == unit.text[p.text_start:p.text_end]
+    for h in unit.holes:
+        assert unit.text[h.text_offset] == HOLE
+        assert text[h.doc_start:h.doc_end] == h.source
+
+
+def units(code: str, options: ExtractOptions | None = None) -> list[PromptUnit]:
+    return run(code, options).units
+
+
+def find(us: list[PromptUnit], needle: str) -> PromptUnit:
+    hits = [u for u in us if needle in u.text]
+    assert len(hits) == 1, [u.text for u in us]
+    return hits[0]
+
+
+def doc_of(unit: PromptUnit, needle: str) -> str:
+    """The document text that ``needle`` (in the prompt text) maps back to."""
+    i = unit.text.index(needle)
+    a, b = unit.to_doc(i, i + len(needle))
+    return unit.doc.text[a:b]
+
+
+# ---------------------------------------------------------------------------
+# String literals
+# ---------------------------------------------------------------------------
+
+def system_call(literal: str, prefix: str = "") -> str:
+    return (
+        f"{prefix}from openai import OpenAI\nclient = OpenAI()\n"
+        f"client.chat.completions.create(model='m', messages=[\n"
+        f"    {{'role': 'system', 'content': {literal}}},\n])\n"
+    )
+
+
+@pytest.mark.parametrize("literal", [
+    r'"You are\tan expert\nsolver."',
+    r"'caf\xe9 \u00e9t\u00e9 \U0001F600 \N{BULLET} \101\7'",
+    r'"keep \d and \w and \q as written"',
+    r'r"raw \n stays \d"',
+    r'R"""raw triple \" quote"""',
+    r'u"unicode prefix"',
+    '"""line one\\\nline two"""',
+    '"""a\nb\n"""',
+    "'single' \"double\" '''triple'''",
+])
+def test_literal_text_is_what_python_sees(literal: str) -> None:
+    us = units(system_call(literal))
+    assert len(us) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert us[0].text == ast.literal_eval(literal)
+
+
+def test_escape_python_rejects_is_kept_as_written() -> None:
+    literal = r'"unknown \N{NO SUCH NAME} escape"'
+    assert units(system_call(literal))[0].text == literal[1:-1]
+
+
+def test_bytes_literals_are_not_prompts() -> None:
+    assert units(system_call('b"You are an expert"')) == []
+
+
+def test_escape_maps_as_a_whole() -> None:
+    u = units(system_call(r'"Tab\there"'))[0]
+    assert u.text == "Tab\there"
+    assert doc_of(u, "\t") == "\\t"
+    assert doc_of(u, "Tab") == "Tab"
+
+
+def test_crlf_source_newlines_become_line_feeds() -> None:
+    code = system_call('"""first\nsecond"""').replace("\n", "\r\n")
+    u = units(code)[0]
+    assert u.text == "first\nsecond"
+    assert doc_of(u, "second") == "second"
+
+
+def test_non_ascii_offsets_are_characters_not_bytes() -> None:
+    prefix = "# 日本語のコメント 🎉 é\nNOTE = '名前'\n"
+    code = system_call('"あなたは数学の専門家です。Solve 🎲 x+1=2."', prefix=prefix)
+    u = units(code)[0]
+    assert u.text == "あなたは数学の専門家です。Solve 🎲 x+1=2."
+    assert doc_of(u, "専門家") == "専門家"
+    assert doc_of(u, "x+1=2") == "x+1=2"
+    row = code.count("\n", 0, u.doc_start) + 1
+    assert "あなたは" in code.splitlines()[row - 1]
+    assert u.first_row == 5  # the call statement
+
+
+def test_fstring_interpolations_are_holes() -> None:
+    code = system_call('f"Hi {name!r:>{width}} and {{literal}} {obj.attr}"')
+    u = units(code)[0]
+    assert u.text == f"Hi {HOLE} and {{literal}} {HOLE}"
+    assert [h.source for h in u.holes] == ["{name!r:>{width}}", "{obj.attr}"]
+    assert u.template_syntax == "fstring"
+    assert doc_of(u, "{literal}") == "{{literal}}"
+
+
+_CHARS = st.sampled_from([*"abcXYZ 09.,é日\t", "\\n", "\\t", "\\\\", "\\x41", "\\u00e9",
+                          "\\'", '\\"', "\\N{BULLET}", "\\101"])
+_PREFIXES = st.sampled_from(["", "r", "u", "R", "f", "rf", "Fr"])
+_QUOTES = st.sampled_from(['"', "'", '"""', "'''"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_CHARS, max_size=30), _PREFIXES, _QUOTES,
+       st.sampled_from(["", "# ü\n", "x = '🎉🎉'\n"]))
+def test_property_literal_decoding(chars: list[str], prefix: str, quote: str, lead: str) -> None:
+    body = "".join(chars)
+    if "r" in prefix.lower():
+        body = body.replace("\\", "")  # raw strings: no escapes to speak of
+    if body.endswith("\\") or quote[0] in body.replace("\\" + quote[0], ""):
+        return
+    literal = f"{prefix}{quote}{body}{quote}"
+    code = system_call(literal, prefix=lead)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            expected = ast.literal_eval(literal)
+    except (SyntaxError, ValueError):
+        return
+    us = units(code)
+    if not expected.strip():
+        assert us == []
+        return
+    if "{" in expected:  # a plain string's {field} is read as a template hole
+        return
+    assert len(us) == 1
+    assert us[0].text == expected
+
+
+_ANY_LITERAL_CHARS = st.sampled_from(
+    [*"ab {}%()\\\"'\n\té日🎉$", "{x}", "{{", "}}", "%(n)s", "{{ v }}", "{% if %}",
+     "\\N{BULLET}"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ANY_LITERAL_CHARS, max_size=25), _PREFIXES, _QUOTES,
+       st.sampled_from(["{}", "{}.format(a=1)", "{} % x", "textwrap.dedent({})",
+                        "{} + name + {}", '"\\n".join([{}, {}])', "inspect.cleandoc({}).strip()"]))
+def test_property_source_map_is_exact(chars: list[str], prefix: str, quote: str,
+                                      shape: str) -> None:
+    literal = f"{prefix}{quote}{''.join(chars)}{quote}"
+    code = system_call(shape.replace("{}", literal))
+    run(code)  # asserts the invariant for every unit; must not raise
+
+
+# ---------------------------------------------------------------------------
+# Templates and string operations
+# ---------------------------------------------------------------------------
+
+def test_format_template_fields_are_holes_and_braces_decode() -> None:
+    code = system_call('"You are {role}. Return {{\\"a\\": {0}}} {x.y} {z[0]}".format(role=r)')
+    u = units(code)[0]
+    assert u.text == f'You are {HOLE}. Return {{"a": {HOLE}}} {HOLE} {HOLE}'
+    assert [h.source for h in u.holes] == ["{role}", "{0}", "{x.y}", "{z[0]}"]
+    assert u.template_syntax == "format"
+    assert doc_of(u, "{") == "{{"
+
+
+def test_percent_template() -> None:
+    u = units(system_call('"Hi %(name)s, %d items, 100%% sure" % args'))[0]
+    assert u.text == f"Hi {HOLE}, {HOLE} items, 100% sure"
+    assert u.template_syntax == "percent"
+
+
+def test_guessed_template_syntax_for_plain_strings() -> None:
+    u = units(system_call('"Answer {question} now"'))[0]
+    assert u.text == f"Answer {HOLE} now"
+    u = units(system_call('"Hello {{ user.name }}{% if x %}!{% endif %}"'))[0]
+    assert u.text == f"Hello {HOLE}{HOLE}!{HOLE}"
+    assert u.template_syntax == "jinja"
+    u = units(system_call('"JSON like {\\"a\\": 1} stays"'))[0]
+    assert u.text == 'JSON like {"a": 1} stays'
+
+
+@pytest.mark.parametrize(("text", "syntax"), [
+    ("plain text", None),
+    ("Use {name} here", "format"),
+    ("{{ name }} and {% for x in y %}", "jinja"),
+    ("%(name)s likes", "percent"),
+    ('{"json": true}', None),
+])
+def test_detect_syntax(text: str, syntax: str | None) -> None:
+    assert ps.detect_syntax(text) == syntax
+
+
+def _segs(text: str) -> ps.Segs:
+    out: ps.Segs = []
+    ps.decode_run(text, 0, raw=True, fstring=False, literal=0, out=out)
+    return out
+
+
+_LINES = st.lists(
+    st.tuples(st.sampled_from(["", " ", "  ", "    ", "\t", " \t"]),
+              st.sampled_from(["", "word", "two words", " ", "x{y}"])),
+    max_size=8,
+).map(lambda rows: "\n".join(a + b for a, b in rows))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_LINES)
+def test_property_dedent_matches_textwrap(text: str) -> None:
+    out = ps.dedent(_segs(text), text)
+    assert ps.joined(out) == textwrap.dedent(text)
+    for s in out:
+        if s.kind == ps.LIT:
+            assert text[s.start:s.end] == s.text
+
+
+@settings(max_examples=200, deadline=None)
+@given(_LINES)
+def test_property_cleandoc_matches_inspect(text: str) -> None:
+    if "\t" in text:
+        text = text.replace("\t", "  ")
+    out = ps.cleandoc(_segs(text), text)
+    assert ps.joined(out) == inspect.cleandoc(text)
+
+
+def test_dedent_and_strip_at_a_call_site() -> None:
+    code = (
+        "from openai import OpenAI\nimport textwrap\nc = OpenAI()\n"
+        "c.responses.create(model='m', instructions=textwrap.dedent('''\\\n"
+        "    You are an expert.\n"
+        "      Indented.\n"
+        "    ''').strip())\n"
+    )
+    u = units(code)[0]
+    assert u.text == "You are an expert.\n  Indented."
+    assert doc_of(u, "Indented.") == "Indented."
+
+
+def test_join_concat_and_implicit_concatenation() -> None:
+    code = (
+        "import anthropic\nc = anthropic.Anthropic()\n"
+        "PARTS = ['You are a senior engineer.', 'Write code.']\n"
+        "c.messages.create(model='m', system='\\n'.join(PARTS) + ' Extra ' 'implicit.', "
+        "messages=[])\n"
+    )
+    u = units(code)[0]
+    assert u.text == "You are a senior engineer.\nWrite code. Extra implicit."
+    assert "PARTS" in u.context.names
+    assert doc_of(u, "Write code.") == "Write code."
+
+
+# ---------------------------------------------------------------------------
+# Provider SDKs
+# ---------------------------------------------------------------------------
+
+OPENAI_CHAT = '''\
+from openai import OpenAI
+client = OpenAI()
+
+def go(q):
+    r = client.chat.completions.create(
+        model="gpt-4o",
+        response_format={"type": "json_object"},
+        tools=[{"type": "function", "function": {"name": "lookup"}}, search],
+        messages=[
+            {"role": "system", "content": "You are an expert. Be exact."},
+            {"role": "developer", "content": [{"type": "text", "text": "Dev rule."}]},
+            {"role": "user", "content": q},
+            {"role": "assistant", "content": "Sure."},
+            {"role": "tool", "content": "ignored tool output"},
+        ],
+    )
+    return r
+'''
+
+
+def test_openai_chat_messages() -> None:
+    us = units(OPENAI_CHAT)
+    assert [(u.role, u.text) for u in us] == [
+        ("system", "You are an expert. Be exact."),
+        ("developer", "Dev rule."),
+        ("assistant", "Sure."),
+    ]
+    sys = us[0]
+    ctx = sys.context
+    assert (ctx.library, ctx.call, ctx.argument) == (
+        "openai", "client.chat.completions.create", "messages[0].content")
+    assert ctx.model == "gpt-4o"
+    assert ctx.response_format == "json"
+    assert ctx.tools == ["lookup", "search"]
+    assert ctx.names[:2] == ["r", "go"]
+    assert [(s.role, s.text) for s in ctx.siblings] == [
+        ("developer", "Dev rule."), ("user", HOLE), ("assistant", "Sure."), ]
+    assert (sys.first_row, sys.last_row) == (5, 16)
+    assert sys.tier == "call"
+
+
+def test_openai_responses_assistants_runs_and_legacy() -> None:
+    code = '''\
+import openai
+from openai import OpenAI
+client = OpenAI()
+client.responses.create(model="o3", instructions="Sys text.", input="User text.")
+client.responses.create(model="o3", input=[{"role": "developer", "content": "Dev text."}])
+client.beta.assistants.create(name="a", instructions="Assistant text.", model="gpt-4o")
+client.beta.threads.runs.create(thread_id="t", assistant_id="a", additional_instructions="Extra.")
+openai.ChatCompletion.create(model="gpt-3.5-turbo", messages=[{"role": "user", "content": "Old."}])
+client.completions.create(model="davinci", prompt="Complete this.")
+client.beta.threads.messages.create(thread_id="t", role="user", content="Thread msg.")
+'''
+    got = {u.text: (u.role, u.context.call.split(".")[-1], u.context.argument, u.context.model)
+           for u in units(code)}
+    assert got == {
+        "Sys text.": ("system", "create", "instructions", "o3"),
+        "User text.": ("user", "create", "input", "o3"),
+        "Dev text.": ("developer", "create", "input[0].content", "o3"),
+        "Assistant text.": ("system", "create", "instructions", "gpt-4o"),
+        "Extra.": ("system", "create", "additional_instructions", None),
+        "Old.": ("user", "create", "messages[0].content", "gpt-3.5-turbo"),
+        "Complete this.": ("user", "create", "prompt", "davinci"),
+        "Thread msg.": ("user", "create", "content", None),
+    }
+
+
+def test_openai_typed_dict_messages() -> None:
+    code = '''\
+from openai import OpenAI
+from openai.types.chat import ChatCompletionSystemMessageParam as Sys
+client = OpenAI()
+system = Sys(role="system", content="Typed system.")
+client.chat.completions.create(model="gpt-4.1", messages=[system, {"role": "user", "content": "u"}])
+'''
+    u = find(units(code), "Typed system.")
+    assert u.role == "system"
+    assert u.context.call == "client.chat.completions.create"
+    assert u.context.model == "gpt-4.1"
+    assert "system" in u.context.names
+    assert [s.text for s in u.context.siblings] == ["u"]
+
+
+def test_anthropic_system_string_and_blocks() -> None:
+    code = '''\
+import anthropic
+c = anthropic.Anthropic()
+c.messages.create(model="claude", system="Plain system.", messages=[
+    {"role": "user", "content": [{"type": "text", "text": "Block user."}, {"type": "image"}]},
+])
+c.messages.stream(model="claude", system=[{"type": "text", "text": "Block one."},
+    {"type": "text", "text": doc, "cache_control": {"type": "ephemeral"}}], messages=[])
+'''
+    us = units(code)
+    assert [(u.role, u.text, u.context.library) for u in us] == [
+        ("system", "Plain system.", "anthropic"),
+        ("user", "Block user.", "anthropic"),
+        ("system", f"Block one.\n{HOLE}", "anthropic"),
+    ]
+
+
+def test_google_genai_config_dict_and_generative_model() -> None:
+    code = '''\
+from google import genai
+from google.genai import types
+import google.generativeai as old
+client = genai.Client()
+cfg = types.GenerateContentConfig(system_instruction="Config system.",
+                                  response_mime_type="application/json")
+client.models.generate_content(model="gemini-2.5-pro", contents="User contents.", config=cfg)
+client.models.generate_content(
+    model="g",
+    contents=[types.Content(role="user", parts=[types.Part.from_text(text="Part text.")])],
+    config={"system_instruction": "Dict system."},
+)
+m = old.GenerativeModel("gemini-1.5-pro", system_instruction="Model system.")
+m.generate_content("Follow-up.")
+'''
+    us = units(code)
+    by = {u.text: u for u in us}
+    cfg = by["Config system."]
+    assert cfg.role == "system"
+    assert cfg.context.model == "gemini-2.5-pro"
+    assert cfg.context.call == "client.models.generate_content"
+    assert cfg.context.response_format == "json"
+    assert [s.text for s in cfg.context.siblings] == ["User contents."]
+    assert by["User contents."].role == "user"
+    assert by["Part text."].role == "user"
+    assert by["Dict system."].context.argument == "config.system_instruction"
+    model = by["Model system."]
+    assert (model.context.library, model.context.model) == ("google-generativeai",
+                                                            "gemini-1.5-pro")
+    assert [s.text for s in model.context.siblings] == ["Follow-up."]
+    assert by["Follow-up."].context.model == "gemini-1.5-pro"
+
+
+def test_cohere_mistral_litellm_ollama_bedrock() -> None:
+    code = '''\
+import cohere, ollama, litellm, boto3
+from mistralai import Mistral
+from mistralai.models.chat_completion import ChatMessage
+co = cohere.Client()
+co.chat(model="command-r", message="Cohere user.", preamble="Cohere preamble.",
+        chat_history=[{"role": "CHATBOT", "message": "Cohere bot."}])
+Mistral(api_key="k").chat.complete(model="mistral-large", messages=[
+    ChatMessage(role="system", content="Mistral system.")])
+litellm.completion("gpt-4o", [{"role": "system", "content": "Litellm system."}])
+ollama.generate(model="llama3", system="Ollama system.", prompt="Ollama prompt.")
+boto3.client("bedrock-runtime").converse(modelId="claude-x", system=[{"text": "Bedrock system."}],
+    messages=[{"role": "user", "content": [{"text": "Bedrock user."}]}])
+'''
+    got = {u.text: (u.role, u.context.library, u.context.argument, u.context.model)
+           for u in units(code)}
+    assert got == {
+        "Cohere user.": ("user", "cohere", "message", "command-r"),
+        "Cohere preamble.": ("system", "cohere", "preamble", "command-r"),
+        "Cohere bot.": ("assistant", "cohere", "chat_history[0].message", "command-r"),
+        "Mistral system.": ("system", "mistral", "messages[0]", "mistral-large"),
+        "Litellm system.": ("system", "litellm", "messages[0].content", "gpt-4o"),
+        "Ollama system.": ("system", "ollama", "system", "llama3"),
+        "Ollama prompt.": ("user", "ollama", "prompt", "llama3"),
+        "Bedrock system.": ("system", "bedrock", "system", "claude-x"),
+        "Bedrock user.": ("user", "bedrock", "messages[0].content", "claude-x"),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Frameworks
+# ---------------------------------------------------------------------------
+
+def test_langchain_templates_and_messages() -> None:
+    code = '''\
+from langchain_core.prompts import (ChatPromptTemplate, PromptTemplate,
+    SystemMessagePromptTemplate, HumanMessagePromptTemplate, FewShotPromptTemplate)
+from langchain_core.messages import SystemMessage, HumanMessage
+p = ChatPromptTemplate.from_messages([
+    ("system", "Tuple system {lang} {{x}}."),
+    ("human", "Tuple human."),
+    ("ai", "Tuple ai."),
+    ("placeholder", "{history}"),
+])
+msgs = [SystemMessage("Positional system."), HumanMessage(content="Kw human.")]
+s = SystemMessagePromptTemplate.from_template("Template system {a}.", template_format="mustache")
+h = HumanMessagePromptTemplate.from_template(template="Template human.")
+t = PromptTemplate(input_variables=["q"], template="Plain template {q}.")
+f = PromptTemplate.from_template("From template.")
+c = ChatPromptTemplate.from_template("Chat from template.")
+fs = FewShotPromptTemplate(prefix="Prefix text.", suffix="Suffix {q}.", examples=[])
+'''
+    got = {u.text: (u.role, u.context.argument, u.template_syntax) for u in units(code)}
+    assert got == {
+        f"Tuple system {HOLE} {{x}}.": ("system", "messages[0]", "format"),
+        "Tuple human.": ("user", "messages[1]", "format"),
+        "Tuple ai.": ("assistant", "messages[2]", "format"),
+        "Positional system.": ("system", "messages[0]", None),
+        "Kw human.": ("user", "messages[1]", None),
+        "Template system {a}.": ("system", "template", "mustache"),
+        "Template human.": ("user", "template", "format"),
+        f"Plain template {HOLE}.": ("unknown", "template", "format"),
+        "From template.": ("unknown", "template", "format"),
+        "Chat from template.": ("user", "template", "format"),
+        "Prefix text.": ("unknown", "prefix", "format"),
+        f"Suffix {HOLE}.": ("unknown", "suffix", "format"),
+    }
+
+
+def test_model_from_environment_default_and_nested_configs() -> None:
+    code = '''\
+import os, anthropic, autogen
+c = anthropic.Anthropic()
+c.messages.create(model=os.getenv("CLAUDE_MODEL", "claude-opus-4-1"), system="Env model.")
+c.messages.create(model=os.environ["CLAUDE_MODEL"], system="Unknown model.")
+a = autogen.AssistantAgent("a", system_message="Nested model.",
+                           llm_config={"config_list": [{"model": "o3-mini", "api_key": k}]})
+'''
+    got = {u.text: u.context.model for u in units(code)}
+    assert got == {"Env model.": "claude-opus-4-1", "Unknown model.": None,
+                   "Nested model.": "o3-mini"}
+
+
+def test_langgraph_and_message_object_prompt() -> None:
+    code = '''\
+from langgraph.prebuilt import create_react_agent
+from langchain_core.messages import SystemMessage
+from langchain_openai import ChatOpenAI
+PROMPT = "Graph system."
+a = create_react_agent(ChatOpenAI(model="o3-mini"), tools=[t1], prompt=PROMPT)
+b = create_react_agent("openai:gpt-4o", [], prompt=SystemMessage(content="Message object."))
+c = create_react_agent(m, [], state_modifier="Legacy modifier.")
+'''
+    us = units(code)
+    a = find(us, "Graph system.")
+    assert (a.role, a.context.library, a.context.model, a.context.tools) == (
+        "system", "langgraph", "o3-mini", ["t1"])
+    assert a.first_row == 4  # the constant's own statement
+    assert find(us, "Message object.").role == "system"
+    assert find(us, "Legacy modifier.").context.argument == "state_modifier"
+
+
+def test_llamaindex_shapes() -> None:
+    code = '''\
+from llama_index.core import PromptTemplate
+from llama_index.core.llms import ChatMessage, MessageRole
+from llama_index.core.prompts import ChatPromptTemplate, RichPromptTemplate
+from llama_index.core.chat_engine import SimpleChatEngine
+qa = PromptTemplate("QA {context_str} {query_str}")
+engine = index.as_query_engine(text_qa_template=qa)
+chat = ChatPromptTemplate(message_templates=[
+    ChatMessage(role=MessageRole.SYSTEM, content="Enum system."),
+    ChatMessage(role="user", content="{query_str}"),
+])
+rich = RichPromptTemplate("""{% chat role="system" %}Rich system.{% endchat %}
+{% chat role="user" %}Rich {{ q }}{% endchat %}""")
+eng = SimpleChatEngine.from_defaults(system_prompt="Engine system.")
+'''
+    us = units(code)
+    qa = find(us, "QA ")
+    assert qa.context.call == "index.as_query_engine"
+    assert "qa" in qa.context.names and "engine" in qa.context.names
+    enum = find(us, "Enum system.")
+    assert (enum.role, enum.context.library) == ("system", "llamaindex")
+    assert find(us, "Rich system.").role == "system"
+    rich_user = find(us, f"Rich {HOLE}")
+    assert rich_user.role == "user"
+    assert find(us, "Engine system.").role == "system"
+
+
+def test_crewai_agent_is_one_unit_in_render_order() -> None:
+    code = '''\
+from crewai import Agent, Task
+coder = Agent(
+    role="Senior Developer",
+    goal="Ship code",
+    backstory="You are an expert.",
+    llm="gpt-4o",
+)
+t = Task(description="Write a parser.", expected_output="Code.", agent=coder)
+'''
+    us = units(code)
+    agent = find(us, "Senior Developer")
+    assert agent.text == ("You are Senior Developer. You are an expert.\n"
+                          "Your personal goal is: Ship code")
+    assert agent.role == "system"
+    assert agent.context.argument == "role+backstory+goal"
+    # text the framework adds has no source: the glue maps onto the next literal
+    assert agent.to_doc(0, 7)[0] == agent.doc.text.index("Senior Developer")
+    assert doc_of(agent, "You are an expert.") == "You are an expert."
+    task = find(us, "Write a parser.")
+    assert task.role == "user"
+    assert task.context.model == "gpt-4o"
+    assert [s.role for s in agent.context.siblings] == ["user"]
+    assert agent.context.siblings[0].text.startswith("Write a parser.")
+
+
+def test_autogen_agents_and_runs_are_linked() -> None:
+    code = '''\
+import autogen
+from autogen_agentchat.agents import AssistantAgent
+coder = autogen.AssistantAgent(name="coder", system_message="Coder system.",
+                               llm_config={"config_list": [{"model": "gpt-4"}]})
+proxy = autogen.UserProxyAgent(name="p", human_input_mode="NEVER")
+proxy.initiate_chat(coder, message="Plot a chart.")
+solver = AssistantAgent("solver", model_client=client, system_message="Solver system.")
+async def main():
+    await solver.run(task="Find the roots.")
+'''
+    us = units(code)
+    coder = find(us, "Coder system.")
+    assert coder.context.model == "gpt-4"
+    assert [s.text for s in coder.context.siblings] == ["Plot a chart."]
+    run_unit = find(us, "Find the roots.")
+    assert run_unit.role == "user"
+    assert [s.text for s in run_unit.context.siblings] == ["Solver system."]
+
+
+def test_pydantic_ai_agent_decorators_and_run() -> None:
+    code = '''\
+from pydantic_ai import Agent
+agent = Agent("openai:gpt-4o", system_prompt="Static system.", output_type=Answer)
+
+@agent.system_prompt
+def dynamic(ctx) -> str:
+    if ctx.deps:
+        return f"Dynamic for {ctx.deps}."
+    return "Fallback system."
+
+@agent.instructions
+def extra() -> str:
+    return "Extra instructions."
+
+agent.run_sync("User question?")
+'''
+    us = units(code)
+    static = find(us, "Static system.")
+    assert (static.context.model, static.context.response_format) == ("openai:gpt-4o", "Answer")
+    dyn = find(us, "Dynamic for")
+    assert dyn.role == "system" and dyn.context.names[0] == "dynamic"
+    assert dyn.context.model == "openai:gpt-4o"
+    assert find(us, "Fallback system.").role == "system"
+    assert find(us, "Extra instructions.").role == "system"
+    user = find(us, "User question?")
+    assert user.role == "user"
+    assert {s.text for s in user.context.siblings} >= {"Static system.", "Fallback system."}
+
+
+def test_ell_docstring_and_return() -> None:
+    code = '''\
+import ell
+
+@ell.simple(model="gpt-4o")
+def solve(problem: str):
+    """Ell system text."""
+    return f"Solve: {problem}"
+'''
+    got = {u.text: (u.role, u.context.model, u.context.argument) for u in units(code)}
+    assert got == {"Ell system text.": ("system", "gpt-4o", "docstring"),
+                   f"Solve: {HOLE}": ("user", "gpt-4o", "return")}
+
+
+def test_agents_sdk_adk_and_generic_agent() -> None:
+    code = '''\
+from agents import Agent, Runner
+a = Agent(name="sql", instructions="SDK instructions.", model="gpt-4.1")
+Runner.run_sync(a, "SDK input.")
+'''
+    us = units(code)
+    sdk = find(us, "SDK instructions.")
+    assert (sdk.context.library, sdk.context.names[0]) == ("openai-agents", "sql")
+    assert [s.text for s in sdk.context.siblings] == ["SDK input."]
+    code = '''\
+from google.adk.agents import LlmAgent
+a = LlmAgent(name="x", model="gemini-2.5-flash", instruction="ADK instruction.")
+'''
+    adk = units(code)[0]
+    assert (adk.role, adk.context.library, adk.context.model) == (
+        "system", "google-adk", "gemini-2.5-flash")
+
+
+def test_dspy_haystack_outlines_guidance_mirascope() -> None:
+    code = '''\
+import dspy, outlines
+from guidance import system, user, models
+from haystack.components.builders import PromptBuilder, ChatPromptBuilder
+from haystack.dataclasses import ChatMessage
+from mirascope import llm, prompt_template
+
+class Sig(dspy.Signature):
+    """  Docstring instruction.
+        Second line.
+    """
+    question: str = dspy.InputField(desc="the question")
+    answer: str = dspy.OutputField()
+
+pb = PromptBuilder(template="Builder {{ documents }} text.")
+cb = ChatPromptBuilder(template=[ChatMessage.from_system("Haystack system."),
+                                 ChatMessage.from_user("{{ q }}")])
+
+@outlines.prompt
+def solve(problem):
+    """Outlines {{ problem }} prompt."""
+
+lm = models.OpenAI("gpt-4o")
+with system():
+    lm += "Guidance system."
+with user():
+    lm += "Guidance user."
+
+@llm.call(provider="openai", model="gpt-4o-mini")
+@prompt_template("SYSTEM: Mirascope system.\\nUSER: {q}")
+def ask(q): ...
+'''
+    us = units(code)
+    sig = find(us, "Docstring instruction.")
+    assert sig.text == "Docstring instruction.\nSecond line."
+    assert (sig.role, sig.context.library) == ("system", "dspy")
+    assert {"question", "answer"} <= set(sig.context.names)
+    assert [s.role for s in sig.context.siblings] == ["input", "output"]
+    assert find(us, "Builder").text == f"Builder {HOLE} text."
+    assert find(us, "Haystack system.").role == "system"
+    out = find(us, "Outlines")
+    assert (out.text, out.template_syntax) == (f"Outlines {HOLE} prompt.", "jinja")
+    gs = find(us, "Guidance system.")
+    assert gs.role == "system" and [s.text for s in gs.context.siblings] == ["Guidance user."]
+    mira = find(us, "Mirascope system.")
+    assert (mira.role, mira.context.model) == ("system", "gpt-4o-mini")
+
+
+# ---------------------------------------------------------------------------
+# Resolution, ownership and the name tier
+# ---------------------------------------------------------------------------
+
+def test_constant_used_twice_is_one_unit_with_merged_context() -> None:
+    code = '''\
+from openai import OpenAI
+client = OpenAI()
+SYSTEM_PROMPT = "Shared system."
+
+def a(q):
+    return client.chat.completions.create(model="m1", messages=[
+        {"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "first"}])
+
+def b(q):
+    return client.chat.completions.create(model="m2", messages=[
+        {"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "second"}])
+'''
+    us = [u for u in units(code) if u.role == "system"]
+    assert len(us) == 1
+    u = us[0]
+    assert (u.first_row, u.last_row) == (3, 3)
+    assert {"SYSTEM_PROMPT", "a", "b"} <= set(u.context.names)
+    assert [s.text for s in u.context.siblings] == ["first", "second"]
+
+
+def test_shared_literal_in_two_different_prompts_has_one_owner() -> None:
+    code = '''\
+import anthropic
+c = anthropic.Anthropic()
+BASE = "You are an expert. "
+c.messages.create(model="m", system=BASE + "Write code.", messages=[])
+c.messages.create(model="m", system=BASE + "Write a poem.", messages=[])
+'''
+    us = units(code)
+    owners = [u for u in us if "You are an expert." in u.text]
+    assert len(owners) == 1
+    other = find(us, "Write a poem.")
+    assert other.text == f"{HOLE}Write a poem."
+    assert other.holes[0].source == '"You are an expert. "'
+
+
+def test_two_hops_augmented_assignment_self_and_class_attributes() -> None:
+    code = '''\
+import anthropic
+c = anthropic.Anthropic()
+_BASE = "Hop base."
+hop1 = _BASE
+hop2 = hop1
+c.messages.create(model="m", system=hop2, messages=[])
+
+def build():
+    prompt = "Start."
+    prompt += " More."
+    c.messages.create(model="m", system=prompt, messages=[])
+
+class Bot:
+    SYSTEM = "Class attr."
+    def __init__(self):
+        self.extra = "Self attr."
+    def go(self):
+        c.messages.create(model="m", system=self.SYSTEM, messages=[])
+        c.messages.create(model="m", system=self.extra, messages=[])
+        c.messages.create(model="m", system=Bot.SYSTEM + PROMPTS["k"], messages=[])
+
+PROMPTS = {"k": " Dict value."}
+'''
+    us = units(code)
+    assert find(us, "Hop base.").context.names[:3] == ["hop2", "hop1", "_BASE"]
+    assert find(us, "Start.").text == "Start. More."
+    assert find(us, "Self attr.").role == "system"
+    assert find(us, "Class attr.").text == "Class attr."
+    # the class constant already belongs to the prompt above: here it is a hole
+    assert find(us, "Dict value.").text == f"{HOLE} Dict value."
+
+
+def test_assignments_in_other_branches_are_holes() -> None:
+    code = '''\
+import anthropic
+c = anthropic.Anthropic()
+def go(expert, verbose):
+    system = "Default system."
+    if expert:
+        system = "Expert system."
+    c.messages.create(model="m", system=system, messages=[])
+    base = "Base text."
+    if verbose:
+        base += " Verbose tail."
+    for q in qs:
+        c.messages.create(model="m", system=base, messages=[])
+'''
+    got = [u.text for u in units(code) if u.tier == "call"]
+    assert got == [f"Base text.{HOLE}"]
+
+
+def test_function_return_and_parameters_are_holes() -> None:
+    code = '''\
+import anthropic
+c = anthropic.Anthropic()
+def build(lang):
+    return f"You are a {lang} developer."
+def call(topic):
+    c.messages.create(model="m", system=build("Go"), messages=[{"role": "user", "content": topic}])
+'''
+    u = units(code)[0]
+    assert u.text == f"You are a {HOLE} developer."
+    assert "build" in u.context.names
+    assert [s.text for s in u.context.siblings] == [HOLE]
+
+
+def test_wrapper_functions_keywords_and_positionals() -> None:
+    code = '''\
+import click
+def llm_call(prompt, system_prompt="", model="m"):
+    pass
+llm_call("Positional user.", "Positional system.")
+llm_call(prompt="Kw user.", system_prompt="Kw system.")
+helper.ask(system="Unknown callee system.", question="context only")
+click.option("--name", prompt="Your name")
+'''
+    got = {u.text: (u.role, u.context.argument, u.context.call) for u in units(code)}
+    assert got == {
+        "Positional user.": ("user", "prompt", "llm_call"),
+        "Positional system.": ("system", "system_prompt", "llm_call"),
+        "Kw user.": ("user", "prompt", "llm_call"),
+        "Kw system.": ("system", "system_prompt", "llm_call"),
+        "Unknown callee system.": ("system", "system", "helper.ask"),
+    }
+
+
+def test_name_tier() -> None:
+    code = '''\
+from openai import OpenAI
+client = OpenAI()
+USED_PROMPT = "Used at a call site here."
+UNUSED_SYSTEM_PROMPT = "Nobody calls this one."
+code_template = "Review the {language} code."
+TINY_PROMPT = "short"
+NOT_A_NAME = "Plain constant, not a prompt."
+config = {"system_prompt": "From a dict key."}
+def f(user_prompt="Default parameter text."):
+    pass
+client.responses.create(model="m", instructions=USED_PROMPT)
+'''
+    us = units(code)
+    tiers = {u.text: (u.tier, u.role) for u in us}
+    assert tiers == {
+        "Used at a call site here.": ("call", "system"),
+        "Nobody calls this one.": ("name", "system"),
+        f"Review the {HOLE} code.": ("name", "unknown"),
+        "From a dict key.": ("name", "system"),
+        "Default parameter text.": ("name", "user"),
+    }
+
+
+def test_options_extra_call_sites_and_names() -> None:
+    code = '''\
+import mylib
+mylib.ask_model("Extra site text.")
+MY_PERSONA_TEXT = "A configured name tier text."
+'''
+    opts = ExtractOptions(extra_call_sites={"mylib.ask_model": "system"},
+                          extra_prompt_names=["*_PERSONA_TEXT"])
+    got = {u.text: (u.role, u.tier) for u in units(code, opts)}
+    assert got == {"Extra site text.": ("system", "call"),
+                   "A configured name tier text.": ("system", "name")}
+
+
+def test_loose_role_dicts_and_tuples() -> None:
+    code = '''\
+messages = [{"role": "system", "content": "Loose system."}, {"role": "user", "content": q}]
+messages.append({"role": "user", "content": "Appended user."})
+chat = [("system", "Tuple system."), ("human", "Tuple human.")]
+'''
+    got = {u.text: (u.role, u.context.names[:1]) for u in units(code)}
+    assert got == {
+        "Loose system.": ("system", ["messages"]),
+        "Appended user.": ("user", []),
+        "Tuple system.": ("system", ["chat"]),
+        "Tuple human.": ("user", ["chat"]),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Rows, comments, declarations and errors
+# ---------------------------------------------------------------------------
+
+def test_comments_are_all_reported() -> None:
+    code = "# top\nx = 1  # trailing\n    # indented\ns = '# not a comment'\n"
+    out = run(code)
+    assert [(c.row, c.text, c.own_line) for c in out.comments] == [
+        (1, " top", True), (2, " trailing", False), (3, " indented", True)]
+
+
+def test_declared_task_above_and_on_rows() -> None:
+    code = '''\
+import anthropic
+c = anthropic.Anthropic()
+# prism: task=writing
+A = "Declared above."
+B = "Declared at end."  # prism: task=math
+c.messages.create(model="m", system=A, messages=[])
+c.messages.create(
+    model="m",
+    system=B,
+    messages=[],
+)
+c.messages.create(
+    model="m",  # prism: task=code
+    system="Inside the call.",
+    messages=[],
+)
+c.messages.create(model="m", system="Undeclared.", messages=[])
+'''
+    got = {u.text: u.declared_task for u in units(code)}
+    assert got == {"Declared above.": "writing", "Declared at end.": "math",
+                   "Inside the call.": "code", "Undeclared.": None}
+
+
+def test_declared_task_inside_a_template_comment() -> None:
+    code = (
+        "from haystack.components.builders import PromptBuilder\n"
+        "pb = PromptBuilder(template='{# prism: task=extraction #}You are an expert. {{ doc }}')\n"
+    )
+    u = units(code)[0]
+    assert u.text == f"{HOLE}You are an expert. {HOLE}"
+    assert u.declared_task == "extraction"
+
+
+def test_syntax_error_reports_one_problem_and_keeps_the_rest() -> None:
+    code = '''\
+import anthropic
+c = anthropic.Anthropic()
+c.messages.create(model="m", system="Still found.", messages=[])
+def broken(:
+    pass
+x = (1,
+'''
+    out = run(code)
+    assert [u.text for u in out.units] == ["Still found."]
+    assert len(out.problems) == 1
+    problem = out.problems[0]
+    assert isinstance(problem, ExtractError)
+    assert problem.message.startswith("syntax error")
+    assert (problem.row, problem.column) == (4, 12)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abc ()[]{}=:,.'\"\\\n#f%!+é日")), max_size=120))
+def test_property_any_text_never_crashes(text: str) -> None:
+    out = run(text)
+    assert len(out.problems) <= 1
+
+
+def test_long_concatenation_chains_are_folded() -> None:
+    terms = " + ".join(f'"p{i} "' for i in range(400))
+    code = f"import anthropic\nc = anthropic.Anthropic()\nc.messages.create(system={terms})\n"
+    u = units(code)[0]
+    assert u.text == "".join(f"p{i} " for i in range(400))
+
+
+def test_pathological_nesting_does_not_crash() -> None:
+    nested = 'C.from_messages([("system", ' * 150 + '"deep"' + ")])" * 150
+    code = f"from langchain_core.prompts import ChatPromptTemplate as C\nx = {nested}\n"
+    assert [u.text for u in units(code)] == ["deep"]
+    code = "prompt = " + "(" * 1500 + '"deep text here"' + ")" * 1500 + "\n"
+    run(code)
+
+
+def test_lone_surrogates_do_not_crash() -> None:
+    code = system_call('"bad \udcff char"')
+    run(code)
+
+
+# ---------------------------------------------------------------------------
+# Catalogue and fixtures
+# ---------------------------------------------------------------------------
+
+def test_catalogue_loads_and_validates() -> None:
+    cat = load_catalogue()
+    assert rules_path("call_sites.toml").is_file()
+    assert cat.candidates(("client", "chat", "completions", "create"))
+    assert cat.library_of("langchain_core.prompts") == "langchain"
+    with pytest.raises(ValueError, match="unknown call-site keys"):
+        parse_catalogue({"site": [{"callee": ["x"], "bogus": 1}]})
+    with pytest.raises(ValueError, match="bad shape"):
+        parse_catalogue({"site": [{"callee": ["x"], "args": [{"kw": "a", "shape": "nope"}]}]})
+
+
+_ANNOTATION = re.compile(r"#\s*(ruleid|ok):\s*PRS\d+")
+_PERSONA_CUE = re.compile(r"(?i)\byou are\b|\byou're\b|\bas an?\b")
+
+
+@pytest.mark.parametrize("path", sorted((FIXTURES / "python").glob("*.py")),
+                         ids=lambda p: p.name)
+def test_every_fixture_annotation_has_a_prompt_in_its_block(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    out = run(text)
+    lines = text.splitlines()
+    rows = []
+    for u in out.units:
+        m = _PERSONA_CUE.search(u.text)
+        start = u.to_doc(m.start(), m.end())[0] if m else u.doc_start
+        rows.append(text.count("\n", 0, start) + 1)
+    assert not out.problems
+    for i, line in enumerate(lines, start=1):
+        if not _ANNOTATION.search(line):
+            continue
+        block = set()
+        j = i + 1
+        while j <= len(lines) and lines[j - 1].strip():
+            block.add(j)
+            j += 1
+        assert block & set(rows), f"{path.name}:{i}: no prompt found in the annotated block"
