@@ -14,6 +14,10 @@ strategy (safe and unsafe fixes), and the result is checked:
   capital letter;
 - **personas gone**: re-checking finds no persona finding in the result.
 
+The same placeholder and sentence checks are run on the strip plan alone for
+every annotated ``persona_text`` (expert or role, flagged by the linter or
+not), which tests the removal itself apart from the detection.
+
 It also counts fixes by applicability, prompts left unfixed and why, and how
 often the removed text is the annotators' ``persona_text``.
 
@@ -32,6 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from prism_lint.analysis.sentences import split_sentences
+from prism_lint.fix.strip import plan_strip
 from prism_lint.config import Settings
 from prism_lint.engine import check_source
 from prism_lint.fix.apply import fix_text
@@ -56,6 +61,8 @@ class Outcome:
     unfixed: list[str] = field(default_factory=list)  # codes left without a fix
     lost_placeholders: list[str] = field(default_factory=list)
     lost_sentences: list[str] = field(default_factory=list)
+    placeholders: int = 0  # placeholders checked
+    sentences: int = 0  # sentences checked
     persona_sentences: list[str] = field(default_factory=list)  # removed, all persona
     remaining: list[str] = field(default_factory=list)  # persona findings after fixing
     removed: list[str] = field(default_factory=list)
@@ -137,15 +144,23 @@ def check_prompt(label: dict[str, object], text: str) -> Outcome:
                      if not in_removed(m.start(), m.end()))
     have = Counter(m.group(0) for m in PLACEHOLDER.finditer(fixed))
     out.lost_placeholders = sorted((wanted - have).elements())
+    out.placeholders = sum(wanted.values())
+    _sentences_kept(out, text, fixed, seen)
+    return out
+
+
+def _sentences_kept(out: Outcome, text: str, fixed: str, personas: list[str]) -> None:
+    flat = _squash(fixed)
     # Every sentence survives word for word, but for the personas found in
     # any round (a persona sentence after the first is found once the first
     # is gone); a sentence a persona opened keeps what followed it.
     for s in split_sentences(text):
         sentence = _squash(text[s.start:s.end])
+        out.sentences += 1
         if sentence in flat:
             continue
         rest = sentence
-        for persona in sorted(set(seen), key=len, reverse=True):
+        for persona in sorted(set(personas), key=len, reverse=True):
             if persona and persona in rest:
                 rest = rest.replace(persona, " ")
         words = _squash(rest).strip(" ,;:.-—。")
@@ -155,6 +170,30 @@ def check_prompt(label: dict[str, object], text: str) -> Outcome:
         probe = words[:1].lower() + words[1:]
         if probe not in flat and (words[:1].upper() + words[1:]) not in flat:
             out.lost_sentences.append(sentence)
+
+
+def check_gold(label: dict[str, object], text: str) -> Outcome | None:
+    """Strip the annotated persona with the text-level plan alone."""
+    gold = str(label.get("persona_text") or "")
+    start = text.find(gold) if gold else -1
+    if start < 0:
+        return None
+    out = Outcome(str(label["id"]))
+    plan = plan_strip(text, start, start + len(gold))
+    if plan is None:
+        out.unfixed = ["no plan"]
+        return out
+    if plan.empty:
+        out.unfixed = ["the prompt is only the persona"]
+        return out
+    out.applicability = ["safe" if plan.safe else "unsafe"]
+    out.removed = [text[e.start:e.end] for e in plan.edits if not e.content]
+    wanted = Counter(m.group(0) for m in PLACEHOLDER.finditer(text)
+                     if not (start < m.end() and m.start() < start + len(gold)))
+    have = Counter(m.group(0) for m in PLACEHOLDER.finditer(plan.new_text))
+    out.lost_placeholders = sorted((wanted - have).elements())
+    out.placeholders = sum(wanted.values())
+    _sentences_kept(out, text, plan.new_text, [_squash(gold)])
     return out
 
 
@@ -167,9 +206,12 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.corpus / "labels-dev.jsonl").exists():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return 2
-    outcomes = [check_prompt(label, text) for label, text in load(args.corpus)]
+    rows = load(args.corpus)
+    outcomes = [check_prompt(label, text) for label, text in rows]
+    golds = [g for g in (check_gold(label, text) for label, text in rows) if g is not None]
     if args.json:
-        print(json.dumps([asdict(o) for o in outcomes], indent=2, ensure_ascii=False))
+        print(json.dumps({"linter": [asdict(o) for o in outcomes],
+                          "annotated": [asdict(o) for o in golds]}, indent=2, ensure_ascii=False))
         return 0
     flagged = [o for o in outcomes if o.findings]
     applic = Counter(a for o in flagged for a in o.applicability)
@@ -190,7 +232,19 @@ def main(argv: list[str] | None = None) -> int:
           f"prompts; personas still found after fixing: {len(left)} prompts")
     more = sum(1 for o in flagged if len(o.persona_sentences) > len(o.removed))
     print(f"prompts whose persona ran over several sentences, all removed: {more}")
+    print(f"checked {sum(o.placeholders for o in flagged)} placeholders and "
+          f"{sum(o.sentences for o in flagged)} sentences")
     print(f"clean: {len(flagged) - len(problems)} of {len(flagged)}")
+    gold_applic = Counter(a for g in golds for a in g.applicability)
+    gold_problems = [g for g in golds if not g.ok]
+    gold_unfixed = Counter(u for g in golds for u in g.unfixed)
+    print(f"\nannotated personas stripped by the plan alone: {len(golds)}; "
+          f"safe {gold_applic['safe']}, unsafe {gold_applic['unsafe']}, "
+          f"not stripped {dict(gold_unfixed) or 0}")
+    print(f"checked {sum(g.placeholders for g in golds)} placeholders and "
+          f"{sum(g.sentences for g in golds)} sentences; placeholders lost: "
+          f"{sum(1 for g in golds if g.lost_placeholders)} prompts; sentences lost: "
+          f"{sum(1 for g in golds if g.lost_sentences)} prompts")
     if args.verbose:
         for o in problems:
             print(f"\n{o.id}: removed {o.removed!r}")
@@ -202,7 +256,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  still flagged: {o.remaining}")
         for o in unfixed:
             print(f"\n{o.id}: no fix for {o.unfixed}; removed {o.removed!r}")
-    return 1 if problems else 0
+        for g in gold_problems:
+            print(f"\nannotated {g.id}: removed {g.removed!r}")
+            for p in g.lost_placeholders:
+                print(f"  lost placeholder {p!r}")
+            for s in g.lost_sentences:
+                print(f"  lost sentence {s[:120]!r}")
+    return 1 if problems or gold_problems else 0
 
 
 if __name__ == "__main__":

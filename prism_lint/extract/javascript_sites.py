@@ -500,6 +500,12 @@ class SiteFinder:
         target = unwrap(self.ev.resolve(node))
         if target is None:
             return
+        if target.type == "call_expression":  # `messages: buildMessages(q)`
+            fn = target.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier":
+                returned = unwrap(self.ev.function_return(self.src.text(fn)))
+                if returned is not None and returned.type == "array":
+                    target = returned
         if target.type == "array":
             self.claimed.add(_k(target))
             index = 0
