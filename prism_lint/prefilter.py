@@ -1,38 +1,147 @@
 """The cheap first pass: can these bytes hold anything a rule reports?
 
-Every persona the analysis finds is anchored on a cue ("you are", "act as",
-"as a ...", "role:", "eres", "du bist", "你是", ...). Lower-casing the bytes
-and looking for those cues is C-speed; only files that contain one are
-decoded and parsed. Files named on the command line always get the full
-pass, so their read and parse errors are reported.
+Source and config files are many and most hold no persona. Their lower-cased
+bytes are searched (C-speed) for the phrases that start a persona ("you
+are", "act as", "as a", "role", "eres", "你是", ...; data in
+``rules/vocabulary/first_pass.toml``); where one is found, the few words
+after it are checked for an expert word (an occupation or an expertise word
+of the vocabulary). Only files that pass are decoded and parsed. Prompt
+files are prompts by definition and always get the full pass, as do files
+named on the command line, so their read and parse errors are reported.
+
+Known limit: a cue phrase cut in two by implicit concatenation ("You "
+"are an expert") is not seen; cuts between sentences or clauses are.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from prism_lint.config import Settings
 
-
-@lru_cache(maxsize=1)
-def cues() -> tuple[bytes, ...]:
-    from prism_lint.analysis import prefilter_cues
-
-    return tuple(sorted({c.lower().encode("utf-8") for c in prefilter_cues() if c}))
-
-
-def may_hold_persona(data: bytes) -> bool:
-    low = data.lower()
-    return any(c in low for c in cues())
-
-
+# Prompt files are few: always read in full. Source and config files go first.
+FILTERED_KINDS = frozenset({"python", "notebook", "javascript", "yaml"})
+WORDS = 16  # words after an anchor in which the identity is looked for
+_WORD = re.compile(rb"[a-z]+")
+_WINDOW = WORDS * 14
+_ESCAPE = re.compile(rb"\\[ntr]")
+_AFTER_ESCAPE = re.compile(rb"\\(?:[abfnrtv]|x[0-9a-f]{2}|u[0-9a-f]{4}|u[0-9a-f]{8})\Z")
 _DIRECTIVES = (b"prism:", b"noqa")
 
 
-# Prompt files are prompts by definition and few: always read in full, so
-# their encoding and syntax errors are reported. Source and config files are
-# many, and most hold no persona.
-FILTERED_KINDS = frozenset({"python", "notebook", "javascript", "yaml"})
+@dataclass(frozen=True)
+class _Vocab:
+    automaton: Any  # Aho-Corasick over anchors and direct cues (latin-1 text of the bytes)
+    anchors: tuple[bytes, ...]
+    direct: tuple[bytes, ...]
+    words: frozenset[bytes]  # ASCII expert words and occupations
+    stems: tuple[bytes, ...]
+    wide: tuple[bytes, ...]  # non-ASCII expert words and occupations (substring match)
+    after: frozenset[bytes]  # anchors that follow the identity
+
+
+@lru_cache(maxsize=1)
+def vocab() -> _Vocab:
+    from prism_lint.analysis.persona import vocabulary
+    from prism_lint.data import load_toml
+
+    table = load_toml("vocabulary/first_pass.toml")
+    v = vocabulary()
+    words: set[str] = set()
+    for occupation in v.occupations:
+        # a multi-word occupation ends in its head noun ("data scientist")
+        words.add(occupation.lower().replace("-", " ").split()[-1])
+    for lang in v.languages:
+        words.update(w.lower() for w in lang.expert_words)
+    ascii_words = frozenset(w.encode() for w in words if w.isascii() and len(w) > 2)
+    wide = tuple(sorted({w.encode() for w in words if not w.isascii()}))
+    anchors = _cased(table["anchors"])
+    direct = _cased(table["direct"])
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for a in anchors:
+        automaton.add_word(a.decode("latin-1"), (a, False))
+    for a in direct:
+        automaton.add_word(a.decode("latin-1"), (a, True))
+    automaton.make_automaton()
+    return _Vocab(
+        automaton=automaton,
+        anchors=anchors,
+        direct=direct,
+        words=ascii_words,
+        stems=tuple(s.encode() for s in table["expert_stems"]),
+        wide=wide,
+        after=frozenset(a.encode() for a in table["after"]),
+    )
+
+
+def _cased(phrases: list[str]) -> tuple[bytes, ...]:
+    """Each phrase as the lower-cased bytes will hold it. ``bytes.lower`` lowers
+    ASCII only, so a phrase with accented letters also comes with them upper."""
+    out: list[bytes] = []
+    for phrase in phrases:
+        low = phrase.lower()
+        out.append(low.encode())
+        if not low.isascii():  # bytes.lower() leaves these letters as written
+            out.append("".join(c if c.isascii() else c.upper() for c in low).encode())
+            out.append(low[:1].upper().encode() + low[1:].encode())
+    return tuple(dict.fromkeys(out))
+
+
+def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
+    if anchor in v.after:
+        window = low[max(0, at - _WINDOW) : at]
+    else:
+        window = low[at + len(anchor) : at + len(anchor) + _WINDOW]
+    if not window.isascii() and any(w in window for w in v.wide):
+        return True
+    if b"\\" in window:  # "a\nsenior engineer" inside a string literal
+        window = _ESCAPE.sub(b" ", window)
+    for n, m in enumerate(_WORD.finditer(window)):
+        if n == WORDS:
+            break
+        word = m.group(0)
+        if word in v.words or word.rstrip(b"s") in v.words or word.startswith(v.stems):
+            return True
+    return False
+
+
+def may_hold_persona(data: bytes) -> bool:
+    """True unless no expert persona can be in these bytes."""
+    v = vocab()
+    low = data.lower()
+    # latin-1 maps each byte to one character: offsets stay byte offsets.
+    for end, (anchor, direct) in v.automaton.iter(low.decode("latin-1")):
+        if direct:
+            return True
+        at = end - len(anchor) + 1
+        if anchor[:1].isalpha() and at > 0 and low[at - 1 : at].isalpha() and not (
+            _AFTER_ESCAPE.search(low, max(0, at - 10), at)
+        ):
+            continue  # inside a word: "totals " is not "als "; "\\nYou are" is a start
+        if _expert_near(low, anchor, at, v):
+            return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _model_literals(patterns: tuple[str, ...]) -> tuple[bytes, ...]:
+    out = set()
+    for p in patterns:
+        core = max(re.split(r"[*?\[\]/]", p.lower()), key=len)
+        if len(core) >= 2:
+            out.add(core.encode())
+    return tuple(sorted(out))
+
+
+def mentions_reasoning_model(data: bytes, settings: Settings) -> bool:
+    low = data.lower()
+    literals = _model_literals((*settings.reasoning_models, *settings.extend_reasoning_models))
+    return any(lit in low for lit in literals)
 
 
 def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = "python"
@@ -41,9 +150,16 @@ def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = 
         return True
     if may_hold_persona(data):
         return True
+    v = vocab()
+    low = data.lower()
+    selected = (*(settings.select or ()), *settings.extend_select)
+    anchored = any(a in low for a in v.anchors)
+    # PRS105 reports any persona, expert or not, sent to a reasoning model;
+    # PRS401 (opt-in) any safety persona.
+    if anchored and (mentions_reasoning_model(data, settings) or any(
+            "PRS401".startswith(s) or s == "ALL" for s in selected)):
+        return True
     # Unused-suppression findings need the file's directives even without a persona.
-    if "PRS901" in (settings.extend_select or ()) or (settings.select and any(
-            "PRS901".startswith(s) or s == "ALL" for s in settings.select)):
-        low = data.lower()
+    if any("PRS901".startswith(s) or s == "ALL" for s in selected):
         return any(d in low for d in _DIRECTIVES)
     return False

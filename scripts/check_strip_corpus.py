@@ -36,10 +36,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from prism_lint.analysis.sentences import split_sentences
-from prism_lint.fix.strip import plan_strip
 from prism_lint.config import Settings
 from prism_lint.engine import check_source
 from prism_lint.fix.apply import fix_text
+from prism_lint.fix.strip import plan_strip
 from prism_lint.model import Diagnostic
 
 REPO = Path(__file__).resolve().parent.parent
@@ -138,7 +138,6 @@ def check_prompt(label: dict[str, object], text: str) -> Outcome:
     def in_removed(a: int, b: int) -> bool:
         return any(s < b and a < e for s, e in removed)
 
-    flat = _squash(fixed)
     # Placeholders outside the persona must all survive, as often as before.
     wanted = Counter(m.group(0) for m in PLACEHOLDER.finditer(text)
                      if not in_removed(m.start(), m.end()))
@@ -164,6 +163,7 @@ def _sentences_kept(out: Outcome, text: str, fixed: str, personas: list[str]) ->
             if persona and persona in rest:
                 rest = rest.replace(persona, " ")
         words = _squash(rest).strip(" ,;:.-—。")
+        words = re.sub(r"(?i)^(?:and then|and|then|so|but)\s+", "", words)
         if len(words.split()) < 2 and len(words) < 6:
             out.persona_sentences.append(sentence)
             continue

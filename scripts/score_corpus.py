@@ -121,6 +121,7 @@ def primary_persona(analysis: Analysis):  # type: ignore[no-untyped-def]
 
 def score(rows: list[Row]) -> Score:
     result = Score()
+    analyse_text("You are a warm-up.")  # load the vocabulary outside the timing
     started = time.perf_counter()
     analyses = [analyse_text(r.prompt) if r.verdict != "ambiguous" else None for r in rows]
     result.seconds = time.perf_counter() - started

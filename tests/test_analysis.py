@@ -132,6 +132,13 @@ def test_clause_span_when_the_sentence_goes_on_with_the_task() -> None:
     assert only("Act as a nutritionist and create a vegan recipe.").text == "Act as a nutritionist"
 
 
+def test_clause_inside_a_sentence() -> None:
+    assert only("Review the diff, as a security expert.").text == "as a security expert."
+    assert only("Please, as a senior engineer, review this PR.").text == "as a senior engineer,"
+    assert personas("Return the result, as a list.") == []
+    assert personas("Do it, as a developer in our team would.") == []
+
+
 def test_role_keys_and_headings() -> None:
     text = "ROLE: Senior Node.js Automation Engineer\n\nGOAL:\nBuild a scraper."
     p = only(text)
@@ -163,6 +170,7 @@ def test_role_keys_and_headings() -> None:
         "You are ChatGPT, a large language model trained by OpenAI.",
         "Act as a Django unit test generator.",
         "I want you to act as a Smart Application Developer Assistant.",
+        "You are a classifier. Label each review.",
     ],
 )
 def test_non_expert_roles(text: str) -> None:
@@ -370,6 +378,9 @@ def test_call_site_context_signals() -> None:
     )
     assert with_user.task.category == "code"
     assert any(e.source == "sibling" for e in with_user.task.evidence)
+    coder = analyse(unit(neutral, model="qwen2.5-coder-32b-instruct"))
+    assert coder.task.category == "code"
+    assert any(e.source == "model" for e in coder.task.evidence)
     holes = analyse(unit("You are an expert. Review this:\n", holes=["code", "diff"]))
     assert holes.task.category == "code"
     assert {e.source for e in holes.task.evidence} >= {"hole"}

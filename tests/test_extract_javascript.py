@@ -269,6 +269,20 @@ const reply = await model.invoke([
     assert by_text(found, "Bonjour").role == "user"
 
 
+def test_langchain_template_format_option() -> None:
+    source = """\
+const a = PromptTemplate.fromTemplate("You are a {{role}} expert. Explain {topic}.",
+  { templateFormat: "mustache" });
+const b = new PromptTemplate({ template: "You are a {role} expert.", inputVariables: ["role"] });
+"""
+    found = units(source, "a.js")
+    mustache = by_text(found, f"You are a {HOLE} expert. Explain")
+    assert mustache.text == f"You are a {HOLE} expert. Explain {{topic}}."
+    assert mustache.template_syntax == "mustache"
+    (fstring,) = [u for u in found if u.text == f"You are a {HOLE} expert."]
+    assert fstring.template_syntax == "format" and fstring.context.argument == "template"
+
+
 def test_mastra_and_openai_agents_by_import() -> None:
     mastra = """\
 import { Agent } from "@mastra/core/agent";
@@ -551,6 +565,32 @@ function build(promptText = "Act as a senior SRE. Find the outage cause.") { ret
     assert texts["You are a tax advisor. Answer the question."].role == "system"
     assert texts[f"What is the capital of {HOLE}?"].role == "user"
     assert texts["You are a principal engineer. Review the diff."].role == "unknown"
+
+
+def test_name_tier_reads_prompt_objects_and_appended_text() -> None:
+    source = """\
+export const SYSTEM_PROMPTS = { coder: "You are an expert coder. Write code.", retries: 3,
+  poet: `You are a poet. Write about ${topic}.` };
+function analyse(q: string) {
+  let prompt = "You are a senior analyst. ";
+  prompt += "Compute the ratio of " + q;
+  prompt += ".";
+  return llm.invoke(prompt);
+}
+"""
+    found = units(source)
+    coder = by_text(found, "You are an expert coder.")
+    assert coder.tier == "name" and coder.role == "system"
+    assert coder.context.names == ["SYSTEM_PROMPTS.coder"]
+    # a property's own rows, so a comment above it concerns it alone
+    assert (coder.first_row, coder.last_row) == (1, 1)
+    assert (by_text(found, "You are a poet.").first_row, by_text(found, "You are a poet.")
+            .last_row) == (2, 2)
+    assert by_text(found, "You are a poet.").text == f"You are a poet. Write about {HOLE}."
+    analyst = by_text(found, "You are a senior analyst.")
+    assert analyst.text == f"You are a senior analyst. Compute the ratio of {HOLE}."
+    assert analyst.context.names == ["prompt", "analyse"]
+    assert len(found) == 3
 
 
 # --------------------------------------------------------------------------

@@ -157,12 +157,24 @@ def diag(doc: Document, edits: list[Edit], code: str = "PRS101",
 
 
 def test_an_insertion_inside_a_removal_waits_for_the_next_round() -> None:
-    doc = Document("a.j2", "You are an expert. Write code.")
-    gate = diag(doc, [Edit(0, 0, "{% if x %}"), Edit(19, 19, "{% endif %}")], "PRS101")
-    strip = diag(doc, [Edit(0, 19, "")], "PRS202")
+    doc = Document("a.j2", "Hi. You are an expert. Write code.")
+    gate = diag(doc, [Edit(4, 4, "{% if x %}"), Edit(23, 23, "{% endif %}")], "PRS101")
+    strip = diag(doc, [Edit(4, 23, "")], "PRS202")
     new, n = apply_round(doc.text, [gate, strip], unsafe=True)
     assert n == 1
-    assert new == "{% if x %}You are an expert. {% endif %}Write code."
+    assert new == "Hi. Write code."
+    # An insertion at the very edge of a removal clashes too.
+    edge = diag(doc, [Edit(23, 23, "!")], "PRS301")
+    assert apply_round(doc.text, [strip, edge], unsafe=True) == ("Hi. Write code.", 1)
+
+
+def test_the_larger_removal_goes_first() -> None:
+    doc = Document("a.md", "You are an expert. You have ten years. Write code.")
+    sentence = diag(doc, [Edit(0, 19, "")], "PRS101")
+    passage = diag(doc, [Edit(0, 39, "")], "PRS201", applicability="unsafe")
+    assert apply_round(doc.text, [sentence, passage], unsafe=True) == ("Write code.", 1)
+    assert apply_round(doc.text, [sentence, passage], unsafe=False) == (
+        "You have ten years. Write code.", 1)
 
 
 def test_touching_removals_both_apply_and_duplicates_count_once() -> None:

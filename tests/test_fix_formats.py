@@ -5,7 +5,7 @@ from __future__ import annotations
 import jinja2
 import pytest
 import yaml
-from fixhelp import GATE, changed_lines, fix, persona_findings
+from test_fix_support import GATE, changed_lines, fix, persona_findings
 
 from prism_lint.config import Settings
 from prism_lint.fix.verify import parses
@@ -297,3 +297,42 @@ def test_plain_text_file_strip() -> None:
     text = "You are an expert exam grader. Score the answer from 0 to 10 for correctness.\n"
     new, _, _ = fix("prompts/grader.txt", text)
     assert new == "Score the answer from 0 to 10 for correctness.\n"
+
+
+def test_long_persona_passage_is_removed_unsafely() -> None:
+    passage = (
+        "You are a senior Python engineer with fifteen years of experience building "
+        "distributed systems, payment platforms and data pipelines for large companies. "
+        "You have mentored dozens of developers, reviewed thousands of pull requests and "
+        "written books about clean architecture, testing and performance tuning in Python. "
+        "You care about readable, documented and thoroughly tested code above all else. "
+    )
+    text = passage + "Write a Python function that merges two sorted lists.\n"
+    found = [d for d in persona_findings("prompts/system.txt", text) if d.code == "PRS201"]
+    assert found and found[0].fix is not None
+    assert found[0].fix.applicability == "unsafe"
+    new, _, _ = fix("prompts/system.txt", text)
+    assert new == "Write a Python function that merges two sorted lists.\n"
+
+
+def test_passage_removal_keeps_to_sentences_describing_the_persona() -> None:
+    from prism_lint.analysis import Analysis, Persona, TaskInference
+    from prism_lint.fix import build_fix
+    from prism_lint.fix.verify import apply
+    from prism_lint.model import Document, Piece, PromptUnit
+
+    text = (
+        "You are a senior engineer. You know Go. Your task is to write code.\n\n"
+        "## Task\n\nWrite a Go function.\n"
+    )
+    unit = PromptUnit(Document("prompts/a.md", text), text, [Piece(0, len(text), 0, len(text))],
+                      tier="file")
+    persona = Persona(0, 26, text[:26], "expert", "engineer", "you are",
+                      passage_start=0, passage_end=len(text) - 1, words=60)
+    analysis = Analysis([persona], TaskInference("code", 0.9))
+    f = build_fix(unit, analysis, persona, "PRS201", Settings(), (0, len(text) - 1))
+    assert f is not None and f.applicability == "unsafe"
+    # The description goes; the task sentence and the next paragraph stay.
+    assert apply(text, f.edits) == (
+        "Your task is to write code.\n\n## Task\n\nWrite a Go function.\n"
+    )

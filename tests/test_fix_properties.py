@@ -18,9 +18,9 @@ import string
 import jinja2
 import libcst
 import yaml
-from fixhelp import GATE, check, fix
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from test_fix_support import GATE, check, fix
 
 from prism_lint.config import Settings
 from prism_lint.fix.notebook import cell_source

@@ -6,7 +6,7 @@ import textwrap
 
 import libcst
 import pytest
-from fixhelp import GATE, changed_lines, fix, persona_findings
+from test_fix_support import GATE, changed_lines, fix, persona_findings
 
 from prism_lint.config import Settings
 
@@ -326,3 +326,41 @@ def test_gate_for_anthropic_system_argument() -> None:
     ) in new
     assert new.startswith("import anthropic\nfrom prism_lint.router import persona_for\n")
     compiles(new)
+
+
+def test_gate_reads_the_request_from_content_blocks() -> None:
+    text = HEAD + textwrap.dedent(
+        """
+        resp = client.chat.completions.create(
+            model="gpt-4o",
+            messages=[
+                {"role": "developer", "content": [{"type": "text", "text": "You are a senior mathematician. Solve the equation exactly."}]},
+                {"role": "user", "content": [{"type": "text", "text": problem}]},
+            ],
+        )
+        """  # noqa: E501
+    )
+    new, _, _ = fix("app.py", text, settings=GATE)
+    assert '"text": persona_for(problem, "You are a senior mathematician. ") + "Solve' in new
+    compiles(new)
+
+
+def test_gate_twice_in_one_file_shares_the_import() -> None:
+    text = chat(
+        '"You are an expert Python developer. Write a Python function for the request."'
+    ) + chat('"You are an experienced lawyer. Answer questions about US contract law."',
+             "question").replace(HEAD, "")
+    new, _, remaining = fix("app.py", text, settings=GATE)
+    assert not remaining
+    assert new.count("from prism_lint.router import persona_for") == 1
+    assert new.count("persona_for(question,") == 2
+    compiles(new)
+
+
+def test_a_fixed_request_is_not_routed() -> None:
+    # Routing on a constant decides nothing: the persona is stripped instead.
+    text = chat('"You are an expert Python developer. Write a Python function that sorts."',
+                '"Sort [3, 1, 2]."')
+    new, _, _ = fix("app.py", text, settings=GATE)
+    assert "persona_for" not in new
+    assert '"content": "Write a Python function that sorts."' in new

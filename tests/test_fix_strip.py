@@ -49,7 +49,8 @@ def strip(text: str, persona: str) -> tuple[str, bool, list[str]]:
          "Write code."),
         # Bullets and indentation.
         ("- You are an expert.\n- Write code.\n", "You are an expert.", "- Write code.\n"),
-        ("    You are an expert.\n    Write code.\n", "You are an expert.", "    Write code.\n"),
+        # At the start of the prompt, the next line does not keep its indentation.
+        ("    You are an expert.\n    Write code.\n", "You are an expert.", "Write code.\n"),
         # A trailing clause keeps the full stop.
         ("Review the diff, as a security expert.", "as a security expert.", "Review the diff."),
         # A clause between commas takes one comma with it.
@@ -58,6 +59,11 @@ def strip(text: str, persona: str) -> tuple[str, bool, list[str]]:
         ("Please, as a senior engineer, review this PR.", "as a senior engineer,",
          "Please review this PR."),
         ("Write code; you are an expert.", "you are an expert.", "Write code."),
+        # A sentence that ends inside its closing quote.
+        ("You are a “Prompt Compiler.” Output JSON prompts.", "You are a “Prompt Compiler.”",
+         "Output JSON prompts."),
+        # CJK full stops need no space after them.
+        ("扮演代码目录专家。你的任务是解释目录。", "扮演代码目录专家。", "你的任务是解释目录。"),
     ],
 )
 def test_safe_shapes(text: str, persona: str, expected: str) -> None:
@@ -133,9 +139,13 @@ def test_whole_prompt_is_empty() -> None:
 
 def test_no_plan_for_a_blank_span_or_an_unmarked_inner_clause() -> None:
     assert plan_strip("   Write code.", 0, 3) is None
-    text = "Write the query as an expert would for production."
-    start = text.index("as an expert")
-    assert plan_strip(text, start, start + len("as an expert")) is None
+    for text, persona in [
+        ("Write the query as an expert would for production.", "as an expert"),
+        # The persona runs on into the sentence and what follows is not about it.
+        ("A professional barista teaches a class on espresso today.", "A professional barista"),
+    ]:
+        start = text.index(persona)
+        assert plan_strip(text, start, start + len(persona)) is None
 
 
 def test_region_covers_the_deletion_and_capital_is_recorded() -> None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from prism_lint.config import Resolver, Settings
 from prism_lint.discovery import discover
 from prism_lint.engine import check_source
-from prism_lint.prefilter import may_hold_persona
+from prism_lint.prefilter import may_hold_persona, worth_checking
 from prism_lint.rules import catalogue, load_rule
 from prism_lint.runner import check_targets
 
@@ -40,8 +40,31 @@ def test_first_pass_keeps_every_flagged_fixture() -> None:
 
 def test_first_pass_keeps_every_rule_example() -> None:
     for code in catalogue():
+        settings = Settings(select=(code,))
         for example in load_rule(code).INVALID:
-            assert may_hold_persona(example.prompt.encode()), example.prompt
+            data = example.prompt.encode()
+            assert worth_checking(data, settings, named=False, kind="python"), example.prompt
+
+
+def as_python(prompt: str, *, literal: str = "repr") -> str:
+    """A prompt as people keep it in code: a constant used at a call site."""
+    if literal == "triple" and '"""' not in prompt and not prompt.endswith(("\\", '"')):
+        value = '"""' + prompt.replace("\\", "\\\\") + '"""'
+    elif literal == "split":  # one sentence per line, implicitly concatenated
+        parts = [p + ". " for p in prompt.split(". ")]
+        value = "(\n" + "".join(f"    {p!r}\n" for p in parts) + ")"
+    else:
+        value = repr(prompt)
+    return (
+        "from openai import OpenAI\n\n"
+        f"SYSTEM_PROMPT = {value}\n\n"
+        "def ask(question):\n"
+        "    return OpenAI().chat.completions.create(\n"
+        '        model="gpt-4o",\n'
+        '        messages=[{"role": "system", "content": SYSTEM_PROMPT},\n'
+        '                  {"role": "user", "content": question}],\n'
+        "    )\n"
+    )
 
 
 def test_first_pass_keeps_every_flagged_corpus_prompt() -> None:
@@ -51,10 +74,14 @@ def test_first_pass_keeps_every_flagged_corpus_prompt() -> None:
     csv.field_size_limit(10**9)
     with path.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    for row in rows[:600]:
-        text = row["prompt"]
-        if flagged("prompts/p.txt", text):
-            assert may_hold_persona(text.encode()), text[:200]
+    checked = 0
+    for row in rows[:500]:
+        for literal in ("repr", "triple"):
+            code = as_python(row["prompt"], literal=literal)
+            if flagged("app.py", code):
+                checked += 1
+                assert may_hold_persona(code.encode()), row["prompt"][:300]
+    assert checked > 50
 
 
 SEEDS = [
@@ -71,12 +98,14 @@ TASKS = ["Write a Python function that sorts a list.", "Solve 3x + 1 = 10.",
 
 @settings(max_examples=150, deadline=None)
 @given(st.sampled_from(SEEDS), st.sampled_from(TASKS), st.text(max_size=40),
-       st.sampled_from(["", "\n", "  ", "\n\n# Task\n"]), st.booleans())
+       st.sampled_from(["", "\n", "  ", "\n\n# Task\n"]), st.booleans(),
+       st.sampled_from(["repr", "triple", "split"]))
 def test_first_pass_never_rules_out_a_flagged_prompt(persona: str, task: str, noise: str,
-                                                     sep: str, upper: bool) -> None:
+                                                     sep: str, upper: bool, literal: str) -> None:
     text = noise + sep + (persona.upper() if upper else persona) + " " + task
-    if flagged("prompts/p.md", text):
-        assert may_hold_persona(text.encode("utf-8"))
+    code = as_python(text, literal=literal)
+    if flagged("app.py", code):
+        assert may_hold_persona(code.encode("utf-8"))
 
 
 def _tree(tmp_path: Path) -> Path:

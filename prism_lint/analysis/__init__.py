@@ -73,7 +73,7 @@ def analyse(unit: PromptUnit) -> Analysis:
     from prism_lint.analysis.persona import find_personas
     from prism_lint.analysis.task import infer_task
 
-    personas = find_personas(unit.text)
+    personas = find_personas(unit.text, titles=unit.tier == "file")
     task = infer_task(unit, personas)
     return Analysis(personas, task)
 

@@ -58,6 +58,9 @@ _MARKUP = " \t*_#>`\"'“”«»-•·|"
 _COMPARISON = re.compile(
     r"\s+(?:would|does|do|did|might|could|will|can)\b(?!\s+(?:you|i)\b)", re.IGNORECASE
 )
+_CLAUSE_TAIL = re.compile(r"(?:\s+(?:in|on|at|of|with|for)\s+[^,.;:!?\n]{1,60})?[ \t]*[,.;!?]")
+_DESCRIBES = re.compile(r"(?i)(?:(?:who|with|having|known)\b|speciali[sz])")
+_INNER_AS = re.compile(r"[,;]\s*(?P<cue>as\s+(?:an?|the))\s+(?=\w)", re.IGNORECASE)
 _APPOSITIVE = re.compile(r"^\s*(?:[,—–:]|\s-)\s*(?=(?:an?|the|one)\s)|^\s*\(\s*(?=\w)")
 _EXPERTISE_AFTER = re.compile(
     r"^\s*(?:,\s*)?(?:who\s+(?:is|are)\s+(?:an?\s+)?(?:expert|specialist|experienced|skilled|"
@@ -104,8 +107,13 @@ class _Identity:
     recognised: bool  # its head is a known occupation or role
 
 
-def find_personas(text: str) -> list[Persona]:
-    """Every persona the text assigns, in order, with exact spans."""
+def find_personas(text: str, *, titles: bool = True) -> list[Persona]:
+    """Every persona the text assigns, in order, with exact spans.
+
+    ``titles``: also read a prompt titled with a role and nothing else ("#
+    Frontend Architect") as a persona; only whole prompt files are written
+    that way, and a title in a code string is as likely a section name.
+    """
     if not text.strip():
         return []
     vocab = vocabulary()
@@ -152,9 +160,12 @@ def find_personas(text: str) -> list[Persona]:
             if p is not None:
                 found[idx] = p
                 break
+        else:
+            # "Review the diff, as a security expert."
+            claim(idx, _from_inner_clause(text, sent, vocab.by_code["en"]))
 
     if not found:
-        p = _from_headings(text, vocab.by_code["en"], sentences)
+        p = _from_headings(text, vocab.by_code["en"], sentences, titles=titles)
         if p is not None:
             found[bisect_right(starts, p.start) - 1] = p
     return _passages(text, sentences, found, vocab.languages)
@@ -317,7 +328,27 @@ def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona |
     return None
 
 
-def _from_headings(text: str, lang: Language, sentences: tuple[Sentence, ...]) -> Persona | None:
+def _from_inner_clause(text: str, sent: Sentence, lang: Language) -> Persona | None:
+    """An expert clause set off by commas inside a sentence."""
+    for m in _INNER_AS.finditer(text, sent.start, sent.end):
+        ident = _identity(text, m.end(), sent.end, lang, strict="as a")
+        if ident is None or ident.kind != "expert" or not ident.recognised:
+            continue
+        tail = _CLAUSE_TAIL.match(text[ident.end : sent.end])
+        if tail is None and ident.end < sent.end:
+            continue
+        if tail is not None and re.search(
+            r"(?i)\b(?:would|does|do|did|might|could|can)\W*$", tail.group(0)
+        ):
+            continue  # "as a developer in our team would": a comparison
+        end = ident.end + (tail.end() if tail else 0)
+        return _persona(text, m.start("cue"), end, ident, "as a", lang.code)
+    return None
+
+
+def _from_headings(
+    text: str, lang: Language, sentences: tuple[Sentence, ...], *, titles: bool = True
+) -> Persona | None:
     """A prompt titled with a role and nothing else ("# Frontend Architect")."""
     m = _ROLE_HEADING.search(text)
     if m is not None:
@@ -328,6 +359,8 @@ def _from_headings(text: str, lang: Language, sentences: tuple[Sentence, ...]) -
             return _persona(
                 text, start, _trim_end(text, start, m.end("line")), ident, "role heading", lang.code
             )
+    if not titles:
+        return None
     m = _HEADING.match(text, len(text) - len(text.lstrip()))
     if m is None:
         return None
@@ -794,9 +827,10 @@ def _passages(
         p = found[idx]
         taken.add(idx)
         j = idx + 1
-        end = p.end if p.end > sentences[idx].end else sentences[idx].end
-        if p.end < sentences[idx].end and not _describes(text, sentences[idx], p, languages):
-            end = p.end
+        end = max(p.end, sentences[idx].end)
+        if p.end < sentences[idx].end and not _describes(text, sentences[idx], p):
+            end = p.end  # a clause; the task follows in the same sentence
+            j = len(sentences)
         while j < len(sentences):
             sent = sentences[j]
             other = found.get(j)
@@ -815,10 +849,10 @@ def _passages(
     return out
 
 
-def _describes(text: str, sent: Sentence, p: Persona, languages: list[Language]) -> bool:
+def _describes(text: str, sent: Sentence, p: Persona) -> bool:
     """Whether the rest of the persona's sentence still describes it."""
     rest = text[p.end : sent.end].lstrip(" ,;—–-")
-    return bool(re.match(r"(?i)(?:who|with|having|specializ|specialis|known)\b", rest))
+    return bool(_DESCRIBES.match(rest))
 
 
 def _continues(text: str, sent: Sentence, languages: list[Language], *, after_colon: bool) -> bool:

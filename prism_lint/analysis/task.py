@@ -40,6 +40,7 @@ SOURCE_WEIGHTS = {
     "sibling": 0.8,  # other messages of the same call
     "response_format": 1.5,
     "tools": 1.5,
+    "model": 1.5,
 }
 REPEAT_DECAY = 0.6  # the n-th repeat of one cue counts DECAY**(n-1)
 # Cues in the sentence that states the main job count this much more.
@@ -82,37 +83,19 @@ _COMPLEMENT = re.compile(
 _IMPERATIVE = re.compile(r"([A-Za-z]+)\b")
 _BULLETS = frozenset({"-", "*", "•", "·", "+"}) | {f"{i}." for i in range(1, 21)}
 # Declared task names people write, mapped to categories.
+# fmt: off
 _ALIASES = {
-    "coding": "code",
-    "programming": "code",
-    "sql": "code",
-    "maths": "math",
-    "calculation": "math",
-    "facts": "factual",
-    "knowledge": "factual",
-    "qa": "factual",
-    "research": "factual",
-    "grading": "judgement",
-    "judge": "judgement",
-    "judgment": "judgement",
-    "classification": "judgement",
-    "evaluation": "judgement",
-    "eval": "judgement",
-    "creative": "writing",
-    "copywriting": "writing",
-    "translation": "writing",
-    "chat": "roleplay",
-    "character": "roleplay",
-    "role-play": "roleplay",
-    "summarization": "extraction",
-    "summary": "extraction",
-    "teaching": "stem",
-    "education": "stem",
-    "explanation": "stem",
-    "planning": "reasoning",
-    "coaching": "advice",
+    "coding": "code", "programming": "code", "sql": "code", "maths": "math",
+    "calculation": "math", "facts": "factual", "knowledge": "factual", "qa": "factual",
+    "research": "factual", "grading": "judgement", "judge": "judgement", "judgment": "judgement",
+    "classification": "judgement", "evaluation": "judgement", "eval": "judgement",
+    "creative": "writing", "copywriting": "writing", "translation": "writing",
+    "chat": "roleplay", "character": "roleplay", "role-play": "roleplay",
+    "summarization": "extraction", "summary": "extraction", "teaching": "stem",
+    "education": "stem", "explanation": "stem", "planning": "reasoning", "coaching": "advice",
     "image": "other",
 }
+# fmt: on
 _SPLIT_NAME = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 # Cues that mean "a free question from the user": the prompt is open-ended.
 _OPEN_HOLES = frozenset(
@@ -157,7 +140,9 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     tally = _Tally(defaultdict(float), [], {})
     lex = vocabulary().tasks
     text = unit.text
-    spans = [(p.passage_start, max(p.passage_end, p.end)) for p in personas]
+    # an expert's passage describes the persona; a role's ("a helpful
+    # assistant that answers questions about ...") describes the job
+    spans = [(p.passage_start, max(p.passage_end, p.end)) for p in personas if p.kind == "expert"]
     heads = _head_spans(text, personas)
     focus = _task_statements(text, spans)
     asides = _aside_sections(text)
@@ -281,33 +266,38 @@ def match_cues(text: str, lex: TaskLexicon) -> list[tuple[Cue, int, int]]:
     out: list[tuple[Cue, int, int]] = []
     toks = words(text)
     n = len(toks)
-    exact = lex.exact
+    singles, pairs, starred, cache = lex.singles, lex.pairs, lex.starred, lex.cache
     i = 0
     while i < n:
         word, start, end = toks[i]
-        candidates = exact.get(word)
-        best_len = 0
-        if candidates:
-            # longest first: the first phrase that matches wins, with its equals
-            for cue in candidates:
-                k = len(cue.words)
-                if k < best_len:
-                    break
-                if i + k <= n and (k == 1 or _phrase_at(cue.words, toks, i)):
-                    best_len = k
-                    out.append((cue, start, toks[i + k - 1][2]))
-        if not best_len:
-            pre = _prefix_cues(word, lex)
-            if pre:
-                best_len = 1
-                out.extend((cue, start, end) for cue in pre)
+        step = 0
+        if i + 1 < n:
+            longer = pairs.get((word, toks[i + 1][0]))
+            if word in starred:
+                longer = sorted([*(longer or ()), *starred[word]], key=lambda c: -len(c.words))
+            if longer:
+                # longest first: the first phrase that matches wins, with its equals
+                for cue in longer:
+                    k = len(cue.words)
+                    if step and k < step:
+                        break
+                    if i + k <= n and _phrase_at(cue.words, toks, i):
+                        step = k
+                        out.append((cue, start, toks[i + k - 1][2]))
+        if not step:
+            found = singles.get(word)
+            if found is None:
+                found = cache.get(word)
+                if found is None:
+                    found = _prefix_cues(word, lex)
+            if found:
+                step = 1
+                out.extend((cue, start, end) for cue in found)
             elif "-" in word or "/" in word:
                 # a compound: "python-based", "ui/ux"
                 for part in re.split(r"[-/]", word):
-                    out.extend(
-                        (cue, start, end) for cue in exact.get(part, ()) if len(cue.words) == 1
-                    )
-        i += best_len or 1
+                    out.extend((cue, start, end) for cue in singles.get(part, ()))
+        i += step or 1
     if lex.cjk is not None and HAS_CJK.search(text):
         for m in lex.cjk.finditer(text):
             for cue in lex.cjk_cues.get(m.group(0).lower(), ()):
@@ -391,7 +381,7 @@ def _field_of(head: str, occupations: dict[str, str]) -> tuple[str, str] | None:
 
 
 def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
-    """Evidence from the call site: names, holes, the user turn, format, tools."""
+    """Evidence from the call site: names, holes, the user turn, format, model, tools."""
     ctx = unit.context
     names = lex.context.get("names", {})
     for name in ctx.names:
@@ -418,6 +408,12 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
         if hit:
             weight = hit[1] * SOURCE_WEIGHTS["response_format"] / 2
             tally.add(f"response_format={part}", hit[0], "response_format", weight)
+    models = lex.context.get("model", {})
+    for part in _name_parts(ctx.model or ""):
+        hit = models.get(part)
+        if hit:
+            tally.add(f"model={ctx.model}", hit[0], "model", hit[1] * SOURCE_WEIGHTS["model"] / 2)
+            break
     tools = lex.context.get("tools", {})
     for tool in ctx.tools:
         for part in [tool.lower(), *_name_parts(tool)]:

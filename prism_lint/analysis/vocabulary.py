@@ -73,6 +73,9 @@ class TaskLexicon:
     """Task cues of every language, indexed for a single pass over the words."""
 
     exact: dict[str, list[Cue]]  # first word -> cues starting with it
+    singles: dict[str, list[Cue]]  # one-word cues
+    pairs: dict[tuple[str, str], list[Cue]]  # first two words -> longer cues, longest first
+    starred: dict[str, list[Cue]]  # first word -> longer cues whose second word ends in "*"
     prefixes: dict[str, list[Cue]]  # one-word prefix cues ("debug*")
     prefix_lengths: tuple[int, ...]
     cjk: re.Pattern[str] | None  # substring cues of languages without spaces
@@ -457,8 +460,22 @@ def _compile_tasks(tables: list[tuple[bool, dict[str, Any], dict[str, Any]]]) ->
     cjk = None
     if cjk_cues:
         cjk = re.compile("|".join(re.escape(k) for k in sorted(cjk_cues, key=len, reverse=True)))
+    singles: dict[str, list[Cue]] = {}
+    pairs: dict[tuple[str, str], list[Cue]] = {}
+    starred: dict[str, list[Cue]] = {}
+    for first, cues_list in exact.items():
+        for cue in cues_list:
+            if len(cue.words) == 1:
+                singles.setdefault(first, []).append(cue)
+            elif cue.words[1].endswith("*"):
+                starred.setdefault(first, []).append(cue)
+            else:
+                pairs.setdefault((first, cue.words[1]), []).append(cue)
     return TaskLexicon(
         exact,
+        singles,
+        pairs,
+        starred,
         prefixes,
         tuple(sorted({len(k) for k in prefixes}, reverse=True)),
         cjk,

@@ -32,7 +32,7 @@ from prism_lint.extract.javascript_source import (
     unwrap,
 )
 from prism_lint.extract.javascript_units import Group, Msg, Registry
-from prism_lint.extract.javascript_values import Evaluator, Value, returns_of
+from prism_lint.extract.javascript_values import Evaluator, Value, join, returns_of
 from prism_lint.extract.python_strings import SEP, Seg, Segs
 from prism_lint.model import CallContext
 
@@ -440,7 +440,7 @@ class SiteFinder:
         if site.kind == "message":
             self.message_site(call, site, pos, group, site.role, None)
         else:
-            syntax = site.syntax
+            syntax = self.site_syntax(site, pos)
             handled: set[str] = set()
             for arg in site.args:
                 if len(pos) <= arg.pos:
@@ -456,9 +456,6 @@ class SiteFinder:
                 if node is None:
                     continue
                 label = arg.label or arg.key or f"args[{arg.pos}]"
-                if syntax and "templateFormat" in first_options:
-                    fmt = self.ev.known(first_options["templateFormat"])
-                    syntax = _TEMPLATE_FORMATS.get((fmt or "").strip(), syntax)
                 self.shaped(node, arg.shape, arg.role, label, syntax, group)
             for key, node in first_options.items():
                 role = GENERIC_KEYS.get(key)
@@ -467,6 +464,19 @@ class SiteFinder:
         if site.agent:
             group.agent = call.start_byte
         return group
+
+    def site_syntax(self, site: Site, pos: list[Node]) -> str | None:
+        """The site's template syntax, or the one ``templateFormat`` asks for (LangChain)."""
+        if site.syntax is None:
+            return None
+        for arg in pos:
+            if arg.type != "object":
+                continue
+            for key, value in self.ev.pairs(arg):
+                if key == "templateFormat":
+                    fmt = (self.ev.known(value) or "").strip()
+                    return _TEMPLATE_FORMATS.get(fmt, site.syntax)
+        return site.syntax
 
     def shaped(self, node: Node, shape: str, role: str, label: str, syntax: str | None,
                group: Group) -> None:
@@ -592,7 +602,7 @@ class SiteFinder:
         if role is None or content is None:
             return
         arg_label = label if label != site.role else (site.content_keys[0])
-        self.text_msg(content, role, arg_label, site.syntax or syntax, group)
+        self.text_msg(content, role, arg_label, self.site_syntax(site, pos) or syntax, group)
 
     def role_value(self, node: Node) -> str | None:
         value = self.ev.value(node)
@@ -880,15 +890,32 @@ class SiteFinder:
             short = name[5:] if name.startswith("this.") else name
             if not self.name_re.match(short):
                 continue
+            # each `=` with the `+=` that follow it is one text
+            runs: list[list[Node]] = []
             for b in bindings:
-                if b.op == "=" and b.value is not None:
-                    self.name_unit(short, b.value)
+                if b.value is None:
+                    continue
+                if b.op == "=":
+                    runs.append([b.value])
+                elif runs:
+                    runs[-1].append(b.value)
+            for values in runs:
+                target = unwrap(values[0])
+                if len(values) == 1 and target is not None and target.type == "object":
+                    # `const PROMPTS = { coder: "...", writer: "..." }`
+                    self.claimed.add(_k(target))
+                    for key, value in self.ev.pairs(target):
+                        if value.type != "shorthand_property_identifier":
+                            self.name_unit(f"{short}.{key}", value, self.name_role(short),
+                                           own_rows=True)
+                else:
+                    self.name_unit(short, values[0], extra=values[1:])
         for obj in src.captures.get("object", ()):
             if _k(obj) in self.claimed:
                 continue
             for key, value in self.ev.pairs(obj):
                 if self.name_re.match(key) and value.type != "shorthand_property_identifier":
-                    self.name_unit(key, value)
+                    self.name_unit(key, value, own_rows=True)
         for p in src.captures.get("default", ()):
             left = p.child_by_field_name("left") or p.child_by_field_name("pattern")
             value = p.child_by_field_name("right") or p.child_by_field_name("value")
@@ -896,12 +923,16 @@ class SiteFinder:
                     and self.name_re.match(src.text(left)):
                 self.name_unit(src.text(left), value)
 
-    def name_unit(self, name: str, node: Node) -> None:
+    def name_unit(self, name: str, node: Node, role: str | None = None,
+                  extra: list[Node] | None = None, own_rows: bool = False) -> None:
+        """A prompt known by its name only; ``own_rows`` for an object's property."""
         inner = unwrap(node)
         if inner is None or inner.type not in ("string", "template_string", "binary_expression",
                                                "call_expression"):
             return
         v = self.ev.value(node)
+        if v is not None and extra:  # `prompt += "..."` after it
+            v = join([v, *(self.ev.value(e) or self.ev.hole(e) for e in extra)])
         if v is None or not ps.has_content(v.segs):
             return
         if any(self.reg.claimed(lit) for lit in v.literals):
@@ -911,7 +942,10 @@ class SiteFinder:
             return
         group = Group(CallContext(call=""), tier="name")
         group.ctx.names = [name, *self.src.enclosing_names(node.start_byte)]
-        self.add_msg(group, v, self.name_role(name), name, None)
+        if own_rows and node.parent is not None:
+            group.own_rows = self.src.node_rows(node.parent)
+        role = role if role and role != "unknown" else self.name_role(name.rsplit(".", 1)[-1])
+        self.add_msg(group, v, role, name, None)
         self.reg.emit(group)
 
 

@@ -44,6 +44,9 @@ class Group:
     agent: int | None = None  # byte start of the agent constructor, when one
     runs: list[int] = field(default_factory=list)  # agent constructors it feeds
     keys: list[Key] = field(default_factory=list)
+    # Rows that stand for the prompt instead of its statement's: a property of
+    # a prompt object, so that a comment above it applies to it alone.
+    own_rows: tuple[int, int] | None = None
 
 
 @dataclass
@@ -56,6 +59,7 @@ class Draft:
     syntax: str | None
     anchor_rows: list[tuple[int, int]] = field(default_factory=list)
     first_literal: int = -1
+    own_rows: tuple[int, int] | None = None
 
 
 class Registry:
@@ -100,7 +104,8 @@ class Registry:
                 if group.rows:
                     existing.anchor_rows.append(group.rows)
             else:
-                draft = Draft(key, segs, msg.role, group.tier, ctx, msg.syntax)
+                draft = Draft(key, segs, msg.role, group.tier, ctx, msg.syntax,
+                              own_rows=group.own_rows)
                 draft.first_literal = next(
                     (s.literal for s in segs if s.literal >= 0 and s.kind != HOLE_KIND), -1
                 )
@@ -171,6 +176,8 @@ class Registry:
         return out
 
     def _rows(self, draft: Draft) -> tuple[int, int]:
+        if draft.own_rows is not None:
+            return draft.own_rows
         node = self.literal_nodes.get(draft.first_literal)
         if node is None:
             start = next((s.start for s in draft.segs if s.start >= 0), 0)

@@ -318,8 +318,6 @@ class Evaluator:
                                      depth)
             if method == "toString" and not positional:
                 return self.value(receiver, depth + 1) or self.hole(node)
-            if src.text(fn) == "String.raw":
-                return self.hole(node)
             return self.hole(node)
         if fn.type == "identifier":
             name = src.text(fn)

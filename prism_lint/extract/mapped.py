@@ -108,6 +108,16 @@ class MappedText:
         return cls(text, segs)
 
     @classmethod
+    def glued(cls, parts: list[MappedText], glues: list[str]) -> MappedText:
+        """``glues[i]`` (text with no source) goes before ``parts[i]``."""
+        out = MapBuilder()
+        for glue, part in zip(glues, parts):
+            if glue:
+                out.separator(glue)
+            out.append(part)
+        return out.build()
+
+    @classmethod
     def join(cls, parts: list[MappedText], sep: str) -> MappedText:
         out = MapBuilder()
         for i, part in enumerate(parts):

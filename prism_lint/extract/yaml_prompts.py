@@ -154,6 +154,7 @@ class _Spec:
     split_messages: bool = False
     sep: str = "\n\n"
     group: str = ""  # units of one group are each other's siblings
+    glues: list[str] | None = None  # text before each part, instead of ``sep``
 
 
 def extract(doc: Document, options: ExtractOptions) -> Extraction:
@@ -325,11 +326,18 @@ class _Reader:
 
     def _crew_agent(self, node: MappingNode, d: dict[str, tuple[ScalarNode, Node]],
                     entry: _Entry) -> None:
-        parts = [v for k in ("role", "goal", "backstory")
-                 if isinstance(v := d.get(k, (None, None))[1], ScalarNode)
-                 and str_value(v) is not None]
-        if not parts:
+        # CrewAI renders an agent as "You are {role}. {backstory}\nYour personal
+        # goal is: {goal}": the model sees the role as a persona.
+        glue_for = {"role": "You are ", "backstory": ". ", "goal": "\nYour personal goal is: "}
+        keys = [k for k in ("role", "backstory", "goal")
+                if isinstance(d.get(k, (None, None))[1], ScalarNode)
+                and str_value(d[k][1]) is not None]
+        if not keys:
             return
+        parts = [d[k][1] for k in keys]
+        glues = [glue_for[k] for k in keys]
+        if "role" not in keys and keys[0] == "backstory":
+            glues[0] = ""
         self.used.update(id(p) for p in parts)
         name = entry.path[-1] if entry.path else ""
         llm = d.get("llm", (None, None))[1]
@@ -337,7 +345,7 @@ class _Reader:
             parts, "system", "format", "crewai",
             "Agent(config=)", f"{name}: role, goal, backstory" if name else "role, goal, backstory",
             self._rows(entry.key or node, node), model=str_value(llm),
-            names=[name] if name else [], group=f"crew:agent:{name}",
+            names=[name] if name else [], group=f"crew:agent:{name}", glues=glues,
         ))
         self.crew_agents[name] = "\n\n".join(str_value(p) or "" for p in parts)
 
@@ -574,7 +582,10 @@ class _Reader:
 
     def _units(self, spec: _Spec) -> list[PromptUnit]:
         decoded = [decode_scalar(self.doc.text, node, self.shift)[0] for node in spec.parts]
-        mt = decoded[0] if len(decoded) == 1 else MappedText.join(decoded, spec.sep)
+        if spec.glues is not None:
+            mt = MappedText.glued(decoded, spec.glues)
+        else:
+            mt = decoded[0] if len(decoded) == 1 else MappedText.join(decoded, spec.sep)
         toks, _problem = tokens_for(spec.syntax, mt.text)
         syntax = _syntax_name(spec.syntax, toks, mt.text)
         if spec.split_messages:

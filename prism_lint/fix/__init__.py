@@ -30,6 +30,7 @@ from prism_lint.model import Document, Edit, Fix
 if TYPE_CHECKING:
     from prism_lint.analysis import Analysis, Persona
     from prism_lint.config import Settings
+    from prism_lint.fix.mapping import Mapped
     from prism_lint.fix.strip import StripPlan
     from prism_lint.model import PromptUnit
     from prism_lint.rules import Finding
@@ -90,14 +91,20 @@ def build_fix(
     if kind is None:
         return None
     start, end = span or (persona.start, persona.end)
+    if end > persona.end:
+        end = _describing(unit.text, persona.end, end)
     plan = plan_strip(unit.text, start, end)
     if plan is None:
         return None
     whole = plan.empty or _only_personas(unit.text, analysis)
     ds, de = unit.to_doc(persona.start, persona.end)
     label = _short(unit.doc.text[ds:de])
+    if start < persona.start or end > persona.end:
+        # A passage beyond the persona clause (the long-persona rule): its
+        # sentences may carry instructions as well as identity.
+        plan.safe = False
     if strategy(code, settings) == "gate":
-        fix = _gate(unit, plan, kind, settings, whole)
+        fix = _gate(unit, plan, kind, settings)
         if fix is not None:
             return fix
         fallback = _strip(unit, plan, kind, settings, whole, label)
@@ -106,6 +113,38 @@ def build_fix(
             fallback.message += " (it cannot be gated here)"
         return fallback
     return _strip(unit, plan, kind, settings, whole, label)
+
+
+# Sentences that go on describing the persona ("You have ...", "Your
+# expertise ..."), as opposed to "Your task is ..." or "You will: ...".
+_DESCRIBING = re.compile(
+    r"(?i)(?:you(?:'re|'ve| are| were| have| bring| combine| speciali[sz]e| excel| know"
+    r"| possess| hold| understand| thrive| care)|your (?:mastery|expertise|background"
+    r"|experience|knowledge|skills?|speciali[sz]ations?|specialt(?:y|ies)|career"
+    r"|strengths?|passion)|with (?:over |more than )?\d+|with (?:deep|extensive|years))\b"
+)
+
+
+def _describing(text: str, persona_end: int, end: int) -> int:
+    """How far the passage after the persona goes on describing it: whole
+    sentences of the paragraph that read as description, up to ``end``.
+    A sentence that runs over lines or past 60 words is not one of them."""
+    from prism_lint.analysis.sentences import split_sentences
+
+    stop = persona_end
+    for s in split_sentences(text[persona_end:end]):
+        a, b = persona_end + s.start, persona_end + s.end
+        sentence = text[a:b]
+        if (
+            "\n\n" in text[stop:a]
+            or not _DESCRIBING.match(sentence)
+            or "\n" in sentence
+            or "\\n" in sentence
+            or len(sentence.split()) > 60
+        ):
+            break
+        stop = b
+    return stop
 
 
 def _short(text: str, limit: int = 50) -> str:
@@ -157,13 +196,31 @@ def _strip(
         edits, more = tidy_js(doc.text, edits)
         notes += more
     new = verify.apply(doc.text, edits)
-    if not verify.syntax_kept(kind, doc.text, new):
+    if not verify.syntax_kept(kind, doc.text, new, edits):
         return None
     safe = plan.safe and mapped.exact and not mapped.holes and not notes
-    texts = verify.prompt_texts(Document(doc.path, new, doc.cell), kind, settings)
-    if texts is None or not (mapped.realised in texts or plan.new_text in texts):
-        safe = False
+    if notes or not _local(unit, plan, mapped):
+        texts = verify.prompt_texts(Document(doc.path, new, doc.cell), kind, settings)
+        if texts is None or not (mapped.realised in texts or plan.new_text in texts):
+            safe = False
     return Fix(f'Remove the persona "{label}"', edits, "safe" if safe else "unsafe")
+
+
+def _local(unit: PromptUnit, plan: StripPlan, mapped: Mapped) -> bool:
+    """Whether the edit is too small to change how the prompt is read back:
+    each removal inside one verbatim piece, within one line that keeps other
+    text. Anything else is checked by extracting the fixed file again (a
+    removed line can change what ``dedent`` strips, a YAML fold, a join)."""
+    for t in plan.edits:
+        if not t.content and "\n" in unit.text[t.start:t.end]:
+            return False
+    pieces = unit.pieces
+    for d in mapped.edits:
+        if d.content:
+            continue
+        if not any(p.exact and p.doc_start <= d.start and d.end <= p.doc_end for p in pieces):
+            return False
+    return mapped.exact and not mapped.holes
 
 
 def _drop_message(unit: PromptUnit, kind: str, settings: Settings) -> Fix | None:
@@ -183,7 +240,7 @@ def _drop_message(unit: PromptUnit, kind: str, settings: Settings) -> Fix | None
         return None
     edits = [Edit(span[0], span[1], "")]
     new = verify.apply(unit.doc.text, edits)
-    if not verify.syntax_kept(kind, unit.doc.text, new):
+    if not verify.syntax_kept(kind, unit.doc.text, new, edits):
         return None
     what = "argument" if site.element.type == "keyword_argument" else "message"
     return Fix(f"Remove the {what} that holds nothing but the persona", edits, "unsafe")
@@ -194,9 +251,10 @@ def _drop_message(unit: PromptUnit, kind: str, settings: Settings) -> Fix | None
 # --------------------------------------------------------------------------
 
 
-def _gate(
-    unit: PromptUnit, plan: StripPlan, kind: str, settings: Settings, whole: bool
-) -> Fix | None:
+def _gate(unit: PromptUnit, plan: StripPlan, kind: str, settings: Settings) -> Fix | None:
+    """Wrap the persona in the template's conditional, or route it in Python.
+    A prompt that is only the persona may be gated whole: it is then empty
+    when the gate is off."""
     from prism_lint.fix import verify
     from prism_lint.fix.gate import style_of, template_gate
 
@@ -275,6 +333,6 @@ def _gate_python(unit: PromptUnit, plan: StripPlan, settings: Settings) -> Fix |
         edits.append(imp)
     edits.sort(key=lambda e: (e.start, e.end))
     new = verify.apply(doc, edits)
-    if not verify.syntax_kept("python", doc, new):
+    if not verify.syntax_kept("python", doc, new, edits):
         return None
     return Fix("Apply the persona only to requests it helps (prism_lint.router)", edits, "unsafe")

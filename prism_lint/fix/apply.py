@@ -55,7 +55,7 @@ def apply_round(
     docs: dict[int, str] = {}
     count = 0
     seen: set[tuple[int | None, tuple[tuple[int, int, str], ...]]] = set()
-    for d in sorted(diagnostics, key=lambda d: (d.doc.cell or 0, d.start, d.code)):
+    for d in sorted(diagnostics, key=_order):
         if not applicable(d, unsafe, extend_safe):
             continue
         cell = d.doc.cell
@@ -86,6 +86,13 @@ def apply_round(
         except ValueError:
             count -= sum(1 for k in seen if k[0] == cell)
     return new, count
+
+
+def _order(d: Diagnostic) -> tuple[int, int, int, str]:
+    """By position; where two fixes start together, the one that removes
+    more goes first (a long persona's passage before its first sentence)."""
+    removed = sum(e.end - e.start for e in d.fix.edits) if d.fix is not None else 0
+    return (d.doc.cell or 0, d.start, -removed, d.code)
 
 
 def _clash(s: int, e: int, ts: int, te: int) -> bool:

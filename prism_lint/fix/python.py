@@ -9,6 +9,7 @@ result (see :mod:`prism_lint.fix.verify`).
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,16 +58,17 @@ class PySource:
 
     @classmethod
     def parse(cls, text: str) -> PySource:
+        """Parsed once per text: every fix of a file looks at the same tree."""
+        return _parse(text)
+
+    @classmethod
+    def _build(cls, text: str) -> PySource:
         data = text.encode("utf-8", "surrogatepass")
         offsets = None
         if len(data) != len(text):
-            offsets = []
-            pos = 0
-            for ch in text:
-                offsets.append(pos)
-                o = ord(ch)
-                pos += 1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4
-            offsets.append(pos)
+            sizes = [1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4
+                     for o in map(ord, text)]
+            offsets = [0, *itertools.accumulate(sizes)]
         return cls(text, _parser().parse(data), offsets)
 
     def c(self, byte: int) -> int:
@@ -89,6 +91,11 @@ class PySource:
 
     def line_start(self, pos: int) -> int:
         return self.text.rfind("\n", 0, pos) + 1
+
+
+@lru_cache(maxsize=8)
+def _parse(text: str) -> PySource:
+    return PySource._build(text)
 
 
 def _strings(node: Node, lo: int, hi: int, src: PySource) -> Iterator[Node]:
@@ -300,6 +307,10 @@ def site_of(src: PySource, expr: Node) -> Site:
         d = parent.parent
         key = _string_value(src, parent.child_by_field_name("key"))
         if key in ("content", "text") and d.parent is not None and d.parent.type == "list":
+            block = _message_of_block(d, src)
+            if block is not None:
+                # A content block: the request is in the messages around its message.
+                return Site(None, _request_in_list(block.parent, src, exclude=block))
             return Site(d, _request_in_list(d.parent, src, exclude=d))
         return Site(None, None)
     if parent.type == "tuple" and parent.parent is not None and parent.parent.type == "list":
@@ -327,6 +338,20 @@ def site_of(src: PySource, expr: Node) -> Site:
     return Site(None, None)
 
 
+def _message_of_block(d: Node, src: PySource) -> Node | None:
+    """The message dict whose ``content`` list holds the block ``d``."""
+    lst = d.parent
+    pair = lst.parent if lst is not None else None
+    if pair is None or pair.type != "pair":
+        return None
+    if _string_value(src, pair.child_by_field_name("key")) != "content":
+        return None
+    msg = pair.parent
+    if msg is None or msg.type != "dictionary" or msg.parent is None or msg.parent.type != "list":
+        return None
+    return msg
+
+
 def _request_in_list(lst: Node, src: PySource, exclude: Node) -> Node | None:
     found = None
     for elem in lst.named_children:
@@ -335,6 +360,11 @@ def _request_in_list(lst: Node, src: PySource, exclude: Node) -> Node | None:
         msg = _message(elem, src)
         if msg is not None and msg[0] in _USER_ROLES:
             found = msg[1]
+    if found is not None and found.type == "list":
+        # Content blocks: the first one with text.
+        texts = (_pair_value(b, "text", src) for b in found.named_children
+                 if b.type == "dictionary")
+        found = next((t for t in texts if t is not None), None)
     return found
 
 
@@ -357,8 +387,21 @@ def _request_of_call(call: Node, src: PySource, depth: int = 0) -> Node | None:
     return None
 
 
+def _descendants(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(n.children)
+
+
 def is_pure(node: Node, src: PySource) -> bool:
-    """Evaluating ``node`` again has no effect and gives the same value."""
+    """Evaluating ``node`` again has no effect and gives the same value, and
+    it is not a constant (routing on a fixed request decides nothing)."""
+    if node.type in ("string", "concatenated_string") and not any(
+        c.type == "interpolation" for c in _descendants(node)
+    ):
+        return False
     stack = [node]
     while stack:
         n = stack.pop()
@@ -434,6 +477,7 @@ def import_edit(src: PySource) -> Edit | bool | None:
     False when ``persona_for`` already means something else here."""
     root = src.tree.root_node
     imported = False
+    used = False
     stack = [root]
     while stack:
         n = stack.pop()
@@ -442,10 +486,12 @@ def import_edit(src: PySource) -> Edit | bool | None:
             imported = True
             continue
         if n.type == "identifier" and src.src(n) == "persona_for":
-            return False
+            used = True
         stack.extend(n.children)
     if imported:
         return None
+    if used:
+        return False
     last = None
     for child in root.children:
         if child.type in ("import_statement", "import_from_statement",

@@ -49,6 +49,12 @@ _LABEL_LINE = re.compile(
     r":?(?:\*\*|__)?[ \t]*:?[ \t]*"
 )
 _WORD = re.compile(r"\w+")
+# What goes on describing the persona after its noun ("... developer who
+# writes clean code."): the sentence is all persona.
+_DESCRIBES = re.compile(
+    r"(?i)(?:who|that|which|whose|with|specializ|specialis|skilled|known|experienced|trained"
+    r"|proficient|versed)\w*\b"
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +140,10 @@ def plan_strip(text: str, start: int, end: int) -> StripPlan | None:
             e += 1
     starts = _starts_sentence(text, s)
     after = text[e:_line_end(text, e)].lstrip(HSPACE)
-    ends = text[e - 1] in _END or not after or after[0] in _END
+    closed = text[e - 1] in _END or (
+        e - s > 1 and text[e - 1] in _CLOSERS and text[e - 2] in _END
+    )
+    ends = closed or not after or after[0] in _END
     plan: StripPlan | None
     if starts and ends:
         plan = _sentence(text, s, e)
@@ -339,12 +348,15 @@ def _leading_clause(text: str, s: int, e: int) -> StripPlan | None:
         junction = True
     le = _line_end(text, r)
     remainder = text[r:le]
-    if not junction or len(_WORD.findall(remainder.replace(HOLE, " x "))) < 2:
-        # The persona runs on into the sentence, or too little follows it to
-        # stand alone: the sentence goes as a whole.
+    short = len(_WORD.findall(remainder.replace(HOLE, " x "))) < 2
+    if short or (not junction and _DESCRIBES.match(text, r)):
+        # Too little follows to stand alone, or what follows goes on
+        # describing the persona: the sentence goes as a whole.
         plan = _sentence(text, s, _sentence_end(text, e))
         _unsafe(plan, "removes the whole sentence the persona opens")
         return plan
+    if not junction:
+        return None  # the persona runs on into the sentence: no clean cut
     plan = _plan([TextEdit(s, r)], "leading-clause")
     if conj:
         _unsafe(plan, f"removes the conjunction {conj.group(0).strip()!r}")

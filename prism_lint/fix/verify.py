@@ -78,9 +78,17 @@ def _cached(checker: Any, text: str) -> bool:
         return False
 
 
-def syntax_kept(kind: str, old: str, new: str) -> bool:
+def syntax_kept(kind: str, old: str, new: str, edits: list[Edit] | None = None) -> bool:
     """The edit breaks nothing the original had: it parses, and for formats
-    with structured data, only the edited value changed."""
+    with structured data, only the edited value changed.
+
+    For Python, given the ``edits``, only the top-level statements they touch
+    are parsed again: the rest of the file is unchanged text.
+    """
+    if kind == "python" and edits:
+        regions = _python_regions(old, new, edits)
+        if regions is not None:
+            return all(not parses(kind, a) or parses(kind, b) for a, b in regions)
     if parses(kind, old) and not parses(kind, new):
         return False
     if kind == "yaml":
@@ -88,6 +96,35 @@ def syntax_kept(kind: str, old: str, new: str) -> bool:
     if kind in ("prompty", "dotprompt", "markdown", "text"):
         return _front_matter(old) == _front_matter(new)
     return True
+
+
+def _python_regions(old: str, new: str, edits: list[Edit]) -> list[tuple[str, str]] | None:
+    """(old, new) text of the top-level statements the edits touch; None
+    when the file has a syntax error tree-sitter can see (check it whole)."""
+    from prism_lint.fix.python import PySource
+
+    src = PySource.parse(old)
+    root = src.tree.root_node
+    if root.has_error:
+        return None
+    stmts = [src.span(c) for c in root.children]
+    spans: list[tuple[int, int]] = []
+    for e in edits:
+        hit = [(a, b) for a, b in stmts if a <= e.end and e.start <= b]
+        spans.append((min(a for a, _ in hit), max(b for _, b in hit)) if hit
+                     else (e.start, e.end))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    out = []
+    for a, b in merged:
+        na = a + sum(len(e.content) - (e.end - e.start) for e in edits if e.start < a)
+        nb = b + sum(len(e.content) - (e.end - e.start) for e in edits if e.start <= b)
+        out.append((old[a:b], new[na:nb]))
+    return out
 
 
 def _python(text: str) -> bool:
@@ -100,14 +137,20 @@ def _python(text: str) -> bool:
     return True
 
 
-def _yaml(text: str) -> bool:
+@lru_cache(maxsize=16)
+def _yaml_docs(text: str) -> tuple[Any, ...] | None:
+    """The documents of a YAML text (libyaml when there), None when it does not load."""
     import yaml
 
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        list(yaml.safe_load_all(text))
+        return tuple(yaml.load_all(text, Loader=loader))
     except yaml.YAMLError:
-        return False
-    return True
+        return None
+
+
+def _yaml(text: str) -> bool:
+    return _yaml_docs(text) is not None
 
 
 def _jinja(text: str) -> bool:
@@ -179,15 +222,12 @@ _CHECKERS = {
 
 def _yaml_one_value(old: str, new: str) -> bool:
     """At most one scalar differs between the two documents, and it is a string."""
-    import yaml
-
-    try:
-        a = list(yaml.safe_load_all(old))
-        b = list(yaml.safe_load_all(new))
-    except yaml.YAMLError:
-        return False
+    a = _yaml_docs(old)
+    b = _yaml_docs(new)
+    if a is None or b is None:
+        return a is None
     diffs: list[tuple[Any, Any]] = []
-    if not _walk(a, b, diffs) or len(diffs) > 1:
+    if not _walk(list(a), list(b), diffs) or len(diffs) > 1:
         return False
     return all(isinstance(x, str) and isinstance(y, str) for x, y in diffs)
 
