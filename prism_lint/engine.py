@@ -95,16 +95,16 @@ def read_limited(path: str, settings: Settings, named: bool) -> tuple[bytes | No
 
 
 def check_path(path: str, settings: Settings, *, named: bool = False,
-               kind: str | None = None) -> FileResult:
+               kind: str | None = None, inventory: bool = False) -> FileResult:
     """Read and check a file; reading problems become one PRS900 diagnostic."""
     data, result = read_limited(path, settings, named)
     if data is None:
         return result
-    return check_bytes(path, data, settings, named=named, kind=kind)
+    return check_bytes(path, data, settings, named=named, kind=kind, inventory=inventory)
 
 
 def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = False,
-                kind: str | None = None) -> FileResult:
+                kind: str | None = None, inventory: bool = False) -> FileResult:
     if b"\x00" in data[:BINARY_SNIFF]:
         result = FileResult(path)
         if named:
@@ -118,13 +118,19 @@ def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = Fal
         result = FileResult(path)
         result.diagnostics.append(file_problem(path, str(exc)))
         return result
-    out = check_source(path, text, settings, named=named, kind=kind)
+    out = check_source(path, text, settings, named=named, kind=kind, inventory=inventory)
     out.bom = bom
     return out
 
 
 def check_source(
-    path: str, text: str, settings: Settings, *, named: bool = False, kind: str | None = None
+    path: str,
+    text: str,
+    settings: Settings,
+    *,
+    named: bool = False,
+    kind: str | None = None,
+    inventory: bool = False,
 ) -> FileResult:
     """Check decoded text as the file ``path`` (which need not exist)."""
     result = FileResult(path, text=text)
@@ -152,7 +158,7 @@ def check_source(
         result.diagnostics.append(file_problem(path, internal_error(exc)))
         return result
     try:
-        run_rules(result, extraction, settings)
+        run_rules(result, extraction, settings, inventory=inventory)
     except Exception as exc:
         result.diagnostics = [file_problem(path, internal_error(exc))]
     return result
@@ -183,7 +189,8 @@ def _related_reader(path: str, settings: Settings):  # type: ignore[no-untyped-d
     return read
 
 
-def run_rules(result: FileResult, extraction: Extraction, settings: Settings) -> None:
+def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
+              inventory: bool = False) -> None:
     from prism_lint.analysis import analyse
     from prism_lint.fix import fix_for, persona_gated
 
@@ -216,7 +223,7 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings) ->
         sup = suppressions.get((unit.doc.path, unit.doc.cell), empty)
         if unit.declared_task is None:
             unit.declared_task = sup.declared_task(unit.first_row, unit.last_row)
-        analysis = analyse(unit)
+        analysis = analyse(unit, full=inventory)
         result.prompts.append((unit, analysis))
         for rule in rules:
             for finding in rule.check(unit, analysis, settings):

@@ -128,6 +128,12 @@ def may_hold_persona(data: bytes) -> bool:
     return False
 
 
+def has_cue(text: str) -> bool:
+    """Whether a prompt's text holds any persona cue at all (expert or not)."""
+    low = text.lower().encode("utf-8", "surrogatepass")
+    return next(iter(vocab().automaton.iter(low.decode("latin-1"))), None) is not None
+
+
 @lru_cache(maxsize=64)
 def _model_literals(patterns: tuple[str, ...]) -> tuple[bytes, ...]:
     out = set()

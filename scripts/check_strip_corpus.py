@@ -64,7 +64,8 @@ class Outcome:
     placeholders: int = 0  # placeholders checked
     sentences: int = 0  # sentences checked
     persona_sentences: list[str] = field(default_factory=list)  # removed, all persona
-    remaining: list[str] = field(default_factory=list)  # persona findings after fixing
+    remaining: list[str] = field(default_factory=list)  # fixable findings after fixing
+    left: list[str] = field(default_factory=list)  # findings with no fix, after fixing
     removed: list[str] = field(default_factory=list)
     matches_label: bool | None = None
 
@@ -126,6 +127,8 @@ def check_prompt(label: dict[str, object], text: str) -> Outcome:
     fixed, n, remaining = fix_text(text, recheck, unsafe=True)
     out.fixed = n
     out.remaining = [d.code for d in remaining if d.code.startswith(PERSONA_CODES) and d.fix]
+    out.left = [f"{d.code} {_squash(fixed[d.start:d.end])[:80]}" for d in remaining
+                if d.code.startswith(PERSONA_CODES) and d.fix is None]
     # What the first round removes: the persona spans (for the other checks).
     removed = _spans(found)
     out.removed = [text[a:b] for a, b in removed]
@@ -222,7 +225,9 @@ def main(argv: list[str] | None = None) -> int:
           f"({sum(o.findings for o in flagged)} findings)")
     print(f"fixes offered: safe {applic['safe']}, unsafe {applic['unsafe']}, "
           f"none {applic['none']}")
-    print(f"prompts with a finding left unfixed: {len(unfixed)}")
+    later = [o for o in flagged if o.left]
+    print(f"prompts with a finding left unfixed: {len(unfixed)} at first, "
+          f"{len(later)} after fixing")
     print(f"prompts where the removed text is the annotated persona: "
           f"{sum(1 for o in labelled if o.matches_label)} of {len(labelled)}")
     lost_p = [o for o in flagged if o.lost_placeholders]
@@ -256,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  still flagged: {o.remaining}")
         for o in unfixed:
             print(f"\n{o.id}: no fix for {o.unfixed}; removed {o.removed!r}")
+        for o in later:
+            print(f"\n{o.id}: left without a fix after fixing: {o.left}")
         for g in gold_problems:
             print(f"\nannotated {g.id}: removed {g.removed!r}")
             for p in g.lost_placeholders:

@@ -506,6 +506,67 @@ await generateText({ system: PROMPTS["writer"].trim(), prompt: q });
     assert by_text(found, "You are a poet.").context.names[0] == 'PROMPTS["writer"]'
 
 
+def test_string_methods_and_calls() -> None:
+    source = """\
+import dedent from "ts-dedent";
+const A = "You are a pharmacist.".concat(" Give the dose of ", drug, ".");
+const B = "Rate {x} and {x}.".replace("{x}", a).toString();
+const C = String(dedent(`
+    You are a judge.
+    Score the essay.
+`));
+const D = ["Rule one.", flag && "Rule two.", null].filter(Boolean).join(" ");
+for (const s of [A, B, C, D]) await generateText({ system: s, prompt: q });
+await generateText({ system: A, prompt: q });
+await generateText({ system: B, prompt: q });
+await generateText({ system: C, prompt: q });
+await generateText({ system: D, prompt: q });
+"""
+    found = units(source)
+    assert by_text(found, "You are a pharmacist.").text == \
+        f"You are a pharmacist. Give the dose of {HOLE}."
+    # only the first "{x}" is replaced; the second is still a placeholder
+    rate = by_text(found, "Rate")
+    assert rate.text == f"Rate {HOLE} and {HOLE}."
+    assert [h.source for h in rate.holes] == ["{x}", "{x}"]
+    assert by_text(found, "You are a judge.").text == "You are a judge.\nScore the essay."
+    assert by_text(found, "Rule one.").text == f"Rule one. {HOLE}"
+
+
+def test_requires_tools_and_gemini_turns() -> None:
+    source = """\
+const OpenAI = require("openai");
+const genai = require("@google/generative-ai").GoogleGenerativeAI;
+const client = new OpenAI();
+await client.chat.completions.create({
+  model: "gpt-4o",
+  messages: [{ role: "system", content: "You are a quant. Price the option." }],
+  tools: [zodFunction({ name: "black_scholes", parameters: P }), searchTool, new WebTool()],
+});
+await anthropic.messages.create({ model: "claude", system: "You are a chemist.",
+  messages: [], tools: [{ name: "lookup_compound", input_schema: {} }] });
+const model = new genai(key).getGenerativeModel({ model: "gemini-1.5-pro",
+  systemInstruction: "You are a physician. Diagnose." });
+const chat = model.startChat({ history: [
+  { role: "user", parts: [{ text: "I have a fever." }] },
+  { role: "model", parts: [{ text: "Since when?" }] },
+] });
+await model.generateContent("List the symptoms of flu.");
+"""
+    found = units(source, "app.js")
+    quant = by_text(found, "You are a quant.")
+    assert quant.context.library == "openai"
+    assert quant.context.tools == ["black_scholes", "searchTool", "WebTool"]
+    assert by_text(found, "You are a chemist.").context.tools == ["lookup_compound"]
+    physician = by_text(found, "You are a physician.")
+    assert physician.role == "system" and physician.context.library == "google-generativeai"
+    assert physician.context.model == "gemini-1.5-pro"
+    assert by_text(found, "I have a fever.").role == "user"
+    assert by_text(found, "Since when?").role == "assistant"
+    flu = by_text(found, "List the symptoms")
+    assert flu.role == "user" and flu.context.call == "model.generateContent"
+
+
 def test_template_substitution_of_a_constant_is_inlined() -> None:
     source = """\
 const PERSONA = "You are a senior Kotlin developer.";
@@ -625,6 +686,22 @@ const JSX = <div>{/* jsx comment */}</div>;
     assert unit.declared_task == "writing"
     assert (unit.first_row, unit.last_row) == (8, 8)
     assert not out.problems
+
+
+def test_crlf_file_rows_comments_and_template_line_breaks() -> None:
+    source = ("// prism: task=writing\r\n"
+              "const SYSTEM_PROMPT = `You are a senior editor.\r\nWrite the blurb.`;\r\n"
+              "/* one\r\n * two */\r\n")
+    out = run(source)
+    (unit,) = out.units
+    check_map(unit)
+    assert unit.text == "You are a senior editor.\nWrite the blurb."
+    assert (unit.first_row, unit.last_row) == (2, 3)
+    assert unit.declared_task == "writing"
+    a, b = unit.to_doc(24, 25)
+    assert source[a:b] == "\r\n"
+    assert [(c.row, c.text) for c in out.comments] == [
+        (1, " prism: task=writing"), (4, " one"), (5, " two ")]
 
 
 def test_statement_rows_of_a_multiline_call() -> None:

@@ -197,3 +197,17 @@ def test_any_text_and_span(text: str, a: int, b: int) -> None:
     for i in range(a, b):
         if text[i].isalnum() or text[i] == HOLE:
             assert any(e.start <= i < e.end and not e.content for e in plan.edits), i
+
+
+def test_a_persona_span_that_is_no_clause_gets_no_fix() -> None:
+    from prism_lint.analysis import Analysis, Persona, TaskInference
+    from prism_lint.config import Settings
+    from prism_lint.fix import MAX_PERSONA_WORDS, build_fix
+    from prism_lint.model import Document, Piece, PromptUnit
+
+    text = "You are an expert " + "and more " * MAX_PERSONA_WORDS + ". Write code."
+    end = text.index(". Write") + 1
+    unit = PromptUnit(Document("prompts/a.txt", text), text, [Piece(0, len(text), 0, len(text))])
+    persona = Persona(0, end, text[:end], "expert", "expert", "you are")
+    assert build_fix(unit, Analysis([persona], TaskInference("code", 0.9)), persona, "PRS101",
+                     Settings()) is None

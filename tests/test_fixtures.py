@@ -105,7 +105,8 @@ def test_fixture_findings(path: Path) -> None:
             if not any(b.kind == "ruleid" and code in b.codes and b.first <= row <= b.last
                        for b in bl):
                 msg = next(d.message for d in result.diagnostics
-                           if d.code == code and d.doc.cell == cell)
+                           if d.code == code and d.doc.cell == cell
+                           and LineIndex(d.doc.text).location(d.start).row == row)
                 problems.append(f"{where}line {row}: unexpected {code}: {msg}")
     assert not problems, "\n".join(problems)
 

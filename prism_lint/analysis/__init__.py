@@ -68,12 +68,28 @@ def is_flagged(analysis: Analysis) -> bool:
     return bool(analysis.experts) and analysis.task.accuracy_critical
 
 
-def analyse(unit: PromptUnit) -> Analysis:
-    """Find personas in ``unit.text`` and infer its task from text and context."""
+NOT_INFERRED = TaskInference("other", 0.0)
+
+
+def analyse(unit: PromptUnit, *, full: bool = True) -> Analysis:
+    """Find personas in ``unit.text`` and infer its task from text and context.
+
+    With ``full=False`` (linting), a prompt in code with no persona cue at
+    all skips persona detection, and a prompt with no persona skips task
+    inference: every rule needs a persona first. The inventory asks for
+    everything.
+    """
     from prism_lint.analysis.persona import find_personas
     from prism_lint.analysis.task import infer_task
 
+    if not full and unit.tier != "file":
+        from prism_lint.prefilter import has_cue
+
+        if not has_cue(unit.text):
+            return Analysis([], NOT_INFERRED)
     personas = find_personas(unit.text, titles=unit.tier == "file")
+    if not personas and not full:
+        return Analysis([], NOT_INFERRED)
     task = infer_task(unit, personas)
     return Analysis(personas, task)
 

@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         rows: list[dict[str, Any]] = []
         for target in discover(paths, resolver):
             result = check_path(
-                target.path, resolver.for_path(target.path), named=target.named, kind=target.kind
+                target.path, resolver.for_path(target.path), named=target.named, kind=target.kind,
+                inventory=True,
             )
             for unit, analysis in result.prompts:
                 idx = LineIndex(unit.doc.text)

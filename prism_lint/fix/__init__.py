@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from prism_lint.model import PromptUnit
     from prism_lint.rules import Finding
 
+# A persona clause longer than this is a sentence split gone wrong (text
+# with literal "\n" escapes, a list with no full stops): no fix.
+MAX_PERSONA_WORDS = 100
 # Codes whose fix gates by default: the persona helps some requests there.
 GATE_BY_DEFAULT = ("PRS301",)
 _POSITIONAL = re.compile(r"\{\d*(?:![rsa])?(?::[^}]*)?\}|%[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]")
@@ -91,6 +94,8 @@ def build_fix(
     if kind is None:
         return None
     start, end = span or (persona.start, persona.end)
+    if len(unit.text[persona.start:persona.end].split()) > MAX_PERSONA_WORDS:
+        return None  # no persona clause is that long: the span is not one
     if end > persona.end:
         end = _describing(unit.text, persona.end, end)
     plan = plan_strip(unit.text, start, end)
