@@ -78,8 +78,8 @@ def check_targets(targets: list[Target], resolver: Resolver,
         size = max(1, min(CHUNK, len(items) // (workers() * 4) or 1))
         chunks = [items[i : i + size] for i in range(0, len(items), size)]
         with ProcessPoolExecutor(max_workers=workers()) as pool:
-            for chunk, results in zip(chunks, pool.map(_check_chunk, chunks)):
-                for (target, _settings), result in zip(chunk, results):
+            for chunk, results in zip(chunks, pool.map(_check_chunk, chunks), strict=True):
+                for (target, _settings), result in zip(chunk, results, strict=True):
                     done[target.path] = result
     else:
         for target, data in todo:

@@ -85,7 +85,7 @@ def main() -> int:
 
 
 def _python_files(tree: str):  # type: ignore[no-untyped-def]
-    for root, dirs, names in os.walk(tree):
+    for _root, dirs, names in os.walk(tree):
         dirs[:] = [d for d in dirs if d not in (".git", "node_modules", ".venv")]
         yield from (n for n in names if n.endswith(".py"))
 

@@ -111,7 +111,7 @@ class MappedText:
     def glued(cls, parts: list[MappedText], glues: list[str]) -> MappedText:
         """``glues[i]`` (text with no source) goes before ``parts[i]``."""
         out = MapBuilder()
-        for glue, part in zip(glues, parts):
+        for glue, part in zip(glues, parts, strict=True):
             if glue:
                 out.separator(glue)
             out.append(part)
