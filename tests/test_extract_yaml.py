@@ -256,8 +256,13 @@ def test_crewai_agent_is_one_system_unit_joined_in_order() -> None:
     units = run(CREW_AGENTS, "config/agents.yaml").units
     assert [u.role for u in units] == ["system", "system"]
     first = units[0]
-    assert first.text.index("Senior Python Developer") < first.text.index("Write tested") \
-        < first.text.index("You are an expert")
+    # as CrewAI renders it: "You are {role}. {backstory}\nYour personal goal is: {goal}"
+    assert first.text.startswith("You are Senior Python Developer. You have shipped")
+    assert first.text.index("You are an expert") < first.text.index(
+        "\nYour personal goal is: Write tested")
+    start = first.text.index("Senior")
+    d0, d1 = first.to_doc(start, start + len("Senior Python Developer"))
+    assert first.doc.text[d0:d1] == "Senior Python Developer"
     assert first.context.library == "crewai"
     assert first.context.model == "openai/gpt-4o"
     assert first.context.names == ["researcher"]

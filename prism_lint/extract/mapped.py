@@ -109,13 +109,31 @@ class MappedText:
 
     @classmethod
     def glued(cls, parts: list[MappedText], glues: list[str]) -> MappedText:
-        """``glues[i]`` (text with no source) goes before ``parts[i]``."""
+        """``glues[i]`` (text with no source) goes before ``parts[i]``; parts are
+        set inline, so the line break that ends a block scalar is dropped."""
         out = MapBuilder()
-        for glue, part in zip(glues, parts, strict=True):
+        for i, (glue, part) in enumerate(zip(glues, parts, strict=True)):
             if glue:
                 out.separator(glue)
-            out.append(part)
+            out.append(part if i == len(parts) - 1 else part.head(len(part.text.rstrip())))
         return out.build()
+
+    def head(self, n: int) -> MappedText:
+        """The first ``n`` characters, with their map."""
+        if n >= len(self.text):
+            return self
+        segs = []
+        for seg in self.segs:
+            if seg.start >= n:
+                break
+            if seg.end <= n:
+                segs.append(seg)
+            elif seg.exact and not seg.separator:
+                cut = n - seg.start
+                segs.append(Seg(seg.start, n, seg.doc_start, seg.doc_start + cut, True))
+            else:
+                segs.append(Seg(seg.start, n, seg.doc_start, seg.doc_end, seg.exact))
+        return MappedText(self.text[:n], segs)
 
     @classmethod
     def join(cls, parts: list[MappedText], sep: str) -> MappedText:
