@@ -6,6 +6,7 @@ fixes, the runtime router and the inventory use.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -79,6 +80,34 @@ def analyse(unit: PromptUnit, *, full: bool = True) -> Analysis:
     inference: every rule needs a persona first. The inventory asks for
     everything.
     """
+    key = _key(unit, full)
+    cached = _CACHE.get(key)
+    if cached is not None:
+        _CACHE.move_to_end(key)
+        return cached
+    result = _analyse(unit, full)
+    _CACHE[key] = result
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return result
+
+
+# The editor re-lints a file on every change, and most of its prompts are
+# unchanged: their analyses are kept, keyed by everything analyse() reads.
+_CACHE: OrderedDict[tuple[object, ...], Analysis] = OrderedDict()
+_CACHE_SIZE = 4096
+
+
+def _key(unit: PromptUnit, full: bool) -> tuple[object, ...]:
+    ctx = unit.context
+    return (
+        unit.text, unit.role, unit.tier, unit.declared_task, full, ctx.library, ctx.call,
+        ctx.argument, ctx.model, tuple(ctx.names), tuple((s.role, s.text) for s in ctx.siblings),
+        ctx.response_format, tuple(ctx.tools), tuple(h.source for h in unit.holes),
+    )
+
+
+def _analyse(unit: PromptUnit, full: bool) -> Analysis:
     from prism_lint.analysis.persona import find_personas
     from prism_lint.analysis.task import infer_task
 

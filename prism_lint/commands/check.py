@@ -173,7 +173,7 @@ def _diff(path: str, old: str, new: str) -> str:
 
 def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-untyped-def]
     from prism_lint.engine import check_source
-    from prism_lint.fix.apply import ChangedOnDisk, fix_text, write_atomic
+    from prism_lint.fix.apply import ChangedOnDisk, fix_text, still_valid, write_atomic
 
     total = 0
     for result in results:
@@ -193,6 +193,10 @@ def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-unt
             result.text, recheck, settings.unsafe_fixes, settings.extend_safe_fixes
         )
         if n == 0 or new == result.text:
+            continue
+        if not still_valid(result.kind, result.text, new):
+            sys.stderr.write(f"prism-lint: error: {path}: the fixed file would not parse; "
+                             "not written (please report it)\n")
             continue
         if args.diff:
             sys.stdout.write(_diff(path, result.text, new))

@@ -310,13 +310,12 @@ class _Reader:
                                                                      "fstring")
         group = f"messages@{node.start_mark.index}"
         indexes = {id(v): i for i, v in enumerate(node.value)}
-        for item in messages:
-            mnode, role, parts = item
+        for mnode, mrole, parts in messages:
             index = indexes[id(mnode)]
             for part in parts:
                 self.used.add(id(part))
             self._add(_Spec(
-                parts, normalize_role(role), syntax, library, "messages",
+                parts, normalize_role(mrole), syntax, library, "messages",
                 f"{path}[{index}].content", self._rows(mnode, mnode), model=model,
                 response_format=fmt, group=group, sep="\n",
                 names=[p for p in entry.path[-1:] if not p.startswith("[")],
@@ -334,7 +333,7 @@ class _Reader:
                 and str_value(d[k][1]) is not None]
         if not keys:
             return
-        parts = [d[k][1] for k in keys]
+        parts = [p for k in keys if isinstance(p := d[k][1], ScalarNode)]
         glues = [glue_for[k] for k in keys]
         if "role" not in keys and keys[0] == "backstory":
             glues[0] = ""
@@ -491,17 +490,17 @@ class _Reader:
             sec = d.get(section, (None, None))[1]
             if sec is None:
                 continue
-            for node in walk([sec]):
-                if not isinstance(node, MappingNode):
+            for found in walk([sec]):
+                if not isinstance(found, MappingNode):
                     continue
-                m = mapping(node)
+                m = mapping(found)
                 kind = str_value(m.get("type", (None, None))[1])
-                key, value = m.get("value", (None, None))
-                if kind in _GRADER_ASSERTS and isinstance(value, ScalarNode) and key is not None \
-                        and str_value(value) is not None:
-                    self.used.add(id(value))
-                    self._add(_Spec([value], "user", "nunjucks", "promptfoo", "assert",
-                                    f"{section}.assert.{kind}", self._rows(key, value),
+                akey, avalue = m.get("value", (None, None))
+                if kind in _GRADER_ASSERTS and isinstance(avalue, ScalarNode) \
+                        and akey is not None and str_value(avalue) is not None:
+                    self.used.add(id(avalue))
+                    self._add(_Spec([avalue], "user", "nunjucks", "promptfoo", "assert",
+                                    f"{section}.assert.{kind}", self._rows(akey, avalue),
                                     model=model, names=[kind]))
 
     # ------------------------------------------------------------ context

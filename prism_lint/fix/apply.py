@@ -29,6 +29,24 @@ def applicable(d: Diagnostic, unsafe: bool, extend_safe: tuple[str, ...] = ()) -
     return False
 
 
+def still_valid(kind: str | None, old: str, new: str) -> bool:
+    """The last check before a fixed file is written: Python that parsed
+    (by libcst, which knows every version's grammar) still parses."""
+    if kind not in ("python", "notebook"):
+        return True
+    if kind == "notebook":
+        import json
+
+        try:
+            json.loads(new)
+        except ValueError:
+            return False
+        return True
+    from prism_lint.fix.verify import python_strict
+
+    return not python_strict(old) or python_strict(new)
+
+
 def apply_edits(text: str, edits: list[Edit]) -> str:
     parts = []
     pos = 0

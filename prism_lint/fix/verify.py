@@ -128,11 +128,21 @@ def _python_regions(old: str, new: str, edits: list[Edit]) -> list[tuple[str, st
 
 
 def _python(text: str) -> bool:
+    """tree-sitter's verdict, cheap enough for every finding of a lint run;
+    the file as a whole is checked with libcst before a fix is written
+    (:func:`python_strict`)."""
+    from prism_lint.fix.python import PySource
+
+    return not PySource.parse(text).tree.root_node.has_error
+
+
+def python_strict(text: str) -> bool:
+    """libcst's parser, which knows every Python version's grammar."""
     import libcst
 
     try:
         libcst.parse_module(text)
-    except (libcst.ParserSyntaxError, ValueError, IndexError):
+    except (libcst.ParserSyntaxError, ValueError, IndexError, RecursionError):
         return False
     return True
 
