@@ -194,6 +194,9 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
     from prism_lint.analysis import analyse
     from prism_lint.fix import fix_for, persona_gated
 
+    from prism_lint.analysis.vocabulary import use_extras
+
+    use_extras((settings.extra_experts, settings.extra_roles, settings.extra_task_words))
     codes = selected_rules(settings, result.path)
     by_doc: dict[tuple[str, int | None], list[Comment]] = {}
     for c in extraction.comments:

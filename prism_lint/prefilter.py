@@ -158,6 +158,9 @@ def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = 
         return True
     v = vocab()
     low = data.lower()
+    if settings.extra_experts and any(
+            w.lower().encode() in low for w in settings.extra_experts):
+        return True  # the project's own expert words are not in the shared vocabulary
     selected = (*(settings.select or ()), *settings.extend_select)
     anchored = any(a in low for a in v.anchors)
     # PRS105 reports any persona, expert or not, sent to a reasoning model;

@@ -55,3 +55,26 @@ def test_invalid_toml_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "prism-lint.toml").write_text("select = [\n")
     with pytest.raises(ConfigError, match="invalid TOML"):
         Resolver().for_path(str(tmp_path / "a.py"))
+
+
+def test_extra_vocabulary_reaches_the_analysis(tmp_path: Path) -> None:
+    from prism_lint.config import Settings
+    from prism_lint.engine import check_source
+
+    def codes(text: str, settings: Settings) -> list[str]:
+        return [d.code for d in check_source("prompts/a.md", text, settings,
+                                             named=True).diagnostics]
+
+    text = "You are a query whisperer. Write the SQL query for weekly signups.\n"
+    assert codes(text, Settings()) == []
+    assert codes(text, Settings(extra_experts=("query whisperer",))) == ["PRS101"]
+
+    text = "You are a data wrangler. Tidy up the quarterly spreadsheets.\n"
+    assert codes(text, Settings(extra_experts=("data wrangler",))) != ["PRS101"]
+    assert codes(text, Settings(extra_experts=("data wrangler",),
+                                extra_task_words=(("code", ("spreadsheets",)),))) == ["PRS101"]
+
+    # a program called "debugger" rather than a person who debugs
+    text = "You are a debugger. Step through this Python function and find the bug.\n"
+    assert codes(text, Settings()) == ["PRS101"]
+    assert codes(text, Settings(extra_roles=("debugger",))) == []

@@ -99,8 +99,11 @@ _CACHE_SIZE = 4096
 
 
 def _key(unit: PromptUnit, full: bool) -> tuple[object, ...]:
+    from prism_lint.analysis.vocabulary import current_extras
+
     ctx = unit.context
     return (
+        current_extras(),
         unit.text, unit.role, unit.tier, unit.declared_task, full, ctx.library, ctx.call,
         ctx.argument, ctx.model, tuple(ctx.names), tuple((s.role, s.text) for s in ctx.siblings),
         ctx.response_format, tuple(ctx.tools), tuple(h.source for h in unit.holes),

@@ -128,11 +128,37 @@ def _load(path: Path) -> dict[str, Any]:
         return tomllib.load(fh)
 
 
-@lru_cache(maxsize=1)
+# A project's own words from its configuration (extra-experts, extra-roles,
+# extra-task-words): (experts, roles, ((category, words), ...)).
+Extras = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
+NO_EXTRAS: Extras = ((), (), ())
+_current: list[Extras] = [NO_EXTRAS]
+
+
+def use_extras(extras: Extras) -> None:
+    """Analyse with the project's extra words from now on (one project is
+    checked at a time per process; the engine sets this for each file)."""
+    _current[0] = extras
+
+
+def current_extras() -> Extras:
+    return _current[0]
+
+
 def vocabulary() -> Vocabulary:
-    """Load and compile every vocabulary file (once per process)."""
+    """Every vocabulary file compiled (once per process and set of extras)."""
+    return _vocabulary(_current[0])
+
+
+@lru_cache(maxsize=8)
+def _vocabulary(extras: Extras) -> Vocabulary:
+    experts, roles, task_words = extras
     folder = vocabulary_dir()
     occupations_all = _load(folder / "occupations.toml")
+    if experts:
+        en_occ = dict(occupations_all.get("en", {}))
+        en_occ.update({w.lower(): "" for w in experts})
+        occupations_all = {**occupations_all, "en": en_occ}
     files = sorted(p for p in folder.glob("*.toml") if p.name != "occupations.toml")
     files.sort(key=lambda p: (p.stem not in _LANGS_FIRST, p.stem))
     merged_occ: dict[str, str] = {}
@@ -153,9 +179,18 @@ def vocabulary() -> Vocabulary:
             # English job titles are common inside other languages' prompts.
             for k, v in occupations_all.get("en", {}).items():
                 occ.setdefault(k.lower(), v)
-        lang = _compile_language(code, spaces, data.get("persona", {}), occ)
+        persona_table = data.get("persona", {})
+        if roles and code == "en":
+            persona_table = {**persona_table, "role_nouns": [
+                *persona_table.get("role_nouns", []), *(r.lower() for r in roles)]}
+        if task_words and code == "en":
+            task_table = {cat: dict(cues) for cat, cues in data.get("task", {}).items()}
+            for category, words in task_words:
+                task_table.setdefault(category, {}).update({w: 3.0 for w in words})
+            data = {**data, "task": task_table}
+        lang = _compile_language(code, spaces, persona_table, occ)
         languages.append(lang)
-        role_key_lists.append((lang, data.get("persona", {}).get("role_keys", [])))
+        role_key_lists.append((lang, persona_table.get("role_keys", [])))
         task_tables.append((spaces, data.get("task", {}), data.get("general", {})))
         patterns.extend(_compile_patterns(data.get("patterns", {}), spaces))
         for source, table in data.get("context", {}).items():
