@@ -192,9 +192,8 @@ def _related_reader(path: str, settings: Settings):  # type: ignore[no-untyped-d
 def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
               inventory: bool = False) -> None:
     from prism_lint.analysis import analyse
-    from prism_lint.fix import fix_for, persona_gated
-
     from prism_lint.analysis.vocabulary import use_extras
+    from prism_lint.fix import fix_for, persona_gated
 
     use_extras((settings.extra_experts, settings.extra_roles, settings.extra_task_words))
     codes = selected_rules(settings, result.path)
