@@ -104,6 +104,13 @@ class Cache:
         bucket.entries[path] = (st.st_size, st.st_mtime_ns, digest(data), result)
         bucket.dirty = True
 
+    def store(self, path: str, settings: Settings, result: FileResult, size: int, mtime_ns: int,
+              dig: bytes) -> None:
+        """Record a result whose file's stat and digest the caller already has."""
+        bucket = self._bucket(settings)
+        bucket.entries[path] = (size, mtime_ns, dig, result)
+        bucket.dirty = True
+
     def save(self) -> None:
         for bucket in self.buckets.values():
             if bucket.dirty:

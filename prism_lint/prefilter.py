@@ -110,22 +110,68 @@ def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
     return False
 
 
-def may_hold_persona(data: bytes) -> bool:
-    """True unless no expert persona can be in these bytes."""
+def scan(data: bytes) -> tuple[bool, bool]:
+    """(may hold an expert persona, holds any persona cue), in one pass."""
     v = vocab()
     low = data.lower()
+    anchored = False
+    looked: dict[int, int] = {}  # window start -> end already read by the detector
     # latin-1 maps each byte to one character: offsets stay byte offsets.
     for end, (anchor, direct) in v.automaton.iter(low.decode("latin-1")):
         if direct:
-            return True
+            return True, True
         at = end - len(anchor) + 1
         if anchor[:1].isalpha() and at > 0 and low[at - 1 : at].isalpha() and not (
             _AFTER_ESCAPE.search(low, max(0, at - 10), at)
         ):
             continue  # inside a word: "totals " is not "als "; "\\nYou are" is a start
-        if _expert_near(low, anchor, at, v):
-            return True
-    return False
+        anchored = True
+        if _expert_near(low, anchor, at, v) and (
+            # CrewAI renders an agent's role as "You are {role}": no cue in the file
+            (anchor == b"role" and b"backstory" in low) or _persona_in_window(data, at, looked)
+        ):
+            return True, True
+    return False, anchored
+
+
+_QUOTE = re.compile(r"""(?<![^\W\d_])['"`]|['"`](?![^\W\d_])""")
+_ESCAPES = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[ntr'\"\\])")
+_SIMPLE = {"n": "\n", "t": " ", "r": " ", "'": "'", '"': '"', "\\": "\\"}
+_OPENING = re.compile(rb"""(?:^|(?<![A-Za-z]))['"`]""")
+
+
+def _unescape(m: re.Match[str]) -> str:
+    body = m.group(0)[1:]
+    if body in _SIMPLE:
+        return _SIMPLE[body]
+    try:
+        return chr(int(body[1:], 16))
+    except (ValueError, OverflowError):
+        return " "
+
+
+def _persona_in_window(data: bytes, at: int, looked: dict[int, int]) -> bool:
+    """Second look, with the detector itself: the persona sentence around a
+    cue, freed of the string-literal syntax around it. The window opens at
+    the start of the line, or of the string literal the cue is in."""
+    from prism_lint.analysis.persona import find_personas
+
+    line = data.rfind(b"\n", max(0, at - 300), at) + 1 or max(0, at - 300)
+    start = line
+    for m in _OPENING.finditer(data, line, at):
+        start = m.end()
+    if looked.get(start, -1) >= at + 300:
+        return False  # this cue's sentence was in a window already read
+    looked[start] = at + 500
+    window = data[start : at + 500].decode("utf-8", "replace").replace("\r\n", "\n")
+    window = window.replace("\r", "\n")  # as Python reads source lines
+    window = _QUOTE.sub(" ", _ESCAPES.sub(_unescape, window))
+    return any(p.kind == "expert" for p in find_personas(window, titles=False))
+
+
+def may_hold_persona(data: bytes) -> bool:
+    """True unless no expert persona can be in these bytes."""
+    return scan(data)[0]
 
 
 def has_cue(text: str) -> bool:
@@ -154,19 +200,18 @@ def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = 
                    ) -> bool:
     if named or kind not in FILTERED_KINDS:
         return True
-    if may_hold_persona(data):
+    expert, anchored = scan(data)
+    if expert:
         return True
-    v = vocab()
     low = data.lower()
     if settings.extra_experts and any(
             w.lower().encode() in low for w in settings.extra_experts):
         return True  # the project's own expert words are not in the shared vocabulary
     selected = (*(settings.select or ()), *settings.extend_select)
-    anchored = any(a in low for a in v.anchors)
     # PRS105 reports any persona, expert or not, sent to a reasoning model;
     # PRS401 (opt-in) any safety persona.
-    if anchored and (mentions_reasoning_model(data, settings) or any(
-            "PRS401".startswith(s) or s == "ALL" for s in selected)):
+    if anchored and (any("PRS401".startswith(s) or s == "ALL" for s in selected)
+                     or mentions_reasoning_model(data, settings)):
         return True
     # Unused-suppression findings need the file's directives even without a persona.
     if any("PRS901".startswith(s) or s == "ALL" for s in selected):

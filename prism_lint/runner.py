@@ -3,38 +3,62 @@
 Most files in a code base hold no persona. The first pass reads a file's
 bytes and asks :mod:`prism_lint.prefilter` whether any persona could be in
 them; only those files are decoded and parsed. Results are cached by file
-content, settings and version. Large runs fan out to worker processes;
-small runs (pre-commit, one file, the editor) never start a pool.
+content, settings and version. Large runs fan the reading, the first pass
+and the checks out to worker processes forked after the vocabularies are
+loaded; small runs (pre-commit, one file, the editor) never start a pool.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 
 from prism_lint.config import Resolver, Settings
 from prism_lint.discovery import Target
-from prism_lint.engine import FileResult, check_bytes, check_path, read_limited
+from prism_lint.engine import FileResult, check_bytes, read_limited
 
-POOL_THRESHOLD = 24  # files that pass the first pass; below this, one process
-CHUNK = 8
+POOL_THRESHOLD = 200  # files left after the cache; below this, one process
+CHUNK = 24  # files per task: small enough to balance, large enough to amortise
 
 
-def _check_chunk(items: list[tuple[Target, Settings]]) -> list[FileResult]:
+@dataclass
+class Outcome:
+    result: FileResult
+    size: int = -1  # what the cache keys on; -1 when the file could not be read
+    mtime_ns: int = 0
+    digest: bytes = b""
+
+
+def check_one(target: Target, settings: Settings, *, keep: bool = False) -> Outcome:
+    """Read, first pass, full check: one file, in whichever process."""
+    from prism_lint.cache import digest
+    from prism_lint.prefilter import worth_checking
+
+    data, early = read_limited(target.path, settings, target.named)
+    if data is None:
+        return Outcome(early)
+    try:
+        st = os.stat(target.path)
+    except OSError:
+        return Outcome(early)
+    outcome = Outcome(early, st.st_size, st.st_mtime_ns, digest(data))
+    if worth_checking(data, settings, named=target.named, kind=target.kind):
+        outcome.result = check_bytes(target.path, data, settings, named=target.named,
+                                     kind=target.kind)
+        if not keep:
+            outcome.result.prompts = []  # the report and the fixer need diagnostics only
+    return outcome
+
+
+def _check_chunk(items: list[tuple[Target, Settings]]) -> list[Outcome]:
     out = []
     for target, settings in items:
-        result = check_path(target.path, settings, named=target.named, kind=target.kind)
-        _slim(result)
-        out.append(result)
+        outcome = check_one(target, settings)
+        if not outcome.result.diagnostics:
+            outcome.result.text = None  # nothing to fix: do not ship the text back
+        out.append(outcome)
     return out
-
-
-def _slim(result: FileResult) -> None:
-    """Keep only what the report and the fixer need."""
-    result.prompts = []
-    if not result.diagnostics:
-        result.text = None
 
 
 def workers() -> int:
@@ -45,56 +69,58 @@ def workers() -> int:
     return max(1, n)
 
 
+def _warm_up() -> None:
+    """Load what every check needs before forking, so workers inherit it."""
+    from prism_lint.analysis.persona import vocabulary
+    from prism_lint.extract import extractor
+    from prism_lint.prefilter import vocab
+
+    vocab()
+    vocabulary()
+    extractor("python")
+
+
 def check_targets(targets: list[Target], resolver: Resolver,
                   adjust: Callable[[Settings], Settings], *, use_cache: bool = True,
                   keep_prompts: bool = False) -> Iterator[tuple[Target, FileResult]]:
     from prism_lint.cache import Cache
-    from prism_lint.prefilter import worth_checking
 
     settings_of = {t.path: adjust(resolver.for_path(t.path)) for t in targets}
     cache = Cache.open(settings_of, enabled=use_cache and not keep_prompts)
     done: dict[str, FileResult] = {}
-    todo: list[tuple[Target, bytes]] = []
+    todo: list[Target] = []
     for target in targets:
-        settings = settings_of[target.path]
         if cache is not None:
-            hit = cache.get(target.path, settings)
+            hit = cache.get(target.path, settings_of[target.path])
             if hit is not None:
                 done[target.path] = hit
                 continue
-        data, early = read_limited(target.path, settings, target.named)
-        if data is None:
-            done[target.path] = early
-            continue
-        if not worth_checking(data, settings, named=target.named, kind=target.kind):
-            done[target.path] = early  # empty: nothing a rule could report
-            if cache is not None:
-                cache.put(target.path, settings, early, data)
-            continue
-        todo.append((target, data))
+        todo.append(target)
 
+    outcomes: dict[str, Outcome] = {}
     if len(todo) >= POOL_THRESHOLD and workers() > 1 and not keep_prompts:
-        items = [(t, settings_of[t.path]) for t, _ in todo]
-        size = max(1, min(CHUNK, len(items) // (workers() * 4) or 1))
-        chunks = [items[i : i + size] for i in range(0, len(items), size)]
-        with ProcessPoolExecutor(max_workers=workers()) as pool:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _warm_up()
+        items = [(t, settings_of[t.path]) for t in todo]
+        chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        with ProcessPoolExecutor(max_workers=workers(), mp_context=context) as pool:
             for chunk, results in zip(chunks, pool.map(_check_chunk, chunks), strict=True):
-                for (target, _settings), result in zip(chunk, results, strict=True):
-                    done[target.path] = result
+                for (target, _settings), outcome in zip(chunk, results, strict=True):
+                    outcomes[target.path] = outcome
     else:
-        for target, data in todo:
-            result = check_bytes(target.path, data, settings_of[target.path],
-                                 named=target.named, kind=target.kind)
-            if not keep_prompts:
-                _slim_keep_text(result)
-            done[target.path] = result
+        for target in todo:
+            outcomes[target.path] = check_one(target, settings_of[target.path],
+                                              keep=keep_prompts)
+    for path, outcome in outcomes.items():
+        done[path] = outcome.result
+        if cache is not None and outcome.size >= 0:
+            cache.store(path, settings_of[path], outcome.result, outcome.size, outcome.mtime_ns,
+                        outcome.digest)
     if cache is not None:
-        for target, data in todo:
-            cache.put(target.path, settings_of[target.path], done[target.path], data)
         cache.save()
     for target in targets:
         yield target, done[target.path]
-
-
-def _slim_keep_text(result: FileResult) -> None:
-    result.prompts = []
