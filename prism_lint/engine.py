@@ -191,6 +191,10 @@ def _related_reader(path: str, settings: Settings):  # type: ignore[no-untyped-d
 
 def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
               inventory: bool = False) -> None:
+    if not extraction.units and not extraction.problems and not any(
+        "prism" in c.text.lower() or "noqa" in c.text.lower() for c in extraction.comments
+    ):
+        return  # no prompt, no problem, no directive: nothing any rule could say
     from prism_lint.analysis import analyse
     from prism_lint.analysis.vocabulary import use_extras
     from prism_lint.fix import fix_for, persona_gated
