@@ -131,8 +131,13 @@ def check_source(
     named: bool = False,
     kind: str | None = None,
     inventory: bool = False,
+    fixes: bool = True,
 ) -> FileResult:
-    """Check decoded text as the file ``path`` (which need not exist)."""
+    """Check decoded text as the file ``path`` (which need not exist).
+
+    ``fixes=False`` leaves ``Diagnostic.fix`` empty: the editor shows
+    diagnostics on every change and works fixes out only when asked for
+    code actions."""
     result = FileResult(path, text=text)
     kind = kind or kind_of(path, named=named, globs=settings.include)
     result.kind = kind
@@ -158,7 +163,7 @@ def check_source(
         result.diagnostics.append(file_problem(path, internal_error(exc)))
         return result
     try:
-        run_rules(result, extraction, settings, inventory=inventory)
+        run_rules(result, extraction, settings, inventory=inventory, fixes=fixes)
     except Exception as exc:
         result.diagnostics = [file_problem(path, internal_error(exc))]
     return result
@@ -190,7 +195,7 @@ def _related_reader(path: str, settings: Settings):  # type: ignore[no-untyped-d
 
 
 def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
-              inventory: bool = False) -> None:
+              inventory: bool = False, fixes: bool = True) -> None:
     if not extraction.units and not extraction.problems and not any(
         "prism" in c.text.lower() or "noqa" in c.text.lower() for c in extraction.comments
     ):
@@ -252,7 +257,7 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
                     anchor_first_row=unit.first_row,
                     anchor_last_row=unit.last_row,
                 )
-                if finding.persona is not None and rule.fix_availability != "never":
+                if fixes and finding.persona is not None and rule.fix_availability != "never":
                     diag.fix = fix_for(unit, analysis, finding, rule.code, settings)
                 result.diagnostics.append(diag)
     if "PRS901" in codes:

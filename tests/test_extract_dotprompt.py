@@ -3,29 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from helpers import assert_map, extract_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from prism_lint.extract import ExtractError, Extraction, ExtractOptions
+from prism_lint.extract import ExtractError, Extraction
 from prism_lint.extract.dotprompt import extract
-from prism_lint.model import HOLE, Document, PromptUnit
+from prism_lint.model import HOLE
 
 
 def run(text: str, path: str = "prompts/review.prompt", files: dict[str, str] | None = None
         ) -> Extraction:
-    files = files or {}
-    return extract(Document(path, text), ExtractOptions(read_related=lambda p: files.get(p)))
-
-
-def assert_map(unit: PromptUnit) -> None:
-    text = unit.doc.text
-    for p in unit.pieces:
-        assert 0 <= p.doc_start <= p.doc_end <= len(text)
-        if p.exact:
-            assert text[p.doc_start:p.doc_end] == unit.text[p.text_start:p.text_end]
-    for h in unit.holes:
-        assert unit.text[h.text_offset] == HOLE
-        assert text[h.doc_start:h.doc_end] == h.source
+    return extract_text(extract, text, path, files)
 
 
 REVIEW = """\

@@ -8,23 +8,22 @@ from collections.abc import Iterator
 
 import pytest
 import yaml
+from helpers import doc_slice, extract_text
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from prism_lint.extract import ExtractError, Extraction, ExtractOptions
+from prism_lint.extract import ExtractError, Extraction
 from prism_lint.extract.yaml_prompts import extract, may_hold_prompts
 from prism_lint.extract.yaml_scalars import decode_scalar
-from prism_lint.model import HOLE, Document, PromptUnit
+from prism_lint.model import HOLE, PromptUnit
 
 LOADERS = [yaml.SafeLoader, *([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])]
 
 
 def run(text: str, path: str = "config.yaml", files: dict[str, str] | None = None
         ) -> Extraction:
-    files = files or {}
-    options = ExtractOptions(read_related=lambda p: files.get(p))
-    return extract(Document(path, text), options)
+    return extract_text(extract, text, path, files)
 
 
 def assert_map(unit: PromptUnit) -> None:
@@ -42,12 +41,6 @@ def assert_map(unit: PromptUnit) -> None:
         covered.append((h.text_offset, h.text_offset + 1))
     covered.sort()
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(covered))
-
-
-def doc_slice(unit: PromptUnit, needle: str) -> str:
-    start = unit.text.index(needle)
-    a, b = unit.to_doc(start, start + len(needle))
-    return unit.doc.text[a:b]
 
 
 def scalars(node: Node) -> Iterator[ScalarNode]:

@@ -51,6 +51,7 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     """Read prompts, comments and syntax problems out of one JavaScript/TypeScript file."""
     if skipped(doc, options):
         return Extraction()
+    from prism_lint.extract.code_sites import read_sites
     from prism_lint.extract.javascript_catalogue import load_catalogue
     from prism_lint.extract.javascript_sites import SiteFinder
     from prism_lint.extract.javascript_source import grammar_for, parse
@@ -73,11 +74,8 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         out.problems.append(problem)
     ev = Evaluator(src)
     reg = Registry(src, ev.literal_nodes)
-    try:
-        SiteFinder(src, ev, load_catalogue(), reg, options).run()
-    except RecursionError:
-        # Reading is bounded everywhere; this is the last guard. Keep what was read.
-        out.problems.append(ExtractError("file is nested too deeply to read all its prompts"))
+    read_sites(out, SiteFinder(src, ev, load_catalogue(), reg, options).run,
+               "file is nested too deeply to read all its prompts")
     out.units = reg.units(comments_by_row)
     return out
 
@@ -109,20 +107,6 @@ def comments_of(src: Source, node: Node) -> list[Comment]:
 
 def syntax_problem(src: Source) -> ExtractError | None:
     """One ``ExtractError`` at the first ERROR or MISSING node, if the tree has any."""
-    from prism_lint.extract.javascript_source import first_error
+    from prism_lint.extract.tree_source import syntax_problem as first_problem
 
-    root = src.tree.root_node
-    if not root.has_error:
-        return None
-    node = first_error(root)
-    if node is None:
-        return None
-    start, end = src.span(node)
-    loc = src.lines.location(start)
-    if node.is_missing:
-        message = f"syntax error: missing {node.type!r}"
-    else:
-        snippet = src.doc.text[start:end].strip().splitlines()
-        near = snippet[0][:40] if snippet else ""
-        message = f"syntax error: unexpected {near!r}" if near else "syntax error"
-    return ExtractError(message, loc.row, loc.column)
+    return first_problem(src, "syntax error: unexpected {!r}", "syntax error")

@@ -15,10 +15,11 @@ blocks, joined), ``contents`` (Gemini contents), ``config`` (an object with
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+from prism_lint.extract.code_sites import names_regex, suffix_matches
 
 
 @dataclass(frozen=True)
@@ -228,12 +229,6 @@ SYSTEM_NAME_PATTERNS = ("*system*", "*instruction*", "*preamble*", "*persona*", 
 USER_NAME_PATTERNS = ("*user*", "*human*", "*question*")
 
 
-def names_regex(patterns: tuple[str, ...] | list[str]) -> re.Pattern[str]:
-    if not patterns:
-        return re.compile(r"(?!)")
-    return re.compile("|".join(fnmatch.translate(p) for p in patterns), re.IGNORECASE)
-
-
 @dataclass
 class Catalogue:
     by_last: dict[str, list[tuple[tuple[str, ...], Site]]]
@@ -243,12 +238,7 @@ class Catalogue:
 
     def candidates(self, parts: tuple[str, ...]) -> list[tuple[int, Site]]:
         """Sites whose callee is a suffix of ``parts``, as (suffix length, site)."""
-        out = []
-        for pattern, site in self.by_last.get(parts[-1], ()):
-            n = len(pattern)
-            if n <= len(parts) and parts[-n:] == pattern:
-                out.append((n, site))
-        return out
+        return suffix_matches(self.by_last, parts)
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,13 @@ import re
 
 from prism_lint.extract import ExtractOptions
 from prism_lint.extract import python_strings as ps
+from prism_lint.extract.code_sites import (
+    ROLE_NAMES,
+    extra_sites,
+    name_role,
+    prompt_name_regex,
+)
+from prism_lint.extract.code_units import Group, Msg
 from prism_lint.extract.javascript_catalogue import (
     GENERIC_EXCLUDE,
     GENERIC_KEYS,
@@ -22,7 +29,6 @@ from prism_lint.extract.javascript_catalogue import (
     Catalogue,
     Site,
     library_of,
-    names_regex,
 )
 from prism_lint.extract.javascript_source import (
     FUNCTION_TYPES,
@@ -31,22 +37,11 @@ from prism_lint.extract.javascript_source import (
     Source,
     unwrap,
 )
-from prism_lint.extract.javascript_units import Group, Msg, Registry
+from prism_lint.extract.javascript_units import Registry
 from prism_lint.extract.javascript_values import Evaluator, Value, join, returns_of
 from prism_lint.extract.python_strings import SEP, Seg, Segs
 from prism_lint.model import CallContext
 
-ROLE_NAMES = {
-    "system": "system",
-    "developer": "developer",
-    "user": "user",
-    "human": "user",
-    "assistant": "assistant",
-    "ai": "assistant",
-    "model": "assistant",
-    "bot": "assistant",
-    "chatbot": "assistant",
-}
 _TUPLE_ROLES = frozenset({"system", "human", "user", "ai", "assistant", "developer"})
 _CONTENT_KEYS = ("content", "parts", "text", "message", "prompt")
 _TEMPLATE_FORMATS = {"f-string": "format", "mustache": "mustache", "jinja2": "jinja"}
@@ -79,19 +74,11 @@ class SiteFinder:
         self.nesting = 0  # messages inside messages being read, against deep nesting
         self.processed: set[NodeKey] = set()  # calls already read
         self.claimed: set[NodeKey] = set()  # object and array literals already read
-        self.extra: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for dotted, role in options.extra_call_sites.items():
-            parts = tuple(dotted.split("."))
-            self.extra.setdefault(parts[-1], []).append((parts, role))
+        self.extra = extra_sites(options)
         # Whether any property could carry a prompt on an unknown call (a C-speed
         # check that spares resolving the arguments of every call).
         self.generic_possible = _GENERIC_WORDS.search(self.text) is not None
-        self.name_re = cat.prompt_name
-        if options.extra_prompt_names:
-            self.name_re = re.compile(
-                cat.prompt_name.pattern + "|" + names_regex(options.extra_prompt_names).pattern,
-                re.IGNORECASE,
-            )
+        self.name_re = prompt_name_regex(cat, options)
 
     # ======================================================================
     # Phases
@@ -835,11 +822,7 @@ class SiteFinder:
         return None
 
     def name_role(self, name: str) -> str:
-        if self.cat.system_name.match(name):
-            return "system"
-        if self.cat.user_name.match(name):
-            return "user"
-        return "unknown"
+        return name_role(self.cat, name)
 
     # ======================================================================
     # Loose chat messages and prompt-named strings

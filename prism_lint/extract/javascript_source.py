@@ -1,25 +1,21 @@
 """A parsed JavaScript/TypeScript document: character offsets, rows, scopes, names, imports.
 
 tree-sitter speaks UTF-8 bytes; everything after this module speaks ``str``
-offsets into ``Document.text``. One query (run in C) collects every node
+offsets into ``Document.text`` (the mapping, rows and scope nesting are
+shared with Python in :mod:`tree_source`). One query (run in C) collects every node
 the later steps look at, so building the index stays linear in the file.
 """
 
 from __future__ import annotations
 
 import bisect
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from prism_lint.extract.tree_source import Binding, Node, TreeSource, encode, fold_bindings
 from prism_lint.lines import LineIndex
 from prism_lint.model import Document
-
-Node = Any  # tree_sitter.Node; kept loose so importing this module stays cheap
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 # Node kinds captured by the index query, when the grammar has them.
 _CAPTURES = {
@@ -107,16 +103,6 @@ def _parser_and_query(grammar: str) -> tuple[Any, Any, Any]:
 
 
 @dataclass
-class Binding:
-    """One assignment to a name: ``=`` (declaration or assignment) or ``+=``."""
-
-    pos: int  # byte offset of the declarator or assignment
-    op: str  # "=" or "+="
-    value: Node | None
-    stmt: Node
-
-
-@dataclass
 class Function:
     node: Node
     name: str
@@ -126,14 +112,9 @@ class Function:
 
 
 @dataclass
-class Source:
+class Source(TreeSource):
     """The document, its tree, and the indexes every later step looks things up in."""
 
-    doc: Document
-    tree: Any
-    lines: LineIndex
-    _starts: list[int]
-    _extra: list[int]
     captures: dict[str, list[Node]] = field(default_factory=dict)
     # (scope key, name) -> bindings; scope key: byte start of a function or
     # class, -1 for the module. Class members are bound as "this.<name>".
@@ -143,8 +124,6 @@ class Source:
     # local name -> (module specifier, imported name: "default", "*" or the export)
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)
     modules: set[str] = field(default_factory=set)
-    _scope_starts: list[int] = field(default_factory=list)
-    _scopes: list[tuple[int, int, int, str, int]] = field(default_factory=list)
     _func_by_key: dict[int, Function] = field(default_factory=dict)
     _class_names: dict[int, str] = field(default_factory=dict)
     jsx_strings: set[int] = field(default_factory=set)  # byte starts of JSX attribute values
@@ -154,27 +133,10 @@ class Source:
 
     # -- offsets -----------------------------------------------------------
 
-    def c(self, byte: int) -> int:
-        """Character offset of a byte offset."""
-        if not self._starts:
-            return byte
-        k = bisect.bisect_left(self._starts, byte)
-        return byte - (self._extra[k - 1] if k else 0)
-
-    def span(self, node: Node) -> tuple[int, int]:
-        return self.c(node.start_byte), self.c(node.end_byte)
-
     def text(self, node: Node) -> str:
         if not self._starts:
             return self.doc.text[node.start_byte:node.end_byte]
         return node.text.decode("utf-8", "surrogatepass")  # type: ignore[no-any-return]
-
-    def row(self, offset: int) -> int:
-        return self.lines.location(offset).row
-
-    def node_rows(self, node: Node) -> tuple[int, int]:
-        a, b = self.span(node)
-        return self.row(a), self.row(max(a, b - 1))
 
     def statement_rows(self, node: Node) -> tuple[int, int]:
         """Rows of the innermost statement (or class member) holding ``node``.
@@ -194,16 +156,6 @@ class Source:
 
     # -- scopes ------------------------------------------------------------
 
-    def scope_chain(self, byte: int) -> Iterator[tuple[int, str]]:
-        """(scope key, kind) from the innermost scope holding ``byte`` out to the module."""
-        k = bisect.bisect_right(self._scope_starts, byte) - 1
-        while k >= 0:
-            start, end, key, kind, parent = self._scopes[k]
-            if start <= byte < end:
-                yield key, kind
-            k = parent
-        yield -1, "module"
-
     def enclosing_names(self, byte: int) -> list[str]:
         """Names of the enclosing functions and classes, innermost first."""
         out: list[str] = []
@@ -217,12 +169,6 @@ class Source:
                 if name and name not in out:
                     out.append(name)
         return out
-
-    def class_key_at(self, byte: int) -> int | None:
-        for key, kind in self.scope_chain(byte):
-            if kind == "class":
-                return key
-        return None
 
     def function_at(self, byte: int) -> Function | None:
         for key, kind in self.scope_chain(byte):
@@ -252,46 +198,24 @@ class Source:
                 if innermost:
                     before = [b for b in entries if b.pos < byte]
                     chosen = before or entries
-                return _fold(chosen)
+                return fold_bindings(chosen)
             innermost = False
         return None
 
     def member_bindings(self, class_key: int, name: str) -> list[Binding] | None:
         entries = self.bindings.get((class_key, "this." + name))
-        return _fold(entries) if entries else None
+        return fold_bindings(entries) if entries else None
 
     def module_of(self, local: str) -> str | None:
         imp = self.imports.get(local)
         return imp[0] if imp else None
 
 
-def _fold(entries: list[Binding]) -> list[Binding]:
-    last = 0
-    for i, b in enumerate(entries):
-        if b.op == "=":
-            last = i
-    return entries[last:]
-
-
 def parse(doc: Document, grammar: str) -> Source:
     """Parse ``doc`` with ``grammar`` and build the indexes."""
     parser, query, cursor_cls = _parser_and_query(grammar)
     text = doc.text
-    starts: list[int] = []
-    extra_list: list[int] = []
-    if text.isascii():
-        data = text.encode("ascii")
-    else:
-        extra = 0
-        for m in _NON_ASCII.finditer(text):
-            base = m.start()
-            for j, ch in enumerate(m.group()):
-                o = ord(ch)
-                size = 2 if o < 0x800 else 3 if o < 0x10000 else 4
-                starts.append(base + j + extra)
-                extra += size - 1
-                extra_list.append(extra)
-        data = text.encode("utf-8", "surrogatepass")
+    data, starts, extra_list = encode(text)
     tree = parser.parse(data)
     src = Source(doc, tree, LineIndex(text), starts, extra_list)
     src.captures = cursor_cls(query).captures(tree.root_node)
@@ -331,14 +255,7 @@ def _index(src: Source) -> None:
             src._class_names[body.start_byte] = name
             src.classes.setdefault(name, body)
     scopes.sort(key=lambda s: (s[0], -s[1]))
-    stack: list[int] = []
-    for i, (start, end, key, kind) in enumerate(scopes):
-        while stack and scopes[stack[-1]][1] <= start:
-            stack.pop()
-        parent = stack[-1] if stack else -1
-        src._scopes.append((start, end, key, kind, parent))
-        src._scope_starts.append(start)
-        stack.append(i)
+    src.nest_scopes(scopes)
 
     for node in caps.get("func", ()):
         name = function_name(src, node)
@@ -578,14 +495,3 @@ def unwrap(node: Node | None) -> Node | None:
         node = inner[0]
     return node
 
-
-def first_error(root: Node) -> Node | None:
-    """The first ERROR or MISSING node, descending only where errors are."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            return node
-        if node.has_error:
-            stack.extend(reversed(node.children))
-    return None

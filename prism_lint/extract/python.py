@@ -13,6 +13,7 @@ from prism_lint.model import Document
 
 def extract(doc: Document, options: ExtractOptions) -> Extraction:
     """Read prompts, comments and syntax problems out of one Python document."""
+    from prism_lint.extract.code_sites import read_sites
     from prism_lint.extract.python_catalogue import load_catalogue
     from prism_lint.extract.python_sites import SiteFinder
     from prism_lint.extract.python_source import parse
@@ -40,33 +41,17 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         out.problems.append(problem)
     ev = Evaluator(src)
     reg = Registry(src, ev.literal_nodes)
-    try:
-        SiteFinder(src, ev, load_catalogue(), reg, options).run()
-    except RecursionError:
-        # pathological nesting: keep what was read, say the rest was not
-        out.problems.append(ExtractError("code nested too deeply to read every prompt"))
+    read_sites(out, SiteFinder(src, ev, load_catalogue(), reg, options).run,
+               "code nested too deeply to read every prompt")
     out.units = reg.units(comments_by_row)
     return out
 
 
 def syntax_problem(src: object) -> ExtractError | None:
     """One ``ExtractError`` at the first ERROR or MISSING node, if the tree has any."""
-    from prism_lint.extract.python_source import Source, first_error
+    from prism_lint.extract.tree_source import TreeSource
+    from prism_lint.extract.tree_source import syntax_problem as first_problem
 
-    assert isinstance(src, Source)
-    root = src.tree.root_node
-    if not root.has_error:
-        return None
-    node = first_error(root)
-    if node is None:
-        return None
-    start, end = src.span(node)
-    loc = src.lines.location(start)
-    if node.is_missing:
-        message = f"syntax error: missing {node.type!r}"
-    else:
-        snippet = src.doc.text[start:end].strip().splitlines()
-        near = snippet[0][:40] if snippet else ""
-        message = f"syntax error: invalid syntax near {near!r}" if near else \
-            "syntax error: invalid syntax"
-    return ExtractError(message, loc.row, loc.column)
+    assert isinstance(src, TreeSource)
+    return first_problem(src, "syntax error: invalid syntax near {!r}",
+                         "syntax error: invalid syntax")

@@ -7,13 +7,14 @@ in the wheel the ``rules/`` folder ships as ``prism_lint/_rules_data/``.
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from prism_lint.extract.code_sites import names_regex, suffix_matches
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -92,25 +93,13 @@ class Catalogue:
 
     def candidates(self, parts: tuple[str, ...]) -> list[tuple[int, Site]]:
         """Sites whose callee is a suffix of ``parts``, as (suffix length, site)."""
-        out = []
-        for pattern, site in self.by_last.get(parts[-1], ()):
-            n = len(pattern)
-            if n <= len(parts) and parts[-n:] == pattern:
-                out.append((n, site))
-        return out
+        return suffix_matches(self.by_last, parts)
 
     def library_of(self, module: str) -> str | None:
         for root, label in self.libraries:
             if module == root or module.startswith(root + "."):
                 return label
         return None
-
-
-def names_regex(patterns: list[str]) -> re.Pattern[str]:
-    """One case-insensitive regex for fnmatch-style name patterns."""
-    if not patterns:
-        return re.compile(r"(?!)")
-    return re.compile("|".join(fnmatch.translate(p) for p in patterns), re.IGNORECASE)
 
 
 def _site(raw: dict[str, Any]) -> Site:

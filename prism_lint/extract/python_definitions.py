@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 from prism_lint.extract import python_strings as ps
+from prism_lint.extract.code_units import Group, Msg
 from prism_lint.extract.python_sites import CONTENT_KEYS, SiteFinder, joined_values
 from prism_lint.extract.python_source import Node
 from prism_lint.extract.python_strings import SEP, Seg
-from prism_lint.extract.python_units import Group, Msg
 from prism_lint.extract.python_values import Value, docstring_of, returns_of
 from prism_lint.model import CallContext, Sibling
 

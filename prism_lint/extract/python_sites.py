@@ -14,24 +14,20 @@ from collections.abc import Iterable
 
 from prism_lint.extract import ExtractOptions
 from prism_lint.extract import python_strings as ps
-from prism_lint.extract.python_catalogue import Catalogue, Site, names_regex
+from prism_lint.extract.code_sites import (
+    ROLE_NAMES,
+    extra_sites,
+    name_role,
+    prompt_name_regex,
+)
+from prism_lint.extract.code_units import Group, Msg
+from prism_lint.extract.python_catalogue import Catalogue, Site
 from prism_lint.extract.python_source import Node, Source, statement_of
 from prism_lint.extract.python_strings import SEP, Seg, Segs
-from prism_lint.extract.python_units import Group, Msg, Registry
+from prism_lint.extract.python_units import Registry
 from prism_lint.extract.python_values import Evaluator, Value, returns_of
 from prism_lint.model import CallContext
 
-ROLE_NAMES = {
-    "system": "system",
-    "developer": "developer",
-    "user": "user",
-    "human": "user",
-    "assistant": "assistant",
-    "ai": "assistant",
-    "model": "assistant",
-    "chatbot": "assistant",
-    "bot": "assistant",
-}
 CONTENT_KEYS = ("content", "message", "parts", "text", "prompt")
 _TEXT_CALLS = frozenset({"Part", "from_text", "TextBlock", "TextBlockParam", "TextPart",
                          "InputText", "ResponseInputTextParam"})
@@ -54,16 +50,8 @@ class SiteFinder:
         self.processed: set[int] = set()  # call nodes already read (byte start)
         self._site_depth = 0  # sites read inside sites, against pathological nesting
         self.claimed: set[int] = set()  # dict / list literals already read (byte start)
-        self.extra: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for dotted, role in options.extra_call_sites.items():
-            parts = tuple(dotted.split("."))
-            self.extra.setdefault(parts[-1], []).append((parts, role))
-        self.name_re = cat.prompt_name
-        if options.extra_prompt_names:
-            self.name_re = re.compile(
-                cat.prompt_name.pattern + "|" + names_regex(options.extra_prompt_names).pattern,
-                re.IGNORECASE,
-            )
+        self.extra = extra_sites(options)
+        self.name_re = prompt_name_regex(cat, options)
 
     # ======================================================================
     # Phases
@@ -88,13 +76,10 @@ class SiteFinder:
     # ======================================================================
 
     def call(self, call: Node, deferred: list[Node] | None) -> None:
-        fn = call.child_by_field_name("function")
-        if fn is None:
+        read = self.read_call(call)
+        if read is None:
             return
-        parts = self.callee_parts(fn)
-        if parts is None:
-            return
-        kw, pos = self.arguments(call)
+        fn, parts, kw, pos = read
         site = self.select(parts, kw)
         if site is not None and site.defer and deferred is not None:
             deferred.append(call)
@@ -139,6 +124,22 @@ class SiteFinder:
             parts.append("")
         parts.reverse()
         return tuple(parts)
+
+    def read_call(self, call: Node) -> tuple[Node, tuple[str, ...], dict[str, Node],
+                                             list[Node]] | None:
+        """A call's callee, its dotted name and its keyword and positional arguments.
+
+        Every reader of a call starts here; None when the callee is missing or
+        its name cannot be read.
+        """
+        fn = call.child_by_field_name("function")
+        if fn is None:
+            return None
+        parts = self.callee_parts(fn)
+        if parts is None:
+            return None
+        kw, pos = self.arguments(call)
+        return fn, parts, kw, pos
 
     def arguments(self, call: Node) -> tuple[dict[str, Node], list[Node]]:
         kw: dict[str, Node] = {}
@@ -465,22 +466,15 @@ class SiteFinder:
             self.text_msg(node, role, label, syntax, sections, group)
 
     def _is_site(self, call: Node) -> bool:
-        fn = call.child_by_field_name("function")
-        parts = self.callee_parts(fn) if fn is not None else None
-        if parts is None:
-            return False
-        kw, _pos = self.arguments(call)
-        return self.select(parts, kw) is not None
+        read = self.read_call(call)
+        return read is not None and self.select(read[1], read[2]) is not None
 
     def nested_site(self, node: Node, group: Group) -> Site | None:
         """Read a call that is itself a catalogued site into ``group``."""
-        fn = node.child_by_field_name("function")
-        if fn is None:
+        read = self.read_call(node)
+        if read is None:
             return None
-        parts = self.callee_parts(fn)
-        if parts is None:
-            return None
-        kw, pos = self.arguments(node)
+        fn, parts, kw, pos = read
         site = self.select(parts, kw)
         if site is None:
             return None
@@ -830,13 +824,10 @@ class SiteFinder:
         return v
 
     def call_content(self, call: Node, depth: int) -> Value | None:
-        fn = call.child_by_field_name("function")
-        if fn is None:
+        read = self.read_call(call)
+        if read is None:
             return None
-        parts = self.callee_parts(fn)
-        if parts is None:
-            return None
-        kw, pos = self.arguments(call)
+        _fn, parts, kw, pos = read
         if "text" in kw:
             self.processed.add(call.start_byte)
             return self.ev.value(kw["text"])
@@ -971,11 +962,7 @@ class SiteFinder:
         return None
 
     def name_role(self, name: str) -> str:
-        if self.cat.system_name.match(name):
-            return "system"
-        if self.cat.user_name.match(name):
-            return "user"
-        return "unknown"
+        return name_role(self.cat, name)
 
 def _decorator_of(node: Node) -> Node | None:
     cur = node

@@ -1,25 +1,27 @@
 """A parsed Python document: offsets in characters, rows, scopes, names and imports.
 
 tree-sitter speaks UTF-8 bytes; everything after this module speaks ``str``
-offsets into ``Document.text``. The index is built from one query over the
-tree (run in C), so building it stays linear in the size of the file.
+offsets into ``Document.text`` (the mapping, rows and scope nesting are
+shared with JavaScript in :mod:`tree_source`). The index is built from one
+query over the tree (run in C), so building it stays linear in the size of
+the file.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from prism_lint.extract.tree_source import (
+    Binding,
+    Node,
+    TreeSource,
+    encode,
+    fold_bindings,
+)
 from prism_lint.lines import LineIndex
 from prism_lint.model import Document
-
-Node = Any  # tree_sitter.Node; kept loose so importing this module stays cheap
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 _QUERY = """
 (call) @call
@@ -53,16 +55,6 @@ def _parser_and_query() -> tuple[Any, Any, Any]:
 
 
 @dataclass
-class Binding:
-    """One assignment to a name: ``=`` or ``+=``, in source order."""
-
-    pos: int  # byte offset of the statement
-    op: str  # "=" or "+="
-    value: Node | None
-    stmt: Node
-
-
-@dataclass
 class Function:
     node: Node
     name: str
@@ -72,14 +64,9 @@ class Function:
 
 
 @dataclass
-class Source:
+class Source(TreeSource):
     """The document, its tree, and the indexes every later step looks things up in."""
 
-    doc: Document
-    tree: Any
-    lines: LineIndex
-    _starts: list[int]
-    _extra: list[int]
     captures: dict[str, list[Node]] = field(default_factory=dict)
     # scope key -> name -> bindings (scope key: byte start of a def/class, -1 for module)
     bindings: dict[tuple[int, str], list[Binding]] = field(default_factory=dict)
@@ -87,48 +74,10 @@ class Source:
     classes: dict[str, Node] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module path
     imported_modules: set[str] = field(default_factory=set)
-    # sorted scopes: (start, end, key, kind, parent index)
-    _scope_starts: list[int] = field(default_factory=list)
-    _scopes: list[tuple[int, int, int, str, int]] = field(default_factory=list)
     _func_by_key: dict[int, Function] = field(default_factory=dict)
     _class_names: dict[int, str] = field(default_factory=dict)
 
-    # -- offsets -----------------------------------------------------------
-
-    def c(self, byte: int) -> int:
-        """Character offset of a byte offset."""
-        if not self._starts:
-            return byte
-        k = bisect.bisect_left(self._starts, byte)
-        return byte - (self._extra[k - 1] if k else 0)
-
-    def span(self, node: Node) -> tuple[int, int]:
-        return self.c(node.start_byte), self.c(node.end_byte)
-
-    def text(self, node: Node) -> str:
-        a, b = self.span(node)
-        return self.doc.text[a:b]
-
-    def row(self, offset: int) -> int:
-        return self.lines.location(offset).row
-
-    def node_rows(self, node: Node) -> tuple[int, int]:
-        a, b = self.span(node)
-        return self.row(a), self.row(max(a, b - 1))
-
     # -- scopes ------------------------------------------------------------
-
-    def scope_chain(self, byte: int) -> Iterator[tuple[int, str]]:
-        """(scope key, kind) from the innermost scope holding ``byte`` out to the module."""
-        # Scopes nest, so the innermost one holding ``byte`` is an ancestor of
-        # (or is) the last scope that starts at or before it.
-        k = bisect.bisect_right(self._scope_starts, byte) - 1
-        while k >= 0:
-            start, end, key, kind, parent = self._scopes[k]
-            if start <= byte < end:
-                yield key, kind
-            k = parent
-        yield -1, "module"
 
     def function_at(self, byte: int) -> Function | None:
         for key, kind in self.scope_chain(byte):
@@ -149,12 +98,6 @@ class Source:
                 if name:
                     out.append(name)
         return out
-
-    def class_key_at(self, byte: int) -> int | None:
-        for key, kind in self.scope_chain(byte):
-            if kind == "class":
-                return key
-        return None
 
     # -- names -------------------------------------------------------------
 
@@ -179,7 +122,7 @@ class Source:
                 if innermost:
                     before = [b for b in entries if b.pos < byte]
                     chosen = before or entries
-                return _fold(chosen)
+                return fold_bindings(chosen)
             innermost = False
         return None
 
@@ -188,7 +131,7 @@ class Source:
         entries = self.bindings.get((class_key, name)) or self.bindings.get(
             (class_key, "self." + name)
         )
-        return _fold(entries) if entries else None
+        return fold_bindings(entries) if entries else None
 
     def is_imported_from(self, local: str, modules: tuple[str, ...]) -> bool | None:
         """True/False when ``local`` is an imported name; None when it is not imported."""
@@ -203,33 +146,11 @@ class Source:
         )
 
 
-def _fold(entries: list[Binding]) -> list[Binding]:
-    last = 0
-    for i, b in enumerate(entries):
-        if b.op == "=":
-            last = i
-    return entries[last:]
-
-
 def parse(doc: Document) -> Source:
     """Parse ``doc`` and build the indexes."""
     parser, query, cursor_cls = _parser_and_query()
     text = doc.text
-    starts: list[int] = []
-    extra_list: list[int] = []
-    if not text.isascii():
-        extra = 0
-        for m in _NON_ASCII.finditer(text):
-            base = m.start()
-            for j, ch in enumerate(m.group()):
-                o = ord(ch)
-                size = 2 if o < 0x800 else 3 if o < 0x10000 else 4
-                starts.append(base + j + extra)
-                extra += size - 1
-                extra_list.append(extra)
-        data = text.encode("utf-8", "surrogatepass")
-    else:
-        data = text.encode("ascii")
+    data, starts, extra_list = encode(text)
     tree = parser.parse(data)
     src = Source(doc, tree, LineIndex(text), starts, extra_list)
     captures = cursor_cls(query).captures(tree.root_node)
@@ -255,14 +176,7 @@ def _index(src: Source) -> None:
             src.classes.setdefault(src.text(name), node)
             src._class_names[node.start_byte] = src.text(name)
     scopes.sort()
-    stack: list[int] = []
-    for i, (start, end, key, kind) in enumerate(scopes):
-        while stack and scopes[stack[-1]][1] <= start:
-            stack.pop()
-        parent = stack[-1] if stack else -1
-        src._scopes.append((start, end, key, kind, parent))
-        src._scope_starts.append(start)
-        stack.append(i)
+    src.nest_scopes(scopes)
 
     for node in caps.get("func", ()):
         name_node = node.child_by_field_name("name")
@@ -394,15 +308,3 @@ def statement_of(node: Node) -> Node:
         if cur.type in ("decorator", "default_parameter", "typed_default_parameter"):
             return cur
         cur = parent
-
-
-def first_error(root: Node) -> Node | None:
-    """The first ERROR or MISSING node, descending only where errors are."""
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            return node
-        if node.has_error:
-            stack.extend(reversed(node.children))
-    return None

@@ -32,7 +32,7 @@ class EditorSettings:
     run: str = "onType"
     configuration: str | None = None  # a config file that replaces discovery
     preference: str = "editorFirst"
-    debounce_ms: int = 20
+    debounce_ms: int = 10  # edits during a lint are coalesced as well
     problems: list[str] = field(default_factory=list, compare=False)
 
     @property

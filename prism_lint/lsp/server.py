@@ -242,7 +242,7 @@ def to_lsp(d: Diagnostic, pm: PositionMap) -> types.Diagnostic:
         code_description=types.CodeDescription(href=url(d.code)),
         source=SOURCE,
         tags=tags,
-        data={"name": d.name, "fixable": d.fix is not None and bool(d.fix.edits)},
+        data={"name": d.name},
     )
 
 
@@ -435,6 +435,7 @@ async def code_action(
     linted = await ls.lint_document(uri)
     if linted is None:
         return None
+    linted = await ls.on_lint_thread(ls.session.ensure_fixes, linted)
     version = ls.workspace.get_text_document(uri).version
     pm = PositionMap(linted.text, ls.state.encoding, linted.index)
     editor = ls.session.editor

@@ -29,6 +29,7 @@ class Linted:
     result: FileResult
     settings: Settings
     index: LineIndex
+    with_fixes: bool = False  # diagnostics are computed without fixes until asked
 
     @property
     def result_id(self) -> str:
@@ -89,9 +90,17 @@ class Session:
                 cached.version = version
             return cached
         settings = self.settings_for(path)
-        result = check_source(path, text, settings, named=False)
+        result = check_source(path, text, settings, named=False, fixes=False)
         linted = Linted(uri, version, self.generation, text, result, settings, LineIndex(text))
         self._cache[uri] = linted
+        return linted
+
+    def ensure_fixes(self, linted: Linted) -> Linted:
+        """The same result with fixes worked out (for code actions)."""
+        if not linted.with_fixes:
+            linted.result = check_source(linted.result.path, linted.text, linted.settings,
+                                         named=False)
+            linted.with_fixes = True
         return linted
 
     def cached(self, uri: str) -> Linted | None:

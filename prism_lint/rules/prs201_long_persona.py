@@ -39,8 +39,10 @@ class LongExpertPersona(Rule):
     a few words.
 
     ## Fix safety
-    The fix removes the whole passage; it is unsafe, because sentences in the
-    passage may carry instructions as well as identity.
+    The fix removes the persona sentence and the sentences right after it, in
+    its paragraph, that go on describing the persona ("You have 20 years of
+    ...", "Your expertise spans ..."). It is unsafe, because such sentences
+    may carry instructions as well as identity.
     """
 
     code = "PRS201"

@@ -1,0 +1,169 @@
+"""What the Python and JavaScript/TypeScript sources share: a tree-sitter parse read in characters.
+
+tree-sitter speaks UTF-8 bytes; everything after the parse speaks ``str``
+offsets into ``Document.text``. Both code extractors map one to the other,
+nest their scopes, fold their bindings and report the first syntax error in
+the same way, so that is written once here and each language's source module
+adds only what its grammar needs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from prism_lint.extract import ExtractError
+from prism_lint.lines import LineIndex
+from prism_lint.model import Document
+
+Node = Any  # tree_sitter.Node; kept loose so importing this module stays cheap
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def encode(text: str) -> tuple[bytes, list[int], list[int]]:
+    """The UTF-8 bytes tree-sitter reads, and the tables that map its offsets back.
+
+    ``starts`` holds the byte offset of each non-ASCII character, ``extra``
+    the bytes beyond one per character counted up to and including it; both
+    stay empty for ASCII text, where bytes and characters are the same.
+    """
+    starts: list[int] = []
+    extra_list: list[int] = []
+    if text.isascii():
+        return text.encode("ascii"), starts, extra_list
+    extra = 0
+    for m in _NON_ASCII.finditer(text):
+        base = m.start()
+        for j, ch in enumerate(m.group()):
+            o = ord(ch)
+            size = 2 if o < 0x800 else 3 if o < 0x10000 else 4
+            starts.append(base + j + extra)
+            extra += size - 1
+            extra_list.append(extra)
+    return text.encode("utf-8", "surrogatepass"), starts, extra_list
+
+
+@dataclass
+class Binding:
+    """One assignment to a name: ``=`` (declaration or assignment) or ``+=``."""
+
+    pos: int  # byte offset of the statement, declarator or assignment
+    op: str  # "=" or "+="
+    value: Node | None
+    stmt: Node
+
+
+def fold_bindings(entries: list[Binding]) -> list[Binding]:
+    """The last ``=`` binding and the ``+=`` bindings after it: what gives the value."""
+    last = 0
+    for i, b in enumerate(entries):
+        if b.op == "=":
+            last = i
+    return entries[last:]
+
+
+@dataclass
+class TreeSource:
+    """A document, its tree, byte<->character offsets, rows and nested scopes."""
+
+    doc: Document
+    tree: Any
+    lines: LineIndex
+    _starts: list[int]
+    _extra: list[int]
+    # sorted scopes: (start byte, end byte, scope key, kind, parent index)
+    _scope_starts: list[int] = field(default_factory=list)
+    _scopes: list[tuple[int, int, int, str, int]] = field(default_factory=list)
+
+    # -- offsets -----------------------------------------------------------
+
+    def c(self, byte: int) -> int:
+        """Character offset of a byte offset."""
+        if not self._starts:
+            return byte
+        k = bisect.bisect_left(self._starts, byte)
+        return byte - (self._extra[k - 1] if k else 0)
+
+    def span(self, node: Node) -> tuple[int, int]:
+        return self.c(node.start_byte), self.c(node.end_byte)
+
+    def text(self, node: Node) -> str:
+        a, b = self.span(node)
+        return self.doc.text[a:b]
+
+    def row(self, offset: int) -> int:
+        return self.lines.location(offset).row
+
+    def node_rows(self, node: Node) -> tuple[int, int]:
+        a, b = self.span(node)
+        return self.row(a), self.row(max(a, b - 1))
+
+    # -- scopes ------------------------------------------------------------
+
+    def nest_scopes(self, scopes: list[tuple[int, int, int, str]]) -> None:
+        """Index ``scopes`` (sorted by start, outer first) with each one's parent."""
+        stack: list[int] = []
+        for i, (start, end, key, kind) in enumerate(scopes):
+            while stack and scopes[stack[-1]][1] <= start:
+                stack.pop()
+            parent = stack[-1] if stack else -1
+            self._scopes.append((start, end, key, kind, parent))
+            self._scope_starts.append(start)
+            stack.append(i)
+
+    def scope_chain(self, byte: int) -> Iterator[tuple[int, str]]:
+        """(scope key, kind) from the innermost scope holding ``byte`` out to the module."""
+        # Scopes nest, so the innermost one holding ``byte`` is an ancestor of
+        # (or is) the last scope that starts at or before it.
+        k = bisect.bisect_right(self._scope_starts, byte) - 1
+        while k >= 0:
+            start, end, key, kind, parent = self._scopes[k]
+            if start <= byte < end:
+                yield key, kind
+            k = parent
+        yield -1, "module"
+
+    def class_key_at(self, byte: int) -> int | None:
+        for key, kind in self.scope_chain(byte):
+            if kind == "class":
+                return key
+        return None
+
+
+def first_error(root: Node) -> Node | None:
+    """The first ERROR or MISSING node, descending only where errors are."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            return node
+        if node.has_error:
+            stack.extend(reversed(node.children))
+    return None
+
+
+def syntax_problem(src: TreeSource, near: str, bare: str) -> ExtractError | None:
+    """One ``ExtractError`` at the first ERROR or MISSING node, if the tree has any.
+
+    ``near`` is the message with ``{!r}`` for the start of the bad text, ``bare``
+    the message when that text is blank; each language words its own.
+    """
+    root = src.tree.root_node
+    if not root.has_error:
+        return None
+    node = first_error(root)
+    if node is None:
+        return None
+    start, end = src.span(node)
+    loc = src.lines.location(start)
+    if node.is_missing:
+        message = f"syntax error: missing {node.type!r}"
+    else:
+        snippet = src.doc.text[start:end].strip().splitlines()
+        text = snippet[0][:40] if snippet else ""
+        message = near.format(text) if text else bare
+    return ExtractError(message, loc.row, loc.column)
