@@ -510,13 +510,10 @@ class SiteFinder:
             if target is None:
                 return None
             if target.type == "call":
-                fn = target.child_by_field_name("function")
-                if fn is None:
+                read = self.read_call(target)
+                if read is None:
                     return None
-                parts = self.callee_parts(fn)
-                if parts is None:
-                    return None
-                kw, _pos = self.arguments(target)
+                _fn, parts, kw, _pos = read
                 site = self.select(parts, kw)
                 if site is not None and (site.agent or site.kind == "crewai_agent"):
                     return int(target.start_byte)
