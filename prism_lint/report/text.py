@@ -53,10 +53,13 @@ def _explain(d: Diagnostic) -> list[str]:
         conf = det.get("task_confidence")
         how = "declared" if det.get("task_declared") else f"confidence {conf}"
         ev: list[dict[str, str]] = det.get("evidence") or []  # type: ignore[assignment]
-        cues = ", ".join(
-            f"'{e['cue']}'" + ("" if e["source"] == "prompt" else f" ({e['source']})")
-            for e in ev[:4]
-        )
+        from prism_lint.rules import SOURCE_LABELS
+
+        def seen(e: dict[str, str]) -> str:
+            where = SOURCE_LABELS.get(e["source"], e["source"])
+            return f"'{e['cue']}'" + ("" if e["source"] == "prompt" else f" ({where})")
+
+        cues = ", ".join(seen(e) for e in ev[:4])
         lines.append(f"  = task: {task} ({how})" + (f"; evidence: {cues}" if cues else ""))
     if det.get("role") and det.get("role") != "unknown":
         extra = f", model {det['model']}" if det.get("model") else ""

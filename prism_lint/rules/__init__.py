@@ -148,17 +148,32 @@ def persona_details(unit: PromptUnit, analysis: Analysis, persona: Persona) -> d
     }
 
 
+# Where a piece of task evidence was seen, as a reader would say it.
+SOURCE_LABELS = {
+    "persona": "in the persona",
+    "persona-head": "the persona's role",
+    "persona-role": "the persona's role",
+    "name": "a name at the call site",
+    "hole": "a placeholder",
+    "sibling": "the user message",
+    "model": "the model",
+    "tools": "the tools",
+    "response_format": "the response format",
+}
+
+
 def evidence_phrase(analysis: Analysis, limit: int = 3) -> str:
     cues: list[str] = []
     for e in analysis.task.evidence:
         if e.category != analysis.task.category:
             continue
-        cue = e.cue if e.source == "prompt" else f"{e.source} {e.cue}"
+        label = SOURCE_LABELS.get(e.source, e.source)
+        cue = f"'{e.cue}'" if e.source == "prompt" else f"'{e.cue}' ({label})"
         if cue not in cues:
             cues.append(cue)
         if len(cues) == limit:
             break
-    return ", ".join(f"'{c}'" for c in cues) if cues else "the prompt as a whole"
+    return ", ".join(cues) if cues else "the prompt as a whole"
 
 
 def short(text: str, limit: int = 60) -> str:
