@@ -26,12 +26,34 @@ from prism_lint.analysis import ACCURACY_TASKS, analyse_text
 __all__ = ["intent", "persona_for", "route_messages", "wants_persona"]
 
 
-def intent(request: str) -> str:
-    """The task category the linter would infer for ``request``."""
-    return analyse_text(request).task.category
+def intent(request: Any) -> str:
+    """The task category the linter would infer for ``request``.
+
+    ``request`` is the user's text, or whatever an SDK call takes in its
+    place: content blocks, a list of chat messages (the last user turn is
+    read), bytes, or None.
+    """
+    return analyse_text(_request_text(request)).task.category
 
 
-def wants_persona(request: str) -> bool:
+def _request_text(request: Any) -> str:
+    if isinstance(request, str):
+        return request
+    if isinstance(request, (bytes, bytearray)):
+        return bytes(request).decode("utf-8", "replace")
+    if isinstance(request, Mapping):
+        return _content_text(request.get("content", request.get("text")))
+    if isinstance(request, Sequence):
+        if any(isinstance(m, Mapping) and "role" in m for m in request):
+            for m in reversed(request):
+                if isinstance(m, Mapping) and m.get("role") == "user":
+                    return _content_text(m.get("content"))
+            return ""
+        return _content_text(request)
+    return "" if request is None else str(request)
+
+
+def wants_persona(request: Any) -> bool:
     """Whether a persona is expected to help with ``request``.
 
     False for the accuracy-critical intents (code, math, factual recall,
@@ -41,7 +63,7 @@ def wants_persona(request: str) -> bool:
     return intent(request) not in ACCURACY_TASKS
 
 
-def persona_for(request: str, persona: str, otherwise: str = "") -> str:
+def persona_for(request: Any, persona: str, otherwise: str = "") -> str:
     """``persona`` when it helps with ``request``, else ``otherwise``.
 
     ``otherwise`` is what stands in the persona's place when it is left out,
@@ -53,7 +75,7 @@ def persona_for(request: str, persona: str, otherwise: str = "") -> str:
 def _content_text(content: Any) -> str:
     if isinstance(content, str):
         return content
-    if isinstance(content, Sequence):
+    if isinstance(content, Sequence) and not isinstance(content, (bytes, bytearray)):
         parts = []
         for block in content:
             if isinstance(block, Mapping) and isinstance(block.get("text"), str):

@@ -211,3 +211,19 @@ def test_a_persona_span_that_is_no_clause_gets_no_fix() -> None:
     persona = Persona(0, end, text[:end], "expert", "expert", "you are")
     assert build_fix(unit, Analysis([persona], TaskInference("code", 0.9)), persona, "PRS101",
                      Settings()) is None
+
+
+@pytest.mark.parametrize(("text", "fixed"), [
+    ("As an expert Python developer,\nwrite unit tests for the function.\n",
+     "Write unit tests for the function.\n"),
+    ("    As an expert Python developer,\n    write unit tests.\n", "    Write unit tests.\n"),
+    ("Write unit tests for the following function,\nas an expert Python developer.\n",
+     "Write unit tests for the following function.\n"),
+])
+def test_clause_wrapped_over_lines(text: str, fixed: str) -> None:
+    start = text.lower().index("as an expert")
+    end = text.index("developer") + len("developer")
+    if text[end] == ",":
+        end += 1
+    plan = plan_strip(text, start, end)
+    assert plan is not None and plan.new_text == fixed and plan.safe

@@ -85,3 +85,23 @@ def test_router_imports_only_the_standard_library_and_the_analysis() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[] []", out.stdout
+
+
+def test_any_request_shape_is_routed_without_raising() -> None:
+    from prism_lint.router import persona_for
+
+    persona = "You are a senior Python engineer. "
+    code = "Write a Python function that reverses a string."
+    poem = "Write a short poem about the sea."
+    for request in (
+        code,
+        code.encode(),
+        [{"type": "text", "text": code}],
+        [{"role": "system", "content": "hi"}, {"role": "user", "content": code}],
+        {"role": "user", "content": code},
+    ):
+        assert persona_for(request, persona) == ""
+    assert persona_for([{"role": "user", "content": [{"type": "text", "text": poem}]}],
+                       persona) == persona
+    for odd in (None, 42, [], [1, 2], {}):
+        assert persona_for(odd, persona) in ("", persona)

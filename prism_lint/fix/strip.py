@@ -110,8 +110,11 @@ def _starts_sentence(text: str, s: int) -> bool:
     i = s
     while i > 0 and text[i - 1] in HSPACE:
         i -= 1
-    if i == 0 or text[i - 1] == "\n":
+    if i == 0:
         return True
+    if text[i - 1] == "\n":
+        # "... the function,\nas an expert." goes on from the line above
+        return not (text[s].islower() and _wrapped_previous_line(text, i))
     ls = _line_start(text, s)
     if _MARKER.fullmatch(text[ls:s]) or _LABEL.fullmatch(text[ls:s]):
         return True
@@ -143,7 +146,9 @@ def plan_strip(text: str, start: int, end: int) -> StripPlan | None:
     closed = text[e - 1] in _END or (
         e - s > 1 and text[e - 1] in _CLOSERS and text[e - 2] in _END
     )
-    ends = closed or not after or after[0] in _END
+    # "As an expert,\nwrite ..." : the clause ends its line, the sentence goes on below
+    wraps = not closed and not after and text[e - 1] in _JUNCTION and _next_line_lower(text, e)
+    ends = (closed or not after or after[0] in _END) and not wraps
     plan: StripPlan | None
     if starts and ends:
         plan = _sentence(text, s, e)
@@ -331,12 +336,37 @@ def _level(heading: str) -> int:
 # --------------------------------------------------------------------------
 
 
+def _next_line_lower(text: str, e: int) -> bool:
+    """Whether the line after ``e``'s line goes on with a lower-case word."""
+    nl = _line_end(text, e)
+    if nl >= len(text) or text[nl] != "\n":
+        return False
+    i = nl + 1
+    while i < len(text) and text[i] in HSPACE:
+        i += 1
+    return i < len(text) and text[i].islower()
+
+
+def _wrapped_previous_line(text: str, ls: int) -> bool:
+    """Whether the line before ``ls`` ends mid-sentence (a comma, a word)."""
+    if ls == 0 or text[ls - 1] != "\n":
+        return False
+    i = ls - 1
+    while i > 0 and text[i - 1] in HSPACE:
+        i -= 1
+    return i > 0 and text[i - 1] in _JUNCTION
+
+
 def _leading_clause(text: str, s: int, e: int) -> StripPlan | None:
     """ "As a senior engineer, write ..." -> "Write ..." """
     r = e
     junction = text[e - 1] in _JUNCTION
     while r < len(text) and text[r] in HSPACE:
         r += 1
+    if junction and r < len(text) and text[r] == "\n" and _next_line_lower(text, e):
+        r += 1  # the sentence goes on on the next line: take the line break
+        while r < len(text) and text[r] in HSPACE:
+            r += 1
     while r < len(text) and text[r] in _JUNCTION:
         junction = True
         r += 1
@@ -388,6 +418,12 @@ def _trailing_clause(text: str, s: int, e: int) -> StripPlan:
     a = s
     while a > ls and text[a - 1] in HSPACE:
         a -= 1
+    if a == ls and text[s].islower() and _wrapped_previous_line(text, ls):
+        # the clause opens its line; its comma ends the line above
+        ls = _line_start(text, ls - 1)
+        a = _line_end(text, ls)
+        while a > ls and text[a - 1] in HSPACE:
+            a -= 1
     comma = a > ls and text[a - 1] in _JUNCTION
     if comma:
         a -= 1
