@@ -175,9 +175,9 @@ def tidy_literals(text: str, edits: list[Edit]) -> tuple[list[Edit], list[str]]:
             right = parent.child_by_field_name("right")
             if left is None or right is None:
                 continue
-            if left.id == n.id and right.type != "string":
+            if left.id == n.id:
                 extra.append((src.c(n.start_byte), src.c(right.start_byte)))
-            elif right.id == n.id and left.type != "string":
+            elif right.id == n.id:
                 extra.append((src.c(left.end_byte), src.c(n.end_byte)))
             else:
                 continue
