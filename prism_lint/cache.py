@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from prism_lint.config import Settings
     from prism_lint.engine import FileResult
 
-Entry = tuple[int, int, bytes, "FileResult"]
+# size, mtime_ns, digest, result, and the other files the result was read from
+Entry = tuple[int, int, bytes, "FileResult", tuple[tuple[str, int, int], ...]]
 
 
 def digest(data: bytes) -> bytes:
@@ -66,16 +67,21 @@ class Cache:
     def _bucket(self, settings: Settings) -> _Bucket:
         return self.buckets[self.keys[settings.fingerprint()]]
 
-    def get(self, path: str, settings: Settings) -> FileResult | None:
+    def get(self, path: str, settings: Settings, key: str | None = None) -> FileResult | None:
+        """The cached result for ``path``; ``key`` tells apart the ways one file
+        is checked (named on the command line or found by a walk)."""
         bucket = self._bucket(settings)
-        entry = bucket.entries.get(path)
-        if entry is None:
+        key = key or path
+        entry = bucket.entries.get(key)
+        if entry is None or len(entry) != 5:
             return None
         try:
             st = os.stat(path)
         except OSError:
             return None
-        size, mtime, dig, result = entry
+        size, mtime, dig, result, deps = entry
+        if not _deps_unchanged(deps):
+            return None  # a template it includes, a config it reads, has changed
         if st.st_size == size and st.st_mtime_ns == mtime:
             return result
         if st.st_size != size:
@@ -86,13 +92,13 @@ class Cache:
         except OSError:
             return None
         if digest(data) == dig:
-            bucket.entries[path] = (size, st.st_mtime_ns, dig, result)
+            bucket.entries[key] = (size, st.st_mtime_ns, dig, result, deps)
             bucket.dirty = True
             return result
         return None
 
-    def put(self, path: str, settings: Settings, result: FileResult, data: bytes | None = None
-            ) -> None:
+    def put(self, path: str, settings: Settings, result: FileResult, data: bytes | None = None,
+            key: str | None = None) -> None:
         try:
             st = os.stat(path)
             if data is None:
@@ -100,15 +106,13 @@ class Cache:
                     data = fh.read()
         except OSError:
             return
-        bucket = self._bucket(settings)
-        bucket.entries[path] = (st.st_size, st.st_mtime_ns, digest(data), result)
-        bucket.dirty = True
+        self.store(path, settings, result, st.st_size, st.st_mtime_ns, digest(data), key)
 
     def store(self, path: str, settings: Settings, result: FileResult, size: int, mtime_ns: int,
-              dig: bytes) -> None:
+              dig: bytes, key: str | None = None) -> None:
         """Record a result whose file's stat and digest the caller already has."""
         bucket = self._bucket(settings)
-        bucket.entries[path] = (size, mtime_ns, dig, result)
+        bucket.entries[key or path] = (size, mtime_ns, dig, result, _deps(result.related))
         bucket.dirty = True
 
     def save(self) -> None:
@@ -116,6 +120,21 @@ class Cache:
             if bucket.dirty:
                 _store(bucket.path, bucket.entries)
                 bucket.dirty = False
+
+
+def _deps(paths: list[str]) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+            out.append((p, st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((p, -1, 0))
+    return tuple(out)
+
+
+def _deps_unchanged(deps: tuple[tuple[str, int, int], ...]) -> bool:
+    return _deps([p for p, _, _ in deps]) == deps
 
 
 def _load(path: str) -> dict[str, Entry]:

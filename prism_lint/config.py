@@ -97,6 +97,7 @@ class Settings:
     unsafe_fixes: bool = False
     extend_safe_fixes: tuple[str, ...] = ()
     cache_dir: str = ".prism_lint_cache"
+    force_select: tuple[str, ...] = ()  # --select/--extend-select: win over the config's ignore
     source: str = ""  # the file these came from, for messages
 
     def strategy_for(self, code: str) -> str:

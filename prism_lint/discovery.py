@@ -45,7 +45,7 @@ def _excludes(patterns: tuple[str, ...]) -> _Excludes:
     for raw in patterns:
         p = raw.rstrip("/")
         if "/" in p:
-            paths.append(p.lstrip("./"))
+            paths.append(p.removeprefix("./"))
         elif any(ch in p for ch in "*?["):
             globs.append(fnmatch.translate(p))
         else:
@@ -119,8 +119,9 @@ def discover(paths: list[str], resolver: Resolver, *, force_exclude: bool = Fals
             ):
                 continue
             kind = kind_of(given, named=True, globs=settings.include)
-            if kind and given not in seen:
-                seen.add(given)
+            real = os.path.abspath(given)
+            if kind and real not in seen:
+                seen.add(real)
                 yield Target(given, kind, True)
             continue
         yield from _walk(given, resolver, gitignores, seen)
@@ -180,7 +181,7 @@ def _walk_dir(absdir: str, display: str, resolver: Resolver, gitignores: _GitIgn
             yield from _walk_dir(abspath, shown, resolver, gitignores, chain, seen)
             continue
         kind = kind_of(shown, globs=settings.include)
-        if kind is None or shown in seen:
+        if kind is None or abspath in seen:
             continue
         try:
             if not entry.is_file():
@@ -189,5 +190,5 @@ def _walk_dir(absdir: str, display: str, resolver: Resolver, gitignores: _GitIgn
             continue
         if use_git and chain and _ignored(chain, abspath, False):
             continue
-        seen.add(shown)
+        seen.add(abspath)
         yield Target(shown, kind, False)

@@ -33,20 +33,39 @@ class FileResult:
     bom: bool = False
     notice: str | None = None  # why the file was skipped, when it was
     kind: str | None = None
+    related: list[str] = field(default_factory=list)  # other files read (includes)
 
 
 def selected_rules(settings: Settings, path: str) -> frozenset[str]:
     codes = resolve_selection(settings.select, settings.extend_select, settings.ignore)
     if settings.per_file_ignores:
-        rel = path.replace("\\", "/")
         for glob, ignored in settings.per_file_ignores:
-            if (
-                fnmatch.fnmatch(rel, glob)
-                or fnmatch.fnmatch(os.path.basename(rel), glob)
-                or fnmatch.fnmatch(rel, "*/" + glob)
-            ):
+            if _path_matches(path, glob, settings):
                 codes = frozenset(c for c in codes if not any(c.startswith(i) for i in ignored))
-    return codes
+    # --select / --extend-select on the command line win over the config's ignore
+    codes |= resolve_selection(settings.force_select, (), ()) if settings.force_select else set()
+    return frozenset(codes)
+
+
+def _path_matches(path: str, glob: str, settings: Settings) -> bool:
+    """A per-file glob, relative to the directory of the config file that set it
+    (as in ruff), or to the current directory without one."""
+    source = settings.source
+    base = os.path.dirname(os.path.abspath(source)) if os.path.isfile(source) else os.getcwd()
+    rel = os.path.relpath(os.path.abspath(path), base).replace("\\", "/")
+    return fnmatch.fnmatch(rel, glob) or (
+        "/" not in glob and fnmatch.fnmatch(os.path.basename(rel), glob)
+    )
+
+
+def drop_unselected(result: FileResult, settings: Settings) -> FileResult:
+    """Read and parse problems (PRS900) obey --select/--ignore like any rule."""
+    if any(d.code.startswith("PRS9") for d in result.diagnostics):
+        codes = selected_rules(settings, result.path)
+        result.diagnostics = [
+            d for d in result.diagnostics if not d.code.startswith("PRS9") or d.code in codes
+        ]
+    return result
 
 
 def decode(data: bytes) -> tuple[str, bool]:
@@ -99,7 +118,7 @@ def check_path(path: str, settings: Settings, *, named: bool = False,
     """Read and check a file; reading problems become one PRS900 diagnostic."""
     data, result = read_limited(path, settings, named)
     if data is None:
-        return result
+        return drop_unselected(result, settings)
     return check_bytes(path, data, settings, named=named, kind=kind, inventory=inventory)
 
 
@@ -111,13 +130,13 @@ def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = Fal
             result.diagnostics.append(file_problem(path, "binary file, not a prompt; skipped"))
         else:
             result.notice = "binary file; skipped"
-        return result
+        return drop_unselected(result, settings)
     try:
         text, bom = decode(data)
     except ValueError as exc:
         result = FileResult(path)
         result.diagnostics.append(file_problem(path, str(exc)))
-        return result
+        return drop_unselected(result, settings)
     out = check_source(path, text, settings, named=named, kind=kind, inventory=inventory)
     out.bom = bom
     return out
@@ -138,6 +157,15 @@ def check_source(
     ``fixes=False`` leaves ``Diagnostic.fix`` empty: the editor shows
     diagnostics on every change and works fixes out only when asked for
     code actions."""
+    return drop_unselected(
+        _check_source(path, text, settings, named=named, kind=kind, inventory=inventory,
+                      fixes=fixes),
+        settings,
+    )
+
+
+def _check_source(path: str, text: str, settings: Settings, *, named: bool, kind: str | None,
+                  inventory: bool, fixes: bool) -> FileResult:
     result = FileResult(path, text=text)
     kind = kind or kind_of(path, named=named, globs=settings.include)
     result.kind = kind
@@ -147,7 +175,7 @@ def check_source(
         extra_call_sites=dict(settings.call_sites),
         extra_prompt_names=list(settings.prompt_names),
         named_explicitly=named,
-        read_related=_related_reader(path, settings),
+        read_related=_related_reader(path, settings, result.related),
     )
     try:
         extraction = extractor(kind)(Document(path, text), options)
@@ -178,11 +206,13 @@ def internal_error(exc: BaseException) -> str:
             "please report it with the file")
 
 
-def _related_reader(path: str, settings: Settings):  # type: ignore[no-untyped-def]
+def _related_reader(path: str, settings: Settings, seen: list[str]):  # type: ignore[no-untyped-def]
     base = os.path.dirname(os.path.abspath(path))
 
     def read(relative: str) -> str | None:
         target = os.path.normpath(os.path.join(base, relative))
+        if target not in seen:
+            seen.append(target)  # the cache checks it has not changed
         try:
             if os.path.getsize(target) > settings.max_file_size:
                 return None

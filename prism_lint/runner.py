@@ -61,6 +61,12 @@ def _check_chunk(items: list[tuple[Target, Settings]]) -> list[Outcome]:
     return out
 
 
+def _key(target: Target) -> str:
+    """A file named on the command line is checked in full (its parse errors
+    reported), one found by a walk goes through the first pass: two results."""
+    return f"{target.path}\0{target.kind}\0{int(target.named)}"
+
+
 def workers() -> int:
     try:
         n = len(os.sched_getaffinity(0))
@@ -91,13 +97,14 @@ def check_targets(targets: list[Target], resolver: Resolver,
     todo: list[Target] = []
     for target in targets:
         if cache is not None:
-            hit = cache.get(target.path, settings_of[target.path])
+            hit = cache.get(target.path, settings_of[target.path], _key(target))
             if hit is not None:
                 done[target.path] = hit
                 continue
         todo.append(target)
 
     outcomes: dict[str, Outcome] = {}
+    by_path = {t.path: t for t in targets}
     if len(todo) >= POOL_THRESHOLD and workers() > 1 and not keep_prompts:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -119,7 +126,7 @@ def check_targets(targets: list[Target], resolver: Resolver,
         done[path] = outcome.result
         if cache is not None and outcome.size >= 0:
             cache.store(path, settings_of[path], outcome.result, outcome.size, outcome.mtime_ns,
-                        outcome.digest)
+                        outcome.digest, _key(by_path[path]))
     if cache is not None:
         cache.save()
     for target in targets:

@@ -36,6 +36,15 @@ class Directive:
         return self.codes is None or any(code.startswith(c) for c in self.codes)
 
 
+_BLOCK_KEY = re.compile(r"^\s*[\w.\-\"']+\s*:\s*(?:[|>][-+0-9]*)?\s*(?:#.*)?$")
+
+
+def _opens_block(d: Directive, row: int) -> bool:
+    from prism_lint.lines import LineIndex
+
+    return bool(_BLOCK_KEY.match(LineIndex(d.comment.doc.text).line_text(row)))
+
+
 def _codes(text: str | None) -> frozenset[str] | None:
     if text is None or not text.strip():
         return None
@@ -82,9 +91,12 @@ class Suppressions:
             if not d.covers(code):
                 continue
             if d.above:
-                # own-line: above the construct, or inside it before the finding
-                # (a comment above a YAML key or a call argument)
-                if first_row - 1 <= d.row < start_row or d.row == start_row - 1:
+                # own-line: on the line above the construct or above the finding,
+                # or above a key line whose block value holds the finding
+                # ("# prism: ignore" above "backstory: >" in YAML)
+                if d.row in (first_row - 1, start_row - 1) or (
+                    d.row == start_row - 2 and first_row <= d.row and _opens_block(d, start_row - 1)
+                ):
                     d.used = hit = True
             elif start_row <= d.row <= max(end_row, last_row) or d.row == first_row:
                 d.used = hit = True

@@ -7,7 +7,7 @@ import os
 import sys
 from dataclasses import replace
 
-from prism_lint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, fail
+from prism_lint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OUTPUT_FORMATS, fail
 
 
 def _resolver(configs: list[str]):  # type: ignore[no-untyped-def]
@@ -45,6 +45,8 @@ def _cli_settings(args: argparse.Namespace, settings):  # type: ignore[no-untype
         changes["ignore"] = (*settings.ignore, *args.ignore)
     if args.unsafe_fixes is not None:
         changes["unsafe_fixes"] = args.unsafe_fixes
+    if args.select or args.extend_select:
+        changes["force_select"] = (*(args.select or ()), *(args.extend_select or ()))
     return replace(settings, **changes) if changes else settings
 
 
@@ -68,6 +70,8 @@ def _run(args: argparse.Namespace) -> int:
 
         _check_codes("command line", "--select/--ignore", tuple(codes))
     fmt = args.output_format or os.environ.get("PRISM_LINT_OUTPUT_FORMAT")
+    if fmt and fmt not in OUTPUT_FORMATS:
+        return fail(f"PRISM_LINT_OUTPUT_FORMAT={fmt!r} is not one of {', '.join(OUTPUT_FORMATS)}")
     if not fmt:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
     paths = args.paths or ["."]
@@ -138,8 +142,11 @@ def _run(args: argparse.Namespace) -> int:
                 + "\n"
             )
         if args.output_file:
-            with open(args.output_file, "w", encoding="utf-8") as fh:
-                fh.write(report)
+            try:
+                with open(args.output_file, "w", encoding="utf-8") as fh:
+                    fh.write(report)
+            except OSError as exc:
+                return fail(f"cannot write {args.output_file}: {exc.strerror or exc}")
         else:
             sys.stdout.write(report)
         for notice in ctx.notices:

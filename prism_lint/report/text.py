@@ -95,7 +95,8 @@ def render(results: list[FileResult], ctx: ReportContext) -> str:
         for path, n in sorted(ctx.fixed.items()):
             out.append(f"- {path}: {n}")
     if total:
-        msg = f"Found {total} finding{'s' if total != 1 else ''}"
+        found = total + fixed
+        msg = f"Found {found} finding{'s' if found != 1 else ''}"
         if fixed:
             msg += f" ({fixed} fixed, {total} remaining)"
         out.append(msg + ".")

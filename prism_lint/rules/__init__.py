@@ -155,7 +155,7 @@ SOURCE_LABELS = {
     "persona-role": "the persona's role",
     "name": "a name at the call site",
     "hole": "a placeholder",
-    "sibling": "the user message",
+    "sibling": "another message of the prompt",
     "model": "the model",
     "tools": "the tools",
     "response_format": "the response format",
