@@ -456,6 +456,18 @@ async def test_python_diagnostic(editor: Editor) -> None:
 
 
 @lsp
+async def test_unsaved_buffer_is_read_by_its_language(editor: Editor) -> None:
+    uri = "untitled:Untitled-1"
+    editor.versions[uri] = 1
+    editor.texts[uri] = PYTHON
+    editor.client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, PYTHON))
+    )
+    diags = await editor.diagnostics(uri, lambda d: len(d) > 0)
+    assert _only(diags, "PRS101")
+
+
+@lsp
 async def test_yaml_diagnostic(editor: Editor) -> None:
     uri = editor.open("review.prompt.yml", YAML, "yaml")
     diags = await editor.diagnostics(uri, lambda d: len(d) > 0)

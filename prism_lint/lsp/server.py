@@ -51,6 +51,11 @@ _EXTENSIONS = {
     "jinja2": ".j2",
     "markdown": ".md",
     "plaintext": ".txt",
+    "javascript": ".js",
+    "javascriptreact": ".jsx",
+    "typescript": ".ts",
+    "typescriptreact": ".tsx",
+    "jupyter": ".ipynb",
 }
 
 T = TypeVar("T")
@@ -108,8 +113,9 @@ class PrismServer(LanguageServer):
             self.window_show_message(types.ShowMessageParams(kind, f"prism-lint: {message}"))
 
     def path_of(self, uri: str, language_id: str | None, path: str | None) -> str:
-        if path:
+        if path and uri.startswith("file:"):
             return path
+        # an unsaved buffer ("untitled:Untitled-1"): its language says what it holds
         name = unquote(urlparse(uri).path).rsplit("/", 1)[-1] or "untitled"
         if "." not in name and language_id in _EXTENSIONS:
             name += _EXTENSIONS[language_id]
