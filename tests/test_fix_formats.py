@@ -337,3 +337,14 @@ def test_passage_removal_keeps_to_sentences_describing_the_persona() -> None:
     assert apply(text, f.edits) == (
         "Your task is to write code.\n\n## Task\n\nWrite a Go function.\n"
     )
+
+
+def test_persona_running_into_template_output_gets_no_fix() -> None:
+    from prism_lint.config import Settings
+    from prism_lint.engine import check_source
+
+    text = ('{%- set x = 1 -%}\nYou are a senior Python engineer.\n{{- " " -}}\n'
+            "Write a function that reverses a string.\n")
+    found = [d for d in check_source("t.j2", text, Settings(), named=True).diagnostics
+             if d.code == "PRS101"]
+    assert found and all(d.fix is None for d in found)

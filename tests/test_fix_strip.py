@@ -227,3 +227,21 @@ def test_clause_wrapped_over_lines(text: str, fixed: str) -> None:
         end += 1
     plan = plan_strip(text, start, end)
     assert plan is not None and plan.new_text == fixed and plan.safe
+
+
+@pytest.mark.parametrize(("text", "fixed"), [
+    ("## Role\nYou are a senior Python engineer.\n## Task\nWrite a function.\n",
+     "## Task\nWrite a function.\n"),
+    ("Role:\nYou are a senior Python engineer.\n\nTask:\nWrite a function.\n",
+     "Task:\nWrite a function.\n"),
+])
+def test_heading_left_empty_goes_with_the_persona(text: str, fixed: str) -> None:
+    start = text.index("You are")
+    plan = plan_strip(text, start, text.index("engineer.") + len("engineer."))
+    assert plan is not None and plan.new_text == fixed and not plan.safe
+
+
+def test_no_break_space_after_the_persona_goes_with_it() -> None:
+    text = "You are a senior Python engineer.\u00a0Write a function that reverses a string."
+    plan = plan_strip(text, 0, text.index("\u00a0"))
+    assert plan is not None and plan.new_text == "Write a function that reverses a string."

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from prism_lint.model import Document, Edit, Fix
+from prism_lint.model import HOLE, Document, Edit, Fix
 
 if TYPE_CHECKING:
     from prism_lint.analysis import Analysis, Persona
@@ -96,6 +96,11 @@ def build_fix(
     start, end = span or (persona.start, persona.end)
     if len(unit.text[persona.start:persona.end].split()) > MAX_PERSONA_WORDS:
         return None  # no persona clause is that long: the span is not one
+    clause = unit.text[persona.start:persona.end]
+    if HOLE in clause and re.search(r"[.!?。]\s*" + HOLE + r"\s*\w", clause):
+        # words after a placeholder: the span runs past the persona into
+        # template output ("... engineer.{{ sep }}Write ..."), no clean cut
+        return None
     if end > persona.end:
         end = _describing(unit.text, persona.end, end)
     plan = plan_strip(unit.text, start, end)

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from prism_lint.model import HOLE
 
 HSPACE = " \t"
+# White space that may separate sentences on a line, beyond spaces and tabs.
+_GAP = HSPACE + "\u00a0\u2002\u2003\u2009\u200a\u202f\u205f\u3000\u2028\u2029"
 _END = ".!?…。！？"
 _CLOSERS = "\"'”’»)]*_"
 _JUNCTION = ",;:—–，、；："
@@ -228,7 +230,7 @@ def _sentence(text: str, s: int, e: int) -> StripPlan:
             a -= 1
         return _plan([TextEdit(a, le if suffix else e)], "sentence")
     b = e
-    while b < le and text[b] in HSPACE:
+    while b < le and text[b] in _GAP:
         b += 1
     plan = _plan([TextEdit(s, b)], "sentence")
     nxt = text[b] if b < len(text) else ""
@@ -257,8 +259,14 @@ def _whole_lines(text: str, ls: int, le: int) -> StripPlan:
     elif le >= n and ls > 0:
         # Last line without a line break: take the break before it.
         a = ls - 1
+    else:
+        # Right under a heading or label ("## Role" / "Role:"): it goes too
+        # when nothing else is left in its section.
+        a, b, notes = _empty_section(text, a, b)
     if a == 0:
-        # The prompt now starts at the next line: not with its indentation.
+        # The prompt now starts at the next line: not with blank lines or indentation.
+        while b < n and _blank(text[b:_line_end(text, b)]) and _line_end(text, b) < n:
+            b = _line_end(text, b) + 1
         while b < n and text[b] in HSPACE:
             b += 1
     plan = _plan([TextEdit(a, b)], "lines")
@@ -314,7 +322,10 @@ def _empty_section(text: str, a: int, b: int) -> tuple[int, int, list[str]]:
         q = min(_line_end(text, q) + 1, n)
     if q < n:
         nxt = text[q:_line_end(text, q)]
-        if _HEADING.fullmatch(nxt) is None:
+        next_label = is_label and _LABEL_LINE.fullmatch(nxt) is not None and (
+            nxt.rstrip().endswith(":")
+        )
+        if _HEADING.fullmatch(nxt) is None and not next_label:
             return a, b, []
         if is_heading and _level(nxt) > _level(head):
             return a, b, []
