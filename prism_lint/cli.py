@@ -24,7 +24,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _codes(value: str) -> list[str]:
-    return [c.strip().upper() for c in value.split(",") if c.strip()]
+    from prism_lint.config import _selector
+
+    return [_selector(c) for c in value.split(",") if c.strip()]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -165,6 +165,11 @@ def _positive_int(source: str, key: str, value: Any) -> int:
     return value
 
 
+def _selector(text: str) -> str:
+    text = text.strip()
+    return text.upper() if text.upper().startswith("PRS") or text.upper() == "ALL" else text.lower()
+
+
 def _check_codes(source: str, key: str, codes: tuple[str, ...]) -> None:
     from prism_lint.rules import catalogue
 
@@ -193,7 +198,8 @@ def parse_table(table: dict[str, Any], source: str, base: Settings | None = None
             )
         name, expected = _KEYS[key]
         if name in ("select", "extend_select", "ignore", "extend_safe_fixes"):
-            codes = tuple(c.strip().upper() for c in _str_list(source, key, value))
+            # codes are upper case; rule names ("expert-persona-code-task") stay as written
+            codes = tuple(_selector(c) for c in _str_list(source, key, value))
             _check_codes(source, key, codes)
             values[name] = codes
         elif name in (

@@ -81,11 +81,20 @@ def _run(args: argparse.Namespace) -> int:
     fixing = args.fix or args.diff
 
     if paths == ["-"]:
+        from prism_lint.engine import check_bytes, decode
+
         name = args.stdin_filename or "-"
-        text = sys.stdin.read()
+        stream = getattr(sys.stdin, "buffer", None)
+        # bytes, decoded as files are (BOM, bad UTF-8)
+        data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
         settings = _cli_settings(args, resolver.for_path(name if name != "-" else "stdin"))
         ctx.unsafe_fixes = settings.unsafe_fixes
-        result = check_source(name, text, settings, named=True)
+        result = check_bytes(name, data, settings, named=True)
+        try:
+            text, bom = decode(data)
+        except ValueError:
+            fixing = False  # nothing to fix in text that could not be read
+            text, bom = "", False
         if fixing:
             from prism_lint.fix.apply import fix_text
 
@@ -98,8 +107,8 @@ def _run(args: argparse.Namespace) -> int:
             result.diagnostics = remaining
             if args.diff:
                 sys.stdout.write(_diff(name, text, new))
-                return EXIT_CLEAN
-            sys.stdout.write(new)
+                return EXIT_FINDINGS if new != text else EXIT_CLEAN
+            sys.stdout.write(("\ufeff" if bom else "") + new)
             return _exit(args, [result], n)
         results.append(result)
     else:
@@ -133,14 +142,9 @@ def _run(args: argparse.Namespace) -> int:
     if not args.silent:
         report = renderer(fmt)(results, ctx)
         if args.quiet and fmt in ("full", "concise"):
-            report = (
-                "\n".join(
-                    line
-                    for line in report.splitlines()
-                    if not line.startswith(("Found ", "All checks", "[*]"))
-                )
-                + "\n"
-            )
+            kept = [line for line in report.splitlines()
+                    if not line.startswith(("Found ", "All checks", "[*]"))]
+            report = "\n".join(kept) + "\n" if any(kept) else ""
         if args.output_file:
             try:
                 with open(args.output_file, "w", encoding="utf-8") as fh:

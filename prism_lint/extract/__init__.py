@@ -23,7 +23,7 @@ class ExtractError(Exception):
         self.message = message
         self.row = row
         self.column = column
-        self.code = code  # PRS902 for a prompt whose source cannot be resolved
+        self.code = code
 
 
 @dataclass

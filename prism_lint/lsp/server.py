@@ -235,8 +235,6 @@ def to_lsp(d: Diagnostic, pm: PositionMap) -> types.Diagnostic:
     elif d.code == "PRS901":
         severity = types.DiagnosticSeverity.Hint
         tags = [types.DiagnosticTag.Unnecessary]
-    elif d.code == "PRS902":
-        severity = types.DiagnosticSeverity.Information
     return types.Diagnostic(
         range=types.Range(
             start=types.Position(start.line, start.character),
@@ -297,7 +295,7 @@ def initialize(ls: PrismServer, params: types.InitializeParams) -> None:
     ls.state.init_editor = parsed
     ls.session.set_editor(parsed)
     for problem in parsed.problems:
-        log.warning("settings: %s", problem)
+        ls.tell(f"settings: {problem}")  # logMessage is allowed during initialize
 
 
 @server.feature(types.INITIALIZED)

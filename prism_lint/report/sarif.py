@@ -37,7 +37,7 @@ def level(code: str) -> str:
     the opt-in housekeeping rules notes, persona findings warnings."""
     if code == "PRS900":
         return "error"
-    if code in ("PRS901", "PRS902"):
+    if code == "PRS901":
         return "note"
     return "warning"
 

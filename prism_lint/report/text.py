@@ -59,7 +59,12 @@ def _explain(d: Diagnostic) -> list[str]:
             where = SOURCE_LABELS.get(e["source"], e["source"])
             return f"'{e['cue']}'" + ("" if e["source"] == "prompt" else f" ({where})")
 
-        cues = ", ".join(seen(e) for e in ev[:4])
+        shown: list[str] = []
+        for e in ev:
+            cue = seen(e)
+            if cue.lower() not in (c.lower() for c in shown):
+                shown.append(cue)
+        cues = ", ".join(shown[:4])
         lines.append(f"  = task: {task} ({how})" + (f"; evidence: {cues}" if cues else ""))
     if det.get("role") and det.get("role") != "unknown":
         extra = f", model {det['model']}" if det.get("model") else ""

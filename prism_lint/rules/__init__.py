@@ -169,7 +169,7 @@ def evidence_phrase(analysis: Analysis, limit: int = 3) -> str:
             continue
         label = SOURCE_LABELS.get(e.source, e.source)
         cue = f"'{e.cue}'" if e.source == "prompt" else f"'{e.cue}' ({label})"
-        if cue not in cues:
+        if cue.lower() not in (c.lower() for c in cues):
             cues.append(cue)
         if len(cues) == limit:
             break
@@ -177,5 +177,7 @@ def evidence_phrase(analysis: Analysis, limit: int = 3) -> str:
 
 
 def short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
+    from prism_lint.model import HOLE
+
+    text = " ".join(text.replace(HOLE, "{…}").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
