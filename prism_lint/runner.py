@@ -19,6 +19,7 @@ from prism_lint.discovery import Target
 from prism_lint.engine import FileResult, check_bytes, read_limited
 
 POOL_THRESHOLD = 200  # files left after the cache; below this, one process
+CACHE_THRESHOLD = 16  # files in a run; below this, no cache
 CHUNK = 24  # files per task: small enough to balance, large enough to amortise
 
 
@@ -92,7 +93,10 @@ def check_targets(targets: list[Target], resolver: Resolver,
     from prism_lint.cache import Cache
 
     settings_of = {t.path: adjust(resolver.for_path(t.path)) for t in targets}
-    cache = Cache.open(settings_of, enabled=use_cache and not keep_prompts)
+    # Loading and rewriting the cache costs more than checking a handful of
+    # files (a pre-commit run): small runs go without it.
+    enabled = use_cache and not keep_prompts and len(targets) >= CACHE_THRESHOLD
+    cache = Cache.open(settings_of, enabled=enabled)
     done: dict[str, FileResult] = {}
     todo: list[Target] = []
     for target in targets:

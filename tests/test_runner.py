@@ -125,6 +125,7 @@ def _run(root: Path, settings: Settings | None = None, cache: bool = True) -> di
 
 def test_cache_serves_same_results_and_notices_changes(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("prism_lint.runner.CACHE_THRESHOLD", 0)
     root = _tree(tmp_path / "tree")
     first = _run(root)
     assert first == {"a.md": ["PRS101"], "b.md": []}
@@ -139,6 +140,7 @@ def test_cache_serves_same_results_and_notices_changes(tmp_path: Path, monkeypat
 
 def test_torn_cache_is_a_cold_cache(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("prism_lint.runner.CACHE_THRESHOLD", 0)
     root = _tree(tmp_path / "tree")
     _run(root)
     for p in (tmp_path / "cache").rglob("*.pickle"):
@@ -169,3 +171,27 @@ def test_first_pass_keeps_crewai_roles() -> None:
     )
     assert flagged("config/agents.yaml", text)
     assert worth_checking(text.encode(), Settings(), named=False, kind="yaml")
+
+
+def test_cache_keys_named_walked_and_includes(tmp_path: Path, monkeypatch) -> None:
+    from prism_lint.discovery import Target
+
+    monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("prism_lint.runner.CACHE_THRESHOLD", 0)
+    broken = tmp_path / "broken.py"
+    broken.write_text("def f(:\n    pass\n")
+    resolver = Resolver(forced=Settings())
+
+    def run(target: Target) -> list[str]:
+        ((_, result),) = check_targets([target], resolver, lambda s: s)
+        return [d.code for d in result.diagnostics]
+
+    assert run(Target(str(broken), "python", False)) == []  # walked: first pass skips it
+    assert run(Target(str(broken), "python", True)) == ["PRS900"]  # named: full check
+    main = tmp_path / "main.j2"
+    main.write_text('You are a world-class expert.\n{% include "task.j2" %}\n')
+    task = tmp_path / "task.j2"
+    task.write_text("Write a warm birthday poem.\n")
+    assert run(Target(str(main), "jinja", True)) == []
+    task.write_text("Write a Python function that parses ISO-8601 dates.\n")
+    assert run(Target(str(main), "jinja", True)) == ["PRS101"]
