@@ -32,19 +32,23 @@ _AFTER_ESCAPE = re.compile(rb"\\(?:[abfnrtv]|x[0-9a-f]{2}|u[0-9a-f]{4}|u[0-9a-f]
 _DIRECTIVES = (b"prism:", b"noqa")
 
 
+_WORD_HIT, _STEM_HIT, _WIDE_HIT = 0, 1, 2
+
+
 @dataclass(frozen=True)
 class _Vocab:
-    automaton: Any  # Aho-Corasick over anchors and direct cues (latin-1 text of the bytes)
-    anchors: tuple[bytes, ...]
-    direct: tuple[bytes, ...]
-    words: frozenset[bytes]  # ASCII expert words and occupations
-    stems: tuple[bytes, ...]
-    wide: tuple[bytes, ...]  # non-ASCII expert words and occupations (substring match)
+    cues: Any  # DFA over anchors and direct cues, matched in the lower-cased bytes
+    cue_text: tuple[bytes, ...]  # by pattern index
+    cue_direct: tuple[bool, ...]
+    experts: Any  # DFA over expert words, stems and non-ASCII words
+    expert_kind: tuple[int, ...]  # by pattern index: _WORD_HIT, _STEM_HIT or _WIDE_HIT
     after: frozenset[bytes]  # anchors that follow the identity
 
 
 @lru_cache(maxsize=1)
 def vocab() -> _Vocab:
+    import ahocorasick_rs
+
     from prism_lint.analysis.persona import vocabulary
     from prism_lint.data import load_toml
 
@@ -56,25 +60,23 @@ def vocab() -> _Vocab:
         words.add(occupation.lower().replace("-", " ").split()[-1])
     for lang in v.languages:
         words.update(w.lower() for w in lang.expert_words)
-    ascii_words = frozenset(w.encode() for w in words if w.isascii() and len(w) > 2)
-    wide = tuple(sorted({w.encode() for w in words if not w.isascii()}))
-    anchors = _cased(table["anchors"])
-    direct = _cased(table["direct"])
-    import ahocorasick
-
-    automaton = ahocorasick.Automaton()
-    for a in anchors:
-        automaton.add_word(a.decode("latin-1"), (a, False))
-    for a in direct:
-        automaton.add_word(a.decode("latin-1"), (a, True))
-    automaton.make_automaton()
+    experts: dict[bytes, int] = {}
+    for w in sorted(words):
+        if not w.isascii():
+            experts[w.encode()] = _WIDE_HIT
+        elif len(w) > 2:
+            experts[w.encode()] = _WORD_HIT
+    for stem in table["expert_stems"]:
+        experts[stem.encode()] = _STEM_HIT  # a stem wins over the same word
+    cues = {a: False for a in _cased(table["anchors"])}
+    cues.update((a, True) for a in _cased(table["direct"]))
+    dfa = ahocorasick_rs.Implementation.DFA
     return _Vocab(
-        automaton=automaton,
-        anchors=anchors,
-        direct=direct,
-        words=ascii_words,
-        stems=tuple(s.encode() for s in table["expert_stems"]),
-        wide=wide,
+        cues=ahocorasick_rs.BytesAhoCorasick(list(cues), implementation=dfa),
+        cue_text=tuple(cues),
+        cue_direct=tuple(cues.values()),
+        experts=ahocorasick_rs.BytesAhoCorasick(list(experts), implementation=dfa),
+        expert_kind=tuple(experts.values()),
         after=frozenset(a.encode() for a in table["after"]),
     )
 
@@ -92,20 +94,32 @@ def _cased(phrases: list[str]) -> tuple[bytes, ...]:
     return tuple(dict.fromkeys(out))
 
 
+_LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+
+
 def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
+    """Whether one of the first few words beside the anchor is an expert word:
+    an occupation or expertise word (plural too), a word starting with an
+    expert stem, or a non-ASCII expert word anywhere in the window."""
     if anchor in v.after:
         window = low[max(0, at - _WINDOW) : at]
     else:
         window = low[at + len(anchor) : at + len(anchor) + _WINDOW]
-    if not window.isascii() and any(w in window for w in v.wide):
-        return True
     if b"\\" in window:  # "a\nsenior engineer" inside a string literal
         window = _ESCAPE.sub(b" ", window)
-    for n, m in enumerate(_WORD.finditer(window)):
-        if n == WORDS:
-            break
-        word = m.group(0)
-        if word in v.words or word.rstrip(b"s") in v.words or word.startswith(v.stems):
+    for index, start, end in v.experts.find_matches_as_indexes(window, overlapping=True):
+        kind = v.expert_kind[index]
+        if kind == _WIDE_HIT:
+            return True
+        if start and window[start - 1] in _LETTERS:
+            continue  # inside a word
+        if kind == _WORD_HIT:
+            rest = end
+            while rest < len(window) and window[rest] == 0x73:  # plural "s"
+                rest += 1
+            if rest < len(window) and window[rest] in _LETTERS:
+                continue  # "engineering" is not "engineer"
+        if len(_WORD.findall(window, 0, start)) < WORDS:
             return True
     return False
 
@@ -116,11 +130,10 @@ def scan(data: bytes) -> tuple[bool, bool]:
     low = data.lower()
     anchored = False
     looked: dict[int, int] = {}  # window start -> end already read by the detector
-    # latin-1 maps each byte to one character: offsets stay byte offsets.
-    for end, (anchor, direct) in v.automaton.iter(low.decode("latin-1")):
-        if direct:
+    for index, at, _end in v.cues.find_matches_as_indexes(low, overlapping=True):
+        if v.cue_direct[index]:
             return True, True
-        at = end - len(anchor) + 1
+        anchor = v.cue_text[index]
         if anchor[:1].isalpha() and at > 0 and low[at - 1 : at].isalpha() and not (
             _AFTER_ESCAPE.search(low, max(0, at - 10), at)
         ):
@@ -177,7 +190,7 @@ def may_hold_persona(data: bytes) -> bool:
 def has_cue(text: str) -> bool:
     """Whether a prompt's text holds any persona cue at all (expert or not)."""
     low = text.lower().encode("utf-8", "surrogatepass")
-    return next(iter(vocab().automaton.iter(low.decode("latin-1"))), None) is not None
+    return bool(vocab().cues.find_matches_as_indexes(low))
 
 
 @lru_cache(maxsize=64)
