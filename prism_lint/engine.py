@@ -123,7 +123,8 @@ def check_path(path: str, settings: Settings, *, named: bool = False,
 
 
 def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = False,
-                kind: str | None = None, inventory: bool = False) -> FileResult:
+                kind: str | None = None, inventory: bool = False,
+                verify_fixes: bool = True) -> FileResult:
     if b"\x00" in data[:BINARY_SNIFF]:
         result = FileResult(path)
         if named:
@@ -137,7 +138,8 @@ def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = Fal
         result = FileResult(path)
         result.diagnostics.append(file_problem(path, str(exc)))
         return drop_unselected(result, settings)
-    out = check_source(path, text, settings, named=named, kind=kind, inventory=inventory)
+    out = check_source(path, text, settings, named=named, kind=kind, inventory=inventory,
+                       verify_fixes=verify_fixes)
     out.bom = bom
     return out
 
@@ -151,17 +153,27 @@ def check_source(
     kind: str | None = None,
     inventory: bool = False,
     fixes: bool = True,
+    verify_fixes: bool = True,
 ) -> FileResult:
     """Check decoded text as the file ``path`` (which need not exist).
 
     ``fixes=False`` leaves ``Diagnostic.fix`` empty: the editor shows
     diagnostics on every change and works fixes out only when asked for
-    code actions."""
-    return drop_unselected(
-        _check_source(path, text, settings, named=named, kind=kind, inventory=inventory,
-                      fixes=fixes),
-        settings,
-    )
+    code actions. ``verify_fixes=False`` leaves a safe fix's read-back
+    pending (:func:`prism_lint.fix.verify.settle`): the text report needs
+    only to list fixes."""
+    result = _check_source(path, text, settings, named=named, kind=kind, inventory=inventory,
+                           fixes=fixes)
+    if fixes and verify_fixes:
+        settle_fixes(result, settings)
+    return drop_unselected(result, settings)
+
+
+def settle_fixes(result: FileResult, settings: Settings) -> None:
+    if any(d.fix is not None and d.fix.recheck is not None for d in result.diagnostics):
+        from prism_lint.fix.verify import settle
+
+        settle(result.diagnostics, settings)
 
 
 def _check_source(path: str, text: str, settings: Settings, *, named: bool, kind: str | None,

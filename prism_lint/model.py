@@ -180,10 +180,22 @@ class Edit:
 
 
 @dataclass
+class Recheck:
+    """A safe fix's last check, left until someone applies or exports it:
+    extracting the fixed document again must give one of ``expect``."""
+
+    kind: str
+    fixed: Document
+    expect: tuple[str, ...]
+
+
+@dataclass
 class Fix:
     message: str
     edits: list[Edit]
     applicability: Literal["safe", "unsafe", "display-only"] = "unsafe"
+    # Set while "safe" rests on a re-extraction not yet run (see fix.verify.settle).
+    recheck: Recheck | None = None
 
 
 @dataclass

@@ -31,7 +31,8 @@ class Outcome:
     digest: bytes = b""
 
 
-def check_one(target: Target, settings: Settings, *, keep: bool = False) -> Outcome:
+def check_one(target: Target, settings: Settings, *, keep: bool = False,
+              verify_fixes: bool = True) -> Outcome:
     """Read, first pass, full check: one file, in whichever process."""
     from prism_lint.cache import digest
     from prism_lint.prefilter import worth_checking
@@ -46,16 +47,16 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False) -> Outc
     outcome = Outcome(early, st.st_size, st.st_mtime_ns, digest(data))
     if worth_checking(data, settings, named=target.named, kind=target.kind):
         outcome.result = check_bytes(target.path, data, settings, named=target.named,
-                                     kind=target.kind)
+                                     kind=target.kind, verify_fixes=verify_fixes)
         if not keep:
             outcome.result.prompts = []  # the report and the fixer need diagnostics only
     return outcome
 
 
-def _check_chunk(items: list[tuple[Target, Settings]]) -> list[Outcome]:
+def _check_chunk(items: list[tuple[Target, Settings, bool]]) -> list[Outcome]:
     out = []
-    for target, settings in items:
-        outcome = check_one(target, settings)
+    for target, settings, verify_fixes in items:
+        outcome = check_one(target, settings, verify_fixes=verify_fixes)
         if not outcome.result.diagnostics:
             outcome.result.text = None  # nothing to fix: do not ship the text back
         out.append(outcome)
@@ -89,8 +90,12 @@ def _warm_up() -> None:
 
 def check_targets(targets: list[Target], resolver: Resolver,
                   adjust: Callable[[Settings], Settings], *, use_cache: bool = True,
-                  keep_prompts: bool = False) -> Iterator[tuple[Target, FileResult]]:
+                  keep_prompts: bool = False, verify_fixes: bool = True
+                  ) -> Iterator[tuple[Target, FileResult]]:
+    """Check every target; ``verify_fixes=False`` leaves safe fixes' read-back
+    pending (the text report), and the cache keeps results either way."""
     from prism_lint.cache import Cache
+    from prism_lint.engine import settle_fixes
 
     settings_of = {t.path: adjust(resolver.for_path(t.path)) for t in targets}
     # Loading and rewriting the cache costs more than checking a handful of
@@ -103,6 +108,8 @@ def check_targets(targets: list[Target], resolver: Resolver,
         if cache is not None:
             hit = cache.get(target.path, settings_of[target.path], _key(target))
             if hit is not None:
+                if verify_fixes:
+                    settle_fixes(hit, settings_of[target.path])
                 done[target.path] = hit
                 continue
         todo.append(target)
@@ -114,18 +121,18 @@ def check_targets(targets: list[Target], resolver: Resolver,
         from concurrent.futures import ProcessPoolExecutor
 
         _warm_up()
-        items = [(t, settings_of[t.path]) for t in todo]
+        items = [(t, settings_of[t.path], verify_fixes) for t in todo]
         chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(max_workers=workers(), mp_context=context) as pool:
             for chunk, results in zip(chunks, pool.map(_check_chunk, chunks), strict=True):
-                for (target, _settings), outcome in zip(chunk, results, strict=True):
+                for (target, _settings, _verify), outcome in zip(chunk, results, strict=True):
                     outcomes[target.path] = outcome
     else:
         for target in todo:
             outcomes[target.path] = check_one(target, settings_of[target.path],
-                                              keep=keep_prompts)
+                                              keep=keep_prompts, verify_fixes=verify_fixes)
     for path, outcome in outcomes.items():
         done[path] = outcome.result
         if cache is not None and outcome.size >= 0:

@@ -255,3 +255,62 @@ def test_replace_source_keeps_the_spelling_of_unchanged_lines() -> None:
     assert replace_source(text, 1, "") == '{"cells": [{"source": []}]}'
     with pytest.raises(ValueError):
         source_span(text, 2)
+
+
+# -- safe fixes whose read-back waits (verify.settle) --------------------------
+
+CLEANDOC = (
+    "import inspect\nfrom openai import OpenAI\n\nclient = OpenAI()\n"
+    "CLEANED = inspect.cleandoc(\n"
+    '    """You are an expert content moderator.\n'
+    "    Classify each comment as toxic or not toxic.\n"
+    '    """\n)\n'
+    'client.chat.completions.create(model="gpt-4o", '
+    'messages=[{"role": "system", "content": CLEANED}])\n'
+)
+
+
+def _moderation_fix(verify_fixes: bool) -> Fix:
+    from prism_lint.config import Settings
+    from prism_lint.engine import check_source
+
+    result = check_source("app.py", CLEANDOC, Settings(), named=True, verify_fixes=verify_fixes)
+    fixes = [d.fix for d in result.diagnostics if d.code == "PRS104"]
+    assert len(fixes) == 1 and fixes[0] is not None
+    return fixes[0]
+
+
+def test_read_back_is_pending_until_settled() -> None:
+    """Removing the first line changes what ``cleandoc`` strips: planned as
+    safe, it reads back differently, so settling makes it unsafe."""
+    from prism_lint.config import Settings
+    from prism_lint.fix.verify import settle
+
+    pending = _moderation_fix(verify_fixes=False)
+    assert pending.applicability == "safe" and pending.recheck is not None
+    diag = Diagnostic("PRS104", "x", "m", Document("app.py", CLEANDOC), 0, 1, fix=pending)
+    settle([diag], Settings())
+    assert pending.applicability == "unsafe" and pending.recheck is None
+    settled = _moderation_fix(verify_fixes=True)
+    assert settled.applicability == "unsafe" and settled.recheck is None
+
+
+def test_local_fix_needs_no_read_back() -> None:
+    from prism_lint.config import Settings
+    from prism_lint.engine import check_source
+
+    result = check_source("app.py", APP, Settings(), named=True, verify_fixes=False)
+    fixes = [d.fix for d in result.diagnostics if d.fix is not None]
+    assert fixes and all(f.recheck is None for f in fixes)
+
+
+def test_exported_fixes_are_settled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON consumers apply edits themselves: what it calls safe was read back."""
+    path = tmp_path / "app.py"
+    path.write_text(CLEANDOC, encoding="utf-8")
+    assert main(["check", "--no-cache", "--output-format", "json", str(path)]) == 1
+    found = [d for d in json.loads(capsys.readouterr().out) if d["code"] == "PRS104"]
+    assert [d["fix"]["applicability"] for d in found] == ["unsafe"]
+    # --fix reads it back too: a safe-only run leaves the file as it was.
+    assert main(["check", "--no-cache", "--fix", str(path)]) == 1
+    assert path.read_text(encoding="utf-8") == CLEANDOC

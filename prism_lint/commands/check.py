@@ -125,6 +125,8 @@ def _run(args: argparse.Namespace) -> int:
             resolver,
             lambda s: _cli_settings(args, s),
             use_cache=not args.no_cache and not fixing,
+            # People read the text report; machines apply what the others export.
+            verify_fixes=fixing or fmt not in ("full", "concise"),
         ):
             settings_of[target.path] = _cli_settings(args, resolver.for_path(target.path))
             if result.notice:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from prism_lint.model import HOLE, Document, Edit, Fix
+from prism_lint.model import HOLE, Document, Edit, Fix, Recheck
 
 if TYPE_CHECKING:
     from prism_lint.analysis import Analysis, Persona
@@ -209,11 +209,13 @@ def _strip(
     if not verify.syntax_kept(kind, doc.text, new, edits):
         return None
     safe = plan.safe and mapped.exact and not mapped.holes and not notes
-    if notes or not _local(unit, plan, mapped):
-        texts = verify.prompt_texts(Document(doc.path, new, doc.cell), kind, settings)
-        if texts is None or not (mapped.realised in texts or plan.new_text in texts):
-            safe = False
-    return Fix(f'Remove the persona "{label}"', edits, "safe" if safe else "unsafe")
+    fix = Fix(f'Remove the persona "{label}"', edits, "safe" if safe else "unsafe")
+    if safe and not _local(unit, plan, mapped):
+        # Reading the fixed file back costs a second extraction: it is run
+        # when the fix is applied or exported (verify.settle), not to list it.
+        fix.recheck = Recheck(kind, Document(doc.path, new, doc.cell),
+                              (mapped.realised, plan.new_text))
+    return fix
 
 
 def _local(unit: PromptUnit, plan: StripPlan, mapped: Mapped) -> bool:

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from prism_lint.extract import ExtractError, ExtractOptions, extractor, kind_of
-from prism_lint.model import Document, Edit
+from prism_lint.model import Diagnostic, Document, Edit
 
 if TYPE_CHECKING:
     from prism_lint.config import Settings
@@ -57,6 +57,20 @@ def prompt_texts(doc: Document, kind: str, settings: Settings) -> list[str] | No
     except (ExtractError, RecursionError):
         return None
     return [u.text for u in extraction.units if u.doc.path == doc.path]
+
+
+def settle(diagnostics: list[Diagnostic], settings: Settings) -> None:
+    """Run the re-extractions safe fixes were left waiting on; a fix whose
+    file does not read back as planned becomes unsafe. Done before a fix is
+    applied or exported; the text report lists fixes without it."""
+    for d in diagnostics:
+        fix = d.fix
+        if fix is None or fix.recheck is None:
+            continue
+        check, fix.recheck = fix.recheck, None
+        texts = prompt_texts(check.fixed, check.kind, settings)
+        if texts is None or not any(e in texts for e in check.expect):
+            fix.applicability = "unsafe"
 
 
 # --------------------------------------------------------------------------
