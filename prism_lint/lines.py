@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate, repeat
+from operator import add
 
 from prism_lint.model import Location
 
@@ -19,7 +21,11 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        if "\r" in text:
+            self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        else:  # the common case, in C: each line's length plus its break
+            lengths = map(len, text.split("\n"))
+            self.starts = list(accumulate(map(add, lengths, repeat(1)), initial=0))[:-1]
 
     def location(self, offset: int) -> Location:
         offset = max(0, min(offset, len(self.text)))

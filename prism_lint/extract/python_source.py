@@ -54,6 +54,14 @@ def _parser_and_query() -> tuple[Any, Any, Any]:
     return parser, query, tree_sitter.QueryCursor
 
 
+@lru_cache(maxsize=8)
+def tree_of(text: str) -> Any:
+    """The tree of a Python text, parsed once: the extraction and then each
+    fix of the file read the same text."""
+    parser, _query, _cursor = _parser_and_query()
+    return parser.parse(text.encode("utf-8", "surrogatepass"))
+
+
 @dataclass
 class Function:
     node: Node
@@ -148,10 +156,10 @@ class Source(TreeSource):
 
 def parse(doc: Document) -> Source:
     """Parse ``doc`` and build the indexes."""
-    parser, query, cursor_cls = _parser_and_query()
+    _parser, query, cursor_cls = _parser_and_query()
     text = doc.text
-    data, starts, extra_list = encode(text)
-    tree = parser.parse(data)
+    _data, starts, extra_list = encode(text)
+    tree = tree_of(text)
     src = Source(doc, tree, LineIndex(text), starts, extra_list)
     captures = cursor_cls(query).captures(tree.root_node)
     for nodes in captures.values():  # document order, outer nodes first

@@ -92,6 +92,8 @@ class TreeSource:
         return self.c(node.start_byte), self.c(node.end_byte)
 
     def text(self, node: Node) -> str:
+        if not self._starts:  # ASCII: bytes are characters
+            return self.doc.text[node.start_byte:node.end_byte]
         a, b = self.span(node)
         return self.doc.text[a:b]
 

@@ -107,9 +107,12 @@ def map_edits(unit: PromptUnit, edits: list[TextEdit]) -> Mapped | None:
     out.sort(key=lambda e: (e.start, e.end))
     if any(x.end > y.start for x, y in itertools.pairwise(out)):
         return None
-    realised = "".join(
-        capitals.get(i, ch) for i, ch in enumerate(text) if i not in deleted
-    )
+    chars = list(text)
+    for i, ch in capitals.items():
+        chars[i] = ch
+    for i in deleted:
+        chars[i] = ""
+    realised = "".join(chars)
     return Mapped(out, realised, holes, kept, capital_dropped)
 
 

@@ -40,14 +40,6 @@ _PURE = frozenset({
 })
 
 
-@lru_cache(maxsize=1)
-def _parser() -> Any:
-    import tree_sitter
-    import tree_sitter_python
-
-    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_python.language()))
-
-
 @dataclass
 class PySource:
     """A parsed Python text with character <-> byte offsets."""
@@ -69,7 +61,9 @@ class PySource:
             sizes = [1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4
                      for o in map(ord, text)]
             offsets = [0, *itertools.accumulate(sizes)]
-        return cls(text, _parser().parse(data), offsets)
+        from prism_lint.extract.python_source import tree_of
+
+        return cls(text, tree_of(text), offsets)
 
     def c(self, byte: int) -> int:
         if self._bytes is None:
