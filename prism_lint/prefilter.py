@@ -175,8 +175,10 @@ def _persona_in_window(data: bytes, at: int, looked: dict[int, int]) -> bool:
         start = m.end()
     if looked.get(start, -1) >= at + 300:
         return False  # this cue's sentence was in a window already read
-    looked[start] = at + 500
-    window = data[start : at + 500].decode("utf-8", "replace").replace("\r\n", "\n")
+    end = data.find(b"\n\n", at, at + 500)  # a sentence ends at a blank line
+    end = at + 500 if end < 0 else end
+    looked[start] = end
+    window = data[start:end].decode("utf-8", "replace").replace("\r\n", "\n")
     window = window.replace("\r", "\n")  # as Python reads source lines
     window = _QUOTE.sub(" ", _ESCAPES.sub(_unescape, window))
     return any(p.kind == "expert" for p in find_personas(window, titles=False))
