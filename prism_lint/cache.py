@@ -46,26 +46,25 @@ class Cache:
     keys: dict[str, str] = field(default_factory=dict)  # settings fingerprint -> bucket key
 
     @classmethod
-    def open(cls, settings_of: dict[str, Settings], *, enabled: bool) -> Cache | None:
-        if not enabled or not settings_of:
-            return None
-        from prism_lint import __version__
-
-        cache = cls()
-        for settings in {id(s): s for s in settings_of.values()}.values():
-            fp = settings.fingerprint()
-            if fp in cache.keys:
-                continue
-            key = hashlib.blake2b(f"{__version__}\0{fp}".encode(), digest_size=8).hexdigest()
-            cache.keys[fp] = key
-            if key in cache.buckets:
-                continue
-            path = os.path.join(cache_root(settings), __version__, f"{key}.pickle")
-            cache.buckets[key] = _Bucket(path, _load(path))
-        return cache
+    def open(cls, *, enabled: bool) -> Cache | None:
+        """A cache whose files are read as each configuration first needs one."""
+        return cls() if enabled else None
 
     def _bucket(self, settings: Settings) -> _Bucket:
-        return self.buckets[self.keys[settings.fingerprint()]]
+        fp = settings.fingerprint()
+        key = self.keys.get(fp)
+        if key is None:
+            from prism_lint import __version__
+
+            key = hashlib.blake2b(f"{__version__}\0{fp}".encode(), digest_size=8).hexdigest()
+            self.keys[fp] = key
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            from prism_lint import __version__
+
+            path = os.path.join(cache_root(settings), __version__, f"{key}.pickle")
+            bucket = self.buckets[key] = _Bucket(path, _load(path))
+        return bucket
 
     def get(self, path: str, settings: Settings, key: str | None = None) -> FileResult | None:
         """The cached result for ``path``; ``key`` tells apart the ways one file

@@ -109,7 +109,11 @@ class Settings:
 
     def fingerprint(self) -> str:
         """Stable text that changes whenever a setting that affects results does."""
-        return repr(replace(self, source=""))
+        found = self.__dict__.get("_fingerprint")
+        if found is None:  # asked once per file by the cache: worked out once
+            found = repr(replace(self, source=""))
+            object.__setattr__(self, "_fingerprint", found)
+        return found
 
 
 _STR_LIST = "a list of strings"

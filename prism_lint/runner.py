@@ -10,9 +10,11 @@ loaded; small runs (pre-commit, one file, the editor) never start a pool.
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from prism_lint.config import Resolver, Settings
 from prism_lint.discovery import Target
@@ -20,7 +22,7 @@ from prism_lint.engine import FileResult, check_bytes, read_limited
 
 POOL_THRESHOLD = 200  # files left after the cache; below this, one process
 CACHE_THRESHOLD = 16  # files in a run; below this, no cache
-CHUNK = 24  # files per task: small enough to balance, large enough to amortise
+CHUNK = 16  # files per task: small enough to balance, large enough to amortise
 
 
 @dataclass
@@ -32,7 +34,7 @@ class Outcome:
 
 
 def check_one(target: Target, settings: Settings, *, keep: bool = False,
-              verify_fixes: bool = True) -> Outcome:
+              verify_fixes: bool = True, digests: bool = True) -> Outcome:
     """Read, first pass, full check: one file, in whichever process."""
     from prism_lint.cache import digest
     from prism_lint.prefilter import worth_checking
@@ -44,7 +46,7 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
         st = os.stat(target.path)
     except OSError:
         return Outcome(early)
-    outcome = Outcome(early, st.st_size, st.st_mtime_ns, digest(data))
+    outcome = Outcome(early, st.st_size, st.st_mtime_ns, digest(data) if digests else b"")
     if worth_checking(data, settings, named=target.named, kind=target.kind):
         outcome.result = check_bytes(target.path, data, settings, named=target.named,
                                      kind=target.kind, verify_fixes=verify_fixes)
@@ -53,10 +55,10 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
     return outcome
 
 
-def _check_chunk(items: list[tuple[Target, Settings, bool]]) -> list[Outcome]:
+def _check_chunk(items: list[tuple[Target, Settings, bool, bool]]) -> list[Outcome]:
     out = []
-    for target, settings, verify_fixes in items:
-        outcome = check_one(target, settings, verify_fixes=verify_fixes)
+    for target, settings, verify_fixes, digests in items:
+        outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests)
         if not outcome.result.diagnostics:
             outcome.result.text = None  # nothing to fix: do not ship the text back
         out.append(outcome)
@@ -88,57 +90,105 @@ def _warm_up() -> None:
     extractor("python")
 
 
-def check_targets(targets: list[Target], resolver: Resolver,
+def check_targets(targets: Iterable[Target], resolver: Resolver,
                   adjust: Callable[[Settings], Settings], *, use_cache: bool = True,
                   keep_prompts: bool = False, verify_fixes: bool = True
                   ) -> Iterator[tuple[Target, FileResult]]:
-    """Check every target; ``verify_fixes=False`` leaves safe fixes' read-back
-    pending (the text report), and the cache keeps results either way."""
+    """Check every target, in the order given; ``verify_fixes=False`` leaves
+    safe fixes' read-back pending (the text report), and the cache keeps
+    results either way.
+
+    ``targets`` may be a discovery still under way: files are handed to the
+    workers while the tree is being walked.
+    """
     from prism_lint.cache import Cache
     from prism_lint.engine import settle_fixes
 
-    settings_of = {t.path: adjust(resolver.for_path(t.path)) for t in targets}
+    stream = iter(targets)
+    head = list(itertools.islice(stream, CACHE_THRESHOLD))
     # Loading and rewriting the cache costs more than checking a handful of
     # files (a pre-commit run): small runs go without it.
-    enabled = use_cache and not keep_prompts and len(targets) >= CACHE_THRESHOLD
-    cache = Cache.open(settings_of, enabled=enabled)
+    cache = Cache.open(enabled=use_cache and not keep_prompts and len(head) >= CACHE_THRESHOLD)
+    adjusted: dict[int, Settings] = {}  # one adjusted Settings per configuration
+    order: list[Target] = []
+    settings_of: dict[str, Settings] = {}
     done: dict[str, FileResult] = {}
-    todo: list[Target] = []
-    for target in targets:
+    work = _Work(keep_prompts, verify_fixes, digests=cache is not None)
+    for target in itertools.chain(head, stream):
+        base = resolver.for_path(target.path)
+        settings = adjusted.get(id(base))
+        if settings is None:
+            settings = adjusted[id(base)] = adjust(base)
+        order.append(target)
+        settings_of[target.path] = settings
         if cache is not None:
-            hit = cache.get(target.path, settings_of[target.path], _key(target))
+            hit = cache.get(target.path, settings, _key(target))
             if hit is not None:
                 if verify_fixes:
-                    settle_fixes(hit, settings_of[target.path])
+                    settle_fixes(hit, settings)
                 done[target.path] = hit
                 continue
-        todo.append(target)
-
-    outcomes: dict[str, Outcome] = {}
-    by_path = {t.path: t for t in targets}
-    if len(todo) >= POOL_THRESHOLD and workers() > 1 and not keep_prompts:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        _warm_up()
-        items = [(t, settings_of[t.path], verify_fixes) for t in todo]
-        chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        with ProcessPoolExecutor(max_workers=workers(), mp_context=context) as pool:
-            for chunk, results in zip(chunks, pool.map(_check_chunk, chunks), strict=True):
-                for (target, _settings, _verify), outcome in zip(chunk, results, strict=True):
-                    outcomes[target.path] = outcome
-    else:
-        for target in todo:
-            outcomes[target.path] = check_one(target, settings_of[target.path],
-                                              keep=keep_prompts, verify_fixes=verify_fixes)
-    for path, outcome in outcomes.items():
+        work.add(target, settings)
+    by_path = {t.path: t for t in order}
+    for path, outcome in work.finish():
         done[path] = outcome.result
         if cache is not None and outcome.size >= 0:
             cache.store(path, settings_of[path], outcome.result, outcome.size, outcome.mtime_ns,
                         outcome.digest, _key(by_path[path]))
     if cache is not None:
         cache.save()
-    for target in targets:
+    for target in order:
         yield target, done[target.path]
+
+
+class _Work:
+    """Files to check: kept until there are enough to be worth a pool, then
+    handed to worker processes in chunks as they come; a run that stays small
+    is checked here, in this process, at the end."""
+
+    def __init__(self, keep_prompts: bool, verify_fixes: bool, *, digests: bool) -> None:
+        self.keep_prompts = keep_prompts
+        self.verify_fixes = verify_fixes
+        self.digests = digests
+        self.waiting: list[tuple[Target, Settings, bool, bool]] = []
+        self.pool: Any = None
+        self.futures: list[tuple[list[tuple[Target, Settings, bool, bool]], Any]] = []
+
+    def add(self, target: Target, settings: Settings) -> None:
+        self.waiting.append((target, settings, self.verify_fixes, self.digests))
+        if self.pool is None:
+            if (len(self.waiting) >= POOL_THRESHOLD and workers() > 1
+                    and not self.keep_prompts):
+                self._start_pool()
+        if self.pool is not None:
+            while len(self.waiting) >= CHUNK:
+                self._submit(self.waiting[:CHUNK])
+                del self.waiting[:CHUNK]
+
+    def _start_pool(self) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _warm_up()
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=context)
+
+    def _submit(self, chunk: list[tuple[Target, Settings, bool, bool]]) -> None:
+        self.futures.append((chunk, self.pool.submit(_check_chunk, chunk)))
+
+    def finish(self) -> Iterator[tuple[str, Outcome]]:
+        if self.pool is None:
+            for target, settings, verify, digests in self.waiting:
+                yield target.path, check_one(target, settings, keep=self.keep_prompts,
+                                             verify_fixes=verify, digests=digests)
+            return
+        # the tail in smaller pieces, so both workers finish together
+        tail = max(1, CHUNK // 4)
+        for i in range(0, len(self.waiting), tail):
+            self._submit(self.waiting[i : i + tail])
+        self.waiting = []
+        with self.pool:
+            for chunk, future in self.futures:
+                for (target, *_rest), outcome in zip(chunk, future.result(), strict=True):
+                    yield target.path, outcome

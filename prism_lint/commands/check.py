@@ -117,18 +117,25 @@ def _run(args: argparse.Namespace) -> int:
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:
             return fail(f"{missing[0]}: no such file or directory")
-        targets = list(discover(paths, resolver, force_exclude=args.force_exclude))
         from prism_lint.runner import check_targets
 
+        adjusted: dict[int, Settings] = {}
+
+        def adjust(base: Settings) -> Settings:
+            found = adjusted.get(id(base))
+            if found is None:
+                found = adjusted[id(base)] = _cli_settings(args, base)
+            return found
+
         for target, result in check_targets(
-            targets,
+            discover(paths, resolver, force_exclude=args.force_exclude),
             resolver,
-            lambda s: _cli_settings(args, s),
+            adjust,
             use_cache=not args.no_cache and not fixing,
             # People read the text report; machines apply what the others export.
             verify_fixes=fixing or fmt not in ("full", "concise"),
         ):
-            settings_of[target.path] = _cli_settings(args, resolver.for_path(target.path))
+            settings_of[target.path] = adjust(resolver.for_path(target.path))
             if result.notice:
                 ctx.notices.append(f"{target.path}: {result.notice}")
             results.append(result)
