@@ -124,10 +124,12 @@ def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
     return False
 
 
-def scan(data: bytes) -> tuple[bool, bool]:
-    """(may hold an expert persona, holds any persona cue), in one pass."""
+def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
+    """(may hold an expert persona, holds any persona cue), in one pass.
+    ``low``: ``data.lower()``, when the caller has it."""
     v = vocab()
-    low = data.lower()
+    if low is None:
+        low = data.lower()
     anchored = False
     looked: dict[int, int] = {}  # window start -> end already read by the detector
     for index, at, _end in v.cues.find_matches_as_indexes(low, overlapping=True):
@@ -196,29 +198,36 @@ def has_cue(text: str) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _model_literals(patterns: tuple[str, ...]) -> tuple[bytes, ...]:
+def _model_literals(patterns: tuple[str, ...]) -> Any:
+    """One DFA over the longest literal of each model glob ("o3*" -> "o3")."""
+    import ahocorasick_rs
+
     out = set()
     for p in patterns:
         core = max(re.split(r"[*?\[\]/]", p.lower()), key=len)
         if len(core) >= 2:
             out.add(core.encode())
-    return tuple(sorted(out))
+    if not out:
+        return None
+    return ahocorasick_rs.BytesAhoCorasick(sorted(out),
+                                           implementation=ahocorasick_rs.Implementation.DFA)
 
 
-def mentions_reasoning_model(data: bytes, settings: Settings) -> bool:
-    low = data.lower()
+def mentions_reasoning_model(data: bytes, settings: Settings, low: bytes | None = None) -> bool:
     literals = _model_literals((*settings.reasoning_models, *settings.extend_reasoning_models))
-    return any(lit in low for lit in literals)
+    if literals is None:
+        return False
+    return bool(literals.find_matches_as_indexes(data.lower() if low is None else low))
 
 
 def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = "python"
                    ) -> bool:
     if named or kind not in FILTERED_KINDS:
         return True
-    expert, anchored = scan(data)
+    low = data.lower()
+    expert, anchored = scan(data, low)
     if expert:
         return True
-    low = data.lower()
     if settings.extra_experts and any(
             w.lower().encode() in low for w in settings.extra_experts):
         return True  # the project's own expert words are not in the shared vocabulary
@@ -226,7 +235,7 @@ def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = 
     # PRS105 reports any persona, expert or not, sent to a reasoning model;
     # PRS401 (opt-in) any safety persona.
     if anchored and (any("PRS401".startswith(s) or s == "ALL" for s in selected)
-                     or mentions_reasoning_model(data, settings)):
+                     or mentions_reasoning_model(data, settings, low)):
         return True
     # Unused-suppression findings need the file's directives even without a persona.
     if any("PRS901".startswith(s) or s == "ALL" for s in selected):

@@ -156,10 +156,9 @@ class _Work:
 
     def add(self, target: Target, settings: Settings) -> None:
         self.waiting.append((target, settings, self.verify_fixes, self.digests))
-        if self.pool is None:
-            if (len(self.waiting) >= POOL_THRESHOLD and workers() > 1
-                    and not self.keep_prompts):
-                self._start_pool()
+        if (self.pool is None and len(self.waiting) >= POOL_THRESHOLD and workers() > 1
+                and not self.keep_prompts):
+            self._start_pool()
         if self.pool is not None:
             while len(self.waiting) >= CHUNK:
                 self._submit(self.waiting[:CHUNK])

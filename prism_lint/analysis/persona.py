@@ -142,7 +142,7 @@ def find_personas(text: str, *, titles: bool = True) -> list[Persona]:
             claim(idx, _from_after_cue(text, sentences[idx], m, lang))
     # "Role: Senior Engineer"
     if vocab.role_keys is not None:
-        for m in vocab.role_keys.finditer(text):
+        for m in _role_key_matches(text, vocab):
             idx = bisect_right(starts, m.end()) - 1
             if idx >= 0 and idx not in found:
                 key = " ".join(m.group("key").lower().split())
@@ -169,6 +169,29 @@ def find_personas(text: str, *, titles: bool = True) -> list[Persona]:
         if p is not None:
             found[bisect_right(starts, p.start) - 1] = p
     return _passages(text, sentences, found, vocab.languages)
+
+
+def _role_key_matches(text: str, vocab: Vocabulary) -> list[re.Match[str]]:
+    """``vocab.role_keys`` matches, tried only at the start of lines that
+    hold a word of some key (the pattern anchors at a line start)."""
+    assert vocab.role_keys is not None
+    low = text.lower()
+    hits = vocab.role_key_words.find_matches_as_indexes(low)
+    if not hits:
+        return []
+    if len(low) != len(text):  # a character lower-cased to two: offsets differ
+        return list(vocab.role_keys.finditer(text))
+    out = []
+    tried: set[int] = set()
+    for _index, at, _end in hits:
+        line = text.rfind("\n", 0, at) + 1
+        if line in tried:
+            continue
+        tried.add(line)
+        m = vocab.role_keys.match(text, line)
+        if m is not None and (not out or m.start() >= out[-1].end()):
+            out.append(m)
+    return out
 
 
 # -- the first pass -----------------------------------------------------------
