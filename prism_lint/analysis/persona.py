@@ -181,7 +181,7 @@ def _role_key_matches(text: str, vocab: Vocabulary) -> list[re.Match[str]]:
         return []
     if len(low) != len(text):  # a character lower-cased to two: offsets differ
         return list(vocab.role_keys.finditer(text))
-    out = []
+    out: list[re.Match[str]] = []
     tried: set[int] = set()
     for _index, at, _end in hits:
         line = text.rfind("\n", 0, at) + 1
