@@ -326,12 +326,17 @@ class Resolver:
         directory = os.path.dirname(os.path.abspath(path))
         return self.for_dir(directory)
 
-    def for_dir(self, directory: str) -> Settings:
+    def for_dir(self, directory: str, names: frozenset[str] | None = None) -> Settings:
+        """The settings for files in ``directory``; ``names``, the directory's
+        entries when the caller has listed them, saves looking for each
+        configuration file name."""
         cached = self._by_dir.get(directory)
         if cached is not None:
             return cached
         found: Settings | None = None
         for name in CONFIG_FILES:
+            if names is not None and name not in names:
+                continue
             candidate = os.path.join(directory, name)
             if os.path.isfile(candidate):
                 if candidate not in self._by_file:

@@ -64,12 +64,13 @@ class _GitIgnores:
     def __init__(self) -> None:
         self._specs: dict[str, object] = {}
 
-    def load(self, directory: str) -> object | None:
+    def load(self, directory: str, names: frozenset[str] | None = None) -> object | None:
+        """``names``: the directory's entries, when the caller has listed them."""
         if directory in self._specs:
             return self._specs[directory]
         spec = None
         path = os.path.join(directory, ".gitignore")
-        if os.path.isfile(path):
+        if (names is None or ".gitignore" in names) and os.path.isfile(path):
             import pathspec
 
             try:
@@ -152,18 +153,19 @@ def _walk(root: str, resolver: Resolver, gitignores: _GitIgnores, seen: set[str]
 
 def _walk_dir(absdir: str, display: str, resolver: Resolver, gitignores: _GitIgnores,
               chain: list[tuple[str, object]], seen: set[str]) -> Iterator[Target]:
-    settings = resolver.for_dir(absdir)
-    ex = excludes_for(settings)
-    use_git = settings.respect_gitignore
-    if use_git:
-        spec = gitignores.load(absdir)
-        if spec is not None:
-            chain = [*chain, (absdir, spec)]
     try:
         with os.scandir(absdir) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError:
         return
+    names = frozenset(e.name for e in entries)  # spares a stat per config file name
+    settings = resolver.for_dir(absdir, names)
+    ex = excludes_for(settings)
+    use_git = settings.respect_gitignore
+    if use_git:
+        spec = gitignores.load(absdir, names)
+        if spec is not None:
+            chain = [*chain, (absdir, spec)]
     prefix = "" if display in (".", "") else display + "/"
     for entry in entries:
         name = entry.name

@@ -461,3 +461,25 @@ def test_any_text_no_crash_and_spans_within_bounds(text: str) -> None:
     assert analysis.task.category in TASKS
     for e in analysis.task.evidence:
         assert e.category in TASKS
+
+
+def test_persona_spans_do_not_depend_on_hash_order() -> None:
+    """Vocabulary sets iterate in a per-process order; where several stop words
+    or nouns could end a CJK identity, the span must still be the same."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from prism_lint.analysis.persona import find_personas\n"
+        "text = ('あなたは超優秀な小児科専門医を演じてください。'\n"
+        "        'あなたがコーチで、私は相談者です。')\n"
+        "print([(p.start, p.end, p.kind) for p in find_personas(text)])\n"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, check=True).stdout
+        outputs.add(out)
+    assert len(outputs) == 1, outputs

@@ -176,14 +176,19 @@ def _role_key_matches(text: str, vocab: Vocabulary) -> list[re.Match[str]]:
     hold a word of some key (the pattern anchors at a line start)."""
     assert vocab.role_keys is not None
     low = text.lower()
-    hits = vocab.role_key_words.find_matches_as_indexes(low)
+    hits: list[int] = []
+    for word in vocab.role_key_words:
+        at = low.find(word)
+        while at >= 0:
+            hits.append(at)
+            at = low.find(word, at + 1)
     if not hits:
         return []
     if len(low) != len(text):  # a character lower-cased to two: offsets differ
         return list(vocab.role_keys.finditer(text))
     out: list[re.Match[str]] = []
     tried: set[int] = set()
-    for _index, at, _end in hits:
+    for at in sorted(hits):
         line = text.rfind("\n", 0, at) + 1
         if line in tried:
             continue
@@ -656,9 +661,9 @@ def _kind_of(words_: list[str], after: str, lang: Language) -> tuple[str, bool]:
 def _identity_cjk(text: str, pos: int, limit: int, lang: Language) -> _Identity | None:
     """Identity phrase in a language written without spaces."""
     seg_end = limit
-    for stop in lang.stops:
-        k = text.find(stop, pos, seg_end)
-        if k >= 0:
+    for stop in lang.stops:  # the first stop word ends the phrase, whichever it is
+        k = text.find(stop, pos, limit)
+        if 0 <= k < seg_end:
             seg_end = k
     # also stop at the first sentence punctuation of any script
     m = re.compile(r"[，。！？；：,.!?;:\n、]").search(text, pos, seg_end)

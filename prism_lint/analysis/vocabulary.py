@@ -107,7 +107,7 @@ class Vocabulary:
     unindexed_after: tuple[Language, ...] = ()
     unindexed_starts: tuple[Language, ...] = ()
     role_keys: re.Pattern[str] | None = None  # every language's "Role:" keys
-    role_key_words: Any = None  # DFA over their words: no word, no key (a cheap first look)
+    role_key_words: tuple[str, ...] = ()  # their words: no word, no key (a cheap first look)
     role_key_language: dict[str, Language] = field(default_factory=dict)
 
 
@@ -237,11 +237,7 @@ def _index(vocab: Vocabulary, role_key_lists: list[tuple[Language, list[str]]]) 
             vocab.role_key_language.setdefault(" ".join(key.lower().split()), lang)
             keys.append(key)
     if keys:
-        import ahocorasick_rs
-
-        vocab.role_key_words = ahocorasick_rs.AhoCorasick(
-            sorted({w for k in keys for w in k.lower().split()}),
-            implementation=ahocorasick_rs.Implementation.DFA)
+        vocab.role_key_words = tuple(sorted({w for k in keys for w in k.lower().split()}))
         vocab.role_keys = re.compile(
             r"(?im)^[^\S\n>#*\-]*[>#*\-]*[^\S\n]*(?:\*\*|__)?[\"']?(?P<key>"
             + _alternation(keys, True)
@@ -316,7 +312,8 @@ def _compile_language(code: str, spaces: bool, p: dict[str, Any], occ: dict[str,
     )
     if not spaces:
         nouns = set(occ) | set(role_nouns) | set(expert_words)
-        lang.nouns_by_length = sorted(nouns, key=len, reverse=True)
+        # ties by text, so that every run reads the same head noun
+        lang.nouns_by_length = sorted(nouns, key=lambda n: (-len(n), n))
     return lang
 
 
