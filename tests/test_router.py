@@ -70,7 +70,7 @@ def test_route_messages_without_a_system_message_and_with_blocks() -> None:
     assert routed[0]["content"][0] == {"type": "text", "text": PERSONA}
 
 
-def test_router_imports_only_the_standard_library_and_the_analysis() -> None:
+def test_router_imports_only_the_standard_library_the_analysis_and_its_data() -> None:
     code = (
         "import sys\n"
         "before = set(sys.modules)\n"
@@ -80,7 +80,7 @@ def test_router_imports_only_the_standard_library_and_the_analysis() -> None:
         "outside = sorted({m.split('.')[0] for m in new} - set(sys.stdlib_module_names)"
         " - {'prism_lint'})\n"
         "ours = sorted({m for m in new if m.startswith('prism_lint.') and not m.startswith("
-        "('prism_lint.analysis', 'prism_lint.router', 'prism_lint.model'))})\n"
+        "('prism_lint.analysis', 'prism_lint.router', 'prism_lint.model', 'prism_lint.data'))})\n"
         "print(outside, ours)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

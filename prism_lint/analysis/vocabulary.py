@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,40 @@ WORD = re.compile(rf"[^\W_{CJK}](?:[^\W{CJK}]|[-.'’/&+](?=[^\W_{CJK}]))*(?:\+\
 _WORD_PLAIN = re.compile(r"[^\W_](?:\w|[-.'’/&+](?=[^\W_]))*(?:\+\+|#)?")
 _LANGS_FIRST = ("en",)  # English cues are tried first; the rest in file order
 GENERAL = "general"  # pseudo-category: the prompt takes any question
+
+
+class LazyPattern:
+    """A vocabulary pattern, compiled the first time it is used. Most runs
+    need the cues of one or two languages; compiling every language's
+    patterns up front cost more than reading the files."""
+
+    __slots__ = ("_compiled", "flags", "source")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self.source = source
+        self.flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        found = self._compiled
+        if found is None:
+            found = self._compiled = re.compile(self.source, self.flags)
+        return found
+
+    @property
+    def pattern(self) -> str:
+        return self.source
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.match(text, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.search(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0,
+                 endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, pos, endpos)
 
 
 @dataclass
@@ -42,17 +77,17 @@ class Language:
 
     code: str
     spaces: bool
-    cues: re.Pattern[str] | None  # named groups: assign, weak, third
+    cues: LazyPattern | None  # named groups: assign, weak, third
     # First words the cues can start with (None: unknown, scan everything).
     cue_triggers: frozenset[str] | None
     start_triggers: frozenset[str] | None  # same for clause and claims
     after_triggers: frozenset[str] | None  # same for cues after the identity
-    after: re.Pattern[str] | None  # cues that follow the identity (tr, ja, ko)
-    clause: re.Pattern[str] | None
-    claims: re.Pattern[str] | None
-    continues: re.Pattern[str] | None
-    continues_not: re.Pattern[str] | None
-    lead_in: re.Pattern[str] | None
+    after: LazyPattern | None  # cues that follow the identity (tr, ja, ko)
+    clause: LazyPattern | None
+    claims: LazyPattern | None
+    continues: LazyPattern | None
+    continues_not: LazyPattern | None
+    lead_in: LazyPattern | None
     mention_before: frozenset[str]
     determiners: frozenset[str]
     stops: frozenset[str]
@@ -78,12 +113,12 @@ class TaskLexicon:
     starred: dict[str, list[Cue]]  # first word -> longer cues whose second word ends in "*"
     prefixes: dict[str, list[Cue]]  # one-word prefix cues ("debug*")
     prefix_lengths: tuple[int, ...]
-    cjk: re.Pattern[str] | None  # substring cues of languages without spaces
+    cjk: LazyPattern | None  # substring cues of languages without spaces
     cjk_cues: dict[str, list[Cue]]
     general: dict[str, float]  # open-ended cues (phrases) -> weight
     categories: tuple[str, ...]
     # (pattern, category, weight, first words or None)
-    patterns: list[tuple[re.Pattern[str], str, float, frozenset[str] | None]] = field(
+    patterns: list[tuple[LazyPattern, str, float, frozenset[str] | None]] = field(
         default_factory=list
     )
     # call-site context: source ("names", "holes", "tools", "response_format")
@@ -106,27 +141,22 @@ class Vocabulary:
     unindexed_cues: tuple[Language, ...] = ()
     unindexed_after: tuple[Language, ...] = ()
     unindexed_starts: tuple[Language, ...] = ()
-    role_keys: re.Pattern[str] | None = None  # every language's "Role:" keys
+    role_keys: LazyPattern | None = None  # every language's "Role:" keys
     role_key_words: tuple[str, ...] = ()  # their words: no word, no key (a cheap first look)
     role_key_language: dict[str, Language] = field(default_factory=dict)
 
 
 def vocabulary_dir() -> Path:
     """``rules/vocabulary`` in the installed wheel or in a checkout."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "_rules_data" / "vocabulary", here.parent / "rules" / "vocabulary"):
-        if (candidate / "en.toml").is_file():
-            return candidate
-    raise FileNotFoundError("prism-lint's rules/vocabulary data is missing from this installation")
+    from prism_lint.data import rules_dir
+
+    return rules_dir() / "vocabulary"
 
 
 def _load(path: Path) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
-    with path.open("rb") as fh:
-        return tomllib.load(fh)
+    from prism_lint.data import load_toml
+
+    return load_toml(f"vocabulary/{path.name}")
 
 
 # A project's own words from its configuration (extra-experts, extra-roles,
@@ -168,7 +198,7 @@ def _vocabulary(extras: Extras) -> Vocabulary:
             merged_occ.setdefault(k.lower(), v)
     languages = []
     task_tables: list[tuple[bool, dict[str, Any], dict[str, Any]]] = []
-    patterns: list[tuple[re.Pattern[str], str, float, frozenset[str] | None]] = []
+    patterns: list[tuple[LazyPattern, str, float, frozenset[str] | None]] = []
     role_key_lists: list[tuple[Language, list[str]]] = []
     context: dict[str, dict[str, tuple[str, float]]] = {}
     for path in files:
@@ -238,7 +268,7 @@ def _index(vocab: Vocabulary, role_key_lists: list[tuple[Language, list[str]]]) 
             keys.append(key)
     if keys:
         vocab.role_key_words = tuple(sorted({w for k in keys for w in k.lower().split()}))
-        vocab.role_keys = re.compile(
+        vocab.role_keys = LazyPattern(
             r"(?im)^[^\S\n>#*\-]*[>#*\-]*[^\S\n]*(?:\*\*|__)?[\"']?(?P<key>"
             + _alternation(keys, True)
             + r")[\"']?(?:\*\*|__)?[^\S\n]*(?:\*\*|__)?[:：=][^\S\n]*(?:\*\*|__)?[^\S\n]*[\"'“]?"
@@ -253,7 +283,7 @@ def _alternation(items: list[str], spaces: bool) -> str:
     return "|".join(f"(?:{_fragment(i, spaces)})" for i in sorted(items, key=len, reverse=True))
 
 
-def _compile(items: list[str], spaces: bool, *, anchored: bool = False) -> re.Pattern[str] | None:
+def _compile(items: list[str], spaces: bool, *, anchored: bool = False) -> LazyPattern | None:
     if not items:
         return None
     body = _alternation(items, spaces)
@@ -261,7 +291,7 @@ def _compile(items: list[str], spaces: bool, *, anchored: bool = False) -> re.Pa
         pattern = rf"(?:{body})(?![^\W_])" if anchored else rf"(?<![^\W_])(?:{body})(?![^\W_])"
     else:
         pattern = f"(?:{body})"
-    return re.compile(pattern, re.IGNORECASE)
+    return LazyPattern(pattern, re.IGNORECASE)
 
 
 def _compile_language(code: str, spaces: bool, p: dict[str, Any], occ: dict[str, str]) -> Language:
@@ -275,7 +305,7 @@ def _compile_language(code: str, spaces: bool, p: dict[str, Any], occ: dict[str,
         body = "|".join(groups)
         # a cue may end in an elided article ("en tant qu'expert")
         pattern = rf"(?<![^\W_])(?:{body})(?:(?<=['’])|(?![^\W_]))" if spaces else f"(?:{body})"
-        cues = re.compile(pattern, re.IGNORECASE)
+        cues = LazyPattern(pattern, re.IGNORECASE)
     lower = _lower_set
     expert_words = lower(p.get("expert_words", []))
     role_nouns = lower(p.get("role_nouns", []))
@@ -453,12 +483,12 @@ def _lower_set(items: list[str]) -> frozenset[str]:
 
 def _compile_patterns(
     table: dict[str, Any], spaces: bool
-) -> list[tuple[re.Pattern[str], str, float, frozenset[str] | None]]:
+) -> list[tuple[LazyPattern, str, float, frozenset[str] | None]]:
     out = []
     for category, patterns in table.items():
         for pattern, weight in patterns.items():
             body = _fragment(pattern, spaces)
-            compiled = re.compile(rf"(?<![^\W_])(?:{body})", re.IGNORECASE)
+            compiled = LazyPattern(rf"(?<![^\W_])(?:{body})", re.IGNORECASE)
             triggers = first_words([pattern]) if spaces else None
             out.append((compiled, category, float(weight), triggers))
     return out
@@ -497,7 +527,7 @@ def _compile_tasks(tables: list[tuple[bool, dict[str, Any], dict[str, Any]]]) ->
         cues_list.sort(key=lambda c: len(c.words), reverse=True)
     cjk = None
     if cjk_cues:
-        cjk = re.compile("|".join(re.escape(k) for k in sorted(cjk_cues, key=len, reverse=True)))
+        cjk = LazyPattern("|".join(re.escape(k) for k in sorted(cjk_cues, key=len, reverse=True)))
     singles: dict[str, list[Cue]] = {}
     pairs: dict[tuple[str, str], list[Cue]] = {}
     starred: dict[str, list[Cue]] = {}

@@ -8,18 +8,12 @@ in the wheel the ``rules/`` folder ships as ``prism_lint/_rules_data/``.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from prism_lint.extract.code_sites import names_regex, suffix_matches
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 CATALOGUE_FILE = "call_sites.toml"
 
@@ -36,11 +30,9 @@ _ARG_KEYS = {"kw", "pos", "shape", "role", "label"}
 
 def rules_path(name: str) -> Path:
     """Where a file of the top-level ``rules/`` folder is, installed or in a checkout."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "_rules_data" / name, package.parent / "rules" / name):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"prism-lint data file {name!r} is missing from the installation")
+    from prism_lint.data import rules_dir
+
+    return rules_dir() / name
 
 
 @dataclass(frozen=True)
@@ -163,5 +155,6 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
 
 @lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
-    with rules_path(CATALOGUE_FILE).open("rb") as fh:
-        return parse_catalogue(tomllib.load(fh))
+    from prism_lint.data import load_toml
+
+    return parse_catalogue(load_toml(CATALOGUE_FILE))
