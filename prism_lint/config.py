@@ -283,7 +283,18 @@ def _load_toml(path: Path) -> dict[str, Any]:
 
 
 def table_in(path: Path) -> dict[str, Any] | None:
-    """The prism-lint table of a config file; None for a pyproject without one."""
+    """The prism-lint table of a config file; None for a pyproject without one.
+
+    A ``pyproject.toml`` that never names prism-lint is not read as TOML: it
+    is someone else's file (often a template that is not valid TOML yet),
+    and a tree holds many."""
+    if path.name == "pyproject.toml":
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        if b"prism-lint" not in raw:
+            return None
     data = _load_toml(path)
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})

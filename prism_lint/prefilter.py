@@ -132,7 +132,7 @@ def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
         low = data.lower()
     anchored = False
     looked: dict[int, int] = {}  # window start -> end already read by the detector
-    for index, at, _end in v.cues.find_matches_as_indexes(low, overlapping=True):
+    for index, at, end in v.cues.find_matches_as_indexes(low, overlapping=True):
         if v.cue_direct[index]:
             return True, True
         anchor = v.cue_text[index]
@@ -140,6 +140,8 @@ def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
             _AFTER_ESCAPE.search(low, max(0, at - 10), at)
         ):
             continue  # inside a word: "totals " is not "als "; "\\nYou are" is a start
+        if anchor[-1] in _LETTERS and end < len(low) and low[end] in _LETTERS:
+            continue  # runs on into a longer word: "personal", "roll", "characters"
         anchored = True
         if _expert_near(low, anchor, at, v) and (
             # CrewAI renders an agent's role as "You are {role}": no cue in the file

@@ -51,6 +51,17 @@ def test_pyproject_without_table_is_skipped(tmp_path: Path) -> None:
     assert Resolver().for_path(str(sub / "a.py")).ignore == ("PRS101",)
 
 
+def test_someone_elses_unfinished_pyproject_is_not_read(tmp_path: Path) -> None:
+    """A project template's pyproject.toml is often not TOML yet ({{ name }})."""
+    sub = tmp_path / "templates"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text("[project]\nname = {{ name }}\n")
+    assert Resolver().for_path(str(sub / "a.py")).ignore == ()
+    (sub / "pyproject.toml").write_text("[tool.prism-lint]\nignore = [\n")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        Resolver().for_path(str(sub / "b.py"))
+
+
 def test_invalid_toml_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "prism-lint.toml").write_text("select = [\n")
     with pytest.raises(ConfigError, match="invalid TOML"):
