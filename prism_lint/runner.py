@@ -81,12 +81,14 @@ def workers() -> int:
 
 def _warm_up() -> None:
     """Load what every check needs before forking, so workers inherit it."""
-    from prism_lint.analysis.persona import vocabulary
+    from prism_lint.analysis import analyse_text
     from prism_lint.extract import extractor
     from prism_lint.prefilter import vocab
 
     vocab()
-    vocabulary()
+    # The patterns compile on first use: use the common ones here, once,
+    # rather than once in each worker.
+    analyse_text("You are a senior Python engineer. Write a function that sorts a list.")
     extractor("python")
 
 

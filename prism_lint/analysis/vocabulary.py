@@ -8,8 +8,7 @@ the first time the analysis runs and keeps them for the process.
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,35 +29,37 @@ GENERAL = "general"  # pseudo-category: the prompt takes any question
 class LazyPattern:
     """A vocabulary pattern, compiled the first time it is used. Most runs
     need the cues of one or two languages; compiling every language's
-    patterns up front cost more than reading the files."""
+    patterns up front cost more than reading the files. Once compiled, its
+    methods are the compiled pattern's own."""
 
-    __slots__ = ("_compiled", "flags", "source")
+    __slots__ = ("_compiled", "finditer", "flags", "match", "search", "source")
+
+    match: Callable[..., re.Match[str] | None]
+    search: Callable[..., re.Match[str] | None]
+    finditer: Callable[..., Iterator[re.Match[str]]]
 
     def __init__(self, source: str, flags: int = 0) -> None:
         self.source = source
         self.flags = flags
         self._compiled: re.Pattern[str] | None = None
+        self.match = lambda *a: self.compiled.match(*a)
+        self.search = lambda *a: self.compiled.search(*a)
+        self.finditer = lambda *a: self.compiled.finditer(*a)
 
     @property
     def compiled(self) -> re.Pattern[str]:
         found = self._compiled
         if found is None:
             found = self._compiled = re.compile(self.source, self.flags)
+            self.match, self.search, self.finditer = found.match, found.search, found.finditer
         return found
 
     @property
     def pattern(self) -> str:
         return self.source
 
-    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.match(text, pos, endpos)
-
-    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.search(text, pos, endpos)
-
-    def finditer(self, text: str, pos: int = 0,
-                 endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(text, pos, endpos)
+    def __reduce__(self) -> tuple[type[LazyPattern], tuple[str, int]]:
+        return LazyPattern, (self.source, self.flags)
 
 
 @dataclass
