@@ -95,22 +95,29 @@ def file_problem(
 
 def read_limited(path: str, settings: Settings, named: bool) -> tuple[bytes | None, FileResult]:
     """The file's bytes, or None with the reason recorded on the result."""
+    data, result, _st = read_with_stat(path, settings, named)
+    return data, result
+
+
+def read_with_stat(path: str, settings: Settings, named: bool
+                   ) -> tuple[bytes | None, FileResult, os.stat_result | None]:
+    """:func:`read_limited`, with the stat of the file that was read."""
     result = FileResult(path)
     try:
-        size = os.path.getsize(path)
-        if size > settings.max_file_size:
-            msg = (f"file is {size:,} bytes, over max-file-size ({settings.max_file_size:,}); "
-                   "skipped")
-            if named:
-                result.diagnostics.append(file_problem(path, msg))
-            else:
-                result.notice = msg
-            return None, result
         with open(path, "rb") as fh:
-            return fh.read(), result
+            st = os.fstat(fh.fileno())
+            if st.st_size > settings.max_file_size:
+                msg = (f"file is {st.st_size:,} bytes, over max-file-size "
+                       f"({settings.max_file_size:,}); skipped")
+                if named:
+                    result.diagnostics.append(file_problem(path, msg))
+                else:
+                    result.notice = msg
+                return None, result, st
+            return fh.read(), result, st
     except OSError as exc:
         result.diagnostics.append(file_problem(path, f"cannot read file: {exc.strerror or exc}"))
-        return None, result
+        return None, result, None
 
 
 def check_path(path: str, settings: Settings, *, named: bool = False,

@@ -18,7 +18,7 @@ from typing import Any
 
 from prism_lint.config import Resolver, Settings
 from prism_lint.discovery import Target
-from prism_lint.engine import FileResult, check_bytes, read_limited
+from prism_lint.engine import FileResult, check_bytes, read_with_stat
 
 POOL_THRESHOLD = 200  # files left after the cache; below this, one process
 CACHE_THRESHOLD = 16  # files in a run; below this, no cache
@@ -39,12 +39,8 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
     from prism_lint.cache import digest
     from prism_lint.prefilter import worth_checking
 
-    data, early = read_limited(target.path, settings, target.named)
-    if data is None:
-        return Outcome(early)
-    try:
-        st = os.stat(target.path)
-    except OSError:
+    data, early, st = read_with_stat(target.path, settings, target.named)
+    if data is None or st is None:
         return Outcome(early)
     outcome = Outcome(early, st.st_size, st.st_mtime_ns, digest(data) if digests else b"")
     if worth_checking(data, settings, named=target.named, kind=target.kind):
