@@ -10,6 +10,7 @@ loaded; small runs (pre-commit, one file, the editor) never start a pool.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -73,6 +74,11 @@ def workers() -> int:
     except AttributeError:  # pragma: no cover - not on Linux
         n = os.cpu_count() or 1
     return max(1, n)
+
+
+def _collect_less() -> None:
+    """A worker makes many small objects and few cycles: collect rarely."""
+    gc.set_threshold(50_000, 50, 50)
 
 
 def _warm_up() -> None:
@@ -169,7 +175,11 @@ class _Work:
         _warm_up()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=context)
+        # What is loaded now lives as long as the workers: the collector
+        # need not walk it (nor touch its pages, which forked workers share).
+        gc.freeze()
+        self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=context,
+                                        initializer=_collect_less)
 
     def _submit(self, chunk: list[tuple[Target, Settings, bool, bool]]) -> None:
         self.futures.append((chunk, self.pool.submit(_check_chunk, chunk)))

@@ -19,9 +19,9 @@ CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\
 HAS_CJK = re.compile(f"[{CJK}]")
 # One word of a space-separated language: letters and digits, with inner
 # hyphens, dots, slashes, apostrophes and a trailing ++ or # (c++, c#).
-WORD = re.compile(rf"[^\W_{CJK}](?:[^\W{CJK}]|[-.'’/&+](?=[^\W_{CJK}]))*(?:\+\+|#)?")
+WORD = re.compile(rf"[^\W_{CJK}][^\W{CJK}]*(?:[-.'’/&+][^\W_{CJK}][^\W{CJK}]*)*(?:\+\+|#)?")
 # The same for text without CJK characters (much faster to match).
-_WORD_PLAIN = re.compile(r"[^\W_](?:\w|[-.'’/&+](?=[^\W_]))*(?:\+\+|#)?")
+_WORD_PLAIN = re.compile(r"[^\W_]\w*(?:[-.'’/&+][^\W_]\w*)*(?:\+\+|#)?")
 _LANGS_FIRST = ("en",)  # English cues are tried first; the rest in file order
 GENERAL = "general"  # pseudo-category: the prompt takes any question
 
