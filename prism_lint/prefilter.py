@@ -95,6 +95,7 @@ def _cased(phrases: list[str]) -> tuple[bytes, ...]:
 
 
 _LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+_WORD_BYTES = _LETTERS | frozenset(b"0123456789_")
 
 
 def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
@@ -140,8 +141,8 @@ def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
             _AFTER_ESCAPE.search(low, max(0, at - 10), at)
         ):
             continue  # inside a word: "totals " is not "als "; "\\nYou are" is a start
-        if anchor[-1] in _LETTERS and end < len(low) and low[end] in _LETTERS:
-            continue  # runs on into a longer word: "personal", "roll", "characters"
+        if anchor[-1] in _LETTERS and end < len(low) and low[end] in _WORD_BYTES:
+            continue  # runs on into a longer word: "personal", "characters", "role_name"
         anchored = True
         if _expert_near(low, anchor, at, v) and (
             # CrewAI renders an agent's role as "You are {role}": no cue in the file
