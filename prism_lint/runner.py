@@ -118,27 +118,30 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
     settings_of: dict[str, Settings] = {}
     done: dict[str, FileResult] = {}
     work = _Work(keep_prompts, verify_fixes, digests=cache is not None)
-    for target in itertools.chain(head, stream):
-        base = resolver.for_path(target.path)
-        settings = adjusted.get(id(base))
-        if settings is None:
-            settings = adjusted[id(base)] = adjust(base)
-        order.append(target)
-        settings_of[target.path] = settings
-        if cache is not None:
-            hit = cache.get(target.path, settings, _key(target))
-            if hit is not None:
-                if verify_fixes:
-                    settle_fixes(hit, settings)
-                done[target.path] = hit
-                continue
-        work.add(target, settings)
-    by_path = {t.path: t for t in order}
-    for path, outcome in work.finish():
-        done[path] = outcome.result
-        if cache is not None and outcome.size >= 0:
-            cache.store(path, settings_of[path], outcome.result, outcome.size, outcome.mtime_ns,
-                        outcome.digest, _key(by_path[path]))
+    try:
+        for target in itertools.chain(head, stream):
+            base = resolver.for_path(target.path)
+            settings = adjusted.get(id(base))
+            if settings is None:
+                settings = adjusted[id(base)] = adjust(base)
+            order.append(target)
+            settings_of[target.path] = settings
+            if cache is not None:
+                hit = cache.get(target.path, settings, _key(target))
+                if hit is not None:
+                    if verify_fixes:
+                        settle_fixes(hit, settings)
+                    done[target.path] = hit
+                    continue
+            work.add(target, settings)
+        by_path = {t.path: t for t in order}
+        for path, outcome in work.finish():
+            done[path] = outcome.result
+            if cache is not None and outcome.size >= 0:
+                cache.store(path, settings_of[path], outcome.result, outcome.size,
+                            outcome.mtime_ns, outcome.digest, _key(by_path[path]))
+    finally:
+        work.close()  # a bad configuration met mid-walk, ^C: no worker left running
     if cache is not None:
         cache.save()
     for target in order:
@@ -184,6 +187,11 @@ class _Work:
     def _submit(self, chunk: list[tuple[Target, Settings, bool, bool]]) -> None:
         self.futures.append((chunk, self.pool.submit(_check_chunk, chunk)))
 
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
     def finish(self) -> Iterator[tuple[str, Outcome]]:
         if self.pool is None:
             for target, settings, verify, digests in self.waiting:
@@ -195,7 +203,6 @@ class _Work:
         for i in range(0, len(self.waiting), tail):
             self._submit(self.waiting[i : i + tail])
         self.waiting = []
-        with self.pool:
-            for chunk, future in self.futures:
-                for (target, *_rest), outcome in zip(chunk, future.result(), strict=True):
-                    yield target.path, outcome
+        for chunk, future in self.futures:
+            for (target, *_rest), outcome in zip(chunk, future.result(), strict=True):
+                yield target.path, outcome

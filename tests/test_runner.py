@@ -195,3 +195,71 @@ def test_cache_keys_named_walked_and_includes(tmp_path: Path, monkeypatch) -> No
     assert run(Target(str(main), "jinja", True)) == []
     task.write_text("Write a Python function that parses ISO-8601 dates.\n")
     assert run(Target(str(main), "jinja", True)) == ["PRS101"]
+
+
+def _mixed_tree(root: Path, n: int) -> list[Path]:
+    """Python modules, a third of them with an expert persona on a code task."""
+    files = []
+    for i in range(n):
+        pkg = root / f"pkg{i % 4}"
+        pkg.mkdir(parents=True, exist_ok=True)
+        path = pkg / f"mod{i:03d}.py"
+        if i % 3 == 0:
+            body = (
+                "from openai import OpenAI\n\nclient = OpenAI()\n"
+                f'SYSTEM = "You are a senior Python engineer {i}. Write a function that parses '
+                'ISO dates."\n'
+                'client.chat.completions.create(model="gpt-4o", '
+                'messages=[{"role": "system", "content": SYSTEM}])\n'
+            )
+        else:
+            body = f"def f{i}(x):\n    return x + {i}\n"
+        path.write_text(body, encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def test_pool_gives_the_serial_results_in_walk_order(tmp_path: Path, monkeypatch) -> None:
+    import prism_lint.runner as runner
+
+    _mixed_tree(tmp_path, 90)
+    resolver = Resolver(forced=Settings())
+
+    def run() -> list[tuple[str, list[str], bool]]:
+        return [(t.path, [d.code for d in r.diagnostics],
+                 all(d.fix is not None for d in r.diagnostics))
+                for t, r in check_targets(discover([str(tmp_path)], resolver), resolver,
+                                          lambda s: s, use_cache=False)]
+
+    serial = run()
+    monkeypatch.setattr(runner, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(runner, "CHUNK", 4)
+    monkeypatch.setattr(runner, "workers", lambda: 2)
+    started = []
+    original = runner._Work._start_pool
+    monkeypatch.setattr(runner._Work, "_start_pool",
+                        lambda self: (started.append(1), original(self))[1])
+    pooled = run()
+    assert started, "the pool was not used"
+    assert pooled == serial
+    assert [p for p, *_ in pooled] == sorted(p for p, *_ in pooled)
+    assert sum(1 for _p, codes, _f in pooled if codes == ["PRS101"]) == 30
+
+
+def test_bad_configuration_met_mid_walk_stops_the_workers(tmp_path: Path) -> None:
+    """The walk meets a broken prism-lint.toml after the pool has started:
+    the run ends with the configuration error, not a traceback or a hang."""
+    _mixed_tree(tmp_path / "a", 60)
+    (tmp_path / "z").mkdir()
+    (tmp_path / "z" / "prism-lint.toml").write_text("select = [\n", encoding="utf-8")
+    (tmp_path / "z" / "m.py").write_text("x = 1\n", encoding="utf-8")
+    code = (
+        "import sys, prism_lint.runner as r\n"
+        "r.POOL_THRESHOLD = 10; r.CHUNK = 4; r.workers = lambda: 2\n"
+        "from prism_lint.cli import main\n"
+        f"sys.exit(main(['check', '--no-cache', {str(tmp_path)!r}]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "invalid TOML" in proc.stderr and "Traceback" not in proc.stderr
