@@ -81,17 +81,28 @@ def _collect_less() -> None:
     gc.set_threshold(50_000, 50, 50)
 
 
-def _warm_up() -> None:
-    """Load what every check needs before forking, so workers inherit it."""
-    from prism_lint.analysis import analyse_text
+_WARM_UP_SOURCE = (
+    "from openai import OpenAI\n\nclient = OpenAI()\n"
+    'SYSTEM = "You are a senior Python engineer. Write a function that sorts a list."\n'
+    'client.chat.completions.create(model="gpt-4o", '
+    'messages=[{"role": "system", "content": SYSTEM}])\n'
+)
+
+
+def _warm_up(kinds: Iterable[str] = ()) -> None:
+    """Load what every check needs before forking, so workers inherit it:
+    the first pass, and one whole check of a small module, which imports the
+    extractor, the analysis, the rules and the fixes and compiles the common
+    patterns once rather than once in each worker."""
+    from prism_lint.config import Settings
+    from prism_lint.engine import check_source
     from prism_lint.extract import extractor
     from prism_lint.prefilter import vocab
 
     vocab()
-    # The patterns compile on first use: use the common ones here, once,
-    # rather than once in each worker.
-    analyse_text("You are a senior Python engineer. Write a function that sorts a list.")
-    extractor("python")
+    check_source("warm_up.py", _WARM_UP_SOURCE, Settings(), named=True, verify_fixes=False)
+    for kind in kinds:
+        extractor(kind)
 
 
 def check_targets(targets: Iterable[Target], resolver: Resolver,
@@ -175,7 +186,7 @@ class _Work:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        _warm_up()
+        _warm_up({target.kind for target, *_rest in self.waiting})
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         # What is loaded now lives as long as the workers: the collector
