@@ -116,6 +116,19 @@ def test_crlf_source_newlines_become_line_feeds() -> None:
     assert doc_of(u, "second") == "second"
 
 
+def test_old_mac_line_ends_are_line_ends() -> None:
+    """Python ends a line at a lone \r as well; such a file is no syntax error."""
+    from prism_lint.extract import ExtractOptions, extractor
+    from prism_lint.model import Document
+
+    code = system_call('"""first\nsecond"""').replace("\n", "\r")
+    extraction = extractor("python")(Document("app.py", code), ExtractOptions())
+    assert extraction.problems == []
+    u = extraction.units[0]
+    assert u.text == "first\nsecond"
+    assert doc_of(u, "second") == "second"
+
+
 def test_non_ascii_offsets_are_characters_not_bytes() -> None:
     prefix = "# 日本語のコメント 🎉 é\nNOTE = '名前'\n"
     code = system_call('"あなたは数学の専門家です。Solve 🎲 x+1=2."', prefix=prefix)

@@ -9,6 +9,7 @@ the file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -59,7 +60,15 @@ def tree_of(text: str) -> Any:
     """The tree of a Python text, parsed once: the extraction and then each
     fix of the file read the same text."""
     parser, _query, _cursor = _parser_and_query()
-    return parser.parse(text.encode("utf-8", "surrogatepass"))
+    data = text.encode("utf-8", "surrogatepass")
+    if b"\r" in data:
+        # Python ends a line at a lone \r too (old Mac files); tree-sitter
+        # does not. The same one byte as \n keeps every offset.
+        data = _LONE_CR.sub(b"\n", data)
+    return parser.parse(data)
+
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 @dataclass
