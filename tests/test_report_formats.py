@@ -388,3 +388,59 @@ def test_action_run_step(tmp_path: Path) -> None:
     assert outputs.read_text().splitlines() == ["exit-code=1", "sarif-file=prism-lint.sarif"]
     log = json.loads((tmp_path / "prism-lint.sarif").read_text())
     assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["PRS101"]
+
+
+def _notebook_findings(tmp_path: Path, fmt: str) -> str:
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    nb = tmp_path / "cookbook.ipynb"
+    shutil.copy(root / "fixtures" / "notebook" / "cookbook.ipynb", nb)
+    out = subprocess.run(
+        [sys.executable, "-m", "prism_lint", "check", "--no-cache", "--output-format", fmt,
+         str(nb)],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CI_"))},
+    )
+    assert out.returncode == 1, out.stderr
+    return out.stdout
+
+
+def _text_at(path: Path, row: int, column: int, end_column: int) -> str:
+    return path.read_text(encoding="utf-8").splitlines()[row - 1][column - 1 : end_column - 1]
+
+
+def test_notebook_findings_point_into_the_notebook_file(tmp_path: Path) -> None:
+    """CI annotations are drawn on the .ipynb file: its JSON lines, not the cell's."""
+    nb = tmp_path / "cookbook.ipynb"
+    personas = ["You are an expert Python developer.", "You are a senior mathematician."]
+    lines = _notebook_findings(tmp_path, "github").splitlines()
+    found = []
+    for line in lines:
+        props = dict(p.split("=", 1) for p in line.split("::")[1].split(" ", 1)[1].split(","))
+        found.append(_text_at(nb, int(props["line"]), int(props["col"]),
+                              int(props["endColumn"])))
+        assert "(cell " in line
+    assert found == personas
+    sarif = json.loads(_notebook_findings(tmp_path, "sarif"))
+    regions = [r["locations"][0]["physicalLocation"]["region"]
+               for r in sarif["runs"][0]["results"]]
+    assert [_text_at(nb, g["startLine"], g["startColumn"], g["endColumn"])
+            for g in regions] == personas
+    assert all("fixes" not in r for r in sarif["runs"][0]["results"])
+    gitlab = json.loads(_notebook_findings(tmp_path, "gitlab"))
+    assert [i["location"]["lines"]["begin"] for i in gitlab] == [g["startLine"] for g in regions]
+
+
+def test_notebook_positions_follow_json_escapes() -> None:
+    from prism_lint.fix.notebook import cell_source, file_end_position, file_position
+
+    raw = ('{"cells": [{"cell_type": "code", "source": ["x = \\"\\u00e9\\\\n\\"\\n", '
+           '"Y = \\"You are an expert.\\"\\n"]}], "nbformat": 4}')
+    src = cell_source(raw, 1)
+    start = src.index("You")
+    end = start + len("You are an expert.")
+    a = file_position(raw, 1, start)
+    b = file_end_position(raw, 1, start, end)
+    assert raw[a:b] == "You are an expert."
+    assert raw[file_position(raw, 1, src.index("é")):].startswith("\\u00e9")

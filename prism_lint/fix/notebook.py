@@ -163,3 +163,50 @@ def replace_source(text: str, cell: int, new_source: str) -> str:
         body = ("," + newline).join(indent + p for p in parts)
         return text[:a] + "[" + newline + body + newline + close_indent + "]" + text[b:]
     return text[:a] + "[" + ", ".join(parts) + "]" + text[b:]
+
+
+def file_position(text: str, cell: int, offset: int) -> int:
+    """Where character ``offset`` of cell ``cell``'s source is written in the
+    notebook's own text: an offset into ``text``, inside the JSON string that
+    holds it. CI annotations point into the file, not into the cell."""
+    a, _b = source_span(text, cell)
+    strings = _elements(text, a)[0] if text.startswith("[", a) else [(a, _string_end(text, a))]
+    seen = 0
+    for s, e in strings:
+        value = json.loads(text[s:e])
+        if not isinstance(value, str):
+            raise NotebookShapeError(f"cell {cell} source holds a non-string")
+        if offset < seen + len(value) or (s, e) == strings[-1]:
+            return _raw_offset(text, s, e, min(offset - seen, len(value)))
+        seen += len(value)
+    return a
+
+
+def file_end_position(text: str, cell: int, start: int, end: int) -> int:
+    """:func:`file_position` for the end of a span: just past its last
+    character as written (an escape such as ``\\n`` is several characters)."""
+    if end <= start:
+        return file_position(text, cell, start)
+    last = file_position(text, cell, end - 1)
+    return last + _width(text, last)
+
+
+def _width(text: str, i: int) -> int:
+    """How many characters of JSON spell the one string character at ``i``."""
+    if text[i] != "\\":
+        return 1
+    if text[i + 1] != "u":
+        return 2
+    high = int(text[i + 2 : i + 6], 16)
+    # a surrogate pair spells one character in twelve
+    return 12 if 0xD800 <= high < 0xDC00 and text.startswith("\\u", i + 6) else 6
+
+
+def _raw_offset(text: str, s: int, e: int, k: int) -> int:
+    """The offset in ``text`` of decoded character ``k`` of the JSON string at ``s``."""
+    i = s + 1
+    for _ in range(k):
+        if i >= e - 1:
+            break
+        i += _width(text, i)
+    return i

@@ -32,6 +32,45 @@ def span(d: Diagnostic) -> Span:
     return Span(idx.location(d.start), idx.location(d.end))
 
 
+def file_span(d: Diagnostic) -> tuple[Span, bool]:
+    """The span in the file on disk, and whether it is one. For a notebook
+    cell that is the JSON text holding the cell's source (CI annotations are
+    drawn on the file); where the notebook cannot be read again (stdin, a
+    file since changed), the cell's own lines, and False."""
+    if d.doc.cell is None:
+        return span(d), True
+    try:
+        from prism_lint.fix.notebook import file_end_position, file_position
+
+        raw = _raw_text(d.path)
+        now = _cell_text(d.path, d.doc.cell)  # magics are blanked in the checked text
+        if len(now) != len(d.doc.text) or now[d.start : d.end] != d.doc.text[d.start : d.end]:
+            return span(d), False  # the file changed since it was checked
+        idx = _raw_index(d.path)
+        return Span(idx.location(file_position(raw, d.doc.cell, d.start)),
+                    idx.location(file_end_position(raw, d.doc.cell, d.start, d.end))), True
+    except (OSError, UnicodeDecodeError, ValueError, IndexError):
+        return span(d), False
+
+
+@lru_cache(maxsize=64)
+def _cell_text(path: str, cell: int) -> str:
+    from prism_lint.fix.notebook import cell_source
+
+    return cell_source(_raw_text(path), cell)
+
+
+@lru_cache(maxsize=8)
+def _raw_text(path: str) -> str:
+    with open(path, encoding="utf-8-sig") as fh:
+        return fh.read()
+
+
+@lru_cache(maxsize=8)
+def _raw_index(path: str) -> LineIndex:
+    return LineIndex(_raw_text(path))
+
+
 def edit_span(doc: Document, start: int, end: int) -> Span:
     idx = index(doc)
     return Span(idx.location(start), idx.location(end))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from prism_lint.model import Diagnostic
 from prism_lint.report import ReportContext
-from prism_lint.report.common import span
+from prism_lint.report.common import file_span
 from prism_lint.report.sarif import level, relative_path
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def escape_property(text: str) -> str:
 
 
 def annotation(d: Diagnostic) -> str:
-    s = span(d)
+    s, in_file = file_span(d)
     path = relative_path(d.path)
     props = [
         ("title", f"prism-lint ({d.code})"),
@@ -43,8 +43,12 @@ def annotation(d: Diagnostic) -> str:
     if single_line:
         props.append(("endColumn", str(max(s.end.column, s.start.column))))
     head = ",".join(f"{key}={escape_property(value)}" for key, value in props)
-    cell = f"cell {d.doc.cell}:" if d.doc.cell is not None else ""
-    where = f"{path}:{cell}{s.start.row}:{s.start.column}"
+    if d.doc.cell is None:
+        where = f"{path}:{s.start.row}:{s.start.column}"
+    elif in_file:
+        where = f"{path}:{s.start.row}:{s.start.column} (cell {d.doc.cell})"
+    else:
+        where = f"{path}:cell {d.doc.cell}:{s.start.row}:{s.start.column}"
     return f"::{_COMMAND[level(d.code)]} {head}::{escape_data(f'{where}: {d.code} {d.message}')}"
 
 

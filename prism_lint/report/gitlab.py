@@ -14,7 +14,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from prism_lint.report import ReportContext
-from prism_lint.report.common import span
+from prism_lint.report.common import file_span
 from prism_lint.report.sarif import fingerprint, level, relative_path
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def render(results: list[FileResult], ctx: ReportContext) -> str:
     used: set[str] = set()
     for r in results:
         for d in r.diagnostics:
-            s = span(d)
+            s, _in_file = file_span(d)
             path = relative_path(d.path, base)
             seed = fingerprint(d, path)
             fp = hashlib.md5(seed.encode(), usedforsecurity=False).hexdigest()

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from prism_lint import __version__
 from prism_lint.model import Diagnostic
 from prism_lint.report import ReportContext
-from prism_lint.report.common import edit_span, span, url
+from prism_lint.report.common import edit_span, file_span, url
 from prism_lint.rules import catalogue, load_rule
 
 if TYPE_CHECKING:
@@ -126,6 +126,8 @@ def fingerprint(d: Diagnostic, rel: str) -> str:
 def _fixes(d: Diagnostic) -> list[dict[str, Any]]:
     if d.fix is None or not d.fix.edits or d.fix.applicability == "display-only":
         return []
+    if d.doc.cell is not None:
+        return []  # its edits are to the cell's text, not to the notebook's JSON
     replacements = []
     for e in d.fix.edits:
         s = edit_span(d.doc, e.start, e.end)
@@ -143,7 +145,7 @@ def _fixes(d: Diagnostic) -> list[dict[str, Any]]:
 
 
 def _result(d: Diagnostic, rule_index: int, seen: dict[str, int]) -> dict[str, Any]:
-    s = span(d)
+    s, _in_file = file_span(d)
     rel = relative_path(d.path)
     fp = fingerprint(d, rel)
     seen[fp] = seen.get(fp, 0) + 1
