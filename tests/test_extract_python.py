@@ -899,6 +899,23 @@ MY_PERSONA_TEXT = "A configured name tier text."
                    "A configured name tier text.": ("system", "name")}
 
 
+def test_extra_call_sites_reached_through_imports() -> None:
+    code = '''\
+from myapp.llm import ask
+import myapp.llm as llm
+from myapp.llm import ask as query
+from otherapp import ask as other_ask
+ask("Imported by name.")
+llm.ask("Through a module alias.")
+query("Imported under another name.")
+other_ask("Not the configured ask.")
+'''
+    opts = ExtractOptions(extra_call_sites={"myapp.llm.ask": "system"})
+    got = {u.text: u.role for u in units(code, opts) if u.tier == "call"}
+    assert got == {"Imported by name.": "system", "Through a module alias.": "system",
+                   "Imported under another name.": "system"}
+
+
 def test_loose_role_dicts_and_tuples() -> None:
     code = '''\
 messages = [{"role": "system", "content": "Loose system."}, {"role": "user", "content": q}]

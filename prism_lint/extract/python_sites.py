@@ -117,7 +117,8 @@ class SiteFinder:
             last = self.src.text(fn)
             module = self.src.imports.get(last)
             # ``from pydantic_ai import Agent as PAgent``: matched as ``Agent``
-            if module and module.rsplit(".", 1)[-1] in self.cat.by_last:
+            if module and (module.rsplit(".", 1)[-1] in self.cat.by_last
+                           or module.rsplit(".", 1)[-1] in self.extra):
                 return False
         else:
             return False
@@ -947,10 +948,16 @@ class SiteFinder:
                     role = self.param_role(name)
                     if role:
                         wants.append((node, role, name))
-        for extra_parts, role in self.extra.get(parts[-1], ()):
-            n = len(extra_parts)
-            if parts[-n:] == extra_parts and pos:
-                wants.append((pos[0], role, "args[0]"))
+        if self.extra:
+            # ``from myapp.llm import ask [as q]``, ``import myapp.llm as llm``:
+            # matched as the dotted name they were imported from too
+            module = self.src.imports.get(parts[0]) if parts[0] else None
+            spelled = (*module.split("."), *parts[1:]) if module else parts
+            extras = {*self.extra.get(parts[-1], ()), *self.extra.get(spelled[-1], ())}
+            for extra_parts, role in sorted(extras):
+                n = len(extra_parts)
+                if pos and (parts[-n:] == extra_parts or spelled[-n:] == extra_parts):
+                    wants.append((pos[0], role, "args[0]"))
         if not wants:
             return
         dotted = ".".join(parts)
