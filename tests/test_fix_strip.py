@@ -62,6 +62,9 @@ def strip(text: str, persona: str) -> tuple[str, bool, list[str]]:
         # A sentence that ends inside its closing quote.
         ("You are a “Prompt Compiler.” Output JSON prompts.", "You are a “Prompt Compiler.”",
          "Output JSON prompts."),
+        # A tag opens a sentence: the persona after it goes with its full stop.
+        ("<instructions> You are an expert coder. </instructions> Sort the list.",
+         "You are an expert coder", "<instructions> </instructions> Sort the list."),
         # CJK full stops need no space after them.
         ("扮演代码目录专家。你的任务是解释目录。", "扮演代码目录专家。", "你的任务是解释目录。"),
     ],

@@ -120,10 +120,15 @@ def _starts_sentence(text: str, s: int) -> bool:
     ls = _line_start(text, s)
     if _MARKER.fullmatch(text[ls:s]) or _LABEL.fullmatch(text[ls:s]):
         return True
+    if _TAG_BEFORE.search(text, ls, i):
+        return True  # "<instructions> You are ..." : a tag opens a sentence
     j = i
     while j > ls and text[j - 1] in _CLOSERS:
         j -= 1
     return j > ls and text[j - 1] in _END + ":"
+
+
+_TAG_BEFORE = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>\n]*)?>\Z")
 
 
 def plan_strip(text: str, start: int, end: int) -> StripPlan | None:
