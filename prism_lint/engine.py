@@ -243,6 +243,19 @@ def _related_reader(path: str, settings: Settings, seen: list[str]):  # type: ig
     return read
 
 
+def wants_roles(unit: PromptUnit, codes: frozenset[str], settings: Settings) -> bool:
+    """Whether a selected rule reports personas that are not expert ones for
+    this prompt: the safety-persona rule, or the reasoning-model rule when
+    the prompt goes to one."""
+    if "PRS401" in codes:
+        return True
+    if "PRS105" not in codes:
+        return False
+    from prism_lint.rules.prs105_reasoning_model import is_reasoning_model
+
+    return is_reasoning_model(unit.context.model, settings)
+
+
 def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
               inventory: bool = False, fixes: bool = True) -> None:
     if not extraction.units and not extraction.problems and not any(
@@ -283,7 +296,7 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
         sup = suppressions.get((unit.doc.path, unit.doc.cell), empty)
         if unit.declared_task is None:
             unit.declared_task = sup.declared_task(unit.first_row, unit.last_row)
-        analysis = analyse(unit, full=inventory)
+        analysis = analyse(unit, full=inventory, roles=wants_roles(unit, codes, settings))
         result.prompts.append((unit, analysis))
         for rule in rules:
             for finding in rule.check(unit, analysis, settings):

@@ -125,6 +125,33 @@ def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
     return False
 
 
+def expert_cue(text: str) -> bool:
+    """Whether a prompt's text has a persona cue with an expert word near it:
+    without one it holds no expert persona (the first pass, less its last
+    look with the detector)."""
+    v = vocab()
+    low = text.lower().encode("utf-8", "surrogatepass")
+    for index, at, end in v.cues.find_matches_as_indexes(low, overlapping=True):
+        if v.cue_direct[index]:
+            return True
+        anchor = v.cue_text[index]
+        if _inside_word(low, anchor, at, end):
+            continue
+        if _expert_near(low, anchor, at, v) or (anchor == b"role" and b"backstory" in low):
+            return True
+    return False
+
+
+def _inside_word(low: bytes, anchor: bytes, at: int, end: int) -> bool:
+    """An anchor that is part of a longer word: "totals " is not "als ",
+    "personal" not "persona", "role_name" not "role"; "\\nYou are" still starts."""
+    if anchor[:1].isalpha() and at > 0 and low[at - 1 : at].isalpha() and not (
+        _AFTER_ESCAPE.search(low, max(0, at - 10), at)
+    ):
+        return True
+    return anchor[-1] in _LETTERS and end < len(low) and low[end] in _WORD_BYTES
+
+
 def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
     """(may hold an expert persona, holds any persona cue), in one pass.
     ``low``: ``data.lower()``, when the caller has it."""
@@ -137,12 +164,8 @@ def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
         if v.cue_direct[index]:
             return True, True
         anchor = v.cue_text[index]
-        if anchor[:1].isalpha() and at > 0 and low[at - 1 : at].isalpha() and not (
-            _AFTER_ESCAPE.search(low, max(0, at - 10), at)
-        ):
-            continue  # inside a word: "totals " is not "als "; "\\nYou are" is a start
-        if anchor[-1] in _LETTERS and end < len(low) and low[end] in _WORD_BYTES:
-            continue  # runs on into a longer word: "personal", "characters", "role_name"
+        if _inside_word(low, anchor, at, end):
+            continue
         anchored = True
         if _expert_near(low, anchor, at, v) and (
             # CrewAI renders an agent's role as "You are {role}": no cue in the file

@@ -72,20 +72,22 @@ def is_flagged(analysis: Analysis) -> bool:
 NOT_INFERRED = TaskInference("other", 0.0)
 
 
-def analyse(unit: PromptUnit, *, full: bool = True) -> Analysis:
+def analyse(unit: PromptUnit, *, full: bool = True, roles: bool = True) -> Analysis:
     """Find personas in ``unit.text`` and infer its task from text and context.
 
     With ``full=False`` (linting), a prompt in code with no persona cue at
     all skips persona detection, and a prompt with no persona skips task
-    inference: every rule needs a persona first. The inventory asks for
-    everything.
+    inference: every rule needs a persona first. ``roles=False`` says no
+    rule that runs wants a persona that is not an expert one, so a prompt
+    with no expert word near its cues skips detection too. The inventory
+    asks for everything.
     """
-    key = _key(unit, full)
+    key = _key(unit, full, roles)
     cached = _CACHE.get(key)
     if cached is not None:
         _CACHE.move_to_end(key)
         return cached
-    result = _analyse(unit, full)
+    result = _analyse(unit, full, roles)
     _CACHE[key] = result
     if len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
@@ -98,26 +100,26 @@ _CACHE: OrderedDict[tuple[object, ...], Analysis] = OrderedDict()
 _CACHE_SIZE = 4096
 
 
-def _key(unit: PromptUnit, full: bool) -> tuple[object, ...]:
+def _key(unit: PromptUnit, full: bool, roles: bool) -> tuple[object, ...]:
     from prism_lint.analysis.vocabulary import current_extras
 
     ctx = unit.context
     return (
         current_extras(),
-        unit.text, unit.role, unit.tier, unit.declared_task, full, ctx.library, ctx.call,
+        unit.text, unit.role, unit.tier, unit.declared_task, full, roles, ctx.library, ctx.call,
         ctx.argument, ctx.model, tuple(ctx.names), tuple((s.role, s.text) for s in ctx.siblings),
         ctx.response_format, tuple(ctx.tools), tuple(h.source for h in unit.holes),
     )
 
 
-def _analyse(unit: PromptUnit, full: bool) -> Analysis:
+def _analyse(unit: PromptUnit, full: bool, roles: bool) -> Analysis:
     from prism_lint.analysis.persona import find_personas
     from prism_lint.analysis.task import infer_task
 
     if not full and unit.tier != "file":
-        from prism_lint.prefilter import has_cue
+        from prism_lint.prefilter import expert_cue, has_cue
 
-        if not has_cue(unit.text):
+        if not has_cue(unit.text) or (not roles and not expert_cue(unit.text)):
             return Analysis([], NOT_INFERRED)
     personas = find_personas(unit.text, titles=unit.tier == "file")
     if not personas and not full:
