@@ -182,10 +182,10 @@ class Edit:
 @dataclass
 class Recheck:
     """A safe fix's last check, left until someone applies or exports it:
-    extracting the fixed document again must give one of ``expect``."""
+    extracting the document with the fix's edits applied must give one of
+    ``expect``."""
 
     kind: str
-    fixed: Document
     expect: tuple[str, ...]
 
 
@@ -196,6 +196,13 @@ class Fix:
     applicability: Literal["safe", "unsafe", "display-only"] = "unsafe"
     # Set while "safe" rests on a re-extraction not yet run (see fix.verify.settle).
     recheck: Recheck | None = None
+    # What was planned, when settling the fix changed it.
+    planned: Literal["safe", "unsafe", "display-only", ""] = ""
+
+    def listed(self, planned: bool) -> str:
+        """The applicability to show: as planned (a report that only lists
+        fixes, whatever the cache held) or as settled."""
+        return (self.planned or self.applicability) if planned else self.applicability
 
 
 @dataclass

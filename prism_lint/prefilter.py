@@ -43,6 +43,7 @@ class _Vocab:
     experts: Any  # DFA over expert words, stems and non-ASCII words
     expert_kind: tuple[int, ...]  # by pattern index: _WORD_HIT, _STEM_HIT or _WIDE_HIT
     after: frozenset[bytes]  # anchors that follow the identity
+    whole: frozenset[bytes]  # anchors that do not run on into a longer word
 
 
 @lru_cache(maxsize=1)
@@ -62,8 +63,8 @@ def vocab() -> _Vocab:
         words.update(w.lower() for w in lang.expert_words)
     experts: dict[bytes, int] = {}
     for w in sorted(words):
-        if not w.isascii():
-            experts[w.encode()] = _WIDE_HIT
+        if not w.isascii():  # as lower-cased bytes hold it: "dÉveloppeur" too
+            experts.update((c, _WIDE_HIT) for c in _cased([w]))
         elif len(w) > 2:
             experts[w.encode()] = _WORD_HIT
     for stem in table["expert_stems"]:
@@ -78,6 +79,7 @@ def vocab() -> _Vocab:
         experts=ahocorasick_rs.BytesAhoCorasick(list(experts), implementation=dfa),
         expert_kind=tuple(experts.values()),
         after=frozenset(a.encode() for a in table["after"]),
+        whole=frozenset(a.encode() for a in table["whole_words"]),
     )
 
 
@@ -135,21 +137,22 @@ def expert_cue(text: str) -> bool:
         if v.cue_direct[index]:
             return True
         anchor = v.cue_text[index]
-        if _inside_word(low, anchor, at, end):
+        if _inside_word(low, anchor, at, end, v):
             continue
         if _expert_near(low, anchor, at, v) or (anchor == b"role" and b"backstory" in low):
             return True
     return False
 
 
-def _inside_word(low: bytes, anchor: bytes, at: int, end: int) -> bool:
-    """An anchor that is part of a longer word: "totals " is not "als ",
-    "personal" not "persona", "role_name" not "role"; "\\nYou are" still starts."""
+def _inside_word(low: bytes, anchor: bytes, at: int, end: int, v: _Vocab) -> bool:
+    """An anchor that is part of a longer word: "totals " is not "als ";
+    for a whole-word anchor, "personal" is not "persona" nor "role_name"
+    "role". "\\nYou are" still starts one."""
     if anchor[:1].isalpha() and at > 0 and low[at - 1 : at].isalpha() and not (
         _AFTER_ESCAPE.search(low, max(0, at - 10), at)
     ):
         return True
-    return anchor[-1] in _LETTERS and end < len(low) and low[end] in _WORD_BYTES
+    return anchor in v.whole and end < len(low) and low[end] in _WORD_BYTES
 
 
 def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
@@ -164,7 +167,7 @@ def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
         if v.cue_direct[index]:
             return True, True
         anchor = v.cue_text[index]
-        if _inside_word(low, anchor, at, end):
+        if _inside_word(low, anchor, at, end, v):
             continue
         anchored = True
         if _expert_near(low, anchor, at, v) and (
@@ -203,13 +206,32 @@ def _persona_in_window(data: bytes, at: int, looked: dict[int, int]) -> bool:
         start = m.end()
     if looked.get(start, -1) >= at + 300:
         return False  # this cue's sentence was in a window already read
-    end = data.find(b"\n\n", at, at + 500)  # a sentence ends at a blank line
-    end = at + 500 if end < 0 else end
+    end = _window_end(data, at)
     looked[start] = end
     window = data[start:end].decode("utf-8", "replace").replace("\r\n", "\n")
     window = window.replace("\r", "\n")  # as Python reads source lines
     window = _QUOTE.sub(" ", _ESCAPES.sub(_unescape, window))
     return any(p.kind == "expert" for p in find_personas(window, titles=False))
+
+
+def _window_end(data: bytes, at: int) -> int:
+    """Where the cue's sentence surely ends: at a blank line, unless all that
+    comes before it is a heading or label with no sentence in it ("# Role",
+    then the identity in the next paragraph); at most 500 bytes on."""
+    limit = at + 500
+    pos = at
+    while True:
+        end = data.find(b"\n\n", pos, limit)
+        if end < 0:
+            return limit
+        if _SENTENCE_END.search(data, at, end):
+            return end
+        pos = end + 2
+        while pos < limit and data[pos : pos + 1] in (b"\n", b"\r", b" ", b"\t"):
+            pos += 1
+
+
+_SENTENCE_END = re.compile(rb"[.!?]")
 
 
 def may_hold_persona(data: bytes) -> bool:

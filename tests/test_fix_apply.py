@@ -314,3 +314,33 @@ def test_exported_fixes_are_settled(tmp_path: Path, capsys: pytest.CaptureFixtur
     # --fix reads it back too: a safe-only run leaves the file as it was.
     assert main(["check", "--no-cache", "--fix", str(path)]) == 1
     assert path.read_text(encoding="utf-8") == CLEANDOC
+
+
+def test_text_report_lists_fixes_as_planned_whatever_the_cache_holds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A JSON run settles fixes into the cache; a later text run must list
+    them as a fresh one does. A run that fixes reports them as settled."""
+    monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "app.py").write_text(CLEANDOC, encoding="utf-8")
+    for i in range(20):  # enough files for the cache to be used
+        (tree / f"m{i}.py").write_text(f"X = {i}\n", encoding="utf-8")
+
+    def text_run() -> str:
+        main(["check", str(tree)])
+        return capsys.readouterr().out
+
+    main(["check", "--output-format", "json", str(tree)])  # fills the cache, settled
+    exported = json.loads(capsys.readouterr().out)
+    assert [d["fix"]["applicability"] for d in exported] == ["unsafe"]
+    from_cache = text_run()
+    monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "fresh-cache"))
+    fresh = text_run()
+    assert "= fix (safe)" in fresh and "[*] 1 fixable" in fresh
+    assert from_cache == fresh
+    main(["check", "--fix", str(tree)])
+    fixing = capsys.readouterr().out
+    assert "= fix (unsafe)" in fixing and "1 more fix available with `--unsafe-fixes`" in fixing
+    assert (tree / "app.py").read_text(encoding="utf-8") == CLEANDOC

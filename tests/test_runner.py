@@ -90,6 +90,12 @@ SEEDS = [
     "Eres un experto en SQL.", "Du bist ein erfahrener Entwickler.", "你是一位资深的软件工程师。",
     "Tu es un expert en mathématiques.", "Você é um especialista em Python.",
     "あなたはPythonの専門家です。", "Role: Senior Engineer", "Your role is a tax attorney.",
+    # anchors that are stems of longer cue words, and keys of other languages
+    "Réponds en tant que développeur senior.", "Je veux que tu agisses comme un développeur.",
+    "Voglio che tu agisca come uno sviluppatore esperto.", "Personaggio: sviluppatore esperto.",
+    "Personagem: desenvolvedor sênior.", "Personaje: desarrollador experto.",
+    # a heading with the identity in the next paragraph
+    "# Role\n\nSenior Python engineer.",
 ]
 TASKS = ["Write a Python function that sorts a list.", "Solve 3x + 1 = 10.",
          "Answer questions about the history of Rome with correct dates.",

@@ -79,6 +79,7 @@ def _run(args: argparse.Namespace) -> int:
     ctx = ReportContext(fmt=fmt, show_fixes=args.show_fixes, statistics=args.statistics)
     settings_of: dict[str, Settings] = {}
     fixing = args.fix or args.diff
+    ctx.planned = not fixing
 
     if paths == ["-"]:
         from prism_lint.engine import check_bytes, decode

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from prism_lint.model import HOLE, Document, Edit, Fix, Recheck
+from prism_lint.model import HOLE, Edit, Fix, Recheck
 
 if TYPE_CHECKING:
     from prism_lint.analysis import Analysis, Persona
@@ -120,6 +120,7 @@ def build_fix(
         fallback = _strip(unit, plan, kind, settings, whole, label)
         if fallback is not None:
             fallback.applicability = "unsafe"
+            fallback.recheck = None  # unsafe already: reading it back would change nothing
             fallback.message += " (it cannot be gated here)"
         return fallback
     return _strip(unit, plan, kind, settings, whole, label)
@@ -213,8 +214,7 @@ def _strip(
     if safe and not _local(unit, plan, mapped):
         # Reading the fixed file back costs a second extraction: it is run
         # when the fix is applied or exported (verify.settle), not to list it.
-        fix.recheck = Recheck(kind, Document(doc.path, new, doc.cell),
-                              (mapped.realised, plan.new_text))
+        fix.recheck = Recheck(kind, (mapped.realised, plan.new_text))
     return fix
 
 

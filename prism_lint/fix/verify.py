@@ -68,8 +68,10 @@ def settle(diagnostics: list[Diagnostic], settings: Settings) -> None:
         if fix is None or fix.recheck is None:
             continue
         check, fix.recheck = fix.recheck, None
-        texts = prompt_texts(check.fixed, check.kind, settings)
+        fixed = Document(d.doc.path, apply(d.doc.text, fix.edits), d.doc.cell)
+        texts = prompt_texts(fixed, check.kind, settings)
         if texts is None or not any(e in texts for e in check.expect):
+            fix.planned = fix.planned or fix.applicability
             fix.applicability = "unsafe"
 
 

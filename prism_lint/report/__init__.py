@@ -32,6 +32,9 @@ class ReportContext:
     fixed: dict[str, int] = field(default_factory=dict)  # path -> fixes applied
     notices: list[str] = field(default_factory=list)
     color: bool = False
+    # Fixes are listed as planned: the run applies none, and what a cached
+    # result has learnt since (a read-back that failed) must not change it.
+    planned: bool = False
 
 
 Renderer = Callable[["list[FileResult]", ReportContext], str]

@@ -85,9 +85,9 @@ def absolute(path: str) -> str:
     return path if path == "-" else os.path.abspath(path)
 
 
-def fix_label(d: Diagnostic, unsafe: bool) -> str:
+def fix_label(d: Diagnostic, unsafe: bool, planned: bool = False) -> str:
     if d.fix is None:
         return ""
-    if d.fix.applicability == "safe" or unsafe:
+    if d.fix.listed(planned) == "safe" or unsafe:
         return "[*] "
     return ""

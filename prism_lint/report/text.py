@@ -43,7 +43,7 @@ def _snippet(d: Diagnostic) -> list[str]:
     return out
 
 
-def _explain(d: Diagnostic) -> list[str]:
+def _explain(d: Diagnostic, planned: bool) -> list[str]:
     det = d.details
     if not det:
         return []
@@ -70,7 +70,7 @@ def _explain(d: Diagnostic) -> list[str]:
         extra = f", model {det['model']}" if det.get("model") else ""
         lines.append(f"  = prompt role: {det['role']}{extra}")
     if d.fix is not None:
-        lines.append(f"  = fix ({d.fix.applicability}): {d.fix.message}")
+        lines.append(f"  = fix ({d.fix.listed(planned)}): {d.fix.message}")
     return lines
 
 
@@ -78,16 +78,16 @@ def render(results: list[FileResult], ctx: ReportContext) -> str:
     out: list[str] = []
     diags = [d for r in results for d in r.diagnostics]
     for d in diags:
-        head = f"{_where(d)}: {d.code} {fix_label(d, ctx.unsafe_fixes)}{d.message}"
+        head = f"{_where(d)}: {d.code} {fix_label(d, ctx.unsafe_fixes, ctx.planned)}{d.message}"
         out.append(head)
         if ctx.fmt != "concise":
             out.extend(_snippet(d))
-            out.extend(_explain(d))
+            out.extend(_explain(d, ctx.planned))
             out.append("")
     if ctx.statistics:
         out = []
         counts = Counter(d.code for d in diags)
-        fixable = Counter(d.code for d in diags if fix_label(d, ctx.unsafe_fixes))
+        fixable = Counter(d.code for d in diags if fix_label(d, ctx.unsafe_fixes, ctx.planned))
         names = catalogue()
         for code, n in counts.most_common():
             mark = "[*]" if fixable[code] else "   "
@@ -105,8 +105,9 @@ def render(results: list[FileResult], ctx: ReportContext) -> str:
         if fixed:
             msg += f" ({fixed} fixed, {total} remaining)"
         out.append(msg + ".")
-        safe = sum(1 for d in diags if d.fix is not None and d.fix.applicability == "safe")
-        unsafe = sum(1 for d in diags if d.fix is not None and d.fix.applicability == "unsafe")
+        listed = [d.fix.listed(ctx.planned) for d in diags if d.fix is not None]
+        safe = listed.count("safe")
+        unsafe = listed.count("unsafe")
         if safe:
             out.append(f"[*] {safe} fixable with the `--fix` option.")
         if unsafe and not ctx.unsafe_fixes:
