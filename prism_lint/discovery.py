@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from prism_lint.config import Resolver, Settings
 from prism_lint.extract import kind_of
@@ -58,13 +59,47 @@ def excludes_for(settings: Settings) -> _Excludes:
     return _excludes((*settings.exclude, *settings.extend_exclude))
 
 
+@dataclass
+class _Ignore:
+    """One .gitignore, with all its patterns in one expression: most paths
+    match none of them, and one C-level match says so where asking pathspec
+    pattern by pattern cost more than the rest of a warm run."""
+
+    spec: Any
+    any_pattern: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, spec: Any) -> _Ignore:
+        sources = []
+        for p in spec.patterns:
+            regex = getattr(p, "regex", None)
+            if p.include is None or regex is None:
+                continue
+            sources.append(f"(?:{_GROUP.sub('(?:', regex.pattern)})")
+        try:
+            quick = re.compile("|".join(sources)) if sources else None
+        except re.error:  # a pattern this cannot join: ask pathspec every time
+            return cls(spec, re.compile(""))
+        return cls(spec, quick)
+
+    def check(self, rel: str) -> bool | None:
+        """True (ignored), False (re-included) or None (no pattern matches)."""
+        if self.any_pattern is None or self.any_pattern.match(rel) is None:
+            return None
+        result = self.spec.check_file(rel)
+        return None if result.include is None else bool(result.include)
+
+
+_GROUP = re.compile(r"\(\?P<\w+>")
+
+
 class _GitIgnores:
     """Loads each directory's .gitignore once."""
 
     def __init__(self) -> None:
-        self._specs: dict[str, object] = {}
+        self._specs: dict[str, _Ignore | None] = {}
 
-    def load(self, directory: str, names: frozenset[str] | None = None) -> object | None:
+    def load(self, directory: str, names: frozenset[str] | None = None) -> _Ignore | None:
         """``names``: the directory's entries, when the caller has listed them."""
         if directory in self._specs:
             return self._specs[directory]
@@ -75,23 +110,23 @@ class _GitIgnores:
 
             try:
                 with open(path, encoding="utf-8", errors="replace") as fh:
-                    spec = pathspec.GitIgnoreSpec.from_lines(fh)
+                    spec = _Ignore.of(pathspec.GitIgnoreSpec.from_lines(fh))
             except OSError:
                 spec = None
         self._specs[directory] = spec
         return spec
 
 
-def _ignored(rel_to: list[tuple[str, object]], path: str, is_dir: bool) -> bool:
+def _ignored(rel_to: list[tuple[str, _Ignore]], path: str, is_dir: bool) -> bool:
     """Last matching rule wins, deeper .gitignore files after shallower ones."""
     verdict = False
-    for base, spec in rel_to:
+    for base, ignore in rel_to:
         rel = path[len(base) + 1 :] if base else path
         if is_dir:
             rel += "/"
-        result = spec.check_file(rel)  # type: ignore[attr-defined]
-        if result.include is not None:
-            verdict = bool(result.include)
+        found = ignore.check(rel)
+        if found is not None:
+            verdict = found
     return verdict
 
 
@@ -132,7 +167,7 @@ def _walk(root: str, resolver: Resolver, gitignores: _GitIgnores, seen: set[str]
           ) -> Iterator[Target]:
     top = _repo_root(root)
     absroot = os.path.abspath(root)
-    chain: list[tuple[str, object]] = []
+    chain: list[tuple[str, _Ignore]] = []
     if top is not None and resolver.for_dir(absroot).respect_gitignore:
         # .gitignore files between the repository root and the walk's root apply too.
         ancestors = []
@@ -152,7 +187,7 @@ def _walk(root: str, resolver: Resolver, gitignores: _GitIgnores, seen: set[str]
 
 
 def _walk_dir(absdir: str, display: str, resolver: Resolver, gitignores: _GitIgnores,
-              chain: list[tuple[str, object]], seen: set[str]) -> Iterator[Target]:
+              chain: list[tuple[str, _Ignore]], seen: set[str]) -> Iterator[Target]:
     try:
         with os.scandir(absdir) as it:
             entries = sorted(it, key=lambda e: e.name)

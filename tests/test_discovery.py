@@ -3,6 +3,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from prism_lint.config import Resolver
 from prism_lint.discovery import discover
 
@@ -73,3 +76,24 @@ def test_named_files_are_always_checked(tmp_path: Path) -> None:
 def test_configured_include_globs(tmp_path: Path) -> None:
     _tree(tmp_path, {"prism-lint.toml": 'include = ["llm/*.tmpl"]\n', "llm/ask.tmpl": "hi\n"})
     assert "llm/ask.tmpl" in found(tmp_path)
+
+
+_PATTERNS = ["build/", "*.pyc", "!keep.pyc", "/dist", "docs/**/*.md", "!docs/keep/", "node_modules",
+             "*.log", "tmp*", "a/b/", "\\#notes", "[Ll]ogs/", "**/cache", "!**/cache/keep"]
+_NAMES = ["build", "x.pyc", "keep.pyc", "dist", "docs", "keep", "a.md", "b", "a", "cache",
+          "Logs", "logs", "tmp1", "node_modules", "src", "#notes", "x.log"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PATTERNS), max_size=8),
+       st.lists(st.sampled_from(_NAMES), min_size=1, max_size=4), st.booleans())
+def test_gitignore_quick_check_agrees_with_pathspec(lines: list[str], parts: list[str],
+                                                     is_dir: bool) -> None:
+    import pathspec
+
+    from prism_lint.discovery import _Ignore
+
+    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+    rel = "/".join(parts) + ("/" if is_dir else "")
+    expected = spec.check_file(rel).include
+    assert _Ignore.of(spec).check(rel) == (None if expected is None else bool(expected))
