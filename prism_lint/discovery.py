@@ -61,36 +61,68 @@ def excludes_for(settings: Settings) -> _Excludes:
 
 @dataclass
 class _Ignore:
-    """One .gitignore, with all its patterns in one expression: most paths
-    match none of them, and one C-level match says so where asking pathspec
-    pattern by pattern cost more than the rest of a warm run."""
+    """One .gitignore, ready for many paths. Most paths match none of its
+    patterns; asking pathspec pattern by pattern cost more than the rest of
+    a warm run on a tree with a long .gitignore. So each pattern's longest
+    literal ("node_modules", ".pyc") is looked for in one Aho-Corasick pass,
+    only patterns whose literal is there (or that have none) are tried, and
+    pathspec has the last word on a path one of them matches."""
 
     spec: Any
-    any_pattern: re.Pattern[str] | None
+    literals: Any  # DFA over the literals; None when no pattern has one
+    owners: list[list[Any]]  # by literal index: the patterns' compiled regexes
+    always: list[Any]  # regexes of patterns with no literal to look for
 
     @classmethod
     def of(cls, spec: Any) -> _Ignore:
-        sources = []
+        by_literal: dict[str, list[Any]] = {}
+        always: list[Any] = []
         for p in spec.patterns:
             regex = getattr(p, "regex", None)
             if p.include is None or regex is None:
                 continue
-            sources.append(f"(?:{_GROUP.sub('(?:', regex.pattern)})")
-        try:
-            quick = re.compile("|".join(sources)) if sources else None
-        except re.error:  # a pattern this cannot join: ask pathspec every time
-            return cls(spec, re.compile(""))
-        return cls(spec, quick)
+            literal = _literal(str(getattr(p, "pattern", "") or ""))
+            if literal:
+                by_literal.setdefault(literal, []).append(regex)
+            else:
+                always.append(regex)
+        literals = None
+        if by_literal:
+            import ahocorasick_rs
+
+            literals = ahocorasick_rs.AhoCorasick(
+                list(by_literal), implementation=ahocorasick_rs.Implementation.DFA)
+        return cls(spec, literals, list(by_literal.values()), always)
 
     def check(self, rel: str) -> bool | None:
         """True (ignored), False (re-included) or None (no pattern matches)."""
-        if self.any_pattern is None or self.any_pattern.match(rel) is None:
+        if not self._any_match(rel):
             return None
         result = self.spec.check_file(rel)
         return None if result.include is None else bool(result.include)
 
+    def _any_match(self, rel: str) -> bool:
+        if any(r.match(rel) for r in self.always):
+            return True
+        if self.literals is None:
+            return False
+        for index, _start, _end in self.literals.find_matches_as_indexes(rel, overlapping=True):
+            if any(r.match(rel) for r in self.owners[index]):
+                return True
+        return False
 
-_GROUP = re.compile(r"\(\?P<\w+>")
+
+_GLOB_SPLIT = re.compile(r"\[[^\]]*\]|[*?/\\]")
+
+
+def _literal(line: str) -> str:
+    """The longest run of plain characters a path matching ``line`` holds."""
+    body = line.strip()
+    if body.startswith("!"):
+        body = body[1:]
+    runs = _GLOB_SPLIT.split(body)
+    best = max(runs, key=len) if runs else ""
+    return best if len(best) >= 2 else ""
 
 
 class _GitIgnores:

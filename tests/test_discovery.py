@@ -79,12 +79,13 @@ def test_configured_include_globs(tmp_path: Path) -> None:
 
 
 _PATTERNS = ["build/", "*.pyc", "!keep.pyc", "/dist", "docs/**/*.md", "!docs/keep/", "node_modules",
-             "*.log", "tmp*", "a/b/", "\\#notes", "[Ll]ogs/", "**/cache", "!**/cache/keep"]
+             "*.log", "tmp*", "a/b/", "\\#notes", "[Ll]ogs/", "**/cache", "!**/cache/keep",
+             "?.pyc", "*.[pl]og", "b", "x.p?c", "my\\ file", "src/**", "*"]
 _NAMES = ["build", "x.pyc", "keep.pyc", "dist", "docs", "keep", "a.md", "b", "a", "cache",
-          "Logs", "logs", "tmp1", "node_modules", "src", "#notes", "x.log"]
+          "Logs", "logs", "tmp1", "node_modules", "src", "#notes", "x.log", "my file", "x.pog"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(_PATTERNS), max_size=8),
        st.lists(st.sampled_from(_NAMES), min_size=1, max_size=4), st.booleans())
 def test_gitignore_quick_check_agrees_with_pathspec(lines: list[str], parts: list[str],
