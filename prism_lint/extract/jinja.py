@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from yaml.nodes import MappingNode, SequenceNode
@@ -99,11 +100,18 @@ def _promptflow_node(doc: Document, read: Callable[[str], str | None]
     text = read("flow.dag.yaml") or read("flow.dag.yml")
     if not text:
         return None
+    return _flow_nodes(text).get(posixpath.basename(doc.path.replace("\\", "/")))
+
+
+@lru_cache(maxsize=16)
+def _flow_nodes(text: str) -> dict[str, tuple[str, str | None]]:
+    """Template file name -> (node name, model) for the LLM nodes of a flow.
+    Parsed once per flow: a flow's templates sit side by side."""
     try:
         roots, _shift = compose(text)
     except ExtractError:
-        return None
-    me = posixpath.basename(doc.path.replace("\\", "/"))
+        return {}
+    out: dict[str, tuple[str, str | None]] = {}
     for root in roots:
         if not isinstance(root, MappingNode):
             continue
@@ -117,11 +125,11 @@ def _promptflow_node(doc: Document, read: Callable[[str], str | None]
             source = d.get("source", (None, None))[1]
             path = str_value(mapping(source).get("path", (None, None))[1]) \
                 if isinstance(source, MappingNode) else None
-            if path is None or posixpath.basename(path) != me:
+            if path is None:
                 continue
             name = str_value(d.get("name", (None, None))[1]) or ""
-            return name, _flow_model(d)
-    return None
+            out.setdefault(posixpath.basename(path), (name, _flow_model(d)))
+    return out
 
 
 def _flow_model(d: dict[str, Any]) -> str | None:
