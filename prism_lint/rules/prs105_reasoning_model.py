@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from prism_lint.rules import Example, Finding, Rule, persona_details, short
@@ -17,9 +18,14 @@ if TYPE_CHECKING:
 def is_reasoning_model(model: str | None, settings: Settings) -> bool:
     if not model:
         return False
+    return _matches(model, (*settings.reasoning_models, *settings.extend_reasoning_models))
+
+
+@lru_cache(maxsize=1024)
+def _matches(model: str, patterns: tuple[str, ...]) -> bool:
+    """A file names a few models many times: each is matched once."""
     name = model.strip().lower()
     bare = name.split(":", 1)[-1]  # "openai:o3-mini" (pydantic-ai style)
-    patterns = (*settings.reasoning_models, *settings.extend_reasoning_models)
     return any(
         fnmatch.fnmatchcase(candidate, p.lower()) for p in patterns for candidate in (name, bare)
     )
