@@ -22,26 +22,35 @@ from prism_lint.analysis import Persona
 from prism_lint.analysis.sentences import Sentence, split_sentences
 from prism_lint.analysis.vocabulary import (
     CJK,
-    HAS_CJK,
-    WORD,
+    WORD_CJK,
+    WORD_PLAIN,
     Language,
+    LazyPattern,
     Vocabulary,
+    has_cjk,
     literal_keys,
     vocabulary,
+    word_re,
     words,
 )
 from prism_lint.model import HOLE
 
+
 # Tokens of an identity phrase: a dynamic part, a word, markup, a quote or
 # other punctuation.
-_TOKEN = re.compile(
-    rf"(?P<hole>{HOLE}|\$?\{{\{{?[^{{}}\n]{{0,80}}\}}\}}?|\[[^\]\n]{{1,40}}\])"
-    rf"|(?P<word>{WORD.pattern})"
-    r"|(?P<mark>\*\*|__|[*_`~])"
-    r"|(?P<quote>[\"“”«»„])"
-    r"|(?P<nl>\n)"
-    r"|(?P<punct>[^\s])"
-)
+def _token_pattern(word: str) -> str:
+    return (
+        rf"(?P<hole>{HOLE}|\$?\{{\{{?[^{{}}\n]{{0,80}}\}}\}}?|\[[^\]\n]{{1,40}}\])"
+        rf"|(?P<word>{word})"
+        r"|(?P<mark>\*\*|__|[*_`~])"
+        r"|(?P<quote>[\"“”«»„])"
+        r"|(?P<nl>\n)"
+        r"|(?P<punct>[^\s])"
+    )
+
+
+_TOKEN_PLAIN = re.compile(_token_pattern(WORD_PLAIN.pattern))
+_TOKEN_CJK = LazyPattern(_token_pattern(WORD_CJK.source))
 _AND_OR = frozenset({"and", "&", "or", "/"})
 # "and"/"or" by language (English ones apply everywhere: titles are often English)
 _CONJUNCTIONS = {
@@ -121,7 +130,7 @@ def find_personas(text: str, *, titles: bool = True) -> list[Persona]:
     if not sentences:
         return []
     starts = [s.start for s in sentences]
-    has_cjk = bool(HAS_CJK.search(text))
+    cjk = has_cjk(text)
     found: dict[int, Persona] = {}  # sentence index -> persona
 
     tokens = words(text)
@@ -131,12 +140,12 @@ def find_personas(text: str, *, titles: bool = True) -> list[Persona]:
             found[idx] = p
 
     # cues before the identity ("you are", "act as"), tried where a word can start one
-    for m, lang in _cue_matches(text, tokens, vocab, has_cjk):
+    for m, lang in _cue_matches(text, tokens, vocab, cjk):
         idx = bisect_right(starts, m.start()) - 1
         if idx >= 0 and idx not in found and m.start() < sentences[idx].end:
             claim(idx, _from_cue(text, sentences[idx], m, lang))
     # cues after the identity (Turkish, Japanese, Korean)
-    for m, lang in _after_matches(text, tokens, vocab, has_cjk):
+    for m, lang in _after_matches(text, tokens, vocab, cjk):
         idx = bisect_right(starts, m.start()) - 1
         if idx >= 0 and idx not in found:
             claim(idx, _from_after_cue(text, sentences[idx], m, lang))
@@ -154,7 +163,7 @@ def find_personas(text: str, *, titles: bool = True) -> list[Persona]:
             continue
         first = _first_word(text, sent)
         for lang in (*vocab.start_index.get(first, ()), *vocab.unindexed_starts):
-            if not lang.spaces and not has_cjk:
+            if not lang.spaces and not cjk:
                 continue
             p = _from_sentence_start(text, sent, lang)
             if p is not None:
@@ -237,7 +246,7 @@ def __getattr__(name: str) -> Any:
 
 
 def _cue_matches(
-    text: str, tokens: tuple[tuple[str, int, int], ...], vocab: Vocabulary, has_cjk: bool
+    text: str, tokens: tuple[tuple[str, int, int], ...], vocab: Vocabulary, cjk: bool
 ) -> list[tuple[re.Match[str], Language]]:
     """Cue matches of every language, tried only at words that can start one."""
     out: list[tuple[re.Match[str], Language]] = []
@@ -253,13 +262,13 @@ def _cue_matches(
                 last_end = m.end()
                 break
     for lang in vocab.unindexed_cues:
-        if lang.cues is not None and (lang.spaces or has_cjk):
+        if lang.cues is not None and (lang.spaces or cjk):
             out.extend((m, lang) for m in lang.cues.finditer(text))
     return out
 
 
 def _after_matches(
-    text: str, tokens: tuple[tuple[str, int, int], ...], vocab: Vocabulary, has_cjk: bool
+    text: str, tokens: tuple[tuple[str, int, int], ...], vocab: Vocabulary, cjk: bool
 ) -> list[tuple[re.Match[str], Language]]:
     out: list[tuple[re.Match[str], Language]] = []
     for word, start, _ in tokens:
@@ -270,13 +279,13 @@ def _after_matches(
                 out.append((m, lang))
                 break
     for lang in vocab.unindexed_after:
-        if lang.after is not None and (lang.spaces or has_cjk):
+        if lang.after is not None and (lang.spaces or cjk):
             out.extend((m, lang) for m in lang.after.finditer(text))
     return out
 
 
 def _first_word(text: str, sent: Sentence) -> str:
-    m = WORD.search(text, sent.start, min(sent.end, sent.start + 60))
+    m = word_re(text).search(text, sent.start, min(sent.end, sent.start + 60))
     return m.group(0).lower() if m else ""
 
 
@@ -350,7 +359,8 @@ def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona |
     if lang.claims is not None:
         m = lang.claims.match(text, pos, sent.end)
         if m is not None:
-            head = " ".join(w.group(0) for w in list(WORD.finditer(text, m.start(), sent.end))[:8])
+            found = word_re(text).finditer(text, m.start(), sent.end)
+            head = " ".join(w.group(0) for w in list(found)[:8])
             ident = _Identity("expert", head, sent.end, True)
             return _persona(text, pos, sent.end, ident, "expertise claim", lang.code)
     return None
@@ -417,7 +427,8 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
     seen_word = False
     head_seen = False
     end = pos
-    for m in _TOKEN.finditer(text, pos, limit):
+    tokens = _TOKEN_CJK.compiled if has_cjk(text) else _TOKEN_PLAIN
+    for m in tokens.finditer(text, pos, limit):
         kind = m.lastgroup or "punct"
         tok = m.group(0)
         if kind == "mark":
@@ -526,7 +537,7 @@ def _ends_phrase(text: str, m: re.Match[str], low: str, limit: int, lang: Langua
     if lang.code == "de" and m.group(0)[:1].islower():
         return True  # German nouns are capitalised: "Datenanalyst und analysiere"
     if low.endswith(("ing", "ed")):
-        nxt = WORD.search(text, m.end(), limit)
+        nxt = word_re(text).search(text, m.end(), limit)
         if nxt is None:
             return True
         word = nxt.group(0).lower()
@@ -539,7 +550,7 @@ def _task_verbs() -> frozenset[str]:
 
 
 def _noun_follows(text: str, pos: int, limit: int, lang: Language) -> bool:
-    nxt = WORD.search(text, pos, limit)
+    nxt = word_re(text).search(text, pos, limit)
     return bool(
         nxt
         and text[pos : nxt.start()].strip() == ""
@@ -690,7 +701,7 @@ def _classify_cjk(phrase: str, lang: Language) -> tuple[str | None, str]:
     if not head:
         # an English title inside a CJK sentence ("扮演 Senior Engineer")
         en = vocabulary().by_code["en"]
-        latin = [w.group(0).lower() for w in WORD.finditer(phrase)]
+        latin = [w.group(0).lower() for w in word_re(phrase).finditer(phrase)]
         for w in reversed(latin):
             kind_of = _noun_of(w, en)
             if kind_of is not None:
@@ -713,7 +724,7 @@ def _identity_before(before: str, lang: Language) -> tuple[str, str] | None:
             return None
         kind, head = _classify_cjk(part, lang)
         return (kind, head) if kind else None
-    toks = [w.lower() for w in WORD.findall(before)][-6:]
+    toks = [w.lower() for w in word_re(before).findall(before)][-6:]
     if "bir" in toks:
         toks = toks[len(toks) - 1 - toks[::-1].index("bir") + 1 :]
     if not toks:
@@ -736,7 +747,7 @@ def _identity_before(before: str, lang: Language) -> tuple[str, str] | None:
 def _is_mention(text: str, sent: Sentence, cue_start: int, lang: Language) -> bool:
     """ "If you are a developer", "when you act as": not an assignment."""
     clause = re.split(r"[,;:(—–]", text[sent.start : cue_start])[-1]
-    prev = [w.lower() for w in WORD.findall(clause)][-3:]
+    prev = [w.lower() for w in word_re(clause).findall(clause)][-3:]
     if not prev:
         return False
     if prev[-1] in lang.mention_before:
@@ -900,6 +911,6 @@ def _continues(text: str, sent: Sentence, languages: list[Language], *, after_co
 
 
 def _count_words(s: str) -> int:
-    latin = len(WORD.findall(s))
+    latin = len(word_re(s).findall(s))
     cjk = len(re.findall(f"[{CJK}]", s))
     return latin + (cjk + 1) // 2

@@ -20,11 +20,11 @@ from prism_lint.analysis import ACCURACY_TASKS, TASKS, Persona, TaskInference
 from prism_lint.analysis.sentences import split_sentences
 from prism_lint.analysis.vocabulary import (
     GENERAL,
-    HAS_CJK,
-    WORD,
     Cue,
     TaskLexicon,
+    has_cjk,
     vocabulary,
+    word_re,
     words,
 )
 from prism_lint.model import Evidence, PromptUnit
@@ -240,7 +240,7 @@ def _aside_sections(text: str) -> list[tuple[int, int, float]]:
 
 def _word_limit(text: str, start: int, end: int) -> int:
     """The end of the first STATEMENT_WORDS words: the verb and its object."""
-    for n, m in enumerate(WORD.finditer(text, start, end)):
+    for n, m in enumerate(word_re(text).finditer(text, start, end)):
         if n == STATEMENT_WORDS:
             return m.start()
     return end
@@ -298,7 +298,7 @@ def match_cues(text: str, lex: TaskLexicon) -> list[tuple[Cue, int, int]]:
                 for part in re.split(r"[-/]", word):
                     out.extend((cue, start, end) for cue in singles.get(part, ()))
         i += step or 1
-    if lex.cjk is not None and HAS_CJK.search(text):
+    if lex.cjk is not None and has_cjk(text):
         for m in lex.cjk.finditer(text):
             for cue in lex.cjk_cues.get(m.group(0).lower(), ()):
                 out.append((cue, m.start(), m.end()))
@@ -362,7 +362,7 @@ def _persona_fields(personas: list[Persona], tally: _Tally) -> None:
 
 
 def _field_of(head: str, occupations: dict[str, str]) -> tuple[str, str] | None:
-    toks = [w.lower() for w in WORD.findall(head)]
+    toks = [w.lower() for w in word_re(head).findall(head)]
     for i in range(len(toks) - 1, -1, -1):
         if i > 0:
             pair = f"{toks[i - 1]} {toks[i]}"
@@ -370,7 +370,7 @@ def _field_of(head: str, occupations: dict[str, str]) -> tuple[str, str] | None:
                 return pair, occupations[pair]
         if occupations.get(toks[i]):
             return toks[i], occupations[toks[i]]
-    if HAS_CJK.search(head):
+    if has_cjk(head):
         best = ""
         for occ, category in occupations.items():
             if category and len(occ) > len(best) and occ in head:

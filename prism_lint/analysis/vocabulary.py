@@ -16,12 +16,10 @@ from typing import Any
 
 # Scripts written without spaces between words.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f"
-HAS_CJK = re.compile(f"[{CJK}]")
 # One word of a space-separated language: letters and digits, with inner
 # hyphens, dots, slashes, apostrophes and a trailing ++ or # (c++, c#).
-WORD = re.compile(rf"[^\W_{CJK}][^\W{CJK}]*(?:[-.'’/&+][^\W_{CJK}][^\W{CJK}]*)*(?:\+\+|#)?")
 # The same for text without CJK characters (much faster to match).
-_WORD_PLAIN = re.compile(r"[^\W_]\w*(?:[-.'’/&+][^\W_]\w*)*(?:\+\+|#)?")
+WORD_PLAIN = re.compile(r"[^\W_]\w*(?:[-.'’/&+][^\W_]\w*)*(?:\+\+|#)?")
 _LANGS_FIRST = ("en",)  # English cues are tried first; the rest in file order
 GENERAL = "general"  # pseudo-category: the prompt takes any question
 
@@ -60,6 +58,25 @@ class LazyPattern:
 
     def __reduce__(self) -> tuple[type[LazyPattern], tuple[str, int]]:
         return LazyPattern, (self.source, self.flags)
+
+
+# Character classes over the CJK blocks take Python's regular-expression
+# compiler milliseconds each, and most prompts hold no CJK character: those
+# patterns compile only when a text needs them.
+_HAS_CJK = LazyPattern(f"[{CJK}]")
+WORD_CJK = LazyPattern(
+    rf"[^\W_{CJK}][^\W{CJK}]*(?:[-.'’/&+][^\W_{CJK}][^\W{CJK}]*)*(?:\+\+|#)?")
+
+
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a CJK character (checked cheaply first: every
+    CJK block lies above U+3040)."""
+    return bool(text) and max(text) >= "\u3040" and _HAS_CJK.search(text) is not None
+
+
+def word_re(text: str) -> re.Pattern[str]:
+    """The word pattern for ``text``: a CJK character is a word of its own."""
+    return WORD_CJK.compiled if has_cjk(text) else WORD_PLAIN
 
 
 @dataclass
@@ -506,7 +523,7 @@ def _compile_tasks(tables: list[tuple[bool, dict[str, Any], dict[str, Any]]]) ->
             if category not in categories:
                 categories.append(category)
             for text, weight in cues.items():
-                if not spaces or HAS_CJK.search(text):
+                if not spaces or has_cjk(text):
                     cjk_cues.setdefault(text.lower(), []).append(
                         Cue((text.lower(),), category, float(weight), text)
                     )
@@ -560,12 +577,12 @@ def _cue_words(text: str) -> list[str]:
     for part in text.lower().split():
         star = part.endswith("*")
         core = part.rstrip("*")
-        m = WORD.fullmatch(core)
+        m = word_re(core).fullmatch(core)
         if m:
             out.append(core + ("*" if star else ""))
         else:
             # punctuation-only or oddly formed parts: keep the word pieces
-            out.extend(w + ("*" if star else "") for w in WORD.findall(core))
+            out.extend(w + ("*" if star else "") for w in word_re(core).findall(core))
     return out
 
 
@@ -575,7 +592,7 @@ def words(text: str) -> tuple[tuple[str, int, int], ...]:
 
     Cached: persona detection and task inference both read the same text.
     """
-    pattern = WORD if HAS_CJK.search(text) else _WORD_PLAIN
+    pattern = word_re(text)
     low = text.lower()
     if len(low) != len(text):  # a few characters lower-case to two
         return tuple((m.group(0).lower(), m.start(), m.end()) for m in pattern.finditer(text))
