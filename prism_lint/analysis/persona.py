@@ -912,5 +912,8 @@ def _continues(text: str, sent: Sentence, languages: list[Language], *, after_co
 
 def _count_words(s: str) -> int:
     latin = len(word_re(s).findall(s))
-    cjk = len(re.findall(f"[{CJK}]", s))
+    cjk = len(_CJK_CHAR.compiled.findall(s)) if has_cjk(s) else 0
     return latin + (cjk + 1) // 2
+
+
+_CJK_CHAR = LazyPattern(f"[{CJK}]")
