@@ -214,6 +214,59 @@ class Editor:
             types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
         )
 
+    def open_notebook(self, name: str, cells: list[str]) -> list[str]:
+        """Open a notebook of Python code cells; the cells' URIs, in order."""
+        nb_uri = self.uri(name)
+        cell_uris = [f"vscode-notebook-cell:{(self.root / name).as_posix()}#C{i}"
+                     for i in range(len(cells))]
+        for uri, text in zip(cell_uris, cells, strict=True):
+            self.versions[uri] = 1
+            self.texts[uri] = text
+        self.versions[nb_uri] = 1
+        self.client.notebook_document_did_open(types.DidOpenNotebookDocumentParams(
+            notebook_document=types.NotebookDocument(
+                uri=nb_uri, notebook_type="jupyter-notebook", version=1,
+                cells=[types.NotebookCell(kind=types.NotebookCellKind.Code, document=u)
+                       for u in cell_uris]),
+            cell_text_documents=[types.TextDocumentItem(u, "python", 1, t)
+                                 for u, t in zip(cell_uris, cells, strict=True)],
+        ))
+        return cell_uris
+
+    def change_cell(self, name: str, cell_uri: str, text: str) -> None:
+        nb_uri = self.uri(name)
+        self.versions[nb_uri] += 1
+        self.versions[cell_uri] += 1
+        self.texts[cell_uri] = text
+        self.client.notebook_document_did_change(types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(
+                version=self.versions[nb_uri], uri=nb_uri),
+            change=types.NotebookDocumentChangeEvent(cells=types.NotebookDocumentCellChanges(
+                text_content=[types.NotebookDocumentCellContentChanges(
+                    document=types.VersionedTextDocumentIdentifier(
+                        uri=cell_uri, version=self.versions[cell_uri]),
+                    changes=[types.TextDocumentContentChangeWholeDocument(text=text)])])),
+        ))
+
+    def close_notebook(self, name: str, cell_uris: list[str]) -> None:
+        self.client.notebook_document_did_close(types.DidCloseNotebookDocumentParams(
+            notebook_document=types.NotebookDocumentIdentifier(self.uri(name)),
+            cell_text_documents=[types.TextDocumentIdentifier(u) for u in cell_uris],
+        ))
+
+    async def pushed(self, uri: str, until: Callable[[list[types.Diagnostic]], bool],
+                     after: int = 0) -> list[types.Diagnostic]:
+        """A notebook cell's diagnostics: always pushed, whatever the client."""
+        deadline = time.monotonic() + TIMEOUT
+        last: list[types.Diagnostic] = []
+        while time.monotonic() < deadline:
+            for params in self.published.get(uri, [])[after:]:
+                last = list(params.diagnostics)
+                if until(last):
+                    return last
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"diagnostics for {uri} never satisfied the test; last: {last}")
+
     def marker(self, uri: str) -> int:
         return len(self.published.get(uri, []))
 
@@ -771,7 +824,80 @@ async def test_real_fixer_offers_a_quick_fix(editor: Editor) -> None:
     assert CODE_PERSONA not in new and "ISO-8601" in new
 
 
+# -- notebooks ------------------------------------------------------------------------
+
+NB_SETUP = (
+    "from openai import OpenAI\n\nclient = OpenAI()\n"
+    'PERSONA = "You are a senior Python engineer."\n'
+)
+NB_CALL = (
+    "%%time\n"
+    "reply = client.chat.completions.create(\n"
+    '    model="gpt-4o",\n'
+    '    messages=[{"role": "system",\n'
+    '               "content": PERSONA + " Write a function that sorts a list."}],\n'
+    ")\n"
+)
+
+
+@lsp
+async def test_notebook_cells_are_checked_together(editor: Editor) -> None:
+    """The persona is defined in one cell and sent in the next: the finding
+    lands on the cell that holds the persona text, at its exact range."""
+    sync = editor.init.capabilities.notebook_document_sync
+    declared = editor.client.capabilities is not None and \
+        editor.client.capabilities.notebook_document is not None
+    # advertised to clients that declare notebook support (pygls's rule)
+    assert isinstance(sync, types.NotebookDocumentSyncOptions) if declared else sync is None
+    cells = editor.open_notebook("nb/demo.ipynb", [NB_SETUP, NB_CALL, "print('done')\n"])
+    found = _only(await editor.pushed(cells[0], lambda x: len(x) > 0), "PRS101")
+    assert text_in(NB_SETUP, found.range, editor.encoding) == "You are a senior Python engineer."
+    assert await editor.pushed(cells[1], lambda x: x == []) == []
+    assert await editor.pushed(cells[2], lambda x: x == []) == []
+
+
+@lsp
+async def test_notebook_cell_change_and_close(editor: Editor) -> None:
+    cells = editor.open_notebook("nb/change.ipynb", [NB_SETUP, NB_CALL])
+    await editor.pushed(cells[0], lambda x: len(x) > 0)
+    mark = editor.marker(cells[0])
+    calm = NB_SETUP.replace("You are a senior Python engineer.", "Be brief.")
+    editor.change_cell("nb/change.ipynb", cells[0], calm)
+    assert await editor.pushed(cells[0], lambda x: x == [], after=mark) == []
+    editor.change_cell("nb/change.ipynb", cells[0], NB_SETUP)
+    await editor.pushed(cells[0], lambda x: len(x) > 0, after=mark + 1)
+    mark = editor.marker(cells[0])
+    editor.close_notebook("nb/change.ipynb", cells)
+    assert await editor.pushed(cells[0], lambda x: x == [], after=mark) == []
+
+
+@lsp
+async def test_notebook_cell_quick_fix_edits_the_cell(editor: Editor) -> None:
+    cells = editor.open_notebook("nb/fix.ipynb", [NB_SETUP, NB_CALL])
+    d = _only(await editor.pushed(cells[0], lambda x: len(x) > 0), "PRS101")
+    actions = await editor.actions(cells[0], [d])
+    fixes = [a for a in actions if "Ignore" not in a.title]
+    assert fixes and all(a.kind == "quickfix" for a in actions)
+    new = editor.apply(cells[0], fixes[0])
+    assert "You are a senior Python engineer." not in new and "PERSONA" in new
+    ignore = [a for a in actions if "Ignore" in a.title]
+    assert ignore and "# noqa: PRS101" in editor.apply(cells[0], ignore[0])
+    everything = await editor.actions(cells[0], [], only=["source.fixAll.prism-lint"])
+    assert everything == []  # asked per cell at once: a notebook-wide edit would repeat
+
+
 # -- pure parts ----------------------------------------------------------------------
+
+
+def test_notebook_sync_offered_for_python_cells() -> None:
+    """What a client that declares notebook support is offered (pygls sends
+    it only then; the captured clients above predate LSP notebooks)."""
+    from lsprotocol.converters import get_converter
+
+    from prism_lint.lsp.server import PrismServer
+
+    offered = get_converter().unstructure(PrismServer()._notebook_document_sync)
+    assert offered == {"notebookSelector": [{"cells": [{"language": "python"}]}]}
 
 
 def _diag(text: str, needle: str, first: int, last: int, path: str = "x") -> Diagnostic:
@@ -828,7 +954,7 @@ def test_no_ignore_action_for_file_errors_or_notebooks() -> None:
     d = _diag("x = 1\n", "x", 1, 1)
     d.anchor_last_row = None
     assert ignore_edit("python", d) is None
-    assert ignore_edit("notebook", _diag("x = 1\n", "x", 1, 1)) is None
+    assert ignore_edit("notebook", _diag("x = 1\n", "x", 1, 1)) is None  # cells are "python"
 
 
 _TEXT = st.text(alphabet=st.sampled_from(list("ab \t\r\n\u2028\x0cé😀€\ufeff")), max_size=40)

@@ -27,11 +27,13 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
 
 from prism_lint import __version__
 from prism_lint.config import CONFIG_FILES
 from prism_lint.extract import kind_of
 from prism_lint.lsp import editor_settings
+from prism_lint.lsp.notebooks import View, cell_views, notebook_json
 from prism_lint.lsp.positions import UTF8, UTF16, UTF32, PositionMap
 from prism_lint.lsp.session import Linted, Session, minimal_edit
 from prism_lint.lsp.suppress import ignore_edit
@@ -91,7 +93,11 @@ class _State:
 class PrismServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "prism-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full
+            "prism-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full,
+            notebook_document_sync=types.NotebookDocumentSyncOptions(
+                notebook_selector=[types.NotebookDocumentFilterWithCells(
+                    cells=[types.NotebookCellLanguage(language="python")])],
+            ),
         )
         self.session = Session()
         self.state = _State()
@@ -136,9 +142,59 @@ class PrismServer(LanguageServer):
             self.tell(self.session.config_errors.pop(0), types.MessageType.Error)
         return linted
 
-    def lsp_diagnostics(self, linted: Linted) -> list[types.Diagnostic]:
-        pm = PositionMap(linted.text, self.state.encoding, linted.index)
-        return [to_lsp(d, pm) for d in linted.result.diagnostics if d.doc.cell is None]
+    def lsp_diagnostics(self, view: View) -> list[types.Diagnostic]:
+        pm = PositionMap(view.text, self.state.encoding, view.index)
+        return [to_lsp(d, pm) for d in view.diagnostics]
+
+    def notebook_of(self, cell_uri: str) -> str | None:
+        """The notebook a cell document belongs to, if it is one."""
+        nb = self.workspace.get_notebook_document(cell_uri=cell_uri)
+        return nb.uri if nb is not None else None
+
+    async def lint_view(self, uri: str, *, fixes: bool = False) -> tuple[Linted, View] | None:
+        """The result for the document ``uri`` shows: a file's own, or its
+        notebook's findings in that cell; ``fixes`` works their fixes out."""
+        nb_uri = self.notebook_of(uri)
+        if nb_uri is None:
+            linted = await self.lint_document(uri)
+            if linted is None:
+                return None
+            if fixes:
+                linted = await self.on_lint_thread(self.session.ensure_fixes, linted)
+            mine = [d for d in linted.result.diagnostics if d.doc.cell is None]
+            return linted, View(uri, linted.text, linted.index, mine)
+        found = await self.lint_notebook(nb_uri, fixes=fixes)
+        if found is None:
+            return None
+        linted, views = found
+        for view in views:
+            if view.uri == uri:
+                return linted, view
+        return None
+
+    async def lint_notebook(self, nb_uri: str, *, fixes: bool = False
+                            ) -> tuple[Linted, list[View]] | None:
+        nb = self.workspace.get_notebook_document(notebook_uri=nb_uri)
+        if nb is None:
+            return None
+        uris = [cell.document for cell in nb.cells]
+        texts = [self.workspace.get_text_document(u).source for u in uris]
+        text = notebook_json([(int(cell.kind), t) for cell, t in zip(nb.cells, texts,
+                                                                       strict=True)])
+        path = self.path_of(nb_uri, None, to_fs_path(nb_uri))
+        if not path.endswith(".ipynb"):
+            path += ".ipynb"
+        try:
+            linted = await self.on_lint_thread(self.session.lint, nb_uri, path, text, nb.version)
+        except Exception as exc:
+            log.exception("linting %s failed", nb_uri)
+            self.tell(f"cannot check notebooks: {type(exc).__name__}: {exc}")
+            return None
+        if linted is None:
+            return None
+        if fixes:
+            linted = await self.on_lint_thread(self.session.ensure_fixes, linted)
+        return linted, cell_views(uris, texts, linted.result.diagnostics)
 
     def workspace_edit(self, uri: str, version: int | None, edits: list[types.TextEdit]) -> Any:
         if self.state.document_changes:
@@ -157,8 +213,13 @@ class PrismServer(LanguageServer):
     # -- push ------------------------------------------------------------
 
     def schedule(self, uri: str, delay_ms: int) -> None:
-        """Lint and publish ``uri`` soon; calls during a pending lint coalesce."""
-        if self.state.pull:
+        """Lint and publish ``uri`` soon; calls during a pending lint coalesce.
+        A notebook's cells are published together, and always pushed (as
+        editors expect for notebooks)."""
+        nb_uri = uri if uri in self.workspace.notebook_documents else self.notebook_of(uri)
+        if nb_uri is not None:
+            uri = nb_uri
+        elif self.state.pull:
             return
         pending = self.pending.setdefault(uri, _Pending())
         if pending.task is not None and not pending.task.done():
@@ -171,13 +232,25 @@ class PrismServer(LanguageServer):
             await asyncio.sleep(delay_ms / 1000)
         while True:
             pending.dirty = False
+            if uri in self.workspace.notebook_documents:
+                found = await self.lint_notebook(uri)
+                if pending.dirty:
+                    continue
+                for view in found[1] if found is not None else []:
+                    version = self.workspace.get_text_document(view.uri).version
+                    self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
+                        uri=view.uri, diagnostics=self.lsp_diagnostics(view), version=version))
+                return
             if uri not in self.workspace.text_documents:
                 return
             version = self.workspace.get_text_document(uri).version
             linted = await self.lint_document(uri)
             if pending.dirty:
                 continue  # edited while linting: lint the newest text first
-            items = self.lsp_diagnostics(linted) if linted is not None else []
+            items = []
+            if linted is not None:
+                mine = [d for d in linted.result.diagnostics if d.doc.cell is None]
+                items = self.lsp_diagnostics(View(uri, linted.text, linted.index, mine))
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version)
             )
@@ -185,12 +258,15 @@ class PrismServer(LanguageServer):
 
     async def refresh_all(self) -> None:
         """Settings changed: have every open document checked again."""
+        for nb_uri in list(self.workspace.notebook_documents):
+            self.schedule(nb_uri, 0)  # notebooks are always pushed
         if self.state.pull:
             if self.state.refresh:
                 await self.workspace_diagnostic_refresh_async(None)
             return
         for uri in list(self.workspace.text_documents):
-            self.schedule(uri, 0)
+            if self.notebook_of(uri) is None:
+                self.schedule(uri, 0)
 
     # -- settings --------------------------------------------------------
 
@@ -380,6 +456,40 @@ def did_close(ls: PrismServer, params: types.DidCloseTextDocumentParams) -> None
         )
 
 
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+def notebook_did_open(ls: PrismServer, params: types.DidOpenNotebookDocumentParams) -> None:
+    ls.schedule(params.notebook_document.uri, 0)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+def notebook_did_change(ls: PrismServer, params: types.DidChangeNotebookDocumentParams) -> None:
+    uri = params.notebook_document.uri
+    # cells that left the notebook keep no findings
+    structure = params.change.cells.structure if params.change.cells else None
+    for cell in (structure.did_close or []) if structure is not None else []:
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
+    if ls.session.editor.run == "onType":
+        ls.schedule(uri, ls.session.editor.debounce_ms)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
+def notebook_did_save(ls: PrismServer, params: types.DidSaveNotebookDocumentParams) -> None:
+    ls.schedule(params.notebook_document.uri, 0)
+
+
+@server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+def notebook_did_close(ls: PrismServer, params: types.DidCloseNotebookDocumentParams) -> None:
+    uri = params.notebook_document.uri
+    pending = ls.pending.pop(uri, None)
+    if pending is not None and pending.task is not None:
+        pending.task.cancel()
+    ls.session.forget(uri)
+    for cell in params.cell_text_documents:
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
+
+
 @server.feature(
     types.TEXT_DOCUMENT_DIAGNOSTIC,
     types.DiagnosticOptions(
@@ -389,13 +499,17 @@ def did_close(ls: PrismServer, params: types.DidCloseTextDocumentParams) -> None
 async def pull_diagnostics(
     ls: PrismServer, params: types.DocumentDiagnosticParams
 ) -> types.FullDocumentDiagnosticReport | types.UnchangedDocumentDiagnosticReport:
-    linted = await ls.lint_document(params.text_document.uri)
-    if linted is None:
+    uri = params.text_document.uri
+    if ls.notebook_of(uri) is not None:
+        return types.FullDocumentDiagnosticReport(items=[])  # a cell's findings are pushed
+    found = await ls.lint_view(uri)
+    if found is None:
         return types.FullDocumentDiagnosticReport(items=[])
+    linted, view = found
     if params.previous_result_id == linted.result_id:
         return types.UnchangedDocumentDiagnosticReport(result_id=linted.result_id)
     return types.FullDocumentDiagnosticReport(
-        items=ls.lsp_diagnostics(linted), result_id=linted.result_id
+        items=ls.lsp_diagnostics(view), result_id=linted.result_id
     )
 
 
@@ -436,12 +550,12 @@ async def code_action(
     uri = params.text_document.uri
     if uri not in ls.workspace.text_documents:
         return None
-    linted = await ls.lint_document(uri)
-    if linted is None:
+    found = await ls.lint_view(uri, fixes=True)
+    if found is None:
         return None
-    linted = await ls.on_lint_thread(ls.session.ensure_fixes, linted)
+    linted, view = found
     version = ls.workspace.get_text_document(uri).version
-    pm = PositionMap(linted.text, ls.state.encoding, linted.index)
+    pm = PositionMap(view.text, ls.state.encoding, view.index)
     editor = ls.session.editor
     only = params.context.only
     actions: list[types.CodeAction] = []
@@ -457,9 +571,7 @@ async def code_action(
             for d in params.context.diagnostics
             if d.source == SOURCE
         }
-        for d in linted.result.diagnostics:
-            if d.doc.cell is not None:
-                continue
+        for d in view.diagnostics:
             s, e = pm.position(d.start), pm.position(d.end)
             sent = ours.get((d.code, s.line, s.character, e.line, e.character))
             if sent is None:
@@ -483,7 +595,8 @@ async def code_action(
                     )
                 )
             if editor.disable_rule_comment:
-                edit = ignore_edit(linted.result.kind, d, linted.index)
+                kind = "python" if view.cell is not None else linted.result.kind
+                edit = ignore_edit(kind, d, view.index)
                 if edit is not None:
                     actions.append(
                         types.CodeAction(
@@ -493,8 +606,10 @@ async def code_action(
                             edit=ls.workspace_edit(uri, version, _text_edits([edit], pm)),
                         )
                     )
-    fixable = any(d.fix is not None and d.fix.edits for d in linted.result.diagnostics)
-    if editor.fix_all and fixable and _wanted(FIX_ALL, only):
+    fixable = any(d.fix is not None and d.fix.edits for d in view.diagnostics)
+    # Not for a cell: the editor asks each cell at once, and one notebook-wide
+    # edit would be applied once per cell.
+    if editor.fix_all and fixable and view.cell is None and _wanted(FIX_ALL, only):
         new = await ls.on_lint_thread(ls.session.fix_all, linted)
         change = minimal_edit(linted.text, new)
         if change is not None:

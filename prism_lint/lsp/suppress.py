@@ -36,8 +36,9 @@ _BLANKET_NOQA = re.compile(r"(?i)#\s*noqa\b(?!\s*:)")
 
 
 def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None) -> Edit | None:
-    """The edit that silences ``d``, or None where no comment can."""
-    if kind is None or d.anchor_last_row is None or d.doc.cell is not None:
+    """The edit that silences ``d``, or None where no comment can. A
+    notebook cell is edited as the Python text it is (``kind`` "python")."""
+    if kind is None or d.anchor_last_row is None:
         return None
     index = index or LineIndex(d.doc.text)
     if kind == "python":
