@@ -112,7 +112,9 @@ class _Ignore:
         return False
 
 
-_GLOB_SPLIT = re.compile(r"\[[^\]]*\]|[*?/\\]")
+# A bracket expression ("[Ll]", "[!a-z]", "[]a]": a "]" first is a member),
+# a wildcard, a separator or an escape ends a run of plain characters.
+_GLOB_SPLIT = re.compile(r"\[!?\]?[^\]]*\]|[*?/\\\[\]]")
 
 
 def _literal(line: str) -> str:

@@ -286,11 +286,12 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
     for problem in extraction.problems:
         if problem.code in codes:
             text = result.text or ""
-            result.diagnostics.append(
-                file_problem(
-                    result.path, problem.message, text, problem.row, problem.column, problem.code
-                )
-            )
+            diag = file_problem(result.path, problem.message,
+                                problem.doc.text if problem.doc is not None else text,
+                                problem.row, problem.column, problem.code)
+            if problem.doc is not None:
+                diag.doc = problem.doc  # a notebook cell's: reported as "cell N:row:col"
+            result.diagnostics.append(diag)
     rules = [load_rule(code) for code in sorted(codes) if not code.startswith("PRS9")]
     for unit in extraction.units:
         sup = suppressions.get((unit.doc.path, unit.doc.cell), empty)

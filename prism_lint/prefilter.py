@@ -46,15 +46,31 @@ class _Vocab:
     whole: frozenset[bytes]  # anchors that do not run on into a longer word
 
 
-@lru_cache(maxsize=1)
 def vocab() -> _Vocab:
+    """The shared vocabulary's cues and expert words. The first pass uses it
+    as it is: a project's own expert words are looked for on their own."""
+    from prism_lint.analysis.vocabulary import NO_EXTRAS
+
+    return _vocab(NO_EXTRAS)
+
+
+def _project_vocab() -> _Vocab:
+    """With the expert words of the configuration being applied, which the
+    analysis of a prompt must know (``extra-experts``)."""
+    from prism_lint.analysis.vocabulary import current_extras
+
+    return _vocab(current_extras())
+
+
+@lru_cache(maxsize=8)
+def _vocab(extras: Any) -> _Vocab:
     import ahocorasick_rs
 
-    from prism_lint.analysis.persona import vocabulary
+    from prism_lint.analysis.vocabulary import vocabulary_for
     from prism_lint.data import load_toml
 
     table = load_toml("vocabulary/first_pass.toml")
-    v = vocabulary()
+    v = vocabulary_for(extras)
     words: set[str] = set()
     for occupation in v.occupations:
         # a multi-word occupation ends in its head noun ("data scientist")
@@ -131,7 +147,7 @@ def expert_cue(text: str) -> bool:
     """Whether a prompt's text has a persona cue with an expert word near it:
     without one it holds no expert persona (the first pass, less its last
     look with the detector)."""
-    v = vocab()
+    v = _project_vocab()
     low = text.lower().encode("utf-8", "surrogatepass")
     for index, at, end in v.cues.find_matches_as_indexes(low, overlapping=True):
         if v.cue_direct[index]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,24 @@ def test_extra_vocabulary_reaches_the_analysis(tmp_path: Path) -> None:
     text = "You are a debugger. Step through this Python function and find the bug.\n"
     assert codes(text, Settings()) == ["PRS101"]
     assert codes(text, Settings(extra_roles=("debugger",))) == []
+
+
+def test_project_expert_words_reach_a_walked_run(tmp_path: Path) -> None:
+    """A persona known only through extra-experts is found when the file is
+    found by a walk too, after other files have loaded the shared words."""
+    from prism_lint.discovery import discover
+    from prism_lint.runner import check_targets
+
+    (tmp_path / "prism-lint.toml").write_text('extra-experts = ["zorblaxologist"]\n')
+    for i in range(20):
+        (tmp_path / f"m{i:02d}.py").write_text(f"X = {i}\n")
+    (tmp_path / "z_app.py").write_text(
+        "from openai import OpenAI\n"
+        'SYSTEM = "You are a zorblaxologist. Write a Python function that sorts a list."\n'
+        'OpenAI().chat.completions.create(model="gpt-4o", '
+        'messages=[{"role": "system", "content": SYSTEM}])\n')
+    resolver = Resolver()
+    found = {os.path.basename(t.path): [d.code for d in r.diagnostics]
+             for t, r in check_targets(discover([str(tmp_path)], resolver), resolver,
+                                       lambda s: s, use_cache=False)}
+    assert found["z_app.py"] == ["PRS101"]

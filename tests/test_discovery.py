@@ -80,9 +80,10 @@ def test_configured_include_globs(tmp_path: Path) -> None:
 
 _PATTERNS = ["build/", "*.pyc", "!keep.pyc", "/dist", "docs/**/*.md", "!docs/keep/", "node_modules",
              "*.log", "tmp*", "a/b/", "\\#notes", "[Ll]ogs/", "**/cache", "!**/cache/keep",
-             "?.pyc", "*.[pl]og", "b", "x.p?c", "my\\ file", "src/**", "*"]
+             "?.pyc", "*.[pl]og", "b", "x.p?c", "my\\ file", "src/**", "*", "[]a]bc", "[!]a]bc"]
 _NAMES = ["build", "x.pyc", "keep.pyc", "dist", "docs", "keep", "a.md", "b", "a", "cache",
-          "Logs", "logs", "tmp1", "node_modules", "src", "#notes", "x.log", "my file", "x.pog"]
+          "Logs", "logs", "tmp1", "node_modules", "src", "#notes", "x.log", "my file", "x.pog",
+          "abc", "]bc", "xbc"]
 
 
 @settings(max_examples=1500, deadline=None)

@@ -134,8 +134,27 @@ def test_syntax_error_in_one_cell_reads_cells_alone() -> None:
     out = run(text)
     assert [(u.doc.cell, u.text) for u in out.units] == [(2, "Still here.")]
     assert len(out.problems) == 1
-    assert out.problems[0].message.startswith("cell 1: syntax error")
-    assert out.problems[0].row == 1
+    problem = out.problems[0]
+    assert problem.message.startswith("syntax error")
+    assert problem.doc is not None and problem.doc.cell == 1 and problem.row == 1
+
+
+def test_cell_syntax_error_is_reported_in_its_cell(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """In every output a cell's syntax error names the cell and its own row."""
+    from prism_lint.config import Settings
+    from prism_lint.engine import check_path
+    from prism_lint.report.common import file_span
+
+    path = tmp_path / "nb.ipynb"
+    path.write_text(notebook(code("x = 1"), code("y = 2\ndef broken(:\n    pass")),
+                    encoding="utf-8")
+    [d] = check_path(str(path), Settings(), named=True).diagnostics
+    assert (d.code, d.doc.cell) == ("PRS900", 2)
+    assert d.doc.text.count("\n", 0, d.start) == 1  # the cell's second line
+    span, in_file = file_span(d)
+    line = path.read_text(encoding="utf-8").splitlines()[span.start.row - 1]
+    assert in_file and "def broken(" in line
+    assert line[span.start.column - 1] == d.doc.text[d.start]
 
 
 def test_fixture_notebook() -> None:

@@ -217,7 +217,8 @@ class Editor:
     def open_notebook(self, name: str, cells: list[str]) -> list[str]:
         """Open a notebook of Python code cells; the cells' URIs, in order."""
         nb_uri = self.uri(name)
-        cell_uris = [f"vscode-notebook-cell:{(self.root / name).as_posix()}#C{i}"
+        # as VS Code spells them: the path and the fragment percent-escaped
+        cell_uris = [f"vscode-notebook-cell:{(self.root / name).as_uri()[7:]}#W{i}sZmlsZQ%3D%3D"
                      for i in range(len(cells))]
         for uri, text in zip(cell_uris, cells, strict=True):
             self.versions[uri] = 1
@@ -854,6 +855,19 @@ async def test_notebook_cells_are_checked_together(editor: Editor) -> None:
     assert text_in(NB_SETUP, found.range, editor.encoding) == "You are a senior Python engineer."
     assert await editor.pushed(cells[1], lambda x: x == []) == []
     assert await editor.pushed(cells[2], lambda x: x == []) == []
+
+
+@lsp
+async def test_escaped_uris_are_answered_as_sent(editor: Editor) -> None:
+    """A space (or a Windows drive) is escaped in the URI the client sends;
+    the server must answer on that URI, for files and for notebook cells."""
+    uri = editor.open("prompts/with space.md", CODE_PROMPT, "markdown")
+    assert "%20" in uri
+    found = await editor.diagnostics(uri, lambda x: len(x) > 0)
+    assert _only(found, "PRS101")
+    cells = editor.open_notebook("nb/with space.ipynb", [NB_SETUP, NB_CALL])
+    d = _only(await editor.pushed(cells[0], lambda x: len(x) > 0), "PRS101")
+    assert [a for a in await editor.actions(cells[0], [d]) if "Ignore" not in a.title]
 
 
 @lsp

@@ -444,3 +444,11 @@ def test_notebook_positions_follow_json_escapes() -> None:
     b = file_end_position(raw, 1, start, end)
     assert raw[a:b] == "You are an expert."
     assert raw[file_position(raw, 1, src.index("é")):].startswith("\\u00e9")
+
+
+def test_notebook_positions_survive_a_lone_high_surrogate() -> None:
+    from prism_lint.fix.notebook import cell_source, file_position
+
+    raw = '{"cells": [{"cell_type": "code", "source": "a\\ud800\\u0041 You are"}]}'
+    src = cell_source(raw, 1)
+    assert raw[file_position(raw, 1, src.index("You")):].startswith("You are")

@@ -194,6 +194,11 @@ def current_extras() -> Extras:
     return _current[0]
 
 
+def vocabulary_for(extras: Extras) -> Vocabulary:
+    """The vocabulary with a configuration's own words."""
+    return _vocabulary(extras)
+
+
 def vocabulary() -> Vocabulary:
     """Every vocabulary file compiled (once per process and set of extras)."""
     return _vocabulary(_current[0])

@@ -18,12 +18,14 @@ from prism_lint.model import Document, PromptUnit
 class ExtractError(Exception):
     """The file cannot be read as its format says; one diagnostic, run goes on."""
 
-    def __init__(self, message: str, row: int = 1, column: int = 1, code: str = "PRS900") -> None:
+    def __init__(self, message: str, row: int = 1, column: int = 1, code: str = "PRS900",
+                 doc: Document | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.row = row
         self.column = column
         self.code = code
+        self.doc = doc  # a notebook cell it is in: row and column are the cell's
 
 
 @dataclass

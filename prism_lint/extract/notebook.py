@@ -74,8 +74,8 @@ def _extract_cell(cell_doc: Document, options: ExtractOptions, out: Extraction) 
     out.units.extend(result.units)
     out.comments.extend(result.comments)
     for problem in result.problems:
-        out.problems.append(ExtractError(f"cell {cell_doc.cell}: {problem.message}",
-                                         problem.row, problem.column))
+        out.problems.append(ExtractError(problem.message, problem.row, problem.column,
+                                         problem.code, doc=cell_doc))
 
 
 def _extract_together(path: str, cells: list[Document], options: ExtractOptions,

@@ -197,9 +197,12 @@ def _width(text: str, i: int) -> int:
         return 1
     if text[i + 1] != "u":
         return 2
-    high = int(text[i + 2 : i + 6], 16)
     # a surrogate pair spells one character in twelve
-    return 12 if 0xD800 <= high < 0xDC00 and text.startswith("\\u", i + 6) else 6
+    if 0xD800 <= int(text[i + 2 : i + 6], 16) < 0xDC00 and text.startswith("\\u", i + 6):
+        low = text[i + 8 : i + 12]
+        if len(low) == 4 and 0xDC00 <= int(low, 16) < 0xE000:
+            return 12
+    return 6
 
 
 def _raw_offset(text: str, s: int, e: int, k: int) -> int:

@@ -146,6 +146,16 @@ class PrismServer(LanguageServer):
         pm = PositionMap(view.text, self.state.encoding, view.index)
         return [to_lsp(d, pm) for d in view.diagnostics]
 
+    # pygls keys its documents by the percent-decoded URI (a Windows drive,
+    # a space, a VS Code cell's fragment are all escaped); the client knows
+    # them, and is answered, by the URI as sent.
+
+    def is_open(self, uri: str) -> bool:
+        return unquote(uri) in self.workspace.text_documents
+
+    def is_notebook(self, uri: str) -> bool:
+        return unquote(uri) in self.workspace.notebook_documents
+
     def notebook_of(self, cell_uri: str) -> str | None:
         """The notebook a cell document belongs to, if it is one."""
         nb = self.workspace.get_notebook_document(cell_uri=cell_uri)
@@ -216,7 +226,7 @@ class PrismServer(LanguageServer):
         """Lint and publish ``uri`` soon; calls during a pending lint coalesce.
         A notebook's cells are published together, and always pushed (as
         editors expect for notebooks)."""
-        nb_uri = uri if uri in self.workspace.notebook_documents else self.notebook_of(uri)
+        nb_uri = uri if self.is_notebook(uri) else self.notebook_of(uri)
         if nb_uri is not None:
             uri = nb_uri
         elif self.state.pull:
@@ -232,16 +242,23 @@ class PrismServer(LanguageServer):
             await asyncio.sleep(delay_ms / 1000)
         while True:
             pending.dirty = False
-            if uri in self.workspace.notebook_documents:
+            if self.is_notebook(uri):
                 found = await self.lint_notebook(uri)
                 if pending.dirty:
                     continue
-                for view in found[1] if found is not None else []:
-                    version = self.workspace.get_text_document(view.uri).version
+                nb = self.workspace.get_notebook_document(notebook_uri=uri)
+                if nb is None:
+                    return  # closed while linting
+                views = {v.uri: v for v in found[1]} if found is not None else {}
+                for cell in nb.cells:  # the cells it has now; none found: none shown
+                    view = views.get(cell.document)
+                    doc = self.workspace.text_documents.get(unquote(cell.document))
                     self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                        uri=view.uri, diagnostics=self.lsp_diagnostics(view), version=version))
+                        uri=cell.document,
+                        diagnostics=self.lsp_diagnostics(view) if view is not None else [],
+                        version=doc.version if doc is not None else None))
                 return
-            if uri not in self.workspace.text_documents:
+            if not self.is_open(uri):
                 return
             version = self.workspace.get_text_document(uri).version
             linted = await self.lint_document(uri)
@@ -258,15 +275,15 @@ class PrismServer(LanguageServer):
 
     async def refresh_all(self) -> None:
         """Settings changed: have every open document checked again."""
-        for nb_uri in list(self.workspace.notebook_documents):
-            self.schedule(nb_uri, 0)  # notebooks are always pushed
+        for nb in list(self.workspace.notebook_documents.values()):
+            self.schedule(nb.uri, 0)  # notebooks are always pushed
         if self.state.pull:
             if self.state.refresh:
                 await self.workspace_diagnostic_refresh_async(None)
             return
-        for uri in list(self.workspace.text_documents):
-            if self.notebook_of(uri) is None:
-                self.schedule(uri, 0)
+        for doc in list(self.workspace.text_documents.values()):
+            if self.notebook_of(doc.uri) is None:
+                self.schedule(doc.uri, 0)
 
     # -- settings --------------------------------------------------------
 
@@ -548,7 +565,7 @@ async def code_action(
     ls: PrismServer, params: types.CodeActionParams
 ) -> list[types.CodeAction] | None:
     uri = params.text_document.uri
-    if uri not in ls.workspace.text_documents:
+    if not ls.is_open(uri):
         return None
     found = await ls.lint_view(uri, fixes=True)
     if found is None:
