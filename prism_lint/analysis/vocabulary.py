@@ -68,9 +68,11 @@ WORD_CJK = LazyPattern(
     rf"[^\W_{CJK}][^\W{CJK}]*(?:[-.'’/&+][^\W_{CJK}][^\W{CJK}]*)*(?:\+\+|#)?")
 
 
+@lru_cache(maxsize=256)
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds a CJK character (checked cheaply first: every
-    CJK block lies above U+3040)."""
+    CJK block lies above U+3040). Cached: the analysis asks it of the same
+    prompt for every sentence."""
     return bool(text) and max(text) >= "\u3040" and _HAS_CJK.search(text) is not None
 
 
