@@ -222,6 +222,17 @@ class PrismServer(LanguageServer):
 
     # -- push ------------------------------------------------------------
 
+    def stop(self, uri: str) -> None:
+        """A document closed: no lint left pending for it, no result kept."""
+        pending = self.pending.pop(uri, None)
+        if pending is not None and pending.task is not None:
+            pending.task.cancel()
+        self.session.forget(uri)
+
+    def clear(self, uri: str) -> None:
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
     def schedule(self, uri: str, delay_ms: int) -> None:
         """Lint and publish ``uri`` soon; calls during a pending lint coalesce.
         A notebook's cells are published together, and always pushed (as
@@ -463,14 +474,9 @@ async def did_save(ls: PrismServer, params: types.DidSaveTextDocumentParams) -> 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def did_close(ls: PrismServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
-    pending = ls.pending.pop(uri, None)
-    if pending is not None and pending.task is not None:
-        pending.task.cancel()
-    ls.session.forget(uri)
+    ls.stop(uri)
     if not ls.state.pull:
-        ls.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
-        )
+        ls.clear(uri)
 
 
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
@@ -484,8 +490,7 @@ def notebook_did_change(ls: PrismServer, params: types.DidChangeNotebookDocument
     # cells that left the notebook keep no findings
     structure = params.change.cells.structure if params.change.cells else None
     for cell in (structure.did_close or []) if structure is not None else []:
-        ls.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
+        ls.clear(cell.uri)
     if ls.session.editor.run == "onType":
         ls.schedule(uri, ls.session.editor.debounce_ms)
 
@@ -497,14 +502,9 @@ def notebook_did_save(ls: PrismServer, params: types.DidSaveNotebookDocumentPara
 
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
 def notebook_did_close(ls: PrismServer, params: types.DidCloseNotebookDocumentParams) -> None:
-    uri = params.notebook_document.uri
-    pending = ls.pending.pop(uri, None)
-    if pending is not None and pending.task is not None:
-        pending.task.cancel()
-    ls.session.forget(uri)
+    ls.stop(params.notebook_document.uri)
     for cell in params.cell_text_documents:
-        ls.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=cell.uri, diagnostics=[]))
+        ls.clear(cell.uri)
 
 
 @server.feature(
