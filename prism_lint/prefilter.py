@@ -196,7 +196,7 @@ def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
 
 _QUOTE = re.compile(r"""(?<![^\W\d_])['"`]|['"`](?![^\W\d_])""")
 _ESCAPES = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[ntr'\"\\])")
-_SIMPLE = {"n": "\n", "t": " ", "r": " ", "'": "'", '"': '"', "\\": "\\"}
+_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "'": "'", '"': '"', "\\": "\\"}
 _OPENING = re.compile(rb"""(?:^|(?<![A-Za-z]))['"`]""")
 
 

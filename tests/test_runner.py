@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from prism_lint.config import Resolver, Settings
@@ -41,9 +41,9 @@ def test_first_pass_keeps_every_flagged_fixture() -> None:
 def test_first_pass_keeps_every_rule_example() -> None:
     for code in catalogue():
         settings = Settings(select=(code,))
-        for example in load_rule(code).INVALID:
-            data = example.prompt.encode()
-            assert worth_checking(data, settings, named=False, kind="python"), example.prompt
+        for invalid in load_rule(code).INVALID:
+            data = invalid.prompt.encode()
+            assert worth_checking(data, settings, named=False, kind="python"), invalid.prompt
 
 
 def as_python(prompt: str, *, literal: str = "repr") -> str:
@@ -103,6 +103,7 @@ TASKS = ["Write a Python function that sorts a list.", "Solve 3x + 1 = 10.",
 
 
 @settings(max_examples=200, deadline=None)
+@example("As a seasoned DBA, write", TASKS[0], "0\r", "\n", False, "repr")  # an escaped CR
 @given(st.sampled_from(SEEDS), st.sampled_from(TASKS), st.text(max_size=40),
        st.sampled_from(["", "\n", "  ", "\n\n# Task\n"]), st.booleans(),
        st.sampled_from(["repr", "triple", "split"]))
