@@ -214,7 +214,7 @@ def _persona_in_window(data: bytes, at: int, looked: dict[int, int]) -> bool:
     """Second look, with the detector itself: the persona sentence around a
     cue, freed of the string-literal syntax around it. The window opens at
     the start of the line, or of the string literal the cue is in."""
-    from prism_lint.analysis.persona import find_personas
+    from prism_lint.analysis.persona import has_expert_persona
 
     line = data.rfind(b"\n", max(0, at - 300), at) + 1 or max(0, at - 300)
     start = line
@@ -227,7 +227,7 @@ def _persona_in_window(data: bytes, at: int, looked: dict[int, int]) -> bool:
     window = data[start:end].decode("utf-8", "replace").replace("\r\n", "\n")
     window = window.replace("\r", "\n")  # as Python reads source lines
     window = _QUOTE.sub(" ", _ESCAPES.sub(_unescape, window))
-    return any(p.kind == "expert" for p in find_personas(window, titles=False))
+    return has_expert_persona(window)
 
 
 def _window_end(data: bytes, at: int) -> int:

@@ -483,3 +483,27 @@ def test_persona_spans_do_not_depend_on_hash_order() -> None:
                              text=True, check=True).stdout
         outputs.add(out)
     assert len(outputs) == 1, outputs
+
+
+_KEY_LINES = st.sampled_from(
+    [
+        *("Role: ", "ROLE = ", "  ## **Role**: ", "> - Persona: ", '"role": ', "Your role: "),
+        *("AI role: ", "    role:", "Rôle : ", "角色：", "Character: ", "- **Identity**: "),
+        *("Senior engineer", "system", "\n", "\n\n", "    ", "\t", "*", "#", "-", "__", " "),
+        *("roles: ", "control: ", "assistant role: ", "ai: ", "İ", "x"),
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_KEY_LINES, max_size=30).map("".join))
+def test_role_keys_found_line_first_as_by_a_full_scan(text: str) -> None:
+    """The role-key lookup only tries lines that start with a key's first
+    word; it finds exactly what trying the pattern everywhere finds."""
+    from prism_lint.analysis.persona import _role_key_matches
+    from prism_lint.analysis.vocabulary import vocabulary
+
+    vocab = vocabulary()
+    assert vocab.role_keys is not None
+    expected = [(m.span(), m.group("key")) for m in vocab.role_keys.finditer(text)]
+    assert [(m.span(), m.group("key")) for m in _role_key_matches(text, vocab)] == expected

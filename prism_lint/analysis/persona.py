@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -123,32 +124,57 @@ def find_personas(text: str, *, titles: bool = True) -> list[Persona]:
     Frontend Architect") as a persona; only whole prompt files are written
     that way, and a title in a code string is as likely a section name.
     """
-    if not text.strip():
-        return []
-    vocab = vocabulary()
-    sentences = split_sentences(text)
+    sentences = _sentences_of(text)
     if not sentences:
         return []
+    found: dict[int, Persona] = {}  # sentence index -> persona
+    for _claimed in _claims(text, sentences, found, titles):
+        pass
+    return _passages(text, sentences, found, vocabulary().languages)
+
+
+def has_expert_persona(text: str) -> bool:
+    """Whether the text assigns an expert persona: :func:`find_personas`
+    read only as far as the first one (the first pass asks this)."""
+    sentences = _sentences_of(text)
+    found: dict[int, Persona] = {}
+    return any(p.kind == "expert" for p in _claims(text, sentences, found, False))
+
+
+def _sentences_of(text: str) -> tuple[Sentence, ...]:
+    return split_sentences(text) if text.strip() else ()
+
+
+def _claims(
+    text: str, sentences: tuple[Sentence, ...], found: dict[int, Persona], titles: bool
+) -> Iterator[Persona]:
+    """Each persona as it is found, recorded in ``found`` by sentence: a
+    sentence keeps the first persona claimed for it."""
+    if not sentences:
+        return
+    vocab = vocabulary()
     starts = [s.start for s in sentences]
     cjk = has_cjk(text)
-    found: dict[int, Persona] = {}  # sentence index -> persona
-
     tokens = words(text)
 
-    def claim(idx: int, p: Persona | None) -> None:
+    def claim(idx: int, p: Persona | None) -> bool:
         if p is not None and idx >= 0 and idx not in found:
             found[idx] = p
+            return True
+        return False
 
     # cues before the identity ("you are", "act as"), tried where a word can start one
     for m, lang in _cue_matches(text, tokens, vocab, cjk):
         idx = bisect_right(starts, m.start()) - 1
-        if idx >= 0 and idx not in found and m.start() < sentences[idx].end:
-            claim(idx, _from_cue(text, sentences[idx], m, lang))
+        if (idx >= 0 and idx not in found and m.start() < sentences[idx].end
+                and claim(idx, _from_cue(text, sentences[idx], m, lang))):
+            yield found[idx]
     # cues after the identity (Turkish, Japanese, Korean)
     for m, lang in _after_matches(text, tokens, vocab, cjk):
         idx = bisect_right(starts, m.start()) - 1
-        if idx >= 0 and idx not in found:
-            claim(idx, _from_after_cue(text, sentences[idx], m, lang))
+        if idx >= 0 and idx not in found and claim(
+                idx, _from_after_cue(text, sentences[idx], m, lang)):
+            yield found[idx]
     # "Role: Senior Engineer"
     if vocab.role_keys is not None:
         for m in _role_key_matches(text, vocab):
@@ -156,7 +182,8 @@ def find_personas(text: str, *, titles: bool = True) -> list[Persona]:
             if idx >= 0 and idx not in found:
                 key = " ".join(m.group("key").lower().split())
                 lang = vocab.role_key_language.get(key, vocab.by_code["en"])
-                claim(idx, _from_role_key(text, sentences[idx], m, lang))
+                if claim(idx, _from_role_key(text, sentences[idx], m, lang)):
+                    yield found[idx]
     # "As a seasoned lawyer, ..." and "You specialize in ..." at a sentence start
     for idx, sent in enumerate(sentences):
         if idx in found:
@@ -168,41 +195,31 @@ def find_personas(text: str, *, titles: bool = True) -> list[Persona]:
             p = _from_sentence_start(text, sent, lang)
             if p is not None:
                 found[idx] = p
+                yield p
                 break
         else:
             # "Review the diff, as a security expert."
-            claim(idx, _from_inner_clause(text, sent, vocab.by_code["en"]))
+            if claim(idx, _from_inner_clause(text, sent, vocab.by_code["en"])):
+                yield found[idx]
 
     if not found:
         p = _from_headings(text, vocab.by_code["en"], sentences, titles=titles)
         if p is not None:
             found[bisect_right(starts, p.start) - 1] = p
-    return _passages(text, sentences, found, vocab.languages)
+            yield p
 
 
 def _role_key_matches(text: str, vocab: Vocabulary) -> list[re.Match[str]]:
     """``vocab.role_keys`` matches, tried only at the start of lines that
-    hold a word of some key (the pattern anchors at a line start)."""
-    assert vocab.role_keys is not None
+    begin with the first word of some key (the pattern anchors at a line
+    start, and trying it at every position costs more than the lines)."""
+    assert vocab.role_keys is not None and vocab.role_key_lines is not None
     low = text.lower()
-    hits: list[int] = []
-    for word in vocab.role_key_words:
-        at = low.find(word)
-        while at >= 0:
-            hits.append(at)
-            at = low.find(word, at + 1)
-    if not hits:
-        return []
     if len(low) != len(text):  # a character lower-cased to two: offsets differ
         return list(vocab.role_keys.finditer(text))
     out: list[re.Match[str]] = []
-    tried: set[int] = set()
-    for at in sorted(hits):
-        line = text.rfind("\n", 0, at) + 1
-        if line in tried:
-            continue
-        tried.add(line)
-        m = vocab.role_keys.match(text, line)
+    for line in vocab.role_key_lines.finditer("\n" + low):
+        m = vocab.role_keys.match(text, line.start())  # "\n" + text: one ahead
         if m is not None and (not out or m.start() >= out[-1].end()):
             out.append(m)
     return out

@@ -162,7 +162,9 @@ class Vocabulary:
     unindexed_after: tuple[Language, ...] = ()
     unindexed_starts: tuple[Language, ...] = ()
     role_keys: LazyPattern | None = None  # every language's "Role:" keys
-    role_key_words: tuple[str, ...] = ()  # their words: no word, no key (a cheap first look)
+    # a line start, its markup and the first word of a key, in lower-cased text
+    # after a "\n": the lines where a key can be (a cheap first look)
+    role_key_lines: LazyPattern | None = None
     role_key_language: dict[str, Language] = field(default_factory=dict)
 
 
@@ -292,9 +294,14 @@ def _index(vocab: Vocabulary, role_key_lists: list[tuple[Language, list[str]]]) 
             vocab.role_key_language.setdefault(" ".join(key.lower().split()), lang)
             keys.append(key)
     if keys:
-        vocab.role_key_words = tuple(sorted({w for k in keys for w in k.lower().split()}))
+        # Markup before the key is read once: "[ws][markup ws]", never two
+        # adjacent whitespace runs, which backtrack on every indented line.
+        prefix = r"[^\S\n]*(?:[>#*\-]+[^\S\n]*)?(?:\*\*|__)?[\"']?"
+        firsts = sorted({k.lower().split()[0] for k in keys}, key=len, reverse=True)
+        vocab.role_key_lines = LazyPattern(
+            r"\n" + prefix + "(?:" + "|".join(re.escape(w) for w in firsts) + ")")
         vocab.role_keys = LazyPattern(
-            r"(?im)^[^\S\n>#*\-]*[>#*\-]*[^\S\n]*(?:\*\*|__)?[\"']?(?P<key>"
+            r"(?im)^" + prefix + "(?P<key>"
             + _alternation(keys, True)
             + r")[\"']?(?:\*\*|__)?[^\S\n]*(?:\*\*|__)?[:：=][^\S\n]*(?:\*\*|__)?[^\S\n]*[\"'“]?"
         )

@@ -104,8 +104,9 @@ def syntax_kept(kind: str, old: str, new: str, edits: list[Edit] | None = None) 
     if kind == "python" and edits:
         regions = _python_regions(old, new, edits)
         if regions is not None:
-            return all(not parses(kind, a) or parses(kind, b) for a, b in regions)
-    if parses(kind, old) and not parses(kind, new):
+            # the original is parsed only when the fix does not parse
+            return all(parses(kind, b) or not parses(kind, a) for a, b in regions)
+    if not parses(kind, new) and parses(kind, old):
         return False
     if kind == "yaml":
         return _yaml_one_value(old, new)
