@@ -663,3 +663,37 @@ def test_system_and_user_keys_of_home_made_prompt_files() -> None:
            "user: 'Answer this question: {query}'\nuser_name: bob\n")
     units = run(src, "prompts/qa.yaml").units
     assert [(u.role, u.tier) for u in units] == [("system", "name"), ("user", "name")]
+
+
+_CASSETTE = (
+    "interactions:\n"
+    "- request:\n"
+    "    body: '{\"messages\": [{\"role\": \"system\", \"content\": \"You are a senior Python\n"
+    "      engineer. Write a function that sorts a list.\"}], \"model\": \"gpt-4o\"}'\n"
+    "    method: POST\n"
+    "    uri: https://api.openai.com/v1/chat/completions\n"
+    "  response:\n"
+    "    body:\n"
+    "      string: '{\"choices\": []}'\n"
+    "version: 1\n"
+)
+
+
+def test_vcr_cassette_is_recorded_traffic_not_prompts(tmp_path) -> None:
+    """A cassette replays what code sent: neither the first pass nor the
+    extractor reads it, even with prompt words and a persona in its bodies;
+    a YAML file with the same body under a prompt key is read."""
+    from prism_lint.config import Settings
+    from prism_lint.engine import check_bytes
+    from prism_lint.prefilter import worth_checking
+
+    data = _CASSETTE.encode()
+    assert not worth_checking(data, Settings(), named=False, kind="yaml")
+    assert run(_CASSETTE).units == []
+    assert check_bytes("tests/cassettes/t.yaml", data, Settings(), named=True).diagnostics == []
+    prompt = "system_prompt: You are a senior Python engineer. Write a function that sorts.\n"
+    assert worth_checking(prompt.encode(), Settings(), named=False, kind="yaml")
+    assert [u.text for u in run(prompt).units] == [
+        "You are a senior Python engineer. Write a function that sorts."]
+    # a comment or document marker before it is still a cassette
+    assert not worth_checking(b"# recorded\n---\n" + data, Settings(), named=False, kind="yaml")

@@ -6,7 +6,8 @@ prompts, agent prompt YAML (smolagents, SWE-agent), GitHub Actions steps
 using ``actions/ai-inference``, and any ``messages: [{role, content}]`` list
 or prompt-named key (``system_prompt:``) elsewhere. Most YAML (CI, k8s,
 Helm) holds none of these keys, so a text search settles those files before
-anything is parsed.
+anything is parsed. A VCR cassette (``interactions: - request:``) is recorded
+HTTP traffic: the prompts in it were sent by code that is read instead.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from prism_lint.extract.yaml_source import (
 )
 from prism_lint.lines import LineIndex
 from prism_lint.model import CallContext, Document, PromptUnit, Role, Sibling, Tier
+from prism_lint.prefilter import recorded_traffic
 
 # Words that only prompt-bearing YAML has (as keys, or the action's name); a
 # file with none of them is done after a few substring searches.
@@ -161,6 +163,8 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     text = doc.text
     base = posixpath.basename(doc.path.replace("\\", "/")).lower()
     prompt_file = base.endswith((".prompt.yml", ".prompt.yaml"))
+    if not prompt_file and recorded_traffic(text[:512].encode("utf-8", "surrogatepass")):
+        return Extraction()
     if not prompt_file and not may_hold_prompts(text):
         return _comments_only(doc)
     lines = LineIndex(text)
