@@ -507,3 +507,46 @@ def test_role_keys_found_line_first_as_by_a_full_scan(text: str) -> None:
     assert vocab.role_keys is not None
     expected = [(m.span(), m.group("key")) for m in vocab.role_keys.finditer(text)]
     assert [(m.span(), m.group("key")) for m in _role_key_matches(text, vocab)] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(
+    st.characters(max_codepoint=0x2FFF), st.characters(min_codepoint=0x3000, max_codepoint=0xFFFF),
+    st.characters(min_codepoint=0x10000), st.sampled_from([HOLE, "\u3040", "\u30ff", "\uff9f"])),
+    max_size=12))
+def test_cjk_check_agrees_with_the_cjk_blocks(text: str) -> None:
+    """The CJK check reads distinct characters instead of compiling a
+    pattern over the blocks; it must say what that pattern says."""
+    import re
+
+    from prism_lint.analysis.vocabulary import CJK, has_cjk
+
+    assert has_cjk(text) == (re.search(f"[{CJK}]", text) is not None)
+
+
+_CONTINUATIONS = st.sampled_from(
+    [
+        *("You have ", "you're ", "Your ", "With ", "Trained ", "As ", "Sie haben ", "du bist ",
+          "Tienes ", "eres ", "vous avez ", "Tu es ", "hai ", "você tem ", "ты должен ", "Вы "),
+        *("10 years", "deep expertise", "in Python.", "- ", "**", "\n", "  ", ". ", "well-versed ",
+          "also-known ", "İ", "x", "Write code. ", "ＡＢ", "'"),
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CONTINUATIONS, min_size=1, max_size=12).map("".join), st.booleans())
+def test_continuation_tried_by_first_word_as_in_every_language(text: str, colon: bool) -> None:
+    """Whether a sentence goes on describing a persona is asked only of the
+    languages whose patterns can start with its first word; the answer is
+    the one asking every language gives."""
+    from dataclasses import replace
+
+    from prism_lint.analysis.persona import _continues
+    from prism_lint.analysis.vocabulary import vocabulary
+
+    languages = vocabulary().languages
+    unindexed = [replace(lang, continue_leads=None) for lang in languages]
+    for sent in split_sentences(text):
+        assert _continues(text, sent, languages, after_colon=colon) == _continues(
+            text, sent, unindexed, after_colon=colon)

@@ -23,6 +23,7 @@ from prism_lint.analysis import Persona
 from prism_lint.analysis.sentences import Sentence, split_sentences
 from prism_lint.analysis.vocabulary import (
     CJK,
+    LEAD,
     WORD_CJK,
     WORD_PLAIN,
     Language,
@@ -915,9 +916,16 @@ def _continues(text: str, sent: Sentence, languages: list[Language], *, after_co
     pos = _skip_markup(text, sent.start, sent.end)
     if after_colon and sent.block and text[sent.start : pos].strip(" \t") in {"-", "*", "•", "·"}:
         return True
+    head = text[pos : min(pos + 60, sent.end)]  # as the patterns see it
+    low = head.lower()
+    lead = LEAD.match(low) if len(low) == len(head) else None
+    word = lead.group(0) if lead is not None else None  # None: try every language
     for lang in languages:
         if lang.continues is None:
             continue
+        leads = lang.continue_leads
+        if word is not None and leads is not None and word not in leads:
+            continue  # none of this language's patterns starts with this word
         if lang.continues_not is not None and lang.continues_not.match(text, pos, sent.end):
             return False
         if lang.continues.match(text, pos, sent.end):

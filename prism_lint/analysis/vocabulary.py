@@ -63,17 +63,21 @@ class LazyPattern:
 # Character classes over the CJK blocks take Python's regular-expression
 # compiler milliseconds each, and most prompts hold no CJK character: those
 # patterns compile only when a text needs them.
-_HAS_CJK = LazyPattern(f"[{CJK}]")
+_CJK_RANGES = tuple((CJK[i], CJK[i + 2]) for i in range(0, len(CJK), 3))
 WORD_CJK = LazyPattern(
     rf"[^\W_{CJK}][^\W{CJK}]*(?:[-.'’/&+][^\W_{CJK}][^\W{CJK}]*)*(?:\+\+|#)?")
 
 
 @lru_cache(maxsize=256)
 def has_cjk(text: str) -> bool:
-    """Whether ``text`` holds a CJK character (checked cheaply first: every
-    CJK block lies above U+3040). Cached: the analysis asks it of the same
-    prompt for every sentence."""
-    return bool(text) and max(text) >= "\u3040" and _HAS_CJK.search(text) is not None
+    """Whether ``text`` holds a CJK character. Every CJK block lies above
+    U+3040, and a prompt's distinct characters are few: they are looked at,
+    not the text (a placeholder or an emoji above U+3040 is common, and a
+    pattern over the CJK blocks takes milliseconds to compile). Cached: the
+    analysis asks it of the same prompt for every sentence."""
+    if not text or max(text) < "\u3040":
+        return False
+    return any(lo <= c <= hi for c in set(text) if c >= "\u3040" for lo, hi in _CJK_RANGES)
 
 
 def word_re(text: str) -> re.Pattern[str]:
@@ -121,6 +125,9 @@ class Language:
     fragments: tuple[str, ...] = ()
     # for languages without spaces: all nouns, longest first
     nouns_by_length: list[str] = field(default_factory=list)
+    # leading letters of the words continues, continues_not and claims can
+    # start with (None: unknown, try them everywhere)
+    continue_leads: frozenset[str] | None = None
 
 
 @dataclass
@@ -349,6 +356,10 @@ def _compile_language(code: str, spaces: bool, p: dict[str, Any], occ: dict[str,
         cue_triggers=first_words(cue_items) if spaces else None,
         start_triggers=first_words(p.get("clause", []) + p.get("claims", [])) if spaces else None,
         after_triggers=first_words(p.get("assign_after", [])) if spaces else None,
+        # a trailing \b asserts nothing about the first word
+        continue_leads=leads(first_words([f.removesuffix("\\b") for f in (
+            p.get("continues", []) + p.get("continues_not", []) + p.get("claims", []))]))
+        if spaces else None,
         after=_compile(p.get("assign_after", []), spaces),
         clause=_compile(p.get("clause", []), spaces, anchored=True),
         claims=_compile(p.get("claims", []), spaces, anchored=True),
@@ -396,6 +407,24 @@ def first_words(fragments: list[str]) -> frozenset[str] | None:
             if not word:
                 return None
             out.add(word)
+    return frozenset(out)
+
+
+LEAD = re.compile(r"[^\W_]+")
+
+
+def leads(words: frozenset[str] | None) -> frozenset[str] | None:
+    """The leading run of letters and digits of each word ("you're" -> "you"):
+    a pattern that starts with the word can only match where the text's own
+    leading run is the same, whatever follows it."""
+    if words is None:
+        return None
+    out = set()
+    for w in words:
+        m = LEAD.match(w)
+        if m is None:
+            return None
+        out.add(m.group(0))
     return frozenset(out)
 
 
