@@ -9,8 +9,8 @@ abbreviations and dotted names such as ``Node.js``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Punctuation that ends a sentence, with any closing quotes or brackets.
 _LATIN_END = re.compile(r"[.!?…]+[\"'”’»)\]*_]*(?=\s|$)")
@@ -43,8 +43,9 @@ _ABBREVIATIONS = frozenset({
 _LAST_WORD = re.compile(r"([\w.]+)\W*$")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
+    """A prompt has hundreds of these: a named tuple is cheap to make."""
+
     start: int  # offsets into the text; ``end`` includes closing punctuation
     end: int
     block: bool = False  # starts a heading, bullet or other block line

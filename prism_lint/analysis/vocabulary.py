@@ -638,5 +638,5 @@ def words(text: str) -> tuple[tuple[str, int, int], ...]:
     pattern = word_re(text)
     low = text.lower()
     if len(low) != len(text):  # a few characters lower-case to two
-        return tuple((m.group(0).lower(), m.start(), m.end()) for m in pattern.finditer(text))
-    return tuple((m.group(0), m.start(), m.end()) for m in pattern.finditer(low))
+        return tuple([(m[0].lower(), m.start(), m.end()) for m in pattern.finditer(text)])
+    return tuple([(m[0], m.start(), m.end()) for m in pattern.finditer(low)])
