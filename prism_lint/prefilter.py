@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from prism_lint.config import Settings
+from prism_lint.extract import recorded_traffic
 
 # Prompt files are few: always read in full. Source and config files go first.
 FILTERED_KINDS = frozenset({"python", "notebook", "javascript", "yaml"})
@@ -284,22 +285,10 @@ def mentions_reasoning_model(data: bytes, settings: Settings, low: bytes | None 
     return bool(literals.find_matches_as_indexes(data.lower() if low is None else low))
 
 
-# A VCR cassette (vcrpy, pytest-recording): an HTTP exchange recorded by a
-# test, prompts included. The prompt's source is the code that sent it.
-_RECORDING = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*"
-                        rb"interactions:[ \t]*\r?\n-[ \t]+request:")
-
-
-def recorded_traffic(head: bytes) -> bool:
-    """Whether a YAML file is recorded HTTP traffic rather than prompts a
-    person keeps: neither pass reads it."""
-    return _RECORDING.match(head) is not None
-
-
 def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = "python"
                    ) -> bool:
     if kind == "yaml" and recorded_traffic(data[:512]):
-        return named  # read, so a named file's encoding errors still show
+        return named  # the extractor skips it; a named file is still decoded
     if named or kind not in FILTERED_KINDS:
         return True
     low = data.lower()

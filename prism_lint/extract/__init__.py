@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -137,6 +138,17 @@ _BY_SUFFIX = {
     ".tsx": "javascript",
 }
 _TEXTUAL = (".md", ".txt", ".markdown", ".mdc")
+# A VCR cassette (vcrpy, pytest-recording): an HTTP exchange recorded by a
+# test, prompts included. The prompt's source is the code that sent it.
+_RECORDING = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*"
+                        rb"interactions:[ \t]*\r?\n-[ \t]+request:")
+
+
+def recorded_traffic(head: bytes) -> bool:
+    """Whether a YAML file (its first bytes) is recorded HTTP traffic rather
+    than prompts a person keeps: the YAML extractor does not read it, and the
+    first pass leaves it out."""
+    return _RECORDING.match(head) is not None
 _GLOB_SUFFIXES = tuple(g.lstrip("*") for g in PROMPT_FILE_GLOBS)
 
 

@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions
+from prism_lint.extract import (
+    Comment,
+    ExtractError,
+    Extraction,
+    ExtractOptions,
+    recorded_traffic,
+)
 from prism_lint.extract.mapped import MappedText
 from prism_lint.extract.template_file import related_reader
 from prism_lint.extract.template_text import (
@@ -43,7 +49,6 @@ from prism_lint.extract.yaml_source import (
 )
 from prism_lint.lines import LineIndex
 from prism_lint.model import CallContext, Document, PromptUnit, Role, Sibling, Tier
-from prism_lint.prefilter import recorded_traffic
 
 # Words that only prompt-bearing YAML has (as keys, or the action's name); a
 # file with none of them is done after a few substring searches.
