@@ -293,6 +293,12 @@ def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = 
         return True
     low = data.lower()
     expert, anchored = scan(data, low)
+    if kind == "notebook" and (expert or anchored):
+        # Outputs and markdown quote prompts; only the code cells are read.
+        from prism_lint.extract.notebook import code_of
+
+        code = code_of(data)
+        return code is None or worth_checking(code, settings, named=False)
     if expert:
         return True
     if settings.extra_experts and any(

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from prism_lint.config import Resolver, Settings
 from prism_lint.discovery import discover
 from prism_lint.engine import check_source
+from prism_lint.extract import kind_of
 from prism_lint.prefilter import may_hold_persona, worth_checking
 from prism_lint.rules import catalogue, load_rule
 from prism_lint.runner import check_targets
@@ -36,6 +37,34 @@ def test_first_pass_keeps_every_flagged_fixture() -> None:
             text = path.read_text(encoding="utf-8", errors="replace")
             if flagged(str(path), text):
                 assert may_hold_persona(path.read_bytes()), path
+                kind = kind_of(str(path), named=True)
+                assert worth_checking(path.read_bytes(), EVERYTHING, named=False, kind=kind), path
+
+
+def test_first_pass_reads_only_a_notebooks_code_cells() -> None:
+    """A notebook's outputs and markdown often quote whole prompts; the
+    extractor reads code cells only, and so does the first pass."""
+    persona = "You are an expert Python developer. Write a function that sorts a list."
+
+    def notebook(code: str, output: str) -> bytes:
+        cells = [
+            {"cell_type": "markdown", "metadata": {}, "source": [output]},
+            {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": [code],
+             "outputs": [{"output_type": "stream", "name": "stdout", "text": [output]}]},
+        ]
+        meta = {"kernelspec": {"language": "python", "name": "python3"}}
+        return json.dumps({"cells": cells, "metadata": meta, "nbformat": 4}).encode()
+
+    quoted = notebook("print(len(prompts))", persona)
+    assert may_hold_persona(quoted)  # the bytes hold it ...
+    assert not worth_checking(quoted, EVERYTHING, named=False, kind="notebook")  # ... no cell does
+    in_code = notebook(f"SYSTEM_PROMPT = {persona!r}\nask(SYSTEM_PROMPT)", "ok")
+    assert worth_checking(in_code, EVERYTHING, named=False, kind="notebook")
+    assert flagged("nb.ipynb", in_code.decode())
+    # bytes the first pass cannot read as a notebook go to the full pass, which says why
+    broken = quoted[:-5]
+    assert worth_checking(broken, EVERYTHING, named=False, kind="notebook")
+    assert check_source("nb.ipynb", broken.decode(), Settings()).diagnostics[0].code == "PRS900"
 
 
 def test_first_pass_keeps_every_rule_example() -> None:

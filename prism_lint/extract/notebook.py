@@ -67,6 +67,29 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     return out
 
 
+def code_of(data: bytes) -> bytes | None:
+    """The source of a notebook's Python code cells, one after another: all
+    the extractor reads (outputs and markdown often quote whole prompts).
+    None when the bytes are no notebook this can tell about: the full pass
+    then reports why."""
+    try:
+        nb = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        return None
+    if not _is_python(nb):
+        return b""
+    parts: list[str] = []
+    for cell in nb["cells"]:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell_source(cell.get("source", ""))
+            if source is None:
+                return None
+            parts.append(source)
+    return "\n".join(parts).encode("utf-8", "surrogatepass")
+
+
 def _extract_cell(cell_doc: Document, options: ExtractOptions, out: Extraction) -> None:
     from prism_lint.extract.python import extract as extract_python
 
