@@ -35,6 +35,8 @@ def cache_root(settings: Settings) -> str:
 
 @dataclass
 class _Bucket:
+    """The cached results of one settings fingerprint."""
+
     path: str
     entries: dict[str, Entry]
     dirty: bool = False
@@ -42,6 +44,8 @@ class _Bucket:
 
 @dataclass
 class Cache:
+    """Results by file content, settings and version."""
+
     buckets: dict[str, _Bucket] = field(default_factory=dict)  # fingerprint -> bucket
     keys: dict[str, str] = field(default_factory=dict)  # settings fingerprint -> bucket key
 

@@ -75,6 +75,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
+    """Every option of a configuration, resolved: what one file is checked with."""
+
     select: tuple[str, ...] | None = None  # None: the default rule set
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

@@ -22,6 +22,8 @@ from prism_lint.extract import kind_of
 
 @dataclass(frozen=True)
 class Target:
+    """A file to check: how it is shown, its format, and whether it was named."""
+
     path: str
     kind: str
     named: bool  # given on the command line
@@ -29,6 +31,8 @@ class Target:
 
 @dataclass(frozen=True)
 class _Excludes:
+    """A configuration's exclude patterns, split into the quick cases."""
+
     names: frozenset[str]  # exact names
     name_re: re.Pattern[str] | None  # globs on a name
     path_globs: tuple[str, ...]  # globs on a relative path

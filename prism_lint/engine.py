@@ -26,6 +26,8 @@ BINARY_SNIFF = 8192
 
 @dataclass
 class FileResult:
+    """What checking one file gave: findings, prompts and why it was skipped."""
+
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     prompts: list[tuple[PromptUnit, Analysis]] = field(default_factory=list)

@@ -166,6 +166,8 @@ def _piece_at(pieces: list[Piece], offset: int, *, prefer_next: bool) -> Piece:
 
 @dataclass(frozen=True)
 class Location:
+    """A row and column, as users count them."""
+
     row: int  # 1-based
     column: int  # 1-based, in characters
 
@@ -191,6 +193,8 @@ class Recheck:
 
 @dataclass
 class Fix:
+    """An autofix: its edits and whether it is safe to apply unasked."""
+
     message: str
     edits: list[Edit]
     applicability: Literal["safe", "unsafe", "display-only"] = "unsafe"
@@ -217,6 +221,8 @@ class Evidence:
 
 @dataclass
 class Diagnostic:
+    """One finding in one file, as every reporter and the editor receive it."""
+
     code: str
     name: str
     message: str

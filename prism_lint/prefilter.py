@@ -38,6 +38,8 @@ _WORD_HIT, _STEM_HIT, _WIDE_HIT = 0, 1, 2
 
 @dataclass(frozen=True)
 class _Vocab:
+    """The first pass's automata and word tables, built once per process."""
+
     cues: Any  # DFA over anchors and direct cues, matched in the lower-cased bytes
     cue_text: tuple[bytes, ...]  # by pattern index
     cue_direct: tuple[bool, ...]
@@ -88,12 +90,15 @@ def _vocab(extras: Any) -> _Vocab:
         experts[stem.encode()] = _STEM_HIT  # a stem wins over the same word
     cues = {a: False for a in _cased(table["anchors"])}
     cues.update((a, True) for a in _cased(table["direct"]))
-    dfa = ahocorasick_rs.Implementation.DFA
+    # The cues are sought through whole files: a DFA. The expert words only
+    # in short windows, where a DFA's build (11 ms here) is not repaid.
+    impl = ahocorasick_rs.Implementation
     return _Vocab(
-        cues=ahocorasick_rs.BytesAhoCorasick(list(cues), implementation=dfa),
+        cues=ahocorasick_rs.BytesAhoCorasick(list(cues), implementation=impl.DFA),
         cue_text=tuple(cues),
         cue_direct=tuple(cues.values()),
-        experts=ahocorasick_rs.BytesAhoCorasick(list(experts), implementation=dfa),
+        experts=ahocorasick_rs.BytesAhoCorasick(list(experts),
+                                                implementation=impl.ContiguousNFA),
         expert_kind=tuple(experts.values()),
         after=frozenset(a.encode() for a in table["after"]),
         whole=frozenset(a.encode() for a in table["whole_words"]),

@@ -28,6 +28,8 @@ CHUNK = 16  # files per task: small enough to balance, large enough to amortise
 
 @dataclass
 class Outcome:
+    """One file's result with what the cache keys it on."""
+
     result: FileResult
     size: int = -1  # what the cache keys on; -1 when the file could not be read
     mtime_ns: int = 0

@@ -25,6 +25,8 @@ _TASK = re.compile(r"(?i)\bprism:\s*task\s*=\s*(?P<task>[a-z_-]+)")
 
 @dataclass
 class Directive:
+    """One suppression or declaration comment, and whether it was used."""
+
     row: int
     codes: frozenset[str] | None  # None: every code
     above: bool  # an own-line `prism: ignore` that covers the statement below
@@ -53,6 +55,8 @@ def _codes(text: str | None) -> frozenset[str] | None:
 
 @dataclass
 class Suppressions:
+    """A document's suppression comments, looked up by row."""
+
     directives: list[Directive] = field(default_factory=list)
     skip_file: bool = False
     tasks: dict[int, str] = field(default_factory=dict)  # row -> declared task

@@ -38,6 +38,8 @@ class Persona:
 
 @dataclass
 class TaskInference:
+    """The task a prompt asks for, with the evidence and the scores behind it."""
+
     category: str  # one of TASKS
     confidence: float  # 0..1
     evidence: list[Evidence] = field(default_factory=list)
@@ -52,6 +54,8 @@ class TaskInference:
 
 @dataclass
 class Analysis:
+    """A prompt's personas and task: all that the rules read."""
+
     personas: list[Persona]
     task: TaskInference
 

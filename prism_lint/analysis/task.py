@@ -105,6 +105,8 @@ _OPEN_HOLES = frozenset(
 
 @dataclass
 class _Tally:
+    """Scores per task category, and the evidence for each."""
+
     scores: dict[str, float]
     evidence: list[Evidence]
     repeats: dict[tuple[str, str, str], int]

@@ -41,6 +41,8 @@ class Comment:
 
 @dataclass
 class Extraction:
+    """What an extractor found in one file: prompts, comments and problems."""
+
     units: list[PromptUnit] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     # Non-fatal problems (a cell that does not parse, an unresolved source).

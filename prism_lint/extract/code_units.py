@@ -55,6 +55,8 @@ class Group:
 
 @dataclass
 class Draft:
+    """A prompt being assembled from one or more uses of the same literals."""
+
     key: Key
     segs: Segs
     role: str

@@ -37,6 +37,8 @@ def rules_path(name: str) -> Path:
 
 @dataclass(frozen=True)
 class ArgSpec:
+    """One argument of a site, by keyword or position, and the shape it holds."""
+
     kw: str | None
     pos: int | None
     shape: str = "text"
@@ -46,6 +48,8 @@ class ArgSpec:
 
 @dataclass(frozen=True)
 class Site:
+    """One catalogued call: where its prompt arguments are and how they are shaped."""
+
     library: str
     callees: tuple[tuple[str, ...], ...]
     libraries: tuple[str, ...] = ()
@@ -71,6 +75,8 @@ class Site:
 
 @dataclass
 class Catalogue:
+    """The call-site catalogue, indexed by a callee's last name."""
+
     by_last: dict[str, list[tuple[tuple[str, ...], Site]]] = field(default_factory=dict)
     generic_kwargs: dict[str, str] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()

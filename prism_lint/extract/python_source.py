@@ -73,6 +73,8 @@ _LONE_CR = re.compile(rb"\r(?!\n)")
 
 @dataclass
 class Function:
+    """A function defined in the module, for wrappers and returned prompts."""
+
     node: Node
     name: str
     params: list[str]

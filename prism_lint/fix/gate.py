@@ -33,6 +33,8 @@ MUSTACHE = ("mustache",)
 
 @dataclass(frozen=True)
 class Tags:
+    """The opening and closing markup of an intent gate, in a template's syntax."""
+
     open: str
     otherwise: str
     close: str

@@ -70,6 +70,8 @@ class TextEdit:
 
 @dataclass
 class StripPlan:
+    """The edits that remove a persona, and whether they are safe."""
+
     edits: list[TextEdit]
     new_text: str
     safe: bool

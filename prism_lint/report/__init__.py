@@ -25,6 +25,8 @@ FORMATS: dict[str, str] = {
 
 @dataclass
 class ReportContext:
+    """What a reporter needs besides the findings."""
+
     fmt: str
     show_fixes: bool = False
     statistics: bool = False

@@ -23,6 +23,8 @@ def index(doc: Document) -> LineIndex:
 
 @dataclass(frozen=True)
 class Span:
+    """A diagnostic's start and end, as rows and columns."""
+
     start: Location
     end: Location
 

@@ -24,6 +24,8 @@ DOCS_URL = "https://github.com/prism-lint/prism-lint/blob/main/docs/rules.md#{co
 
 @dataclass(frozen=True)
 class CatalogueEntry:
+    """A rule's line in rules/catalogue.toml: its name, family and default."""
+
     code: str
     name: str
     module: str
