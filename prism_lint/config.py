@@ -332,12 +332,18 @@ class Resolver:
     overrides: dict[str, Any] = field(default_factory=dict)  # --config "k = v"
     _by_dir: dict[str, Settings] = field(default_factory=dict)
     _by_file: dict[str, Settings | None] = field(default_factory=dict)
+    # (directory as given, working directory) -> settings: a walk asks for
+    # every file, and most share their directory with the file before
+    _by_given: dict[tuple[str, str], Settings] = field(default_factory=dict)
 
     def for_path(self, path: str | os.PathLike[str]) -> Settings:
         if self.forced is not None:
             return self.forced
-        directory = os.path.dirname(os.path.abspath(path))
-        return self.for_dir(directory)
+        key = (os.path.dirname(path), os.getcwd())
+        found = self._by_given.get(key)
+        if found is None:
+            found = self._by_given[key] = self.for_dir(os.path.dirname(os.path.abspath(path)))
+        return found
 
     def for_dir(self, directory: str, names: frozenset[str] | None = None) -> Settings:
         """The settings for files in ``directory``; ``names``, the directory's
