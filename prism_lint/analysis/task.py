@@ -268,12 +268,19 @@ def match_cues(text: str, lex: TaskLexicon) -> list[tuple[Cue, int, int]]:
     out: list[tuple[Cue, int, int]] = []
     toks = words(text)
     n = len(toks)
-    singles, pairs, starred, cache = lex.singles, lex.pairs, lex.starred, lex.cache
+    singles, pairs, starred, plans = lex.singles, lex.pairs, lex.starred, lex.plans
     i = 0
     while i < n:
         word, start, end = toks[i]
+        plan = plans.get(word)
+        if plan is None:
+            plan = _plan(word, lex)
+        first, found, compound = plan
+        if not (first or found or compound):
+            i += 1
+            continue
         step = 0
-        if i + 1 < n:
+        if first and i + 1 < n:
             longer = pairs.get((word, toks[i + 1][0]))
             if word in starred:
                 longer = sorted([*(longer or ()), *starred[word]], key=lambda c: -len(c.words))
@@ -287,15 +294,10 @@ def match_cues(text: str, lex: TaskLexicon) -> list[tuple[Cue, int, int]]:
                         step = k
                         out.append((cue, start, toks[i + k - 1][2]))
         if not step:
-            found = singles.get(word)
-            if found is None:
-                found = cache.get(word)
-                if found is None:
-                    found = _prefix_cues(word, lex)
             if found:
                 step = 1
                 out.extend((cue, start, end) for cue in found)
-            elif "-" in word or "/" in word:
+            elif compound:
                 # a compound: "python-based", "ui/ux"
                 for part in re.split(r"[-/]", word):
                     out.extend((cue, start, end) for cue in singles.get(part, ()))
@@ -333,6 +335,17 @@ def _phrase_at(cue_words: tuple[str, ...], toks: tuple[tuple[str, int, int], ...
         elif tok != w:
             return False
     return True
+
+
+def _plan(word: str, lex: TaskLexicon) -> tuple[bool, list[Cue], bool]:
+    """What :func:`match_cues` needs to know of a word, worked out once."""
+    found = lex.singles.get(word)
+    if found is None:
+        found = _prefix_cues(word, lex)
+    plan = (word in lex.firsts, found, "-" in word or "/" in word)
+    if len(lex.plans) < 50_000:
+        lex.plans[word] = plan
+    return plan
 
 
 def _prefix_cues(word: str, lex: TaskLexicon) -> list[Cue]:

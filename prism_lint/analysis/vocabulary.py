@@ -152,6 +152,11 @@ class TaskLexicon:
     # -> name part -> (category, weight)
     context: dict[str, dict[str, tuple[str, float]]] = field(default_factory=dict)
     cache: dict[str, list[Cue]] = field(default_factory=dict)
+    # words that start a longer cue (pairs and starred), and per word seen:
+    # (starts a longer cue, its one-word cues, is a compound): most words of
+    # a prompt are no cue at all, and one lookup says so
+    firsts: frozenset[str] = frozenset()
+    plans: dict[str, tuple[bool, list[Cue], bool]] = field(default_factory=dict)
 
 
 @dataclass
@@ -664,6 +669,7 @@ def _compile_tasks(tables: list[tuple[bool, dict[str, Any], dict[str, Any]]]) ->
         cjk_cues,
         general,
         tuple(categories),
+        firsts=frozenset({first for first, _second in pairs} | set(starred)),
     )
 
 
