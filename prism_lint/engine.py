@@ -38,6 +38,32 @@ class FileResult:
     related: list[str] = field(default_factory=list)  # other files read (includes)
 
 
+def at_path(result: FileResult, path: str) -> FileResult:
+    """``result`` as the result of ``path``, a file with the same bytes, name,
+    format and settings (and no file beside it read)."""
+    import copy
+    from dataclasses import replace
+
+    docs: dict[int, Document] = {}
+
+    def moved(doc: Document) -> Document:
+        if doc.path != result.path:
+            return doc
+        found = docs.get(id(doc))
+        if found is None:
+            found = docs[id(doc)] = replace(doc, path=path)
+        return found
+
+    out = copy.copy(result)
+    out.path = path
+    out.diagnostics = [replace(d, doc=moved(d.doc), fix=copy.deepcopy(d.fix),
+                               details=copy.deepcopy(d.details))
+                       for d in result.diagnostics]
+    out.prompts = []
+    out.related = []
+    return out
+
+
 def selected_rules(settings: Settings, path: str) -> frozenset[str]:
     codes = resolve_selection(settings.select, settings.extend_select, settings.ignore)
     if settings.per_file_ignores:

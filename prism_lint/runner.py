@@ -19,7 +19,8 @@ from typing import Any
 
 from prism_lint.config import Resolver, Settings
 from prism_lint.discovery import Target
-from prism_lint.engine import FileResult, check_bytes, read_with_stat
+from prism_lint.engine import FileResult, at_path, check_bytes, read_with_stat
+from prism_lint.extract import READS_BESIDE
 
 POOL_THRESHOLD = 200  # files left after the cache; below this, one process
 CACHE_THRESHOLD = 16  # files in a run; below this, no cache
@@ -46,12 +47,39 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
     if data is None or st is None:
         return Outcome(early)
     outcome = Outcome(early, st.st_size, st.st_mtime_ns, digest(data) if digests else b"")
+    same = _same_file(target, settings, data, outcome, keep, verify_fixes)
+    if same is not None:
+        found = _CHECKED.get(same)
+        if found is not None and found[0] == settings:
+            outcome.result = at_path(found[1], target.path)
+            return outcome
     if worth_checking(data, settings, named=target.named, kind=target.kind):
         outcome.result = check_bytes(target.path, data, settings, named=target.named,
                                      kind=target.kind, verify_fixes=verify_fixes)
         if not keep:
             outcome.result.prompts = []  # the report and the fixer need diagnostics only
+    if same is not None and not outcome.result.related and len(_CHECKED) < _CHECKED_MAX:
+        _CHECKED[same] = (settings, outcome.result)
     return outcome
+
+
+# Files this process has checked, by what their result depends on: a copy
+# (a vendored module, an example copied from flow to flow, the empty
+# ``__init__.py`` of every package) takes the result of the first at its
+# own path. Formats that read files beside them are checked each time.
+_CHECKED: dict[tuple[object, ...], tuple[Settings, FileResult]] = {}
+_CHECKED_MAX = 4096
+
+
+def _same_file(target: Target, settings: Settings, data: bytes, outcome: Outcome, keep: bool,
+               verify_fixes: bool) -> tuple[object, ...] | None:
+    """The key a copy of this file would have here; None when copies are checked each time."""
+    if keep or target.kind in READS_BESIDE or settings.per_file_ignores:
+        return None
+    from prism_lint.cache import digest
+
+    return (outcome.digest or digest(data), os.path.basename(target.path), target.kind,
+            target.named, verify_fixes)
 
 
 def _check_chunk(items: list[tuple[Target, Settings, bool, bool]]) -> list[Outcome]:

@@ -299,3 +299,47 @@ def test_bad_configuration_met_mid_walk_stops_the_workers(tmp_path: Path) -> Non
                           timeout=60)
     assert proc.returncode == 2, proc.stderr
     assert "invalid TOML" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_copied_file_is_checked_once_and_reported_at_its_own_path(
+        tmp_path: Path, monkeypatch) -> None:
+    import prism_lint.runner as runner
+
+    persona = ('from openai import OpenAI\n\nSYSTEM = "You are a senior Python engineer. '
+               'Write a function that parses ISO dates."\n'
+               'OpenAI().chat.completions.create(model="gpt-4o", '
+               'messages=[{"role": "system", "content": SYSTEM}])\n')
+    for folder in ("a", "b", "c"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "prompts.py").write_text(persona, encoding="utf-8")
+    (tmp_path / "c" / "other.py").write_text(persona, encoding="utf-8")  # same bytes, new name
+    # templates read what sits beside them: each copy is checked on its own
+    for folder, task in (("a", "Write a warm birthday poem."),
+                         ("b", "Write a Python function that parses ISO dates.")):
+        (tmp_path / folder / "main.j2").write_text(
+            'You are a world-class expert.\n{% include "task.j2" %}\n', encoding="utf-8")
+        (tmp_path / folder / "task.j2").write_text(task + "\n", encoding="utf-8")
+    checks = []
+    real = runner.check_bytes
+    monkeypatch.setattr(runner, "check_bytes",
+                        lambda path, *a, **k: (checks.append(path), real(path, *a, **k))[1])
+    runner._CHECKED.clear()
+    resolver = Resolver(forced=Settings())
+    results = {os.path.relpath(t.path, tmp_path): r
+               for t, r in check_targets(discover([str(tmp_path)], resolver), resolver,
+                                         lambda s: s, use_cache=False)}
+    for name in ("a/prompts.py", "b/prompts.py", "c/prompts.py", "c/other.py"):
+        result = results[name]
+        assert [d.code for d in result.diagnostics] == ["PRS101"], name
+        assert result.path.endswith(name)
+        assert all(d.doc.path == result.path for d in result.diagnostics)
+        assert result.diagnostics[0].fix is not None
+    copies = results["b/prompts.py"].diagnostics[0]
+    first = results["a/prompts.py"].diagnostics[0]
+    assert (copies.start, copies.end, copies.message) == (first.start, first.end, first.message)
+    assert copies.fix is not first.fix
+    assert [d.code for d in results["a/main.j2"].diagnostics] == []
+    assert [d.code for d in results["b/main.j2"].diagnostics] == ["PRS101"]
+    checked = sorted(os.path.relpath(p, tmp_path) for p in checks)
+    assert checked == ["a/main.j2", "a/prompts.py", "a/task.j2", "b/main.j2", "b/task.j2",
+                       "c/other.py"]

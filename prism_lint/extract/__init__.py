@@ -146,6 +146,11 @@ _RECORDING = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n
                         rb"interactions:[ \t]*\r?\n-[ \t]+request:")
 
 
+# Formats whose extractor may read files beside the document (includes,
+# partials, a flow's definition): their result depends on more than the bytes.
+READS_BESIDE = frozenset({"jinja", "dotprompt", "prompty", "yaml"})
+
+
 def recorded_traffic(head: bytes) -> bool:
     """Whether a YAML file (its first bytes) is recorded HTTP traffic rather
     than prompts a person keeps: the YAML extractor does not read it, and the
