@@ -1,3 +1,3 @@
-from prism_lint.cli import main
+from prism_lint.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -63,7 +63,7 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
     return outcome
 
 
-# Files this process has checked, by what their result depends on: a copy
+# Files this process has checked in this run, by what their result depends on: a copy
 # (a vendored module, an example copied from flow to flow, the empty
 # ``__init__.py`` of every package) takes the result of the first at its
 # own path. Formats that read files beside them are checked each time.
@@ -149,6 +149,7 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
     from prism_lint.cache import Cache
     from prism_lint.engine import settle_fixes
 
+    _CHECKED.clear()  # copies are told apart within one run: what is read later may differ
     stream = iter(targets)
     head = list(itertools.islice(stream, CACHE_THRESHOLD))
     # Loading and rewriting the cache costs more than checking a handful of
@@ -183,6 +184,7 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
                             outcome.mtime_ns, outcome.digest, _key(by_path[path]))
     finally:
         work.close()  # a bad configuration met mid-walk, ^C: no worker left running
+        _CHECKED.clear()  # the caller may change (fix) what it is handed
     if cache is not None:
         cache.save()
     for target in order:

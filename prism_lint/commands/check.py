@@ -136,12 +136,13 @@ def _run(args: argparse.Namespace) -> int:
             # People read the text report; machines apply what the others export.
             verify_fixes=fixing or fmt not in ("full", "concise"),
         ):
-            settings_of[target.path] = adjust(resolver.for_path(target.path))
+            if result.diagnostics:  # the fixer needs the settings of files it may fix
+                settings_of[target.path] = adjust(resolver.for_path(target.path))
             if result.notice:
                 ctx.notices.append(f"{target.path}: {result.notice}")
             results.append(result)
         if results:
-            ctx.unsafe_fixes = settings_of[results[0].path].unsafe_fixes
+            ctx.unsafe_fixes = adjust(resolver.for_path(results[0].path)).unsafe_fixes
 
     total_fixed = 0
     if fixing and paths != ["-"]:
