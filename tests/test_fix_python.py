@@ -6,6 +6,8 @@ import textwrap
 
 import libcst
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_fix_support import GATE, changed_lines, fix, persona_findings
 
 from prism_lint.config import Settings
@@ -364,3 +366,16 @@ def test_a_fixed_request_is_not_routed() -> None:
     new, _, _ = fix("app.py", text, settings=GATE)
     assert "persona_for" not in new
     assert '"content": "Write a Python function that sorts."' in new
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
+def test_fix_offsets_map_characters_and_bytes_both_ways(text: str) -> None:
+    from prism_lint.fix.python import PySource
+
+    src = PySource.parse(text)
+    data = text.encode("utf-8")
+    for char in range(len(text) + 1):
+        byte = len(text[:char].encode("utf-8"))
+        assert src.b(char) == byte
+        assert src.c(byte) == char
+    assert src.c(len(data)) == len(text)

@@ -13,6 +13,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from prism_lint.extract import ExtractError
@@ -24,8 +25,10 @@ Node = Any  # tree_sitter.Node; kept loose so importing this module stays cheap
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
+@lru_cache(maxsize=8)
 def encode(text: str) -> tuple[bytes, list[int], list[int]]:
-    """The UTF-8 bytes tree-sitter reads, and the tables that map its offsets back.
+    """The UTF-8 bytes tree-sitter reads, and the tables that map its offsets back
+    (shared: the extraction and each fix of a text read the same ones).
 
     ``starts`` holds the byte offset of each non-ASCII character, ``extra``
     the bytes beyond one per character counted up to and including it; both

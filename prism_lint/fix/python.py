@@ -9,7 +9,6 @@ result (see :mod:`prism_lint.fix.verify`).
 from __future__ import annotations
 
 import bisect
-import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -46,7 +45,12 @@ class PySource:
 
     text: str
     tree: Any
-    _bytes: list[int] | None  # byte offset of every character, when not ASCII
+    # as :func:`prism_lint.extract.tree_source.encode` gives them (empty for
+    # ASCII): byte offset of each non-ASCII character, and the bytes beyond
+    # one per character up to and including it
+    _starts: list[int]
+    _extra: list[int]
+    _chars: list[int] | None = None  # character offset of each non-ASCII character
 
     @classmethod
     def parse(cls, text: str) -> PySource:
@@ -55,23 +59,28 @@ class PySource:
 
     @classmethod
     def _build(cls, text: str) -> PySource:
-        data = text.encode("utf-8", "surrogatepass")
-        offsets = None
-        if len(data) != len(text):
-            sizes = [1 if o < 0x80 else 2 if o < 0x800 else 3 if o < 0x10000 else 4
-                     for o in map(ord, text)]
-            offsets = [0, *itertools.accumulate(sizes)]
         from prism_lint.extract.python_source import tree_of
+        from prism_lint.extract.tree_source import encode
 
-        return cls(text, tree_of(text), offsets)
+        _data, starts, extra = encode(text)  # the extraction's, for the same text
+        return cls(text, tree_of(text), starts, extra)
 
     def c(self, byte: int) -> int:
-        if self._bytes is None:
+        if not self._starts:
             return byte
-        return bisect.bisect_left(self._bytes, byte)
+        k = bisect.bisect_left(self._starts, byte)
+        return byte - (self._extra[k - 1] if k else 0)
 
     def b(self, char: int) -> int:
-        return char if self._bytes is None else self._bytes[char]
+        if not self._starts:
+            return char
+        chars = self._chars
+        if chars is None:
+            extra = self._extra
+            chars = self._chars = [s - (extra[j - 1] if j else 0)
+                                   for j, s in enumerate(self._starts)]
+        k = bisect.bisect_left(chars, char)
+        return char + (self._extra[k - 1] if k else 0)
 
     def span(self, node: Node) -> tuple[int, int]:
         return self.c(node.start_byte), self.c(node.end_byte)
