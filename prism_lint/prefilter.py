@@ -220,8 +220,6 @@ def _persona_in_window(data: bytes, at: int, looked: dict[int, int]) -> bool:
     """Second look, with the detector itself: the persona sentence around a
     cue, freed of the string-literal syntax around it. The window opens at
     the start of the line, or of the string literal the cue is in."""
-    from prism_lint.analysis.persona import has_expert_persona
-
     line = data.rfind(b"\n", max(0, at - 300), at) + 1 or max(0, at - 300)
     start = line
     for m in _OPENING.finditer(data, line, at):
@@ -232,7 +230,18 @@ def _persona_in_window(data: bytes, at: int, looked: dict[int, int]) -> bool:
     looked[start] = end
     window = data[start:end].decode("utf-8", "replace").replace("\r\n", "\n")
     window = window.replace("\r", "\n")  # as Python reads source lines
+    from prism_lint.analysis.vocabulary import current_extras
+
     window = _QUOTE.sub(" ", _ESCAPES.sub(_unescape, window))
+    return _window_holds_persona(window, current_extras())
+
+
+@lru_cache(maxsize=1024)
+def _window_holds_persona(window: str, extras: Any) -> bool:
+    """Remembered: the same prompt sentence turns up in file after file.
+    ``extras``: the vocabulary the detector reads (the project's words)."""
+    from prism_lint.analysis.persona import has_expert_persona
+
     return has_expert_persona(window)
 
 
