@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from prism_lint.config import Resolver, Settings
-from prism_lint.extract import kind_of
+from prism_lint.extract import kind_in, kind_of
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,8 @@ class _Excludes:
     def hit(self, name: str, rel: str) -> bool:
         if name in self.names or (self.name_re is not None and self.name_re.match(name)):
             return True
-        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel, g + "/*")
-                   for g in self.path_globs)
+        return bool(self.path_globs) and any(
+            fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel, g + "/*") for g in self.path_globs)
 
 
 @lru_cache(maxsize=64)
@@ -240,23 +240,28 @@ def _walk_dir(absdir: str, display: str, resolver: Resolver, gitignores: _GitIgn
         if spec is not None:
             chain = [*chain, (absdir, spec)]
     prefix = "" if display in (".", "") else display + "/"
+    hit, include = ex.hit, settings.include
+    folder = prefix.replace("\\", "/")  # as kind_of reads a path
     for entry in entries:
         name = entry.name
         shown = prefix + name
-        if ex.hit(name, shown):
+        if hit(name, shown):
             continue
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
         except OSError:
             continue
-        abspath = absdir + "/" + name
         if is_dir:
+            abspath = absdir + "/" + name
             if use_git and chain and _ignored(chain, abspath, True):
                 continue
             yield from _walk_dir(abspath, shown, resolver, gitignores, chain, seen)
             continue
-        kind = kind_of(shown, globs=settings.include)
-        if kind is None or abspath in seen:
+        kind = kind_in(folder, name, globs=include)
+        if kind is None:
+            continue
+        abspath = absdir + "/" + name
+        if abspath in seen:
             continue
         try:
             if not entry.is_file():

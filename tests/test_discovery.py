@@ -39,6 +39,10 @@ def test_walk(tmp_path: Path) -> None:
         "node_modules/pkg/index.py": "x = 1\n",
         ".venv/lib/x.py": "x = 1\n",
         "data/patterns/summarize/system.md": "hi\n",
+        "docs/review.PROMPT.md": "hi\n",
+        "docs/style.instructions.md": "hi\n",
+        "docs/page.mdx": "not a prompt\n",
+        "docs/Makefile": "not a prompt\n",
     })
     assert found(tmp_path) == {
         "app/main.py",
@@ -49,6 +53,8 @@ def test_walk(tmp_path: Path) -> None:
         "prompts/system.txt",
         "prompt-library/review.md",
         "data/patterns/summarize/system.md",
+        "docs/review.PROMPT.md",
+        "docs/style.instructions.md",
     }
 
 

@@ -159,34 +159,51 @@ def recorded_traffic(head: bytes) -> bool:
 _GLOB_SUFFIXES = tuple(g.lstrip("*") for g in PROMPT_FILE_GLOBS)
 
 
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+# The suffixes (as kind_in reads them) of every name a prose prompt file can have.
+_MAYBE_PROSE = frozenset({*_TEXTUAL, *map(_suffix, PROMPT_FILE_NAMES),
+                          *(_suffix("x" + g) for g in _GLOB_SUFFIXES)})
+
+
 def kind_of(path: str, *, named: bool = False, globs: tuple[str, ...] = ()) -> str | None:
     """Which extractor reads ``path``; None when it holds no prompts by default.
 
     A file named on the command line, or matched by a configured glob, is
     always read: as its format when known, else as one plain-text prompt.
-    Called for every file of a tree, so it sticks to string operations.
     """
     path = path.replace("\\", "/")
     slash = path.rfind("/")
-    name = path[slash + 1 :]
-    dot = name.rfind(".")
-    suffix = name[dot:].lower() if dot > 0 else ""
+    return kind_in(path[: slash + 1], path[slash + 1 :], named=named, globs=globs)
+
+
+def kind_in(folder: str, name: str, *, named: bool = False, globs: tuple[str, ...] = ()
+            ) -> str | None:
+    """:func:`kind_of` for the file ``name`` in ``folder`` ("" or ending in
+    "/"), as a walk has them. Called for every file of a tree, so it sticks
+    to string operations and reads the folder only when the name cannot say."""
+    suffix = _suffix(name)
     kind = _BY_SUFFIX.get(suffix)
     if kind is not None:
         return kind
+    if suffix not in _MAYBE_PROSE and not globs and not named:
+        return None  # most names of a tree: no prompt file name ends like this
     lower = name.lower()
     prose = "markdown" if suffix in (".md", ".mdc", ".markdown") else "text"
     if name in PROMPT_FILE_NAMES or lower.endswith(_GLOB_SUFFIXES):
         return prose
     if suffix in _TEXTUAL:
-        parts = {part.lower() for part in path[: max(slash, 0)].split("/")}
+        parts = {part.lower() for part in folder[:-1].split("/")}
         if (
             parts & PROMPT_DIR_NAMES
             or (lower in FABRIC_NAMES and "patterns" in parts)
             or lower in SYSTEM_PROMPT_NAMES
         ):
             return prose
-    if (globs and _matches_glob(path, name, globs)) or named:
+    if (globs and _matches_glob(folder + name, name, globs)) or named:
         return prose
     return None
 
