@@ -35,57 +35,98 @@ class Outcome:
     size: int = -1  # what the cache keys on; -1 when the file could not be read
     mtime_ns: int = 0
     digest: bytes = b""
+    same: bytes = b""  # what a copy of this file would share with it (see _Claims)
+    copy: bool = False  # another file of the run with the same ``same`` is checked instead
 
 
 def check_one(target: Target, settings: Settings, *, keep: bool = False,
-              verify_fixes: bool = True, digests: bool = True) -> Outcome:
-    """Read, first pass, full check: one file, in whichever process."""
+              verify_fixes: bool = True, copies: bool = True) -> Outcome:
+    """Read, first pass, full check: one file, in whichever process.
+    ``copies``: a copy of a file the run has taken comes back unchecked,
+    marked as one (the run gives it the result of the first)."""
     from prism_lint.cache import digest
     from prism_lint.prefilter import worth_checking
 
     data, early, st = read_with_stat(target.path, settings, target.named)
     if data is None or st is None:
         return Outcome(early)
-    outcome = Outcome(early, st.st_size, st.st_mtime_ns, digest(data) if digests else b"")
-    same = _same_file(target, settings, data, outcome, keep, verify_fixes)
-    if same is not None:
-        found = _CHECKED.get(same)
-        if found is not None and found[0] == settings:
-            outcome.result = at_path(found[1], target.path)
+    outcome = Outcome(early, st.st_size, st.st_mtime_ns, digest(data))
+    if copies and not keep:
+        outcome.same = _same_key(target, settings, outcome.digest, verify_fixes)
+        if outcome.same and not _CLAIMS.claim(outcome.same):
+            outcome.copy = True
             return outcome
     if worth_checking(data, settings, named=target.named, kind=target.kind):
         outcome.result = check_bytes(target.path, data, settings, named=target.named,
                                      kind=target.kind, verify_fixes=verify_fixes)
         if not keep:
             outcome.result.prompts = []  # the report and the fixer need diagnostics only
-    if same is not None and not outcome.result.related and len(_CHECKED) < _CHECKED_MAX:
-        _CHECKED[same] = (settings, outcome.result)
     return outcome
 
 
-# Files this process has checked in this run, by what their result depends on: a copy
-# (a vendored module, an example copied from flow to flow, the empty
-# ``__init__.py`` of every package) takes the result of the first at its
-# own path. Formats that read files beside them are checked each time.
-_CHECKED: dict[tuple[object, ...], tuple[Settings, FileResult]] = {}
-_CHECKED_MAX = 4096
+def _same_key(target: Target, settings: Settings, digest: bytes, verify_fixes: bool) -> bytes:
+    """What a file's result depends on besides its path: bytes, name, format,
+    settings. Empty for files checked each time: formats that read files
+    beside them, and settings with per-file ignores (globs on the path)."""
+    if target.kind in READS_BESIDE or settings.per_file_ignores:
+        return b""
+    import hashlib
+
+    meta = "\0".join((os.path.basename(target.path), target.kind, str(int(target.named)),
+                      str(int(verify_fixes)), settings.fingerprint()))
+    return hashlib.blake2b(digest + meta.encode("utf-8", "surrogatepass"),
+                           digest_size=16).digest()
 
 
-def _same_file(target: Target, settings: Settings, data: bytes, outcome: Outcome, keep: bool,
-               verify_fixes: bool) -> tuple[object, ...] | None:
-    """The key a copy of this file would have here; None when copies are checked each time."""
-    if keep or target.kind in READS_BESIDE or settings.per_file_ignores:
-        return None
-    from prism_lint.cache import digest
+class _Claims:
+    """The files a run has taken to check, by :func:`_same_key`: a copied
+    example, a vendored module, the empty ``__init__.py`` of every package
+    is checked once, and the run hands its result to the others at their own
+    paths. With worker processes the table lives in memory mapped before
+    they fork, so each of them sees what the others took."""
 
-    return (outcome.digest or digest(data), os.path.basename(target.path), target.kind,
-            target.named, verify_fixes)
+    SLOTS = 1 << 16  # 16-byte keys: 1 MiB; a fuller table stops telling copies apart
+
+    def __init__(self, shared: bool = False) -> None:
+        self.taken: set[bytes] | None = None if shared else set()
+        self.table: Any = None
+        self.lock: Any = None
+        if shared:
+            import mmap
+            import multiprocessing
+
+            self.table = mmap.mmap(-1, self.SLOTS * 16)
+            self.lock = multiprocessing.get_context("fork").Lock()
+
+    def claim(self, key: bytes) -> bool:
+        """True for the first file with ``key`` (check it), False for a copy."""
+        if self.taken is not None:
+            if key in self.taken:
+                return False
+            self.taken.add(key)
+            return True
+        table, mask = self.table, self.SLOTS - 1
+        slot = int.from_bytes(key[:8], "little") & mask
+        with self.lock:
+            for _probe in range(64):
+                at = slot * 16
+                held = table[at : at + 16]
+                if held == key:
+                    return False
+                if held == bytes(16):
+                    table[at : at + 16] = key
+                    return True
+                slot = (slot + 1) & mask
+        return True  # crowded: checked, as if no copy had been seen
 
 
-def _check_chunk(items: list[tuple[Target, Settings, bool, bool]]) -> list[Outcome]:
+_CLAIMS = _Claims()
+
+
+def _check_chunk(items: list[tuple[Target, Settings, bool]]) -> list[Outcome]:
     out = []
-    for target, settings, verify_fixes, digests in items:
-        outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests)
+    for target, settings, verify_fixes in items:
+        outcome = check_one(target, settings, verify_fixes=verify_fixes)
         if not outcome.result.diagnostics:
             outcome.result.text = None  # nothing to fix: do not ship the text back
         out.append(outcome)
@@ -149,7 +190,8 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
     from prism_lint.cache import Cache
     from prism_lint.engine import settle_fixes
 
-    _CHECKED.clear()  # copies are told apart within one run: what is read later may differ
+    global _CLAIMS
+    _CLAIMS = _Claims()  # copies are told apart within one run: files change between runs
     stream = iter(targets)
     head = list(itertools.islice(stream, CACHE_THRESHOLD))
     # Loading and rewriting the cache costs more than checking a handful of
@@ -159,7 +201,7 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
     order: list[Target] = []
     settings_of: dict[str, Settings] = {}
     done: dict[str, FileResult] = {}
-    work = _Work(keep_prompts, verify_fixes, digests=cache is not None)
+    work = _Work(keep_prompts, verify_fixes)
     try:
         for target in itertools.chain(head, stream):
             base = resolver.for_path(target.path)
@@ -184,7 +226,6 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
                             outcome.mtime_ns, outcome.digest, _key(by_path[path]))
     finally:
         work.close()  # a bad configuration met mid-walk, ^C: no worker left running
-        _CHECKED.clear()  # the caller may change (fix) what it is handed
     if cache is not None:
         cache.save()
     for target in order:
@@ -196,16 +237,15 @@ class _Work:
     handed to worker processes in chunks as they come; a run that stays small
     is checked here, in this process, at the end."""
 
-    def __init__(self, keep_prompts: bool, verify_fixes: bool, *, digests: bool) -> None:
+    def __init__(self, keep_prompts: bool, verify_fixes: bool) -> None:
         self.keep_prompts = keep_prompts
         self.verify_fixes = verify_fixes
-        self.digests = digests
-        self.waiting: list[tuple[Target, Settings, bool, bool]] = []
+        self.waiting: list[tuple[Target, Settings, bool]] = []
         self.pool: Any = None
-        self.futures: list[tuple[list[tuple[Target, Settings, bool, bool]], Any]] = []
+        self.futures: list[tuple[list[tuple[Target, Settings, bool]], Any]] = []
 
     def add(self, target: Target, settings: Settings) -> None:
-        self.waiting.append((target, settings, self.verify_fixes, self.digests))
+        self.waiting.append((target, settings, self.verify_fixes))
         if (self.pool is None and len(self.waiting) >= POOL_THRESHOLD and workers() > 1
                 and not self.keep_prompts):
             self._start_pool()
@@ -224,10 +264,13 @@ class _Work:
         # What is loaded now lives as long as the workers: the collector
         # need not walk it (nor touch its pages, which forked workers share).
         gc.freeze()
+        if "fork" in methods:
+            global _CLAIMS
+            _CLAIMS = _Claims(shared=True)  # before the fork: the workers share it
         self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=context,
                                         initializer=_collect_less)
 
-    def _submit(self, chunk: list[tuple[Target, Settings, bool, bool]]) -> None:
+    def _submit(self, chunk: list[tuple[Target, Settings, bool]]) -> None:
         self.futures.append((chunk, self.pool.submit(_check_chunk, chunk)))
 
     def close(self) -> None:
@@ -236,10 +279,30 @@ class _Work:
             self.pool = None
 
     def finish(self) -> Iterator[tuple[str, Outcome]]:
+        """Every file's outcome; copies get the first file's result at their own path."""
+        firsts: dict[bytes, FileResult] = {}
+        copies: list[tuple[Target, Settings, Outcome]] = []
+        for target, settings, outcome in self._outcomes():
+            if outcome.copy:
+                copies.append((target, settings, outcome))
+                continue
+            if outcome.same:
+                firsts[outcome.same] = outcome.result
+            yield target.path, outcome
+        for target, settings, outcome in copies:
+            first = firsts.get(outcome.same)
+            if first is None or first.related:  # cannot happen; checked here if it does
+                outcome = check_one(target, settings, verify_fixes=self.verify_fixes,
+                                    copies=False)
+            else:
+                outcome.result = at_path(first, target.path)
+            yield target.path, outcome
+
+    def _outcomes(self) -> Iterator[tuple[Target, Settings, Outcome]]:
         if self.pool is None:
-            for target, settings, verify, digests in self.waiting:
-                yield target.path, check_one(target, settings, keep=self.keep_prompts,
-                                             verify_fixes=verify, digests=digests)
+            for target, settings, verify in self.waiting:
+                yield target, settings, check_one(target, settings, keep=self.keep_prompts,
+                                                  verify_fixes=verify)
             return
         # the tail in smaller pieces, so both workers finish together
         tail = max(1, CHUNK // 4)
@@ -247,5 +310,6 @@ class _Work:
             self._submit(self.waiting[i : i + tail])
         self.waiting = []
         for chunk, future in self.futures:
-            for (target, *_rest), outcome in zip(chunk, future.result(), strict=True):
-                yield target.path, outcome
+            for (target, settings, _verify), outcome in zip(chunk, future.result(),
+                                                            strict=True):
+                yield target, settings, outcome

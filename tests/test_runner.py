@@ -301,32 +301,45 @@ def test_bad_configuration_met_mid_walk_stops_the_workers(tmp_path: Path) -> Non
     assert "invalid TOML" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize("pooled", [False, True])
 def test_a_copied_file_is_checked_once_and_reported_at_its_own_path(
-        tmp_path: Path, monkeypatch) -> None:
+        tmp_path: Path, monkeypatch, pooled: bool) -> None:
     import prism_lint.runner as runner
 
     persona = ('from openai import OpenAI\n\nSYSTEM = "You are a senior Python engineer. '
                'Write a function that parses ISO dates."\n'
                'OpenAI().chat.completions.create(model="gpt-4o", '
                'messages=[{"role": "system", "content": SYSTEM}])\n')
+    tree = tmp_path / "tree"
     for folder in ("a", "b", "c"):
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "prompts.py").write_text(persona, encoding="utf-8")
-    (tmp_path / "c" / "other.py").write_text(persona, encoding="utf-8")  # same bytes, new name
+        (tree / folder).mkdir(parents=True)
+        (tree / folder / "prompts.py").write_text(persona, encoding="utf-8")
+    (tree / "c" / "other.py").write_text(persona, encoding="utf-8")  # same bytes, new name
+    for i in range(40):  # empty packages: copies of one another
+        (tree / f"pkg{i:02d}").mkdir()
+        (tree / f"pkg{i:02d}" / "__init__.py").write_text("", encoding="utf-8")
     # templates read what sits beside them: each copy is checked on its own
     for folder, task in (("a", "Write a warm birthday poem."),
                          ("b", "Write a Python function that parses ISO dates.")):
-        (tmp_path / folder / "main.j2").write_text(
+        (tree / folder / "main.j2").write_text(
             'You are a world-class expert.\n{% include "task.j2" %}\n', encoding="utf-8")
-        (tmp_path / folder / "task.j2").write_text(task + "\n", encoding="utf-8")
-    checks = []
+        (tree / folder / "task.j2").write_text(task + "\n", encoding="utf-8")
+    log = tmp_path / "checked.log"  # workers are processes: they write down what they check
     real = runner.check_bytes
-    monkeypatch.setattr(runner, "check_bytes",
-                        lambda path, *a, **k: (checks.append(path), real(path, *a, **k))[1])
-    runner._CHECKED.clear()
+
+    def logged(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(os.path.relpath(path, tree) + "\n")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "check_bytes", logged)
+    if pooled:
+        monkeypatch.setattr(runner, "POOL_THRESHOLD", 10)
+        monkeypatch.setattr(runner, "CHUNK", 2)
+        monkeypatch.setattr(runner, "workers", lambda: 2)
     resolver = Resolver(forced=Settings())
-    results = {os.path.relpath(t.path, tmp_path): r
-               for t, r in check_targets(discover([str(tmp_path)], resolver), resolver,
+    results = {os.path.relpath(t.path, tree): r
+               for t, r in check_targets(discover([str(tree)], resolver), resolver,
                                          lambda s: s, use_cache=False)}
     for name in ("a/prompts.py", "b/prompts.py", "c/prompts.py", "c/other.py"):
         result = results[name]
@@ -334,12 +347,16 @@ def test_a_copied_file_is_checked_once_and_reported_at_its_own_path(
         assert result.path.endswith(name)
         assert all(d.doc.path == result.path for d in result.diagnostics)
         assert result.diagnostics[0].fix is not None
-    copies = results["b/prompts.py"].diagnostics[0]
-    first = results["a/prompts.py"].diagnostics[0]
-    assert (copies.start, copies.end, copies.message) == (first.start, first.end, first.message)
-    assert copies.fix is not first.fix
+    copy, first = results["b/prompts.py"].diagnostics[0], results["a/prompts.py"].diagnostics[0]
+    assert (copy.start, copy.end, copy.message) == (first.start, first.end, first.message)
+    assert copy.fix is not first.fix
     assert [d.code for d in results["a/main.j2"].diagnostics] == []
     assert [d.code for d in results["b/main.j2"].diagnostics] == ["PRS101"]
-    checked = sorted(os.path.relpath(p, tmp_path) for p in checks)
-    assert checked == ["a/main.j2", "a/prompts.py", "a/task.j2", "b/main.j2", "b/task.j2",
-                       "c/other.py"]
+    assert all(results[f"pkg{i:02d}/__init__.py"].diagnostics == [] for i in range(40))
+    checked = sorted(log.read_text(encoding="utf-8").split())
+    # one of the three prompts.py (whichever a worker took first), other.py; the
+    # empty __init__.py files fail the first pass, so none is checked in full
+    py = [c for c in checked if c.endswith(".py")]
+    assert len(py) == 2 and py[-1] == "c/other.py" and py[0].endswith("/prompts.py"), py
+    assert [c for c in checked if c.endswith(".j2")] == ["a/main.j2", "a/task.j2", "b/main.j2",
+                                                         "b/task.j2"]
