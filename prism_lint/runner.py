@@ -40,8 +40,9 @@ class Outcome:
 
 
 def check_one(target: Target, settings: Settings, *, keep: bool = False,
-              verify_fixes: bool = True, copies: bool = True) -> Outcome:
+              verify_fixes: bool = True, digests: bool = True, copies: bool = True) -> Outcome:
     """Read, first pass, full check: one file, in whichever process.
+    ``digests``: note the digest of the bytes (the cache keys on it).
     ``copies``: a copy of a file the run has taken comes back unchecked,
     marked as one (the run gives it the result of the first)."""
     from prism_lint.cache import digest
@@ -50,17 +51,20 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
     data, early, st = read_with_stat(target.path, settings, target.named)
     if data is None or st is None:
         return Outcome(early)
-    outcome = Outcome(early, st.st_size, st.st_mtime_ns, digest(data))
+    outcome = Outcome(early, st.st_size, st.st_mtime_ns, digest(data) if digests else b"")
+    if not worth_checking(data, settings, named=target.named, kind=target.kind):
+        return outcome
+    # Only files that are checked in full are worth telling apart from copies.
     if copies and not keep:
-        outcome.same = _same_key(target, settings, outcome.digest, verify_fixes)
+        outcome.same = _same_key(target, settings, outcome.digest or digest(data),
+                                 verify_fixes)
         if outcome.same and not _CLAIMS.claim(outcome.same):
             outcome.copy = True
             return outcome
-    if worth_checking(data, settings, named=target.named, kind=target.kind):
-        outcome.result = check_bytes(target.path, data, settings, named=target.named,
-                                     kind=target.kind, verify_fixes=verify_fixes)
-        if not keep:
-            outcome.result.prompts = []  # the report and the fixer need diagnostics only
+    outcome.result = check_bytes(target.path, data, settings, named=target.named,
+                                 kind=target.kind, verify_fixes=verify_fixes)
+    if not keep:
+        outcome.result.prompts = []  # the report and the fixer need diagnostics only
     return outcome
 
 
@@ -123,10 +127,10 @@ class _Claims:
 _CLAIMS = _Claims()
 
 
-def _check_chunk(items: list[tuple[Target, Settings, bool]]) -> list[Outcome]:
+def _check_chunk(items: list[tuple[Target, Settings, bool, bool]]) -> list[Outcome]:
     out = []
-    for target, settings, verify_fixes in items:
-        outcome = check_one(target, settings, verify_fixes=verify_fixes)
+    for target, settings, verify_fixes, digests in items:
+        outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests)
         if not outcome.result.diagnostics:
             outcome.result.text = None  # nothing to fix: do not ship the text back
         out.append(outcome)
@@ -201,7 +205,7 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
     order: list[Target] = []
     settings_of: dict[str, Settings] = {}
     done: dict[str, FileResult] = {}
-    work = _Work(keep_prompts, verify_fixes)
+    work = _Work(keep_prompts, verify_fixes, digests=cache is not None)
     try:
         for target in itertools.chain(head, stream):
             base = resolver.for_path(target.path)
@@ -237,15 +241,17 @@ class _Work:
     handed to worker processes in chunks as they come; a run that stays small
     is checked here, in this process, at the end."""
 
-    def __init__(self, keep_prompts: bool, verify_fixes: bool) -> None:
+    def __init__(self, keep_prompts: bool, verify_fixes: bool, *, digests: bool) -> None:
         self.keep_prompts = keep_prompts
         self.verify_fixes = verify_fixes
-        self.waiting: list[tuple[Target, Settings, bool]] = []
+        self.digests = digests
+        self.waiting: list[tuple[Target, Settings, bool, bool]] = []
         self.pool: Any = None
-        self.futures: list[tuple[list[tuple[Target, Settings, bool]], Any]] = []
+        self.futures: list[tuple[list[tuple[Target, Settings, bool, bool]], Any]] = []
 
     def add(self, target: Target, settings: Settings) -> None:
-        self.waiting.append((target, settings, self.verify_fixes))
+        settings.fingerprint()  # worked out here once, it travels with the settings
+        self.waiting.append((target, settings, self.verify_fixes, self.digests))
         if (self.pool is None and len(self.waiting) >= POOL_THRESHOLD and workers() > 1
                 and not self.keep_prompts):
             self._start_pool()
@@ -270,7 +276,7 @@ class _Work:
         self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=context,
                                         initializer=_collect_less)
 
-    def _submit(self, chunk: list[tuple[Target, Settings, bool]]) -> None:
+    def _submit(self, chunk: list[tuple[Target, Settings, bool, bool]]) -> None:
         self.futures.append((chunk, self.pool.submit(_check_chunk, chunk)))
 
     def close(self) -> None:
@@ -293,16 +299,16 @@ class _Work:
             first = firsts.get(outcome.same)
             if first is None or first.related:  # cannot happen; checked here if it does
                 outcome = check_one(target, settings, verify_fixes=self.verify_fixes,
-                                    copies=False)
+                                    digests=self.digests, copies=False)
             else:
                 outcome.result = at_path(first, target.path)
             yield target.path, outcome
 
     def _outcomes(self) -> Iterator[tuple[Target, Settings, Outcome]]:
         if self.pool is None:
-            for target, settings, verify in self.waiting:
+            for target, settings, verify, digests in self.waiting:
                 yield target, settings, check_one(target, settings, keep=self.keep_prompts,
-                                                  verify_fixes=verify)
+                                                  verify_fixes=verify, digests=digests)
             return
         # the tail in smaller pieces, so both workers finish together
         tail = max(1, CHUNK // 4)
@@ -310,6 +316,6 @@ class _Work:
             self._submit(self.waiting[i : i + tail])
         self.waiting = []
         for chunk, future in self.futures:
-            for (target, settings, _verify), outcome in zip(chunk, future.result(),
+            for (target, settings, *_flags), outcome in zip(chunk, future.result(),
                                                             strict=True):
                 yield target, settings, outcome
