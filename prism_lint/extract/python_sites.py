@@ -32,6 +32,7 @@ CONTENT_KEYS = ("content", "message", "parts", "text", "prompt")
 _TEXT_CALLS = frozenset({"Part", "from_text", "TextBlock", "TextBlockParam", "TextPart",
                          "InputText", "ResponseInputTextParam"})
 _WS = re.compile(r"\s+")
+_PLAIN_KEY = re.compile(r"\"[\w .:/-]*\"|'[\w .:/-]*'")  # a key read as written
 _TEMPLATE_FORMATS = {"f-string": "format", "jinja2": "jinja", "jinja": "jinja",
                      "mustache": "mustache"}
 _MAX_SITE_DEPTH = 20
@@ -706,6 +707,10 @@ class SiteFinder:
             key = pair.child_by_field_name("key")
             value = pair.child_by_field_name("value")
             if key is None or value is None or key.type != "string":
+                continue
+            raw = self.src.text(key)
+            if _PLAIN_KEY.fullmatch(raw):  # "role", 'content': no prefix, escape or hole
+                yield raw[1:-1], value
                 continue
             k = self.ev.value(key)
             if k is None or has_hole(k.segs):
