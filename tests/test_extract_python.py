@@ -1062,3 +1062,25 @@ def test_every_fixture_annotation_has_a_prompt_in_its_block(path: Path) -> None:
             block.add(j)
             j += 1
         assert block & set(rows), f"{path.name}:{i}: no prompt found in the annotated block"
+
+
+@given(
+    st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",),
+                                            blacklist_characters="\"\\\r\n"), max_size=8),
+             min_size=1, max_size=4),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_node_text_is_the_text_between_its_offsets(words: list[str], newline: str) -> None:
+    """A node's text is read from the parsed bytes when they are the text's
+    own; a file with old Mac line ends is parsed with them replaced."""
+    from prism_lint.extract.python_source import parse
+
+    lines = [f'name_{i} = "{w}"  # {w}' for i, w in enumerate(words)]
+    text = newline.join([*lines, 'call(name_0, key="é")', ""])
+    src = parse(Document("t.py", text))
+    stack = [src.tree.root_node]
+    while stack:
+        node = stack.pop()
+        a, b = src.span(node)
+        assert src.text(node) == text[a:b]
+        stack.extend(node.children)

@@ -169,9 +169,10 @@ def parse(doc: Document) -> Source:
     """Parse ``doc`` and build the indexes."""
     _parser, query, cursor_cls = _parser_and_query()
     text = doc.text
-    _data, starts, extra_list = encode(text)
+    data, starts, extra_list = encode(text)
     tree = tree_of(text)
     src = Source(doc, tree, LineIndex(text), starts, extra_list)
+    src._exact = b"\r" not in data or _LONE_CR.search(data) is None  # as tree_of parsed it
     captures = cursor_cls(query).captures(tree.root_node)
     for nodes in captures.values():  # document order, outer nodes first
         nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))

@@ -81,6 +81,9 @@ class TreeSource:
     # sorted scopes: (start byte, end byte, scope key, kind, parent index)
     _scope_starts: list[int] = field(default_factory=list)
     _scopes: list[tuple[int, int, int, str, int]] = field(default_factory=list)
+    # the tree was parsed from the text's own UTF-8 bytes (nothing replaced):
+    # a node's text can be read from them
+    _exact: bool = True
 
     # -- offsets -----------------------------------------------------------
 
@@ -97,6 +100,8 @@ class TreeSource:
     def text(self, node: Node) -> str:
         if not self._starts:  # ASCII: bytes are characters
             return self.doc.text[node.start_byte:node.end_byte]
+        if self._exact:  # the node's bytes, decoded: no offsets to map
+            return node.text.decode("utf-8", "surrogatepass")  # type: ignore[no-any-return]
         a, b = self.span(node)
         return self.doc.text[a:b]
 
