@@ -53,6 +53,9 @@ class SiteFinder:
         self.claimed: set[int] = set()  # dict / list literals already read (byte start)
         self.extra = extra_sites(options)
         self.name_re = prompt_name_regex(cat, options)
+        # callee names a call is read for: catalogue sites, this module's
+        # functions, configured sites
+        self.read_names = {*cat.by_last, *src.functions, *self.extra}
 
     # ======================================================================
     # Phases
@@ -109,12 +112,13 @@ class SiteFinder:
         fn = call.child_by_field_name("function")
         if fn is None:
             return False
-        if fn.type == "attribute":
+        kind = fn.type
+        if kind == "attribute":
             attr = fn.child_by_field_name("attribute")
             if attr is None:
                 return False
             last = self.src.text(attr)
-        elif fn.type == "identifier":
+        elif kind == "identifier":
             last = self.src.text(fn)
             module = self.src.imports.get(last)
             # ``from pydantic_ai import Agent as PAgent``: matched as ``Agent``
@@ -123,15 +127,18 @@ class SiteFinder:
                 return False
         else:
             return False
-        if last in self.cat.by_last or last in self.src.functions or last in self.extra:
+        if last in self.read_names:
             return False
         args = call.child_by_field_name("arguments")
         if args is None or args.type != "argument_list":
             return True
+        if b"=" not in args.text:  # no keyword argument at all
+            return True
+        kwargs = self.cat.generic_kwargs
         for a in args.named_children:
             if a.type == "keyword_argument":
                 name = a.child_by_field_name("name")
-                if name is not None and self.src.text(name) in self.cat.generic_kwargs:
+                if name is not None and self.src.text(name) in kwargs:
                     return False
         return True
 
