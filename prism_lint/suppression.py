@@ -21,6 +21,7 @@ _NOQA = re.compile(r"(?i)(?:^|[\s#])noqa\b(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+
 _IGNORE = re.compile(r"(?i)\bprism:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 _SKIP = re.compile(r"(?i)\bprism:\s*skip-file\b")
 _TASK = re.compile(r"(?i)\bprism:\s*task\s*=\s*(?P<task>[a-z_-]+)")
+_ANY = re.compile(r"(?i)prism|noqa")  # what each of the above needs
 
 
 @dataclass
@@ -67,6 +68,8 @@ class Suppressions:
         out = cls()
         for c in comments:
             text = c.text
+            if not _ANY.search(text):
+                continue  # most comments: no directive can be in them
             if _SKIP.search(text):
                 out.skip_file = True
             m = _IGNORE.search(text)

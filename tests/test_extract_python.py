@@ -1084,3 +1084,20 @@ def test_node_text_is_the_text_between_its_offsets(words: list[str], newline: st
         a, b = src.span(node)
         assert src.text(node) == text[a:b]
         stack.extend(node.children)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_offset_tables_match_each_characters_utf8_width(text: str) -> None:
+    from prism_lint.extract.tree_source import encode
+
+    data, starts, extra = encode(text)
+    assert data == text.encode("utf-8")
+    expect_starts, expect_extra, pos, more = [], [], 0, 0
+    for ch in text:
+        width = len(ch.encode("utf-8"))
+        if width > 1:
+            expect_starts.append(pos)
+            more += width - 1
+            expect_extra.append(more)
+        pos += width
+    assert (starts, extra) == (expect_starts, expect_extra)

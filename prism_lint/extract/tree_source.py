@@ -41,7 +41,17 @@ def encode(text: str) -> tuple[bytes, list[int], list[int]]:
     extra = 0
     for m in _NON_ASCII.finditer(text):
         base = m.start()
-        for j, ch in enumerate(m.group()):
+        run = m.group()
+        top = max(run)
+        # a run of one width (accented Latin, CJK) in two ranges; else char by char
+        size = 2 if top < "\u0800" else 3 if top < "\U00010000" and min(run) >= "\u0800" else 0
+        if size:
+            first = base + extra
+            starts.extend(range(first, first + size * len(run), size))
+            extra_list.extend(range(extra + size - 1, extra + (size - 1) * len(run) + 1, size - 1))
+            extra += (size - 1) * len(run)
+            continue
+        for j, ch in enumerate(run):
             o = ord(ch)
             size = 2 if o < 0x800 else 3 if o < 0x10000 else 4
             starts.append(base + j + extra)
