@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -158,6 +157,8 @@ def _store(path: str, entries: dict[str, Entry]) -> None:
         if not os.path.exists(ignore):
             with open(ignore, "w", encoding="utf-8") as fh:
                 fh.write("# Automatically created by prism-lint.\n*\n")
+        import tempfile  # only a run that writes the cache needs it
+
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(entries, fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -7,7 +7,6 @@ accepted: a silently ignored setting is worse than a failed run.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from dataclasses import dataclass, field, fields, replace
@@ -147,6 +146,13 @@ _KEYS: dict[str, tuple[str, str]] = {
 }
 
 
+def _close(word: str, known: Any) -> list[str]:
+    """The known name closest to a misspelt one (an error message's hint)."""
+    import difflib
+
+    return difflib.get_close_matches(word, list(known), n=1)
+
+
 def _fail(source: str, key: str, expected: str, value: Any) -> ConfigError:
     return ConfigError(f"{source}: `{key}` must be {expected}, got {value!r}")
 
@@ -184,7 +190,7 @@ def _check_codes(source: str, key: str, codes: tuple[str, ...]) -> None:
         if code == "ALL":
             continue
         if not any(c.startswith(code) or known[c].name == code for c in known):
-            close = difflib.get_close_matches(code, list(known), n=1)
+            close = _close(code, known)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise ConfigError(f"{source}: `{key}` names unknown rule {code!r}{hint}")
 
@@ -196,7 +202,7 @@ def parse_table(table: dict[str, Any], source: str, base: Settings | None = None
     values: dict[str, Any] = {}
     for key, value in table.items():
         if key not in _KEYS:
-            close = difflib.get_close_matches(key, list(_KEYS), n=1)
+            close = _close(key, _KEYS)
             hint = f"; did you mean `{close[0]}`?" if close else ""
             raise ConfigError(
                 f"{source}: unknown key `{key}` in [tool.prism-lint]{hint} "
