@@ -186,6 +186,7 @@ def _claims(
                 if claim(idx, _from_role_key(text, sentences[idx], m, lang)):
                     yield found[idx]
     # "As a seasoned lawyer, ..." and "You specialize in ..." at a sentence start
+    inner = _INNER_AS.search(text) is not None  # none in the text: none in a sentence
     for idx, sent in enumerate(sentences):
         if idx in found:
             continue
@@ -200,7 +201,7 @@ def _claims(
                 break
         else:
             # "Review the diff, as a security expert."
-            if claim(idx, _from_inner_clause(text, sent, vocab.by_code["en"])):
+            if inner and claim(idx, _from_inner_clause(text, sent, vocab.by_code["en"])):
                 yield found[idx]
 
     if not found:
