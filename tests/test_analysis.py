@@ -550,3 +550,21 @@ def test_continuation_tried_by_first_word_as_in_every_language(text: str, colon:
     for sent in split_sentences(text):
         assert _continues(text, sent, languages, after_colon=colon) == _continues(
             text, sent, unindexed, after_colon=colon)
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 12),
+                          st.sampled_from([0.3, 1.5, 2.0])), max_size=8),
+       st.booleans(), st.integers(-2, 120))
+def test_boost_lookup_agrees_with_a_scan_of_the_spans(raw: list[tuple[int, int, float]],
+                                                      apart: bool, offset: int) -> None:
+    """Cue weights look their span up by bisection when the spans come in
+    order and apart (as sentences and sections do), by a scan otherwise."""
+    from prism_lint.analysis.task import _Boosts
+
+    spans, pos = [], 0
+    for gap, width, boost in raw:
+        start = pos + gap if apart else gap
+        spans.append((start, start + width, boost))
+        pos = start + width
+    scan = next((b for s, e, b in spans if s <= offset < e), 1.0)
+    assert _Boosts(spans).at(offset) == scan

@@ -13,8 +13,10 @@ declaration settles the question.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import pairwise
 
 from prism_lint.analysis import ACCURACY_TASKS, TASKS, Persona, TaskInference
 from prism_lint.analysis.sentences import split_sentences
@@ -110,6 +112,9 @@ class _Tally:
     scores: dict[str, float]
     evidence: list[Evidence]
     repeats: dict[tuple[str, str, str], int]
+    # (cue lower-cased, category, source) -> its evidence: a long prompt
+    # repeats a cue hundreds of times, each adding to the same entry
+    by_key: dict[tuple[str, str, str], Evidence] = field(default_factory=dict)
 
     def add(self, cue: str, category: str, source: str, weight: float) -> None:
         key = (cue.lower(), category, source)
@@ -120,12 +125,12 @@ class _Tally:
             return
         self.scores[category] += w
         if n == 0:
-            self.evidence.append(Evidence(cue, category, source, round(weight, 3)))
+            self.by_key[key] = ev = Evidence(cue, category, source, round(weight, 3))
+            self.evidence.append(ev)
         else:
-            for ev in reversed(self.evidence):
-                if ev.cue.lower() == key[0] and ev.category == category and ev.source == source:
-                    ev.weight = round(ev.weight + w, 3)
-                    break
+            found = self.by_key.get(key)  # none when the first was weightless
+            if found is not None:
+                found.weight = round(found.weight + w, 3)
 
 
 def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
@@ -146,8 +151,8 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     # assistant that answers questions about ...") describes the job
     spans = [(p.passage_start, max(p.passage_end, p.end)) for p in personas if p.kind == "expert"]
     heads = _head_spans(text, personas)
-    focus = _task_statements(text, spans)
-    asides = _aside_sections(text)
+    focus = _Boosts(_task_statements(text, spans))
+    asides = _Boosts(_aside_sections(text))
     general = 0.0
     hits = [(cue.category, cue.weight, start, end) for cue, start, end in match_cues(text, lex)]
     hits.extend(_pattern_hits(text, lex))
@@ -161,7 +166,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
             source = "persona-head"
         weight = cue_weight * SOURCE_WEIGHTS[source]
         if not inside:
-            weight *= _focus_at(focus, start) * _focus_at(asides, start)
+            weight *= focus.at(start) * asides.at(start)
         tally.add(text[start:end], category, source, weight)
     _persona_fields(personas, tally)
     _context(unit, tally, lex)
@@ -248,11 +253,24 @@ def _word_limit(text: str, start: int, end: int) -> int:
     return end
 
 
-def _focus_at(focus: list[tuple[int, int, float]], offset: int) -> float:
-    for start, end, boost in focus:
-        if start <= offset < end:
-            return boost
-    return 1.0
+class _Boosts:
+    """Spans of a prompt whose cues count more or less than elsewhere, looked
+    up for every cue. They come in order and apart (sentences, sections), so
+    a bisection finds the span of an offset; the first span that holds it
+    wins, as it would in a scan of the list."""
+
+    def __init__(self, spans: list[tuple[int, int, float]]) -> None:
+        self.spans = spans
+        self.starts = [s for s, _e, _b in spans]
+        self.apart = all(a[1] <= b[0] for a, b in pairwise(spans))
+
+    def at(self, offset: int) -> float:
+        if not self.apart:
+            return next((b for s, e, b in self.spans if s <= offset < e), 1.0)
+        k = bisect_right(self.starts, offset) - 1
+        if k >= 0 and offset < self.spans[k][1]:
+            return self.spans[k][2]
+        return 1.0
 
 
 def _declared(value: str | None) -> str | None:
