@@ -167,11 +167,13 @@ def _only_personas(text: str, analysis: Analysis) -> bool:
     """Whether the prompt is nothing but expert personas."""
     from prism_lint.fix.strip import has_words
 
-    keep = list(text)
-    for p in analysis.experts:
-        for i in range(max(0, p.start), min(len(text), p.end)):
-            keep[i] = " "
-    return not has_words("".join(keep))
+    outside: list[str] = []
+    pos = 0
+    for start, end in sorted((p.start, p.end) for p in analysis.experts):
+        outside.append(text[pos:max(pos, start)])
+        pos = max(pos, end)
+    outside.append(text[pos:])
+    return not has_words(" ".join(outside))
 
 
 # --------------------------------------------------------------------------

@@ -100,20 +100,24 @@ def map_edits(unit: PromptUnit, edits: list[TextEdit]) -> Mapped | None:
         r, k, h = got
         kept.extend(k)
         holes.extend(h)
-        deleted.update(i for i in range(ed.start, ed.end) if i not in set(k))
+        keep = set(k)
+        deleted.update(i for i in range(ed.start, ed.end) if i not in keep)
         ranges.extend(r)
     for a, b in _merge(ranges):
         out.append(Edit(a, b, ""))
     out.sort(key=lambda e: (e.start, e.end))
     if any(x.end > y.start for x, y in itertools.pairwise(out)):
         return None
-    chars = list(text)
-    for i, ch in capitals.items():
-        chars[i] = ch
-    for i in deleted:
-        chars[i] = ""
-    realised = "".join(chars)
-    return Mapped(out, realised, holes, kept, capital_dropped)
+    # the text with the capitals put in and the deleted characters taken out
+    parts: list[str] = []
+    pos = 0
+    for i in sorted(deleted | capitals.keys()):
+        parts.append(text[pos:i])
+        if i not in deleted:
+            parts.append(capitals[i])
+        pos = i + 1
+    parts.append(text[pos:])
+    return Mapped(out, "".join(parts), holes, kept, capital_dropped)
 
 
 def _deletion(
