@@ -554,17 +554,21 @@ def test_continuation_tried_by_first_word_as_in_every_language(text: str, colon:
 
 @given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 12),
                           st.sampled_from([0.3, 1.5, 2.0])), max_size=8),
-       st.booleans(), st.integers(-2, 120))
-def test_boost_lookup_agrees_with_a_scan_of_the_spans(raw: list[tuple[int, int, float]],
-                                                      apart: bool, offset: int) -> None:
-    """Cue weights look their span up by bisection when the spans come in
-    order and apart (as sentences and sections do), by a scan otherwise."""
-    from prism_lint.analysis.task import _Boosts
+       st.booleans(), st.randoms(), st.integers(-2, 120))
+def test_span_lookup_agrees_with_a_scan_of_the_spans(raw: list[tuple[int, int, float]],
+                                                     apart: bool, rnd, offset: int) -> None:
+    """Cues look up their persona passage, statement or section by bisection
+    when the spans lie apart (as sentences and sections do, in any order),
+    by a scan otherwise: the first span that holds the offset wins."""
+    from prism_lint.analysis.task import _Spans
 
     spans, pos = [], 0
     for gap, width, boost in raw:
         start = pos + gap if apart else gap
         spans.append((start, start + width, boost))
         pos = start + width
+    if apart:
+        rnd.shuffle(spans)
     scan = next((b for s, e, b in spans if s <= offset < e), 1.0)
-    assert _Boosts(spans).at(offset) == scan
+    assert _Spans(spans).at(offset) == scan
+    assert _Spans(spans).holds(offset) == any(s <= offset < e for s, e, _b in spans)

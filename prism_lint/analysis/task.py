@@ -150,9 +150,10 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     # an expert's passage describes the persona; a role's ("a helpful
     # assistant that answers questions about ...") describes the job
     spans = [(p.passage_start, max(p.passage_end, p.end)) for p in personas if p.kind == "expert"]
-    heads = _head_spans(text, personas)
-    focus = _Boosts(_task_statements(text, spans))
-    asides = _Boosts(_aside_sections(text))
+    passages = _Spans.of(spans)
+    heads = _Spans.of(_head_spans(text, personas))
+    focus = _Spans(_task_statements(text, passages))
+    asides = _Spans(_aside_sections(text))
     general = 0.0
     hits = [(cue.category, cue.weight, start, end) for cue, start, end in match_cues(text, lex)]
     hits.extend(_pattern_hits(text, lex))
@@ -160,9 +161,9 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
         if category == GENERAL:
             general += cue_weight
             continue
-        inside = any(s <= start < e for s, e in spans)
+        inside = passages.holds(start)
         source = "persona" if inside else "prompt"
-        if inside and any(s <= start < e for s, e in heads):
+        if inside and heads.holds(start):
             source = "persona-head"
         weight = cue_weight * SOURCE_WEIGHTS[source]
         if not inside:
@@ -190,7 +191,7 @@ def _head_spans(text: str, personas: list[Persona]) -> list[tuple[int, int]]:
     return out
 
 
-def _task_statements(text: str, personas: list[tuple[int, int]]) -> list[tuple[int, int, float]]:
+def _task_statements(text: str, personas: _Spans) -> list[tuple[int, int, float]]:
     """Where the prompt states its main job, and how much more cues there count.
 
     "Your task is to ...", "I want you to ...", "My first request is ...",
@@ -202,7 +203,7 @@ def _task_statements(text: str, personas: list[tuple[int, int]]) -> list[tuple[i
     in_list = False
     imperatives = 0
     for sent in sentences:
-        if any(s <= sent.start < e for s, e in personas):
+        if personas.holds(sent.start):
             continue
         pos = sent.start
         while pos < sent.end and text[pos] in " \t*_#>-•·\"'“0123456789.)":
@@ -253,24 +254,36 @@ def _word_limit(text: str, start: int, end: int) -> int:
     return end
 
 
-class _Boosts:
-    """Spans of a prompt whose cues count more or less than elsewhere, looked
-    up for every cue. They come in order and apart (sentences, sections), so
-    a bisection finds the span of an offset; the first span that holds it
-    wins, as it would in a scan of the list."""
+class _Spans:
+    """Spans of a prompt looked up for every cue: persona passages, task
+    statements, sections. They come apart (sentences, sections), so a
+    bisection finds the span of an offset; spans that overlap are scanned,
+    and the first that holds the offset wins either way."""
 
     def __init__(self, spans: list[tuple[int, int, float]]) -> None:
         self.spans = spans
-        self.starts = [s for s, _e, _b in spans]
-        self.apart = all(a[1] <= b[0] for a, b in pairwise(spans))
+        self.ordered = sorted(spans)
+        self.starts = [s for s, _e, _b in self.ordered]
+        self.apart = all(a[1] <= b[0] for a, b in pairwise(self.ordered))
 
-    def at(self, offset: int) -> float:
+    def at(self, offset: int, default: float = 1.0) -> float:
+        """The value of the span that holds ``offset``, else ``default``."""
         if not self.apart:
-            return next((b for s, e, b in self.spans if s <= offset < e), 1.0)
+            return next((b for s, e, b in self.spans if s <= offset < e), default)
         k = bisect_right(self.starts, offset) - 1
-        if k >= 0 and offset < self.spans[k][1]:
-            return self.spans[k][2]
-        return 1.0
+        if k >= 0 and offset < self.ordered[k][1]:
+            return self.ordered[k][2]
+        return default
+
+    def holds(self, offset: int) -> bool:
+        if not self.apart:
+            return any(s <= offset < e for s, e, _b in self.spans)
+        k = bisect_right(self.starts, offset) - 1
+        return k >= 0 and offset < self.ordered[k][1]
+
+    @classmethod
+    def of(cls, spans: list[tuple[int, int]]) -> _Spans:
+        return cls([(s, e, 0.0) for s, e in spans])
 
 
 def _declared(value: str | None) -> str | None:

@@ -216,8 +216,13 @@ def parse(doc: Document, grammar: str) -> Source:
     parser, query, cursor_cls = _parser_and_query(grammar)
     text = doc.text
     data, starts, extra_list = encode(text)
-    tree = parser.parse(data)
+    # tree-sitter's scanners take a NUL byte for the end of the input (a
+    # template literal holding one was cut short there): a space is parsed
+    # in its place, one byte for one, and text is read from the document
+    nul = b"\x00" in data
+    tree = parser.parse(data.replace(b"\x00", b" ") if nul else data)
     src = Source(doc, tree, LineIndex(text), starts, extra_list)
+    src._exact = not nul
     src.captures = cursor_cls(query).captures(tree.root_node)
     for nodes in src.captures.values():
         nodes.sort(key=lambda n: n.start_byte)

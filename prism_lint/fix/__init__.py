@@ -23,6 +23,7 @@ Applicability, as in ruff:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from prism_lint.model import HOLE, Edit, Fix, Recheck
@@ -165,11 +166,19 @@ def _short(text: str, limit: int = 50) -> str:
 
 def _only_personas(text: str, analysis: Analysis) -> bool:
     """Whether the prompt is nothing but expert personas."""
+    return _nothing_but(text, tuple((p.start, p.end) for p in analysis.experts))
+
+
+@lru_cache(maxsize=64)
+def _nothing_but(text: str, spans: tuple[tuple[int, int], ...]) -> bool:
+    """Whether ``text`` has no word outside ``spans``. Asked once for each
+    finding of a prompt, with the same answer: a prompt with hundreds of
+    personas would read its text hundreds of times."""
     from prism_lint.fix.strip import has_words
 
     outside: list[str] = []
     pos = 0
-    for start, end in sorted((p.start, p.end) for p in analysis.experts):
+    for start, end in sorted(spans):
         outside.append(text[pos:max(pos, start)])
         pos = max(pos, end)
     outside.append(text[pos:])
