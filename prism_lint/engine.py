@@ -132,8 +132,9 @@ def read_with_stat(path: str, settings: Settings, named: bool
     """:func:`read_limited`, with the stat of the file that was read."""
     result = FileResult(path)
     try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            st = os.fstat(fd)
             if st.st_size > settings.max_file_size:
                 msg = (f"file is {st.st_size:,} bytes, over max-file-size "
                        f"({settings.max_file_size:,}); skipped")
@@ -142,10 +143,27 @@ def read_with_stat(path: str, settings: Settings, named: bool
                 else:
                     result.notice = msg
                 return None, result, st
-            return fh.read(), result, st
+            return _read_all(fd, st), result, st
+        finally:
+            os.close(fd)
     except OSError as exc:
         result.diagnostics.append(file_problem(path, f"cannot read file: {exc.strerror or exc}"))
         return None, result, None
+
+
+def _read_all(fd: int, st: os.stat_result) -> bytes:
+    """Every byte to the end of the file. Read without Python's file objects
+    (a walk reads thousands of files): a regular file in one read of one
+    byte more than its size, a pipe or a growing file until a read is empty."""
+    import stat
+
+    first = os.read(fd, st.st_size + 1)
+    if stat.S_ISREG(st.st_mode) and len(first) <= st.st_size:
+        return first
+    chunks = [first]
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def check_path(path: str, settings: Settings, *, named: bool = False,

@@ -108,3 +108,29 @@ def test_prompts_inventory(tmp_path: Path) -> None:
     (row,) = json.loads(out.stdout)
     assert row["role"] == "system" and row["task"] == "code"
     assert row["personas"][0]["kind"] == "expert"
+
+
+def test_a_file_is_read_whole_whatever_its_kind(tmp_path: Path) -> None:
+    """Regular files are read in one go, pipes until they end: the same bytes."""
+    import os
+    import threading
+
+    from prism_lint.engine import read_with_stat
+
+    body = ('SYSTEM = "You are an expert Python developer. Write a function."\n' * 3000).encode()
+    regular = tmp_path / "big.py"
+    regular.write_bytes(body)
+    data, _result, _st = read_with_stat(str(regular), Settings(), True)
+    assert data == body
+    empty = tmp_path / "empty.py"
+    empty.write_bytes(b"")
+    assert read_with_stat(str(empty), Settings(), True)[0] == b""
+    if not hasattr(os, "mkfifo"):
+        return
+    fifo = tmp_path / "pipe.py"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_bytes, args=(body,))
+    writer.start()
+    data, _result, _st = read_with_stat(str(fifo), Settings(), True)
+    writer.join()
+    assert data == body
