@@ -220,6 +220,8 @@ def _persona_in_window(data: bytes, at: int, looked: dict[int, int]) -> bool:
     """Second look, with the detector itself: the persona sentence around a
     cue, freed of the string-literal syntax around it. The window opens at
     the start of the line, or of the string literal the cue is in."""
+    from prism_lint.analysis.vocabulary import current_extras
+
     line = data.rfind(b"\n", max(0, at - 300), at) + 1 or max(0, at - 300)
     start = line
     for m in _OPENING.finditer(data, line, at):
@@ -230,8 +232,6 @@ def _persona_in_window(data: bytes, at: int, looked: dict[int, int]) -> bool:
     looked[start] = end
     window = data[start:end].decode("utf-8", "replace").replace("\r\n", "\n")
     window = window.replace("\r", "\n")  # as Python reads source lines
-    from prism_lint.analysis.vocabulary import current_extras
-
     window = _QUOTE.sub(" ", _ESCAPES.sub(_unescape, window))
     return _window_holds_persona(window, current_extras())
 
