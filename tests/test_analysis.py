@@ -572,3 +572,37 @@ def test_span_lookup_agrees_with_a_scan_of_the_spans(raw: list[tuple[int, int, f
     scan = next((b for s, e, b in spans if s <= offset < e), 1.0)
     assert _Spans(spans).at(offset) == scan
     assert _Spans(spans).holds(offset) == any(s <= offset < e for s, e, _b in spans)
+
+
+# Every CJK block's first and last character, and their neighbours outside.
+_EDGES = [chr(c) for lo, hi in ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+                                (0xF900, 0xFAFF), (0xAC00, 0xD7AF), (0xFF66, 0xFF9F))
+          for c in (lo - 1, lo, (lo + hi) // 2, hi, hi + 1)]
+_MIXED = st.text(alphabet=st.sampled_from(
+    [*"ab Zé9_-.'’/&+#{}[]\n*\"“,$", "\ue000", "\ufffc", *_EDGES]), max_size=40)
+
+
+@given(_MIXED, st.integers(0, 45), st.integers(0, 45))
+def test_words_of_cjk_text_read_as_a_cjk_character_class_would(text: str, pos: int,
+                                                               end: int) -> None:
+    """A CJK character is no part of a word: the blanked text read with the
+    plain word pattern gives what a pattern excluding the CJK blocks gave."""
+    import re
+
+    from prism_lint.analysis.persona import _TOKEN_PLAIN, _token_pattern
+    from prism_lint.analysis.vocabulary import CJK, blank_cjk, cjk_count, word_re
+
+    word_cjk = re.compile(
+        rf"[^\W_{CJK}][^\W{CJK}]*(?:[-.'’/&+][^\W_{CJK}][^\W{CJK}]*)*(?:\+\+|#)?")
+    pattern = word_re(text)
+    spans = [(m.span(), m.group(0)) for m in pattern.finditer(text, pos, end)]
+    assert spans == [(m.span(), m.group(0)) for m in word_cjk.finditer(text, pos, end)]
+    assert pattern.findall(text) == word_cjk.findall(text)
+    found, expected = pattern.search(text, pos, end), word_cjk.search(text, pos, end)
+    assert (found and found.span()) == (expected and expected.span())
+    assert bool(pattern.fullmatch(text)) == bool(word_cjk.fullmatch(text))
+    tokens = re.compile(_token_pattern(word_cjk.pattern))
+    assert [(m.lastgroup, m.span(), text[m.start():m.end()])
+            for m in _TOKEN_PLAIN.finditer(blank_cjk(text), pos, end)] == [
+        (m.lastgroup, m.span(), m.group(0)) for m in tokens.finditer(text, pos, end)]
+    assert cjk_count(text) == len(re.findall(f"[{CJK}]", text))

@@ -22,13 +22,12 @@ from typing import Any
 from prism_lint.analysis import Persona
 from prism_lint.analysis.sentences import Sentence, split_sentences
 from prism_lint.analysis.vocabulary import (
-    CJK,
     LEAD,
-    WORD_CJK,
     WORD_PLAIN,
     Language,
-    LazyPattern,
     Vocabulary,
+    blank_cjk,
+    cjk_count,
     has_cjk,
     literal_keys,
     vocabulary,
@@ -52,7 +51,6 @@ def _token_pattern(word: str) -> str:
 
 
 _TOKEN_PLAIN = re.compile(_token_pattern(WORD_PLAIN.pattern))
-_TOKEN_CJK = LazyPattern(_token_pattern(WORD_CJK.source))
 _AND_OR = frozenset({"and", "&", "or", "/"})
 # "and"/"or" by language (English ones apply everywhere: titles are often English)
 _CONJUNCTIONS = {
@@ -446,10 +444,10 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
     seen_word = False
     head_seen = False
     end = pos
-    tokens = _TOKEN_CJK.compiled if has_cjk(text) else _TOKEN_PLAIN
-    for m in tokens.finditer(text, pos, limit):
+    # a CJK character is a punctuation token: blanked, and read back from the text
+    for m in _TOKEN_PLAIN.finditer(blank_cjk(text) if has_cjk(text) else text, pos, limit):
         kind = m.lastgroup or "punct"
-        tok = m.group(0)
+        tok = text[m.start() : m.end()]
         if kind == "mark":
             continue
         if kind == "nl":
@@ -938,8 +936,4 @@ def _continues(text: str, sent: Sentence, languages: list[Language], *, after_co
 
 def _count_words(s: str) -> int:
     latin = len(word_re(s).findall(s))
-    cjk = len(_CJK_CHAR.compiled.findall(s)) if has_cjk(s) else 0
-    return latin + (cjk + 1) // 2
-
-
-_CJK_CHAR = LazyPattern(f"[{CJK}]")
+    return latin + (cjk_count(s) + 1) // 2
