@@ -106,6 +106,10 @@ def entry() -> None:
     tearing the interpreter down (freeing every object of a large run one by
     one takes tens of milliseconds, and nothing is left to do: reports are
     written, fixes and the cache saved, workers joined)."""
+    import gc
+
+    # A run makes many objects and few cycles: collect rarely (as workers do).
+    gc.set_threshold(50_000, 50, 50)
     code = main()
     try:
         sys.stdout.flush()
