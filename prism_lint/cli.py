@@ -29,7 +29,20 @@ def _codes(value: str) -> list[str]:
     return [_selector(c) for c in value.split(",") if c.strip()]
 
 
-def build_parser() -> argparse.ArgumentParser:
+_COMMANDS = {
+    "check": "lint files and directories (default: .)",
+    "rule": "explain a rule",
+    "prompts": "list every prompt found, with role, persona, task",
+    "server": "run the language server (LSP) on stdio",
+    "clean": "remove the cache",
+    "version": "print the version",
+}
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. Given the arguments, only the parser of the
+    command they name is built: each costs argparse a lookup of its message
+    catalogues on disk, and a one-file pre-commit run should not pay for six."""
     from prism_lint import __version__
 
     parser = _Parser(
@@ -38,8 +51,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"prism-lint {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    named = next((a for a in argv or () if not a.startswith("-")), None)
+    for command, text in _COMMANDS.items():
+        if named in _COMMANDS and command != named:
+            continue
+        _ARGUMENTS.get(command, _no_arguments)(sub.add_parser(command, help=text))
+    return parser
 
-    check = sub.add_parser("check", help="lint files and directories (default: .)")
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    return None
+
+
+def _check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument("paths", nargs="*", help="files or directories; '-' reads stdin")
     check.add_argument("--fix", action="store_true", help="apply safe fixes")
     check.add_argument(
@@ -84,21 +108,25 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only")
     check.add_argument("-s", "--silent", action="store_true", help="print nothing")
 
-    rule = sub.add_parser("rule", help="explain a rule")
+
+def _rule_arguments(rule: argparse.ArgumentParser) -> None:
     rule.add_argument("code", nargs="?", help="a rule code such as PRS101, or its name")
     rule.add_argument("--all", action="store_true", help="every rule")
     rule.add_argument("--output-format", choices=("text", "json"), default="text")
 
-    prompts = sub.add_parser("prompts", help="list every prompt found, with role, persona, task")
+
+def _prompts_arguments(prompts: argparse.ArgumentParser) -> None:
     prompts.add_argument("paths", nargs="*")
     prompts.add_argument("--output-format", choices=("text", "json"), default="text")
     prompts.add_argument("--config", action="append", default=[])
 
-    sub.add_parser("server", help="run the language server (LSP) on stdio")
-    clean = sub.add_parser("clean", help="remove the cache")
+
+def _clean_arguments(clean: argparse.ArgumentParser) -> None:
     clean.add_argument("paths", nargs="*")
-    sub.add_parser("version", help="print the version")
-    return parser
+
+
+_ARGUMENTS = {"check": _check_arguments, "rule": _rule_arguments,
+              "prompts": _prompts_arguments, "clean": _clean_arguments}
 
 
 def entry() -> None:
@@ -120,7 +148,9 @@ def entry() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    if argv is None:
+        argv = sys.argv[1:]
+    args = build_parser(argv).parse_args(argv)
     try:
         if args.command == "check":
             from prism_lint.commands.check import run
