@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions, extractor, kind_of
-from prism_lint.lines import LineIndex
+from prism_lint.lines import LineIndex, line_index
 from prism_lint.model import Diagnostic, Document, PromptUnit
 from prism_lint.rules import catalogue, load_rule, resolve_selection
 from prism_lint.suppression import Suppressions
@@ -326,7 +326,7 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
     def index_of(doc: Document) -> LineIndex:
         idx = indexes.get(id(doc))
         if idx is None:
-            idx = indexes[id(doc)] = LineIndex(doc.text)
+            idx = indexes[id(doc)] = line_index(doc.text)
         return idx
 
     for problem in extraction.problems:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import add
 
@@ -49,3 +50,10 @@ class LineIndex:
     @property
     def rows(self) -> int:
         return len(self.starts)
+
+
+@lru_cache(maxsize=8)
+def line_index(text: str) -> LineIndex:
+    """The index of ``text``, built once: the extractor and the rules (and
+    each fix) of a file read the same rows."""
+    return LineIndex(text)

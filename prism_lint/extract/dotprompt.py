@@ -20,12 +20,12 @@ from prism_lint.extract.template_file import (
     rest_as_text,
 )
 from prism_lint.extract.template_text import handlebars_tokens, render_plain
-from prism_lint.lines import LineIndex
+from prism_lint.lines import line_index
 from prism_lint.model import CallContext, Document, Role
 
 
 def extract(doc: Document, options: ExtractOptions) -> Extraction:
-    lines = LineIndex(doc.text)
+    lines = line_index(doc.text)
     problems: list[ExtractError] = []
     fm = read_front_matter(doc, lines, problems)
     comments: list[Comment] = list(fm.comments)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from prism_lint.extract.tree_source import Binding, Node, TreeSource, encode, fold_bindings
-from prism_lint.lines import LineIndex
+from prism_lint.lines import line_index
 from prism_lint.model import Document
 
 # Node kinds captured by the index query, when the grammar has them.
@@ -221,7 +221,7 @@ def parse(doc: Document, grammar: str) -> Source:
     # in its place, one byte for one, and text is read from the document
     nul = b"\x00" in data
     tree = parser.parse(data.replace(b"\x00", b" ") if nul else data)
-    src = Source(doc, tree, LineIndex(text), starts, extra_list)
+    src = Source(doc, tree, line_index(text), starts, extra_list)
     src._exact = not nul
     src.captures = cursor_cls(query).captures(tree.root_node)
     for nodes in src.captures.values():

@@ -33,7 +33,7 @@ from prism_lint.extract.template_text import (
     split_lines,
 )
 from prism_lint.extract.yaml_source import compose, mapping, str_value
-from prism_lint.lines import LineIndex
+from prism_lint.lines import line_index
 from prism_lint.model import CallContext, Document, Role
 
 _CHAT_LOOP = re.compile(r"\{%-?\s*for\s+(\w+)\s+in\s+(?:messages|loop_messages|conversation)\b")
@@ -59,7 +59,7 @@ def default_role(path: str) -> Role:
 
 
 def extract(doc: Document, options: ExtractOptions) -> Extraction:
-    lines = LineIndex(doc.text)
+    lines = line_index(doc.text)
     mt = MappedText.identity(doc.text).normalized_newlines()
     problems: list[ExtractError] = []
     comments: list[Comment] = []

@@ -26,12 +26,12 @@ from prism_lint.extract.template_text import (
     render_plain,
     split_lines,
 )
-from prism_lint.lines import LineIndex
+from prism_lint.lines import line_index
 from prism_lint.model import CallContext, Document
 
 
 def extract(doc: Document, options: ExtractOptions) -> Extraction:
-    lines = LineIndex(doc.text)
+    lines = line_index(doc.text)
     problems: list[ExtractError] = []
     fm = read_front_matter(doc, lines, problems)
     comments: list[Comment] = list(fm.comments)

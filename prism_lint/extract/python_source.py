@@ -21,7 +21,7 @@ from prism_lint.extract.tree_source import (
     encode,
     fold_bindings,
 )
-from prism_lint.lines import LineIndex
+from prism_lint.lines import line_index
 from prism_lint.model import Document
 
 _QUERY = """
@@ -171,7 +171,7 @@ def parse(doc: Document) -> Source:
     text = doc.text
     data, starts, extra_list = encode(text)
     tree = tree_of(text)
-    src = Source(doc, tree, LineIndex(text), starts, extra_list)
+    src = Source(doc, tree, line_index(text), starts, extra_list)
     src._exact = b"\r" not in data or _LONE_CR.search(data) is None  # as tree_of parsed it
     captures = cursor_cls(query).captures(tree.root_node)
     for nodes in captures.values():  # document order, outer nodes first

@@ -47,7 +47,7 @@ from prism_lint.extract.yaml_source import (
     str_value,
     walk,
 )
-from prism_lint.lines import LineIndex
+from prism_lint.lines import LineIndex, line_index
 from prism_lint.model import CallContext, Document, PromptUnit, Role, Sibling, Tier
 
 # Words that only prompt-bearing YAML has (as keys, or the action's name); a
@@ -172,7 +172,7 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         return Extraction()
     if not prompt_file and not may_hold_prompts(text):
         return _comments_only(doc)
-    lines = LineIndex(text)
+    lines = line_index(text)
     try:
         roots, shift = compose(text, lines=lines)
     except ExtractError:
@@ -192,7 +192,7 @@ def _comments_only(doc: Document) -> Extraction:
     """A YAML file with no prompts: only directives in comments can matter."""
     if "prism" not in doc.text and "noqa" not in doc.text:
         return Extraction()
-    lines = LineIndex(doc.text)
+    lines = line_index(doc.text)
     try:
         roots, shift = compose(doc.text, lines=lines)
     except ExtractError:
