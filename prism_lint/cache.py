@@ -1,20 +1,25 @@
 """Results cache keyed by file content, settings and version (ruff's model).
 
-One pickle per (version, settings) under ``.prism_lint_cache/``: path ->
+One JSON file per (version, settings) under ``.prism_lint_cache/``: path ->
 (size, mtime_ns, digest, result). A matching size and mtime trusts the
 stored digest without reading the file; otherwise the file is read and its
 digest compared. Writes go through a temporary file and a rename, so
 concurrent runs never see a torn cache; the last writer wins.
+
+The cache folder sits in the checked tree, so it is as untrusted as the
+tree: it holds data only, every entry is validated as it is used
+(:mod:`prism_lint.result_codec`), a malformed or hostile one is a miss, and
+a folder that is a link or that resolves outside the project is never used.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
-import pickle
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from prism_lint.config import Settings
@@ -28,8 +33,47 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+FORMAT = "prism-lint-cache"
+FORMAT_VERSION = 2
+MAX_CACHE_FILE = 256 * 1024 * 1024  # a larger file is not ours: a cold cache
+TAG_NAME = "CACHEDIR.TAG"
+TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"  # bford.info/cachedir
+TAG_TEXT = (f"{TAG_SIGNATURE}\n# This file is a cache directory tag created by prism-lint.\n"
+            "# For information about cache directory tags see https://bford.info/cachedir/\n")
+
+
+def project_root(settings: Settings) -> str:
+    """The folder the cache and ``clean`` must stay inside: the folder of the
+    configuration file, or the working directory when there is none."""
+    return os.path.abspath(settings.root or os.getcwd())
+
+
 def cache_root(settings: Settings) -> str:
-    return os.environ.get("PRISM_LINT_CACHE_DIR") or settings.cache_dir
+    """Where the cache folder is: ``PRISM_LINT_CACHE_DIR`` (the user's own
+    choice, anywhere), else ``cache-dir`` inside the project root."""
+    chosen = os.environ.get("PRISM_LINT_CACHE_DIR")
+    if chosen:
+        return os.path.abspath(chosen)
+    return os.path.join(project_root(settings), settings.cache_dir)
+
+
+def usable(folder: str, settings: Settings) -> bool:
+    """Whether the cache may be read from and written to ``folder``: a link,
+    or a folder whose real path leaves the project, is never followed (the
+    tree could point it at any folder of the machine)."""
+    if os.environ.get("PRISM_LINT_CACHE_DIR"):
+        return True
+    root = os.path.realpath(project_root(settings))
+    probe = folder
+    while True:  # the folder and each existing parent up to the root: no links
+        if os.path.islink(probe):
+            return False
+        parent = os.path.dirname(probe)
+        if parent == probe or os.path.realpath(parent) == root:
+            break
+        probe = parent
+    real = os.path.realpath(folder)
+    return real != root and real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 @dataclass
@@ -37,15 +81,16 @@ class _Bucket:
     """The cached results of one settings fingerprint."""
 
     path: str
-    entries: dict[str, Entry]
+    entries: dict[str, Any]  # raw JSON entries until used, then decoded ``Entry``
     dirty: bool = False
+    unusable: bool = False  # a link or a folder outside the project: never written
 
 
 @dataclass
 class Cache:
     """Results by file content, settings and version."""
 
-    buckets: dict[str, _Bucket] = field(default_factory=dict)  # fingerprint -> bucket
+    buckets: dict[str, _Bucket] = field(default_factory=dict)  # folder/key -> bucket
     keys: dict[str, str] = field(default_factory=dict)  # settings fingerprint -> bucket key
 
     @classmethod
@@ -61,12 +106,17 @@ class Cache:
 
             key = hashlib.blake2b(f"{__version__}\0{fp}".encode(), digest_size=8).hexdigest()
             self.keys[fp] = key
-        bucket = self.buckets.get(key)
+        folder = cache_root(settings)
+        bucket = self.buckets.get(folder + os.sep + key)
         if bucket is None:
             from prism_lint import __version__
 
-            path = os.path.join(cache_root(settings), __version__, f"{key}.pickle")
-            bucket = self.buckets[key] = _Bucket(path, _load(path))
+            path = os.path.join(folder, __version__, f"{key}.json")
+            if usable(folder, settings):
+                bucket = _Bucket(path, _load(path))
+            else:
+                bucket = _Bucket(path, {}, unusable=True)
+            self.buckets[folder + os.sep + key] = bucket
         return bucket
 
     def get(self, path: str, settings: Settings, key: str | None = None) -> FileResult | None:
@@ -74,8 +124,8 @@ class Cache:
         is checked (named on the command line or found by a walk)."""
         bucket = self._bucket(settings)
         key = key or path
-        entry = bucket.entries.get(key)
-        if entry is None or len(entry) != 5:
+        entry = _entry(bucket, key, path)
+        if entry is None:
             return None
         try:
             st = os.stat(path)
@@ -86,7 +136,7 @@ class Cache:
             return None  # a template it includes, a config it reads, has changed
         if st.st_size == size and st.st_mtime_ns == mtime:
             return result
-        if st.st_size != size:
+        if st.st_size != size or size > settings.max_file_size:
             return None
         try:
             with open(path, "rb") as fh:
@@ -119,7 +169,7 @@ class Cache:
 
     def save(self) -> None:
         for bucket in self.buckets.values():
-            if bucket.dirty:
+            if bucket.dirty and not bucket.unusable:
                 _store(bucket.path, bucket.entries)
                 bucket.dirty = False
 
@@ -139,30 +189,103 @@ def _deps_unchanged(deps: tuple[tuple[str, int, int], ...]) -> bool:
     return _deps([p for p, _, _ in deps]) == deps
 
 
-def _load(path: str) -> dict[str, Entry]:
+def _entry(bucket: _Bucket, key: str, path: str) -> Entry | None:
+    """The entry for ``key``, decoded and validated the first time it is asked
+    for; anything that is not exactly what this version writes is a miss."""
+    raw = bucket.entries.get(key)
+    if raw is None or isinstance(raw, tuple):
+        return raw
+    from prism_lint.result_codec import Invalid, decode
+
     try:
-        with open(path, "rb") as fh:
-            data = pickle.load(fh)
-        return data if isinstance(data, dict) else {}
-    except Exception:  # a missing, torn or foreign cache is just a cold cache
+        if not isinstance(raw, list) or len(raw) != 5:
+            raise Invalid("entry")
+        size, mtime, dig, result, deps = raw
+        for number in (size, mtime):
+            if isinstance(number, bool) or not isinstance(number, int):
+                raise Invalid("stat")
+        if not isinstance(dig, str) or len(dig) != 32:
+            raise Invalid("digest")
+        checked_deps = []
+        for dep in deps if isinstance(deps, list) else ():
+            if (not isinstance(dep, list) or len(dep) != 3 or not isinstance(dep[0], str)
+                    or not all(isinstance(n, int) and not isinstance(n, bool) for n in dep[1:])):
+                raise Invalid("dependency")
+            checked_deps.append((dep[0], dep[1], dep[2]))
+        if not isinstance(deps, list):
+            raise Invalid("dependencies")
+        entry: Entry = (size, mtime, bytes.fromhex(dig), decode(result, path), tuple(checked_deps))
+    except (Invalid, ValueError, TypeError, RecursionError):
+        del bucket.entries[key]
+        return None
+    bucket.entries[key] = entry
+    return entry
+
+
+def _load(path: str) -> dict[str, Any]:
+    """The raw entries of a cache file; a missing, torn, oversized or foreign
+    file is a cold cache."""
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
+    except OSError:
         return {}
+    try:
+        import stat
+
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_CACHE_FILE:
+            return {}
+        chunks = []
+        left = st.st_size + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        data = json.loads(b"".join(chunks))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    finally:
+        os.close(fd)
+    if (not isinstance(data, dict) or data.get("format") != FORMAT
+            or data.get("version") != FORMAT_VERSION or not isinstance(data.get("entries"), dict)):
+        return {}
+    entries: dict[str, Any] = data["entries"]
+    return entries
 
 
-def _store(path: str, entries: dict[str, Entry]) -> None:
+def _raw(entry: Any) -> Any:
+    if not isinstance(entry, tuple):
+        return entry  # never used this run: written back as it was read
+    from prism_lint.result_codec import encode
+
+    size, mtime, dig, result, deps = entry
+    return [size, mtime, dig.hex(), encode(result), [list(d) for d in deps]]
+
+
+def _store(path: str, entries: dict[str, Any]) -> None:
     directory = os.path.dirname(path)
+    tmp = ""
     try:
         os.makedirs(directory, exist_ok=True)
         root = os.path.dirname(directory)
-        ignore = os.path.join(root, ".gitignore")
-        if not os.path.exists(ignore):
-            with open(ignore, "w", encoding="utf-8") as fh:
-                fh.write("# Automatically created by prism-lint.\n*\n")
+        for name, text in ((".gitignore", "# Automatically created by prism-lint.\n*\n"),
+                           (TAG_NAME, TAG_TEXT)):
+            marker = os.path.join(root, name)
+            if not os.path.lexists(marker):
+                with open(marker, "x", encoding="utf-8") as fh:
+                    fh.write(text)
         import tempfile  # only a run that writes the cache needs it
 
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = {"format": FORMAT, "version": FORMAT_VERSION,
+                   "entries": {k: _raw(v) for k, v in entries.items()}}
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            json.dump(payload, fh, separators=(",", ":"))
         os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)
+    except (OSError, ValueError):
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

@@ -151,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
     args = build_parser(argv).parse_args(argv)
+    from prism_lint.config import ConfigError
+
     try:
         if args.command == "check":
             from prism_lint.commands.check import run
@@ -179,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_CLEAN
         build_parser().print_help()
         return EXIT_ERROR
+    except ConfigError as exc:
+        return fail(str(exc))
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -100,6 +100,7 @@ class Settings:
     cache_dir: str = ".prism_lint_cache"
     force_select: tuple[str, ...] = ()  # --select/--extend-select: win over the config's ignore
     source: str = ""  # the file these came from, for messages
+    root: str = ""  # the folder of the configuration file: the project's root
 
     def strategy_for(self, code: str) -> str:
         best = ("", "strip")
@@ -112,7 +113,7 @@ class Settings:
         """Stable text that changes whenever a setting that affects results does."""
         found = self.__dict__.get("_fingerprint")
         if found is None:  # asked once per file by the cache: worked out once
-            found = repr(replace(self, source=""))
+            found = repr(replace(self, source="", root=""))
             object.__setattr__(self, "_fingerprint", found)
         return found
 
@@ -234,6 +235,8 @@ def parse_table(table: dict[str, Any], source: str, base: Settings | None = None
                 raise _fail(source, key, expected, value)
             if name == "gate_variable" and not value.isidentifier():
                 raise _fail(source, key, expected, value)
+            if name == "cache_dir":
+                _check_inside(source, key, value)
             values[name] = value
         elif name == "per_file_ignores":
             if not isinstance(value, dict):
@@ -282,12 +285,26 @@ def _load_toml(path: Path) -> dict[str, Any]:
     else:  # pragma: no cover - exercised on 3.10 only
         import tomli as tomllib
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(_read_config(path).decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 (byte {exc.start})") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+
+
+MAX_CONFIG_SIZE = 1024 * 1024
+
+
+def _read_config(path: Path) -> bytes:
+    """A configuration file's bytes: a regular file of at most 1 MiB, through
+    a link only into its project (see :mod:`prism_lint.reading`)."""
+    from prism_lint.reading import project_root, read_file
+
+    return read_file(str(path), lambda: project_root(str(path)), MAX_CONFIG_SIZE)
 
 
 def table_in(path: Path) -> dict[str, Any] | None:
@@ -298,7 +315,7 @@ def table_in(path: Path) -> dict[str, Any] | None:
     and a tree holds many."""
     if path.name == "pyproject.toml":
         try:
-            raw = path.read_bytes()
+            raw = _read_config(path)
         except OSError:
             return None
         if b"prism-lint" not in raw:
@@ -315,7 +332,20 @@ def load_file(path: Path) -> Settings | None:
     table = table_in(path)
     if table is None:
         return None
-    return parse_table(table, str(path))
+    return replace(parse_table(table, str(path)), root=str(path.parent))
+
+
+def _check_inside(source: str, key: str, value: str) -> None:
+    """A path a configuration names must stay inside its project: a
+    configuration is written by whoever wrote the tree, and the cache folder
+    is written to and removed."""
+    normal = os.path.normpath(value.replace("\\", "/"))
+    if (os.path.isabs(normal) or value.startswith("~") or normal == "."
+            or normal.split(os.sep)[0] == ".." or (len(value) > 1 and value[1] == ":")):
+        raise ConfigError(
+            f"{source}: `{key}` must name a folder inside the project, relative to the "
+            f"configuration file (got {value!r})"
+        )
 
 
 def parse_override(text: str) -> dict[str, Any]:

@@ -129,41 +129,39 @@ def read_limited(path: str, settings: Settings, named: bool) -> tuple[bytes | No
 
 def read_with_stat(path: str, settings: Settings, named: bool
                    ) -> tuple[bytes | None, FileResult, os.stat_result | None]:
-    """:func:`read_limited`, with the stat of the file that was read."""
+    """:func:`read_limited`, with the stat of the file that was read. Only
+    regular files are read, through a link only into the project, and never
+    past ``max-file-size`` (see :mod:`prism_lint.reading`)."""
+    from prism_lint.reading import Unreadable, open_regular, project_root, read_open
+
     result = FileResult(path)
+
+    def refuse(msg: str) -> None:
+        if named:
+            result.diagnostics.append(file_problem(path, msg))
+        else:
+            result.notice = msg
+
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        fd, st = open_regular(path, lambda: project_root(path, settings.root))
         try:
-            st = os.fstat(fd)
-            if st.st_size > settings.max_file_size:
-                msg = (f"file is {st.st_size:,} bytes, over max-file-size "
-                       f"({settings.max_file_size:,}); skipped")
-                if named:
-                    result.diagnostics.append(file_problem(path, msg))
-                else:
-                    result.notice = msg
+            limit = settings.max_file_size
+            if st.st_size > limit:
+                refuse(f"file is {st.st_size:,} bytes, over max-file-size ({limit:,}); skipped")
                 return None, result, st
-            return _read_all(fd, st), result, st
+            data = read_open(fd, st, limit)
+            if len(data) > limit:
+                refuse(f"file grew past max-file-size ({limit:,}) while read; skipped")
+                return None, result, st
+            return data, result, st
         finally:
             os.close(fd)
+    except Unreadable as why:
+        refuse(why.reason)
+        return None, result, None
     except OSError as exc:
         result.diagnostics.append(file_problem(path, f"cannot read file: {exc.strerror or exc}"))
         return None, result, None
-
-
-def _read_all(fd: int, st: os.stat_result) -> bytes:
-    """Every byte to the end of the file. Read without Python's file objects
-    (a walk reads thousands of files): a regular file in one read of one
-    byte more than its size, a pipe or a growing file until a read is empty."""
-    import stat
-
-    first = os.read(fd, st.st_size + 1)
-    if stat.S_ISREG(st.st_mode) and len(first) <= st.st_size:
-        return first
-    chunks = [first]
-    while chunk := os.read(fd, 1 << 16):
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def check_path(path: str, settings: Settings, *, named: bool = False,
@@ -215,10 +213,19 @@ def check_source(
     code actions. ``verify_fixes=False`` leaves a safe fix's read-back
     pending (:func:`prism_lint.fix.verify.settle`): the text report needs
     only to list fixes."""
-    result = _check_source(path, text, settings, named=named, kind=kind, inventory=inventory,
-                           fixes=fixes)
-    if fixes and verify_fixes:
-        settle_fixes(result, settings)
+    from prism_lint import time_budget
+
+    try:
+        with time_budget.budget():
+            result = _check_source(path, text, settings, named=named, kind=kind,
+                                   inventory=inventory, fixes=fixes)
+            if fixes and verify_fixes:
+                settle_fixes(result, settings)
+    except time_budget.OverBudget:
+        result = FileResult(path, text=text, kind=kind)
+        result.diagnostics.append(file_problem(
+            path, f"checking this file took longer than {time_budget.FILE_TIME_BUDGET:g} s; "
+            "skipped"))
     return drop_unselected(result, settings)
 
 
@@ -272,17 +279,22 @@ def internal_error(exc: BaseException) -> str:
 
 
 def _related_reader(path: str, settings: Settings, seen: list[str]):  # type: ignore[no-untyped-def]
+    """Reads a file a template includes: only inside the project (a template
+    naming ``/etc/passwd`` or ``../../secret`` reads nothing), only a regular
+    file, never past ``max-file-size``."""
+    from prism_lint.reading import inside, project_root, read_file
+
     base = os.path.dirname(os.path.abspath(path))
+    root = project_root(path, settings.root)
 
     def read(relative: str) -> str | None:
         target = os.path.normpath(os.path.join(base, relative))
+        if not inside(target, root):
+            return None
         if target not in seen:
             seen.append(target)  # the cache checks it has not changed
         try:
-            if os.path.getsize(target) > settings.max_file_size:
-                return None
-            with open(target, "rb") as fh:
-                return decode(fh.read())[0]
+            return decode(read_file(target, root, settings.max_file_size))[0]
         except (OSError, ValueError):
             return None
 

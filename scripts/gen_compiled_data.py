@@ -1,5 +1,4 @@
-"""Write rules/compiled.jsonl (the rules/ TOML tables as JSON) and
-rules/vocabulary.pickle (the vocabulary, built), for fast loading.
+"""Write rules/compiled.jsonl (the rules/ TOML tables as JSON), for fast loading.
 
 Run after editing any file under rules/; tests/test_data.py fails until then.
 
@@ -8,16 +7,12 @@ Run after editing any file under rules/; tests/test_data.py fails until then.
 
 from __future__ import annotations
 
-from prism_lint.analysis.vocabulary import PREBUILT, prebuilt_bytes
 from prism_lint.data import COMPILED, compiled_text, rules_dir
 
 
 def main() -> int:
     path = rules_dir() / COMPILED
     path.write_text(compiled_text(), encoding="utf-8")
-    print(f"wrote {path}")
-    path = rules_dir() / PREBUILT
-    path.write_bytes(prebuilt_bytes())
     print(f"wrote {path}")
     return 0
 

@@ -52,57 +52,18 @@ def test_an_edited_toml_file_wins_over_the_copy(tmp_path: Path,
         data._compiled.cache_clear()
 
 
-def _plain(value: object, depth: int = 0) -> object:
-    """A value as nested lists and dicts with sets sorted, so two builds of
-    the vocabulary compare equal (set order differs from process to process)."""
-    import dataclasses
+def test_the_package_loads_no_pickle_marshal_or_eval() -> None:
+    """Everything prism-lint loads is data: no module of the package may
+    unpickle, unmarshal or evaluate, whatever file it was handed."""
+    import re
 
-    from prism_lint.analysis.vocabulary import Language, LazyPattern
-
-    if isinstance(value, Language) and depth > 2:
-        return value.code  # indexes refer back to the languages
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name), depth + 1)
-                for f in dataclasses.fields(value)}
-    if isinstance(value, LazyPattern):
-        return ["pattern", value.source, value.flags]
-    if isinstance(value, dict):
-        return sorted((repr(k), _plain(v, depth + 1)) for k, v in value.items())
-    if isinstance(value, (set, frozenset)):
-        return sorted(repr(_plain(v, depth + 1)) for v in value)
-    if isinstance(value, (list, tuple)):
-        return [_plain(v, depth + 1) for v in value]
-    return value
-
-
-def test_prebuilt_vocabulary_is_current() -> None:
-    import pickle
-    import zlib
-
-    from prism_lint.analysis import vocabulary as vocab
-
-    raw = (data.rules_dir() / vocab.PREBUILT).read_bytes()
-    hint = "rules/vocabulary or its builder changed: run `python scripts/gen_compiled_data.py`"
-    assert raw[:64].decode() == vocab.sources_digest(), hint
-    shipped = pickle.loads(zlib.decompress(raw[64:]))
-    assert _plain(shipped) == _plain(vocab._build(vocab.NO_EXTRAS)), hint
-    assert vocab._prebuilt() is not None
-
-
-def test_a_stale_or_damaged_prebuilt_vocabulary_is_not_used(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from prism_lint.analysis import vocabulary as vocab
-
-    real = data.rules_dir()
-    for name in ("vocabulary", "catalogue.toml"):
-        target = tmp_path / name
-        target.symlink_to(real / name)
-    monkeypatch.setattr(data, "rules_dir", lambda: tmp_path)
-    good = (real / vocab.PREBUILT).read_bytes()
-    assert vocab._prebuilt() is None  # absent
-    (tmp_path / vocab.PREBUILT).write_bytes(good)
-    assert vocab._prebuilt() is not None
-    (tmp_path / vocab.PREBUILT).write_bytes(("0" * 64).encode() + good[64:])
-    assert vocab._prebuilt() is None  # made from other sources
-    (tmp_path / vocab.PREBUILT).write_bytes(good[:200])
-    assert vocab._prebuilt() is None  # cut short
+    root = Path(data.__file__).parent
+    banned = re.compile(r"\b(pickle|marshal|shelve)\b|\b(eval|exec)\s*\(")
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if banned.search(code):
+                offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
+    assert offenders == []
+    assert not list(data.rules_dir().rglob("*.pickle"))

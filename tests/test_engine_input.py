@@ -111,9 +111,8 @@ def test_prompts_inventory(tmp_path: Path) -> None:
 
 
 def test_a_file_is_read_whole_whatever_its_kind(tmp_path: Path) -> None:
-    """Regular files are read in one go, pipes until they end: the same bytes."""
+    """Regular files are read in one go; a FIFO is never read (it could never end)."""
     import os
-    import threading
 
     from prism_lint.engine import read_with_stat
 
@@ -127,10 +126,9 @@ def test_a_file_is_read_whole_whatever_its_kind(tmp_path: Path) -> None:
     assert read_with_stat(str(empty), Settings(), True)[0] == b""
     if not hasattr(os, "mkfifo"):
         return
-    fifo = tmp_path / "pipe.py"
+    fifo = tmp_path / "pipe.py"  # never read: a FIFO in a tree could never end
     os.mkfifo(fifo)
-    writer = threading.Thread(target=fifo.write_bytes, args=(body,))
-    writer.start()
-    data, _result, _st = read_with_stat(str(fifo), Settings(), True)
-    writer.join()
-    assert data == body
+    data, result, _st = read_with_stat(str(fifo), Settings(), True)
+    assert data is None
+    (problem,) = result.diagnostics
+    assert problem.code == "PRS900" and "not a regular file" in problem.message

@@ -165,7 +165,7 @@ def test_cache_serves_same_results_and_notices_changes(tmp_path: Path, monkeypat
     root = _tree(tmp_path / "tree")
     first = _run(root)
     assert first == {"a.md": ["PRS101"], "b.md": []}
-    assert list((tmp_path / "cache").rglob("*.pickle"))
+    assert list((tmp_path / "cache").rglob("*.json"))
     assert _run(root) == first
     (root / "prompts" / "b.md").write_text("You are a senior Go engineer. Debug this Go code.\n")
     assert _run(root) == {"a.md": ["PRS101"], "b.md": ["PRS101"]}
@@ -179,7 +179,7 @@ def test_torn_cache_is_a_cold_cache(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("prism_lint.runner.CACHE_THRESHOLD", 0)
     root = _tree(tmp_path / "tree")
     _run(root)
-    for p in (tmp_path / "cache").rglob("*.pickle"):
+    for p in (tmp_path / "cache").rglob("*.json"):
         p.write_bytes(b"\x80\x04garbage")
     assert _run(root) == {"a.md": ["PRS101"], "b.md": []}
 

@@ -270,54 +270,9 @@ def vocabulary() -> Vocabulary:
 
 @lru_cache(maxsize=8)
 def _vocabulary(extras: Extras) -> Vocabulary:
-    if extras == NO_EXTRAS:
-        found = _prebuilt()
-        if found is not None:
-            return found
+    # Built from the TOML data (read through rules/compiled.jsonl) in each
+    # process: about 17 ms, and nothing but data is ever loaded.
     return _build(extras)
-
-
-# Building the vocabulary costs a process more than loading it: the shared
-# one (no project extras) ships built, as a pickle made by
-# scripts/gen_compiled_data.py, stamped with the digest of what it was
-# built from. It is used only while that digest holds.
-PREBUILT = "vocabulary.pickle"
-
-
-def sources_digest() -> str:
-    """SHA-256 over the vocabulary files and this module, which builds them."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for path in sorted(vocabulary_dir().glob("*.toml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()
-
-
-def prebuilt_bytes() -> bytes:
-    """What ``rules/vocabulary.pickle`` holds for the sources there now."""
-    import pickle
-    import zlib
-
-    payload = pickle.dumps(_build(NO_EXTRAS), protocol=pickle.HIGHEST_PROTOCOL)
-    return sources_digest().encode() + zlib.compress(payload, 9)
-
-
-def _prebuilt() -> Vocabulary | None:
-    import pickle
-    import zlib
-
-    from prism_lint.data import rules_dir
-
-    try:
-        raw = (rules_dir() / PREBUILT).read_bytes()
-        if raw[:64].decode("ascii") != sources_digest():
-            return None  # a vocabulary file or this module changed since
-        found = pickle.loads(zlib.decompress(raw[64:]))
-    except Exception:  # absent, unreadable or damaged: built from the sources
-        return None
-    return found if isinstance(found, Vocabulary) else None
 
 
 def _build(extras: Extras) -> Vocabulary:

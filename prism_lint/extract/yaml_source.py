@@ -54,7 +54,51 @@ def compose(text: str, *, base: int = 0, lines: LineIndex | None = None
         raise ExtractError(f"invalid YAML: cannot read the text ({exc})") from None
     except RecursionError:
         raise ExtractError("invalid YAML: nested too deeply to read") from None
+    if "&" in text and "*" in text and expanded_size(roots) > MAX_EXPANDED_NODES:
+        raise ExtractError(
+            f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes "
+            "(an alias bomb); not read") from None
     return roots, shift + base
+
+
+# What a document's aliases may expand to: far above any real prompt file,
+# far below the billions a few lines of nested aliases ask for.
+MAX_EXPANDED_NODES = 200_000
+
+
+def expanded_size(roots: list[Node]) -> int:
+    """How many nodes the documents hold once every alias is expanded, as
+    loading them would build; stops counting past the limit. A node that
+    holds itself counts once (loading builds a cycle, not a copy)."""
+    sizes: dict[int, int] = {}
+    total = 0
+    for root in roots:
+        stack: list[tuple[Node, bool]] = [(root, False)]
+        while stack:
+            node, done = stack.pop()
+            key = id(node)
+            if done:
+                children = _children(node)
+                size = 1 + sum(sizes.get(id(c), 1) for c in children)
+                sizes[key] = min(size, MAX_EXPANDED_NODES + 1)
+                continue
+            if key in sizes:
+                continue
+            sizes[key] = 1  # in progress: a cycle back to it counts once
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+        total += sizes[id(root)]
+        if total > MAX_EXPANDED_NODES:
+            break
+    return total
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _row_column(lines: LineIndex | None, offset: int, mark: Any) -> tuple[int, int]:

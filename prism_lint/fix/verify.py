@@ -153,10 +153,37 @@ def _python(text: str) -> bool:
     return not PySource.parse(text).tree.root_node.has_error
 
 
+# CPython itself refuses more than 200 nested brackets; libcst's native
+# parser recurses on nesting and overflows its stack long before a file is
+# deep enough to hit a recursion limit, taking the process down.
+MAX_PYTHON_DEPTH = 400
+
+
+def python_depth(text: str, limit: int = MAX_PYTHON_DEPTH) -> int:
+    """How deep the syntax tree of ``text`` goes, counted up to ``limit + 1``
+    with tree-sitter's cursor (no recursion)."""
+    from prism_lint.fix.python import PySource
+
+    cursor = PySource.parse(text).tree.walk()
+    depth = deepest = 0
+    while True:
+        if depth <= limit and cursor.goto_first_child():
+            depth += 1
+            deepest = max(deepest, depth)
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return deepest
+            depth -= 1
+
+
 def python_strict(text: str) -> bool:
-    """libcst's parser, which knows every Python version's grammar."""
+    """libcst's parser, which knows every Python version's grammar; a file
+    nested deeper than any real module is refused before it is asked."""
     import libcst
 
+    if python_depth(text) > MAX_PYTHON_DEPTH:
+        return False
     try:
         libcst.parse_module(text)
     except (libcst.ParserSyntaxError, ValueError, IndexError, RecursionError):
@@ -169,10 +196,16 @@ def _yaml_docs(text: str) -> tuple[Any, ...] | None:
     """The documents of a YAML text (libyaml when there), None when it does not load."""
     import yaml
 
+    from prism_lint.extract.yaml_source import MAX_EXPANDED_NODES, expanded_size
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        if "&" in text and "*" in text:  # never build what an alias bomb asks for
+            roots = [r for r in yaml.compose_all(text, Loader=loader) if r is not None]
+            if expanded_size(roots) > MAX_EXPANDED_NODES:
+                return None
         return tuple(yaml.load_all(text, Loader=loader))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError):
         return None
 
 
@@ -184,8 +217,8 @@ def _jinja(text: str) -> bool:
     import jinja2
 
     try:
-        jinja2.Environment().parse(text)
-    except jinja2.TemplateSyntaxError:
+        jinja2.Environment().parse(text)  # parsed, never compiled or rendered
+    except (jinja2.TemplateSyntaxError, RecursionError):
         return False
     return True
 
@@ -275,21 +308,62 @@ def _walk(a: Any, b: Any, diffs: list[tuple[Any, Any]]) -> bool:
 
 
 def renders_like(old: str, new: str, var: str) -> bool:
-    """A gated Jinja template renders as the original when ``var`` is true.
+    """A gated Jinja template renders as the original when ``var`` is true,
+    decided without rendering either: the template is the tree's, and
+    rendering runs whatever its expressions say.
 
-    Rendered with every other variable undefined (and chainable), which is
-    enough to see that the inserted tags wrap text and nothing else. A
-    template that cannot be rendered that way is not held against the gate.
+    Both bodies are read with Jinja's own lexer; the text of data tokens is
+    split into characters, so an inserted tag may sit anywhere in it. The
+    gated body must be the original's token stream with one ``{% if var %}``
+    and one ``{% endif %}`` (or ``{% else %}`` … ``{% endif %}`` holding
+    plain text) inserted: then every character and tag the original outputs
+    is output again in the same order, and nothing else is. Whitespace
+    control on the inserted tags, a tag inside ``{% raw %}`` or a comment,
+    anything the lexer reads differently, fails the comparison.
     """
+    before = _jinja_stream(_body(old))
+    after = _jinja_stream(_body(new))
+    if before is None or after is None:
+        return False
+    opening = [("block_begin", ""), ("name", "if"), ("name", var), ("block_end", "")]
+    closing = [("block_begin", ""), ("name", "endif"), ("block_end", "")]
+    otherwise = [("block_begin", ""), ("name", "else"), ("block_end", "")]
+    i = j = 0
+    opened = closed = False
+    while j < len(after):
+        if i < len(before) and before[i] == after[j]:
+            i += 1
+            j += 1
+        elif not opened and after[j : j + 4] == opening:
+            opened, j = True, j + 4
+        elif opened and not closed and after[j : j + 3] == closing:
+            closed, j = True, j + 3
+        elif opened and not closed and after[j : j + 3] == otherwise:
+            j += 3
+            while j < len(after) and after[j][0] == "data":
+                j += 1  # the text shown when the gate is off
+            if after[j : j + 3] != closing:
+                return False
+            closed, j = True, j + 3
+        else:
+            return False
+    return i == len(before) and opened and closed
+
+
+def _jinja_stream(text: str) -> list[tuple[str, str]] | None:
+    """The template's tokens, each data token split into its characters;
+    None when the lexer rejects the text."""
     import jinja2
 
-    env = jinja2.Environment(undefined=jinja2.ChainableUndefined, keep_trailing_newline=True)
+    out: list[tuple[str, str]] = []
     try:
-        before = env.from_string(_body(old)).render()
-    except Exception:  # any failure of the original leaves nothing to compare
-        return True
-    try:
-        after = env.from_string(_body(new)).render({var: True})
-    except Exception:
-        return False
-    return before == after
+        for _line, kind, value in jinja2.Environment(keep_trailing_newline=True).lex(text):
+            if kind == "data":
+                out.extend(("data", ch) for ch in value)
+            elif kind in ("block_begin", "block_end", "variable_begin", "variable_end"):
+                out.append((kind, ""))  # "{%-" trims data, which the characters show
+            elif kind not in ("whitespace", "comment_begin", "comment", "comment_end"):
+                out.append((kind, value))
+    except (jinja2.TemplateSyntaxError, RecursionError):
+        return None
+    return out

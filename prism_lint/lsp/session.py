@@ -8,7 +8,7 @@ event loop; one thread, so the engine's lazy caches are never raced.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from prism_lint.config import ConfigError, Resolver, Settings, load_file, parse_table
@@ -58,11 +58,20 @@ class Session:
             path = Path(os.path.expanduser(self.editor.configuration))
             if not path.is_absolute():
                 path = Path(self.root) / path
-            try:
-                found = load_file(path)
-                self._resolver.forced = found if found is not None else parse_table({}, str(path))
-            except ConfigError as exc:
-                self._note(str(exc))
+            from prism_lint.reading import inside
+
+            # Workspace settings are the repository's, as untrusted as its
+            # files: the configuration they name must be one of its files.
+            if not inside(str(path), self.root):
+                self._note(f"{path}: the configuration must be a file inside the workspace "
+                           f"({self.root}); ignored")
+            else:
+                try:
+                    found = load_file(path)
+                    forced = found if found is not None else parse_table({}, str(path))
+                    self._resolver.forced = replace(forced, root=self.root)
+                except ConfigError as exc:
+                    self._note(str(exc))
         self.generation += 1
         self._cache.clear()
 

@@ -1,0 +1,47 @@
+"""A time limit for one file's check.
+
+A file is written by a stranger, and a pathological one (a regular
+expression's worst case, a parse that goes quadratic) must cost that file,
+not the run: past the budget the check is interrupted and the file gets a
+PRS900 finding. The interruption is a timer signal, so it applies only in a
+process's main thread (the command line and its workers); elsewhere, and
+where the platform has no interval timer, the check runs unbounded.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+FILE_TIME_BUDGET = 5.0  # seconds
+
+
+class OverBudget(BaseException):
+    """The check of one file ran past its time budget (not an Exception:
+    the handlers that keep one bad prompt from costing the file must let it
+    through)."""
+
+
+def _expired(_signum: int, _frame: FrameType | None) -> None:
+    raise OverBudget
+
+
+@contextmanager
+def budget(seconds: float | None = None) -> Iterator[None]:
+    """Raise :class:`OverBudget` in the block once ``seconds`` have passed."""
+    seconds = FILE_TIME_BUDGET if seconds is None else seconds
+    timer = getattr(signal, "ITIMER_REAL", None)
+    if (timer is None or seconds <= 0
+            or threading.current_thread() is not threading.main_thread()):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(timer, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(timer, 0)
+        signal.signal(signal.SIGALRM, previous)

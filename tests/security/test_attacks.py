@@ -1,0 +1,341 @@
+"""A checked tree is written by strangers: each attack on prism-lint that a
+pull request could make, tried as the attacker would, end to end.
+
+Everything here happens inside ``tmp_path``: the "victim" folders and
+secrets are made there, and nothing outside it is written or removed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+PERSONA = "You are an expert Python engineer. Write a function that parses ISO dates.\n"
+FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit")
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+        ) -> subprocess.CompletedProcess[str]:
+    full = {k: v for k, v in os.environ.items()
+            if k not in ("PRISM_LINT_CACHE_DIR", "GITHUB_ACTIONS")}
+    full.update(env or {})
+    return subprocess.run([sys.executable, "-m", "prism_lint", *args], capture_output=True,
+                          text=True, cwd=cwd, env=full, timeout=timeout)
+
+
+def tree(root: Path, files: int = 20) -> Path:
+    """A project with one prompt and enough modules that a run uses the cache."""
+    (root / "src").mkdir(parents=True)
+    for i in range(files):
+        (root / "src" / f"m{i}.py").write_text(f"VALUE = {i}\n")
+    (root / "AGENTS.md").write_text(PERSONA)
+    return root
+
+
+def findings(out: subprocess.CompletedProcess[str]) -> list[tuple[str, str, int]]:
+    return sorted((d["code"], d["filename"], d["location"]["row"])
+                  for d in json.loads(out.stdout))
+
+
+class _Payload:
+    """Unpickling this creates the marker file: what a hostile cache entry does."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (os.mkdir, (str(self.marker), ))  # type: ignore[return-value]
+
+
+# -- 1. the cache is data, never code --------------------------------------
+
+
+def test_a_planted_cache_file_runs_no_code_and_changes_no_finding(tmp_path: Path) -> None:
+    root = tree(tmp_path / "repo")
+    clean = run("check", "--no-cache", "--exit-zero", "--output-format", "json", ".", cwd=root)
+    first = run("check", "--exit-zero", "--output-format", "json", ".", cwd=root)
+    assert findings(first) == findings(clean) != []
+    cache_files = list((root / ".prism_lint_cache").rglob("*.json"))
+    assert cache_files, "the run wrote its cache"
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps({"x": _Payload(marker)})
+    for path in cache_files:  # the predictable name, holding a pickle
+        path.write_bytes(payload)
+        path.with_suffix(".pickle").write_bytes(payload)  # and where the old cache was
+    again = run("check", "--exit-zero", "--output-format", "json", ".", cwd=root)
+    assert not marker.exists()
+    assert findings(again) == findings(clean)
+
+
+def test_a_cache_entry_of_the_right_form_but_wrong_types_is_a_miss(tmp_path: Path) -> None:
+    root = tree(tmp_path / "repo")
+    clean = run("check", "--no-cache", "--exit-zero", "--output-format", "json", ".", cwd=root)
+    run("check", "--exit-zero", ".", cwd=root)
+    (path,) = (root / ".prism_lint_cache").rglob("*.json")
+    data = json.loads(path.read_text())
+    for entry in data["entries"].values():
+        result = entry[3]
+        for diag in result["diagnostics"]:
+            diag["start"] = "0"  # a string where a number belongs
+            diag["details"]["evidence"] = [{"cue": {"__class__": "os.system"}}]
+        result["diagnostics"].append({"code": 1})
+    path.write_text(json.dumps(data))
+    again = run("check", "--exit-zero", "--output-format", "json", ".", cwd=root)
+    assert again.returncode == 0, again.stderr
+    assert findings(again) == findings(clean)
+
+
+# -- 2. fixing a template never renders it ---------------------------------
+
+SHELL = "{{{{ cycler.__init__.__globals__.os.popen('mkdir {marker}').read() }}}}\n"
+PAYLOADS = {
+    "prompts/system.jinja": SHELL + PERSONA,
+    "prompts/chat.prompty": "---\nname: chat\nmodel:\n  api: chat\n---\nsystem:\n"
+                            + SHELL + PERSONA,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PAYLOADS))
+def test_the_gate_fix_never_renders_the_template(tmp_path: Path, name: str) -> None:
+    root = tmp_path / "repo"
+    marker = tmp_path / "pwned"
+    target = root / name
+    target.parent.mkdir(parents=True)
+    target.write_text(PAYLOADS[name].format(marker=marker))
+    (root / "prism-lint.toml").write_text('fix-strategy = { PRS1 = "gate" }\n')
+    out = run("check", "--fix", "--unsafe-fixes", "--exit-zero", ".", cwd=root)
+    assert out.returncode == 0, out.stderr
+    assert not marker.exists()
+    fixed = target.read_text()
+    assert "{% if persona_enabled %}" in fixed  # the gate was still applied
+
+
+def test_the_gate_check_compares_tokens() -> None:
+    from prism_lint.fix.verify import renders_like
+
+    old = "Hello {{ name }}.\nYou are an expert.\nSolve it.\n"
+    gated = "Hello {{ name }}.\n{% if on %}You are an expert.\n{% endif %}Solve it.\n"
+    with_else = ("Hello {{ name }}.\n{% if on %}You are an expert.\n{% else %}Hi.\n{% endif %}"
+                 "Solve it.\n")
+    assert renders_like(old, gated, "on")
+    assert renders_like(old, with_else, "on")
+    assert not renders_like(old, gated, "other")  # not the gate asked for
+    trimmed = "Hello {{ name }}.\n{%- if on %}You are an expert.\n{% endif %}Solve it.\n"
+    assert not renders_like(old, trimmed, "on")  # "{%-" eats the newline before it
+    raw = "{% raw %}A You are an expert. B{% endraw %}"
+    raw_gated = "{% raw %}A {% if on %}You are an expert.{% endif %} B{% endraw %}"
+    assert not renders_like(raw, raw_gated, "on")  # inside raw the tags are printed
+    assert not renders_like(old, gated.replace("Solve it.", "Solve that."), "on")
+
+
+# -- 3. clean removes only a cache prism-lint made ---------------------------
+
+
+def _victim(tmp_path: Path) -> Path:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "precious.txt").write_text("keep me")
+    return victim
+
+
+@pytest.mark.parametrize("how", ["relative", "absolute", "home", "root", "project"])
+def test_clean_refuses_a_cache_dir_outside_the_project(tmp_path: Path, how: str) -> None:
+    root = tree(tmp_path / "repo", files=1)
+    victim = _victim(tmp_path)
+    value = {"relative": "../victim", "absolute": str(victim), "home": "~", "root": "/",
+             "project": "."}[how]
+    (root / "prism-lint.toml").write_text(f"cache-dir = {json.dumps(value)}\n")
+    out = run("clean", cwd=root, env={"HOME": str(victim)})
+    assert out.returncode == 2
+    assert "cache-dir" in out.stderr and "inside the project" in out.stderr
+    assert (victim / "precious.txt").read_text() == "keep me"
+    assert (root / "AGENTS.md").exists()
+
+
+def test_clean_refuses_a_linked_cache_folder(tmp_path: Path) -> None:
+    root = tree(tmp_path / "repo", files=1)
+    victim = _victim(tmp_path)
+    (root / ".prism_lint_cache").symlink_to(victim)
+    out = run("clean", cwd=root)
+    assert out.returncode == 2 and "symbolic link" in out.stderr
+    assert (victim / "precious.txt").exists()
+    run("check", "--exit-zero", ".", cwd=root)  # nor does a check write through it
+    assert sorted(p.name for p in victim.iterdir()) == ["precious.txt"]
+
+
+def test_clean_refuses_a_folder_that_is_not_a_prism_lint_cache(tmp_path: Path) -> None:
+    root = tree(tmp_path / "repo", files=1)
+    (root / "prism-lint.toml").write_text('cache-dir = "src"\n')
+    out = run("clean", cwd=root)
+    assert out.returncode == 2 and "CACHEDIR.TAG" in out.stderr
+    assert (root / "src" / "m0.py").exists()
+    # a tag alone does not make a folder the cache's: everything in it must be
+    (root / "src" / "CACHEDIR.TAG").write_text(
+        "Signature: 8a477f597d28d172789f06886806bc55\n# created by prism-lint\n")
+    out = run("clean", cwd=root)
+    assert out.returncode == 2 and "m0.py" in out.stderr
+    assert (root / "src" / "m0.py").exists()
+
+
+def test_clean_removes_the_cache_a_run_made(tmp_path: Path) -> None:
+    root = tree(tmp_path / "repo")
+    run("check", "--exit-zero", ".", cwd=root)
+    assert (root / ".prism_lint_cache" / "CACHEDIR.TAG").exists()
+    out = run("clean", cwd=root)
+    assert out.returncode == 0, out.stderr
+    assert not (root / ".prism_lint_cache").exists()
+    assert (root / "AGENTS.md").exists() and (root / "src" / "m0.py").exists()
+
+
+# -- 4. nothing outside the project is read --------------------------------
+
+SECRET = "ZEBRA-7f3a91-SECRET"
+
+
+def _secret(tmp_path: Path) -> Path:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.md"
+    secret.write_text(f"You are an expert {SECRET} engineer. Write a Python function.\n")
+    return secret
+
+
+def _assert_hidden(root: Path, *paths: str) -> None:
+    for fmt in FORMATS:
+        out = run("check", "--no-cache", "--exit-zero", "--output-format", fmt, *paths, cwd=root)
+        assert SECRET not in out.stdout + out.stderr, fmt
+    out = run("prompts", "--output-format", "json", *paths, cwd=root)
+    assert SECRET not in out.stdout + out.stderr
+
+
+def test_a_link_to_a_file_outside_the_project_is_not_read(tmp_path: Path) -> None:
+    secret = _secret(tmp_path)
+    root = tree(tmp_path / "repo", files=1)
+    (root / ".git").mkdir()
+    (root / "CLAUDE.md").symlink_to(secret)
+    prompts = root / "prompts"
+    prompts.mkdir()
+    (prompts / "linked").symlink_to(secret.parent, target_is_directory=True)
+    _assert_hidden(root, ".")
+    named = run("check", "--no-cache", "--output-format", "json", "CLAUDE.md", cwd=root)
+    (finding,) = json.loads(named.stdout)
+    assert finding["code"] == "PRS900" and "outside the project" in finding["message"]
+
+
+def test_a_link_inside_the_project_is_still_read(tmp_path: Path) -> None:
+    root = tree(tmp_path / "repo", files=1)
+    (root / ".git").mkdir()
+    (root / "docs").mkdir()
+    (root / "docs" / "rules.md").write_text(PERSONA)
+    (root / "CLAUDE.md").symlink_to(root / "docs" / "rules.md")
+    out = run("check", "--no-cache", "--output-format", "json", "CLAUDE.md", cwd=root)
+    assert [d["code"] for d in json.loads(out.stdout)] == ["PRS101"]
+
+
+def test_an_include_outside_the_project_is_not_read(tmp_path: Path) -> None:
+    secret = _secret(tmp_path)
+    root = tmp_path / "repo"
+    (root / "prompts").mkdir(parents=True)
+    (root / ".git").mkdir()
+    for name, target in (("abs.jinja", str(secret)), ("rel.jinja", "../../outside/secret.md")):
+        (root / "prompts" / name).write_text(
+            f'{{% include "{target}" %}}\nWrite a Python function.\n')
+    _assert_hidden(root, ".")
+
+
+def test_devices_and_fifos_are_never_read(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "prompts").mkdir(parents=True)
+    (root / ".git").mkdir()
+    (root / "prompts" / "zero.jinja").write_text('{% include "/dev/zero" %}\n' + PERSONA)
+    (root / "prompts" / "urandom.jinja").write_text(
+        '{% include "../../../../../../../dev/urandom" %}\n' + PERSONA)
+    fifo = root / "prompts" / "fifo.md"
+    os.mkfifo(fifo)
+    (root / "AGENTS.md").symlink_to("/dev/zero")
+    started = time.monotonic()
+    out = run("check", "--no-cache", "--exit-zero", "--output-format", "json", ".", cwd=root,
+              timeout=30)
+    assert time.monotonic() - started < 20
+    assert out.returncode == 0, out.stderr
+    named = run("check", "--no-cache", "--output-format", "json", "prompts/fifo.md", cwd=root,
+                timeout=30)
+    (finding,) = json.loads(named.stdout)
+    assert finding["code"] == "PRS900" and "not a regular file" in finding["message"]
+
+
+# -- 5. hostile inputs end quickly -----------------------------------------
+
+
+def _alias_bomb() -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        refs = ", ".join([f"*a{i - 1}"] * 9)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    lines.append('system: "You are an expert mathematician. Compute 17 * 23."')
+    return "\n".join(lines) + "\n"
+
+
+def test_hostile_inputs_finish_quickly(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "prompts").mkdir(parents=True)
+    (root / "prompts" / "bomb.yaml").write_text(_alias_bomb())
+    deep = "{% if a %}" * 5000 + PERSONA + "{% endif %}" * 5000
+    (root / "prompts" / "deep.jinja").write_text(deep)
+    (root / "deep.py").write_text("x = " + "(" * 100_000 + "1" + ")" * 100_000 + "\n"
+                                  f"SYSTEM_PROMPT = {PERSONA.strip()!r}\n")
+    (root / "prism-lint.toml").write_text('fix-strategy = { PRS1 = "gate" }\n')
+    started = time.monotonic()
+    out = run("check", "--no-cache", "--exit-zero", "--output-format", "json", ".", cwd=root,
+              timeout=60)
+    assert time.monotonic() - started < 15
+    by_file = {Path(d["filename"]).name: d for d in json.loads(out.stdout)
+               if d["code"] == "PRS900"}
+    assert "alias bomb" in by_file["bomb.yaml"]["message"]
+    fixed = run("check", "--no-cache", "--fix", "--unsafe-fixes", "--exit-zero", ".", cwd=root,
+                timeout=60)
+    assert fixed.returncode == 0, fixed.stderr
+    assert time.monotonic() - started < 30
+
+
+def test_a_file_past_its_time_budget_is_one_finding(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from prism_lint import engine, time_budget
+    from prism_lint.config import Settings
+
+    def slow(*_args: object, **_kwargs: object) -> None:
+        time.sleep(5)
+
+    monkeypatch.setattr(time_budget, "FILE_TIME_BUDGET", 0.2)
+    monkeypatch.setattr(engine, "run_rules", slow)
+    started = time.monotonic()
+    result = engine.check_source("prompts/system.md", PERSONA, Settings())
+    assert time.monotonic() - started < 2
+    (diag,) = result.diagnostics
+    assert diag.code == "PRS900" and "longer than 0.2 s" in diag.message
+
+
+def test_the_language_server_will_not_read_a_configuration_outside_the_workspace(
+        tmp_path: Path) -> None:
+    from prism_lint.lsp.editor_settings import EditorSettings
+    from prism_lint.lsp.session import Session
+
+    outside = tmp_path / "outside.toml"
+    outside.write_text('select = ["PRS9"]\n')
+    workspace = tree(tmp_path / "repo", files=1)
+    session = Session(str(workspace))
+    session.set_editor(EditorSettings(configuration=str(outside)))
+    assert any("inside the workspace" in e for e in session.config_errors)
+    assert session.settings_for(str(workspace / "AGENTS.md")).select is None
+    inner = workspace / "lint.toml"
+    inner.write_text('select = ["PRS1"]\n')
+    session.set_editor(EditorSettings(configuration=str(inner)))
+    settings = session.settings_for(str(workspace / "AGENTS.md"))
+    assert settings.select == ("PRS1",) and settings.root == str(workspace)
