@@ -257,7 +257,7 @@ def run_text(cases: list[Case]) -> dict[str, Outcome]:
             [f"PRS1xx:{a.task.category}"] if flagged else [],
             a.task.category,
             a.task.confidence,
-            [f"{e.cue}:{e.category}:{e.source}" for e in a.task.evidence[:8]],
+            [f"{e.cue}:{e.category}:{e.source}" for e in a.task.evidence],
         )
     return out
 
@@ -318,7 +318,7 @@ def run_code(cases: list[Case], exe: str) -> dict[str, Outcome]:
             o.confidence = float(details.get("task_confidence", 0.0))
             o.evidence = [
                 f"{e.get('cue')}:{e.get('category')}:{e.get('source')}"
-                for e in details.get("evidence", [])[:8]
+                for e in details.get("evidence", [])
             ]
         o.codes.append(code)
     for p in prompts:
@@ -329,7 +329,7 @@ def run_code(cases: list[Case], exe: str) -> dict[str, Outcome]:
             continue
         seen.task = str(p.get("task", ""))
         seen.confidence = float(p.get("task_confidence", 0.0))
-        seen.evidence = [str(e) for e in p.get("evidence", [])][:8]
+        seen.evidence = [str(e) for e in p.get("evidence", [])]
     return out
 
 
@@ -495,7 +495,7 @@ def print_report(rep: Report, shapes: list[str], categories: list[str], show: bo
             print(
                 f"  {w['kind']:4s} {w['shape']:4s} {w['persona']}/{w['length']} {w['qid']} "
                 f"[{w['category']}]: {w['task']} {float(w['confidence']):.2f} "
-                f"{', '.join(w['evidence'])}"
+                f"{', '.join(w['evidence'][:8])}"
             )
             print(f"        Q: {str(w['user'])[:140]!r}")
 
