@@ -273,9 +273,9 @@ def fmt(x: float) -> str:
 
 
 def _row(name: str, c: Counts) -> str:
+    fn = f"{c.fn:4d}" if c.has_recall else f"{'-':>4s}"
     return (
-        f"{name:36s} {c.tp:4d} {c.fp:4d} {c.fn:4d}  {fmt(c.precision)} {fmt(c.recall):>6s} "
-        f"{fmt(c.f1)}"
+        f"{name:36s} {c.tp:4d} {c.fp:4d} {fn}  {fmt(c.precision)} {fmt(c.recall):>6s} {fmt(c.f1)}"
     )
 
 
@@ -302,7 +302,8 @@ def print_result(res: Result, show: bool) -> None:
         )
     if not show:
         return
-    print("\nMISSES (labelled flag, no finding)")
+    unextracted = sum(1 for _, seen in res.misses if not seen)
+    print(f"\nMISSES (labelled flag, no finding; {unextracted} with no prompt extracted there)")
     for it, seen in res.misses:
         _show_item(it, seen)
     print("\nFALSE FLAGS (labelled ok, finding present)")
@@ -344,7 +345,7 @@ def as_json(res: Result) -> dict[str, Any]:
         return {
             "tp": x.tp,
             "fp": x.fp,
-            "fn": x.fn,
+            "fn": x.fn if x.has_recall else None,
             "tn": x.tn,
             "precision": num(x.precision),
             "recall": num(x.recall),
