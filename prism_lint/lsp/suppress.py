@@ -9,6 +9,8 @@
   reason with template literals.
 - Jinja: ``{# prism: ignore[PRS101] #}`` on the line above the finding.
 - Markdown and text: ``<!-- prism: ignore[PRS101] -->`` on the line above.
+
+A reason, when given, follows the codes: ``# noqa: PRS101 -- reason``.
 """
 
 from __future__ import annotations
@@ -22,27 +24,31 @@ from prism_lint.model import Diagnostic, Edit
 
 # Own-line comment templates by file kind; {codes} is filled in.
 _ABOVE = {
-    "yaml": "# prism: ignore[{codes}]",
-    "javascript": "// prism: ignore[{codes}]",
-    "jinja": "{{# prism: ignore[{codes}] #}}",
-    "prompty": "{{# prism: ignore[{codes}] #}}",
-    "dotprompt": "{{{{! prism: ignore[{codes}] }}}}",
-    "markdown": "<!-- prism: ignore[{codes}] -->",
-    "text": "<!-- prism: ignore[{codes}] -->",
+    "yaml": "# prism: ignore[{codes}]{reason}",
+    "javascript": "// prism: ignore[{codes}]{reason}",
+    "jinja": "{{# prism: ignore[{codes}]{reason} #}}",
+    "prompty": "{{# prism: ignore[{codes}]{reason} #}}",
+    "dotprompt": "{{{{! prism: ignore[{codes}]{reason} }}}}",
+    "markdown": "<!-- prism: ignore[{codes}]{reason} -->",
+    "text": "<!-- prism: ignore[{codes}]{reason} -->",
 }
+# What may not appear in a reason: it would end the comment that holds it.
+COMMENT_ENDS = ("-->", "#}", "}}", "*/")
 _IGNORE_LIST = re.compile(r"(?i)(prism:\s*ignore\[)([^\]]*)(\])")
 _NOQA_CODES = re.compile(r"(?i)(noqa\s*:\s*)([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+|\s+[A-Z]+[0-9]+)*)")
 _BLANKET_NOQA = re.compile(r"(?i)#\s*noqa\b(?!\s*:)")
 
 
-def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None) -> Edit | None:
+def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None,
+                reason: str = "") -> Edit | None:
     """The edit that silences ``d``, or None where no comment can. A
-    notebook cell is edited as the Python text it is (``kind`` "python")."""
+    notebook cell is edited as the Python text it is (``kind`` "python").
+    ``reason``: one line without :data:`COMMENT_ENDS`, written after the codes."""
     if kind is None or d.anchor_last_row is None:
         return None
     index = index or LineIndex(d.doc.text)
     if kind == "python":
-        return _python(d, index)
+        return _python(d, index, reason)
     template = _ABOVE.get(kind)
     if template is None:
         return None
@@ -50,7 +56,11 @@ def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None)
         row = d.anchor_first_row or index.location(d.start).row
     else:
         row = index.location(d.start).row
-    return _above(template, d.code, row, index)
+    # "--" inside an HTML comment is best avoided
+    dash = " - " if kind in ("markdown", "text") else " -- "
+    braced = reason.replace("{", "{{").replace("}", "}}")  # the template is formatted
+    return _above(template.replace("{reason}", f"{dash}{braced}" if reason else ""),
+                  d.code, row, index)
 
 
 def _above(template: str, code: str, row: int, index: LineIndex) -> Edit:
@@ -84,7 +94,7 @@ def _newline(index: LineIndex) -> str:
     return "\n"
 
 
-def _python(d: Diagnostic, index: LineIndex) -> Edit | None:
+def _python(d: Diagnostic, index: LineIndex, reason: str = "") -> Edit | None:
     row = d.anchor_last_row or index.location(max(d.start, d.end - 1)).row
     row, comment = _statement_end(index.text, row)
     line = index.line_text(row)
@@ -101,7 +111,7 @@ def _python(d: Diagnostic, index: LineIndex) -> Edit | None:
                 _merge(m.group(2), d.code),
             )
     end = start + len(line.rstrip(" \t"))
-    return Edit(end, end, f"  # noqa: {d.code}")
+    return Edit(end, end, f"  # noqa: {d.code}" + (f" -- {reason}" if reason else ""))
 
 
 def _statement_end(text: str, row: int) -> tuple[int, int | None]:
