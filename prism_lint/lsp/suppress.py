@@ -52,8 +52,12 @@ def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None,
     template = _ABOVE.get(kind)
     if template is None:
         return None
+    if kind == "prompty" and _mustache_prompty(d, index):
+        template = _ABOVE["dotprompt"]  # a Mustache body: its comments are {{! ... }}
     if kind in ("yaml", "javascript"):
         row = d.anchor_first_row or index.location(d.start).row
+        if kind == "yaml":
+            row = _yaml_key_row(index, row)
     else:
         row = index.location(d.start).row
     # "--" inside an HTML comment is best avoided
@@ -63,12 +67,45 @@ def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None,
                   d.code, row, index)
 
 
+def _mustache_prompty(d: Diagnostic, index: LineIndex) -> bool:
+    from prism_lint.extract.frontmatter import read_front_matter
+    from prism_lint.extract.prompty import template_engine
+
+    return template_engine(read_front_matter(d.doc, index, []).data) == "mustache"
+
+
+_YAML_KEY = re.compile(r"^\s*(?:-\s+)?[\w.\-\"']+\s*:(?:\s|$)")
+_YAML_BLOCK = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _yaml_key_row(index: LineIndex, row: int) -> int:
+    """``row``, or, when it lies inside a block scalar (``template: |``), the
+    row of the key that opens the block: a ``#`` line inside it would be
+    part of the prompt."""
+    line = index.line_text(row)
+    if _YAML_KEY.match(line):
+        return row
+    own = _indent(line)
+    for above in range(row - 1, 0, -1):
+        text = index.line_text(above)
+        if not text.strip():
+            continue
+        if _indent(text) < own:
+            return above if _YAML_BLOCK.search(text) else row
+    return row
+
+
 def _above(template: str, code: str, row: int, index: LineIndex) -> Edit:
     """Add ``code`` to a directive on the row above, or insert a new line."""
     if row > 1:
         prev = index.line_text(row - 1)
         m = _IGNORE_LIST.search(prev)
-        if m and template.split("prism")[0].strip() in prev:
+        opener = template.split("prism")[0].replace("{{", "{").replace("}}", "}").strip()
+        if m and opener in prev:
             start = index.line_start(row - 1) + m.start(2)
             end = index.line_start(row - 1) + m.end(2)
             return Edit(start, end, _merge(m.group(2), code))
