@@ -289,3 +289,49 @@ def test_add_noqa_on_stdin_and_bad_reasons(cli, tmp_path: Path) -> None:
         assert code == 2 and "reason" in err
     assert (tmp_path / "a.py").read_text() == PY
     assert cli("check", "--add-noqa", "--fix", "a.py")[0] == 2
+
+
+# -- docs ------------------------------------------------------------------------------
+
+
+def test_oversized_file_is_a_notice_in_a_walk_and_a_finding_when_named(cli,
+                                                                        tmp_path: Path) -> None:
+    write(tmp_path, {"prism-lint.toml": "max-file-size = 64\n", "big.py": PY * 4})
+    code, out, err = cli("check", ".")
+    assert code == 0 and "prism-lint: notice: big.py: file is" in err and "PRS900" not in out
+    code, out, _ = cli("check", "big.py")
+    assert code == 1 and "PRS900" in out and "over max-file-size" in out
+    from prism_lint.rules import load_rule
+
+    doc = load_rule("PRS900").documentation()
+    assert "walking a directory is not a\nfinding" in doc and "notice" in doc
+
+
+def test_rule_examples_show_their_role_and_model() -> None:
+    from prism_lint.commands.rule import as_text, describe
+
+    prs105 = as_text(describe("PRS105"))
+    flagged, not_flagged = prs105.split("## Not flagged")
+    assert "model `o3-mini`" in flagged and "model `gpt-4o`" in not_flagged
+    prs202 = as_text(describe("PRS202"))
+    assert "*user message:*" in prs202.split("## Not flagged")[0]
+    assert "*system message:*" in prs202.split("## Not flagged")[1]
+    assert "The paper's figure" in prs202
+
+
+def test_network_tests_are_marked_and_the_marker_registered() -> None:
+    import ast
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    markers = config["tool"]["pytest"]["ini_options"]["markers"]
+    assert any(m.startswith("network:") for m in markers)
+    tree = ast.parse((ROOT / "tests" / "test_precommit.py").read_text(encoding="utf-8"))
+    assigned = [n for n in tree.body if isinstance(n, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in n.targets)]
+    assert assigned and ast.unparse(assigned[0].value) == "pytest.mark.network"
+    assert '-m "not network"' not in (ROOT / ".ci" / "run").read_text()  # CI runs them
