@@ -344,6 +344,12 @@ def _load_chain(path: Path, chain: tuple[str, ...]) -> Settings | None:
     if "extend" in table:
         target = extend_target(path, table["extend"], chain)
         base = _load_chain(target, (*chain, os.path.realpath(path)))
+        if base is not None and base.per_file_ignores:
+            # the base's globs stay relative to the base's own directory
+            home = os.path.dirname(str(target))
+            base = replace(base, per_file_ignores=tuple(
+                (os.path.join(home, g) if "/" in g and not os.path.isabs(g) else g, codes)
+                for g, codes in base.per_file_ignores))
         table = {k: v for k, v in table.items() if k != "extend"}
     return parse_table(table, str(path), base=base)
 

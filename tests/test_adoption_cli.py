@@ -196,6 +196,17 @@ def test_extend_inherits_from_a_parent_config(cli, tmp_path: Path) -> None:
     assert cli("check", "pkg/a.py")[0] == 0  # PRS101 ignored by the parent
 
 
+def test_extended_per_file_ignores_stay_relative_to_their_file(cli, tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    write(tmp_path, {
+        "prism-lint.toml": 'per-file-ignores = { "pkg/legacy/*" = ["PRS101"] }\n',
+        "pkg/prism-lint.toml": 'extend = "../prism-lint.toml"\n',
+        "pkg/legacy/a.py": PY, "pkg/new/a.py": PY,
+    })
+    _, out, _ = cli("check", "--output-format", "concise", "pkg")
+    assert "pkg/new/a.py" in out and "pkg/legacy/a.py" not in out
+
+
 @pytest.mark.parametrize(("value", "error"), [
     ("/etc/passwd.toml", "must be relative"),
     ("../../outside.toml", "outside the project"),
