@@ -125,7 +125,9 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
         action="store_true",
         help="apply fixes and report nothing about what is left (implies --fix)",
     )
-    check.add_argument("--unfixable", type=_codes, help="rules whose fixes are never applied")
+    check.add_argument(
+        "--unfixable", type=_codes, metavar="CODES", help="rules whose fixes are never applied"
+    )
     check.add_argument(
         "--add-noqa",
         action="store_true",
@@ -138,8 +140,12 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--show-settings", action="store_true", help="print the settings used for the first file"
     )
-    check.add_argument("--exclude", type=_globs, help="globs to exclude, instead of the defaults")
-    check.add_argument("--extend-exclude", type=_globs, help="globs to exclude, besides the rest")
+    check.add_argument(
+        "--exclude", type=_globs, metavar="GLOBS", help="globs to exclude, instead of the defaults"
+    )
+    check.add_argument(
+        "--extend-exclude", type=_globs, metavar="GLOBS", help="globs to exclude, besides the rest"
+    )
     check.add_argument(
         "--per-file-ignores",
         action="append",
