@@ -125,7 +125,6 @@ def _run(args: argparse.Namespace) -> int:
     from prism_lint.config import Settings
     from prism_lint.engine import FileResult, check_source
     from prism_lint.report import ReportContext, renderer
-    from prism_lint.report.text import shown_path
 
     started = time.perf_counter()
     resolver = _resolver(args.config, args.isolated)
@@ -233,6 +232,8 @@ def _run(args: argparse.Namespace) -> int:
             if result.diagnostics:  # the fixer needs the settings of files it may fix
                 settings_of[target.path] = adjust(resolver.for_path(target.path))
             if result.notice:
+                from prism_lint.report.text import shown_path
+
                 ctx.notices.append(f"{shown_path(target.path)}: {result.notice}")
             results.append(result)
         if results:
