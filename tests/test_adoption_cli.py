@@ -346,3 +346,15 @@ def test_network_tests_are_marked_and_the_marker_registered() -> None:
                 and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in n.targets)]
     assert assigned and ast.unparse(assigned[0].value) == "pytest.mark.network"
     assert '-m "not network"' not in (ROOT / ".ci" / "run").read_text()  # CI runs them
+
+
+def test_prompts_inventory_is_the_same_with_worker_processes(
+        cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {f"m{i}.py": PY.replace("SYSTEM_PROMPT", f"P{i}_PROMPT") for i in range(40)})
+    alone = cli("prompts", "--output-format", "json", ".")[1]
+    import prism_lint.runner
+
+    monkeypatch.setattr(prism_lint.runner, "POOL_THRESHOLD", 2)
+    monkeypatch.setattr(prism_lint.runner, "workers", lambda: 2)
+    shared = cli("prompts", "--output-format", "json", ".")[1]
+    assert len(json.loads(alone)) == 40 and shared == alone
