@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
-OUTPUT_FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit")
+OUTPUT_FORMATS = ("full", "concise", "grouped", "json", "json-lines", "sarif", "github",
+                  "gitlab", "junit", "rdjson")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,9 +25,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _codes(value: str) -> list[str]:
-    from prism_lint.config import _selector
-
-    return [_selector(c) for c in value.split(",") if c.strip()]
+    """Codes as written: checked, and normalised, once the run starts (an
+    error quotes them as the user typed them)."""
+    return [c.strip() for c in value.split(",") if c.strip()]
 
 
 _COMMANDS = {
@@ -52,11 +53,25 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"prism-lint {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     named = next((a for a in argv or () if not a.startswith("-")), None)
+    commands: dict[str, argparse.ArgumentParser] = {}
     for command, text in _COMMANDS.items():
         if named in _COMMANDS and command != named:
             continue
-        _ARGUMENTS.get(command, _no_arguments)(sub.add_parser(command, help=text))
+        commands[command] = sub.add_parser(command, help=text)
+        _ARGUMENTS.get(command, _no_arguments)(commands[command])
+    parser.set_defaults(_commands=commands)
     return parser
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """The arguments; an unknown one is reported with the usage of the
+    command it was given to (``prism-lint check``'s), not the top level's."""
+    parser = build_parser(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        command = parser.get_default("_commands").get(args.command or "", parser)
+        command.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
 
 
 def _no_arguments(parser: argparse.ArgumentParser) -> None:
@@ -105,8 +120,61 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
         action="store_true",
         help="apply excludes to files named on the command line too",
     )
+    check.add_argument(
+        "--fix-only",
+        action="store_true",
+        help="apply fixes and report nothing about what is left (implies --fix)",
+    )
+    check.add_argument(
+        "--unfixable", type=_codes, metavar="CODES", help="rules whose fixes are never applied"
+    )
+    check.add_argument(
+        "--add-noqa",
+        action="store_true",
+        help="add a suppression comment for every finding (--add-noqa=REASON adds a reason)",
+    )
+    check.add_argument("--noqa-reason", default="", help=argparse.SUPPRESS)
+    check.add_argument(
+        "--show-files", action="store_true", help="list the files that would be checked"
+    )
+    check.add_argument(
+        "--show-settings", action="store_true", help="print the settings used for the first file"
+    )
+    check.add_argument(
+        "--exclude", type=_globs, metavar="GLOBS", help="globs to exclude, instead of the defaults"
+    )
+    check.add_argument(
+        "--extend-exclude", type=_globs, metavar="GLOBS", help="globs to exclude, besides the rest"
+    )
+    check.add_argument(
+        "--per-file-ignores",
+        action="append",
+        default=[],
+        metavar="GLOB:CODES",
+        help="rules to ignore in files matching a glob (relative to here), e.g. 'tests/*:PRS101'",
+    )
+    check.add_argument(
+        "--no-respect-gitignore",
+        dest="respect_gitignore",
+        action="store_false",
+        default=None,
+        help="check files .gitignore leaves out",
+    )
+    check.add_argument(
+        "--respect-gitignore", dest="respect_gitignore", action="store_true", help=argparse.SUPPRESS
+    )
+    check.add_argument(
+        "--isolated", action="store_true", help="read no configuration file (defaults only)"
+    )
+    check.add_argument(
+        "-v", "--verbose", action="store_true", help="say which configurations and files are read"
+    )
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only")
     check.add_argument("-s", "--silent", action="store_true", help="print nothing")
+
+
+def _globs(value: str) -> list[str]:
+    return [g.strip() for g in value.split(",") if g.strip()]
 
 
 def _rule_arguments(rule: argparse.ArgumentParser) -> None:
@@ -116,9 +184,11 @@ def _rule_arguments(rule: argparse.ArgumentParser) -> None:
 
 
 def _prompts_arguments(prompts: argparse.ArgumentParser) -> None:
-    prompts.add_argument("paths", nargs="*")
+    prompts.add_argument("paths", nargs="*", help="files or directories; '-' reads stdin")
     prompts.add_argument("--output-format", choices=("text", "json"), default="text")
     prompts.add_argument("--config", action="append", default=[])
+    prompts.add_argument("--stdin-filename", help="the name of the file read from stdin")
+    prompts.add_argument("--isolated", action="store_true", help="read no configuration file")
 
 
 def _clean_arguments(clean: argparse.ArgumentParser) -> None:
@@ -150,7 +220,12 @@ def entry() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:
         argv = sys.argv[1:]
-    args = build_parser(argv).parse_args(argv)
+    # ``--add-noqa=REASON``: a reason only with "=", so that ``--add-noqa src``
+    # reads src as a path
+    argv = [a for arg in argv for a in (
+        ("--add-noqa", "--noqa-reason", arg.partition("=")[2])
+        if arg.startswith("--add-noqa=") else (arg,))]
+    args = parse(argv)
     from prism_lint.config import ConfigError
 
     try:

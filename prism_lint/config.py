@@ -97,6 +97,8 @@ class Settings:
     fix_strategy: tuple[tuple[str, str], ...] = ()  # (code prefix, "strip"|"gate")
     unsafe_fixes: bool = False
     extend_safe_fixes: tuple[str, ...] = ()
+    extend_unsafe_fixes: tuple[str, ...] = ()  # safe fixes of these rules count as unsafe
+    unfixable: tuple[str, ...] = ()  # these rules' fixes are never offered
     cache_dir: str = ".prism_lint_cache"
     force_select: tuple[str, ...] = ()  # --select/--extend-select: win over the config's ignore
     source: str = ""  # the file these came from, for messages
@@ -143,6 +145,9 @@ _KEYS: dict[str, tuple[str, str]] = {
     "fix-strategy": ("fix_strategy", 'a table of rule code (or prefix) = "strip"|"gate"'),
     "unsafe-fixes": ("unsafe_fixes", "true or false"),
     "extend-safe-fixes": ("extend_safe_fixes", _STR_LIST),
+    "extend-unsafe-fixes": ("extend_unsafe_fixes", _STR_LIST),
+    "unfixable": ("unfixable", _STR_LIST),
+    "extend": ("", "a path to a configuration file inside the project"),
     "cache-dir": ("cache_dir", "a path"),
 }
 
@@ -184,16 +189,19 @@ def _selector(text: str) -> str:
 
 
 def _check_codes(source: str, key: str, codes: tuple[str, ...]) -> None:
+    """Every selector names a rule (a code, a prefix of codes, or a name);
+    the error quotes the selector as the user wrote it."""
     from prism_lint.rules import catalogue
 
     known = catalogue()
-    for code in codes:
+    for written in codes:
+        code = _selector(written)
         if code == "ALL":
             continue
         if not any(c.startswith(code) or known[c].name == code for c in known):
             close = _close(code, known)
             hint = f" (did you mean {close[0]}?)" if close else ""
-            raise ConfigError(f"{source}: `{key}` names unknown rule {code!r}{hint}")
+            raise ConfigError(f"{source}: `{key}` names unknown rule {written.strip()!r}{hint}")
 
 
 def parse_table(table: dict[str, Any], source: str, base: Settings | None = None) -> Settings:
@@ -210,11 +218,14 @@ def parse_table(table: dict[str, Any], source: str, base: Settings | None = None
                 f"(known keys: {', '.join(sorted(_KEYS))})"
             )
         name, expected = _KEYS[key]
-        if name in ("select", "extend_select", "ignore", "extend_safe_fixes"):
+        if not name:
+            raise ConfigError(f"{source}: `{key}` is only read from a configuration file")
+        if name in ("select", "extend_select", "ignore", "extend_safe_fixes",
+                    "extend_unsafe_fixes", "unfixable"):
             # codes are upper case; rule names ("expert-persona-code-task") stay as written
-            codes = tuple(_selector(c) for c in _str_list(source, key, value))
-            _check_codes(source, key, codes)
-            values[name] = codes
+            written = _str_list(source, key, value)
+            _check_codes(source, key, written)
+            values[name] = tuple(_selector(c) for c in written)
         elif name in (
             "include",
             "exclude",
@@ -243,9 +254,9 @@ def parse_table(table: dict[str, Any], source: str, base: Settings | None = None
                 raise _fail(source, key, expected, value)
             pairs = []
             for glob, codes in value.items():
-                checked = tuple(c.upper() for c in _str_list(source, f"{key}.{glob}", codes))
-                _check_codes(source, key, checked)
-                pairs.append((glob, checked))
+                written = _str_list(source, f"{key}.{glob}", codes)
+                _check_codes(source, key, written)
+                pairs.append((glob, tuple(c.upper() for c in written)))
             values[name] = tuple(pairs)
         elif name == "call_sites":
             if not isinstance(value, dict):
@@ -274,7 +285,7 @@ def parse_table(table: dict[str, Any], source: str, base: Settings | None = None
             for code, strategy in value.items():
                 if strategy not in FIX_STRATEGIES:
                     raise _fail(source, f"{key}.{code}", '"strip" or "gate"', strategy)
-                _check_codes(source, key, (code.upper(),))
+                _check_codes(source, key, (code,))
             values[name] = tuple((c.upper(), s) for c, s in value.items())
     return replace(base or Settings(), source=source, **values)
 
@@ -328,12 +339,90 @@ def table_in(path: Path) -> dict[str, Any] | None:
     return data.get("tool", {}).get("prism-lint", data) if "tool" in data else data
 
 
+MAX_EXTEND = 8  # configurations in one ``extend`` chain
+
+
 def load_file(path: Path) -> Settings | None:
+    """The settings of a configuration file, with those it ``extend``s
+    beneath them; None for a pyproject.toml without a prism-lint table."""
+    return _load_chain(path, ())
+
+
+def _load_chain(path: Path, chain: tuple[str, ...]) -> Settings | None:
     table = table_in(path)
     if table is None:
+        if chain:
+            raise ConfigError(f"{chain[-1]}: `extend` names {path}, which has no "
+                              "[tool.prism-lint] table")
         return None
-    return replace(parse_table(table, str(path)), root=str(path.parent))
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.prism-lint] must be a table")
+    base = None
+    if "extend" in table:
+        target = extend_target(path, table["extend"], chain)
+        base = _load_chain(target, (*chain, os.path.realpath(path)))
+        if base is not None and base.per_file_ignores:
+            # the base's globs stay relative to the base's own directory
+            home = os.path.dirname(str(target))
+            base = replace(base, per_file_ignores=tuple(
+                (os.path.join(home, g) if "/" in g and not os.path.isabs(g) else g, codes)
+                for g, codes in base.per_file_ignores))
+        table = {k: v for k, v in table.items() if k != "extend"}
+    return replace(parse_table(table, str(path), base=base), root=str(path.parent))
 
+
+def project_root(directory: str) -> str:
+    """The top of the project a configuration in ``directory`` belongs to:
+    the closest directory above it holding ``.git``; without one, the working
+    directory when ``directory`` is inside it, else ``directory`` itself."""
+    current = directory
+    while True:
+        if os.path.exists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    cwd = os.path.realpath(os.getcwd())
+    return cwd if _inside(directory, cwd) else directory
+
+
+def _inside(path: str, root: str) -> bool:
+    try:
+        return os.path.commonpath([path, root]) == root
+    except ValueError:  # another drive
+        return False
+
+
+def extend_target(path: Path, value: Any, chain: tuple[str, ...]) -> Path:
+    """The file ``extend = value`` in ``path`` names, once it is shown to be
+    safe to read: a configuration is written by strangers, so it may only
+    point at a TOML file inside its own project, relative to itself, in a
+    chain of at most :data:`MAX_EXTEND` files without a cycle."""
+    where = f"{path}: `extend`"
+    if not isinstance(value, str) or not value.strip() or "\0" in value:
+        raise ConfigError(f"{where} must be a relative path to a configuration file, "
+                          f"got {value!r}")
+    if os.path.isabs(value) or value.startswith(("~", "/", "\\")) or (
+        len(value) > 1 and value[1] == ":"
+    ):
+        raise ConfigError(f"{where} must be relative to the file, got {value!r}")
+    if not value.endswith(".toml"):
+        raise ConfigError(f"{where} must name a .toml file, got {value!r}")
+    if len(chain) + 1 >= MAX_EXTEND:
+        raise ConfigError(f"{where}: more than {MAX_EXTEND} configurations extend each other")
+    here = os.path.realpath(path)
+    directory = os.path.dirname(here)
+    target = os.path.realpath(os.path.join(directory, value))
+    root = project_root(directory)
+    if not _inside(target, root):
+        raise ConfigError(f"{where} names {value!r}, outside the project ({root})")
+    if target in (*chain, here):
+        names = " -> ".join((*chain, here, target))
+        raise ConfigError(f"{where}: configurations extend each other in a cycle: {names}")
+    if not os.path.isfile(target):
+        raise ConfigError(f"{where} names {value!r}: no such file")
+    return Path(target)
 
 def _check_inside(source: str, key: str, value: str) -> None:
     """A path a configuration names must stay inside its project: a
@@ -366,6 +455,10 @@ class Resolver:
 
     forced: Settings | None = None  # --config FILE
     overrides: dict[str, Any] = field(default_factory=dict)  # --config "k = v"
+    isolated: bool = False  # --isolated: no configuration file is read
+    # Command-line options that change discovery (--exclude, ...), applied to
+    # every configuration found.
+    cli: Any = None
     _by_dir: dict[str, Settings] = field(default_factory=dict)
     _by_file: dict[str, Settings | None] = field(default_factory=dict)
     # (directory as given, working directory) -> settings: a walk asks for
@@ -374,7 +467,9 @@ class Resolver:
 
     def for_path(self, path: str | os.PathLike[str]) -> Settings:
         if self.forced is not None:
-            return self.forced
+            if self.cli is not None and "forced" not in self._by_dir:
+                self._by_dir["forced"] = self.cli(self.forced)
+            return self._by_dir.get("forced", self.forced)
         key = (os.path.dirname(path), os.getcwd())
         found = self._by_given.get(key)
         if found is None:
@@ -388,8 +483,10 @@ class Resolver:
         cached = self._by_dir.get(directory)
         if cached is not None:
             return cached
+        if self.forced is not None:
+            return self.for_path(os.path.join(directory, "x"))
         found: Settings | None = None
-        for name in CONFIG_FILES:
+        for name in () if self.isolated else CONFIG_FILES:
             if names is not None and name not in names:
                 continue
             candidate = os.path.join(directory, name)
@@ -401,9 +498,15 @@ class Resolver:
                     break
         if found is None:
             parent = os.path.dirname(directory)
-            found = self.for_dir(parent) if parent != directory else Settings()
+            if parent != directory and not self.isolated:
+                found = self.for_dir(parent)
+                self._by_dir[directory] = found
+                return found  # the parent's, overrides and all
+            found = Settings()
         if self.overrides:
             found = parse_table(self.overrides, "--config", base=found)
+        if self.cli is not None:
+            found = self.cli(found)
         self._by_dir[directory] = found
         return found
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions, extractor, kind_of
 from prism_lint.lines import LineIndex, line_index
-from prism_lint.model import Diagnostic, Document, PromptUnit
+from prism_lint.model import Diagnostic, Document, Fix, PromptUnit
 from prism_lint.rules import catalogue, load_rule, resolve_selection
 from prism_lint.suppression import Suppressions
 
@@ -78,6 +78,8 @@ def selected_rules(settings: Settings, path: str) -> frozenset[str]:
 def _path_matches(path: str, glob: str, settings: Settings) -> bool:
     """A per-file glob, relative to the directory of the config file that set it
     (as in ruff), or to the current directory without one."""
+    if os.path.isabs(glob):  # --per-file-ignores: already joined to the working directory
+        return fnmatch.fnmatch(os.path.abspath(path).replace("\\", "/"), glob.replace("\\", "/"))
     source = settings.source
     base = os.path.dirname(os.path.abspath(source)) if os.path.isfile(source) else os.getcwd()
     rel = os.path.relpath(os.path.abspath(path), base).replace("\\", "/")
@@ -269,6 +271,29 @@ def _check_source(path: str, text: str, settings: Settings, *, named: bool, kind
     return result
 
 
+def unknown_codes(codes: frozenset[str] | None) -> list[str]:
+    """The prism-lint codes (``PRS...``) of a suppression that name no rule
+    nor a prefix of one; other tools' codes are theirs to judge."""
+    if not codes:
+        return []
+    known = catalogue()
+    return sorted(c for c in codes
+                  if c.startswith("PRS") and not any(k.startswith(c) for k in known))
+
+
+def fix_policy(code: str, fix: Fix | None, settings: Settings) -> Fix | None:
+    """A rule's fix as the configuration allows it: none for ``unfixable``
+    rules, unsafe for ``extend-unsafe-fixes`` ones."""
+    if fix is None or not (settings.unfixable or settings.extend_unsafe_fixes):
+        return fix
+    if code in resolve_selection(settings.unfixable, (), ()):
+        return None
+    if fix.applicability == "safe" and code in resolve_selection(
+            settings.extend_unsafe_fixes, (), ()):
+        fix.applicability = "unsafe"
+    return fix
+
+
 def internal_error(exc: BaseException) -> str:
     import traceback
 
@@ -379,7 +404,8 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
                     anchor_last_row=unit.last_row,
                 )
                 if fixes and finding.persona is not None and rule.fix_availability != "never":
-                    diag.fix = fix_for(unit, analysis, finding, rule.code, settings)
+                    diag.fix = fix_policy(
+                        rule.code, fix_for(unit, analysis, finding, rule.code, settings), settings)
                 result.diagnostics.append(diag)
     if "PRS901" in codes:
         for sup in suppressions.values():
@@ -387,16 +413,23 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
                 ours = d.kind == "ignore" or (
                     d.codes is not None and any(c.startswith("PRS") for c in d.codes)
                 )
-                if d.used or not ours:
+                unknown = unknown_codes(d.codes)
+                if (d.used and not unknown) or not ours:
                     continue
                 doc = d.comment.doc
                 offset = index_of(doc).line_start(d.row)
                 line = index_of(doc).line_text(d.row)
+                message = (
+                    f"Suppression comment names unknown code{'s' if len(unknown) > 1 else ''} "
+                    f"{', '.join(unknown)}; check the spelling (`prism-lint rule --all`)."
+                    if unknown else
+                    "Suppression comment silences no prism-lint finding; remove it."
+                )
                 result.diagnostics.append(
                     Diagnostic(
                         "PRS901",
                         "unused-suppression",
-                        "Suppression comment silences no prism-lint finding; remove it.",
+                        message,
                         doc,
                         offset,
                         offset + len(line),

@@ -48,6 +48,30 @@ def _opens_block(d: Directive, row: int) -> bool:
     return bool(_BLOCK_KEY.match(LineIndex(d.comment.doc.text).line_text(row)))
 
 
+_BLOCK_SCALAR = re.compile(r"^(\s*)(?:-\s+)?[\w.\-\"']+\s*:\s*[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _block_holds(d: Directive, row: int) -> bool:
+    """An own-line directive right above a YAML key whose block scalar
+    (``template: |``) runs down to ``row``."""
+    if row <= d.row + 1:
+        return False
+    from prism_lint.lines import line_index
+
+    index = line_index(d.comment.doc.text)
+    if d.row + 1 > len(index.starts):
+        return False
+    m = _BLOCK_SCALAR.match(index.line_text(d.row + 1))
+    if m is None:
+        return False
+    key_indent = len(m.group(1))
+    for r in range(d.row + 2, row + 1):
+        line = index.line_text(r)
+        if line.strip() and len(line) - len(line.lstrip(" ")) <= key_indent:
+            return False
+    return True
+
+
 def _codes(text: str | None) -> frozenset[str] | None:
     if text is None or not text.strip():
         return None
@@ -103,7 +127,7 @@ class Suppressions:
                 # ("# prism: ignore" above "backstory: >" in YAML)
                 if d.row in (first_row - 1, start_row - 1) or (
                     d.row == start_row - 2 and first_row <= d.row and _opens_block(d, start_row - 1)
-                ):
+                ) or _block_holds(d, start_row):
                     d.used = hit = True
             elif start_row <= d.row <= max(end_row, last_row) or d.row == first_row:
                 d.used = hit = True

@@ -21,6 +21,9 @@ from pathlib import Path
 
 import pytest
 
+# Installing the hook needs the package index: `pytest -m "not network"` leaves it out.
+pytestmark = pytest.mark.network
+
 ROOT = Path(__file__).resolve().parent.parent
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
 GIT = ["git", "-c", "user.name=prism-lint tests", "-c", "user.email=tests@example.invalid"]

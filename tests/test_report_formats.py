@@ -125,7 +125,7 @@ def test_github_escaping_and_levels() -> None:
     assert lines[0].startswith("::notice ") and "PRS901" in lines[0]
     assert lines[2].startswith("::error ") and "PRS900" in lines[2]
     multi = next(line for line in lines if "PRS201" in line)
-    assert "Long persona:%0Aspans two lines, 100%25 sure." in multi
+    assert "Long persona: spans two lines, 100%25 sure." in multi  # one line, % escaped
     odd = next(line for line in lines if "odd" in line)
     assert "file=prompts/100%25%2C odd%3A name.md," in odd
 

@@ -10,12 +10,12 @@ from dataclasses import replace
 from prism_lint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OUTPUT_FORMATS, fail
 
 
-def _resolver(configs: list[str]):  # type: ignore[no-untyped-def]
+def _resolver(configs: list[str], isolated: bool = False):  # type: ignore[no-untyped-def]
     from pathlib import Path
 
     from prism_lint.config import Resolver, load_file, parse_override, parse_table
 
-    resolver = Resolver()
+    resolver = Resolver(isolated=isolated)
     for item in configs:
         if os.path.isfile(item):
             settings = load_file(Path(item))
@@ -35,19 +35,79 @@ def raise_config(message: str) -> None:
     raise ConfigError(message)
 
 
+def _normal(codes: list[str] | None) -> list[str] | None:
+    from prism_lint.config import _selector
+
+    return None if codes is None else [_selector(c) for c in codes]
+
+
 def _cli_settings(args: argparse.Namespace, settings):  # type: ignore[no-untyped-def]
     changes = {}
-    if args.select is not None:
-        changes["select"] = tuple(args.select)
-    if args.extend_select:
-        changes["extend_select"] = (*settings.extend_select, *args.extend_select)
-    if args.ignore:
-        changes["ignore"] = (*settings.ignore, *args.ignore)
+    select, extend, ignore = _normal(args.select), _normal(args.extend_select), _normal(args.ignore)
+    if select is not None:
+        changes["select"] = tuple(select)
+    if extend:
+        changes["extend_select"] = (*settings.extend_select, *extend)
+    if ignore:
+        changes["ignore"] = (*settings.ignore, *ignore)
     if args.unsafe_fixes is not None:
         changes["unsafe_fixes"] = args.unsafe_fixes
-    if args.select or args.extend_select:
-        changes["force_select"] = (*(args.select or ()), *(args.extend_select or ()))
+    if select or extend:
+        changes["force_select"] = (*(select or ()), *(extend or ()))
+    if args.unfixable:
+        changes["unfixable"] = (*settings.unfixable, *(_normal(args.unfixable) or ()))
     return replace(settings, **changes) if changes else settings
+
+
+def _discovery_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """What the command line changes in every configuration before files are
+    found: excludes, .gitignore, per-file ignores (globs relative to the
+    working directory); None when it changes nothing."""
+    from prism_lint.config import _check_codes
+
+    pairs = []
+    for item in args.per_file_ignores:
+        glob, colon, codes = item.rpartition(":")
+        written = [c.strip() for c in codes.split(",") if c.strip()]
+        if not colon or not glob or not written:
+            raise_config(f"--per-file-ignores {item!r}: expected GLOB:CODE[,CODE...]")
+        _check_codes("command line", "--per-file-ignores", tuple(written))
+        if "/" in glob or os.sep in glob:
+            glob = os.path.join(os.getcwd(), glob)
+        pairs.append((glob, tuple(c.upper() for c in written)))
+    if args.exclude is None and not args.extend_exclude and args.respect_gitignore is None \
+            and not pairs:
+        return None
+
+    def change(settings):  # type: ignore[no-untyped-def]
+        changes: dict[str, object] = {}
+        if args.exclude is not None:
+            changes["exclude"] = tuple(args.exclude)
+        if args.extend_exclude:
+            changes["extend_exclude"] = (*settings.extend_exclude, *args.extend_exclude)
+        if args.respect_gitignore is not None:
+            changes["respect_gitignore"] = args.respect_gitignore
+        if pairs:
+            changes["per_file_ignores"] = (*settings.per_file_ignores, *pairs)
+        return replace(settings, **changes)
+
+    return change
+
+
+def use_color(args: argparse.Namespace, fmt: str) -> bool:
+    """Colour for people at a terminal: ``NO_COLOR`` turns it off,
+    ``FORCE_COLOR`` on (https://no-color.org, https://force-color.org); else
+    on when standard output is a terminal."""
+    if fmt not in ("full", "concise", "grouped") or args.output_file:
+        return False
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,26 +120,40 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import time
+
     from prism_lint.config import Settings
     from prism_lint.engine import FileResult, check_source
     from prism_lint.report import ReportContext, renderer
 
-    resolver = _resolver(args.config)
-    for codes in (args.select or [], args.extend_select or [], args.ignore or []):
+    started = time.perf_counter()
+    resolver = _resolver(args.config, args.isolated)
+    resolver.cli = _discovery_settings(args)
+    for flag, codes in (("--select", args.select), ("--extend-select", args.extend_select),
+                        ("--ignore", args.ignore), ("--unfixable", args.unfixable)):
         from prism_lint.config import _check_codes
 
-        _check_codes("command line", "--select/--ignore", tuple(codes))
+        _check_codes("command line", flag, tuple(codes or ()))
+    if args.fix_only:
+        args.fix = True
     fmt = args.output_format or os.environ.get("PRISM_LINT_OUTPUT_FORMAT")
     if fmt and fmt not in OUTPUT_FORMATS:
         return fail(f"PRISM_LINT_OUTPUT_FORMAT={fmt!r} is not one of {', '.join(OUTPUT_FORMATS)}")
     if not fmt:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "full"
     paths = args.paths or ["."]
+    if args.show_files or args.show_settings:
+        from prism_lint.commands.show import show
+
+        return show(args, paths, resolver, lambda s: _cli_settings(args, s))
     results: list[FileResult] = []
-    ctx = ReportContext(fmt=fmt, show_fixes=args.show_fixes, statistics=args.statistics)
+    ctx = ReportContext(fmt=fmt, show_fixes=args.show_fixes, statistics=args.statistics,
+                        color=use_color(args, fmt))
     settings_of: dict[str, Settings] = {}
     fixing = args.fix or args.diff
     ctx.planned = not fixing
+    if args.add_noqa and fixing:
+        return fail("--add-noqa cannot be combined with --fix or --diff")
 
     if paths == ["-"]:
         from prism_lint.engine import check_bytes, decode
@@ -96,6 +170,16 @@ def _run(args: argparse.Namespace) -> int:
         except ValueError:
             fixing = False  # nothing to fix in text that could not be read
             text, bom = "", False
+        if args.add_noqa:
+            from prism_lint.commands.add_noqa import add_to_text
+
+            try:
+                new, added = add_to_text(name, text, settings, args.noqa_reason)
+            except ValueError as exc:
+                return fail(str(exc))
+            sys.stdout.write(("\ufeff" if bom else "") + new)
+            _added(args, added)
+            return EXIT_CLEAN
         if fixing:
             from prism_lint.fix.apply import fix_text
 
@@ -108,9 +192,15 @@ def _run(args: argparse.Namespace) -> int:
             result.diagnostics = remaining
             if args.diff:
                 sys.stdout.write(_diff(name, text, new))
-                return EXIT_FINDINGS if new != text else EXIT_CLEAN
+                return EXIT_FINDINGS if new != text and not args.exit_zero else EXIT_CLEAN
             sys.stdout.write(("\ufeff" if bom else "") + new)
-            return _exit(args, [result], n)
+            if remaining and not args.silent and not args.fix_only:
+                # the fixed text owns standard output: what is left goes to stderr
+                ctx.unsafe_fixes = settings.unsafe_fixes
+                ctx.fmt = "concise" if fmt == "full" else fmt
+                sys.stderr.write(renderer(ctx.fmt)([result], ctx))
+            return EXIT_CLEAN if args.fix_only and not args.exit_non_zero_on_fix \
+                else _exit(args, [result], n)
         results.append(result)
     else:
         from prism_lint.discovery import discover
@@ -128,31 +218,56 @@ def _run(args: argparse.Namespace) -> int:
                 found = adjusted[id(base)] = _cli_settings(args, base)
             return found
 
+        targets = discover(paths, resolver, force_exclude=args.force_exclude)
+        if args.verbose:
+            targets = _verbose(targets, resolver)
         for target, result in check_targets(
-            discover(paths, resolver, force_exclude=args.force_exclude),
+            targets,
             resolver,
             adjust,
-            use_cache=not args.no_cache and not fixing,
+            use_cache=not args.no_cache and not fixing and not args.add_noqa,
             # People read the text report; machines apply what the others export.
             verify_fixes=fixing or fmt not in ("full", "concise"),
         ):
             if result.diagnostics:  # the fixer needs the settings of files it may fix
                 settings_of[target.path] = adjust(resolver.for_path(target.path))
             if result.notice:
-                ctx.notices.append(f"{target.path}: {result.notice}")
+                from prism_lint.report.text import shown_path
+
+                ctx.notices.append(f"{shown_path(target.path)}: {result.notice}")
             results.append(result)
         if results:
             ctx.unsafe_fixes = adjust(resolver.for_path(results[0].path)).unsafe_fixes
+
+    if args.verbose:
+        checked = len(results)
+        sys.stderr.write(f"prism-lint: checked {checked} file{'s' if checked != 1 else ''} "
+                         f"in {time.perf_counter() - started:.2f}s\n")
+    if args.add_noqa:
+        from prism_lint.commands.add_noqa import add_to_files
+
+        try:
+            added = add_to_files(results, settings_of, args.noqa_reason)
+        except ValueError as exc:
+            return fail(str(exc))
+        _added(args, added)
+        return EXIT_CLEAN
 
     total_fixed = 0
     if fixing and paths != ["-"]:
         total_fixed = _apply_fixes(results, settings_of, args, ctx)
         if args.diff:
-            return EXIT_CLEAN if total_fixed == 0 else EXIT_FINDINGS
+            return EXIT_CLEAN if total_fixed == 0 or args.exit_zero else EXIT_FINDINGS
+    if args.fix_only:
+        if not args.silent and not args.quiet:
+            fixed = sum(ctx.fixed.values())
+            sys.stdout.write(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.\n"
+                             if fixed else "No fixes available.\n")
+        return EXIT_FINDINGS if args.exit_non_zero_on_fix and total_fixed else EXIT_CLEAN
 
     if not args.silent:
-        report = renderer(fmt)(results, ctx)
-        if args.quiet and fmt in ("full", "concise"):
+        report = renderer(fmt, args.statistics)(results, ctx)
+        if args.quiet and fmt in ("full", "concise", "grouped"):
             kept = [line for line in report.splitlines()
                     if not line.startswith(("Found ", "All checks", "[*]"))]
             report = "\n".join(kept) + "\n" if any(kept) else ""
@@ -167,6 +282,19 @@ def _run(args: argparse.Namespace) -> int:
         for notice in ctx.notices:
             sys.stderr.write(f"prism-lint: notice: {notice}\n")
     return _exit(args, results, total_fixed)
+
+
+def _added(args: argparse.Namespace, added: int) -> None:
+    if not args.silent:
+        sys.stderr.write(f"Added {added} suppression comment{'s' if added != 1 else ''}.\n")
+
+
+def _verbose(targets, resolver):  # type: ignore[no-untyped-def]
+    """Each file as it is found, with the configuration it is checked with."""
+    for target in targets:
+        source = resolver.for_path(target.path).source or "defaults"
+        sys.stderr.write(f"prism-lint: {target.path} ({target.kind}; settings: {source})\n")
+        yield target
 
 
 def _exit(args: argparse.Namespace, results: list, fixed: int) -> int:  # type: ignore[type-arg]

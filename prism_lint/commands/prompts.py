@@ -1,7 +1,10 @@
 """`prism-lint prompts`: the inventory of every prompt found.
 
 For audits, and for "why didn't it flag my prompt?": shows each prompt's
-place, role, tier, the persona seen and the task inferred.
+place, role, tier, the persona seen and the task inferred. Every file that
+may hold a prompt is read in full (the first pass of ``check`` looks for
+personas only), without working out fixes; large trees are shared out
+among worker processes as ``check`` does.
 """
 
 from __future__ import annotations
@@ -10,76 +13,141 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prism_lint.cli import EXIT_CLEAN, fail
+
+if TYPE_CHECKING:
+    from prism_lint.config import Settings
+    from prism_lint.discovery import Target
+    from prism_lint.engine import FileResult
+
+
+def rows_of(result: FileResult) -> list[dict[str, Any]]:
+    """One inventory row per prompt of a checked file."""
+    from prism_lint.lines import LineIndex
+    from prism_lint.report.common import absolute
+
+    rows = []
+    for unit, analysis in result.prompts:
+        idx = LineIndex(unit.doc.text)
+        start = idx.location(unit.doc_start)
+        end = idx.location(unit.doc_end)
+        rows.append(
+            {
+                "filename": absolute(unit.doc.path),
+                "path": unit.doc.path,
+                "cell": unit.doc.cell,
+                "location": {"row": start.row, "column": start.column},
+                "end_location": {"row": end.row, "column": end.column},
+                "role": unit.role,
+                "tier": unit.tier,
+                "library": unit.context.library,
+                "call": unit.context.call,
+                "argument": unit.context.argument,
+                "names": list(unit.context.names),
+                "model": unit.context.model,
+                "holes": len(unit.holes),
+                "personas": [
+                    {"text": p.text, "kind": p.kind, "head": p.head, "words": p.words}
+                    for p in analysis.personas
+                ],
+                "task": analysis.task.category,
+                "task_confidence": round(analysis.task.confidence, 2),
+                "task_declared": analysis.task.declared,
+                "evidence": [e.cue for e in analysis.task.evidence[:5]],
+                "text": unit.text,
+            }
+        )
+    return rows
+
+
+def inventory(path: str, data: bytes | None, settings: Settings, *, named: bool,
+              kind: str | None) -> list[dict[str, Any]]:
+    """The rows of one file (``data``: its bytes, read here when None)."""
+    from prism_lint.engine import check_source, decode, read_limited
+
+    if data is None:
+        data, _result = read_limited(path, settings, named)
+        if data is None:
+            return []
+    if b"\x00" in data[:8192]:
+        return []
+    try:
+        text, _bom = decode(data)
+    except ValueError:
+        return []
+    result = check_source(path, text, settings, named=named, kind=kind, inventory=True,
+                          fixes=False)
+    return rows_of(result)
+
+
+def _chunk(items: list[tuple[Target, Settings]]) -> list[list[dict[str, Any]]]:
+    return [inventory(t.path, None, s, named=t.named, kind=t.kind) for t, s in items]
+
+
+def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str, Any]]:
+    from prism_lint.runner import CHUNK, POOL_THRESHOLD, _collect_less, _warm_up, workers
+
+    items = list(zip(targets, settings, strict=True))
+    if len(items) < POOL_THRESHOLD or workers() < 2:
+        return [row for rows in _chunk(items) for row in rows]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _warm_up({t.kind for t in targets})
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers(), mp_context=context,
+                             initializer=_collect_less) as pool:
+        return [row for part in pool.map(_chunk, chunks) for rows in part for row in rows]
 
 
 def run(args: argparse.Namespace) -> int:
     from prism_lint.commands.check import _resolver
     from prism_lint.config import ConfigError
     from prism_lint.discovery import discover
-    from prism_lint.engine import check_path
-    from prism_lint.lines import LineIndex
-    from prism_lint.report.common import absolute
-    from prism_lint.rules import short
 
     try:
-        resolver = _resolver(args.config)
+        resolver = _resolver(args.config, args.isolated)
         paths = args.paths or ["."]
-        missing = [p for p in paths if not os.path.exists(p)]
-        if missing:
-            return fail(f"{missing[0]}: no such file or directory")
-        rows: list[dict[str, Any]] = []
-        for target in discover(paths, resolver):
-            result = check_path(
-                target.path, resolver.for_path(target.path), named=target.named, kind=target.kind,
-                inventory=True,
-            )
-            for unit, analysis in result.prompts:
-                idx = LineIndex(unit.doc.text)
-                start = idx.location(unit.doc_start)
-                end = idx.location(unit.doc_end)
-                rows.append(
-                    {
-                        "filename": absolute(unit.doc.path),
-                        "path": unit.doc.path,
-                        "cell": unit.doc.cell,
-                        "location": {"row": start.row, "column": start.column},
-                        "end_location": {"row": end.row, "column": end.column},
-                        "role": unit.role,
-                        "tier": unit.tier,
-                        "library": unit.context.library,
-                        "call": unit.context.call,
-                        "argument": unit.context.argument,
-                        "model": unit.context.model,
-                        "holes": len(unit.holes),
-                        "personas": [
-                            {"text": p.text, "kind": p.kind, "head": p.head, "words": p.words}
-                            for p in analysis.personas
-                        ],
-                        "task": analysis.task.category,
-                        "task_confidence": round(analysis.task.confidence, 2),
-                        "task_declared": analysis.task.declared,
-                        "evidence": [e.cue for e in analysis.task.evidence[:5]],
-                        "text": unit.text,
-                    }
-                )
+        if paths == ["-"]:
+            name = args.stdin_filename or "-"
+            stream = getattr(sys.stdin, "buffer", None)
+            data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+            settings = resolver.for_path(name if name != "-" else "stdin")
+            rows = inventory(name, data, settings, named=True, kind=None)
+        else:
+            missing = [p for p in paths if not os.path.exists(p)]
+            if missing:
+                return fail(f"{missing[0]}: no such file or directory")
+            targets = list(discover(paths, resolver))
+            rows = _all_rows(targets, [resolver.for_path(t.path) for t in targets])
     except ConfigError as exc:
         return fail(str(exc))
     if args.output_format == "json":
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_CLEAN
-    for r in rows:
-        cell = f"cell {r['cell']}:" if r["cell"] is not None else ""
-        where = f"{r['path']}:{cell}{r['location']['row']}:{r['location']['column']}"
-        personas = "; ".join(f"{p['kind']}: {short(p['text'], 50)}" for p in r["personas"])
-        site = r["call"] or r["library"]
-        sys.stdout.write(
-            f"{where}: {r['role']} prompt ({r['tier']}, {site})"
-            f" task={r['task']} ({r['task_confidence']})"
-            + (f" persona=[{personas}]" if personas else "")
-            + f"\n    {short(str(r['text']), 100)}\n"
-        )
+    sys.stdout.write("".join(line(r) for r in rows))
     sys.stdout.write(f"{len(rows)} prompt{'s' if len(rows) != 1 else ''} found.\n")
     return EXIT_CLEAN
+
+
+def line(r: dict[str, Any]) -> str:
+    """A row as text: where, what kind of prompt, where it was found, persona, task."""
+    from prism_lint.report.message import quoted
+    from prism_lint.report.text import shown_path
+    from prism_lint.rules import short
+
+    cell = f"cell {r['cell']}:" if r["cell"] is not None else ""
+    where = f"{shown_path(r['path'])}:{cell}{r['location']['row']}:{r['location']['column']}"
+    personas = "; ".join(f"{p['kind']}: {quoted(short(p['text'], 50))}" for p in r["personas"])
+    # how it was found: the call, else the library, else the name that marks it
+    site = r["call"] or r["library"] or ", ".join(r["names"][:2]) or "?"
+    return (
+        f"{where}: {r['role']} prompt ({r['tier']}, {site})"
+        f" task={r['task']} ({r['task_confidence']})"
+        + (f" persona=[{personas}]" if personas else "")
+        + f"\n    {short(str(r['text']), 100)}\n"
+    )

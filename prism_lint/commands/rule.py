@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from prism_lint.cli import EXIT_CLEAN, fail
+
+if TYPE_CHECKING:
+    from prism_lint.rules import Example
 
 
 def _find(code: str) -> str | None:
@@ -40,14 +44,32 @@ def describe(code: str) -> dict[str, object]:
         "figure": rule.figure,
         "explanation": rule.documentation(),
         "examples": {
-            "invalid": [e.prompt for e in rule.INVALID],
-            "valid": [e.prompt for e in rule.VALID],
+            "invalid": [_example(e) for e in rule.INVALID],
+            "valid": [_example(e) for e in rule.VALID],
         },
     }
 
 
+def _example(e: Example) -> dict[str, str | None]:
+    """An example with the context a rule reads besides its words: the
+    message's role and the model it goes to."""
+    return {"prompt": e.prompt, "role": e.role, "model": e.model, "fixed": e.fixed}
+
+
+def example_text(e: dict[str, str | None]) -> list[str]:
+    """An example as a list item: its context first, its fix after."""
+    context = f"{e['role']} message" + (f" to model `{e['model']}`" if e.get("model") else "")
+    lines = [f"- *{context}:* {e['prompt']}"]
+    if e.get("fixed") is not None:
+        lines.append(f"  - after the fix: {e['fixed'] or '(empty)'}")
+    return lines
+
+
 def as_text(info: dict[str, object]) -> str:
     lines = [f"# {info['name']} ({info['code']})", "", str(info["fix_availability"])]
+    if info.get("figure"):
+        figure = str(info["figure"]).removeprefix("PRISM: ")
+        lines += ["", f"The paper's figure (PRISM, arXiv 2603.18507): {figure}"]
     if not info["default"]:
         lines.append(f"Not enabled by default: `--extend-select {info['code']}`.")
     lines += ["", str(info["explanation"]), ""]
@@ -55,11 +77,11 @@ def as_text(info: dict[str, object]) -> str:
     assert isinstance(examples, dict)
     if examples["invalid"]:
         lines.append("## Flagged")
-        lines += [f"- {e}" for e in examples["invalid"]]
+        lines += [line for e in examples["invalid"] for line in example_text(e)]
         lines.append("")
     if examples["valid"]:
         lines.append("## Not flagged")
-        lines += [f"- {e}" for e in examples["valid"]]
+        lines += [line for e in examples["valid"] for line in example_text(e)]
         lines.append("")
     return "\n".join(lines)
 

@@ -9,6 +9,8 @@
   reason with template literals.
 - Jinja: ``{# prism: ignore[PRS101] #}`` on the line above the finding.
 - Markdown and text: ``<!-- prism: ignore[PRS101] -->`` on the line above.
+
+A reason, when given, follows the codes: ``# noqa: PRS101 -- reason``.
 """
 
 from __future__ import annotations
@@ -22,35 +24,79 @@ from prism_lint.model import Diagnostic, Edit
 
 # Own-line comment templates by file kind; {codes} is filled in.
 _ABOVE = {
-    "yaml": "# prism: ignore[{codes}]",
-    "javascript": "// prism: ignore[{codes}]",
-    "jinja": "{{# prism: ignore[{codes}] #}}",
-    "prompty": "{{# prism: ignore[{codes}] #}}",
-    "dotprompt": "{{{{! prism: ignore[{codes}] }}}}",
-    "markdown": "<!-- prism: ignore[{codes}] -->",
-    "text": "<!-- prism: ignore[{codes}] -->",
+    "yaml": "# prism: ignore[{codes}]{reason}",
+    "javascript": "// prism: ignore[{codes}]{reason}",
+    "jinja": "{{# prism: ignore[{codes}]{reason} #}}",
+    "prompty": "{{# prism: ignore[{codes}]{reason} #}}",
+    "dotprompt": "{{{{! prism: ignore[{codes}]{reason} }}}}",
+    "markdown": "<!-- prism: ignore[{codes}]{reason} -->",
+    "text": "<!-- prism: ignore[{codes}]{reason} -->",
 }
+# What may not appear in a reason: it would end the comment that holds it.
+COMMENT_ENDS = ("-->", "#}", "}}", "*/")
 _IGNORE_LIST = re.compile(r"(?i)(prism:\s*ignore\[)([^\]]*)(\])")
 _NOQA_CODES = re.compile(r"(?i)(noqa\s*:\s*)([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+|\s+[A-Z]+[0-9]+)*)")
 _BLANKET_NOQA = re.compile(r"(?i)#\s*noqa\b(?!\s*:)")
 
 
-def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None) -> Edit | None:
+def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None,
+                reason: str = "") -> Edit | None:
     """The edit that silences ``d``, or None where no comment can. A
-    notebook cell is edited as the Python text it is (``kind`` "python")."""
+    notebook cell is edited as the Python text it is (``kind`` "python").
+    ``reason``: one line without :data:`COMMENT_ENDS`, written after the codes."""
     if kind is None or d.anchor_last_row is None:
         return None
     index = index or LineIndex(d.doc.text)
     if kind == "python":
-        return _python(d, index)
+        return _python(d, index, reason)
     template = _ABOVE.get(kind)
     if template is None:
         return None
+    if kind == "prompty" and _mustache_prompty(d, index):
+        template = _ABOVE["dotprompt"]  # a Mustache body: its comments are {{! ... }}
     if kind in ("yaml", "javascript"):
         row = d.anchor_first_row or index.location(d.start).row
+        if kind == "yaml":
+            row = _yaml_key_row(index, row)
     else:
         row = index.location(d.start).row
-    return _above(template, d.code, row, index)
+    # "--" inside an HTML comment is best avoided
+    dash = " - " if kind in ("markdown", "text") else " -- "
+    braced = reason.replace("{", "{{").replace("}", "}}")  # the template is formatted
+    return _above(template.replace("{reason}", f"{dash}{braced}" if reason else ""),
+                  d.code, row, index)
+
+
+def _mustache_prompty(d: Diagnostic, index: LineIndex) -> bool:
+    from prism_lint.extract.frontmatter import read_front_matter
+    from prism_lint.extract.prompty import template_engine
+
+    return template_engine(read_front_matter(d.doc, index, []).data) == "mustache"
+
+
+_YAML_KEY = re.compile(r"^\s*(?:-\s+)?[\w.\-\"']+\s*:(?:\s|$)")
+_YAML_BLOCK = re.compile(r":\s*[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _yaml_key_row(index: LineIndex, row: int) -> int:
+    """``row``, or, when it lies inside a block scalar (``template: |``), the
+    row of the key that opens the block: a ``#`` line inside it would be
+    part of the prompt."""
+    line = index.line_text(row)
+    if _YAML_KEY.match(line):
+        return row
+    own = _indent(line)
+    for above in range(row - 1, 0, -1):
+        text = index.line_text(above)
+        if not text.strip():
+            continue
+        if _indent(text) < own:
+            return above if _YAML_BLOCK.search(text) else row
+    return row
 
 
 def _above(template: str, code: str, row: int, index: LineIndex) -> Edit:
@@ -58,7 +104,8 @@ def _above(template: str, code: str, row: int, index: LineIndex) -> Edit:
     if row > 1:
         prev = index.line_text(row - 1)
         m = _IGNORE_LIST.search(prev)
-        if m and template.split("prism")[0].strip() in prev:
+        opener = template.split("prism")[0].replace("{{", "{").replace("}}", "}").strip()
+        if m and opener in prev:
             start = index.line_start(row - 1) + m.start(2)
             end = index.line_start(row - 1) + m.end(2)
             return Edit(start, end, _merge(m.group(2), code))
@@ -84,7 +131,7 @@ def _newline(index: LineIndex) -> str:
     return "\n"
 
 
-def _python(d: Diagnostic, index: LineIndex) -> Edit | None:
+def _python(d: Diagnostic, index: LineIndex, reason: str = "") -> Edit | None:
     row = d.anchor_last_row or index.location(max(d.start, d.end - 1)).row
     row, comment = _statement_end(index.text, row)
     line = index.line_text(row)
@@ -101,7 +148,7 @@ def _python(d: Diagnostic, index: LineIndex) -> Edit | None:
                 _merge(m.group(2), d.code),
             )
     end = start + len(line.rstrip(" \t"))
-    return Edit(end, end, f"  # noqa: {d.code}")
+    return Edit(end, end, f"  # noqa: {d.code}" + (f" -- {reason}" if reason else ""))
 
 
 def _statement_end(text: str, row: int) -> tuple[int, int | None]:

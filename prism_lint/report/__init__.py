@@ -14,6 +14,8 @@ FORMATS: dict[str, str] = {
     "full": "prism_lint.report.text",
     "text": "prism_lint.report.text",
     "concise": "prism_lint.report.text",
+    "grouped": "prism_lint.report.text",
+    "rdjson": "prism_lint.report.rdjson",
     "json": "prism_lint.report.json_format",
     "json-lines": "prism_lint.report.json_format",
     "sarif": "prism_lint.report.sarif",
@@ -42,6 +44,11 @@ class ReportContext:
 Renderer = Callable[["list[FileResult]", ReportContext], str]
 
 
-def renderer(fmt: str) -> Renderer:
+def renderer(fmt: str, statistics: bool = False) -> Renderer:
+    """The reporter of ``fmt``; with ``statistics``, the one that counts in that format."""
+    if statistics:
+        from prism_lint.report.statistics import render
+
+        return render
     module = importlib.import_module(FORMATS[fmt])
     return module.render  # type: ignore[no-any-return]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from prism_lint.model import Diagnostic
 from prism_lint.report import ReportContext
 from prism_lint.report.common import file_span
+from prism_lint.report.message import headline
 from prism_lint.report.sarif import level, relative_path
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def annotation(d: Diagnostic) -> str:
         where = f"{path}:{s.start.row}:{s.start.column} (cell {d.doc.cell})"
     else:
         where = f"{path}:cell {d.doc.cell}:{s.start.row}:{s.start.column}"
-    return f"::{_COMMAND[level(d.code)]} {head}::{escape_data(f'{where}: {d.code} {d.message}')}"
+    return f"::{_COMMAND[level(d.code)]} {head}::{escape_data(f'{where}: {d.code} {headline(d)}')}"
 
 
 def render(results: list[FileResult], ctx: ReportContext) -> str:

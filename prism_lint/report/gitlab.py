@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from prism_lint.report import ReportContext
 from prism_lint.report.common import file_span
+from prism_lint.report.message import headline
 from prism_lint.report.sarif import fingerprint, level, relative_path
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def render(results: list[FileResult], ctx: ReportContext) -> str:
             cell = f" (cell {d.doc.cell})" if d.doc.cell is not None else ""
             issues.append(
                 {
-                    "description": f"{d.code}: {d.message}{cell}",
+                    "description": f"{d.code}: {headline(d)}{cell}",
                     "check_name": d.code,
                     "fingerprint": fp,
                     "severity": _SEVERITY[level(d.code)],

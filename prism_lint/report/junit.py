@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from prism_lint.report import ReportContext
 from prism_lint.report.common import span
+from prism_lint.report.message import headline, one_line
 from prism_lint.report.sarif import relative_path
 
 if TYPE_CHECKING:
@@ -55,9 +56,9 @@ def render(results: list[FileResult], ctx: ReportContext) -> str:
                 time="0",
             )
             failure = ET.SubElement(
-                case, "failure", message=clean(d.message), type=f"{d.code} {d.name}"
+                case, "failure", message=clean(headline(d)), type=f"{d.code} {d.name}"
             )
-            failure.text = clean(f"{where}: {d.code} {d.message}")
+            failure.text = clean(f"{where}: {d.code} {one_line(d.message)}")
         count = len(r.diagnostics)
         suite.set("tests", str(count))
         suite.set("failures", str(count))

@@ -21,6 +21,7 @@ from prism_lint import __version__
 from prism_lint.model import Diagnostic
 from prism_lint.report import ReportContext
 from prism_lint.report.common import edit_span, file_span, url
+from prism_lint.report.message import headline
 from prism_lint.rules import catalogue, load_rule
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def _result(d: Diagnostic, rule_index: int, seen: dict[str, int]) -> dict[str, A
     rel = relative_path(d.path)
     fp = fingerprint(d, rel)
     seen[fp] = seen.get(fp, 0) + 1
-    message = d.message if d.doc.cell is None else f"cell {d.doc.cell}: {d.message}"
+    message = headline(d) if d.doc.cell is None else f"cell {d.doc.cell}: {headline(d)}"
     result: dict[str, Any] = {
         "ruleId": d.code,
         "ruleIndex": rule_index,

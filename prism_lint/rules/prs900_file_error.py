@@ -9,10 +9,16 @@ class FileError(Rule):
     """
     ## What it does
     Reports a file prism-lint could not read or parse: not valid UTF-8, a
-    binary file named on the command line, a file over `max-file-size`, a
     Python syntax error, malformed YAML, Jinja or front matter, an invalid
-    notebook. One finding per file, at the place of the problem; the run
-    goes on with the other files.
+    notebook, and, for a file named on the command line, a binary file or
+    one over `max-file-size`. One finding per file, at the place of the
+    problem; the run goes on with the other files.
+
+    A binary or oversized file found by walking a directory is not a
+    finding: it is skipped with a notice on standard error
+    (`prism-lint: notice: big.json: file is ... bytes, over max-file-size`),
+    since a tree is expected to hold files that are not prompts. Name the
+    file on the command line to have it reported.
 
     ## Why is this bad?
     A prompt in a file that cannot be parsed is a prompt nobody checked. For
