@@ -328,15 +328,8 @@ def _related_reader(path: str, settings: Settings, seen: list[str]):  # type: ig
 
 def wants_roles(unit: PromptUnit, codes: frozenset[str], settings: Settings) -> bool:
     """Whether a selected rule reports personas that are not expert ones for
-    this prompt: the safety-persona rule, or the reasoning-model rule when
-    the prompt goes to one."""
-    if "PRS401" in codes:
-        return True
-    if "PRS105" not in codes:
-        return False
-    from prism_lint.rules.prs105_reasoning_model import is_reasoning_model
-
-    return is_reasoning_model(unit.context.model, settings)
+    this prompt: the safety-persona rule (opt-in)."""
+    return "PRS401" in codes
 
 
 def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,

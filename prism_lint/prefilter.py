@@ -276,29 +276,6 @@ def has_cue(text: str) -> bool:
     return bool(vocab().cues.find_matches_as_indexes(low))
 
 
-@lru_cache(maxsize=64)
-def _model_literals(patterns: tuple[str, ...]) -> Any:
-    """One DFA over the longest literal of each model glob ("o3*" -> "o3")."""
-    import ahocorasick_rs
-
-    out = set()
-    for p in patterns:
-        core = max(re.split(r"[*?\[\]/]", p.lower()), key=len)
-        if len(core) >= 2:
-            out.add(core.encode())
-    if not out:
-        return None
-    return ahocorasick_rs.BytesAhoCorasick(sorted(out),
-                                           implementation=ahocorasick_rs.Implementation.DFA)
-
-
-def mentions_reasoning_model(data: bytes, settings: Settings, low: bytes | None = None) -> bool:
-    literals = _model_literals((*settings.reasoning_models, *settings.extend_reasoning_models))
-    if literals is None:
-        return False
-    return bool(literals.find_matches_as_indexes(data.lower() if low is None else low))
-
-
 def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = "python"
                    ) -> bool:
     if kind == "yaml" and recorded_traffic(data[:512]):
@@ -319,10 +296,8 @@ def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = 
             w.lower().encode() in low for w in settings.extra_experts):
         return True  # the project's own expert words are not in the shared vocabulary
     selected = (*(settings.select or ()), *settings.extend_select)
-    # PRS105 reports any persona, expert or not, sent to a reasoning model;
-    # PRS401 (opt-in) any safety persona.
-    if anchored and (any("PRS401".startswith(s) or s == "ALL" for s in selected)
-                     or mentions_reasoning_model(data, settings, low)):
+    # PRS401 (opt-in) reports any safety persona, expert or not.
+    if anchored and any("PRS401".startswith(s) or s == "ALL" for s in selected):
         return True
     # Unused-suppression findings need the file's directives even without a persona.
     if any("PRS901".startswith(s) or s == "ALL" for s in selected):

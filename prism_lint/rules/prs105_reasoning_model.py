@@ -34,10 +34,12 @@ def _matches(model: str, patterns: tuple[str, ...]) -> bool:
 class PersonaReasoningModel(Rule):
     """
     ## What it does
-    Flags any persona, expert or not, in a prompt sent to a reasoning model
-    (o1, o3, o4-mini, deepseek-reasoner and DeepSeek-R1 distills, QwQ, ...).
-    The model is read from the call site (`model=`); the list is configurable
-    with `reasoning-models` / `extend-reasoning-models`.
+    Flags an expert persona, whatever the task, in a prompt sent to a
+    reasoning model (o1, o3, o4-mini, deepseek-reasoner and DeepSeek-R1
+    distills, QwQ, ...). A model's own default line ("You are a helpful
+    assistant.") and non-expert roles ("You are a dice game.") are not
+    findings. The model is read from the call site (`model=`); the list is
+    configurable with `reasoning-models` / `extend-reasoning-models`.
 
     ## Why is this bad?
     In PRISM (arXiv 2603.18507) the reasoning-distilled models lost the most
@@ -72,6 +74,8 @@ class PersonaReasoningModel(Rule):
     VALID = [
         Example("You are a senior data engineer. Write the SQL.", model="gpt-4o"),
         Example("Write the SQL for the monthly revenue report.", model="o3-mini"),
+        Example("You are a helpful assistant. Plan my week.", model="o3-mini"),
+        Example("You are a potato. Tell me a joke.", model="deepseek-reasoner"),
     ]
     INVALID = [
         Example(
@@ -85,9 +89,7 @@ class PersonaReasoningModel(Rule):
         model = unit.context.model
         if not is_reasoning_model(model, settings):
             return
-        for persona in analysis.personas:
-            if persona.kind != "expert" and persona.cue in ("assistant",):
-                continue
+        for persona in analysis.experts:
             message = (
                 f'Persona "{short(persona.text)}" in a prompt for reasoning model '
                 f"{model!r}. {self.figure}"
