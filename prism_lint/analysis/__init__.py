@@ -46,6 +46,11 @@ class TaskInference:
     scores: dict[str, float] = field(default_factory=dict)
     declared: bool = False  # settled by a "prism: task=..." declaration
     open_ended: bool = False  # free user question or mixed intents: route, don't strip
+    # The prompt states no request of its own (a system prompt that is only a
+    # persona, the request arriving later from a variable): the persona's
+    # field stood in for the task, with less confidence.
+    assumed: bool = False
+    request: str = ""  # the words of the request the task was read from
 
     @property
     def accuracy_critical(self) -> bool:

@@ -39,11 +39,19 @@ SOURCE_WEIGHTS = {
     "persona-role": 4,  # the field of the expert role itself (per persona)
     "name": 2.0,  # variable, function or class names at the call site
     "hole": 1.5,  # names of the prompt's dynamic parts
-    "sibling": 0.8,  # other messages of the same call
+    "sibling": 1.0,  # other messages of the same call: the user turn is the request
     "response_format": 1.5,
     "tools": 1.5,
     "model": 1.5,
 }
+# Request evidence (summed weight) that says the prompt states its request.
+REQUEST_MIN = 1.0
+# How much less sure a task assumed from the persona is.
+ASSUMED_CONFIDENCE = 0.6
+# The persona's field beside a stated request: a tie-breaker, no more.
+PERSONA_BESIDE_REQUEST = 2.0
+# The call site's names and placeholders count less beside a stated request.
+CONTEXT_BESIDE_REQUEST = 0.5
 REPEAT_DECAY = 0.6  # the n-th repeat of one cue counts DECAY**(n-1)
 # Cues in the sentence that states the main job count this much more.
 TASK_STATEMENT_BOOST = 2.0
@@ -134,7 +142,18 @@ class _Tally:
 
 
 def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
-    """The task category of ``unit``, from its text and its call site."""
+    """The task category of ``unit``, read from what it asks.
+
+    Three tallies are kept apart: the **request** (the prompt's own words
+    outside every expert persona passage and outside supplied material, and
+    the other messages of the call, such as the user turn), the **context**
+    (names at the call site, placeholders, response format, tools, model) and
+    the **persona** (its words and its field). When the prompt states a
+    request, the task is the request's, with the context beside it; the
+    persona's words never count. Only when it states none does the
+    persona's field stand in, and then the inference says so
+    (``assumed``) and is less confident.
+    """
     declared = _declared(unit.declared_task)
     if declared is not None:
         return TaskInference(
@@ -144,34 +163,243 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
             {declared: 1.0},
             declared=True,
         )
-    tally = _Tally(defaultdict(float), [], {})
     lex = vocabulary().tasks
     text = unit.text
     # an expert's passage describes the persona; a role's ("a helpful
     # assistant that answers questions about ...") describes the job
-    spans = [(p.passage_start, max(p.passage_end, p.end)) for p in personas if p.kind == "expert"]
-    passages = _Spans.of(spans)
+    spans = [(p.passage_start, _description_end(text, max(p.passage_end, p.end)))
+             for p in personas if p.kind == "expert"]
+    jobs = [j for p in personas if p.kind == "expert" for j in _job_clause(text, p)]
+    passages = _Spans.of(_carved(_merged(spans), jobs))
     heads = _Spans.of(_head_spans(text, personas))
+    material = _Spans.of(material_spans(text))
     focus = _Spans(_task_statements(text, passages))
     asides = _Spans(_aside_sections(text))
+    request = _Tally(defaultdict(float), [], {})
+    persona = _Tally(defaultdict(float), [], {})
+    context = _Tally(defaultdict(float), [], {})
     general = 0.0
     hits = [(cue.category, cue.weight, start, end) for cue, start, end in match_cues(text, lex)]
     hits.extend(_pattern_hits(text, lex))
+    strongest: dict[str, tuple[float, str]] = {}
     for category, cue_weight, start, end in hits:
-        if category == GENERAL:
-            general += cue_weight
-            continue
         inside = passages.holds(start)
-        source = "persona" if inside else "prompt"
-        if inside and heads.holds(start):
-            source = "persona-head"
-        weight = cue_weight * SOURCE_WEIGHTS[source]
-        if not inside:
-            weight *= focus.at(start) * asides.at(start)
-        tally.add(text[start:end], category, source, weight)
-    _persona_fields(personas, tally)
-    _context(unit, tally, lex)
-    return _decide(tally, general, unit)
+        if category == GENERAL:
+            if not material.holds(start):
+                general += cue_weight
+            continue
+        if inside:
+            source = "persona-head" if heads.holds(start) else "persona"
+            persona.add(text[start:end], category, source, cue_weight * SOURCE_WEIGHTS[source])
+            continue
+        if material.holds(start):
+            continue  # a document, transcript or example is not what is asked
+        weight = cue_weight * focus.at(start) * asides.at(start)
+        request.add(text[start:end], category, "prompt", weight)
+        if weight > strongest.get(category, (0.0, ""))[0]:
+            strongest[category] = (weight, _sentence_at(text, start))
+    _persona_fields(personas, persona)
+    said = _siblings(unit, request, lex, strongest)
+    _context(unit, context, lex)
+    asked = sum(request.scores.values())
+    stated = asked >= REQUEST_MIN or said or _states_request(text, passages, material)
+    if stated:
+        # beside a stated request the persona's field only breaks near-ties
+        # (an "SVG designer" asked to "make an image"); its words never count
+        field = _Tally(defaultdict(float), [], {})
+        _persona_fields(personas, field, PERSONA_BESIDE_REQUEST)
+        tallies = [request, context, field]
+    else:
+        tallies = [request, context, persona]
+    return _decide(tallies, general, unit, assumed=not stated and bool(persona.scores),
+                   asked=asked, strongest=strongest)
+
+
+# A sentence that asks for something ends the persona's description: the
+# request starts there ("You will be given ...", "The user provides ...").
+_ASKS = re.compile(
+    r"(?i)^[\W\d]*(?:you\s+(?:will|['’]ll|need\s+to|are\s+(?:tasked|asked|responsible|"
+    r"given|provided|going\s+to)|must\s+(?:now\s+)?(?:answer|write|solve|respond|read|"
+    r"review|summari[sz]e|extract|translate|classify|grade|evaluate|generate|create))"
+    r"|your\s+(?:main\s+|primary\s+|first\s+|only\s+|sole\s+)?(?:task|job|assignment)\b"
+    r"|(?:i|we)\s+(?:want|would\s+like|need|['’]d\s+like)\s+you\b"
+    r"|(?:the|a|each)\s+(?:user|customer|student|client|human|input|question|request)\b"
+    r"|(?:here\s+is|here\s+are|given|below|the\s+following|this\s+is|please)\b"
+    r"|(?:my|our)\s+(?:first\s+)?(?:request|question|task)\b)"
+)
+
+
+def _description_end(text: str, end: int) -> int:
+    """Where an expert persona's description ends: the sentences after the
+    persona sentence that go on describing it ("You have deep expertise in
+    algebra ...", "Your writing is vivid ...") are the persona, not the
+    request, up to a paragraph break or a sentence that asks for something."""
+    verbs = vocabulary().by_code["en"].task_verbs
+    stop = end
+    for sent in split_sentences(text):
+        if sent.end <= end:
+            continue
+        gap = text[stop : sent.start]
+        if sent.block or "\n\n" in gap.replace("\r", "") or sent.start < end:
+            break
+        body = text[sent.start : sent.end]
+        first = next(iter(word_re(body).findall(body)), "")
+        if body.rstrip().endswith("?") or _ASKS.match(body) or first in verbs:
+            break  # lower-case first words are verbs of a list, not a request
+        stop = sent.end
+    return stop
+
+
+# The job a persona sentence gives ("an expert *at routing a user question
+# to a vectorstore*", "a developer *who has been asked to make a
+# specification*", "an evaluator *assessing how well ...*"): the request, said
+# inside the persona sentence.
+_JOB = re.compile(
+    r"(?i)\b(?:(?:who|that|which)\s+(?:(?:has|have)\s+been\s+|is\s+|are\s+|will\s+)?"
+    r"(?:asked|tasked|charged|responsible|hired|here|going)\b"
+    r"|(?:who|that|which)\s+(?:helps?|assists?|answers?|writes?|reviews?|evaluates?|grades?|"
+    r"classif(?:y|ies)|extracts?|summari[sz]es?|translates?|generates?|converts?|solves?|"
+    r"detects?|routes?|validates?|checks?|analy[sz]es?|creates?|produces?|plans?)\b"
+    r"|(?:tasked|charged)\s+with\b|responsible\s+for\b|in\s+charge\s+of\b"
+    r"|(?:expert|skilled|specialized|specialised|specializing|specialising|proficient)\s+"
+    r"(?:at|in)\s+(?=\w+ing\b)"
+    r"|,?\s+(?=(?:assessing|evaluating|grading|reviewing|analy[sz]ing|extracting|summari[sz]ing|"
+    r"translating|generating|writing|answering|classifying|routing|validating|checking|"
+    r"helping|converting|solving|detecting|creating|planning)\b))"
+)
+
+
+def _job_clause(text: str, persona: Persona) -> list[tuple[int, int]]:
+    """Where the persona sentence states the job: from the job marker to the
+    sentence's end."""
+    m = _JOB.search(text, persona.start, persona.end)
+    if m is None:
+        return []
+    return [(m.end(), persona.end)]
+
+
+def _carved(spans: list[tuple[int, int]], holes: list[tuple[int, int]]
+            ) -> list[tuple[int, int]]:
+    """``spans`` without ``holes``."""
+    out = []
+    for a, b in spans:
+        cuts = sorted((max(a, h0), min(b, h1)) for h0, h1 in holes if h0 < b and h1 > a)
+        for h0, h1 in cuts:
+            if h0 > a:
+                out.append((a, h0))
+            a = max(a, h1)
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+def _sentence_at(text: str, offset: int) -> str:
+    """The sentence of ``text`` holding ``offset``, for explanations."""
+    for sent in split_sentences(text):
+        if sent.start <= offset < sent.end:
+            return " ".join(text[sent.start : sent.end].split())
+    return ""
+
+
+def _states_request(text: str, passages: _Spans, material: _Spans) -> bool:
+    """Whether the prompt asks something in its own words, cue or not: a
+    question, or a sentence that starts with a task verb ("Say hi.")."""
+    verbs = vocabulary().by_code["en"].task_verbs
+    for sent in split_sentences(text):
+        if passages.holds(sent.start) or material.holds(sent.start):
+            continue
+        body = text[sent.start : sent.end]
+        tokens = word_re(body).findall(body)
+        if len(tokens) < 2:
+            continue
+        if body.rstrip().endswith("?") or tokens[0].lower() in verbs:
+            return True
+    return False
+
+
+def _siblings(unit: PromptUnit, request: _Tally, lex: TaskLexicon,
+              strongest: dict[str, tuple[float, str]]) -> bool:
+    """The call's other messages (the user turn, a CrewAI task, an included
+    template) are the request; True when any of them says something."""
+    said = False
+    for sib in unit.context.siblings:
+        if sib.role in ("system", "developer", "assistant") or not sib.text:
+            continue
+        sib_text = sib.text
+        if len(word_re(sib_text).findall(sib_text)) >= 2:
+            said = True
+        material = _Spans.of(material_spans(sib_text))
+        hits = [(c.category, c.weight, a, b) for c, a, b in match_cues(sib_text, lex)]
+        hits.extend(_pattern_hits(sib_text, lex))
+        for category, cue_weight, start, end in hits:
+            if category == GENERAL or material.holds(start):
+                continue
+            weight = cue_weight * SOURCE_WEIGHTS["sibling"]
+            request.add(sib_text[start:end], category, "sibling", weight)
+            if weight > strongest.get(category, (0.0, ""))[0]:
+                strongest[category] = (weight, _sentence_at(sib_text, start))
+    return said
+
+
+# Supplied material: what the prompt hands the model to work on, never what
+# it asks. Fenced code and quotes, XML-style blocks (<document>...</document>),
+# and what follows a line that introduces it ("Transcript:", "the following
+# text:").
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+_QUOTE_BLOCK = re.compile(r"(?:^[ \t]*>[^\n]*(?:\n|\Z))+", re.M)
+_TAG_BLOCK = re.compile(r"<([A-Za-z][\w-]{0,40})(?:\s[^<>\n]{0,200})?>\s*\n.*?</\1\s*>", re.S)
+_MATERIAL_LABEL = re.compile(
+    r"(?im)^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*|__)?(?:the[ \t]+)?(?:input[ \t]+)?"
+    r"(?:text|document|documents|transcript|passage|article|context|contexts|data|dataset|"
+    r"excerpt|content|conversation|chat[ \t]+history|history|sources?|search[ \t]+results?|"
+    r"results|memories|diff|patch|logs?|email|review|reviews|paragraph|story|essay|report|"
+    r"notes|example|examples|sample|samples|few[- ]shot[ \t]+examples?|code|snippet|"
+    r"reference|references|retrieved[ \t]+\w+|knowledge[ \t]+base|information|facts)"
+    r"(?:\*\*|__)?[ \t]*[:：](?:\*\*|__)?[ \t]*(?:\n|$)"
+)
+_INTRODUCES = re.compile(
+    r"(?i)\b(?:following|attached|provided|supplied|given|below|this|these)[ \t]+"
+    r"(?:[\w-]+[ \t]+){0,2}?(?:text|document|documents|transcript|passage|article|data|"
+    r"paragraph|email|conversation|content|information|reviews?|code|diff|logs?|notes|report|"
+    r"excerpt|equations?|table|records?|results|sources)\b"
+)
+
+
+def material_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds supplied material rather than instructions."""
+    spans: list[tuple[int, int]] = []
+    if "```" in text or "~~~" in text:
+        spans.extend((m.start(), m.end()) for m in _FENCE.finditer(text))
+    if ">" in text:
+        spans.extend((m.start(), m.end()) for m in _QUOTE_BLOCK.finditer(text))
+        if "</" in text:
+            spans.extend((m.start(), m.end()) for m in _TAG_BLOCK.finditer(text))
+    for m in _MATERIAL_LABEL.finditer(text):
+        spans.append((m.end(), _section_end(text, m.end())))
+    for sent in split_sentences(text):
+        body = text[sent.start : sent.end].rstrip()
+        if body.endswith((":", "：")) and _INTRODUCES.search(body):
+            spans.append((sent.end, _section_end(text, sent.end)))
+    return _merged(spans)
+
+
+_SECTION = re.compile(r"^[ \t]*#{1,6}[ \t]+\S", re.M)
+
+
+def _section_end(text: str, start: int) -> int:
+    """Material runs to the next Markdown heading, or the end."""
+    m = _SECTION.search(text, start)
+    return m.start() if m else len(text)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        elif b > a:
+            out.append((a, b))
+    return out
 
 
 def _head_spans(text: str, personas: list[Persona]) -> list[tuple[int, int]]:
@@ -395,7 +623,8 @@ def _prefix_cues(word: str, lex: TaskLexicon) -> list[Cue]:
     return found
 
 
-def _persona_fields(personas: list[Persona], tally: _Tally) -> None:
+def _persona_fields(personas: list[Persona], tally: _Tally,
+                    weight: float = SOURCE_WEIGHTS["persona-role"]) -> None:
     """The field of each expert role ("developer" -> code) counts once."""
     vocab = vocabulary()
     for p in personas:
@@ -404,7 +633,7 @@ def _persona_fields(personas: list[Persona], tally: _Tally) -> None:
         field_ = _field_of(p.head, vocab.occupations)
         if field_:
             word, category = field_
-            tally.add(word, category, "persona-role", SOURCE_WEIGHTS["persona-role"])
+            tally.add(word, category, "persona-role", weight)
 
 
 def _field_of(head: str, occupations: dict[str, str]) -> tuple[str, str] | None:
@@ -441,13 +670,6 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
             hit = holes.get(part) or names.get(part)
             if hit:
                 tally.add(part, hit[0], "hole", hit[1] * SOURCE_WEIGHTS["hole"] / 2)
-    for sib in ctx.siblings:
-        if sib.role in ("system", "developer") or not sib.text:
-            continue
-        for cue, start, end in match_cues(sib.text, lex):
-            if cue.category != GENERAL:
-                weight = cue.weight * SOURCE_WEIGHTS["sibling"]
-                tally.add(sib.text[start:end], cue.category, "sibling", weight)
     formats = lex.context.get("response_format", {})
     for part in _name_parts(ctx.response_format or ""):
         hit = formats.get(part)
@@ -477,8 +699,15 @@ def _name_parts(name: str) -> list[str]:
     return parts
 
 
-def _decide(tally: _Tally, general: float, unit: PromptUnit) -> TaskInference:
-    scores = {k: round(v, 3) for k, v in tally.scores.items() if v > 0}
+def _decide(tallies: list[_Tally], general: float, unit: PromptUnit, *, assumed: bool,
+            asked: float, strongest: dict[str, tuple[float, str]]) -> TaskInference:
+    context = tallies[1]
+    merged: dict[str, float] = defaultdict(float)
+    for tally in tallies:
+        scale = CONTEXT_BESIDE_REQUEST if tally is context and not assumed else 1.0
+        for k, v in tally.scores.items():
+            merged[k] += v * scale
+    scores = {k: round(v, 3) for k, v in merged.items() if v > 0}
     if not scores:
         open_ended = general >= 2.5 or _free_question(unit)
         return TaskInference("other", 0.2, [], {}, open_ended=open_ended)
@@ -486,16 +715,21 @@ def _decide(tally: _Tally, general: float, unit: PromptUnit) -> TaskInference:
     best, top = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     total = sum(scores.values())
-    confidence = round(min(0.95, (top / total) * (1 - 0.5 ** (top / 3)) + 0.1), 3)
+    confidence = min(0.95, (top / total) * (1 - 0.5 ** (top / 3)) + 0.1)
+    if assumed:
+        confidence *= ASSUMED_CONFIDENCE
     accurate = sum(v for k, v in scores.items() if k in ACCURACY_TASKS)
     generative = total - accurate
     mixed = best in ACCURACY_TASKS and generative >= 0.6 * accurate and second >= 0.6 * top
-    # what the prompt itself asks, beyond the persona and the hole's name
-    asked = sum(e.weight for e in tally.evidence if e.source in ("prompt", "sibling"))
     open_ended = general >= 2.5 or mixed or (_free_question(unit) and asked < 6)
-    # the winning category's evidence first, strongest first; then the rest
-    evidence = sorted(tally.evidence, key=lambda e: (e.category != best, -e.weight))
-    return TaskInference(best, confidence, evidence, scores, open_ended=open_ended)
+    # the request's evidence first (strongest first), then the context's,
+    # then anything from the persona; the winning category before the rest
+    order = {id(t): n for n, t in enumerate(tallies)}
+    evidence = [e for t in tallies for e in t.evidence]
+    owner = {id(e): order[id(t)] for t in tallies for e in t.evidence}
+    evidence.sort(key=lambda e: (e.category != best, owner[id(e)], -e.weight))
+    return TaskInference(best, round(confidence, 3), evidence, scores, open_ended=open_ended,
+                         assumed=assumed, request=strongest.get(best, (0.0, ""))[1][:160])
 
 
 def _free_question(unit: PromptUnit) -> bool:
