@@ -87,6 +87,15 @@ _WITH_EXPERTISE = re.compile(
 )
 # Acronyms that would otherwise read as stop words ("University IT Consultant").
 _ACRONYMS = frozenset({"IT", "US", "UK", "UN", "EU"})
+# A name written with a leading dot (".NET", ".NET Core"), not a full stop.
+# What may follow "As a <role>" before its comma: the role's own modifiers.
+_AS_MODIFIER = re.compile(
+    r"\s+(?:with|in|at|of|for|from|on|who|having|specializing|specialising|specialized|"
+    r"specialised|working|trained|experienced|skilled|focused|focusing)\b[^,.;:!?\n]{1,100}"
+    r"[,，、]\s*",
+    re.IGNORECASE,
+)
+_DOTTED_NAME = re.compile(r"(?<![\w.])\.[A-Z][\w]*(?=[\s,;:/)]|$)")
 _MODALS = frozenset(
     ["to", "can", "could", "will", "would", "should", "must", "may", "might", "shall"]
 )
@@ -369,7 +378,8 @@ def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona |
             ident = _identity(text, m.end(), sent.end, lang, strict="as a")
             if ident is not None and ident.kind == "expert":
                 after = text[ident.end : sent.end]
-                comma = re.match(r"\s*[,，、]\s*", after)
+                # "As a senior engineer with 15 years of experience, write ..."
+                comma = re.match(r"\s*[,，、]\s*", after) or _AS_MODIFIER.match(after)
                 if comma and not re.match(r"(?i)(?:i|we)\b", after[comma.end() :]):
                     end = ident.end + comma.end()
                     return _persona(text, pos, end, ident, "as a", lang.code)
@@ -469,6 +479,14 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
             continue
         if kind == "punct":
             if tok in "&/+" and seen_word:
+                continue
+            if tok == "." and _DOTTED_NAME.match(text, m.start()):
+                # ".NET developer": a name that starts with a dot is a word
+                dotted = _DOTTED_NAME.match(text, m.start())
+                assert dotted is not None
+                toks.append(("word", dotted.group(0).lower(), m.start(), dotted.end()))
+                seen_word = True
+                end = dotted.end()
                 continue
             if tok in "'‘’":
                 continue  # 'Vibecoder' Architect
@@ -806,7 +824,12 @@ def _span_end(text: str, sent: Sentence, ident_end: int, lang: Language) -> int:
     if not stripped:
         return sent.end
     # "Act as a digital marketing expert.create 10 ideas"
-    if stripped[0] in ".!?" and len(stripped) > 1 and stripped[1].isalpha():
+    if (
+        stripped[0] in ".!?"
+        and len(stripped) > 1
+        and stripped[1].islower()
+        and not _DOTTED_NAME.match(stripped)
+    ):
         return ident_end + (len(after) - len(stripped)) + 1
     m = _AND_VERB.match(stripped)
     offset = ident_end + len(after) - len(stripped)
@@ -864,6 +887,7 @@ def _persona(text: str, start: int, end: int, ident: _Identity, cue: str, langua
         passage_start=start,
         passage_end=end,
         words=_count_words(text[start:end]),
+        identity_end=min(max(start, ident.end), end),
     )
 
 
@@ -878,9 +902,16 @@ def _passages(
     order = sorted(found)
     taken: set[int] = set()
     for idx in order:
-        if idx in taken:
-            continue
         p = found[idx]
+        if idx in taken:
+            # Inside an earlier persona's passage: still reported on its own,
+            # so that removing the first one reveals nothing new, but measured
+            # with the passage it belongs to.
+            p.passage_start, p.passage_end = p.start, p.end
+            p.measured_end = p.end
+            p.words = _count_words(text[p.start : p.end])
+            out.append(p)
+            continue
         taken.add(idx)
         j = idx + 1
         end = max(p.end, sentences[idx].end)
@@ -900,9 +931,38 @@ def _passages(
             j += 1
         p.passage_start = p.start
         p.passage_end = max(p.end, end)
-        p.words = _count_words(text[p.passage_start : p.passage_end])
+        # Measured whole: the sentences of the same paragraph that go on
+        # speaking to "you" belong to the persona as the study wrote them.
+        measured = p.passage_end
+        while j < len(sentences) and p.kind == "expert":
+            if _second_person(text, measured, sentences[j]):
+                if j in found:
+                    taken.add(j)
+                measured = sentences[j].end
+                j += 1
+            else:
+                break
+        p.measured_end = measured
+        p.words = _count_words(text[p.passage_start : measured])
         out.append(p)
     return out
+
+
+_SECOND_PERSON = re.compile(r"(?i)\b(?:you|your|yours|yourself)\b")
+_OTHER_SUBJECT = re.compile(r"(?i)[\s*_>-]*(?:i|we|my|our|the user|users?)\b")
+
+
+def _second_person(text: str, prev_end: int, sent: Sentence) -> bool:
+    """A sentence in the same paragraph that goes on describing "you" ("You
+    focus on ...", "Accuracy is your highest value."): the study's long
+    personas are one paragraph of these, measured as one passage."""
+    if "\n\n" in text[prev_end : sent.start] or sent.end - sent.start > 400:
+        return False
+    body = text[sent.start : sent.end]
+    if body.rstrip().endswith("?") or _OTHER_SUBJECT.match(body):
+        return False
+    m = _SECOND_PERSON.search(body)
+    return m is not None and m.start() < 120
 
 
 def _describes(text: str, sent: Sentence, p: Persona) -> bool:

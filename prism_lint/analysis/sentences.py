@@ -167,4 +167,13 @@ def _is_abbreviation(text: str, unit_start: int, dot: int) -> bool:
     word = text[i:dot].lower()
     if word in _ABBREVIATIONS:
         return True
+    if "." in word and all(len(part) <= 2 and part.isalpha() for part in word.split(".")):
+        return True  # "U.S.", "a.m.", "Ph.D."
+    if _in_code(text, unit_start, dot):
+        return True  # a full stop inside `inline code`
     return len(word) == 1 and word.isalpha() and text[i].isupper()
+
+
+def _in_code(text: str, unit_start: int, pos: int) -> bool:
+    """Whether ``pos`` sits inside an inline code span of its unit."""
+    return text.count("`", unit_start, pos) % 2 == 1 and "`" in text[pos + 1 : pos + 200]

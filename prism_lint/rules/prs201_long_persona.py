@@ -72,7 +72,7 @@ class LongExpertPersona(Rule):
             if persona.words < settings.long_persona_words:
                 continue
             start = min(persona.start, persona.passage_start or persona.start)
-            end = max(persona.end, persona.passage_end)
+            end = max(persona.end, persona.passage_end, persona.measured_end)
             message = (
                 f'Expert persona of {persona.words} words ("{short(persona.text, 40)}") on a '
                 f"{analysis.task.category} task. {self.figure}"
