@@ -949,7 +949,12 @@ def _passages(
 
 
 _SECOND_PERSON = re.compile(r"(?i)\b(?:you|your|yours|yourself)\b")
-_OTHER_SUBJECT = re.compile(r"(?i)[\s*_>-]*(?:i|we|my|our|the user|users?)\b")
+_OTHER_SUBJECT = re.compile(
+    r"(?i)[\s*_>-]*(?:i|we|my|our|the user|users?|now|here|below|given"
+    r"|your (?:task|job|assignment|request|input|output|answer|response)s?"
+    r"|you (?:will|must|should|shall|need to|are to|are given|are asked|are tasked)|(?:do|don['’]t)"
+    r")\b"
+)
 
 
 def _second_person(text: str, prev_end: int, sent: Sentence) -> bool:

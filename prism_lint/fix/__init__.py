@@ -104,12 +104,22 @@ def build_fix(
         return None
     if end > persona.end:
         end = _describing(unit.text, persona.end, end)
-    plan = plan_strip(unit.text, start, end)
-    if plan is None:
-        return None
-    whole = plan.empty or _only_personas(unit.text, analysis)
     ds, de = unit.to_doc(persona.start, persona.end)
     label = _short(unit.doc.text[ds:de])
+    plan, notes = _rewrite(unit, persona, start, end)
+    if plan is None:
+        plan = plan_strip(unit.text, start, end)
+        if plan is None:
+            return None
+        for note in notes:
+            _note(plan, note)
+        if notes:
+            plan.reason = notes[0]
+        whole = plan.empty or _only_personas(unit.text, analysis)
+    else:
+        whole = False
+        said = _short(plan.new_text[plan.region[0] :].split("\n", 1)[0], 60)
+        plan.reason = f'keep what it says besides the identity: "{said}"'
     if start < persona.start or end > persona.end:
         # A passage beyond the persona clause (the long-persona rule): its
         # sentences may carry instructions as well as identity.
@@ -125,6 +135,49 @@ def build_fix(
             fallback.message += " (it cannot be gated here)"
         return fallback
     return _strip(unit, plan, kind, settings, whole, label)
+
+
+def _rewrite(
+    unit: PromptUnit, persona: Persona, start: int, end: int
+) -> tuple[StripPlan | None, list[str]]:
+    """A plan that keeps what the persona sentence says besides the identity
+    (its task, its field), or the notes that make plain removal unsafe."""
+    from prism_lint.fix.rewrite import plan_rewrite
+    from prism_lint.fix.strip import rewritten, starts_sentence
+
+    text = unit.text
+    if (start, end) != (persona.start, persona.end) or not (
+        persona.start < persona.identity_end < persona.end
+    ):
+        return None, []
+    if not starts_sentence(text, persona.start):
+        return None, []
+    rw = plan_rewrite(text, persona.start, persona.identity_end, persona.end, _subject(unit))
+    if rw is None:
+        return None, []
+    if not rw.safe or not rw.edits:
+        return None, rw.notes
+    if any(ch in "*_`~[" for ch in text[persona.start:rw.edits[0].end]):
+        return None, ["markup inside the persona sentence: the task it carries would be "
+                      "lost with it"]
+    return rewritten(text, rw.edits), []
+
+
+# Files whose prompt describes a project rather than one request.
+_PROJECT_FILES = re.compile(
+    r"(?i)(?:^|/)(?:\.cursorrules|\.windsurfrules|\.clinerules|agents\.md|claude\.md|gemini\.md"
+    r"|copilot-instructions\.md|[^/]*\.instructions\.md|[^/]*\.mdc)$"
+)
+
+
+def _subject(unit: PromptUnit) -> str:
+    return "This project" if _PROJECT_FILES.search(unit.doc.path.replace("\\", "/")) else "This task"
+
+
+def _note(plan: StripPlan, why: str) -> None:
+    plan.safe = False
+    if why not in plan.notes:
+        plan.notes.append(why)
 
 
 # Sentences that go on describing the persona ("You have ...", "Your
@@ -221,7 +274,12 @@ def _strip(
     if not verify.syntax_kept(kind, doc.text, new, edits):
         return None
     safe = plan.safe and mapped.exact and not mapped.holes and not notes
-    fix = Fix(f'Remove the persona "{label}"', edits, "safe" if safe else "unsafe")
+    message = f'Remove the persona "{label}"'
+    if plan.shape == "rewrite":
+        message += f" and {plan.reason}"
+    elif plan.reason:
+        message += f" (unsafe: {plan.reason})"
+    fix = Fix(message, edits, "safe" if safe else "unsafe")
     if safe and not _local(unit, plan, mapped):
         # Reading the fixed file back costs a second extraction: it is run
         # when the fix is applied or exported (verify.settle), not to list it.
@@ -281,6 +339,8 @@ def _gate(unit: PromptUnit, plan: StripPlan, kind: str, settings: Settings) -> F
     from prism_lint.fix import verify
     from prism_lint.fix.gate import style_of, template_gate
 
+    if plan.shape == "rewrite":
+        return None  # the gate's "off" branch would have to repeat the kept words
     if kind == "python":
         return _gate_python(unit, plan, settings)
     style = style_of(unit, kind)

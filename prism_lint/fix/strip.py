@@ -82,6 +82,8 @@ class StripPlan:
     # Where the first character after a removed leading clause was capitalised.
     capital: int | None = None
     shape: str = "sentence"
+    # What the fix message adds: what a rewrite keeps, or why it is unsafe.
+    reason: str = ""
 
     @property
     def empty(self) -> bool:
@@ -108,6 +110,29 @@ def _line_end(text: str, pos: int) -> int:
 
 def _blank(line: str) -> bool:
     return not line.strip()
+
+
+def starts_sentence(text: str, s: int) -> bool:
+    """Whether a sentence starts at ``s`` (after a line break, a full stop,
+    a list marker, a label or a tag)."""
+    return _starts_sentence(text, s)
+
+
+def rewritten(text: str, edits: list[TextEdit]) -> StripPlan:
+    """The plan that carries out a rewrite of the persona sentence
+    (:mod:`prism_lint.fix.rewrite`): replacements inside it, nothing around it."""
+    edits = sorted(edits, key=lambda x: x.start)
+    out = []
+    pos = 0
+    for ed in edits:
+        out.append(text[pos:ed.start])
+        out.append(ed.content)
+        pos = ed.end
+    out.append(text[pos:])
+    plan = _plan(edits, "rewrite")
+    plan.new_text = "".join(out)
+    plan.region = (edits[0].start, edits[-1].end)
+    return plan
 
 
 def _starts_sentence(text: str, s: int) -> bool:
