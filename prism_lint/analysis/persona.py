@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from prism_lint.analysis import Persona
+from prism_lint.analysis.material import in_material, supplied_spans
 from prism_lint.analysis.sentences import Sentence, split_sentences
 from prism_lint.analysis.vocabulary import (
     LEAD,
@@ -138,6 +139,10 @@ def find_personas(text: str, *, titles: bool = True) -> list[Persona]:
     found: dict[int, Persona] = {}  # sentence index -> persona
     for _claimed in _claims(text, sentences, found, titles):
         pass
+    if found and supplied_spans(text):
+        # a persona inside a transcript, an example or a document is the
+        # material's, not the model's: not reported, never edited
+        found = {i: p for i, p in found.items() if not in_material(text, p.start)}
     return _passages(text, sentences, found, vocabulary().languages)
 
 

@@ -397,7 +397,9 @@ def _wrapped_previous_line(text: str, ls: int) -> bool:
     i = ls - 1
     while i > 0 and text[i - 1] in HSPACE:
         i -= 1
-    return i > 0 and text[i - 1] in _JUNCTION
+    # a colon at the end of a line opens a block ("ai_persona:", "Rules:"),
+    # it does not wrap a sentence
+    return i > 0 and text[i - 1] in _JUNCTION and text[i - 1] not in ":："
 
 
 def _leading_clause(text: str, s: int, e: int) -> StripPlan | None:
@@ -475,12 +477,46 @@ def _trailing_clause(text: str, s: int, e: int) -> StripPlan:
     conj = _TRAILING_CONJUNCTION.search(text, ls, a)
     if conj:
         a = conj.start()
+    head = _sentence_head(text, ls, a)
+    if head is not None and _only_cue_words(text[head:a]):
+        # "You are acting as a reviewer." must not leave "You are.": what
+        # stands before the clause is the cue's own subject, it goes too
+        plan = _sentence(text, head, e)
+        plan.shape = "sentence"
+        return plan
     plan = _plan([TextEdit(a, core_end)], "trailing-clause")
     if conj:
         _unsafe(plan, f"removes the conjunction {conj.group(0).strip()!r}")
     if not comma and not conj:
         _unsafe(plan, "no punctuation marks where the persona clause starts")
     return plan
+
+
+# Words that say nothing once the persona after them is gone ("You are",
+# "Are you ready to", "I want you to").
+_CUE_WORDS = frozenset({
+    "you", "are", "you're", "youre", "will", "be", "now", "ready", "to", "i", "we", "want",
+    "need", "would", "like", "please", "always", "going", "act", "acting", "also", "just",
+    "can", "could", "should", "must", "shall", "here", "today", "from", "on", "d", "re", "ll",
+})
+
+
+def _sentence_head(text: str, ls: int, a: int) -> int | None:
+    """Where the sentence holding ``a`` starts on its line, or None."""
+    i = a
+    while i > ls:
+        ch = text[i - 1]
+        if ch in _END and (i == a or text[i].isspace()):
+            break
+        i -= 1
+    while i < a and (text[i] in HSPACE or _is_punct(text[i])):
+        i += 1
+    return i if i < a else None
+
+
+def _only_cue_words(fragment: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", fragment.lower().replace("’", "'"))
+    return bool(words) and all(w in _CUE_WORDS for w in words)
 
 
 def _inner_clause(text: str, s: int, e: int) -> StripPlan | None:
