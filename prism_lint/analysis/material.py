@@ -31,8 +31,8 @@ _HEADING = re.compile(
 )
 _ANY_HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+\S", re.MULTILINE)
 _TAG = re.compile(
-    r"<(?P<name>examples?|sample|documents?|transcript|article|conversation|chat_history"
-    r"|few_shot(?:_examples)?|example_(?:input|output|conversation))(?:\s[^<>\n]{0,80})?>",
+    r"<(?P<name>(?:[A-Za-z][\w -]{0,40}?[ _-])?(?:examples?|samples?|documents?|transcripts?"
+    r"|articles?|conversation|chat_history|few_shot)(?:[ _-]\w+){0,2})(?:\s[^<>\n]{0,80})?>",
     re.IGNORECASE,
 )
 _FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>```+|~~~+)[^\n]*$", re.MULTILINE)

@@ -394,7 +394,11 @@ def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona |
             found = word_re(text).finditer(text, m.start(), sent.end)
             head = " ".join(w.group(0) for w in list(found)[:8])
             ident = _Identity("expert", head, sent.end, True)
-            return _persona(text, pos, sent.end, ident, "expertise claim", lang.code)
+            p = _persona(text, pos, sent.end, ident, "expertise claim", lang.code)
+            # what the claim names ("... deep knowledge | of Drupal's API") may
+            # be the project's stack: the identity is the claim itself
+            p.identity_end = m.end()
+            return p
     return None
 
 
@@ -576,6 +580,8 @@ def _ends_phrase(text: str, m: re.Match[str], low: str, limit: int, lang: Langua
         return True
     if lang.code == "de" and m.group(0)[:1].islower():
         return True  # German nouns are capitalised: "Datenanalyst und analysiere"
+    if low.endswith("ing") and _gerund_of_task(low):
+        return True  # "developer building applications with ...": the work, not the role
     if low.endswith(("ing", "ed")):
         nxt = word_re(text).search(text, m.end(), limit)
         if nxt is None:
@@ -583,6 +589,15 @@ def _ends_phrase(text: str, m: re.Match[str], low: str, limit: int, lang: Langua
         word = nxt.group(0).lower()
         return word in lang.determiners or word in lang.stops
     return False
+
+
+def _gerund_of_task(low: str) -> bool:
+    """ "building", "writing", "planning": the -ing form of a task verb."""
+    stem = low[:-3]
+    verbs = _task_verbs()
+    return len(stem) > 2 and (
+        stem in verbs or stem + "e" in verbs or (stem[-1] == stem[-2] and stem[:-1] in verbs)
+    )
 
 
 def _task_verbs() -> frozenset[str]:

@@ -106,7 +106,10 @@ def build_fix(
         end = _describing(unit.text, persona.end, end)
     ds, de = unit.to_doc(persona.start, persona.end)
     label = _short(unit.doc.text[ds:de])
-    plan, notes = _rewrite(unit, persona, start, end)
+    try:
+        plan, notes = _rewrite(unit, persona, start, end)
+    except _Kept:
+        return None
     if plan is None:
         plan = plan_strip(unit.text, start, end)
         if plan is None:
@@ -146,21 +149,32 @@ def _rewrite(
     from prism_lint.fix.strip import rewritten, starts_sentence
 
     text = unit.text
-    if (start, end) != (persona.start, persona.end) or not (
-        persona.start < persona.identity_end < persona.end
-    ):
+    if not persona.start < persona.identity_end < persona.end:
         return None, []
-    if not starts_sentence(text, persona.start):
+    if (start, end) != (persona.start, persona.end):
+        # the long-persona rule's passage: when the persona sentence itself
+        # carries a task or a field, its own finding's fix keeps it
+        rw = plan_rewrite(text, persona.start, persona.identity_end, persona.end, _subject(unit))
+        if rw is not None:
+            raise _Kept
         return None, []
     rw = plan_rewrite(text, persona.start, persona.identity_end, persona.end, _subject(unit))
     if rw is None:
         return None, []
+    if not starts_sentence(text, persona.start):
+        # "In the terminal, you are also an expert at suggesting commands."
+        return None, ["the persona clause carries more than the identity, inside a sentence "
+                      "that would be left without it"]
     if not rw.safe or not rw.edits:
         return None, rw.notes
     if any(ch in "*_`~[" for ch in text[persona.start:rw.edits[0].end]):
         return None, ["markup inside the persona sentence: the task it carries would be "
                       "lost with it"]
     return rewritten(text, rw.edits), []
+
+
+class _Kept(Exception):
+    """The passage's persona sentence carries more than the identity."""
 
 
 # Files whose prompt describes a project rather than one request.

@@ -37,7 +37,7 @@ _PART = re.compile(
     r",\s*(?=(?:and\s+)?(?:with|having|tasked|responsible|charged|in charge|specializ|specialis"
     r"|focus|who|that|which|whose|known|skilled|proficient|experienced|versed|well[- ]versed"
     r"|using|working|here to|designed|built|trained|capable|able|dedicated|passionate"
-    r"|[a-z]+ing\b))",
+    r"|an?\s+(?:\w+\s+)?(?:expert|specialist)\b|(?<!and\s)(?<!or\s)[a-z]+ing\b))",
     re.IGNORECASE,
 )
 _ADJ = (
@@ -53,9 +53,16 @@ _FIELD = re.compile(
     r"|(?:who\s+(?:is|are)\s+)?(?:(?:highly|deeply)\s+)?(?:speciali[sz](?:ed|ing|es)|skilled"
     r"|proficient|experienced|(?:well[- ])?versed|fluent|knowledgeable|focused|focusing"
     r"|seasoned|expert)\s+(?:in|on|with|at|about)"
-    r"|(?:who|that)\s+(?:speciali[sz]es|focuses|works)\s+(?:in|on|with)"
-    r"|(?:in|at|on)|using|working\s+with|(?:who|that)\s+uses?|with\s+a\s+focus\s+on"
-    r"|for)\s+(?=\S)",
+    r"|(?:who|that)\s+(?:speciali[sz]es|works)\s+(?:in|on|with)"
+    r"|(?:an?\s+)?(?:[\w-]+\s+)?(?:expert|specialist)\s+(?:in|on|with|at)"
+    r"|(?:in|at|of)|using|working\s+with|(?:who|that)\s+uses?)\s+(?=\S)",
+    re.IGNORECASE,
+)
+# "with a strong emphasis on X", "who focuses on X": what the work stresses
+_FOCUS = re.compile(
+    r"(?:and\s+)?(?:with\s+(?:an?\s+)?(?:(?:strong|particular|special|clear|deep)\s+)?"
+    r"(?:focus|emphasis)\s+on|(?:who|that)\s+(?:\w+ly\s+)?(?:focus|focuses)\s+on"
+    r"|focused\s+on|focusing\s+on)\s+(?=\S)",
     re.IGNORECASE,
 )
 # "tasked with categorizing", "that plans", "here to help", "analyzing"
@@ -64,7 +71,8 @@ _TASK = re.compile(
     r"|whose\s+(?:job|task|role|goal|purpose|mission)\s+is\s+(?:to\s+)?"
     r"|(?:here|designed|built|meant|trained|dedicated|able|ready)\s+to"
     r"|(?:who|that|which)\s+(?:(?:will|can|must|should|shall)\s+)?)?"
-    r"\s*(?P<verb>[A-Za-z]+)\b",
+    r"\s*(?:(?:primarily|mainly|mostly|always|also|then|carefully|efficiently|quickly)\s+)?"
+    r"(?P<verb>[A-Za-z]+)\b",
     re.IGNORECASE,
 )
 # Credentials: identity only.
@@ -80,6 +88,9 @@ _CREDENTIALS = re.compile(
     r"\b.*",
     re.IGNORECASE | re.DOTALL,
 )
+# A claim that ends with its verb: what follows is what it claims.
+_CLAIMED = re.compile(r"(?i)\b(?:spans|span|includes|include|covers|encompasses|ranges|extends)\s*\Z")
+_MORE_VERBS = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s+(?P<verb>[A-Za-z]+)\b")
 _END = re.compile(r"[\s.:;!?…*_\"'”’)]*\Z")
 _CODE_SUBJECTS = ("This project", "This task")
 
@@ -101,6 +112,8 @@ class _Part:
     kind: str  # "credentials", "field", "task", "unknown"
     keep_from: int = 0  # where the kept words start (field, task)
     lead: str = ""  # what stands before them ("This project uses ", "Categorize")
+    # further verbs of the task to put in the base form: (start, end, base)
+    more: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -171,10 +184,13 @@ def plan_rewrite(text: str, start: int, identity_end: int, end: int, subject: st
         if p.kind == "field":
             # a prompt's subject "concerns" whatever it is; a project "uses"
             # a named stack and "involves" an activity or a field
-            lead = f"{subject} {lead if subject == 'This project' else 'concerns '}"
+            if subject != "This project" and lead != "focuses on ":
+                lead = "concerns "
+            lead = f"{subject} {lead}"
         if i:
             lead = ". " + lead
         out.edits.append(TextEdit(pos, p.keep_from, lead))
+        out.edits.extend(TextEdit(a, b, base) for a, b, base in p.more)
         out.kept.append("the task" if p.kind == "task" else "the field")
         pos = p.end
     if pos < tail_end:
@@ -206,6 +222,9 @@ def _classify(text: str, x: int, y: int, *, first: bool) -> _Part:
     body = text[i:y]
     if _CREDENTIALS.match(body):
         return _Part(x, y, "credentials")
+    m = _FOCUS.match(body)
+    if m is not None and _is_object(body[m.end():]):
+        return _Part(x, y, "field", i + m.end(), "focuses on ")
     m = _FIELD.match(body)
     if m is not None:
         obj = body[m.end():]
@@ -216,6 +235,9 @@ def _classify(text: str, x: int, y: int, *, first: bool) -> _Part:
         if not _is_object(obj):
             return _Part(x, y, "unknown")
         return _Part(x, y, "field", i + m.end(), _verb_for(obj))
+    if first and _CLAIMED.search(text, max(0, x - 20), x) and _is_object(body):
+        # "Your expertise spans | Bayesian methods": the claim's object
+        return _Part(x, y, "field", i, _verb_for(body))
     m = _TASK.match(body)
     if m is not None:
         verb = m.group("verb")
@@ -227,7 +249,19 @@ def _classify(text: str, x: int, y: int, *, first: bool) -> _Part:
             if base is None or (not introduced and not participle and not third):
                 return _Part(x, y, "task", i + m.start("verb"), "")
             lead = base[:1].upper() + base[1:]
-            return _Part(x, y, "task", i + m.end("verb"), lead)
+            part = _Part(x, y, "task", i + m.end("verb"), lead)
+            if participle or introduced:
+                # "tracking and documenting defects": every verb of the list
+                at = i + m.end("verb")
+                while (more := _MORE_VERBS.match(text, at, y)) is not None:
+                    if not more.group("verb").lower().endswith("ing"):
+                        break
+                    other = imperative(more.group("verb"))
+                    if other is None:
+                        return _Part(x, y, "task", i + m.start("verb"), "")
+                    part.more.append((more.start("verb"), more.end("verb"), other))
+                    at = more.end()
+            return part
     return _Part(x, y, "unknown")
 
 

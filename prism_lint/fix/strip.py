@@ -478,7 +478,7 @@ def _trailing_clause(text: str, s: int, e: int) -> StripPlan:
     if conj:
         a = conj.start()
     head = _sentence_head(text, ls, a)
-    if head is not None and _only_cue_words(text[head:a]):
+    if head is not None and (_only_cue_words(text[head:a]) or _LEAD_PHRASE.fullmatch(text[head:a])):
         # "You are acting as a reviewer." must not leave "You are.": what
         # stands before the clause is the cue's own subject, it goes too
         plan = _sentence(text, head, e)
@@ -499,6 +499,14 @@ _CUE_WORDS = frozenset({
     "need", "would", "like", "please", "always", "going", "act", "acting", "also", "just",
     "can", "could", "should", "must", "shall", "here", "today", "from", "on", "d", "re", "ll",
 })
+
+
+# A phrase that cannot stand as a sentence without the clause after it
+# ("In the terminal," + "you are an expert at ...").
+_LEAD_PHRASE = re.compile(
+    r"(?i)(?:in|on|at|for|when|while|during|with|within|inside|from|after|before|here|there)"
+    r"\b[^.!?:;\n]{0,50}?,?[ \t]*"
+)
 
 
 def _sentence_head(text: str, ls: int, a: int) -> int | None:
