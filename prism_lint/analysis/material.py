@@ -20,7 +20,8 @@ import re
 from functools import lru_cache
 
 _NAMES = (
-    r"(?:examples?|sample(?:\s+(?:input|output|conversation|transcript))?s?|few[- ]shot(?:\s+examples?)?"
+    r"(?:examples?|sample(?:\s+(?:input|output|conversation|transcript))?s?"
+    r"|few[- ]shot(?:\s+examples?)?"
     r"|example\s+(?:input|output|conversation|transcript|response)s?"
     r"|(?:input|output)\s+examples?|transcripts?|documents?|articles?|input(?:\s+data)?"
     r"|conversation(?:\s+history)?|chat\s+history|reference\s+(?:text|material))"

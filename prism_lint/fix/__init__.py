@@ -155,7 +155,7 @@ def _rewrite(
         # the long-persona rule's passage: when the persona sentence itself
         # carries a task or a field, its own finding's fix keeps it
         rw = plan_rewrite(text, persona.start, persona.identity_end, persona.end, _subject(unit))
-        if rw is not None:
+        if rw is not None and rw.safe and rw.edits:
             raise _Kept
         return None, []
     rw = plan_rewrite(text, persona.start, persona.identity_end, persona.end, _subject(unit))
@@ -185,7 +185,8 @@ _PROJECT_FILES = re.compile(
 
 
 def _subject(unit: PromptUnit) -> str:
-    return "This project" if _PROJECT_FILES.search(unit.doc.path.replace("\\", "/")) else "This task"
+    path = unit.doc.path.replace("\\", "/")
+    return "This project" if _PROJECT_FILES.search(path) else "This task"
 
 
 def _note(plan: StripPlan, why: str) -> None:

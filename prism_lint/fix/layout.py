@@ -13,7 +13,9 @@ import re
 
 from prism_lint.model import Edit
 
-_BLOCK_HEADER = re.compile(r"^(?P<indent>[ \t]*)(?:- )?[^\s#][^\n]*?:[ \t]*[>|][-+]?\d*[ \t]*(?:#.*)?$")
+_BLOCK_HEADER = re.compile(
+    r"^(?P<indent>[ \t]*)(?:- )?[^\s#][^\n]*?:[ \t]*[>|][-+]?\d*[ \t]*(?:#.*)?$"
+)
 
 
 def whole_lines(doc: str, edits: list[Edit]) -> list[Edit]:

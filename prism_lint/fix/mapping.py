@@ -13,8 +13,8 @@ at all, and a hole goes only with its whole source span.
 from __future__ import annotations
 
 import bisect
-import re
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from prism_lint.fix.strip import TextEdit

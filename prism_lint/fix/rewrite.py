@@ -26,6 +26,7 @@ were.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -55,7 +56,8 @@ _FIELD = re.compile(
     r"|seasoned|expert)\s+(?:in|on|with|at|about)"
     r"|(?:who|that)\s+(?:speciali[sz]es|works)\s+(?:in|on|with)"
     r"|(?:an?\s+)?(?:[\w-]+\s+)?(?:expert|specialist)\s+(?:in|on|with|at)"
-    r"|(?:in|at|of)|using|working\s+with|(?:who|that)\s+uses?)\s+(?=\S)",
+    r"|(?:in|at|of|across|spanning|covering|including)|using|working\s+with"
+    r"|(?:who|that)\s+uses?)\s+(?=\S)",
     re.IGNORECASE,
 )
 # "with a strong emphasis on X", "who focuses on X": what the work stresses
@@ -78,8 +80,7 @@ _TASK = re.compile(
 # Credentials: identity only.
 _CREDENTIALS = re.compile(
     r"(?:and\s+)?(?:(?:with|having)\s+(?:over\s+|more\s+than\s+|nearly\s+|almost\s+|about\s+)?"
-    r"(?:\d+\+?|a\s+few|many|several|decades|years|two|three|four|five|ten|twenty)"
-    r"[\w\s+-]{0,20}?\b(?:years?|decades?)\b"
+    r"[\w+-]+(?:\s+[\w+-]+)?\s+(?:years?|decades?)\b"
     r"|known\s+for|(?:with|having)\s+(?:an?\s+|the\s+)?(?:passion|love|eye|knack|talent"
     r"|track\s+record|reputation|phd|ph\.d\.|doctorate|degree|keen)"
     r"|who\s+(?:is|are)\s+(?:an?\s+)?(?:passionate|obsessed|dedicated|committed|meticulous"
@@ -89,7 +90,9 @@ _CREDENTIALS = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # A claim that ends with its verb: what follows is what it claims.
-_CLAIMED = re.compile(r"(?i)\b(?:spans|span|includes|include|covers|encompasses|ranges|extends)\s*\Z")
+_CLAIMED = re.compile(
+    r"(?i)\b(?:spans|span|includes|include|covers|encompasses|ranges|extends)\s*\Z"
+)
 _MORE_VERBS = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s+(?P<verb>[A-Za-z]+)\b")
 _END = re.compile(r"[\s.:;!?…*_\"'”’)]*\Z")
 _CODE_SUBJECTS = ("This project", "This task")
@@ -147,7 +150,9 @@ def imperative(word: str) -> str | None:
     return None
 
 
-def plan_rewrite(text: str, start: int, identity_end: int, end: int, subject: str) -> Rewrite | None:
+def plan_rewrite(
+    text: str, start: int, identity_end: int, end: int, subject: str
+) -> Rewrite | None:
     """How to keep what follows the identity in ``text[start:end]``.
 
     ``start`` is where the persona sentence starts, ``identity_end`` where its
@@ -205,7 +210,7 @@ def _parts(text: str, a: int, b: int) -> list[_Part]:
             cuts.append(m.start())
     cuts.append(b)
     parts = []
-    for x, y in zip(cuts, cuts[1:]):
+    for x, y in itertools.pairwise(cuts):
         parts.append(_classify(text, x, y, first=x == a))
     return parts
 
@@ -228,8 +233,8 @@ def _classify(text: str, x: int, y: int, *, first: bool) -> _Part:
     m = _FIELD.match(body)
     if m is not None:
         obj = body[m.end():]
-        verb = re.match(r"[A-Za-z]+ing\b", obj)
-        if verb is not None and imperative(verb.group(0)) is None and not obj[:1].isupper():
+        gerund = re.match(r"[A-Za-z]+ing\b", obj)
+        if gerund is not None and imperative(gerund.group(0)) is None and not obj[:1].isupper():
             # "in building ...": an activity; "involves" reads for any -ing
             return _Part(x, y, "field", i + m.end(), "involves ")
         if not _is_object(obj):
