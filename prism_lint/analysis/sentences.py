@@ -13,7 +13,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 # Punctuation that ends a sentence, with any closing quotes or brackets.
-_LATIN_END = re.compile(r"[.!?…]+[\"'”’»)\]*_]*(?=\s|$)")
+# (a literal "\n" escape after the stop, as in text pasted from JSON, is a break too)
+_LATIN_END = re.compile(r"[.!?…]+[\"'”’»)\]*_]*(?=\s|$|\\n)")
 _CJK_END = re.compile(r"[。！？!?；]+[」』”’）)]*")
 # A line that starts a block of its own (heading, bullet, numbered item,
 # table row, fence, tag, key: value line).
