@@ -129,7 +129,8 @@ def _hunks(old: str, new: str) -> list[tuple[str, str]]:
 
 def _fix_copy(src: Path, unsafe: bool) -> Path:
     dest = Path(tempfile.mkdtemp(prefix="prism-strip-"))
-    shutil.copytree(src, dest / "tree", symlinks=True)
+    shutil.copytree(src, dest / "tree", symlinks=True,
+                    ignore=shutil.ignore_patterns(".prism_lint_cache"))
     cmd = [sys.executable, "-m", "prism_lint", "check", "--fix", "--no-cache", "--exit-zero",
            "-s", str(dest / "tree")]
     if unsafe:

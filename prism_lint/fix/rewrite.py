@@ -38,7 +38,9 @@ _PART = re.compile(
     r",\s*(?=(?:and\s+)?(?:with|having|tasked|responsible|charged|in charge|specializ|specialis"
     r"|focus|who|that|which|whose|known|skilled|proficient|experienced|versed|well[- ]versed"
     r"|using|working|here to|designed|built|trained|capable|able|dedicated|passionate"
-    r"|an?\s+(?:\w+\s+)?(?:expert|specialist)\b|(?<!and\s)(?<!or\s)[a-z]+ing\b))",
+    r"|an?\s+(?:\w+\s+)?(?:expert|specialist)\b|(?<!and\s)(?<!or\s)[a-z]+ing\b))"
+    # a relative clause opens a part without a comma too
+    r"|\s+(?=(?:that|who|which)\s+(?:\w+ly\s+)?[a-z]+s\b)",
     re.IGNORECASE,
 )
 _ADJ = (
@@ -93,6 +95,7 @@ _CREDENTIALS = re.compile(
 _CLAIMED = re.compile(
     r"(?i)\b(?:spans|span|includes|include|covers|encompasses|ranges|extends)\s*\Z"
 )
+_STOP_INSIDE = re.compile(r"[.!?]\s+[A-Z]")
 _MORE_VERBS = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s+(?P<verb>[A-Za-z]+)\b")
 _END = re.compile(r"[\s.:;!?…*_\"'”’)]*\Z")
 _CODE_SUBJECTS = ("This project", "This task")
@@ -165,6 +168,11 @@ def plan_rewrite(
     tail_end = end - len(_END.search(text[identity_end:end]).group(0))  # type: ignore[union-attr]
     if tail_end <= identity_end or not re.search(r"\w", text[identity_end:tail_end]):
         return None
+    if _STOP_INSIDE.search(text, identity_end, tail_end):
+        # "... categorizing jr. Write a function that sorts ...": the sentence
+        # may end inside the span; a rewrite there could reach the request
+        return Rewrite([], False, ["the persona sentence may run on into the next one; check "
+                                   "where it ends"])
     parts = _parts(text, identity_end, tail_end)
     if all(p.kind == "credentials" for p in parts):
         return None
@@ -206,7 +214,7 @@ def plan_rewrite(
 def _parts(text: str, a: int, b: int) -> list[_Part]:
     cuts = [a]
     for m in _PART.finditer(text, a, b):
-        if not _in_brackets(text, a, m.start()):
+        if not _in_brackets(text, a, m.start()) and text[cuts[-1] : m.start()].strip():
             cuts.append(m.start())
     cuts.append(b)
     parts = []
