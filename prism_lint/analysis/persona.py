@@ -71,6 +71,7 @@ _COMPARISON = re.compile(
 _CLAUSE_TAIL = re.compile(r"(?:\s+(?:in|on|at|of|with|for)\s+[^,.;:!?\n]{1,60})?[ \t]*[,.;!?]")
 _DESCRIBES = re.compile(r"(?i)(?:(?:who|with|having|known)\b|speciali[sz])")
 _INNER_AS = re.compile(r"[,;]\s*(?P<cue>as\s+(?:an?|the))\s+(?=\w)", re.IGNORECASE)
+_VIEWPOINTS = re.compile(r"(?i)\b(?:perspectives?|viewpoints?|points? of view|lens(?:es)?)\b")
 _APPOSITIVE = re.compile(r"^\s*(?:[,—–:]|\s-)\s*(?=(?:an?|the|one)\s)|^\s*\(\s*(?=\w)")
 _EXPERTISE_AFTER = re.compile(
     r"^\s*(?:,\s*)?(?:who\s+(?:is|are)\s+(?:an?\s+)?(?:expert|specialist|experienced|skilled|"
@@ -404,6 +405,10 @@ def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona |
 
 def _from_inner_clause(text: str, sent: Sentence, lang: Language) -> Persona | None:
     """An expert clause set off by commas inside a sentence."""
+    if _VIEWPOINTS.search(text, sent.start, sent.end) or len(
+        _INNER_AS.findall(text, sent.start, sent.end)
+    ) > 1:
+        return None  # "read it from several perspectives, as a lawyer, as an engineer"
     for m in _INNER_AS.finditer(text, sent.start, sent.end):
         ident = _identity(text, m.end(), sent.end, lang, strict="as a")
         if ident is None or ident.kind != "expert" or not ident.recognised:
@@ -580,7 +585,12 @@ def _ends_phrase(text: str, m: re.Match[str], low: str, limit: int, lang: Langua
         return True
     if lang.code == "de" and m.group(0)[:1].islower():
         return True  # German nouns are capitalised: "Datenanalyst und analysiere"
-    if low.endswith("ing") and _gerund_of_task(low):
+    if (
+        low.endswith("ing")
+        and _gerund_of_task(low)
+        and not _noun_follows(text, m.end(), limit, lang)
+        and not _expert_word_follows(text, m.end(), limit, lang)
+    ):
         return True  # "developer building applications with ...": the work, not the role
     if low.endswith(("ing", "ed")):
         nxt = word_re(text).search(text, m.end(), limit)
@@ -589,6 +599,11 @@ def _ends_phrase(text: str, m: re.Match[str], low: str, limit: int, lang: Langua
         word = nxt.group(0).lower()
         return word in lang.determiners or word in lang.stops
     return False
+
+
+def _expert_word_follows(text: str, pos: int, limit: int, lang: Language) -> bool:
+    nxt = word_re(text).search(text, pos, limit)
+    return bool(nxt and nxt.group(0).lower() in lang.expert_words)
 
 
 def _gerund_of_task(low: str) -> bool:

@@ -58,7 +58,8 @@ _FIELD = re.compile(
     r"|seasoned|expert)\s+(?:in|on|with|at|about)"
     r"|(?:who|that)\s+(?:speciali[sz]es|works)\s+(?:in|on|with)"
     r"|(?:an?\s+)?(?:[\w-]+\s+)?(?:expert|specialist)\s+(?:in|on|with|at)"
-    r"|(?:in|at|of|across|spanning|covering|including)|using|working\s+with"
+    r"|in|at(?=\s+[a-z]+ing\b)|across|spanning|covering|including"
+    r"|using|working\s+with"
     r"|(?:who|that)\s+uses?)\s+(?=\S)",
     re.IGNORECASE,
 )
@@ -94,6 +95,9 @@ _CREDENTIALS = re.compile(
 # A claim that ends with its verb: what follows is what it claims.
 _CLAIMED = re.compile(
     r"(?i)\b(?:spans|span|includes|include|covers|encompasses|ranges|extends)\s*\Z"
+)
+_KNOWLEDGE = re.compile(
+    r"(?i)\b(?:knowledge|understanding|expertise|mastery|command|grasp|experience)\s*\Z"
 )
 _STOP_INSIDE = re.compile(r"[.!?]\s+[A-Z]")
 _MORE_VERBS = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s+(?P<verb>[A-Za-z]+)\b")
@@ -248,6 +252,10 @@ def _classify(text: str, x: int, y: int, *, first: bool) -> _Part:
         if not _is_object(obj):
             return _Part(x, y, "unknown")
         return _Part(x, y, "field", i + m.end(), _verb_for(obj))
+    if first and body[:3].lower() == "of " and _KNOWLEDGE.search(text, max(0, x - 20), x):
+        # "You have deep knowledge | of Drupal's API": what the claim knows
+        if _is_object(body[3:]):
+            return _Part(x, y, "field", i + 3, _verb_for(body[3:]))
     if first and _CLAIMED.search(text, max(0, x - 20), x) and _is_object(body):
         # "Your expertise spans | Bayesian methods": the claim's object
         return _Part(x, y, "field", i, _verb_for(body))
