@@ -161,8 +161,6 @@ def check_tree(root: Path, *, examples: int = 20) -> TreeResult:
                 except (UnicodeDecodeError, OSError):
                     continue
                 if old == new:
-                    if mode == "unsafe":
-                        continue
                     continue
                 if str(rel) not in first:
                     first[str(rel)] = _findings(str(rel), old)

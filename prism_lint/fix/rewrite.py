@@ -252,10 +252,10 @@ def _classify(text: str, x: int, y: int, *, first: bool) -> _Part:
         if not _is_object(obj):
             return _Part(x, y, "unknown")
         return _Part(x, y, "field", i + m.end(), _verb_for(obj))
-    if first and body[:3].lower() == "of " and _KNOWLEDGE.search(text, max(0, x - 20), x):
+    knows = first and body[:3].lower() == "of " and _KNOWLEDGE.search(text, max(0, x - 20), x)
+    if knows and _is_object(body[3:]):
         # "You have deep knowledge | of Drupal's API": what the claim knows
-        if _is_object(body[3:]):
-            return _Part(x, y, "field", i + 3, _verb_for(body[3:]))
+        return _Part(x, y, "field", i + 3, _verb_for(body[3:]))
     if first and _CLAIMED.search(text, max(0, x - 20), x) and _is_object(body):
         # "Your expertise spans | Bayesian methods": the claim's object
         return _Part(x, y, "field", i, _verb_for(body))
