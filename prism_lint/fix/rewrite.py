@@ -237,7 +237,7 @@ def _classify(text: str, x: int, y: int, *, first: bool) -> _Part:
     while i < y and (text[i].isspace() or text[i] in ",;—–-"):
         i += 1
     body = text[i:y]
-    if _CREDENTIALS.match(body):
+    if _CREDENTIALS.match(body) or _another_identity(body):
         return _Part(x, y, "credentials")
     m = _FOCUS.match(body)
     if m is not None and _is_object(body[m.end():]):
@@ -284,6 +284,26 @@ def _classify(text: str, x: int, y: int, *, first: bool) -> _Part:
                     at = more.end()
             return part
     return _Part(x, y, "unknown")
+
+
+def _another_identity(body: str) -> bool:
+    """ "seasoned Kubernetes operator", "and a mentor": the identity again,
+    in other words (adjectives, names and a role noun last)."""
+    from prism_lint.analysis.vocabulary import vocabulary
+
+    en = vocabulary().by_code["en"]
+    toks = re.findall(r"[\w.+#/-]+", body)
+    if not toks or len(toks) > 8:
+        return False
+    nouns = set(en.occupations) | set(en.role_nouns)
+    if toks[-1].lower() not in nouns:
+        return False
+    for t in toks[:-1]:
+        low = t.lower()
+        if not (low in ("and", "a", "an", "the") or low in en.expert_words or low in nouns
+                or t[:1].isupper() or t[:1].isdigit()):
+            return False
+    return True
 
 
 def _is_object(obj: str) -> bool:
