@@ -320,3 +320,29 @@ def test_rewrite_fixes_converge_and_never_lose_the_request(
     # a safe fix keeps every word outside the persona's identity
     if tail and safe != text and "loves" not in tail and "years" not in tail:
         assert w in safe.lower()
+
+
+def test_an_argument_that_is_only_the_persona_is_not_emptied() -> None:
+    text = (
+        "from crewai import Agent\n\n"
+        "coder = Agent(\n"
+        '    role="Python Developer",\n'
+        '    goal="Write a function that parses dates and fix failing unit tests.",\n'
+        '    backstory="You are an expert researcher with deep analytical skills.",\n'
+        ")\n"
+    )
+    for d in persona_findings("agents.py", text):
+        if "analytical" in text[d.start : d.end]:
+            assert d.fix is None
+    new, _, _ = fix("agents.py", text)
+    assert 'backstory=""' not in new
+
+
+def test_coordinated_verbs_all_become_instructions() -> None:
+    assert rewrite(
+        "You are a research analyst who searches the web for information, identifies key "
+        "findings, and produces structured research summaries."
+    ) == (
+        "Search the web for information, identify key findings, and produce structured "
+        "research summaries."
+    )

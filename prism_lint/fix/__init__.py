@@ -261,7 +261,7 @@ def _nothing_but(text: str, spans: tuple[tuple[int, int], ...]) -> bool:
 def _strip(
     unit: PromptUnit, plan: StripPlan, kind: str, settings: Settings, whole: bool, label: str
 ) -> Fix | None:
-    from prism_lint.fix import verify
+    from prism_lint.fix import layout, verify
     from prism_lint.fix.mapping import map_edits
 
     doc = unit.doc
@@ -286,19 +286,17 @@ def _strip(
         edits, more = tidy_js(doc.text, edits)
         notes += more
     elif kind not in ("python", "javascript"):
-        from prism_lint.fix import layout
-
         edits = layout.whole_lines(doc.text, edits)
     new = verify.apply(doc.text, edits)
     if not verify.syntax_kept(kind, doc.text, new, edits):
         return None
-    if kind not in ("python", "javascript"):
-        from prism_lint.fix import layout
-
-        if layout.empty_block_scalars(new) > layout.empty_block_scalars(doc.text):
-            return None  # a value of nothing but the persona: an empty string is no fix
-        if layout.blank_filled_lines(new) > layout.blank_filled_lines(doc.text):
-            return None
+    if kind in ("python", "javascript"):
+        if layout.empty_strings(new) > layout.empty_strings(doc.text):
+            return None  # an argument of nothing but the persona: an empty string is no fix
+    elif layout.empty_block_scalars(new) > layout.empty_block_scalars(doc.text):
+        return None  # a value of nothing but the persona: an empty string is no fix
+    elif layout.blank_filled_lines(new) > layout.blank_filled_lines(doc.text):
+        return None
     safe = plan.safe and mapped.exact and not mapped.holes and not notes
     message = f'Remove the persona "{label}"'
     if plan.shape == "rewrite":

@@ -4,7 +4,8 @@ The strip plan works on prompt text; in a YAML block scalar the prompt's
 line is the document's line minus its indentation, so removing the line's
 words can leave the indentation behind as a line of nothing but spaces, or
 leave a ``backstory: >`` with no text under it (an empty string where the
-application expects one). These checks run on the document edits.
+application expects one); in code, ``backstory="..."`` can become
+``backstory=""``. These checks run on the document edits.
 """
 
 from __future__ import annotations
@@ -73,3 +74,16 @@ def empty_block_scalars(doc: str) -> int:
 def blank_filled_lines(doc: str) -> int:
     """Lines of nothing but spaces or tabs."""
     return sum(1 for line in doc.split("\n") if line and not line.strip())
+
+
+# An empty string passed as a keyword argument (``backstory=""``, written
+# without spaces as keyword arguments are) or as a dict or object value
+# (``"content": ""``); a variable set to "" (``PERSONA = ""``) and joined on
+# later is a fine result and is not counted.
+_EMPTY_STRING = re.compile(r"""(?:\w=|:[ \t]*)(?:""|'')(?!["'])""")
+
+
+def empty_strings(source: str) -> int:
+    """How many empty string arguments a code file holds: a persona fix that
+    leaves one more has emptied a prompt argument."""
+    return len(_EMPTY_STRING.findall(source))

@@ -99,6 +99,7 @@ _CLAIMED = re.compile(
 _KNOWLEDGE = re.compile(
     r"(?i)\b(?:knowledge|understanding|expertise|mastery|command|grasp|experience)\s*\Z"
 )
+_LISTED_VERB = re.compile(r",\s+(?:and\s+)?(?P<verb>[a-z]+(?:es|s))\b(?=\s+[\w\"'])")
 _STOP_INSIDE = re.compile(r"[.!?]\s+[A-Z]")
 _MORE_VERBS = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s+(?P<verb>[A-Za-z]+)\b")
 _END = re.compile(r"[\s.:;!?…*_\"'”’)]*\Z")
@@ -282,6 +283,14 @@ def _classify(text: str, x: int, y: int, *, first: bool) -> _Part:
                         return _Part(x, y, "task", i + m.start("verb"), "")
                     part.more.append((more.start("verb"), more.end("verb"), other))
                     at = more.end()
+            if third:
+                # "who searches the web, identifies findings, and produces
+                # summaries": each verb of the list in the same form
+                for more in _LISTED_VERB.finditer(text, i + m.end("verb"), y):
+                    word = more.group("verb")
+                    other = imperative(word)
+                    if other is not None and word.lower() != other:
+                        part.more.append((more.start("verb"), more.end("verb"), other))
             return part
     return _Part(x, y, "unknown")
 
