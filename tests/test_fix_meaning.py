@@ -346,3 +346,18 @@ def test_coordinated_verbs_all_become_instructions() -> None:
         "Search the web for information, identify key findings, and produce structured "
         "research summaries."
     )
+
+
+def test_bulleted_identity_statements_are_one_passage() -> None:
+    text = (
+        "You are a senior data engineer.\n"
+        "- You have twelve years of experience building batch and streaming pipelines.\n"
+        "- You know Spark, Kafka, Flink, Airflow and dbt inside out, and you use them daily.\n"
+        "- You care about idempotent jobs, schema evolution and data quality checks.\n"
+        "- You review every query plan before a job ships to production.\n\n"
+        "Write a PySpark job that deduplicates the events table by event_id.\n"
+    )
+    p = find_personas(text)[0]
+    assert text[p.start : p.measured_end].endswith("before a job ships to production.")
+    found = persona_findings("prompts/system.md", text)
+    assert [d.code for d in found].count("PRS201") == 1
