@@ -137,7 +137,17 @@ def build_fix(
             fallback.recheck = None  # unsafe already: reading it back would change nothing
             fallback.message += " (it cannot be gated here)"
         return fallback
-    return _strip(unit, plan, kind, settings, whole, label)
+    fix = _strip(unit, plan, kind, settings, whole, label)
+    if fix is None and plan.shape == "rewrite":
+        # the rewrite cannot be written here (a placeholder in the way):
+        # removing the sentence is still a fix, but not a safe one
+        plain = plan_strip(unit.text, start, end)
+        if plain is not None and not plain.empty:
+            _note(plain, "the persona sentence carries more than the identity, and it "
+                  "cannot be kept here")
+            plain.reason = plain.notes[0]
+            fix = _strip(unit, plain, kind, settings, whole, label)
+    return fix
 
 
 def _rewrite(
