@@ -361,3 +361,25 @@ def test_bulleted_identity_statements_are_one_passage() -> None:
     assert text[p.start : p.measured_end].endswith("before a job ships to production.")
     found = persona_findings("prompts/system.md", text)
     assert [d.code for d in found].count("PRS201") == 1
+
+
+_PIECES = st.sampled_from(
+    [*"abc XYZ.,:;!?\n#`<>/-*'\"", "You are an expert ", "e.g. ", "<example>", "</example>",
+     "```", "# EXAMPLE\n", " tasked with ", " in Go", " that plans ", " with 5 years"]
+)
+_TEXT = st.lists(_PIECES, max_size=40).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT)
+def test_material_and_rewrite_stay_inside_their_text(text: str) -> None:
+    for a, b in supplied_spans(text):
+        assert 0 <= a <= b <= len(text)
+    for s in split_sentences(text):
+        assert 0 <= s.start < s.end <= len(text)
+    for p in find_personas(text):
+        assert p.start <= p.identity_end <= p.end
+        if p.start < p.identity_end < p.end:
+            rw = plan_rewrite(text, p.start, p.identity_end, p.end, "This task")
+            for e in rw.edits if rw else []:
+                assert p.start <= e.start <= e.end <= p.end
