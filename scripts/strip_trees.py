@@ -16,8 +16,8 @@ one of three classes:
   a quoted transcript, a placeholder), or some other word came in.
 
 For safe fixes "anything else" must be zero. Afterwards the fixed copy is
-checked again: a persona found there that the first report did not name
-means one pass does not converge.
+checked again, after safe fixes and after unsafe ones: a persona found there
+that the first report did not name means one pass does not converge.
 """
 
 from __future__ import annotations
@@ -65,6 +65,11 @@ def _findings(path: str, text: str) -> list[Diagnostic]:
         print(f"  {path}: {exc}", file=sys.stderr)
         return []
     return [d for d in diags if d.code.startswith(PERSONA_CODES)]
+
+
+def _persona_key(d: Diagnostic) -> str:
+    said = str(d.details.get("persona") or d.doc.text[d.start:d.end])
+    return " ".join(said.split())[:40].lower()
 
 
 def identity_words(snippet: str) -> tuple[Counter[str], Counter[str]]:
@@ -175,12 +180,13 @@ def check_tree(root: Path, *, examples: int = 20) -> TreeResult:
                     counts[cls] += 1
                     if cls == "anything else" and len(others) < examples:
                         others.append(f"{rel}: {a.strip()[:160]!r} -> {b.strip()[:160]!r}")
-                if mode == "unsafe":
-                    seen = {" ".join(old[d.start:d.end].split()) for d in first[str(rel)]}
-                    for d in _findings(str(rel), new):
+                # a persona is the same one when its own words start the same
+                # way (a passage's end moves as the fixes around it land)
+                seen = {_persona_key(d) for d in first[str(rel)]}
+                for d in _findings(str(rel), new):
+                    if _persona_key(d) not in seen:
                         said = " ".join(new[d.start:d.end].split())
-                        if said not in seen:
-                            result.new_personas.append(f"{rel}: {d.code} {said[:100]!r}")
+                        result.new_personas.append(f"{rel} ({mode}): {d.code} {said[:100]!r}")
         finally:
             shutil.rmtree(dest, ignore_errors=True)
         result.hunks[mode] = counts

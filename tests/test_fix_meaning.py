@@ -383,3 +383,30 @@ def test_material_and_rewrite_stay_inside_their_text(text: str) -> None:
             rw = plan_rewrite(text, p.start, p.identity_end, p.end, "This task")
             for e in rw.edits if rw else []:
                 assert p.start <= e.start <= e.end <= p.end
+
+
+def test_a_rewrite_under_a_persona_heading_converges() -> None:
+    text = (
+        "# Persona\n\nYou are an expert QA engineer with deep knowledge of Playwright and "
+        "TypeScript, tasked with creating API tests for web applications.\n\n"
+        "# Rules\n\n- Write one test file per endpoint and fix flaky tests.\n"
+    )
+    safe, _, _ = fix(".cursor/rules/playwright.mdc", text, unsafe=False)
+    both, _, _ = fix(".cursor/rules/playwright.mdc", text)
+    assert safe == both
+    assert "This project uses Playwright and TypeScript. Create API tests for web applications."\
+        in both
+    assert not persona_findings(".cursor/rules/playwright.mdc", both)
+
+
+def test_a_claim_after_an_as_clause_is_the_same_persona() -> None:
+    text = (
+        "As a talented data scientist, you excel at data analysis and visualization. "
+        "Write a Python function that computes a rolling mean.\n"
+    )
+    new, _, remaining = fix("prompts/system.md", text, unsafe=False)
+    assert new == (
+        "This task concerns data analysis and visualization. "
+        "Write a Python function that computes a rolling mean.\n"
+    )
+    assert not remaining

@@ -71,6 +71,9 @@ _COMPARISON = re.compile(
 _CLAUSE_TAIL = re.compile(r"(?:\s+(?:in|on|at|of|with|for)\s+[^,.;:!?\n]{1,60})?[ \t]*[,.;!?]")
 _DESCRIBES = re.compile(r"(?i)(?:(?:who|with|having|known)\b|speciali[sz])")
 _INNER_AS = re.compile(r"[,;]\s*(?P<cue>as\s+(?:an?|the))\s+(?=\w)", re.IGNORECASE)
+# A line under "# Persona" that states something ("This project uses
+# Playwright") is no identity, whatever its last word.
+_STATEMENT = re.compile(r"(?i)\b(?:uses|involves|concerns|focuses|is|are|has|have)\b")
 _VIEWPOINTS = re.compile(r"(?i)\b(?:perspectives?|viewpoints?|points? of view|lens(?:es)?)\b")
 _APPOSITIVE = re.compile(r"^\s*(?:[,—–:]|\s-)\s*(?=(?:an?|the|one)\s)|^\s*\(\s*(?=\w)")
 _EXPERTISE_AFTER = re.compile(
@@ -388,6 +391,13 @@ def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona |
                 comma = re.match(r"\s*[,，、]\s*", after) or _AS_MODIFIER.match(after)
                 if comma and not re.match(r"(?i)(?:i|we)\b", after[comma.end() :]):
                     end = ident.end + comma.end()
+                    claim = lang.claims.match(text, end, sent.end) if lang.claims else None
+                    if claim is not None:
+                        # "As a data scientist, you excel at ...": the claim is
+                        # the same persona; taking only the clause would leave it
+                        p = _persona(text, pos, sent.end, ident, "as a", lang.code)
+                        p.identity_end = claim.end()
+                        return p
                     return _persona(text, pos, end, ident, "as a", lang.code)
     if lang.claims is not None:
         m = lang.claims.match(text, pos, sent.end)
@@ -433,7 +443,12 @@ def _from_headings(
     if m is not None:
         line_start = m.start("line")
         ident = _identity(text, line_start, m.end("line"), lang, strict="role")
-        if ident is not None and ident.recognised and ident.kind == "expert":
+        if (
+            ident is not None
+            and ident.recognised
+            and ident.kind == "expert"
+            and not _STATEMENT.search(ident.head)
+        ):
             start = _skip_markup(text, line_start, m.end("line"))
             return _persona(
                 text, start, _trim_end(text, start, m.end("line")), ident, "role heading", lang.code

@@ -180,7 +180,16 @@ def _rewrite(
     if any(ch in "*_`~[" for ch in text[persona.start:rw.edits[0].end]):
         return None, ["markup inside the persona sentence: the task it carries would be "
                       "lost with it"]
-    return rewritten(text, rw.edits), []
+    plan = rewritten(text, rw.edits)
+    # one pass converges: what the rewrite leaves must not read as a persona
+    from prism_lint.analysis.persona import find_personas
+
+    new_end = persona.end + len(plan.new_text) - len(text)
+    if any(
+        p.start < new_end and plan.region[0] < p.end for p in find_personas(plan.new_text)
+    ):
+        return None, ["the sentence would still read as a persona once rewritten"]
+    return plan, []
 
 
 class _Kept(Exception):

@@ -96,6 +96,7 @@ _CREDENTIALS = re.compile(
 _CLAIMED = re.compile(
     r"(?i)\b(?:spans|span|includes|include|covers|encompasses|ranges|extends)\s*\Z"
 )
+_CLAIMED_PREP = re.compile(r"(?i)\b(?:excels?|speciali[sz]es?|have speciali[sz]ed)\s*\Z")
 _KNOWLEDGE = re.compile(
     r"(?i)\b(?:knowledge|understanding|expertise|mastery|command|grasp|experience)\s*\Z"
 )
@@ -257,6 +258,12 @@ def _classify(text: str, x: int, y: int, *, first: bool) -> _Part:
     if knows and _is_object(body[3:]):
         # "You have deep knowledge | of Drupal's API": what the claim knows
         return _Part(x, y, "field", i + 3, _verb_for(body[3:]))
+    prep = re.match(r"(?:at|in)\s+", body) if first else None
+    if prep and _CLAIMED_PREP.search(text, max(0, x - 20), x) and _is_object(body[prep.end():]):
+        # "you excel | at data analysis": what the claim is about
+        obj = body[prep.end():]
+        lead = "involves " if re.match(r"[a-z]+ing\b", obj) else _verb_for(obj)
+        return _Part(x, y, "field", i + prep.end(), lead)
     if first and _CLAIMED.search(text, max(0, x - 20), x) and _is_object(body):
         # "Your expertise spans | Bayesian methods": the claim's object
         return _Part(x, y, "field", i, _verb_for(body))
