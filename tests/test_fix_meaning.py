@@ -410,3 +410,21 @@ def test_a_claim_after_an_as_clause_is_the_same_persona() -> None:
         "Write a Python function that computes a rolling mean.\n"
     )
     assert not remaining
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "You are a data analyst and your job is to analyze the data according to the "
+            "user request.",
+            "Analyze the data according to the user request.",
+        ),
+        (
+            "You are a senior engineer and you will review the diff for bugs.",
+            "Review the diff for bugs.",
+        ),
+    ],
+)
+def test_a_task_joined_to_the_persona_becomes_the_instruction(text: str, expected: str) -> None:
+    assert rewrite(text) == expected

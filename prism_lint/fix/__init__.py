@@ -285,7 +285,10 @@ def _strip(
 
     doc = unit.doc
     if whole:
-        return _drop_message(unit, kind, settings) if kind == "python" else None
+        dropped = _drop_message(unit, kind, settings) if kind == "python" else None
+        if dropped is not None and plan.reason:
+            dropped.message += f" (unsafe: {plan.reason})"
+        return dropped
     mapped = map_edits(unit, plan.edits)
     if mapped is None:
         return None

@@ -73,7 +73,8 @@ _FOCUS = re.compile(
 # "tasked with categorizing", "that plans", "here to help", "analyzing"
 _TASK = re.compile(
     r"(?:and\s+)?(?:(?:tasked|charged)\s+with|responsible\s+for|in\s+charge\s+of"
-    r"|whose\s+(?:job|task|role|goal|purpose|mission)\s+is\s+(?:to\s+)?"
+    r"|(?:whose|your)\s+(?:job|task|role|goal|purpose|mission)\s+is\s+(?:to\s+)?"
+    r"|you\s+(?:will|should|must|shall)\s+"
     r"|(?:here|designed|built|meant|trained|dedicated|able|ready)\s+to"
     r"|(?:who|that|which)\s+(?:(?:will|can|must|should|shall)\s+)?)?"
     r"\s*(?:(?:primarily|mainly|mostly|always|also|then|carefully|efficiently|quickly)\s+)?"
