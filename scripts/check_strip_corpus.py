@@ -21,7 +21,13 @@ not), which tests the removal itself apart from the detection.
 It also counts fixes by applicability, prompts left unfixed and why, and how
 often the removed text is the annotators' ``persona_text``.
 
+With ``--tree DIR`` (repeatable) it fixes copies of real source trees
+instead and classifies every changed hunk (see ``strip_trees.py``):
+identity only, identity + rewritten clause, anything else; "anything else"
+must be zero for safe fixes.
+
     python scripts/check_strip_corpus.py [--corpus DIR] [--verbose] [--json]
+    python scripts/check_strip_corpus.py --tree ../trees/owner+name [--tree ...] [--verbose]
 """
 
 from __future__ import annotations
@@ -205,7 +211,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--verbose", action="store_true", help="list every problem")
     parser.add_argument("--json", action="store_true", help="print the outcomes as JSON")
+    parser.add_argument("--tree", type=Path, action="append", default=[],
+                        help="fix a copy of this source tree and classify the hunks")
     args = parser.parse_args(argv)
+    if args.tree:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from strip_trees import check_tree, report
+
+        missing = [t for t in args.tree if not t.is_dir()]
+        if missing:
+            print(f"no tree at {missing[0]}", file=sys.stderr)
+            return 2
+        return report([check_tree(t) for t in args.tree], args.verbose)
     if not (args.corpus / "labels-dev.jsonl").exists():
         print(f"no corpus at {args.corpus}", file=sys.stderr)
         return 2

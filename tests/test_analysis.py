@@ -232,22 +232,32 @@ def test_passage_covers_the_sentences_that_describe_the_persona() -> None:
         "Your expertise spans Bayesian methods and causal inference. "
         "Your task is to compute the confidence interval."
     )
-    p = only(text)
+    p, *rest = personas(text)
     assert p.text == "You are a senior data scientist."
     assert text[p.passage_start : p.passage_end] == (
         "You are a senior data scientist. You have 20 years of experience in statistics. "
         "Your expertise spans Bayesian methods and causal inference."
     )
     assert p.words == 22
+    # the claims inside the passage are reported too, each measured alone
+    assert [r.text for r in rest] == [
+        "You have 20 years of experience in statistics.",
+        "Your expertise spans Bayesian methods and causal inference.",
+    ]
+    assert all(r.passage_end == r.end and r.words < 10 for r in rest)
 
 
-def test_second_persona_sentence_is_absorbed_into_the_first() -> None:
+def test_second_persona_sentence_is_measured_with_the_first_and_reported() -> None:
     text = (
         "Act as a Code Review Expert. You are an experienced software developer. Review the code."
     )
-    p = only(text)
-    assert p.text == "Act as a Code Review Expert."
-    assert text[p.passage_start : p.passage_end].endswith("experienced software developer.")
+    first, second = personas(text)
+    assert first.text == "Act as a Code Review Expert."
+    assert text[first.passage_start : first.passage_end].endswith(
+        "experienced software developer."
+    )
+    # removing the first must reveal nothing that was not reported
+    assert second.text == "You are an experienced software developer."
 
 
 @pytest.mark.parametrize(

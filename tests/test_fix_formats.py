@@ -255,7 +255,7 @@ def test_dotprompt_strip_and_gate() -> None:
 
 def test_markdown_paragraph_leaves_no_doubled_blank_line() -> None:
     text = (
-        "# AGENTS.md\n\nYou are a senior backend engineer with deep expertise in Go.\n\n"
+        "# AGENTS.md\n\nYou are a senior backend engineer.\n\n"
         "## Tasks\n\n- Write and refactor Go code.\n- Fix failing tests.\n"
     )
     new, _, remaining = fix("AGENTS.md", text, unsafe=False)
@@ -263,9 +263,27 @@ def test_markdown_paragraph_leaves_no_doubled_blank_line() -> None:
     assert new == "# AGENTS.md\n\n## Tasks\n\n- Write and refactor Go code.\n- Fix failing tests.\n"
 
 
+def test_markdown_persona_keeps_the_project_stack() -> None:
+    text = (
+        "# AGENTS.md\n\nYou are a senior backend engineer with deep expertise in Go.\n\n"
+        "## Tasks\n\n- Write and refactor Go code.\n- Fix failing tests.\n"
+    )
+    found = persona_findings("AGENTS.md", text)
+    assert found[0].fix is not None and found[0].fix.applicability == "safe"
+    assert 'keep what it says besides the identity: "This project uses Go."' in (
+        found[0].fix.message
+    )
+    new, _, remaining = fix("AGENTS.md", text, unsafe=False)
+    assert not remaining
+    assert new == (
+        "# AGENTS.md\n\nThis project uses Go.\n\n"
+        "## Tasks\n\n- Write and refactor Go code.\n- Fix failing tests.\n"
+    )
+
+
 def test_markdown_emptied_section_heading_is_an_unsafe_fix() -> None:
     text = (
-        "# IDENTITY\n\nYou are an elite database engineer who writes flawless SQL.\n\n"
+        "# IDENTITY\n\nYou are an elite database engineer.\n\n"
         "# STEPS\n\n- Write one SQL query that answers the question.\n"
     )
     found = persona_findings("patterns/create_sql/system.md", text)

@@ -33,7 +33,15 @@ class Persona:
     # go on describing the persona), for the length rule.
     passage_start: int = 0
     passage_end: int = 0
-    words: int = 0  # words in the passage
+    # The passage measured whole, for the length rule: it also takes the
+    # sentences of the paragraph that go on speaking to "you" ("You focus
+    # on ...", "Accuracy is your highest value."), which may be instructions.
+    measured_end: int = 0
+    words: int = 0  # words from passage_start to measured_end
+    # Just past the identity phrase itself ("You are a planner" in "You are a
+    # planner that plans ..."): what follows it up to ``end`` may carry the
+    # task or the project's context, which a fix must keep.
+    identity_end: int = 0
 
 
 @dataclass

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from prism_lint.analysis import Persona
+from prism_lint.analysis.material import in_material, supplied_spans
 from prism_lint.analysis.sentences import Sentence, split_sentences
 from prism_lint.analysis.vocabulary import (
     LEAD,
@@ -70,6 +71,10 @@ _COMPARISON = re.compile(
 _CLAUSE_TAIL = re.compile(r"(?:\s+(?:in|on|at|of|with|for)\s+[^,.;:!?\n]{1,60})?[ \t]*[,.;!?]")
 _DESCRIBES = re.compile(r"(?i)(?:(?:who|with|having|known)\b|speciali[sz])")
 _INNER_AS = re.compile(r"[,;]\s*(?P<cue>as\s+(?:an?|the))\s+(?=\w)", re.IGNORECASE)
+# A line under "# Persona" that states something ("This project uses
+# Playwright") is no identity, whatever its last word.
+_STATEMENT = re.compile(r"(?i)\b(?:uses|involves|concerns|focuses|is|are|has|have)\b")
+_VIEWPOINTS = re.compile(r"(?i)\b(?:perspectives?|viewpoints?|points? of view|lens(?:es)?)\b")
 _APPOSITIVE = re.compile(r"^\s*(?:[,—–:]|\s-)\s*(?=(?:an?|the|one)\s)|^\s*\(\s*(?=\w)")
 _EXPERTISE_AFTER = re.compile(
     r"^\s*(?:,\s*)?(?:who\s+(?:is|are)\s+(?:an?\s+)?(?:expert|specialist|experienced|skilled|"
@@ -87,6 +92,15 @@ _WITH_EXPERTISE = re.compile(
 )
 # Acronyms that would otherwise read as stop words ("University IT Consultant").
 _ACRONYMS = frozenset({"IT", "US", "UK", "UN", "EU"})
+# A name written with a leading dot (".NET", ".NET Core"), not a full stop.
+# What may follow "As a <role>" before its comma: the role's own modifiers.
+_AS_MODIFIER = re.compile(
+    r"\s+(?:with|in|at|of|for|from|on|who|having|specializing|specialising|specialized|"
+    r"specialised|working|trained|experienced|skilled|focused|focusing)\b[^,.;:!?\n]{1,100}"
+    r"[,，、]\s*",
+    re.IGNORECASE,
+)
+_DOTTED_NAME = re.compile(r"(?<![\w.])\.[A-Z][\w]*(?=[\s,;:/)]|$)")
 _MODALS = frozenset(
     ["to", "can", "could", "will", "would", "should", "must", "may", "might", "shall"]
 )
@@ -129,6 +143,10 @@ def find_personas(text: str, *, titles: bool = True) -> list[Persona]:
     found: dict[int, Persona] = {}  # sentence index -> persona
     for _claimed in _claims(text, sentences, found, titles):
         pass
+    if found and supplied_spans(text):
+        # a persona inside a transcript, an example or a document is the
+        # material's, not the model's: not reported, never edited
+        found = {i: p for i, p in found.items() if not in_material(text, p.start)}
     return _passages(text, sentences, found, vocabulary().languages)
 
 
@@ -369,9 +387,17 @@ def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona |
             ident = _identity(text, m.end(), sent.end, lang, strict="as a")
             if ident is not None and ident.kind == "expert":
                 after = text[ident.end : sent.end]
-                comma = re.match(r"\s*[,，、]\s*", after)
+                # "As a senior engineer with 15 years of experience, write ..."
+                comma = re.match(r"\s*[,，、]\s*", after) or _AS_MODIFIER.match(after)
                 if comma and not re.match(r"(?i)(?:i|we)\b", after[comma.end() :]):
                     end = ident.end + comma.end()
+                    claim = lang.claims.match(text, end, sent.end) if lang.claims else None
+                    if claim is not None:
+                        # "As a data scientist, you excel at ...": the claim is
+                        # the same persona; taking only the clause would leave it
+                        p = _persona(text, pos, sent.end, ident, "as a", lang.code)
+                        p.identity_end = claim.end()
+                        return p
                     return _persona(text, pos, end, ident, "as a", lang.code)
     if lang.claims is not None:
         m = lang.claims.match(text, pos, sent.end)
@@ -379,12 +405,20 @@ def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona |
             found = word_re(text).finditer(text, m.start(), sent.end)
             head = " ".join(w.group(0) for w in list(found)[:8])
             ident = _Identity("expert", head, sent.end, True)
-            return _persona(text, pos, sent.end, ident, "expertise claim", lang.code)
+            p = _persona(text, pos, sent.end, ident, "expertise claim", lang.code)
+            # what the claim names ("... deep knowledge | of Drupal's API") may
+            # be the project's stack: the identity is the claim itself
+            p.identity_end = m.end()
+            return p
     return None
 
 
 def _from_inner_clause(text: str, sent: Sentence, lang: Language) -> Persona | None:
     """An expert clause set off by commas inside a sentence."""
+    if _VIEWPOINTS.search(text, sent.start, sent.end) or len(
+        _INNER_AS.findall(text, sent.start, sent.end)
+    ) > 1:
+        return None  # "read it from several perspectives, as a lawyer, as an engineer"
     for m in _INNER_AS.finditer(text, sent.start, sent.end):
         ident = _identity(text, m.end(), sent.end, lang, strict="as a")
         if ident is None or ident.kind != "expert" or not ident.recognised:
@@ -409,7 +443,12 @@ def _from_headings(
     if m is not None:
         line_start = m.start("line")
         ident = _identity(text, line_start, m.end("line"), lang, strict="role")
-        if ident is not None and ident.recognised and ident.kind == "expert":
+        if (
+            ident is not None
+            and ident.recognised
+            and ident.kind == "expert"
+            and not _STATEMENT.search(ident.head)
+        ):
             start = _skip_markup(text, line_start, m.end("line"))
             return _persona(
                 text, start, _trim_end(text, start, m.end("line")), ident, "role heading", lang.code
@@ -469,6 +508,14 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
             continue
         if kind == "punct":
             if tok in "&/+" and seen_word:
+                continue
+            if tok == "." and _DOTTED_NAME.match(text, m.start()):
+                # ".NET developer": a name that starts with a dot is a word
+                dotted = _DOTTED_NAME.match(text, m.start())
+                assert dotted is not None
+                toks.append(("word", dotted.group(0).lower(), m.start(), dotted.end()))
+                seen_word = True
+                end = dotted.end()
                 continue
             if tok in "'‘’":
                 continue  # 'Vibecoder' Architect
@@ -553,6 +600,13 @@ def _ends_phrase(text: str, m: re.Match[str], low: str, limit: int, lang: Langua
         return True
     if lang.code == "de" and m.group(0)[:1].islower():
         return True  # German nouns are capitalised: "Datenanalyst und analysiere"
+    if (
+        low.endswith("ing")
+        and _gerund_of_task(low)
+        and not _noun_follows(text, m.end(), limit, lang)
+        and not _expert_word_follows(text, m.end(), limit, lang)
+    ):
+        return True  # "developer building applications with ...": the work, not the role
     if low.endswith(("ing", "ed")):
         nxt = word_re(text).search(text, m.end(), limit)
         if nxt is None:
@@ -560,6 +614,20 @@ def _ends_phrase(text: str, m: re.Match[str], low: str, limit: int, lang: Langua
         word = nxt.group(0).lower()
         return word in lang.determiners or word in lang.stops
     return False
+
+
+def _expert_word_follows(text: str, pos: int, limit: int, lang: Language) -> bool:
+    nxt = word_re(text).search(text, pos, limit)
+    return bool(nxt and nxt.group(0).lower() in lang.expert_words)
+
+
+def _gerund_of_task(low: str) -> bool:
+    """ "building", "writing", "planning": the -ing form of a task verb."""
+    stem = low[:-3]
+    verbs = _task_verbs()
+    return len(stem) > 2 and (
+        stem in verbs or stem + "e" in verbs or (stem[-1] == stem[-2] and stem[:-1] in verbs)
+    )
 
 
 def _task_verbs() -> frozenset[str]:
@@ -806,7 +874,12 @@ def _span_end(text: str, sent: Sentence, ident_end: int, lang: Language) -> int:
     if not stripped:
         return sent.end
     # "Act as a digital marketing expert.create 10 ideas"
-    if stripped[0] in ".!?" and len(stripped) > 1 and stripped[1].isalpha():
+    if (
+        stripped[0] in ".!?"
+        and len(stripped) > 1
+        and stripped[1].islower()
+        and not _DOTTED_NAME.match(stripped)
+    ):
         return ident_end + (len(after) - len(stripped)) + 1
     m = _AND_VERB.match(stripped)
     offset = ident_end + len(after) - len(stripped)
@@ -864,6 +937,7 @@ def _persona(text: str, start: int, end: int, ident: _Identity, cue: str, langua
         passage_start=start,
         passage_end=end,
         words=_count_words(text[start:end]),
+        identity_end=min(max(start, ident.end), end),
     )
 
 
@@ -878,9 +952,16 @@ def _passages(
     order = sorted(found)
     taken: set[int] = set()
     for idx in order:
-        if idx in taken:
-            continue
         p = found[idx]
+        if idx in taken:
+            # Inside an earlier persona's passage: still reported on its own,
+            # so that removing the first one reveals nothing new, but measured
+            # with the passage it belongs to.
+            p.passage_start, p.passage_end = p.start, p.end
+            p.measured_end = p.end
+            p.words = _count_words(text[p.start : p.end])
+            out.append(p)
+            continue
         taken.add(idx)
         j = idx + 1
         end = max(p.end, sentences[idx].end)
@@ -900,9 +981,43 @@ def _passages(
             j += 1
         p.passage_start = p.start
         p.passage_end = max(p.end, end)
-        p.words = _count_words(text[p.passage_start : p.passage_end])
+        # Measured whole: the sentences of the same paragraph that go on
+        # speaking to "you" belong to the persona as the study wrote them.
+        measured = p.passage_end
+        while j < len(sentences) and p.kind == "expert":
+            if _second_person(text, measured, sentences[j]):
+                if j in found:
+                    taken.add(j)
+                measured = sentences[j].end
+                j += 1
+            else:
+                break
+        p.measured_end = measured
+        p.words = _count_words(text[p.passage_start : measured])
         out.append(p)
     return out
+
+
+_SECOND_PERSON = re.compile(r"(?i)\b(?:you|your|yours|yourself)\b")
+_OTHER_SUBJECT = re.compile(
+    r"(?i)[\s*_>-]*(?:i|we|my|our|the user|users?|now|here|below|given"
+    r"|your (?:task|job|assignment|request|input|output|answer|response)s?"
+    r"|you (?:will|must|should|shall|need to|are to|are given|are asked|are tasked)|(?:do|don['’]t)"
+    r")\b"
+)
+
+
+def _second_person(text: str, prev_end: int, sent: Sentence) -> bool:
+    """A sentence in the same paragraph that goes on describing "you" ("You
+    focus on ...", "Accuracy is your highest value."): the study's long
+    personas are one paragraph of these, measured as one passage."""
+    if "\n\n" in text[prev_end : sent.start] or sent.end - sent.start > 400:
+        return False
+    body = text[sent.start : sent.end]
+    if body.rstrip().endswith("?") or _OTHER_SUBJECT.match(body):
+        return False
+    m = _SECOND_PERSON.search(body)
+    return m is not None and m.start() < 120
 
 
 def _describes(text: str, sent: Sentence, p: Persona) -> bool:

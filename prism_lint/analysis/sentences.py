@@ -13,7 +13,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 # Punctuation that ends a sentence, with any closing quotes or brackets.
-_LATIN_END = re.compile(r"[.!?…]+[\"'”’»)\]*_]*(?=\s|$)")
+# (a literal "\n" escape after the stop, as in text pasted from JSON, is a break too)
+_LATIN_END = re.compile(r"[.!?…]+[\"'”’»)\]*_]*(?=\s|$|\\n)")
 _CJK_END = re.compile(r"[。！？!?；]+[」』”’）)]*")
 # A line that starts a block of its own (heading, bullet, numbered item,
 # table row, fence, tag, key: value line).
@@ -167,4 +168,13 @@ def _is_abbreviation(text: str, unit_start: int, dot: int) -> bool:
     word = text[i:dot].lower()
     if word in _ABBREVIATIONS:
         return True
+    if "." in word and all(len(part) <= 2 and part.isalpha() for part in word.split(".")):
+        return True  # "U.S.", "a.m.", "Ph.D."
+    if _in_code(text, unit_start, dot):
+        return True  # a full stop inside `inline code`
     return len(word) == 1 and word.isalpha() and text[i].isupper()
+
+
+def _in_code(text: str, unit_start: int, pos: int) -> bool:
+    """Whether ``pos`` sits inside an inline code span of its unit."""
+    return text.count("`", unit_start, pos) % 2 == 1 and "`" in text[pos + 1 : pos + 200]

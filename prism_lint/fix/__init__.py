@@ -104,12 +104,25 @@ def build_fix(
         return None
     if end > persona.end:
         end = _describing(unit.text, persona.end, end)
-    plan = plan_strip(unit.text, start, end)
-    if plan is None:
-        return None
-    whole = plan.empty or _only_personas(unit.text, analysis)
     ds, de = unit.to_doc(persona.start, persona.end)
     label = _short(unit.doc.text[ds:de])
+    try:
+        plan, notes = _rewrite(unit, persona, start, end)
+    except _Kept:
+        return None
+    if plan is None:
+        plan = plan_strip(unit.text, start, end)
+        if plan is None:
+            return None
+        for note in notes:
+            _note(plan, note)
+        if notes:
+            plan.reason = notes[0]
+        whole = plan.empty or _only_personas(unit.text, analysis)
+    else:
+        whole = False
+        said = _short(plan.new_text[plan.region[0] :].split("\n", 1)[0], 60)
+        plan.reason = f'keep what it says besides the identity: "{said}"'
     if start < persona.start or end > persona.end:
         # A passage beyond the persona clause (the long-persona rule): its
         # sentences may carry instructions as well as identity.
@@ -124,7 +137,81 @@ def build_fix(
             fallback.recheck = None  # unsafe already: reading it back would change nothing
             fallback.message += " (it cannot be gated here)"
         return fallback
-    return _strip(unit, plan, kind, settings, whole, label)
+    fix = _strip(unit, plan, kind, settings, whole, label)
+    if fix is None and plan.shape == "rewrite":
+        # the rewrite cannot be written here (a placeholder in the way):
+        # removing the sentence is still a fix, but not a safe one
+        plain = plan_strip(unit.text, start, end)
+        if plain is not None and not plain.empty:
+            _note(plain, "the persona sentence carries more than the identity, and it "
+                  "cannot be kept here")
+            plain.reason = plain.notes[0]
+            fix = _strip(unit, plain, kind, settings, whole, label)
+    return fix
+
+
+def _rewrite(
+    unit: PromptUnit, persona: Persona, start: int, end: int
+) -> tuple[StripPlan | None, list[str]]:
+    """A plan that keeps what the persona sentence says besides the identity
+    (its task, its field), or the notes that make plain removal unsafe."""
+    from prism_lint.fix.rewrite import plan_rewrite
+    from prism_lint.fix.strip import rewritten, starts_sentence
+
+    text = unit.text
+    if not persona.start < persona.identity_end < persona.end:
+        return None, []
+    if (start, end) != (persona.start, persona.end):
+        # the long-persona rule's passage: when the persona sentence itself
+        # carries a task or a field, its own finding's fix keeps it
+        rw = plan_rewrite(text, persona.start, persona.identity_end, persona.end, _subject(unit))
+        if rw is not None and rw.safe and rw.edits:
+            raise _Kept
+        return None, []
+    rw = plan_rewrite(text, persona.start, persona.identity_end, persona.end, _subject(unit))
+    if rw is None:
+        return None, []
+    if not starts_sentence(text, persona.start):
+        # "In the terminal, you are also an expert at suggesting commands."
+        return None, ["the persona clause carries more than the identity, inside a sentence "
+                      "that would be left without it"]
+    if not rw.safe or not rw.edits:
+        return None, rw.notes
+    if any(ch in "*_`~[" for ch in text[persona.start:rw.edits[0].end]):
+        return None, ["markup inside the persona sentence: the task it carries would be "
+                      "lost with it"]
+    plan = rewritten(text, rw.edits)
+    # one pass converges: what the rewrite leaves must not read as a persona
+    from prism_lint.analysis.persona import find_personas
+
+    new_end = persona.end + len(plan.new_text) - len(text)
+    if any(
+        p.start < new_end and plan.region[0] < p.end for p in find_personas(plan.new_text)
+    ):
+        return None, ["the sentence would still read as a persona once rewritten"]
+    return plan, []
+
+
+class _Kept(Exception):
+    """The passage's persona sentence carries more than the identity."""
+
+
+# Files whose prompt describes a project rather than one request.
+_PROJECT_FILES = re.compile(
+    r"(?i)(?:^|/)(?:\.cursorrules|\.windsurfrules|\.clinerules|agents\.md|claude\.md|gemini\.md"
+    r"|copilot-instructions\.md|[^/]*\.instructions\.md|[^/]*\.mdc)$"
+)
+
+
+def _subject(unit: PromptUnit) -> str:
+    path = unit.doc.path.replace("\\", "/")
+    return "This project" if _PROJECT_FILES.search(path) else "This task"
+
+
+def _note(plan: StripPlan, why: str) -> None:
+    plan.safe = False
+    if why not in plan.notes:
+        plan.notes.append(why)
 
 
 # Sentences that go on describing the persona ("You have ...", "Your
@@ -193,12 +280,15 @@ def _nothing_but(text: str, spans: tuple[tuple[int, int], ...]) -> bool:
 def _strip(
     unit: PromptUnit, plan: StripPlan, kind: str, settings: Settings, whole: bool, label: str
 ) -> Fix | None:
-    from prism_lint.fix import verify
+    from prism_lint.fix import layout, verify
     from prism_lint.fix.mapping import map_edits
 
     doc = unit.doc
     if whole:
-        return _drop_message(unit, kind, settings) if kind == "python" else None
+        dropped = _drop_message(unit, kind, settings) if kind == "python" else None
+        if dropped is not None and plan.reason:
+            dropped.message += f" (unsafe: {plan.reason})"
+        return dropped
     mapped = map_edits(unit, plan.edits)
     if mapped is None:
         return None
@@ -217,11 +307,25 @@ def _strip(
 
         edits, more = tidy_js(doc.text, edits)
         notes += more
+    elif kind not in ("python", "javascript"):
+        edits = layout.whole_lines(doc.text, edits)
     new = verify.apply(doc.text, edits)
     if not verify.syntax_kept(kind, doc.text, new, edits):
         return None
+    if kind in ("python", "javascript"):
+        if layout.empty_strings(new) > layout.empty_strings(doc.text):
+            return None  # an argument of nothing but the persona: an empty string is no fix
+    elif layout.empty_block_scalars(new) > layout.empty_block_scalars(doc.text):
+        return None  # a value of nothing but the persona: an empty string is no fix
+    elif layout.blank_filled_lines(new) > layout.blank_filled_lines(doc.text):
+        return None
     safe = plan.safe and mapped.exact and not mapped.holes and not notes
-    fix = Fix(f'Remove the persona "{label}"', edits, "safe" if safe else "unsafe")
+    message = f'Remove the persona "{label}"'
+    if plan.shape == "rewrite":
+        message += f" and {plan.reason}"
+    elif plan.reason:
+        message += f" (unsafe: {plan.reason})"
+    fix = Fix(message, edits, "safe" if safe else "unsafe")
     if safe and not _local(unit, plan, mapped):
         # Reading the fixed file back costs a second extraction: it is run
         # when the fix is applied or exported (verify.settle), not to list it.
@@ -281,6 +385,8 @@ def _gate(unit: PromptUnit, plan: StripPlan, kind: str, settings: Settings) -> F
     from prism_lint.fix import verify
     from prism_lint.fix.gate import style_of, template_gate
 
+    if plan.shape == "rewrite":
+        return None  # the gate's "off" branch would have to repeat the kept words
     if kind == "python":
         return _gate_python(unit, plan, settings)
     style = style_of(unit, kind)

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from prism_lint.fix.strip import TextEdit
 from prism_lint.model import Edit, Hole, PromptUnit
 
 _HSPACE = " \t"
+# What a rewrite may put in: words, spaces and a full stop, which need no
+# escaping in any host format.
+_PLAIN = re.compile(r"(?=[^A-Za-z]*[A-Za-z])[A-Za-z .,]+")
 
 
 @dataclass
@@ -82,7 +86,30 @@ def map_edits(unit: PromptUnit, edits: list[TextEdit]) -> Mapped | None:
     out: list[Edit] = []
     capital_dropped = False
     capitals: dict[int, str] = {}
+    inserts: dict[int, str] = {}  # text offset -> words put in before it
+    insert_at: dict[int, str] = {}  # document offset -> the same words
     for ed in edits:
+        if ed.content and (ed.end - ed.start != 1 or len(ed.content) != 1):
+            # Words put in place of ``text[start:end]`` (a rewrite): plain
+            # words only, in front of a character copied verbatim.
+            if not _PLAIN.fullmatch(ed.content) or ed.start in inserts:
+                return None
+            pieces = idx.overlapping(ed.start, ed.start + 1)
+            p = idx.pieces[pieces[0]] if pieces else None
+            if p is None or not p.exact:
+                return None
+            inserts[ed.start] = ed.content
+            insert_at[p.doc_start + ed.start - p.text_start] = ed.content
+            if ed.end > ed.start:
+                got = _deletion(idx, ed.start, ed.end, text, doc)
+                if got is None:
+                    return None
+                r, k, h = got
+                if k or h:
+                    return None  # words in place of a placeholder or of kept space
+                deleted.update(range(ed.start, ed.end))
+                ranges.extend(r)
+            continue
         if ed.content:
             # A one-character replacement (a capital letter).
             pieces = idx.overlapping(ed.start, ed.end)
@@ -104,18 +131,20 @@ def map_edits(unit: PromptUnit, edits: list[TextEdit]) -> Mapped | None:
         deleted.update(i for i in range(ed.start, ed.end) if i not in keep)
         ranges.extend(r)
     for a, b in _merge(ranges):
-        out.append(Edit(a, b, ""))
+        out.append(Edit(a, b, insert_at.pop(a, "")))
+    out.extend(Edit(d, d, words) for d, words in insert_at.items())
     out.sort(key=lambda e: (e.start, e.end))
     if any(x.end > y.start for x, y in itertools.pairwise(out)):
         return None
     # the text with the capitals put in and the deleted characters taken out
     parts: list[str] = []
     pos = 0
-    for i in sorted(deleted | capitals.keys()):
+    for i in sorted(deleted | capitals.keys() | inserts.keys()):
         parts.append(text[pos:i])
-        if i not in deleted:
+        parts.append(inserts.get(i, ""))
+        if i not in deleted and i in capitals:
             parts.append(capitals[i])
-        pos = i + 1
+        pos = i + 1 if i in deleted or i in capitals else i
     parts.append(text[pos:])
     return Mapped(out, "".join(parts), holes, kept, capital_dropped)
 

@@ -82,6 +82,8 @@ class StripPlan:
     # Where the first character after a removed leading clause was capitalised.
     capital: int | None = None
     shape: str = "sentence"
+    # What the fix message adds: what a rewrite keeps, or why it is unsafe.
+    reason: str = ""
 
     @property
     def empty(self) -> bool:
@@ -108,6 +110,29 @@ def _line_end(text: str, pos: int) -> int:
 
 def _blank(line: str) -> bool:
     return not line.strip()
+
+
+def starts_sentence(text: str, s: int) -> bool:
+    """Whether a sentence starts at ``s`` (after a line break, a full stop,
+    a list marker, a label or a tag)."""
+    return _starts_sentence(text, s)
+
+
+def rewritten(text: str, edits: list[TextEdit]) -> StripPlan:
+    """The plan that carries out a rewrite of the persona sentence
+    (:mod:`prism_lint.fix.rewrite`): replacements inside it, nothing around it."""
+    edits = sorted(edits, key=lambda x: x.start)
+    out = []
+    pos = 0
+    for ed in edits:
+        out.append(text[pos:ed.start])
+        out.append(ed.content)
+        pos = ed.end
+    out.append(text[pos:])
+    plan = _plan(edits, "rewrite")
+    plan.new_text = "".join(out)
+    plan.region = (edits[0].start, edits[-1].end)
+    return plan
 
 
 def _starts_sentence(text: str, s: int) -> bool:
@@ -372,7 +397,9 @@ def _wrapped_previous_line(text: str, ls: int) -> bool:
     i = ls - 1
     while i > 0 and text[i - 1] in HSPACE:
         i -= 1
-    return i > 0 and text[i - 1] in _JUNCTION
+    # a colon at the end of a line opens a block ("ai_persona:", "Rules:"),
+    # it does not wrap a sentence
+    return i > 0 and text[i - 1] in _JUNCTION and text[i - 1] not in ":："
 
 
 def _leading_clause(text: str, s: int, e: int) -> StripPlan | None:
@@ -450,12 +477,54 @@ def _trailing_clause(text: str, s: int, e: int) -> StripPlan:
     conj = _TRAILING_CONJUNCTION.search(text, ls, a)
     if conj:
         a = conj.start()
+    head = _sentence_head(text, ls, a)
+    if head is not None and (_only_cue_words(text[head:a]) or _LEAD_PHRASE.fullmatch(text[head:a])):
+        # "You are acting as a reviewer." must not leave "You are.": what
+        # stands before the clause is the cue's own subject, it goes too
+        plan = _sentence(text, head, e)
+        plan.shape = "sentence"
+        return plan
     plan = _plan([TextEdit(a, core_end)], "trailing-clause")
     if conj:
         _unsafe(plan, f"removes the conjunction {conj.group(0).strip()!r}")
     if not comma and not conj:
         _unsafe(plan, "no punctuation marks where the persona clause starts")
     return plan
+
+
+# Words that say nothing once the persona after them is gone ("You are",
+# "Are you ready to", "I want you to").
+_CUE_WORDS = frozenset({
+    "you", "are", "you're", "youre", "will", "be", "now", "ready", "to", "i", "we", "want",
+    "need", "would", "like", "please", "always", "going", "act", "acting", "also", "just",
+    "can", "could", "should", "must", "shall", "here", "today", "from", "on", "d", "re", "ll",
+})
+
+
+# A phrase that cannot stand as a sentence without the clause after it
+# ("In the terminal," + "you are an expert at ...").
+_LEAD_PHRASE = re.compile(
+    r"(?i)(?:in|on|at|for|when|while|during|with|within|inside|from|after|before|here|there)"
+    r"\b[^.!?:;\n]{0,50}?,?[ \t]*"
+)
+
+
+def _sentence_head(text: str, ls: int, a: int) -> int | None:
+    """Where the sentence holding ``a`` starts on its line, or None."""
+    i = a
+    while i > ls:
+        ch = text[i - 1]
+        if ch in _END and (i == a or text[i].isspace()):
+            break
+        i -= 1
+    while i < a and (text[i] in HSPACE or _is_punct(text[i])):
+        i += 1
+    return i if i < a else None
+
+
+def _only_cue_words(fragment: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", fragment.lower().replace("’", "'"))
+    return bool(words) and all(w in _CUE_WORDS for w in words)
 
 
 def _inner_clause(text: str, s: int, e: int) -> StripPlan | None:

@@ -37,8 +37,13 @@ class ExpertPersonaCodeTask(PersonaOnTaskRule):
 
     ## Fix safety
     The fix strips the persona sentence or clause and leaves the task. It is
-    **safe** when the removed span is exactly the persona and holds no
-    placeholder; otherwise it is unsafe. With `fix-strategy = {PRS101 =
+    **safe** when what goes is only the identity and holds no placeholder.
+    When the persona sentence also carries the task or the project's stack,
+    the fix keeps it as a plain statement ("You are a planner that plans API
+    calls." -> "Plan API calls."; "You are an expert in TypeScript and
+    React." in a rule file -> "This project uses TypeScript and React."), by
+    fixed, tested rules; anything else it would lose makes the fix unsafe,
+    and the message says what. With `fix-strategy = {PRS101 =
     "gate"}` the fix keeps the persona behind an intent check instead; gating
     restructures the prompt and is always unsafe.
     """

@@ -34,8 +34,9 @@ class ExpertPersonaMathTask(PersonaOnTaskRule):
     ```
 
     ## Fix safety
-    Stripping the persona is safe when the removed span is exactly the persona
-    and holds no placeholder. Gating (`fix-strategy`) is always unsafe.
+    Stripping the persona is safe when only the identity goes (a task or
+    field the persona sentence carries is kept as a plain statement) and no
+    placeholder. Gating (`fix-strategy`) is always unsafe.
     """
 
     code = "PRS102"

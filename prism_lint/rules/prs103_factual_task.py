@@ -36,8 +36,9 @@ class ExpertPersonaFactualTask(PersonaOnTaskRule):
     ```
 
     ## Fix safety
-    Stripping is safe when the removed span is exactly the persona and holds
-    no placeholder. Gating (`fix-strategy`) is always unsafe.
+    Stripping is safe when only the identity goes (a task or field the
+    persona sentence carries is kept as a plain statement) and no
+    placeholder. Gating (`fix-strategy`) is always unsafe.
     """
 
     code = "PRS103"

@@ -34,8 +34,8 @@ class ExpertPersonaJudgementTask(PersonaOnTaskRule):
     ```
 
     ## Fix safety
-    Stripping is safe when the removed span is exactly the persona and holds
-    no placeholder. Gating (`fix-strategy`) is always unsafe.
+    Stripping is safe when only the identity goes ("tasked with categorizing
+    X" is kept as "Categorize X") and no placeholder. Gating (`fix-strategy`) is always unsafe.
     """
 
     code = "PRS104"

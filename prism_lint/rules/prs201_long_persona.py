@@ -42,7 +42,14 @@ class LongExpertPersona(Rule):
     The fix removes the persona sentence and the sentences right after it, in
     its paragraph, that go on describing the persona ("You have 20 years of
     ...", "Your expertise spans ..."). It is unsafe, because such sentences
-    may carry instructions as well as identity.
+    may carry instructions as well as identity. When the persona sentence
+    itself carries the task, the passage has no fix: the persona's own
+    finding keeps the task.
+
+    The passage is measured whole: the persona sentence, the sentences that
+    go on describing it, and the rest of its paragraph while it goes on
+    speaking to "you" ("You focus on ...", "Accuracy is your highest
+    value."), as the study wrote its 50- and 150-word personas.
     """
 
     code = "PRS201"
@@ -72,7 +79,7 @@ class LongExpertPersona(Rule):
             if persona.words < settings.long_persona_words:
                 continue
             start = min(persona.start, persona.passage_start or persona.start)
-            end = max(persona.end, persona.passage_end)
+            end = max(persona.end, persona.passage_end, persona.measured_end)
             message = (
                 f'Expert persona of {persona.words} words ("{short(persona.text, 40)}") on a '
                 f"{analysis.task.category} task. {self.figure}"

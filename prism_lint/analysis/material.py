@@ -1,0 +1,84 @@
+"""Where a prompt quotes material it was given rather than speaking itself.
+
+A transcript, a document, few-shot examples, a sample output: the words in
+them are not the prompt's own, so "you are an engineer" inside a podcast
+transcript assigns the model nothing, and a fix must never edit it. Material
+is recognised from how prompts mark it off:
+
+- a Markdown section whose heading names it ("# EXAMPLE", "## Example
+  output", "# TRANSCRIPT", "# INPUT"), up to the next heading of the same or
+  a higher level;
+- an XML-style tag pair naming it (``<example>``, ``<document>``,
+  ``<transcript>``, ``<article>`` ...);
+- a fenced code block, unless it holds most of the text (a prompt written
+  inside a fence).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_NAMES = (
+    r"(?:examples?|sample(?:\s+(?:input|output|conversation|transcript))?s?"
+    r"|few[- ]shot(?:\s+examples?)?"
+    r"|example\s+(?:input|output|conversation|transcript|response)s?"
+    r"|(?:input|output)\s+examples?|transcripts?|documents?|articles?|input(?:\s+data)?"
+    r"|conversation(?:\s+history)?|chat\s+history|reference\s+(?:text|material))"
+)
+_HEADING = re.compile(
+    rf"^(?P<marks>#{{1,6}})[ \t]+(?:\*\*)?(?P<name>{_NAMES})(?:\*\*)?[ \t]*:?[ \t]*(?:\d+[ \t]*)?$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ANY_HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+\S", re.MULTILINE)
+_TAG = re.compile(
+    r"<(?P<name>(?:[A-Za-z][\w -]{0,40}?[ _-])?(?:examples?|samples?|documents?|transcripts?"
+    r"|articles?|conversation|chat_history|few_shot)(?:[ _-]\w+){0,2})(?:\s[^<>\n]{0,80})?>",
+    re.IGNORECASE,
+)
+_FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>```+|~~~+)[^\n]*$", re.MULTILINE)
+
+
+@lru_cache(maxsize=16)
+def supplied_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Sorted, merged spans of ``text`` that hold supplied material."""
+    spans: list[tuple[int, int]] = []
+    if "#" in text:
+        for m in _HEADING.finditer(text):
+            level = len(m.group("marks"))
+            end = len(text)
+            for h in _ANY_HEADING.finditer(text, m.end()):
+                if len(h.group("marks")) <= level:
+                    end = h.start()
+                    break
+            spans.append((m.end(), end))
+    if "<" in text:
+        for m in _TAG.finditer(text):
+            close = re.compile(rf"</{re.escape(m.group('name'))}\s*>", re.IGNORECASE)
+            c = close.search(text, m.end())
+            if c is not None:
+                spans.append((m.end(), c.start()))
+    if "```" in text or "~~~" in text:
+        fences = list(_FENCE.finditer(text))
+        i = 0
+        while i + 1 < len(fences):
+            a, b = fences[i].end(), fences[i + 1].start()
+            if 2 * (b - a) < len(text.strip()):
+                spans.append((a, b))  # a fence holding most of the text is the prompt itself
+            i += 2
+    return tuple(_merge(spans))
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def in_material(text: str, pos: int) -> bool:
+    """Whether offset ``pos`` lies inside supplied material."""
+    return any(a <= pos < b for a, b in supplied_spans(text))
