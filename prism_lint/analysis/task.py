@@ -203,6 +203,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     _context(unit, context, lex)
     asked = sum(request.scores.values())
     stated = asked >= REQUEST_MIN or said or _states_request(text, passages, material)
+    _holes(unit, request, lex)
     if stated:
         # beside a stated request the persona's field only breaks near-ties
         # (an "SVG designer" asked to "make an image"); its words never count
@@ -225,7 +226,8 @@ _ASKS = re.compile(
     r"|(?:i|we)\s+(?:want|would\s+like|need|['’]d\s+like)\s+you\b"
     r"|(?:the|a|each)\s+(?:user|customer|student|client|human|input|question|request)\b"
     r"|(?:here\s+is|here\s+are|given|below|the\s+following|this\s+is|please)\b"
-    r"|(?:my|our)\s+(?:first\s+)?(?:request|question|task)\b)"
+    r"|(?:my|our)\s+(?:first\s+)?(?:request|question|task)\b"
+    r"|(?:always|never|only|please|do\s+not|don['’]t|make\s+sure|be\s+sure|ensure)\b)"
 )
 
 
@@ -243,9 +245,9 @@ def _description_end(text: str, end: int) -> int:
         if sent.block or "\n\n" in gap.replace("\r", "") or sent.start < end:
             break
         body = text[sent.start : sent.end]
-        first = next(iter(word_re(body).findall(body)), "")
+        first = next(iter(word_re(body).findall(body)), "").lower()
         if body.rstrip().endswith("?") or _ASKS.match(body) or first in verbs:
-            break  # lower-case first words are verbs of a list, not a request
+            break
         stop = sent.end
     return stop
 
@@ -664,12 +666,6 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
             hit = names.get(part)
             if hit:
                 tally.add(part, hit[0], "name", hit[1] * SOURCE_WEIGHTS["name"] / 2)
-    holes = lex.context.get("holes", {})
-    for hole in unit.holes:
-        for part in _name_parts(hole.name):
-            hit = holes.get(part) or names.get(part)
-            if hit:
-                tally.add(part, hit[0], "hole", hit[1] * SOURCE_WEIGHTS["hole"] / 2)
     formats = lex.context.get("response_format", {})
     for part in _name_parts(ctx.response_format or ""):
         hit = formats.get(part)
@@ -689,6 +685,18 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
             if hit:
                 tally.add(f"tool={tool}", hit[0], "tools", hit[1] * SOURCE_WEIGHTS["tools"] / 2)
                 break
+
+
+def _holes(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
+    """The names of the prompt's placeholders: what is put into the request
+    ("Review this: {diff}"), so they count with it."""
+    names = lex.context.get("names", {})
+    holes = lex.context.get("holes", {})
+    for hole in unit.holes:
+        for part in _name_parts(hole.name):
+            hit = holes.get(part) or names.get(part)
+            if hit:
+                tally.add(part, hit[0], "hole", hit[1] * SOURCE_WEIGHTS["hole"] / 2)
 
 
 def _name_parts(name: str) -> list[str]:

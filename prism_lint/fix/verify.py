@@ -328,26 +328,33 @@ def renders_like(old: str, new: str, var: str) -> bool:
     opening = [("block_begin", ""), ("name", "if"), ("name", var), ("block_end", "")]
     closing = [("block_begin", ""), ("name", "endif"), ("block_end", "")]
     otherwise = [("block_begin", ""), ("name", "else"), ("block_end", "")]
-    i = j = 0
-    opened = closed = False
-    while j < len(after):
+    # A search over (position in before, position in after, gate state): an
+    # inserted tag can look like the start of an original one ("{% endif %}"
+    # right before the template's own "{% if %}"), so both readings are tried.
+    stack = [(0, 0, 0)]  # state 0: not opened, 1: open, 2: closed
+    seen: set[tuple[int, int, int]] = set()
+    while stack:
+        i, j, state = stack.pop()
+        if (i, j, state) in seen:
+            continue
+        seen.add((i, j, state))
+        if j == len(after):
+            if i == len(before) and state == 2:
+                return True
+            continue
         if i < len(before) and before[i] == after[j]:
-            i += 1
-            j += 1
-        elif not opened and after[j : j + 4] == opening:
-            opened, j = True, j + 4
-        elif opened and not closed and after[j : j + 3] == closing:
-            closed, j = True, j + 3
-        elif opened and not closed and after[j : j + 3] == otherwise:
-            j += 3
-            while j < len(after) and after[j][0] == "data":
-                j += 1  # the text shown when the gate is off
-            if after[j : j + 3] != closing:
-                return False
-            closed, j = True, j + 3
-        else:
-            return False
-    return i == len(before) and opened and closed
+            stack.append((i + 1, j + 1, state))
+        if state == 0 and after[j : j + 4] == opening:
+            stack.append((i, j + 4, 1))
+        elif state == 1 and after[j : j + 3] == closing:
+            stack.append((i, j + 3, 2))
+        elif state == 1 and after[j : j + 3] == otherwise:
+            k = j + 3
+            while k < len(after) and after[k][0] == "data":
+                k += 1  # the text shown when the gate is off
+            if after[k : k + 3] == closing:
+                stack.append((i, k + 3, 2))
+    return False
 
 
 def _jinja_stream(text: str) -> list[tuple[str, str]] | None:
