@@ -35,10 +35,10 @@ def still_valid(kind: str | None, old: str, new: str) -> bool:
     if kind not in ("python", "notebook"):
         return True
     if kind == "notebook":
-        import json
+        from prism_lint.extract.notebook import load_json
 
         try:
-            json.loads(new)
+            load_json(new)
         except ValueError:
             return False
         return True

@@ -1,0 +1,143 @@
+"""Inputs that once cost a whole run (a traceback, exit 1) or an internal
+error: each now gives one clear result. The inputs are in tests/crashes/."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from prism_lint.cli import main
+
+CRASHES = Path(__file__).parent / "crashes"
+FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit")
+
+
+def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["check", "--no-cache", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("name", ["surrogate.py", "surrogate.ts", "surrogate.ipynb"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_lone_surrogate_in_a_prompt_is_reported(
+    name: str, fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shutil.copy(CRASHES / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    code, out, _err = check(capsys, name, "--output-format", fmt)
+    assert code == 1
+    out.encode("utf-8")  # what the terminal or the file receives
+    assert "PRS101" in out
+    if fmt in ("json", "sarif", "gitlab"):
+        assert "\ud800" in json.dumps(json.loads(out), ensure_ascii=False)
+    if fmt == "json-lines":
+        assert all(json.loads(line) for line in out.splitlines())
+    if fmt in ("full", "concise"):
+        assert "engineer \\ud800" in out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_file_name_that_is_not_utf8(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = (CRASHES / "surrogate.py").read_bytes().replace(b" \\ud800", b"")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src").joinpath(b"bad\xff.py".decode("utf-8", "surrogateescape")
+                                ).write_bytes(source)
+    monkeypatch.chdir(tmp_path)
+    code, out, _err = check(capsys, "src", "--output-format", fmt)
+    assert code == 1
+    out.encode("utf-8")
+    if fmt == "sarif":
+        uris = [loc["physicalLocation"]["artifactLocation"]["uri"]
+                for run in json.loads(out)["runs"] for r in run["results"]
+                for loc in r["locations"]]
+        assert uris == ["src/bad%FF.py"]
+    if fmt in ("full", "concise", "github"):
+        assert "bad\\xff.py" in out
+
+
+@pytest.mark.parametrize("fmt", ["full", "concise", "github"])
+def test_control_characters_are_escaped_for_people(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = (CRASHES / "surrogate.py").read_text(encoding="utf-8")
+    source = source.replace("engineer \\ud800", "engineer \\x1b[2J\\r\\u202e")
+    name = "evil\x1b]0;title\x07\r.py"
+    (tmp_path / name).write_text(source, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _err = check(capsys, ".", "--output-format", fmt)
+    assert code == 1
+    for ch in "\x1b\x07\r\u202e":
+        assert ch not in out
+    cr = "%0D" if fmt == "github" else "\\x0d"  # GitHub's own escape comes first
+    assert f"evil\\x1b]0;title\\x07{cr}.py" in out
+    if fmt != "github":  # GitHub's message holds the location only
+        assert "engineer \\x1b[2J" in out and "\\u202e." in out
+
+
+def test_hex_escape_without_digits_is_no_internal_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _err = check(capsys, str(CRASHES / "hex_escape_without_digits.py"),
+                            "--output-format", "concise")
+    assert "internal error" not in out
+    assert "PRS101" in out
+    assert code == 1
+
+
+def test_notebook_with_a_very_long_number(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = check(capsys, str(CRASHES / "long_number.ipynb"),
+                            "--output-format", "concise")
+    assert "internal error" not in out
+    assert "PRS101" in out
+    assert code == 1
+
+
+def test_notebook_with_a_very_long_number_is_fixed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    target = tmp_path / "long_number.ipynb"
+    shutil.copy(CRASHES / "long_number.ipynb", target)
+    code, out, err = check(capsys, str(target), "--fix")
+    assert code == 0, out + err
+    text = target.read_text(encoding="utf-8")
+    assert "You are an expert" not in text
+    assert "9" * 5000 in text
+
+
+@pytest.mark.parametrize("line", ["!", "\\", "[z-a]", "!\\", "a/[z-a]/b"])
+def test_gitignore_lines_git_accepts(
+    line: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = (CRASHES / "surrogate.py").read_text(encoding="utf-8").replace(" \\ud800", "")
+    (tmp_path / "kept.py").write_text(source, encoding="utf-8")
+    (tmp_path / "ignored.py").write_text(source, encoding="utf-8")
+    (tmp_path / ".gitignore").write_text(f"{line}\nignored.py\n", encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    code, out, _err = check(capsys, ".", "--output-format", "concise")
+    assert code == 1
+    assert "kept.py" in out
+    assert "ignored.py" not in out
+
+
+def test_config_that_is_not_utf8_is_a_configuration_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(
+        b'[tool.prism-lint]\nselect = ["PRS1"]\n# caf\xe9\n')
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = check(capsys, ".")
+    assert code == 2
+    assert "pyproject.toml" in err and "not valid UTF-8" in err
+    assert "Traceback" not in err
