@@ -141,3 +141,34 @@ def test_config_that_is_not_utf8_is_a_configuration_error(
     assert code == 2
     assert "pyproject.toml" in err and "not valid UTF-8" in err
     assert "Traceback" not in err
+
+
+def test_file_over_what_the_analysis_serves_is_one_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import prism_lint.engine
+
+    # The real ceiling is 4 MiB; a lower one keeps the test quick.
+    monkeypatch.setattr(prism_lint.engine, "ANALYSIS_LIMIT", 100_000, raising=False)
+    source = (CRASHES / "surrogate.py").read_text(encoding="utf-8").replace(" \\ud800", "")
+    big = tmp_path / "big.py"
+    big.write_text(source + "x = 1\n" * 30_000, encoding="utf-8")
+    code, out, _err = check(capsys, str(big), "--config", "max-file-size = 10000000",
+                            "--output-format", "concise")
+    assert code == 1
+    assert out.count("PRS900") == 1 and "PRS101" not in out
+    assert "180," in out and "analyse in reasonable time" in out
+
+
+def test_stdin_over_max_file_size_is_one_finding(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    source = (CRASHES / "surrogate.py").read_text(encoding="utf-8").replace(" \\ud800", "")
+    data = (source + "x = 1\n" * 3_000).encode("utf-8")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code, out, _err = check(capsys, "-", "--stdin-filename", "m.py", "--config",
+                            "max-file-size = 10000", "--output-format", "concise")
+    assert code == 1
+    assert out.count("PRS900") == 1 and "over max-file-size (10,000)" in out
