@@ -40,6 +40,9 @@ class FileResult:
     notice: str | None = None  # why the file was skipped, when it was
     kind: str | None = None
     related: list[str] = field(default_factory=list)  # other files read (includes)
+    # (st_mtime_ns, st_size) of the file when it was read: a fix is written
+    # only if the file is still so (see prism_lint.fix.disk)
+    stamp: tuple[int, int] | None = None
 
 
 def at_path(result: FileResult, path: str) -> FileResult:

@@ -323,7 +323,8 @@ def _diff(path: str, old: str, new: str) -> str:
 
 def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-untyped-def]
     from prism_lint.engine import check_source
-    from prism_lint.fix.apply import ChangedOnDisk, fix_text, still_valid, write_atomic
+    from prism_lint.fix.apply import fix_text, still_valid
+    from prism_lint.fix.disk import NotWritten, Stamp, write_fixed
 
     total = 0
     for result in results:
@@ -335,10 +336,6 @@ def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-unt
         def recheck(t: str, path=path, settings=settings):  # type: ignore[no-untyped-def]
             return check_source(path, t, settings, named=True).diagnostics
 
-        try:
-            mtime = os.stat(path).st_mtime
-        except OSError:
-            continue
         new, n, remaining = fix_text(
             result.text, recheck, settings.unsafe_fixes, settings.extend_safe_fixes
         )
@@ -352,10 +349,17 @@ def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-unt
             sys.stdout.write(_diff(path, result.text, new))
             total += n
             continue
+        bom = b"\xef\xbb\xbf" if result.bom else b""
         try:
-            write_atomic(path, new, bom=result.bom, expected_mtime=mtime)
-        except (ChangedOnDisk, OSError) as exc:
+            write_fixed(path, bom + new.encode("utf-8"),
+                        original=bom + result.text.encode("utf-8"),
+                        stamp=Stamp(*result.stamp) if result.stamp is not None else None)
+        except NotWritten as exc:
             sys.stderr.write(f"prism-lint: error: {exc}\n")
+            continue
+        except OSError as exc:
+            sys.stderr.write(f"prism-lint: error: {path}: cannot write: "
+                             f"{exc.strerror or exc}; not written\n")
             continue
         result.diagnostics = remaining
         ctx.fixed[path] = n
