@@ -171,3 +171,35 @@ def test_owner_and_group_are_kept(project: Path, capsys: pytest.CaptureFixture[s
     assert target.read_text() == FIXED
     st = os.stat(target)
     assert (st.st_uid, st.st_gid) == owner
+
+
+@pytest.mark.parametrize("how", ["file", "folder"])
+def test_the_report_is_not_written_through_a_link_in_the_tree(
+    how: str, project: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    victim = project.parent / "victim"
+    victim.mkdir()
+    (victim / "prism-lint.sarif").write_text("precious")
+    (project / "m.py").write_text(PERSONA)
+    if how == "file":
+        (project / "prism-lint.sarif").symlink_to(victim / "prism-lint.sarif")
+        out = "prism-lint.sarif"
+    else:
+        (project / "reports").symlink_to(victim)
+        out = os.path.join("reports", "prism-lint.sarif")
+    code = main(["check", "--no-cache", "m.py", "--output-format", "sarif", "-o", out])
+    _out, err = capsys.readouterr()
+    assert code == 2
+    assert "symbolic link" in err
+    assert (victim / "prism-lint.sarif").read_text() == "precious"
+
+
+def test_the_report_is_written_to_a_plain_path(
+    project: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    (project / "m.py").write_text(PERSONA)
+    (project / "out").mkdir()
+    code = main(["check", "--no-cache", "m.py", "--output-format", "json",
+                 "-o", os.path.join("out", "r.json")])
+    assert code == 1
+    assert '"PRS101"' in (project / "out" / "r.json").read_text()

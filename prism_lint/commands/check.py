@@ -272,11 +272,11 @@ def _run(args: argparse.Namespace) -> int:
                     if not line.startswith(("Found ", "All checks", "[*]"))]
             report = "\n".join(kept) + "\n" if any(kept) else ""
         if args.output_file:
-            try:
-                with open(args.output_file, "w", encoding="utf-8") as fh:
-                    fh.write(report)
-            except OSError as exc:
-                return fail(f"cannot write {args.output_file}: {exc.strerror or exc}")
+            from prism_lint.report.output import write_report
+
+            problem = write_report(args.output_file, report)
+            if problem is not None:
+                return fail(problem)
         else:
             sys.stdout.write(report)
         for notice in ctx.notices:
