@@ -370,6 +370,7 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
     from prism_lint.analysis import analyse
     from prism_lint.analysis.vocabulary import use_extras
     from prism_lint.fix import fix_for, persona_gated
+    from prism_lint.fix.guard import vet
 
     use_extras((settings.extra_experts, settings.extra_roles, settings.extra_task_words))
     codes = selected_rules(settings, result.path)
@@ -428,6 +429,8 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
                 if fixes and finding.persona is not None and rule.fix_availability != "never":
                     diag.fix = fix_policy(
                         rule.code, fix_for(unit, analysis, finding, rule.code, settings), settings)
+                    if diag.fix is not None:
+                        diag.fix = vet(diag.fix, unit.doc, result.kind)
                 result.diagnostics.append(diag)
     if "PRS901" in codes:
         for sup in suppressions.values():
