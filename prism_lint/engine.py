@@ -37,6 +37,7 @@ class FileResult:
     prompts: list[tuple[PromptUnit, Analysis]] = field(default_factory=list)
     text: str | None = None  # decoded source, for fixes
     bom: bool = False
+    encoding: str = "utf-8"  # what it is written back in (see prism_lint.encodings)
     notice: str | None = None  # why the file was skipped, when it was
     kind: str | None = None
     related: list[str] = field(default_factory=list)  # other files read (includes)
@@ -185,6 +186,20 @@ def check_path(path: str, settings: Settings, *, named: bool = False,
 def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = False,
                 kind: str | None = None, inventory: bool = False,
                 verify_fixes: bool = True) -> FileResult:
+    from prism_lint.encodings import decode_wide, wide
+
+    encoding = wide(data[:4])
+    if encoding is not None:
+        try:
+            text = decode_wide(data, encoding)
+        except ValueError as exc:
+            result = FileResult(path)
+            result.diagnostics.append(file_problem(path, str(exc)))
+            return drop_unselected(result, settings)
+        out = check_source(path, text, settings, named=named, kind=kind, inventory=inventory,
+                           verify_fixes=verify_fixes)
+        out.bom, out.encoding = True, encoding
+        return out
     if b"\x00" in data[:BINARY_SNIFF]:
         result = FileResult(path)
         if named:

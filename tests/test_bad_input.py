@@ -172,3 +172,52 @@ def test_stdin_over_max_file_size_is_one_finding(
                             "max-file-size = 10000", "--output-format", "concise")
     assert code == 1
     assert out.count("PRS900") == 1 and "over max-file-size (10,000)" in out
+
+
+WIDE = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff",
+        "utf-32-le": b"\xff\xfe\x00\x00", "utf-32-be": b"\x00\x00\xfe\xff"}
+
+
+@pytest.mark.parametrize("encoding", list(WIDE))
+def test_utf16_and_utf32_files_are_text(
+    encoding: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = (CRASHES / "surrogate.py").read_text(encoding="utf-8").replace(" \\ud800", "")
+    (tmp_path / "m.py").write_bytes(WIDE[encoding] + source.encode(encoding))
+    monkeypatch.chdir(tmp_path)
+    code, out, _err = check(capsys, ".", "--output-format", "concise")
+    assert code == 1
+    assert "m.py:6:46: PRS101" in out
+    code, out, err = check(capsys, ".", "--fix")
+    assert code == 0, out + err
+    data = (tmp_path / "m.py").read_bytes()
+    assert data.startswith(WIDE[encoding])
+    fixed = data[len(WIDE[encoding]):].decode(encoding)
+    assert fixed == source.replace("You are an expert Python engineer. ", "")
+
+
+def test_utf16_on_stdin_is_fixed_in_utf16(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    source = (CRASHES / "surrogate.py").read_text(encoding="utf-8").replace(" \\ud800", "")
+    data = b"\xff\xfe" + source.encode("utf-16-le")
+    stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    monkeypatch.setattr("sys.stdout", stdout)
+    assert main(["check", "--no-cache", "-", "--stdin-filename", "m.py", "--fix"]) == 0
+    stdout.flush()
+    written = stdout.buffer.getvalue()  # type: ignore[attr-defined]
+    assert written == b"\xff\xfe" + source.replace(
+        "You are an expert Python engineer. ", "").encode("utf-16-le")
+
+
+def test_bad_utf16_is_one_clear_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "m.py").write_bytes(b"\xff\xfe" + "x = 1\n".encode("utf-16-le") + b"\x00\xd8")
+    code, out, _err = check(capsys, str(tmp_path / "m.py"), "--output-format", "concise")
+    assert code == 1
+    assert "PRS900 not valid UTF-16" in out

@@ -156,7 +156,7 @@ def _run(args: argparse.Namespace) -> int:
         return fail("--add-noqa cannot be combined with --fix or --diff")
 
     if paths == ["-"]:
-        from prism_lint.engine import check_bytes, decode
+        from prism_lint.engine import check_bytes
 
         name = args.stdin_filename or "-"
         stream = getattr(sys.stdin, "buffer", None)
@@ -165,11 +165,9 @@ def _run(args: argparse.Namespace) -> int:
         settings = _cli_settings(args, resolver.for_path(name if name != "-" else "stdin"))
         ctx.unsafe_fixes = settings.unsafe_fixes
         result = check_bytes(name, data, settings, named=True)
-        try:
-            text, bom = decode(data)
-        except ValueError:
+        text = result.text if result.text is not None else ""
+        if result.text is None:
             fixing = False  # nothing to fix in text that could not be read
-            text, bom = "", False
         if args.add_noqa:
             from prism_lint.commands.add_noqa import add_to_text
 
@@ -177,7 +175,7 @@ def _run(args: argparse.Namespace) -> int:
                 new, added = add_to_text(name, text, settings, args.noqa_reason)
             except ValueError as exc:
                 return fail(str(exc))
-            sys.stdout.write(("\ufeff" if bom else "") + new)
+            _write_source(new, result)
             _added(args, added)
             return EXIT_CLEAN
         if fixing:
@@ -193,7 +191,7 @@ def _run(args: argparse.Namespace) -> int:
             if args.diff:
                 sys.stdout.write(_diff(name, text, new))
                 return EXIT_FINDINGS if new != text and not args.exit_zero else EXIT_CLEAN
-            sys.stdout.write(("\ufeff" if bom else "") + new)
+            _write_source(new, result)
             if remaining and not args.silent and not args.fix_only:
                 # the fixed text owns standard output: what is left goes to stderr
                 ctx.unsafe_fixes = settings.unsafe_fixes
@@ -297,6 +295,19 @@ def _verbose(targets, resolver):  # type: ignore[no-untyped-def]
         yield target
 
 
+def _write_source(text: str, result) -> None:  # type: ignore[no-untyped-def]
+    """A fixed text read from stdin, back on stdout in its own encoding and mark."""
+    from prism_lint.encodings import encode
+
+    data = encode(text, bom=result.bom, encoding=result.encoding)
+    sys.stdout.flush()
+    out = getattr(sys.stdout, "buffer", None)
+    if out is not None:
+        out.write(data)
+    else:
+        sys.stdout.write(data.decode(result.encoding, "surrogateescape"))
+
+
 def _exit(args: argparse.Namespace, results: list, fixed: int) -> int:  # type: ignore[type-arg]
     remaining = sum(len(r.diagnostics) for r in results)
     if args.exit_non_zero_on_fix and fixed:
@@ -322,6 +333,7 @@ def _diff(path: str, old: str, new: str) -> str:
 
 
 def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-untyped-def]
+    from prism_lint.encodings import encode
     from prism_lint.engine import check_source
     from prism_lint.fix.apply import fix_text, still_valid
     from prism_lint.fix.disk import NotWritten, Stamp, write_fixed
@@ -349,10 +361,9 @@ def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-unt
             sys.stdout.write(_diff(path, result.text, new))
             total += n
             continue
-        bom = b"\xef\xbb\xbf" if result.bom else b""
         try:
-            write_fixed(path, bom + new.encode("utf-8"),
-                        original=bom + result.text.encode("utf-8"),
+            write_fixed(path, encode(new, bom=result.bom, encoding=result.encoding),
+                        original=encode(result.text, bom=result.bom, encoding=result.encoding),
                         stamp=Stamp(*result.stamp) if result.stamp is not None else None)
         except NotWritten as exc:
             sys.stderr.write(f"prism-lint: error: {exc}\n")
