@@ -221,3 +221,21 @@ def test_bad_utf16_is_one_clear_finding(
     code, out, _err = check(capsys, str(tmp_path / "m.py"), "--output-format", "concise")
     assert code == 1
     assert "PRS900 not valid UTF-16" in out
+
+
+def test_prompts_listing_escapes_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = (CRASHES / "surrogate.py").read_text(encoding="utf-8")
+    source = source.replace("engineer \\ud800", "engineer \\x1b[2J\\ud800")
+    (tmp_path / "evil\x1b[31m.py").write_text(source, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("text", "json"):
+        assert main(["prompts", ".", "--output-format", fmt]) == 0
+        out, _err = capsys.readouterr()
+        out.encode("utf-8")
+        if fmt == "text":
+            assert "\x1b" not in out
+            assert "evil\\x1b[31m.py" in out and "engineer \\x1b[2J\\ud800" in out
+        else:
+            assert json.loads(out)[0]["text"].startswith("You are an expert Python engineer")

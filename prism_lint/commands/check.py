@@ -8,6 +8,7 @@ import sys
 from dataclasses import replace
 
 from prism_lint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OUTPUT_FORMATS, fail
+from prism_lint.report.safe import printable
 
 
 def _resolver(configs: list[str], isolated: bool = False):  # type: ignore[no-untyped-def]
@@ -278,7 +279,7 @@ def _run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(report)
         for notice in ctx.notices:
-            sys.stderr.write(f"prism-lint: notice: {notice}\n")
+            sys.stderr.write(printable(f"prism-lint: notice: {notice}\n"))
     return _exit(args, results, total_fixed)
 
 
@@ -354,8 +355,8 @@ def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-unt
         if n == 0 or new == result.text:
             continue
         if not still_valid(result.kind, result.text, new):
-            sys.stderr.write(f"prism-lint: error: {path}: the fixed file would not parse; "
-                             "not written (please report it)\n")
+            sys.stderr.write(printable(f"prism-lint: error: {path}: the fixed file would not "
+                                       "parse; not written (please report it)\n"))
             continue
         if args.diff:
             sys.stdout.write(_diff(path, result.text, new))
@@ -366,11 +367,11 @@ def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-unt
                         original=encode(result.text, bom=result.bom, encoding=result.encoding),
                         stamp=Stamp(*result.stamp) if result.stamp is not None else None)
         except NotWritten as exc:
-            sys.stderr.write(f"prism-lint: error: {exc}\n")
+            sys.stderr.write(printable(f"prism-lint: error: {exc}\n"))
             continue
         except OSError as exc:
-            sys.stderr.write(f"prism-lint: error: {path}: cannot write: "
-                             f"{exc.strerror or exc}; not written\n")
+            sys.stderr.write(printable(f"prism-lint: error: {path}: cannot write: "
+                                       f"{exc.strerror or exc}; not written\n"))
             continue
         result.diagnostics = remaining
         ctx.fixed[path] = n
