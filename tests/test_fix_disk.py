@@ -117,6 +117,32 @@ def test_a_link_out_of_the_project_is_not_written(
     assert "outside the project" in err
 
 
+def test_a_linked_folder_out_of_the_project_is_not_written(
+    project: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    outside = project.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "m.py").write_text(PERSONA)
+    (project / "prompts").symlink_to(outside)
+    code, err = fix(capsys, os.path.join("prompts", "m.py"))
+    assert code == 1
+    assert (outside / "m.py").read_text() == PERSONA
+    assert "outside the project" in err
+
+
+def test_a_file_named_from_elsewhere_is_fixed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "work").mkdir()
+    (tmp_path / "here").mkdir()
+    target = tmp_path / "work" / "m.py"
+    target.write_text(PERSONA)
+    monkeypatch.chdir(tmp_path / "here")
+    code, err = fix(capsys, str(target))
+    assert code == 0, err
+    assert target.read_text() == FIXED
+
+
 def test_hard_links_are_not_split(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first = project / "a.py"
     first.write_text(PERSONA)

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prism_lint.lsp.framing import MAX_FRAME, FrameError, FrameReader
 
@@ -138,7 +140,9 @@ BAD_FRAMES = {
     "endless header": b"X" * 200_000 + b"\r\n",
     "bad json": b"Content-Length: 5\r\n\r\n{bad}",
     "not json-rpc": b"Content-Length: 2\r\n\r\n[]",
+    "empty": b"Content-Length: 0\r\n\r\n",
 }
+WELL_FRAMED = ("bad json", "not json-rpc", "empty")
 
 
 @pytest.mark.parametrize("bad", list(BAD_FRAMES), ids=list(BAD_FRAMES))
@@ -255,10 +259,23 @@ def test_headers_are_read_whatever_their_case_and_order() -> None:
 def test_reading_resumes_after_a_bad_frame(bad: str) -> None:
     out = read_all(BAD_FRAMES[bad] + frame({"n": 1}))
     assert out[-1] == b'{"n": 1}'
-    if bad in ("bad json", "not json-rpc"):
+    if bad in WELL_FRAMED:
         assert len(out) == 2  # well framed: bad only as JSON-RPC
     else:
         assert len(out) == 2 and isinstance(out[0], str)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.binary(max_size=40),
+    st.sampled_from([b"Content-Length: ", b"\r\n", b"\r\n\r\n", b"-1", b"99999999999",
+                     b"12", b"{}", b"Content-Type: x"]),
+), max_size=12))
+def test_property_any_bytes_end_in_frames_or_skips(pieces: list[bytes]) -> None:
+    data = b"".join(pieces) + frame({"last": True})
+    out = read_all(data)  # ends: no loop, no other exception
+    assert all(isinstance(x, (bytes, str)) for x in out)
+    assert all(len(x) <= len(data) for x in out if isinstance(x, bytes))
 
 
 def test_input_that_ends_inside_a_frame() -> None:

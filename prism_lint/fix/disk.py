@@ -53,15 +53,18 @@ class ChangedOnDisk(NotWritten):
 
 def project_root(path: str) -> str:
     """The project a file belongs to: the repository holding it, else the
-    working directory."""
-    current = os.path.dirname(os.path.abspath(path))
+    working directory if it holds the file, else the file's own folder."""
+    folder = os.path.dirname(os.path.abspath(path))
+    current = folder
     while True:
         if os.path.exists(os.path.join(current, ".git")):
             return current
         parent = os.path.dirname(current)
         if parent == current:
-            return os.getcwd()
+            break
         current = parent
+    cwd = os.getcwd()
+    return cwd if os.path.commonpath([folder, cwd]) == cwd else folder
 
 
 def _inside(path: str, root: str) -> bool:
@@ -70,13 +73,13 @@ def _inside(path: str, root: str) -> bool:
 
 
 def target_of(path: str) -> str:
-    """The file a fix of ``path`` writes: itself, or the target of the
-    link it is, when that lies inside the project."""
-    if not os.path.islink(path):
-        return path
+    """The file a fix of ``path`` writes: itself, or where the links on its
+    way (the file, or a folder) lead, when that lies inside the project."""
     real = os.path.realpath(path)
+    if real == os.path.abspath(path):
+        return path
     if not _inside(real, project_root(path)):
-        raise NotWritten(f"{path} is a link to {real}, outside the project; not written")
+        raise NotWritten(f"{path} leads to {real}, outside the project; not written")
     return real
 
 

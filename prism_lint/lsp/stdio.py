@@ -67,9 +67,14 @@ async def _loop(server: Any, reader: FrameReader, writer: _Writer) -> int:
     loop = asyncio.get_running_loop()
     frames: asyncio.Queue[tuple[bytes | None, str | None]] = asyncio.Queue(maxsize=0)
 
+    # Frames read ahead of the handlers: a client that writes faster than the
+    # server handles waits in its pipe, not in this process's memory.
+    slots = threading.BoundedSemaphore(16)
+
     def read_all() -> None:
         # A daemon thread: blocked on stdin, it must not hold the process open.
         while True:
+            slots.acquire()
             try:
                 body = reader.read()
             except FrameError as exc:
@@ -86,11 +91,14 @@ async def _loop(server: Any, reader: FrameReader, writer: _Writer) -> int:
     protocol = server.protocol
     while True:
         body, problem = await frames.get()
+        slots.release()
         if problem is not None:
             _complain(server, f"skipped a bad message: {problem}")
         if body is None:
             return 0 if getattr(protocol, "_shutdown", False) else 1
         if not body:
+            if problem is None:
+                _complain(server, "skipped an empty message")
             continue
         message = _message(server, writer, body)
         if message is None:
