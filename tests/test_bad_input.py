@@ -239,3 +239,15 @@ def test_prompts_listing_escapes_control_characters(
             assert "evil\\x1b[31m.py" in out and "engineer \\x1b[2J\\ud800" in out
         else:
             assert json.loads(out)[0]["text"].startswith("You are an expert Python engineer")
+
+
+def test_diff_headers_show_a_strange_name_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = (CRASHES / "surrogate.py").read_text(encoding="utf-8").replace(" \\ud800", "")
+    (tmp_path / b"b\xff\x1b.py".decode("utf-8", "surrogateescape")).write_text(source)
+    monkeypatch.chdir(tmp_path)
+    code, out, _err = check(capsys, ".", "--diff")
+    assert code == 1
+    out.encode("utf-8")
+    assert "--- a/b\\xff\\x1b.py" in out and "\x1b" not in out

@@ -327,8 +327,8 @@ def _diff(path: str, old: str, new: str) -> str:
         difflib.unified_diff(
             old.splitlines(keepends=True),
             new.splitlines(keepends=True),
-            fromfile=f"a/{path}",
-            tofile=f"b/{path}",
+            fromfile=f"a/{printable(path)}",  # the name as the reports show it
+            tofile=f"b/{printable(path)}",
         )
     )
 
