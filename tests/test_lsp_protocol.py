@@ -298,3 +298,23 @@ def test_a_ranged_change_counts_lines_as_lsp_does() -> None:
     assert apply_change(text, change(1, 3, 4, "D"), "utf-8") == "a\u2028b\nc\u00e9D\r\nlast"
     assert apply_change(text, change(2, 0, 4, "end"), "utf-16") == "a\u2028b\nc\u00e9d\r\nend"
     assert apply_change(text, NS(text="whole"), "utf-16") == "whole"
+
+
+def test_a_change_to_a_document_not_open_is_ignored(server: Server, tmp_path: Path) -> None:
+    on_disk = tmp_path / "m.py"
+    on_disk.write_text(PERSONA)
+    uri = on_disk.as_uri()
+    server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
+                                      "end": {"line": 0, "character": 0}}, "text": "# x\n"}]}}))
+    server.send(frame({"jsonrpc": "2.0", "id": 7, "method": "textDocument/diagnostic",
+                       "params": {"textDocument": {"uri": uri}}}))
+    server.wait_for(answered(7))
+    server.send(SHUTDOWN)
+    server.wait_for(answered(99))
+    server.send(EXIT)
+    code, err = server.finish()
+    assert code == 0, err
+    assert "not open" in err
+    assert on_disk.read_text() == PERSONA

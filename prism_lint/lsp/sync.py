@@ -10,11 +10,15 @@ negotiated encoding; a change without a range replaces the document.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 
 from prism_lint.lsp.positions import Pos, PositionMap
+
+log = logging.getLogger("prism_lint.lsp")
 
 
 def apply_change(text: str, change: Any, encoding: str) -> str:
@@ -35,6 +39,9 @@ def install(workspace: Any, encoding: str) -> None:
     Notebook cells' changes go through the same method."""
 
     def update_text_document(text_doc: Any, change: Any) -> None:
+        if unquote(text_doc.uri) not in workspace.text_documents:
+            log.warning("a change to %s, which is not open, is ignored", text_doc.uri)
+            return  # asking for it would read the file from disk instead
         doc = workspace.get_text_document(text_doc.uri)
         text = apply_change(doc.source, change, encoding)
         workspace.put_text_document(types.TextDocumentItem(
