@@ -237,7 +237,8 @@ def check_source(
     code actions. ``verify_fixes=False`` leaves a safe fix's read-back
     pending (:func:`prism_lint.fix.verify.settle`): the text report needs
     only to list fixes."""
-    too_large = size_problem(text, settings)
+    kind = kind or kind_of(path, named=named, globs=settings.include)
+    too_large = size_problem(text, settings, kind)
     if too_large is not None:
         result = FileResult(path, text=text)
         result.diagnostics.append(file_problem(path, too_large))
@@ -258,12 +259,14 @@ def check_source(
     return drop_unselected(result, settings)
 
 
-def size_problem(text: str, settings: Settings) -> str | None:
+def size_problem(text: str, settings: Settings, kind: str | None = None) -> str | None:
     """Why ``text`` is too large to check (stdin, an editor's buffer, a file
     under a raised max-file-size), or None. The size is in UTF-8 bytes, as
     for a file on disk; a text of fewer characters than a quarter of the
-    limit is under it without encoding."""
-    limit = min(settings.max_file_size, ANALYSIS_LIMIT)
+    limit is under it without encoding. A notebook's size is mostly its
+    outputs, which are never parsed: only max-file-size applies to it."""
+    ceiling = ANALYSIS_LIMIT if kind != "notebook" else settings.max_file_size
+    limit = min(settings.max_file_size, ceiling)
     if len(text) <= limit // 4:
         return None
     size = len(text.encode("utf-8", "surrogatepass"))

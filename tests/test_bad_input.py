@@ -251,3 +251,19 @@ def test_diff_headers_show_a_strange_name_escaped(
     assert code == 1
     out.encode("utf-8")
     assert "--- a/b\\xff\\x1b.py" in out and "\x1b" not in out
+
+
+def test_a_large_notebook_is_read_under_a_raised_max_file_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import prism_lint.engine
+
+    monkeypatch.setattr(prism_lint.engine, "ANALYSIS_LIMIT", 10_000, raising=False)
+    nb = json.loads((CRASHES / "surrogate.ipynb").read_text(encoding="utf-8"))
+    nb["cells"][0]["outputs"] = [{"output_type": "display_data", "metadata": {},
+                                  "data": {"image/png": "iVBORw0KGgo" * 5000}}]
+    (tmp_path / "big.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    code, out, _err = check(capsys, str(tmp_path / "big.ipynb"), "--config",
+                            "max-file-size = 10000000", "--output-format", "concise")
+    assert code == 1
+    assert "PRS101" in out and "PRS900" not in out
