@@ -193,8 +193,13 @@ def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = Fal
         try:
             text = decode_wide(data, encoding)
         except ValueError as exc:
+            # As a binary file is: a finding when named, a notice when walked
+            # (its zero bytes once had it skipped as binary).
             result = FileResult(path)
-            result.diagnostics.append(file_problem(path, str(exc)))
+            if named:
+                result.diagnostics.append(file_problem(path, str(exc)))
+            else:
+                result.notice = f"{exc}; skipped"
             return drop_unselected(result, settings)
         out = check_source(path, text, settings, named=named, kind=kind, inventory=inventory,
                            verify_fixes=verify_fixes)

@@ -267,3 +267,15 @@ def test_a_large_notebook_is_read_under_a_raised_max_file_size(
                             "max-file-size = 10000000", "--output-format", "concise")
     assert code == 1
     assert "PRS101" in out and "PRS900" not in out
+
+
+def test_bad_utf16_found_by_a_walk_is_a_notice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a UTF-16 file with one stray byte at its end, as a UTF-8 tool leaves it
+    (tmp_path / "m.js").write_bytes(b"\xff\xfe" + "let x = 1;\r\n".encode("utf-16-le") + b"\n")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = check(capsys, ".", "--output-format", "concise")
+    assert code == 0
+    assert "All checks passed!" in out
+    assert "m.js: not valid UTF-16" in err
