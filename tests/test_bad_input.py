@@ -279,3 +279,24 @@ def test_bad_utf16_found_by_a_walk_is_a_notice(
     assert code == 0
     assert "All checks passed!" in out
     assert "m.js: not valid UTF-16" in err
+
+
+@pytest.mark.parametrize("fmt", ["full", "concise", "grouped"])
+def test_a_coloured_report_escapes_what_it_colours(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import re
+
+    source = (CRASHES / "surrogate.py").read_text(encoding="utf-8")
+    source = source.replace("engineer \\ud800", "engineer \\x1b[2J\\ud800")
+    (tmp_path / "evil\x1b]0;title\x07.py").write_text(source, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    code, out, _err = check(capsys, ".", "--output-format", fmt)
+    assert code == 1
+    assert "\x1b[" in out  # coloured
+    out.encode("utf-8")
+    own = re.sub(r"\x1b\[(?:0|1|3|31|36)m", "", out)  # the report's own colours
+    assert "\x1b" not in own and "\x07" not in own
+    assert "evil\\x1b]0;title\\x07.py" in own

@@ -65,4 +65,7 @@ def renderer(fmt: str, statistics: bool = False) -> Renderer:
         return render
     if fmt in _JSON:
         return lambda results, ctx: json_safe(render(results, ctx))
-    return lambda results, ctx: printable(render(results, ctx))
+    # A coloured report escapes each field before colouring it (report.text);
+    # escaping it whole would show its own colours as escapes.
+    return lambda results, ctx: (render(results, ctx) if ctx.color
+                                 else printable(render(results, ctx)))
