@@ -110,11 +110,23 @@ def test_a_link_out_of_the_project_is_not_written(
     outside = project.parent / "outside.py"
     outside.write_text(PERSONA)
     (project / "link.py").symlink_to(outside)
-    code, err = fix(capsys, "link.py")
+    code = main(["check", "--fix", "--no-cache", "link.py"])
+    out, err = capsys.readouterr()
     assert code == 1
     assert outside.read_text() == PERSONA
     assert (project / "link.py").is_symlink()
-    assert "outside the project" in err
+    assert "outside the project" in out + err  # not read, so not written
+
+
+def test_the_guard_refuses_a_link_out_of_the_project(project: Path) -> None:
+    from prism_lint.fix.disk import NotWritten, write_fixed
+
+    outside = project.parent / "outside.py"
+    outside.write_text("old")
+    (project / "link.py").symlink_to(outside)
+    with pytest.raises(NotWritten, match="outside the project"):
+        write_fixed(str(project / "link.py"), b"new", original=b"old", stamp=None)
+    assert outside.read_text() == "old"
 
 
 def test_a_linked_folder_out_of_the_project_is_not_written(

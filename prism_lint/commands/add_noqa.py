@@ -78,6 +78,7 @@ def add_to_files(results: list[FileResult], settings_of: dict[str, Settings],
     from prism_lint.encodings import encode
     from prism_lint.fix.apply import still_valid
     from prism_lint.fix.disk import NotWritten, Stamp, write_fixed
+    from prism_lint.reading import project_root
     from prism_lint.report.safe import printable
 
     check_reason(reason)
@@ -96,7 +97,8 @@ def add_to_files(results: list[FileResult], settings_of: dict[str, Settings],
         try:  # as a fix is written: see prism_lint.fix.disk
             write_fixed(path, encode(new, bom=result.bom, encoding=result.encoding),
                         original=encode(result.text, bom=result.bom, encoding=result.encoding),
-                        stamp=Stamp(*result.stamp) if result.stamp is not None else None)
+                        stamp=Stamp(*result.stamp) if result.stamp is not None else None,
+                        root=project_root(path, settings_of[path].root))
         except NotWritten as exc:
             sys.stderr.write(printable(f"prism-lint: error: {exc}\n"))
             continue

@@ -338,6 +338,7 @@ def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-unt
     from prism_lint.engine import check_source
     from prism_lint.fix.apply import fix_text, still_valid
     from prism_lint.fix.disk import NotWritten, Stamp, write_fixed
+    from prism_lint.reading import project_root
 
     total = 0
     for result in results:
@@ -365,7 +366,8 @@ def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-unt
         try:
             write_fixed(path, encode(new, bom=result.bom, encoding=result.encoding),
                         original=encode(result.text, bom=result.bom, encoding=result.encoding),
-                        stamp=Stamp(*result.stamp) if result.stamp is not None else None)
+                        stamp=Stamp(*result.stamp) if result.stamp is not None else None,
+                        root=project_root(path, settings.root))
         except NotWritten as exc:
             sys.stderr.write(printable(f"prism-lint: error: {exc}\n"))
             continue

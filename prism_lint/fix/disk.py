@@ -51,42 +51,26 @@ class ChangedOnDisk(NotWritten):
     pass
 
 
-def project_root(path: str) -> str:
-    """The project a file belongs to: the repository holding it, else the
-    working directory if it holds the file, else the file's own folder."""
-    folder = os.path.dirname(os.path.abspath(path))
-    current = folder
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
-    cwd = os.getcwd()
-    return cwd if os.path.commonpath([folder, cwd]) == cwd else folder
-
-
-def _inside(path: str, root: str) -> bool:
-    root = os.path.realpath(root)
-    return os.path.commonpath([path, root]) == root
-
-
-def target_of(path: str) -> str:
+def target_of(path: str, root: str | None = None) -> str:
     """The file a fix of ``path`` writes: itself, or where the links on its
-    way (the file, or a folder) lead, when that lies inside the project."""
+    way (the file, or a folder) lead, when that lies inside the project
+    (``root``, else as :func:`prism_lint.reading.project_root` finds it)."""
+    from prism_lint.reading import inside, project_root
+
     real = os.path.realpath(path)
     if real == os.path.abspath(path):
         return path
-    if not _inside(real, project_root(path)):
+    if not inside(real, root or project_root(path)):
         raise NotWritten(f"{path} leads to {real}, outside the project; not written")
     return real
 
 
-def write_fixed(path: str, data: bytes, *, original: bytes, stamp: Stamp | None) -> None:
+def write_fixed(path: str, data: bytes, *, original: bytes, stamp: Stamp | None,
+                root: str | None = None) -> None:
     """Replace the file at ``path`` (the target of a link) with ``data`` if
-    it still holds ``original`` as read at ``stamp``; else NotWritten."""
-    target = target_of(path)
+    it still holds ``original`` as read at ``stamp``; else NotWritten.
+    ``root``: the project the file's links may lead into."""
+    target = target_of(path, root)
     st = os.stat(target)
     _check(path, target, st, stamp)
     directory = os.path.dirname(os.path.abspath(target))
