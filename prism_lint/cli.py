@@ -266,5 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def fail(message: str) -> int:
-    sys.stderr.write(f"prism-lint: error: {message}\n")
+    from prism_lint.report.safe import printable
+
+    sys.stderr.write(printable(f"prism-lint: error: {message}\n"))
     return EXIT_ERROR

@@ -151,11 +151,29 @@ class _GitIgnores:
             try:
                 raw = read_file(path, lambda: project_root(path), 1024 * 1024)
                 lines = raw.decode("utf-8", errors="replace").splitlines()
-                spec = _Ignore.of(pathspec.GitIgnoreSpec.from_lines(lines))
+                spec = _Ignore.of(_gitignore_spec(pathspec, lines))
             except OSError:
                 spec = None
         self._specs[directory] = spec
         return spec
+
+
+def _gitignore_spec(pathspec: Any, lines: list[str]) -> Any:
+    """The spec of a .gitignore's lines. A line git accepts and pathspec
+    does not ("!", a lone "\\", the empty range "[z-a]") matches nothing in
+    git: it is left out, rather than costing the run."""
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except (ValueError, re.error):  # GitIgnorePatternError is a ValueError
+        pass
+    kept = []
+    for line in lines:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([line])
+        except (ValueError, re.error):
+            continue
+        kept.append(line)
+    return pathspec.GitIgnoreSpec.from_lines(kept)
 
 
 def _ignored(rel_to: list[tuple[str, _Ignore]], path: str, is_dir: bool) -> bool:

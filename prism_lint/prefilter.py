@@ -282,6 +282,8 @@ def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = 
         return named  # the extractor skips it; a named file is still decoded
     if named or kind not in FILTERED_KINDS:
         return True
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff":
+        return True  # UTF-16 or UTF-32: the first pass reads bytes as UTF-8 would
     low = data.lower()
     expert, anchored = scan(data, low)
     if kind == "notebook" and (expert or anchored):

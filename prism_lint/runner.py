@@ -236,6 +236,12 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
         yield target, done[target.path]
 
 
+def _stamp(outcome: Outcome) -> None:
+    """The result carries its own file's stamp (a copy's too), for the fixer."""
+    if outcome.size >= 0:
+        outcome.result.stamp = (outcome.mtime_ns, outcome.size)
+
+
 class _Work:
     """Files to check: kept until there are enough to be worth a pool, then
     handed to worker processes in chunks as they come; a run that stays small
@@ -294,6 +300,7 @@ class _Work:
                 continue
             if outcome.same:
                 firsts[outcome.same] = outcome.result
+            _stamp(outcome)
             yield target.path, outcome
         for target, settings, outcome in copies:
             first = firsts.get(outcome.same)
@@ -302,6 +309,7 @@ class _Work:
                                     digests=self.digests, copies=False)
             else:
                 outcome.result = at_path(first, target.path)
+            _stamp(outcome)
             yield target.path, outcome
 
     def _outcomes(self) -> Iterator[tuple[Target, Settings, Outcome]]:

@@ -49,7 +49,8 @@ def test_bom_is_kept_out_of_positions(tmp_path: Path) -> None:
 
 def test_cli_run_goes_on_after_bad_files(tmp_path: Path) -> None:
     (tmp_path / "prompts").mkdir()
-    (tmp_path / "prompts" / "bad.md").write_bytes(b"\xff\xfe\xfd")
+    # not UTF-8 (b"\xff\xfe" first would be UTF-16's byte-order mark)
+    (tmp_path / "prompts" / "bad.md").write_bytes(b"ok \xff\xfe\xfd")
     (tmp_path / "prompts" / "good.md").write_text(
         "You are a senior Go engineer. Fix the bug in this Go code.\n")
     out = run_cli("check", "--output-format", "json", "--no-cache", str(tmp_path))

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from prism_lint.cli import main
-from prism_lint.fix.apply import ChangedOnDisk, apply_round, write_atomic
+from prism_lint.fix.apply import apply_round
+from prism_lint.fix.disk import ChangedOnDisk, Stamp, write_fixed
 from prism_lint.fix.notebook import cell_source, replace_source, source_span
 from prism_lint.lines import LineIndex
 from prism_lint.model import Diagnostic, Document, Edit, Fix
@@ -127,7 +128,7 @@ def test_write_keeps_the_mode_and_leaves_no_temporary_file(tmp_path: Path) -> No
     p = tmp_path / "a.txt"
     p.write_text("old")
     os.chmod(p, 0o640)
-    write_atomic(str(p), "new", bom=True, expected_mtime=os.stat(p).st_mtime)
+    write_fixed(str(p), b"\xef\xbb\xbfnew", original=b"old", stamp=Stamp.of(os.stat(p)))
     assert p.read_bytes() == b"\xef\xbb\xbfnew"
     assert stat.S_IMODE(os.stat(p).st_mode) == 0o640
     assert sorted(x.name for x in tmp_path.iterdir()) == ["a.txt"]
@@ -136,10 +137,10 @@ def test_write_keeps_the_mode_and_leaves_no_temporary_file(tmp_path: Path) -> No
 def test_file_changed_on_disk_is_not_overwritten(tmp_path: Path) -> None:
     p = tmp_path / "a.txt"
     p.write_text("old")
-    seen = os.stat(p).st_mtime
-    os.utime(p, (seen + 5, seen + 5))
+    seen = Stamp.of(os.stat(p))
+    os.utime(p, ns=(seen.mtime_ns + 5, seen.mtime_ns + 5))
     with pytest.raises(ChangedOnDisk):
-        write_atomic(str(p), "new", expected_mtime=seen)
+        write_fixed(str(p), b"new", original=b"old", stamp=seen)
     assert p.read_text() == "old"
     assert sorted(x.name for x in tmp_path.iterdir()) == ["a.txt"]
 

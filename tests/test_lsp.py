@@ -453,7 +453,7 @@ async def test_initialize_negotiates_encoding_and_capabilities(editor: Editor) -
     assert caps.position_encoding == editor.encoding
     sync = caps.text_document_sync
     assert isinstance(sync, types.TextDocumentSyncOptions)
-    assert sync.change == types.TextDocumentSyncKind.Full
+    assert sync.change == types.TextDocumentSyncKind.Incremental
     assert sync.save is not None
     assert isinstance(caps.code_action_provider, types.CodeActionOptions)
     assert set(caps.code_action_provider.code_action_kinds or []) == {

@@ -8,6 +8,7 @@ import sys
 from dataclasses import replace
 
 from prism_lint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OUTPUT_FORMATS, fail
+from prism_lint.report.safe import printable
 
 
 def _resolver(configs: list[str], isolated: bool = False):  # type: ignore[no-untyped-def]
@@ -156,7 +157,7 @@ def _run(args: argparse.Namespace) -> int:
         return fail("--add-noqa cannot be combined with --fix or --diff")
 
     if paths == ["-"]:
-        from prism_lint.engine import check_bytes, decode
+        from prism_lint.engine import check_bytes
 
         name = args.stdin_filename or "-"
         stream = getattr(sys.stdin, "buffer", None)
@@ -165,11 +166,9 @@ def _run(args: argparse.Namespace) -> int:
         settings = _cli_settings(args, resolver.for_path(name if name != "-" else "stdin"))
         ctx.unsafe_fixes = settings.unsafe_fixes
         result = check_bytes(name, data, settings, named=True)
-        try:
-            text, bom = decode(data)
-        except ValueError:
+        text = result.text if result.text is not None else ""
+        if result.text is None:
             fixing = False  # nothing to fix in text that could not be read
-            text, bom = "", False
         if args.add_noqa:
             from prism_lint.commands.add_noqa import add_to_text
 
@@ -177,7 +176,7 @@ def _run(args: argparse.Namespace) -> int:
                 new, added = add_to_text(name, text, settings, args.noqa_reason)
             except ValueError as exc:
                 return fail(str(exc))
-            sys.stdout.write(("\ufeff" if bom else "") + new)
+            _write_source(new, result)
             _added(args, added)
             return EXIT_CLEAN
         if fixing:
@@ -193,7 +192,7 @@ def _run(args: argparse.Namespace) -> int:
             if args.diff:
                 sys.stdout.write(_diff(name, text, new))
                 return EXIT_FINDINGS if new != text and not args.exit_zero else EXIT_CLEAN
-            sys.stdout.write(("\ufeff" if bom else "") + new)
+            _write_source(new, result)
             if remaining and not args.silent and not args.fix_only:
                 # the fixed text owns standard output: what is left goes to stderr
                 ctx.unsafe_fixes = settings.unsafe_fixes
@@ -272,15 +271,15 @@ def _run(args: argparse.Namespace) -> int:
                     if not line.startswith(("Found ", "All checks", "[*]"))]
             report = "\n".join(kept) + "\n" if any(kept) else ""
         if args.output_file:
-            try:
-                with open(args.output_file, "w", encoding="utf-8") as fh:
-                    fh.write(report)
-            except OSError as exc:
-                return fail(f"cannot write {args.output_file}: {exc.strerror or exc}")
+            from prism_lint.report.output import write_report
+
+            problem = write_report(args.output_file, report)
+            if problem is not None:
+                return fail(problem)
         else:
             sys.stdout.write(report)
         for notice in ctx.notices:
-            sys.stderr.write(f"prism-lint: notice: {notice}\n")
+            sys.stderr.write(printable(f"prism-lint: notice: {notice}\n"))
     return _exit(args, results, total_fixed)
 
 
@@ -295,6 +294,19 @@ def _verbose(targets, resolver):  # type: ignore[no-untyped-def]
         source = resolver.for_path(target.path).source or "defaults"
         sys.stderr.write(f"prism-lint: {target.path} ({target.kind}; settings: {source})\n")
         yield target
+
+
+def _write_source(text: str, result) -> None:  # type: ignore[no-untyped-def]
+    """A fixed text read from stdin, back on stdout in its own encoding and mark."""
+    from prism_lint.encodings import encode
+
+    data = encode(text, bom=result.bom, encoding=result.encoding)
+    sys.stdout.flush()
+    out = getattr(sys.stdout, "buffer", None)
+    if out is not None:
+        out.write(data)
+    else:
+        sys.stdout.write(data.decode(result.encoding, "surrogateescape"))
 
 
 def _exit(args: argparse.Namespace, results: list, fixed: int) -> int:  # type: ignore[type-arg]
@@ -315,15 +327,18 @@ def _diff(path: str, old: str, new: str) -> str:
         difflib.unified_diff(
             old.splitlines(keepends=True),
             new.splitlines(keepends=True),
-            fromfile=f"a/{path}",
-            tofile=f"b/{path}",
+            fromfile=f"a/{printable(path)}",  # the name as the reports show it
+            tofile=f"b/{printable(path)}",
         )
     )
 
 
 def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-untyped-def]
+    from prism_lint.encodings import encode
     from prism_lint.engine import check_source
-    from prism_lint.fix.apply import ChangedOnDisk, fix_text, still_valid, write_atomic
+    from prism_lint.fix.apply import fix_text, still_valid
+    from prism_lint.fix.disk import NotWritten, Stamp, write_fixed
+    from prism_lint.reading import project_root
 
     total = 0
     for result in results:
@@ -335,27 +350,30 @@ def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-unt
         def recheck(t: str, path=path, settings=settings):  # type: ignore[no-untyped-def]
             return check_source(path, t, settings, named=True).diagnostics
 
-        try:
-            mtime = os.stat(path).st_mtime
-        except OSError:
-            continue
         new, n, remaining = fix_text(
             result.text, recheck, settings.unsafe_fixes, settings.extend_safe_fixes
         )
         if n == 0 or new == result.text:
             continue
         if not still_valid(result.kind, result.text, new):
-            sys.stderr.write(f"prism-lint: error: {path}: the fixed file would not parse; "
-                             "not written (please report it)\n")
+            sys.stderr.write(printable(f"prism-lint: error: {path}: the fixed file would not "
+                                       "parse; not written (please report it)\n"))
             continue
         if args.diff:
             sys.stdout.write(_diff(path, result.text, new))
             total += n
             continue
         try:
-            write_atomic(path, new, bom=result.bom, expected_mtime=mtime)
-        except (ChangedOnDisk, OSError) as exc:
-            sys.stderr.write(f"prism-lint: error: {exc}\n")
+            write_fixed(path, encode(new, bom=result.bom, encoding=result.encoding),
+                        original=encode(result.text, bom=result.bom, encoding=result.encoding),
+                        stamp=Stamp(*result.stamp) if result.stamp is not None else None,
+                        root=project_root(path, settings.root))
+        except NotWritten as exc:
+            sys.stderr.write(printable(f"prism-lint: error: {exc}\n"))
+            continue
+        except OSError as exc:
+            sys.stderr.write(printable(f"prism-lint: error: {path}: cannot write: "
+                                       f"{exc.strerror or exc}; not written\n"))
             continue
         result.diagnostics = remaining
         ctx.fixed[path] = n

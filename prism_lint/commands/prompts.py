@@ -71,10 +71,16 @@ def inventory(path: str, data: bytes | None, settings: Settings, *, named: bool,
         data, _result = read_limited(path, settings, named)
         if data is None:
             return []
-    if b"\x00" in data[:8192]:
-        return []
+    from prism_lint.encodings import decode_wide, wide
+
+    encoding = wide(data[:4])
     try:
-        text, _bom = decode(data)
+        if encoding is not None:  # UTF-16 or UTF-32, as check reads it
+            text = decode_wide(data, encoding)
+        elif b"\x00" in data[:8192]:
+            return []
+        else:
+            text, _bom = decode(data)
     except ValueError:
         return []
     result = check_source(path, text, settings, named=named, kind=kind, inventory=True,
@@ -126,10 +132,12 @@ def run(args: argparse.Namespace) -> int:
             rows = _all_rows(targets, [resolver.for_path(t.path) for t in targets])
     except ConfigError as exc:
         return fail(str(exc))
+    from prism_lint.report.safe import json_safe, printable
+
     if args.output_format == "json":
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
         return EXIT_CLEAN
-    sys.stdout.write("".join(line(r) for r in rows))
+    sys.stdout.write(printable("".join(line(r) for r in rows)))
     sys.stdout.write(f"{len(rows)} prompt{'s' if len(rows) != 1 else ''} found.\n")
     return EXIT_CLEAN
 

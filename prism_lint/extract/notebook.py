@@ -28,6 +28,18 @@ _PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "
 _KERNEL_PYTHON = ("python", "ipython", "python3", "")
 
 
+def _number(digits: str) -> int | float:
+    """A JSON integer. Python refuses to read one of more than 4,300 digits
+    (a guard against slow conversion); a notebook may hold one all the same,
+    and nothing prism-lint reads is a number that long."""
+    return int(digits) if len(digits) <= 4000 else float(digits)
+
+
+def load_json(text: str | bytes) -> object:
+    """A notebook's JSON, with integers of any length."""
+    return json.loads(text, parse_int=_number)
+
+
 def extract(doc: Document, options: ExtractOptions) -> Extraction:
     """Read every Python code cell of a notebook with the Python extractor.
 
@@ -37,7 +49,7 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     cells do not parse together, each cell is read on its own.
     """
     try:
-        nb = json.loads(doc.text)
+        nb = load_json(doc.text)
     except json.JSONDecodeError as exc:
         raise ExtractError(f"not a valid notebook: invalid JSON ({exc.msg})", exc.lineno,
                            exc.colno) from exc
@@ -73,7 +85,7 @@ def code_of(data: bytes) -> bytes | None:
     None when the bytes are no notebook this can tell about: the full pass
     then reports why."""
     try:
-        nb = json.loads(data)
+        nb = load_json(data)
     except (ValueError, RecursionError):
         return None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):

@@ -75,6 +75,8 @@ def _escape_value(esc: str) -> str | None:
     if c in "01234567":
         return chr(int(esc[1:], 8))
     if c in "xuU":
+        if len(esc) == 2:
+            return None  # no hex digits: a syntax error, kept as written
         code = int(esc[2:], 16)
         return chr(code) if code <= 0x10FFFF else None
     if c == "N" and len(esc) > 3:

@@ -2,15 +2,12 @@
 
 Fixes are applied in rounds: non-overlapping edits first, then the file is
 checked again, until nothing applicable is left (as ruff does). A file is
-written through a temporary file and a rename, keeping its mode, and only
-if it has not changed on disk since it was read.
+written by :mod:`prism_lint.fix.disk`: through a temporary file and a
+rename, as it was, and only if it has not changed on disk since it was read.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,10 +32,10 @@ def still_valid(kind: str | None, old: str, new: str) -> bool:
     if kind not in ("python", "notebook"):
         return True
     if kind == "notebook":
-        import json
+        from prism_lint.extract.notebook import load_json
 
         try:
-            json.loads(new)
+            load_json(new)
         except ValueError:
             return False
         return True
@@ -153,35 +150,6 @@ def fix_text(
         text, total = new, total + n
         diagnostics = check(text)
     return text, total, diagnostics
-
-
-class ChangedOnDisk(Exception):
-    pass
-
-
-def write_atomic(
-    path: str, text: str, *, bom: bool = False, expected_mtime: float | None = None
-) -> None:
-    """Replace ``path`` with ``text`` (UTF-8) or leave it untouched."""
-    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
-    st = os.stat(path)
-    if expected_mtime is not None and st.st_mtime != expected_mtime:
-        raise ChangedOnDisk(f"{path} changed on disk while it was being fixed; not written")
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".prism-lint-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, st.st_mode & 0o7777)
-        if expected_mtime is not None and os.stat(path).st_mtime != expected_mtime:
-            raise ChangedOnDisk(f"{path} changed on disk while it was being fixed; not written")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 @dataclass

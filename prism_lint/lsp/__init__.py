@@ -23,5 +23,6 @@ def serve() -> int:
             "install it with: pip install 'prism-lint[lsp]'\n"
         )
         return 2
-    server.start_io()
-    return 0
+    from prism_lint.lsp.stdio import serve_stdio
+
+    return serve_stdio(server, sys.stdin.buffer, sys.stdout.buffer)

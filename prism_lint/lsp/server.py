@@ -2,9 +2,10 @@
 
 Design, after ruff's server:
 
-- full document sync; positions through our own line index in the
-  negotiated encoding (pygls splits lines with ``str.splitlines``, which
-  breaks on U+2028 where LSP does not);
+- incremental document sync, applied with our own line index
+  (:mod:`.sync`); positions through that index in the negotiated encoding
+  (pygls splits lines with ``str.splitlines``, which breaks on U+2028 where
+  LSP does not);
 - pull diagnostics when the client can pull, push otherwise; pushes after a
   change are debounced and coalesced, so a burst of edits is linted once;
 - every lint runs on one worker thread, so the event loop keeps answering;
@@ -93,7 +94,8 @@ class _State:
 class PrismServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "prism-lint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full,
+            "prism-lint", __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             notebook_document_sync=types.NotebookDocumentSyncOptions(
                 notebook_selector=[types.NotebookDocumentFilterWithCells(
                     cells=[types.NotebookCellLanguage(language="python")])],
@@ -388,6 +390,9 @@ def initialize(ls: PrismServer, params: types.InitializeParams) -> None:
     encoding = ls.workspace.position_encoding or UTF16
     encoding = getattr(encoding, "value", encoding)
     ls.state.encoding = encoding if encoding in (UTF8, UTF16, UTF32) else UTF16
+    from prism_lint.lsp import sync
+
+    sync.install(ls.workspace, ls.state.encoding)
     root = ls.workspace.root_path
     if not root and params.workspace_folders:
         from pygls.uris import to_fs_path

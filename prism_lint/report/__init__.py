@@ -44,11 +44,28 @@ class ReportContext:
 Renderer = Callable[["list[FileResult]", ReportContext], str]
 
 
-def renderer(fmt: str, statistics: bool = False) -> Renderer:
-    """The reporter of ``fmt``; with ``statistics``, the one that counts in that format."""
-    if statistics:
-        from prism_lint.report.statistics import render
+# Formats that are JSON, and the one that cleans its own XML; every other
+# format is read by people (or shown raw in a CI log).
+_JSON = frozenset({"json", "json-lines", "sarif", "gitlab", "rdjson"})
+_SELF_CLEANING = frozenset({"junit"})
 
+
+def renderer(fmt: str, statistics: bool = False) -> Renderer:
+    """The reporter of ``fmt``; with ``statistics``, the one that counts in
+    that format. Its output is made safe to print and encode
+    (:mod:`prism_lint.report.safe`)."""
+    from prism_lint.report.safe import json_safe, printable
+
+    if statistics:  # codes and rule names only: nothing a stranger wrote
+        from prism_lint.report.statistics import render as counted
+
+        return lambda results, ctx: json_safe(counted(results, ctx))
+    render: Renderer = importlib.import_module(FORMATS[fmt]).render
+    if fmt in _SELF_CLEANING:
         return render
-    module = importlib.import_module(FORMATS[fmt])
-    return module.render  # type: ignore[no-any-return]
+    if fmt in _JSON:
+        return lambda results, ctx: json_safe(render(results, ctx))
+    # A coloured report escapes each field before colouring it (report.text);
+    # escaping it whole would show its own colours as escapes.
+    return lambda results, ctx: (render(results, ctx) if ctx.color
+                                 else printable(render(results, ctx)))

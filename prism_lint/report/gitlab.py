@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from prism_lint.report import ReportContext
 from prism_lint.report.common import file_span
 from prism_lint.report.message import headline
+from prism_lint.report.safe import encodable
 from prism_lint.report.sarif import fingerprint, level, relative_path
 
 if TYPE_CHECKING:
@@ -33,11 +34,11 @@ def render(results: list[FileResult], ctx: ReportContext) -> str:
             s, _in_file = file_span(d)
             path = relative_path(d.path, base)
             seed = fingerprint(d, path)
-            fp = hashlib.md5(seed.encode(), usedforsecurity=False).hexdigest()
+            fp = hashlib.md5(encodable(seed), usedforsecurity=False).hexdigest()
             salt = 1
             while fp in used:
                 salt += 1
-                fp = hashlib.md5(f"{seed}:{salt}".encode(), usedforsecurity=False).hexdigest()
+                fp = hashlib.md5(encodable(f"{seed}:{salt}"), usedforsecurity=False).hexdigest()
             used.add(fp)
             cell = f" (cell {d.doc.cell})" if d.doc.cell is not None else ""
             issues.append(

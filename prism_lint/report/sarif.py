@@ -70,7 +70,7 @@ def _artifact(path: str) -> dict[str, str]:
     rel = relative_path(path)
     if os.path.isabs(rel) or re.match(r"^[A-Za-z]:/", rel):
         return {"uri": Path(os.path.abspath(path)).as_uri()}
-    return {"uri": quote(rel), "uriBaseId": SRCROOT}
+    return {"uri": quote(os.fsencode(rel)), "uriBaseId": SRCROOT}
 
 
 def _region(start: Any, end: Any) -> dict[str, int]:
@@ -121,7 +121,7 @@ def fingerprint(d: Diagnostic, rel: str) -> str:
     """Stable across line moves: the rule, the file and the flagged text."""
     flagged = " ".join(d.doc.text[d.start : d.end].split())
     key = "\0".join((d.code, rel, str(d.doc.cell or ""), flagged or d.message))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _fixes(d: Diagnostic) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from prism_lint.model import Diagnostic
 from prism_lint.report import ReportContext
 from prism_lint.report.common import fix_label, index, span
 from prism_lint.report.message import figure_of, headline, one_line, shown_cue
+from prism_lint.report.safe import printable
 
 if TYPE_CHECKING:
     from prism_lint.engine import FileResult
@@ -27,7 +28,7 @@ def shown_path(path: str) -> str:
 
     if path == "-":
         return path
-    return relative_path(path, os.getcwd())
+    return printable(relative_path(path, os.getcwd()))
 
 
 class _Paint:
@@ -51,7 +52,7 @@ def _head(d: Diagnostic, ctx: ReportContext, paint: _Paint) -> str:
     label = fix_label(d, ctx.unsafe_fixes, ctx.planned)
     mark = paint(label.strip(), _CYAN) + " " if label else ""
     return (f"{paint(shown_path(d.path), _BOLD)}{sep}{_position(d).replace(':', sep)}{sep} "
-            f"{paint(d.code, _BOLD, _RED)} {mark}{headline(d)}")
+            f"{paint(d.code, _BOLD, _RED)} {mark}{printable(headline(d))}")
 
 
 def _snippet(d: Diagnostic, paint: _Paint) -> list[str]:
@@ -65,7 +66,8 @@ def _snippet(d: Diagnostic, paint: _Paint) -> list[str]:
         width = max(1, s.end.column - s.start.column)
     else:
         width = max(1, len(line) - s.start.column + 1)
-    shown = line if len(line) <= 160 else line[:160] + "…"
+    # escaped before it is coloured: what a terminal would act on is shown
+    shown = printable(line if len(line) <= 160 else line[:160] + "…")
     lead = " " * (s.start.column - 1)
     bar = paint("|", _CYAN)
     carets = paint("^" * min(width, max(1, 161 - s.start.column)), _RED)
@@ -113,7 +115,7 @@ def _explain(d: Diagnostic, planned: bool) -> list[str]:
         lines.append(f"  = why: {figure}")
     if d.fix is not None:
         lines.append(f"  = fix ({d.fix.listed(planned)}): {one_line(d.fix.message)}")
-    return lines
+    return [printable(line) for line in lines]
 
 
 def _grouped(diags: list[Diagnostic], ctx: ReportContext, paint: _Paint) -> list[str]:
@@ -128,7 +130,8 @@ def _grouped(diags: list[Diagnostic], ctx: ReportContext, paint: _Paint) -> list
         for d, w in zip(found, where, strict=True):
             label = fix_label(d, ctx.unsafe_fixes, ctx.planned)
             mark = paint(label.strip(), _CYAN) + " " if label else ""
-            out.append(f"  {w.ljust(width)} {paint(d.code, _BOLD, _RED)} {mark}{headline(d)}")
+            out.append(f"  {w.ljust(width)} {paint(d.code, _BOLD, _RED)} {mark}"
+                       f"{printable(headline(d))}")
         out.append("")
     return out
 

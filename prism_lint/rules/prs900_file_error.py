@@ -8,11 +8,13 @@ from prism_lint.rules import Rule
 class FileError(Rule):
     """
     ## What it does
-    Reports a file prism-lint could not read or parse: not valid UTF-8, a
-    Python syntax error, malformed YAML, Jinja or front matter, an invalid
-    notebook, and, for a file named on the command line, a binary file or
-    one over `max-file-size`. One finding per file, at the place of the
-    problem; the run goes on with the other files.
+    Reports a file prism-lint could not read or parse: not valid UTF-8 (or
+    UTF-16/32, when a byte-order mark says so), a Python syntax error,
+    malformed YAML, Jinja or front matter, an invalid notebook, a text over
+    the 4 MiB the analysis serves in reasonable time, and, for a file named
+    on the command line, a binary file or one over `max-file-size`. One
+    finding per file, at the place of the problem; the run goes on with the
+    other files.
 
     A binary or oversized file found by walking a directory is not a
     finding: it is skipped with a notice on standard error
