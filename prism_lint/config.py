@@ -93,6 +93,9 @@ class Settings:
     reasoning_models: tuple[str, ...] = DEFAULT_REASONING_MODELS
     extend_reasoning_models: tuple[str, ...] = ()
     long_persona_words: int = 50
+    # Persona-on-task findings whose inferred task is less certain than this
+    # are not reported (`prompts` still lists them with their confidence).
+    min_confidence: float = 0.2
     gate_variable: str = "persona_enabled"
     fix_strategy: tuple[tuple[str, str], ...] = ()  # (code prefix, "strip"|"gate")
     unsafe_fixes: bool = False
@@ -141,6 +144,7 @@ _KEYS: dict[str, tuple[str, str]] = {
     "reasoning-models": ("reasoning_models", _STR_LIST),
     "extend-reasoning-models": ("extend_reasoning_models", _STR_LIST),
     "long-persona-words": ("long_persona_words", "a positive integer"),
+    "min-confidence": ("min_confidence", "a number from 0 to 1"),
     "gate-variable": ("gate_variable", "an identifier"),
     "fix-strategy": ("fix_strategy", 'a table of rule code (or prefix) = "strip"|"gate"'),
     "unsafe-fixes": ("unsafe_fixes", "true or false"),
@@ -239,6 +243,11 @@ def parse_table(table: dict[str, Any], source: str, base: Settings | None = None
             values[name] = _str_list(source, key, value)
         elif name in ("respect_gitignore", "unsafe_fixes"):
             values[name] = _bool(source, key, value)
+        elif name == "min_confidence":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                    0 <= value <= 1):
+                raise _fail(source, key, expected, value)
+            values[name] = float(value)
         elif name in ("max_file_size", "long_persona_words"):
             values[name] = _positive_int(source, key, value)
         elif name in ("gate_variable", "cache_dir"):

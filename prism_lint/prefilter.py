@@ -122,6 +122,11 @@ _LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
 _WORD_BYTES = _LETTERS | frozenset(b"0123456789_")
 
 
+# Anchors of languages that write an occupation as the end of a compound, as
+# the detector reads them (analysis.persona._noun_of).
+_COMPOUNDING = frozenset({b"du bist", b"sie sind", b"als ", b"handle als", b"agiere", b"rolle"})
+
+
 def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
     """Whether one of the first few words beside the anchor is an expert word:
     an occupation or expertise word (plural too), a word starting with an
@@ -136,8 +141,9 @@ def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
         kind = v.expert_kind[index]
         if kind == _WIDE_HIT:
             return True
-        if start and window[start - 1] in _LETTERS:
-            continue  # inside a word
+        if start and window[start - 1] in _LETTERS and not (
+                anchor in _COMPOUNDING and end - start >= 5):
+            continue  # inside a word (German compounds end in theirs: "Grundschul*lehrer*")
         if kind == _WORD_HIT:
             rest = end
             while rest < len(window) and window[rest] == 0x73:  # plural "s"

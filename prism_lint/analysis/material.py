@@ -36,7 +36,10 @@ _TAG = re.compile(
     r"|articles?|conversation|chat_history|few_shot)(?:[ _-]\w+){0,2})(?:\s[^<>\n]{0,80})?>",
     re.IGNORECASE,
 )
-_FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>```+|~~~+)[^\n]*$", re.MULTILINE)
+_FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>```+|~~~+)(?P<info>[^\n]*)$", re.MULTILINE)
+# A fence that names a language other than prose holds code or data, never
+# the prompt's own voice, however much of the text it is.
+_PROSE_INFO = frozenset({"", "text", "txt", "md", "markdown", "prompt", "plain", "plaintext"})
 
 
 @lru_cache(maxsize=16)
@@ -63,8 +66,9 @@ def supplied_spans(text: str) -> tuple[tuple[int, int], ...]:
         i = 0
         while i + 1 < len(fences):
             a, b = fences[i].end(), fences[i + 1].start()
-            if 2 * (b - a) < len(text.strip()):
-                spans.append((a, b))  # a fence holding most of the text is the prompt itself
+            info = fences[i].group("info").strip().lower().split(" ")[0]
+            if info not in _PROSE_INFO or 2 * (b - a) < len(text.strip()):
+                spans.append((a, b))  # a prose fence holding most of the text is the prompt
             i += 2
     return tuple(_merge(spans))
 

@@ -48,8 +48,17 @@ SOURCE_WEIGHTS = {
 REQUEST_MIN = 1.0
 # How much less sure a task assumed from the persona is.
 ASSUMED_CONFIDENCE = 0.6
+# Extraction evidence in the request that says it works on supplied material,
+# and what the topic words of that material then count.
+GROUNDED = 4.0
+GROUNDED_DISCOUNT = 0.4
+_GROUNDED_TOPICS = frozenset({"factual", "math"})
 # The persona's field beside a stated request: a tie-breaker, no more.
 PERSONA_BESIDE_REQUEST = 2.0
+# ... growing with a long request whose many topics blur it (a long system
+# prompt about a product's domain), never past a fifth of the request
+PERSONA_PRIOR_SHARE = 0.2
+PERSONA_PRIOR_MAX = 6.0
 # The call site's names and placeholders count less beside a stated request.
 CONTEXT_BESIDE_REQUEST = 0.5
 REPEAT_DECAY = 0.6  # the n-th repeat of one cue counts DECAY**(n-1)
@@ -208,7 +217,8 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
         # beside a stated request the persona's field only breaks near-ties
         # (an "SVG designer" asked to "make an image"); its words never count
         field = _Tally(defaultdict(float), [], {})
-        _persona_fields(personas, field, PERSONA_BESIDE_REQUEST)
+        prior = min(PERSONA_PRIOR_MAX, max(PERSONA_BESIDE_REQUEST, PERSONA_PRIOR_SHARE * asked))
+        _persona_fields(personas, field, prior)
         tallies = [request, context, field]
     else:
         tallies = [request, context, persona]
@@ -231,6 +241,9 @@ _ASKS = re.compile(
 )
 
 
+_SECOND_PERSON = re.compile(r"(?i)\b(?:you|your|yours|yourself|you['’](?:re|ve|ll|d))\b")
+
+
 def _description_end(text: str, end: int) -> int:
     """Where an expert persona's description ends: the sentences after the
     persona sentence that go on describing it ("You have deep expertise in
@@ -246,8 +259,9 @@ def _description_end(text: str, end: int) -> int:
             break
         body = text[sent.start : sent.end]
         first = next(iter(word_re(body).findall(body)), "").lower()
-        if body.rstrip().endswith("?") or _ASKS.match(body) or first in verbs:
-            break
+        if (body.rstrip().endswith("?") or _ASKS.match(body) or first in verbs
+                or not _SECOND_PERSON.search(body)):
+            break  # a description speaks of "you"; "Tidy up the sheets." asks
         stop = sent.end
     return stop
 
@@ -331,12 +345,13 @@ def _siblings(unit: PromptUnit, request: _Tally, lex: TaskLexicon,
         if len(word_re(sib_text).findall(sib_text)) >= 2:
             said = True
         material = _Spans.of(material_spans(sib_text))
+        focus = _Spans(_task_statements(sib_text, _Spans([])))
         hits = [(c.category, c.weight, a, b) for c, a, b in match_cues(sib_text, lex)]
         hits.extend(_pattern_hits(sib_text, lex))
         for category, cue_weight, start, end in hits:
             if category == GENERAL or material.holds(start):
                 continue
-            weight = cue_weight * SOURCE_WEIGHTS["sibling"]
+            weight = cue_weight * SOURCE_WEIGHTS["sibling"] * focus.at(start)
             request.add(sib_text[start:end], category, "sibling", weight)
             if weight > strongest.get(category, (0.0, ""))[0]:
                 strongest[category] = (weight, _sentence_at(sib_text, start))
@@ -361,7 +376,7 @@ _MATERIAL_LABEL = re.compile(
 )
 _INTRODUCES = re.compile(
     r"(?i)\b(?:following|attached|provided|supplied|given|below|this|these)[ \t]+"
-    r"(?:[\w-]+[ \t]+){0,2}?(?:text|document|documents|transcript|passage|article|data|"
+    r"(?:[\w-]+[ \t]+){0,3}?(?:text|document|documents|transcript|passage|article|data|"
     r"paragraph|email|conversation|content|information|reviews?|code|diff|logs?|notes|report|"
     r"excerpt|equations?|table|records?|results|sources)\b"
 )
@@ -448,6 +463,10 @@ def _task_statements(text: str, personas: _Spans) -> list[tuple[int, int, float]
             out.append((sent.start, sent.end, TASK_LIST_BOOST))
             continue
         in_list = False
+        if text[sent.start : sent.end].rstrip().endswith("?"):
+            # a question is what is asked: its words, not the story before it
+            out.append((sent.start, sent.end, TASK_STATEMENT_BOOST))
+            continue
         if imperatives < 2:
             m = _IMPERATIVE.match(head)
             if m and m.group(1).lower() in vocabulary().by_code["en"].task_verbs:
@@ -466,10 +485,12 @@ def _aside_sections(text: str) -> list[tuple[int, int, float]]:
         if current is not None:
             out.append((current[0], m.start(), current[1]))
             current = None
-        # a heading sums up what follows: its own words count more
-        out.append((m.start(), m.end(), LABEL_BOOST))
+        # a heading sums up what follows: its own words count more, unless
+        # it heads an aside ("## Notes")
         label = (m.group("h") or m.group("c") or m.group("u") or "").lower()
-        if _ASIDE_WORDS.search(label):
+        aside = bool(_ASIDE_WORDS.search(label))
+        out.append((m.start(), m.end(), ASIDE_WEIGHT if aside else LABEL_BOOST))
+        if aside:
             current = (m.end(), ASIDE_WEIGHT)
     if current is not None:
         out.append((current[0], len(text), current[1]))
@@ -709,17 +730,25 @@ def _name_parts(name: str) -> list[str]:
 
 def _decide(tallies: list[_Tally], general: float, unit: PromptUnit, *, assumed: bool,
             asked: float, strongest: dict[str, tuple[float, str]]) -> TaskInference:
-    context = tallies[1]
+    request, context = tallies[0], tallies[1]
+    # A request that works on supplied material ("the following reviews",
+    # "extract ... from each equation") is extraction whatever the material's
+    # topic: the topic's knowledge and judgement words describe the material.
+    grounded = request.scores.get("extraction", 0.0) >= GROUNDED
     merged: dict[str, float] = defaultdict(float)
     for tally in tallies:
         scale = CONTEXT_BESIDE_REQUEST if tally is context and not assumed else 1.0
         for k, v in tally.scores.items():
+            if grounded and tally is request and k in _GROUNDED_TOPICS:
+                v *= GROUNDED_DISCOUNT
             merged[k] += v * scale
     scores = {k: round(v, 3) for k, v in merged.items() if v > 0}
     if not scores:
         open_ended = general >= 2.5 or _free_question(unit)
         return TaskInference("other", 0.2, [], {}, open_ended=open_ended)
-    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    # on a tie, the task that does not make a finding: a linter is sure first
+    ranked = sorted(scores.items(), key=lambda kv: (kv[1], kv[0] not in ACCURACY_TASKS),
+                    reverse=True)
     best, top = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     total = sum(scores.values())

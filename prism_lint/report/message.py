@@ -57,9 +57,14 @@ def headline(d: Diagnostic) -> str:
                 break
         at = max(at, 0)
     cut = message.find(" (inferred from ", at)
+    assumed = message.find(" (task assumed from the persona", at)
+    if cut < 0 <= assumed:
+        cut = assumed
     if cut >= 0:  # the evidence list: one parenthesis to the sentence's end
         close = message.rfind(")")
-        message = message[:cut] + message[close + 1 :] if close > cut else message[:cut]
+        rest = message[close + 1 :] if close > cut else ""
+        message = message[:cut] + (" (task assumed from the persona)" if cut == assumed else "")
+        message += rest
     return one_line(message)
 
 

@@ -105,8 +105,13 @@ def _explain(d: Diagnostic, planned: bool) -> list[str]:
         if task:
             conf = det.get("task_confidence")
             how = "declared" if det.get("task_declared") else f"confidence {conf}"
+            if det.get("task_assumed"):
+                how += "; assumed from the persona: the request is not in the code"
             cues = _cues(det.get("evidence") or [])  # type: ignore[arg-type]
             lines.append(f"  = task: {task} ({how})" + (f"; evidence: {cues}" if cues else ""))
+            request = det.get("request")
+            if request and not det.get("task_assumed"):
+                lines.append(f"  = request: {one_line(str(request))}")
         if det.get("role") and det.get("role") != "unknown":
             extra = f", model {one_line(str(det['model']))}" if det.get("model") else ""
             lines.append(f"  = prompt role: {det['role']}{extra}")

@@ -141,6 +141,8 @@ def persona_details(unit: PromptUnit, analysis: Analysis, persona: Persona) -> d
         "task": task.category,
         "task_confidence": round(task.confidence, 2),
         "task_declared": task.declared,
+        "task_assumed": task.assumed,
+        "request": task.request,
         "evidence": [
             {"cue": e.cue, "category": e.category, "source": e.source} for e in task.evidence[:6]
         ],
@@ -162,6 +164,24 @@ SOURCE_LABELS = {
     "tools": "the tools",
     "response_format": "the response format",
 }
+
+
+def how_inferred(analysis: Analysis) -> str:
+    """How the task was found, as a finding says it: the request's own words
+    first; a task taken from the persona says so."""
+    task = analysis.task
+    if task.declared:
+        return "declared"
+    if task.assumed:
+        return (f"task assumed from the persona: the request is not in the code; "
+                f"from {evidence_phrase(analysis)}")
+    return f"inferred from {evidence_phrase(analysis)}"
+
+
+def reportable(analysis: Analysis, settings: Settings) -> bool:
+    """An accuracy task sure enough to report (``min-confidence``)."""
+    task = analysis.task
+    return task.accuracy_critical and (task.declared or task.confidence >= settings.min_confidence)
 
 
 def evidence_phrase(analysis: Analysis, limit: int = 3) -> str:

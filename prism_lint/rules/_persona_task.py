@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from prism_lint.rules import Finding, Rule, evidence_phrase, persona_details, short
+from prism_lint.rules import Finding, Rule, how_inferred, persona_details, reportable, short
 
 if TYPE_CHECKING:
     from prism_lint.analysis import Analysis
@@ -19,10 +19,10 @@ class PersonaOnTaskRule(Rule):
 
     def check(self, unit: PromptUnit, analysis: Analysis, settings: Settings) -> Iterator[Finding]:
         task = analysis.task
-        if task.category != self.category:
+        if task.category != self.category or not reportable(analysis, settings):
             return
+        how = how_inferred(analysis)
         for persona in analysis.experts:
-            how = "declared" if task.declared else f"inferred from {evidence_phrase(analysis)}"
             message = (
                 f'Expert persona "{short(persona.text)}" on {self.task_label} ({how}). '
                 f"{self.figure}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from prism_lint.rules import Example, Finding, Rule, persona_details, short
+from prism_lint.rules import Example, Finding, Rule, persona_details, reportable, short
 
 if TYPE_CHECKING:
     from prism_lint.analysis import Analysis
@@ -59,7 +59,7 @@ class ExpertPersonaInUserTurn(Rule):
     ]
 
     def check(self, unit: PromptUnit, analysis: Analysis, settings: Settings) -> Iterator[Finding]:
-        if unit.role != "user" or not analysis.task.accuracy_critical:
+        if unit.role != "user" or not reportable(analysis, settings):
             return
         for persona in analysis.experts:
             message = (
