@@ -974,6 +974,8 @@ def _passages(
             if other is not None:
                 if other.kind == "expert" and p.kind != "expert":
                     break  # an expert claim after a role starts its own persona
+                if other.kind != p.kind and "\n\n" in text[end : sent.start].replace("\r", ""):
+                    break  # "Pretend to be a pirate" in the next paragraph is the request
                 taken.add(j)
             elif not _continues(text, sent, languages, after_colon=text[end - 1 : end] == ":"):
                 break

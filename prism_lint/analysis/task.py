@@ -48,6 +48,9 @@ SOURCE_WEIGHTS = {
 REQUEST_MIN = 1.0
 # How much less sure a task assumed from the persona is.
 ASSUMED_CONFIDENCE = 0.6
+# An accuracy task must lead the best other task by more than this share to
+# be the task: a prompt that is as much teaching as coding is not flagged.
+NEAR_TIE = 0.9
 # Extraction evidence in the request that says it works on supplied material,
 # and what the topic words of that material then count.
 GROUNDED = 4.0
@@ -750,6 +753,11 @@ def _decide(tallies: list[_Tally], general: float, unit: PromptUnit, *, assumed:
     ranked = sorted(scores.items(), key=lambda kv: (kv[1], kv[0] not in ACCURACY_TASKS),
                     reverse=True)
     best, top = ranked[0]
+    if best in ACCURACY_TASKS:
+        rival = next(((k, v) for k, v in ranked[1:] if k not in ACCURACY_TASKS), None)
+        if rival is not None and rival[1] >= NEAR_TIE * top:
+            best, top = rival  # too close to call: the task that makes no finding
+            ranked = [rival, *(kv for kv in ranked if kv != rival)]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     total = sum(scores.values())
     confidence = min(0.95, (top / total) * (1 - 0.5 ** (top / 3)) + 0.1)

@@ -1,0 +1,146 @@
+"""The task is what the prompt asks, never the persona's job title.
+
+Cases shaped like the PRISM study's (a persona as the system message, a
+question as the user message; or both as one text) and like prompts in real
+code. The questions are written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from prism_lint.analysis import analyse, analyse_text, is_flagged
+from prism_lint.config import Settings
+from prism_lint.engine import check_source
+from prism_lint.model import CallContext, Document, Piece, PromptUnit, Sibling
+
+WRITER = "You are a professional writer."
+MATHEMATICIAN = "You are a mathematician."
+LONG_WRITER = (
+    "You are an accomplished novelist and editor with mastery of fiction, essays and poetry. "
+    "You have exceptional command of language, grammar and rhetoric. You structure stories "
+    "with strong openings and satisfying endings. Your prose is vivid, precise and engaging."
+)
+LONG_MATH = (
+    "You are a rigorous mathematician who puts correctness above all else. You have deep "
+    "expertise in algebra, calculus, probability and statistics. You double-check every "
+    "calculation and every proof before you commit to an answer. Accuracy is your highest value."
+)
+
+MATH = [
+    "Given that g(x) = 2x^2 - 3x + 1, find the value of g(3).",
+    "A shop sells pens at $3 each and notebooks at $5 each. Maria buys 4 pens and 2 "
+    "notebooks. What is the total cost of her purchase?",
+    "When three coins are tossed, what is the probability of getting at least two heads?",
+    "If a + b = 6 and a * b = 8, express a - b in terms of b.",
+    "How many integers satisfy |x - 2| < 5?",
+]
+CODE = [
+    "Write a Rust function that returns the longest palindromic substring of a string.",
+    "Implement a function that merges k sorted linked lists in O(n log k) time.",
+    "Write a simple web page in HTML with a button that shows a random quote when clicked.",
+]
+KNOWLEDGE = [
+    "The following is a multiple choice question about astronomy.\n\nWhich planet has the "
+    "shortest year?\nA. Venus\nB. Mercury\nC. Mars\nD. Earth\nAnswer:",
+    "In what year did the Berlin Wall fall?",
+    "Which element has the chemical symbol Fe?",
+]
+NOT_ACCURACY = [
+    "Draft a friendly email asking my manager for feedback on the quarterly report.",
+    "Describe a vivid and unique villain for a fantasy novel in two paragraphs.",
+    "Write a short poem about autumn rain for my grandmother's birthday card.",
+    "Pretend to be a pirate captain throughout this conversation and greet the crew.",
+    "Extract every city name from the following paragraph and return them as a list:\n"
+    "Our tour starts in Lyon, goes on to Turin and ends in Vienna.",
+    "Summarize the following transcript in three bullet points:\nAlice: revenue grew 12%.\n"
+    "Bob: costs fell by 3 million.",
+]
+PERSONAS = [WRITER, MATHEMATICIAN, LONG_WRITER, LONG_MATH, "You are a senior software engineer."]
+
+
+def chat(system: str, user: str) -> PromptUnit:
+    """The study's shape: persona as the system message, question as the user's."""
+    doc = Document("app.py", system)
+    context = CallContext(library="openai", model="gpt-4o", siblings=[Sibling("user", user)])
+    return PromptUnit(doc, system, [Piece(0, len(system), 0, len(system))], role="system",
+                      context=context)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("question", MATH + CODE + KNOWLEDGE)
+def test_any_expert_persona_on_an_accuracy_question_is_flagged(persona: str,
+                                                                 question: str) -> None:
+    assert is_flagged(analyse(chat(persona, question)))
+    assert is_flagged(analyse_text(f"{persona}\n\n{question}"))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("question", NOT_ACCURACY)
+def test_no_expert_persona_on_writing_roleplay_or_extraction_is_flagged(persona: str,
+                                                                         question: str) -> None:
+    assert not is_flagged(analyse(chat(persona, question)))
+    assert not is_flagged(analyse_text(f"{persona}\n\n{question}"))
+
+
+def test_the_request_sets_the_category_whatever_the_persona() -> None:
+    assert analyse(chat(WRITER, MATH[0])).task.category == "math"
+    assert analyse(chat(MATHEMATICIAN, CODE[0])).task.category == "code"
+    assert analyse(chat(LONG_MATH, NOT_ACCURACY[1])).task.category == "writing"
+    assert analyse(chat(LONG_WRITER, KNOWLEDGE[0])).task.category == "factual"
+
+
+def test_the_persona_words_are_not_evidence_when_the_prompt_asks_something() -> None:
+    task = analyse(chat(LONG_MATH, NOT_ACCURACY[0])).task
+    assert all(not e.source.startswith("persona") or e.source == "persona-role"
+               for e in task.evidence)
+    assert not task.assumed
+    assert "email" in task.request
+
+
+def test_a_prompt_without_a_request_takes_its_task_from_the_persona() -> None:
+    text = "You are a senior database engineer specialising in PostgreSQL performance."
+    task = analyse_text(text).task
+    assert task.assumed and task.category == "code"
+    asked = analyse_text(text + "\n\nTune this query for speed.").task
+    assert not asked.assumed
+    written = analyse_text(text + " Write the SQL for weekly signups.").task
+    assert task.confidence < written.confidence
+
+
+def test_a_job_stated_in_the_persona_sentence_is_the_request() -> None:
+    task = analyse_text(
+        "You are an expert at routing a user question to a vectorstore or web search.").task
+    assert not task.assumed
+
+
+def test_findings_explain_the_request_or_say_the_task_was_assumed() -> None:
+    settings = Settings()
+    asked = check_source("prompts/system.md", f"{WRITER}\n\n{MATH[0]}\n", settings)
+    (finding,) = [d for d in asked.diagnostics if d.code == "PRS102"]
+    assert "inferred from" in finding.message and "f(3)" not in finding.message.split("(")[0]
+    assert finding.details["task_assumed"] is False
+    assert "g(3)" in str(finding.details["request"])
+    alone = check_source("prompts/system.md",
+                         "You are a senior Python developer with 20 years of experience.\n",
+                         settings)
+    (assumed,) = [d for d in alone.diagnostics if d.code == "PRS101"]
+    assert "task assumed from the persona" in assumed.message
+    assert assumed.details["task_assumed"] is True
+
+
+def test_min_confidence_drops_unsure_findings() -> None:
+    text = "You are a senior Python developer with 20 years of experience.\n"
+    assert [d.code for d in check_source("prompts/a.md", text, Settings()).diagnostics] == [
+        "PRS101"]
+    strict = Settings(min_confidence=0.9)
+    assert check_source("prompts/a.md", text, strict).diagnostics == []
+    declared = "<!-- prism: task=code -->\n" + text
+    assert [d.code for d in check_source("prompts/a.md", declared, strict).diagnostics] == [
+        "PRS101"]
+
+
+def test_a_persona_quoted_in_a_code_fence_is_not_the_model_s() -> None:
+    guide = ("# Agents\n\nDefine them like this:\n\n```yaml\nresearcher:\n"
+             "  role: Senior research analyst\n  goal: Find facts about {topic}\n```\n")
+    assert check_source("AGENTS.md", guide, Settings()).diagnostics == []
