@@ -272,13 +272,10 @@ def _description_end(text: str, end: int) -> int:
 # The job a persona sentence gives ("an expert *at routing a user question
 # to a vectorstore*", "a developer *who has been asked to make a
 # specification*", "an evaluator *assessing how well ...*"): the request, said
-# inside the persona sentence.
+# inside the persona sentence. A skill ("who writes clean code") is not one.
 _JOB = re.compile(
     r"(?i)\b(?:(?:who|that|which)\s+(?:(?:has|have)\s+been\s+|is\s+|are\s+|will\s+)?"
     r"(?:asked|tasked|charged|responsible|hired|here|going)\b"
-    r"|(?:who|that|which)\s+(?:helps?|assists?|answers?|writes?|reviews?|evaluates?|grades?|"
-    r"classif(?:y|ies)|extracts?|summari[sz]es?|translates?|generates?|converts?|solves?|"
-    r"detects?|routes?|validates?|checks?|analy[sz]es?|creates?|produces?|plans?)\b"
     r"|(?:tasked|charged)\s+with\b|responsible\s+for\b|in\s+charge\s+of\b"
     r"|(?:expert|skilled|specialized|specialised|specializing|specialising|proficient)\s+"
     r"(?:at|in)\s+(?=\w+ing\b)"
