@@ -313,7 +313,8 @@ def _sentence_at(text: str, offset: int) -> str:
     """The sentence of ``text`` holding ``offset``, for explanations."""
     for sent in split_sentences(text):
         if sent.start <= offset < sent.end:
-            return " ".join(text[sent.start : sent.end].split())
+            words = " ".join(text[sent.start : sent.end].split())
+            return words.lstrip("-*•·#>0123456789.) \t").strip()
     return ""
 
 
