@@ -595,13 +595,21 @@ def match_cues(text: str, lex: TaskLexicon) -> list[tuple[Cue, int, int]]:
 def _pattern_hits(text: str, lex: TaskLexicon) -> list[tuple[str, float, int, int]]:
     """Matches of the vocabulary's regular-expression cues (verb ... object)."""
     out: list[tuple[str, float, int, int]] = []
+    starts: dict[str, list[int]] | None = None
     for pattern, category, weight, triggers in lex.patterns:
-        if triggers is None:
+        if triggers is None or isinstance(triggers, str):
+            if triggers is not None and not any(ch in text for ch in triggers):
+                continue  # a symbol it starts with is nowhere in the text
             out.extend((category, weight, m.start(), m.end()) for m in pattern.finditer(text))
             continue
+        if starts is None:  # where each word of the text starts, worked out once
+            starts = {}
+            for word, start, _ in words(text):
+                starts.setdefault(word, []).append(start)
+        found = [at for w in triggers if w in starts for at in starts[w]]
         last = -1
-        for word, start, _ in words(text):
-            if start >= last and word in triggers:
+        for start in sorted(found):
+            if start >= last:
                 m = pattern.match(text, start)
                 if m is not None:
                     out.append((category, weight, m.start(), m.end()))

@@ -191,7 +191,7 @@ class TaskLexicon:
     general: dict[str, float]  # open-ended cues (phrases) -> weight
     categories: tuple[str, ...]
     # (pattern, category, weight, first words or None)
-    patterns: list[tuple[LazyPattern, str, float, frozenset[str] | None]] = field(
+    patterns: list[tuple[LazyPattern, str, float, frozenset[str] | str | None]] = field(
         default_factory=list
     )
     # call-site context: source ("names", "holes", "tools", "response_format")
@@ -291,7 +291,7 @@ def _build(extras: Extras) -> Vocabulary:
             merged_occ.setdefault(k.lower(), v)
     languages = []
     task_tables: list[tuple[bool, dict[str, Any], dict[str, Any]]] = []
-    patterns: list[tuple[LazyPattern, str, float, frozenset[str] | None]] = []
+    patterns: list[tuple[LazyPattern, str, float, frozenset[str] | str | None]] = []
     role_key_lists: list[tuple[Language, list[str]]] = []
     context: dict[str, dict[str, tuple[str, float]]] = {}
     for path in files:
@@ -603,15 +603,73 @@ def _lower_set(items: list[str]) -> frozenset[str]:
 
 def _compile_patterns(
     table: dict[str, Any], spaces: bool
-) -> list[tuple[LazyPattern, str, float, frozenset[str] | None]]:
+) -> list[tuple[LazyPattern, str, float, frozenset[str] | str | None]]:
     out = []
     for category, patterns in table.items():
         for pattern, weight in patterns.items():
             body = _fragment(pattern, spaces)
             compiled = LazyPattern(rf"(?<![^\W_])(?:{body})", re.IGNORECASE)
-            triggers = first_words([pattern]) if spaces else None
+            triggers: frozenset[str] | str | None = first_words([pattern]) if spaces else None
+            if triggers is None and spaces:
+                triggers = _leading_words(pattern) or _needles(pattern)
             out.append((compiled, category, float(weight), triggers))
     return out
+
+
+def _leading_words(pattern: str) -> frozenset[str] | None:
+    """The words a pattern written with explicit ``\\s+`` can start with:
+    ``(?:write|draft)\\s+...`` starts with "write" or "draft". None when that
+    cannot be read off the pattern (it is then searched in the whole text)."""
+    body = pattern.removeprefix("\\b")
+    if body.startswith("(?:"):
+        depth, end = 0, -1
+        for i, ch in enumerate(body):
+            if ch == "(" and body[i - 1 : i] != "\\":
+                depth += 1
+            elif ch == ")" and body[i - 1 : i] != "\\":
+                depth -= 1
+                if depth == 0:
+                    end = i
+                    break
+        if end < 0 or body[end + 1 : end + 2] in ("?", "*", "{"):
+            return None
+        alternatives, depth, start = [], 0, 3
+        for i in range(3, end):
+            ch = body[i]
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            elif ch == "|" and depth == 0:
+                alternatives.append(body[start:i])
+                start = i + 1
+        alternatives.append(body[start:end])
+    else:
+        alternatives = [body]
+    out: set[str] = set()
+    for alt in alternatives:
+        m = re.match(r"[a-z]+", alt)
+        if m is None:
+            return None
+        rest = alt[m.end() :]
+        if rest.startswith("(?:\\x27|’)s"):
+            out.update({m.group(0) + "'s", m.group(0) + "’s"})
+        elif not rest.startswith(("\\s", "\\b")) and rest:
+            return None
+        else:
+            out.add(m.group(0))
+    return frozenset(out)
+
+
+def _needles(pattern: str) -> str | None:
+    """For a pattern that starts with a symbol rather than a word: characters
+    one of which the text must hold for it to match anywhere."""
+    for lead, needles in (("\\d", "0123456789"), ("[a-z]\\(", "("), ("\\\\", "\\"),
+                          ("\\$", "$"), ("\\|", "|"), ("[a-z]\\s*\\^", "^"),
+                          ("[a-z]\\s*[-+*]", "=")):
+        if pattern.startswith(lead):
+            return needles
+    return None
 
 
 def _compile_tasks(tables: list[tuple[bool, dict[str, Any], dict[str, Any]]]) -> TaskLexicon:
