@@ -11,7 +11,16 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions, extractor, kind_of
+from prism_lint.extract import (
+    PROSE,
+    Comment,
+    ExtractError,
+    Extraction,
+    ExtractOptions,
+    extractor,
+    kind_of,
+    prose_kind,
+)
 from prism_lint.lines import LineIndex, line_index
 from prism_lint.model import Diagnostic, Document, Fix, PromptUnit
 from prism_lint.rules import catalogue, load_rule, resolve_selection
@@ -294,6 +303,10 @@ def _check_source(path: str, text: str, settings: Settings, *, named: bool, kind
                   inventory: bool, fixes: bool) -> FileResult:
     result = FileResult(path, text=text)
     kind = kind or kind_of(path, named=named, globs=settings.include)
+    if kind == PROSE:
+        from prism_lint.extract.prose import looks_like_prompt
+
+        kind = prose_kind(path) if looks_like_prompt(text) else None
     result.kind = kind
     if kind is None:
         return result

@@ -47,6 +47,8 @@ def rows_of(result: FileResult) -> list[dict[str, Any]]:
                 "argument": unit.context.argument,
                 "names": list(unit.context.names),
                 "model": unit.context.model,
+                # where the text comes from when it is not written at the call
+                "origin": unit.context.origin,
                 "holes": len(unit.holes),
                 "personas": [
                     {"text": p.text, "kind": p.kind, "head": p.head, "words": p.words}
@@ -88,16 +90,31 @@ def inventory(path: str, data: bytes | None, settings: Settings, *, named: bool,
     return rows_of(result)
 
 
-def _chunk(items: list[tuple[Target, Settings]]) -> list[list[dict[str, Any]]]:
-    return [inventory(t.path, None, s, named=t.named, kind=t.kind) for t, s in items]
+def _chunk(items: list[tuple[Target, Settings]], table: Any = None
+           ) -> list[list[dict[str, Any]]]:
+    """Rows of some files, read with the project's table of wrappers and sinks
+    (it travels with the chunk to the worker)."""
+    from prism_lint.extract import python_flow
+
+    python_flow.set_project(table)
+    try:
+        return [inventory(t.path, None, s, named=t.named, kind=t.kind) for t, s in items]
+    finally:
+        python_flow.set_project(None)
 
 
 def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str, Any]]:
+    import functools
+
+    from prism_lint.extract import python_flow
     from prism_lint.runner import CHUNK, POOL_THRESHOLD, _collect_less, _warm_up, workers
 
+    # What the project's modules teach (wrappers, names that reach a call)
+    # is learned from all of them before any file is read for its prompts.
+    table = python_flow.learn_project([t.path for t in targets if t.kind == "python"])
     items = list(zip(targets, settings, strict=True))
     if len(items) < POOL_THRESHOLD or workers() < 2:
-        return [row for rows in _chunk(items) for row in rows]
+        return [row for rows in _chunk(items, table) for row in rows]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -107,7 +124,8 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
     chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     with ProcessPoolExecutor(max_workers=workers(), mp_context=context,
                              initializer=_collect_less) as pool:
-        return [row for part in pool.map(_chunk, chunks) for rows in part for row in rows]
+        read = functools.partial(_chunk, table=table)
+        return [row for part in pool.map(read, chunks) for rows in part for row in rows]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -156,6 +174,7 @@ def line(r: dict[str, Any]) -> str:
     return (
         f"{where}: {r['role']} prompt ({r['tier']}, {site})"
         f" task={r['task']} ({r['task_confidence']})"
+        + (f" from {r['origin']}" if r.get("origin") else "")
         + (f" persona=[{personas}]" if personas else "")
         + f"\n    {short(str(r['text']), 100)}\n"
     )

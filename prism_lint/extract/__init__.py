@@ -80,6 +80,7 @@ _MODULES: dict[str, str] = {
 PROMPT_FILE_NAMES = (
     "AGENTS.md",
     "CLAUDE.md",
+    "SKILL.md",
     "GEMINI.md",
     ".cursorrules",
     ".windsurfrules",
@@ -90,6 +91,10 @@ PROMPT_FILE_GLOBS = (
     "*.instructions.md",
     "*.mdc",
     "*.prompt.txt",
+    "*_prompt.md",
+    "*-prompt.md",
+    "*_prompt.txt",
+    "*-prompt.txt",
 )
 # Folders whose .md/.txt files are prompts (fabric patterns, prompt libraries).
 PROMPT_DIR_NAMES = frozenset(
@@ -140,6 +145,7 @@ _BY_SUFFIX = {
     ".tsx": "javascript",
 }
 _TEXTUAL = (".md", ".txt", ".markdown", ".mdc")
+PROSE = "prose"  # a Markdown or text file only its content can call a prompt
 # A VCR cassette (vcrpy, pytest-recording): an HTTP exchange recorded by a
 # test, prompts included. The prompt's source is the code that sent it.
 _RECORDING = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*"
@@ -205,7 +211,15 @@ def kind_in(folder: str, name: str, *, named: bool = False, globs: tuple[str, ..
             return prose
     if (globs and _matches_glob(folder + name, name, globs)) or named:
         return prose
+    if suffix in _TEXTUAL:
+        return PROSE  # a prompt if its content says so (extract/prose.py)
     return None
+
+
+def prose_kind(path: str) -> str:
+    """The kind of a prose file read as a prompt: Markdown or plain text."""
+    return "markdown" if _suffix(path.rsplit("/", 1)[-1]) in (".md", ".mdc", ".markdown") \
+        else "text"
 
 
 def _matches_glob(path: str, name: str, globs: tuple[str, ...]) -> bool:

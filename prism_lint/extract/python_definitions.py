@@ -23,6 +23,7 @@ _GUIDANCE_ROLES = {"system": "system", "user": "user", "assistant": "assistant",
 _OUTLINES_DECORATORS = frozenset({"prompt", "outlines.prompt", "text.prompt",
                                   "outlines.text.prompt"})
 _MIN_NAME_TIER_CHARS = 12
+_FLOW_ROLES = frozenset({"system", "developer", "user", "assistant", "unknown"})
 _WS = re.compile(r"\s+")
 
 
@@ -43,6 +44,8 @@ class DefinitionFinder:
             self.loose_dict(node)
         for node in caps.get("tuple", ()):
             self.loose_tuple(node)
+        if self.f.flow.sinks:
+            self.flow_tier()
         self.name_tier()
 
     def decorated(self, node: Node) -> None:
@@ -241,6 +244,64 @@ class DefinitionFinder:
         group.ctx.names = self.f.call_names(parent)
         self.f.messages(parent, group, None, "messages", "user")
         self.f.reg.emit(group)
+
+    def flow_tier(self) -> None:
+        """Definitions whose value reaches a call site, in this module or another:
+        constants and class attributes of any name, the items of their dicts and
+        lists, and what functions return."""
+        src = self.f.src
+        sinks = self.f.flow.sinks
+        for (scope, name), bindings in src.bindings.items():
+            short = name[5:] if name.startswith("self.") else name
+            role = sinks.get(short)
+            if role is None or (scope != -1 and scope not in src._class_names):
+                continue
+            value = bindings[-1].value if len(bindings) == 1 else None
+            if value is None:
+                continue
+            self.flow_value(short, value, role, f"value of `{short}`")
+        for fname, funcs in src.functions.items():
+            role = sinks.get(fname)
+            if role is None:
+                continue
+            for fn in funcs:
+                for ret in returns_of(fn.node)[:8]:
+                    self.flow_value(fname, ret, role, f"returned by `{fname}`")
+
+    def flow_value(self, name: str, node: Node, role: str, origin: str) -> None:
+        f = self.f
+        target = node
+        if target.type == "dictionary":
+            for key, value in list(f.pairs(target))[:64]:
+                self.flow_value(name, value, role, f"value of `{name}[{key!r}]`")
+            return
+        if target.type in ("list", "tuple"):
+            items = [c for c in target.named_children if c.type != "comment"]
+            if items and all(i.type in ("dictionary", "call") for i in items) and any(
+                    i.type == "dictionary" and "role" in dict(f.pairs(i)) for i in items):
+                group = Group(CallContext(call="", origin=f"value of `{name}`"))
+                group.ctx.names = [name, *f.src.enclosing_names(node.start_byte)]
+                f.messages(target, group, None, name, "user")
+                f.reg.emit(group)
+                return
+            for i, item in enumerate(items[:64]):
+                self.flow_value(name, item, role, f"item of `{name}[{i}]`")
+            return
+        if target.type not in ("string", "concatenated_string", "binary_operator", "call",
+                               "parenthesized_expression"):
+            return
+        v = f.ev.value(target)
+        if v is None or not ps.has_content(v.segs):
+            return
+        if any(f.reg.claimed(lit) for lit in v.literals):
+            return
+        text = ps.joined(v.segs).strip()
+        if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
+            return
+        group = Group(CallContext(call="", origin=origin))
+        group.ctx.names = [name, *f.src.enclosing_names(node.start_byte)]
+        f.add_msg(group, v, role if role in _FLOW_ROLES else "user", name, None, None)
+        f.reg.emit(group)
 
     def name_tier(self) -> None:
         src = self.f.src

@@ -22,6 +22,7 @@ from prism_lint.extract.code_sites import (
 )
 from prism_lint.extract.code_units import Group, Msg
 from prism_lint.extract.python_catalogue import Catalogue, Site
+from prism_lint.extract.python_flow import MESSAGES, Table, Wrapper
 from prism_lint.extract.python_source import Node, Source, statement_of
 from prism_lint.extract.python_strings import SEP, Seg, Segs
 from prism_lint.extract.python_units import Registry
@@ -56,6 +57,18 @@ class SiteFinder:
         # callee names a call is read for: catalogue sites, this module's
         # functions, configured sites
         self.read_names = {*cat.by_last, *src.functions, *self.extra}
+        self.flow = Table()  # the project's wrappers and sinks, this module's included
+
+    def learn_flow(self) -> None:
+        """What this module and the project (:data:`python_flow.PROJECT`) teach."""
+        from prism_lint.extract import python_flow
+
+        project = python_flow.PROJECT
+        self.flow = Table()
+        if project is not None:
+            self.flow.merge(project)
+        self.flow.merge(python_flow.learn(self, project))
+        self.read_names.update(self.flow.wrappers)
 
     # ======================================================================
     # Phases
@@ -65,6 +78,7 @@ class SiteFinder:
         """Read calls (catalogued ones first, deferred ones after), then definitions."""
         from prism_lint.extract.python_definitions import DefinitionFinder
 
+        self.learn_flow()
         deferred: list[Node] = []
         for call in self.src.captures.get("call", ()):
             if call.start_byte not in self.processed:
@@ -102,7 +116,41 @@ class SiteFinder:
             group = self.site_group(call, fn, parts, site, kw, pos, None)
             self.reg.emit(group)
             return
+        wrapper = self.flow.wrappers.get(parts[-1])
+        if wrapper is not None and self.wrapper_call(call, fn, parts, kw, pos, wrapper):
+            return
         self.generic(call, fn, parts, kw, pos)
+
+    def wrapper_call(self, call: Node, fn: Node, parts: tuple[str, ...], kw: dict[str, Node],
+                     pos: list[Node], wrapper: Wrapper) -> bool:
+        """A call to a project function that passes its arguments to a call site:
+        read with the roles and the model it passes on."""
+        dotted = ".".join(parts)
+        if any(dotted == e or dotted.endswith("." + e) for e in self.cat.exclude):
+            return False
+        given: list[tuple[str, Node]] = list(zip(wrapper.params, pos, strict=False))
+        given.extend((k, v) for k, v in kw.items())
+        group = self.new_group(call, fn, parts, None, kw, pos)
+        if not group.ctx.library:
+            group.ctx.library = wrapper.library
+        for param, node in given:
+            if param == wrapper.model and group.ctx.model is None:
+                group.ctx.model = self.model_of(node, 0)
+                continue
+            role = wrapper.role_of(param)
+            if role is None:
+                role = self.cat.generic_kwargs.get(param)
+            if role is None:
+                continue
+            if role == MESSAGES:
+                self.messages(node, group, None, param, "user")
+            else:
+                self.text_msg(node, role, param, None, None, group)
+        if not any(ps.has_content(m.segs) for m in group.msgs):
+            return False
+        self.processed.add(call.start_byte)
+        self.reg.emit(group)
+        return True
 
     def _passes_over(self, call: Node) -> bool:
         """Whether a call surely reads no prompt: its callee's last name is
