@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prism_lint.extract import (
     PROSE,
@@ -53,6 +53,7 @@ class FileResult:
     # (st_mtime_ns, st_size) of the file when it was read: a fix is written
     # only if the file is still so (see prism_lint.fix.disk)
     stamp: tuple[int, int] | None = None
+    learned: Any = None  # a Python module's wrappers and sinks (extract/python_flow.py)
 
 
 def at_path(result: FileResult, path: str) -> FileResult:
@@ -330,6 +331,7 @@ def _check_source(path: str, text: str, settings: Settings, *, named: bool, kind
         result.diagnostics.append(file_problem(path, internal_error(exc)))
         return result
     try:
+        result.learned = extraction.learned
         run_rules(result, extraction, settings, inventory=inventory, fixes=fixes)
     except Exception as exc:
         result.diagnostics = [file_problem(path, internal_error(exc))]

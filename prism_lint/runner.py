@@ -127,14 +127,29 @@ class _Claims:
 _CLAIMS = _Claims()
 
 
-def _check_chunk(items: list[tuple[Target, Settings, bool, bool]]) -> list[Outcome]:
+def _check_chunk(items: list[tuple[Target, Settings, bool, bool]], copies: bool = True
+                 ) -> list[Outcome]:
     out = []
     for target, settings, verify_fixes, digests in items:
-        outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests)
+        outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests,
+                            copies=copies)
         if not outcome.result.diagnostics:
             outcome.result.text = None  # nothing to fix: do not ship the text back
         out.append(outcome)
     return out
+
+
+def _check_with_project(table: Any, items: list[tuple[Target, Settings, bool, bool]]
+                        ) -> list[Outcome]:
+    """Check again with the project's table of wrappers and sinks (it travels
+    with the chunk to the worker)."""
+    from prism_lint.extract import python_flow
+
+    python_flow.set_project(table)
+    try:
+        return _check_chunk(items, copies=False)
+    finally:
+        python_flow.set_project(None)
 
 
 def _key(target: Target) -> str:
@@ -223,7 +238,8 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
                     continue
             work.add(target, settings)
         by_path = {t.path: t for t in order}
-        for path, outcome in work.finish():
+        finished = work.with_project(list(work.finish()), by_path, settings_of)
+        for path, outcome in finished:
             done[path] = outcome.result
             if cache is not None and outcome.size >= 0:
                 cache.store(path, settings_of[path], outcome.result, outcome.size,
@@ -311,6 +327,45 @@ class _Work:
                 outcome.result = at_path(first, target.path)
             _stamp(outcome)
             yield target.path, outcome
+
+    def with_project(self, finished: list[tuple[str, Outcome]], targets: dict[str, Target],
+                     settings_of: dict[str, Settings]) -> list[tuple[str, Outcome]]:
+        """Check again the Python files a wrapper or a name of another module
+        speaks of, with the project's table. The table is learned from the
+        files the first pass kept (checked in full already), so it costs no
+        file more than the run reads."""
+        from prism_lint.extract.python_flow import Table, needs_project
+
+        table = Table()
+        for _path, outcome in finished:
+            if outcome.result.learned:
+                table.merge(outcome.result.learned)
+        if not table:
+            return finished
+        again = [i for i, (path, outcome) in enumerate(finished)
+                 if outcome.result.learned is not None and not outcome.copy
+                 and needs_project(path, outcome.result.learned, table)]
+        if not again:
+            return finished
+        items = [(targets[finished[i][0]], settings_of[finished[i][0]], self.verify_fixes,
+                  self.digests) for i in again]
+        if self.pool is None or len(items) < CHUNK:
+            from prism_lint.extract import python_flow
+
+            python_flow.set_project(table)
+            try:
+                outcomes = [check_one(t, s, keep=self.keep_prompts, verify_fixes=v, digests=d,
+                                      copies=False) for t, s, v, d in items]
+            finally:
+                python_flow.set_project(None)
+        else:
+            futures = [self.pool.submit(_check_with_project, table, items[j : j + CHUNK // 4])
+                       for j in range(0, len(items), CHUNK // 4)]
+            outcomes = [o for future in futures for o in future.result()]
+        out = list(finished)
+        for i, outcome in zip(again, outcomes, strict=True):
+            out[i] = (finished[i][0], outcome)
+        return out
 
     def _outcomes(self) -> Iterator[tuple[Target, Settings, Outcome]]:
         if self.pool is None:

@@ -12,6 +12,7 @@ import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from prism_lint.model import Document, PromptUnit
 
@@ -47,6 +48,9 @@ class Extraction:
     comments: list[Comment] = field(default_factory=list)
     # Non-fatal problems (a cell that does not parse, an unresolved source).
     problems: list[ExtractError] = field(default_factory=list)
+    # Python: the module's wrappers and the names that reach its calls
+    # (python_flow.Table), which other modules of the project read
+    learned: Any = None
 
 
 @dataclass
@@ -69,6 +73,7 @@ _MODULES: dict[str, str] = {
     "notebook": "prism_lint.extract.notebook",
     "markdown": "prism_lint.extract.text",
     "text": "prism_lint.extract.text",
+    "prose": "prism_lint.extract.text",  # once its content calls it a prompt (engine)
     "yaml": "prism_lint.extract.yaml_prompts",
     "jinja": "prism_lint.extract.jinja",
     "prompty": "prism_lint.extract.prompty",

@@ -43,6 +43,7 @@ _PLAIN = frozenset({
 # Calls whose result is their receiver's or argument's text, reshaped.
 _TEXT_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "dedent", "str",
                            "cleandoc", "replace", "format_map"})
+_BY_NAME = {"messages": MESSAGES, "chat_messages": MESSAGES, "history": MESSAGES}
 _SHAPED = {"messages": MESSAGES, "input": MESSAGES, "contents": MESSAGES, "config": ""}
 
 
@@ -130,6 +131,10 @@ class _Learner:
                 continue
             fn = funcs[0]
             params = [p for p in fn.params if not (fn.is_method and p in ("self", "cls"))]
+            if not roles and fname in self.models:
+                # it passes a model on, and takes what a chat call takes: its names say
+                roles = {p: r for p in params
+                         if (r := self.f.cat.generic_kwargs.get(p) or _BY_NAME.get(p, ""))}
             if not roles:
                 continue
             self.table.wrappers[fname] = Wrapper(
@@ -197,7 +202,11 @@ class _Learner:
                 role = f.cat.generic_kwargs.get(name)
                 if role:
                     args.append((node, role))
-        if not args:
+                elif name == "messages":
+                    args.append((node, MESSAGES))
+                elif name in f.cat.model_kwargs and model is None and w is None:
+                    model = node
+        if not args and model is None:
             return
         host = f.src.function_at(call.start_byte)
         library = f.library(site, parts, call.start_byte) if site is not None else ""
@@ -397,3 +406,16 @@ def _learn_text(path: str, text: str, known: Table | None) -> Table | None:
         return learn(finder, known)
     except (ValueError, UnicodeError, RecursionError):
         return None
+
+
+def needs_project(path: str, own: Table, table: Table) -> bool:
+    """Whether a module checked alone may read differently with the project's
+    table: it names a wrapper or a sink another module taught."""
+    names = [n for n in table.wrappers if n not in own.wrappers]
+    names += [n for n in table.sinks if n not in own.sinks]
+    if not names:
+        return False
+    text = _read(path)
+    if text is None:
+        return False
+    return any(n in text for n in names)

@@ -58,6 +58,7 @@ class SiteFinder:
         # functions, configured sites
         self.read_names = {*cat.by_last, *src.functions, *self.extra}
         self.flow = Table()  # the project's wrappers and sinks, this module's included
+        self.learned = Table()  # this module's own
 
     def learn_flow(self) -> None:
         """What this module and the project (:data:`python_flow.PROJECT`) teach."""
@@ -67,7 +68,8 @@ class SiteFinder:
         self.flow = Table()
         if project is not None:
             self.flow.merge(project)
-        self.flow.merge(python_flow.learn(self, project))
+        self.learned = python_flow.learn(self, project)
+        self.flow.merge(self.learned)
         self.read_names.update(self.flow.wrappers)
 
     # ======================================================================
@@ -186,7 +188,8 @@ class SiteFinder:
         for a in args.named_children:
             if a.type == "keyword_argument":
                 name = a.child_by_field_name("name")
-                if name is not None and self.src.text(name) in kwargs:
+                if name is not None and (self.src.text(name) in kwargs
+                                         or self.src.text(name) == "messages"):
                     return False
         return True
 
@@ -994,6 +997,10 @@ class SiteFinder:
             role = self.cat.generic_kwargs.get(name)
             if role:
                 wants.append((node, role, name))
+        if "messages" in kw and self.holds_roles(kw["messages"]):
+            # chat messages handed to any call (a project's own client, a
+            # wrapper of another module): the roles say they are a prompt
+            wants.append((kw["messages"], MESSAGES, "messages"))
         func_params = self.wrapper_params(parts)
         if func_params:
             seen = {w[2] for w in wants}
@@ -1026,7 +1033,10 @@ class SiteFinder:
             return
         group = self.new_group(call, fn, parts, None, kw, pos)
         for node, role, label in wants:
-            self.text_msg(node, role, label, None, None, group)
+            if role == MESSAGES:
+                self.messages(node, group, None, label, "user")
+            else:
+                self.text_msg(node, role, label, None, None, group)
         if func_params:  # the wrapper's other text arguments: context, not prompts
             used = {id(w[0]) for w in wants}
             for node in [*pos, *kw.values()]:
@@ -1039,6 +1049,26 @@ class SiteFinder:
         if any(ps.has_content(m.segs) for m in group.msgs):
             self.processed.add(call.start_byte)
             self.reg.emit(group)
+
+    def holds_roles(self, node: Node) -> bool:
+        """Whether a list reads as chat messages: an item says its role."""
+        target = self.ev.resolve(node) or node
+        if target.type not in ("list", "tuple"):
+            return False
+        for el in target.named_children[:16]:
+            item = self.ev.resolve(el) or el if el.type == "identifier" else el
+            if item.type == "dictionary" and any(k == "role" for k, _v in self.pairs(item)):
+                return True
+            if item.type == "call":
+                read = self.read_call(item)
+                if read is None:
+                    continue
+                _fn, parts, kw, _pos = read
+                site = self.select(parts, kw)
+                if (parts == ("dict",) and "role" in kw) or (site is not None
+                                                            and site.kind == "message"):
+                    return True
+        return False
 
     def wrapper_params(self, parts: tuple[str, ...]) -> list[str] | None:
         if len(parts) > 2 or (len(parts) == 2 and parts[0] not in ("self", "cls")):
