@@ -12,7 +12,7 @@ import re
 from prism_lint.extract import python_strings as ps
 from prism_lint.extract.code_units import Group, Msg
 from prism_lint.extract.python_sites import CONTENT_KEYS, SiteFinder, joined_values
-from prism_lint.extract.python_source import Node
+from prism_lint.extract.python_source import Binding, Node
 from prism_lint.extract.python_strings import SEP, Seg
 from prism_lint.extract.python_values import Value, docstring_of, returns_of
 from prism_lint.model import CallContext, Sibling
@@ -308,6 +308,7 @@ class DefinitionFinder:
         for (_scope, name), bindings in src.bindings.items():
             short = name[5:] if name.startswith("self.") else name
             if not self.f.name_re.match(short):
+                self.pattern_text(short, bindings)
                 continue
             chain: list[Node] = []
             for b in bindings:  # each "=" starts a value, "+=" extends it
@@ -329,8 +330,30 @@ class DefinitionFinder:
             value = p.child_by_field_name("value")
             if n is not None and value is not None and self.f.name_re.match(src.text(n)):
                 self.name_unit(src.text(n), [value])
+        for fname, funcs in src.functions.items():
+            # ``def generate_prompt(context): return f"..."`` (a promptfoo
+            # prompt function, a prompt builder): what it returns
+            if fname.startswith("_") and not fname.startswith("__"):
+                fname_match = fname.lstrip("_")
+            else:
+                fname_match = fname
+            if not self.f.name_re.match(fname_match):
+                continue
+            for fn in funcs:
+                for ret in returns_of(fn.node)[:8]:
+                    self.name_unit(fname, [ret], f"returned by `{fname}`")
 
-    def name_unit(self, name: str, nodes: list[Node]) -> None:
+    def pattern_text(self, name: str, bindings: list[Binding]) -> None:
+        """A string that is a fabric pattern (``# IDENTITY and PURPOSE`` ...),
+        whatever its name: the text of a prompt file kept in code."""
+        value = bindings[-1].value
+        if value is None or value.type not in ("string", "concatenated_string"):
+            return
+        head = self.f.src.text(value)[:60].lstrip("rbuf").lstrip("'\"").lstrip()
+        if head.upper().startswith("# IDENTITY"):
+            self.name_unit(name, [value], "a fabric pattern")
+
+    def name_unit(self, name: str, nodes: list[Node], origin: str = "") -> None:
         values = []
         for node in nodes:
             if node.type not in ("string", "concatenated_string", "binary_operator", "call",
@@ -351,7 +374,7 @@ class DefinitionFinder:
         text = ps.joined(v.segs).strip()
         if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
             return
-        group = Group(CallContext(call=""), tier="name")
+        group = Group(CallContext(call="", origin=origin), tier="name")
         group.ctx.names = [name, *self.f.src.enclosing_names(node.start_byte)]
         self.f.add_msg(group, v, self.f.name_role(name), name, None, None)
         self.f.reg.emit(group)

@@ -239,6 +239,7 @@ class SiteFinder:
     def arguments(self, call: Node) -> tuple[dict[str, Node], list[Node]]:
         kw: dict[str, Node] = {}
         pos: list[Node] = []
+        splat: list[Node] = []
         args = call.child_by_field_name("arguments")
         if args is None:
             return kw, pos
@@ -250,8 +251,18 @@ class SiteFinder:
                 value = a.child_by_field_name("value")
                 if name is not None and value is not None:
                     kw[self.src.text(name)] = value
+            elif a.type == "dictionary_splat" and a.named_child_count:
+                splat.append(a.named_children[0])
             elif a.type not in ("comment", "list_splat", "dictionary_splat"):
                 pos.append(a)
+        for node in splat:
+            # ``create(**DEFAULT_ARGS, ...)``: a dict literal of this module gives
+            # keyword arguments; those written at the call win
+            target = self.ev.resolve(node) or node
+            if target.type == "dictionary":
+                for key, value in self.pairs(target):
+                    if key.isidentifier():
+                        kw.setdefault(key, value)
         return kw, pos
 
     def select(self, parts: tuple[str, ...], kw: dict[str, Node]) -> Site | None:
