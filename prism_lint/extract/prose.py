@@ -26,7 +26,9 @@ _FRONT = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.
 _IDENTITY = re.compile(r"(?im)^#{1,3}[ \t]*identity(?:[ \t]+and[ \t]+purpose)?[ \t]*$")
 # the model addressed: an identity given to it, or an order
 _ADDRESS = re.compile(
-    r"(?i)^(?:\*\*|__)?(?:you are|you're|you’re|act as|acting as|i want you to act as"
+    r"(?i)^(?:\*\*|__)?(?:(?:you are|you're|you’re)\s+(?:an?|the|now|tasked|responsible|acting"
+    r"|playing|going|given|helping|working|in charge|my|our|to)\b|act as|acting as"
+    r"|i want you to act as"
     r"|your (?:role|task|job|goal|purpose|mission) (?:is|will be)|you will (?:be|act|receive)"
     r"|as an? (?:ai|assistant|expert|helpful)\b)"
 )

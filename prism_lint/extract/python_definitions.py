@@ -330,6 +330,20 @@ class DefinitionFinder:
             value = p.child_by_field_name("value")
             if n is not None and value is not None and self.f.name_re.match(src.text(n)):
                 self.name_unit(src.text(n), [value])
+        for node in src.captures.get("assign", ()):
+            # ``interpreter.system_message = "..."``: a prompt set on an object
+            # of another module (``self.x`` is a binding of the class already)
+            left = node.child_by_field_name("left")
+            value = node.child_by_field_name("right")
+            if left is None or value is None or left.type != "attribute":
+                continue
+            obj = left.child_by_field_name("object")
+            attr = left.child_by_field_name("attribute")
+            if obj is None or attr is None or src.text(obj) in ("self", "cls"):
+                continue
+            name = src.text(attr)
+            if self.f.name_re.match(name) or name in self.f.flow.sinks:
+                self.name_unit(name, [value], f"set as `{src.text(left)}`")
         for fname, funcs in src.functions.items():
             # ``def generate_prompt(context): return f"..."`` (a promptfoo
             # prompt function, a prompt builder): what it returns
