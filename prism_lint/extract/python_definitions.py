@@ -287,6 +287,12 @@ class DefinitionFinder:
             for i, item in enumerate(items[:64]):
                 self.flow_value(name, item, role, f"item of `{name}[{i}]`")
             return
+        if target.type == "conditional_expression":
+            branches = [c for c in target.named_children if c.type != "comment"]
+            if len(branches) == 3:
+                for branch in (branches[0], branches[2]):
+                    self.flow_value(name, branch, role, origin)
+            return
         if target.type not in ("string", "concatenated_string", "binary_operator", "call",
                                "parenthesized_expression"):
             return
@@ -368,6 +374,13 @@ class DefinitionFinder:
             self.name_unit(name, [value], "a fabric pattern")
 
     def name_unit(self, name: str, nodes: list[Node], origin: str = "") -> None:
+        if len(nodes) == 1 and nodes[0].type == "conditional_expression":
+            # ``f"..." if context else ""``: each branch is a text it may hold
+            branches = [c for c in nodes[0].named_children if c.type != "comment"]
+            if len(branches) == 3:
+                for branch in (branches[0], branches[2]):
+                    self.name_unit(name, [branch], origin)
+            return
         values = []
         for node in nodes:
             if node.type not in ("string", "concatenated_string", "binary_operator", "call",

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from prism_lint.extract.python_sites import SiteFinder
-    from prism_lint.extract.python_source import Node
+    from prism_lint.extract.python_source import Function, Node, Source
 
 MESSAGES = "messages"  # a parameter that carries chat messages, roles inside
 _MAX_WALK = 400  # nodes of one argument walked for names
@@ -303,6 +303,11 @@ class _Learner:
         found = src.lookup(name, ident.start_byte)
         if found == "param":
             fn = src.function_at(ident.start_byte)
+            if fn is not None and hops < _MAX_HOPS:
+                # what the function puts in the parameter itself: its default,
+                # a value it is rebound to (``x = x or DEFAULT``)
+                for value in _own_values(src, fn, name):
+                    self.feed(value, role, host, hops + 1, library)
             if not direct:
                 return
             if fn is not None and fn.name not in ("__init__",):
@@ -328,6 +333,22 @@ class _Learner:
         old = self.table.sinks.get(name)
         if old is None or (old in ("unknown", "user", MESSAGES) and role == "system"):
             self.table.sinks[name] = role
+
+
+def _own_values(src: Source, fn: Function, name: str) -> list[Node]:
+    out: list[Node] = []
+    params = fn.node.child_by_field_name("parameters")
+    if params is not None:
+        for p in params.named_children:
+            if p.type in ("default_parameter", "typed_default_parameter"):
+                n = p.child_by_field_name("name")
+                value = p.child_by_field_name("value")
+                if n is not None and value is not None and src.text(n) == name:
+                    out.append(value)
+    for b in src.bindings.get((fn.scope, name), ())[:8]:
+        if b.value is not None:
+            out.append(b.value)
+    return out
 
 
 def _identifiers(node: Node) -> list[Node]:
