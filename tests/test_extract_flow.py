@@ -354,7 +354,7 @@ def test_prose_files_are_found_wherever_they_sit(tmp_path: Path) -> None:
 def test_each_branch_of_a_conditional_text() -> None:
     found = units('''
         def search(context):
-            context_prompt = f"""You are a seasoned research assistant. Use {context}.""" if context else ""
+            context_prompt = f"You are a seasoned research assistant: {context}." if context else ""
             return context_prompt
     ''')
-    assert by_text(found, "You are a seasoned research assistant.").tier == "name"
+    assert by_text(found, "You are a seasoned research assistant:").tier == "name"
