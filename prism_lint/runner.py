@@ -190,6 +190,8 @@ def _warm_up(kinds: Iterable[str] = ()) -> None:
     from prism_lint.prefilter import vocab
 
     vocab()
+    import prism_lint.extract.prose  # noqa: F401  (the first pass reads prose files with it)
+
     check_source("warm_up.py", _WARM_UP_SOURCE, Settings(), named=True, verify_fixes=False)
     for kind in kinds:
         extractor(kind)
@@ -349,7 +351,7 @@ class _Work:
             return finished
         items = [(targets[finished[i][0]], settings_of[finished[i][0]], self.verify_fixes,
                   self.digests) for i in again]
-        if self.pool is None or len(items) < CHUNK:
+        if self.pool is None:
             from prism_lint.extract import python_flow
 
             python_flow.set_project(table)
@@ -359,8 +361,10 @@ class _Work:
             finally:
                 python_flow.set_project(None)
         else:
-            futures = [self.pool.submit(_check_with_project, table, items[j : j + CHUNK // 4])
-                       for j in range(0, len(items), CHUNK // 4)]
+            # the workers have the extractor loaded already; this process has not
+            step = max(1, min(CHUNK // 4, -(-len(items) // workers())))
+            futures = [self.pool.submit(_check_with_project, table, items[j : j + step])
+                       for j in range(0, len(items), step)]
             outcomes = [o for future in futures for o in future.result()]
         out = list(finished)
         for i, outcome in zip(again, outcomes, strict=True):

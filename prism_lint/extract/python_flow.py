@@ -22,6 +22,7 @@ file read alone learns from itself.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -439,4 +440,10 @@ def needs_project(path: str, own: Table, table: Table) -> bool:
     text = _read(path)
     if text is None:
         return False
-    return any(n in text for n in names)
+    wrappers = [n for n in table.wrappers if n not in own.wrappers and n + "(" in text]
+    sinks = [n for n in table.sinks if n not in own.sinks and n in text]
+    if wrappers:
+        return True
+    # a sink counts where this module defines it: ``NAME =``, ``def NAME``
+    return any(re.search(rf"(?m)^\s*(?:def\s+{re.escape(n)}\b|{re.escape(n)}\s*[:=])", text)
+               for n in sinks[:64])
