@@ -151,6 +151,10 @@ _BY_SUFFIX = {
 }
 _TEXTUAL = (".md", ".txt", ".markdown", ".mdc")
 PROSE = "prose"  # a Markdown or text file only its content can call a prompt
+# A project's own documents speak to its reader, even when they say "You are".
+_PROJECT_DOCS = frozenset({"readme", "changelog", "changes", "history", "contributing",
+                           "code_of_conduct", "security", "license", "notice", "authors",
+                           "requirements", "support", "governance", "codeowners"})
 # A VCR cassette (vcrpy, pytest-recording): an HTTP exchange recorded by a
 # test, prompts included. The prompt's source is the code that sent it.
 _RECORDING = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*"
@@ -216,7 +220,7 @@ def kind_in(folder: str, name: str, *, named: bool = False, globs: tuple[str, ..
             return prose
     if (globs and _matches_glob(folder + name, name, globs)) or named:
         return prose
-    if suffix in _TEXTUAL:
+    if suffix in _TEXTUAL and lower.rsplit(".", 1)[0] not in _PROJECT_DOCS:
         return PROSE  # a prompt if its content says so (extract/prose.py)
     return None
 

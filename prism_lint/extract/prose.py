@@ -77,3 +77,24 @@ def looks_like_prompt_bytes(data: bytes) -> bool:
     """:func:`looks_like_prompt` of a file's first bytes (the first pass's form)."""
     # a character is at most 4 bytes: these hold at least the HEAD characters the check reads
     return looks_like_prompt(data[: HEAD * 4 + 3].decode("utf-8", "replace"))
+
+
+def file_looks_like_prompt(path: str) -> bool:
+    """:func:`looks_like_prompt` of a file's head, for listings that do not
+    check (``--show-files``); a file that cannot be read is listed, as the
+    run would report it."""
+    import os
+
+    from prism_lint.reading import open_regular, project_root
+
+    try:
+        fd, _st = open_regular(path, lambda: project_root(path))
+    except OSError:
+        return True
+    try:
+        head = os.read(fd, HEAD * 4 + 3)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return looks_like_prompt_bytes(head)

@@ -70,6 +70,9 @@ class Table:
 
     wrappers: dict[str, Wrapper] = field(default_factory=dict)
     sinks: dict[str, str] = field(default_factory=dict)
+    # sinks this module defines itself: not taught to the other modules, whose
+    # names of the same spelling are other definitions
+    own: dict[str, str] = field(default_factory=dict)
 
     def merge(self, other: Table) -> None:
         for name, w in other.wrappers.items():
@@ -83,7 +86,7 @@ class Table:
                 self.sinks.setdefault(name, role)
 
     def __bool__(self) -> bool:
-        return bool(self.wrappers or self.sinks)
+        return bool(self.wrappers or self.sinks or self.own)
 
 
 PROJECT: Table | None = None  # the run's table, set before files are read
@@ -270,7 +273,7 @@ class _Learner:
                 last = ""
                 if fn is not None and fn.type == "identifier":
                     last = src.text(fn)
-                    self._sink(last, role)
+                    self._sink(last, role, own=last in src.functions and last not in src.imports)
                 elif fn is not None and fn.type == "attribute":
                     attr = fn.child_by_field_name("attribute")
                     last = src.text(attr) if attr is not None else ""
@@ -326,14 +329,17 @@ class _Learner:
                     self.feed(b.value, role, host, hops + 1, library)
             if local:
                 return
-        self._sink(name, role)
+        # a constant of this module is this module's; an imported name may
+        # be defined in any module of the project
+        self._sink(name, role, own=isinstance(found, list) and name not in src.imports)
 
-    def _sink(self, name: str, role: str) -> None:
+    def _sink(self, name: str, role: str, own: bool = False) -> None:
         if name in _PLAIN or len(name) < 3 or name.startswith("__"):
             return
-        old = self.table.sinks.get(name)
+        sinks = self.table.own if own else self.table.sinks
+        old = sinks.get(name)
         if old is None or (old in ("unknown", "user", MESSAGES) and role == "system"):
-            self.table.sinks[name] = role
+            sinks[name] = role
 
 
 def _own_values(src: Source, fn: Function, name: str) -> list[Node]:
@@ -398,12 +404,13 @@ def learn_project(paths: list[str]) -> Table:
 
 
 def _read(path: str) -> str | None:
+    """A module's text: a regular file inside the project (a link leaving it,
+    a FIFO or a device is not read), at most :data:`MAX_BYTES`."""
+    from prism_lint.reading import project_root, read_file
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+        data = read_file(path, lambda: project_root(path), MAX_BYTES)
     except OSError:
-        return None
-    if len(data) > MAX_BYTES:
         return None
     try:
         return data.decode("utf-8-sig")

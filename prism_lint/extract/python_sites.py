@@ -70,6 +70,8 @@ class SiteFinder:
             self.flow.merge(project)
         self.learned = python_flow.learn(self, project)
         self.flow.merge(self.learned)
+        for name, role in self.learned.own.items():
+            self.flow.sinks.setdefault(name, role)
         self.read_names.update(self.flow.wrappers)
 
     # ======================================================================
