@@ -358,3 +358,23 @@ def test_each_branch_of_a_conditional_text() -> None:
             return context_prompt
     ''')
     assert by_text(found, "You are a seasoned research assistant:").tier == "name"
+
+
+def test_a_module_constant_is_not_taught_to_other_modules(tmp_path: Path) -> None:
+    paths = _project(tmp_path, {
+        "a.py": '''
+            from openai import OpenAI
+            GREETING = "You are a cheerful concierge. Greet the guest."
+            OpenAI().chat.completions.create(model="gpt-4o",
+                                             messages=[{"role": "system", "content": GREETING}])
+        ''',
+        "b.py": '''
+            GREETING = "You are a senior engineer. This banner is printed, never sent."
+            print(GREETING)
+        ''',
+    })
+    table = python_flow.learn_project(paths)
+    assert "GREETING" not in table.sinks
+    python_flow.set_project(table)
+    found = check_path(str(tmp_path / "b.py"), Settings(), inventory=True).prompts
+    assert found == []
