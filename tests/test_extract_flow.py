@@ -378,3 +378,28 @@ def test_a_module_constant_is_not_taught_to_other_modules(tmp_path: Path) -> Non
     python_flow.set_project(table)
     found = check_path(str(tmp_path / "b.py"), Settings(), inventory=True).prompts
     assert found == []
+
+
+def test_a_notebook_calls_a_wrapper_of_a_module(tmp_path: Path) -> None:
+    import json
+
+    _project(tmp_path, {"util.py": '''
+        from anthropic import Anthropic
+        client = Anthropic()
+        DEFAULT = "You are a senior data analyst. Compute the totals."
+
+        def llm_call(prompt, system_prompt="", model="claude-3-5-sonnet-latest"):
+            return client.messages.create(model=model, system=system_prompt, max_tokens=100,
+                                          messages=[{"role": "user", "content": prompt}])
+    '''})
+    source = ('from util import llm_call\n'
+              'llm_call("Plan the release.", "You are a seasoned project planner.", "o3-mini")')
+    cell = {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+            "source": source}
+    (tmp_path / "plan.ipynb").write_text(json.dumps(
+        {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    resolver = Resolver()
+    results = {t.path: r for t, r in check_targets(discover([str(tmp_path)], resolver),
+                                                   resolver, lambda s: s, use_cache=False)}
+    codes = [d.code for d in results[str(tmp_path / "plan.ipynb")].diagnostics]
+    assert "PRS105" in codes
