@@ -403,3 +403,19 @@ def test_a_notebook_calls_a_wrapper_of_a_module(tmp_path: Path) -> None:
                                                    resolver, lambda s: s, use_cache=False)}
     codes = [d.code for d in results[str(tmp_path / "plan.ipynb")].diagnostics]
     assert "PRS105" in codes
+
+
+def test_inventory_shows_where_the_text_comes_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from prism_lint.cli import main
+
+    _project(tmp_path, {"app/llm.py": LLM, "app/prompts.py": PROMPTS, "app/agent.py": AGENT})
+    monkeypatch.chdir(tmp_path)
+    assert main(["prompts", "--output-format", "json", "."]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    origins = {r["origin"] for r in rows if r["path"].endswith("prompts.py")}
+    assert origins == {"returned by `choose_tools_prompt`"}
+    assert main(["prompts", "."]) == 0
+    assert "from returned by `choose_tools_prompt`" in capsys.readouterr().out
