@@ -338,15 +338,16 @@ class _Work:
         file more than the run reads."""
         from prism_lint.extract.python_flow import Table, needs_project
 
-        table = Table()
+        merged = Table()
         for _path, outcome in finished:
             if outcome.result.learned:
-                table.merge(outcome.result.learned)
+                merged.merge(outcome.result.learned)
+        table = merged.resolved()
         if not table:
             return finished
         again = [i for i, (path, outcome) in enumerate(finished)
                  if outcome.result.learned is not None and not outcome.copy
-                 and needs_project(path, outcome.result.learned, table)]
+                 and needs_project(outcome.result.learned, table)]
         if not again:
             return finished
         items = [(targets[finished[i][0]], settings_of[finished[i][0]], self.verify_fixes,

@@ -22,23 +22,27 @@ file read alone learns from itself.
 
 from __future__ import annotations
 
-import re
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from prism_lint.extract.python_sites import SiteFinder
     from prism_lint.extract.python_source import Function, Node, Source
 
 MESSAGES = "messages"  # a parameter that carries chat messages, roles inside
+MAX_DEFINITIONS = 3  # modules defining a name beyond which it is too common to follow
 _MAX_WALK = 400  # nodes of one argument walked for names
 _MAX_HOPS = 3  # local names followed to their values
 # Names too plain to say which definition they stand for.
 _PLAIN = frozenset({
+    "context", "error", "params", "event", "state", "raw", "task", "agent", "tools", "llm",
+    "options", "request", "history", "description", "kwargs", "payload", "body", "chunk",
     "content", "text", "message", "messages", "input", "query", "question", "data", "value",
     "result", "response", "output", "str", "join", "strip", "format", "name", "role", "get",
     "items", "append", "dumps", "loads", "json", "dict", "list", "len", "replace", "lower",
-    "upper", "split", "dedent", "render", "system", "user", "args", "kwargs", "self", "cls",
+    "upper", "split", "dedent", "render", "system", "user", "args", "self", "cls",
     "os", "getenv", "environ", "model", "config", "settings", "print", "log", "info",
 })
 # Calls whose result is their receiver's or argument's text, reshaped.
@@ -73,8 +77,14 @@ class Table:
     # sinks this module defines itself: not taught to the other modules, whose
     # names of the same spelling are other definitions
     own: dict[str, str] = field(default_factory=dict)
+    # name -> how many modules define it (a function, a constant, a class
+    # attribute): a name many modules define says not which one is meant
+    defines: dict[str, int] = field(default_factory=dict)
+    called: frozenset[str] = frozenset()  # a module's callees (their last names)
 
     def merge(self, other: Table) -> None:
+        for name, n in other.defines.items():
+            self.defines[name] = self.defines.get(name, 0) + n
         for name, w in other.wrappers.items():
             old = self.wrappers.get(name)
             if old is None or len(w.roles) > len(old.roles):
@@ -88,6 +98,13 @@ class Table:
     def __bool__(self) -> bool:
         return bool(self.wrappers or self.sinks or self.own)
 
+    def resolved(self) -> Table:
+        """The table without the names too many modules define to tell which
+        one a call means (``description``, ``run``, ``call``)."""
+        clear = {n for n, count in self.defines.items() if count > MAX_DEFINITIONS}
+        return Table({k: v for k, v in self.wrappers.items() if k not in clear},
+                     {k: v for k, v in self.sinks.items() if k not in clear})
+
 
 PROJECT: Table | None = None  # the run's table, set before files are read
 
@@ -99,9 +116,13 @@ def set_project(table: Table | None) -> None:
 
 def learn(f: SiteFinder, known: Table | None = None) -> Table:
     """The wrappers and sinks of one module (``known``: the project's so far)."""
+    return _learn(f, known)[0]
+
+
+def _learn(f: SiteFinder, known: Table | None) -> tuple[Table, set[str]]:
     learner = _Learner(f, known)
     learner.run()
-    return learner.table
+    return learner.table, learner.called
 
 
 class _Learner:
@@ -112,6 +133,7 @@ class _Learner:
         self.params: dict[str, dict[str, str]] = {}  # function -> param -> role
         self.models: dict[str, str] = {}  # function -> its model parameter
         self.libraries: dict[str, str] = {}
+        self.called: set[str] = set()  # last names of the callees of the module
 
     def run(self) -> None:
         calls = self.f.src.captures.get("call", ())
@@ -129,6 +151,12 @@ class _Learner:
                 said = self.f.role_value(pairs["role"]) or "unknown"
                 self.feed(pairs["content"], said, None, 0, "")
         src = self.f.src
+        defined = {name[5:] if name.startswith("self.") else name
+                   for (scope, name) in src.bindings
+                   if scope == -1 or scope in src._class_names}
+        defined.update(src.functions)
+        self.table.defines = dict.fromkeys(defined, 1)
+        self.table.called = frozenset(self.called)
         for fname, roles in self.params.items():
             funcs = src.functions.get(fname)
             if not funcs or len(funcs) != 1:
@@ -152,8 +180,45 @@ class _Learner:
             w = self.known.wrappers.get(name)
         return w
 
+    def _last_name(self, call: Node) -> str:
+        fn = call.child_by_field_name("function")
+        if fn is None:
+            return ""
+        if fn.type == "attribute":
+            attr = fn.child_by_field_name("attribute")
+            return self.f.src.text(attr) if attr is not None else ""
+        if fn.type == "identifier":
+            name = self.f.src.text(fn)
+            module = self.f.src.imports.get(name)
+            return module.rsplit(".", 1)[-1] if module else name
+        return ""
+
+    def _may_matter(self, call: Node, last: str) -> bool:
+        """Whether a call may pass prompt text or a model on: most calls do
+        not, and telling so costs less than reading them."""
+        f = self.f
+        if last in f.cat.by_last or last in f.extra or last in self.params or last == "dict" \
+                or self.wrapper(last) is not None:
+            return True
+        args = call.child_by_field_name("arguments")
+        if args is None or args.type != "argument_list" or b"=" not in args.text:
+            return False
+        for a in args.named_children:
+            if a.type == "keyword_argument":
+                name = a.child_by_field_name("name")
+                text = f.src.text(name) if name is not None else ""
+                if text in f.cat.generic_kwargs or text == "messages" \
+                        or text in f.cat.model_kwargs:
+                    return True
+        return False
+
     def call(self, call: Node) -> None:
         f = self.f
+        last = self._last_name(call)
+        if last:
+            self.called.add(last)
+        if not self._may_matter(call, last):
+            return
         read = f.read_call(call)
         if read is None:
             return
@@ -372,35 +437,47 @@ def _identifiers(node: Node) -> list[Node]:
 
 MAX_FILES = 4000  # modules a project table is learned from
 MAX_BYTES = 512 * 1024  # larger modules are generated or vendored: not learned from
+_CHUNK = 32  # modules per task when a pool learns them
 
 
-def learn_project(paths: list[str]) -> Table:
+def learn_project(paths: list[str], mapper: Callable[..., Iterable[Any]] = map) -> Table:
     """The table of a project's Python modules: their wrappers first, then the
     names that reach their calls and those of the wrappers. Reads only the
     files given (a walk of the project found them), each at most
-    :data:`MAX_BYTES`, at most :data:`MAX_FILES` of them; nothing is run."""
+    :data:`MAX_BYTES`, at most :data:`MAX_FILES` of them; nothing is run.
+    ``mapper``: ``map``, or a process pool's, which reads chunks of files in
+    its workers."""
+    paths = paths[:MAX_FILES]
+    chunks = [paths[i : i + _CHUNK] for i in range(0, len(paths), _CHUNK)]
     table = Table()
-    texts: list[tuple[str, str]] = []
-    for path in paths[:MAX_FILES]:
+    firsts: list[tuple[str, Table, frozenset[str]]] = []
+    for part in mapper(functools.partial(_learn_chunk, known=None), chunks):
+        for path, own, called in part:
+            table.merge(own)
+            firsts.append((path, own, called))
+    found = table.resolved()
+    if found.wrappers:
+        # the modules that call a wrapper of another module: what they pass reaches a call
+        again = [path for path, own, called in firsts
+                 if any(n in found.wrappers and n not in own.wrappers for n in called)]
+        chunks = [again[i : i + _CHUNK] for i in range(0, len(again), _CHUNK)]
+        for part in mapper(functools.partial(_learn_chunk, known=found), chunks):
+            for _path, own, _called in part:
+                table.merge(Table(sinks=own.sinks))
+    return table.resolved()
+
+
+def _learn_chunk(paths: list[str], known: Table | None
+                 ) -> list[tuple[str, Table, frozenset[str]]]:
+    out = []
+    for path in paths:
         text = _read(path)
-        if text is not None:
-            texts.append((path, text))
-    for path, text in texts:
-        found = _learn_text(path, text, None)
+        if text is None:
+            continue
+        found = _learn_text(path, text, known)
         if found is not None:
-            table.wrappers.update(
-                (k, v) for k, v in found.wrappers.items() if k not in table.wrappers)
-            table.merge(Table(sinks=found.sinks))
-    if table.wrappers:
-        # the calls of the wrappers of other modules: their arguments reach a call too
-        names = [n.encode() for n in table.wrappers]
-        for path, text in texts:
-            data = text.encode("utf-8", "surrogatepass")
-            if any(n in data for n in names):
-                found = _learn_text(path, text, table)
-                if found is not None:
-                    table.merge(Table(sinks=found.sinks))
-    return table
+            out.append((path, found[0], frozenset(found[1])))
+    return out
 
 
 def _read(path: str) -> str | None:
@@ -418,7 +495,7 @@ def _read(path: str) -> str | None:
         return None
 
 
-def _learn_text(path: str, text: str, known: Table | None) -> Table | None:
+def _learn_text(path: str, text: str, known: Table | None) -> tuple[Table, set[str]] | None:
     from prism_lint.extract import ExtractOptions
     from prism_lint.extract.python_catalogue import load_catalogue
     from prism_lint.extract.python_sites import SiteFinder
@@ -432,25 +509,13 @@ def _learn_text(path: str, text: str, known: Table | None) -> Table | None:
         ev = Evaluator(src)
         finder = SiteFinder(src, ev, load_catalogue(), Registry(src, ev.literal_nodes),
                             ExtractOptions())
-        return learn(finder, known)
+        return _learn(finder, known)
     except (ValueError, UnicodeError, RecursionError):
         return None
 
 
-def needs_project(path: str, own: Table, table: Table) -> bool:
-    """Whether a module checked alone may read differently with the project's
-    table: it names a wrapper or a sink another module taught."""
-    names = [n for n in table.wrappers if n not in own.wrappers]
-    names += [n for n in table.sinks if n not in own.sinks]
-    if not names:
-        return False
-    text = _read(path)
-    if text is None:
-        return False
-    wrappers = [n for n in table.wrappers if n not in own.wrappers and n + "(" in text]
-    sinks = [n for n in table.sinks if n not in own.sinks and n in text]
-    if wrappers:
-        return True
-    # a sink counts where this module defines it: ``NAME =``, ``def NAME``
-    return any(re.search(rf"(?m)^\s*(?:def\s+{re.escape(n)}\b|{re.escape(n)}\s*[:=])", text)
-               for n in sinks[:64])
+def needs_project(own: Table, table: Table) -> bool:
+    """Whether a module read alone may read differently with the project's
+    table: it calls a wrapper, or defines a name, that another module taught."""
+    return any(n in table.wrappers and n not in own.wrappers for n in own.called) or any(
+        n in table.sinks and n not in own.sinks and n not in own.own for n in own.defines)
