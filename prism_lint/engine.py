@@ -9,9 +9,18 @@ from __future__ import annotations
 import fnmatch
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions, extractor, kind_of
+from prism_lint.extract import (
+    PROSE,
+    Comment,
+    ExtractError,
+    Extraction,
+    ExtractOptions,
+    extractor,
+    kind_of,
+    prose_kind,
+)
 from prism_lint.lines import LineIndex, line_index
 from prism_lint.model import Diagnostic, Document, Fix, PromptUnit
 from prism_lint.rules import catalogue, load_rule, resolve_selection
@@ -44,6 +53,7 @@ class FileResult:
     # (st_mtime_ns, st_size) of the file when it was read: a fix is written
     # only if the file is still so (see prism_lint.fix.disk)
     stamp: tuple[int, int] | None = None
+    learned: Any = None  # a Python module's wrappers and sinks (extract/python_flow.py)
 
 
 def at_path(result: FileResult, path: str) -> FileResult:
@@ -294,6 +304,10 @@ def _check_source(path: str, text: str, settings: Settings, *, named: bool, kind
                   inventory: bool, fixes: bool) -> FileResult:
     result = FileResult(path, text=text)
     kind = kind or kind_of(path, named=named, globs=settings.include)
+    if kind == PROSE:
+        from prism_lint.extract.prose import looks_like_prompt
+
+        kind = prose_kind(path) if looks_like_prompt(text) else None
     result.kind = kind
     if kind is None:
         return result
@@ -317,6 +331,7 @@ def _check_source(path: str, text: str, settings: Settings, *, named: bool, kind
         result.diagnostics.append(file_problem(path, internal_error(exc)))
         return result
     try:
+        result.learned = extraction.learned
         run_rules(result, extraction, settings, inventory=inventory, fixes=fixes)
     except Exception as exc:
         result.diagnostics = [file_problem(path, internal_error(exc))]

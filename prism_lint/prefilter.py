@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from prism_lint.config import Settings
-from prism_lint.extract import recorded_traffic
+from prism_lint.extract import PROSE, recorded_traffic
 
 # Prompt files are few: always read in full. Source and config files go first.
 FILTERED_KINDS = frozenset({"python", "notebook", "javascript", "yaml"})
@@ -286,7 +286,13 @@ def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = 
                    ) -> bool:
     if kind == "yaml" and recorded_traffic(data[:512]):
         return named  # the extractor skips it; a named file is still decoded
-    if named or kind not in FILTERED_KINDS:
+    if kind == PROSE:
+        from prism_lint.extract.prose import looks_like_prompt_bytes
+
+        if not looks_like_prompt_bytes(data):
+            return named  # read as no prompt at all
+        # a prompt file found by its content: it may as well say nothing of a persona
+    elif named or kind not in FILTERED_KINDS:
         return True
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff":
         return True  # UTF-16 or UTF-32: the first pass reads bytes as UTF-8 would

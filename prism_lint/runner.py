@@ -127,14 +127,29 @@ class _Claims:
 _CLAIMS = _Claims()
 
 
-def _check_chunk(items: list[tuple[Target, Settings, bool, bool]]) -> list[Outcome]:
+def _check_chunk(items: list[tuple[Target, Settings, bool, bool]], copies: bool = True
+                 ) -> list[Outcome]:
     out = []
     for target, settings, verify_fixes, digests in items:
-        outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests)
+        outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests,
+                            copies=copies)
         if not outcome.result.diagnostics:
             outcome.result.text = None  # nothing to fix: do not ship the text back
         out.append(outcome)
     return out
+
+
+def _check_with_project(table: Any, items: list[tuple[Target, Settings, bool, bool]]
+                        ) -> list[Outcome]:
+    """Check again with the project's table of wrappers and sinks (it travels
+    with the chunk to the worker)."""
+    from prism_lint.extract import python_flow
+
+    python_flow.set_project(table)
+    try:
+        return _check_chunk(items, copies=False)
+    finally:
+        python_flow.set_project(None)
 
 
 def _key(target: Target) -> str:
@@ -175,6 +190,8 @@ def _warm_up(kinds: Iterable[str] = ()) -> None:
     from prism_lint.prefilter import vocab
 
     vocab()
+    import prism_lint.extract.prose  # noqa: F401  (the first pass reads prose files with it)
+
     check_source("warm_up.py", _WARM_UP_SOURCE, Settings(), named=True, verify_fixes=False)
     for kind in kinds:
         extractor(kind)
@@ -223,7 +240,8 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
                     continue
             work.add(target, settings)
         by_path = {t.path: t for t in order}
-        for path, outcome in work.finish():
+        finished = work.with_project(list(work.finish()), by_path, settings_of)
+        for path, outcome in finished:
             done[path] = outcome.result
             if cache is not None and outcome.size >= 0:
                 cache.store(path, settings_of[path], outcome.result, outcome.size,
@@ -311,6 +329,48 @@ class _Work:
                 outcome.result = at_path(first, target.path)
             _stamp(outcome)
             yield target.path, outcome
+
+    def with_project(self, finished: list[tuple[str, Outcome]], targets: dict[str, Target],
+                     settings_of: dict[str, Settings]) -> list[tuple[str, Outcome]]:
+        """Check again the Python files a wrapper or a name of another module
+        speaks of, with the project's table. The table is learned from the
+        files the first pass kept (checked in full already), so it costs no
+        file more than the run reads."""
+        from prism_lint.extract.python_flow import Table, needs_project
+
+        merged = Table()
+        for _path, outcome in finished:
+            if outcome.result.learned:
+                merged.merge(outcome.result.learned)
+        table = merged.resolved()
+        if not table:
+            return finished
+        again = [i for i, (path, outcome) in enumerate(finished)
+                 if outcome.result.learned is not None and not outcome.copy
+                 and needs_project(outcome.result.learned, table)]
+        if not again:
+            return finished
+        items = [(targets[finished[i][0]], settings_of[finished[i][0]], self.verify_fixes,
+                  self.digests) for i in again]
+        if self.pool is None:
+            from prism_lint.extract import python_flow
+
+            python_flow.set_project(table)
+            try:
+                outcomes = [check_one(t, s, keep=self.keep_prompts, verify_fixes=v, digests=d,
+                                      copies=False) for t, s, v, d in items]
+            finally:
+                python_flow.set_project(None)
+        else:
+            # the workers have the extractor loaded already; this process has not
+            step = max(1, min(CHUNK // 4, -(-len(items) // workers())))
+            futures = [self.pool.submit(_check_with_project, table, items[j : j + step])
+                       for j in range(0, len(items), step)]
+            outcomes = [o for future in futures for o in future.result()]
+        out = list(finished)
+        for i, outcome in zip(again, outcomes, strict=True):
+            out[i] = (finished[i][0], outcome)
+        return out
 
     def _outcomes(self) -> Iterator[tuple[Target, Settings, Outcome]]:
         if self.pool is None:

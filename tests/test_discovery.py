@@ -17,9 +17,12 @@ def _tree(root: Path, files: dict[str, str]) -> None:
         p.write_text(text)
 
 
-def found(root: Path) -> set[str]:
+def found(root: Path, kind: str | None = None) -> set[str]:
+    """Files a walk finds; prose files (a prompt only if their content says
+    so) are left out unless ``kind="prose"`` asks for them alone."""
     return {os.path.relpath(t.path, root).replace(os.sep, "/")
-            for t in discover([str(root)], Resolver())}
+            for t in discover([str(root)], Resolver())
+            if (t.kind == "prose") == (kind == "prose")}
 
 
 def test_walk(tmp_path: Path) -> None:
@@ -56,6 +59,8 @@ def test_walk(tmp_path: Path) -> None:
         "docs/review.PROMPT.md",
         "docs/style.instructions.md",
     }
+    # other .md/.txt files are read for their content (extract/prose.py)
+    assert found(tmp_path, "prose") == {"docs/guide.md", "notes.txt"}
 
 
 def test_nested_gitignore_and_negation(tmp_path: Path) -> None:

@@ -666,8 +666,9 @@ async def test_bad_settings_are_reported(editor: Editor) -> None:
 
 @lsp
 async def test_config_file_change_reloads(editor: Editor) -> None:
-    uri = editor.open("sub/code.md", CODE_PROMPT, "markdown")
-    # sub/ is not a prompt folder: include it through config
+    # sub/ is not a prompt folder, and the file does not open as a prompt:
+    # include it through config
+    uri = editor.open("sub/code.md", "Notes kept for the team.\n\n" + CODE_PROMPT, "markdown")
     assert await editor.diagnostics(uri) == []
     config = editor.root / "sub" / "prism-lint.toml"
     config.write_text('include = ["*.md"]\n')

@@ -47,6 +47,8 @@ def rows_of(result: FileResult) -> list[dict[str, Any]]:
                 "argument": unit.context.argument,
                 "names": list(unit.context.names),
                 "model": unit.context.model,
+                # where the text comes from when it is not written at the call
+                "origin": unit.context.origin,
                 "holes": len(unit.holes),
                 "personas": [
                     {"text": p.text, "kind": p.kind, "head": p.head, "words": p.words}
@@ -65,12 +67,19 @@ def rows_of(result: FileResult) -> list[dict[str, Any]]:
 def inventory(path: str, data: bytes | None, settings: Settings, *, named: bool,
               kind: str | None) -> list[dict[str, Any]]:
     """The rows of one file (``data``: its bytes, read here when None)."""
+    return _inventory(path, data, settings, named=named, kind=kind)[0]
+
+
+def _inventory(path: str, data: bytes | None, settings: Settings, *, named: bool,
+               kind: str | None) -> tuple[list[dict[str, Any]], Any]:
+    """The rows of one file, and what it teaches the project's other modules
+    (a Python module's wrappers and sinks, else None)."""
     from prism_lint.engine import check_source, decode, read_limited
 
     if data is None:
         data, _result = read_limited(path, settings, named)
         if data is None:
-            return []
+            return [], None
     from prism_lint.encodings import decode_wide, wide
 
     encoding = wide(data[:4])
@@ -78,36 +87,80 @@ def inventory(path: str, data: bytes | None, settings: Settings, *, named: bool,
         if encoding is not None:  # UTF-16 or UTF-32, as check reads it
             text = decode_wide(data, encoding)
         elif b"\x00" in data[:8192]:
-            return []
+            return [], None
         else:
             text, _bom = decode(data)
     except ValueError:
-        return []
+        return [], None
     result = check_source(path, text, settings, named=named, kind=kind, inventory=True,
                           fixes=False)
-    return rows_of(result)
+    return rows_of(result), result.learned
 
 
-def _chunk(items: list[tuple[Target, Settings]]) -> list[list[dict[str, Any]]]:
-    return [inventory(t.path, None, s, named=t.named, kind=t.kind) for t, s in items]
+def _chunk(items: list[tuple[Target, Settings]], table: Any = None
+           ) -> list[tuple[list[dict[str, Any]], Any]]:
+    """Rows of some files, read with the project's table of wrappers and sinks
+    (it travels with the chunk to the worker)."""
+    from prism_lint.extract import python_flow
+
+    python_flow.set_project(table)
+    try:
+        return [_inventory(t.path, None, s, named=t.named, kind=t.kind) for t, s in items]
+    finally:
+        python_flow.set_project(None)
+
+
+ROUNDS = 2  # second looks: a wrapper's callers, then the modules defining what they send
 
 
 def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str, Any]]:
+    """Every file read once; then the files the project's table may read
+    differently (they call a wrapper of another module, or define a name
+    another module sends) read again with it."""
+    import functools
+    from collections.abc import Callable, Iterable
+
+    from prism_lint.extract.python_flow import Table, needs_project
     from prism_lint.runner import CHUNK, POOL_THRESHOLD, _collect_less, _warm_up, workers
 
     items = list(zip(targets, settings, strict=True))
+
+    def read_all(mapper: Callable[..., Iterable[Any]]) -> list[dict[str, Any]]:
+        def read(idx: list[int], table: Table | None) -> None:
+            chunks = [[items[i] for i in idx[j : j + CHUNK]] for j in range(0, len(idx), CHUNK)]
+            done = (pair for part in mapper(functools.partial(_chunk, table=table), chunks)
+                    for pair in part)
+            for i, pair in zip(idx, done, strict=True):
+                found[i] = pair
+
+        found: list[tuple[list[dict[str, Any]], Any]] = [([], None)] * len(items)
+        read(list(range(len(items))), None)
+        taken: set[int] = set()
+        for _round in range(ROUNDS):
+            merged = Table()
+            for _rows, learned in found:
+                if learned:
+                    merged.merge(learned)
+            table = merged.resolved()
+            again = [i for i, (_rows, learned) in enumerate(found) if i not in taken
+                     and learned is not None and needs_project(learned, table)]
+            if not table or not again:
+                break
+            taken.update(again)
+            read(again, table)
+        return [row for rows, _learned in found for row in rows]
+
     if len(items) < POOL_THRESHOLD or workers() < 2:
-        return [row for rows in _chunk(items) for row in rows]
+        return read_all(map)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     _warm_up({t.kind for t in targets})
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     with ProcessPoolExecutor(max_workers=workers(), mp_context=context,
                              initializer=_collect_less) as pool:
-        return [row for part in pool.map(_chunk, chunks) for rows in part for row in rows]
+        return read_all(pool.map)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -156,6 +209,7 @@ def line(r: dict[str, Any]) -> str:
     return (
         f"{where}: {r['role']} prompt ({r['tier']}, {site})"
         f" task={r['task']} ({r['task_confidence']})"
+        + (f" from {r['origin']}" if r.get("origin") else "")
         + (f" persona=[{personas}]" if personas else "")
         + f"\n    {short(str(r['text']), 100)}\n"
     )

@@ -27,8 +27,13 @@ def show(args: argparse.Namespace, paths: list[str], resolver: Resolver,
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:
             return fail(f"{missing[0]}: no such file or directory")
+        from prism_lint.extract import PROSE
+        from prism_lint.extract.prose import file_looks_like_prompt
+
+        # a Markdown or text file is checked only when its content is a prompt
         targets = [(t.path, adjust(resolver.for_path(t.path)))
-                   for t in discover(paths, resolver, force_exclude=args.force_exclude)]
+                   for t in discover(paths, resolver, force_exclude=args.force_exclude)
+                   if t.kind != PROSE or file_looks_like_prompt(t.path)]
     if args.show_files:
         for path in sorted(shown_path(p) for p, _settings in targets):
             sys.stdout.write(path + "\n")

@@ -12,6 +12,7 @@ import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from prism_lint.model import Document, PromptUnit
 
@@ -47,6 +48,9 @@ class Extraction:
     comments: list[Comment] = field(default_factory=list)
     # Non-fatal problems (a cell that does not parse, an unresolved source).
     problems: list[ExtractError] = field(default_factory=list)
+    # Python: the module's wrappers and the names that reach its calls
+    # (python_flow.Table), which other modules of the project read
+    learned: Any = None
 
 
 @dataclass
@@ -69,6 +73,7 @@ _MODULES: dict[str, str] = {
     "notebook": "prism_lint.extract.notebook",
     "markdown": "prism_lint.extract.text",
     "text": "prism_lint.extract.text",
+    "prose": "prism_lint.extract.text",  # once its content calls it a prompt (engine)
     "yaml": "prism_lint.extract.yaml_prompts",
     "jinja": "prism_lint.extract.jinja",
     "prompty": "prism_lint.extract.prompty",
@@ -80,6 +85,7 @@ _MODULES: dict[str, str] = {
 PROMPT_FILE_NAMES = (
     "AGENTS.md",
     "CLAUDE.md",
+    "SKILL.md",
     "GEMINI.md",
     ".cursorrules",
     ".windsurfrules",
@@ -90,6 +96,10 @@ PROMPT_FILE_GLOBS = (
     "*.instructions.md",
     "*.mdc",
     "*.prompt.txt",
+    "*_prompt.md",
+    "*-prompt.md",
+    "*_prompt.txt",
+    "*-prompt.txt",
 )
 # Folders whose .md/.txt files are prompts (fabric patterns, prompt libraries).
 PROMPT_DIR_NAMES = frozenset(
@@ -140,6 +150,11 @@ _BY_SUFFIX = {
     ".tsx": "javascript",
 }
 _TEXTUAL = (".md", ".txt", ".markdown", ".mdc")
+PROSE = "prose"  # a Markdown or text file only its content can call a prompt
+# A project's own documents speak to its reader, even when they say "You are".
+_PROJECT_DOCS = frozenset({"readme", "changelog", "changes", "history", "contributing",
+                           "code_of_conduct", "security", "license", "notice", "authors",
+                           "requirements", "support", "governance", "codeowners"})
 # A VCR cassette (vcrpy, pytest-recording): an HTTP exchange recorded by a
 # test, prompts included. The prompt's source is the code that sent it.
 _RECORDING = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*"
@@ -205,7 +220,15 @@ def kind_in(folder: str, name: str, *, named: bool = False, globs: tuple[str, ..
             return prose
     if (globs and _matches_glob(folder + name, name, globs)) or named:
         return prose
+    if suffix in _TEXTUAL and lower.rsplit(".", 1)[0] not in _PROJECT_DOCS:
+        return PROSE  # a prompt if its content says so (extract/prose.py)
     return None
+
+
+def prose_kind(path: str) -> str:
+    """The kind of a prose file read as a prompt: Markdown or plain text."""
+    return "markdown" if _suffix(path.rsplit("/", 1)[-1]) in (".md", ".mdc", ".markdown") \
+        else "text"
 
 
 def _matches_glob(path: str, name: str, globs: tuple[str, ...]) -> bool:

@@ -154,6 +154,7 @@ class Registry(Generic[S]):
                 siblings=[Sibling(r, t) for j, (r, t) in enumerate(sib_texts) if j != i],
                 response_format=group.ctx.response_format,
                 tools=list(group.ctx.tools),
+                origin=group.ctx.origin,
             )
             existing = self.drafts.get(key)
             if existing is not None:
@@ -254,6 +255,7 @@ def merge(draft: Draft, role: str, tier: str, ctx: CallContext) -> None:
     if not old.library and ctx.library:
         old.library, old.call, old.argument = ctx.library, ctx.call, ctx.argument
     old.model = old.model or ctx.model
+    old.origin = old.origin or ctx.origin
     old.response_format = old.response_format or ctx.response_format
     old.names = unique(old.names + ctx.names)
     for t in ctx.tools:

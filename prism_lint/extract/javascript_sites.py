@@ -905,9 +905,18 @@ class SiteFinder:
             if left is not None and value is not None and left.type == "identifier" \
                     and self.name_re.match(src.text(left)):
                 self.name_unit(src.text(left), value)
+        for fname, funcs in src.functions.items():
+            # `export function toPrompt(t) { return \`You are ...\` }`: a prompt
+            # builder, read by what it returns
+            if not self.name_re.match(fname):
+                continue
+            for fn in funcs:
+                for ret in returns_of(fn.node)[:8]:
+                    self.name_unit(fname, ret, origin=f"returned by `{fname}`")
 
     def name_unit(self, name: str, node: Node, role: str | None = None,
-                  extra: list[Node] | None = None, own_rows: bool = False) -> None:
+                  extra: list[Node] | None = None, own_rows: bool = False,
+                  origin: str = "") -> None:
         """A prompt known by its name only; ``own_rows`` for an object's property."""
         inner = unwrap(node)
         if inner is None or inner.type not in ("string", "template_string", "binary_expression",
@@ -923,7 +932,7 @@ class SiteFinder:
         text = v.text.strip()
         if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
             return
-        group = Group(CallContext(call=""), tier="name")
+        group = Group(CallContext(call="", origin=origin), tier="name")
         group.ctx.names = [name, *self.src.enclosing_names(node.start_byte)]
         if own_rows and node.parent is not None:
             group.own_rows = self.src.node_rows(node.parent)

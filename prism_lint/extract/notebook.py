@@ -106,6 +106,13 @@ def _extract_cell(cell_doc: Document, options: ExtractOptions, out: Extraction) 
     from prism_lint.extract.python import extract as extract_python
 
     result = extract_python(cell_doc, options)
+    if result.learned is not None:  # what the cells teach, for check's second look
+        if out.learned is None:
+            out.learned = result.learned
+        else:
+            out.learned.merge(result.learned)
+            for name, role in result.learned.own.items():
+                out.learned.own.setdefault(name, role)
     out.units.extend(result.units)
     out.comments.extend(result.comments)
     for problem in result.problems:
@@ -136,6 +143,7 @@ def _extract_together(path: str, cells: list[Document], options: ExtractOptions,
     result = extract_python(combined, options)
     if result.problems:
         return False
+    out.learned = result.learned
 
     def cell_of(offset: int) -> int:
         return max(0, bisect.bisect_right(starts, offset) - 1)

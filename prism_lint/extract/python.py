@@ -41,8 +41,9 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         out.problems.append(problem)
     ev = Evaluator(src)
     reg = Registry(src, ev.literal_nodes)
-    read_sites(out, SiteFinder(src, ev, load_catalogue(), reg, options).run,
-               "code nested too deeply to read every prompt")
+    finder = SiteFinder(src, ev, load_catalogue(), reg, options)
+    read_sites(out, finder.run, "code nested too deeply to read every prompt")
+    out.learned = finder.learned
     out.units = reg.units(comments_by_row)
     return out
 

@@ -12,7 +12,7 @@ import re
 from prism_lint.extract import python_strings as ps
 from prism_lint.extract.code_units import Group, Msg
 from prism_lint.extract.python_sites import CONTENT_KEYS, SiteFinder, joined_values
-from prism_lint.extract.python_source import Node
+from prism_lint.extract.python_source import Binding, Node
 from prism_lint.extract.python_strings import SEP, Seg
 from prism_lint.extract.python_values import Value, docstring_of, returns_of
 from prism_lint.model import CallContext, Sibling
@@ -23,6 +23,7 @@ _GUIDANCE_ROLES = {"system": "system", "user": "user", "assistant": "assistant",
 _OUTLINES_DECORATORS = frozenset({"prompt", "outlines.prompt", "text.prompt",
                                   "outlines.text.prompt"})
 _MIN_NAME_TIER_CHARS = 12
+_FLOW_ROLES = frozenset({"system", "developer", "user", "assistant", "unknown"})
 _WS = re.compile(r"\s+")
 
 
@@ -43,6 +44,8 @@ class DefinitionFinder:
             self.loose_dict(node)
         for node in caps.get("tuple", ()):
             self.loose_tuple(node)
+        if self.f.flow.sinks:
+            self.flow_tier()
         self.name_tier()
 
     def decorated(self, node: Node) -> None:
@@ -242,11 +245,76 @@ class DefinitionFinder:
         self.f.messages(parent, group, None, "messages", "user")
         self.f.reg.emit(group)
 
+    def flow_tier(self) -> None:
+        """Definitions whose value reaches a call site, in this module or another:
+        constants and class attributes of any name, the items of their dicts and
+        lists, and what functions return."""
+        src = self.f.src
+        sinks = self.f.flow.sinks
+        for (scope, name), bindings in src.bindings.items():
+            short = name[5:] if name.startswith("self.") else name
+            role = sinks.get(short)
+            if role is None or (scope != -1 and scope not in src._class_names):
+                continue
+            value = bindings[-1].value if len(bindings) == 1 else None
+            if value is None:
+                continue
+            self.flow_value(short, value, role, f"value of `{short}`")
+        for fname, funcs in src.functions.items():
+            role = sinks.get(fname)
+            if role is None:
+                continue
+            for fn in funcs:
+                for ret in returns_of(fn.node)[:8]:
+                    self.flow_value(fname, ret, role, f"returned by `{fname}`")
+
+    def flow_value(self, name: str, node: Node, role: str, origin: str) -> None:
+        f = self.f
+        target = node
+        if target.type == "dictionary":
+            for key, value in list(f.pairs(target))[:64]:
+                self.flow_value(name, value, role, f"value of `{name}[{key!r}]`")
+            return
+        if target.type in ("list", "tuple"):
+            items = [c for c in target.named_children if c.type != "comment"]
+            if items and all(i.type in ("dictionary", "call") for i in items) and any(
+                    i.type == "dictionary" and "role" in dict(f.pairs(i)) for i in items):
+                group = Group(CallContext(call="", origin=f"value of `{name}`"))
+                group.ctx.names = [name, *f.src.enclosing_names(node.start_byte)]
+                f.messages(target, group, None, name, "user")
+                f.reg.emit(group)
+                return
+            for i, item in enumerate(items[:64]):
+                self.flow_value(name, item, role, f"item of `{name}[{i}]`")
+            return
+        if target.type == "conditional_expression":
+            branches = [c for c in target.named_children if c.type != "comment"]
+            if len(branches) == 3:
+                for branch in (branches[0], branches[2]):
+                    self.flow_value(name, branch, role, origin)
+            return
+        if target.type not in ("string", "concatenated_string", "binary_operator", "call",
+                               "parenthesized_expression"):
+            return
+        v = f.ev.value(target)
+        if v is None or not ps.has_content(v.segs):
+            return
+        if any(f.reg.claimed(lit) for lit in v.literals):
+            return
+        text = ps.joined(v.segs).strip()
+        if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
+            return
+        group = Group(CallContext(call="", origin=origin))
+        group.ctx.names = [name, *f.src.enclosing_names(node.start_byte)]
+        f.add_msg(group, v, role if role in _FLOW_ROLES else "user", name, None, None)
+        f.reg.emit(group)
+
     def name_tier(self) -> None:
         src = self.f.src
         for (_scope, name), bindings in src.bindings.items():
             short = name[5:] if name.startswith("self.") else name
             if not self.f.name_re.match(short):
+                self.pattern_text(short, bindings)
                 continue
             chain: list[Node] = []
             for b in bindings:  # each "=" starts a value, "+=" extends it
@@ -268,8 +336,51 @@ class DefinitionFinder:
             value = p.child_by_field_name("value")
             if n is not None and value is not None and self.f.name_re.match(src.text(n)):
                 self.name_unit(src.text(n), [value])
+        for node in src.captures.get("assign", ()):
+            # ``interpreter.system_message = "..."``: a prompt set on an object
+            # of another module (``self.x`` is a binding of the class already)
+            left = node.child_by_field_name("left")
+            value = node.child_by_field_name("right")
+            if left is None or value is None or left.type != "attribute":
+                continue
+            obj = left.child_by_field_name("object")
+            attr = left.child_by_field_name("attribute")
+            if obj is None or attr is None or src.text(obj) in ("self", "cls"):
+                continue
+            name = src.text(attr)
+            if self.f.name_re.match(name) or name in self.f.flow.sinks:
+                self.name_unit(name, [value], f"set as `{src.text(left)}`")
+        for fname, funcs in src.functions.items():
+            # ``def generate_prompt(context): return f"..."`` (a promptfoo
+            # prompt function, a prompt builder): what it returns
+            if fname.startswith("_") and not fname.startswith("__"):
+                fname_match = fname.lstrip("_")
+            else:
+                fname_match = fname
+            if not self.f.name_re.match(fname_match):
+                continue
+            for fn in funcs:
+                for ret in returns_of(fn.node)[:8]:
+                    self.name_unit(fname, [ret], f"returned by `{fname}`")
 
-    def name_unit(self, name: str, nodes: list[Node]) -> None:
+    def pattern_text(self, name: str, bindings: list[Binding]) -> None:
+        """A string that is a fabric pattern (``# IDENTITY and PURPOSE`` ...),
+        whatever its name: the text of a prompt file kept in code."""
+        value = bindings[-1].value
+        if value is None or value.type not in ("string", "concatenated_string"):
+            return
+        head = self.f.src.text(value)[:60].lstrip("rbuf").lstrip("'\"").lstrip()
+        if head.upper().startswith("# IDENTITY"):
+            self.name_unit(name, [value], "a fabric pattern")
+
+    def name_unit(self, name: str, nodes: list[Node], origin: str = "") -> None:
+        if len(nodes) == 1 and nodes[0].type == "conditional_expression":
+            # ``f"..." if context else ""``: each branch is a text it may hold
+            branches = [c for c in nodes[0].named_children if c.type != "comment"]
+            if len(branches) == 3:
+                for branch in (branches[0], branches[2]):
+                    self.name_unit(name, [branch], origin)
+            return
         values = []
         for node in nodes:
             if node.type not in ("string", "concatenated_string", "binary_operator", "call",
@@ -290,7 +401,7 @@ class DefinitionFinder:
         text = ps.joined(v.segs).strip()
         if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
             return
-        group = Group(CallContext(call=""), tier="name")
+        group = Group(CallContext(call="", origin=origin), tier="name")
         group.ctx.names = [name, *self.f.src.enclosing_names(node.start_byte)]
         self.f.add_msg(group, v, self.f.name_role(name), name, None, None)
         self.f.reg.emit(group)

@@ -22,6 +22,7 @@ from prism_lint.extract.code_sites import (
 )
 from prism_lint.extract.code_units import Group, Msg
 from prism_lint.extract.python_catalogue import Catalogue, Site
+from prism_lint.extract.python_flow import MESSAGES, Table, Wrapper
 from prism_lint.extract.python_source import Node, Source, statement_of
 from prism_lint.extract.python_strings import SEP, Seg, Segs
 from prism_lint.extract.python_units import Registry
@@ -56,6 +57,22 @@ class SiteFinder:
         # callee names a call is read for: catalogue sites, this module's
         # functions, configured sites
         self.read_names = {*cat.by_last, *src.functions, *self.extra}
+        self.flow = Table()  # the project's wrappers and sinks, this module's included
+        self.learned = Table()  # this module's own
+
+    def learn_flow(self) -> None:
+        """What this module and the project (:data:`python_flow.PROJECT`) teach."""
+        from prism_lint.extract import python_flow
+
+        project = python_flow.PROJECT
+        self.flow = Table()
+        if project is not None:
+            self.flow.merge(project)
+        self.learned = python_flow.learn(self, project)
+        self.flow.merge(self.learned)
+        for name, role in self.learned.own.items():
+            self.flow.sinks.setdefault(name, role)
+        self.read_names.update(self.flow.wrappers)
 
     # ======================================================================
     # Phases
@@ -65,6 +82,7 @@ class SiteFinder:
         """Read calls (catalogued ones first, deferred ones after), then definitions."""
         from prism_lint.extract.python_definitions import DefinitionFinder
 
+        self.learn_flow()
         deferred: list[Node] = []
         for call in self.src.captures.get("call", ()):
             if call.start_byte not in self.processed:
@@ -102,7 +120,41 @@ class SiteFinder:
             group = self.site_group(call, fn, parts, site, kw, pos, None)
             self.reg.emit(group)
             return
+        wrapper = self.flow.wrappers.get(parts[-1])
+        if wrapper is not None and self.wrapper_call(call, fn, parts, kw, pos, wrapper):
+            return
         self.generic(call, fn, parts, kw, pos)
+
+    def wrapper_call(self, call: Node, fn: Node, parts: tuple[str, ...], kw: dict[str, Node],
+                     pos: list[Node], wrapper: Wrapper) -> bool:
+        """A call to a project function that passes its arguments to a call site:
+        read with the roles and the model it passes on."""
+        dotted = ".".join(parts)
+        if any(dotted == e or dotted.endswith("." + e) for e in self.cat.exclude):
+            return False
+        given: list[tuple[str, Node]] = list(zip(wrapper.params, pos, strict=False))
+        given.extend((k, v) for k, v in kw.items())
+        group = self.new_group(call, fn, parts, None, kw, pos)
+        if not group.ctx.library:
+            group.ctx.library = wrapper.library
+        for param, node in given:
+            if param == wrapper.model and group.ctx.model is None:
+                group.ctx.model = self.model_of(node, 0)
+                continue
+            role = wrapper.role_of(param)
+            if role is None:
+                role = self.cat.generic_kwargs.get(param)
+            if role is None:
+                continue
+            if role == MESSAGES:
+                self.messages(node, group, None, param, "user")
+            else:
+                self.text_msg(node, role, param, None, None, group)
+        if not any(ps.has_content(m.segs) for m in group.msgs):
+            return False
+        self.processed.add(call.start_byte)
+        self.reg.emit(group)
+        return True
 
     def _passes_over(self, call: Node) -> bool:
         """Whether a call surely reads no prompt: its callee's last name is
@@ -138,7 +190,8 @@ class SiteFinder:
         for a in args.named_children:
             if a.type == "keyword_argument":
                 name = a.child_by_field_name("name")
-                if name is not None and self.src.text(name) in kwargs:
+                if name is not None and (self.src.text(name) in kwargs
+                                         or self.src.text(name) == "messages"):
                     return False
         return True
 
@@ -188,6 +241,7 @@ class SiteFinder:
     def arguments(self, call: Node) -> tuple[dict[str, Node], list[Node]]:
         kw: dict[str, Node] = {}
         pos: list[Node] = []
+        splat: list[Node] = []
         args = call.child_by_field_name("arguments")
         if args is None:
             return kw, pos
@@ -199,8 +253,18 @@ class SiteFinder:
                 value = a.child_by_field_name("value")
                 if name is not None and value is not None:
                     kw[self.src.text(name)] = value
+            elif a.type == "dictionary_splat" and a.named_child_count:
+                splat.append(a.named_children[0])
             elif a.type not in ("comment", "list_splat", "dictionary_splat"):
                 pos.append(a)
+        for node in splat:
+            # ``create(**DEFAULT_ARGS, ...)``: a dict literal of this module gives
+            # keyword arguments; those written at the call win
+            target = self.ev.resolve(node) or node
+            if target.type == "dictionary":
+                for key, value in self.pairs(target):
+                    if key.isidentifier():
+                        kw.setdefault(key, value)
         return kw, pos
 
     def select(self, parts: tuple[str, ...], kw: dict[str, Node]) -> Site | None:
@@ -946,6 +1010,10 @@ class SiteFinder:
             role = self.cat.generic_kwargs.get(name)
             if role:
                 wants.append((node, role, name))
+        if "messages" in kw and self.holds_roles(kw["messages"]):
+            # chat messages handed to any call (a project's own client, a
+            # wrapper of another module): the roles say they are a prompt
+            wants.append((kw["messages"], MESSAGES, "messages"))
         func_params = self.wrapper_params(parts)
         if func_params:
             seen = {w[2] for w in wants}
@@ -978,7 +1046,10 @@ class SiteFinder:
             return
         group = self.new_group(call, fn, parts, None, kw, pos)
         for node, role, label in wants:
-            self.text_msg(node, role, label, None, None, group)
+            if role == MESSAGES:
+                self.messages(node, group, None, label, "user")
+            else:
+                self.text_msg(node, role, label, None, None, group)
         if func_params:  # the wrapper's other text arguments: context, not prompts
             used = {id(w[0]) for w in wants}
             for node in [*pos, *kw.values()]:
@@ -991,6 +1062,26 @@ class SiteFinder:
         if any(ps.has_content(m.segs) for m in group.msgs):
             self.processed.add(call.start_byte)
             self.reg.emit(group)
+
+    def holds_roles(self, node: Node) -> bool:
+        """Whether a list reads as chat messages: an item says its role."""
+        target = self.ev.resolve(node) or node
+        if target.type not in ("list", "tuple"):
+            return False
+        for el in target.named_children[:16]:
+            item = self.ev.resolve(el) or el if el.type == "identifier" else el
+            if item.type == "dictionary" and any(k == "role" for k, _v in self.pairs(item)):
+                return True
+            if item.type == "call":
+                read = self.read_call(item)
+                if read is None:
+                    continue
+                _fn, parts, kw, _pos = read
+                site = self.select(parts, kw)
+                if (parts == ("dict",) and "role" in kw) or (site is not None
+                                                            and site.kind == "message"):
+                    return True
+        return False
 
     def wrapper_params(self, parts: tuple[str, ...]) -> list[str] | None:
         if len(parts) > 2 or (len(parts) == 2 and parts[0] not in ("self", "cls")):

@@ -7,6 +7,7 @@ can be owned by one prompt only.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from prism_lint.extract import python_strings as ps
@@ -301,13 +302,15 @@ class Evaluator:
             return self.hole(node)
         sep = ps.joined(sep_value.segs)
         items = self.resolve(arg, depth)
-        if items is None or items.type not in ("list", "tuple"):
+        grown = self._growth(arg) if arg.type == "identifier" else []
+        if items is None or (items.type not in ("list", "tuple") and not grown):
             return self.hole(node)
         parts: list[Value] = []
-        for element in items.named_children:
+        elements = list(items.named_children) if items.type in ("list", "tuple") else [items]
+        for element in [*elements, *grown]:
             if element.type == "comment":
                 continue
-            v = self.value(element, depth + 1)
+            v = self.value(element, depth + 1) if element is not items else None
             parts.append(v if v is not None else self.hole(element))
         out: Segs = []
         names: list[str] = [self.src.text(arg)] if arg.type == "identifier" else []
@@ -317,6 +320,43 @@ class Evaluator:
             out.extend(p.segs)
             names.extend(p.names)
         return Value(out, None, any(p.fstring for p in parts), names)
+
+    def _growth(self, name_node: Node) -> list[Node]:
+        """What ``name.append(x)`` / ``name.extend([...])`` add to a list in the
+        function (or module) that joins it, before the join."""
+        src = self.src
+        name = src.text(name_node)
+        host = src.function_at(name_node.start_byte)
+        lo = host.node.start_byte if host is not None else 0
+        calls = src.captures.get("call", ())
+        out: list[Node] = []
+        i = bisect.bisect_left(calls, lo, key=lambda c: c.start_byte)
+        for call in calls[i:]:
+            if call.start_byte >= name_node.start_byte or len(out) >= 64:
+                break
+            fn = call.child_by_field_name("function")
+            if fn is None or fn.type != "attribute":
+                continue
+            obj = fn.child_by_field_name("object")
+            attr = fn.child_by_field_name("attribute")
+            if obj is None or attr is None or obj.type != "identifier" or src.text(obj) != name:
+                continue
+            if src.function_at(call.start_byte) is not host:
+                continue
+            args = call.child_by_field_name("arguments")
+            first = next((a for a in args.named_children if a.type != "comment"), None) \
+                if args is not None else None
+            if first is None:
+                continue
+            method = src.text(attr)
+            if method == "append":
+                out.append(first)
+            elif method == "extend":
+                if first.type in ("list", "tuple"):
+                    out.extend(c for c in first.named_children if c.type != "comment")
+                else:
+                    out.append(first)
+        return out
 
     def _name(self, node: Node, depth: int) -> Value | None:
         src = self.src

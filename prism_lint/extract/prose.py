@@ -1,0 +1,100 @@
+"""Markdown and text files that are prompts by what they say, wherever they sit.
+
+A name or a folder says a file is a prompt (``AGENTS.md``, ``prompts/``);
+many prompt files have neither (a fabric-style ``system.md`` copied into an
+app, ``qna_prompt.md`` beside a flow, a check agent's ``.md``). Such a file
+is read as a prompt when its head addresses the model: its first sentence
+is an identity or an order given to the model ("You are ...", "Act as
+..."), or it opens with fabric's ``# IDENTITY and PURPOSE``, or it has a
+prompt's section headings ("# Instructions", "## Role") together with a
+line speaking to the model. A README or a guide opens with a title and a
+description of a project, and is left alone.
+
+Only the head is read (:data:`HEAD` characters), so the test costs the same on
+every file, and the first pass asks it of the bytes before anything else.
+"""
+
+from __future__ import annotations
+
+import re
+
+HEAD = 4096  # characters of a file the test reads
+KIND = "prose"  # what discovery calls a .md/.txt file no name or folder claims
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+# fabric's pattern files; "IDENTITY" on its own is its shorter form
+_IDENTITY = re.compile(r"(?im)^#{1,3}[ \t]*identity(?:[ \t]+and[ \t]+purpose)?[ \t]*$")
+# the model addressed: an identity given to it, or an order
+_ADDRESS = re.compile(
+    r"(?i)^(?:\*\*|__)?(?:(?:you are|you're|you’re)\s+(?:an?|the|now|tasked|responsible|acting"
+    r"|playing|going|given|helping|working|in charge|my|our|to)\b|act as|acting as"
+    r"|i want you to act as"
+    r"|your (?:role|task|job|goal|purpose|mission) (?:is|will be)|you will (?:be|act|receive)"
+    r"|as an? (?:ai|assistant|expert|helpful)\b)"
+)
+_HEADING = re.compile(r"^#{1,4}[ \t]+(?P<title>[^\n]{1,60}?)[ \t]*#*[ \t]*$")
+_PROMPT_HEADINGS = frozenset({
+    "instructions", "instruction", "role", "persona", "system", "system prompt", "task",
+    "your task", "goal", "objective", "steps", "output format", "output instructions",
+    "constraints", "rules", "context",
+})
+_SPEAKS = re.compile(r"(?im)^(?:[-*][ \t]+)?(?:you|your)\b")
+_FENCE = re.compile(r"^(?:```|~~~)")
+
+
+def looks_like_prompt(text: str) -> bool:
+    """Whether the head of a Markdown or text file is a prompt for a model."""
+    head = text.lstrip("\ufeff")[:HEAD]
+    m = _FRONT.match(head)
+    if m is not None:
+        head = head[m.end():]
+    if _IDENTITY.search(head):
+        return True
+    headings = 0
+    for line in head.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if _FENCE.match(stripped):
+            break  # a quoted block: what follows is an example, not the file's voice
+        h = _HEADING.match(stripped)
+        if h is not None:
+            title = h.group("title").strip(" :*_").lower()
+            headings += title in _PROMPT_HEADINGS
+            continue
+        if stripped.startswith(("<!--", "[//]:")):
+            continue
+        # the first sentence of the file: a prompt speaks to the model here
+        return bool(_ADDRESS.match(stripped)) or (headings > 0 and _speaks_below(head))
+    return False
+
+
+def _speaks_below(head: str) -> bool:
+    return _SPEAKS.search(head) is not None
+
+
+def looks_like_prompt_bytes(data: bytes) -> bool:
+    """:func:`looks_like_prompt` of a file's first bytes (the first pass's form)."""
+    # a character is at most 4 bytes: these hold at least the HEAD characters the check reads
+    return looks_like_prompt(data[: HEAD * 4 + 3].decode("utf-8", "replace"))
+
+
+def file_looks_like_prompt(path: str) -> bool:
+    """:func:`looks_like_prompt` of a file's head, for listings that do not
+    check (``--show-files``); a file that cannot be read is listed, as the
+    run would report it."""
+    import os
+
+    from prism_lint.reading import open_regular, project_root
+
+    try:
+        fd, _st = open_regular(path, lambda: project_root(path))
+    except OSError:
+        return True
+    try:
+        head = os.read(fd, HEAD * 4 + 3)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return looks_like_prompt_bytes(head)

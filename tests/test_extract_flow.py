@@ -1,0 +1,421 @@
+"""Prompts followed to the call: wrappers, sink names, their origins, and
+prompt files found by their content."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prism_lint.config import Resolver, Settings
+from prism_lint.discovery import discover
+from prism_lint.engine import check_path
+from prism_lint.extract import ExtractOptions, python_flow
+from prism_lint.extract.javascript import extract as extract_js
+from prism_lint.extract.prose import HEAD, looks_like_prompt, looks_like_prompt_bytes
+from prism_lint.extract.python import extract
+from prism_lint.model import Document, PromptUnit
+from prism_lint.prefilter import worth_checking
+from prism_lint.runner import check_targets
+
+
+@pytest.fixture(autouse=True)
+def no_project() -> Iterator[None]:
+    """Each test starts, and leaves, with no project table set."""
+    python_flow.set_project(None)
+    yield
+    python_flow.set_project(None)
+
+
+def units(code: str, path: str = "t.py") -> list[PromptUnit]:
+    return extract(Document(path, textwrap.dedent(code)), ExtractOptions()).units
+
+
+def by_text(found: list[PromptUnit], start: str) -> PromptUnit:
+    matches = [u for u in found if u.text.startswith(start)]
+    assert len(matches) == 1, [u.text for u in found]
+    return matches[0]
+
+
+# -- within a module -------------------------------------------------------------
+
+
+def test_returned_values_on_each_path_reach_the_call() -> None:
+    found = units('''
+        from openai import OpenAI
+        client = OpenAI()
+
+        def sources_prompt(q, detailed):
+            if detailed:
+                return f"You are a research assistant helping to select sources for {q}."
+            return "You are a research assistant."
+
+        def run(q):
+            return client.chat.completions.create(
+                model="gpt-4o", messages=[{"role": "user", "content": sources_prompt(q, True)}])
+    ''')
+    first = by_text(found, "You are a research assistant helping")
+    assert first.context.origin == "returned by `sources_prompt`"
+    assert first.role == "user"
+    assert by_text(found, "You are a research assistant.").context.origin \
+        == "returned by `sources_prompt`"
+
+
+def test_dict_values_reach_the_call_through_a_parameter() -> None:
+    found = units('''
+        import anthropic
+        client = anthropic.Anthropic()
+
+        def llm_call(prompt, system_prompt=""):
+            return client.messages.create(model="claude-3-5-haiku-latest", system=system_prompt,
+                                          messages=[{"role": "user", "content": prompt}])
+
+        def route(ticket, routes, key):
+            return llm_call(ticket, system_prompt=routes[key])
+
+        ROUTES = {"account": "You are an account security specialist. Answer briefly.",
+                  "billing": "You are a billing specialist. Compute the refund."}
+        route("help", ROUTES, "account")
+    ''')
+    account = by_text(found, "You are an account security specialist")
+    assert account.context.origin == "value of `ROUTES['account']`"
+    assert account.role == "system"
+    assert by_text(found, "You are a billing specialist").context.origin \
+        == "value of `ROUTES['billing']`"
+
+
+def test_a_constant_of_any_name_that_reaches_no_call_is_no_prompt() -> None:
+    found = units('''
+        from openai import OpenAI
+        client = OpenAI()
+        BANNER = "You are a senior engineer reading the welcome banner."
+        print(BANNER)
+        client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hi"}])
+    ''')
+    assert not any(u.text.startswith("You are a senior engineer") for u in found)
+
+
+def test_wrapper_passes_roles_and_model_on() -> None:
+    found = units('''
+        from openai import OpenAI
+        client = OpenAI()
+
+        def complete(system, question, model="gpt-4o"):
+            return client.chat.completions.create(
+                model=model,
+                messages=[{"role": "system", "content": system},
+                          {"role": "user", "content": question}])
+
+        complete("You are a senior planner.", "Plan the launch.", model="o3-mini")
+    ''')
+    system = by_text(found, "You are a senior planner.")
+    assert system.role == "system"
+    assert system.context.model == "o3-mini"
+    assert system.context.call == "complete"
+    assert by_text(found, "Plan the launch.").role == "user"
+
+
+def test_messages_handed_to_any_call_keep_roles_and_model() -> None:
+    found = units('''
+        from app.llm import create_chat_completion
+
+        create_chat_completion(model="o3-mini", messages=[
+            {"role": "system", "content": "You are a seasoned analyst."},
+            {"role": "user", "content": "Which quarter grew most?"}])
+    ''')
+    system = by_text(found, "You are a seasoned analyst.")
+    assert (system.role, system.context.model) == ("system", "o3-mini")
+
+
+def test_messages_keyword_without_roles_is_not_read() -> None:
+    found = units('''
+        notify(messages=["Build finished.", "All tests passed."])
+    ''')
+    assert found == []
+
+
+def test_dict_splat_gives_a_call_its_keywords() -> None:
+    found = units('''
+        from anthropic import Anthropic
+        ARGS = {"system": "You are an expert systems programmer.", "max_tokens": 1024}
+        Anthropic().messages.create(**ARGS, messages=[{"role": "user", "content": "Explain it."}])
+    ''')
+    assert by_text(found, "You are an expert systems programmer.").role == "system"
+
+
+def test_joined_list_includes_what_was_appended() -> None:
+    found = units('''
+        import dspy
+
+        def build(signature):
+            instr = [f"{signature.instructions}"] if signature.instructions else []
+            instr.extend(["You are an Agent.", "Use the tools given."])
+            instr.append("Answer in JSON.")
+            return dspy.Signature({}, "\\n".join(instr))
+    ''')
+    unit = by_text(found, "\ufffc")  # the signature's own instructions: a hole
+    assert "You are an Agent.\nUse the tools given.\nAnswer in JSON." in unit.text
+    assert unit.role == "system"
+
+
+def test_metagpt_aask_reads_system_messages() -> None:
+    found = units('''
+        from metagpt.actions import Action
+        SYSTEM = "As a Kaggle Grandmaster, suggest improvements."
+
+        class Reflect(Action):
+            async def run(self, context):
+                return await self.llm.aask(context, system_msgs=[SYSTEM])
+    ''')
+    unit = by_text(found, "As a Kaggle Grandmaster")
+    assert unit.role == "system"
+
+
+def test_functions_named_as_prompts_are_read_by_what_they_return() -> None:
+    found = units('''
+        def generate_prompt(context):
+            q = context["vars"]["q"]
+            return f"""You are an AI assistant that converts questions into SQL: {q}"""
+    ''')
+    unit = by_text(found, "You are an AI assistant that converts")
+    assert unit.context.origin == "returned by `generate_prompt`"
+
+
+def test_a_prompt_set_on_an_imported_object() -> None:
+    found = units('''
+        from interpreter import interpreter
+        interpreter.system_message = "You are an AI assistant that writes tiny code snippets."
+    ''')
+    unit = by_text(found, "You are an AI assistant that writes")
+    assert unit.context.origin == "set as `interpreter.system_message`"
+
+
+def test_fabric_pattern_text_in_code() -> None:
+    found = units('''
+        content = """# IDENTITY and PURPOSE
+
+        You are an AI assistant designed to summarize.
+        """
+    ''')
+    assert by_text(found, "# IDENTITY and PURPOSE").context.origin == "a fabric pattern"
+
+
+def test_typescript_prompt_builder_is_read_by_what_it_returns() -> None:
+    code = ("export function toPrompt(t: string) {\n"
+            "  return `You are a skilled software engineer. Write the code for ${t}.`;\n"
+            "}\n")
+    out = extract_js(Document("lib/prompt.ts", code), ExtractOptions())
+    unit = by_text(out.units, "You are a skilled software engineer.")
+    assert unit.context.origin == "returned by `toPrompt`"
+
+
+# -- across the modules of a project ---------------------------------------------
+
+
+def _project(root: Path, files: dict[str, str]) -> list[str]:
+    paths = []
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text))
+        paths.append(str(p))
+    return paths
+
+
+LLM = '''
+    from openai import OpenAI
+    client = OpenAI()
+
+    def create_chat_completion(messages, model="gpt-4o", temperature=0.0):
+        return client.chat.completions.create(model=model, messages=messages)
+'''
+PROMPTS = '''
+    def choose_tools_prompt(query):
+        return f"You are a research assistant helping to choose the tools for {query}."
+'''
+AGENT = '''
+    from app.llm import create_chat_completion
+    from app.prompts import choose_tools_prompt
+
+    def choose(query):
+        return create_chat_completion(
+            model="o3-mini",
+            messages=[{"role": "system", "content": choose_tools_prompt(query)},
+                      {"role": "user", "content": query}])
+'''
+
+
+def test_project_table_teaches_wrappers_and_sinks(tmp_path: Path) -> None:
+    paths = _project(tmp_path, {"app/llm.py": LLM, "app/prompts.py": PROMPTS,
+                                "app/agent.py": AGENT})
+    table = python_flow.learn_project(paths)
+    wrapper = table.wrappers["create_chat_completion"]
+    assert wrapper.model == "model"
+    assert wrapper.role_of("messages") == python_flow.MESSAGES
+    assert table.sinks["choose_tools_prompt"] == "system"
+    python_flow.set_project(table)
+    found = check_path(str(tmp_path / "app/prompts.py"), Settings(), inventory=True).prompts
+    unit = found[0][0]
+    assert unit.context.origin == "returned by `choose_tools_prompt`"
+    assert unit.role == "system"
+
+
+def test_project_table_reads_only_bounded_files(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _project(tmp_path, {"app/llm.py": LLM, "app/big.py": "x = 1\n" * 100})
+    monkeypatch.setattr(python_flow, "MAX_BYTES", 300)
+    assert "create_chat_completion" in python_flow.learn_project(paths).wrappers
+    monkeypatch.setattr(python_flow, "MAX_FILES", 0)
+    assert not python_flow.learn_project(paths)
+    assert not python_flow.learn_project([str(tmp_path / "missing.py")])
+
+
+def test_check_sees_the_model_through_a_wrapper_of_another_module(tmp_path: Path) -> None:
+    # the wrapper's module holds a persona too, so the first pass keeps it
+    _project(tmp_path, {
+        "app/llm.py": LLM + '\nDEFAULT = "You are a senior data analyst. Compute the totals."\n',
+        "app/agent.py": '''
+            from app.llm import create_chat_completion
+
+            create_chat_completion(
+                [{"role": "system", "content": "You are a seasoned project planner."},
+                 {"role": "user", "content": "Plan the release."}],
+                "o3-mini",
+            )
+        ''',
+    })
+    resolver = Resolver()
+    results = {t.path: r for t, r in check_targets(discover([str(tmp_path)], resolver),
+                                                   resolver, lambda s: s, use_cache=False)}
+    agent = results[str(tmp_path / "app" / "agent.py")]
+    assert any(d.code == "PRS105" for d in agent.diagnostics), agent.diagnostics
+
+
+# -- prompt files by content -------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "You are a senior security engineer. Review the diff.\n",
+    "---\nname: check\n---\n\nYou are an agent that keeps the docs current.\n",
+    "# IDENTITY and PURPOSE\n\nSummarise the text.\n",
+    "# Instructions\n\n- You must answer in JSON.\n",
+    "\ufeffAct as a translator.\n",
+])
+def test_prompt_file_by_content(text: str) -> None:
+    assert looks_like_prompt(text)
+    assert looks_like_prompt_bytes(text.encode())
+
+
+@pytest.mark.parametrize("text", [
+    "# My project\n\nA library that does things.\n\nYou are welcome to contribute.\n",
+    "You are welcome to open an issue.\n",
+    "Release notes\n\n- You are now able to export.\n",
+    "```\nYou are a senior engineer.\n```\n",
+    "",
+])
+def test_not_a_prompt_file(text: str) -> None:
+    assert not looks_like_prompt(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=HEAD + 50))
+def test_first_pass_reads_prose_as_the_check_does(text: str) -> None:
+    """The first pass must never rule out a file the full check reads."""
+    assert looks_like_prompt_bytes(text.encode("utf-8")) == looks_like_prompt(text)
+
+
+def test_prose_files_are_found_wherever_they_sit(tmp_path: Path) -> None:
+    _project(tmp_path, {
+        "app/checks/review.md": "You are a senior Python engineer. Write the fix for the bug.\n",
+        "app/summarize/system.md": "# IDENTITY and PURPOSE\n\nYou are an expert at code.\n",
+        "README.md": "# App\n\nYou are welcome to use it. You are a senior Python engineer?\n",
+        "notes.txt": "Shopping list\n",
+    })
+    resolver = Resolver()
+    targets = list(discover([str(tmp_path)], resolver))
+    results = {t.path: r for t, r in check_targets(iter(targets), resolver, lambda s: s,
+                                                   use_cache=False)}
+    flagged = {Path(p).relative_to(tmp_path).as_posix() for p, r in results.items()
+               if any(d.code.startswith("PRS1") for d in r.diagnostics)}
+    assert flagged == {"app/checks/review.md", "app/summarize/system.md"}
+    for t in targets:
+        data = Path(t.path).read_bytes()
+        kept = worth_checking(data, Settings(), named=False, kind=t.kind)
+        if Path(t.path).name in ("README.md", "notes.txt"):
+            assert not kept
+        else:
+            assert kept
+
+
+def test_each_branch_of_a_conditional_text() -> None:
+    found = units('''
+        def search(context):
+            context_prompt = f"You are a seasoned research assistant: {context}." if context else ""
+            return context_prompt
+    ''')
+    assert by_text(found, "You are a seasoned research assistant:").tier == "name"
+
+
+def test_a_module_constant_is_not_taught_to_other_modules(tmp_path: Path) -> None:
+    paths = _project(tmp_path, {
+        "a.py": '''
+            from openai import OpenAI
+            GREETING = "You are a cheerful concierge. Greet the guest."
+            OpenAI().chat.completions.create(model="gpt-4o",
+                                             messages=[{"role": "system", "content": GREETING}])
+        ''',
+        "b.py": '''
+            GREETING = "You are a senior engineer. This banner is printed, never sent."
+            print(GREETING)
+        ''',
+    })
+    table = python_flow.learn_project(paths)
+    assert "GREETING" not in table.sinks
+    python_flow.set_project(table)
+    found = check_path(str(tmp_path / "b.py"), Settings(), inventory=True).prompts
+    assert found == []
+
+
+def test_a_notebook_calls_a_wrapper_of_a_module(tmp_path: Path) -> None:
+    import json
+
+    _project(tmp_path, {"util.py": '''
+        from anthropic import Anthropic
+        client = Anthropic()
+        DEFAULT = "You are a senior data analyst. Compute the totals."
+
+        def llm_call(prompt, system_prompt="", model="claude-3-5-sonnet-latest"):
+            return client.messages.create(model=model, system=system_prompt, max_tokens=100,
+                                          messages=[{"role": "user", "content": prompt}])
+    '''})
+    source = ('from util import llm_call\n'
+              'llm_call("Plan the release.", "You are a seasoned project planner.", "o3-mini")')
+    cell = {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+            "source": source}
+    (tmp_path / "plan.ipynb").write_text(json.dumps(
+        {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    resolver = Resolver()
+    results = {t.path: r for t, r in check_targets(discover([str(tmp_path)], resolver),
+                                                   resolver, lambda s: s, use_cache=False)}
+    codes = [d.code for d in results[str(tmp_path / "plan.ipynb")].diagnostics]
+    assert "PRS105" in codes
+
+
+def test_inventory_shows_where_the_text_comes_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from prism_lint.cli import main
+
+    _project(tmp_path, {"app/llm.py": LLM, "app/prompts.py": PROMPTS, "app/agent.py": AGENT})
+    monkeypatch.chdir(tmp_path)
+    assert main(["prompts", "--output-format", "json", "."]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    origins = {r["origin"] for r in rows if r["path"].endswith("prompts.py")}
+    assert origins == {"returned by `choose_tools_prompt`"}
+    assert main(["prompts", "."]) == 0
+    assert "from returned by `choose_tools_prompt`" in capsys.readouterr().out
