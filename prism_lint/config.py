@@ -384,14 +384,11 @@ def project_root(directory: str) -> str:
     """The top of the project a configuration in ``directory`` belongs to:
     the closest directory above it holding ``.git``; without one, the working
     directory when ``directory`` is inside it, else ``directory`` itself."""
-    current = directory
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
+    from prism_lint.reading import repository_of
+
+    repo = repository_of(directory)
+    if repo is not None:
+        return repo
     cwd = os.path.realpath(os.getcwd())
     return cwd if _inside(directory, cwd) else directory
 

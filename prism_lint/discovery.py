@@ -190,14 +190,9 @@ def _ignored(rel_to: list[tuple[str, _Ignore]], path: str, is_dir: bool) -> bool
 
 
 def _repo_root(start: str) -> str | None:
-    current = os.path.abspath(start)
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
+    from prism_lint.reading import repository_of
+
+    return repository_of(os.path.abspath(start))
 
 
 def discover(paths: list[str], resolver: Resolver, *, force_exclude: bool = False

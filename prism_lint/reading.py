@@ -37,7 +37,8 @@ def inside(path: str, root: str) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _repository_of(directory: str) -> str | None:
+def repository_of(directory: str) -> str | None:
+    """The closest folder at or above ``directory`` holding ``.git``."""
     current = directory
     while True:
         if os.path.lexists(os.path.join(current, ".git")):
@@ -56,7 +57,7 @@ def project_root(path: str, configured: str = "") -> str:
         return configured
     absolute = os.path.abspath(path)
     folder = os.path.dirname(absolute)
-    repo = _repository_of(folder)
+    repo = repository_of(folder)
     if repo is not None:
         return repo
     cwd = os.getcwd()

@@ -363,7 +363,6 @@ def _siblings(unit: PromptUnit, request: _Tally, lex: TaskLexicon,
 # it asks. Fenced code and quotes, XML-style blocks (<document>...</document>),
 # and what follows a line that introduces it ("Transcript:", "the following
 # text:").
-_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
 _QUOTE_BLOCK = re.compile(r"(?:^[ \t]*>[^\n]*(?:\n|\Z))+", re.M)
 _TAG_BLOCK = re.compile(r"<([A-Za-z][\w-]{0,40})(?:\s[^<>\n]{0,200})?>\s*\n.*?</\1\s*>", re.S)
 _MATERIAL_LABEL = re.compile(
@@ -385,9 +384,11 @@ _INTRODUCES = re.compile(
 
 def material_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text`` holds supplied material rather than instructions."""
-    spans: list[tuple[int, int]] = []
-    if "```" in text or "~~~" in text:
-        spans.extend((m.start(), m.end()) for m in _FENCE.finditer(text))
+    from prism_lint.analysis.material import supplied_spans
+
+    # fences, named example/document sections and tags, as persona detection
+    # reads them; then what only a request's reading needs
+    spans: list[tuple[int, int]] = list(supplied_spans(text))
     if ">" in text:
         spans.extend((m.start(), m.end()) for m in _QUOTE_BLOCK.finditer(text))
         if "</" in text:

@@ -75,11 +75,9 @@ def add_to_text(path: str, text: str, settings: Settings, reason: str = "",
 def add_to_files(results: list[FileResult], settings_of: dict[str, Settings],
                  reason: str = "") -> int:
     """Add the comments to every file with findings; returns the findings silenced."""
-    from prism_lint.encodings import encode
     from prism_lint.fix.apply import still_valid
-    from prism_lint.fix.disk import NotWritten, Stamp, write_fixed
+    from prism_lint.fix.disk import write_result
     from prism_lint.reading import project_root
-    from prism_lint.report.safe import printable
 
     check_reason(reason)
     total = 0
@@ -94,17 +92,7 @@ def add_to_files(results: list[FileResult], settings_of: dict[str, Settings],
             sys.stderr.write(f"prism-lint: error: {path}: the file would not parse with the "
                              "comments added; not written (please report it)\n")
             continue
-        try:  # as a fix is written: see prism_lint.fix.disk
-            write_fixed(path, encode(new, bom=result.bom, encoding=result.encoding),
-                        original=encode(result.text, bom=result.bom, encoding=result.encoding),
-                        stamp=Stamp(*result.stamp) if result.stamp is not None else None,
-                        root=project_root(path, settings_of[path].root))
-        except NotWritten as exc:
-            sys.stderr.write(printable(f"prism-lint: error: {exc}\n"))
-            continue
-        except OSError as exc:
-            sys.stderr.write(printable(f"prism-lint: error: {path}: cannot write: "
-                                       f"{exc.strerror or exc}; not written\n"))
+        if not write_result(path, new, result, project_root(path, settings_of[path].root)):
             continue
         total += added
     return total

@@ -334,10 +334,9 @@ def _diff(path: str, old: str, new: str) -> str:
 
 
 def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-untyped-def]
-    from prism_lint.encodings import encode
     from prism_lint.engine import check_source
     from prism_lint.fix.apply import fix_text, still_valid
-    from prism_lint.fix.disk import NotWritten, Stamp, write_fixed
+    from prism_lint.fix.disk import write_result
     from prism_lint.reading import project_root
 
     total = 0
@@ -363,17 +362,7 @@ def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-unt
             sys.stdout.write(_diff(path, result.text, new))
             total += n
             continue
-        try:
-            write_fixed(path, encode(new, bom=result.bom, encoding=result.encoding),
-                        original=encode(result.text, bom=result.bom, encoding=result.encoding),
-                        stamp=Stamp(*result.stamp) if result.stamp is not None else None,
-                        root=project_root(path, settings.root))
-        except NotWritten as exc:
-            sys.stderr.write(printable(f"prism-lint: error: {exc}\n"))
-            continue
-        except OSError as exc:
-            sys.stderr.write(printable(f"prism-lint: error: {path}: cannot write: "
-                                       f"{exc.strerror or exc}; not written\n"))
+        if not write_result(path, new, result, project_root(path, settings.root)):
             continue
         result.diagnostics = remaining
         ctx.fixed[path] = n

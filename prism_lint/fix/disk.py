@@ -29,6 +29,10 @@ import os
 import stat
 import tempfile
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prism_lint.engine import FileResult
 
 
 @dataclass(frozen=True)
@@ -139,3 +143,26 @@ def _keep_attributes(path: str, fd: int, st: os.stat_result, target: str) -> Non
         except OSError as exc:
             raise NotWritten(f"{path}: cannot keep its extended attribute {name} "
                              f"({exc.strerror}); not written") from exc
+
+
+def write_result(path: str, new: str, result: FileResult, root: str) -> bool:
+    """Write ``new`` over the file ``result`` was read from, as a fix is
+    written (see :func:`write_fixed`); on any refusal say why on standard
+    error and return False."""
+    import sys
+
+    from prism_lint.encodings import encode
+    from prism_lint.report.safe import printable
+
+    try:
+        write_fixed(path, encode(new, bom=result.bom, encoding=result.encoding),
+                    original=encode(result.text or "", bom=result.bom, encoding=result.encoding),
+                    stamp=Stamp(*result.stamp) if result.stamp is not None else None, root=root)
+    except NotWritten as exc:
+        sys.stderr.write(printable(f"prism-lint: error: {exc}\n"))
+        return False
+    except OSError as exc:
+        sys.stderr.write(printable(f"prism-lint: error: {path}: cannot write: "
+                                   f"{exc.strerror or exc}; not written\n"))
+        return False
+    return True
