@@ -309,7 +309,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not valid UTF-8 (byte {exc.start})") from exc
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        reason = getattr(exc, "reason", None) or exc.strerror or str(exc)
+        raise ConfigError(f"{path}: cannot read: {reason}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     except RecursionError:
@@ -336,8 +337,11 @@ def table_in(path: Path) -> dict[str, Any] | None:
     if path.name == "pyproject.toml":
         try:
             raw = _read_config(path)
-        except OSError:
+        except FileNotFoundError:
             return None
+        except OSError as exc:  # unreadable, a link out of the project: never silently ignored
+            reason = getattr(exc, "reason", None) or exc.strerror or str(exc)
+            raise ConfigError(f"{path}: cannot read: {reason}") from exc
         if b"prism-lint" not in raw:
             return None
     data = _load_toml(path)

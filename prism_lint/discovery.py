@@ -222,6 +222,13 @@ def discover(paths: list[str], resolver: Resolver, *, force_exclude: bool = Fals
                 seen.add(real)
                 yield Target(given, kind, True)
             continue
+        try:  # a folder named on the command line that cannot be read is an error, not a pass
+            with os.scandir(given):
+                pass
+        except OSError as exc:
+            from prism_lint.config import ConfigError
+
+            raise ConfigError(f"{given}: cannot read folder: {exc.strerror or exc}") from None
         yield from _walk(given, resolver, gitignores, seen)
 
 

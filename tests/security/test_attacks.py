@@ -339,3 +339,35 @@ def test_the_language_server_will_not_read_a_configuration_outside_the_workspace
     session.set_editor(EditorSettings(configuration=str(inner)))
     settings = session.settings_for(str(workspace / "AGENTS.md"))
     assert settings.select == ("PRS1",) and settings.root == str(workspace)
+
+
+def test_a_configuration_linked_out_of_the_project_is_an_error_not_ignored(
+        tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "pyproject.toml").write_text('[tool.prism-lint]\nselect = ["PRS9"]\n')
+    root = tree(tmp_path / "repo", files=1)
+    (root / ".git").mkdir()
+    (root / "pyproject.toml").symlink_to(outside / "pyproject.toml")
+    out = run("check", "--no-cache", ".", cwd=root)
+    assert out.returncode == 2
+    assert "pyproject.toml" in out.stderr and "outside the project" in out.stderr
+
+
+def test_a_named_folder_that_cannot_be_listed_is_an_error(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from prism_lint import discovery
+    from prism_lint.config import ConfigError, Resolver
+
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    real = os.scandir
+
+    def refuse(path: object = ".") -> object:
+        if str(path) == str(folder):
+            raise PermissionError(13, "Permission denied")
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(discovery.os, "scandir", refuse)
+    with pytest.raises(ConfigError, match="cannot read folder: Permission denied"):
+        list(discovery.discover([str(folder)], Resolver()))
