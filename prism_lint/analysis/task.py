@@ -222,6 +222,8 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
         field = _Tally(defaultdict(float), [], {})
         prior = min(PERSONA_PRIOR_MAX, max(PERSONA_BESIDE_REQUEST, PERSONA_PRIOR_SHARE * asked))
         _persona_fields(personas, field, prior)
+        if not field.scores:
+            _stack_field(persona, field, prior)
         tallies = [request, context, field]
     else:
         tallies = [request, context, persona]
@@ -279,7 +281,7 @@ _JOB = re.compile(
     r"|(?:tasked|charged)\s+with\b|responsible\s+for\b|in\s+charge\s+of\b"
     r"|(?:expert|skilled|specialized|specialised|specializing|specialising|proficient)\s+"
     r"(?:at|in)\s+(?=\w+ing\b)"
-    r"|,?\s+(?=(?:assessing|evaluating|grading|reviewing|analy[sz]ing|extracting|summari[sz]ing|"
+    r"|\s+(?=(?:assessing|evaluating|grading|reviewing|analy[sz]ing|extracting|summari[sz]ing|"
     r"translating|generating|writing|answering|classifying|routing|validating|checking|"
     r"helping|converting|solving|detecting|creating|planning)\b))"
 )
@@ -291,6 +293,9 @@ def _job_clause(text: str, persona: Persona) -> list[tuple[int, int]]:
     m = _JOB.search(text, persona.start, persona.end)
     if m is None:
         return []
+    identity = persona.identity_end
+    if identity and m.start() > identity + 2:
+        return []  # a skill further on ("skilled at world-building, creating ...")
     return [(m.end(), persona.end)]
 
 
@@ -667,6 +672,21 @@ def _persona_fields(personas: list[Persona], tally: _Tally,
         if field_:
             word, category = field_
             tally.add(word, category, "persona-role", weight)
+
+
+def _stack_field(persona: _Tally, field: _Tally, weight: float) -> None:
+    """An "expert in TypeScript, React and Tailwind" has no occupation to
+    name a field, but the stack it is expert in does: the strongest category
+    of its identity's own words, as a tie-breaker like an occupation's."""
+    heads: dict[str, float] = defaultdict(float)
+    for e in persona.evidence:
+        if e.source == "persona-head":
+            heads[e.category] += e.weight
+    if heads:
+        category = max(heads, key=lambda k: heads[k])
+        cue = next(e.cue for e in persona.evidence
+                   if e.source == "persona-head" and e.category == category)
+        field.add(cue, category, "persona-role", weight)
 
 
 def _field_of(head: str, occupations: dict[str, str]) -> tuple[str, str] | None:
