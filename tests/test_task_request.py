@@ -144,3 +144,40 @@ def test_a_persona_quoted_in_a_code_fence_is_not_the_model_s() -> None:
     guide = ("# Agents\n\nDefine them like this:\n\n```yaml\nresearcher:\n"
              "  role: Senior research analyst\n  goal: Find facts about {topic}\n```\n")
     assert check_source("AGENTS.md", guide, Settings()).diagnostics == []
+
+
+# Multiple-choice knowledge questions in the study's MMLU frame, written for
+# these tests (subjects as MMLU names them).
+MC = [
+    ("high_school_biology", "Which organelle produces most of a cell's ATP?",
+     ["Ribosome", "Mitochondrion", "Golgi apparatus", "Lysosome"]),
+    ("world_religions", "In which city is the Kaaba located?",
+     ["Medina", "Jerusalem", "Mecca", "Cairo"]),
+    ("us_foreign_policy", "Which doctrine declared the Americas closed to new European "
+     "colonisation?", ["Truman Doctrine", "Monroe Doctrine", "Bush Doctrine", "Nixon Doctrine"]),
+    ("professional_law", "A contract signed by a minor is generally",
+     ["void", "voidable by the minor", "enforceable by both parties", "illegal"]),
+    ("high_school_chemistry", "What is the pH of a neutral solution at 25 °C?",
+     ["0", "5", "7", "14"]),
+    ("astronomy", "What is the closest star to the Sun?",
+     ["Sirius", "Proxima Centauri", "Betelgeuse", "Vega"]),
+    ("philosophy", "Who wrote the Critique of Pure Reason?",
+     ["Hume", "Kant", "Hegel", "Locke"]),
+    ("clinical_knowledge", "Which vitamin deficiency causes scurvy?",
+     ["Vitamin A", "Vitamin B12", "Vitamin C", "Vitamin D"]),
+]
+
+
+def _mmlu(subject: str, question: str, choices: list[str]) -> str:
+    options = "\n".join(f"{letter}. {c}" for letter, c in zip("ABCD", choices, strict=True))
+    return (f"The following is a multiple choice question about {subject.replace('_', ' ')}."
+            f"\n\n{question}\n{options}\nAnswer:")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("subject", "question", "choices"), MC)
+def test_a_multiple_choice_knowledge_question_is_flagged_whatever_the_persona(
+        persona: str, subject: str, question: str, choices: list[str]) -> None:
+    text = _mmlu(subject, question, choices)
+    assert is_flagged(analyse(chat(persona, text)))
+    assert is_flagged(analyse_text(f"{persona}\n\n{text}"))
