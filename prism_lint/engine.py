@@ -195,7 +195,10 @@ def check_path(path: str, settings: Settings, *, named: bool = False,
 
 def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = False,
                 kind: str | None = None, inventory: bool = False,
-                verify_fixes: bool = True) -> FileResult:
+                verify_fixes: bool = True, parse: bool = True) -> FileResult:
+    """``parse=False``: only what the bytes themselves show (binary, not
+    decodable, too large to analyse), never the extraction; what a named
+    file the first pass rules out still reports."""
     from prism_lint.encodings import decode_wide, wide
 
     encoding = wide(data[:4])
@@ -211,6 +214,8 @@ def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = Fal
             else:
                 result.notice = f"{exc}; skipped"
             return drop_unselected(result, settings)
+        if not parse:
+            return _unparsed(path, text, settings, kind)
         out = check_source(path, text, settings, named=named, kind=kind, inventory=inventory,
                            verify_fixes=verify_fixes)
         out.bom, out.encoding = True, encoding
@@ -228,10 +233,22 @@ def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = Fal
         result = FileResult(path)
         result.diagnostics.append(file_problem(path, str(exc)))
         return drop_unselected(result, settings)
+    if not parse:
+        return _unparsed(path, text, settings, kind)
     out = check_source(path, text, settings, named=named, kind=kind, inventory=inventory,
                        verify_fixes=verify_fixes)
     out.bom = bom
     return out
+
+
+def _unparsed(path: str, text: str, settings: Settings, kind: str | None) -> FileResult:
+    """A decoded file that is not analysed: only its size can be a finding."""
+    result = FileResult(path)
+    too_large = size_problem(text, settings, kind or kind_of(path, named=True,
+                                                             globs=settings.include))
+    if too_large is not None:
+        result.diagnostics.append(file_problem(path, too_large))
+    return drop_unselected(result, settings)
 
 
 def check_source(

@@ -6,8 +6,11 @@ are", "act as", "as a", "role", "eres", "你是", ...; data in
 ``rules/vocabulary/first_pass.toml``); where one is found, the few words
 after it are checked for an expert word (an occupation or an expertise word
 of the vocabulary). Only files that pass are decoded and parsed. Prompt
-files are prompts by definition and always get the full pass, as do files
-named on the command line, so their read and parse errors are reported.
+files are prompts by definition and always get the full pass. Files named
+on the command line go through the same first pass (pre-commit names every
+file of a commit, ``--all-files`` every file of the repository); one it
+rules out still reports what its bytes show without parsing (unreadable,
+binary, not decodable, too large), never a parse error (see the runner).
 
 Known limit: a cue phrase cut in two by implicit concatenation ("You "
 "are an expert") is not seen; cuts between sentences or clauses are.
@@ -282,17 +285,19 @@ def has_cue(text: str) -> bool:
     return bool(vocab().cues.find_matches_as_indexes(low))
 
 
-def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = "python"
-                   ) -> bool:
+def worth_checking(data: bytes, settings: Settings, *, kind: str = "python") -> bool:
+    """Whether the full check could report anything but a problem of the
+    file itself (:func:`prism_lint.engine.check_bytes` with ``parse=False``
+    finds those). The same for a named file as for a walked one."""
     if kind == "yaml" and recorded_traffic(data[:512]):
-        return named  # the extractor skips it; a named file is still decoded
+        return False  # the extractor skips it
     if kind == PROSE:
         from prism_lint.extract.prose import looks_like_prompt_bytes
 
         if not looks_like_prompt_bytes(data):
-            return named  # read as no prompt at all
+            return False  # read as no prompt at all
         # a prompt file found by its content: it may as well say nothing of a persona
-    elif named or kind not in FILTERED_KINDS:
+    elif kind not in FILTERED_KINDS:
         return True
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff":
         return True  # UTF-16 or UTF-32: the first pass reads bytes as UTF-8 would
@@ -303,7 +308,7 @@ def worth_checking(data: bytes, settings: Settings, *, named: bool, kind: str = 
         from prism_lint.extract.notebook import code_of
 
         code = code_of(data)
-        return code is None or worth_checking(code, settings, named=False)
+        return code is None or worth_checking(code, settings)
     if expert:
         return True
     if settings.extra_experts and any(

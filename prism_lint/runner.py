@@ -52,7 +52,10 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
     if data is None or st is None:
         return Outcome(early)
     outcome = Outcome(early, st.st_size, st.st_mtime_ns, digest(data) if digests else b"")
-    if not worth_checking(data, settings, named=target.named, kind=target.kind):
+    if not worth_checking(data, settings, kind=target.kind):
+        if target.named:  # no parse: what the bytes show (binary, undecodable, too large)
+            outcome.result = check_bytes(target.path, data, settings, named=True,
+                                         kind=target.kind, parse=False)
         return outcome
     # Only files that are checked in full are worth telling apart from copies.
     if copies and not keep:
@@ -153,8 +156,8 @@ def _check_with_project(table: Any, items: list[tuple[Target, Settings, bool, bo
 
 
 def _key(target: Target) -> str:
-    """A file named on the command line is checked in full (its parse errors
-    reported), one found by a walk goes through the first pass: two results."""
+    """A file named on the command line reports what a walked one leaves to
+    a notice (binary, over max-file-size): two results."""
     return f"{target.path}\0{target.kind}\0{int(target.named)}"
 
 

@@ -4,9 +4,11 @@ Runs alternate (ruff, prism-lint cold, prism-lint warm, ...) so both see the
 same machine state. Cold = ``--no-cache``; warm = with a cache primed by an
 earlier run on the unchanged tree. Also times ``prism-lint check`` on one
 small file (start-up) and reports peak memory (max RSS of the run and its
-worker processes).
+worker processes). ``--named`` also times both tools given every ``.py``
+file of prism-lint's walk of the tree as arguments, as ``pre-commit run
+--all-files`` and CI wrappers call a linter.
 
-    python scripts/bench.py PATH [--runs 5] [--single FILE]
+    python scripts/bench.py PATH [--runs 5] [--single FILE] [--named]
 
 ruff must be on PATH (``pip install ruff``). Example on a public repository:
 
@@ -35,7 +37,7 @@ def timed(cmd: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float]:
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd)} exited {code}")
+        raise SystemExit(f"{' '.join(cmd[:6])} ... exited {code}")
     return wall, usage.ru_maxrss / 1024
 
 
@@ -44,6 +46,8 @@ def main() -> int:
     parser.add_argument("path")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--single", help="a small file for the start-up measurement")
+    parser.add_argument("--named", action="store_true",
+                        help="also time both tools with every .py file named on the command line")
     args = parser.parse_args()
     tree = os.path.abspath(args.path)
     ruff = shutil.which("ruff")
@@ -65,10 +69,22 @@ def main() -> int:
     warm_cmd = [*prism, "check", "--exit-zero", "--quiet", "."]
     timed(warm_cmd, tree, env)  # prime the cache
 
-    times: dict[str, list[float]] = {"ruff": [], "cold": [], "warm": []}
-    peak: dict[str, float] = {"ruff": 0.0, "cold": 0.0, "warm": 0.0}
+    cases = [("ruff", ruff_cmd), ("cold", cold_cmd), ("warm", warm_cmd)]
+    named = _walked_python(tree) if args.named else []
+    if named:
+        ruff_named = [*ruff_cmd[:-1], *named]
+        if subprocess.run(ruff_named, cwd=tree, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL).returncode not in (0, 1):
+            # a configuration ruff cannot read beside a named file (a template's
+            # pyproject.toml): ruff's defaults, as it then reads no file
+            ruff_named.insert(2, "--isolated")
+            print("ruff cannot read a configuration beside a named file: ruff named runs "
+                  "--isolated")
+        cases += [("ruff named", ruff_named), ("named", [*cold_cmd[:-1], *named])]
+    times: dict[str, list[float]] = {name: [] for name, _cmd in cases}
+    peak: dict[str, float] = {name: 0.0 for name, _cmd in cases}
     for _ in range(args.runs):
-        for name, cmd in (("ruff", ruff_cmd), ("cold", cold_cmd), ("warm", warm_cmd)):
+        for name, cmd in cases:
             wall, rss = timed(cmd, tree, env)
             times[name].append(wall)
             peak[name] = max(peak[name], rss)
@@ -82,6 +98,11 @@ def main() -> int:
           f"  ratio {med['cold'] / med['ruff']:.2f}x")
     print(f"prism-lint check (warm)    median {med['warm']:.3f} s  peak {peak['warm']:.0f} MiB"
           f"  ratio {med['warm'] / med['ruff']:.2f}x")
+    if named:
+        print(f"ruff check, {len(named)} files named  median {med['ruff named']:.3f} s"
+              f"  peak {peak['ruff named']:.0f} MiB")
+        print(f"prism-lint check, named (cold) median {med['named']:.3f} s"
+              f"  peak {peak['named']:.0f} MiB  ratio {med['named'] / med['ruff named']:.2f}x")
     single = args.single
     if single is None:  # a small module with no prompt, as most files are
         single = os.path.join(cache, "small.py")
@@ -93,6 +114,19 @@ def main() -> int:
     print(f"prism-lint check one file  median {statistics.median(one):.3f} s  ({single})")
     shutil.rmtree(cache, ignore_errors=True)
     return 0
+
+
+def _walked_python(tree: str) -> list[str]:
+    """The ``.py`` files prism-lint's own walk of the tree finds, relative to it."""
+    from prism_lint.config import Resolver
+    from prism_lint.discovery import discover
+
+    here = os.getcwd()
+    os.chdir(tree)
+    try:
+        return [t.path for t in discover(["."], Resolver()) if t.path.endswith(".py")]
+    finally:
+        os.chdir(here)
 
 
 def _python_files(tree: str):  # type: ignore[no-untyped-def]

@@ -344,7 +344,7 @@ def test_prose_files_are_found_wherever_they_sit(tmp_path: Path) -> None:
     assert flagged == {"app/checks/review.md", "app/summarize/system.md"}
     for t in targets:
         data = Path(t.path).read_bytes()
-        kept = worth_checking(data, Settings(), named=False, kind=t.kind)
+        kept = worth_checking(data, Settings(), kind=t.kind)
         if Path(t.path).name in ("README.md", "notes.txt"):
             assert not kept
         else:

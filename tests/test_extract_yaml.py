@@ -688,12 +688,12 @@ def test_vcr_cassette_is_recorded_traffic_not_prompts(tmp_path) -> None:
     from prism_lint.prefilter import worth_checking
 
     data = _CASSETTE.encode()
-    assert not worth_checking(data, Settings(), named=False, kind="yaml")
+    assert not worth_checking(data, Settings(), kind="yaml")
     assert run(_CASSETTE).units == []
     assert check_bytes("tests/cassettes/t.yaml", data, Settings(), named=True).diagnostics == []
     prompt = "system_prompt: You are a senior Python engineer. Write a function that sorts.\n"
-    assert worth_checking(prompt.encode(), Settings(), named=False, kind="yaml")
+    assert worth_checking(prompt.encode(), Settings(), kind="yaml")
     assert [u.text for u in run(prompt).units] == [
         "You are a senior Python engineer. Write a function that sorts."]
     # a comment or document marker before it is still a cassette
-    assert not worth_checking(b"# recorded\n---\n" + data, Settings(), named=False, kind="yaml")
+    assert not worth_checking(b"# recorded\n---\n" + data, Settings(), kind="yaml")

@@ -38,7 +38,7 @@ def test_first_pass_keeps_every_flagged_fixture() -> None:
             if flagged(str(path), text):
                 assert may_hold_persona(path.read_bytes()), path
                 kind = kind_of(str(path), named=True)
-                assert worth_checking(path.read_bytes(), EVERYTHING, named=False, kind=kind), path
+                assert worth_checking(path.read_bytes(), EVERYTHING, kind=kind), path
 
 
 def test_first_pass_reads_only_a_notebooks_code_cells() -> None:
@@ -57,13 +57,13 @@ def test_first_pass_reads_only_a_notebooks_code_cells() -> None:
 
     quoted = notebook("print(len(prompts))", persona)
     assert may_hold_persona(quoted)  # the bytes hold it ...
-    assert not worth_checking(quoted, EVERYTHING, named=False, kind="notebook")  # ... no cell does
+    assert not worth_checking(quoted, EVERYTHING, kind="notebook")  # ... no cell does
     in_code = notebook(f"SYSTEM_PROMPT = {persona!r}\nask(SYSTEM_PROMPT)", "ok")
-    assert worth_checking(in_code, EVERYTHING, named=False, kind="notebook")
+    assert worth_checking(in_code, EVERYTHING, kind="notebook")
     assert flagged("nb.ipynb", in_code.decode())
     # bytes the first pass cannot read as a notebook go to the full pass, which says why
     broken = quoted[:-5]
-    assert worth_checking(broken, EVERYTHING, named=False, kind="notebook")
+    assert worth_checking(broken, EVERYTHING, kind="notebook")
     assert check_source("nb.ipynb", broken.decode(), Settings()).diagnostics[0].code == "PRS900"
 
 
@@ -72,7 +72,7 @@ def test_first_pass_keeps_every_rule_example() -> None:
         settings = Settings(select=(code,))
         for invalid in load_rule(code).INVALID:
             data = invalid.prompt.encode()
-            assert worth_checking(data, settings, named=False, kind="python"), invalid.prompt
+            assert worth_checking(data, settings, kind="python"), invalid.prompt
 
 
 def as_python(prompt: str, *, literal: str = "repr") -> str:
@@ -206,7 +206,7 @@ def test_first_pass_keeps_crewai_roles() -> None:
         "  backstory: >\n    Knows where to look.\n"
     )
     assert flagged("config/agents.yaml", text)
-    assert worth_checking(text.encode(), Settings(), named=False, kind="yaml")
+    assert worth_checking(text.encode(), Settings(), kind="yaml")
 
 
 def test_cache_keys_named_walked_and_includes(tmp_path: Path, monkeypatch) -> None:
@@ -214,16 +214,16 @@ def test_cache_keys_named_walked_and_includes(tmp_path: Path, monkeypatch) -> No
 
     monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr("prism_lint.runner.CACHE_THRESHOLD", 0)
-    broken = tmp_path / "broken.py"
-    broken.write_text("def f(:\n    pass\n")
+    binary = tmp_path / "blob.py"
+    binary.write_bytes(b"x = 1\n\x00\x01\n")
     resolver = Resolver(forced=Settings())
 
     def run(target: Target) -> list[str]:
         ((_, result),) = check_targets([target], resolver, lambda s: s)
         return [d.code for d in result.diagnostics]
 
-    assert run(Target(str(broken), "python", False)) == []  # walked: first pass skips it
-    assert run(Target(str(broken), "python", True)) == ["PRS900"]  # named: full check
+    assert run(Target(str(binary), "python", False)) == []  # walked: first pass skips it
+    assert run(Target(str(binary), "python", True)) == ["PRS900"]  # named: a binary file
     main = tmp_path / "main.j2"
     main.write_text('You are a world-class expert.\n{% include "task.j2" %}\n')
     task = tmp_path / "task.j2"

@@ -22,6 +22,12 @@ class FileError(Rule):
     since a tree is expected to hold files that are not prompts. Name the
     file on the command line to have it reported.
 
+    A parse error (Python, YAML, Jinja, notebook JSON) is reported in a
+    Python, notebook, JavaScript/TypeScript or YAML file that holds a
+    persona cue ("You are", "Act as", ...), named or walked: a file with
+    none is not parsed (the first pass), as it has no prompt to check.
+    Prompt files (Jinja, Prompty, Markdown prompts) are always parsed.
+
     ## Why is this bad?
     A prompt in a file that cannot be parsed is a prompt nobody checked. For
     a syntax error, prism-lint still checks the parts of a Python file that
