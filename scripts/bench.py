@@ -103,7 +103,7 @@ def main() -> int:
               f"  peak {peak['ruff named']:.0f} MiB")
         print(f"prism-lint check, named (cold) median {med['named']:.3f} s"
               f"  peak {peak['named']:.0f} MiB  ratio {med['named'] / med['ruff named']:.2f}x")
-    single = args.single
+    single = os.path.abspath(args.single) if args.single else None
     if single is None:  # a small module with no prompt, as most files are
         single = os.path.join(cache, "small.py")
         os.makedirs(cache, exist_ok=True)
