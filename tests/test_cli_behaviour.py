@@ -24,10 +24,10 @@ def codes(out: subprocess.CompletedProcess[str]) -> list[str]:
 
 
 def test_named_and_walked_files_are_cached_apart(tmp_path: Path) -> None:
-    (tmp_path / "broken.py").write_text("def f(:\n    pass\n")
+    (tmp_path / "blob.py").write_bytes(b"x = 1\n\x00\x01\n")
     assert run("check", ".", cwd=tmp_path).returncode == 0  # no persona: first pass skips it
-    named = run("check", "--output-format", "json", "broken.py", cwd=tmp_path)
-    assert codes(named) == ["PRS900"]
+    named = run("check", "--output-format", "json", "blob.py", cwd=tmp_path)
+    assert codes(named) == ["PRS900"]  # named: a binary file is reported
 
 
 def test_cache_sees_a_changed_include(tmp_path: Path) -> None:
