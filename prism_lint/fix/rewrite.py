@@ -31,10 +31,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from prism_lint.analysis.vocabulary import LazyPattern
 from prism_lint.fix.strip import TextEdit
 
+# The patterns that read a persona's tail are compiled when a tail is first
+# read: most personas end at their identity ("You are an expert."), and
+# compiling them cost a one-file run 6 ms.
 # Modifiers that open a new part of the tail after a comma.
-_PART = re.compile(
+_PART = LazyPattern(
     r",\s*(?=(?:and\s+)?(?:with|having|tasked|responsible|charged|in charge|specializ|specialis"
     r"|focus|who|that|which|whose|known|skilled|proficient|experienced|versed|well[- ]versed"
     r"|using|working|here to|designed|built|trained|capable|able|dedicated|passionate"
@@ -49,7 +53,7 @@ _ADJ = (
     r"|working|intimate|detailed|excellent|exceptional|unparalleled|encyclopedic)"
 )
 # "in X", "with deep knowledge of X", "specializing in X", "using X", ...
-_FIELD = re.compile(
+_FIELD = LazyPattern(
     rf"(?:and\s+)?(?:(?:with|having)\s+(?:an?\s+)?(?:{_ADJ}[\s,]+)*(?:and\s+)?(?:{_ADJ}\s+)?"
     r"(?:expertise|knowledge|experience|understanding|mastery|proficiency|command|skills?"
     r"|background|grasp|familiarity)\s+(?:in|of|with|across|on)"
@@ -64,14 +68,14 @@ _FIELD = re.compile(
     re.IGNORECASE,
 )
 # "with a strong emphasis on X", "who focuses on X": what the work stresses
-_FOCUS = re.compile(
+_FOCUS = LazyPattern(
     r"(?:and\s+)?(?:with\s+(?:an?\s+)?(?:(?:strong|particular|special|clear|deep)\s+)?"
     r"(?:focus|emphasis)\s+on|(?:who|that)\s+(?:\w+ly\s+)?(?:focus|focuses)\s+on"
     r"|focused\s+on|focusing\s+on)\s+(?=\S)",
     re.IGNORECASE,
 )
 # "tasked with categorizing", "that plans", "here to help", "analyzing"
-_TASK = re.compile(
+_TASK = LazyPattern(
     r"(?:and\s+)?(?:(?:tasked|charged)\s+with|responsible\s+for|in\s+charge\s+of"
     r"|(?:whose|your)\s+(?:job|task|role|goal|purpose|mission)\s+is\s+(?:to\s+)?"
     r"|you\s+(?:will|should|must|shall)\s+"
@@ -82,7 +86,7 @@ _TASK = re.compile(
     re.IGNORECASE,
 )
 # Credentials: identity only.
-_CREDENTIALS = re.compile(
+_CREDENTIALS = LazyPattern(
     r"(?:and\s+)?(?:(?:with|having)\s+(?:over\s+|more\s+than\s+|nearly\s+|almost\s+|about\s+)?"
     r"[\w+-]+(?:\s+[\w+-]+)?\s+(?:years?|decades?)\b"
     r"|known\s+for|(?:with|having)\s+(?:an?\s+|the\s+)?(?:passion|love|eye|knack|talent"
@@ -94,16 +98,16 @@ _CREDENTIALS = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 # A claim that ends with its verb: what follows is what it claims.
-_CLAIMED = re.compile(
+_CLAIMED = LazyPattern(
     r"(?i)\b(?:spans|span|includes|include|covers|encompasses|ranges|extends)\s*\Z"
 )
-_CLAIMED_PREP = re.compile(r"(?i)\b(?:excels?|speciali[sz]es?|have speciali[sz]ed)\s*\Z")
-_KNOWLEDGE = re.compile(
+_CLAIMED_PREP = LazyPattern(r"(?i)\b(?:excels?|speciali[sz]es?|have speciali[sz]ed)\s*\Z")
+_KNOWLEDGE = LazyPattern(
     r"(?i)\b(?:knowledge|understanding|expertise|mastery|command|grasp|experience)\s*\Z"
 )
-_LISTED_VERB = re.compile(r",\s+(?:and\s+)?(?P<verb>[a-z]+(?:es|s))\b(?=\s+[\w\"'])")
+_LISTED_VERB = LazyPattern(r",\s+(?:and\s+)?(?P<verb>[a-z]+(?:es|s))\b(?=\s+[\w\"'])")
 _STOP_INSIDE = re.compile(r"[.!?]\s+[A-Z]")
-_MORE_VERBS = re.compile(r"\s*(?:,\s*)?(?:and|or|,)\s+(?P<verb>[A-Za-z]+)\b")
+_MORE_VERBS = LazyPattern(r"\s*(?:,\s*)?(?:and|or|,)\s+(?P<verb>[A-Za-z]+)\b")
 _END = re.compile(r"[\s.:;!?…*_\"'”’)]*\Z")
 _CODE_SUBJECTS = ("This project", "This task")
 
