@@ -1,9 +1,11 @@
 """Results cache keyed by file content, settings and version (ruff's model).
 
 One JSON file per (version, settings) under ``.prism_lint_cache/``: path ->
-(size, mtime_ns, digest, result). A matching size and mtime trusts the
-stored digest without reading the file; otherwise the file is read and its
-digest compared. Writes go through a temporary file and a rename, so
+(size, stamp, digest, result). An entry is used only when the file's size
+and stamp (modification time, change time and inode, to the nanosecond) are
+exactly those this machine recorded when it checked the file: a cache
+written by anyone else, a tree's committed one included, cannot know them,
+so it never matches. Writes go through a temporary file and a rename, so
 concurrent runs never see a torn cache; the last writer wins.
 
 The cache folder sits in the checked tree, so it is as untrusted as the
@@ -25,8 +27,10 @@ if TYPE_CHECKING:
     from prism_lint.config import Settings
     from prism_lint.engine import FileResult
 
-# size, mtime_ns, digest, result, and the other files the result was read from
-Entry = tuple[int, int, bytes, "FileResult", tuple[tuple[str, int, int], ...]]
+# size, (mtime_ns, ctime_ns, inode), digest, result, and the other files the
+# result was read from
+Stamp = tuple[int, int, int]
+Entry = tuple[int, Stamp, bytes, "FileResult", tuple[tuple[str, int, int], ...]]
 
 
 def digest(data: bytes) -> bytes:
@@ -34,7 +38,7 @@ def digest(data: bytes) -> bytes:
 
 
 FORMAT = "prism-lint-cache"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAX_CACHE_FILE = 256 * 1024 * 1024  # a larger file is not ours: a cold cache
 TAG_NAME = "CACHEDIR.TAG"
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"  # bford.info/cachedir
@@ -131,21 +135,10 @@ class Cache:
             st = os.stat(path)
         except OSError:
             return None
-        size, mtime, dig, result, deps = entry
+        size, stamp, _dig, result, deps = entry
         if not _deps_unchanged(deps):
             return None  # a template it includes, a config it reads, has changed
-        if st.st_size == size and st.st_mtime_ns == mtime:
-            return result
-        if st.st_size != size or size > settings.max_file_size:
-            return None
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError:
-            return None
-        if digest(data) == dig:
-            bucket.entries[key] = (size, st.st_mtime_ns, dig, result, deps)
-            bucket.dirty = True
+        if st.st_size == size and (st.st_mtime_ns, st.st_ctime_ns, st.st_ino) == stamp:
             return result
         return None
 
@@ -158,13 +151,14 @@ class Cache:
                     data = fh.read()
         except OSError:
             return
-        self.store(path, settings, result, st.st_size, st.st_mtime_ns, digest(data), key)
+        self.store(path, settings, result, st.st_size,
+                   (st.st_mtime_ns, st.st_ctime_ns, st.st_ino), digest(data), key)
 
-    def store(self, path: str, settings: Settings, result: FileResult, size: int, mtime_ns: int,
+    def store(self, path: str, settings: Settings, result: FileResult, size: int, stamp: Stamp,
               dig: bytes, key: str | None = None) -> None:
         """Record a result whose file's stat and digest the caller already has."""
         bucket = self._bucket(settings)
-        bucket.entries[key or path] = (size, mtime_ns, dig, result, _deps(result.related))
+        bucket.entries[key or path] = (size, stamp, dig, result, _deps(result.related))
         bucket.dirty = True
 
     def save(self) -> None:
@@ -200,8 +194,10 @@ def _entry(bucket: _Bucket, key: str, path: str) -> Entry | None:
     try:
         if not isinstance(raw, list) or len(raw) != 5:
             raise Invalid("entry")
-        size, mtime, dig, result, deps = raw
-        for number in (size, mtime):
+        size, stamp, dig, result, deps = raw
+        if not isinstance(stamp, list) or len(stamp) != 3:
+            raise Invalid("stamp")
+        for number in (size, *stamp):
             if isinstance(number, bool) or not isinstance(number, int):
                 raise Invalid("stat")
         if not isinstance(dig, str) or len(dig) != 32:
@@ -214,7 +210,8 @@ def _entry(bucket: _Bucket, key: str, path: str) -> Entry | None:
             checked_deps.append((dep[0], dep[1], dep[2]))
         if not isinstance(deps, list):
             raise Invalid("dependencies")
-        entry: Entry = (size, mtime, bytes.fromhex(dig), decode(result, path), tuple(checked_deps))
+        entry: Entry = (size, (stamp[0], stamp[1], stamp[2]), bytes.fromhex(dig),
+                        decode(result, path), tuple(checked_deps))
     except (Invalid, ValueError, TypeError, RecursionError):
         del bucket.entries[key]
         return None
@@ -261,8 +258,8 @@ def _raw(entry: Any) -> Any:
         return entry  # never used this run: written back as it was read
     from prism_lint.result_codec import encode
 
-    size, mtime, dig, result, deps = entry
-    return [size, mtime, dig.hex(), encode(result), [list(d) for d in deps]]
+    size, stamp, dig, result, deps = entry
+    return [size, list(stamp), dig.hex(), encode(result), [list(d) for d in deps]]
 
 
 def _store(path: str, entries: dict[str, Any]) -> None:

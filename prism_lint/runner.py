@@ -34,6 +34,8 @@ class Outcome:
     result: FileResult
     size: int = -1  # what the cache keys on; -1 when the file could not be read
     mtime_ns: int = 0
+    ctime_ns: int = 0  # with the inode: what no tree can know ahead (see cache)
+    inode: int = 0
     digest: bytes = b""
     same: bytes = b""  # what a copy of this file would share with it (see _Claims)
     copy: bool = False  # another file of the run with the same ``same`` is checked instead
@@ -51,7 +53,8 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
     data, early, st = read_with_stat(target.path, settings, target.named)
     if data is None or st is None:
         return Outcome(early)
-    outcome = Outcome(early, st.st_size, st.st_mtime_ns, digest(data) if digests else b"")
+    outcome = Outcome(early, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
+                      digest(data) if digests else b"")
     if not worth_checking(data, settings, kind=target.kind):
         if target.named:  # no parse: what the bytes show (binary, undecodable, too large)
             outcome.result = check_bytes(target.path, data, settings, named=True,
@@ -248,7 +251,8 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
             done[path] = outcome.result
             if cache is not None and outcome.size >= 0:
                 cache.store(path, settings_of[path], outcome.result, outcome.size,
-                            outcome.mtime_ns, outcome.digest, _key(by_path[path]))
+                            (outcome.mtime_ns, outcome.ctime_ns, outcome.inode), outcome.digest,
+                            _key(by_path[path]))
     finally:
         work.close()  # a bad configuration met mid-walk, ^C: no worker left running
     if cache is not None:

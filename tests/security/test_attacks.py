@@ -92,6 +92,28 @@ def test_a_cache_entry_of_the_right_form_but_wrong_types_is_a_miss(tmp_path: Pat
     assert findings(again) == findings(clean)
 
 
+def test_a_believable_cache_committed_with_the_tree_is_not_trusted(tmp_path: Path) -> None:
+    """A pull request can commit a cache whose entries are well formed and
+    say the files hold no finding: they name the right sizes and digests,
+    but a checkout gives every file times and an inode of its own."""
+    import shutil
+
+    author = tree(tmp_path / "author")
+    clean = run("check", "--no-cache", "--exit-zero", "--output-format", "json", ".",
+                cwd=author)
+    run("check", "--exit-zero", ".", cwd=author)
+    (path,) = (author / ".prism_lint_cache").rglob("*.json")
+    data = json.loads(path.read_text())
+    for entry in data["entries"].values():
+        entry[3]["diagnostics"] = []
+        entry[3]["docs"] = []
+    path.write_text(json.dumps(data))
+    clone = tmp_path / "clone"
+    shutil.copytree(author, clone)  # new files, as a checkout makes them
+    again = run("check", "--exit-zero", "--output-format", "json", ".", cwd=clone)
+    assert len(findings(again)) == len(findings(clean)) > 0
+
+
 # -- 2. fixing a template never renders it ---------------------------------
 
 SHELL = "{{{{ cycler.__init__.__globals__.os.popen('mkdir {marker}').read() }}}}\n"
