@@ -238,6 +238,7 @@ _ASKS = re.compile(
     r"given|provided|going\s+to)|must\s+(?:now\s+)?(?:answer|write|solve|respond|read|"
     r"review|summari[sz]e|extract|translate|classify|grade|evaluate|generate|create))"
     r"|your\s+(?:main\s+|primary\s+|first\s+|only\s+|sole\s+)?(?:task|job|assignment)\b"
+    r"|your\s+personal\s+goal\s+is\b"
     r"|(?:i|we)\s+(?:want|would\s+like|need|['’]d\s+like)\s+you\b"
     r"|(?:the|a|each)\s+(?:user|customer|student|client|human|input|question|request)\b"
     r"|(?:here\s+is|here\s+are|given|below|the\s+following|this\s+is|please)\b"
