@@ -193,7 +193,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     general = 0.0
     hits = [(cue.category, cue.weight, start, end) for cue, start, end in match_cues(text, lex)]
     hits.extend(_pattern_hits(text, lex))
-    strongest: dict[str, tuple[float, str]] = {}
+    strongest: dict[str, tuple[float, str, int]] = {}  # category -> weight, text, offset
     for category, cue_weight, start, end in hits:
         inside = passages.holds(start)
         if category == GENERAL:
@@ -208,8 +208,8 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
             continue  # a document, transcript or example is not what is asked
         weight = cue_weight * focus.at(start) * asides.at(start)
         request.add(text[start:end], category, "prompt", weight)
-        if weight > strongest.get(category, (0.0, ""))[0]:
-            strongest[category] = (weight, _sentence_at(text, start))
+        if weight > strongest.get(category, (0.0, "", 0))[0]:
+            strongest[category] = (weight, text, start)
     _persona_fields(personas, persona)
     said = _siblings(unit, request, lex, strongest)
     _context(unit, context, lex)
@@ -257,9 +257,8 @@ def _description_end(text: str, end: int) -> int:
     request, up to a paragraph break or a sentence that asks for something."""
     verbs = vocabulary().by_code["en"].task_verbs
     stop = end
-    for sent in split_sentences(text):
-        if sent.end <= end:
-            continue
+    sentences = split_sentences(text)
+    for sent in sentences[bisect_right(sentences, end, key=lambda x: x.end) :]:
         gap = text[stop : sent.start]
         if sent.block or "\n\n" in gap.replace("\r", "") or sent.start < end:
             break
@@ -317,10 +316,12 @@ def _carved(spans: list[tuple[int, int]], holes: list[tuple[int, int]]
 
 def _sentence_at(text: str, offset: int) -> str:
     """The sentence of ``text`` holding ``offset``, for explanations."""
-    for sent in split_sentences(text):
-        if sent.start <= offset < sent.end:
-            words = " ".join(text[sent.start : sent.end].split())
-            return words.lstrip("-*•·#>0123456789.) \t").strip()
+    sentences = split_sentences(text)
+    k = bisect_right(sentences, offset, key=lambda x: x.end)
+    if k < len(sentences) and sentences[k].start <= offset:
+        sent = sentences[k]
+        words = " ".join(text[sent.start : sent.end].split())
+        return words.lstrip("-*•·#>0123456789.) \t").strip()
     return ""
 
 
@@ -341,7 +342,7 @@ def _states_request(text: str, passages: _Spans, material: _Spans) -> bool:
 
 
 def _siblings(unit: PromptUnit, request: _Tally, lex: TaskLexicon,
-              strongest: dict[str, tuple[float, str]]) -> bool:
+              strongest: dict[str, tuple[float, str, int]]) -> bool:
     """The call's other messages (the user turn, a CrewAI task, an included
     template) are the request; True when any of them says something."""
     said = False
@@ -360,8 +361,8 @@ def _siblings(unit: PromptUnit, request: _Tally, lex: TaskLexicon,
                 continue
             weight = cue_weight * SOURCE_WEIGHTS["sibling"] * focus.at(start)
             request.add(sib_text[start:end], category, "sibling", weight)
-            if weight > strongest.get(category, (0.0, ""))[0]:
-                strongest[category] = (weight, _sentence_at(sib_text, start))
+            if weight > strongest.get(category, (0.0, "", 0))[0]:
+                strongest[category] = (weight, sib_text, start)
     return said
 
 
@@ -760,7 +761,7 @@ def _name_parts(name: str) -> list[str]:
 
 
 def _decide(tallies: list[_Tally], general: float, unit: PromptUnit, *, assumed: bool,
-            asked: float, strongest: dict[str, tuple[float, str]]) -> TaskInference:
+            asked: float, strongest: dict[str, tuple[float, str, int]]) -> TaskInference:
     request, context = tallies[0], tallies[1]
     # A request that works on supplied material ("the following reviews",
     # "extract ... from each equation") is extraction whatever the material's
@@ -802,7 +803,12 @@ def _decide(tallies: list[_Tally], general: float, unit: PromptUnit, *, assumed:
     owner = {id(e): order[id(t)] for t in tallies for e in t.evidence}
     evidence.sort(key=lambda e: (e.category != best, owner[id(e)], -e.weight))
     return TaskInference(best, round(confidence, 3), evidence, scores, open_ended=open_ended,
-                         assumed=assumed, request=strongest.get(best, (0.0, ""))[1][:160])
+                         assumed=assumed, request=_request_of(strongest.get(best)))
+
+
+def _request_of(found: tuple[float, str, int] | None) -> str:
+    """The sentence the strongest evidence for the task was read from."""
+    return "" if found is None else _sentence_at(found[1], found[2])[:160]
 
 
 def _free_question(unit: PromptUnit) -> bool:

@@ -185,11 +185,20 @@ def _rewrite(
     from prism_lint.analysis.persona import find_personas
 
     new_end = persona.end + len(plan.new_text) - len(text)
+    # read the rewritten paragraph only: a long prompt has many personas, and
+    # reading the whole text again for each of them is quadratic
+    new = plan.new_text
+    a = max(new.rfind("\n\n", 0, plan.region[0]) + 1, plan.region[0] - _AROUND)
+    b = new.find("\n\n", new_end)
+    b = min(len(new) if b < 0 else b, new_end + _AROUND)
     if any(
-        p.start < new_end and plan.region[0] < p.end for p in find_personas(plan.new_text)
+        p.start + a < new_end and plan.region[0] < p.end + a for p in find_personas(new[a:b])
     ):
         return None, ["the sentence would still read as a persona once rewritten"]
     return plan, []
+
+
+_AROUND = 2000  # characters of the rewritten text read around a rewrite
 
 
 class _Kept(Exception):
@@ -206,6 +215,21 @@ _PROJECT_FILES = re.compile(
 def _subject(unit: PromptUnit) -> str:
     path = unit.doc.path.replace("\\", "/")
     return "This project" if _PROJECT_FILES.search(path) else "This task"
+
+
+def _around(old: str, new: str, edits: list[Edit], margin: int = 2000) -> tuple[str, str]:
+    """The lines around a fix's edits, before and after it: the layout checks
+    read only what a fix can change (a long prompt has hundreds of fixes,
+    and reading the whole file for each is quadratic)."""
+    if not edits:
+        return old, new
+    first = min(e.start for e in edits)
+    last = max(e.end for e in edits)
+    a = old.rfind("\n", 0, max(0, first - margin)) + 1
+    b = old.find("\n", min(len(old), last + margin))
+    b = len(old) if b < 0 else b
+    grown = sum(len(e.content) - (e.end - e.start) for e in edits)
+    return old[a:b], new[a : b + grown]
 
 
 def _note(plan: StripPlan, why: str) -> None:
@@ -312,12 +336,13 @@ def _strip(
     new = verify.apply(doc.text, edits)
     if not verify.syntax_kept(kind, doc.text, new, edits):
         return None
+    before, after = _around(doc.text, new, edits)
     if kind in ("python", "javascript"):
-        if layout.empty_strings(new) > layout.empty_strings(doc.text):
+        if layout.empty_strings(after) > layout.empty_strings(before):
             return None  # an argument of nothing but the persona: an empty string is no fix
-    elif layout.empty_block_scalars(new) > layout.empty_block_scalars(doc.text):
+    elif layout.empty_block_scalars(after) > layout.empty_block_scalars(before):
         return None  # a value of nothing but the persona: an empty string is no fix
-    elif layout.blank_filled_lines(new) > layout.blank_filled_lines(doc.text):
+    elif layout.blank_filled_lines(after) > layout.blank_filled_lines(before):
         return None
     safe = plan.safe and mapped.exact and not mapped.holes and not notes
     message = f'Remove the persona "{label}"'
