@@ -46,7 +46,7 @@ TAG_TEXT = (f"{TAG_SIGNATURE}\n# This file is a cache directory tag created by p
             "# For information about cache directory tags see https://bford.info/cachedir/\n")
 
 
-def project_root(settings: Settings) -> str:
+def cache_home(settings: Settings) -> str:
     """The folder the cache and ``clean`` must stay inside: the folder of the
     configuration file, or the working directory when there is none."""
     return os.path.abspath(settings.root or os.getcwd())
@@ -58,7 +58,7 @@ def cache_root(settings: Settings) -> str:
     chosen = os.environ.get("PRISM_LINT_CACHE_DIR")
     if chosen:
         return os.path.abspath(chosen)
-    return os.path.join(project_root(settings), settings.cache_dir)
+    return os.path.join(cache_home(settings), settings.cache_dir)
 
 
 def usable(folder: str, settings: Settings) -> bool:
@@ -67,7 +67,7 @@ def usable(folder: str, settings: Settings) -> bool:
     tree could point it at any folder of the machine)."""
     if os.environ.get("PRISM_LINT_CACHE_DIR"):
         return True
-    root = os.path.realpath(project_root(settings))
+    root = os.path.realpath(cache_home(settings))
     probe = folder
     while True:  # the folder and each existing parent up to the root: no links
         if os.path.islink(probe):

@@ -384,26 +384,6 @@ def _load_chain(path: Path, chain: tuple[str, ...]) -> Settings | None:
     return replace(parse_table(table, str(path), base=base), root=str(path.parent))
 
 
-def project_root(directory: str) -> str:
-    """The top of the project a configuration in ``directory`` belongs to:
-    the closest directory above it holding ``.git``; without one, the working
-    directory when ``directory`` is inside it, else ``directory`` itself."""
-    from prism_lint.reading import repository_of
-
-    repo = repository_of(directory)
-    if repo is not None:
-        return repo
-    cwd = os.path.realpath(os.getcwd())
-    return cwd if _inside(directory, cwd) else directory
-
-
-def _inside(path: str, root: str) -> bool:
-    try:
-        return os.path.commonpath([path, root]) == root
-    except ValueError:  # another drive
-        return False
-
-
 def extend_target(path: Path, value: Any, chain: tuple[str, ...]) -> Path:
     """The file ``extend = value`` in ``path`` names, once it is shown to be
     safe to read: a configuration is written by strangers, so it may only
@@ -421,11 +401,12 @@ def extend_target(path: Path, value: Any, chain: tuple[str, ...]) -> Path:
         raise ConfigError(f"{where} must name a .toml file, got {value!r}")
     if len(chain) + 1 >= MAX_EXTEND:
         raise ConfigError(f"{where}: more than {MAX_EXTEND} configurations extend each other")
+    from prism_lint.reading import inside, project_root
+
     here = os.path.realpath(path)
-    directory = os.path.dirname(here)
-    target = os.path.realpath(os.path.join(directory, value))
-    root = project_root(directory)
-    if not _inside(target, root):
+    target = os.path.realpath(os.path.join(os.path.dirname(here), value))
+    root = project_root(here)
+    if not inside(target, root):
         raise ConfigError(f"{where} names {value!r}, outside the project ({root})")
     if target in (*chain, here):
         names = " -> ".join((*chain, here, target))
@@ -433,6 +414,7 @@ def extend_target(path: Path, value: Any, chain: tuple[str, ...]) -> Path:
     if not os.path.isfile(target):
         raise ConfigError(f"{where} names {value!r}: no such file")
     return Path(target)
+
 
 def _check_inside(source: str, key: str, value: str) -> None:
     """A path a configuration names must stay inside its project: a

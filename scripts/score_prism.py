@@ -31,8 +31,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
-import subprocess
 import sys
 import tempfile
 from collections import defaultdict
@@ -40,6 +38,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lint_json import run_json as run_json_of
 
 try:
     import tomllib
@@ -278,21 +279,7 @@ def question_alone(questions: list[Question]) -> dict[str, dict[str, int]]:
 
 
 def _run_cli(exe: str, args: list[str]) -> list[dict[str, Any]]:
-    cmd = [*shlex.split(exe), *args]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    except FileNotFoundError as exc:
-        raise DataError(f"cannot run {exe!r}: not found") from exc
-    if proc.returncode != 0:
-        raise DataError(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr[-2000:]}")
-    text = proc.stdout.strip()
-    try:
-        result = json.loads(text) if text else []
-    except ValueError as exc:
-        raise DataError(f"{' '.join(cmd)}: output is not JSON: {exc}") from exc
-    if not isinstance(result, list):
-        raise DataError(f"{' '.join(cmd)}: expected a JSON list")
-    return result
+    return run_json_of(exe, args, DataError)
 
 
 def run_code(cases: list[Case], exe: str) -> dict[str, Outcome]:

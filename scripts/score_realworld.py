@@ -30,13 +30,14 @@ import argparse
 import json
 import math
 import os
-import shlex
-import subprocess
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lint_json import run_json as run_json_of
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS_REL = Path("shared") / "corpus" / "realworld"
@@ -145,21 +146,7 @@ def load_items(path: Path) -> list[Item]:
 
 
 def run_json(exe: str, args: list[str]) -> list[dict[str, Any]]:
-    cmd = [*shlex.split(exe), *args]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    except FileNotFoundError as exc:
-        raise ScoreError(f"cannot run {exe!r}: not found") from exc
-    if proc.returncode != 0:
-        raise ScoreError(f"{' '.join(cmd)} exited {proc.returncode}: {proc.stderr[-2000:]}")
-    out = proc.stdout.strip()
-    try:
-        data = json.loads(out) if out else []
-    except ValueError as exc:
-        raise ScoreError(f"{' '.join(cmd)}: output is not JSON: {exc}") from exc
-    if not isinstance(data, list):
-        raise ScoreError(f"{' '.join(cmd)}: expected a JSON list")
-    return data
+    return run_json_of(exe, args, ScoreError)
 
 
 def _relpath(tree: Path, filename: str) -> str:

@@ -70,10 +70,11 @@ def supplied_spans(text: str) -> tuple[tuple[int, int], ...]:
             if info not in _PROSE_INFO or 2 * (b - a) < len(text.strip()):
                 spans.append((a, b))  # a prose fence holding most of the text is the prompt
             i += 2
-    return tuple(_merge(spans))
+    return tuple(merge_spans(spans))
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans, overlapping or touching ones joined."""
     out: list[tuple[int, int]] = []
     for a, b in sorted(spans):
         if out and a <= out[-1][1]:

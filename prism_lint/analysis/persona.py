@@ -1000,7 +1000,7 @@ def _passages(
     return out
 
 
-_SECOND_PERSON = re.compile(r"(?i)\b(?:you|your|yours|yourself)\b")
+SECOND_PERSON = re.compile(r"(?i)\b(?:you|your|yours|yourself)\b")
 _OTHER_SUBJECT = re.compile(
     r"(?i)[\s*_>-]*(?:i|we|my|our|the user|users?|now|here|below|given"
     r"|your (?:task|job|assignment|request|input|output|answer|response)s?"
@@ -1018,7 +1018,7 @@ def _second_person(text: str, prev_end: int, sent: Sentence) -> bool:
     body = text[sent.start : sent.end]
     if body.rstrip().endswith("?") or _OTHER_SUBJECT.match(body):
         return False
-    m = _SECOND_PERSON.search(body)
+    m = SECOND_PERSON.search(body)
     return m is not None and m.start() < 120
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from prism_lint.analysis import ACCURACY_TASKS, TASKS, Persona, TaskInference
+from prism_lint.analysis.material import merge_spans, supplied_spans
+from prism_lint.analysis.persona import SECOND_PERSON
 from prism_lint.analysis.sentences import split_sentences
 from prism_lint.analysis.vocabulary import (
     GENERAL,
@@ -182,7 +184,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     spans = [(p.passage_start, _description_end(text, max(p.passage_end, p.end)))
              for p in personas if p.kind == "expert"]
     jobs = [j for p in personas if p.kind == "expert" for j in _job_clause(text, p)]
-    passages = _Spans.of(_carved(_merged(spans), jobs))
+    passages = _Spans.of(_carved(merge_spans(spans), jobs))
     heads = _Spans.of(_head_spans(text, personas))
     material = _Spans.of(material_spans(text))
     focus = _Spans(_task_statements(text, passages))
@@ -247,9 +249,6 @@ _ASKS = re.compile(
 )
 
 
-_SECOND_PERSON = re.compile(r"(?i)\b(?:you|your|yours|yourself|you['’](?:re|ve|ll|d))\b")
-
-
 def _description_end(text: str, end: int) -> int:
     """Where an expert persona's description ends: the sentences after the
     persona sentence that go on describing it ("You have deep expertise in
@@ -265,7 +264,7 @@ def _description_end(text: str, end: int) -> int:
         body = text[sent.start : sent.end]
         first = next(iter(word_re(body).findall(body)), "").lower()
         if (body.rstrip().endswith("?") or _ASKS.match(body) or first in verbs
-                or not _SECOND_PERSON.search(body)):
+                or not SECOND_PERSON.search(body)):
             break  # a description speaks of "you"; "Tidy up the sheets." asks
         stop = sent.end
     return stop
@@ -391,8 +390,6 @@ _INTRODUCES = re.compile(
 
 def material_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text`` holds supplied material rather than instructions."""
-    from prism_lint.analysis.material import supplied_spans
-
     # fences, named example/document sections and tags, as persona detection
     # reads them; then what only a request's reading needs
     spans: list[tuple[int, int]] = list(supplied_spans(text))
@@ -406,7 +403,7 @@ def material_spans(text: str) -> list[tuple[int, int]]:
         body = text[sent.start : sent.end].rstrip()
         if body.endswith((":", "：")) and _INTRODUCES.search(body):
             spans.append((sent.end, _section_end(text, sent.end)))
-    return _merged(spans)
+    return merge_spans(spans)
 
 
 _SECTION = re.compile(r"^[ \t]*#{1,6}[ \t]+\S", re.M)
@@ -416,16 +413,6 @@ def _section_end(text: str, start: int) -> int:
     """Material runs to the next Markdown heading, or the end."""
     m = _SECTION.search(text, start)
     return m.start() if m else len(text)
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
-        elif b > a:
-            out.append((a, b))
-    return out
 
 
 def _head_spans(text: str, personas: list[Persona]) -> list[tuple[int, int]]:

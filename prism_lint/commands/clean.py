@@ -26,7 +26,7 @@ class Refused(Exception):
 
 
 def run(args: argparse.Namespace) -> int:
-    from prism_lint.cache import cache_root, project_root
+    from prism_lint.cache import cache_home, cache_root
     from prism_lint.config import Resolver
 
     resolver = Resolver()
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         done.add(folder)
         try:
-            files, folders = _plan(folder, project_root(settings))
+            files, folders = _plan(folder, cache_home(settings))
         except Refused as why:
             print(f"prism-lint clean: not removing {folder}: {why}", file=sys.stderr)
             status = EXIT_ERROR
