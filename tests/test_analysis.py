@@ -375,7 +375,8 @@ def test_call_site_context_signals() -> None:
     assert judged.task.category == "judgement"
     assert any(e.source == "response_format" for e in judged.task.evidence)
     searched = analyse(unit("You are a research analyst.", tools=["web_search"]))
-    assert any(e.source == "tools" and e.category == "factual" for e in searched.task.evidence)
+    # a search tool supplies the facts: the answer is read from its results
+    assert any(e.source == "tools" and e.category == "extraction" for e in searched.task.evidence)
     with_user = analyse(
         unit(
             "You are a senior engineer.",

@@ -55,7 +55,7 @@ ASSUMED_CONFIDENCE = 0.6
 NEAR_TIE = 0.9
 # Extraction evidence in the request that says it works on supplied material,
 # and what the topic words of that material then count.
-GROUNDED = 4.0
+GROUNDED = 3.0
 GROUNDED_DISCOUNT = 0.4
 _GROUNDED_TOPICS = frozenset({"factual", "math"})
 # The persona's field beside a stated request: a tie-breaker, no more.
@@ -239,7 +239,9 @@ _ASKS = re.compile(
     r"(?i)^[\W\d]*(?:you\s+(?:will|['’]ll|need\s+to|are\s+(?:tasked|asked|responsible|"
     r"given|provided|going\s+to)|must\s+(?:now\s+)?(?:answer|write|solve|respond|read|"
     r"review|summari[sz]e|extract|translate|classify|grade|evaluate|generate|create))"
-    r"|your\s+(?:main\s+|primary\s+|first\s+|only\s+|sole\s+)?(?:task|job|assignment)\b"
+    r"|your\s+(?:main\s+|primary\s+|first\s+|only\s+|sole\s+|core\s+|overall\s+)?(?:task|job|assignment)\b"
+    r"|your\s+(?:main\s+|primary\s+|first\s+|only\s+|sole\s+|core\s+|overall\s+)?(?:role|purpose|mission|"
+    r"responsibilit(?:y|ies))\s+(?:is|are|will\s+be)\s+(?:to|as\s+follows)\b"
     r"|your\s+personal\s+goal\s+is\b"
     r"|(?:i|we)\s+(?:want|would\s+like|need|['’]d\s+like)\s+you\b"
     r"|(?:the|a|each)\s+(?:user|customer|student|client|human|input|question|request)\b"
@@ -278,7 +280,7 @@ _JOB = re.compile(
     r"(?i)\b(?:(?:who|that|which)\s+(?:(?:has|have)\s+been\s+|is\s+|are\s+|will\s+)?"
     r"(?:asked|tasked|charged|responsible|hired|here|going)\b"
     r"|(?:tasked|charged)\s+with\b|responsible\s+for\b|in\s+charge\s+of\b"
-    r"|(?:expert|skilled|specialized|specialised|specializing|specialising|proficient)\s+"
+    r"|(?:expert|specialized|specialised|specializing|specialising)\s+"
     r"(?:at|in)\s+(?=\w+ing\b)"
     r"|\s+(?=(?:assessing|evaluating|grading|reviewing|analy[sz]ing|extracting|summari[sz]ing|"
     r"translating|generating|writing|answering|classifying|routing|validating|checking|"
@@ -388,6 +390,13 @@ _INTRODUCES = re.compile(
 )
 
 
+# "Here are some few-shot examples:": what follows shows, it does not ask
+_EXAMPLES = re.compile(
+    r"(?i)\b(?:here\s+(?:is|are)|below\s+(?:is|are)|see|consider|the\s+following\s+(?:is|are))\b"
+    r"[^:\n]{0,40}?\b(?:examples?|samples?|demonstrations?)\b"
+)
+
+
 def material_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text`` holds supplied material rather than instructions."""
     # fences, named example/document sections and tags, as persona detection
@@ -401,7 +410,7 @@ def material_spans(text: str) -> list[tuple[int, int]]:
         spans.append((m.end(), _section_end(text, m.end())))
     for sent in split_sentences(text):
         body = text[sent.start : sent.end].rstrip()
-        if body.endswith((":", "：")) and _INTRODUCES.search(body):
+        if body.endswith((":", "：")) and (_INTRODUCES.search(body) or _EXAMPLES.search(body)):
             spans.append((sent.end, _section_end(text, sent.end)))
     return merge_spans(spans)
 
