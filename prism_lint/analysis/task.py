@@ -208,6 +208,8 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
             continue
         if material.holds(start):
             continue  # a document, transcript or example is not what is asked
+        if category not in _KEEPS_NEGATED and _negated(text, start):
+            continue  # "no explanation", "do not write code": not asked
         weight = cue_weight * focus.at(start) * asides.at(start)
         request.add(text[start:end], category, "prompt", weight)
         if weight > strongest.get(category, (0.0, "", 0))[0]:
@@ -231,6 +233,25 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
         tallies = [request, context, persona]
     return _decide(tallies, general, unit, assumed=not stated and bool(persona.scores),
                    asked=asked, strongest=strongest)
+
+
+# A cue under a negation ("no preamble or explanation", "do not write code")
+# names what is not asked. Grounding is said in the negative ("do not make
+# up facts", "never hallucinate"), so extraction cues keep their weight.
+_KEEPS_NEGATED = frozenset({"extraction"})
+_NEGATION = re.compile(
+    r"(?i)\b(?:no|not|never|without|avoid|nor|neither|don['’]t|doesn['’]t|mustn['’]t|"
+    r"shouldn['’]t|can['’]t|cannot|won['’]t)\b(?:[ \t]+[\w'’-]+){0,3}[ \t]*$"
+)
+_CLAUSE_BREAK = re.compile(r"[.;:!?,\n(\[{]")
+
+
+def _negated(text: str, start: int) -> bool:
+    """Whether the words right before ``start``, in its clause, negate it."""
+    window = text[max(0, start - 48) : start]
+    cut = max((m.end() for m in _CLAUSE_BREAK.finditer(window)), default=0)
+    window = window[cut:]
+    return bool(window.strip()) and _NEGATION.search(window) is not None
 
 
 # A sentence that asks for something ends the persona's description: the
@@ -359,6 +380,8 @@ def _siblings(unit: PromptUnit, request: _Tally, lex: TaskLexicon,
         hits.extend(_pattern_hits(sib_text, lex))
         for category, cue_weight, start, end in hits:
             if category == GENERAL or material.holds(start):
+                continue
+            if category not in _KEEPS_NEGATED and _negated(sib_text, start):
                 continue
             weight = cue_weight * SOURCE_WEIGHTS["sibling"] * focus.at(start)
             request.add(sib_text[start:end], category, "sibling", weight)
