@@ -119,6 +119,87 @@ def test_wrapper_passes_roles_and_model_on() -> None:
     assert by_text(found, "Plan the launch.").role == "user"
 
 
+def test_a_local_list_grown_then_returned_is_read_item_by_item() -> None:
+    found = units('''
+        import dspy
+
+        class Agent(dspy.Module):
+            def __init__(self, sig):
+                self.p = dspy.Predict(dspy.Signature({}, "\\n".join(self.rules(sig, "a"))))
+
+            def rules(self, sig, mode):
+                if mode == "a":
+                    out = ["You are a careful tutor. Explain each step of the proof."]
+                else:
+                    out = []
+                out.append(f"Answer with the fields of {sig}, one per line.")
+                return out
+    ''')
+    first = by_text(found, "You are a careful tutor.")
+    assert first.context.origin == "returned by `rules`"
+    assert first.role == "system"
+    assert by_text(found, "Answer with the fields of").context.origin == "returned by `rules`"
+
+
+def test_a_value_set_under_a_prompt_name_sends_what_its_function_returns() -> None:
+    found = units('''
+        class Role:
+            def start(self):
+                self.llm.system_prompt = self.prefix()
+
+            def prefix(self):
+                text = "Reply to the customer in one short paragraph."
+                if self.env:
+                    extra = f"You are in {self.env} with the other agents of the team."
+                    text += extra
+                return text
+    ''')
+    assert by_text(found, "You are in").context.origin == "returned by `prefix`"
+    assert by_text(found, "Reply to the customer").role == "system"
+
+
+def test_a_helper_whose_result_is_sent_is_no_wrapper() -> None:
+    # the helper's parameter is not what its callers send: calls to it are no call sites
+    from prism_lint.extract.python_flow import _learn_text
+
+    learned = _learn_text("t.py", textwrap.dedent('''
+        from openai import OpenAI
+        client = OpenAI()
+
+        RULES = " Answer in one short paragraph. "
+
+        def tidy(text):
+            cleaned = text
+            return cleaned
+
+        def ask(question):
+            return client.chat.completions.create(
+                model="gpt-4o", messages=[{"role": "system", "content": tidy(RULES)},
+                                          {"role": "user", "content": question}])
+    '''), None)
+    assert learned is not None
+    table = learned[0]
+    assert "ask" in table.wrappers
+    assert "tidy" not in table.wrappers
+
+
+def test_a_dspy_module_called_with_keywords_sends_them() -> None:
+    found = units('''
+        import dspy
+
+        GUIDE = "You are an expert mathematician. Compute the integral given."
+        NOTE = "You are an expert mathematician. This note is only printed."
+
+        def solve(problem):
+            solver = dspy.ChainOfThought("guide, problem -> answer")
+            print(NOTE)
+            return solver(guide=GUIDE, problem=problem)
+    ''')
+    assert by_text(found, "You are an expert mathematician. Compute").context.origin \
+        == "value of `GUIDE`"
+    assert not any("only printed" in u.text for u in found)
+
+
 def test_messages_handed_to_any_call_keep_roles_and_model() -> None:
     found = units('''
         from app.llm import create_chat_completion
