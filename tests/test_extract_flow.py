@@ -3,6 +3,9 @@ prompt files found by their content."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -500,3 +503,60 @@ def test_inventory_shows_where_the_text_comes_from(tmp_path: Path, monkeypatch: 
     assert origins == {"returned by `choose_tools_prompt`"}
     assert main(["prompts", "."]) == 0
     assert "from returned by `choose_tools_prompt`" in capsys.readouterr().out
+
+
+# -- TypeScript across modules -----------------------------------------------------
+
+TS_LIB = '''
+    export function describeApp(template: string) {
+      return `You are a senior TypeScript engineer. Write the ${template} app the user asks for.`
+    }
+
+    export const REVIEWER = "You are a veteran historian. Answer which year the treaty was signed."
+
+    export const BANNER = "You are a senior engineer. This text is shown in the page header only."
+'''
+
+TS_ROUTE = '''
+    import { streamText, generateText } from 'ai'
+    import { openai } from '@ai-sdk/openai'
+    import { describeApp, REVIEWER } from '@/lib/instructions'
+
+    export async function POST(req: Request) {
+      const { messages, template } = await req.json()
+      await generateText({ model: openai('o3-mini'), system: REVIEWER, prompt: 'Go.' })
+      return streamText({ model: openai('gpt-4o'), system: describeApp(template), messages })
+    }
+'''
+
+
+def test_typescript_sends_what_another_module_exports(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from prism_lint.cli import main
+
+    _project(tmp_path, {"lib/instructions.ts": TS_LIB, "app/api/chat/route.ts": TS_ROUTE})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / ".cache"))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+        main(["prompts", "--output-format", "json", "."])
+    rows = {r["text"][:30]: r for r in json.loads(out.getvalue())
+            if r["path"].endswith("instructions.ts")}
+    built = rows["You are a senior TypeScript en"]
+    assert built["origin"] == "returned by `describeApp`"
+    assert built["role"] == "system"
+    assert rows["You are a veteran historian. A"]["origin"] == "value of `REVIEWER`"
+    assert not any(k.startswith("You are a senior engineer.") for k in rows)
+
+
+def test_typescript_learns_only_names_of_the_project() -> None:
+    # a name imported from a package is no module of the project: not taught
+    found = extract_js(Document("route.ts", textwrap.dedent('''
+        import { generateText } from 'ai'
+        import { SYSTEM } from 'some-package'
+        import { RULES } from './rules'
+        generateText({ model: 'gpt-4o', system: SYSTEM + RULES, prompt: 'Go.' })
+    ''')), ExtractOptions())
+    assert found.learned is not None
+    assert found.learned.sinks == {"RULES": "system"}
+    assert "generateText" not in found.learned.defines
