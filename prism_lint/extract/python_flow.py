@@ -27,8 +27,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from prism_lint.extract.python_values import returns_of
-
 if TYPE_CHECKING:
     from prism_lint.extract.python_sites import SiteFinder
     from prism_lint.extract.python_source import Function, Node, Source
@@ -216,6 +214,8 @@ class _Learner:
         """What a function of this module returns reaches the call its result
         reaches: the names it returns from are sent too (``return self.desc``,
         ``return prefix`` built from a template)."""
+        from prism_lint.extract.python_values import returns_of
+
         src = self.f.src
         done: set[str] = set()
         for _round in range(_MAX_HOPS):
