@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -42,10 +44,8 @@ def test_facts_change_only_with_what_the_module_reads() -> None:
                                                                          max_size=5),
                     max_leaves=20))
 def test_anything_else_is_refused_cleanly(data: object) -> None:
-    try:
+    with contextlib.suppress(flow_cache.Invalid):
         flow_cache.decode(data)
-    except flow_cache.Invalid:
-        pass
 
 
 @pytest.mark.parametrize("bad", [
