@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 # size, (mtime_ns, ctime_ns, inode), digest, result, and the other files the
 # result was read from
 Stamp = tuple[int, int, int]
-Entry = tuple[int, Stamp, bytes, "FileResult", tuple[tuple[str, int, int], ...]]
+# (size, stamp, digest, result, files it read, its own flow table, the
+# digest of the project's table facts it read: see prism_lint.flow_cache)
+Entry = tuple[int, Stamp, bytes, "FileResult", tuple[tuple[str, int, int], ...], Any, str]
 
 
 def digest(data: bytes) -> bytes:
@@ -38,7 +40,7 @@ def digest(data: bytes) -> bytes:
 
 
 FORMAT = "prism-lint-cache"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: entries keep the module's flow table and the facts it read
 MAX_CACHE_FILE = 256 * 1024 * 1024  # a larger file is not ours: a cold cache
 TAG_NAME = "CACHEDIR.TAG"
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"  # bford.info/cachedir
@@ -96,6 +98,8 @@ class Cache:
 
     buckets: dict[str, _Bucket] = field(default_factory=dict)  # folder/key -> bucket
     keys: dict[str, str] = field(default_factory=dict)  # settings fingerprint -> bucket key
+    # key -> digest of the project's table facts a hit's result read (flow_cache)
+    facts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def open(cls, *, enabled: bool) -> Cache | None:
@@ -135,15 +139,17 @@ class Cache:
             st = os.stat(path)
         except OSError:
             return None
-        size, stamp, _dig, result, deps = entry
+        size, stamp, _dig, result, deps, learned, facts = entry
         if not _deps_unchanged(deps):
             return None  # a template it includes, a config it reads, has changed
         if st.st_size == size and (st.st_mtime_ns, st.st_ctime_ns, st.st_ino) == stamp:
+            result.learned = learned
+            self.facts[key] = facts
             return result
         return None
 
     def put(self, path: str, settings: Settings, result: FileResult, data: bytes | None = None,
-            key: str | None = None) -> None:
+            key: str | None = None, facts: str = "") -> None:
         try:
             st = os.stat(path)
             if data is None:
@@ -152,13 +158,15 @@ class Cache:
         except OSError:
             return
         self.store(path, settings, result, st.st_size,
-                   (st.st_mtime_ns, st.st_ctime_ns, st.st_ino), digest(data), key)
+                   (st.st_mtime_ns, st.st_ctime_ns, st.st_ino), digest(data), key, facts)
 
     def store(self, path: str, settings: Settings, result: FileResult, size: int, stamp: Stamp,
-              dig: bytes, key: str | None = None) -> None:
-        """Record a result whose file's stat and digest the caller already has."""
+              dig: bytes, key: str | None = None, facts: str = "") -> None:
+        """Record a result whose file's stat and digest the caller already has;
+        ``facts``: the digest of the project's table facts it read."""
         bucket = self._bucket(settings)
-        bucket.entries[key or path] = (size, stamp, dig, result, _deps(result.related))
+        bucket.entries[key or path] = (size, stamp, dig, result, _deps(result.related),
+                                       result.learned, facts)
         bucket.dirty = True
 
     def save(self) -> None:
@@ -189,12 +197,15 @@ def _entry(bucket: _Bucket, key: str, path: str) -> Entry | None:
     raw = bucket.entries.get(key)
     if raw is None or isinstance(raw, tuple):
         return raw
+    from prism_lint import flow_cache
     from prism_lint.result_codec import Invalid, decode
 
     try:
-        if not isinstance(raw, list) or len(raw) != 5:
+        if not isinstance(raw, list) or len(raw) != 7:
             raise Invalid("entry")
-        size, stamp, dig, result, deps = raw
+        size, stamp, dig, result, deps, learned, facts = raw
+        if not isinstance(facts, str) or len(facts) > 16:
+            raise Invalid("facts")
         if not isinstance(stamp, list) or len(stamp) != 3:
             raise Invalid("stamp")
         for number in (size, *stamp):
@@ -211,8 +222,9 @@ def _entry(bucket: _Bucket, key: str, path: str) -> Entry | None:
         if not isinstance(deps, list):
             raise Invalid("dependencies")
         entry: Entry = (size, (stamp[0], stamp[1], stamp[2]), bytes.fromhex(dig),
-                        decode(result, path), tuple(checked_deps))
-    except (Invalid, ValueError, TypeError, RecursionError):
+                        decode(result, path), tuple(checked_deps), flow_cache.decode(learned),
+                        facts)
+    except (Invalid, flow_cache.Invalid, ValueError, TypeError, RecursionError):
         del bucket.entries[key]
         return None
     bucket.entries[key] = entry
@@ -256,10 +268,12 @@ def _load(path: str) -> dict[str, Any]:
 def _raw(entry: Any) -> Any:
     if not isinstance(entry, tuple):
         return entry  # never used this run: written back as it was read
+    from prism_lint import flow_cache
     from prism_lint.result_codec import encode
 
-    size, stamp, dig, result, deps = entry
-    return [size, list(stamp), dig.hex(), encode(result), [list(d) for d in deps]]
+    size, stamp, dig, result, deps, learned, facts = entry
+    return [size, list(stamp), dig.hex(), encode(result), [list(d) for d in deps],
+            flow_cache.encode(learned), facts]
 
 
 def _store(path: str, entries: dict[str, Any]) -> None:

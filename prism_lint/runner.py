@@ -216,6 +216,7 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
     """
     from prism_lint.cache import Cache
     from prism_lint.engine import settle_fixes
+    from prism_lint.flow_cache import facts
 
     global _CLAIMS
     _CLAIMS = _Claims()  # copies are told apart within one run: files change between runs
@@ -228,6 +229,7 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
     order: list[Target] = []
     settings_of: dict[str, Settings] = {}
     done: dict[str, FileResult] = {}
+    hits: dict[str, tuple[FileResult, str]] = {}  # cached results, with the facts they read
     work = _Work(keep_prompts, verify_fixes, digests=cache is not None)
     try:
         for target in itertools.chain(head, stream):
@@ -243,16 +245,17 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
                     if verify_fixes:
                         settle_fixes(hit, settings)
                     done[target.path] = hit
+                    hits[target.path] = (hit, cache.facts.get(_key(target), ""))
                     continue
             work.add(target, settings)
         by_path = {t.path: t for t in order}
-        finished = work.with_project(list(work.finish()), by_path, settings_of)
+        finished, table = work.with_project(list(work.finish()), by_path, settings_of, hits)
         for path, outcome in finished:
             done[path] = outcome.result
             if cache is not None and outcome.size >= 0:
                 cache.store(path, settings_of[path], outcome.result, outcome.size,
                             (outcome.mtime_ns, outcome.ctime_ns, outcome.inode), outcome.digest,
-                            _key(by_path[path]))
+                            _key(by_path[path]), facts(outcome.result.learned, table))
     finally:
         work.close()  # a bad configuration met mid-walk, ^C: no worker left running
     if cache is not None:
@@ -338,25 +341,37 @@ class _Work:
             yield target.path, outcome
 
     def with_project(self, finished: list[tuple[str, Outcome]], targets: dict[str, Target],
-                     settings_of: dict[str, Settings]) -> list[tuple[str, Outcome]]:
-        """Check again the Python files a wrapper or a name of another module
-        speaks of, with the project's table. The table is learned from the
-        files the first pass kept (checked in full already), so it costs no
-        file more than the run reads."""
+                     settings_of: dict[str, Settings],
+                     cached: dict[str, tuple[FileResult, str]] | None = None
+                     ) -> tuple[list[tuple[str, Outcome]], Any]:
+        """Check again the files a wrapper or a name of another module speaks
+        of, with the project's table; and the cached results (``cached``: path
+        -> result and the digest of the table facts it read) whose facts the
+        table now tells otherwise (another module changed). The table is
+        learned from the files the first pass kept, checked in full now or
+        before (the cache keeps each module's table), so it costs no file more
+        than the run reads. Returns the results and the table."""
         from prism_lint.extract.python_flow import Table, needs_project
+        from prism_lint.flow_cache import facts
 
+        cached = cached or {}
         merged = Table()
         for _path, outcome in finished:
             if outcome.result.learned:
                 merged.merge(outcome.result.learned)
+        for result, _facts in cached.values():
+            if result.learned:
+                merged.merge(result.learned)
         table = merged.resolved()
-        if not table:
-            return finished
+        stale = [path for path, (result, was) in cached.items()
+                 if facts(result.learned, table) != was]
+        # a stale result stands in until it is checked again below
+        finished = finished + [(path, Outcome(cached[path][0])) for path in stale]
         again = [i for i, (path, outcome) in enumerate(finished)
-                 if outcome.result.learned is not None and not outcome.copy
-                 and needs_project(outcome.result.learned, table)]
+                 if path in cached or (outcome.result.learned is not None and not outcome.copy
+                                       and needs_project(outcome.result.learned, table))]
         if not again:
-            return finished
+            return finished, table
         items = [(targets[finished[i][0]], settings_of[finished[i][0]], self.verify_fixes,
                   self.digests) for i in again]
         if self.pool is None:
@@ -377,7 +392,7 @@ class _Work:
         out = list(finished)
         for i, outcome in zip(again, outcomes, strict=True):
             out[i] = (finished[i][0], outcome)
-        return out
+        return out, table
 
     def _outcomes(self) -> Iterator[tuple[Target, Settings, Outcome]]:
         if self.pool is None:

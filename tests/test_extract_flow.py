@@ -3,6 +3,9 @@ prompt files found by their content."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,6 +120,87 @@ def test_wrapper_passes_roles_and_model_on() -> None:
     assert system.context.model == "o3-mini"
     assert system.context.call == "complete"
     assert by_text(found, "Plan the launch.").role == "user"
+
+
+def test_a_local_list_grown_then_returned_is_read_item_by_item() -> None:
+    found = units('''
+        import dspy
+
+        class Agent(dspy.Module):
+            def __init__(self, sig):
+                self.p = dspy.Predict(dspy.Signature({}, "\\n".join(self.rules(sig, "a"))))
+
+            def rules(self, sig, mode):
+                if mode == "a":
+                    out = ["You are a careful tutor. Explain each step of the proof."]
+                else:
+                    out = []
+                out.append(f"Answer with the fields of {sig}, one per line.")
+                return out
+    ''')
+    first = by_text(found, "You are a careful tutor.")
+    assert first.context.origin == "returned by `rules`"
+    assert first.role == "system"
+    assert by_text(found, "Answer with the fields of").context.origin == "returned by `rules`"
+
+
+def test_a_value_set_under_a_prompt_name_sends_what_its_function_returns() -> None:
+    found = units('''
+        class Role:
+            def start(self):
+                self.llm.system_prompt = self.prefix()
+
+            def prefix(self):
+                text = "Reply to the customer in one short paragraph."
+                if self.env:
+                    extra = f"You are in {self.env} with the other agents of the team."
+                    text += extra
+                return text
+    ''')
+    assert by_text(found, "You are in").context.origin == "returned by `prefix`"
+    assert by_text(found, "Reply to the customer").role == "system"
+
+
+def test_a_helper_whose_result_is_sent_is_no_wrapper() -> None:
+    # the helper's parameter is not what its callers send: calls to it are no call sites
+    from prism_lint.extract.python_flow import _learn_text
+
+    learned = _learn_text("t.py", textwrap.dedent('''
+        from openai import OpenAI
+        client = OpenAI()
+
+        RULES = " Answer in one short paragraph. "
+
+        def tidy(text):
+            cleaned = text
+            return cleaned
+
+        def ask(question):
+            return client.chat.completions.create(
+                model="gpt-4o", messages=[{"role": "system", "content": tidy(RULES)},
+                                          {"role": "user", "content": question}])
+    '''), None)
+    assert learned is not None
+    table = learned[0]
+    assert "ask" in table.wrappers
+    assert "tidy" not in table.wrappers
+
+
+def test_a_dspy_module_called_with_keywords_sends_them() -> None:
+    found = units('''
+        import dspy
+
+        GUIDE = "You are an expert mathematician. Compute the integral given."
+        NOTE = "You are an expert mathematician. This note is only printed."
+
+        def solve(problem):
+            solver = dspy.ChainOfThought("guide, problem -> answer")
+            print(NOTE)
+            return solver(guide=GUIDE, problem=problem)
+    ''')
+    assert by_text(found, "You are an expert mathematician. Compute").context.origin \
+        == "value of `GUIDE`"
+    assert not any("only printed" in u.text for u in found)
 
 
 def test_messages_handed_to_any_call_keep_roles_and_model() -> None:
@@ -419,3 +503,60 @@ def test_inventory_shows_where_the_text_comes_from(tmp_path: Path, monkeypatch: 
     assert origins == {"returned by `choose_tools_prompt`"}
     assert main(["prompts", "."]) == 0
     assert "from returned by `choose_tools_prompt`" in capsys.readouterr().out
+
+
+# -- TypeScript across modules -----------------------------------------------------
+
+TS_LIB = '''
+    export function describeApp(template: string) {
+      return `You are a senior TypeScript engineer. Write the ${template} app the user asks for.`
+    }
+
+    export const REVIEWER = "You are a veteran historian. Answer which year the treaty was signed."
+
+    export const BANNER = "You are a senior engineer. This text is shown in the page header only."
+'''
+
+TS_ROUTE = '''
+    import { streamText, generateText } from 'ai'
+    import { openai } from '@ai-sdk/openai'
+    import { describeApp, REVIEWER } from '@/lib/instructions'
+
+    export async function POST(req: Request) {
+      const { messages, template } = await req.json()
+      await generateText({ model: openai('o3-mini'), system: REVIEWER, prompt: 'Go.' })
+      return streamText({ model: openai('gpt-4o'), system: describeApp(template), messages })
+    }
+'''
+
+
+def test_typescript_sends_what_another_module_exports(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from prism_lint.cli import main
+
+    _project(tmp_path, {"lib/instructions.ts": TS_LIB, "app/api/chat/route.ts": TS_ROUTE})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / ".cache"))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+        main(["prompts", "--output-format", "json", "."])
+    rows = {r["text"][:30]: r for r in json.loads(out.getvalue())
+            if r["path"].endswith("instructions.ts")}
+    built = rows["You are a senior TypeScript en"]
+    assert built["origin"] == "returned by `describeApp`"
+    assert built["role"] == "system"
+    assert rows["You are a veteran historian. A"]["origin"] == "value of `REVIEWER`"
+    assert not any(k.startswith("You are a senior engineer.") for k in rows)
+
+
+def test_typescript_learns_only_names_of_the_project() -> None:
+    # a name imported from a package is no module of the project: not taught
+    found = extract_js(Document("route.ts", textwrap.dedent('''
+        import { generateText } from 'ai'
+        import { SYSTEM } from 'some-package'
+        import { RULES } from './rules'
+        generateText({ model: 'gpt-4o', system: SYSTEM + RULES, prompt: 'Go.' })
+    ''')), ExtractOptions())
+    assert found.learned is not None
+    assert found.learned.sinks == {"RULES": "system"}
+    assert "generateText" not in found.learned.defines

@@ -360,3 +360,50 @@ def test_a_copied_file_is_checked_once_and_reported_at_its_own_path(
     assert len(py) == 2 and py[-1] == "c/other.py" and py[0].endswith("/prompts.py"), py
     assert [c for c in checked if c.endswith(".j2")] == ["a/main.j2", "a/task.j2", "b/main.j2",
                                                          "b/task.j2"]
+
+
+_WRAPPER = '''from openai import OpenAI
+
+client = OpenAI()
+DEFAULT = "You are a senior data analyst. Compute the totals."
+
+
+def create_chat_completion(messages, model="gpt-4o"):
+    return client.chat.completions.create(model=model, messages=messages)
+'''
+
+_NOT_A_WRAPPER = '''DEFAULT = "You are a senior data analyst. Compute the totals."
+
+
+def create_chat_completion(messages, model="gpt-4o"):
+    return [m for m in messages if m]  # logs only; sends nothing to a model
+'''
+
+_CALLER = '''from app.llm import create_chat_completion
+
+create_chat_completion(
+    [{"role": "system", "content": "You are a seasoned project planner."},
+     {"role": "user", "content": "Plan the release."}],
+    "o3-mini",
+)
+'''
+
+
+def test_cache_checks_again_a_caller_when_the_wrapper_it_calls_changes(
+        tmp_path: Path, monkeypatch) -> None:
+    # only the module defining the wrapper changes: its callers' results read
+    # what it taught, so a warm run must not serve them stale
+    monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("prism_lint.runner.CACHE_THRESHOLD", 0)
+    root = tmp_path / "tree"
+    (root / "app").mkdir(parents=True)
+    llm = root / "app" / "llm.py"
+    llm.write_text(_NOT_A_WRAPPER)
+    (root / "app" / "agent.py").write_text(_CALLER)
+    assert "PRS105" not in _run(root)["agent.py"]
+    llm.write_text(_WRAPPER)
+    assert "PRS105" in _run(root)["agent.py"]  # appears
+    assert "PRS105" in _run(root)["agent.py"]  # and stays, served warm
+    llm.write_text(_NOT_A_WRAPPER)
+    assert "PRS105" not in _run(root)["agent.py"]  # disappears
+    assert _run(root) == _run(root, cache=False)

@@ -74,8 +74,9 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         out.problems.append(problem)
     ev = Evaluator(src)
     reg = Registry(src, ev.literal_nodes)
-    read_sites(out, SiteFinder(src, ev, load_catalogue(), reg, options).run,
-               "file is nested too deeply to read all its prompts")
+    finder = SiteFinder(src, ev, load_catalogue(), reg, options)
+    read_sites(out, finder.run, "file is nested too deeply to read all its prompts")
+    out.learned = finder.learned
     out.units = reg.units(comments_by_row)
     return out
 

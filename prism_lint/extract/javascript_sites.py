@@ -30,6 +30,7 @@ from prism_lint.extract.javascript_catalogue import (
     Site,
     library_of,
 )
+from prism_lint.extract.javascript_flow import Flow, flow_tier
 from prism_lint.extract.javascript_source import (
     FUNCTION_TYPES,
     TRANSPARENT,
@@ -39,6 +40,7 @@ from prism_lint.extract.javascript_source import (
 )
 from prism_lint.extract.javascript_units import Registry
 from prism_lint.extract.javascript_values import Evaluator, Value, join, returns_of
+from prism_lint.extract.python_flow import Table
 from prism_lint.extract.python_strings import SEP, Seg, Segs
 from prism_lint.model import CallContext
 
@@ -79,6 +81,8 @@ class SiteFinder:
         # check that spares resolving the arguments of every call).
         self.generic_possible = _GENERIC_WORDS.search(self.text) is not None
         self.name_re = prompt_name_regex(cat, options)
+        self.flow = Flow()  # names this file sends, for the project's table
+        self.learned: Table | None = None
 
     # ======================================================================
     # Phases
@@ -93,6 +97,10 @@ class SiteFinder:
             self.loose_object(obj)
         for arr in caps.get("array", ()):
             self.loose_pair(arr)
+        from prism_lint.extract import python_flow
+
+        flow_tier(self, python_flow.PROJECT, self.flow.table)
+        self.learned = self.flow.finish(self)
         self.name_tier()
         self.reg.link()
 
@@ -660,6 +668,8 @@ class SiteFinder:
         if chosen:
             segs = ps.apply_template(segs, chosen, self.text)
         final = chosen or ("template" if value.template else None)
+        if group.tier != "name":
+            self.flow.saw(self, value, role)
         group.msgs.append(Msg(role, segs, label, final, list(value.names)))
 
     def content_value(self, node: Node, depth: int) -> Value | None:
@@ -916,7 +926,7 @@ class SiteFinder:
 
     def name_unit(self, name: str, node: Node, role: str | None = None,
                   extra: list[Node] | None = None, own_rows: bool = False,
-                  origin: str = "") -> None:
+                  origin: str = "", tier: str = "name") -> None:
         """A prompt known by its name only; ``own_rows`` for an object's property."""
         inner = unwrap(node)
         if inner is None or inner.type not in ("string", "template_string", "binary_expression",
@@ -932,7 +942,7 @@ class SiteFinder:
         text = v.text.strip()
         if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
             return
-        group = Group(CallContext(call="", origin=origin), tier="name")
+        group = Group(CallContext(call="", origin=origin), tier=tier)
         group.ctx.names = [name, *self.src.enclosing_names(node.start_byte)]
         if own_rows and node.parent is not None:
             group.own_rows = self.src.node_rows(node.parent)

@@ -23,6 +23,8 @@ _GUIDANCE_ROLES = {"system": "system", "user": "user", "assistant": "assistant",
 _OUTLINES_DECORATORS = frozenset({"prompt", "outlines.prompt", "text.prompt",
                                   "outlines.text.prompt"})
 _MIN_NAME_TIER_CHARS = 12
+_MAX_LOCAL_HOPS = 2  # local names followed from a returned value
+_MAX_LOCAL_VALUES = 8  # assignments of one local name read as its values
 _FLOW_ROLES = frozenset({"system", "developer", "user", "assistant", "unknown"})
 _WS = re.compile(r"\s+")
 
@@ -268,12 +270,22 @@ class DefinitionFinder:
                 for ret in returns_of(fn.node)[:8]:
                     self.flow_value(fname, ret, role, f"returned by `{fname}`")
 
-    def flow_value(self, name: str, node: Node, role: str, origin: str) -> None:
+    def flow_value(self, name: str, node: Node, role: str, origin: str, hops: int = 0) -> None:
         f = self.f
         target = node
         if target.type == "dictionary":
             for key, value in list(f.pairs(target))[:64]:
-                self.flow_value(name, value, role, f"value of `{name}[{key!r}]`")
+                self.flow_value(name, value, role, f"value of `{name}[{key!r}]`", hops)
+            return
+        if hops < _MAX_LOCAL_HOPS and (local := self.local_values(target)) is not None:
+            # ``return instr`` / ``return "\n".join(instr)``: a local list or text
+            # the function builds in branches and grows with append/extend; read
+            # whole first, then each value on its own (a claimed one is not read again)
+            whole, values = local
+            if whole:
+                self.flow_text(name, target, role, origin)
+            for value in values:
+                self.flow_value(name, value, role, origin, hops + 1)
             return
         if target.type in ("list", "tuple"):
             items = [c for c in target.named_children if c.type != "comment"]
@@ -285,17 +297,22 @@ class DefinitionFinder:
                 f.reg.emit(group)
                 return
             for i, item in enumerate(items[:64]):
-                self.flow_value(name, item, role, f"item of `{name}[{i}]`")
+                where = origin if hops else f"item of `{name}[{i}]`"
+                self.flow_value(name, item, role, where, hops)
             return
         if target.type == "conditional_expression":
             branches = [c for c in target.named_children if c.type != "comment"]
             if len(branches) == 3:
                 for branch in (branches[0], branches[2]):
-                    self.flow_value(name, branch, role, origin)
+                    self.flow_value(name, branch, role, origin, hops)
             return
         if target.type not in ("string", "concatenated_string", "binary_operator", "call",
-                               "parenthesized_expression"):
+                               "parenthesized_expression", "identifier", "attribute"):
             return
+        self.flow_text(name, target, role, origin)
+
+    def flow_text(self, name: str, target: Node, role: str, origin: str) -> None:
+        f = self.f
         v = f.ev.value(target)
         if v is None or not ps.has_content(v.segs):
             return
@@ -305,9 +322,38 @@ class DefinitionFinder:
         if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
             return
         group = Group(CallContext(call="", origin=origin))
-        group.ctx.names = [name, *f.src.enclosing_names(node.start_byte)]
+        group.ctx.names = [name, *f.src.enclosing_names(target.start_byte)]
         f.add_msg(group, v, role if role in _FLOW_ROLES else "user", name, None, None)
         f.reg.emit(group)
+
+    def local_values(self, node: Node) -> tuple[bool, list[Node]] | None:
+        """Whether ``node``, a function's local name (or a text joined from it),
+        says something read whole, and the values the name takes, each on its
+        own: every assignment in the function's own scope, and what
+        ``append``/``extend`` add. None when ``node`` is no such name."""
+        f = self.f
+        src = f.src
+        ident = node
+        if node.type == "call":
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            attr = fn.child_by_field_name("attribute") if fn is not None and \
+                fn.type == "attribute" else None
+            if attr is None or src.text(attr) != "join" or args is None:
+                return None
+            items = [a for a in args.named_children if a.type != "comment"]
+            if len(items) != 1:
+                return None
+            ident = items[0]
+        if ident.type != "identifier":
+            return None
+        host = src.function_at(ident.start_byte)
+        if host is None:
+            return None
+        v = f.ev.value(node)
+        bound = src.bindings.get((host.scope, src.text(ident)), ())
+        values = [b.value for b in bound[:_MAX_LOCAL_VALUES] if b.value is not None]
+        return v is not None and ps.has_content(v.segs), [*values, *f.ev.growth(ident)]
 
     def name_tier(self) -> None:
         src = self.f.src

@@ -48,6 +48,9 @@ _PLAIN = frozenset({
 # Calls whose result is their receiver's or argument's text, reshaped.
 _TEXT_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "dedent", "str",
                            "cleandoc", "replace", "format_map"})
+# DSPy modules: an instance called with keywords sends them as its input fields.
+_PREDICTORS = frozenset({"Predict", "ChainOfThought", "ReAct", "ProgramOfThought", "CodeAct",
+                         "MultiChainComparison", "BestOfN", "Refine", "RLM"})
 _BY_NAME = {"messages": MESSAGES, "chat_messages": MESSAGES, "history": MESSAGES}
 _SHAPED = {"messages": MESSAGES, "input": MESSAGES, "contents": MESSAGES, "config": ""}
 
@@ -134,6 +137,8 @@ class _Learner:
         self.models: dict[str, str] = {}  # function -> its model parameter
         self.libraries: dict[str, str] = {}
         self.called: set[str] = set()  # last names of the callees of the module
+        self.returning = False  # feeding what a function returns
+        self.dspy: bool | None = None  # whether the module imports DSPy
 
     def run(self) -> None:
         calls = self.f.src.captures.get("call", ())
@@ -150,6 +155,11 @@ class _Learner:
             if "role" in pairs and "content" in pairs:
                 said = self.f.role_value(pairs["role"]) or "unknown"
                 self.feed(pairs["content"], said, None, 0, "")
+        # ``agent.system_prompt = build()``: a value set on an object under a
+        # name that carries a prompt is sent by that object
+        for node in self.f.src.captures.get("assign", ()):
+            self.assignment(node)
+        self.returns()
         src = self.f.src
         defined = {name[5:] if name.startswith("self.") else name
                    for (scope, name) in src.bindings
@@ -173,6 +183,56 @@ class _Learner:
                 tuple(params), tuple(sorted(roles.items())), self.models.get(fname, ""),
                 self.libraries.get(fname, ""),
             )
+
+    def predictor(self, call: Node) -> bool:
+        """Whether ``call`` calls a DSPy module this module built
+        (``p = dspy.Predict(Sig)`` ... ``p(question=...)``)."""
+        if self.dspy is None:
+            self.dspy = self.f.src.imports_any(("dspy",))
+        if not self.dspy:
+            return False
+        fn = call.child_by_field_name("function")
+        if fn is None or fn.type not in ("identifier", "attribute"):
+            return False
+        target = self.f.ev.resolve(fn)
+        if target is None or target is fn or target.type != "call":
+            return False
+        ctor = target.child_by_field_name("function")
+        return ctor is not None and self.f.src.text(ctor).rsplit(".", 1)[-1] in _PREDICTORS
+
+    def assignment(self, node: Node) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None or left.type != "attribute":
+            return
+        attr = left.child_by_field_name("attribute")
+        role = self.f.cat.generic_kwargs.get(self.f.src.text(attr)) if attr is not None else None
+        if role:
+            self.feed(right, role, self.f.src.function_at(node.start_byte), 0, "")
+
+    def returns(self) -> None:
+        """What a function of this module returns reaches the call its result
+        reaches: the names it returns from are sent too (``return self.desc``,
+        ``return prefix`` built from a template)."""
+        from prism_lint.extract.python_values import returns_of
+
+        src = self.f.src
+        done: set[str] = set()
+        for _round in range(_MAX_HOPS):
+            todo = [(name, role) for sinks in (self.table.sinks, self.table.own)
+                    for name, role in sinks.items()
+                    if name not in done and name in src.functions]
+            if not todo:
+                break
+            # a returned parameter makes no wrapper: the result of a helper is
+            # not what its callers pass it
+            self.returning = True
+            for name, role in todo:
+                done.add(name)
+                for fn in src.functions[name][:2]:
+                    for ret in returns_of(fn.node)[:8]:
+                        self.feed(ret, role, fn, 1, "", direct=False)
+        self.returning = False
 
     def wrapper(self, name: str) -> Wrapper | None:
         w = self.table.wrappers.get(name)
@@ -199,6 +259,8 @@ class _Learner:
         f = self.f
         if last in f.cat.by_last or last in f.extra or last in self.params or last == "dict" \
                 or self.wrapper(last) is not None:
+            return True
+        if self.predictor(call):
             return True
         args = call.child_by_field_name("arguments")
         if args is None or args.type != "argument_list" or b"=" not in args.text:
@@ -250,6 +312,9 @@ class _Learner:
                 if name in kw:
                     model = kw[name]
                     break
+        elif self.predictor(call):
+            # a DSPy module called with its input fields: each is sent to the model
+            args.extend((node, "user") for node in kw.values())
         else:
             local = self._local_wrapper(parts)
             w = local or self.wrapper(parts[-1])
@@ -300,14 +365,15 @@ class _Learner:
         return Wrapper(tuple(params), tuple(sorted(roles.items())),
                        self.models.get(parts[-1], ""))
 
-    def feed(self, node: Node, role: str, host: object, hops: int, library: str) -> None:
+    def feed(self, node: Node, role: str, host: object, hops: int, library: str,
+             direct: bool = True) -> None:
         """Record the names ``node`` is built from as reaching a call with ``role``."""
         f = self.f
         src = f.src
         seen = 0
         # (node, its role, whether the node's text is sent as it is: a parameter
         # met only inside another function's arguments makes no wrapper)
-        stack: list[tuple[Node, str, bool]] = [(node, role, True)]
+        stack: list[tuple[Node, str, bool]] = [(node, role, direct)]
         while stack and seen < _MAX_WALK:
             n, role, direct = stack.pop()
             seen += 1
@@ -377,7 +443,7 @@ class _Learner:
                 # a value it is rebound to (``x = x or DEFAULT``)
                 for value in _own_values(src, fn, name):
                     self.feed(value, role, host, hops + 1, library)
-            if not direct:
+            if not direct or self.returning:
                 return
             if fn is not None and fn.name not in ("__init__",):
                 roles = self.params.setdefault(fn.name, {})

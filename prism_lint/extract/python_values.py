@@ -321,6 +321,10 @@ class Evaluator:
             names.extend(p.names)
         return Value(out, None, any(p.fstring for p in parts), names)
 
+    def growth(self, name_node: Node) -> list[Node]:
+        """What ``append``/``extend`` add to the list ``name_node`` names, before it."""
+        return self._growth(name_node)
+
     def _growth(self, name_node: Node) -> list[Node]:
         """What ``name.append(x)`` / ``name.extend([...])`` add to a list in the
         function (or module) that joins it, before the join."""

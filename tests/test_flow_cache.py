@@ -1,0 +1,60 @@
+"""The flow table a cache entry keeps is read back exactly, or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from prism_lint import flow_cache
+from prism_lint.extract.python_flow import Table, Wrapper
+
+
+def _table() -> Table:
+    return Table(
+        wrappers={"ask": Wrapper(("messages", "model"), (("messages", "messages"),), "model",
+                                 "openai")},
+        sinks={"PLANNER": "system"}, own={"rules": "user"},
+        defines={"ask": 1, "rules": 1}, called=frozenset({"create", "rules"}))
+
+
+def test_a_table_reads_back_as_written() -> None:
+    back = flow_cache.decode(flow_cache.encode(_table()))
+    assert back == _table()
+    assert flow_cache.decode(flow_cache.encode(None)) is None
+
+
+def test_facts_change_only_with_what_the_module_reads() -> None:
+    caller = Table(defines={"PLANNER": 1}, called=frozenset({"ask"}))
+    project = _table()
+    before = flow_cache.facts(caller, project)
+    assert before
+    project.sinks["UNRELATED"] = "user"
+    assert flow_cache.facts(caller, project) == before
+    project.wrappers["ask"] = Wrapper(("messages",), (("messages", "messages"),))
+    assert flow_cache.facts(caller, project) != before
+    assert flow_cache.facts(caller, Table()) == ""
+    assert flow_cache.facts(None, project) == ""
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                    lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c,
+                                                                         max_size=5),
+                    max_leaves=20))
+def test_anything_else_is_refused_cleanly(data: object) -> None:
+    with contextlib.suppress(flow_cache.Invalid):
+        flow_cache.decode(data)
+
+
+@pytest.mark.parametrize("bad", [
+    {"wrappers": {"ask": [["m"], [["m"]], "", ""]}, "sinks": {}, "own": {}, "defines": [],
+     "called": []},
+    {"wrappers": {}, "sinks": {"x": 1}, "own": {}, "defines": [], "called": []},
+    {"wrappers": {}, "sinks": {}, "own": {}, "defines": ["x" * 500], "called": []},
+    {"wrappers": {}, "sinks": {}, "own": {}, "defines": [], "called": [], "extra": 1},
+])
+def test_a_malformed_table_is_invalid(bad: object) -> None:
+    with pytest.raises(flow_cache.Invalid):
+        flow_cache.decode(bad)
