@@ -11,10 +11,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from prism_lint.exits import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, fail
+from prism_lint.report import OUTPUT_FORMATS
 
-OUTPUT_FORMATS = ("full", "concise", "grouped", "json", "json-lines", "sarif", "github",
-                  "gitlab", "junit", "rdjson")
+__all__ = ["EXIT_CLEAN", "EXIT_ERROR", "EXIT_FINDINGS", "OUTPUT_FORMATS", "entry", "fail", "main"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -263,10 +263,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FINDINGS
-
-
-def fail(message: str) -> int:
-    from prism_lint.report.safe import printable
-
-    sys.stderr.write(printable(f"prism-lint: error: {message}\n"))
-    return EXIT_ERROR

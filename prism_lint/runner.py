@@ -190,10 +190,10 @@ def _warm_up(kinds: Iterable[str] = ()) -> None:
     the first pass, and one whole check of a small module, which imports the
     extractor, the analysis, the rules and the fixes and compiles the common
     patterns once rather than once in each worker."""
+    from prism_lint.analysis.cues import vocab
     from prism_lint.config import Settings
     from prism_lint.engine import check_source
     from prism_lint.extract import extractor
-    from prism_lint.prefilter import vocab
 
     vocab()
     import prism_lint.extract.prose  # noqa: F401  (the first pass reads prose files with it)

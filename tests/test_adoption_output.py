@@ -20,7 +20,8 @@ from prism_lint.cli import OUTPUT_FORMATS
 from prism_lint.config import Settings
 from prism_lint.engine import FileResult, check_source
 from prism_lint.model import Diagnostic, Document, Edit, Fix
-from prism_lint.report import ReportContext, renderer
+from prism_lint.report import ReportContext
+from prism_lint.report.formats import renderer
 from prism_lint.report.message import PERSONA_LIMIT, figure_of, headline
 from prism_lint.rules import short
 

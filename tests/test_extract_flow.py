@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from prism_lint.config import Resolver, Settings
 from prism_lint.discovery import discover
 from prism_lint.engine import check_path
-from prism_lint.extract import ExtractOptions, python_flow
+from prism_lint.extract import ExtractOptions, python_flow, python_project
 from prism_lint.extract.javascript import extract as extract_js
 from prism_lint.extract.prose import HEAD, looks_like_prompt, looks_like_prompt_bytes
 from prism_lint.extract.python import extract
@@ -163,7 +163,7 @@ def test_a_value_set_under_a_prompt_name_sends_what_its_function_returns() -> No
 
 def test_a_helper_whose_result_is_sent_is_no_wrapper() -> None:
     # the helper's parameter is not what its callers send: calls to it are no call sites
-    from prism_lint.extract.python_flow import _learn_text
+    from prism_lint.extract.python_project import _learn_text
 
     learned = _learn_text("t.py", textwrap.dedent('''
         from openai import OpenAI
@@ -336,7 +336,7 @@ AGENT = '''
 def test_project_table_teaches_wrappers_and_sinks(tmp_path: Path) -> None:
     paths = _project(tmp_path, {"app/llm.py": LLM, "app/prompts.py": PROMPTS,
                                 "app/agent.py": AGENT})
-    table = python_flow.learn_project(paths)
+    table = python_project.learn_project(paths)
     wrapper = table.wrappers["create_chat_completion"]
     assert wrapper.model == "model"
     assert wrapper.role_of("messages") == python_flow.MESSAGES
@@ -351,11 +351,11 @@ def test_project_table_teaches_wrappers_and_sinks(tmp_path: Path) -> None:
 def test_project_table_reads_only_bounded_files(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     paths = _project(tmp_path, {"app/llm.py": LLM, "app/big.py": "x = 1\n" * 100})
-    monkeypatch.setattr(python_flow, "MAX_BYTES", 300)
-    assert "create_chat_completion" in python_flow.learn_project(paths).wrappers
-    monkeypatch.setattr(python_flow, "MAX_FILES", 0)
-    assert not python_flow.learn_project(paths)
-    assert not python_flow.learn_project([str(tmp_path / "missing.py")])
+    monkeypatch.setattr(python_project, "MAX_BYTES", 300)
+    assert "create_chat_completion" in python_project.learn_project(paths).wrappers
+    monkeypatch.setattr(python_project, "MAX_FILES", 0)
+    assert not python_project.learn_project(paths)
+    assert not python_project.learn_project([str(tmp_path / "missing.py")])
 
 
 def test_check_sees_the_model_through_a_wrapper_of_another_module(tmp_path: Path) -> None:
@@ -457,7 +457,7 @@ def test_a_module_constant_is_not_taught_to_other_modules(tmp_path: Path) -> Non
             print(GREETING)
         ''',
     })
-    table = python_flow.learn_project(paths)
+    table = python_project.learn_project(paths)
     assert "GREETING" not in table.sinks
     python_flow.set_project(table)
     found = check_path(str(tmp_path / "b.py"), Settings(), inventory=True).prompts

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 
 from prism_lint.engine import FileResult
 from prism_lint.model import Diagnostic, Document, Edit, Fix
-from prism_lint.report import ReportContext, renderer
+from prism_lint.report import ReportContext
+from prism_lint.report.formats import renderer
 from prism_lint.report.github import escape_data, escape_property
 
 ROOT = Path(__file__).resolve().parent.parent

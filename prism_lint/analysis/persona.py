@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from prism_lint.analysis import Persona
 from prism_lint.analysis.material import in_material, supplied_spans
+from prism_lint.analysis.model import Persona
 from prism_lint.analysis.sentences import Sentence, split_sentences
 from prism_lint.analysis.vocabulary import (
     LEAD,

@@ -18,8 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from prism_lint.analysis import ACCURACY_TASKS, TASKS, Persona, TaskInference
 from prism_lint.analysis.material import merge_spans, supplied_spans
+from prism_lint.analysis.model import ACCURACY_TASKS, TASKS, Persona, TaskInference
 from prism_lint.analysis.persona import SECOND_PERSON
 from prism_lint.analysis.sentences import split_sentences
 from prism_lint.analysis.vocabulary import (

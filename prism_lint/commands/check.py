@@ -7,33 +7,10 @@ import os
 import sys
 from dataclasses import replace
 
-from prism_lint.cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, OUTPUT_FORMATS, fail
+from prism_lint.commands.configs import raise_config, resolver_for
+from prism_lint.exits import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, fail
+from prism_lint.report import OUTPUT_FORMATS
 from prism_lint.report.safe import printable
-
-
-def _resolver(configs: list[str], isolated: bool = False):  # type: ignore[no-untyped-def]
-    from pathlib import Path
-
-    from prism_lint.config import Resolver, load_file, parse_override, parse_table
-
-    resolver = Resolver(isolated=isolated)
-    for item in configs:
-        if os.path.isfile(item):
-            settings = load_file(Path(item))
-            resolver.forced = settings if settings is not None else parse_table({}, item)
-        elif "=" in item:
-            resolver.overrides.update(parse_override(item))
-        else:
-            raise_config(f"--config {item!r}: no such file, and not a 'key = value' override")
-    if resolver.forced is not None and resolver.overrides:
-        resolver.forced = parse_table(resolver.overrides, "--config", base=resolver.forced)
-    return resolver
-
-
-def raise_config(message: str) -> None:
-    from prism_lint.config import ConfigError
-
-    raise ConfigError(message)
 
 
 def _normal(codes: list[str] | None) -> list[str] | None:
@@ -125,10 +102,11 @@ def _run(args: argparse.Namespace) -> int:
 
     from prism_lint.config import Settings
     from prism_lint.engine import FileResult, check_source
-    from prism_lint.report import ReportContext, renderer
+    from prism_lint.report import ReportContext
+    from prism_lint.report.formats import renderer
 
     started = time.perf_counter()
-    resolver = _resolver(args.config, args.isolated)
+    resolver = resolver_for(args.config, args.isolated)
     resolver.cli = _discovery_settings(args)
     for flag, codes in (("--select", args.select), ("--extend-select", args.extend_select),
                         ("--ignore", args.ignore), ("--unfixable", args.unfixable)):

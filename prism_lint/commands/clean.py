@@ -15,7 +15,7 @@ import re
 import stat
 import sys
 
-from prism_lint.cli import EXIT_CLEAN, EXIT_ERROR
+from prism_lint.exits import EXIT_CLEAN, EXIT_ERROR
 
 _CACHE_FILE = re.compile(r"[0-9a-f]{16}\.json|\.tmp-[A-Za-z0-9_]+\.json")
 _VERSION = re.compile(r"[0-9A-Za-z.+_-]{1,64}")

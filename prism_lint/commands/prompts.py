@@ -15,7 +15,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from prism_lint.cli import EXIT_CLEAN, fail
+from prism_lint.commands.configs import resolver_for
+from prism_lint.exits import EXIT_CLEAN, fail
 
 if TYPE_CHECKING:
     from prism_lint.config import Settings
@@ -164,12 +165,11 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
 
 
 def run(args: argparse.Namespace) -> int:
-    from prism_lint.commands.check import _resolver
     from prism_lint.config import ConfigError
     from prism_lint.discovery import discover
 
     try:
-        resolver = _resolver(args.config, args.isolated)
+        resolver = resolver_for(args.config, args.isolated)
         paths = args.paths or ["."]
         if paths == ["-"]:
             name = args.stdin_filename or "-"

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from prism_lint.cli import EXIT_CLEAN, fail
+from prism_lint.exits import EXIT_CLEAN, fail
 
 if TYPE_CHECKING:
     from prism_lint.rules import Example

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 
-from prism_lint.cli import EXIT_CLEAN, fail
 from prism_lint.config import Resolver, Settings
+from prism_lint.exits import EXIT_CLEAN, fail
 
 
 def show(args: argparse.Namespace, paths: list[str], resolver: Resolver,

@@ -8,14 +8,23 @@ is never read again here.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from prism_lint.extract import python_strings as ps
 from prism_lint.extract.code_units import Group, Msg
-from prism_lint.extract.python_sites import CONTENT_KEYS, SiteFinder, joined_values
 from prism_lint.extract.python_source import Binding, Node
 from prism_lint.extract.python_strings import SEP, Seg
-from prism_lint.extract.python_values import Value, docstring_of, returns_of
+from prism_lint.extract.python_values import (
+    CONTENT_KEYS,
+    Value,
+    docstring_of,
+    joined_values,
+    returns_of,
+)
 from prism_lint.model import CallContext, Sibling
+
+if TYPE_CHECKING:
+    from prism_lint.extract.python_sites import SiteFinder
 
 _TUPLE_ROLES = frozenset({"system", "human", "user", "ai", "assistant", "developer"})
 _GUIDANCE_ROLES = {"system": "system", "user": "user", "assistant": "assistant",

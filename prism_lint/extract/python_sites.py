@@ -22,14 +22,20 @@ from prism_lint.extract.code_sites import (
 )
 from prism_lint.extract.code_units import Group, Msg
 from prism_lint.extract.python_catalogue import Catalogue, Site
+from prism_lint.extract.python_definitions import DefinitionFinder
 from prism_lint.extract.python_flow import MESSAGES, Table, Wrapper
 from prism_lint.extract.python_source import Node, Source, statement_of
 from prism_lint.extract.python_strings import SEP, Seg, Segs
 from prism_lint.extract.python_units import Registry
-from prism_lint.extract.python_values import Evaluator, Value, returns_of
+from prism_lint.extract.python_values import (
+    CONTENT_KEYS,
+    Evaluator,
+    Value,
+    joined_values,
+    returns_of,
+)
 from prism_lint.model import CallContext
 
-CONTENT_KEYS = ("content", "message", "parts", "text", "prompt")
 _TEXT_CALLS = frozenset({"Part", "from_text", "TextBlock", "TextBlockParam", "TextPart",
                          "InputText", "ResponseInputTextParam"})
 _WS = re.compile(r"\s+")
@@ -80,8 +86,6 @@ class SiteFinder:
 
     def run(self) -> None:
         """Read calls (catalogued ones first, deferred ones after), then definitions."""
-        from prism_lint.extract.python_definitions import DefinitionFinder
-
         self.learn_flow()
         deferred: list[Node] = []
         for call in self.src.captures.get("call", ()):
@@ -1115,14 +1119,3 @@ def _decorator_of(node: Node) -> Node | None:
 
 def has_hole(segs: Segs) -> bool:
     return any(s.kind == ps.HOLE_KIND for s in segs)
-
-
-def joined_values(parts: list[Value], sep: str) -> Value:
-    segs: Segs = []
-    names: list[str] = []
-    for i, p in enumerate(parts):
-        if i and sep:
-            segs.append(Seg(SEP, sep, -1, -1))
-        segs.extend(p.segs)
-        names.extend(n for n in p.names if n not in names)
-    return Value(segs, None, any(p.fstring for p in parts), names)

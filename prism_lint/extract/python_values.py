@@ -14,6 +14,9 @@ from prism_lint.extract import python_strings as ps
 from prism_lint.extract.python_source import Binding, Node, Source
 from prism_lint.extract.python_strings import HOLE_KIND, SEP, Seg, Segs
 
+# The keys of a message dict that hold its text.
+CONTENT_KEYS = ("content", "message", "parts", "text", "prompt")
+
 MAX_DEPTH = 6  # hops through names and functions
 MAX_NESTING = 120  # nested expressions read before the rest becomes a hole
 
@@ -474,3 +477,14 @@ def docstring_of(definition: Node) -> Node | None:
                 return expr
         return None
     return None
+
+
+def joined_values(parts: list[Value], sep: str) -> Value:
+    segs: Segs = []
+    names: list[str] = []
+    for i, p in enumerate(parts):
+        if i and sep:
+            segs.append(Seg(SEP, sep, -1, -1))
+        segs.extend(p.segs)
+        names.extend(n for n in p.names if n not in names)
+    return Value(segs, None, any(p.fstring for p in parts), names)

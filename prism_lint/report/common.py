@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from prism_lint.lines import LineIndex
 from prism_lint.model import Diagnostic, Document, Location
@@ -93,3 +94,26 @@ def fix_label(d: Diagnostic, unsafe: bool, planned: bool = False) -> str:
     if d.fix.listed(planned) == "safe" or unsafe:
         return "[*] "
     return ""
+
+
+def source_root() -> str:
+    """Where repository-relative paths start: the checkout under GitHub
+    Actions (so a run from a subdirectory still points at the right file),
+    else the working directory."""
+    return os.environ.get("GITHUB_WORKSPACE") or os.getcwd()
+
+
+def relative_path(path: str, base: str | None = None) -> str:
+    """``path`` relative to ``base`` (default: :func:`source_root`) with
+    forward slashes, or absolute when it lies outside."""
+    if path == "-":
+        return path
+    base = os.path.abspath(base or source_root())
+    full = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(full, base)
+    except ValueError:  # another drive on Windows
+        return Path(full).as_posix()
+    if rel == ".." or rel.startswith(".." + os.sep):
+        return Path(full).as_posix()
+    return Path(rel).as_posix()

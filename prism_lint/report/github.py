@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from prism_lint.model import Diagnostic
 from prism_lint.report import ReportContext
-from prism_lint.report.common import file_span
+from prism_lint.report.common import file_span, relative_path
 from prism_lint.report.message import headline
-from prism_lint.report.sarif import level, relative_path
+from prism_lint.report.sarif import level
 
 if TYPE_CHECKING:
     from prism_lint.engine import FileResult

@@ -14,10 +14,10 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from prism_lint.report import ReportContext
-from prism_lint.report.common import file_span
+from prism_lint.report.common import file_span, relative_path
 from prism_lint.report.message import headline
 from prism_lint.report.safe import encodable
-from prism_lint.report.sarif import fingerprint, level, relative_path
+from prism_lint.report.sarif import fingerprint, level
 
 if TYPE_CHECKING:
     from prism_lint.engine import FileResult

@@ -12,9 +12,8 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from prism_lint.report import ReportContext
-from prism_lint.report.common import span
+from prism_lint.report.common import relative_path, span
 from prism_lint.report.message import headline, one_line
-from prism_lint.report.sarif import relative_path
 
 if TYPE_CHECKING:
     from prism_lint.engine import FileResult

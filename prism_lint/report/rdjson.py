@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 from prism_lint.lines import LineIndex
 from prism_lint.model import Diagnostic, Location
 from prism_lint.report import ReportContext
-from prism_lint.report.common import edit_span, file_span, index, url
+from prism_lint.report.common import edit_span, file_span, index, relative_path, url
 from prism_lint.report.message import headline
-from prism_lint.report.sarif import relative_path
 
 if TYPE_CHECKING:
     from prism_lint.engine import FileResult

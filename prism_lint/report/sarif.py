@@ -20,7 +20,7 @@ from urllib.parse import quote
 from prism_lint import __version__
 from prism_lint.model import Diagnostic
 from prism_lint.report import ReportContext
-from prism_lint.report.common import edit_span, file_span, url
+from prism_lint.report.common import edit_span, file_span, relative_path, source_root, url
 from prism_lint.report.message import headline
 from prism_lint.rules import catalogue, load_rule
 
@@ -41,29 +41,6 @@ def level(code: str) -> str:
     if code == "PRS901":
         return "note"
     return "warning"
-
-
-def source_root() -> str:
-    """Where repository-relative paths start: the checkout under GitHub
-    Actions (so a run from a subdirectory still points at the right file),
-    else the working directory."""
-    return os.environ.get("GITHUB_WORKSPACE") or os.getcwd()
-
-
-def relative_path(path: str, base: str | None = None) -> str:
-    """``path`` relative to ``base`` (default: :func:`source_root`) with
-    forward slashes, or absolute when it lies outside."""
-    if path == "-":
-        return path
-    base = os.path.abspath(base or source_root())
-    full = os.path.abspath(path)
-    try:
-        rel = os.path.relpath(full, base)
-    except ValueError:  # another drive on Windows
-        return Path(full).as_posix()
-    if rel == ".." or rel.startswith(".." + os.sep):
-        return Path(full).as_posix()
-    return Path(rel).as_posix()
 
 
 def _artifact(path: str) -> dict[str, str]:

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from prism_lint.model import Diagnostic
 from prism_lint.report import ReportContext
-from prism_lint.report.common import fix_label, index, span
+from prism_lint.report.common import fix_label, index, relative_path, span
 from prism_lint.report.message import figure_of, headline, one_line, shown_cue
 from prism_lint.report.safe import printable
+from prism_lint.report.tally import table
 
 if TYPE_CHECKING:
     from prism_lint.engine import FileResult
@@ -24,8 +25,6 @@ _BOLD, _RED, _CYAN, _RESET = "\x1b[1m", "\x1b[31m", "\x1b[36m", "\x1b[0m"
 def shown_path(path: str) -> str:
     """``path`` as reports show it: relative to the working directory when
     inside it, else absolute; ``-`` (stdin) as is."""
-    from prism_lint.report.sarif import relative_path
-
     if path == "-":
         return path
     return printable(relative_path(path, os.getcwd()))
@@ -145,8 +144,6 @@ def render(results: list[FileResult], ctx: ReportContext) -> str:
     paint = _Paint(ctx.color)
     diags = [d for r in results for d in r.diagnostics]
     if ctx.statistics:
-        from prism_lint.report.statistics import table
-
         out = table(diags, ctx)
     elif ctx.fmt == "grouped":
         out = _grouped(diags, ctx, paint)

@@ -1,0 +1,262 @@
+"""Persona cues in bytes: the phrases that start a persona, and expert words near them.
+
+Two automata (Aho-Corasick, C speed) built from the vocabulary: the cues
+("you are", "act as", "as a", "role", "eres", "你是", ...; data in
+``rules/vocabulary/first_pass.toml``) and the expert words (occupations and
+expertise words of the vocabulary files). The first pass over whole files
+(:mod:`prism_lint.prefilter`) and the analysis of one prompt both ask here
+whether a text can hold a persona at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from prism_lint.analysis.vocabulary import NO_EXTRAS, current_extras, vocabulary_for
+from prism_lint.data import load_toml
+
+WORDS = 16  # words after an anchor in which the identity is looked for
+_WORD = re.compile(rb"[a-z]+")
+_WINDOW = WORDS * 14
+_ESCAPE = re.compile(rb"\\[ntr]")
+_AFTER_ESCAPE = re.compile(rb"\\(?:[abfnrtv]|x[0-9a-f]{2}|u[0-9a-f]{4}|u[0-9a-f]{8})\Z")
+
+
+_WORD_HIT, _STEM_HIT, _WIDE_HIT = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    """The first pass's automata and word tables, built once per process."""
+
+    cues: Any  # DFA over anchors and direct cues, matched in the lower-cased bytes
+    cue_text: tuple[bytes, ...]  # by pattern index
+    cue_direct: tuple[bool, ...]
+    experts: Any  # DFA over expert words, stems and non-ASCII words
+    expert_kind: tuple[int, ...]  # by pattern index: _WORD_HIT, _STEM_HIT or _WIDE_HIT
+    after: frozenset[bytes]  # anchors that follow the identity
+    whole: frozenset[bytes]  # anchors that do not run on into a longer word
+
+
+def vocab() -> _Vocab:
+    """The shared vocabulary's cues and expert words. The first pass uses it
+    as it is: a project's own expert words are looked for on their own."""
+    return _vocab(NO_EXTRAS)
+
+
+def _project_vocab() -> _Vocab:
+    """With the expert words of the configuration being applied, which the
+    analysis of a prompt must know (``extra-experts``)."""
+    return _vocab(current_extras())
+
+
+@lru_cache(maxsize=8)
+def _vocab(extras: Any) -> _Vocab:
+    import ahocorasick_rs
+
+    table = load_toml("vocabulary/first_pass.toml")
+    v = vocabulary_for(extras)
+    words: set[str] = set()
+    for occupation in v.occupations:
+        # a multi-word occupation ends in its head noun ("data scientist")
+        words.add(occupation.lower().replace("-", " ").split()[-1])
+    for lang in v.languages:
+        words.update(w.lower() for w in lang.expert_words)
+    experts: dict[bytes, int] = {}
+    for w in sorted(words):
+        if not w.isascii():  # as lower-cased bytes hold it: "dÉveloppeur" too
+            experts.update((c, _WIDE_HIT) for c in _cased([w]))
+        elif len(w) > 2:
+            experts[w.encode()] = _WORD_HIT
+    for stem in table["expert_stems"]:
+        experts[stem.encode()] = _STEM_HIT  # a stem wins over the same word
+    cues = {a: False for a in _cased(table["anchors"])}
+    cues.update((a, True) for a in _cased(table["direct"]))
+    # The cues are sought through whole files: a DFA. The expert words only
+    # in short windows, where a DFA's build (11 ms here) is not repaid.
+    impl = ahocorasick_rs.Implementation
+    return _Vocab(
+        cues=ahocorasick_rs.BytesAhoCorasick(list(cues), implementation=impl.DFA),
+        cue_text=tuple(cues),
+        cue_direct=tuple(cues.values()),
+        experts=ahocorasick_rs.BytesAhoCorasick(list(experts),
+                                                implementation=impl.ContiguousNFA),
+        expert_kind=tuple(experts.values()),
+        after=frozenset(a.encode() for a in table["after"]),
+        whole=frozenset(a.encode() for a in table["whole_words"]),
+    )
+
+
+def _cased(phrases: list[str]) -> tuple[bytes, ...]:
+    """Each phrase as the lower-cased bytes will hold it. ``bytes.lower`` lowers
+    ASCII only, so a phrase with accented letters also comes with them upper."""
+    out: list[bytes] = []
+    for phrase in phrases:
+        low = phrase.lower()
+        out.append(low.encode())
+        if not low.isascii():  # bytes.lower() leaves these letters as written
+            out.append("".join(c if c.isascii() else c.upper() for c in low).encode())
+            out.append(low[:1].upper().encode() + low[1:].encode())
+    return tuple(dict.fromkeys(out))
+
+
+_LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
+_WORD_BYTES = _LETTERS | frozenset(b"0123456789_")
+
+
+# Anchors of languages that write an occupation as the end of a compound, as
+# the detector reads them (analysis.persona._noun_of).
+_COMPOUNDING = frozenset({b"du bist", b"sie sind", b"als ", b"handle als", b"agiere", b"rolle"})
+
+
+def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
+    """Whether one of the first few words beside the anchor is an expert word:
+    an occupation or expertise word (plural too), a word starting with an
+    expert stem, or a non-ASCII expert word anywhere in the window."""
+    if anchor in v.after:
+        window = low[max(0, at - _WINDOW) : at]
+    else:
+        window = low[at + len(anchor) : at + len(anchor) + _WINDOW]
+    if b"\\" in window:  # "a\nsenior engineer" inside a string literal
+        window = _ESCAPE.sub(b" ", window)
+    for index, start, end in v.experts.find_matches_as_indexes(window, overlapping=True):
+        kind = v.expert_kind[index]
+        if kind == _WIDE_HIT:
+            return True
+        if start and window[start - 1] in _LETTERS and not (
+                anchor in _COMPOUNDING and end - start >= 5):
+            continue  # inside a word (German compounds end in theirs: "Grundschul*lehrer*")
+        if kind == _WORD_HIT:
+            rest = end
+            while rest < len(window) and window[rest] == 0x73:  # plural "s"
+                rest += 1
+            if rest < len(window) and window[rest] in _LETTERS:
+                continue  # "engineering" is not "engineer"
+        if len(_WORD.findall(window, 0, start)) < WORDS:
+            return True
+    return False
+
+
+def expert_cue(text: str) -> bool:
+    """Whether a prompt's text has a persona cue with an expert word near it:
+    without one it holds no expert persona (the first pass, less its last
+    look with the detector)."""
+    v = _project_vocab()
+    low = text.lower().encode("utf-8", "surrogatepass")
+    for index, at, end in v.cues.find_matches_as_indexes(low, overlapping=True):
+        if v.cue_direct[index]:
+            return True
+        anchor = v.cue_text[index]
+        if _inside_word(low, anchor, at, end, v):
+            continue
+        if _expert_near(low, anchor, at, v) or (anchor == b"role" and b"backstory" in low):
+            return True
+    return False
+
+
+def _inside_word(low: bytes, anchor: bytes, at: int, end: int, v: _Vocab) -> bool:
+    """An anchor that is part of a longer word: "totals " is not "als ";
+    for a whole-word anchor, "personal" is not "persona" nor "role_name"
+    "role". "\\nYou are" still starts one."""
+    if anchor[:1].isalpha() and at > 0 and low[at - 1 : at].isalpha() and not (
+        _AFTER_ESCAPE.search(low, max(0, at - 10), at)
+    ):
+        return True
+    return anchor in v.whole and end < len(low) and low[end] in _WORD_BYTES
+
+
+def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
+    """(may hold an expert persona, holds any persona cue), in one pass.
+    ``low``: ``data.lower()``, when the caller has it."""
+    v = vocab()
+    if low is None:
+        low = data.lower()
+    anchored = False
+    looked: dict[int, int] = {}  # window start -> end already read by the detector
+    for index, at, end in v.cues.find_matches_as_indexes(low, overlapping=True):
+        if v.cue_direct[index]:
+            return True, True
+        anchor = v.cue_text[index]
+        if _inside_word(low, anchor, at, end, v):
+            continue
+        anchored = True
+        if _expert_near(low, anchor, at, v) and (
+            # CrewAI renders an agent's role as "You are {role}": no cue in the file
+            (anchor == b"role" and b"backstory" in low) or _persona_in_window(data, at, looked)
+        ):
+            return True, True
+    return False, anchored
+
+
+_QUOTE = re.compile(r"""(?<![^\W\d_])['"`]|['"`](?![^\W\d_])""")
+_ESCAPES = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[ntr'\"\\])")
+_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "'": "'", '"': '"', "\\": "\\"}
+_OPENING = re.compile(rb"""(?:^|(?<![A-Za-z]))['"`]""")
+
+
+def _unescape(m: re.Match[str]) -> str:
+    body = m.group(0)[1:]
+    if body in _SIMPLE:
+        return _SIMPLE[body]
+    try:
+        return chr(int(body[1:], 16))
+    except (ValueError, OverflowError):
+        return " "
+
+
+def _persona_in_window(data: bytes, at: int, looked: dict[int, int]) -> bool:
+    """Second look, with the detector itself: the persona sentence around a
+    cue, freed of the string-literal syntax around it. The window opens at
+    the start of the line, or of the string literal the cue is in."""
+    line = data.rfind(b"\n", max(0, at - 300), at) + 1 or max(0, at - 300)
+    start = line
+    for m in _OPENING.finditer(data, line, at):
+        start = m.end()
+    if looked.get(start, -1) >= at + 300:
+        return False  # this cue's sentence was in a window already read
+    end = _window_end(data, at)
+    looked[start] = end
+    window = data[start:end].decode("utf-8", "replace").replace("\r\n", "\n")
+    window = window.replace("\r", "\n")  # as Python reads source lines
+    window = _QUOTE.sub(" ", _ESCAPES.sub(_unescape, window))
+    return _window_holds_persona(window, current_extras())
+
+
+@lru_cache(maxsize=1024)
+def _window_holds_persona(window: str, extras: Any) -> bool:
+    """Remembered: the same prompt sentence turns up in file after file.
+    ``extras``: the vocabulary the detector reads (the project's words)."""
+    from prism_lint.analysis.persona import has_expert_persona  # 13 ms: only when a cue is near
+
+    return has_expert_persona(window)
+
+
+def _window_end(data: bytes, at: int) -> int:
+    """Where the cue's sentence surely ends: at a blank line, unless all that
+    comes before it is a heading or label with no sentence in it ("# Role",
+    then the identity in the next paragraph); at most 500 bytes on."""
+    limit = at + 500
+    pos = at
+    while True:
+        end = data.find(b"\n\n", pos, limit)
+        if end < 0:
+            return limit
+        if _SENTENCE_END.search(data, at, end):
+            return end
+        pos = end + 2
+        while pos < limit and data[pos : pos + 1] in (b"\n", b"\r", b" ", b"\t"):
+            pos += 1
+
+
+_SENTENCE_END = re.compile(rb"[.!?]")
+
+
+def has_cue(text: str) -> bool:
+    """Whether a prompt's text holds any persona cue at all (expert or not)."""
+    low = text.lower().encode("utf-8", "surrogatepass")
+    return bool(vocab().cues.find_matches_as_indexes(low))
+
+
