@@ -23,6 +23,8 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from prism_lint import __version__
+
 if TYPE_CHECKING:
     from prism_lint.config import Settings
     from prism_lint.engine import FileResult
@@ -110,15 +112,11 @@ class Cache:
         fp = settings.fingerprint()
         key = self.keys.get(fp)
         if key is None:
-            from prism_lint import __version__
-
             key = hashlib.blake2b(f"{__version__}\0{fp}".encode(), digest_size=8).hexdigest()
             self.keys[fp] = key
         folder = cache_root(settings)
         bucket = self.buckets.get(folder + os.sep + key)
         if bucket is None:
-            from prism_lint import __version__
-
             path = os.path.join(folder, __version__, f"{key}.json")
             if usable(folder, settings):
                 bucket = _Bucket(path, _load(path))

@@ -13,6 +13,10 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from prism_lint.analysis import TASKS
+from prism_lint.reading import inside, project_root, read_file
+from prism_lint.rules import catalogue
+
 CONFIG_FILES = ("prism-lint.toml", ".prism-lint.toml", "pyproject.toml")
 
 DEFAULT_EXCLUDE = (
@@ -195,7 +199,6 @@ def _selector(text: str) -> str:
 def _check_codes(source: str, key: str, codes: tuple[str, ...]) -> None:
     """Every selector names a rule (a code, a prefix of codes, or a name);
     the error quotes the selector as the user wrote it."""
-    from prism_lint.rules import catalogue
 
     known = catalogue()
     for written in codes:
@@ -276,8 +279,6 @@ def parse_table(table: dict[str, Any], source: str, base: Settings | None = None
                     raise _fail(source, f"{key}.{fn}", f"one of {', '.join(roles)}", role)
             values[name] = tuple(value.items())
         elif name == "extra_task_words":
-            from prism_lint.analysis import TASKS
-
             if not isinstance(value, dict):
                 raise _fail(source, key, expected, value)
             pairs = []
@@ -323,7 +324,6 @@ MAX_CONFIG_SIZE = 1024 * 1024
 def _read_config(path: Path) -> bytes:
     """A configuration file's bytes: a regular file of at most 1 MiB, through
     a link only into its project (see :mod:`prism_lint.reading`)."""
-    from prism_lint.reading import project_root, read_file
 
     return read_file(str(path), lambda: project_root(str(path)), MAX_CONFIG_SIZE)
 
@@ -401,7 +401,6 @@ def extend_target(path: Path, value: Any, chain: tuple[str, ...]) -> Path:
         raise ConfigError(f"{where} must name a .toml file, got {value!r}")
     if len(chain) + 1 >= MAX_EXTEND:
         raise ConfigError(f"{where}: more than {MAX_EXTEND} configurations extend each other")
-    from prism_lint.reading import inside, project_root
 
     here = os.path.realpath(path)
     target = os.path.realpath(os.path.join(os.path.dirname(here), value))

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from prism_lint.config import Resolver, Settings
+from prism_lint.config import ConfigError, Resolver, Settings
 from prism_lint.extract import kind_in, kind_of
+from prism_lint.reading import project_root, read_file, repository_of
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,6 @@ class _GitIgnores:
         if (names is None or ".gitignore" in names) and os.path.isfile(path):
             import pathspec
 
-            from prism_lint.reading import project_root, read_file
 
             try:
                 raw = read_file(path, lambda: project_root(path), 1024 * 1024)
@@ -190,8 +190,6 @@ def _ignored(rel_to: list[tuple[str, _Ignore]], path: str, is_dir: bool) -> bool
 
 
 def _repo_root(start: str) -> str | None:
-    from prism_lint.reading import repository_of
-
     return repository_of(os.path.abspath(start))
 
 
@@ -226,8 +224,6 @@ def discover(paths: list[str], resolver: Resolver, *, force_exclude: bool = Fals
             with os.scandir(given):
                 pass
         except OSError as exc:
-            from prism_lint.config import ConfigError
-
             raise ConfigError(f"{given}: cannot read folder: {exc.strerror or exc}") from None
         yield from _walk(given, resolver, gitignores, seen)
 

@@ -11,6 +11,9 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from prism_lint.analysis import analyse
+from prism_lint.analysis.vocabulary import use_extras
+from prism_lint.encodings import decode_wide, wide
 from prism_lint.extract import (
     PROSE,
     Comment,
@@ -21,8 +24,10 @@ from prism_lint.extract import (
     kind_of,
     prose_kind,
 )
+from prism_lint.extract.prose import looks_like_prompt
 from prism_lint.lines import LineIndex, line_index
 from prism_lint.model import Diagnostic, Document, Fix, PromptUnit
+from prism_lint.reading import Unreadable, inside, open_regular, project_root, read_file, read_open
 from prism_lint.rules import catalogue, load_rule, resolve_selection
 from prism_lint.suppression import Suppressions
 
@@ -152,7 +157,6 @@ def read_with_stat(path: str, settings: Settings, named: bool
     """:func:`read_limited`, with the stat of the file that was read. Only
     regular files are read, through a link only into the project, and never
     past ``max-file-size`` (see :mod:`prism_lint.reading`)."""
-    from prism_lint.reading import Unreadable, open_regular, project_root, read_open
 
     result = FileResult(path)
 
@@ -199,7 +203,6 @@ def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = Fal
     """``parse=False``: only what the bytes themselves show (binary, not
     decodable, too large to analyse), never the extraction; what a named
     file the first pass rules out still reports."""
-    from prism_lint.encodings import decode_wide, wide
 
     encoding = wide(data[:4])
     if encoding is not None:
@@ -322,8 +325,6 @@ def _check_source(path: str, text: str, settings: Settings, *, named: bool, kind
     result = FileResult(path, text=text)
     kind = kind or kind_of(path, named=named, globs=settings.include)
     if kind == PROSE:
-        from prism_lint.extract.prose import looks_like_prompt
-
         kind = prose_kind(path) if looks_like_prompt(text) else None
     result.kind = kind
     if kind is None:
@@ -391,7 +392,6 @@ def _related_reader(path: str, settings: Settings, seen: list[str]):  # type: ig
     """Reads a file a template includes: only inside the project (a template
     naming ``/etc/passwd`` or ``../../secret`` reads nothing), only a regular
     file, never past ``max-file-size``."""
-    from prism_lint.reading import inside, project_root, read_file
 
     base = os.path.dirname(os.path.abspath(path))
     root = project_root(path, settings.root)
@@ -422,8 +422,6 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
         "prism" in c.text.lower() or "noqa" in c.text.lower() for c in extraction.comments
     ):
         return  # no prompt, no problem, no directive: nothing any rule could say
-    from prism_lint.analysis import analyse
-    from prism_lint.analysis.vocabulary import use_extras
     from prism_lint.fix import fix_for, persona_gated
     from prism_lint.fix.guard import vet
 

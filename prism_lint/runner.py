@@ -17,10 +17,21 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from prism_lint.analysis.cues import vocab
+from prism_lint.cache import Cache, digest
 from prism_lint.config import Resolver, Settings
 from prism_lint.discovery import Target
-from prism_lint.engine import FileResult, at_path, check_bytes, read_with_stat
-from prism_lint.extract import READS_BESIDE
+from prism_lint.engine import (
+    FileResult,
+    at_path,
+    check_bytes,
+    check_source,
+    read_with_stat,
+    settle_fixes,
+)
+from prism_lint.extract import READS_BESIDE, extractor, python_flow
+from prism_lint.extract.python_flow import Table, needs_project
+from prism_lint.prefilter import worth_checking
 
 POOL_THRESHOLD = 200  # files left after the cache; below this, one process
 CACHE_THRESHOLD = 16  # files in a run; below this, no cache
@@ -47,8 +58,6 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
     ``digests``: note the digest of the bytes (the cache keys on it).
     ``copies``: a copy of a file the run has taken comes back unchecked,
     marked as one (the run gives it the result of the first)."""
-    from prism_lint.cache import digest
-    from prism_lint.prefilter import worth_checking
 
     data, early, st = read_with_stat(target.path, settings, target.named)
     if data is None or st is None:
@@ -149,7 +158,6 @@ def _check_with_project(table: Any, items: list[tuple[Target, Settings, bool, bo
                         ) -> list[Outcome]:
     """Check again with the project's table of wrappers and sinks (it travels
     with the chunk to the worker)."""
-    from prism_lint.extract import python_flow
 
     python_flow.set_project(table)
     try:
@@ -190,10 +198,6 @@ def _warm_up(kinds: Iterable[str] = ()) -> None:
     the first pass, and one whole check of a small module, which imports the
     extractor, the analysis, the rules and the fixes and compiles the common
     patterns once rather than once in each worker."""
-    from prism_lint.analysis.cues import vocab
-    from prism_lint.config import Settings
-    from prism_lint.engine import check_source
-    from prism_lint.extract import extractor
 
     vocab()
     import prism_lint.extract.prose  # noqa: F401  (the first pass reads prose files with it)
@@ -214,8 +218,6 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
     ``targets`` may be a discovery still under way: files are handed to the
     workers while the tree is being walked.
     """
-    from prism_lint.cache import Cache
-    from prism_lint.engine import settle_fixes
     from prism_lint.flow_cache import facts
 
     global _CLAIMS
@@ -351,7 +353,6 @@ class _Work:
         learned from the files the first pass kept, checked in full now or
         before (the cache keeps each module's table), so it costs no file more
         than the run reads. Returns the results and the table."""
-        from prism_lint.extract.python_flow import Table, needs_project
         from prism_lint.flow_cache import facts
 
         cached = cached or {}
@@ -375,8 +376,6 @@ class _Work:
         items = [(targets[finished[i][0]], settings_of[finished[i][0]], self.verify_fixes,
                   self.digests) for i in again]
         if self.pool is None:
-            from prism_lint.extract import python_flow
-
             python_flow.set_project(table)
             try:
                 outcomes = [check_one(t, s, keep=self.keep_prompts, verify_fixes=v, digests=d,

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from prism_lint.extract import Comment
+from prism_lint.lines import LineIndex, line_index
 
 _NOQA = re.compile(r"(?i)(?:^|[\s#])noqa\b(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?")
 _IGNORE = re.compile(r"(?i)\bprism:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
@@ -43,8 +44,6 @@ _BLOCK_KEY = re.compile(r"^\s*[\w.\-\"']+\s*:\s*(?:[|>][-+0-9]*)?\s*(?:#.*)?$")
 
 
 def _opens_block(d: Directive, row: int) -> bool:
-    from prism_lint.lines import LineIndex
-
     return bool(_BLOCK_KEY.match(LineIndex(d.comment.doc.text).line_text(row)))
 
 
@@ -56,7 +55,6 @@ def _block_holds(d: Directive, row: int) -> bool:
     (``template: |``) runs down to ``row``."""
     if row <= d.row + 1:
         return False
-    from prism_lint.lines import line_index
 
     index = line_index(d.comment.doc.text)
     if d.row + 1 > len(index.starts):

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from prism_lint.data import load_toml, rules_dir
+
 # Scripts written without spaces between words.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f"
 # One word of a space-separated language: letters and digits, with inner
@@ -230,14 +232,11 @@ class Vocabulary:
 
 def vocabulary_dir() -> Path:
     """``rules/vocabulary`` in the installed wheel or in a checkout."""
-    from prism_lint.data import rules_dir
 
     return rules_dir() / "vocabulary"
 
 
 def _load(path: Path) -> dict[str, Any]:
-    from prism_lint.data import load_toml
-
     return load_toml(f"vocabulary/{path.name}")
 
 

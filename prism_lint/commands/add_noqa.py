@@ -12,8 +12,13 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from prism_lint.engine import check_source
+from prism_lint.extract import kind_of
+from prism_lint.fix.apply import apply_round, still_valid
+from prism_lint.fix.disk import write_result
 from prism_lint.lsp.suppress import COMMENT_ENDS, ignore_edit
 from prism_lint.model import Diagnostic, Fix
+from prism_lint.reading import project_root
 
 if TYPE_CHECKING:
     from prism_lint.config import Settings
@@ -42,9 +47,6 @@ def add_to_text(path: str, text: str, settings: Settings, reason: str = "",
                 kind: str | None = None) -> tuple[str, int]:
     """``text`` with a suppression comment for each finding, and how many
     findings they silence."""
-    from prism_lint.engine import check_source
-    from prism_lint.extract import kind_of
-    from prism_lint.fix.apply import apply_round
 
     reason = check_reason(reason)
     kind = kind or kind_of(path, named=True, globs=settings.include)
@@ -75,9 +77,6 @@ def add_to_text(path: str, text: str, settings: Settings, reason: str = "",
 def add_to_files(results: list[FileResult], settings_of: dict[str, Settings],
                  reason: str = "") -> int:
     """Add the comments to every file with findings; returns the findings silenced."""
-    from prism_lint.fix.apply import still_valid
-    from prism_lint.fix.disk import write_result
-    from prism_lint.reading import project_root
 
     check_reason(reason)
     total = 0

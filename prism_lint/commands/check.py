@@ -7,14 +7,21 @@ import os
 import sys
 from dataclasses import replace
 
+from prism_lint import runner
 from prism_lint.commands.configs import raise_config, resolver_for
+from prism_lint.config import ConfigError, Settings, _check_codes, _selector
+from prism_lint.discovery import discover
+from prism_lint.encodings import encode
+from prism_lint.engine import FileResult, check_bytes, check_source
 from prism_lint.exits import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, fail
-from prism_lint.report import OUTPUT_FORMATS
+from prism_lint.reading import project_root
+from prism_lint.report import OUTPUT_FORMATS, ReportContext
+from prism_lint.report.formats import renderer
 from prism_lint.report.safe import printable
+from prism_lint.report.text import shown_path
 
 
 def _normal(codes: list[str] | None) -> list[str] | None:
-    from prism_lint.config import _selector
 
     return None if codes is None else [_selector(c) for c in codes]
 
@@ -41,7 +48,6 @@ def _discovery_settings(args: argparse.Namespace):  # type: ignore[no-untyped-de
     """What the command line changes in every configuration before files are
     found: excludes, .gitignore, per-file ignores (globs relative to the
     working directory); None when it changes nothing."""
-    from prism_lint.config import _check_codes
 
     pairs = []
     for item in args.per_file_ignores:
@@ -89,8 +95,6 @@ def use_color(args: argparse.Namespace, fmt: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from prism_lint.config import ConfigError
-
     try:
         return _run(args)
     except ConfigError as exc:
@@ -100,18 +104,12 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import time
 
-    from prism_lint.config import Settings
-    from prism_lint.engine import FileResult, check_source
-    from prism_lint.report import ReportContext
-    from prism_lint.report.formats import renderer
 
     started = time.perf_counter()
     resolver = resolver_for(args.config, args.isolated)
     resolver.cli = _discovery_settings(args)
     for flag, codes in (("--select", args.select), ("--extend-select", args.extend_select),
                         ("--ignore", args.ignore), ("--unfixable", args.unfixable)):
-        from prism_lint.config import _check_codes
-
         _check_codes("command line", flag, tuple(codes or ()))
     if args.fix_only:
         args.fix = True
@@ -135,8 +133,6 @@ def _run(args: argparse.Namespace) -> int:
         return fail("--add-noqa cannot be combined with --fix or --diff")
 
     if paths == ["-"]:
-        from prism_lint.engine import check_bytes
-
         name = args.stdin_filename or "-"
         stream = getattr(sys.stdin, "buffer", None)
         # bytes, decoded as files are (BOM, bad UTF-8)
@@ -180,12 +176,9 @@ def _run(args: argparse.Namespace) -> int:
                 else _exit(args, [result], n)
         results.append(result)
     else:
-        from prism_lint.discovery import discover
-
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:
             return fail(f"{missing[0]}: no such file or directory")
-        from prism_lint.runner import check_targets
 
         adjusted: dict[int, Settings] = {}
 
@@ -198,7 +191,7 @@ def _run(args: argparse.Namespace) -> int:
         targets = discover(paths, resolver, force_exclude=args.force_exclude)
         if args.verbose:
             targets = _verbose(targets, resolver)
-        for target, result in check_targets(
+        for target, result in runner.check_targets(
             targets,
             resolver,
             adjust,
@@ -209,8 +202,6 @@ def _run(args: argparse.Namespace) -> int:
             if result.diagnostics:  # the fixer needs the settings of files it may fix
                 settings_of[target.path] = adjust(resolver.for_path(target.path))
             if result.notice:
-                from prism_lint.report.text import shown_path
-
                 ctx.notices.append(f"{shown_path(target.path)}: {result.notice}")
             results.append(result)
         if results:
@@ -276,7 +267,6 @@ def _verbose(targets, resolver):  # type: ignore[no-untyped-def]
 
 def _write_source(text: str, result) -> None:  # type: ignore[no-untyped-def]
     """A fixed text read from stdin, back on stdout in its own encoding and mark."""
-    from prism_lint.encodings import encode
 
     data = encode(text, bom=result.bom, encoding=result.encoding)
     sys.stdout.flush()
@@ -312,10 +302,8 @@ def _diff(path: str, old: str, new: str) -> str:
 
 
 def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-untyped-def]
-    from prism_lint.engine import check_source
     from prism_lint.fix.apply import fix_text, still_valid
     from prism_lint.fix.disk import write_result
-    from prism_lint.reading import project_root
 
     total = 0
     for result in results:

@@ -15,6 +15,8 @@ import re
 import stat
 import sys
 
+from prism_lint.cache import TAG_NAME, TAG_SIGNATURE, cache_home, cache_root
+from prism_lint.config import Resolver
 from prism_lint.exits import EXIT_CLEAN, EXIT_ERROR
 
 _CACHE_FILE = re.compile(r"[0-9a-f]{16}\.json|\.tmp-[A-Za-z0-9_]+\.json")
@@ -26,9 +28,6 @@ class Refused(Exception):
 
 
 def run(args: argparse.Namespace) -> int:
-    from prism_lint.cache import cache_home, cache_root
-    from prism_lint.config import Resolver
-
     resolver = Resolver()
     status = EXIT_CLEAN
     done: set[str] = set()
@@ -61,7 +60,6 @@ def run(args: argparse.Namespace) -> int:
 def _plan(folder: str, project: str) -> tuple[list[str], list[str]]:
     """The files, then the folders (deepest first), that removing the cache
     at ``folder`` takes; :class:`Refused` unless every one is the cache's."""
-    from prism_lint.cache import TAG_NAME, TAG_SIGNATURE
 
     if os.path.islink(folder):
         raise Refused("it is a symbolic link")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from prism_lint.commands.rule import as_text, describe
+from prism_lint.rules import catalogue
+
 
 def rules_markdown() -> str:
-    from prism_lint.commands.rule import as_text, describe
-    from prism_lint.rules import catalogue
-
     parts = [
         "# prism-lint rules",
         "",

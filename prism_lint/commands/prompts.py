@@ -15,8 +15,21 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from prism_lint import runner
 from prism_lint.commands.configs import resolver_for
+from prism_lint.config import ConfigError
+from prism_lint.discovery import discover
+from prism_lint.encodings import decode_wide, wide
+from prism_lint.engine import check_source, decode, read_limited
 from prism_lint.exits import EXIT_CLEAN, fail
+from prism_lint.extract import python_flow
+from prism_lint.extract.python_flow import Table, needs_project
+from prism_lint.lines import LineIndex
+from prism_lint.report.common import absolute
+from prism_lint.report.message import quoted
+from prism_lint.report.safe import json_safe, printable
+from prism_lint.report.text import shown_path
+from prism_lint.rules import short
 
 if TYPE_CHECKING:
     from prism_lint.config import Settings
@@ -26,8 +39,6 @@ if TYPE_CHECKING:
 
 def rows_of(result: FileResult) -> list[dict[str, Any]]:
     """One inventory row per prompt of a checked file."""
-    from prism_lint.lines import LineIndex
-    from prism_lint.report.common import absolute
 
     rows = []
     for unit, analysis in result.prompts:
@@ -75,13 +86,11 @@ def _inventory(path: str, data: bytes | None, settings: Settings, *, named: bool
                kind: str | None) -> tuple[list[dict[str, Any]], Any]:
     """The rows of one file, and what it teaches the project's other modules
     (a Python module's wrappers and sinks, else None)."""
-    from prism_lint.engine import check_source, decode, read_limited
 
     if data is None:
         data, _result = read_limited(path, settings, named)
         if data is None:
             return [], None
-    from prism_lint.encodings import decode_wide, wide
 
     encoding = wide(data[:4])
     try:
@@ -102,7 +111,6 @@ def _chunk(items: list[tuple[Target, Settings]], table: Any = None
            ) -> list[tuple[list[dict[str, Any]], Any]]:
     """Rows of some files, read with the project's table of wrappers and sinks
     (it travels with the chunk to the worker)."""
-    from prism_lint.extract import python_flow
 
     python_flow.set_project(table)
     try:
@@ -121,14 +129,13 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
     import functools
     from collections.abc import Callable, Iterable
 
-    from prism_lint.extract.python_flow import Table, needs_project
-    from prism_lint.runner import CHUNK, POOL_THRESHOLD, _collect_less, _warm_up, workers
 
     items = list(zip(targets, settings, strict=True))
 
     def read_all(mapper: Callable[..., Iterable[Any]]) -> list[dict[str, Any]]:
         def read(idx: list[int], table: Table | None) -> None:
-            chunks = [[items[i] for i in idx[j : j + CHUNK]] for j in range(0, len(idx), CHUNK)]
+            size = runner.CHUNK
+            chunks = [[items[i] for i in idx[j : j + size]] for j in range(0, len(idx), size)]
             done = (pair for part in mapper(functools.partial(_chunk, table=table), chunks)
                     for pair in part)
             for i, pair in zip(idx, done, strict=True):
@@ -151,23 +158,20 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
             read(again, table)
         return [row for rows, _learned in found for row in rows]
 
-    if len(items) < POOL_THRESHOLD or workers() < 2:
+    if len(items) < runner.POOL_THRESHOLD or runner.workers() < 2:
         return read_all(map)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _warm_up({t.kind for t in targets})
+    runner._warm_up({t.kind for t in targets})
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=workers(), mp_context=context,
-                             initializer=_collect_less) as pool:
+    with ProcessPoolExecutor(max_workers=runner.workers(), mp_context=context,
+                             initializer=runner._collect_less) as pool:
         return read_all(pool.map)
 
 
 def run(args: argparse.Namespace) -> int:
-    from prism_lint.config import ConfigError
-    from prism_lint.discovery import discover
-
     try:
         resolver = resolver_for(args.config, args.isolated)
         paths = args.paths or ["."]
@@ -185,7 +189,6 @@ def run(args: argparse.Namespace) -> int:
             rows = _all_rows(targets, [resolver.for_path(t.path) for t in targets])
     except ConfigError as exc:
         return fail(str(exc))
-    from prism_lint.report.safe import json_safe, printable
 
     if args.output_format == "json":
         print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
@@ -197,9 +200,6 @@ def run(args: argparse.Namespace) -> int:
 
 def line(r: dict[str, Any]) -> str:
     """A row as text: where, what kind of prompt, where it was found, persona, task."""
-    from prism_lint.report.message import quoted
-    from prism_lint.report.text import shown_path
-    from prism_lint.rules import short
 
     cell = f"cell {r['cell']}:" if r["cell"] is not None else ""
     where = f"{shown_path(r['path'])}:{cell}{r['location']['row']}:{r['location']['column']}"

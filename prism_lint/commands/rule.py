@@ -7,13 +7,13 @@ import json
 from typing import TYPE_CHECKING
 
 from prism_lint.exits import EXIT_CLEAN, fail
+from prism_lint.rules import catalogue, load_rule
 
 if TYPE_CHECKING:
     from prism_lint.rules import Example
 
 
 def _find(code: str) -> str | None:
-    from prism_lint.rules import catalogue
 
     cat = catalogue()
     code_u = code.upper()
@@ -26,8 +26,6 @@ def _find(code: str) -> str | None:
 
 
 def describe(code: str) -> dict[str, object]:
-    from prism_lint.rules import catalogue, load_rule
-
     entry = catalogue()[code]
     rule = load_rule(code)
     availability = {
@@ -87,8 +85,6 @@ def as_text(info: dict[str, object]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from prism_lint.rules import catalogue
-
     if args.all:
         codes = list(catalogue())
     elif args.code:

@@ -10,15 +10,18 @@ from dataclasses import fields
 from typing import Any
 
 from prism_lint.config import Resolver, Settings
+from prism_lint.discovery import discover
 from prism_lint.exits import EXIT_CLEAN, fail
+from prism_lint.extract import PROSE
+from prism_lint.extract.prose import file_looks_like_prompt
+from prism_lint.report.text import shown_path
+from prism_lint.rules import resolve_selection
 
 
 def show(args: argparse.Namespace, paths: list[str], resolver: Resolver,
          adjust: Callable[[Settings], Settings]) -> int:
     import os
 
-    from prism_lint.discovery import discover
-    from prism_lint.report.text import shown_path
 
     if paths == ["-"]:
         name = args.stdin_filename or "stdin"
@@ -27,8 +30,6 @@ def show(args: argparse.Namespace, paths: list[str], resolver: Resolver,
         missing = [p for p in paths if not os.path.exists(p)]
         if missing:
             return fail(f"{missing[0]}: no such file or directory")
-        from prism_lint.extract import PROSE
-        from prism_lint.extract.prose import file_looks_like_prompt
 
         # a Markdown or text file is checked only when its content is a prompt
         targets = [(t.path, adjust(resolver.for_path(t.path)))
@@ -47,7 +48,6 @@ def show(args: argparse.Namespace, paths: list[str], resolver: Resolver,
 
 def settings_text(path: str, settings: Settings) -> str:
     """Every setting one file is checked with, as TOML-like lines."""
-    from prism_lint.rules import resolve_selection
 
     source = settings.source or "(defaults: no configuration file)"
     lines = [f"Resolved settings for: {path}", f"Settings path: {source}", ""]

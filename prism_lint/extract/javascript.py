@@ -12,7 +12,13 @@ parsing.
 from __future__ import annotations
 
 from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions
-from prism_lint.extract.javascript_source import Node, Source
+from prism_lint.extract.code_sites import read_sites
+from prism_lint.extract.javascript_catalogue import load_catalogue
+from prism_lint.extract.javascript_sites import SiteFinder
+from prism_lint.extract.javascript_source import Node, Source, grammar_for, parse
+from prism_lint.extract.javascript_units import Registry
+from prism_lint.extract.javascript_values import Evaluator
+from prism_lint.extract.tree_source import syntax_problem as first_problem
 from prism_lint.model import Document
 
 _DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
@@ -51,12 +57,6 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     """Read prompts, comments and syntax problems out of one JavaScript/TypeScript file."""
     if skipped(doc, options):
         return Extraction()
-    from prism_lint.extract.code_sites import read_sites
-    from prism_lint.extract.javascript_catalogue import load_catalogue
-    from prism_lint.extract.javascript_sites import SiteFinder
-    from prism_lint.extract.javascript_source import grammar_for, parse
-    from prism_lint.extract.javascript_units import Registry
-    from prism_lint.extract.javascript_values import Evaluator
 
     try:
         src = parse(doc, grammar_for(doc.path))
@@ -108,6 +108,5 @@ def comments_of(src: Source, node: Node) -> list[Comment]:
 
 def syntax_problem(src: Source) -> ExtractError | None:
     """One ``ExtractError`` at the first ERROR or MISSING node, if the tree has any."""
-    from prism_lint.extract.tree_source import syntax_problem as first_problem
 
     return first_problem(src, "syntax error: unexpected {!r}", "syntax error")

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from prism_lint.reading import open_regular, project_root
+
 HEAD = 4096  # characters of a file the test reads
 KIND = "prose"  # what discovery calls a .md/.txt file no name or folder claims
 
@@ -85,7 +87,6 @@ def file_looks_like_prompt(path: str) -> bool:
     run would report it."""
     import os
 
-    from prism_lint.reading import open_regular, project_root
 
     try:
         fd, _st = open_regular(path, lambda: project_root(path))

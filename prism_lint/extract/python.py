@@ -8,17 +8,19 @@ problem pointing at the first error, alongside whatever could be extracted.
 from __future__ import annotations
 
 from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions
+from prism_lint.extract.code_sites import read_sites
+from prism_lint.extract.python_catalogue import load_catalogue
+from prism_lint.extract.python_sites import SiteFinder
+from prism_lint.extract.python_source import parse
+from prism_lint.extract.python_units import Registry
+from prism_lint.extract.python_values import Evaluator
+from prism_lint.extract.tree_source import TreeSource
+from prism_lint.extract.tree_source import syntax_problem as first_problem
 from prism_lint.model import Document
 
 
 def extract(doc: Document, options: ExtractOptions) -> Extraction:
     """Read prompts, comments and syntax problems out of one Python document."""
-    from prism_lint.extract.code_sites import read_sites
-    from prism_lint.extract.python_catalogue import load_catalogue
-    from prism_lint.extract.python_sites import SiteFinder
-    from prism_lint.extract.python_source import parse
-    from prism_lint.extract.python_units import Registry
-    from prism_lint.extract.python_values import Evaluator
 
     try:
         src = parse(doc)
@@ -50,8 +52,6 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
 
 def syntax_problem(src: object) -> ExtractError | None:
     """One ``ExtractError`` at the first ERROR or MISSING node, if the tree has any."""
-    from prism_lint.extract.tree_source import TreeSource
-    from prism_lint.extract.tree_source import syntax_problem as first_problem
 
     assert isinstance(src, TreeSource)
     return first_problem(src, "syntax error: invalid syntax near {!r}",

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from prism_lint.data import load_toml, rules_dir
 from prism_lint.extract.code_sites import names_regex, suffix_matches
 
 CATALOGUE_FILE = "call_sites.toml"
@@ -30,7 +31,6 @@ _ARG_KEYS = {"kw", "pos", "shape", "role", "label"}
 
 def rules_path(name: str) -> Path:
     """Where a file of the top-level ``rules/`` folder is, installed or in a checkout."""
-    from prism_lint.data import rules_dir
 
     return rules_dir() / name
 
@@ -161,6 +161,4 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
 
 @lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
-    from prism_lint.data import load_toml
-
     return parse_catalogue(load_toml(CATALOGUE_FILE))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from prism_lint.extract import ExtractOptions
+from prism_lint.extract import ExtractOptions, python_flow
 from prism_lint.extract import python_strings as ps
 from prism_lint.extract.code_sites import (
     ROLE_NAMES,
@@ -68,7 +68,6 @@ class SiteFinder:
 
     def learn_flow(self) -> None:
         """What this module and the project (:data:`python_flow.PROJECT`) teach."""
-        from prism_lint.extract import python_flow
 
         project = python_flow.PROJECT
         self.flow = Table()

@@ -26,6 +26,24 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from prism_lint.analysis.persona import find_personas
+from prism_lint.analysis.sentences import split_sentences
+from prism_lint.fix import layout, verify
+from prism_lint.fix.gate import gate_region, is_gated, style_of, template_gate
+from prism_lint.fix.mapping import map_edits
+from prism_lint.fix.python import (
+    PySource,
+    import_edit,
+    is_pure,
+    prompt_expression,
+    remove_element,
+    router_call,
+    site_of,
+    tidy_literals,
+)
+from prism_lint.fix.rewrite import plan_rewrite
+from prism_lint.fix.strip import TextEdit, has_words, plan_strip, rewritten, starts_sentence
+from prism_lint.fix.verify import kind_for
 from prism_lint.model import HOLE, Edit, Fix, Recheck
 
 if TYPE_CHECKING:
@@ -62,7 +80,6 @@ def persona_gated(unit: PromptUnit, persona: Persona, settings: Settings) -> boo
     """Whether the persona already sits inside a gate on ``gate-variable``
     (put there by the gate fix): it is then applied only when the
     application says so, and no rule should report it again."""
-    from prism_lint.fix.gate import is_gated
 
     return is_gated(unit, persona.start, settings.gate_variable)
 
@@ -85,9 +102,6 @@ def build_fix(
     """The fix for ``persona``. ``span`` is what the finding points at (the
     persona clause, or for the long-persona rule the whole passage): what
     strip removes. It defaults to the persona itself."""
-    from prism_lint.fix.gate import is_gated
-    from prism_lint.fix.strip import plan_strip
-    from prism_lint.fix.verify import kind_for
 
     if is_gated(unit, persona.start, settings.gate_variable):
         return None
@@ -155,8 +169,6 @@ def _rewrite(
 ) -> tuple[StripPlan | None, list[str]]:
     """A plan that keeps what the persona sentence says besides the identity
     (its task, its field), or the notes that make plain removal unsafe."""
-    from prism_lint.fix.rewrite import plan_rewrite
-    from prism_lint.fix.strip import rewritten, starts_sentence
 
     text = unit.text
     if not persona.start < persona.identity_end < persona.end:
@@ -182,7 +194,6 @@ def _rewrite(
                       "lost with it"]
     plan = rewritten(text, rw.edits)
     # one pass converges: what the rewrite leaves must not read as a persona
-    from prism_lint.analysis.persona import find_personas
 
     new_end = persona.end + len(plan.new_text) - len(text)
     # read the rewritten paragraph only: a long prompt has many personas, and
@@ -252,7 +263,6 @@ def _describing(text: str, persona_end: int, end: int) -> int:
     """How far the passage after the persona goes on describing it: whole
     sentences of the paragraph that read as description, up to ``end``.
     A sentence that runs over lines or past 60 words is not one of them."""
-    from prism_lint.analysis.sentences import split_sentences
 
     stop = persona_end
     for s in split_sentences(text[persona_end:end]):
@@ -285,7 +295,6 @@ def _nothing_but(text: str, spans: tuple[tuple[int, int], ...]) -> bool:
     """Whether ``text`` has no word outside ``spans``. Asked once for each
     finding of a prompt, with the same answer: a prompt with hundreds of
     personas would read its text hundreds of times."""
-    from prism_lint.fix.strip import has_words
 
     outside: list[str] = []
     pos = 0
@@ -304,9 +313,6 @@ def _nothing_but(text: str, spans: tuple[tuple[int, int], ...]) -> bool:
 def _strip(
     unit: PromptUnit, plan: StripPlan, kind: str, settings: Settings, whole: bool, label: str
 ) -> Fix | None:
-    from prism_lint.fix import layout, verify
-    from prism_lint.fix.mapping import map_edits
-
     doc = unit.doc
     if whole:
         dropped = _drop_message(unit, kind, settings) if kind == "python" else None
@@ -322,8 +328,6 @@ def _strip(
     edits = mapped.edits
     notes = list(plan.notes)
     if kind == "python":
-        from prism_lint.fix.python import tidy_literals
-
         edits, more = tidy_literals(doc.text, edits)
         notes += more
     elif kind == "javascript":
@@ -377,8 +381,6 @@ def _local(unit: PromptUnit, plan: StripPlan, mapped: Mapped) -> bool:
 
 def _drop_message(unit: PromptUnit, kind: str, settings: Settings) -> Fix | None:
     """A prompt that is only a persona: remove its message or argument."""
-    from prism_lint.fix import verify
-    from prism_lint.fix.python import PySource, prompt_expression, remove_element, site_of
 
     src = PySource.parse(unit.doc.text)
     expr = prompt_expression(src, unit)
@@ -407,8 +409,6 @@ def _gate(unit: PromptUnit, plan: StripPlan, kind: str, settings: Settings) -> F
     """Wrap the persona in the template's conditional, or route it in Python.
     A prompt that is only the persona may be gated whole: it is then empty
     when the gate is off."""
-    from prism_lint.fix import verify
-    from prism_lint.fix.gate import style_of, template_gate
 
     if plan.shape == "rewrite":
         return None  # the gate's "off" branch would have to repeat the kept words
@@ -431,21 +431,6 @@ def _gate(unit: PromptUnit, plan: StripPlan, kind: str, settings: Settings) -> F
 
 
 def _gate_python(unit: PromptUnit, plan: StripPlan, settings: Settings) -> Fix | None:
-    from prism_lint.fix import verify
-    from prism_lint.fix.gate import gate_region
-    from prism_lint.fix.mapping import map_edits
-    from prism_lint.fix.python import (
-        PySource,
-        import_edit,
-        is_pure,
-        prompt_expression,
-        router_call,
-        site_of,
-        tidy_literals,
-    )
-    from prism_lint.fix.strip import TextEdit, has_words
-    from prism_lint.model import HOLE
-
     text = unit.text
     a, c, otherwise = gate_region(text, plan)
     if text[:a].strip() or HOLE in text[a:c]:

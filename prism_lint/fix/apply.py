@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from prism_lint.extract.notebook import blank_magics, load_json
+from prism_lint.fix.notebook import cell_source, replace_source
+from prism_lint.fix.verify import python_strict
 from prism_lint.model import Diagnostic, Edit
 
 MAX_ROUNDS = 10
@@ -32,14 +35,11 @@ def still_valid(kind: str | None, old: str, new: str) -> bool:
     if kind not in ("python", "notebook"):
         return True
     if kind == "notebook":
-        from prism_lint.extract.notebook import load_json
-
         try:
             load_json(new)
         except ValueError:
             return False
         return True
-    from prism_lint.fix.verify import python_strict
 
     return not python_strict(old) or python_strict(new)
 
@@ -122,8 +122,6 @@ def _clash(s: int, e: int, ts: int, te: int) -> bool:
 
 def _fix_cell(text: str, cell: int, cell_text: str, edits: list[Edit]) -> str:
     """Apply ``edits`` (offsets into the cell as it was read) to the notebook."""
-    from prism_lint.extract.notebook import blank_magics
-    from prism_lint.fix.notebook import cell_source, replace_source
 
     source = cell_source(text, cell)
     if blank_magics(source) != cell_text:

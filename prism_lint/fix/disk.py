@@ -31,6 +31,10 @@ import tempfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from prism_lint.encodings import encode
+from prism_lint.reading import inside, project_root
+from prism_lint.report.safe import printable
+
 if TYPE_CHECKING:
     from prism_lint.engine import FileResult
 
@@ -59,7 +63,6 @@ def target_of(path: str, root: str | None = None) -> str:
     """The file a fix of ``path`` writes: itself, or where the links on its
     way (the file, or a folder) lead, when that lies inside the project
     (``root``, else as :func:`prism_lint.reading.project_root` finds it)."""
-    from prism_lint.reading import inside, project_root
 
     real = os.path.realpath(path)
     if real == os.path.abspath(path):
@@ -151,8 +154,6 @@ def write_result(path: str, new: str, result: FileResult, root: str) -> bool:
     error and return False."""
     import sys
 
-    from prism_lint.encodings import encode
-    from prism_lint.report.safe import printable
 
     try:
         write_fixed(path, encode(new, bom=result.bom, encoding=result.encoding),

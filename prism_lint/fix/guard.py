@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from prism_lint.fix.verify import parses as parses_as
 from prism_lint.model import Document, Edit, Fix
 
 # Formats whose prose is Markdown, or may quote code the Markdown way.
@@ -158,8 +159,6 @@ def parses(language: str, code: str) -> bool:
         return False
     try:
         if grammar in ("python", "yaml"):
-            from prism_lint.fix.verify import parses as parses_as
-
             return parses_as(grammar, code)
         if grammar == "json":
             import json

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from prism_lint.extract.python_source import tree_of
+from prism_lint.extract.tree_source import encode
 from prism_lint.model import Edit, PromptUnit
 
 Node = Any  # tree_sitter.Node
@@ -59,9 +61,6 @@ class PySource:
 
     @classmethod
     def _build(cls, text: str) -> PySource:
-        from prism_lint.extract.python_source import tree_of
-        from prism_lint.extract.tree_source import encode
-
         _data, starts, extra = encode(text)  # the extraction's, for the same text
         return cls(text, tree_of(text), starts, extra)
 

@@ -31,7 +31,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from prism_lint.analysis.vocabulary import LazyPattern
+from prism_lint.analysis.vocabulary import LazyPattern, vocabulary
+from prism_lint.data import load_toml
 from prism_lint.fix.strip import TextEdit
 
 # The patterns that read a persona's tail are compiled when a tail is first
@@ -135,8 +136,6 @@ class _Part:
 
 @lru_cache(maxsize=1)
 def _verbs() -> frozenset[str]:
-    from prism_lint.data import load_toml
-
     table = load_toml("rewrite.toml")
     return frozenset(str(v).lower() for v in table["instructions"]["verbs"])
 
@@ -310,7 +309,6 @@ def _classify(text: str, x: int, y: int, *, first: bool) -> _Part:
 def _another_identity(body: str) -> bool:
     """ "seasoned Kubernetes operator", "and a mentor": the identity again,
     in other words (adjectives, names and a role noun last)."""
-    from prism_lint.analysis.vocabulary import vocabulary
 
     en = vocabulary().by_code["en"]
     toks = re.findall(r"[\w.+#/-]+", body)

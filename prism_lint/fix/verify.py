@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from prism_lint.extract import ExtractError, ExtractOptions, extractor, kind_of
+from prism_lint.fix.python import PySource
 from prism_lint.model import Diagnostic, Document, Edit
 
 if TYPE_CHECKING:
@@ -118,7 +119,6 @@ def syntax_kept(kind: str, old: str, new: str, edits: list[Edit] | None = None) 
 def _python_regions(old: str, new: str, edits: list[Edit]) -> list[tuple[str, str]] | None:
     """(old, new) text of the top-level statements the edits touch; None
     when the file has a syntax error tree-sitter can see (check it whole)."""
-    from prism_lint.fix.python import PySource
 
     src = PySource.parse(old)
     root = src.tree.root_node
@@ -148,7 +148,6 @@ def _python(text: str) -> bool:
     """tree-sitter's verdict, cheap enough for every finding of a lint run;
     the file as a whole is checked with libcst before a fix is written
     (:func:`python_strict`)."""
-    from prism_lint.fix.python import PySource
 
     return not PySource.parse(text).tree.root_node.has_error
 
@@ -162,7 +161,6 @@ MAX_PYTHON_DEPTH = 400
 def python_depth(text: str, limit: int = MAX_PYTHON_DEPTH) -> int:
     """How deep the syntax tree of ``text`` goes, counted up to ``limit + 1``
     with tree-sitter's cursor (no recursion)."""
-    from prism_lint.fix.python import PySource
 
     cursor = PySource.parse(text).tree.walk()
     depth = deepest = 0

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from prism_lint.config import ConfigError, Resolver, Settings, load_file, parse_table
 from prism_lint.engine import FileResult, check_source
+from prism_lint.fix.apply import fix_text
 from prism_lint.lines import LineIndex
 from prism_lint.lsp.editor_settings import EditorSettings
 from prism_lint.model import Diagnostic, Edit
+from prism_lint.reading import inside
 
 
 @dataclass
@@ -58,7 +60,6 @@ class Session:
             path = Path(os.path.expanduser(self.editor.configuration))
             if not path.is_absolute():
                 path = Path(self.root) / path
-            from prism_lint.reading import inside
 
             # Workspace settings are the repository's, as untrusted as its
             # files: the configuration they name must be one of its files.
@@ -121,7 +122,6 @@ class Session:
     def fix_all(self, linted: Linted) -> str:
         """The document with every safe fix applied (unsafe ones too when the
         settings allow them), fixing again until nothing changes."""
-        from prism_lint.fix.apply import fix_text
 
         path = linted.result.path
         settings = linted.settings

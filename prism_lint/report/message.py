@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from prism_lint.model import Diagnostic
+from prism_lint.rules import catalogue, load_rule, short
 
 PERSONA_LIMIT = 60
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'”’)\]]*\s+\S")
@@ -29,8 +30,6 @@ def quoted(text: str) -> str:
 
 
 def figure_of(code: str) -> str:
-    from prism_lint.rules import catalogue, load_rule
-
     if code not in catalogue():
         return ""
     return str(load_rule(code).figure or "")
@@ -38,7 +37,6 @@ def figure_of(code: str) -> str:
 
 def headline(d: Diagnostic) -> str:
     """The finding in one line, without its evidence or the paper's figure."""
-    from prism_lint.rules import short
 
     message = d.message
     figure = figure_of(d.code)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from prism_lint.lines import LineIndex
 from prism_lint.model import Diagnostic, Location
 from prism_lint.report import ReportContext
-from prism_lint.report.common import edit_span, file_span, index, relative_path, url
+from prism_lint.report.common import _raw_index, edit_span, file_span, index, relative_path, url
 from prism_lint.report.message import headline
 
 if TYPE_CHECKING:
@@ -39,8 +39,6 @@ def diagnostic(d: Diagnostic) -> dict[str, Any]:
     s, in_file = file_span(d)
     idx: LineIndex | None = index(d.doc) if d.doc.cell is None else None
     if d.doc.cell is not None and in_file:
-        from prism_lint.report.common import _raw_index
-
         idx = _raw_index(d.path)
     out: dict[str, Any] = {
         "message": headline(d) if d.doc.cell is None else f"cell {d.doc.cell}: {headline(d)}",

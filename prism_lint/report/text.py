@@ -15,6 +15,7 @@ from prism_lint.report.common import fix_label, index, relative_path, span
 from prism_lint.report.message import figure_of, headline, one_line, shown_cue
 from prism_lint.report.safe import printable
 from prism_lint.report.tally import table
+from prism_lint.rules import SOURCE_LABELS
 
 if TYPE_CHECKING:
     from prism_lint.engine import FileResult
@@ -81,8 +82,6 @@ def _snippet(d: Diagnostic, paint: _Paint) -> list[str]:
 
 
 def _cues(evidence: list[dict[str, str]]) -> str:
-    from prism_lint.rules import SOURCE_LABELS
-
     shown: list[str] = []
     for e in evidence:
         cue = shown_cue(str(e.get("cue", "")))

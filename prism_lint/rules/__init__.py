@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
+from prism_lint.data import load_toml
+from prism_lint.model import HOLE
+
 if TYPE_CHECKING:
     from prism_lint.analysis import Analysis, Persona
     from prism_lint.config import Settings
@@ -34,7 +37,6 @@ class CatalogueEntry:
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, CatalogueEntry]:
-    from prism_lint.data import load_toml
 
     table = load_toml("catalogue.toml")
     return {
@@ -199,7 +201,5 @@ def evidence_phrase(analysis: Analysis, limit: int = 3) -> str:
 
 
 def short(text: str, limit: int = 60) -> str:
-    from prism_lint.model import HOLE
-
     text = " ".join(text.replace(HOLE, "{…}").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
