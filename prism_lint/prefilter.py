@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from prism_lint.analysis.cues import scan
 from prism_lint.config import Settings
-from prism_lint.extract import PROSE, recorded_traffic
-from prism_lint.extract.notebook import code_of
+from prism_lint.extract import PROSE
 from prism_lint.extract.prose import looks_like_prompt_bytes
+from prism_lint.formats import FIRST_PASS, format_of, load
 
-# Prompt files are few: always read in full. Source and config files go first.
-FILTERED_KINDS = frozenset({"python", "notebook", "javascript", "yaml"})
+# Prompt files are few: always read in full. Source and data files
+# (``Format.first_pass``) go through this first.
+FILTERED_KINDS = FIRST_PASS
 _DIRECTIVES = (b"prism:", b"noqa")
 
 
@@ -38,7 +39,8 @@ def worth_checking(data: bytes, settings: Settings, *, kind: str = "python") -> 
     """Whether the full check could report anything but a problem of the
     file itself (:func:`prism_lint.engine.check_bytes` with ``parse=False``
     finds those). The same for a named file as for a walked one."""
-    if kind == "yaml" and recorded_traffic(data[:512]):
+    found = format_of(kind)
+    if found is not None and found.unread is not None and load(found.unread)(data[:512]):
         return False  # the extractor skips it
     if kind == PROSE:
         if not looks_like_prompt_bytes(data):
@@ -50,9 +52,9 @@ def worth_checking(data: bytes, settings: Settings, *, kind: str = "python") -> 
         return True  # UTF-16 or UTF-32: the first pass reads bytes as UTF-8 would
     low = data.lower()
     expert, anchored = scan(data, low)
-    if kind == "notebook" and (expert or anchored):
-        # Outputs and markdown quote prompts; only the code cells are read.
-        code = code_of(data)
+    if found is not None and found.first_pass_reads is not None and (expert or anchored):
+        # A notebook's outputs and markdown quote prompts; only its code cells are read.
+        code = load(found.first_pass_reads)(data)
         return code is None or worth_checking(code, settings)
     if expert:
         return True

@@ -29,8 +29,9 @@ from prism_lint.engine import (
     read_with_stat,
     settle_fixes,
 )
-from prism_lint.extract import READS_BESIDE, extractor, python_flow
+from prism_lint.extract import extractor, python_flow
 from prism_lint.extract.python_flow import Table, needs_project
+from prism_lint.formats import READS_BESIDE
 from prism_lint.prefilter import worth_checking
 
 POOL_THRESHOLD = 200  # files left after the cache; below this, one process

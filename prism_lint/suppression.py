@@ -1,5 +1,10 @@
 """Suppression comments and task declarations, in every format's comments.
 
+Each format's comment syntax is in :mod:`prism_lint.formats` (what its
+extractor reads as a comment, and the comment an "ignore" edit writes); the
+directives inside are the same everywhere, read here and written, with the
+patterns below, by :mod:`prism_lint.lsp.suppress`.
+
 Extractors hand over comment bodies; this module reads the directives:
 
 - ``noqa`` / ``noqa: PRS101, PRS102``: on the finding's rows, up to the last
@@ -23,6 +28,11 @@ _IGNORE = re.compile(r"(?i)\bprism:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 _SKIP = re.compile(r"(?i)\bprism:\s*skip-file\b")
 _TASK = re.compile(r"(?i)\bprism:\s*task\s*=\s*(?P<task>[a-z_-]+)")
 _ANY = re.compile(r"(?i)prism|noqa")  # what each of the above needs
+# The same directives as an edit rewrites them (lsp/suppress.py): the code
+# list of an ignore or of a noqa, and a noqa without codes.
+IGNORE_LIST = re.compile(r"(?i)(prism:\s*ignore\[)([^\]]*)(\])")
+NOQA_CODES = re.compile(r"(?i)(noqa\s*:\s*)([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+|\s+[A-Z]+[0-9]+)*)")
+BLANKET_NOQA = re.compile(r"(?i)#\s*noqa\b(?!\s*:)")
 
 
 @dataclass

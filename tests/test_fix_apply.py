@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from prism_lint.cli import main
+from prism_lint.extract.notebook_positions import cell_source, source_span
 from prism_lint.fix.apply import apply_round
 from prism_lint.fix.disk import ChangedOnDisk, Stamp, write_fixed
-from prism_lint.fix.notebook import cell_source, replace_source, source_span
+from prism_lint.fix.notebook import replace_source
 from prism_lint.lines import LineIndex
 from prism_lint.model import Diagnostic, Document, Edit, Fix
 

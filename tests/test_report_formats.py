@@ -434,7 +434,11 @@ def test_notebook_findings_point_into_the_notebook_file(tmp_path: Path) -> None:
 
 
 def test_notebook_positions_follow_json_escapes() -> None:
-    from prism_lint.fix.notebook import cell_source, file_end_position, file_position
+    from prism_lint.extract.notebook_positions import (
+        cell_source,
+        file_end_position,
+        file_position,
+    )
 
     raw = ('{"cells": [{"cell_type": "code", "source": ["x = \\"\\u00e9\\\\n\\"\\n", '
            '"Y = \\"You are an expert.\\"\\n"]}], "nbformat": 4}')
@@ -448,7 +452,7 @@ def test_notebook_positions_follow_json_escapes() -> None:
 
 
 def test_notebook_positions_survive_a_lone_high_surrogate() -> None:
-    from prism_lint.fix.notebook import cell_source, file_position
+    from prism_lint.extract.notebook_positions import cell_source, file_position
 
     raw = '{"cells": [{"cell_type": "code", "source": "a\\ud800\\u0041 You are"}]}'
     src = cell_source(raw, 1)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from prism_lint.formats import BY_KIND, BY_SUFFIX, FORMATS, PROSE_KINDS
 from prism_lint.model import Document, PromptUnit
 
 
@@ -67,19 +68,10 @@ class ExtractOptions:
 
 ExtractFn = Callable[[Document, ExtractOptions], Extraction]
 
-# (kind, module) in the order they are tried; the matcher is in ``kind_of``.
-_MODULES: dict[str, str] = {
-    "python": "prism_lint.extract.python",
-    "notebook": "prism_lint.extract.notebook",
-    "markdown": "prism_lint.extract.text",
-    "text": "prism_lint.extract.text",
-    "prose": "prism_lint.extract.text",  # once its content calls it a prompt (engine)
-    "yaml": "prism_lint.extract.yaml_prompts",
-    "jinja": "prism_lint.extract.jinja",
-    "prompty": "prism_lint.extract.prompty",
-    "dotprompt": "prism_lint.extract.dotprompt",
-    "javascript": "prism_lint.extract.javascript",
-}
+# The module that reads each format (:mod:`prism_lint.formats`), and the one
+# that reads a prose file its content calls a prompt (see the engine).
+_MODULES: dict[str, str] = {f.kind: f.extractor for f in FORMATS}
+_MODULES["prose"] = BY_KIND["text"].extractor
 
 # Markdown and text files that are prompts wherever they sit.
 PROMPT_FILE_NAMES = (
@@ -128,28 +120,11 @@ SYSTEM_PROMPT_NAMES = (
 )
 
 
-_BY_SUFFIX = {
-    ".py": "python",
-    ".pyi": "python",
-    ".ipynb": "notebook",
-    ".prompty": "prompty",
-    ".prompt": "dotprompt",
-    ".j2": "jinja",
-    ".jinja": "jinja",
-    ".jinja2": "jinja",
-    ".jinja-md": "jinja",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "javascript",
-    ".ts": "javascript",
-    ".mts": "javascript",
-    ".cts": "javascript",
-    ".tsx": "javascript",
-}
-_TEXTUAL = (".md", ".txt", ".markdown", ".mdc")
+# Formats read wherever their files are; Markdown and text only where the
+# name, the folder or the content says the file is a prompt.
+_BY_SUFFIX = {suffix: kind for suffix, kind in BY_SUFFIX.items() if kind not in PROSE_KINDS}
+_TEXTUAL = tuple(suffix for suffix, kind in BY_SUFFIX.items() if kind in PROSE_KINDS)
+_MARKDOWN = tuple(BY_KIND["markdown"].suffixes)
 PROSE = "prose"  # a Markdown or text file only its content can call a prompt
 # A project's own documents speak to its reader, even when they say "You are".
 _PROJECT_DOCS = frozenset({"readme", "changelog", "changes", "history", "contributing",
@@ -161,9 +136,6 @@ _RECORDING = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n
                         rb"interactions:[ \t]*\r?\n-[ \t]+request:")
 
 
-# Formats whose extractor may read files beside the document (includes,
-# partials, a flow's definition): their result depends on more than the bytes.
-READS_BESIDE = frozenset({"jinja", "dotprompt", "prompty", "yaml"})
 
 
 def recorded_traffic(head: bytes) -> bool:
@@ -207,7 +179,7 @@ def kind_in(folder: str, name: str, *, named: bool = False, globs: tuple[str, ..
     if suffix not in _MAYBE_PROSE and not globs and not named:
         return None  # most names of a tree: no prompt file name ends like this
     lower = name.lower()
-    prose = "markdown" if suffix in (".md", ".mdc", ".markdown") else "text"
+    prose = "markdown" if suffix in _MARKDOWN else "text"
     if name in PROMPT_FILE_NAMES or lower.endswith(_GLOB_SUFFIXES):
         return prose
     if suffix in _TEXTUAL:
@@ -227,8 +199,7 @@ def kind_in(folder: str, name: str, *, named: bool = False, globs: tuple[str, ..
 
 def prose_kind(path: str) -> str:
     """The kind of a prose file read as a prompt: Markdown or plain text."""
-    return "markdown" if _suffix(path.rsplit("/", 1)[-1]) in (".md", ".mdc", ".markdown") \
-        else "text"
+    return "markdown" if _suffix(path.rsplit("/", 1)[-1]) in _MARKDOWN else "text"
 
 
 def _matches_glob(path: str, name: str, globs: tuple[str, ...]) -> bool:

@@ -44,6 +44,7 @@ from prism_lint.fix.python import (
 from prism_lint.fix.rewrite import plan_rewrite
 from prism_lint.fix.strip import TextEdit, has_words, plan_strip, rewritten, starts_sentence
 from prism_lint.fix.verify import kind_for
+from prism_lint.formats import format_of, load
 from prism_lint.model import HOLE, Edit, Fix, Recheck
 
 if TYPE_CHECKING:
@@ -327,21 +328,18 @@ def _strip(
             return None  # removing it would shift the other arguments
     edits = mapped.edits
     notes = list(plan.notes)
-    if kind == "python":
-        edits, more = tidy_literals(doc.text, edits)
+    found = format_of(kind)
+    literals = found.literals if found is not None else None
+    if literals is not None:  # prompts are string literals in code
+        edits, more = load(literals)(doc.text, edits)
         notes += more
-    elif kind == "javascript":
-        from prism_lint.fix.javascript import tidy_literals as tidy_js
-
-        edits, more = tidy_js(doc.text, edits)
-        notes += more
-    elif kind not in ("python", "javascript"):
+    else:
         edits = layout.whole_lines(doc.text, edits)
     new = verify.apply(doc.text, edits)
     if not verify.syntax_kept(kind, doc.text, new, edits):
         return None
     before, after = _around(doc.text, new, edits)
-    if kind in ("python", "javascript"):
+    if literals is not None:
         if layout.empty_strings(after) > layout.empty_strings(before):
             return None  # an argument of nothing but the persona: an empty string is no fix
     elif layout.empty_block_scalars(after) > layout.empty_block_scalars(before):
@@ -424,7 +422,8 @@ def _gate(unit: PromptUnit, plan: StripPlan, kind: str, settings: Settings) -> F
     new = verify.apply(unit.doc.text, edits)
     if not verify.syntax_kept(kind, unit.doc.text, new):
         return None
-    rendered = style == "jinja" and kind in ("jinja", "prompty")
+    rendered = style == "jinja" and (found := format_of(kind)) is not None \
+        and found.gate == "jinja"
     if rendered and not verify.renders_like(unit.doc.text, new, var):
         return None
     return Fix(f"Apply the persona only when `{var}` is true", edits, "unsafe")

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from prism_lint.extract.notebook import blank_magics, load_json
-from prism_lint.fix.notebook import cell_source, replace_source
+from prism_lint.extract.notebook_positions import cell_source
+from prism_lint.fix.notebook import replace_source
 from prism_lint.fix.verify import python_strict
 from prism_lint.model import Diagnostic, Edit
 

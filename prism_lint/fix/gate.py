@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from prism_lint.fix.mapping import doc_boundary
 from prism_lint.fix.strip import StripPlan
+from prism_lint.formats import format_of
 from prism_lint.model import Edit, PromptUnit
 
 JINJA = ("jinja", "jinja2", "nunjucks", "liquid")
@@ -59,11 +60,8 @@ def style_of(unit: PromptUnit, kind: str | None) -> str | None:
         return "handlebars"
     if syntax in MUSTACHE:
         return "mustache"
-    if not syntax:
-        if kind in ("jinja", "prompty"):
-            return "jinja"
-        if kind == "dotprompt":
-            return "handlebars"
+    if not syntax and (found := format_of(kind)) is not None:
+        return found.gate
     return None
 
 

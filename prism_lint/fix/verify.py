@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from prism_lint.extract import ExtractError, ExtractOptions, extractor, kind_of
 from prism_lint.fix.python import PySource
+from prism_lint.formats import format_of, load
 from prism_lint.model import Diagnostic, Document, Edit
 
 if TYPE_CHECKING:
@@ -83,8 +84,10 @@ def settle(diagnostics: list[Diagnostic], settings: Settings) -> None:
 
 def parses(kind: str, text: str) -> bool:
     """Whether ``text`` is still valid in its format."""
-    checker = _CHECKERS.get(kind)
-    return True if checker is None else _cached(checker, text)
+    found = format_of(kind)
+    if found is None or found.verifier is None:
+        return True
+    return _cached(load(found.verifier), text)
 
 
 @lru_cache(maxsize=64)
@@ -109,11 +112,10 @@ def syntax_kept(kind: str, old: str, new: str, edits: list[Edit] | None = None) 
             return all(parses(kind, b) or not parses(kind, a) for a, b in regions)
     if not parses(kind, new) and parses(kind, old):
         return False
-    if kind == "yaml":
-        return _yaml_one_value(old, new)
-    if kind in ("prompty", "dotprompt", "markdown", "text"):
-        return _front_matter(old) == _front_matter(new)
-    return True
+    invariants = found.invariants if (found := format_of(kind)) is not None else ()
+    if "one_value" in invariants and not _yaml_one_value(old, new):
+        return False
+    return "front_matter" not in invariants or _front_matter(old) == _front_matter(new)
 
 
 def _python_regions(old: str, new: str, edits: list[Edit]) -> list[tuple[str, str]] | None:
@@ -144,7 +146,7 @@ def _python_regions(old: str, new: str, edits: list[Edit]) -> list[tuple[str, st
     return out
 
 
-def _python(text: str) -> bool:
+def python_parses(text: str) -> bool:
     """tree-sitter's verdict, cheap enough for every finding of a lint run;
     the file as a whole is checked with libcst before a fix is written
     (:func:`python_strict`)."""
@@ -207,11 +209,11 @@ def _yaml_docs(text: str) -> tuple[Any, ...] | None:
         return None
 
 
-def _yaml(text: str) -> bool:
+def yaml_loads(text: str) -> bool:
     return _yaml_docs(text) is not None
 
 
-def _jinja(text: str) -> bool:
+def jinja_parses(text: str) -> bool:
     import jinja2
 
     try:
@@ -234,13 +236,13 @@ def _body(text: str) -> str:
     return text[m.end():] if m else text
 
 
-def _prompty(text: str) -> bool:
+def prompty_parses(text: str) -> bool:
     fm = _FRONT.match(text)
-    if fm and not _yaml(fm.group(1)):
+    if fm and not yaml_loads(fm.group(1)):
         return False
     if re.search(r"(?m)^template\s*:\s*['\"]?mustache", fm.group(1) if fm else ""):
         return _handlebars(_body(text))
-    return _jinja(_body(text))
+    return jinja_parses(_body(text))
 
 
 _HB_TAG = re.compile(r"\{\{\{?~?\s*([#/^]|else\b)?\s*([\w.@-]*)[^}]*?~?\}?\}\}", re.S)
@@ -262,20 +264,13 @@ def _handlebars(text: str) -> bool:
     return not stack
 
 
-def _dotprompt(text: str) -> bool:
+def dotprompt_parses(text: str) -> bool:
     fm = _FRONT.match(text)
-    if fm and not _yaml(fm.group(1)):
+    if fm and not yaml_loads(fm.group(1)):
         return False
     return _handlebars(_body(text))
 
 
-_CHECKERS = {
-    "python": _python,
-    "yaml": _yaml,
-    "jinja": _jinja,
-    "prompty": _prompty,
-    "dotprompt": _dotprompt,
-}
 
 
 def _yaml_one_value(old: str, new: str) -> bool:

@@ -33,6 +33,7 @@ from pygls.uris import to_fs_path
 from prism_lint import __version__
 from prism_lint.config import CONFIG_FILES
 from prism_lint.extract import kind_of
+from prism_lint.formats import LANGUAGE_SUFFIX
 from prism_lint.lsp import editor_settings
 from prism_lint.lsp.notebooks import View, cell_views, notebook_json
 from prism_lint.lsp.positions import UTF8, UTF16, UTF32, PositionMap
@@ -47,19 +48,6 @@ SOURCE = "prism-lint"
 FIX_ALL = "source.fixAll.prism-lint"
 QUICK_FIX = types.CodeActionKind.QuickFix.value
 WATCHED = tuple(f"**/{name}" for name in CONFIG_FILES)
-_EXTENSIONS = {
-    "python": ".py",
-    "yaml": ".yaml",
-    "jinja": ".j2",
-    "jinja2": ".j2",
-    "markdown": ".md",
-    "plaintext": ".txt",
-    "javascript": ".js",
-    "javascriptreact": ".jsx",
-    "typescript": ".ts",
-    "typescriptreact": ".tsx",
-    "jupyter": ".ipynb",
-}
 
 T = TypeVar("T")
 
@@ -125,8 +113,8 @@ class PrismServer(LanguageServer):
             return path
         # an unsaved buffer ("untitled:Untitled-1"): its language says what it holds
         name = unquote(urlparse(uri).path).rsplit("/", 1)[-1] or "untitled"
-        if "." not in name and language_id in _EXTENSIONS:
-            name += _EXTENSIONS[language_id]
+        if "." not in name and language_id in LANGUAGE_SUFFIX:
+            name += LANGUAGE_SUFFIX[language_id]
         return os.path.join(self.session.root, name)
 
     async def lint_document(self, uri: str) -> Linted | None:
@@ -194,8 +182,8 @@ class PrismServer(LanguageServer):
         text = notebook_json([(int(cell.kind), t) for cell, t in zip(nb.cells, texts,
                                                                        strict=True)])
         path = self.path_of(nb_uri, None, to_fs_path(nb_uri))
-        if not path.endswith(".ipynb"):
-            path += ".ipynb"
+        if not path.endswith(LANGUAGE_SUFFIX["jupyter"]):
+            path += LANGUAGE_SUFFIX["jupyter"]
         try:
             linted = await self.on_lint_thread(self.session.lint, nb_uri, path, text, nb.version)
         except Exception as exc:

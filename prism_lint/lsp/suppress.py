@@ -20,24 +20,13 @@ import re
 import tokenize
 
 from prism_lint.extract.prompty import template_engine
+from prism_lint.formats import BY_KIND, format_of
 from prism_lint.lines import LineIndex
 from prism_lint.model import Diagnostic, Edit
+from prism_lint.suppression import BLANKET_NOQA, IGNORE_LIST, NOQA_CODES
 
-# Own-line comment templates by file kind; {codes} is filled in.
-_ABOVE = {
-    "yaml": "# prism: ignore[{codes}]{reason}",
-    "javascript": "// prism: ignore[{codes}]{reason}",
-    "jinja": "{{# prism: ignore[{codes}]{reason} #}}",
-    "prompty": "{{# prism: ignore[{codes}]{reason} #}}",
-    "dotprompt": "{{{{! prism: ignore[{codes}]{reason} }}}}",
-    "markdown": "<!-- prism: ignore[{codes}]{reason} -->",
-    "text": "<!-- prism: ignore[{codes}]{reason} -->",
-}
 # What may not appear in a reason: it would end the comment that holds it.
 COMMENT_ENDS = ("-->", "#}", "}}", "*/")
-_IGNORE_LIST = re.compile(r"(?i)(prism:\s*ignore\[)([^\]]*)(\])")
-_NOQA_CODES = re.compile(r"(?i)(noqa\s*:\s*)([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+|\s+[A-Z]+[0-9]+)*)")
-_BLANKET_NOQA = re.compile(r"(?i)#\s*noqa\b(?!\s*:)")
 
 
 def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None,
@@ -48,21 +37,24 @@ def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None,
     if kind is None or d.anchor_last_row is None:
         return None
     index = index or LineIndex(d.doc.text)
-    if kind == "python":
+    found = format_of(kind)
+    if found is None:
+        return None
+    if found.placement == "end":
         return _python(d, index, reason)
-    template = _ABOVE.get(kind)
+    template = found.ignore_comment
     if template is None:
         return None
     if kind == "prompty" and _mustache_prompty(d, index):
-        template = _ABOVE["dotprompt"]  # a Mustache body: its comments are {{! ... }}
-    if kind in ("yaml", "javascript"):
+        template = BY_KIND["dotprompt"].ignore_comment or template  # a Mustache body: {{! }}
+    if found.placement in ("statement", "key"):
         row = d.anchor_first_row or index.location(d.start).row
-        if kind == "yaml":
+        if found.placement == "key":
             row = _yaml_key_row(index, row)
     else:
         row = index.location(d.start).row
     # "--" inside an HTML comment is best avoided
-    dash = " - " if kind in ("markdown", "text") else " -- "
+    dash = " - " if template.startswith("<!--") else " -- "
     braced = reason.replace("{", "{{").replace("}", "}}")  # the template is formatted
     return _above(template.replace("{reason}", f"{dash}{braced}" if reason else ""),
                   d.code, row, index)
@@ -103,7 +95,7 @@ def _above(template: str, code: str, row: int, index: LineIndex) -> Edit:
     """Add ``code`` to a directive on the row above, or insert a new line."""
     if row > 1:
         prev = index.line_text(row - 1)
-        m = _IGNORE_LIST.search(prev)
+        m = IGNORE_LIST.search(prev)
         opener = template.split("prism")[0].replace("{{", "{").replace("}}", "}").strip()
         if m and opener in prev:
             start = index.line_start(row - 1) + m.start(2)
@@ -138,9 +130,9 @@ def _python(d: Diagnostic, index: LineIndex, reason: str = "") -> Edit | None:
     start = index.line_start(row)
     if comment is not None:
         body = line[comment:]
-        if _BLANKET_NOQA.search(body):
+        if BLANKET_NOQA.search(body):
             return None  # a bare noqa silences every code already
-        m = _NOQA_CODES.search(body)
+        m = NOQA_CODES.search(body)
         if m:
             return Edit(
                 start + comment + m.start(2),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from prism_lint.formats import cell_positions
 from prism_lint.lines import LineIndex
 from prism_lint.model import Diagnostic, Document, Location
 from prism_lint.rules import DOCS_URL
@@ -42,25 +43,28 @@ def file_span(d: Diagnostic) -> tuple[Span, bool]:
     file since changed), the cell's own lines, and False."""
     if d.doc.cell is None:
         return span(d), True
+    positions = cell_positions(d.path)
+    if positions is None:
+        return span(d), False
     try:
-        from prism_lint.fix.notebook import file_end_position, file_position
-
         raw = _raw_text(d.path)
         now = _cell_text(d.path, d.doc.cell)  # magics are blanked in the checked text
         if len(now) != len(d.doc.text) or now[d.start : d.end] != d.doc.text[d.start : d.end]:
             return span(d), False  # the file changed since it was checked
         idx = _raw_index(d.path)
-        return Span(idx.location(file_position(raw, d.doc.cell, d.start)),
-                    idx.location(file_end_position(raw, d.doc.cell, d.start, d.end))), True
+        return Span(idx.location(positions.file_position(raw, d.doc.cell, d.start)),
+                    idx.location(positions.file_end_position(raw, d.doc.cell, d.start, d.end))
+                    ), True
     except (OSError, UnicodeDecodeError, ValueError, IndexError):
         return span(d), False
 
 
 @lru_cache(maxsize=64)
 def _cell_text(path: str, cell: int) -> str:
-    from prism_lint.fix.notebook import cell_source
-
-    return cell_source(_raw_text(path), cell)
+    positions = cell_positions(path)
+    if positions is None:
+        raise ValueError(f"{path}: no cells")
+    return str(positions.cell_source(_raw_text(path), cell))
 
 
 @lru_cache(maxsize=8)
