@@ -28,7 +28,8 @@ from prism_lint.extract.prose import looks_like_prompt
 from prism_lint.lines import LineIndex, line_index
 from prism_lint.model import Diagnostic, Document, Fix, PromptUnit
 from prism_lint.reading import Unreadable, inside, open_regular, project_root, read_file, read_open
-from prism_lint.rules import catalogue, load_rule, resolve_selection
+from prism_lint.rules import catalogue, codes_where, load_rule, resolve_selection
+from prism_lint.rules.prs900_file_error import FileError
 from prism_lint.suppression import Suppressions
 
 if TYPE_CHECKING:
@@ -112,11 +113,12 @@ def _path_matches(path: str, glob: str, settings: Settings) -> bool:
 
 
 def drop_unselected(result: FileResult, settings: Settings) -> FileResult:
-    """Read and parse problems (PRS900) obey --select/--ignore like any rule."""
-    if any(d.code.startswith("PRS9") for d in result.diagnostics):
+    """Read and parse problems (file-level rules) obey --select/--ignore like any rule."""
+    file_level = codes_where("per_prompt", False)
+    if any(d.code in file_level for d in result.diagnostics):
         codes = selected_rules(settings, result.path)
         result.diagnostics = [
-            d for d in result.diagnostics if not d.code.startswith("PRS9") or d.code in codes
+            d for d in result.diagnostics if d.code not in file_level or d.code in codes
         ]
     return result
 
@@ -139,7 +141,8 @@ def decode(data: bytes) -> tuple[str, bool]:
 
 
 def file_problem(
-    path: str, message: str, text: str = "", row: int = 1, column: int = 1, code: str = "PRS900"
+    path: str, message: str, text: str = "", row: int = 1, column: int = 1,
+    code: str = FileError.code
 ) -> Diagnostic:
     doc = Document(path, text)
     offset = LineIndex(text).offset(row, column) if text else 0
@@ -356,16 +359,6 @@ def _check_source(path: str, text: str, settings: Settings, *, named: bool, kind
     return result
 
 
-def unknown_codes(codes: frozenset[str] | None) -> list[str]:
-    """The prism-lint codes (``PRS...``) of a suppression that name no rule
-    nor a prefix of one; other tools' codes are theirs to judge."""
-    if not codes:
-        return []
-    known = catalogue()
-    return sorted(c for c in codes
-                  if c.startswith("PRS") and not any(k.startswith(c) for k in known))
-
-
 def fix_policy(code: str, fix: Fix | None, settings: Settings) -> Fix | None:
     """A rule's fix as the configuration allows it: none for ``unfixable``
     rules, unsafe for ``extend-unsafe-fixes`` ones."""
@@ -412,8 +405,8 @@ def _related_reader(path: str, settings: Settings, seen: list[str]):  # type: ig
 
 def wants_roles(unit: PromptUnit, codes: frozenset[str], settings: Settings) -> bool:
     """Whether a selected rule reports personas that are not expert ones for
-    this prompt: the safety-persona rule (opt-in)."""
-    return "PRS401" in codes
+    this prompt (the safety-persona rule, opt-in)."""
+    return not codes.isdisjoint(codes_where("any_persona"))
 
 
 def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
@@ -451,7 +444,8 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
             if problem.doc is not None:
                 diag.doc = problem.doc  # a notebook cell's: reported as "cell N:row:col"
             result.diagnostics.append(diag)
-    rules = [load_rule(code) for code in sorted(codes) if not code.startswith("PRS9")]
+    chosen = [load_rule(code) for code in sorted(codes)]
+    rules = [rule for rule in chosen if rule.per_prompt]
     for unit in extraction.units:
         sup = suppressions.get((unit.doc.path, unit.doc.cell), empty)
         if unit.declared_task is None:
@@ -485,32 +479,10 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
                     if diag.fix is not None:
                         diag.fix = vet(diag.fix, unit.doc, result.kind)
                 result.diagnostics.append(diag)
-    if "PRS901" in codes:
-        for sup in suppressions.values():
-            for d in sup.directives:
-                ours = d.kind == "ignore" or (
-                    d.codes is not None and any(c.startswith("PRS") for c in d.codes)
-                )
-                unknown = unknown_codes(d.codes)
-                if (d.used and not unknown) or not ours:
-                    continue
-                doc = d.comment.doc
-                offset = index_of(doc).line_start(d.row)
-                line = index_of(doc).line_text(d.row)
-                message = (
-                    f"Suppression comment names unknown code{'s' if len(unknown) > 1 else ''} "
-                    f"{', '.join(unknown)}; check the spelling (`prism-lint rule --all`)."
-                    if unknown else
-                    "Suppression comment silences no prism-lint finding; remove it."
-                )
-                result.diagnostics.append(
-                    Diagnostic(
-                        "PRS901",
-                        "unused-suppression",
-                        message,
-                        doc,
-                        offset,
-                        offset + len(line),
-                    )
-                )
+    for rule in chosen:
+        for comment, row, message in rule.check_directives(suppressions.values()):
+            offset = index_of(comment.doc).line_start(row)
+            line = index_of(comment.doc).line_text(row)
+            result.diagnostics.append(Diagnostic(
+                rule.code, rule.name, message, comment.doc, offset, offset + len(line)))
     result.diagnostics.sort(key=lambda d: (d.doc.cell or 0, d.start, d.code))

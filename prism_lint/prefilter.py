@@ -23,6 +23,7 @@ from prism_lint.config import Settings
 from prism_lint.extract import PROSE
 from prism_lint.extract.prose import looks_like_prompt_bytes
 from prism_lint.formats import FIRST_PASS, format_of, load
+from prism_lint.rules import selected_where
 
 # Prompt files are few: always read in full. Source and data files
 # (``Format.first_pass``) go through this first.
@@ -62,10 +63,10 @@ def worth_checking(data: bytes, settings: Settings, *, kind: str = "python") -> 
             w.lower().encode() in low for w in settings.extra_experts):
         return True  # the project's own expert words are not in the shared vocabulary
     selected = (*(settings.select or ()), *settings.extend_select)
-    # PRS401 (opt-in) reports any safety persona, expert or not.
-    if anchored and any("PRS401".startswith(s) or s == "ALL" for s in selected):
+    # An opt-in rule may report a persona that is not an expert one ...
+    if anchored and selected_where("any_persona", selected):
         return True
-    # Unused-suppression findings need the file's directives even without a persona.
-    if any("PRS901".startswith(s) or s == "ALL" for s in selected):
+    # ... or read the file's suppression comments, persona or not.
+    if selected_where("directives", selected):
         return any(d in low for d in _DIRECTIVES)
     return False

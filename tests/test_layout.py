@@ -9,6 +9,7 @@ deferred import still ties the two modules together. Imports under
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -139,4 +140,21 @@ def test_a_lower_layer_does_not_import_a_higher_one(low: str, high: str) -> None
     graph = import_graph()
     offenders = sorted(m for m, edges in graph.items()
                        if (m == low or m.startswith(low + ".")) and high in edges)
+    assert offenders == []
+
+
+def test_rule_facts_stay_in_rule_files() -> None:
+    """Outside the rules (and the extractors, which report read errors under
+    the file-error code), no module names a rule: each asks the rule for
+    what it needs (prism_lint.rules.Rule's class attributes)."""
+    code = re.compile(r"PRS\d*")
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if relative.startswith(("rules/", "extract/")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and code.fullmatch(node.value) and node.value != "PRS":
+                offenders.append(f"{relative}:{node.lineno}: {node.value!r}")
     assert offenders == []

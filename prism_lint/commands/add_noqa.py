@@ -19,6 +19,7 @@ from prism_lint.fix.disk import write_result
 from prism_lint.lsp.suppress import COMMENT_ENDS, ignore_edit
 from prism_lint.model import Diagnostic, Fix
 from prism_lint.reading import project_root
+from prism_lint.rules import codes_where
 
 if TYPE_CHECKING:
     from prism_lint.config import Settings
@@ -40,7 +41,8 @@ def check_reason(reason: str) -> str:
 
 
 def _silenceable(d: Diagnostic) -> bool:
-    return not d.code.startswith("PRS9")  # file errors and stale comments: not silenced
+    # file errors and stale comments: not silenced
+    return d.code not in codes_where("per_prompt", False)
 
 
 def add_to_text(path: str, text: str, settings: Settings, reason: str = "",

@@ -46,6 +46,7 @@ from prism_lint.fix.strip import TextEdit, has_words, plan_strip, rewritten, sta
 from prism_lint.fix.verify import kind_for
 from prism_lint.formats import format_of, load
 from prism_lint.model import HOLE, Edit, Fix, Recheck
+from prism_lint.rules import codes_where
 
 if TYPE_CHECKING:
     from prism_lint.analysis import Analysis, Persona
@@ -58,8 +59,6 @@ if TYPE_CHECKING:
 # A persona clause longer than this is a sentence split gone wrong (text
 # with literal "\n" escapes, a list with no full stops): no fix.
 MAX_PERSONA_WORDS = 100
-# Codes whose fix gates by default: the persona helps some requests there.
-GATE_BY_DEFAULT = ("PRS301",)
 _POSITIONAL = re.compile(r"\{\d*(?:![rsa])?(?::[^}]*)?\}|%[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]")
 
 
@@ -89,7 +88,7 @@ def strategy(code: str, settings: Settings) -> str:
     """``fix-strategy`` from the configuration, else the rule's default."""
     if any(code.startswith(prefix) for prefix, _ in settings.fix_strategy):
         return settings.strategy_for(code)
-    return "gate" if code in GATE_BY_DEFAULT else "strip"
+    return "gate" if code in codes_where("default_fix", "gate") else "strip"
 
 
 def build_fix(

@@ -41,6 +41,7 @@ from prism_lint.lsp.session import Linted, Session, minimal_edit
 from prism_lint.lsp.suppress import ignore_edit
 from prism_lint.model import Diagnostic, Edit
 from prism_lint.report.common import url
+from prism_lint.rules import catalogue, load_rule
 
 log = logging.getLogger("prism_lint.lsp")
 
@@ -48,6 +49,10 @@ SOURCE = "prism-lint"
 FIX_ALL = "source.fixAll.prism-lint"
 QUICK_FIX = types.CodeActionKind.QuickFix.value
 WATCHED = tuple(f"**/{name}" for name in CONFIG_FILES)
+
+# A rule's SARIF level as the editor shows it.
+_SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
+             "note": types.DiagnosticSeverity.Hint}
 
 T = TypeVar("T")
 
@@ -322,13 +327,9 @@ server = PrismServer()
 
 def to_lsp(d: Diagnostic, pm: PositionMap) -> types.Diagnostic:
     start, end = pm.position(d.start), pm.position(d.end)
-    severity = types.DiagnosticSeverity.Warning
-    tags = None
-    if d.code == "PRS900":
-        severity = types.DiagnosticSeverity.Error
-    elif d.code == "PRS901":
-        severity = types.DiagnosticSeverity.Hint
-        tags = [types.DiagnosticTag.Unnecessary]
+    rule = load_rule(d.code) if d.code in catalogue() else None
+    severity = _SEVERITY[rule.level if rule is not None else "warning"]
+    tags = [types.DiagnosticTag.Unnecessary] if rule is not None and rule.unnecessary else None
     return types.Diagnostic(
         range=types.Range(
             start=types.Position(start.line, start.character),

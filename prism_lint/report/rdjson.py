@@ -16,11 +16,12 @@ from prism_lint.model import Diagnostic, Location
 from prism_lint.report import ReportContext
 from prism_lint.report.common import _raw_index, edit_span, file_span, index, relative_path, url
 from prism_lint.report.message import headline
+from prism_lint.report.sarif import level
 
 if TYPE_CHECKING:
     from prism_lint.engine import FileResult
 
-_SEVERITY = {"PRS900": "ERROR", "PRS901": "INFO"}
+_SEVERITY = {"error": "ERROR", "note": "INFO", "warning": "WARNING"}  # by SARIF level
 
 
 def _position(idx: LineIndex | None, at: Location) -> dict[str, int]:
@@ -43,7 +44,7 @@ def diagnostic(d: Diagnostic) -> dict[str, Any]:
     out: dict[str, Any] = {
         "message": headline(d) if d.doc.cell is None else f"cell {d.doc.cell}: {headline(d)}",
         "location": {"path": relative_path(d.path), "range": _range(idx, s.start, s.end)},
-        "severity": _SEVERITY.get(d.code, "WARNING"),
+        "severity": _SEVERITY[level(d.code)],
         "code": {"value": d.code, "url": url(d.code)},
     }
     if d.fix is not None and d.doc.cell is None and d.fix.edits:

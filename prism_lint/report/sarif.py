@@ -34,13 +34,10 @@ _LIMIT = 1024  # GitHub's cap on short and full descriptions
 
 
 def level(code: str) -> str:
-    """SARIF level, shared by the CI formats: unreadable files are errors,
-    the opt-in housekeeping rules notes, persona findings warnings."""
-    if code == "PRS900":
-        return "error"
-    if code == "PRS901":
-        return "note"
-    return "warning"
+    """SARIF level, shared by the CI formats: the rule's own (unreadable
+    files are errors, the opt-in housekeeping rules notes, persona findings
+    warnings)."""
+    return load_rule(code).level if code in catalogue() else "warning"
 
 
 def _artifact(path: str) -> dict[str, str]:
@@ -84,14 +81,8 @@ def _rule_descriptor(code: str) -> dict[str, Any]:
         },
         "helpUri": link,
         "defaultConfiguration": {"level": level(code)},
-        "properties": {"tags": _tags(code)},
+        "properties": {"tags": list(rule.tags)},
     }
-
-
-def _tags(code: str) -> list[str]:
-    if code.startswith("PRS9"):
-        return ["prism-lint"]
-    return ["prompt", "persona", "accuracy"]
 
 
 def fingerprint(d: Diagnostic, rel: str) -> str:

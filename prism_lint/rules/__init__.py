@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
 from prism_lint.data import load_toml
@@ -20,7 +20,9 @@ from prism_lint.model import HOLE
 if TYPE_CHECKING:
     from prism_lint.analysis import Analysis, Persona
     from prism_lint.config import Settings
+    from prism_lint.extract import Comment
     from prism_lint.model import PromptUnit
+    from prism_lint.suppression import Suppressions
 
 DOCS_URL = "https://github.com/prism-lint/prism-lint/blob/main/docs/rules.md#{code}"
 
@@ -78,8 +80,30 @@ class Rule:
     VALID: ClassVar[list[Example]] = []
     INVALID: ClassVar[list[Example]] = []
 
+    # What the rule needs and how it is shown; the engine, the first pass,
+    # the fixes, the reporters and the editor ask the rule, never its code.
+    # Checked prompt by prompt (:meth:`check`); False: a finding on the file
+    # itself (an unreadable file, a stale comment), never silenced by a comment.
+    per_prompt: ClassVar[bool] = True
+    # Reports personas that are not expert ones too: the first pass keeps a
+    # file with any persona cue, and the analysis looks for every persona.
+    any_persona: ClassVar[bool] = False
+    # Reads the file's suppression comments (:meth:`check_directives`): the
+    # first pass keeps a file that has one, persona or not.
+    directives: ClassVar[bool] = False
+    default_fix: ClassVar[str] = "strip"  # "strip" | "gate" (``fix-strategy`` overrides it)
+    level: ClassVar[str] = "warning"  # SARIF's: "error" | "warning" | "note"
+    tags: ClassVar[tuple[str, ...]] = ("prompt", "persona", "accuracy")  # SARIF properties
+    unnecessary: ClassVar[bool] = False  # the editor shows the span faded (dead code)
+
     def check(self, unit: PromptUnit, analysis: Analysis, settings: Settings) -> Iterator[Finding]:
-        """File-level rules (PRS9xx) are reported by the engine, not here."""
+        """The findings on one prompt; file-level rules report elsewhere."""
+        return iter(())
+
+    def check_directives(self, suppressions: Iterable[Suppressions]
+                         ) -> Iterator[tuple[Comment, int, str]]:
+        """For a rule that reads directives: (comment, row, message) for each
+        it reports, once every prompt of the file has been checked."""
         return iter(())
 
     @classmethod
@@ -107,6 +131,31 @@ def load_rule(code: str) -> Rule:
         rule = classes[0]()
         _RULES[code] = rule
     return rule
+
+
+@cache
+def codes_where(fact: str, value: object = True) -> frozenset[str]:
+    """The codes of the rules whose class attribute ``fact`` is ``value``:
+    what a module asks instead of naming codes."""
+    return frozenset(code for code in catalogue() if getattr(load_rule(code), fact) == value)
+
+
+def selected_where(fact: str, selectors: Iterable[str]) -> bool:
+    """Whether a rule with ``fact`` (:func:`codes_where`) is among those a
+    ``select``/``extend-select`` list names explicitly (the opt-in rules)."""
+    wanted = tuple(selectors)
+    return any(code.startswith(s) or s == "ALL" for code in sorted(codes_where(fact))
+               for s in wanted)
+
+
+def unknown_codes(codes: frozenset[str] | None) -> list[str]:
+    """The prism-lint codes (``PRS...``) of a suppression that name no rule
+    nor a prefix of one; other tools' codes are theirs to judge."""
+    if not codes:
+        return []
+    known = catalogue()
+    return sorted(c for c in codes
+                  if c.startswith("PRS") and not any(k.startswith(c) for k in known))
 
 
 def resolve_selection(

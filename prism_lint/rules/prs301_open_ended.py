@@ -51,6 +51,7 @@ class PersonaOpenEndedPrompt(Rule):
         "score from 71.8 to 73.5."
     )
     fix_availability = "sometimes"
+    default_fix = "gate"  # the persona helps some of the requests an open prompt gets
     VALID = [
         Example("Answer the user's question concisely."),
     ]

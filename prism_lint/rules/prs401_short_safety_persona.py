@@ -53,6 +53,7 @@ class ShortSafetyPersona(Rule):
         "the 5-word one lowered it (~48%)."
     )
     fix_availability = "never"
+    any_persona = True  # a safety persona need not be an expert one
     VALID = [Example("You are a professional copywriter. Write a slogan.")]
     INVALID = [Example("You are a safety monitor.")]
 

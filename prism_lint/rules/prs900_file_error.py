@@ -47,3 +47,6 @@ class FileError(Rule):
     summary = "File could not be read or parsed"
     figure = ""
     fix_availability = "never"
+    per_prompt = False
+    level = "error"
+    tags = ("prism-lint",)
