@@ -1,26 +1,35 @@
-"""The shipped rules/ data: the JSON copy is current and never overrides an edit."""
+"""The shipped rules/ data: read as its TOML says, with a JSON copy that
+never outlives an edit and is never trusted blindly."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 import prism_lint.data as data
 
-
-def test_compiled_copy_is_current() -> None:
-    path = data.rules_dir() / data.COMPILED
-    assert path.read_text(encoding="utf-8") == data.compiled_text(), (
-        "rules/ changed: run `python scripts/gen_compiled_data.py`"
-    )
+TABLES = sorted(p.relative_to(data.rules_dir()).as_posix()
+                for p in data.rules_dir().rglob("*.toml"))
 
 
-@pytest.mark.parametrize("relative", sorted(
-    p.relative_to(data.rules_dir()).as_posix() for p in data.rules_dir().rglob("*.toml")))
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder of one table, with its own cache of copies."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "catalogue.toml").write_text('title = "old"\n', encoding="utf-8")
+    monkeypatch.setattr(data, "rules_dir", lambda: tmp_path / "rules")
+    monkeypatch.setenv("PRISM_LINT_DATA_CACHE", str(tmp_path / "cache"))
+    return tmp_path
+
+
+@pytest.mark.parametrize("relative", TABLES)
 def test_every_table_reads_as_its_toml(relative: str) -> None:
     raw = (data.rules_dir() / relative).read_bytes()
-    assert data.load_toml(relative) == data.parse_toml(raw)
+    first = data.load_toml(relative)  # parsed, and its copy kept
+    assert first == data.parse_toml(raw)
+    assert data.load_toml(relative) == first  # read from the copy
 
 
 def test_a_table_is_a_fresh_copy_each_time() -> None:
@@ -29,27 +38,49 @@ def test_a_table_is_a_fresh_copy_each_time() -> None:
     assert data.load_toml("vocabulary/en.toml")
 
 
-def test_an_edited_toml_file_wins_over_the_copy(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "vocabulary").mkdir()
-    (tmp_path / "catalogue.toml").write_text('title = "old"\n', encoding="utf-8")
-    monkeypatch.setattr(data, "rules_dir", lambda: tmp_path)
-    data._compiled.cache_clear()
-    try:
-        # the copy is what is read while its file is unchanged ...
-        index, _table = data.compiled_text().splitlines()
-        (tmp_path / data.COMPILED).write_text(f'{index}\n{{"title": "copy"}}\n',
-                                              encoding="utf-8")
-        data._compiled.cache_clear()
-        assert data.load_toml("catalogue.toml") == {"title": "copy"}
-        # ... and not once the file is edited
-        (tmp_path / "catalogue.toml").write_text('title = "new"\n', encoding="utf-8")
-        assert data.load_toml("catalogue.toml") == {"title": "new"}
-        (tmp_path / data.COMPILED).write_text("not json\n", encoding="utf-8")
-        data._compiled.cache_clear()
-        assert data.load_toml("catalogue.toml") == {"title": "new"}
-    finally:
-        data._compiled.cache_clear()
+def test_the_copy_is_made_once_and_read_after(folder: Path) -> None:
+    assert data.load_toml("catalogue.toml") == {"title": "old"}
+    copies = list((folder / "cache").glob("*.json"))
+    assert len(copies) == 1
+    copy = json.loads(copies[0].read_text(encoding="utf-8"))
+    copy["table"] = {"title": "copy"}
+    copies[0].write_text(json.dumps(copy), encoding="utf-8")
+    assert data.load_toml("catalogue.toml") == {"title": "copy"}  # the copy, not the TOML
+
+
+def test_an_edited_toml_file_is_read_at_once(folder: Path) -> None:
+    """Editing the TOML is the whole change: no step regenerates anything."""
+    assert data.load_toml("catalogue.toml") == {"title": "old"}
+    (folder / "rules" / "catalogue.toml").write_text('title = "new"\n', encoding="utf-8")
+    assert data.load_toml("catalogue.toml") == {"title": "new"}
+    assert len(list((folder / "cache").glob("*.json"))) == 2
+
+
+@pytest.mark.parametrize("content", [
+    "not json", "[1, 2]", '{"format": 1, "sha256": "0", "table": {"title": "x"}}',
+    '{"format": 99, "sha256": "DIGEST", "table": {"title": "x"}}',
+    '{"format": 1, "sha256": "DIGEST", "table": ["x"]}', "{" * 100_000,
+])
+def test_a_damaged_or_foreign_copy_is_ignored_and_made_again(folder: Path, content: str) -> None:
+    data.load_toml("catalogue.toml")
+    (copy,) = (folder / "cache").glob("*.json")
+    copy.write_text(content.replace("DIGEST", copy.stem), encoding="utf-8")
+    assert data.load_toml("catalogue.toml") == {"title": "old"}
+    assert json.loads(copy.read_text(encoding="utf-8"))["table"] == {"title": "old"}
+
+
+def test_an_unwritable_cache_costs_nothing_but_time(folder: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    (folder / "cache").write_text("a file where the folder should be", encoding="utf-8")
+    assert data.load_toml("catalogue.toml") == {"title": "old"}
+    monkeypatch.setenv("PRISM_LINT_DATA_CACHE", "")  # no cache at all
+    assert data.cache_dir() is None
+    assert data.load_toml("catalogue.toml") == {"title": "old"}
+
+
+def test_no_generated_copy_is_kept_with_the_sources() -> None:
+    """The data folder holds what people write: TOML and its notes."""
+    assert {p.suffix for p in data.rules_dir().rglob("*") if p.is_file()} <= {".toml", ".md"}
 
 
 def test_the_package_loads_no_pickle_marshal_or_eval() -> None:
@@ -66,4 +97,3 @@ def test_the_package_loads_no_pickle_marshal_or_eval() -> None:
             if banned.search(code):
                 offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert offenders == []
-    assert not list(data.rules_dir().rglob("*.pickle"))

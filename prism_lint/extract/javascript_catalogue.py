@@ -1,4 +1,5 @@
-"""JavaScript/TypeScript call sites that carry prompts.
+"""JavaScript/TypeScript call sites that carry prompts, read from
+``rules/call_sites_javascript.toml`` (the data, with its keys explained).
 
 JavaScript SDKs take one options object, so a site names the properties of
 that object that hold prompt text, and their shape. A callee is matched by
@@ -18,7 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
+from prism_lint.data import load_toml
 from prism_lint.extract.code_sites import names_regex, suffix_matches
 
 
@@ -47,171 +50,94 @@ class Site:
     agent: bool = False  # builds an agent: its runs are linked to it
 
 
-def _sites() -> list[Site]:
-    msgs = (Arg("messages", shape="messages"),)
-    vercel = (
-        Arg("system", role="system"),
-        Arg("instructions", role="system"),
-        Arg("prompt", shape="input", role="user"),
-        Arg("messages", shape="messages"),
-    )
-    runs = (
-        Arg("instructions", pos=1, role="system"),
-        Arg("additional_instructions", pos=1, role="system"),
-    )
-    return [
-        # ------------------------------------------------------------- openai
-        Site("openai", ("chat.completions.create", "chat.completions.parse",
-                        "chat.completions.stream", "chat.completions.runTools",
-                        "chat.completions.runFunctions", "createChatCompletion"), msgs),
-        Site("openai", ("responses.create", "responses.parse", "responses.stream"), (
-            Arg("instructions", role="system"),
-            Arg("input", shape="input", role="user"),
-        )),
-        Site("openai", ("assistants.create", "assistants.update"),
-             (Arg("instructions", role="system"),)),
-        Site("openai", ("runs.create", "runs.createAndPoll", "runs.stream",
-                        "runs.createAndStream"), runs),
-        Site("openai", ("threads.createAndRun", "threads.createAndRunPoll",
-                        "threads.createAndRunStream"), (Arg("instructions", role="system"),)),
-        Site("openai", ("threads.messages.create",), kind="message", role="user",
-             role_key="role", content_pos=1),
-        Site("openai", ("completions.create", "createCompletion"),
-             (Arg("prompt", role="user"),)),
-        # ---------------------------------------------------------- anthropic
-        Site("anthropic", ("messages.create", "messages.stream", "messages.parse",
-                           "messages.countTokens", "batches.create"), (
-            Arg("system", shape="blocks", role="system"),
-            Arg("messages", shape="messages"),
-        )),
-        # ------------------------------------------------------------ mistral
-        Site("mistral", ("chat.complete", "chat.stream", "agents.complete",
-                         "agents.stream"), msgs),
-        # ------------------------------------------------------------- google
-        Site("google-genai", ("models.generateContent", "models.generateContentStream"), (
-            Arg("contents", shape="contents", role="user"),
-            Arg("config", shape="config"),
-        )),
-        Site("google-genai", ("chats.create",), (
-            Arg("history", shape="contents", role="user"),
-            Arg("config", shape="config"),
-        )),
-        Site("google-generativeai", ("getGenerativeModel",), (
-            Arg("systemInstruction", shape="blocks", role="system"),
-        )),
-        Site("google-generativeai", ("generateContent", "generateContentStream",
-                                     "sendMessage", "sendMessageStream"), (
-            Arg(None, shape="contents", role="user", label="contents"),
-        ), imports=("@google/generative-ai",)),
-        Site("google-generativeai", ("startChat",), (
-            Arg("history", shape="contents", role="user"),
-            Arg("systemInstruction", shape="blocks", role="system"),
-        )),
-        # ------------------------------------------------------------- ollama
-        Site("ollama", ("chat",), msgs, imports=("ollama",)),
-        Site("ollama", ("generate",), (
-            Arg("system", role="system"),
-            Arg("prompt", role="user"),
-        ), imports=("ollama",)),
-        # ------------------------------------------------------------- cohere
-        Site("cohere", ("chat", "chatStream"), (
-            Arg("preamble", role="system"),
-            Arg("message", role="user"),
-            Arg("messages", shape="messages"),
-        ), imports=("cohere-ai",)),
-        # ---------------------------------------------------- Vercel AI SDK
-        Site("vercel-ai", ("generateText", "streamText", "generateObject", "streamObject",
-                           "streamUI"), vercel),
-        Site("vercel-ai", ("ToolLoopAgent", "Experimental_Agent"), vercel, agent=True),
-        # ---------------------------------------------- agents (by import)
-        Site("", ("Agent", "Agent.create", "RealtimeAgent"), (
-            Arg("instructions", shape="instructions", role="system"),
-            Arg("system", shape="instructions", role="system"),
-        ), agent=True),
-        # ---------------------------------------------------------- langchain
-        Site("langchain", ("ChatPromptTemplate.fromMessages",), (
-            Arg(None, shape="messages", label="messages"),
-        ), syntax="format"),
-        Site("langchain", ("ChatPromptTemplate.fromTemplate",), (
-            Arg(None, role="user", label="template"),
-        ), syntax="format"),
-        Site("langchain", ("PromptTemplate.fromTemplate",), (
-            Arg(None, label="template"),
-        ), syntax="format"),
-        Site("langchain", ("PromptTemplate",), (Arg("template"),), syntax="format", new=True),
-        Site("langchain", ("SystemMessagePromptTemplate.fromTemplate",), kind="message",
-             role="system", content_keys=("template",), syntax="format"),
-        Site("langchain", ("HumanMessagePromptTemplate.fromTemplate",), kind="message",
-             role="user", content_keys=("template",), syntax="format"),
-        Site("langchain", ("AIMessagePromptTemplate.fromTemplate",), kind="message",
-             role="assistant", content_keys=("template",), syntax="format"),
-        Site("langchain", ("SystemMessage",), kind="message", role="system", new=True),
-        Site("langchain", ("HumanMessage",), kind="message", role="user", new=True),
-        Site("langchain", ("AIMessage",), kind="message", role="assistant", new=True),
-        Site("langgraph", ("createReactAgent",), (
-            Arg("prompt", shape="instructions", role="system"),
-            Arg("messageModifier", shape="instructions", role="system"),
-            Arg("stateModifier", shape="instructions", role="system"),
-        ), agent=True),
-        Site("langchain", ("createAgent",), (
-            Arg("systemPrompt", shape="instructions", role="system"),
-            Arg("prompt", shape="instructions", role="system"),
-        ), agent=True),
-        Site("langgraph", ("createSupervisor",), (
-            Arg("prompt", shape="instructions", role="system"),
-        ), agent=True),
-    ]
+CATALOGUE_FILE = "call_sites_javascript.toml"
+SHAPES = frozenset({"text", "messages", "input", "blocks", "contents", "config", "instructions"})
+ROLES = frozenset({"system", "developer", "user", "assistant", "unknown"})
+KINDS = frozenset({"call", "message"})
+_SITE_KEYS = frozenset({"library", "callee", "args", "kind", "new", "role", "role_key",
+                        "content_pos", "content_keys", "syntax", "imports", "agent"})
+_ARG_KEYS = frozenset({"key", "pos", "shape", "role", "label"})
 
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{CATALOGUE_FILE}: {where} must be a list of strings")
+    return tuple(value)
+
+
+def _arg(raw: Any, where: str) -> Arg:
+    if not isinstance(raw, dict) or set(raw) - _ARG_KEYS:
+        raise ValueError(f"{CATALOGUE_FILE}: bad argument {raw!r} in {where}")
+    key, pos = raw.get("key"), raw.get("pos", 0)
+    shape, role, label = raw.get("shape", "text"), raw.get("role", "unknown"), raw.get("label", "")
+    if (key is not None and not isinstance(key, str)) or isinstance(pos, bool) \
+            or not isinstance(pos, int) or shape not in SHAPES or role not in ROLES \
+            or not isinstance(label, str):
+        raise ValueError(f"{CATALOGUE_FILE}: bad argument {raw!r} in {where}")
+    return Arg(key, pos, shape, role, label)
+
+
+def _site(raw: Any) -> Site:
+    """One ``[[site]]`` table, checked: a typo fails loudly, not silently."""
+    if not isinstance(raw, dict) or "callee" not in raw:
+        raise ValueError(f"{CATALOGUE_FILE}: a site needs a callee: {raw!r}")
+    where = f"site {raw['callee']!r}"
+    unknown = set(raw) - _SITE_KEYS
+    if unknown:
+        raise ValueError(f"{CATALOGUE_FILE}: unknown keys {sorted(unknown)} in {where}")
+    kind, role = raw.get("kind", "call"), raw.get("role", "unknown")
+    new, agent = raw.get("new"), raw.get("agent", False)
+    content_pos = raw.get("content_pos", 0)
+    optional = (raw.get("library", ""), raw.get("role_key"), raw.get("syntax"))
+    if kind not in KINDS or role not in ROLES or new not in (None, True, False) \
+            or not isinstance(agent, bool) or isinstance(content_pos, bool) \
+            or not isinstance(content_pos, int) \
+            or not all(v is None or isinstance(v, str) for v in optional):
+        raise ValueError(f"{CATALOGUE_FILE}: bad kind, role or flag in {where}")
+    args = raw.get("args", [])
+    if not isinstance(args, list):
+        raise ValueError(f"{CATALOGUE_FILE}: args of {where} must be a list")
+    return Site(
+        library=raw.get("library", ""),
+        callees=_strings(raw["callee"], f"callee of {where}"),
+        args=tuple(_arg(a, where) for a in args),
+        kind=kind,
+        new=new,
+        role=role,
+        role_key=raw.get("role_key"),
+        content_pos=content_pos,
+        content_keys=_strings(raw.get("content_keys", ["content"]), f"content_keys of {where}"),
+        syntax=raw.get("syntax"),
+        imports=_strings(raw.get("imports", []), f"imports of {where}"),
+        agent=agent,
+    )
+
+
+def _mapping(value: Any, where: str) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ValueError(f"{CATALOGUE_FILE}: {where} must map names to strings")
+    return dict(value)
+
+
+_TABLE = load_toml(CATALOGUE_FILE)
+_GENERIC = _TABLE.get("generic", {})
+_NAMES = _TABLE.get("names", {})
 
 # Properties that carry a prompt on any call (wrappers, unknown libraries).
-GENERIC_KEYS = {
-    "system": "system",
-    "systemPrompt": "system",
-    "system_prompt": "system",
-    "systemMessage": "system",
-    "system_message": "system",
-    "systemInstruction": "system",
-    "system_instruction": "system",
-    "instructions": "system",
-    "preamble": "system",
-    "prompt": "user",
-    "userPrompt": "user",
-    "user_prompt": "user",
-}
+GENERIC_KEYS = _mapping(_GENERIC.get("keys", {}), "[generic.keys]")
+for _role in GENERIC_KEYS.values():
+    if _role not in ROLES:
+        raise ValueError(f"{CATALOGUE_FILE}: unknown role {_role!r} in [generic.keys]")
 # Calls whose `prompt`/`system` properties are not LLM prompts.
-GENERIC_EXCLUDE = frozenset({"inquirer", "prompts", "enquirer", "readline", "window.prompt",
-                             "vscode.window", "os.system", "commander"})
-
-MODEL_KEYS = ("model", "modelName", "modelId", "model_name", "model_id", "deployment",
-              "deploymentName", "azureDeployment", "engine", "llm")
-RESPONSE_FORMAT_KEYS = ("response_format", "responseFormat", "schema", "output",
-                        "experimental_output", "responseSchema", "responseMimeType",
-                        "outputType", "outputSchema", "output_schema", "structuredOutput",
-                        "output_format", "text")
-TOOLS_KEYS = ("tools", "functions", "toolsets")
-
+GENERIC_EXCLUDE = frozenset(_strings(_GENERIC.get("exclude", []), "generic.exclude"))
+MODEL_KEYS = _strings(_GENERIC.get("model_keys", []), "generic.model_keys")
+RESPONSE_FORMAT_KEYS = _strings(_GENERIC.get("response_format_keys", []),
+                                "generic.response_format_keys")
+TOOLS_KEYS = _strings(_GENERIC.get("tools_keys", []), "generic.tools_keys")
 # Module specifiers and the library label they stand for (longest first).
-LIBRARIES = tuple(sorted({
-    "openai": "openai",
-    "@azure/openai": "openai",
-    "@openai/agents": "openai-agents",
-    "@anthropic-ai": "anthropic",
-    "ai": "vercel-ai",
-    "@ai-sdk": "vercel-ai",
-    "@langchain/langgraph": "langgraph",
-    "@langchain": "langchain",
-    "langchain": "langchain",
-    "@mastra": "mastra",
-    "@mistralai/mistralai": "mistral",
-    "@google/genai": "google-genai",
-    "@google/generative-ai": "google-generativeai",
-    "ollama": "ollama",
-    "cohere-ai": "cohere",
-    "groq-sdk": "groq",
-    "llamaindex": "llamaindex",
-    "@llamaindex": "llamaindex",
-    "@aws-sdk/client-bedrock-runtime": "bedrock",
-}.items(), key=lambda kv: -len(kv[0])))
+LIBRARIES = tuple(sorted(_mapping(_TABLE.get("libraries", {}), "[libraries]").items(),
+                         key=lambda kv: -len(kv[0])))
 
 
 def library_of(module: str) -> str | None:
@@ -222,11 +148,9 @@ def library_of(module: str) -> str | None:
 
 
 # Names whose string value is probably a prompt (fnmatch, case-insensitive).
-NAME_PATTERNS = ("*prompt*", "*instruction*", "*template*", "*tmpl*", "system_message",
-                 "systemMessage", "system_msg", "systemMsg", "preamble", "*_preamble",
-                 "*Preamble", "*persona*", "backstory")
-SYSTEM_NAME_PATTERNS = ("*system*", "*instruction*", "*preamble*", "*persona*", "backstory")
-USER_NAME_PATTERNS = ("*user*", "*human*", "*question*")
+NAME_PATTERNS = _strings(_NAMES.get("patterns", []), "names.patterns")
+SYSTEM_NAME_PATTERNS = _strings(_NAMES.get("system", []), "names.system")
+USER_NAME_PATTERNS = _strings(_NAMES.get("user", []), "names.user")
 
 
 @dataclass
@@ -244,7 +168,10 @@ class Catalogue:
 @lru_cache(maxsize=1)
 def load_catalogue() -> Catalogue:
     by_last: dict[str, list[tuple[tuple[str, ...], Site]]] = {}
-    for site in _sites():
+    sites = _TABLE.get("site", [])
+    if not isinstance(sites, list):
+        raise ValueError(f"{CATALOGUE_FILE}: [[site]] must be an array of tables")
+    for site in map(_site, sites):
         for callee in site.callees:
             parts = tuple(callee.split("."))
             by_last.setdefault(parts[-1], []).append((parts, site))
