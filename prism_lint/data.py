@@ -31,8 +31,13 @@ _FORMAT = 1  # the layout of a copy; a copy of another layout is made again
 
 @lru_cache(maxsize=1)
 def rules_dir() -> Path:
+    """The data folder, ``rules/``: the top-level one of a source tree (also
+    under ``pip install -e .``), or in a wheel the same files, which the build
+    puts beside the rule modules the catalogue indexes (``prism_lint/rules/``).
+    The installed copy is asked first: a folder named ``rules`` beside an
+    installed package is not ours."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "_rules_data", here.parent / "rules"):
+    for candidate in (here / "rules", here.parent / "rules"):
         if (candidate / "catalogue.toml").is_file():
             return candidate
     raise FileNotFoundError("prism-lint's rules/ data is missing from this installation")

@@ -97,3 +97,16 @@ def test_the_package_loads_no_pickle_marshal_or_eval() -> None:
             if banned.search(code):
                 offenders.append(f"{path.relative_to(root)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_a_wheel_ships_the_data_under_its_own_name_beside_the_rules() -> None:
+    """The wheel puts rules/ where rules_dir() looks first, named as in the
+    source tree, and no data file takes the place of a rule module there."""
+    root = Path(data.__file__).resolve().parent.parent  # the tests run from the source tree
+    project = data.parse_toml((root / "pyproject.toml").read_bytes())
+    mapping = project["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert mapping == {"rules": "prism_lint/rules"}
+    shipped = {p.relative_to(root / "rules") for p in (root / "rules").rglob("*") if p.is_file()}
+    code = {p.relative_to(root / "prism_lint" / "rules")
+            for p in (root / "prism_lint" / "rules").rglob("*") if p.is_file()}
+    assert shipped and not shipped & code

@@ -1,8 +1,7 @@
 """The catalogue of Python call sites that carry prompts, loaded from ``call_sites.toml``.
 
 The catalogue is data so that a new library is a TOML entry, not code. It is
-read once per process. In a checkout it is ``<repo>/rules/call_sites.toml``;
-in the wheel the ``rules/`` folder ships as ``prism_lint/_rules_data/``.
+read once per process, from the data folder (:func:`prism_lint.data.rules_dir`).
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ _ARG_KEYS = {"kw", "pos", "shape", "role", "label"}
 
 def rules_path(name: str) -> Path:
     """Where a file of the top-level ``rules/`` folder is, installed or in a checkout."""
-
     return rules_dir() / name
 
 
