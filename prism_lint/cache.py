@@ -23,7 +23,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from prism_lint import __version__
+from prism_lint import __version__, flow_cache
 
 if TYPE_CHECKING:
     from prism_lint.config import Settings
@@ -195,7 +195,6 @@ def _entry(bucket: _Bucket, key: str, path: str) -> Entry | None:
     raw = bucket.entries.get(key)
     if raw is None or isinstance(raw, tuple):
         return raw
-    from prism_lint import flow_cache
     from prism_lint.result_codec import Invalid, decode
 
     try:
@@ -266,7 +265,6 @@ def _load(path: str) -> dict[str, Any]:
 def _raw(entry: Any) -> Any:
     if not isinstance(entry, tuple):
         return entry  # never used this run: written back as it was read
-    from prism_lint import flow_cache
     from prism_lint.result_codec import encode
 
     size, stamp, dig, result, deps, learned, facts = entry

@@ -31,6 +31,7 @@ from prism_lint.engine import (
 )
 from prism_lint.extract import extractor, python_flow
 from prism_lint.extract.python_flow import Table, needs_project
+from prism_lint.flow_cache import facts
 from prism_lint.formats import READS_BESIDE
 from prism_lint.prefilter import worth_checking
 
@@ -219,7 +220,6 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
     ``targets`` may be a discovery still under way: files are handed to the
     workers while the tree is being walked.
     """
-    from prism_lint.flow_cache import facts
 
     global _CLAIMS
     _CLAIMS = _Claims()  # copies are told apart within one run: files change between runs
@@ -354,7 +354,6 @@ class _Work:
         learned from the files the first pass kept, checked in full now or
         before (the cache keeps each module's table), so it costs no file more
         than the run reads. Returns the results and the table."""
-        from prism_lint.flow_cache import facts
 
         cached = cached or {}
         merged = Table()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from prism_lint.extract.javascript_values import returns_of
 from prism_lint.extract.python_flow import Table
 from prism_lint.extract.python_strings import HOLE_KIND
 
@@ -85,7 +86,6 @@ def flow_tier(finder: SiteFinder, project: Table | None, own: Table) -> None:
             sinks.setdefault(name, said)
     if not sinks:
         return
-    from prism_lint.extract.javascript_values import returns_of
 
     src = finder.src
     for name, funcs in src.functions.items():
