@@ -24,11 +24,10 @@ from prism_lint.extract import (
     kind_of,
     prose_kind,
 )
-from prism_lint.extract.prose import looks_like_prompt
 from prism_lint.lines import LineIndex, line_index
 from prism_lint.model import Diagnostic, Document, Fix, PromptUnit
 from prism_lint.reading import Unreadable, inside, open_regular, project_root, read_file, read_open
-from prism_lint.rules import catalogue, codes_where, load_rule, resolve_selection
+from prism_lint.rules import catalogue, declares, load_rule, resolve_selection
 from prism_lint.rules.prs900_file_error import FileError
 from prism_lint.suppression import Suppressions
 
@@ -114,8 +113,8 @@ def _path_matches(path: str, glob: str, settings: Settings) -> bool:
 
 def drop_unselected(result: FileResult, settings: Settings) -> FileResult:
     """Read and parse problems (file-level rules) obey --select/--ignore like any rule."""
-    file_level = codes_where("per_prompt", False)
-    if any(d.code in file_level for d in result.diagnostics):
+    file_level = {d.code for d in result.diagnostics if declares(d.code, "per_prompt", False)}
+    if file_level:
         codes = selected_rules(settings, result.path)
         result.diagnostics = [
             d for d in result.diagnostics if d.code not in file_level or d.code in codes
@@ -328,6 +327,8 @@ def _check_source(path: str, text: str, settings: Settings, *, named: bool, kind
     result = FileResult(path, text=text)
     kind = kind or kind_of(path, named=named, globs=settings.include)
     if kind == PROSE:
+        from prism_lint.extract.prose import looks_like_prompt  # a rare kind
+
         kind = prose_kind(path) if looks_like_prompt(text) else None
     result.kind = kind
     if kind is None:
@@ -406,7 +407,7 @@ def _related_reader(path: str, settings: Settings, seen: list[str]):  # type: ig
 def wants_roles(unit: PromptUnit, codes: frozenset[str], settings: Settings) -> bool:
     """Whether a selected rule reports personas that are not expert ones for
     this prompt (the safety-persona rule, opt-in)."""
-    return not codes.isdisjoint(codes_where("any_persona"))
+    return any(declares(code, "any_persona") for code in codes)
 
 
 def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,

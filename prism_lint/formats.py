@@ -13,9 +13,8 @@ Modules are named, not imported: a run imports only the formats it meets.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 # Where an "ignore this" comment goes:
 # - "end": at the end of the statement's last row (Python's noqa comment);
@@ -31,9 +30,10 @@ Placement = Literal["end", "above", "statement", "key", "cells"]
 Invariant = Literal["one_value", "front_matter"]
 
 
-@dataclass(frozen=True)
-class Format:
-    """One file format and all that its modules need to know of it."""
+class Format(NamedTuple):
+    """One file format and all that its modules need to know of it. (A named
+    tuple: a frozen dataclass of this size costs a millisecond of every
+    run's start-up to define.)"""
 
     kind: str  # the name the rest of prism-lint knows it by
     extractor: str  # module whose ``extract(doc, options)`` reads its prompts

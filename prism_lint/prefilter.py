@@ -21,7 +21,6 @@ from __future__ import annotations
 from prism_lint.analysis.cues import scan
 from prism_lint.config import Settings
 from prism_lint.extract import PROSE
-from prism_lint.extract.prose import looks_like_prompt_bytes
 from prism_lint.formats import FIRST_PASS, format_of, load
 from prism_lint.rules import selected_where
 
@@ -44,6 +43,8 @@ def worth_checking(data: bytes, settings: Settings, *, kind: str = "python") -> 
     if found is not None and found.unread is not None and load(found.unread)(data[:512]):
         return False  # the extractor skips it
     if kind == PROSE:
+        from prism_lint.extract.prose import looks_like_prompt_bytes  # a rare kind
+
         if not looks_like_prompt_bytes(data):
             return False  # read as no prompt at all
         # a prompt file found by its content: it may as well say nothing of a persona

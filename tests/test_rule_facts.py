@@ -10,22 +10,19 @@ import pytest
 from prism_lint import engine, fix, prefilter
 from prism_lint.config import Settings
 from prism_lint.report import sarif
-from prism_lint.rules import codes_where, load_rule
+from prism_lint.rules import load_rule
 
 
 @pytest.fixture
 def declared(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Change a rule's declarations for one test, with the lookups forgotten."""
-    codes_where.cache_clear()
+    """Change a rule's declarations for one test."""
     yield monkeypatch
     monkeypatch.undo()
-    codes_where.cache_clear()
 
 
 def test_a_rule_that_wants_every_persona_is_asked(declared: pytest.MonkeyPatch) -> None:
     assert not engine.wants_roles(None, frozenset({"PRS101"}), Settings())  # type: ignore[arg-type]
     declared.setattr(type(load_rule("PRS101")), "any_persona", True)
-    codes_where.cache_clear()
     assert engine.wants_roles(None, frozenset({"PRS101"}), Settings())  # type: ignore[arg-type]
 
 
@@ -35,7 +32,6 @@ def test_the_first_pass_keeps_files_for_a_rule_that_reads_directives(
     chosen = Settings(select=("PRS2",))
     assert not prefilter.worth_checking(data, chosen)
     declared.setattr(type(load_rule("PRS201")), "directives", True)
-    codes_where.cache_clear()
     assert prefilter.worth_checking(data, chosen)
 
 
@@ -43,7 +39,6 @@ def test_the_default_fix_strategy_is_the_rules(declared: pytest.MonkeyPatch) -> 
     assert fix.strategy("PRS301", Settings()) == "gate"
     assert fix.strategy("PRS101", Settings()) == "strip"
     declared.setattr(type(load_rule("PRS101")), "default_fix", "gate")
-    codes_where.cache_clear()
     assert fix.strategy("PRS101", Settings()) == "gate"
 
 

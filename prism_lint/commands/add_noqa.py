@@ -19,7 +19,7 @@ from prism_lint.fix.disk import write_result
 from prism_lint.lsp.suppress import COMMENT_ENDS, ignore_edit
 from prism_lint.model import Diagnostic, Fix
 from prism_lint.reading import project_root
-from prism_lint.rules import codes_where
+from prism_lint.rules import declares
 
 if TYPE_CHECKING:
     from prism_lint.config import Settings
@@ -42,7 +42,7 @@ def check_reason(reason: str) -> str:
 
 def _silenceable(d: Diagnostic) -> bool:
     # file errors and stale comments: not silenced
-    return d.code not in codes_where("per_prompt", False)
+    return not declares(d.code, "per_prompt", False)
 
 
 def add_to_text(path: str, text: str, settings: Settings, reason: str = "",

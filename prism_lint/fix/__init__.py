@@ -46,7 +46,7 @@ from prism_lint.fix.strip import TextEdit, has_words, plan_strip, rewritten, sta
 from prism_lint.fix.verify import kind_for
 from prism_lint.formats import format_of, load
 from prism_lint.model import HOLE, Edit, Fix, Recheck
-from prism_lint.rules import codes_where
+from prism_lint.rules import declares
 
 if TYPE_CHECKING:
     from prism_lint.analysis import Analysis, Persona
@@ -88,7 +88,7 @@ def strategy(code: str, settings: Settings) -> str:
     """``fix-strategy`` from the configuration, else the rule's default."""
     if any(code.startswith(prefix) for prefix, _ in settings.fix_strategy):
         return settings.strategy_for(code)
-    return "gate" if code in codes_where("default_fix", "gate") else "strip"
+    return "gate" if declares(code, "default_fix", "gate") else "strip"
 
 
 def build_fix(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING, ClassVar
 
 from prism_lint.data import load_toml
@@ -133,19 +133,19 @@ def load_rule(code: str) -> Rule:
     return rule
 
 
-@cache
-def codes_where(fact: str, value: object = True) -> frozenset[str]:
-    """The codes of the rules whose class attribute ``fact`` is ``value``:
-    what a module asks instead of naming codes."""
-    return frozenset(code for code in catalogue() if getattr(load_rule(code), fact) == value)
+def declares(code: str, fact: str, value: object = True) -> bool:
+    """Whether rule ``code`` sets its class attribute ``fact`` to ``value``:
+    what a module asks instead of naming codes. Only that rule is loaded."""
+    return code in catalogue() and getattr(load_rule(code), fact) == value
 
 
 def selected_where(fact: str, selectors: Iterable[str]) -> bool:
-    """Whether a rule with ``fact`` (:func:`codes_where`) is among those a
+    """Whether a rule that :func:`declares` ``fact`` is among those a
     ``select``/``extend-select`` list names explicitly (the opt-in rules)."""
     wanted = tuple(selectors)
-    return any(code.startswith(s) or s == "ALL" for code in sorted(codes_where(fact))
-               for s in wanted)
+    return bool(wanted) and any(
+        declares(code, fact) for code in catalogue()
+        if any(code.startswith(s) or s == "ALL" for s in wanted))
 
 
 def unknown_codes(codes: frozenset[str] | None) -> list[str]:
