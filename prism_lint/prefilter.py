@@ -5,7 +5,8 @@ bytes are searched (C-speed) for the phrases that start a persona ("you
 are", "act as", "as a", "role", "eres", "你是", ...; data in
 ``rules/vocabulary/first_pass.toml``); where one is found, the few words
 after it are checked for an expert word (an occupation or an expertise word
-of the vocabulary). Only files that pass are decoded and parsed. Prompt
+of the vocabulary; both automata are :mod:`prism_lint.analysis.cues`, which
+the analysis of one prompt asks too). Only files that pass are decoded and parsed. Prompt
 files are prompts by definition and always get the full pass. Files named
 on the command line go through the same first pass (pre-commit names every
 file of a commit, ``--all-files`` every file of the repository); one it
