@@ -140,6 +140,21 @@ def test_min_confidence_drops_unsure_findings() -> None:
         "PRS101"]
 
 
+def test_a_task_assumed_from_the_persona_must_be_surer() -> None:
+    text = "You are a senior Python developer with 20 years of experience.\n"
+    analysis = analyse_text(text)
+    assert analysis.task.assumed
+    sure = analysis.task.confidence
+    # just above the persona's confidence: a stated request would pass, an
+    # assumed one needs the margin on top
+    below = Settings(min_confidence=sure / 1.2)
+    assert sure >= below.min_confidence
+    assert check_source("prompts/a.md", text, below).diagnostics == []
+    asked = text + "Write a Python function that parses ISO dates.\n"
+    assert analyse_text(asked).task.confidence >= below.min_confidence
+    assert [d.code for d in check_source("prompts/a.md", asked, below).diagnostics] == ["PRS101"]
+
+
 def test_a_persona_quoted_in_a_code_fence_is_not_the_model_s() -> None:
     guide = ("# Agents\n\nDefine them like this:\n\n```yaml\nresearcher:\n"
              "  role: Senior research analyst\n  goal: Find facts about {topic}\n```\n")

@@ -229,10 +229,19 @@ def how_inferred(analysis: Analysis) -> str:
     return f"inferred from {evidence_phrase(analysis)}"
 
 
+# A task assumed from the persona alone (the request is not in the code) is a
+# guess about code the linter cannot see: it must be this much surer.
+ASSUMED_MARGIN = 1.25
+
+
 def reportable(analysis: Analysis, settings: Settings) -> bool:
-    """An accuracy task sure enough to report (``min-confidence``)."""
+    """An accuracy task sure enough to report (``min-confidence``; a task
+    assumed from the persona needs ``ASSUMED_MARGIN`` times that)."""
     task = analysis.task
-    return task.accuracy_critical and (task.declared or task.confidence >= settings.min_confidence)
+    if not task.accuracy_critical:
+        return False
+    least = settings.min_confidence * (ASSUMED_MARGIN if task.assumed else 1.0)
+    return task.declared or task.confidence >= least
 
 
 def evidence_phrase(analysis: Analysis, limit: int = 3) -> str:
