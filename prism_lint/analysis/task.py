@@ -66,7 +66,9 @@ PERSONA_PRIOR_SHARE = 0.2
 PERSONA_PRIOR_MAX = 6.0
 # The call site's names and placeholders count less beside a stated request.
 CONTEXT_BESIDE_REQUEST = 0.5
-REPEAT_DECAY = 0.6  # the n-th repeat of one cue counts DECAY**(n-1)
+# the n-th repeat of one cue counts DECAY**(n-1): a topic named on every
+# line of a long prompt ("code", "data") adds at most twice its weight
+REPEAT_DECAY = 0.5
 # Cues in the sentence that states the main job count this much more.
 TASK_STATEMENT_BOOST = 2.0
 TASK_LIST_BOOST = 1.5
