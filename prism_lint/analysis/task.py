@@ -88,6 +88,10 @@ _ASIDE_WORDS = re.compile(
     r"important|remember|considerations?|principles?|mandatory|context|background|"
     r"do(?:n't| not)|avoid|meta|changelog|version|author|metadata)\b"
 )
+_ASIDE_TAG = re.compile(
+    r"(?i)capabilit|environment|team|tools?\b|rules?\b|constraints?|notes?\b|style|tone|"
+    r"format|guidelines?|examples?|restrictions?|limitations?|resources"
+)
 _STATEMENT = re.compile(
     r"(?i)(?:your\s+(?:main\s+|primary\s+|core\s+|sole\s+|only\s+|first\s+|overall\s+)?"
     r"(?:task|job|goal|objective|mission|role\s+is\s+to|purpose|responsibilit\w*|assignment)\b"
@@ -398,6 +402,14 @@ def _siblings(unit: PromptUnit, request: _Tally, lex: TaskLexicon,
 # text:").
 _QUOTE_BLOCK = re.compile(r"(?:^[ \t]*>[^\n]*(?:\n|\Z))+", re.M)
 _TAG_BLOCK = re.compile(r"<([A-Za-z][\w-]{0,40})(?:\s[^<>\n]{0,200})?>\s*\n.*?</\1\s*>", re.S)
+# Tags that hold the prompt's own voice, not material: <role>, <task>,
+# <instructions>, <rules>, <output_format> ...
+_SPEAKS = re.compile(
+    r"(?i)role|persona|identity|instruction|task|goal|objective|mission|rule|guideline|"
+    r"constraint|capabilit|step|workflow|format|responsibilit|behavio|style|tone|polic|"
+    r"principle|requirement|process|approach|guidance|system|prompt|purpose|job|skill|"
+    r"expertise|profile|environment|team|tool|important|critical|note|priorit|directive"
+)
 _MATERIAL_LABEL = re.compile(
     r"(?im)^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*|__)?(?:the[ \t]+)?(?:input[ \t]+)?"
     r"(?:text|document|documents|transcript|passage|article|context|contexts|data|dataset|"
@@ -430,7 +442,8 @@ def material_spans(text: str) -> list[tuple[int, int]]:
     if ">" in text:
         spans.extend((m.start(), m.end()) for m in _QUOTE_BLOCK.finditer(text))
         if "</" in text:
-            spans.extend((m.start(), m.end()) for m in _TAG_BLOCK.finditer(text))
+            spans.extend((m.start(), m.end()) for m in _TAG_BLOCK.finditer(text)
+                         if not _SPEAKS.search(m.group(1)))
     for m in _MATERIAL_LABEL.finditer(text):
         spans.append((m.end(), _section_end(text, m.end())))
     for sent in split_sentences(text):
@@ -524,6 +537,12 @@ def _aside_sections(text: str) -> list[tuple[int, int, float]]:
             current = (m.end(), ASIDE_WEIGHT)
     if current is not None:
         out.append((current[0], len(text), current[1]))
+    if "</" in text:
+        # <capabilities>, <team_structure>, <operating_environment>: what the
+        # model can use and who it works with, not what it is asked
+        for m in _TAG_BLOCK.finditer(text):
+            if _ASIDE_TAG.search(m.group(1)):
+                out.append((m.start(), m.end(), ASIDE_WEIGHT))
     return out
 
 
