@@ -196,3 +196,41 @@ def test_a_multiple_choice_knowledge_question_is_flagged_whatever_the_persona(
     text = _mmlu(subject, question, choices)
     assert is_flagged(analyse(chat(persona, text)))
     assert is_flagged(analyse_text(f"{persona}\n\n{text}"))
+
+
+# The request's verb and its object decide, whatever the topic's words.
+@pytest.mark.parametrize(
+    ("text", "task"),
+    [
+        ("You are a financial analyst. Analyze the provided quarterly figures and list "
+         "the main risks they show.", "extraction"),
+        ("Act as an expert software developer. Take requests for changes to the supplied "
+         "code and apply them.", "code"),
+        ("You are a technical writer. Update the README so it describes the new command "
+         "line flags of the Python package.", "writing"),
+        ("You are an expert at routing each incoming ticket to billing, sales or support.",
+         "judgement"),
+        ("You are a grader. Assess how well the agent extracted the invoice fields.",
+         "judgement"),
+        ("You are a senior engineer. Summarize the meeting notes below in five bullets. "
+         "Do not write code.\n\nNotes:\n{notes}", "extraction"),
+        ("<role>\nYou are a senior engineer. Your primary role is to write and debug Python "
+         "code for the team.\n</role>", "code"),
+        ("You are a novelist. What is 7 times 8?", "math"),
+        ("You are a mathematician. Teach a group of 8-year-old children about fractions "
+         "with a short story.", "stem"),
+        ("You are a doctor. Give the corrected and improved version of my text, keeping "
+         "its meaning.", "writing"),
+    ],
+)
+def test_the_request_form_decides(text: str, task: str) -> None:
+    assert analyse_text(text).task.category == task
+
+
+def test_a_negated_cue_is_not_evidence() -> None:
+    text = "You are an analyst. Return JSON only, with no explanation or code."
+    cues = {e.cue.lower() for e in analyse_text(text).task.evidence}
+    assert "code" not in cues and "explanation" not in cues
+    # grounding is said in the negative and still counts
+    grounded = analyse_text("You are an analyst. Answer from the context. Do not hallucinate.")
+    assert any(e.category == "extraction" for e in grounded.task.evidence)

@@ -700,6 +700,12 @@ def _compile_tasks(tables: list[tuple[bool, dict[str, Any], dict[str, Any]]]) ->
             words_ = tuple(_cue_words(text))
             if words_:
                 exact.setdefault(words_[0], []).append(Cue(words_, GENERAL, float(weight), text))
+    # several vocabularies list the same word ("python" in each language's
+    # table): one cue per words and category, at its highest weight, so a
+    # word seen once counts once
+    for table in (exact, prefixes):
+        for key, cues_list in table.items():
+            table[key] = _distinct(cues_list)
     for cues_list in exact.values():
         cues_list.sort(key=lambda c: len(c.words), reverse=True)
     cjk = None
@@ -729,6 +735,16 @@ def _compile_tasks(tables: list[tuple[bool, dict[str, Any], dict[str, Any]]]) ->
         tuple(categories),
         firsts=frozenset({first for first, _second in pairs} | set(starred)),
     )
+
+
+def _distinct(cues: list[Cue]) -> list[Cue]:
+    """``cues`` with one per (words, category): the heaviest."""
+    best: dict[tuple[tuple[str, ...], str], Cue] = {}
+    for cue in cues:
+        key = (cue.words, cue.category)
+        if key not in best or cue.weight > best[key].weight:
+            best[key] = cue
+    return list(best.values())
 
 
 def _cue_words(text: str) -> list[str]:
