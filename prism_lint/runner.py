@@ -52,6 +52,7 @@ class Outcome:
     digest: bytes = b""
     same: bytes = b""  # what a copy of this file would share with it (see _Claims)
     copy: bool = False  # another file of the run with the same ``same`` is checked instead
+    worker: int = 0  # the process that read it, which keeps its parse for a while
 
 
 def check_one(target: Target, settings: Settings, *, keep: bool = False,
@@ -65,7 +66,7 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
     if data is None or st is None:
         return Outcome(early)
     outcome = Outcome(early, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
-                      digest(data) if digests else b"")
+                      digest(data) if digests else b"", worker=os.getpid())
     if not worth_checking(data, settings, kind=target.kind):
         if target.named:  # no parse: what the bytes show (binary, undecodable, too large)
             outcome.result = check_bytes(target.path, data, settings, named=True,
@@ -166,6 +167,47 @@ def _check_with_project(table: Any, items: list[tuple[Target, Settings, bool, bo
         return _check_chunk(items, copies=False)
     finally:
         python_flow.set_project(None)
+
+
+Item = tuple[Target, Settings, bool, bool]  # a file, its settings, verify_fixes, digests
+# Shared by the workers of a pool forked with it: a barrier that has each of
+# them take one share of the second checks, and which of these are taken.
+_SECOND: tuple[Any, _Claims] | None = None
+
+
+def _second_share(table: Any, items: list[tuple[int, int, Item]]) -> list[tuple[int, Outcome]]:
+    """One worker's share of the second checks (``items``: index, the process
+    that read the file first, the file). Each worker takes the files it read
+    first, whose parse it keeps (:func:`prism_lint.extract.python_source.parse`),
+    then helps with the others' from the far end; a file is checked once."""
+    import contextlib
+    import threading
+
+    from prism_lint.extract import python_flow
+
+    assert _SECOND is not None
+    barrier, taken = _SECOND
+    # every worker holds a share, so none takes two; a share taken late (a
+    # broken barrier) still checks what is left
+    with contextlib.suppress(threading.BrokenBarrierError):
+        barrier.wait(timeout=10)
+    me = os.getpid()
+    mine = [item for item in items if item[1] == me]
+    others = [item for item in reversed(items) if item[1] != me]
+    out = []
+    python_flow.set_project(table)
+    try:
+        for index, _reader, (target, settings, verify_fixes, digests) in mine + others:
+            if not taken.claim((index + 1).to_bytes(8, "little") + b"second\x00\x00"):
+                continue
+            outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests,
+                                copies=False)
+            if not outcome.result.diagnostics:
+                outcome.result.text = None  # nothing to fix: do not ship the text back
+            out.append((index, outcome))
+    finally:
+        python_flow.set_project(None)
+    return out
 
 
 def _key(target: Target) -> str:
@@ -307,9 +349,12 @@ class _Work:
         # What is loaded now lives as long as the workers: the collector
         # need not walk it (nor touch its pages, which forked workers share).
         gc.freeze()
+        global _SECOND
+        _SECOND = None
         if "fork" in methods:
             global _CLAIMS
             _CLAIMS = _Claims(shared=True)  # before the fork: the workers share it
+            _SECOND = (context.Barrier(workers()), _Claims(shared=True))
         self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=context,
                                         initializer=_collect_less)
 
@@ -382,6 +427,18 @@ class _Work:
                                       copies=False) for t, s, v, d in items]
             finally:
                 python_flow.set_project(None)
+        elif _SECOND is not None:
+            # each file goes back to the worker that read it first, where its
+            # parse is kept: one share per worker (the workers have the
+            # extractor loaded already; this process has not)
+            shares = [(k, finished[i][1].worker, item)
+                      for k, (i, item) in enumerate(zip(again, items, strict=True))]
+            futures = [self.pool.submit(_second_share, table, shares)
+                       for _worker in range(workers())]
+            checked: dict[int, Outcome] = {}
+            for future in futures:
+                checked.update(future.result())
+            outcomes = [checked[k] for k in range(len(items))]
         else:
             # the workers have the extractor loaded already; this process has not
             step = max(1, min(CHUNK // 4, -(-len(items) // workers())))

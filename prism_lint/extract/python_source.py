@@ -10,7 +10,8 @@ the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -165,8 +166,35 @@ class Source(TreeSource):
         )
 
 
+# Recent modules' sources, by path and text: a module that other modules'
+# wrappers and names make read again (``python_flow``), and the fixes of a
+# module, are read from the same text. Bounded by the characters they hold.
+_PARSED: OrderedDict[tuple[str, str], Source] = OrderedDict()
+_PARSED_CHARS = 4_000_000
+_parsed_chars = 0
+
+
 def parse(doc: Document) -> Source:
-    """Parse ``doc`` and build the indexes."""
+    """Parse ``doc`` and build the indexes, or take them from a recent
+    reading of the same text at the same path (nothing changes a source once
+    it is built)."""
+    global _parsed_chars
+    key = (doc.path, doc.text)
+    src = _PARSED.get(key)
+    if src is not None:
+        _PARSED.move_to_end(key)
+        return replace(src, doc=doc)
+    src = _parse(doc)
+    if len(doc.text) <= _PARSED_CHARS // 4:
+        _PARSED[key] = src
+        _parsed_chars += len(doc.text)
+        while _parsed_chars > _PARSED_CHARS:
+            (_path, text), _old = _PARSED.popitem(last=False)
+            _parsed_chars -= len(text)
+    return src
+
+
+def _parse(doc: Document) -> Source:
     _parser, query, cursor_cls = _parser_and_query()
     text = doc.text
     data, starts, extra_list = encode(text)
