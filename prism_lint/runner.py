@@ -171,15 +171,46 @@ def _check_with_project(table: Any, items: list[tuple[Target, Settings, bool, bo
 
 Item = tuple[Target, Settings, bool, bool]  # a file, its settings, verify_fixes, digests
 # Shared by the workers of a pool forked with it: a barrier that has each of
-# them take one share of the second checks, and which of these are taken.
+# them take one share of the second reads, and which of these are taken.
 _SECOND: tuple[Any, _Claims] | None = None
+_second_reads = 0  # calls of read_again in this run: each claims its own files
 
 
-def _second_share(table: Any, items: list[tuple[int, int, Item]]) -> list[tuple[int, Outcome]]:
-    """One worker's share of the second checks (``items``: index, the process
-    that read the file first, the file). Each worker takes the files it read
+def prepare_second_reads(context: Any) -> None:
+    """Call before a pool forks its workers (``context``: its start method's),
+    so that :func:`read_again` can share files out among them."""
+    global _SECOND
+    _SECOND = None
+    if context.get_start_method() == "fork":
+        _SECOND = (context.Barrier(workers()), _Claims(shared=True))
+
+
+def read_again(pool: Any, fn: Callable[[Any], Any], table: Any, items: list[Any],
+               readers: list[int]) -> list[Any] | None:
+    """``fn`` of each item, with the project's ``table``, in the pool's workers:
+    each file goes back to the worker that read it first (``readers``: their
+    process ids), where its parse is kept. None when the pool was not
+    prepared for it (:func:`prepare_second_reads`)."""
+    global _second_reads
+    if _SECOND is None:
+        return None
+    _second_reads += 1
+    shares = [(k, reader, item) for k, (reader, item) in enumerate(zip(readers, items,
+                                                                       strict=True))]
+    futures = [pool.submit(_second_share, fn, table, _second_reads, shares)
+               for _worker in range(workers())]
+    done: dict[int, Any] = {}
+    for future in futures:
+        done.update(future.result())
+    return [done[k] for k in range(len(items))]
+
+
+def _second_share(fn: Callable[[Any], Any], table: Any, call: int,
+                  items: list[tuple[int, int, Any]]) -> list[tuple[int, Any]]:
+    """One worker's share of the second reads (``items``: index, the process
+    that read the file first, the item). Each worker takes the files it read
     first, whose parse it keeps (:func:`prism_lint.extract.python_source.parse`),
-    then helps with the others' from the far end; a file is checked once."""
+    then helps with the others' from the far end; a file is read once."""
     import contextlib
     import threading
 
@@ -188,7 +219,7 @@ def _second_share(table: Any, items: list[tuple[int, int, Item]]) -> list[tuple[
     assert _SECOND is not None
     barrier, taken = _SECOND
     # every worker holds a share, so none takes two; a share taken late (a
-    # broken barrier) still checks what is left
+    # broken barrier) still reads what is left
     with contextlib.suppress(threading.BrokenBarrierError):
         barrier.wait(timeout=10)
     me = os.getpid()
@@ -197,17 +228,21 @@ def _second_share(table: Any, items: list[tuple[int, int, Item]]) -> list[tuple[
     out = []
     python_flow.set_project(table)
     try:
-        for index, _reader, (target, settings, verify_fixes, digests) in mine + others:
-            if not taken.claim((index + 1).to_bytes(8, "little") + b"second\x00\x00"):
-                continue
-            outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests,
-                                copies=False)
-            if not outcome.result.diagnostics:
-                outcome.result.text = None  # nothing to fix: do not ship the text back
-            out.append((index, outcome))
+        for index, _reader, item in mine + others:
+            if taken.claim((index + 1).to_bytes(8, "little") + call.to_bytes(8, "little")):
+                out.append((index, fn(item)))
     finally:
         python_flow.set_project(None)
     return out
+
+
+def _check_again(item: Item) -> Outcome:
+    target, settings, verify_fixes, digests = item
+    outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests,
+                        copies=False)
+    if not outcome.result.diagnostics:
+        outcome.result.text = None  # nothing to fix: do not ship the text back
+    return outcome
 
 
 def _key(target: Target) -> str:
@@ -349,12 +384,10 @@ class _Work:
         # What is loaded now lives as long as the workers: the collector
         # need not walk it (nor touch its pages, which forked workers share).
         gc.freeze()
-        global _SECOND
-        _SECOND = None
         if "fork" in methods:
             global _CLAIMS
             _CLAIMS = _Claims(shared=True)  # before the fork: the workers share it
-            _SECOND = (context.Barrier(workers()), _Claims(shared=True))
+        prepare_second_reads(context)
         self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=context,
                                         initializer=_collect_less)
 
@@ -420,6 +453,7 @@ class _Work:
             return finished, table
         items = [(targets[finished[i][0]], settings_of[finished[i][0]], self.verify_fixes,
                   self.digests) for i in again]
+        outcomes: list[Outcome] | None
         if self.pool is None:
             python_flow.set_project(table)
             try:
@@ -427,19 +461,11 @@ class _Work:
                                       copies=False) for t, s, v, d in items]
             finally:
                 python_flow.set_project(None)
-        elif _SECOND is not None:
-            # each file goes back to the worker that read it first, where its
-            # parse is kept: one share per worker (the workers have the
-            # extractor loaded already; this process has not)
-            shares = [(k, finished[i][1].worker, item)
-                      for k, (i, item) in enumerate(zip(again, items, strict=True))]
-            futures = [self.pool.submit(_second_share, table, shares)
-                       for _worker in range(workers())]
-            checked: dict[int, Outcome] = {}
-            for future in futures:
-                checked.update(future.result())
-            outcomes = [checked[k] for k in range(len(items))]
         else:
+            # each file goes back to the worker that read it first
+            outcomes = read_again(self.pool, _check_again, table, items,
+                                  [finished[i][1].worker for i in again])
+        if outcomes is None:
             # the workers have the extractor loaded already; this process has not
             step = max(1, min(CHUNK // 4, -(-len(items) // workers())))
             futures = [self.pool.submit(_check_with_project, table, items[j : j + step])

@@ -166,32 +166,40 @@ class Source(TreeSource):
         )
 
 
-# Recent modules' sources, by path and text: a module that other modules'
-# wrappers and names make read again (``python_flow``), and the fixes of a
-# module, are read from the same text. Bounded by the characters they hold.
-_PARSED: OrderedDict[tuple[str, str], Source] = OrderedDict()
-_PARSED_CHARS = 4_000_000
+# The last source read at each recent path: a module that other modules'
+# wrappers and names make read again (``python_flow``) is read from the same
+# text. Bounded by the characters they hold (a source takes about 30 bytes a
+# character), one text a path (an editor's buffer changes at every key).
+_PARSED: OrderedDict[str, tuple[str, Source]] = OrderedDict()
+_PARSED_CHARS = 2_000_000
 _parsed_chars = 0
 
 
 def parse(doc: Document) -> Source:
-    """Parse ``doc`` and build the indexes, or take them from a recent
+    """Parse ``doc`` and build the indexes, or take them from the last
     reading of the same text at the same path (nothing changes a source once
     it is built)."""
     global _parsed_chars
-    key = (doc.path, doc.text)
-    src = _PARSED.get(key)
-    if src is not None:
-        _PARSED.move_to_end(key)
-        return replace(src, doc=doc)
+    kept = _PARSED.pop(doc.path, None)
+    if kept is not None:
+        _parsed_chars -= len(kept[0])
+        if kept[0] == doc.text:
+            src = replace(kept[1], doc=doc)
+            _keep(doc.path, doc.text, src)
+            return src
     src = _parse(doc)
     if len(doc.text) <= _PARSED_CHARS // 4:
-        _PARSED[key] = src
-        _parsed_chars += len(doc.text)
-        while _parsed_chars > _PARSED_CHARS:
-            (_path, text), _old = _PARSED.popitem(last=False)
-            _parsed_chars -= len(text)
+        _keep(doc.path, doc.text, src)
     return src
+
+
+def _keep(path: str, text: str, src: Source) -> None:
+    global _parsed_chars
+    _PARSED[path] = (text, src)
+    _parsed_chars += len(text)
+    while _parsed_chars > _PARSED_CHARS:
+        _path, (old, _src) = _PARSED.popitem(last=False)
+        _parsed_chars -= len(old)
 
 
 def _parse(doc: Document) -> Source:
