@@ -38,6 +38,9 @@ from prism_lint.prefilter import worth_checking
 POOL_THRESHOLD = 200  # files left after the cache; below this, one process
 CACHE_THRESHOLD = 16  # files in a run; below this, no cache
 CHUNK = 16  # files per task: small enough to balance, large enough to amortise
+# Characters of Python sources each process keeps while a run lasts, for the
+# second checks with the project's table (about 30 bytes a character).
+KEPT_SOURCES = 4_000_000
 
 
 @dataclass
@@ -388,6 +391,9 @@ class _Work:
             global _CLAIMS
             _CLAIMS = _Claims(shared=True)  # before the fork: the workers share it
         prepare_second_reads(context)
+        from prism_lint.extract.python_source import keep_sources
+
+        keep_sources(KEPT_SOURCES)  # in the workers, for the second checks
         self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=context,
                                         initializer=_collect_less)
 
@@ -398,6 +404,9 @@ class _Work:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+            from prism_lint.extract.python_source import keep_sources
+
+            keep_sources(0)
 
     def finish(self) -> Iterator[tuple[str, Outcome]]:
         """Every file's outcome; copies get the first file's result at their own path."""

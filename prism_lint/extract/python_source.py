@@ -166,31 +166,45 @@ class Source(TreeSource):
         )
 
 
-# The last source read at each recent path: a module that other modules'
-# wrappers and names make read again (``python_flow``) is read from the same
-# text. Bounded by the characters they hold (a source takes about 30 bytes a
-# character), one text a path (an editor's buffer changes at every key).
+# The last source read at each recent path, while a run over many files
+# keeps them (:func:`keep_sources`): a module that other modules' wrappers
+# and names make read again (``python_flow``) is read from the same text.
+# Bounded by the characters they hold (a source takes about 30 bytes a
+# character), one text a path.
 _PARSED: OrderedDict[str, tuple[str, Source]] = OrderedDict()
-_PARSED_CHARS = 2_000_000
+_PARSED_CHARS = 0  # off: one file, the editor
 _parsed_chars = 0
+
+
+def keep_sources(chars: int) -> None:
+    """Keep the sources of recently parsed texts up to ``chars`` characters
+    (0: keep none); what was kept is let go either way."""
+    global _PARSED_CHARS, _parsed_chars
+    _PARSED.clear()
+    _parsed_chars = 0
+    _PARSED_CHARS = chars
 
 
 def parse(doc: Document) -> Source:
     """Parse ``doc`` and build the indexes, or take them from the last
     reading of the same text at the same path (nothing changes a source once
     it is built)."""
-    global _parsed_chars
-    kept = _PARSED.pop(doc.path, None)
+    kept = _PARSED.pop(doc.path, None) if _PARSED else None
     if kept is not None:
-        _parsed_chars -= len(kept[0])
+        _forget(kept[0])
         if kept[0] == doc.text:
             src = replace(kept[1], doc=doc)
             _keep(doc.path, doc.text, src)
             return src
     src = _parse(doc)
-    if len(doc.text) <= _PARSED_CHARS // 4:
+    if 0 < len(doc.text) <= _PARSED_CHARS // 4:
         _keep(doc.path, doc.text, src)
     return src
+
+
+def _forget(text: str) -> None:
+    global _parsed_chars
+    _parsed_chars -= len(text)
 
 
 def _keep(path: str, text: str, src: Source) -> None:
@@ -199,7 +213,7 @@ def _keep(path: str, text: str, src: Source) -> None:
     _parsed_chars += len(text)
     while _parsed_chars > _PARSED_CHARS:
         _path, (old, _src) = _PARSED.popitem(last=False)
-        _parsed_chars -= len(old)
+        _forget(old)
 
 
 def _parse(doc: Document) -> Source:
