@@ -6,6 +6,8 @@ them; only those files are decoded and parsed. Results are cached by file
 content, settings and version. Large runs fan the reading, the first pass
 and the checks out to worker processes forked after the vocabularies are
 loaded; small runs (pre-commit, one file, the editor) never start a pool.
+The modules the project's table reads differently are checked a second
+time in the worker that read them first, which kept their parse.
 """
 
 from __future__ import annotations
@@ -192,8 +194,9 @@ def read_again(pool: Any, fn: Callable[[Any], Any], table: Any, items: list[Any]
                readers: list[int]) -> list[Any] | None:
     """``fn`` of each item, with the project's ``table``, in the pool's workers:
     each file goes back to the worker that read it first (``readers``: their
-    process ids), where its parse is kept. None when the pool was not
-    prepared for it (:func:`prepare_second_reads`)."""
+    process ids), which keeps what it worked out (a check's workers keep
+    parses, :data:`KEPT_SOURCES`; every process keeps prompts' analyses).
+    None when the pool was not prepared for it (:func:`prepare_second_reads`)."""
     global _second_reads
     if _SECOND is None:
         return None
@@ -212,8 +215,7 @@ def _second_share(fn: Callable[[Any], Any], table: Any, call: int,
                   items: list[tuple[int, int, Any]]) -> list[tuple[int, Any]]:
     """One worker's share of the second reads (``items``: index, the process
     that read the file first, the item). Each worker takes the files it read
-    first, whose parse it keeps (:func:`prism_lint.extract.python_source.parse`),
-    then helps with the others' from the far end; a file is read once."""
+    first, then helps with the others' from the far end; a file is read once."""
     import contextlib
     import threading
 

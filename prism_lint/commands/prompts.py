@@ -111,7 +111,8 @@ def _chunk(items: list[tuple[Target, Settings]], table: Any = None
            ) -> list[tuple[list[dict[str, Any]], Any, int]]:
     """Rows of some files, read with the project's table of wrappers and sinks
     (it travels with the chunk to the worker), what they teach, and the
-    process that read them (it keeps their parse for a second reading)."""
+    process that read them (it remembers their prompts' analyses, which a
+    second reading mostly meets again)."""
     python_flow.set_project(table)
     try:
         return [(*_again((t, s)), os.getpid()) for t, s in items]
@@ -140,7 +141,8 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
     def read_all(mapper: Callable[..., Iterable[Any]], pool: Any = None) -> list[dict[str, Any]]:
         def read(idx: list[int], table: Table | None) -> None:
             if table is not None and pool is not None:
-                # each file back to the worker that read it first, which keeps its parse
+                # each file back to the worker that read it first, which has its
+                # prompts' analyses at hand
                 again = runner.read_again(pool, _again, table, [items[i] for i in idx],
                                           [readers[i] for i in idx])
                 if again is not None:
