@@ -367,6 +367,7 @@ class _Work:
         self.waiting: list[tuple[Target, Settings, bool, bool]] = []
         self.pool: Any = None
         self.futures: list[tuple[list[tuple[Target, Settings, bool, bool]], Any]] = []
+        self.kept = False  # whether sources are kept for the second checks
 
     def add(self, target: Target, settings: Settings) -> None:
         settings.fingerprint()  # worked out here once, it travels with the settings
@@ -393,22 +394,28 @@ class _Work:
             global _CLAIMS
             _CLAIMS = _Claims(shared=True)  # before the fork: the workers share it
         prepare_second_reads(context)
-        from prism_lint.extract.python_source import keep_sources
-
-        keep_sources(KEPT_SOURCES)  # in the workers, for the second checks
+        self._keep_sources()  # in the workers, for the second checks
         self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=context,
                                         initializer=_collect_less)
 
     def _submit(self, chunk: list[tuple[Target, Settings, bool, bool]]) -> None:
         self.futures.append((chunk, self.pool.submit(_check_chunk, chunk)))
 
+    def _keep_sources(self) -> None:
+        from prism_lint.extract.python_source import keep_sources
+
+        keep_sources(KEPT_SOURCES)
+        self.kept = True
+
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+        if self.kept:
             from prism_lint.extract.python_source import keep_sources
 
-            keep_sources(0)
+            keep_sources(0)  # what this process kept goes with the run
+            self.kept = False
 
     def finish(self) -> Iterator[tuple[str, Outcome]]:
         """Every file's outcome; copies get the first file's result at their own path."""
@@ -489,6 +496,8 @@ class _Work:
 
     def _outcomes(self) -> Iterator[tuple[Target, Settings, Outcome]]:
         if self.pool is None:
+            if len(self.waiting) >= CACHE_THRESHOLD:
+                self._keep_sources()  # a pre-commit run, one file: nothing kept
             for target, settings, verify, digests in self.waiting:
                 yield target, settings, check_one(target, settings, keep=self.keep_prompts,
                                                   verify_fixes=verify, digests=digests)
