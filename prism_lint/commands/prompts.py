@@ -24,7 +24,7 @@ from prism_lint.engine import check_source, decode, read_limited
 from prism_lint.exits import EXIT_CLEAN, fail
 from prism_lint.extract import python_flow
 from prism_lint.extract.python_flow import Table, needs_project
-from prism_lint.lines import LineIndex
+from prism_lint.lines import line_index
 from prism_lint.report.common import absolute
 from prism_lint.report.message import quoted
 from prism_lint.report.safe import json_safe, printable
@@ -42,7 +42,7 @@ def rows_of(result: FileResult) -> list[dict[str, Any]]:
 
     rows = []
     for unit, analysis in result.prompts:
-        idx = LineIndex(unit.doc.text)
+        idx = line_index(unit.doc.text)  # one index a document, whatever its prompts
         start = idx.location(unit.doc_start)
         end = idx.location(unit.doc_end)
         rows.append(
