@@ -219,8 +219,6 @@ def _second_share(fn: Callable[[Any], Any], table: Any, call: int,
     import contextlib
     import threading
 
-    from prism_lint.extract import python_flow
-
     assert _SECOND is not None
     barrier, taken = _SECOND
     # every worker holds a share, so none takes two; a share taken late (a
@@ -402,6 +400,7 @@ class _Work:
         self.futures.append((chunk, self.pool.submit(_check_chunk, chunk)))
 
     def _keep_sources(self) -> None:
+        # imported here: a run of a few files never parses enough to keep any
         from prism_lint.extract.python_source import keep_sources
 
         keep_sources(KEPT_SOURCES)
