@@ -6,6 +6,8 @@ them; only those files are decoded and parsed. Results are cached by file
 content, settings and version. Large runs fan the reading, the first pass
 and the checks out to worker processes forked after the vocabularies are
 loaded; small runs (pre-commit, one file, the editor) never start a pool.
+The modules the project's table reads differently are checked a second
+time in the worker that read them first, which kept their parse.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ from prism_lint.prefilter import worth_checking
 POOL_THRESHOLD = 200  # files left after the cache; below this, one process
 CACHE_THRESHOLD = 16  # files in a run; below this, no cache
 CHUNK = 16  # files per task: small enough to balance, large enough to amortise
+# Characters of Python sources each process keeps while a run lasts, for the
+# second checks with the project's table (about 30 bytes a character).
+KEPT_SOURCES = 4_000_000
 
 
 @dataclass
@@ -52,6 +57,7 @@ class Outcome:
     digest: bytes = b""
     same: bytes = b""  # what a copy of this file would share with it (see _Claims)
     copy: bool = False  # another file of the run with the same ``same`` is checked instead
+    worker: int = 0  # the process that read it, which keeps its parse for a while
 
 
 def check_one(target: Target, settings: Settings, *, keep: bool = False,
@@ -65,7 +71,7 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
     if data is None or st is None:
         return Outcome(early)
     outcome = Outcome(early, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
-                      digest(data) if digests else b"")
+                      digest(data) if digests else b"", worker=os.getpid())
     if not worth_checking(data, settings, kind=target.kind):
         if target.named:  # no parse: what the bytes show (binary, undecodable, too large)
             outcome.result = check_bytes(target.path, data, settings, named=True,
@@ -166,6 +172,80 @@ def _check_with_project(table: Any, items: list[tuple[Target, Settings, bool, bo
         return _check_chunk(items, copies=False)
     finally:
         python_flow.set_project(None)
+
+
+Item = tuple[Target, Settings, bool, bool]  # a file, its settings, verify_fixes, digests
+# Shared by the workers of a pool forked with it: a barrier that has each of
+# them take one share of the second reads, and which of these are taken.
+_SECOND: tuple[Any, _Claims] | None = None
+_second_reads = 0  # calls of read_again in this run: each claims its own files
+
+
+def prepare_second_reads(context: Any) -> None:
+    """Call before a pool forks its workers (``context``: its start method's),
+    so that :func:`read_again` can share files out among them."""
+    global _SECOND
+    _SECOND = None
+    if context.get_start_method() == "fork":
+        _SECOND = (context.Barrier(workers()), _Claims(shared=True))
+
+
+def read_again(pool: Any, fn: Callable[[Any], Any], table: Any, items: list[Any],
+               readers: list[int]) -> list[Any] | None:
+    """``fn`` of each item, with the project's ``table``, in the pool's workers:
+    each file goes back to the worker that read it first (``readers``: their
+    process ids), which keeps what it worked out (a check's workers keep
+    parses, :data:`KEPT_SOURCES`; every process keeps prompts' analyses).
+    None when the pool was not prepared for it (:func:`prepare_second_reads`)."""
+    global _second_reads
+    if _SECOND is None:
+        return None
+    _second_reads += 1
+    shares = [(k, reader, item) for k, (reader, item) in enumerate(zip(readers, items,
+                                                                       strict=True))]
+    futures = [pool.submit(_second_share, fn, table, _second_reads, shares)
+               for _worker in range(workers())]
+    done: dict[int, Any] = {}
+    for future in futures:
+        done.update(future.result())
+    return [done[k] for k in range(len(items))]
+
+
+def _second_share(fn: Callable[[Any], Any], table: Any, call: int,
+                  items: list[tuple[int, int, Any]]) -> list[tuple[int, Any]]:
+    """One worker's share of the second reads (``items``: index, the process
+    that read the file first, the item). Each worker takes the files it read
+    first, then helps with the others' from the far end; a file is read once."""
+    import contextlib
+    import threading
+
+    assert _SECOND is not None
+    barrier, taken = _SECOND
+    # every worker holds a share, so none takes two; a share taken late (a
+    # broken barrier) still reads what is left
+    with contextlib.suppress(threading.BrokenBarrierError):
+        barrier.wait(timeout=10)
+    me = os.getpid()
+    mine = [item for item in items if item[1] == me]
+    others = [item for item in reversed(items) if item[1] != me]
+    out = []
+    python_flow.set_project(table)
+    try:
+        for index, _reader, item in mine + others:
+            if taken.claim((index + 1).to_bytes(8, "little") + call.to_bytes(8, "little")):
+                out.append((index, fn(item)))
+    finally:
+        python_flow.set_project(None)
+    return out
+
+
+def _check_again(item: Item) -> Outcome:
+    target, settings, verify_fixes, digests = item
+    outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests,
+                        copies=False)
+    if not outcome.result.diagnostics:
+        outcome.result.text = None  # nothing to fix: do not ship the text back
+    return outcome
 
 
 def _key(target: Target) -> str:
@@ -285,6 +365,7 @@ class _Work:
         self.waiting: list[tuple[Target, Settings, bool, bool]] = []
         self.pool: Any = None
         self.futures: list[tuple[list[tuple[Target, Settings, bool, bool]], Any]] = []
+        self.kept = False  # whether sources are kept for the second checks
 
     def add(self, target: Target, settings: Settings) -> None:
         settings.fingerprint()  # worked out here once, it travels with the settings
@@ -310,16 +391,30 @@ class _Work:
         if "fork" in methods:
             global _CLAIMS
             _CLAIMS = _Claims(shared=True)  # before the fork: the workers share it
+        prepare_second_reads(context)
+        self._keep_sources()  # in the workers, for the second checks
         self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=context,
                                         initializer=_collect_less)
 
     def _submit(self, chunk: list[tuple[Target, Settings, bool, bool]]) -> None:
         self.futures.append((chunk, self.pool.submit(_check_chunk, chunk)))
 
+    def _keep_sources(self) -> None:
+        # imported here: a run of a few files never parses enough to keep any
+        from prism_lint.extract.python_source import keep_sources
+
+        keep_sources(KEPT_SOURCES)
+        self.kept = True
+
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+        if self.kept:
+            from prism_lint.extract.python_source import keep_sources
+
+            keep_sources(0)  # what this process kept goes with the run
+            self.kept = False
 
     def finish(self) -> Iterator[tuple[str, Outcome]]:
         """Every file's outcome; copies get the first file's result at their own path."""
@@ -375,6 +470,7 @@ class _Work:
             return finished, table
         items = [(targets[finished[i][0]], settings_of[finished[i][0]], self.verify_fixes,
                   self.digests) for i in again]
+        outcomes: list[Outcome] | None
         if self.pool is None:
             python_flow.set_project(table)
             try:
@@ -383,6 +479,10 @@ class _Work:
             finally:
                 python_flow.set_project(None)
         else:
+            # each file goes back to the worker that read it first
+            outcomes = read_again(self.pool, _check_again, table, items,
+                                  [finished[i][1].worker for i in again])
+        if outcomes is None:
             # the workers have the extractor loaded already; this process has not
             step = max(1, min(CHUNK // 4, -(-len(items) // workers())))
             futures = [self.pool.submit(_check_with_project, table, items[j : j + step])
@@ -395,6 +495,8 @@ class _Work:
 
     def _outcomes(self) -> Iterator[tuple[Target, Settings, Outcome]]:
         if self.pool is None:
+            if len(self.waiting) >= CACHE_THRESHOLD:
+                self._keep_sources()  # a pre-commit run, one file: nothing kept
             for target, settings, verify, digests in self.waiting:
                 yield target, settings, check_one(target, settings, keep=self.keep_prompts,
                                                   verify_fixes=verify, digests=digests)

@@ -6,9 +6,10 @@ earlier run on the unchanged tree. Also times ``prism-lint check`` on one
 small file (start-up) and reports peak memory (max RSS of the run and its
 worker processes). ``--named`` also times both tools given every ``.py``
 file of prism-lint's walk of the tree as arguments, as ``pre-commit run
---all-files`` and CI wrappers call a linter.
+--all-files`` and CI wrappers call a linter. ``--inventory`` also times
+``prism-lint prompts`` (JSON) against the cold check of the same tree.
 
-    python scripts/bench.py PATH [--runs 5] [--single FILE] [--named]
+    python scripts/bench.py PATH [--runs 5] [--single FILE] [--named] [--inventory]
 
 ruff must be on PATH (``pip install ruff``). Example on a public repository:
 
@@ -48,6 +49,8 @@ def main() -> int:
     parser.add_argument("--single", help="a small file for the start-up measurement")
     parser.add_argument("--named", action="store_true",
                         help="also time both tools with every .py file named on the command line")
+    parser.add_argument("--inventory", action="store_true",
+                        help="also time `prism-lint prompts` against the cold check")
     args = parser.parse_args()
     tree = os.path.abspath(args.path)
     ruff = shutil.which("ruff")
@@ -81,6 +84,8 @@ def main() -> int:
             print("ruff cannot read a configuration beside a named file: ruff named runs "
                   "--isolated")
         cases += [("ruff named", ruff_named), ("named", [*cold_cmd[:-1], *named])]
+    if args.inventory:
+        cases.append(("inventory", [*prism, "prompts", "--output-format", "json", "."]))
     times: dict[str, list[float]] = {name: [] for name, _cmd in cases}
     peak: dict[str, float] = {name: 0.0 for name, _cmd in cases}
     for _ in range(args.runs):
@@ -103,6 +108,10 @@ def main() -> int:
               f"  peak {peak['ruff named']:.0f} MiB")
         print(f"prism-lint check, named (cold) median {med['named']:.3f} s"
               f"  peak {peak['named']:.0f} MiB  ratio {med['named'] / med['ruff named']:.2f}x")
+    if args.inventory:
+        print(f"prism-lint prompts (json)  median {med['inventory']:.3f} s"
+              f"  peak {peak['inventory']:.0f} MiB  {med['inventory'] / med['cold']:.2f}x the cold"
+              " check")
     single = os.path.abspath(args.single) if args.single else None
     if single is None:  # a small module with no prompt, as most files are
         single = os.path.join(cache, "small.py")

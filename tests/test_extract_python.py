@@ -1101,3 +1101,39 @@ def test_offset_tables_match_each_characters_utf8_width(text: str) -> None:
             expect_extra.append(more)
         pos += width
     assert (starts, extra) == (expect_starts, expect_extra)
+
+
+def test_a_module_read_again_takes_its_parse_from_the_last_reading(monkeypatch) -> None:
+    """The same text at the same path is parsed once; a changed text, or the
+    same text at another path, is parsed anew; the kept sources stay within
+    their bound, one text a path."""
+    from prism_lint.extract import python_source
+
+    monkeypatch.setattr(python_source, "_PARSED", type(python_source._PARSED)())
+    monkeypatch.setattr(python_source, "_parsed_chars", 0)
+    monkeypatch.setattr(python_source, "_PARSED_CHARS", 400)
+    parsed: list[str] = []
+    real = python_source._parse
+
+    def counted(doc: Document) -> python_source.Source:
+        parsed.append(doc.text)
+        return real(doc)
+
+    monkeypatch.setattr(python_source, "_parse", counted)
+    text = 'PROMPT = "You are a senior engineer. Write a parser."\n'
+    first = python_source.parse(Document("m.py", text))
+    again_doc = Document("m.py", text)
+    again = python_source.parse(again_doc)
+    assert parsed == [text]
+    assert again.doc is again_doc and again.tree is first.tree
+    assert again.bindings == first.bindings and again.captures == first.captures
+    changed = text.replace("parser", "lexer")
+    assert python_source.parse(Document("m.py", changed)).tree is not first.tree
+    python_source.parse(Document("other.py", changed))
+    assert parsed == [text, changed, changed]
+    assert list(python_source._PARSED) == ["m.py", "other.py"]  # one text a path
+    for i in range(10):
+        python_source.parse(Document(f"f{i}.py", text))
+    assert python_source._parsed_chars <= 400
+    assert sum(len(t) for t, _src in python_source._PARSED.values()) == \
+        python_source._parsed_chars

@@ -407,3 +407,64 @@ def test_cache_checks_again_a_caller_when_the_wrapper_it_calls_changes(
     llm.write_text(_NOT_A_WRAPPER)
     assert "PRS105" not in _run(root)["agent.py"]  # disappears
     assert _run(root) == _run(root, cache=False)
+
+
+_ASK = '''from openai import OpenAI
+
+client = OpenAI()
+DEFAULT = "You are a senior data analyst. Compute the totals."
+
+
+def ask(system_prompt, question):
+    return client.chat.completions.create(model="gpt-4o", messages=[
+        {"role": "system", "content": system_prompt},
+        {"role": "user", "content": question}])
+'''
+
+
+def test_second_checks_in_a_pool_give_the_serial_results(tmp_path: Path, monkeypatch) -> None:
+    """Modules that call another module's wrapper are checked again with the
+    project's table, in the worker that read them first where it can: the
+    pool reports what one process does."""
+    import prism_lint.runner as runner
+
+    (tmp_path / "llm.py").write_text(_ASK, encoding="utf-8")
+    for i in range(24):
+        (tmp_path / f"caller{i:02d}.py").write_text(
+            "from llm import ask\n\n"
+            f"print(ask('You are a senior Python engineer. Write a function that parses "
+            f"dates in format {i}.', 'now'))\n", encoding="utf-8")
+    resolver = Resolver(forced=Settings())
+
+    def run() -> list[tuple[str, list[str]]]:
+        return [(os.path.relpath(t.path, tmp_path), [d.code for d in r.diagnostics])
+                for t, r in check_targets(discover([str(tmp_path)], resolver), resolver,
+                                          lambda s: s, use_cache=False)]
+
+    serial = run()
+    assert [codes for path, codes in serial if path.startswith("caller")] == [["PRS101"]] * 24
+    monkeypatch.setattr(runner, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(runner, "CHUNK", 4)
+    monkeypatch.setattr(runner, "workers", lambda: 2)
+    shared = []
+    original = runner.read_again
+    monkeypatch.setattr(runner, "read_again",
+                        lambda *a: (shared.append(len(a[3])), original(*a))[1])
+    assert run() == serial
+    assert shared == [24], "the second checks were not shared out among the workers"
+
+
+def test_a_worker_takes_its_own_second_reads_first_and_each_once(monkeypatch) -> None:
+    """Its own files first (their parse is at hand), then the others' from
+    the far end; a file another share took is not read again."""
+    import threading
+
+    import prism_lint.runner as runner
+
+    monkeypatch.setattr(runner, "_SECOND", (threading.Barrier(1), runner._Claims()))
+    me, other = os.getpid(), os.getpid() + 1
+    items = [(0, other, "a"), (1, me, "b"), (2, other, "c"), (3, me, "d"), (4, other, "e")]
+    share = runner._second_share(str.upper, None, 7, items)
+    assert share == [(1, "B"), (3, "D"), (4, "E"), (2, "C"), (0, "A")]
+    assert runner._second_share(str.upper, None, 7, items) == []  # all taken already
+    assert len(runner._second_share(str.upper, None, 8, items)) == 5  # a new round

@@ -24,7 +24,7 @@ from prism_lint.engine import check_source, decode, read_limited
 from prism_lint.exits import EXIT_CLEAN, fail
 from prism_lint.extract import python_flow
 from prism_lint.extract.python_flow import Table, needs_project
-from prism_lint.lines import LineIndex
+from prism_lint.lines import line_index
 from prism_lint.report.common import absolute
 from prism_lint.report.message import quoted
 from prism_lint.report.safe import json_safe, printable
@@ -42,7 +42,7 @@ def rows_of(result: FileResult) -> list[dict[str, Any]]:
 
     rows = []
     for unit, analysis in result.prompts:
-        idx = LineIndex(unit.doc.text)
+        idx = line_index(unit.doc.text)  # one index a document, whatever its prompts
         start = idx.location(unit.doc_start)
         end = idx.location(unit.doc_end)
         rows.append(
@@ -108,15 +108,21 @@ def _inventory(path: str, data: bytes | None, settings: Settings, *, named: bool
 
 
 def _chunk(items: list[tuple[Target, Settings]], table: Any = None
-           ) -> list[tuple[list[dict[str, Any]], Any]]:
+           ) -> list[tuple[list[dict[str, Any]], Any, int]]:
     """Rows of some files, read with the project's table of wrappers and sinks
-    (it travels with the chunk to the worker)."""
-
+    (it travels with the chunk to the worker), what they teach, and the
+    process that read them (it remembers their prompts' analyses, which a
+    second reading mostly meets again)."""
     python_flow.set_project(table)
     try:
-        return [_inventory(t.path, None, s, named=t.named, kind=t.kind) for t, s in items]
+        return [(*_again((t, s)), os.getpid()) for t, s in items]
     finally:
         python_flow.set_project(None)
+
+
+def _again(item: tuple[Target, Settings]) -> tuple[list[dict[str, Any]], Any]:
+    target, settings = item
+    return _inventory(target.path, None, settings, named=target.named, kind=target.kind)
 
 
 ROUNDS = 2  # second looks: a wrapper's callers, then the modules defining what they send
@@ -132,16 +138,27 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
 
     items = list(zip(targets, settings, strict=True))
 
-    def read_all(mapper: Callable[..., Iterable[Any]]) -> list[dict[str, Any]]:
+    def read_all(mapper: Callable[..., Iterable[Any]], pool: Any = None) -> list[dict[str, Any]]:
         def read(idx: list[int], table: Table | None) -> None:
+            if table is not None and pool is not None:
+                # each file back to the worker that read it first, which has its
+                # prompts' analyses at hand
+                again = runner.read_again(pool, _again, table, [items[i] for i in idx],
+                                          [readers[i] for i in idx])
+                if again is not None:
+                    for i, pair in zip(idx, again, strict=True):
+                        found[i] = pair
+                    return
             size = runner.CHUNK
             chunks = [[items[i] for i in idx[j : j + size]] for j in range(0, len(idx), size)]
-            done = (pair for part in mapper(functools.partial(_chunk, table=table), chunks)
-                    for pair in part)
-            for i, pair in zip(idx, done, strict=True):
-                found[i] = pair
+            done = (triple for part in mapper(functools.partial(_chunk, table=table), chunks)
+                    for triple in part)
+            for i, (rows, learned, reader) in zip(idx, done, strict=True):
+                found[i] = (rows, learned)
+                readers[i] = reader
 
         found: list[tuple[list[dict[str, Any]], Any]] = [([], None)] * len(items)
+        readers = [0] * len(items)
         read(list(range(len(items))), None)
         taken: set[int] = set()
         for _round in range(ROUNDS):
@@ -166,9 +183,10 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
     runner._warm_up({t.kind for t in targets})
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    runner.prepare_second_reads(context)
     with ProcessPoolExecutor(max_workers=runner.workers(), mp_context=context,
                              initializer=runner._collect_less) as pool:
-        return read_all(pool.map)
+        return read_all(pool.map, pool)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -227,7 +227,7 @@ class DefinitionFinder:
     def loose_dict(self, d: Node) -> None:
         if d.start_byte in self.f.claimed:
             return
-        keys = dict(self.f.pairs(d))
+        keys = dict(self.f.dict_pairs(d))
         if "role" not in keys or not any(k in keys for k in CONTENT_KEYS):
             return
         parent = d.parent
@@ -383,7 +383,7 @@ class DefinitionFinder:
         for d in src.captures.get("dict", ()):
             if d.start_byte in self.f.claimed:
                 continue
-            for key, value in self.f.pairs(d):
+            for key, value in self.f.dict_pairs(d):
                 if self.f.name_re.match(key):
                     self.name_unit(key, [value])
         for p in src.captures.get("default", ()):

@@ -149,7 +149,7 @@ class _Learner:
         # a chat message built on its own ({"role": "system", "content": x},
         # dict(role=..., content=...)) is sent to a model, however far the call
         for d in self.f.src.captures.get("dict", ()):
-            pairs = dict(self.f.pairs(d))
+            pairs = dict(self.f.dict_pairs(d))
             if "role" in pairs and "content" in pairs:
                 said = self.f.role_value(pairs["role"]) or "unknown"
                 self.feed(pairs["content"], said, None, 0, "")

@@ -58,6 +58,7 @@ class SiteFinder:
         self.processed: set[int] = set()  # call nodes already read (byte start)
         self._site_depth = 0  # sites read inside sites, against pathological nesting
         self.claimed: set[int] = set()  # dict / list literals already read (byte start)
+        self._dict_pairs: dict[int, list[tuple[str, Node]]] = {}  # by byte start
         self.extra = extra_sites(options)
         self.name_re = prompt_name_regex(cat, options)
         # callee names a call is read for: catalogue sites, this module's
@@ -773,6 +774,14 @@ class SiteFinder:
         if v is None or has_hole(v.segs):
             return "unknown"
         return ROLE_NAMES.get(ps.joined(v.segs).strip().lower())
+
+    def dict_pairs(self, d: Node) -> list[tuple[str, Node]]:
+        """:meth:`pairs` of a dict literal of the module, read once: the flow
+        learner, loose messages and prompt-named keys each read every dict."""
+        found = self._dict_pairs.get(d.start_byte)
+        if found is None:
+            found = self._dict_pairs[d.start_byte] = list(self.pairs(d))
+        return found
 
     def pairs(self, d: Node) -> Iterable[tuple[str, Node]]:
         for pair in d.named_children:

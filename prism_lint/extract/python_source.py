@@ -10,7 +10,8 @@ the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -165,8 +166,57 @@ class Source(TreeSource):
         )
 
 
+# The last source read at each recent path, while a run over many files
+# keeps them (:func:`keep_sources`): a module that other modules' wrappers
+# and names make read again (``python_flow``) is read from the same text.
+# Bounded by the characters they hold (a source takes about 30 bytes a
+# character), one text a path.
+_PARSED: OrderedDict[str, tuple[str, Source]] = OrderedDict()
+_PARSED_CHARS = 0  # off: one file, the editor
+_parsed_chars = 0
+
+
+def keep_sources(chars: int) -> None:
+    """Keep the sources of recently parsed texts up to ``chars`` characters
+    (0: keep none); what was kept is let go either way."""
+    global _PARSED_CHARS, _parsed_chars
+    _PARSED.clear()
+    _parsed_chars = 0
+    _PARSED_CHARS = chars
+
+
 def parse(doc: Document) -> Source:
-    """Parse ``doc`` and build the indexes."""
+    """Parse ``doc`` and build the indexes, or take them from the last
+    reading of the same text at the same path (nothing changes a source once
+    it is built)."""
+    kept = _PARSED.pop(doc.path, None) if _PARSED else None
+    if kept is not None:
+        _forget(kept[0])
+        if kept[0] == doc.text:
+            src = replace(kept[1], doc=doc)
+            _keep(doc.path, doc.text, src)
+            return src
+    src = _parse(doc)
+    if 0 < len(doc.text) <= _PARSED_CHARS // 4:
+        _keep(doc.path, doc.text, src)
+    return src
+
+
+def _forget(text: str) -> None:
+    global _parsed_chars
+    _parsed_chars -= len(text)
+
+
+def _keep(path: str, text: str, src: Source) -> None:
+    global _parsed_chars
+    _PARSED[path] = (text, src)
+    _parsed_chars += len(text)
+    while _parsed_chars > _PARSED_CHARS:
+        _path, (old, _src) = _PARSED.popitem(last=False)
+        _forget(old)
+
+
+def _parse(doc: Document) -> Source:
     _parser, query, cursor_cls = _parser_and_query()
     text = doc.text
     data, starts, extra_list = encode(text)
