@@ -234,3 +234,13 @@ def test_a_negated_cue_is_not_evidence() -> None:
     # grounding is said in the negative and still counts
     grounded = analyse_text("You are an analyst. Answer from the context. Do not hallucinate.")
     assert any(e.category == "extraction" for e in grounded.task.evidence)
+
+
+def test_grading_forms_are_judgement() -> None:
+    rubric = ("You are an expert evaluator.\n\nEvaluate the answer on these criteria:\n"
+              "1. Accuracy (0-10): are the extracted values right?\n"
+              "2. Completeness (0-10): is anything missing from the summary?\n")
+    assert analyse_text(rubric).task.category == "judgement"
+    routed = ("You are an expert at routing a user question to a vectorstore or web search. "
+              "Use the vectorstore for questions on prompt engineering. Give a binary choice.")
+    assert analyse_text(routed).task.category == "judgement"

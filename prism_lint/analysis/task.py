@@ -193,7 +193,9 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     passages = _Spans.of(_carved(merge_spans(spans), jobs))
     heads = _Spans.of(_head_spans(text, personas))
     material = _Spans.of(material_spans(text))
-    focus = _Spans(_task_statements(text, passages))
+    # the job a persona sentence states is a task statement too
+    focus = _Spans(_task_statements(text, passages)
+                   + [(a, _word_limit(text, a, b), TASK_STATEMENT_BOOST) for a, b in jobs])
     asides = _Spans(_aside_sections(text))
     request = _Tally(defaultdict(float), [], {})
     persona = _Tally(defaultdict(float), [], {})
