@@ -244,3 +244,9 @@ def test_grading_forms_are_judgement() -> None:
     routed = ("You are an expert at routing a user question to a vectorstore or web search. "
               "Use the vectorstore for questions on prompt engineering. Give a binary choice.")
     assert analyse_text(routed).task.category == "judgement"
+
+
+def test_a_role_key_that_gives_a_job_is_no_persona() -> None:
+    assert analyse_text("**Role**: Generate concise Python docstrings.\n").personas == []
+    titled = analyse_text("Role: Senior Tax Accountant\nAnswer questions about tax law.\n")
+    assert [p.kind for p in titled.personas] == ["expert"]

@@ -365,7 +365,7 @@ def _from_role_key(text: str, sent: Sentence, m: re.Match[str], lang: Language) 
     if ident is None or not ident.recognised:
         return None
     value = text[m.end() : ident.end].strip(" \t\"'”*").lower()
-    if value in _CHAT_ROLES:
+    if value in _CHAT_ROLES or _states_a_job(text[m.end() : line_end], lang):
         return None
     start = _skip_markup(text, m.start(), line_end)
     if start > 0 and text[start - 1] in "\"'":
@@ -376,6 +376,15 @@ def _from_role_key(text: str, sent: Sentence, m: re.Match[str], lang: Language) 
     tail = re.match(r"[^,;\n]*?[\"”']|\s*\[[^\]\n]*\]", rest)
     end = end + tail.end() if tail else _trim_end(text, m.end(), line_end)
     return _persona(text, start, end, ident, "role key", lang.code)
+
+
+def _states_a_job(value: str, lang: Language) -> bool:
+    """ "Role: Generate professional Python docstrings" gives a job, not an
+    identity: a task verb followed by a lower-case word ("Role: Research
+    Assistant" is a title)."""
+    words = re.findall(r"[^\W\d_][\w'-]*", value)
+    return (len(words) >= 2 and words[0].lower() in lang.task_verbs
+            and words[1][:1].islower())
 
 
 def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona | None:
