@@ -1018,6 +1018,24 @@ _OTHER_SUBJECT = re.compile(
 )
 
 
+# A sentence that asks for something ends the persona's description: the
+# request starts there ("You will be given ...", "The user provides ...").
+ASKS = re.compile(
+    r"(?i)^[\W\d]*(?:you\s+(?:will|['’]ll|need\s+to|are\s+(?:tasked|asked|responsible|"
+    r"given|provided|going\s+to)|must\s+(?:now\s+)?(?:answer|write|solve|respond|read|"
+    r"review|summari[sz]e|extract|translate|classify|grade|evaluate|generate|create))"
+    r"|your\s+(?:main\s+|primary\s+|first\s+|only\s+|sole\s+|core\s+|overall\s+)?(?:task|job|assignment)\b"
+    r"|your\s+(?:main\s+|primary\s+|first\s+|only\s+|sole\s+|core\s+|overall\s+)?(?:role|purpose|mission|"
+    r"responsibilit(?:y|ies))\s+(?:is|are|will\s+be)\s+(?:to|as\s+follows)\b"
+    r"|your\s+personal\s+goal\s+is\b"
+    r"|(?:i|we)\s+(?:want|would\s+like|need|['’]d\s+like)\s+you\b"
+    r"|(?:the|a|each)\s+(?:user|customer|student|client|human|input|question|request)\b"
+    r"|(?:here\s+is|here\s+are|given|below|the\s+following|this\s+is|please)\b"
+    r"|(?:my|our)\s+(?:first\s+)?(?:request|question|task)\b"
+    r"|(?:always|never|only|please|do\s+not|don['’]t|make\s+sure|be\s+sure|ensure)\b)"
+)
+
+
 def _second_person(text: str, prev_end: int, sent: Sentence) -> bool:
     """A sentence in the same paragraph that goes on describing "you" ("You
     focus on ...", "Accuracy is your highest value."): the study's long
@@ -1025,8 +1043,11 @@ def _second_person(text: str, prev_end: int, sent: Sentence) -> bool:
     if "\n\n" in text[prev_end : sent.start] or sent.end - sent.start > 400:
         return False
     body = text[sent.start : sent.end]
-    if body.rstrip().endswith("?") or _OTHER_SUBJECT.match(body):
+    if body.rstrip().endswith("?") or _OTHER_SUBJECT.match(body) or ASKS.match(body):
         return False
+    first = next(iter(WORD_PLAIN.findall(body[:40])), "").lower()
+    if first in vocabulary().by_code["en"].task_verbs:
+        return False  # "Tidy up the sheets." asks
     m = SECOND_PERSON.search(body)
     return m is not None and m.start() < 120
 

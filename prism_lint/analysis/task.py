@@ -20,7 +20,6 @@ from itertools import pairwise
 
 from prism_lint.analysis.material import merge_spans, supplied_spans
 from prism_lint.analysis.model import ACCURACY_TASKS, TASKS, Persona, TaskInference
-from prism_lint.analysis.persona import SECOND_PERSON
 from prism_lint.analysis.sentences import split_sentences
 from prism_lint.analysis.vocabulary import (
     GENERAL,
@@ -187,7 +186,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     text = unit.text
     # an expert's passage describes the persona; a role's ("a helpful
     # assistant that answers questions about ...") describes the job
-    spans = [(p.passage_start, _description_end(text, max(p.passage_end, p.end)))
+    spans = [(p.passage_start, max(p.measured_end, p.passage_end, p.end))
              for p in personas if p.kind == "expert"]
     jobs = [j for p in personas if p.kind == "expert" for j in _job_clause(text, p)]
     passages = _Spans.of(_carved(merge_spans(spans), jobs))
@@ -260,45 +259,6 @@ def _negated(text: str, start: int) -> bool:
     cut = max((m.end() for m in _CLAUSE_BREAK.finditer(window)), default=0)
     window = window[cut:]
     return bool(window.strip()) and _NEGATION.search(window) is not None
-
-
-# A sentence that asks for something ends the persona's description: the
-# request starts there ("You will be given ...", "The user provides ...").
-_ASKS = re.compile(
-    r"(?i)^[\W\d]*(?:you\s+(?:will|['’]ll|need\s+to|are\s+(?:tasked|asked|responsible|"
-    r"given|provided|going\s+to)|must\s+(?:now\s+)?(?:answer|write|solve|respond|read|"
-    r"review|summari[sz]e|extract|translate|classify|grade|evaluate|generate|create))"
-    r"|your\s+(?:main\s+|primary\s+|first\s+|only\s+|sole\s+|core\s+|overall\s+)?(?:task|job|assignment)\b"
-    r"|your\s+(?:main\s+|primary\s+|first\s+|only\s+|sole\s+|core\s+|overall\s+)?(?:role|purpose|mission|"
-    r"responsibilit(?:y|ies))\s+(?:is|are|will\s+be)\s+(?:to|as\s+follows)\b"
-    r"|your\s+personal\s+goal\s+is\b"
-    r"|(?:i|we)\s+(?:want|would\s+like|need|['’]d\s+like)\s+you\b"
-    r"|(?:the|a|each)\s+(?:user|customer|student|client|human|input|question|request)\b"
-    r"|(?:here\s+is|here\s+are|given|below|the\s+following|this\s+is|please)\b"
-    r"|(?:my|our)\s+(?:first\s+)?(?:request|question|task)\b"
-    r"|(?:always|never|only|please|do\s+not|don['’]t|make\s+sure|be\s+sure|ensure)\b)"
-)
-
-
-def _description_end(text: str, end: int) -> int:
-    """Where an expert persona's description ends: the sentences after the
-    persona sentence that go on describing it ("You have deep expertise in
-    algebra ...", "Your writing is vivid ...") are the persona, not the
-    request, up to a paragraph break or a sentence that asks for something."""
-    verbs = vocabulary().by_code["en"].task_verbs
-    stop = end
-    sentences = split_sentences(text)
-    for sent in sentences[bisect_right(sentences, end, key=lambda x: x.end) :]:
-        gap = text[stop : sent.start]
-        if sent.block or "\n\n" in gap.replace("\r", "") or sent.start < end:
-            break
-        body = text[sent.start : sent.end]
-        first = next(iter(word_re(body).findall(body)), "").lower()
-        if (body.rstrip().endswith("?") or _ASKS.match(body) or first in verbs
-                or not SECOND_PERSON.search(body)):
-            break  # a description speaks of "you"; "Tidy up the sheets." asks
-        stop = sent.end
-    return stop
 
 
 # The job a persona sentence gives ("an expert *at routing a user question
