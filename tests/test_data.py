@@ -110,3 +110,14 @@ def test_a_wheel_ships_the_data_under_its_own_name_beside_the_rules() -> None:
     code = {p.relative_to(root / "prism_lint" / "rules")
             for p in (root / "prism_lint" / "rules").rglob("*") if p.is_file()}
     assert shipped and not shipped & code
+
+
+def test_compounding_anchors_belong_to_a_compounding_language() -> None:
+    from prism_lint.analysis.vocabulary import vocabulary
+    from prism_lint.data import load_toml
+
+    table = load_toml("vocabulary/first_pass.toml")
+    assert set(table["compounding"]) <= set(table["anchors"])
+    suffixing = [lang.code for lang in vocabulary().languages if lang.compounds == "suffix"]
+    assert suffixing == ["de"]
+    assert all(lang.compounds in ("", "suffix", "prefix") for lang in vocabulary().languages)

@@ -39,6 +39,7 @@ class _Vocab:
     expert_kind: tuple[int, ...]  # by pattern index: _WORD_HIT, _STEM_HIT or _WIDE_HIT
     after: frozenset[bytes]  # anchors that follow the identity
     whole: frozenset[bytes]  # anchors that do not run on into a longer word
+    compounding: frozenset[bytes]  # anchors whose occupation may end a compound
 
 
 def vocab() -> _Vocab:
@@ -87,6 +88,7 @@ def _vocab(extras: Any) -> _Vocab:
         expert_kind=tuple(experts.values()),
         after=frozenset(a.encode() for a in table["after"]),
         whole=frozenset(a.encode() for a in table["whole_words"]),
+        compounding=frozenset(a.encode() for a in table["compounding"]),
     )
 
 
@@ -107,11 +109,6 @@ _LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
 _WORD_BYTES = _LETTERS | frozenset(b"0123456789_")
 
 
-# Anchors of languages that write an occupation as the end of a compound, as
-# the detector reads them (analysis.persona._noun_of).
-_COMPOUNDING = frozenset({b"du bist", b"sie sind", b"als ", b"handle als", b"agiere", b"rolle"})
-
-
 def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
     """Whether one of the first few words beside the anchor is an expert word:
     an occupation or expertise word (plural too), a word starting with an
@@ -127,7 +124,7 @@ def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
         if kind == _WIDE_HIT:
             return True
         if start and window[start - 1] in _LETTERS and not (
-                anchor in _COMPOUNDING and end - start >= 5):
+                anchor in v.compounding and end - start >= 5):
             continue  # inside a word (German compounds end in theirs: "Grundschul*lehrer*")
         if kind == _WORD_HIT:
             rest = end

@@ -676,11 +676,11 @@ def _noun_of(low: str, lang: Language) -> str | None:
         return "role"
     if low in lang.occupations:
         return "occupation"
-    if lang.code == "de" and len(low) > 6:
+    if lang.compounds == "suffix" and len(low) > 6:
         for occ in lang.occupations:
             if len(occ) >= 5 and low.endswith(occ):
                 return "occupation"
-    if lang.code in ("tr", "ru") and len(low) > 4:
+    if lang.compounds == "prefix" and len(low) > 4:
         for occ in lang.occupations:
             if len(occ) >= 4 and low.startswith(occ):
                 return "occupation"

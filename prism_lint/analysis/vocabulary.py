@@ -169,6 +169,9 @@ class Language:
     transparent: frozenset[str]
     occupations: dict[str, str]  # word -> task category ("" = none)
     task_verbs: frozenset[str]  # verbs that state the job ("create", "debug")
+    # how an occupation sits in a compound word: "suffix" (German
+    # "Softwareentwickler"), "prefix" (Turkish, Russian endings), or ""
+    compounds: str = ""
     # every cue fragment and key as written, for the first-pass literals
     fragments: tuple[str, ...] = ()
     # for languages without spaces: all nouns, longest first
@@ -433,6 +436,7 @@ def _compile_language(code: str, spaces: bool, p: dict[str, Any], occ: dict[str,
         transparent=lower(p.get("transparent", [])),
         occupations=occ,
         task_verbs=lower(p.get("task_verbs", [])),
+        compounds=str(p.get("compounds", "")),
         fragments=tuple(
             cue_items
             + p.get("assign_after", [])
