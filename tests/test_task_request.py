@@ -250,3 +250,14 @@ def test_a_role_key_that_gives_a_job_is_no_persona() -> None:
     assert analyse_text("**Role**: Generate concise Python docstrings.\n").personas == []
     titled = analyse_text("Role: Senior Tax Accountant\nAnswer questions about tax law.\n")
     assert [p.kind for p in titled.personas] == ["expert"]
+
+
+def test_what_the_model_can_use_is_not_what_it_is_asked() -> None:
+    tools_only = ("You are the operations lead of a bakery.\n\n"
+                  "You also have custom Python scripts you can run with Bash:\n"
+                  "- python scripts/forecast.py: sales forecast\n"
+                  "- python scripts/rota.py: staff rota\n")
+    task = analyse_text(tools_only).task
+    assert task.category != "code"
+    asked = tools_only + "\nWrite a Python function that merges two rotas.\n"
+    assert analyse_text(asked).task.category == "code"

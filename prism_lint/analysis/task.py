@@ -91,6 +91,13 @@ _ASIDE_TAG = re.compile(
     r"(?i)capabilit|environment|team|tools?\b|rules?\b|constraints?|notes?\b|style|tone|"
     r"format|guidelines?|examples?|restrictions?|limitations?|resources"
 )
+_CAPABILITY = re.compile(
+    r"(?i)^[\W\d]*(?:apart\s+from\s+[^,\n]{1,60},\s*)?(?:you\s+(?:also\s+)?(?:have|can|may|are\s+able\s+to)\s+"
+    r"(?:(?:full\s+|direct\s+|root-level\s+)?access\s+to|use|run|call|invoke|execute)\b"
+    r"|you\s+(?:also\s+)?have\s+(?:[\w-]+\s+){0,4}?(?:tools?|scripts?|functions?|commands?|"
+    r"toolkits?|subagents?|agents?)\b"
+    r"|(?:available\s+)?tools?\s*[:：]|with\s+access\s+to\b)"
+)
 _STATEMENT = re.compile(
     r"(?i)(?:your\s+(?:main\s+|primary\s+|core\s+|sole\s+|only\s+|first\s+|overall\s+)?"
     r"(?:task|job|goal|objective|mission|role\s+is\s+to|purpose|responsibilit\w*|assignment)\b"
@@ -412,6 +419,15 @@ def material_spans(text: str) -> list[tuple[int, int]]:
         body = text[sent.start : sent.end].rstrip()
         if body.endswith((":", "：")) and (_INTRODUCES.search(body) or _EXAMPLES.search(body)):
             spans.append((sent.end, _section_end(text, sent.end)))
+        elif _CAPABILITY.match(body[:120]):
+            # "You have access to ...", "You can run these scripts with
+            # Bash:": what the model can use, not what it is asked; and the
+            # list such a sentence opens
+            end = sent.end
+            if body.endswith((":", "：")):
+                blank = text.find("\n\n", sent.end)
+                end = len(text) if blank < 0 else blank
+            spans.append((sent.start, end))
     return merge_spans(spans)
 
 
