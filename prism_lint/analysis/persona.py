@@ -1036,6 +1036,17 @@ ASKS = re.compile(
 )
 
 
+# "You have access to ...", "you can run these scripts": what the model can
+# use, which neither describes the persona nor asks anything
+CAPABILITY = re.compile(
+    r"(?i)^[\W\d]*(?:apart\s+from\s+[^,\n]{1,60},\s*)?(?:you\s+(?:also\s+)?(?:have|can|may|are\s+able\s+to)\s+"
+    r"(?:(?:full\s+|direct\s+|root-level\s+)?access\s+to|use|run|call|invoke|execute)\b"
+    r"|you\s+(?:also\s+)?have\s+(?:[\w-]+\s+){0,4}?(?:tools?|scripts?|functions?|commands?|"
+    r"toolkits?|subagents?|agents?)\b"
+    r"|(?:available\s+)?tools?\s*[:：]|with\s+access\s+to\b)"
+)
+
+
 def _second_person(text: str, prev_end: int, sent: Sentence) -> bool:
     """A sentence in the same paragraph that goes on describing "you" ("You
     focus on ...", "Accuracy is your highest value."): the study's long
@@ -1043,7 +1054,8 @@ def _second_person(text: str, prev_end: int, sent: Sentence) -> bool:
     if "\n\n" in text[prev_end : sent.start] or sent.end - sent.start > 400:
         return False
     body = text[sent.start : sent.end]
-    if body.rstrip().endswith("?") or _OTHER_SUBJECT.match(body) or ASKS.match(body):
+    if (body.rstrip().endswith("?") or _OTHER_SUBJECT.match(body) or ASKS.match(body)
+            or CAPABILITY.match(body)):
         return False
     first = next(iter(WORD_PLAIN.findall(body[:40])), "").lower()
     if first in vocabulary().by_code["en"].task_verbs:

@@ -20,6 +20,7 @@ from itertools import pairwise
 
 from prism_lint.analysis.material import merge_spans, supplied_spans
 from prism_lint.analysis.model import ACCURACY_TASKS, TASKS, Persona, TaskInference
+from prism_lint.analysis.persona import CAPABILITY
 from prism_lint.analysis.sentences import split_sentences
 from prism_lint.analysis.vocabulary import (
     GENERAL,
@@ -90,13 +91,6 @@ _ASIDE_WORDS = re.compile(
 _ASIDE_TAG = re.compile(
     r"(?i)capabilit|environment|team|tools?\b|rules?\b|constraints?|notes?\b|style|tone|"
     r"format|guidelines?|examples?|restrictions?|limitations?|resources"
-)
-_CAPABILITY = re.compile(
-    r"(?i)^[\W\d]*(?:apart\s+from\s+[^,\n]{1,60},\s*)?(?:you\s+(?:also\s+)?(?:have|can|may|are\s+able\s+to)\s+"
-    r"(?:(?:full\s+|direct\s+|root-level\s+)?access\s+to|use|run|call|invoke|execute)\b"
-    r"|you\s+(?:also\s+)?have\s+(?:[\w-]+\s+){0,4}?(?:tools?|scripts?|functions?|commands?|"
-    r"toolkits?|subagents?|agents?)\b"
-    r"|(?:available\s+)?tools?\s*[:：]|with\s+access\s+to\b)"
 )
 _STATEMENT = re.compile(
     r"(?i)(?:your\s+(?:main\s+|primary\s+|core\s+|sole\s+|only\s+|first\s+|overall\s+)?"
@@ -216,12 +210,12 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
             if not material.holds(start):
                 general += cue_weight
             continue
+        if material.holds(start):
+            continue  # a document, transcript or example is not what is asked
         if inside:
             source = "persona-head" if heads.holds(start) else "persona"
             persona.add(text[start:end], category, source, cue_weight * SOURCE_WEIGHTS[source])
             continue
-        if material.holds(start):
-            continue  # a document, transcript or example is not what is asked
         if category not in _KEEPS_NEGATED and _negated(text, start):
             continue  # "no explanation", "do not write code": not asked
         weight = cue_weight * focus.at(start) * asides.at(start)
@@ -419,7 +413,7 @@ def material_spans(text: str) -> list[tuple[int, int]]:
         body = text[sent.start : sent.end].rstrip()
         if body.endswith((":", "：")) and (_INTRODUCES.search(body) or _EXAMPLES.search(body)):
             spans.append((sent.end, _section_end(text, sent.end)))
-        elif _CAPABILITY.match(body[:120]):
+        elif CAPABILITY.match(body[:120]):
             # "You have access to ...", "You can run these scripts with
             # Bash:": what the model can use, not what it is asked; and the
             # list such a sentence opens
