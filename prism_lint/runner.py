@@ -281,7 +281,7 @@ def _warm_up(kinds: Iterable[str] = ()) -> None:
     extractor, the analysis, the rules and the fixes and compiles the common
     patterns once rather than once in each worker."""
 
-    vocab()
+    vocab().experts  # noqa: B018  (built here, so workers inherit it)
     import prism_lint.extract.prose  # noqa: F401  (the first pass reads prose files with it)
 
     check_source("warm_up.py", _WARM_UP_SOURCE, Settings(), named=True, verify_fixes=False)

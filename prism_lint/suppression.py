@@ -21,12 +21,13 @@ import re
 from dataclasses import dataclass, field
 
 from prism_lint.extract import Comment
+from prism_lint.lazy_re import lazy
 from prism_lint.lines import LineIndex, line_index
 
-_NOQA = re.compile(r"(?i)(?:^|[\s#])noqa\b(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?")
-_IGNORE = re.compile(r"(?i)\bprism:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
-_SKIP = re.compile(r"(?i)\bprism:\s*skip-file\b")
-_TASK = re.compile(r"(?i)\bprism:\s*task\s*=\s*(?P<task>[a-z_-]+)")
+_NOQA = lazy(r"(?i)(?:^|[\s#])noqa\b(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?")
+_IGNORE = lazy(r"(?i)\bprism:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
+_SKIP = lazy(r"(?i)\bprism:\s*skip-file\b")
+_TASK = lazy(r"(?i)\bprism:\s*task\s*=\s*(?P<task>[a-z_-]+)")
 _ANY = re.compile(r"(?i)prism|noqa")  # what each of the above needs
 # The same directives as an edit rewrites them (lsp/suppress.py): the code
 # list of an ignore or of a noqa, and a noqa without codes.

@@ -2,14 +2,20 @@
 
 Runs alternate (ruff, prism-lint cold, prism-lint warm, ...) so both see the
 same machine state. Cold = ``--no-cache``; warm = with a cache primed by an
-earlier run on the unchanged tree. Also times ``prism-lint check`` on one
-small file (start-up) and reports peak memory (max RSS of the run and its
-worker processes). ``--named`` also times both tools given every ``.py``
-file of prism-lint's walk of the tree as arguments, as ``pre-commit run
---all-files`` and CI wrappers call a linter. ``--inventory`` also times
+earlier run on the unchanged tree. Also times both tools on one file, as a
+pre-commit hook on a one-file commit runs them (start-up): a small module
+with no prompt, and a file with prompts (``--single FILE``; by default this
+checkout's ``fixtures/python/openai_chat.py``), and reports peak memory (max
+RSS of the run and its worker processes). ``--named`` also times both tools
+given every ``.py`` file of prism-lint's walk of the tree as arguments, as
+``pre-commit run --all-files`` and CI wrappers call a linter. ``--lsp FILE``
+adds the language server's latency while typing in FILE
+(``scripts/lsp_latency.py``: diagnostics after each keystroke, pushed and
+pulled, and the engine alone). ``--inventory`` also times
 ``prism-lint prompts`` (JSON) against the cold check of the same tree.
 
     python scripts/bench.py PATH [--runs 5] [--single FILE] [--named] [--inventory]
+                                [--lsp FILE]
 
 ruff must be on PATH (``pip install ruff``). Example on a public repository:
 
@@ -46,11 +52,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--single", help="a small file for the start-up measurement")
+    parser.add_argument("--single", help="a file with prompts for the one-file measurement")
     parser.add_argument("--named", action="store_true",
                         help="also time both tools with every .py file named on the command line")
     parser.add_argument("--inventory", action="store_true",
                         help="also time `prism-lint prompts` against the cold check")
+    parser.add_argument("--lsp", metavar="FILE",
+                        help="also time the language server's re-lint while typing in FILE")
+    parser.add_argument("--edits", type=int, default=30, help="keystrokes for --lsp")
     args = parser.parse_args()
     tree = os.path.abspath(args.path)
     ruff = shutil.which("ruff")
@@ -112,17 +121,52 @@ def main() -> int:
         print(f"prism-lint prompts (json)  median {med['inventory']:.3f} s"
               f"  peak {peak['inventory']:.0f} MiB  {med['inventory'] / med['cold']:.2f}x the cold"
               " check")
-    single = os.path.abspath(args.single) if args.single else None
-    if single is None:  # a small module with no prompt, as most files are
-        single = os.path.join(cache, "small.py")
-        os.makedirs(cache, exist_ok=True)
-        with open(single, "w", encoding="utf-8") as f:
-            f.write("import os\n\n\ndef home() -> str:\n    return os.path.expanduser('~')\n")
-    one = [timed([*prism, "check", "--no-cache", "--exit-zero", single], tree, env)[0]
-           for _ in range(args.runs)]
-    print(f"prism-lint check one file  median {statistics.median(one):.3f} s  ({single})")
+    small = os.path.join(cache, "small.py")  # a small module with no prompt, as most files are
+    with open(small, "w", encoding="utf-8") as f:
+        f.write("import os\n\n\ndef home() -> str:\n    return os.path.expanduser('~')\n")
+    prompts = os.path.abspath(args.single) if args.single else PROMPT_FILE
+    for label, single in (("no prompt", small), ("with prompts", prompts)):
+        if not os.path.isfile(single):
+            print(f"one file {label}: {single} not found; skipped")
+            continue
+        pair: dict[str, list[float]] = {"ruff": [], "prism": []}
+        for _ in range(args.runs):  # alternating, as above
+            pair["ruff"].append(timed([ruff, "check", "--no-cache", "--exit-zero", "--isolated",
+                                       single], tree, env)[0])
+            pair["prism"].append(timed([*prism, "check", "--no-cache", "--exit-zero", single],
+                                       tree, env)[0])
+        one, ruff_one = statistics.median(pair["prism"]), statistics.median(pair["ruff"])
+        print(f"one file, {label:<12} prism-lint median {one:.3f} s  ruff {ruff_one:.3f} s"
+              f"  ratio {one / ruff_one:.1f}x  ({single})")
+    if args.lsp:
+        _lsp(args.lsp, args.edits)
     shutil.rmtree(cache, ignore_errors=True)
     return 0
+
+
+PROMPT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                           "fixtures", "python", "openai_chat.py")
+
+
+def _lsp(path: str, edits: int) -> None:
+    """The language server's figures, from scripts/lsp_latency.py."""
+    import asyncio
+    from pathlib import Path
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    try:
+        import lsp_latency
+    except ImportError as exc:  # pygls is an optional dependency
+        print(f"language server: not timed ({exc})")
+        return
+    file = Path(path)
+    lines = file.read_text(encoding="utf-8").count("\n")
+    print(f"language server, typing in {file} ({lines:,} lines), {edits} keystrokes:")
+    for mode in ("push", "pull"):
+        _first, times, _found = asyncio.run(lsp_latency.session(file, mode, edits))
+        print("  " + lsp_latency.summary(f"{mode}: diagnostics after a change", times))
+    print("  " + lsp_latency.summary("engine alone (check_source)",
+                                     lsp_latency.engine_times(file, 15)))
 
 
 def _walked_python(tree: str) -> list[str]:

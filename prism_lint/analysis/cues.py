@@ -30,16 +30,23 @@ _WORD_HIT, _STEM_HIT, _WIDE_HIT = 0, 1, 2
 
 @dataclass(frozen=True)
 class _Vocab:
-    """The first pass's automata and word tables, built once per process."""
+    """The cues, and the expert words of one set of configured extras."""
 
+    extras: Any
     cues: Any  # DFA over anchors and direct cues, matched in the lower-cased bytes
     cue_text: tuple[bytes, ...]  # by pattern index
     cue_direct: tuple[bool, ...]
-    experts: Any  # DFA over expert words, stems and non-ASCII words
-    expert_kind: tuple[int, ...]  # by pattern index: _WORD_HIT, _STEM_HIT or _WIDE_HIT
     after: frozenset[bytes]  # anchors that follow the identity
     whole: frozenset[bytes]  # anchors that do not run on into a longer word
     compounding: frozenset[bytes]  # anchors whose occupation may end a compound
+
+    @property
+    def experts(self) -> tuple[Any, tuple[int, ...]]:
+        """The expert words' automaton, and the kind of each pattern
+        (_WORD_HIT, _STEM_HIT or _WIDE_HIT), built when a cue is first found:
+        they come from the whole analysis vocabulary, whose build a file
+        with no cue never pays for."""
+        return _experts(self.extras)
 
 
 def vocab() -> _Vocab:
@@ -56,9 +63,35 @@ def _project_vocab() -> _Vocab:
 
 @lru_cache(maxsize=8)
 def _vocab(extras: Any) -> _Vocab:
+    return _Vocab(extras, *_cues())
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[Any, tuple[bytes, ...], tuple[bool, ...], frozenset[bytes],
+                     frozenset[bytes], frozenset[bytes]]:
+    """The cue automaton, built once per process from the first pass's own
+    small table: a file with no cue (most files) needs nothing more."""
     import ahocorasick_rs
 
     table = load_toml("vocabulary/first_pass.toml")
+    cues = {a: False for a in _cased(table["anchors"])}
+    cues.update((a, True) for a in _cased(table["direct"]))
+    # The cues are sought through whole files: a DFA.
+    return (
+        ahocorasick_rs.BytesAhoCorasick(
+            list(cues), implementation=ahocorasick_rs.Implementation.DFA),
+        tuple(cues),
+        tuple(cues.values()),
+        frozenset(a.encode() for a in table["after"]),
+        frozenset(a.encode() for a in table["whole_words"]),
+        frozenset(a.encode() for a in table["compounding"]),
+    )
+
+
+@lru_cache(maxsize=8)
+def _experts(extras: Any) -> tuple[Any, tuple[int, ...]]:
+    import ahocorasick_rs
+
     v = vocabulary_for(extras)
     words: set[str] = set()
     for occupation in v.occupations:
@@ -72,23 +105,13 @@ def _vocab(extras: Any) -> _Vocab:
             experts.update((c, _WIDE_HIT) for c in _cased([w]))
         elif len(w) > 2:
             experts[w.encode()] = _WORD_HIT
-    for stem in table["expert_stems"]:
+    for stem in load_toml("vocabulary/first_pass.toml")["expert_stems"]:
         experts[stem.encode()] = _STEM_HIT  # a stem wins over the same word
-    cues = {a: False for a in _cased(table["anchors"])}
-    cues.update((a, True) for a in _cased(table["direct"]))
-    # The cues are sought through whole files: a DFA. The expert words only
-    # in short windows, where a DFA's build (11 ms here) is not repaid.
-    impl = ahocorasick_rs.Implementation
-    return _Vocab(
-        cues=ahocorasick_rs.BytesAhoCorasick(list(cues), implementation=impl.DFA),
-        cue_text=tuple(cues),
-        cue_direct=tuple(cues.values()),
-        experts=ahocorasick_rs.BytesAhoCorasick(list(experts),
-                                                implementation=impl.ContiguousNFA),
-        expert_kind=tuple(experts.values()),
-        after=frozenset(a.encode() for a in table["after"]),
-        whole=frozenset(a.encode() for a in table["whole_words"]),
-        compounding=frozenset(a.encode() for a in table["compounding"]),
+    # Only read in short windows, where a DFA's build (11 ms here) is not repaid.
+    return (
+        ahocorasick_rs.BytesAhoCorasick(
+            list(experts), implementation=ahocorasick_rs.Implementation.ContiguousNFA),
+        tuple(experts.values()),
     )
 
 
@@ -119,8 +142,9 @@ def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
         window = low[at + len(anchor) : at + len(anchor) + _WINDOW]
     if b"\\" in window:  # "a\nsenior engineer" inside a string literal
         window = _ESCAPE.sub(b" ", window)
-    for index, start, end in v.experts.find_matches_as_indexes(window, overlapping=True):
-        kind = v.expert_kind[index]
+    experts, kinds = v.experts
+    for index, start, end in experts.find_matches_as_indexes(window, overlapping=True):
+        kind = kinds[index]
         if kind == _WIDE_HIT:
             return True
         if start and window[start - 1] in _LETTERS and not (

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from prism_lint.lazy_re import lazy
+
 _NAMES = (
     r"(?:examples?|sample(?:\s+(?:input|output|conversation|transcript))?s?"
     r"|few[- ]shot(?:\s+examples?)?"
@@ -26,12 +28,12 @@ _NAMES = (
     r"|(?:input|output)\s+examples?|transcripts?|documents?|articles?|input(?:\s+data)?"
     r"|conversation(?:\s+history)?|chat\s+history|reference\s+(?:text|material))"
 )
-_HEADING = re.compile(
+_HEADING = lazy(
     rf"^(?P<marks>#{{1,6}})[ \t]+(?:\*\*)?(?P<name>{_NAMES})(?:\*\*)?[ \t]*:?[ \t]*(?:\d+[ \t]*)?$",
     re.IGNORECASE | re.MULTILINE,
 )
 _ANY_HEADING = re.compile(r"^(?P<marks>#{1,6})[ \t]+\S", re.MULTILINE)
-_TAG = re.compile(
+_TAG = lazy(
     r"<(?P<name>(?:[A-Za-z][\w -]{0,40}?[ _-])?(?:examples?|samples?|documents?|transcripts?"
     r"|articles?|conversation|chat_history|few_shot)(?:[ _-]\w+){0,2})(?:\s[^<>\n]{0,80})?>",
     re.IGNORECASE,

@@ -35,6 +35,7 @@ from prism_lint.analysis.vocabulary import (
     word_re,
     words,
 )
+from prism_lint.lazy_re import lazy
 from prism_lint.model import HOLE
 
 
@@ -69,14 +70,14 @@ _COMPARISON = re.compile(
     r"\s+(?:would|does|do|did|might|could|will|can)\b(?!\s+(?:you|i)\b)", re.IGNORECASE
 )
 _CLAUSE_TAIL = re.compile(r"(?:\s+(?:in|on|at|of|with|for)\s+[^,.;:!?\n]{1,60})?[ \t]*[,.;!?]")
-_DESCRIBES = re.compile(r"(?i)(?:(?:who|with|having|known)\b|speciali[sz])")
+_DESCRIBES = lazy(r"(?i)(?:(?:who|with|having|known)\b|speciali[sz])")
 _INNER_AS = re.compile(r"[,;]\s*(?P<cue>as\s+(?:an?|the))\s+(?=\w)", re.IGNORECASE)
 # A line under "# Persona" that states something ("This project uses
 # Playwright") is no identity, whatever its last word.
 _STATEMENT = re.compile(r"(?i)\b(?:uses|involves|concerns|focuses|is|are|has|have)\b")
 _VIEWPOINTS = re.compile(r"(?i)\b(?:perspectives?|viewpoints?|points? of view|lens(?:es)?)\b")
-_APPOSITIVE = re.compile(r"^\s*(?:[,—–:]|\s-)\s*(?=(?:an?|the|one)\s)|^\s*\(\s*(?=\w)")
-_EXPERTISE_AFTER = re.compile(
+_APPOSITIVE = lazy(r"^\s*(?:[,—–:]|\s-)\s*(?=(?:an?|the|one)\s)|^\s*\(\s*(?=\w)")
+_EXPERTISE_AFTER = lazy(
     r"^\s*(?:,\s*)?(?:who\s+(?:is|are)\s+(?:an?\s+)?(?:expert|specialist|experienced|skilled|"
     r"highly)|(?:with|having)\s+(?:(?:deep|extensive|broad|strong|solid|vast|proven|"
     r"advanced|real|expert|in-depth)\s+)*(?:expertise|mastery|specialization)|"
@@ -85,7 +86,7 @@ _EXPERTISE_AFTER = re.compile(
     r"well[- ]versed|knowledgeable|who\s+speciali[sz]es)",
     re.IGNORECASE,
 )
-_WITH_EXPERTISE = re.compile(
+_WITH_EXPERTISE = lazy(
     r"^\s*(?:,\s*)?(?:with|having)\s+(?:(?:deep|extensive|broad|strong|solid|vast|proven|"
     r"advanced|real|in-depth)\s+)*(?:expertise|mastery)",
     re.IGNORECASE,
@@ -94,7 +95,7 @@ _WITH_EXPERTISE = re.compile(
 _ACRONYMS = frozenset({"IT", "US", "UK", "UN", "EU"})
 # A name written with a leading dot (".NET", ".NET Core"), not a full stop.
 # What may follow "As a <role>" before its comma: the role's own modifiers.
-_AS_MODIFIER = re.compile(
+_AS_MODIFIER = lazy(
     r"\s+(?:with|in|at|of|for|from|on|who|having|specializing|specialising|specialized|"
     r"specialised|working|trained|experienced|skilled|focused|focusing)\b[^,.;:!?\n]{1,100}"
     r"[,，、]\s*",
@@ -1010,7 +1011,7 @@ def _passages(
 
 
 SECOND_PERSON = re.compile(r"(?i)\b(?:you|your|yours|yourself)\b")
-_OTHER_SUBJECT = re.compile(
+_OTHER_SUBJECT = lazy(
     r"(?i)[\s*_>-]*(?:i|we|my|our|the user|users?|now|here|below|given"
     r"|your (?:task|job|assignment|request|input|output|answer|response)s?"
     r"|you (?:will|must|should|shall|need to|are to|are given|are asked|are tasked)|(?:do|don['’]t)"

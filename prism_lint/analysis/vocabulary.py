@@ -522,6 +522,13 @@ def literal_keys(fragment: str, common: frozenset[str]) -> set[str]:
 
 def _first_part(fragment: str, words: int = 1) -> str:
     """The fragment up to its first space (or ``words``-th) outside any group or class."""
+    if words > 0 and not any(c in fragment for c in "\\[()"):  # plain words (most cues)
+        at = -1
+        for _ in range(words):
+            at = fragment.find(" ", at + 1)
+            if at < 0:
+                return fragment
+        return fragment[:at]
     depth = 0
     in_class = False
     for i, ch in enumerate(fragment):
@@ -546,6 +553,9 @@ def _expand(fragment: str, limit: int = 4000) -> set[str] | None:
     """Every string ``fragment`` matches (spaces kept), or ``None``."""
     results, pos = _expand_seq(fragment, 0, limit)
     return results if pos == len(fragment) else None
+
+
+_SPECIAL = frozenset("|)([\\.*+{?")
 
 
 def _expand_seq(f: str, i: int, limit: int) -> tuple[set[str] | None, int]:
@@ -573,7 +583,14 @@ def _expand_seq(f: str, i: int, limit: int) -> tuple[set[str] | None, int]:
         elif f[i] in ".*+{":
             return None, len(f) + 1
         else:
-            item, i = {f[i]}, i + 1
+            # a run of plain characters at once, less a last one that "?" makes optional
+            j = i
+            while j < len(f) and f[j] not in _SPECIAL:
+                j += 1
+            if j < len(f) and f[j] == "?" and j - i > 1:
+                j -= 1
+            j = max(j, i + 1)
+            item, i = {f[i:j]}, j
         if item is None:
             return None, len(f) + 1
         if i < len(f) and f[i] == "?":
@@ -757,8 +774,8 @@ def _cue_words(text: str) -> list[str]:
     for part in text.lower().split():
         star = part.endswith("*")
         core = part.rstrip("*")
-        m = word_re(core).fullmatch(core)
-        if m:
+        # one plain word (most cues) is a word as it is, as the pattern would say
+        if (core.isalnum() and not has_cjk(core)) or word_re(core).fullmatch(core):
             out.append(core + ("*" if star else ""))
         else:
             # punctuation-only or oddly formed parts: keep the word pieces

@@ -50,8 +50,10 @@ def _parser_and_query() -> tuple[Any, Any, Any]:
     import tree_sitter
     import tree_sitter_python
 
+    from prism_lint.extract.reparse import Reparser
+
     language = tree_sitter.Language(tree_sitter_python.language())
-    parser = tree_sitter.Parser(language)
+    parser = Reparser(tree_sitter.Parser(language))
     query = tree_sitter.Query(language, _QUERY)
     return parser, query, tree_sitter.QueryCursor
 
@@ -59,7 +61,8 @@ def _parser_and_query() -> tuple[Any, Any, Any]:
 @lru_cache(maxsize=8)
 def tree_of(text: str) -> Any:
     """The tree of a Python text, parsed once: the extraction and then each
-    fix of the file read the same text."""
+    fix of the file read the same text. An edit of the text parsed last (a
+    keystroke in the editor, a fix read back) is parsed from its tree."""
     parser, _query, _cursor = _parser_and_query()
     data = text.encode("utf-8", "surrogatepass")
     if b"\r" in data:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from prism_lint.builder import TextBuilder
+from prism_lint.lazy_re import lazy
 from prism_lint.model import HOLE
 
 LIT, DEC, HOLE_KIND, SEP = 0, 1, 2, 3
@@ -270,15 +271,15 @@ _FIELD = (
     r"(?:[A-Za-z_]\w*|\d+)?(?:\.[A-Za-z_]\w*|\[[^\]{}]*\])*(?:![rsa])?"
     r"(?::(?:[^{}]|\{[^{}]*\})*)?"
 )
-_FORMAT_RE = re.compile(r"\{\{|\}\}|\{" + _FIELD + r"\}")
-_FIELD_ONLY_RE = re.compile(r"(?<!\{)\{(?:[A-Za-z_]\w*|\d*)(?:\.[A-Za-z_]\w*|\[[^\]{}]*\])*"
+_FORMAT_RE = lazy(r"\{\{|\}\}|\{" + _FIELD + r"\}")
+_FIELD_ONLY_RE = lazy(r"(?<!\{)\{(?:[A-Za-z_]\w*|\d*)(?:\.[A-Za-z_]\w*|\[[^\]{}]*\])*"
                             r"(?:![rsa])?(?::[^{}]*)?\}(?!\})")
 _PERCENT_RE = re.compile(
     r"%%|%(?:\([^)\n]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?[diouxXeEfFgGcrsa]"
 )
 _PERCENT_NAMED_RE = re.compile(r"%\([A-Za-z_]\w*\)[#0\- +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 _JINJA_RE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-_JINJA_HINT_RE = re.compile(
+_JINJA_HINT_RE = lazy(
     r"\{%-?\s*(?:if|for|set|include|macro|block|extends|raw|filter|with|chat|message|call)\b"
     r"|\{\{-?\s*[A-Za-z_][\w.\[\]'\"]*\s*(?:\|[^{}]*)?-?\}\}"
 )
@@ -333,13 +334,13 @@ def apply_template(segs: Sequence[Seg], syntax: str | None, source: str) -> Segs
 
 # Role sections inside one template: banks/llama_index ``{% chat role="system" %}``,
 # Haystack ``{% message role="system" %}``.
-_ROLE_TAG_RE = re.compile(
+_ROLE_TAG_RE = lazy(
     r"\{%-?\s*(chat|message)\s+role\s*=\s*[\"']([A-Za-z_]+)[\"'][^%]*-?%\}(.*?)"
     r"\{%-?\s*end(?:chat|message)\s*-?%\}",
     re.S,
 )
 # Mirascope-style role lines: "SYSTEM: ...", "USER: ...".
-_ROLE_LINE_RE = re.compile(r"(?m)^[ \t]*(SYSTEM|USER|ASSISTANT|MESSAGES)[ \t]*:[ \t]*")
+_ROLE_LINE_RE = lazy(r"(?m)^[ \t]*(SYSTEM|USER|ASSISTANT|MESSAGES)[ \t]*:[ \t]*")
 
 
 def role_sections(text: str, style: str) -> list[tuple[str, int, int]]:

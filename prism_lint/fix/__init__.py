@@ -45,6 +45,7 @@ from prism_lint.fix.rewrite import plan_rewrite
 from prism_lint.fix.strip import TextEdit, has_words, plan_strip, rewritten, starts_sentence
 from prism_lint.fix.verify import kind_for
 from prism_lint.formats import format_of, load
+from prism_lint.lazy_re import lazy
 from prism_lint.model import HOLE, Edit, Fix, Recheck
 from prism_lint.rules import declares
 
@@ -251,7 +252,7 @@ def _note(plan: StripPlan, why: str) -> None:
 
 # Sentences that go on describing the persona ("You have ...", "Your
 # expertise ..."), as opposed to "Your task is ..." or "You will: ...".
-_DESCRIBING = re.compile(
+_DESCRIBING = lazy(
     r"(?i)(?:you(?:'re|'ve| are| were| have| bring| combine| speciali[sz]e| excel| know"
     r"| possess| hold| understand| thrive| care)|your (?:mastery|expertise|background"
     r"|experience|knowledge|skills?|speciali[sz]ations?|specialt(?:y|ies)|career"

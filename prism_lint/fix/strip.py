@@ -28,6 +28,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from prism_lint.lazy_re import lazy
 from prism_lint.model import HOLE
 
 HSPACE = " \t"
@@ -40,20 +41,20 @@ _CJK_END = "。！？"
 _CONJUNCTION = re.compile(r"(?i)(?:and then|and|then|so|but|while)\b[ \t]*")
 _TRAILING_CONJUNCTION = re.compile(r"(?i)[ \t]+(?:and|or|while|but)[ \t]*$")
 # What may stand before a sentence on its line and go with it.
-_MARKER = re.compile(r"[ \t]*(?:(?:[-*+•]|\d{1,3}[.)])[ \t]+|>[ \t]*|#{1,6}[ \t]+)?")
-_LABEL = re.compile(
+_MARKER = lazy(r"[ \t]*(?:(?:[-*+•]|\d{1,3}[.)])[ \t]+|>[ \t]*|#{1,6}[ \t]+)?")
+_LABEL = lazy(
     r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?[A-Za-z][\w /&'-]{0,30}?(?:\*\*|__)?[ \t]*:"
     r"(?:\*\*|__)?[ \t]*"
 )
 _HEADING = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+\S.*")
-_LABEL_LINE = re.compile(
+_LABEL_LINE = lazy(
     r"[ \t]*(?:(?:\*\*|__)[^*_\n]{1,40}(?:\*\*|__)|[A-Za-z][\w /&'-]{0,30})"
     r":?(?:\*\*|__)?[ \t]*:?[ \t]*"
 )
 _WORD = re.compile(r"\w+")
 # What goes on describing the persona after its noun ("... developer who
 # writes clean code."): the sentence is all persona.
-_DESCRIBES = re.compile(
+_DESCRIBES = lazy(
     r"(?i)(?:who|that|which|whose|with|specializ|specialis|skilled|known|experienced|trained"
     r"|proficient|versed)\w*\b"
 )
@@ -503,7 +504,7 @@ _CUE_WORDS = frozenset({
 
 # A phrase that cannot stand as a sentence without the clause after it
 # ("In the terminal," + "you are an expert at ...").
-_LEAD_PHRASE = re.compile(
+_LEAD_PHRASE = lazy(
     r"(?i)(?:in|on|at|for|when|while|during|with|within|inside|from|after|before|here|there)"
     r"\b[^.!?:;\n]{0,50}?,?[ \t]*"
 )
