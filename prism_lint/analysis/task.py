@@ -193,9 +193,16 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     passages = _Spans.of(_carved(merge_spans(spans), jobs))
     heads = _Spans.of(_head_spans(text, personas))
     material = _Spans.of(material_spans(text))
-    # the job a persona sentence states is a task statement too
-    focus = _Spans(_task_statements(text, passages)
-                   + [(a, _word_limit(text, a, b), TASK_STATEMENT_BOOST) for a, b in jobs])
+    # the job a persona sentence states is the task statement when the
+    # prompt states no other and the call's user turn does not either (the
+    # study's "data extraction specialist expert in parsing ..." on a math
+    # question asks the question)
+    statements = _task_statements(text, passages)
+    asked_beside = any(sib.text and sib.role not in ("system", "developer", "assistant")
+                       for sib in unit.context.siblings)
+    if not statements and not asked_beside:
+        statements = [(a, _word_limit(text, a, b), TASK_STATEMENT_BOOST) for a, b in jobs]
+    focus = _Spans(statements)
     asides = _Spans(_aside_sections(text))
     request = _Tally(defaultdict(float), [], {})
     persona = _Tally(defaultdict(float), [], {})
