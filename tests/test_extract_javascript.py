@@ -965,3 +965,31 @@ def test_generated_template_literals_decode_and_map_exactly(atoms: list[Atom]) -
         if not (kept and kept[-1][0].endswith("\r") and a[0].startswith("\n")):
             kept.append(a)
     _literal_property(kept, "`")
+
+
+def test_fallback_and_ternary_literals_are_prompt_alternatives() -> None:
+    src = (
+        'const body = {\n'
+        '  model: opts.model,\n'
+        '  system_prompt:\n'
+        '    opts.systemPrompt ??\n'
+        '    process.env.SYSTEM_PROMPT ||\n'
+        '    "You are a careful reviewer. Point out bugs briefly.",\n'
+        '};\n'
+        'const systemPrompt = terse ? "Answer in one short sentence please." :'
+        ' "Answer in detail, with examples.";\n'
+        'const note = opts.note ?? "x";\n'
+    )
+    found = units(src)
+    fallback = by_text(found, "You are a careful reviewer.")
+    assert fallback.role == "system"
+    assert fallback.context.names[0] == "system_prompt"
+    assert fallback.tier == "name"
+    start = src.index('"You are a careful') + 1
+    assert fallback.pieces[0].doc_start == start
+    # the condition and the names tried first are not text
+    assert {u.text for u in found} == {
+        "You are a careful reviewer. Point out bugs briefly.",
+        "Answer in one short sentence please.",
+        "Answer in detail, with examples.",
+    }

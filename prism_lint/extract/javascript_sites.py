@@ -926,8 +926,17 @@ class SiteFinder:
 
     def name_unit(self, name: str, node: Node, role: str | None = None,
                   extra: list[Node] | None = None, own_rows: bool = False,
-                  origin: str = "", tier: str = "name") -> None:
-        """A prompt known by its name only; ``own_rows`` for an object's property."""
+                  origin: str = "", tier: str = "name", owner: Node | None = None) -> None:
+        """A prompt known by its name only; ``own_rows`` for an object's property
+        (the rows of ``owner``, else of the node's parent)."""
+        choices = alternatives(node)
+        if len(choices) > 1:
+            # `opts.system ?? "You are ..."`, `short ? "..." : "..."`: each literal
+            # alternative is a text the name may hold
+            for choice in choices:
+                self.name_unit(name, choice, role, None, own_rows, origin, tier,
+                               owner or node.parent)
+            return
         inner = unwrap(node)
         if inner is None or inner.type not in ("string", "template_string", "binary_expression",
                                                "call_expression"):
@@ -944,11 +953,42 @@ class SiteFinder:
             return
         group = Group(CallContext(call="", origin=origin), tier=tier)
         group.ctx.names = [name, *self.src.enclosing_names(node.start_byte)]
-        if own_rows and node.parent is not None:
-            group.own_rows = self.src.node_rows(node.parent)
+        rows_node = owner or node.parent
+        if own_rows and rows_node is not None:
+            group.own_rows = self.src.node_rows(rows_node)
         role = role if role and role != "unknown" else self.name_role(name.rsplit(".", 1)[-1])
         self.add_msg(group, v, role, name, None)
         self.reg.emit(group)
+
+
+_FALLBACK_OPS = frozenset({"??", "||"})
+MAX_ALTERNATIVES = 16
+
+
+def alternatives(node: Node) -> list[Node]:
+    """The expressions ``a ?? b || c`` and ``c ? x : y`` may evaluate to, in order.
+
+    The condition of a ternary is not among them; any other node is its own
+    only alternative.
+    """
+    out: list[Node] = []
+    stack = [node]
+    while stack and len(out) < MAX_ALTERNATIVES:
+        cur = stack.pop()
+        inner = unwrap(cur)
+        parts: list[Node | None] = []
+        if inner is not None and inner.type == "ternary_expression":
+            parts = [inner.child_by_field_name("consequence"),
+                     inner.child_by_field_name("alternative")]
+        elif inner is not None and inner.type == "binary_expression":
+            op = inner.child_by_field_name("operator")
+            if op is not None and op.type in _FALLBACK_OPS:
+                parts = [inner.child_by_field_name("left"), inner.child_by_field_name("right")]
+        if parts and all(p is not None for p in parts):
+            stack.extend(reversed([p for p in parts if p is not None]))
+        else:
+            out.append(cur)
+    return out
 
 
 def _joined_values(parts: list[Value], sep: str) -> Value:
