@@ -1137,3 +1137,16 @@ def test_a_module_read_again_takes_its_parse_from_the_last_reading(monkeypatch) 
     assert python_source._parsed_chars <= 400
     assert sum(len(t) for t, _src in python_source._PARSED.values()) == \
         python_source._parsed_chars
+
+
+def test_or_fallback_literal_is_a_prompt_alternative() -> None:
+    code = (
+        'system_prompt = settings.get("system") or "You are a careful reviewer. Be brief."\n'
+        'enabled = flag and "Some text that is only a truth test here."\n'
+    )
+    found = run(code).units
+    assert [u.text for u in found] == ["You are a careful reviewer. Be brief."]
+    unit = found[0]
+    assert_exact(unit)
+    assert unit.context.names[0] == "system_prompt"
+    assert unit.pieces[0].doc_start == code.index('"You are') + 1

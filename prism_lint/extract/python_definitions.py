@@ -309,11 +309,9 @@ class DefinitionFinder:
                 where = origin if hops else f"item of `{name}[{i}]`"
                 self.flow_value(name, item, role, where, hops)
             return
-        if target.type == "conditional_expression":
-            branches = [c for c in target.named_children if c.type != "comment"]
-            if len(branches) == 3:
-                for branch in (branches[0], branches[2]):
-                    self.flow_value(name, branch, role, origin, hops)
+        if target.type in ("conditional_expression", "boolean_operator"):
+            for branch in alternatives(target):
+                self.flow_value(name, branch, role, origin, hops)
             return
         if target.type not in ("string", "concatenated_string", "binary_operator", "call",
                                "parenthesized_expression", "identifier", "attribute"):
@@ -429,12 +427,11 @@ class DefinitionFinder:
             self.name_unit(name, [value], "a fabric pattern")
 
     def name_unit(self, name: str, nodes: list[Node], origin: str = "") -> None:
-        if len(nodes) == 1 and nodes[0].type == "conditional_expression":
-            # ``f"..." if context else ""``: each branch is a text it may hold
-            branches = [c for c in nodes[0].named_children if c.type != "comment"]
-            if len(branches) == 3:
-                for branch in (branches[0], branches[2]):
-                    self.name_unit(name, [branch], origin)
+        if len(nodes) == 1 and nodes[0].type in ("conditional_expression", "boolean_operator"):
+            # ``f"..." if context else ""``, ``given or "You are ..."``: each
+            # branch is a text it may hold
+            for branch in alternatives(nodes[0]):
+                self.name_unit(name, [branch], origin)
             return
         values = []
         for node in nodes:
@@ -460,3 +457,34 @@ class DefinitionFinder:
         group.ctx.names = [name, *self.f.src.enclosing_names(node.start_byte)]
         self.f.add_msg(group, v, self.f.name_role(name), name, None, None)
         self.f.reg.emit(group)
+
+
+MAX_ALTERNATIVES = 16
+
+
+def alternatives(node: Node) -> list[Node]:
+    """The expressions ``a if c else b`` and ``a or b`` may evaluate to, in order.
+
+    A condition is not among them, nor is anything joined by ``and`` (its
+    value is a truth test more often than a text).
+    """
+    out: list[Node] = []
+    stack = [node]
+    while stack and len(out) < MAX_ALTERNATIVES:
+        cur = stack.pop()
+        parts = [c for c in cur.named_children if c.type != "comment"]
+        if cur.type == "conditional_expression" and len(parts) == 3:
+            stack.extend([parts[2], parts[0]])
+        elif cur.type == "boolean_operator" and len(parts) == 2 and _is_or(cur):
+            stack.extend([parts[1], parts[0]])
+        elif cur.type == "parenthesized_expression" and len(parts) == 1 and \
+                parts[0].type in ("conditional_expression", "boolean_operator"):
+            stack.append(parts[0])
+        elif cur.type not in ("conditional_expression", "boolean_operator"):
+            out.append(cur)
+    return out
+
+
+def _is_or(node: Node) -> bool:
+    op = node.child_by_field_name("operator")
+    return op is not None and op.type == "or"
