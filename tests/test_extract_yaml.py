@@ -697,3 +697,25 @@ def test_vcr_cassette_is_recorded_traffic_not_prompts(tmp_path) -> None:
         "You are a senior Python engineer. Write a function that sorts."]
     # a comment or document marker before it is still a cassette
     assert not worth_checking(b"# recorded\n---\n" + data, Settings(), kind="yaml")
+
+
+def test_keys_named_like_prompts_hold_prose_only() -> None:
+    text = (
+        "instruction_template: |-\n"
+        "  You are the grader of a quiz. Read the answer below and say\n"
+        "  whether it matches the reference: {answer}\n"
+        "system_instructions: Reply to every question in French, politely and briefly.\n"
+        "summary_prompt: prompts/summary.jinja2\n"
+        "path_template: '{root}/{name}/{version}'\n"
+        "greeting_template: Hello there, {name}!\n"
+        "output_prompt: Enter a value\n"
+    )
+    units = run(text).units
+    assert [u.text.split()[:4] for u in units] == [
+        ["You", "are", "the", "grader"], ["Reply", "to", "every", "question"]]
+    grader, french = units
+    for unit in units:
+        assert_map(unit)
+    assert grader.tier == "name" and grader.role == "unknown"
+    assert french.role == "system"
+    assert grader.pieces[0].doc_start == text.index("You are the grader")

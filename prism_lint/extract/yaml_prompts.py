@@ -54,7 +54,7 @@ from prism_lint.model import CallContext, Document, PromptUnit, Role, Sibling, T
 # file with none of them is done after a few substring searches.
 _KEY_WORDS = (
     "backstory", "expected_output", "messages", "template_format", "input_variables",
-    "execution_settings", "_type", "prompt", "_template", "system", "instructions",
+    "execution_settings", "_type", "prompt", "_template", "system", "instruction",
     "preamble", "role", "user", "human",
 )
 _VALUE_WORDS = ("ai-inference", "llm-rubric")
@@ -270,10 +270,12 @@ class _Reader:
         for key_text, (key, value) in d.items():
             if id(value) in self.used or not isinstance(value, ScalarNode):
                 continue
-            role = _PROMPT_KEYS.get(_norm_key(key_text))
+            role = _key_role(key_text)
             text = str_value(value)
             if role is None or text is None or not _is_prose(text):
                 continue
+            if _norm_key(key_text) not in _PROMPT_KEYS and not _is_long_prose(text):
+                continue  # a key named like a prompt: only a passage of prose counts
             parent = entry.path[-1] if entry.path else ""
             library = self.library or "yaml"
             syntax = "guess"
@@ -727,6 +729,36 @@ def _content_parts(d: dict[str, tuple[ScalarNode, Node]]) -> list[ScalarNode]:
                 if isinstance(text, ScalarNode) and str_value(text) is not None:
                     parts.append(text)
     return parts
+
+
+# Keys named like prompts beyond the known ones: ``instruction_template``,
+# ``evaluator_prompt``, ``grading_instructions``.
+_PROMPT_SUFFIX = re.compile(r"^(?:[a-z0-9]+_)*?(?:[a-z0-9]+_(?:template|prompt)"
+                            r"|(?:[a-z0-9]+_)?instructions?)$")
+_LONG_PROSE_WORDS = 8
+
+
+def _key_role(key_text: str) -> Role | None:
+    """The role a prompt-named key implies; None for any other key."""
+    key = _norm_key(key_text)
+    role = _PROMPT_KEYS.get(key)
+    if role is not None or not _PROMPT_SUFFIX.match(key):
+        return role
+    head = key.split("_", 1)[0]
+    if head in ("system", "developer"):
+        return head  # type: ignore[return-value]
+    if head in ("user", "human"):
+        return "user"
+    return "unknown"
+
+
+def _is_long_prose(text: str) -> bool:
+    """A passage of sentences rather than a label, a path or a format string."""
+    words = text.split()
+    if len(words) < _LONG_PROSE_WORDS:
+        return False
+    letters = sum(w.isalpha() for w in (w.strip(".,;:!?\"'()") for w in words))
+    return letters * 2 >= len(words)
 
 
 def _is_prose(text: str) -> bool:
