@@ -1150,3 +1150,22 @@ def test_or_fallback_literal_is_a_prompt_alternative() -> None:
     assert_exact(unit)
     assert unit.context.names[0] == "system_prompt"
     assert unit.pieces[0].doc_start == code.index('"You are') + 1
+
+
+def test_repeated_prose_is_read_once() -> None:
+    code = (
+        "from pydantic_ai import Agent\n"
+        "padded = (\n"
+        "    'You are a patient tutor for new students. '\n"
+        "    'Explain each idea with one small example. '\n"
+        ") * 50\n"
+        "agent = Agent('openai:gpt-4o', instructions=padded)\n"
+        "rule = '=' * 40\n"
+    )
+    found = run(code).units
+    assert [u.text for u in found] == [
+        "You are a patient tutor for new students. Explain each idea with one small example. "]
+    unit = found[0]
+    assert unit.role == "system"
+    assert unit.pieces[0].doc_start == code.index("You are")
+    assert unit.pieces[-1].doc_end == code.index("example. ") + len("example. ")

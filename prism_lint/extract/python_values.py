@@ -26,6 +26,7 @@ _NOT_STRING = frozenset({
     "generator_expression", "ellipsis", "comparison_operator", "not_operator", "boolean_operator",
     "unary_operator",
 })
+_REPEATED_WORDS = 3  # words a repeated text needs to be read as prose
 _DEDENT = frozenset({"dedent", "textwrap.dedent"})
 _CLEANDOC = frozenset({"cleandoc", "inspect.cleandoc"})
 # Statements whose bodies can hold a ``return`` of the same function.
@@ -235,6 +236,15 @@ class Evaluator:
                 return None
             segs = ps.apply_template(lv.segs, "percent", self.src.doc.text)
             return Value(segs, "percent", lv.fstring, list(lv.names))
+        if op.type == "*":
+            # `("You are ..." "...") * 80` pads a prompt to a length: the
+            # repeated text is read once, so every position is a literal's.
+            # A rule such as `"=" * 40` is no prose and stays unread.
+            for text_side, count_side in ((left, right), (right, left)):
+                if count_side.type == "integer" and text_side.type not in _NOT_STRING:
+                    v = self.value(text_side, depth + 1)
+                    if v is not None and len(ps.joined(v.segs).split()) >= _REPEATED_WORDS:
+                        return v
         return None
 
     def _call(self, node: Node, depth: int) -> Value | None:
