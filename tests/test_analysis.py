@@ -115,6 +115,16 @@ def test_sentences_split_cjk_full_stops() -> None:
             "the assistant is",
         ),
         ("You're a world-class copywriter.", "You're a world-class copywriter.", "you're"),
+        (
+            "Never forget you are a senior Python programmer. Write the parser.",
+            "Never forget you are a senior Python programmer.",
+            "you are",
+        ),
+        (
+            "Always remember that you are an expert statistician. Fit the model.",
+            "Always remember that you are an expert statistician.",
+            "you are",
+        ),
     ],
 )
 def test_expert_persona_sentence_spans(text: str, span: str, cue: str) -> None:
