@@ -993,3 +993,25 @@ def test_fallback_and_ternary_literals_are_prompt_alternatives() -> None:
         "Answer in one short sentence please.",
         "Answer in detail, with examples.",
     }
+
+
+def test_call_argument_fallback_reads_its_one_literal() -> None:
+    src = (
+        'import OpenAI from "openai";\n'
+        "const client = new OpenAI();\n"
+        "await client.chat.completions.create({\n"
+        '  model: "gpt-4o",\n'
+        "  messages: [\n"
+        '    { role: "system", content: opts.system ?? "You review pull requests. Be brief." },\n'
+        '    { role: "user", content: short ? "Summarise the diff." : "Explain the diff." },\n'
+        "  ],\n"
+        "});\n"
+    )
+    found = units(src)
+    assert len(found) == 1
+    unit = found[0]
+    system = unit.text.split("\n")[0]
+    assert system == "You review pull requests. Be brief."
+    assert unit.pieces[0].doc_start == src.index("You review")
+    # two literal alternatives: neither is chosen
+    assert "Summarise" not in unit.text and "Explain" not in unit.text

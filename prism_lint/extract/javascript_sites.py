@@ -656,10 +656,24 @@ class SiteFinder:
                 if site is not None and site.kind == "message":
                     self.message_site(inner, site, self.positional(inner), group, label, syntax)
                     return
-        value = self.content_value(node, 0)
+        value = self.content_value(self.fallback(node), 0)
         if value is None:
             return
         self.add_msg(group, value, role, label, syntax)
+
+    def fallback(self, node: Node) -> Node:
+        """The one text among ``given ?? process.env.X ?? "You are ..."``.
+
+        With one alternative that holds text, that text is what most runs send;
+        with several (``terse ? "..." : "..."``) none is chosen and the whole
+        expression stays a hole.
+        """
+        choices = alternatives(node)
+        if len(choices) < 2:
+            return node
+        texts = [c for c in choices if (v := self.ev.value(c)) is not None
+                 and ps.has_content(v.segs)]
+        return texts[0] if len(texts) == 1 else node
 
     def add_msg(self, group: Group, value: Value, role: str, label: str,
                 syntax: str | None) -> None:
