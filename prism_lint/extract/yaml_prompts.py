@@ -736,6 +736,8 @@ def _content_parts(d: dict[str, tuple[ScalarNode, Node]]) -> list[ScalarNode]:
 _PROMPT_SUFFIX = re.compile(r"^(?:[a-z0-9]+_)*?(?:[a-z0-9]+_(?:template|prompt)"
                             r"|(?:[a-z0-9]+_)?instructions?)$")
 _LONG_PROSE_WORDS = 8
+_HEAD_ROLES: dict[str, Role] = {"system": "system", "developer": "developer", "user": "user",
+                                "human": "user"}
 
 
 def _key_role(key_text: str) -> Role | None:
@@ -744,12 +746,7 @@ def _key_role(key_text: str) -> Role | None:
     role = _PROMPT_KEYS.get(key)
     if role is not None or not _PROMPT_SUFFIX.match(key):
         return role
-    head = key.split("_", 1)[0]
-    if head in ("system", "developer"):
-        return head  # type: ignore[return-value]
-    if head in ("user", "human"):
-        return "user"
-    return "unknown"
+    return _HEAD_ROLES.get(key.split("_", 1)[0], "unknown")
 
 
 def _is_long_prose(text: str) -> bool:
