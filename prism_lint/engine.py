@@ -58,7 +58,7 @@ class FileResult:
     # (st_mtime_ns, st_size) of the file when it was read: a fix is written
     # only if the file is still so (see prism_lint.fix.disk)
     stamp: tuple[int, int] | None = None
-    learned: Any = None  # a Python module's wrappers and sinks (extract/python_flow.py)
+    learned: Any = None  # a Python module's wrappers and sinks (extract/python/flow.py)
 
 
 def at_path(result: FileResult, path: str) -> FileResult:
@@ -327,7 +327,7 @@ def _check_source(path: str, text: str, settings: Settings, *, named: bool, kind
     result = FileResult(path, text=text)
     kind = kind or kind_of(path, named=named, globs=settings.include)
     if kind == PROSE:
-        from prism_lint.extract.prose import looks_like_prompt  # a rare kind
+        from prism_lint.extract.text.prose import looks_like_prompt  # a rare kind
 
         kind = prose_kind(path) if looks_like_prompt(text) else None
     result.kind = kind

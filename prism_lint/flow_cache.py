@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from prism_lint.extract.python_flow import Table, Wrapper
+from prism_lint.extract.python.flow import Table, Wrapper
 
 MAX_NAMES = 4096  # names one module's table may hold when read back
 _MAX_NAME = 200

@@ -44,7 +44,7 @@ def worth_checking(data: bytes, settings: Settings, *, kind: str = "python") -> 
     if found is not None and found.unread is not None and load(found.unread)(data[:512]):
         return False  # the extractor skips it
     if kind == PROSE:
-        from prism_lint.extract.prose import looks_like_prompt_bytes  # a rare kind
+        from prism_lint.extract.text.prose import looks_like_prompt_bytes  # a rare kind
 
         if not looks_like_prompt_bytes(data):
             return False  # read as no prompt at all

@@ -31,8 +31,9 @@ from prism_lint.engine import (
     read_with_stat,
     settle_fixes,
 )
-from prism_lint.extract import extractor, python_flow
-from prism_lint.extract.python_flow import Table, needs_project
+from prism_lint.extract import extractor
+from prism_lint.extract.python import flow as python_flow
+from prism_lint.extract.python.flow import Table, needs_project
 from prism_lint.flow_cache import facts
 from prism_lint.formats import READS_BESIDE
 from prism_lint.prefilter import worth_checking
@@ -282,7 +283,7 @@ def _warm_up(kinds: Iterable[str] = ()) -> None:
     patterns once rather than once in each worker."""
 
     vocab().experts  # noqa: B018  (built here, so workers inherit it)
-    import prism_lint.extract.prose  # noqa: F401  (the first pass reads prose files with it)
+    import prism_lint.extract.text.prose  # noqa: F401  (the first pass reads prose files with it)
 
     check_source("warm_up.py", _WARM_UP_SOURCE, Settings(), named=True, verify_fixes=False)
     for kind in kinds:
@@ -401,7 +402,7 @@ class _Work:
 
     def _keep_sources(self) -> None:
         # imported here: a run of a few files never parses enough to keep any
-        from prism_lint.extract.python_source import keep_sources
+        from prism_lint.extract.python.source import keep_sources
 
         keep_sources(KEPT_SOURCES)
         self.kept = True
@@ -411,7 +412,7 @@ class _Work:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         if self.kept:
-            from prism_lint.extract.python_source import keep_sources
+            from prism_lint.extract.python.source import keep_sources
 
             keep_sources(0)  # what this process kept goes with the run
             self.kept = False

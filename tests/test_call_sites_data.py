@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from prism_lint.data import load_toml
-from prism_lint.extract import javascript_catalogue as jc
+from prism_lint.extract.javascript import catalogue as jc
 
 
 def test_every_site_of_the_table_is_read() -> None:

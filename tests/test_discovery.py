@@ -59,7 +59,7 @@ def test_walk(tmp_path: Path) -> None:
         "docs/review.PROMPT.md",
         "docs/style.instructions.md",
     }
-    # other .md/.txt files are read for their content (extract/prose.py)
+    # other .md/.txt files are read for their content (extract/text/prose.py)
     assert found(tmp_path, "prose") == {"docs/guide.md", "notes.txt"}
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prism_lint.extract import ExtractError, Extraction
-from prism_lint.extract.dotprompt import extract
+from prism_lint.extract.templates.dotprompt import extract
 from prism_lint.model import HOLE
 
 

@@ -17,10 +17,12 @@ from hypothesis import strategies as st
 from prism_lint.config import Resolver, Settings
 from prism_lint.discovery import discover
 from prism_lint.engine import check_path
-from prism_lint.extract import ExtractOptions, python_flow, python_project
-from prism_lint.extract.javascript import extract as extract_js
-from prism_lint.extract.prose import HEAD, looks_like_prompt, looks_like_prompt_bytes
-from prism_lint.extract.python import extract
+from prism_lint.extract import ExtractOptions
+from prism_lint.extract.javascript.extractor import extract as extract_js
+from prism_lint.extract.python import flow as python_flow
+from prism_lint.extract.python import project as python_project
+from prism_lint.extract.python.extractor import extract
+from prism_lint.extract.text.prose import HEAD, looks_like_prompt, looks_like_prompt_bytes
 from prism_lint.model import Document, PromptUnit
 from prism_lint.prefilter import worth_checking
 from prism_lint.runner import check_targets
@@ -163,7 +165,7 @@ def test_a_value_set_under_a_prompt_name_sends_what_its_function_returns() -> No
 
 def test_a_helper_whose_result_is_sent_is_no_wrapper() -> None:
     # the helper's parameter is not what its callers send: calls to it are no call sites
-    from prism_lint.extract.python_project import _learn_text
+    from prism_lint.extract.python.project import _learn_text
 
     learned = _learn_text("t.py", textwrap.dedent('''
         from openai import OpenAI

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prism_lint.extract import ExtractError, Extraction, ExtractOptions, kind_of
-from prism_lint.extract.javascript import extract, is_minified
+from prism_lint.extract.javascript.extractor import extract, is_minified
 from prism_lint.model import HOLE, Document, PromptUnit
 
 _ESCAPE_SOURCE = re.compile(

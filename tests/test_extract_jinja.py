@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prism_lint.extract import ExtractError, Extraction
-from prism_lint.extract.jinja import extract, is_chat_template
+from prism_lint.extract.templates.jinja import extract, is_chat_template
 from prism_lint.model import HOLE
 
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prism_lint.extract import ExtractError, Extraction, ExtractOptions
-from prism_lint.extract.notebook import blank_magics, extract
+from prism_lint.extract.notebook.extractor import blank_magics, extract
 from prism_lint.model import HOLE, Document
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "notebook" / "cookbook.ipynb"

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prism_lint.extract import ExtractError, Extraction
-from prism_lint.extract.prompty import extract
+from prism_lint.extract.templates.prompty import extract
 from prism_lint.model import HOLE
 
 

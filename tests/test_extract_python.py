@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from prism_lint.extract import ExtractError, Extraction, ExtractOptions
-from prism_lint.extract import python_strings as ps
-from prism_lint.extract.python import extract
-from prism_lint.extract.python_catalogue import load_catalogue, parse_catalogue, rules_path
+from prism_lint.extract.python import strings as ps
+from prism_lint.extract.python.catalogue import load_catalogue, parse_catalogue, rules_path
+from prism_lint.extract.python.extractor import extract
 from prism_lint.model import HOLE, Document, PromptUnit
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -1073,7 +1073,7 @@ def test_every_fixture_annotation_has_a_prompt_in_its_block(path: Path) -> None:
 def test_node_text_is_the_text_between_its_offsets(words: list[str], newline: str) -> None:
     """A node's text is read from the parsed bytes when they are the text's
     own; a file with old Mac line ends is parsed with them replaced."""
-    from prism_lint.extract.python_source import parse
+    from prism_lint.extract.python.source import parse
 
     lines = [f'name_{i} = "{w}"  # {w}' for i, w in enumerate(words)]
     text = newline.join([*lines, 'call(name_0, key="é")', ""])
@@ -1088,7 +1088,7 @@ def test_node_text_is_the_text_between_its_offsets(words: list[str], newline: st
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
 def test_offset_tables_match_each_characters_utf8_width(text: str) -> None:
-    from prism_lint.extract.tree_source import encode
+    from prism_lint.extract.shared.tree_source import encode
 
     data, starts, extra = encode(text)
     assert data == text.encode("utf-8")
@@ -1107,7 +1107,7 @@ def test_a_module_read_again_takes_its_parse_from_the_last_reading(monkeypatch) 
     """The same text at the same path is parsed once; a changed text, or the
     same text at another path, is parsed anew; the kept sources stay within
     their bound, one text a path."""
-    from prism_lint.extract import python_source
+    from prism_lint.extract.python import source as python_source
 
     monkeypatch.setattr(python_source, "_PARSED", type(python_source._PARSED)())
     monkeypatch.setattr(python_source, "_parsed_chars", 0)

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from prism_lint.extract import ExtractError, Extraction
-from prism_lint.extract.yaml_prompts import extract, may_hold_prompts
-from prism_lint.extract.yaml_scalars import decode_scalar
+from prism_lint.extract.yaml.extractor import extract, may_hold_prompts
+from prism_lint.extract.yaml.scalars import decode_scalar
 from prism_lint.model import HOLE, PromptUnit
 
 LOADERS = [yaml.SafeLoader, *([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])]

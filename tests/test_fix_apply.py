@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from prism_lint.cli import main
-from prism_lint.extract.notebook_positions import cell_source, source_span
+from prism_lint.extract.notebook.positions import cell_source, source_span
 from prism_lint.fix.apply import apply_round
 from prism_lint.fix.disk import ChangedOnDisk, Stamp, write_fixed
 from prism_lint.fix.notebook import replace_source

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from test_fix_support import GATE, check, fix
 
 from prism_lint.config import Settings
-from prism_lint.extract.notebook_positions import cell_source
+from prism_lint.extract.notebook.positions import cell_source
 from prism_lint.fix.verify import parses
 
 PERSONAS = [

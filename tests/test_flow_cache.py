@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from prism_lint import flow_cache
-from prism_lint.extract.python_flow import Table, Wrapper
+from prism_lint.extract.python.flow import Table, Wrapper
 
 
 def _table() -> Table:

@@ -13,7 +13,7 @@ from pygls.workspace import Workspace
 
 from prism_lint.config import Settings
 from prism_lint.engine import check_source
-from prism_lint.extract.reparse import MIN_SIZE, Reparser, changed_span
+from prism_lint.extract.shared.reparse import MIN_SIZE, Reparser, changed_span
 from prism_lint.lsp.positions import PositionMap
 from prism_lint.lsp.session import Session
 from prism_lint.lsp.sync import install
@@ -34,8 +34,8 @@ PIECES = ["You are an expert ", "mathematician. ", "Solve the equation. ", "x", 
 def fresh_state() -> None:
     """Forget every parse and analysis kept between checks."""
     from prism_lint.analysis import _CACHE
-    from prism_lint.extract.python_source import _parser_and_query, tree_of
-    from prism_lint.extract.tree_source import encode
+    from prism_lint.extract.python.source import _parser_and_query, tree_of
+    from prism_lint.extract.shared.tree_source import encode
 
     _CACHE.clear()
     tree_of.cache_clear()

@@ -434,7 +434,7 @@ def test_notebook_findings_point_into_the_notebook_file(tmp_path: Path) -> None:
 
 
 def test_notebook_positions_follow_json_escapes() -> None:
-    from prism_lint.extract.notebook_positions import (
+    from prism_lint.extract.notebook.positions import (
         cell_source,
         file_end_position,
         file_position,
@@ -452,7 +452,7 @@ def test_notebook_positions_follow_json_escapes() -> None:
 
 
 def test_notebook_positions_survive_a_lone_high_surrogate() -> None:
-    from prism_lint.extract.notebook_positions import cell_source, file_position
+    from prism_lint.extract.notebook.positions import cell_source, file_position
 
     raw = '{"cells": [{"cell_type": "code", "source": "a\\ud800\\u0041 You are"}]}'
     src = cell_source(raw, 1)

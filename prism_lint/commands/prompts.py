@@ -22,8 +22,8 @@ from prism_lint.discovery import discover
 from prism_lint.encodings import decode_wide, wide
 from prism_lint.engine import check_source, decode, read_limited
 from prism_lint.exits import EXIT_CLEAN, fail
-from prism_lint.extract import python_flow
-from prism_lint.extract.python_flow import Table, needs_project
+from prism_lint.extract.python import flow as python_flow
+from prism_lint.extract.python.flow import Table, needs_project
 from prism_lint.lines import line_index
 from prism_lint.report.common import absolute
 from prism_lint.report.message import quoted

@@ -13,7 +13,7 @@ from prism_lint.config import Resolver, Settings
 from prism_lint.discovery import discover
 from prism_lint.exits import EXIT_CLEAN, fail
 from prism_lint.extract import PROSE
-from prism_lint.extract.prose import file_looks_like_prompt
+from prism_lint.extract.text.prose import file_looks_like_prompt
 from prism_lint.report.text import shown_path
 from prism_lint.rules import resolve_selection
 

@@ -193,7 +193,7 @@ def kind_in(folder: str, name: str, *, named: bool = False, globs: tuple[str, ..
     if (globs and _matches_glob(folder + name, name, globs)) or named:
         return prose
     if suffix in _TEXTUAL and lower.rsplit(".", 1)[0] not in _PROJECT_DOCS:
-        return PROSE  # a prompt if its content says so (extract/prose.py)
+        return PROSE  # a prompt if its content says so (extract/text/prose.py)
     return None
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from prism_lint.extract.notebook import blank_magics, load_json
-from prism_lint.extract.notebook_positions import cell_source
+from prism_lint.extract.notebook.extractor import blank_magics, load_json
+from prism_lint.extract.notebook.positions import cell_source
 from prism_lint.fix.notebook import replace_source
 from prism_lint.fix.verify import python_strict
 from prism_lint.model import Diagnostic, Edit

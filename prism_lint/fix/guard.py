@@ -173,7 +173,7 @@ def parses(language: str, code: str) -> bool:
 
             tomllib.loads(code)
             return True
-        from prism_lint.extract.javascript_source import _parser_and_query
+        from prism_lint.extract.javascript.source import _parser_and_query
 
         parser = _parser_and_query(grammar)[0]
         return not parser.parse(code.encode("utf-8", "surrogatepass")).root_node.has_error

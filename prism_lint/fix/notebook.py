@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from prism_lint.extract.notebook_positions import _elements, source_span
+from prism_lint.extract.notebook.positions import _elements, source_span
 
 
 def _encode(line: str, ascii_only: bool) -> str:

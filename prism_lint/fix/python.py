@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from prism_lint.extract.python_source import tree_of
-from prism_lint.extract.tree_source import encode
+from prism_lint.extract.python.source import tree_of
+from prism_lint.extract.shared.tree_source import encode
 from prism_lint.model import Edit, PromptUnit
 
 Node = Any  # tree_sitter.Node
@@ -47,7 +47,7 @@ class PySource:
 
     text: str
     tree: Any
-    # as :func:`prism_lint.extract.tree_source.encode` gives them (empty for
+    # as :func:`prism_lint.extract.shared.tree_source.encode` gives them (empty for
     # ASCII): byte offset of each non-ASCII character, and the bytes beyond
     # one per character up to and including it
     _starts: list[int]

@@ -19,7 +19,7 @@ import io
 import re
 import tokenize
 
-from prism_lint.extract.prompty import template_engine
+from prism_lint.extract.templates.prompty import template_engine
 from prism_lint.formats import BY_KIND, format_of
 from prism_lint.lines import LineIndex
 from prism_lint.model import Diagnostic, Edit
@@ -61,7 +61,7 @@ def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None,
 
 
 def _mustache_prompty(d: Diagnostic, index: LineIndex) -> bool:
-    from prism_lint.extract.frontmatter import read_front_matter
+    from prism_lint.extract.shared.frontmatter import read_front_matter
 
     return template_engine(read_front_matter(d.doc, index, []).data) == "mustache"
 

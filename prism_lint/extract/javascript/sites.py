@@ -1,0 +1,1016 @@
+"""Find prompts at JavaScript/TypeScript call sites and in prompt-named constants.
+
+Calls are matched against :mod:`javascript_catalogue` by the dotted suffix of
+their callee; each prompt-bearing property of the options object is read by
+its shape (text, messages, content blocks, config). Values go through the
+evaluator, so constants, template literals, ``+`` and ``join`` are folded the
+same way everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+from prism_lint.extract import ExtractOptions
+from prism_lint.extract.javascript.catalogue import (
+    GENERIC_EXCLUDE,
+    GENERIC_KEYS,
+    MODEL_KEYS,
+    RESPONSE_FORMAT_KEYS,
+    TOOLS_KEYS,
+    Catalogue,
+    Site,
+    library_of,
+)
+from prism_lint.extract.javascript.flow import Flow, flow_tier
+from prism_lint.extract.javascript.source import (
+    FUNCTION_TYPES,
+    TRANSPARENT,
+    Node,
+    Source,
+    unwrap,
+)
+from prism_lint.extract.javascript.units import Registry
+from prism_lint.extract.javascript.values import Evaluator, Value, join, returns_of
+from prism_lint.extract.python import strings as ps
+from prism_lint.extract.python.flow import Table
+from prism_lint.extract.python.strings import SEP, Seg, Segs
+from prism_lint.extract.shared.sites import (
+    ROLE_NAMES,
+    extra_sites,
+    name_role,
+    prompt_name_regex,
+)
+from prism_lint.extract.shared.units import Group, Msg
+from prism_lint.model import CallContext
+
+_TUPLE_ROLES = frozenset({"system", "human", "user", "ai", "assistant", "developer"})
+_CONTENT_KEYS = ("content", "parts", "text", "message", "prompt")
+_TEMPLATE_FORMATS = {"f-string": "format", "mustache": "mustache", "jinja2": "jinja"}
+_RUN_METHODS = frozenset({"generate", "stream", "invoke", "run", "respond", "streamVNext",
+                          "generateVNext"})
+_WS = re.compile(r"\s+")
+_GENERIC_WORDS = re.compile(r"\b(?:" + "|".join(GENERIC_KEYS) + r")\b")
+# Arguments that may be (or name) an options object.
+_OPTION_ARGS = frozenset({"object", "identifier", *TRANSPARENT})
+_MIN_NAME_TIER_CHARS = 12
+_MAX_NESTING = 16
+
+NodeKey = tuple[int, int]
+
+
+def _k(node: Node) -> NodeKey:
+    return (node.start_byte, node.end_byte)
+
+
+class SiteFinder:
+    """Walks one file's calls and constants and fills a :class:`Registry`."""
+
+    def __init__(self, src: Source, ev: Evaluator, cat: Catalogue, reg: Registry,
+                 options: ExtractOptions) -> None:
+        self.src = src
+        self.ev = ev
+        self.cat = cat
+        self.reg = reg
+        self.text = src.doc.text
+        self.nesting = 0  # messages inside messages being read, against deep nesting
+        self.processed: set[NodeKey] = set()  # calls already read
+        self.claimed: set[NodeKey] = set()  # object and array literals already read
+        self.extra = extra_sites(options)
+        # Whether any property could carry a prompt on an unknown call (a C-speed
+        # check that spares resolving the arguments of every call).
+        self.generic_possible = _GENERIC_WORDS.search(self.text) is not None
+        self.name_re = prompt_name_regex(cat, options)
+        self.flow = Flow()  # names this file sends, for the project's table
+        self.learned: Table | None = None
+
+    # ======================================================================
+    # Phases
+    # ======================================================================
+
+    def run(self) -> None:
+        caps = self.src.captures
+        for call in caps.get("call", ()):
+            if _k(call) not in self.processed:
+                self.call(call)
+        for obj in caps.get("object", ()):
+            self.loose_object(obj)
+        for arr in caps.get("array", ()):
+            self.loose_pair(arr)
+        from prism_lint.extract.python import flow as python_flow
+
+        flow_tier(self, python_flow.PROJECT, self.flow.table)
+        self.learned = self.flow.finish(self)
+        self.name_tier()
+        self.reg.link()
+
+    # ======================================================================
+    # Calls
+    # ======================================================================
+
+    def call(self, call: Node) -> None:
+        is_new = call.type == "new_expression"
+        fn = call.child_by_field_name("constructor" if is_new else "function")
+        args = call.child_by_field_name("arguments")
+        if fn is None or (args is not None and args.type == "template_string"):
+            return
+        found = self.callee_parts(fn)
+        if found is None:
+            return
+        parts, root = found
+        pos = self.positional(call)
+        site = self.select(parts, is_new)
+        if site is not None:
+            parent = call.parent
+            if site.kind == "message" and parent is not None and parent.type == "array" \
+                    and _k(parent) not in self.claimed:
+                group = self.new_group(call, fn, parts, root, None, None)
+                group.ctx.call, group.ctx.model = self.enclosing_call(parent)
+                group.ctx.names = self.call_names(parent)
+                self.messages(parent, group, None, "messages", "user")
+                self.reg.emit(group)
+                return
+            group = self.site_group(call, fn, parts, root, site, pos, None)
+            self.reg.emit(group)
+            return
+        self.generic(call, fn, parts, root, pos)
+
+    def enclosing_call(self, node: Node) -> tuple[str, str | None]:
+        """The callee of the call ``node`` is an argument of (``model.invoke([...])``),
+        and the model its receiver was built with."""
+        parent = node.parent
+        while parent is not None and parent.type in TRANSPARENT:
+            parent = parent.parent
+        if parent is None or parent.type != "arguments" or parent.parent is None:
+            return "", None
+        call = parent.parent
+        fn = call.child_by_field_name(
+            "constructor" if call.type == "new_expression" else "function")
+        if fn is None:
+            return "", None
+        model = None
+        if fn.type == "member_expression":
+            model = self.model_of(fn.child_by_field_name("object"), 0)
+        return self.short(fn), model
+
+    def callee_parts(self, fn: Node) -> tuple[tuple[str, ...], Node | None] | None:
+        """The dotted names of a callee and the node its chain starts from.
+
+        ``getClient().chat.completions.create`` is ``("getClient", "chat",
+        "completions", "create")``, as Python's extractor reads such chains.
+        """
+        parts: list[str] = []
+        node = unwrap(fn)
+        while node is not None and node.type == "member_expression":
+            prop = node.child_by_field_name("property")
+            if prop is None:
+                return None
+            parts.append(self.src.text(prop))
+            node = unwrap(node.child_by_field_name("object"))
+        for _ in range(8):
+            if node is None or node.type not in ("call_expression", "new_expression"):
+                break
+            node = unwrap(node.child_by_field_name(
+                "function" if node.type == "call_expression" else "constructor"))
+            while node is not None and node.type == "member_expression":
+                node = unwrap(node.child_by_field_name("object"))
+        if node is None:
+            return None
+        if node.type == "identifier":
+            parts.append(self.src.text(node))
+        elif node.type == "this":
+            parts.append("this")
+        else:
+            parts.append("")
+        parts.reverse()
+        return tuple(parts), node
+
+    def positional(self, call: Node) -> list[Node]:
+        args = call.child_by_field_name("arguments")
+        if args is None or args.type != "arguments":
+            return []
+        return [a for a in args.named_children if a.type != "comment"]
+
+    def select(self, parts: tuple[str, ...], is_new: bool) -> Site | None:
+        lookup = parts
+        imp = self.src.imports.get(parts[0]) if parts[0] else None
+        if imp is not None and imp[1] not in ("default", "*"):
+            lookup = (imp[1], *parts[1:])  # `import { X as Y }`: match as X
+        best: Site | None = None
+        best_n = -1
+        for n, site in self.cat.candidates(lookup):
+            if site.new is not None and site.new != is_new:
+                continue
+            if site.imports and not any(
+                m == p or m.startswith(p + "/") for m in self.src.modules for p in site.imports
+            ):
+                continue
+            if n > best_n:
+                best, best_n = site, n
+        return best
+
+    def library(self, site: Site | None, root: Node | None, parts: tuple[str, ...]) -> str:
+        module = self.module_of_root(root, parts)
+        if module:
+            label = library_of(module)
+            if label:
+                return label
+        if site is not None and site.library:
+            return site.library
+        if site is not None:
+            for module in sorted(self.src.modules):
+                label = library_of(module)
+                if label in ("mastra", "openai-agents", "vercel-ai", "langchain", "langgraph"):
+                    return label
+        return ""
+
+    def module_of_root(self, root: Node | None, parts: tuple[str, ...]) -> str | None:
+        """The module a callee's chain comes from: an import, or a client built from one."""
+        node = root
+        if root is not None and root.type == "this" and len(parts) > 1:
+            key = self.src.class_key_at(root.start_byte)
+            bindings = self.src.member_bindings(key, parts[1]) if key is not None else None
+            node = bindings[-1].value if bindings else None
+        for _ in range(4):
+            if node is None:
+                return None
+            if node.type == "identifier":
+                module = self.src.module_of(self.src.text(node))
+                if module:
+                    return module
+            target = unwrap(self.ev.resolve(node))
+            if target is None or target is node or (
+                target.start_byte == node.start_byte and target.type == node.type
+            ):
+                return None
+            if target.type in ("new_expression", "call_expression"):
+                fn = target.child_by_field_name(
+                    "constructor" if target.type == "new_expression" else "function")
+                found = self.callee_parts(fn) if fn is not None else None
+                if found is None:
+                    return None
+                node = found[1]
+            else:
+                node = target
+        return None
+
+    # -- context -------------------------------------------------------------
+
+    def new_group(self, call: Node, fn: Node, parts: tuple[str, ...], root: Node | None,
+                  site: Site | None, options: dict[str, Node] | None) -> Group:
+        ctx = CallContext(library=self.library(site, root, parts), call=self.short(fn))
+        ctx.names = self.call_names(call)
+        if options:
+            self.fill_context(ctx, site, options)
+        group = Group(ctx)
+        group.rows = self.src.statement_rows(call)
+        return group
+
+    def fill_context(self, ctx: CallContext, site: Site | None, options: dict[str, Node]) -> None:
+        if ctx.model is None:
+            for key in MODEL_KEYS:
+                if key in options:
+                    ctx.model = self.model_of(options[key], 0)
+                    if ctx.model:
+                        break
+        if ctx.response_format is None:
+            for key in RESPONSE_FORMAT_KEYS:
+                if key in options:
+                    ctx.response_format = self.format_of(key, options[key])
+                    if ctx.response_format:
+                        break
+        for key in TOOLS_KEYS:
+            if key in options:
+                for t in self.tools_of(options[key]):
+                    if t not in ctx.tools:
+                        ctx.tools.append(t)
+        if site is not None and site.agent and "name" in options:
+            name = self.ev.known(options["name"])
+            if name and name.strip():
+                ctx.names.insert(0, name.strip())
+
+    def short(self, node: Node) -> str:
+        text = _WS.sub("", self.src.text(node))
+        return text if len(text) <= 120 else text[:117] + "..."
+
+    def call_names(self, node: Node) -> list[str]:
+        """The name the call's result is given, then the enclosing functions and classes."""
+        names: list[str] = []
+        cur = node
+        parent = cur.parent
+        while parent is not None and (parent.type in TRANSPARENT
+                                      or parent.type == "await_expression"):
+            cur, parent = parent, parent.parent
+        if parent is not None:
+            t = parent.type
+            target = None
+            if t == "variable_declarator":
+                target = parent.child_by_field_name("name")
+            elif t == "assignment_expression":
+                target = parent.child_by_field_name("left")
+            elif t == "pair":
+                target = parent.child_by_field_name("key")
+            elif t in ("field_definition", "public_field_definition"):
+                target = parent.child_by_field_name("name") or \
+                    parent.child_by_field_name("property")
+            if target is not None and target.type in (
+                "identifier", "member_expression", "property_identifier", "string"
+            ):
+                names.append(self.src.text(target).strip("'\""))
+        names.extend(self.src.enclosing_names(node.start_byte))
+        return names
+
+    def options(self, node: Node | None) -> dict[str, Node]:
+        """The properties of an options object (through names and casts)."""
+        if node is None:
+            return {}
+        target = unwrap(self.ev.resolve(node))
+        if target is None or target.type != "object":
+            return {}
+        self.claimed.add(_k(target))
+        return dict(self.ev.pairs(target))
+
+    def model_of(self, node: Node | None, depth: int) -> str | None:
+        if node is None or depth > 3:
+            return None
+        target = unwrap(self.ev.resolve(node))
+        if target is None:
+            return None
+        t = target.type
+        if t in ("string", "template_string"):
+            text = self.ev.known(target)
+            return text.strip() or None if text is not None else None
+        if t in ("call_expression", "new_expression"):
+            pos = self.positional(target)
+            if pos:
+                first = unwrap(self.ev.resolve(pos[0]))
+                if first is not None and first.type == "object":
+                    return self.model_of(first, depth + 1)
+                return self.model_of(pos[0], depth + 1)
+            return None
+        if t == "object":
+            values = dict(self.ev.pairs(target))
+            for key in MODEL_KEYS:
+                if key in values:
+                    return self.model_of(values[key], depth + 1)
+            return None
+        if t == "binary_expression":  # `process.env.MODEL ?? "gpt-4o"`
+            op = target.child_by_field_name("operator")
+            if op is not None and op.type in ("??", "||"):
+                return self.model_of(target.child_by_field_name("right"), depth + 1) or \
+                    self.model_of(target.child_by_field_name("left"), depth + 1)
+        if t == "ternary_expression":
+            return self.model_of(target.child_by_field_name("consequence"), depth + 1)
+        return None
+
+    def format_of(self, key: str, node: Node) -> str | None:
+        target = unwrap(self.ev.resolve(node)) or node
+        if key == "text":  # the Responses API: `text: { format: {...} }`
+            if target.type != "object":
+                return None
+            inner = dict(self.ev.pairs(target)).get("format")
+            return self.format_of("format", inner) if inner is not None else None
+        if target.type in ("null", "undefined", "false"):
+            return None
+        text = self.src.text(target)
+        if target.type in ("object", "string", "template_string") and "json" in text.lower():
+            return "json"
+        shown = node if node.type in ("identifier", "member_expression") else target
+        text = _WS.sub(" ", self.src.text(shown)).strip()
+        return text[:80] if text else None
+
+    def tools_of(self, node: Node) -> list[str]:
+        target = unwrap(self.ev.resolve(node))
+        if target is None:
+            return []
+        out: list[str] = []
+        if target.type == "object":  # Vercel AI SDK and Mastra: `tools: { weather, search }`
+            return [k for k, _v in self.ev.pairs(target)]
+        if target.type != "array":
+            return out
+        for el in target.named_children:
+            el = unwrap(el)
+            if el is None:
+                continue
+            t = el.type
+            if t in ("identifier", "member_expression"):
+                out.append(self.src.text(el).rsplit(".", 1)[-1])
+            elif t == "object":
+                name = self._tool_object_name(el)
+                if name:
+                    out.append(name)
+            elif t in ("call_expression", "new_expression"):
+                pos = self.positional(el)
+                first = unwrap(self.ev.resolve(pos[0])) if pos else None
+                if first is not None and first.type == "object":
+                    name = self._tool_object_name(first)
+                    if name:
+                        out.append(name)
+                        continue
+                fn = el.child_by_field_name("function" if t == "call_expression"
+                                            else "constructor")
+                if fn is not None:
+                    out.append(self.src.text(fn).rsplit(".", 1)[-1])
+        return out
+
+    def _tool_object_name(self, obj: Node) -> str | None:
+        """``{name}`` (Anthropic) or ``{type: "function", function: {name}}`` (OpenAI)."""
+        pairs = dict(self.ev.pairs(obj))
+        if "function" in pairs and "name" not in pairs:
+            inner = unwrap(pairs["function"])
+            pairs = dict(self.ev.pairs(inner)) if inner is not None and \
+                inner.type == "object" else {}
+        return self.ev.known(pairs["name"]) if "name" in pairs else None
+
+    # -- sites ---------------------------------------------------------------
+
+    def site_group(self, call: Node, fn: Node, parts: tuple[str, ...], root: Node | None,
+                   site: Site, pos: list[Node], group: Group | None) -> Group:
+        self.processed.add(_k(call))
+        first_options = self.options(pos[0]) if pos else {}
+        if group is None:
+            group = self.new_group(call, fn, parts, root, site, first_options)
+        else:
+            self.fill_context(group.ctx, site, first_options)
+        if site.kind == "message":
+            self.message_site(call, site, pos, group, site.role, None)
+        else:
+            syntax = self.site_syntax(site, pos)
+            handled: set[str] = set()
+            for arg in site.args:
+                if len(pos) <= arg.pos:
+                    continue
+                if arg.key is None:
+                    node: Node | None = pos[arg.pos]
+                else:
+                    opts = first_options if arg.pos == 0 else self.options(pos[arg.pos])
+                    if arg.pos:
+                        self.fill_context(group.ctx, site, opts)
+                    node = opts.get(arg.key)
+                    handled.add(arg.key)
+                if node is None:
+                    continue
+                label = arg.label or arg.key or f"args[{arg.pos}]"
+                self.shaped(node, arg.shape, arg.role, label, syntax, group)
+            for key, node in first_options.items():
+                role = GENERIC_KEYS.get(key)
+                if role and key not in handled and site.args and site.args[0].key is not None:
+                    self.text_msg(node, role, key, None, group)
+        if site.agent:
+            group.agent = call.start_byte
+        return group
+
+    def site_syntax(self, site: Site, pos: list[Node]) -> str | None:
+        """The site's template syntax, or the one ``templateFormat`` asks for (LangChain)."""
+        if site.syntax is None:
+            return None
+        for arg in pos:
+            if arg.type != "object":
+                continue
+            for key, value in self.ev.pairs(arg):
+                if key == "templateFormat":
+                    fmt = (self.ev.known(value) or "").strip()
+                    return _TEMPLATE_FORMATS.get(fmt, site.syntax)
+        return site.syntax
+
+    def shaped(self, node: Node, shape: str, role: str, label: str, syntax: str | None,
+               group: Group) -> None:
+        if shape == "messages":
+            self.messages(node, group, syntax, label, role if role != "unknown" else "user")
+        elif shape == "input":
+            target = unwrap(self.ev.resolve(node))
+            if target is not None and target.type == "array":
+                self.messages(target, group, syntax, label, role)
+            else:
+                self.text_msg(node, role, label, syntax, group)
+        elif shape == "contents":
+            self.contents(node, role, label, group)
+        elif shape == "config":
+            self.config(node, group, label)
+        elif shape == "instructions":
+            target = unwrap(self.ev.resolve(node))
+            if target is not None and target.type in FUNCTION_TYPES:
+                returns = returns_of(target)
+                for ret in returns:
+                    self.text_msg(ret, role, label, syntax, group)
+            else:
+                self.text_msg(node, role, label, syntax, group)
+        else:
+            self.text_msg(node, role, label, syntax, group)
+
+    # -- message shapes ----------------------------------------------------------
+
+    def messages(self, node: Node, group: Group, syntax: str | None, label: str,
+                 default_role: str) -> None:
+        target = unwrap(self.ev.resolve(node))
+        if target is None:
+            return
+        if target.type == "call_expression":  # `messages: buildMessages(q)`
+            fn = target.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier":
+                returned = unwrap(self.ev.function_return(self.src.text(fn)))
+                if returned is not None and returned.type == "array":
+                    target = returned
+        if target.type == "array":
+            self.claimed.add(_k(target))
+            index = 0
+            for el in target.named_children:
+                if el.type == "comment":
+                    continue
+                if el.type != "spread_element":
+                    self.message(el, group, f"{label}[{index}]", syntax, default_role)
+                index += 1
+            return
+        if target.type in ("call_expression", "new_expression", "object"):
+            self.message(target, group, label, syntax, default_role)
+            return
+        self.text_msg(node, default_role, label, syntax, group)
+
+    def message(self, el: Node, group: Group, label: str, syntax: str | None,
+                default_role: str) -> None:
+        if self.nesting > _MAX_NESTING:
+            return
+        self.nesting += 1
+        try:
+            self._message(el, group, label, syntax, default_role)
+        finally:
+            self.nesting -= 1
+
+    def _message(self, el: Node, group: Group, label: str, syntax: str | None,
+                 default_role: str) -> None:
+        target = unwrap(self.ev.resolve(el))
+        if target is None:
+            return
+        t = target.type
+        if t == "object":
+            self.object_message(target, group, label, syntax, default_role)
+        elif t == "array":
+            items = [c for c in target.named_children if c.type != "comment"]
+            if len(items) == 2:
+                role = self.role_value(items[0])
+                if role is None:
+                    return
+                self.claimed.add(_k(target))
+                self.text_msg(items[1], role, label, syntax, group)
+        elif t in ("call_expression", "new_expression"):
+            fn = target.child_by_field_name(
+                "constructor" if t == "new_expression" else "function")
+            found = self.callee_parts(fn) if fn is not None else None
+            if found is None:
+                return
+            parts, root = found
+            site = self.select(parts, t == "new_expression")
+            if site is not None and site.kind == "message":
+                self.message_site(target, site, self.positional(target), group, label, syntax)
+            elif site is not None:
+                self.site_group(target, fn, parts, root, site, self.positional(target), group)
+        elif t in ("string", "template_string", "binary_expression", "identifier",
+                   "member_expression"):
+            self.text_msg(el, default_role, label, syntax, group)
+
+    def object_message(self, obj: Node, group: Group, label: str, syntax: str | None,
+                       default_role: str) -> None:
+        pairs = dict(self.ev.pairs(obj))
+        self.claimed.add(_k(obj))
+        role = self.role_value(pairs["role"]) if "role" in pairs else default_role
+        if role is None:
+            return
+        for key in _CONTENT_KEYS:
+            if key in pairs:
+                self.text_msg(pairs[key], role, f"{label}.{key}", syntax, group)
+                return
+
+    def message_site(self, call: Node, site: Site, pos: list[Node], group: Group,
+                     label: str, syntax: str | None) -> None:
+        self.processed.add(_k(call))
+        if len(pos) <= site.content_pos:
+            return
+        arg = pos[site.content_pos]
+        role: str | None = site.role
+        content: Node | None = arg
+        target = unwrap(self.ev.resolve(arg))
+        if target is not None and target.type == "object":
+            opts = self.options(arg)
+            if site.role_key and site.role_key in opts:
+                role = self.role_value(opts[site.role_key])
+            content = next((opts[k] for k in site.content_keys if k in opts), None)
+        if role is None or content is None:
+            return
+        arg_label = label if label != site.role else (site.content_keys[0])
+        self.text_msg(content, role, arg_label, self.site_syntax(site, pos) or syntax, group)
+
+    def role_value(self, node: Node) -> str | None:
+        value = self.ev.value(node)
+        if value is None:
+            return None
+        if value.has_hole:
+            return "unknown"
+        return ROLE_NAMES.get(value.text.strip().lower())
+
+    def contents(self, node: Node, role: str, label: str, group: Group, depth: int = 0) -> None:
+        """Gemini ``contents``: a string, strings, parts, or ``{role, parts}`` turns."""
+        target = unwrap(self.ev.resolve(node))
+        if target is None or depth > 3:
+            return
+        if target.type == "array":
+            items = [c for c in target.named_children if c.type != "comment"]
+            turns = [i for i in items if (unwrap(self.ev.resolve(i)) or i).type == "object"
+                     and "role" in dict(self.ev.pairs(unwrap(self.ev.resolve(i)) or i))]
+            if turns:
+                self.messages(target, group, None, label, role)
+            else:
+                self.text_msg(target, role, label, None, group)
+            return
+        if target.type == "object":
+            pairs = dict(self.ev.pairs(target))
+            if "contents" in pairs:  # `generateContent({ contents, systemInstruction })`
+                self.claimed.add(_k(target))
+                self.contents(pairs["contents"], role, f"{label}.contents", group, depth + 1)
+                if "systemInstruction" in pairs:
+                    self.text_msg(pairs["systemInstruction"], "system", "systemInstruction",
+                                  None, group)
+                return
+            self.message(target, group, label, None, role)
+            return
+        self.text_msg(node, role, label, None, group)
+
+    def config(self, node: Node, group: Group, label: str) -> None:
+        opts = self.options(node)
+        for key, value in opts.items():
+            if key in ("systemInstruction", "system_instruction"):
+                self.text_msg(value, "system", f"{label}.{key}", None, group)
+        self.fill_context(group.ctx, None, opts)
+
+    # -- text ------------------------------------------------------------------------
+
+    def text_msg(self, node: Node, role: str, label: str, syntax: str | None,
+                 group: Group) -> None:
+        """Add the text of ``node`` as one message of ``group``."""
+        inner = unwrap(node)
+        if inner is not None and inner.type in ("call_expression", "new_expression"):
+            t = inner.type
+            fn = inner.child_by_field_name("constructor" if t == "new_expression" else "function")
+            found = self.callee_parts(fn) if fn is not None else None
+            if found is not None:
+                site = self.select(found[0], t == "new_expression")
+                if site is not None and site.kind == "message":
+                    self.message_site(inner, site, self.positional(inner), group, label, syntax)
+                    return
+        value = self.content_value(self.fallback(node), 0)
+        if value is None:
+            return
+        self.add_msg(group, value, role, label, syntax)
+
+    def fallback(self, node: Node) -> Node:
+        """The one text among ``given ?? process.env.X ?? "You are ..."``.
+
+        With one alternative that holds text, that text is what most runs send;
+        with several (``terse ? "..." : "..."``) none is chosen and the whole
+        expression stays a hole.
+        """
+        choices = alternatives(node)
+        if len(choices) < 2:
+            return node
+        texts = [c for c in choices if (v := self.ev.value(c)) is not None
+                 and ps.has_content(v.segs)]
+        return texts[0] if len(texts) == 1 else node
+
+    def add_msg(self, group: Group, value: Value, role: str, label: str,
+                syntax: str | None) -> None:
+        segs = value.segs
+        chosen = syntax or ps.detect_syntax(value.text)
+        if chosen:
+            segs = ps.apply_template(segs, chosen, self.text)
+        final = chosen or ("template" if value.template else None)
+        if group.tier != "name":
+            self.flow.saw(self, value, role)
+        group.msgs.append(Msg(role, segs, label, final, list(value.names)))
+
+    def content_value(self, node: Node, depth: int) -> Value | None:
+        """Text of a string expression, an array of strings, or content blocks."""
+        if depth > 3:
+            return None
+        target = unwrap(node)
+        if target is None:
+            return None
+        if target.type in ("identifier", "member_expression", "subscript_expression"):
+            resolved = unwrap(self.ev.resolve(target))
+            if resolved is not None and resolved.type in ("array", "object"):
+                target = resolved
+        t = target.type
+        if t == "array":
+            parts: list[Value] = []
+            for el in target.named_children:
+                if el.type in ("comment", "spread_element"):
+                    continue
+                v = self.block_value(el, depth + 1)
+                if v is not None:
+                    parts.append(v)
+            if not parts:
+                return None
+            self.claimed.add(_k(target))
+            return _joined_values(parts, "\n")
+        if t == "object":
+            return self.block_value(target, depth + 1)
+        return self.ev.value(node)
+
+    def block_value(self, el: Node, depth: int) -> Value | None:
+        target = unwrap(el)
+        if target is None:
+            return None
+        t = target.type
+        if t == "object":
+            self.claimed.add(_k(target))
+            pairs = dict(self.ev.pairs(target))
+            if "text" in pairs:
+                return self.ev.value(pairs["text"])
+            for key in ("content", "parts"):
+                if key in pairs:
+                    return self.content_value(pairs[key], depth + 1)
+            return None
+        if t == "array":
+            return self.content_value(target, depth + 1)
+        return self.ev.value(el)
+
+    # -- calls that match no site ----------------------------------------------------
+
+    def generic(self, call: Node, fn: Node, parts: tuple[str, ...], root: Node | None,
+                pos: list[Node]) -> None:
+        """Prompt properties on any call, prompts given to same-file wrappers and agents."""
+        if parts[0] in GENERIC_EXCLUDE or ".".join(parts[:2]) in GENERIC_EXCLUDE:
+            return
+        wants: list[tuple[Node, str, str]] = []  # (node, role, label)
+        options: dict[str, Node] = {}
+        runs = self.run_targets(parts, root, pos)
+        group = None
+        if runs:
+            group = self.new_group(call, fn, parts, root, None, None)
+            agent, given = runs
+            group.runs.append(agent)
+            if given is not None:
+                self.run_input(given, group)
+        for arg in pos if self.generic_possible else ():
+            if arg.type not in _OPTION_ARGS:
+                continue
+            target = unwrap(self.ev.resolve(arg))
+            if target is None or target.type != "object" or _k(target) in self.claimed:
+                continue
+            pairs = dict(self.ev.pairs(target))
+            found = [(v, GENERIC_KEYS[k], k) for k, v in pairs.items() if k in GENERIC_KEYS]
+            if found:
+                self.claimed.add(_k(target))
+                wants.extend(found)
+                options.update(pairs)
+        params = self.wrapper_params(parts)
+        if params:
+            seen = {w[2] for w in wants}
+            for i, node in enumerate(pos):
+                if i < len(params) and params[i] and params[i] not in seen:
+                    pname = params[i] or ""
+                    role = self.param_role(pname)
+                    if role:
+                        wants.append((node, role, pname))
+        for extra_parts, role in self.extra.get(parts[-1], ()):
+            n = len(extra_parts)
+            if parts[-n:] == extra_parts and pos:
+                wants.append((pos[0], role, "args[0]"))
+        if not wants and group is None:
+            return
+        if group is None:
+            group = self.new_group(call, fn, parts, root, None, options)
+        else:
+            self.fill_context(group.ctx, None, options)
+        for node, role, label in wants:
+            self.text_msg(node, role, label, None, group)
+        if group.runs or any(ps.has_content(m.segs) for m in group.msgs):
+            self.processed.add(_k(call))
+            self.reg.emit(group)
+
+    def run_targets(self, parts: tuple[str, ...], root: Node | None,
+                    pos: list[Node]) -> tuple[int, Node | None] | None:
+        """``agent.generate(input)`` or ``run(agent, input)`` on an agent of this file."""
+        if len(parts) == 2 and parts[-1] in _RUN_METHODS and root is not None:
+            agent = self.agent_call(root)
+            if agent is not None:
+                return agent, pos[0] if pos else None
+        if parts[-1] == "run" and pos:
+            agent = self.agent_call(pos[0])
+            if agent is not None:
+                return agent, pos[1] if len(pos) > 1 else None
+        return None
+
+    def run_input(self, node: Node, group: Group) -> None:
+        target = unwrap(self.ev.resolve(node))
+        if target is None:
+            return
+        if target.type == "array":
+            self.messages(target, group, None, "input", "user")
+        elif target.type == "object":
+            opts = self.options(target)
+            if "messages" in opts:
+                self.messages(opts["messages"], group, None, "messages", "user")
+            if "prompt" in opts:
+                self.shaped(opts["prompt"], "input", "user", "prompt", None, group)
+        else:
+            self.text_msg(node, "user", "input", None, group)
+
+    def agent_call(self, node: Node) -> int | None:
+        """The start of the agent constructor an expression stands for, in this file."""
+        target = unwrap(self.ev.resolve(node))
+        if target is None or target.type not in ("new_expression", "call_expression"):
+            return None
+        is_new = target.type == "new_expression"
+        fn = target.child_by_field_name("constructor" if is_new else "function")
+        found = self.callee_parts(fn) if fn is not None else None
+        if found is None:
+            return None
+        site = self.select(found[0], is_new)
+        if site is not None and site.agent:
+            return int(target.start_byte)
+        return None
+
+    def wrapper_params(self, parts: tuple[str, ...]) -> list[str | None] | None:
+        if len(parts) > 2 or (len(parts) == 2 and parts[0] != "this"):
+            return None
+        funcs = self.src.functions.get(parts[-1])
+        if not funcs or len({tuple(f.params) for f in funcs}) != 1:
+            return None
+        return list(funcs[0].params)
+
+    def param_role(self, name: str) -> str | None:
+        role = GENERIC_KEYS.get(name)
+        if role:
+            return role
+        if self.name_re.match(name):
+            return self.name_role(name)
+        return None
+
+    def name_role(self, name: str) -> str:
+        return name_role(self.cat, name)
+
+    # ======================================================================
+    # Loose chat messages and prompt-named strings
+    # ======================================================================
+
+    def loose_object(self, obj: Node) -> None:
+        if _k(obj) in self.claimed:
+            return
+        pairs = dict(self.ev.pairs(obj))
+        if "role" not in pairs or not any(k in pairs for k in _CONTENT_KEYS):
+            return
+        role = self.role_value(pairs["role"])
+        if role is None or role == "unknown":
+            return
+        parent = obj.parent
+        while parent is not None and parent.type in TRANSPARENT:
+            parent = parent.parent
+        group = Group(CallContext(call=""))
+        if parent is not None and parent.type == "array" and _k(parent) not in self.claimed:
+            group.ctx.names = self.call_names(parent)
+            self.messages(parent, group, None, "messages", "user")
+        else:
+            group.ctx.names = self.call_names(obj)
+            self.object_message(obj, group, "message", None, "user")
+        self.reg.emit(group)
+
+    def loose_pair(self, arr: Node) -> None:
+        """``[["system", "..."], ["human", "{input}"]]`` outside a known call."""
+        if _k(arr) in self.claimed or arr.named_child_count < 2:
+            return
+        items = [c for c in arr.named_children if c.type != "comment"]
+        if len(items) != 2 or items[0].type != "string":
+            return
+        role = self.ev.known(items[0])
+        if role is None or role.strip().lower() not in _TUPLE_ROLES:
+            return
+        parent = arr.parent  # costs a walk from the root: asked last
+        if parent is None or parent.type != "array" or _k(parent) in self.claimed:
+            return
+        group = Group(CallContext(call=""))
+        group.ctx.names = self.call_names(parent)
+        self.messages(parent, group, None, "messages", "user")
+        self.reg.emit(group)
+
+    def name_tier(self) -> None:
+        src = self.src
+        for (_scope, name), bindings in src.bindings.items():
+            short = name[5:] if name.startswith("this.") else name
+            if not self.name_re.match(short):
+                continue
+            # each `=` with the `+=` that follow it is one text
+            runs: list[list[Node]] = []
+            for b in bindings:
+                if b.value is None:
+                    continue
+                if b.op == "=":
+                    runs.append([b.value])
+                elif runs:
+                    runs[-1].append(b.value)
+            for values in runs:
+                target = unwrap(values[0])
+                if len(values) == 1 and target is not None and target.type == "object":
+                    # `const PROMPTS = { coder: "...", writer: "..." }`
+                    self.claimed.add(_k(target))
+                    for key, value in self.ev.pairs(target):
+                        if value.type != "shorthand_property_identifier":
+                            self.name_unit(f"{short}.{key}", value, self.name_role(short),
+                                           own_rows=True)
+                else:
+                    self.name_unit(short, values[0], extra=values[1:])
+        for obj in src.captures.get("object", ()):
+            if _k(obj) in self.claimed:
+                continue
+            for key, value in self.ev.pairs(obj):
+                if self.name_re.match(key) and value.type != "shorthand_property_identifier":
+                    self.name_unit(key, value, own_rows=True)
+        for p in src.captures.get("default", ()):
+            left = p.child_by_field_name("left") or p.child_by_field_name("pattern")
+            value = p.child_by_field_name("right") or p.child_by_field_name("value")
+            if left is not None and value is not None and left.type == "identifier" \
+                    and self.name_re.match(src.text(left)):
+                self.name_unit(src.text(left), value)
+        for fname, funcs in src.functions.items():
+            # `export function toPrompt(t) { return \`You are ...\` }`: a prompt
+            # builder, read by what it returns
+            if not self.name_re.match(fname):
+                continue
+            for fn in funcs:
+                for ret in returns_of(fn.node)[:8]:
+                    self.name_unit(fname, ret, origin=f"returned by `{fname}`")
+
+    def name_unit(self, name: str, node: Node, role: str | None = None,
+                  extra: list[Node] | None = None, own_rows: bool = False,
+                  origin: str = "", tier: str = "name", owner: Node | None = None) -> None:
+        """A prompt known by its name only; ``own_rows`` for an object's property
+        (the rows of ``owner``, else of the node's parent)."""
+        choices = alternatives(node)
+        if len(choices) > 1:
+            # `opts.system ?? "You are ..."`, `short ? "..." : "..."`: each literal
+            # alternative is a text the name may hold
+            for choice in choices:
+                self.name_unit(name, choice, role, None, own_rows, origin, tier,
+                               owner or node.parent)
+            return
+        inner = unwrap(node)
+        if inner is None or inner.type not in ("string", "template_string", "binary_expression",
+                                               "call_expression"):
+            return
+        v = self.ev.value(node)
+        if v is not None and extra:  # `prompt += "..."` after it
+            v = join([v, *(self.ev.value(e) or self.ev.hole(e) for e in extra)])
+        if v is None or not ps.has_content(v.segs):
+            return
+        if any(self.reg.claimed(lit) for lit in v.literals):
+            return
+        text = v.text.strip()
+        if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
+            return
+        group = Group(CallContext(call="", origin=origin), tier=tier)
+        group.ctx.names = [name, *self.src.enclosing_names(node.start_byte)]
+        rows_node = owner or node.parent
+        if own_rows and rows_node is not None:
+            group.own_rows = self.src.node_rows(rows_node)
+        role = role if role and role != "unknown" else self.name_role(name.rsplit(".", 1)[-1])
+        self.add_msg(group, v, role, name, None)
+        self.reg.emit(group)
+
+
+_FALLBACK_OPS = frozenset({"??", "||"})
+MAX_ALTERNATIVES = 16
+
+
+def alternatives(node: Node) -> list[Node]:
+    """The expressions ``a ?? b || c`` and ``c ? x : y`` may evaluate to, in order.
+
+    The condition of a ternary is not among them; any other node is its own
+    only alternative.
+    """
+    out: list[Node] = []
+    stack = [node]
+    while stack and len(out) < MAX_ALTERNATIVES:
+        cur = stack.pop()
+        inner = unwrap(cur)
+        parts: list[Node | None] = []
+        if inner is not None and inner.type == "ternary_expression":
+            parts = [inner.child_by_field_name("consequence"),
+                     inner.child_by_field_name("alternative")]
+        elif inner is not None and inner.type == "binary_expression":
+            op = inner.child_by_field_name("operator")
+            if op is not None and op.type in _FALLBACK_OPS:
+                parts = [inner.child_by_field_name("left"), inner.child_by_field_name("right")]
+        if parts and all(p is not None for p in parts):
+            stack.extend(reversed([p for p in parts if p is not None]))
+        else:
+            out.append(cur)
+    return out
+
+
+def _joined_values(parts: list[Value], sep: str) -> Value:
+    segs: Segs = []
+    names: list[str] = []
+    for i, p in enumerate(parts):
+        if i and sep:
+            segs.append(Seg(SEP, sep, -1, -1))
+        segs.extend(p.segs)
+        names.extend(n for n in p.names if n not in names)
+    return Value(segs, any(p.template for p in parts), names)

@@ -1,0 +1,58 @@
+"""Python extractor: prompts at LLM call sites, in prompt-like code shapes, and comments.
+
+tree-sitter parses the file (fast, and it recovers from syntax errors, so
+the parts that parse are still read). A file that does not parse yields one
+problem pointing at the first error, alongside whatever could be extracted.
+"""
+
+from __future__ import annotations
+
+from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions
+from prism_lint.extract.python.catalogue import load_catalogue
+from prism_lint.extract.python.sites import SiteFinder
+from prism_lint.extract.python.source import parse
+from prism_lint.extract.python.units import Registry
+from prism_lint.extract.python.values import Evaluator
+from prism_lint.extract.shared.sites import read_sites
+from prism_lint.extract.shared.tree_source import TreeSource
+from prism_lint.extract.shared.tree_source import syntax_problem as first_problem
+from prism_lint.model import Document
+
+
+def extract(doc: Document, options: ExtractOptions) -> Extraction:
+    """Read prompts, comments and syntax problems out of one Python document."""
+
+    try:
+        src = parse(doc)
+    except (ValueError, UnicodeError) as exc:  # text tree-sitter refuses outright
+        raise ExtractError(f"cannot parse as Python: {exc}") from exc
+    out = Extraction()
+    comments_by_row: dict[int, list[str]] = {}
+    text = doc.text
+    for node in src.captures.get("comment", ()):
+        start, end = src.span(node)
+        loc = src.lines.location(start)
+        line_start = start - (loc.column - 1)
+        body = text[start + 1:end] if text.startswith("#", start) else text[start:end]
+        own_line = not text[line_start:start].strip()
+        out.comments.append(Comment(doc, loc.row, body, own_line))
+        comments_by_row.setdefault(loc.row, []).append(body)
+    out.comments.sort(key=lambda c: c.row)
+    problem = syntax_problem(src)
+    if problem is not None:
+        out.problems.append(problem)
+    ev = Evaluator(src)
+    reg = Registry(src, ev.literal_nodes)
+    finder = SiteFinder(src, ev, load_catalogue(), reg, options)
+    read_sites(out, finder.run, "code nested too deeply to read every prompt")
+    out.learned = finder.learned
+    out.units = reg.units(comments_by_row)
+    return out
+
+
+def syntax_problem(src: object) -> ExtractError | None:
+    """One ``ExtractError`` at the first ERROR or MISSING node, if the tree has any."""
+
+    assert isinstance(src, TreeSource)
+    return first_problem(src, "syntax error: invalid syntax near {!r}",
+                         "syntax error: invalid syntax")

@@ -1,0 +1,506 @@
+"""Follow prompt text to the call: the project's wrappers and the names that reach a call.
+
+A prompt is often written far from the call that sends it: returned by a
+function (``return f"You are ..."``), kept in a constant or a class
+attribute of any name, in a dict of routes or a list of instructions, in
+another module of the project, and sent through the project's own wrapper
+(``create_chat_completion(model=..., messages=...)``). This module learns,
+from each module's calls:
+
+- **wrappers**: functions whose parameters reach a known call site's prompt
+  arguments (or its ``model``); calls to them are then read as call sites,
+  with the roles and the model they pass on;
+- **sinks**: the names whose values reach a call site's prompt arguments
+  (constants, attributes, functions whose result is sent, containers);
+  definitions of those names are then read as prompts, with their origin.
+
+Nothing is imported or run: names are matched as written. A project's
+table is the union of its modules' (:func:`learn`), built by the command
+before files are read and handed to the extractor (:data:`PROJECT`); a
+file read alone learns from itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prism_lint.extract.python.sites import SiteFinder
+    from prism_lint.extract.python.source import Function, Node, Source
+
+MESSAGES = "messages"  # a parameter that carries chat messages, roles inside
+MAX_DEFINITIONS = 3  # modules defining a name beyond which it is too common to follow
+_MAX_WALK = 400  # nodes of one argument walked for names
+_MAX_HOPS = 3  # local names followed to their values
+# Names too plain to say which definition they stand for.
+_PLAIN = frozenset({
+    "context", "error", "params", "event", "state", "raw", "task", "agent", "tools", "llm",
+    "options", "request", "history", "description", "kwargs", "payload", "body", "chunk",
+    "content", "text", "message", "messages", "input", "query", "question", "data", "value",
+    "result", "response", "output", "str", "join", "strip", "format", "name", "role", "get",
+    "items", "append", "dumps", "loads", "json", "dict", "list", "len", "replace", "lower",
+    "upper", "split", "dedent", "render", "system", "user", "args", "self", "cls",
+    "os", "getenv", "environ", "model", "config", "settings", "print", "log", "info",
+})
+# Calls whose result is their receiver's or argument's text, reshaped.
+_TEXT_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "dedent", "str",
+                           "cleandoc", "replace", "format_map"})
+# DSPy modules: an instance called with keywords sends them as its input fields.
+_PREDICTORS = frozenset({"Predict", "ChainOfThought", "ReAct", "ProgramOfThought", "CodeAct",
+                         "MultiChainComparison", "BestOfN", "Refine", "RLM"})
+_BY_NAME = {"messages": MESSAGES, "chat_messages": MESSAGES, "history": MESSAGES}
+_SHAPED = {"messages": MESSAGES, "input": MESSAGES, "contents": MESSAGES, "config": ""}
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    """A function of the project that passes its parameters to a call site."""
+
+    params: tuple[str, ...]  # in order, without self/cls
+    roles: tuple[tuple[str, str], ...]  # parameter -> role (or MESSAGES)
+    model: str = ""  # parameter that carries the model name
+    library: str = ""
+
+    def role_of(self, param: str) -> str | None:
+        for p, r in self.roles:
+            if p == param:
+                return r
+        return None
+
+
+@dataclass
+class Table:
+    """What a project's modules taught: wrappers by name, sink names with their role."""
+
+    wrappers: dict[str, Wrapper] = field(default_factory=dict)
+    sinks: dict[str, str] = field(default_factory=dict)
+    # sinks this module defines itself: not taught to the other modules, whose
+    # names of the same spelling are other definitions
+    own: dict[str, str] = field(default_factory=dict)
+    # name -> how many modules define it (a function, a constant, a class
+    # attribute): a name many modules define says not which one is meant
+    defines: dict[str, int] = field(default_factory=dict)
+    called: frozenset[str] = frozenset()  # a module's callees (their last names)
+
+    def merge(self, other: Table) -> None:
+        for name, n in other.defines.items():
+            self.defines[name] = self.defines.get(name, 0) + n
+        for name, w in other.wrappers.items():
+            old = self.wrappers.get(name)
+            if old is None or len(w.roles) > len(old.roles):
+                self.wrappers[name] = w
+        for name, role in other.sinks.items():
+            if self.sinks.get(name) in (None, "unknown", "user") and role != "unknown":
+                self.sinks[name] = role
+            else:
+                self.sinks.setdefault(name, role)
+
+    def __bool__(self) -> bool:
+        return bool(self.wrappers or self.sinks or self.own)
+
+    def resolved(self) -> Table:
+        """The table without the names too many modules define to tell which
+        one a call means (``description``, ``run``, ``call``)."""
+        clear = {n for n, count in self.defines.items() if count > MAX_DEFINITIONS}
+        return Table({k: v for k, v in self.wrappers.items() if k not in clear},
+                     {k: v for k, v in self.sinks.items() if k not in clear})
+
+
+PROJECT: Table | None = None  # the run's table, set before files are read
+
+
+def set_project(table: Table | None) -> None:
+    global PROJECT
+    PROJECT = table
+
+
+def learn(f: SiteFinder, known: Table | None = None) -> Table:
+    """The wrappers and sinks of one module (``known``: the project's so far)."""
+    return _learn(f, known)[0]
+
+
+def _learn(f: SiteFinder, known: Table | None) -> tuple[Table, set[str]]:
+    learner = _Learner(f, known)
+    learner.run()
+    return learner.table, learner.called
+
+
+class _Learner:
+    def __init__(self, f: SiteFinder, known: Table | None) -> None:
+        self.f = f
+        self.known = known
+        self.table = Table()
+        self.params: dict[str, dict[str, str]] = {}  # function -> param -> role
+        self.models: dict[str, str] = {}  # function -> its model parameter
+        self.libraries: dict[str, str] = {}
+        self.called: set[str] = set()  # last names of the callees of the module
+        self.returning = False  # feeding what a function returns
+        self.dspy: bool | None = None  # whether the module imports DSPy
+
+    def run(self) -> None:
+        calls = self.f.src.captures.get("call", ())
+        for _round in range(2):  # a wrapper of a wrapper of the same module
+            before = sum(len(p) for p in self.params.values())
+            for call in calls:
+                self.call(call)
+            if sum(len(p) for p in self.params.values()) == before:
+                break
+        # a chat message built on its own ({"role": "system", "content": x},
+        # dict(role=..., content=...)) is sent to a model, however far the call
+        for d in self.f.src.captures.get("dict", ()):
+            pairs = dict(self.f.dict_pairs(d))
+            if "role" in pairs and "content" in pairs:
+                said = self.f.role_value(pairs["role"]) or "unknown"
+                self.feed(pairs["content"], said, None, 0, "")
+        # ``agent.system_prompt = build()``: a value set on an object under a
+        # name that carries a prompt is sent by that object
+        for node in self.f.src.captures.get("assign", ()):
+            self.assignment(node)
+        self.returns()
+        src = self.f.src
+        defined = {name[5:] if name.startswith("self.") else name
+                   for (scope, name) in src.bindings
+                   if scope == -1 or scope in src._class_names}
+        defined.update(src.functions)
+        self.table.defines = dict.fromkeys(defined, 1)
+        self.table.called = frozenset(self.called)
+        for fname, roles in self.params.items():
+            funcs = src.functions.get(fname)
+            if not funcs or len(funcs) != 1:
+                continue
+            fn = funcs[0]
+            params = [p for p in fn.params if not (fn.is_method and p in ("self", "cls"))]
+            if not roles and fname in self.models:
+                # it passes a model on, and takes what a chat call takes: its names say
+                roles = {p: r for p in params
+                         if (r := self.f.cat.generic_kwargs.get(p) or _BY_NAME.get(p, ""))}
+            if not roles:
+                continue
+            self.table.wrappers[fname] = Wrapper(
+                tuple(params), tuple(sorted(roles.items())), self.models.get(fname, ""),
+                self.libraries.get(fname, ""),
+            )
+
+    def predictor(self, call: Node) -> bool:
+        """Whether ``call`` calls a DSPy module this module built
+        (``p = dspy.Predict(Sig)`` ... ``p(question=...)``)."""
+        if self.dspy is None:
+            self.dspy = self.f.src.imports_any(("dspy",))
+        if not self.dspy:
+            return False
+        fn = call.child_by_field_name("function")
+        if fn is None or fn.type not in ("identifier", "attribute"):
+            return False
+        target = self.f.ev.resolve(fn)
+        if target is None or target is fn or target.type != "call":
+            return False
+        ctor = target.child_by_field_name("function")
+        return ctor is not None and self.f.src.text(ctor).rsplit(".", 1)[-1] in _PREDICTORS
+
+    def assignment(self, node: Node) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is None or right is None or left.type != "attribute":
+            return
+        attr = left.child_by_field_name("attribute")
+        role = self.f.cat.generic_kwargs.get(self.f.src.text(attr)) if attr is not None else None
+        if role:
+            self.feed(right, role, self.f.src.function_at(node.start_byte), 0, "")
+
+    def returns(self) -> None:
+        """What a function of this module returns reaches the call its result
+        reaches: the names it returns from are sent too (``return self.desc``,
+        ``return prefix`` built from a template)."""
+        from prism_lint.extract.python.values import returns_of
+
+        src = self.f.src
+        done: set[str] = set()
+        for _round in range(_MAX_HOPS):
+            todo = [(name, role) for sinks in (self.table.sinks, self.table.own)
+                    for name, role in sinks.items()
+                    if name not in done and name in src.functions]
+            if not todo:
+                break
+            # a returned parameter makes no wrapper: the result of a helper is
+            # not what its callers pass it
+            self.returning = True
+            for name, role in todo:
+                done.add(name)
+                for fn in src.functions[name][:2]:
+                    for ret in returns_of(fn.node)[:8]:
+                        self.feed(ret, role, fn, 1, "", direct=False)
+        self.returning = False
+
+    def wrapper(self, name: str) -> Wrapper | None:
+        w = self.table.wrappers.get(name)
+        if w is None and self.known is not None:
+            w = self.known.wrappers.get(name)
+        return w
+
+    def _last_name(self, call: Node) -> str:
+        fn = call.child_by_field_name("function")
+        if fn is None:
+            return ""
+        if fn.type == "attribute":
+            attr = fn.child_by_field_name("attribute")
+            return self.f.src.text(attr) if attr is not None else ""
+        if fn.type == "identifier":
+            name = self.f.src.text(fn)
+            module = self.f.src.imports.get(name)
+            return module.rsplit(".", 1)[-1] if module else name
+        return ""
+
+    def _may_matter(self, call: Node, last: str) -> bool:
+        """Whether a call may pass prompt text or a model on: most calls do
+        not, and telling so costs less than reading them."""
+        f = self.f
+        if last in f.cat.by_last or last in f.extra or last in self.params or last == "dict" \
+                or self.wrapper(last) is not None:
+            return True
+        if self.predictor(call):
+            return True
+        args = call.child_by_field_name("arguments")
+        if args is None or args.type != "argument_list" or b"=" not in args.text:
+            return False
+        for a in args.named_children:
+            if a.type == "keyword_argument":
+                name = a.child_by_field_name("name")
+                text = f.src.text(name) if name is not None else ""
+                if text in f.cat.generic_kwargs or text == "messages" \
+                        or text in f.cat.model_kwargs:
+                    return True
+        return False
+
+    def call(self, call: Node) -> None:
+        f = self.f
+        last = self._last_name(call)
+        if last:
+            self.called.add(last)
+        if not self._may_matter(call, last):
+            return
+        read = f.read_call(call)
+        if read is None:
+            return
+        _fn, parts, kw, pos = read
+        args: list[tuple[Node, str]] = []
+        model: Node | None = None
+        site = f.select(parts, kw)
+        if parts == ("dict",) and "role" in kw and "content" in kw:
+            args.append((kw["content"], f.role_value(kw["role"]) or "unknown"))
+        elif site is not None:
+            if site.kind == "message":
+                for where in site.content:
+                    node = pos[where] if isinstance(where, int) and len(pos) > where \
+                        else kw.get(where) if isinstance(where, str) else None
+                    if node is not None:
+                        args.append((node, site.role))
+            elif site.kind.startswith("crewai"):
+                for key in ("role", "goal", "backstory", "description", "expected_output"):
+                    if key in kw:
+                        args.append((kw[key], "system" if key != "description" else "user"))
+            else:
+                for spec in site.args:
+                    node = kw.get(spec.kw) if spec.kw else None
+                    if node is None and spec.pos is not None and len(pos) > spec.pos:
+                        node = pos[spec.pos]
+                    if node is not None:
+                        args.append((node, _SHAPED.get(spec.shape, spec.role)))
+            for name in f.cat.model_kwargs:
+                if name in kw:
+                    model = kw[name]
+                    break
+        elif self.predictor(call):
+            # a DSPy module called with its input fields: each is sent to the model
+            args.extend((node, "user") for node in kw.values())
+        else:
+            local = self._local_wrapper(parts)
+            w = local or self.wrapper(parts[-1])
+            if w is not None:
+                for i, node in enumerate(pos):
+                    if i < len(w.params):
+                        role = w.role_of(w.params[i])
+                        if role is not None:
+                            args.append((node, role))
+                        elif w.params[i] == w.model:
+                            model = node
+                for name, node in kw.items():
+                    role = w.role_of(name)
+                    if role is not None:
+                        args.append((node, role))
+                    elif name == w.model:
+                        model = node
+            for name, node in kw.items():
+                role = f.cat.generic_kwargs.get(name)
+                if role:
+                    args.append((node, role))
+                elif name == "messages":
+                    args.append((node, MESSAGES))
+                elif name in f.cat.model_kwargs and model is None and w is None:
+                    model = node
+        if not args and model is None:
+            return
+        host = f.src.function_at(call.start_byte)
+        library = f.library(site, parts, call.start_byte) if site is not None else ""
+        for node, role in args:
+            self.feed(node, role, host, 0, library)
+        if model is not None and host is not None:
+            for ident in _identifiers(model):
+                name = f.src.text(ident)
+                if name in host.params:
+                    self.models.setdefault(host.name, name)
+                    self.params.setdefault(host.name, {})
+
+    def _local_wrapper(self, parts: tuple[str, ...]) -> Wrapper | None:
+        roles = self.params.get(parts[-1])
+        if not roles:
+            return None
+        funcs = self.f.src.functions.get(parts[-1])
+        if not funcs or len(funcs) != 1:
+            return None
+        fn = funcs[0]
+        params = [p for p in fn.params if not (fn.is_method and p in ("self", "cls"))]
+        return Wrapper(tuple(params), tuple(sorted(roles.items())),
+                       self.models.get(parts[-1], ""))
+
+    def feed(self, node: Node, role: str, host: object, hops: int, library: str,
+             direct: bool = True) -> None:
+        """Record the names ``node`` is built from as reaching a call with ``role``."""
+        f = self.f
+        src = f.src
+        seen = 0
+        # (node, its role, whether the node's text is sent as it is: a parameter
+        # met only inside another function's arguments makes no wrapper)
+        stack: list[tuple[Node, str, bool]] = [(node, role, direct)]
+        while stack and seen < _MAX_WALK:
+            n, role, direct = stack.pop()
+            seen += 1
+            t = n.type
+            if t == "identifier":
+                self._name(n, role, host, hops, library, direct)
+                continue
+            if t == "dictionary" and role == MESSAGES:
+                pairs = dict(f.pairs(n))
+                if "role" in pairs:
+                    said = f.role_value(pairs["role"]) or "unknown"
+                    for key in ("content", "text", "parts"):
+                        if key in pairs:
+                            stack.append((pairs[key], said, direct))
+                    continue
+            if t == "attribute":
+                attr = n.child_by_field_name("attribute")
+                obj = n.child_by_field_name("object")
+                if attr is not None:
+                    self._sink(src.text(attr), role)
+                if obj is not None and obj.type not in ("identifier",):
+                    stack.append((obj, role, False))
+                elif obj is not None and src.text(obj) not in ("self", "cls"):
+                    self._sink(src.text(obj), role)
+                continue
+            if t == "call":
+                fn = n.child_by_field_name("function")
+                last = ""
+                if fn is not None and fn.type == "identifier":
+                    last = src.text(fn)
+                    self._sink(last, role, own=last in src.functions and last not in src.imports)
+                elif fn is not None and fn.type == "attribute":
+                    attr = fn.child_by_field_name("attribute")
+                    last = src.text(attr) if attr is not None else ""
+                    stack.append((fn, role, direct and last in _TEXT_METHODS))
+                args = n.child_by_field_name("arguments")
+                if args is not None:
+                    stack.append((args, role, direct and last in _TEXT_METHODS))
+                continue
+            if t in ("keyword_argument", "pair"):
+                value = n.child_by_field_name("value")
+                if value is not None:
+                    stack.append((value, role, direct))
+                continue
+            if t in ("string", "comment", "integer", "float", "true", "false", "none"):
+                if t == "string":
+                    for c in n.named_children:
+                        if c.type == "interpolation":
+                            stack.extend((x, role, direct) for x in c.named_children)
+                continue
+            if t == "subscript":
+                value = n.child_by_field_name("value")
+                if value is not None:
+                    stack.append((value, role, direct))
+                continue
+            stack.extend((x, role, direct) for x in n.named_children)
+
+    def _name(self, ident: Node, role: str, host: object, hops: int, library: str,
+              direct: bool) -> None:
+        src = self.f.src
+        name = src.text(ident)
+        found = src.lookup(name, ident.start_byte)
+        if found == "param":
+            fn = src.function_at(ident.start_byte)
+            if fn is not None and hops < _MAX_HOPS:
+                # what the function puts in the parameter itself: its default,
+                # a value it is rebound to (``x = x or DEFAULT``)
+                for value in _own_values(src, fn, name):
+                    self.feed(value, role, host, hops + 1, library)
+            if not direct or self.returning:
+                return
+            if fn is not None and fn.name not in ("__init__",):
+                roles = self.params.setdefault(fn.name, {})
+                if name not in ("self", "cls") and roles.get(name) in (None, "unknown"):
+                    roles[name] = role
+                if library:
+                    self.libraries.setdefault(fn.name, library)
+            return
+        if isinstance(found, list) and hops < _MAX_HOPS:
+            local = any(b.stmt.parent is not None and b.stmt.parent.type == "block"
+                        for b in found)
+            for b in found:
+                if b.value is not None:
+                    self.feed(b.value, role, host, hops + 1, library)
+            if local:
+                return
+        # a constant of this module is this module's; an imported name may
+        # be defined in any module of the project
+        self._sink(name, role, own=isinstance(found, list) and name not in src.imports)
+
+    def _sink(self, name: str, role: str, own: bool = False) -> None:
+        if name in _PLAIN or len(name) < 3 or name.startswith("__"):
+            return
+        sinks = self.table.own if own else self.table.sinks
+        old = sinks.get(name)
+        if old is None or (old in ("unknown", "user", MESSAGES) and role == "system"):
+            sinks[name] = role
+
+
+def _own_values(src: Source, fn: Function, name: str) -> list[Node]:
+    out: list[Node] = []
+    params = fn.node.child_by_field_name("parameters")
+    if params is not None:
+        for p in params.named_children:
+            if p.type in ("default_parameter", "typed_default_parameter"):
+                n = p.child_by_field_name("name")
+                value = p.child_by_field_name("value")
+                if n is not None and value is not None and src.text(n) == name:
+                    out.append(value)
+    for b in src.bindings.get((fn.scope, name), ())[:8]:
+        if b.value is not None:
+            out.append(b.value)
+    return out
+
+
+def _identifiers(node: Node) -> list[Node]:
+    out: list[Node] = []
+    stack = [node]
+    while stack and len(out) < 50:
+        n = stack.pop()
+        if n.type == "identifier":
+            out.append(n)
+        else:
+            stack.extend(n.named_children)
+    return out
+
+
+def needs_project(own: Table, table: Table) -> bool:
+    """Whether a module read alone may read differently with the project's
+    table: it calls a wrapper, or defines a name, that another module taught."""
+    return any(n in table.wrappers and n not in own.wrappers for n in own.called) or any(
+        n in table.sinks and n not in own.sinks and n not in own.own for n in own.defines)

@@ -1,0 +1,1 @@
+"""Parts every language uses: tree-sitter source, call sites, string segments, source maps."""

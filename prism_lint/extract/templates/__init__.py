@@ -1,0 +1,1 @@
+"""Jinja, Prompty and Dotprompt templates."""
