@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from prism_lint.extract.javascript.values import returns_of
 from prism_lint.extract.python.flow import Table
-from prism_lint.extract.python.strings import HOLE_KIND
+from prism_lint.extract.shared.segments import HOLE_KIND
 
 if TYPE_CHECKING:
     from prism_lint.extract.javascript.sites import SiteFinder

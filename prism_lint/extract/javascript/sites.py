@@ -32,9 +32,9 @@ from prism_lint.extract.javascript.source import (
 )
 from prism_lint.extract.javascript.units import Registry
 from prism_lint.extract.javascript.values import Evaluator, Value, join, returns_of
-from prism_lint.extract.python import strings as ps
 from prism_lint.extract.python.flow import Table
-from prism_lint.extract.python.strings import SEP, Seg, Segs
+from prism_lint.extract.shared import segments
+from prism_lint.extract.shared.segments import SEP, Seg, Segs
 from prism_lint.extract.shared.sites import (
     ROLE_NAMES,
     extra_sites,
@@ -672,15 +672,15 @@ class SiteFinder:
         if len(choices) < 2:
             return node
         texts = [c for c in choices if (v := self.ev.value(c)) is not None
-                 and ps.has_content(v.segs)]
+                 and segments.has_content(v.segs)]
         return texts[0] if len(texts) == 1 else node
 
     def add_msg(self, group: Group, value: Value, role: str, label: str,
                 syntax: str | None) -> None:
         segs = value.segs
-        chosen = syntax or ps.detect_syntax(value.text)
+        chosen = syntax or segments.detect_syntax(value.text)
         if chosen:
-            segs = ps.apply_template(segs, chosen, self.text)
+            segs = segments.apply_template(segs, chosen, self.text)
         final = chosen or ("template" if value.template else None)
         if group.tier != "name":
             self.flow.saw(self, value, role)
@@ -782,7 +782,7 @@ class SiteFinder:
             self.fill_context(group.ctx, None, options)
         for node, role, label in wants:
             self.text_msg(node, role, label, None, group)
-        if group.runs or any(ps.has_content(m.segs) for m in group.msgs):
+        if group.runs or any(segments.has_content(m.segs) for m in group.msgs):
             self.processed.add(_k(call))
             self.reg.emit(group)
 
@@ -958,7 +958,7 @@ class SiteFinder:
         v = self.ev.value(node)
         if v is not None and extra:  # `prompt += "..."` after it
             v = join([v, *(self.ev.value(e) or self.ev.hole(e) for e in extra)])
-        if v is None or not ps.has_content(v.segs):
+        if v is None or not segments.has_content(v.segs):
             return
         if any(self.reg.claimed(lit) for lit in v.literals):
             return

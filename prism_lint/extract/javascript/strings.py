@@ -1,6 +1,6 @@
 """Decode JavaScript string and template literal source into prompt segments.
 
-The segments are those of :mod:`prism_lint.extract.python.strings` (verbatim
+The segments are those of :mod:`prism_lint.extract.shared.segments` (verbatim
 runs, decoded escapes, holes, separators), so every later step (templates,
 dedent, strip, the source map) is shared with the Python extractor. Only the
 escape rules differ, and they follow the ECMAScript specification exactly:
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from prism_lint.extract.python.strings import DEC, LIT, Seg, Segs
+from prism_lint.extract.shared.segments import DEC, LIT, Seg, Segs
 
 _SINGLE = {
     "b": "\b",

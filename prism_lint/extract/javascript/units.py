@@ -9,9 +9,9 @@ agent sees the input of its runs while a run sees the agent's instructions.
 from __future__ import annotations
 
 from prism_lint.extract.javascript.source import Source
-from prism_lint.extract.python import strings as ps
-from prism_lint.extract.python.strings import HOLE_KIND, Seg, Segs
+from prism_lint.extract.shared import segments
 from prism_lint.extract.shared import units as code_units
+from prism_lint.extract.shared.segments import HOLE_KIND, Seg, Segs
 from prism_lint.extract.shared.units import add_siblings
 from prism_lint.model import Sibling
 
@@ -27,8 +27,8 @@ class Registry(code_units.Registry[Source]):
                 for agent in self.agent_groups.get(agent_call, ()):
                     if agent is run:
                         continue
-                    a_sibs = [Sibling(m.role, ps.joined(m.segs)) for m in agent.msgs]
-                    r_sibs = [Sibling(m.role, ps.joined(m.segs)) for m in run.msgs]
+                    a_sibs = [Sibling(m.role, segments.joined(m.segs)) for m in agent.msgs]
+                    r_sibs = [Sibling(m.role, segments.joined(m.segs)) for m in run.msgs]
                     for key in agent.keys:
                         d = self.drafts.get(key)
                         if d is not None:

@@ -21,8 +21,8 @@ from prism_lint.extract.javascript.source import (
     Source,
     unwrap,
 )
-from prism_lint.extract.python import strings as ps
-from prism_lint.extract.python.strings import HOLE_KIND, LIT, SEP, Seg, Segs
+from prism_lint.extract.shared import segments
+from prism_lint.extract.shared.segments import HOLE_KIND, LIT, SEP, Seg, Segs
 
 MAX_DEPTH = 8
 
@@ -64,7 +64,7 @@ class Value:
 
     @property
     def text(self) -> str:
-        return ps.joined(self.segs)
+        return segments.joined(self.segs)
 
 
 class Evaluator:
@@ -303,7 +303,7 @@ class Evaluator:
                 if rv is None:
                     return self.hole(node)
                 left, right = _TRIMS[method]
-                return Value(ps.strip(rv.segs, src.doc.text, left=left, right=right),
+                return Value(segments.strip(rv.segs, src.doc.text, left=left, right=right),
                              rv.template, list(rv.names))
             if method == "join" and len(positional) <= 1:
                 return self._join(node, receiver, positional, depth)
@@ -401,14 +401,15 @@ class Evaluator:
         if rv is None or not want:
             return self.hole(node)
         text = rv.text
-        edits: list[ps.Edit] = []
+        edits: list[segments.Edit] = []
         start = text.find(want)
         while start >= 0:
             edits.append((start, start + len(want), ("hole", "")))
             if not every:
                 break
             start = text.find(want, start + len(want))
-        return Value(ps.rewrite(rv.segs, edits, self.src.doc.text), rv.template, list(rv.names))
+        segs = segments.rewrite(rv.segs, edits, self.src.doc.text)
+        return Value(segs, rv.template, list(rv.names))
 
     def _name(self, node: Node, depth: int) -> Value | None:
         bindings = self.bindings_of(node)
@@ -539,7 +540,7 @@ def dedent_js(segs: Segs, source: str) -> Segs:
     As in the ``dedent`` package, only lines that start with white space and
     go on to text count towards the indentation to remove.
     """
-    text = ps.joined(segs)
+    text = segments.joined(segs)
     keep = bytearray(b"\x01") * len(text)
     lines: list[tuple[int, int]] = []
     start = 0
@@ -562,5 +563,5 @@ def dedent_js(segs: Segs, source: str) -> Segs:
             if a < b and text[a] in " \t":
                 for k in range(a, min(b, a + margin)):
                     keep[k] = 0
-        segs = ps.deletions(segs, keep, source)
-    return ps.strip(segs, source)
+        segs = segments.deletions(segs, keep, source)
+    return segments.strip(segs, source)

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from prism_lint.extract.python import strings as ps
-from prism_lint.extract.python.strings import HOLE_KIND, Segs
+from prism_lint.extract.shared import segments
+from prism_lint.extract.shared.segments import HOLE_KIND, Segs
 from prism_lint.extract.shared.tree_source import TreeSource
 from prism_lint.model import CallContext, PromptUnit, Sibling
 
@@ -133,16 +133,16 @@ class Registry(Generic[S]):
 
     def emit(self, group: Group) -> None:
         """Turn a group's messages into drafts; record links between agents and runs."""
-        sib_texts = [(m.role, ps.joined(m.segs)) for m in group.msgs]
+        sib_texts = [(m.role, segments.joined(m.segs)) for m in group.msgs]
         for i, msg in enumerate(group.msgs):
-            if not ps.has_content(msg.segs):
+            if not segments.has_content(msg.segs):
                 continue
             segs = msg.segs
             key = self.key(segs)
             foreign = self.foreign(key)
             if foreign:
                 segs = self.cut(segs, foreign)
-                if not ps.has_content(segs):
+                if not segments.has_content(segs):
                     continue
                 key = self.key(segs)
             ctx = CallContext(
@@ -183,7 +183,7 @@ class Registry(Generic[S]):
     def units(self, comments_by_row: dict[int, list[str]]) -> list[PromptUnit]:
         out = []
         for draft in self.drafts.values():
-            tb = ps.to_builder(draft.segs)
+            tb = segments.to_builder(draft.segs)
             if not tb.pieces:
                 continue
             first_row, last_row = self.rows(draft)
