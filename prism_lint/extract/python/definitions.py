@@ -115,15 +115,20 @@ class DefinitionFinder:
                 group.runs.append(agent)
         self.f.reg.emit(group)
 
+    def docstring_value(self, definition: Node) -> Value | None:
+        """A function's or class's docstring as the model reads it (cleaned as
+        ``inspect.cleandoc`` does), or None."""
+        doc = docstring_of(definition)
+        v = None if doc is None else self.f.ev.value(doc)
+        if v is None:
+            return None
+        return Value(ps.cleandoc(v.segs, self.f.text), v.syntax, v.fstring, v.names)
+
     def docstring_prompt(self, definition: Node, fname: str, library: str, call: str,
                          role: str, syntax: str | None) -> None:
-        doc = docstring_of(definition)
-        if doc is None:
-            return
-        v = self.f.ev.value(doc)
+        v = self.docstring_value(definition)
         if v is None:
             return
-        v = Value(ps.cleandoc(v.segs, self.f.text), v.syntax, v.fstring, v.names)
         group = self.def_group(definition, library, "@" + call, fname)
         self.f.add_msg(group, v, role, "docstring", syntax, None)
         self.f.reg.emit(group)
@@ -167,13 +172,9 @@ class DefinitionFinder:
                             texts.append(ps.joined(v.segs))
                 extra.append(Sibling("input" if kind == "InputField" else "output",
                                      ": ".join(texts)))
-        doc = docstring_of(cls)
-        if doc is None:
-            return
-        v = self.f.ev.value(doc)
+        v = self.docstring_value(cls)
         if v is None:
             return
-        v = Value(ps.cleandoc(v.segs, self.f.text), v.syntax, v.fstring, v.names)
         self.f.add_msg(group, v, "system", "docstring", None, None)
         group.msgs.extend(Msg(s.role, [Seg(SEP, s.text, -1, -1)], "field") for s in extra)
         self.f.reg.emit(group)
