@@ -9,6 +9,7 @@ the later steps look at, so building the index stays linear in the file.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -118,7 +119,6 @@ class Source(TreeSource):
     captures: dict[str, list[Node]] = field(default_factory=dict)
     # (scope key, name) -> bindings; scope key: byte start of a function or
     # class, -1 for the module. Class members are bound as "this.<name>".
-    bindings: dict[tuple[int, str], list[Binding]] = field(default_factory=dict)
     functions: dict[str, list[Function]] = field(default_factory=dict)
     classes: dict[str, Node] = field(default_factory=dict)
     # local name -> (module specifier, imported name: "default", "*" or the export)
@@ -178,29 +178,9 @@ class Source(TreeSource):
 
     # -- names -------------------------------------------------------------
 
-    def lookup(self, name: str, byte: int) -> list[Binding] | str | None:
-        """The bindings that give ``name`` its value at ``byte``.
-
-        "param" for a parameter of an enclosing function; None when this file
-        does not assign it; else the last ``=`` binding and the ``+=`` after it.
-        """
-        innermost = True
-        for key, kind in self.scope_chain(byte):
-            if kind == "class":
-                continue
-            if kind == "function":
-                fn = self._func_by_key.get(key)
-                if fn is not None and name in fn.all_params:
-                    return "param"
-            entries = self.bindings.get((key, name))
-            if entries:
-                chosen = entries
-                if innermost:
-                    before = [b for b in entries if b.pos < byte]
-                    chosen = before or entries
-                return fold_bindings(chosen)
-            innermost = False
-        return None
+    def params_of(self, key: int) -> Collection[str]:
+        fn = self._func_by_key.get(key)
+        return () if fn is None else fn.all_params
 
     def member_bindings(self, class_key: int, name: str) -> list[Binding] | None:
         entries = self.bindings.get((class_key, "this." + name))

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 from prism_lint.extract.shared.tree_source import (
     Binding,
@@ -90,9 +91,8 @@ class Function:
 class Source(TreeSource):
     """The document, its tree, and the indexes every later step looks things up in."""
 
+    class_body_names: ClassVar[bool] = True
     captures: dict[str, list[Node]] = field(default_factory=dict)
-    # scope key -> name -> bindings (scope key: byte start of a def/class, -1 for module)
-    bindings: dict[tuple[int, str], list[Binding]] = field(default_factory=dict)
     functions: dict[str, list[Function]] = field(default_factory=dict)
     classes: dict[str, Node] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module path
@@ -124,30 +124,9 @@ class Source(TreeSource):
 
     # -- names -------------------------------------------------------------
 
-    def lookup(self, name: str, byte: int) -> list[Binding] | str | None:
-        """The bindings that give ``name`` its value at ``byte``.
-
-        Returns "param" for a parameter of an enclosing function, None when the
-        name is not assigned in this module, else the last ``=`` binding and
-        the ``+=`` bindings after it.
-        """
-        innermost = True
-        for key, kind in self.scope_chain(byte):
-            if kind == "class" and not innermost:
-                continue
-            if kind == "function":
-                fn = self._func_by_key.get(key)
-                if fn is not None and name in fn.params:
-                    return "param"
-            entries = self.bindings.get((key, name))
-            if entries:
-                chosen = entries
-                if innermost:
-                    before = [b for b in entries if b.pos < byte]
-                    chosen = before or entries
-                return fold_bindings(chosen)
-            innermost = False
-        return None
+    def params_of(self, key: int) -> Collection[str]:
+        fn = self._func_by_key.get(key)
+        return () if fn is None else fn.params
 
     def class_bindings(self, class_key: int, name: str) -> list[Binding] | None:
         """``name`` assigned in a class body, or as ``self.name`` in one of its methods."""

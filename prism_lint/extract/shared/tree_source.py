@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 from prism_lint.extract import ExtractError
 from prism_lint.lines import LineIndex
@@ -94,6 +94,11 @@ class TreeSource:
     # the tree was parsed from the text's own UTF-8 bytes (nothing replaced):
     # a node's text can be read from them
     _exact: bool = True
+    # (scope key, name) -> its assignments in that scope, in source order
+    bindings: dict[tuple[int, str], list[Binding]] = field(default_factory=dict)
+    # whether a class body's own assignments are names inside that body
+    # (Python); in JavaScript a member is only ever "this.name"
+    class_body_names: ClassVar[bool] = False
 
     # -- offsets -----------------------------------------------------------
 
@@ -153,6 +158,35 @@ class TreeSource:
                 return key
         return None
 
+
+    # -- names -------------------------------------------------------------
+
+    def params_of(self, key: int) -> Collection[str]:
+        """The names the parameters of the function scope ``key`` bind."""
+        return ()
+
+    def lookup(self, name: str, byte: int) -> list[Binding] | str | None:
+        """The bindings that give ``name`` its value at ``byte``.
+
+        "param" for a parameter of an enclosing function; None when this file
+        does not assign it; else the last ``=`` binding and the ``+=`` after
+        it (in the innermost scope that assigns it, those before ``byte``).
+        """
+        innermost = True
+        for key, kind in self.scope_chain(byte):
+            if kind == "class" and not (innermost and self.class_body_names):
+                continue
+            if kind == "function" and name in self.params_of(key):
+                return "param"
+            entries = self.bindings.get((key, name))
+            if entries:
+                chosen = entries
+                if innermost:
+                    before = [b for b in entries if b.pos < byte]
+                    chosen = before or entries
+                return fold_bindings(chosen)
+            innermost = False
+        return None
 
 def first_error(root: Node) -> Node | None:
     """The first ERROR or MISSING node, descending only where errors are."""
