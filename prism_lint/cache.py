@@ -42,7 +42,7 @@ def digest(data: bytes) -> bytes:
 
 
 FORMAT = "prism-lint-cache"
-FORMAT_VERSION = 4  # 4: entries keep the module's flow table and the facts it read
+FORMAT_VERSION = 5  # 5: a wrapper keeps the model its default names
 MAX_CACHE_FILE = 256 * 1024 * 1024  # a larger file is not ours: a cold cache
 TAG_NAME = "CACHEDIR.TAG"
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"  # bford.info/cachedir

@@ -31,7 +31,8 @@ def facts(own: Table | None, table: Table) -> str:
     for n in sorted(own.called):
         w = table.wrappers.get(n)
         if w is not None and n not in own.wrappers:
-            parts.append(f"w\0{n}\0{w.params}\0{w.roles}\0{w.model}\0{w.library}")
+            parts.append(f"w\0{n}\0{w.params}\0{w.roles}\0{w.model}\0{w.library}"
+                         f"\0{w.model_default}")
     for n in sorted(own.defines):
         role = table.sinks.get(n)
         if role is not None and n not in own.sinks and n not in own.own:
@@ -45,7 +46,8 @@ def encode(table: Table | None) -> Any:
     if table is None:
         return None
     return {
-        "wrappers": {n: [list(w.params), [list(r) for r in w.roles], w.model, w.library]
+        "wrappers": {n: [list(w.params), [list(r) for r in w.roles], w.model, w.library,
+                         w.model_default]
                      for n, w in table.wrappers.items()},
         "sinks": dict(table.sinks),
         "own": dict(table.own),
@@ -72,9 +74,9 @@ def decode(data: Any) -> Table | None:
         raise Invalid("wrappers")
     for n, w in raw.items():
         _name(n)
-        if not isinstance(w, list) or len(w) != 4:
+        if not isinstance(w, list) or len(w) != 5:
             raise Invalid("wrapper")
-        params, roles, model, library = w
+        params, roles, model, library, default = w
         if not isinstance(params, list) or len(params) > 64 or not isinstance(roles, list) \
                 or len(roles) > 64:
             raise Invalid("wrapper")
@@ -85,7 +87,8 @@ def decode(data: Any) -> Table | None:
             if not isinstance(r, list) or len(r) != 2:
                 raise Invalid("role")
             pairs.append((_name(r[0]), _name(r[1])))
-        wrappers[n] = Wrapper(tuple(params), tuple(pairs), _text(model), _text(library))
+        wrappers[n] = Wrapper(tuple(params), tuple(pairs), _text(model), _text(library),
+                               _text(default))
     return Table(wrappers, _roles(data["sinks"]), _roles(data["own"]),
                  dict.fromkeys(_names(data["defines"]), 1), frozenset(_names(data["called"])))
 

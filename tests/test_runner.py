@@ -468,3 +468,62 @@ def test_a_worker_takes_its_own_second_reads_first_and_each_once(monkeypatch) ->
     assert share == [(1, "B"), (3, "D"), (4, "E"), (2, "C"), (0, "A")]
     assert runner._second_share(str.upper, None, 7, items) == []  # all taken already
     assert len(runner._second_share(str.upper, None, 8, items)) == 5  # a new round
+
+
+_TS_ASK = '''import OpenAI from "openai";
+
+const openai = new OpenAI();
+// the first pass keeps a module that may hold a persona: this one may
+const DEFAULT = "You are a senior data analyst. Compute the totals.";
+
+export async function ask(system: string, user: string, model = "gpt-4o") {
+  return openai.chat.completions.create({
+    model,
+    messages: [{ role: "system", content: system }, { role: "user", content: user }],
+  });
+}
+'''
+
+_TS_CALLER = '''import { ask } from "../lib/llm";
+
+export async function GET() {
+  return ask("You are an expert tax accountant.", "What is the 2023 standard deduction?");
+}
+'''
+
+
+def test_a_typescript_wrapper_of_another_module_makes_its_calls_call_sites(
+        tmp_path: Path) -> None:
+    """``ask`` passes its parameters to a chat call: a module importing it sends
+    its first argument as the system prompt, its second as the request, and
+    the wrapper's default model."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "app").mkdir()
+    (tmp_path / "lib" / "llm.ts").write_text(_TS_ASK, encoding="utf-8")
+    (tmp_path / "app" / "route.ts").write_text(_TS_CALLER, encoding="utf-8")
+    resolver = Resolver(forced=Settings())
+    found = {os.path.relpath(t.path, tmp_path): r.diagnostics
+             for t, r in check_targets(discover([str(tmp_path)], resolver), resolver,
+                                       lambda s: s, use_cache=False)}
+    (d,) = found[os.path.join("app", "route.ts")]
+    assert d.code == "PRS103"
+    assert d.details["role"] == "system"
+    assert d.details["model"] == "gpt-4o"
+    assert d.details["request"] == "What is the 2023 standard deduction?"
+    assert d.details["call"] == "ask"
+    assert _TS_CALLER[d.start:d.end] == "You are an expert tax accountant."
+
+
+def test_a_typescript_call_of_an_unrelated_function_of_that_name_is_not_a_call_site(
+        tmp_path: Path) -> None:
+    # ``ask`` from a package is not the project's wrapper of the same name
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "app").mkdir()
+    (tmp_path / "lib" / "llm.ts").write_text(_TS_ASK, encoding="utf-8")
+    (tmp_path / "app" / "route.ts").write_text(
+        _TS_CALLER.replace('"../lib/llm"', '"inquirer-ask"'), encoding="utf-8")
+    resolver = Resolver(forced=Settings())
+    found = {os.path.relpath(t.path, tmp_path): r.diagnostics
+             for t, r in check_targets(discover([str(tmp_path)], resolver), resolver,
+                                       lambda s: s, use_cache=False)}
+    assert found[os.path.join("app", "route.ts")] == []

@@ -9,6 +9,10 @@ what one file teaches the project, in the table Python modules fill too
 - **sinks**: names imported from a module of the project (a relative or
   aliased specifier, not a package) whose value reaches a call site's prompt
   argument, by the name they are exported under;
+- **wrappers**: the file's functions whose parameters reach a call site's
+  prompt (or its ``model``), under :data:`JS` and their name; a call to one,
+  in the file or in a module importing it, is read as a call site with the
+  roles and the model the function passes on;
 - **defines**: the functions and module constants the file defines, so the
   run knows which files to read again with the project's table.
 
@@ -23,11 +27,12 @@ import re
 from typing import TYPE_CHECKING
 
 from prism_lint.extract.javascript.values import returns_of
-from prism_lint.extract.python.flow import Table
+from prism_lint.extract.python.flow import Table, Wrapper
 from prism_lint.extract.shared.segments import HOLE_KIND
 
 if TYPE_CHECKING:
     from prism_lint.extract.javascript.sites import SiteFinder
+    from prism_lint.extract.javascript.source import Function, Node
     from prism_lint.extract.javascript.values import Value
 
 # A hole that is a name or a call of one: `toPrompt(t)`, `${SYSTEM}`, `await build()`.
@@ -36,6 +41,13 @@ _HOLE_NAME = re.compile(r"\s*(?:\$\{)?\s*(?:await\s+)?([A-Za-z_$][\w$]*)\s*(?:\(
 _PROJECT_MODULES = (".", "@/", "~/", "#", "src/")
 _MAX_SINKS = 256  # names one file may teach
 _MAX_RETURNS = 8
+# Wrappers are kept apart from Python's, whose parameters are matched by other
+# rules: a JavaScript name is taught under this prefix (no Python name holds it).
+JS = "js:"
+
+
+def is_project_module(module: str) -> bool:
+    return module.startswith(_PROJECT_MODULES)
 
 
 class Flow:
@@ -43,6 +55,42 @@ class Flow:
 
     def __init__(self) -> None:
         self.table = Table()
+        self.params: dict[str, dict[str, str]] = {}  # function -> parameter -> role
+        self.models: dict[str, str] = {}  # function -> its model parameter
+        self.libraries: dict[str, str] = {}
+        self.called: set[str] = set()  # project imports this file calls, under JS
+
+    def param(self, finder: SiteFinder, node: Node | None, role: str, library: str) -> None:
+        """A value sent to a call site: the parameters of the enclosing function it
+        is (``content: system``, `` `${question}` ``) make that function a wrapper."""
+        for name, fn in _params_in(finder, node):
+            roles = self.params.setdefault(fn.name, {})
+            if roles.get(name) in (None, "unknown"):
+                roles[name] = role
+            if library:
+                self.libraries.setdefault(fn.name, library)
+
+    def model(self, finder: SiteFinder, node: Node | None) -> None:
+        for name, fn in _params_in(finder, node):
+            self.models.setdefault(fn.name, name)
+            self.params.setdefault(fn.name, {})
+
+    def wrappers(self, finder: SiteFinder) -> dict[str, Wrapper]:
+        """The file's functions that pass a parameter on to a call site."""
+        out: dict[str, Wrapper] = {}
+        for fname, roles in self.params.items():
+            funcs = finder.src.functions.get(fname)
+            if not roles or not funcs or len(funcs) != 1:
+                continue
+            fn = funcs[0]
+            model = self.models.get(fname, "")
+            default = ""
+            if model:
+                value = _default_of(finder, fn, model)
+                default = (finder.model_of(value, 0) or "") if value is not None else ""
+            out[fname] = Wrapper(tuple(p or "" for p in fn.params), tuple(sorted(roles.items())),
+                                 model, self.libraries.get(fname, ""), default[:200])
+        return out
 
     def saw(self, finder: SiteFinder, value: Value, role: str) -> None:
         """A value sent to a call site: names its holes hold reach the call."""
@@ -67,8 +115,55 @@ class Flow:
         src = finder.src
         defined = {name for (scope, name) in src.bindings if scope == -1}
         defined.update(src.functions)
+        wrappers = self.wrappers(finder)
+        defined.update(JS + name for name in src.functions)
         self.table.defines = dict.fromkeys(defined, 1)
+        self.table.wrappers = {JS + name: w for name, w in wrappers.items()}
+        self.table.called = frozenset(self.called)
         return self.table
+
+
+def _params_in(finder: SiteFinder, node: Node | None) -> list[tuple[str, Function]]:
+    """The parameters ``node`` is, or holds as a template's holes, with their function."""
+    from prism_lint.extract.javascript.source import unwrap
+
+    inner = unwrap(node)
+    if inner is None:
+        return []
+    idents: list[Node] = []
+    if inner.type in ("identifier", "shorthand_property_identifier"):
+        idents.append(inner)
+    elif inner.type == "template_string":
+        for sub in inner.named_children:
+            if sub.type == "template_substitution":
+                expr = unwrap(sub.named_children[0]) if sub.named_children else None
+                if expr is not None and expr.type == "identifier":
+                    idents.append(expr)
+    src = finder.src
+    out = []
+    for ident in idents:
+        name = src.text(ident)
+        fn = src.function_at(ident.start_byte)
+        if fn is not None and fn.name and name in fn.params:
+            out.append((name, fn))
+    return out
+
+
+def _default_of(finder: SiteFinder, fn: Function, name: str) -> Node | None:
+    """The default value of parameter ``name`` (``model = "gpt-4o"``)."""
+    params = fn.node.child_by_field_name("parameters")
+    for p in params.named_children if params is not None else ():
+        target = p
+        value = p.child_by_field_name("value") if p.type in (
+            "required_parameter", "optional_parameter") else None
+        if p.type in ("required_parameter", "optional_parameter"):
+            target = p.child_by_field_name("pattern") or p
+        if target.type == "assignment_pattern":
+            value = target.child_by_field_name("right")
+            target = target.child_by_field_name("left") or target
+        if target.type == "identifier" and finder.src.text(target) == name:
+            return value
+    return None
 
 
 def _add(sinks: dict[str, str], name: str, role: str) -> None:

@@ -22,7 +22,7 @@ from prism_lint.extract.javascript.catalogue import (
     Site,
     library_of,
 )
-from prism_lint.extract.javascript.flow import Flow, flow_tier
+from prism_lint.extract.javascript.flow import JS, Flow, flow_tier, is_project_module
 from prism_lint.extract.javascript.source import (
     FUNCTION_TYPES,
     TRANSPARENT,
@@ -32,7 +32,7 @@ from prism_lint.extract.javascript.source import (
 )
 from prism_lint.extract.javascript.units import Registry
 from prism_lint.extract.javascript.values import Evaluator, Value, join, returns_of
-from prism_lint.extract.python.flow import Table
+from prism_lint.extract.python.flow import MESSAGES, Table, Wrapper
 from prism_lint.extract.shared import segments
 from prism_lint.extract.shared.segments import SEP, Seg, Segs
 from prism_lint.extract.shared.sites import (
@@ -83,6 +83,10 @@ class SiteFinder:
         self.name_re = prompt_name_regex(cat, options)
         self.flow = Flow()  # names this file sends, for the project's table
         self.learned: Table | None = None
+        # the file's wrappers, once its calls were read; calls that may be to
+        # one wait for them
+        self.wrappers: dict[str, Wrapper] | None = None
+        self.deferred: list[Node] = []
 
     # ======================================================================
     # Phases
@@ -91,6 +95,10 @@ class SiteFinder:
     def run(self) -> None:
         caps = self.src.captures
         for call in caps.get("call", ()):
+            if _k(call) not in self.processed:
+                self.call(call)
+        self.wrappers = self.flow.wrappers(self)
+        for call in self.deferred:
             if _k(call) not in self.processed:
                 self.call(call)
         for obj in caps.get("object", ()):
@@ -270,6 +278,7 @@ class SiteFinder:
         if ctx.model is None:
             for key in MODEL_KEYS:
                 if key in options:
+                    self.flow.model(self, options[key])
                     ctx.model = self.model_of(options[key], 0)
                     if ctx.model:
                         break
@@ -502,6 +511,8 @@ class SiteFinder:
 
     def messages(self, node: Node, group: Group, syntax: str | None, label: str,
                  default_role: str) -> None:
+        if group.tier != "name":
+            self.flow.param(self, node, MESSAGES, group.ctx.library)
         target = unwrap(self.ev.resolve(node))
         if target is None:
             return
@@ -646,6 +657,8 @@ class SiteFinder:
     def text_msg(self, node: Node, role: str, label: str, syntax: str | None,
                  group: Group) -> None:
         """Add the text of ``node`` as one message of ``group``."""
+        if group.tier != "name":
+            self.flow.param(self, node, role, group.ctx.library)
         inner = unwrap(node)
         if inner is not None and inner.type in ("call_expression", "new_expression"):
             t = inner.type
@@ -739,6 +752,10 @@ class SiteFinder:
         """Prompt properties on any call, prompts given to same-file wrappers and agents."""
         if parts[0] in GENERIC_EXCLUDE or ".".join(parts[:2]) in GENERIC_EXCLUDE:
             return
+        wrapper = self.wrapper(parts)
+        if self.wrappers is None and (wrapper is not None or self.wrapper_params(parts)):
+            self.deferred.append(call)  # the file's wrappers are known after its calls
+            return
         wants: list[tuple[Node, str, str]] = []  # (node, role, label)
         options: dict[str, Node] = {}
         runs = self.run_targets(parts, root, pos)
@@ -761,7 +778,17 @@ class SiteFinder:
                 self.claimed.add(_k(target))
                 wants.extend(found)
                 options.update(pairs)
-        params = self.wrapper_params(parts)
+        params = None if wrapper is not None else self.wrapper_params(parts)
+        model: Node | None = None
+        if wrapper is not None:
+            for i, node in enumerate(pos):
+                if i >= len(wrapper.params) or node.type == "spread_element":
+                    break
+                role = wrapper.role_of(wrapper.params[i])
+                if role is not None:
+                    wants.append((node, role, wrapper.params[i]))
+                elif wrapper.params[i] == wrapper.model:
+                    model = node
         if params:
             seen = {w[2] for w in wants}
             for i, node in enumerate(pos):
@@ -780,8 +807,16 @@ class SiteFinder:
             group = self.new_group(call, fn, parts, root, None, options)
         else:
             self.fill_context(group.ctx, None, options)
+        if wrapper is not None:
+            if group.ctx.model is None:
+                group.ctx.model = (self.model_of(model, 0) if model is not None else None) \
+                    or wrapper.model_default or None
+            group.ctx.library = group.ctx.library or wrapper.library
         for node, role, label in wants:
-            self.text_msg(node, role, label, None, group)
+            if role == MESSAGES:
+                self.messages(node, group, None, label, "user")
+            else:
+                self.text_msg(node, role, label, None, group)
         if group.runs or any(segments.has_content(m.segs) for m in group.msgs):
             self.processed.add(_k(call))
             self.reg.emit(group)
@@ -828,6 +863,26 @@ class SiteFinder:
         if site is not None and site.agent:
             return int(target.start_byte)
         return None
+
+    def wrapper(self, parts: tuple[str, ...]) -> Wrapper | None:
+        """The wrapper a call's callee names: a function of this file that passes
+        its parameters to a call site, or one a project module exports."""
+        if len(parts) > 2 or (len(parts) == 2 and parts[0] != "this"):
+            return None
+        name = parts[-1]
+        imported = self.src.imports.get(name) if len(parts) == 1 else None
+        if imported is not None:
+            module, export = imported
+            if not is_project_module(module) or export in ("default", "*"):
+                return None
+            self.flow.called.add(JS + export)
+            from prism_lint.extract.python import flow as python_flow
+
+            table = python_flow.PROJECT
+            return table.wrappers.get(JS + export) if table is not None else None
+        if self.wrappers is None:
+            return None
+        return self.wrappers.get(name)
 
     def wrapper_params(self, parts: tuple[str, ...]) -> list[str | None] | None:
         if len(parts) > 2 or (len(parts) == 2 and parts[0] != "this"):

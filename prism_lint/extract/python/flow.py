@@ -61,6 +61,7 @@ class Wrapper:
     roles: tuple[tuple[str, str], ...]  # parameter -> role (or MESSAGES)
     model: str = ""  # parameter that carries the model name
     library: str = ""
+    model_default: str = ""  # the model named when the call passes none (JavaScript's default)
 
     def role_of(self, param: str) -> str | None:
         for p, r in self.roles:
