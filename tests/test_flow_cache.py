@@ -15,7 +15,8 @@ from prism_lint.extract.python.flow import Table, Wrapper
 def _table() -> Table:
     return Table(
         wrappers={"ask": Wrapper(("messages", "model"), (("messages", "messages"),), "model",
-                                 "openai")},
+                                 "openai"),
+                  "js:chat": Wrapper(("q",), (("q", "user"),), "", "", "o3-mini")},
         sinks={"PLANNER": "system"}, own={"rules": "user"},
         defines={"ask": 1, "rules": 1}, called=frozenset({"create", "rules"}))
 
@@ -36,6 +37,11 @@ def test_facts_change_only_with_what_the_module_reads() -> None:
     project.wrappers["ask"] = Wrapper(("messages",), (("messages", "messages"),))
     assert flow_cache.facts(caller, project) != before
     assert flow_cache.facts(caller, Table()) == ""
+    # the model a wrapper names is what its callers' results read too
+    js = Table(called=frozenset({"js:chat"}))
+    named = flow_cache.facts(js, project)
+    project.wrappers["js:chat"] = Wrapper(("q",), (("q", "user"),), "", "", "gpt-4o")
+    assert flow_cache.facts(js, project) != named
     assert flow_cache.facts(None, project) == ""
 
 

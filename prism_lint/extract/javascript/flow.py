@@ -57,6 +57,7 @@ class Flow:
         self.table = Table()
         self.params: dict[str, dict[str, str]] = {}  # function -> parameter -> role
         self.models: dict[str, str] = {}  # function -> its model parameter
+        self.fixed: dict[str, str] = {}  # function -> the model it names itself
         self.libraries: dict[str, str] = {}
         self.called: set[str] = set()  # project imports this file calls, under JS
 
@@ -70,10 +71,16 @@ class Flow:
             if library:
                 self.libraries.setdefault(fn.name, library)
 
-    def model(self, finder: SiteFinder, node: Node | None) -> None:
-        for name, fn in _params_in(finder, node):
+    def model(self, finder: SiteFinder, node: Node, named: str | None) -> None:
+        """A call site's model: a parameter of the enclosing function, or the
+        model it names (``named``), which its wrapper's calls then name too."""
+        found = _params_in(finder, node)
+        for name, fn in found:
             self.models.setdefault(fn.name, name)
             self.params.setdefault(fn.name, {})
+        outer = finder.src.function_at(node.start_byte) if named and not found else None
+        if outer is not None and outer.name:
+            self.fixed.setdefault(outer.name, named or "")
 
     def wrappers(self, finder: SiteFinder) -> dict[str, Wrapper]:
         """The file's functions that pass a parameter on to a call site."""
@@ -84,7 +91,7 @@ class Flow:
                 continue
             fn = funcs[0]
             model = self.models.get(fname, "")
-            default = ""
+            default = self.fixed.get(fname, "")
             if model:
                 value = _default_of(finder, fn, model)
                 default = (finder.model_of(value, 0) or "") if value is not None else ""

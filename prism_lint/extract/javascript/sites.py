@@ -278,8 +278,8 @@ class SiteFinder:
         if ctx.model is None:
             for key in MODEL_KEYS:
                 if key in options:
-                    self.flow.model(self, options[key])
                     ctx.model = self.model_of(options[key], 0)
+                    self.flow.model(self, options[key], ctx.model)
                     if ctx.model:
                         break
         if ctx.response_format is None:
