@@ -121,3 +121,14 @@ def test_compounding_anchors_belong_to_a_compounding_language() -> None:
     suffixing = [lang.code for lang in vocabulary().languages if lang.compounds == "suffix"]
     assert suffixing == ["de"]
     assert all(lang.compounds in ("", "suffix", "prefix") for lang in vocabulary().languages)
+
+
+def test_request_patterns_start_only_where_one_of_their_words_is() -> None:
+    from prism_lint.analysis.vocabulary import _leading_words, _word_forms
+
+    assert _word_forms(r"analy[sz]e\s+the") == {"analyse", "analyze"}
+    assert _word_forms(r"questions?\s+about") == {"question", "questions"}
+    assert _word_forms(r"fix(?:es)?\s+to") == {"fix", "fixes"}
+    assert _word_forms(r"analy[sz]e\w*") is None  # not a finite set of words
+    assert _leading_words(r"(?:changes?|patch(?:es)?)\s+to") == {
+        "change", "changes", "patch", "patches"}

@@ -675,10 +675,51 @@ def _leading_words(pattern: str) -> frozenset[str] | None:
         if rest.startswith("(?:\\x27|’)s"):
             out.update({m.group(0) + "'s", m.group(0) + "’s"})
         elif not rest.startswith(("\\s", "\\b")) and rest:
-            return None
+            forms = _word_forms(alt)
+            if forms is None:
+                return None
+            out.update(forms)
         else:
             out.add(m.group(0))
     return frozenset(out)
+
+
+_FORM_PART = re.compile(
+    r"(?P<letter>[a-z])(?P<opt1>\?)?"
+    r"|\[(?P<cls>[a-z]+)\](?P<opt2>\?)?"
+    r"|\(\?:(?P<alts>[a-z]+(?:\|[a-z]+)*)\)(?P<opt3>\?)?"
+)
+
+
+def _word_forms(alt: str) -> set[str] | None:
+    """The whole words a pattern's first word can be, when it is spelt with
+    letter classes and optional endings: ``analy[sz]e``, ``questions?``,
+    ``fix(?:es)?``. None when the word is not a finite set of spellings or
+    does not end where a word ends."""
+    forms = {""}
+    pos = 0
+    while pos < len(alt):
+        m = _FORM_PART.match(alt, pos)
+        if m is None:
+            break
+        if m.group("letter"):
+            grown = {f + m.group("letter") for f in forms}
+            optional = bool(m.group("opt1"))
+        elif m.group("cls"):
+            grown = {f + c for f in forms for c in m.group("cls")}
+            optional = bool(m.group("opt2"))
+        else:
+            grown = {f + x for f in forms for x in m.group("alts").split("|")}
+            optional = bool(m.group("opt3"))
+        forms = grown | forms if optional else grown
+        if len(forms) > 64:
+            return None
+        pos = m.end()
+    rest = alt[pos:]
+    if rest and not rest.startswith(("\\s", "\\b")):
+        return None
+    forms.discard("")
+    return forms or None
 
 
 def _needles(pattern: str) -> str | None:
