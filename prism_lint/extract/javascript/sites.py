@@ -34,7 +34,7 @@ from prism_lint.extract.javascript.units import Registry
 from prism_lint.extract.javascript.values import Evaluator, Value, join, returns_of
 from prism_lint.extract.python.flow import MESSAGES, Table, Wrapper
 from prism_lint.extract.shared import segments
-from prism_lint.extract.shared.segments import SEP, Seg, Segs
+from prism_lint.extract.shared.segments import concat, merged_names
 from prism_lint.extract.shared.sites import (
     ROLE_NAMES,
     extra_sites,
@@ -1061,11 +1061,5 @@ def alternatives(node: Node) -> list[Node]:
 
 
 def _joined_values(parts: list[Value], sep: str) -> Value:
-    segs: Segs = []
-    names: list[str] = []
-    for i, p in enumerate(parts):
-        if i and sep:
-            segs.append(Seg(SEP, sep, -1, -1))
-        segs.extend(p.segs)
-        names.extend(n for n in p.names if n not in names)
-    return Value(segs, any(p.template for p in parts), names)
+    return Value(concat((p.segs for p in parts), sep), any(p.template for p in parts),
+                 merged_names(p.names for p in parts))

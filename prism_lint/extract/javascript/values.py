@@ -22,7 +22,7 @@ from prism_lint.extract.javascript.source import (
     unwrap,
 )
 from prism_lint.extract.shared import segments
-from prism_lint.extract.shared.segments import HOLE_KIND, LIT, SEP, Seg, Segs
+from prism_lint.extract.shared.segments import HOLE_KIND, LIT, SEP, Seg, Segs, literal_ids
 
 MAX_DEPTH = 8
 
@@ -52,11 +52,7 @@ class Value:
 
     @property
     def literals(self) -> list[int]:
-        seen: dict[int, None] = {}
-        for s in self.segs:
-            if s.literal >= 0 and s.kind != HOLE_KIND:
-                seen.setdefault(s.literal, None)
-        return list(seen)
+        return literal_ids(self.segs)
 
     @property
     def has_hole(self) -> bool:

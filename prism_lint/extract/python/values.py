@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from prism_lint.extract.python import strings as ps
 from prism_lint.extract.python.source import Binding, Node, Source
 from prism_lint.extract.python.strings import HOLE_KIND, SEP, Seg, Segs
+from prism_lint.extract.shared.segments import concat, literal_ids, merged_names
 
 # The keys of a message dict that hold its text.
 CONTENT_KEYS = ("content", "message", "parts", "text", "prompt")
@@ -49,11 +50,7 @@ class Value:
 
     @property
     def literals(self) -> list[int]:
-        seen: dict[int, None] = {}
-        for s in self.segs:
-            if s.literal >= 0 and s.kind != HOLE_KIND:
-                seen.setdefault(s.literal, None)
-        return list(seen)
+        return literal_ids(self.segs)
 
 
 class Evaluator:
@@ -490,11 +487,5 @@ def docstring_of(definition: Node) -> Node | None:
 
 
 def joined_values(parts: list[Value], sep: str) -> Value:
-    segs: Segs = []
-    names: list[str] = []
-    for i, p in enumerate(parts):
-        if i and sep:
-            segs.append(Seg(SEP, sep, -1, -1))
-        segs.extend(p.segs)
-        names.extend(n for n in p.names if n not in names)
-    return Value(segs, None, any(p.fstring for p in parts), names)
+    return Value(concat((p.segs for p in parts), sep), None, any(p.fstring for p in parts),
+                 merged_names(p.names for p in parts))

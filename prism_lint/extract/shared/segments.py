@@ -274,3 +274,20 @@ def concat(parts: Iterable[Sequence[Seg]], sep: str = "") -> Segs:
         out.extend(p)
         first = False
     return out
+
+
+def literal_ids(segs: Sequence[Seg]) -> list[int]:
+    """The string literals ``segs`` were read from, in order, each once."""
+    seen: dict[int, None] = {}
+    for s in segs:
+        if s.literal >= 0 and s.kind != HOLE_KIND:
+            seen.setdefault(s.literal, None)
+    return list(seen)
+
+
+def merged_names(name_lists: Iterable[Sequence[str]]) -> list[str]:
+    """Names of the constants several values were read from, each once."""
+    out: list[str] = []
+    for names in name_lists:
+        out.extend(n for n in names if n not in out)
+    return out
