@@ -1169,3 +1169,20 @@ def test_repeated_prose_is_read_once() -> None:
     assert unit.role == "system"
     assert unit.pieces[0].doc_start == code.index("You are")
     assert unit.pieces[-1].doc_end == code.index("example. ") + len("example. ")
+
+
+def test_crewai_and_camel_agents_run_on_their_own_user_turn() -> None:
+    code = '''\
+from crewai import Agent
+from camel.agents import ChatAgent
+analyst = Agent(role="Analyst", goal="Report.", backstory="Crew system.")
+analyst.kickoff("Summarise the notes.")
+helper = ChatAgent(system_message="Camel system.")
+helper.step(input_message="Compare the two quotes.")
+'''
+    us = units(code)
+    assert [s.text for s in find(us, "Crew system.").context.siblings] == [
+        "Summarise the notes."]
+    assert [s.text for s in find(us, "Camel system.").context.siblings] == [
+        "Compare the two quotes."]
+    assert find(us, "Compare the two quotes.").role == "user"

@@ -261,3 +261,35 @@ def test_what_the_model_can_use_is_not_what_it_is_asked() -> None:
     assert task.category != "code"
     asked = tools_only + "\nWrite a Python function that merges two rotas.\n"
     assert analyse_text(asked).task.category == "code"
+
+
+def test_a_standing_goal_is_context_beside_the_user_turn_that_asks() -> None:
+    # an agent framework's composed system text: identity, backstory, goal;
+    # the task given in the call is the request
+    system = ("You are Researcher. You're an expert researcher, specialized in technology "
+              "and startups. You work as a freelancer.\n"
+              "Your personal goal is: Make the best research and analysis on content about AI")
+    asked = analyse(chat(system, "Give me a list of 5 interesting ideas to explore for an "
+                                 "article, what makes them unique and interesting."))
+    assert asked.task.category == "writing"
+    assert "ideas" in asked.task.request
+    # with no request of its own in the user turn, the goal still says the job
+    alone = analyse(chat(system, "{topic}"))
+    assert alone.task.category == "factual"
+
+
+def test_a_backstory_that_names_the_expert_again_is_part_of_the_persona() -> None:
+    text = ("You are Research Analyst. An experienced analyst skilled at gathering "
+            "information and synthesizing findings into actionable insights.")
+    (persona,) = [p for p in analyse_text(text).personas if p.kind == "expert"]
+    assert text[persona.passage_start : persona.passage_end].endswith("insights.")
+
+
+@pytest.mark.parametrize("request_text", [
+    "Review the context you got and expand each topic into a full section for a report.",
+    "Expand the research that was provided to you into a detailed market overview.",
+])
+def test_material_handed_to_the_model_makes_the_request_extraction(request_text: str) -> None:
+    analyst = "You're a meticulous financial analyst with a keen eye for detail."
+    assert not is_flagged(analyse(chat(analyst, request_text)))
+    assert not is_flagged(analyse_text(f"{analyst}\n\n{request_text}"))

@@ -92,6 +92,14 @@ _ASIDE_TAG = re.compile(
     r"(?i)capabilit|environment|team|tools?\b|rules?\b|constraints?|notes?\b|style|tone|"
     r"format|guidelines?|examples?|restrictions?|limitations?|resources"
 )
+# An agent's standing aim, as frameworks compose it ("Your personal goal is:
+# ...", "Goal: ...", "Your objective is to ..."): beside a user turn that asks
+# for something, the aim is context and the turn is the request.
+_GOAL = re.compile(
+    r"(?i)(?:your\s+(?:personal\s+|main\s+|primary\s+|overall\s+|ultimate\s+|core\s+)?"
+    r"(?:goal|objective|mission|aim)s?\s*(?:is|are|:)|(?:goal|objective|mission)s?\s*[:：])"
+)
+GOAL_BESIDE_REQUEST = 0.5
 _STATEMENT = re.compile(
     r"(?i)(?:your\s+(?:main\s+|primary\s+|core\s+|sole\s+|only\s+|first\s+|overall\s+)?"
     r"(?:task|job|goal|objective|mission|role\s+is\s+to|purpose|responsibilit\w*|assignment)\b"
@@ -197,9 +205,9 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     # prompt states no other and the call's user turn does not either (the
     # study's "data extraction specialist expert in parsing ..." on a math
     # question asks the question)
-    statements = _task_statements(text, passages)
     asked_beside = any(sib.text and sib.role not in ("system", "developer", "assistant")
                        for sib in unit.context.siblings)
+    statements = _task_statements(text, passages, standing=_user_asks(unit))
     if not statements and not asked_beside:
         statements = [(a, _word_limit(text, a, b), TASK_STATEMENT_BOOST) for a, b in jobs]
     focus = _Spans(statements)
@@ -339,6 +347,18 @@ def _states_request(text: str, passages: _Spans, material: _Spans) -> bool:
     return False
 
 
+def _user_asks(unit: PromptUnit) -> bool:
+    """Whether the call's user turn states a request of its own words (a
+    CrewAI task's description, a written user message), not only a
+    placeholder."""
+    for sib in unit.context.siblings:
+        if sib.role in ("system", "developer", "assistant") or not sib.text:
+            continue
+        if len(word_re(sib.text).findall(sib.text)) >= 4:
+            return True
+    return False
+
+
 def _siblings(unit: PromptUnit, request: _Tally, lex: TaskLexicon,
               strongest: dict[str, tuple[float, str, int]]) -> bool:
     """The call's other messages (the user turn, a CrewAI task, an included
@@ -458,12 +478,15 @@ def _head_spans(text: str, personas: list[Persona]) -> list[tuple[int, int]]:
     return out
 
 
-def _task_statements(text: str, personas: _Spans) -> list[tuple[int, int, float]]:
+def _task_statements(text: str, personas: _Spans, *, standing: bool = False
+                     ) -> list[tuple[int, int, float]]:
     """Where the prompt states its main job, and how much more cues there count.
 
     "Your task is to ...", "I want you to ...", "My first request is ...",
     an imperative right after the persona, and the list that a statement
-    ending in a colon introduces.
+    ending in a colon introduces. With ``standing``, the call's user turn
+    asks for something itself, and an agent's standing goal ("Your personal
+    goal is: ...") is its general aim beside that request, so it counts less.
     """
     out: list[tuple[int, int, float]] = []
     sentences = split_sentences(text)
@@ -476,6 +499,10 @@ def _task_statements(text: str, personas: _Spans) -> list[tuple[int, int, float]
         while pos < sent.end and text[pos] in " \t*_#>-•·\"'“0123456789.)":
             pos += 1
         head = text[pos : min(sent.end, pos + 80)]
+        if standing and _GOAL.match(head):
+            out.append((sent.start, sent.end, GOAL_BESIDE_REQUEST))
+            in_list = False
+            continue
         if _STATEMENT.match(head):
             out.append((sent.start, _word_limit(text, pos, sent.end), TASK_STATEMENT_BOOST))
             in_list = text[sent.end - 1 : sent.end] == ":" or head.rstrip().endswith(":")
