@@ -89,6 +89,9 @@ class CallContext:
     siblings: list[Sibling] = field(default_factory=list)
     response_format: str | None = None  # "json", a schema name, a pydantic model ...
     tools: list[str] = field(default_factory=list)
+    # what the call sends besides text ("image", "audio", "file"): material
+    # the request works on
+    attachments: list[str] = field(default_factory=list)
     # where the text comes from when it is not written at the call:
     # "returned by `f`", "value of `ROUTES['account']`"
     origin: str = ""

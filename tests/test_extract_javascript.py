@@ -1015,3 +1015,28 @@ def test_call_argument_fallback_reads_its_one_literal() -> None:
     assert unit.pieces[0].doc_start == src.index("You review")
     # two literal alternatives: neither is chosen
     assert "Summarise" not in unit.text and "Explain" not in unit.text
+
+
+def test_media_parts_sent_with_the_text_are_recorded_as_attachments() -> None:
+    code = '''\
+import OpenAI from "openai";
+const client = new OpenAI();
+await client.chat.completions.create({
+  model: "gpt-4o",
+  messages: [
+    { role: "system", content: "You are an expert radiologist." },
+    { role: "user", content: [
+      { type: "text", text: "Describe the scan." },
+      { type: "image_url", image_url: { url: dataUrl } },
+    ] },
+  ],
+});
+await client.chat.completions.create({
+  model: "gpt-4o",
+  messages: [{ role: "system", content: "You are an expert historian." },
+             { role: "user", content: [{ type: "text", text: "Name a year." }] }],
+});
+'''
+    found = units(code)
+    assert by_text(found, "You are an expert radiologist.").context.attachments == ["image"]
+    assert by_text(found, "You are an expert historian.").context.attachments == []

@@ -1186,3 +1186,24 @@ helper.step(input_message="Compare the two quotes.")
     assert [s.text for s in find(us, "Camel system.").context.siblings] == [
         "Compare the two quotes."]
     assert find(us, "Compare the two quotes.").role == "user"
+
+
+def test_media_parts_sent_with_the_text_are_recorded_as_attachments() -> None:
+    code = '''\
+from openai import OpenAI
+client = OpenAI()
+question = "Answer the question about the recording."
+parts = [{"type": "text", "text": question},
+         {"type": "input_audio", "input_audio": {"data": data, "format": "wav"}}]
+client.chat.completions.create(model="gpt-4o", messages=[
+    {"role": "system", "content": "You are an expert in audio analysis."},
+    {"role": "user", "content": parts},
+])
+client.chat.completions.create(model="gpt-4o", messages=[
+    {"role": "system", "content": "You are an expert historian."},
+    {"role": "user", "content": [{"type": "text", "text": "Name a year."}]},
+])
+'''
+    us = units(code)
+    assert find(us, "You are an expert in audio analysis.").context.attachments == ["audio"]
+    assert find(us, "You are an expert historian.").context.attachments == []

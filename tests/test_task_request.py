@@ -293,3 +293,14 @@ def test_material_handed_to_the_model_makes_the_request_extraction(request_text:
     analyst = "You're a meticulous financial analyst with a keen eye for detail."
     assert not is_flagged(analyse(chat(analyst, request_text)))
     assert not is_flagged(analyse_text(f"{analyst}\n\n{request_text}"))
+
+
+def test_an_attachment_is_material_the_request_works_on() -> None:
+    system = "You are a helpful assistant specializing in audio analysis."
+    plain = chat(system, "Answer the following question based on the")
+    assert analyse(plain).task.category == "factual"
+    sent = chat(system + " ", "Answer the following question based on the")
+    sent.context.attachments.append("audio")
+    task = analyse(sent).task
+    assert task.category == "extraction"
+    assert any(e.source == "attachment" for e in task.evidence)

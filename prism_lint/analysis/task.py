@@ -45,6 +45,9 @@ SOURCE_WEIGHTS = {
     "response_format": 1.5,
     "tools": 1.5,
     "model": 1.5,
+    # an image, audio or file sent with the prompt: what the request works on
+    # (halved like every call-site fact beside a stated request)
+    "attachment": 6.0,
 }
 # Request evidence (summed weight) that says the prompt states its request.
 REQUEST_MIN = 1.0
@@ -757,7 +760,8 @@ def _field_of(head: str, occupations: dict[str, str]) -> tuple[str, str] | None:
 
 
 def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
-    """Evidence from the call site: names, holes, the user turn, format, model, tools."""
+    """Evidence from the call site: names, holes, the user turn, format, model,
+    tools and attachments."""
     ctx = unit.context
     names = lex.context.get("names", {})
     for name in ctx.names:
@@ -777,6 +781,8 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
         if hit:
             tally.add(f"model={ctx.model}", hit[0], "model", hit[1] * SOURCE_WEIGHTS["model"] / 2)
             break
+    for kind in ctx.attachments:
+        tally.add(f"attached {kind}", "extraction", "attachment", SOURCE_WEIGHTS["attachment"])
     tools = lex.context.get("tools", {})
     for tool in ctx.tools:
         for part in [tool.lower(), *_name_parts(tool)]:

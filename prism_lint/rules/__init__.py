@@ -211,6 +211,7 @@ SOURCE_LABELS = {
     "name": "a name at the call site",
     "hole": "a placeholder",
     "sibling": "another message of the prompt",
+    "attachment": "a file sent with the prompt",
     "model": "the model",
     "tools": "the tools",
     "response_format": "the response format",

@@ -135,6 +135,8 @@ MODEL_KEYS = _strings(_GENERIC.get("model_keys", []), "generic.model_keys")
 RESPONSE_FORMAT_KEYS = _strings(_GENERIC.get("response_format_keys", []),
                                 "generic.response_format_keys")
 TOOLS_KEYS = _strings(_GENERIC.get("tools_keys", []), "generic.tools_keys")
+# Content part types that send an image, audio or a file beside the text.
+MEDIA_PARTS = _mapping(_GENERIC.get("media_parts", {}), "[generic.media_parts]")
 # Module specifiers and the library label they stand for (longest first).
 LIBRARIES = tuple(sorted(_mapping(_TABLE.get("libraries", {}), "[libraries]").items(),
                          key=lambda kv: -len(kv[0])))

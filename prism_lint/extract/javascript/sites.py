@@ -15,6 +15,7 @@ from prism_lint.extract import ExtractOptions
 from prism_lint.extract.javascript.catalogue import (
     GENERIC_EXCLUDE,
     GENERIC_KEYS,
+    MEDIA_PARTS,
     MODEL_KEYS,
     RESPONSE_FORMAT_KEYS,
     TOOLS_KEYS,
@@ -669,10 +670,31 @@ class SiteFinder:
                 if site is not None and site.kind == "message":
                     self.message_site(inner, site, self.positional(inner), group, label, syntax)
                     return
+        self.note_media(node, group)
         value = self.content_value(self.fallback(node), 0)
         if value is None:
             return
         self.add_msg(group, value, role, label, syntax)
+
+    def note_media(self, node: Node, group: Group) -> None:
+        """Content parts that send an image, audio or a file beside the text
+        (``{type: "image_url", ...}``): material the request works on."""
+        target = unwrap(node)
+        if target is not None and target.type in ("identifier", "member_expression"):
+            target = unwrap(self.ev.resolve(target))
+        if target is None or target.type != "array":
+            return
+        for el in target.named_children:
+            part = unwrap(el)
+            if part is None or part.type != "object":
+                continue
+            kind = dict(self.ev.pairs(part)).get("type")
+            v = self.ev.value(kind) if kind is not None else None
+            if v is None or v.has_hole:
+                continue
+            media = MEDIA_PARTS.get(v.text.strip())
+            if media and media not in group.ctx.attachments:
+                group.ctx.attachments.append(media)
 
     def fallback(self, node: Node) -> Node:
         """The one text among ``given ?? process.env.X ?? "You are ..."``.

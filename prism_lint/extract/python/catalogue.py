@@ -77,6 +77,7 @@ class Catalogue:
 
     by_last: dict[str, list[tuple[tuple[str, ...], Site]]] = field(default_factory=dict)
     generic_kwargs: dict[str, str] = field(default_factory=dict)
+    media_parts: dict[str, str] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
     # in order of preference: the first keyword present wins
     model_kwargs: tuple[str, ...] = ()
@@ -144,6 +145,7 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
             cat.by_last.setdefault(parts[-1], []).append((parts, site))
     generic = data.get("generic", {})
     cat.generic_kwargs = dict(generic.get("kwargs", {}))
+    cat.media_parts = dict(generic.get("media_parts", {}))
     cat.exclude = tuple(generic.get("exclude", ()))
     cat.model_kwargs = tuple(generic.get("model_kwargs", ()))
     cat.response_format_kwargs = tuple(generic.get("response_format_kwargs", ()))

@@ -868,10 +868,30 @@ class SiteFinder:
                 if site is not None and site.kind == "call":
                     self.site_group(node, fn, parts, site, kw, pos, group)
                     return
+        self.note_media(node, group)
         value = self.content_value(node, 0)
         if value is None:
             return
         self.add_msg(group, value, role, label, syntax, sections)
+
+    def note_media(self, node: Node, group: Group) -> None:
+        """Content parts that send an image, audio or a file beside the text
+        (``{"type": "input_audio", ...}``): material the request works on."""
+        target = node
+        if node.type in ("identifier", "attribute"):
+            target = self.ev.resolve(node) or node
+        if target.type not in ("list", "tuple"):
+            return
+        for el in target.named_children:
+            if el.type != "dictionary":
+                continue
+            kind = dict(self.dict_pairs(el)).get("type")
+            v = self.ev.value(kind) if kind is not None else None
+            if v is None or has_hole(v.segs):
+                continue
+            media = self.cat.media_parts.get(ps.joined(v.segs).strip())
+            if media and media not in group.ctx.attachments:
+                group.ctx.attachments.append(media)
 
     def add_msg(self, group: Group, value: Value, role: str, label: str, syntax: str | None,
                 sections: str | None) -> None:

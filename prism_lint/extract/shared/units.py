@@ -154,6 +154,7 @@ class Registry(Generic[S]):
                 siblings=[Sibling(r, t) for j, (r, t) in enumerate(sib_texts) if j != i],
                 response_format=group.ctx.response_format,
                 tools=list(group.ctx.tools),
+                attachments=list(group.ctx.attachments),
                 origin=group.ctx.origin,
             )
             existing = self.drafts.get(key)
@@ -261,4 +262,7 @@ def merge(draft: Draft, role: str, tier: str, ctx: CallContext) -> None:
     for t in ctx.tools:
         if t not in old.tools:
             old.tools.append(t)
+    for a in ctx.attachments:
+        if a not in old.attachments:
+            old.attachments.append(a)
     add_siblings(old, ctx.siblings)
