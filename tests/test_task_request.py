@@ -304,3 +304,15 @@ def test_an_attachment_is_material_the_request_works_on() -> None:
     task = analyse(sent).task
     assert task.category == "extraction"
     assert any(e.source == "attachment" for e in task.evidence)
+
+
+def test_a_blurb_that_slips_into_the_third_person_still_describes_the_persona() -> None:
+    text = ("You are an experienced engineer and a perfectionist. You are highly detail-oriented. "
+            "He evaluates every project as though it shipped tomorrow, so his feedback is harsh.")
+    analysis = analyse_text(text)
+    (persona,) = [p for p in analysis.personas if p.kind == "expert"]
+    assert text[persona.passage_start : persona.measured_end].endswith("harsh.")
+    # its verbs are the persona's words, not a request
+    assert analysis.task.assumed
+    assert all(e.source.startswith("persona") for e in analysis.task.evidence)
+

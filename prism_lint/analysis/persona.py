@@ -1048,10 +1048,16 @@ CAPABILITY = re.compile(
 )
 
 
+# A blurb that slips into the third person ("He evaluates every project as
+# though ...") still describes the persona it follows.
+_THIRD_PERSON = re.compile(r"(?i)^[\W]*(?:he|she|his|her)\b")
+
+
 def _second_person(text: str, prev_end: int, sent: Sentence) -> bool:
     """A sentence in the same paragraph that goes on describing "you" ("You
-    focus on ...", "Accuracy is your highest value."): the study's long
-    personas are one paragraph of these, measured as one passage."""
+    focus on ...", "Accuracy is your highest value.", or "he" in a blurb):
+    the study's long personas are one paragraph of these, measured as one
+    passage."""
     if "\n\n" in text[prev_end : sent.start] or sent.end - sent.start > 400:
         return False
     body = text[sent.start : sent.end]
@@ -1062,7 +1068,7 @@ def _second_person(text: str, prev_end: int, sent: Sentence) -> bool:
     if first in vocabulary().by_code["en"].task_verbs:
         return False  # "Tidy up the sheets." asks
     m = SECOND_PERSON.search(body)
-    return m is not None and m.start() < 120
+    return (m is not None and m.start() < 120) or _THIRD_PERSON.match(body) is not None
 
 
 def _describes(text: str, sent: Sentence, p: Persona) -> bool:
