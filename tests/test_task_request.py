@@ -316,3 +316,29 @@ def test_a_blurb_that_slips_into_the_third_person_still_describes_the_persona() 
     assert analysis.task.assumed
     assert all(e.source.startswith("persona") for e in analysis.task.evidence)
 
+
+
+def test_code_words_around_supplied_changes_describe_them() -> None:
+    # the diffs are supplied: "git", "repo" and a list of commit types name
+    # the material, while the request is to sum the changes up
+    system = ("You are an expert software engineer that writes one-line commit messages. "
+              "Review the provided context and diffs which are about to be committed to a git "
+              "repo. Use these types: fix, feat, docs, refactor, perf, test. Reply only with "
+              "the commit message.")
+    assert analyse_text(system).task.category == "extraction"
+    # a request for the work itself keeps it code: review for flaws, or a fix
+    for ask in ("Review the provided diff and identify any potential issues or improvements.",
+                "Review the provided diff and fix the bug in the function it changes."):
+        text = f"You are an expert software engineer working on a git repo. {ask}"
+        assert analyse_text(text).task.category == "code", ask
+
+
+def test_asking_the_next_question_is_not_answering_one() -> None:
+    system = ("You are a moderator in a roundtable discussion about the history of jazz. "
+              "You will be presented with the chat history and the current guest. "
+              "Generate the next question for the current guest.")
+    task = analyse_text(system).task
+    assert task.category == "writing"
+    # the history of the chat is what was said, not the subject
+    assert any(e.cue.lower() == "chat history" and e.category == "other"
+               for e in task.evidence)

@@ -61,6 +61,8 @@ NEAR_TIE = 0.9
 GROUNDED = 3.0
 GROUNDED_DISCOUNT = 0.4
 _GROUNDED_TOPICS = frozenset({"factual", "math"})
+# ... and the categories whose topic words (not their requests) describe it
+_GROUNDED_WORDS = frozenset({"code"})
 # The persona's field beside a stated request: a tie-breaker, no more.
 PERSONA_BESIDE_REQUEST = 2.0
 # ... growing with a long request whose many topics blur it (a long system
@@ -154,8 +156,12 @@ class _Tally:
     # (cue lower-cased, category, source) -> its evidence: a long prompt
     # repeats a cue hundreds of times, each adding to the same entry
     by_key: dict[tuple[str, str, str], Evidence] = field(default_factory=dict)
+    # the part of each score that topic words gave (a word or a name, not a
+    # verb and its object): what describes supplied material
+    topics: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
-    def add(self, cue: str, category: str, source: str, weight: float) -> None:
+    def add(self, cue: str, category: str, source: str, weight: float, *,
+            topic: bool = False) -> None:
         key = (cue.lower(), category, source)
         n = self.repeats.get(key, 0)
         self.repeats[key] = n + 1
@@ -163,6 +169,8 @@ class _Tally:
         if w <= 0:
             return
         self.scores[category] += w
+        if topic:
+            self.topics[category] += w
         if n == 0:
             self.by_key[key] = ev = Evidence(cue, category, source, round(weight, 3))
             self.evidence.append(ev)
@@ -220,9 +228,10 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     context = _Tally(defaultdict(float), [], {})
     general = 0.0
     hits = [(cue.category, cue.weight, start, end) for cue, start, end in match_cues(text, lex)]
+    n_cues = len(hits)
     hits.extend(_pattern_hits(text, lex))
     strongest: dict[str, tuple[float, str, int]] = {}  # category -> weight, text, offset
-    for category, cue_weight, start, end in hits:
+    for i, (category, cue_weight, start, end) in enumerate(hits):
         inside = passages.holds(start)
         if category == GENERAL:
             if not material.holds(start):
@@ -237,7 +246,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
         if category not in _KEEPS_NEGATED and _negated(text, start):
             continue  # "no explanation", "do not write code": not asked
         weight = cue_weight * focus.at(start) * asides.at(start)
-        request.add(text[start:end], category, "prompt", weight)
+        request.add(text[start:end], category, "prompt", weight, topic=i < n_cues)
         if weight > strongest.get(category, (0.0, "", 0))[0]:
             strongest[category] = (weight, text, start)
     _persona_fields(personas, persona)
@@ -376,14 +385,15 @@ def _siblings(unit: PromptUnit, request: _Tally, lex: TaskLexicon,
         material = _Spans.of(material_spans(sib_text))
         focus = _Spans(_task_statements(sib_text, _Spans([])))
         hits = [(c.category, c.weight, a, b) for c, a, b in match_cues(sib_text, lex)]
+        n_cues = len(hits)
         hits.extend(_pattern_hits(sib_text, lex))
-        for category, cue_weight, start, end in hits:
+        for i, (category, cue_weight, start, end) in enumerate(hits):
             if category == GENERAL or material.holds(start):
                 continue
             if category not in _KEEPS_NEGATED and _negated(sib_text, start):
                 continue
             weight = cue_weight * SOURCE_WEIGHTS["sibling"] * focus.at(start)
-            request.add(sib_text[start:end], category, "sibling", weight)
+            request.add(sib_text[start:end], category, "sibling", weight, topic=i < n_cues)
             if weight > strongest.get(category, (0.0, "", 0))[0]:
                 strongest[category] = (weight, sib_text, start)
     return said
@@ -801,7 +811,8 @@ def _holes(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
         for part in _name_parts(hole.name):
             hit = holes.get(part) or names.get(part)
             if hit:
-                tally.add(part, hit[0], "hole", hit[1] * SOURCE_WEIGHTS["hole"] / 2)
+                tally.add(part, hit[0], "hole", hit[1] * SOURCE_WEIGHTS["hole"] / 2,
+                          topic=True)
 
 
 def _name_parts(name: str) -> list[str]:
@@ -825,6 +836,13 @@ def _decide(tallies: list[_Tally], general: float, unit: PromptUnit, *, assumed:
         for k, v in tally.scores.items():
             if grounded and tally is request and k in _GROUNDED_TOPICS:
                 v *= GROUNDED_DISCOUNT
+            elif grounded and tally is request and k in _GROUNDED_WORDS:
+                # "git", "repo", "function" around supplied diffs and code
+                # describe them, unless the request also asks for the work
+                # in its own verb and object ("fix the bug", "find bugs")
+                topics = tally.topics.get(k, 0.0)
+                if v - topics <= 1e-6:
+                    v -= topics * (1 - GROUNDED_DISCOUNT)
             merged[k] += v * scale
     scores = {k: round(v, 3) for k, v in merged.items() if v > 0}
     if not scores:
