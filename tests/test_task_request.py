@@ -340,5 +340,6 @@ def test_asking_the_next_question_is_not_answering_one() -> None:
     task = analyse_text(system).task
     assert task.category == "writing"
     # the history of the chat is what was said, not the subject
-    assert any(e.cue.lower() == "chat history" and e.category == "other"
-               for e in task.evidence)
+    assert not any(e.category == "factual" and e.source == "prompt" for e in task.evidence)
+    asked = analyse_text("Read the conversation history, then ask the guest one question.").task
+    assert not any(e.category == "factual" for e in asked.evidence)
