@@ -343,3 +343,36 @@ def test_asking_the_next_question_is_not_answering_one() -> None:
     assert not any(e.category == "factual" and e.source == "prompt" for e in task.evidence)
     asked = analyse_text("Read the conversation history, then ask the guest one question.").task
     assert not any(e.category == "factual" for e in asked.evidence)
+
+
+PASSAGE_CHOICE = (
+    "The following is a multiple choice question about world history.\n\n"
+    "This question refers to the following information.\n"
+    '"We have resolved to open our ports to foreign ships, so that trade may grow."\n'
+    "Which of the following best explains the change in policy described above?\n"
+    "A. Pressure from foreign navies\nB. A failed harvest\nC. A royal marriage\n"
+    "D. A new religion\nAnswer:"
+)
+
+
+@pytest.mark.parametrize("persona", [WRITER, LONG_WRITER, MATHEMATICIAN])
+def test_options_to_choose_from_ask_for_the_right_answer_even_about_a_passage(
+        persona: str) -> None:
+    assert is_flagged(analyse(chat(persona, PASSAGE_CHOICE)))
+    assert is_flagged(analyse_text(f"{persona}\n\n{PASSAGE_CHOICE}"))
+    # the same passage to summarise is extraction
+    summary = PASSAGE_CHOICE.split("Which of")[0] + "Summarize the passage in one sentence."
+    assert not is_flagged(analyse(chat(persona, summary)))
+
+
+def test_a_generalists_breadth_is_not_an_expert_claim() -> None:
+    # the study's "helpful" persona: broad knowledge across many fields is
+    # the default assistant's, while depth in one field is expertise
+    generalist = ("You are a genuinely helpful assistant. You have broad knowledge spanning "
+                  "science, technology, arts, history, and everyday life skills.")
+    assert [p.kind for p in analyse_text(generalist).personas] == ["role"]
+    assert not is_flagged(analyse(chat(generalist, KNOWLEDGE[1])))
+    for specialist in ("You have deep knowledge of Roman law.",
+                       "You have extensive experience in many programming languages.",
+                       "You have deep expertise in Python, Go, Rust and C."):
+        assert [p.kind for p in analyse_text(specialist).personas] == ["expert"], specialist

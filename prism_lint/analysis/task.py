@@ -251,6 +251,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
             strongest[category] = (weight, text, start)
     _persona_fields(personas, persona)
     said = _siblings(unit, request, lex, strongest)
+    choice = _multiple_choice(text, passages, unit, request)
     _context(unit, context, lex)
     asked = sum(request.scores.values())
     stated = asked >= REQUEST_MIN or said or _states_request(text, passages, material)
@@ -267,7 +268,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     else:
         tallies = [request, context, persona]
     return _decide(tallies, general, unit, assumed=not stated and bool(persona.scores),
-                   asked=asked, strongest=strongest)
+                   asked=asked, strongest=strongest, choice=choice)
 
 
 # A cue under a negation ("no preamble or explanation", "do not write code")
@@ -357,6 +358,30 @@ def _states_request(text: str, passages: _Spans, material: _Spans) -> bool:
         if body.rstrip().endswith("?") or tokens[0].lower() in verbs:
             return True
     return False
+
+
+# Lettered options, one per line ("A. ...", "(B) ...", "C) ..."): a
+# multiple-choice question, which asks for the one right option.
+_CHOICES = re.compile(
+    r"(?m)^[ \t]*\(?A[.):][ \t]+\S[^\n]*\n[ \t]*\(?B[.):][ \t]+\S[^\n]*\n"
+    r"[ \t]*\(?C[.):][ \t]+\S"
+)
+CHOICE_WEIGHT = 6.0
+
+
+def _multiple_choice(text: str, passages: _Spans, unit: PromptUnit, request: _Tally) -> bool:
+    """Whether the prompt or its user turn asks a multiple-choice question; its
+    options count as the request's evidence of a question with one right answer."""
+    found = [(m.start(), text, "prompt") for m in _CHOICES.finditer(text)
+             if not passages.holds(m.start())]
+    for sib in unit.context.siblings:
+        if sib.role not in ("system", "developer", "assistant") and "\n" in sib.text:
+            found.extend((m.start(), sib.text, "sibling") for m in _CHOICES.finditer(sib.text))
+    if not found:
+        return False
+    _at, _where, source = found[0]
+    request.add("multiple-choice options", "factual", source, CHOICE_WEIGHT)
+    return True
 
 
 def _user_asks(unit: PromptUnit) -> bool:
@@ -824,12 +849,14 @@ def _name_parts(name: str) -> list[str]:
 
 
 def _decide(tallies: list[_Tally], general: float, unit: PromptUnit, *, assumed: bool,
-            asked: float, strongest: dict[str, tuple[float, str, int]]) -> TaskInference:
+            asked: float, strongest: dict[str, tuple[float, str, int]],
+            choice: bool = False) -> TaskInference:
     request, context = tallies[0], tallies[1]
     # A request that works on supplied material ("the following reviews",
     # "extract ... from each equation") is extraction whatever the material's
     # topic: the topic's knowledge and judgement words describe the material.
-    grounded = request.scores.get("extraction", 0.0) >= GROUNDED
+    # Options to choose from ask for the one right answer, passage or not.
+    grounded = request.scores.get("extraction", 0.0) >= GROUNDED and not choice
     merged: dict[str, float] = defaultdict(float)
     for tally in tallies:
         scale = CONTEXT_BESIDE_REQUEST if tally is context and not assumed else 1.0
