@@ -25,8 +25,8 @@ _MAX_NAME = 200
 
 def facts(own: Table | None, table: Table) -> str:
     """A digest of the table's facts ``own`` reads (what ``needs_project`` looks at)."""
-    if own is None:
-        return ""
+    if own is None or own.definitions_only:
+        return ""  # a module read for its definitions reports nothing of its own
     parts: list[str] = []
     for n in sorted(own.called):
         w = table.wrappers.get(n)
@@ -53,6 +53,8 @@ def encode(table: Table | None) -> Any:
         "own": dict(table.own),
         "defines": sorted(table.defines),
         "called": sorted(table.called),
+        "imports": sorted(table.imports),
+        "definitions_only": table.definitions_only,
     }
 
 
@@ -66,8 +68,10 @@ def decode(data: Any) -> Table | None:
     if data is None:
         return None
     if not isinstance(data, dict) or set(data) != {"wrappers", "sinks", "own", "defines",
-                                                   "called"}:
+                                                   "called", "imports", "definitions_only"}:
         raise Invalid("table")
+    if not isinstance(data["definitions_only"], bool):
+        raise Invalid("definitions_only")
     wrappers: dict[str, Wrapper] = {}
     raw = data["wrappers"]
     if not isinstance(raw, dict) or len(raw) > MAX_NAMES:
@@ -90,7 +94,8 @@ def decode(data: Any) -> Table | None:
         wrappers[n] = Wrapper(tuple(params), tuple(pairs), _text(model), _text(library),
                                _text(default))
     return Table(wrappers, _roles(data["sinks"]), _roles(data["own"]),
-                 dict.fromkeys(_names(data["defines"]), 1), frozenset(_names(data["called"])))
+                 dict.fromkeys(_names(data["defines"]), 1), frozenset(_names(data["called"])),
+                 frozenset(_names(data["imports"])), data["definitions_only"])
 
 
 def _text(v: Any) -> str:

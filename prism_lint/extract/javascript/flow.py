@@ -27,7 +27,7 @@ import re
 from typing import TYPE_CHECKING
 
 from prism_lint.extract.javascript.values import returns_of
-from prism_lint.extract.python.flow import Table, Wrapper
+from prism_lint.extract.python.flow import MAX_IMPORTS, Table, Wrapper
 from prism_lint.extract.shared.segments import HOLE_KIND
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ class Flow:
         self.fixed: dict[str, str] = {}  # function -> the model it names itself
         self.libraries: dict[str, str] = {}
         self.called: set[str] = set()  # project imports this file calls, under JS
+        self.imports: set[str] = set()  # the project modules they come from, under JS
 
     def param(self, finder: SiteFinder, node: Node | None, role: str, library: str) -> None:
         """A value sent to a call site: the parameters of the enclosing function it
@@ -115,6 +116,7 @@ class Flow:
                 if not module.startswith(_PROJECT_MODULES) or name in ("default", "*"):
                     continue
                 _add(self.table.sinks, name, role)
+                self.imports.add(JS + module)
             elif local in src.functions:
                 _add(self.table.own, local, role)
 
@@ -127,6 +129,7 @@ class Flow:
         self.table.defines = dict.fromkeys(defined, 1)
         self.table.wrappers = {JS + name: w for name, w in wrappers.items()}
         self.table.called = frozenset(self.called)
+        self.table.imports = frozenset(sorted(self.imports)[:MAX_IMPORTS])
         return self.table
 
 

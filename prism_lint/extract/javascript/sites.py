@@ -898,6 +898,7 @@ class SiteFinder:
             if not is_project_module(module) or export in ("default", "*"):
                 return None
             self.flow.called.add(JS + export)
+            self.flow.imports.add(JS + module)
             from prism_lint.extract.python import flow as python_flow
 
             table = python_flow.PROJECT

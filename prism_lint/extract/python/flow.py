@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from prism_lint.extract.python.source import Function, Node, Source
 
 MESSAGES = "messages"  # a parameter that carries chat messages, roles inside
+MAX_IMPORTS = 64  # imported names one module records for the run to follow
 MAX_DEFINITIONS = 3  # modules defining a name beyond which it is too common to follow
 _MAX_WALK = 400  # nodes of one argument walked for names
 _MAX_HOPS = 3  # local names followed to their values
@@ -83,6 +84,13 @@ class Table:
     # attribute): a name many modules define says not which one is meant
     defines: dict[str, int] = field(default_factory=dict)
     called: frozenset[str] = frozenset()  # a module's callees (their last names)
+    # the project modules a module takes a called or sent name from, as
+    # written (``llm.ask``, ``.prompts.SYSTEM``; JavaScript's under :data:`JS`):
+    # the run reads those the first pass left out for their definitions
+    imports: frozenset[str] = frozenset()
+    # learned from a module's definitions only (the first pass left it out):
+    # what it teaches the others, never a reason to check it again
+    definitions_only: bool = False
 
     def merge(self, other: Table) -> None:
         for name, n in other.defines.items():
@@ -136,6 +144,7 @@ class _Learner:
         self.models: dict[str, str] = {}  # function -> its model parameter
         self.libraries: dict[str, str] = {}
         self.called: set[str] = set()  # last names of the callees of the module
+        self.imports: set[str] = set()  # imported names called or sent, as imported
         self.returning = False  # feeding what a function returns
         self.dspy: bool | None = None  # whether the module imports DSPy
 
@@ -166,6 +175,7 @@ class _Learner:
         defined.update(src.functions)
         self.table.defines = dict.fromkeys(defined, 1)
         self.table.called = frozenset(self.called)
+        self.table.imports = frozenset(sorted(self.imports)[:MAX_IMPORTS])
         for fname, roles in self.params.items():
             funcs = src.functions.get(fname)
             if not funcs or len(funcs) != 1:
@@ -252,6 +262,26 @@ class _Learner:
             return module.rsplit(".", 1)[-1] if module else name
         return ""
 
+    def _imported(self, node: Node | None) -> None:
+        """Note the import an expression's name comes from (``ask``, ``llm.ask``,
+        ``prompts.SYSTEM``), spelled from the module it was imported from."""
+        if node is None or len(self.imports) >= MAX_IMPORTS:
+            return
+        src = self.f.src
+        rest: list[str] = []
+        while node.type == "attribute" and len(rest) < 4:
+            attr = node.child_by_field_name("attribute")
+            obj = node.child_by_field_name("object")
+            if attr is None or obj is None:
+                return
+            rest.append(src.text(attr))
+            node = obj
+        if node.type != "identifier":
+            return
+        module = src.imports.get(src.text(node))
+        if module:
+            self.imports.add(".".join((module, *reversed(rest))))
+
     def _may_matter(self, call: Node, last: str) -> bool:
         """Whether a call may pass prompt text or a model on: most calls do
         not, and telling so costs less than reading them."""
@@ -278,6 +308,7 @@ class _Learner:
         last = self._last_name(call)
         if last:
             self.called.add(last)
+            self._imported(call.child_by_field_name("function"))
         if not self._may_matter(call, last):
             return
         read = f.read_call(call)
@@ -393,6 +424,7 @@ class _Learner:
                 obj = n.child_by_field_name("object")
                 if attr is not None:
                     self._sink(src.text(attr), role)
+                    self._imported(n)
                 if obj is not None and obj.type not in ("identifier",):
                     stack.append((obj, role, False))
                 elif obj is not None and src.text(obj) not in ("self", "cls"):
@@ -461,6 +493,8 @@ class _Learner:
                 return
         # a constant of this module is this module's; an imported name may
         # be defined in any module of the project
+        if found is None or name in src.imports:
+            self._imported(ident)
         self._sink(name, role, own=isinstance(found, list) and name not in src.imports)
 
     def _sink(self, name: str, role: str, own: bool = False) -> None:

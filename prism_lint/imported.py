@@ -1,0 +1,211 @@
+"""The project modules that checked modules import, read for their definitions.
+
+The first pass leaves out a module with no persona cue, but such a module
+may hold the project's wrapper (``def ask(system, question, model)``) or a
+name another module sends: a prompt given to ``ask`` in a kept module then
+loses its roles and its model. The modules the run checks in full record
+which project names they call or send (``Table.imports``); this module finds
+those modules among the run's own files (a walk found them, so they are
+inside the project and not excluded) and reads them the cheap way, for what
+they teach the project's table and nothing else: no analysis, no rules.
+
+One hop only: a wrapper of a wrapper defined in yet another left-out module
+is not followed. A module outside the run's files (a pre-commit run names
+only the changed ones) is not read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from prism_lint.extract.javascript.flow import JS
+
+if TYPE_CHECKING:
+    from prism_lint.discovery import Target
+    from prism_lint.extract.python.flow import Table
+
+MAX_BYTES = 512 * 1024  # larger modules are generated or vendored: not read
+MAX_MODULES = 2000  # modules one run reads for their definitions
+_TAIL = 3  # trailing path parts a module is found by (``pkg/sub/llm``)
+_NEAREST = 2  # modules of one name taken, nearest the importer first
+_JS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+_JS_ALIASES = ("@/", "~/", "#", "src/")
+# Stamp of the bytes read: size, (mtime_ns, ctime_ns, inode), digest.
+Read = tuple[int, tuple[int, int, int], bytes]
+
+
+class ModuleIndex:
+    """The run's Python and JavaScript files by their trailing path parts."""
+
+    def __init__(self, targets: Iterable[Target]) -> None:
+        self.kind: dict[str, str] = {}  # normalised path -> its kind
+        self.shown: dict[str, str] = {}  # normalised path -> the path as the run shows it
+        self.py: dict[tuple[str, ...], list[str]] = {}
+        self.js: dict[tuple[str, ...], list[str]] = {}
+        for t in targets:
+            if t.kind not in ("python", "javascript"):
+                continue
+            norm = os.path.normpath(t.path)
+            self.kind[norm] = t.kind
+            self.shown[norm] = t.path
+            stem, ext = os.path.splitext(norm)
+            parts = tuple(p for p in stem.split(os.sep) if p not in ("", "."))
+            if t.kind == "python":
+                if ext != ".py":
+                    continue
+                if parts and parts[-1] == "__init__":
+                    parts = parts[:-1]
+                book = self.py
+            else:
+                if parts and parts[-1] == "index":
+                    _add(self.js, parts[-_TAIL:], norm)  # also found by its folder
+                    parts = parts[:-1]
+                book = self.js
+            for k in range(1, min(_TAIL, len(parts)) + 1):
+                _add(book, parts[-k:], norm)
+
+    def resolve(self, importer: str, spec: str) -> list[str]:
+        """The run's files ``spec`` (as :class:`Table` records it) may name, as shown."""
+        found = (self._js(importer, spec[len(JS):]) if spec.startswith(JS)
+                 else self._python(importer, spec))
+        return [self.shown[p] for p in found]
+
+    def _python(self, importer: str, spec: str) -> list[str]:
+        dots = len(spec) - len(spec.lstrip("."))
+        names = [n for n in spec[dots:].split(".") if n]
+        if dots:
+            # ``from . import llm`` is recorded as ``..llm``, as ``from ..llm import x``
+            # would be: both readings are tried
+            here = os.path.dirname(os.path.normpath(importer))
+            for level in (dots, dots - 1):
+                if level < 1:
+                    continue
+                base = here
+                for _up in range(level - 1):
+                    base = os.path.dirname(base)
+                # the module is the longest leading part that is a file of the run
+                for k in range(len(names), 0, -1):
+                    stem = os.path.join(base, *names[:k])
+                    for cand in (stem + ".py", os.path.join(stem, "__init__.py")):
+                        if os.path.normpath(cand) in self.kind:
+                            return [os.path.normpath(cand)]
+            return []
+        for k in range(len(names), 0, -1):
+            tail = tuple(names[:k][-_TAIL:])
+            found = self.py.get(tail)
+            if found and (k > 1 or len(names) > 1):
+                return _nearest(importer, found)
+        return []
+
+    def _js(self, importer: str, spec: str) -> list[str]:
+        if spec.startswith("."):
+            stem = os.path.normpath(os.path.join(os.path.dirname(importer), spec))
+            base, ext = os.path.splitext(stem)
+            if ext in _JS_SUFFIXES:  # ``./llm.js`` written for ``llm.ts``
+                stem = base
+            for cand in (stem, *(stem + s for s in _JS_SUFFIXES),
+                         *(os.path.join(stem, "index" + s) for s in _JS_SUFFIXES)):
+                if cand in self.kind and self.kind[cand] == "javascript":
+                    return [cand]
+            return []
+        for alias in _JS_ALIASES:
+            if spec.startswith(alias):
+                rest = os.path.splitext(spec[len(alias):])[0]
+                parts = tuple(p for p in rest.split("/") if p)
+                found = self.js.get(parts[-_TAIL:]) if parts else None
+                return _nearest(importer, found) if found else []
+        return []
+
+
+def _add(book: dict[tuple[str, ...], list[str]], key: tuple[str, ...], path: str) -> None:
+    paths = book.setdefault(key, [])
+    if path not in paths:
+        paths.append(path)
+
+
+def _nearest(importer: str, paths: list[str]) -> list[str]:
+    """The modules of one name closest to the importer (most folders in common)."""
+    here = os.path.normpath(importer).split(os.sep)
+
+    def shared(path: str) -> int:
+        n = 0
+        for a, b in zip(here, path.split(os.sep), strict=False):
+            if a != b:
+                break
+            n += 1
+        return n
+
+    return sorted(paths, key=lambda p: (-shared(p), p))[:_NEAREST]
+
+
+def wanted(index: ModuleIndex, importers: Iterable[tuple[str, Table]],
+           checked: set[str]) -> list[str]:
+    """The run's modules the importers take names from that were not checked
+    in full (``checked``: their paths as shown), each once, in a stable order."""
+    out: dict[str, None] = {}
+    for path, table in importers:
+        for spec in sorted(table.imports):
+            for found in index.resolve(path, spec):
+                if found not in checked and found != path:
+                    out[found] = None
+        if len(out) >= MAX_MODULES:
+            break
+    return list(out)[:MAX_MODULES]
+
+
+def learn_modules(items: list[tuple[str, str]]) -> list[tuple[str, Table | None, Read | None]]:
+    """What each module (path, kind) teaches, read from its definitions,
+    with the stamp of the bytes read (the cache keeps the table with it)."""
+    return [(path, *_learn(path, kind)) for path, kind in items]
+
+
+def _learn(path: str, kind: str) -> tuple[Table | None, Read | None]:
+    from prism_lint.cache import digest
+    from prism_lint.reading import open_regular, project_root, read_open
+
+    try:
+        fd, st = open_regular(path, lambda: project_root(path))
+    except OSError:
+        return None, None
+    try:
+        if st.st_size > MAX_BYTES:
+            return None, None
+        data = read_open(fd, st, MAX_BYTES)
+    except OSError:
+        return None, None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        return None, None
+    read: Read = (st.st_size, (st.st_mtime_ns, st.st_ctime_ns, st.st_ino), digest(data))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, read
+    table = _python(path, text) if kind == "python" else _javascript(path, text)
+    if table is not None:
+        table.definitions_only = True
+    return table, read
+
+
+def _python(path: str, text: str) -> Table | None:
+    from prism_lint.extract.python.project import learn_text
+
+    found = learn_text(path, text, None)
+    return found[0] if found is not None else None
+
+
+def _javascript(path: str, text: str) -> Table | None:
+    from prism_lint.extract import ExtractError, ExtractOptions
+    from prism_lint.extract.javascript.extractor import extract
+    from prism_lint.model import Document
+
+    try:
+        learned = extract(Document(path, text), ExtractOptions()).learned
+    except (ExtractError, ValueError, UnicodeError, RecursionError):
+        return None
+    from prism_lint.extract.python.flow import Table
+
+    return learned if isinstance(learned, Table) else None
