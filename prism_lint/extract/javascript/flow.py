@@ -116,7 +116,6 @@ class Flow:
                 if not module.startswith(_PROJECT_MODULES) or name in ("default", "*"):
                     continue
                 _add(self.table.sinks, name, role)
-                self.imports.add(JS + module)
             elif local in src.functions:
                 _add(self.table.own, local, role)
 

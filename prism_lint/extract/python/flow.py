@@ -50,6 +50,9 @@ _TEXT_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "deden
 # DSPy modules: an instance called with keywords sends them as its input fields.
 _PREDICTORS = frozenset({"Predict", "ChainOfThought", "ReAct", "ProgramOfThought", "CodeAct",
                          "MultiChainComparison", "BestOfN", "Refine", "RLM"})
+# Arguments whose text is worked out to look for a persona cue in it.
+_VALUED = frozenset({"string", "concatenated_string", "identifier", "attribute",
+                     "binary_operator", "call"})
 _BY_NAME = {"messages": MESSAGES, "chat_messages": MESSAGES, "history": MESSAGES}
 _SHAPED = {"messages": MESSAGES, "input": MESSAGES, "contents": MESSAGES, "config": ""}
 
@@ -84,9 +87,10 @@ class Table:
     # attribute): a name many modules define says not which one is meant
     defines: dict[str, int] = field(default_factory=dict)
     called: frozenset[str] = frozenset()  # a module's callees (their last names)
-    # the project modules a module takes a called or sent name from, as
-    # written (``llm.ask``, ``.prompts.SYSTEM``; JavaScript's under :data:`JS`):
-    # the run reads those the first pass left out for their definitions
+    # the project modules a module calls a function of with a persona cue in
+    # its arguments, as written (``llm.ask``, ``.client.ask``; JavaScript's
+    # under ``js:``): the run reads those the first pass left out for their
+    # definitions
     imports: frozenset[str] = frozenset()
     # learned from a module's definitions only (the first pass left it out):
     # what it teaches the others, never a reason to check it again
@@ -262,25 +266,49 @@ class _Learner:
             return module.rsplit(".", 1)[-1] if module else name
         return ""
 
-    def _imported(self, node: Node | None) -> None:
-        """Note the import an expression's name comes from (``ask``, ``llm.ask``,
-        ``prompts.SYSTEM``), spelled from the module it was imported from."""
-        if node is None or len(self.imports) >= MAX_IMPORTS:
-            return
+    def _imported(self, node: Node | None) -> str:
+        """The import a callee's name comes from (``ask``, ``llm.ask``), spelled
+        from the module it was imported from; empty when it was not imported."""
+        if node is None:
+            return ""
         src = self.f.src
         rest: list[str] = []
         while node.type == "attribute" and len(rest) < 4:
             attr = node.child_by_field_name("attribute")
             obj = node.child_by_field_name("object")
             if attr is None or obj is None:
-                return
+                return ""
             rest.append(src.text(attr))
             node = obj
         if node.type != "identifier":
-            return
+            return ""
         module = src.imports.get(src.text(node))
-        if module:
-            self.imports.add(".".join((module, *reversed(rest))))
+        return ".".join((module, *reversed(rest))) if module else ""
+
+    def _sends_persona(self, call: Node) -> bool:
+        """Whether a call's arguments hold a persona cue (what the first pass
+        looks for): only then can the callee's own module change a finding."""
+        from prism_lint.analysis.cues import scan
+        from prism_lint.extract.python.strings import joined
+
+        args = call.child_by_field_name("arguments")
+        stack = list(args.named_children) if args is not None else []
+        texts: list[str] = []
+        seen = 0
+        while stack and seen < _MAX_WALK:
+            n = stack.pop()
+            seen += 1
+            if n.type in _VALUED:
+                v = self.f.ev.value(n)
+                if v is not None:
+                    texts.append(joined(v.segs))
+                if n.type != "call":
+                    continue
+            stack.extend(n.named_children)
+        if not texts:
+            return False
+        expert, anchored = scan("\n".join(texts).encode("utf-8", "surrogatepass"))
+        return expert or anchored
 
     def _may_matter(self, call: Node, last: str) -> bool:
         """Whether a call may pass prompt text or a model on: most calls do
@@ -308,7 +336,10 @@ class _Learner:
         last = self._last_name(call)
         if last:
             self.called.add(last)
-            self._imported(call.child_by_field_name("function"))
+            if len(self.imports) < MAX_IMPORTS:
+                origin = self._imported(call.child_by_field_name("function"))
+                if origin and origin not in self.imports and self._sends_persona(call):
+                    self.imports.add(origin)
         if not self._may_matter(call, last):
             return
         read = f.read_call(call)
@@ -424,7 +455,6 @@ class _Learner:
                 obj = n.child_by_field_name("object")
                 if attr is not None:
                     self._sink(src.text(attr), role)
-                    self._imported(n)
                 if obj is not None and obj.type not in ("identifier",):
                     stack.append((obj, role, False))
                 elif obj is not None and src.text(obj) not in ("self", "cls"):
@@ -493,8 +523,6 @@ class _Learner:
                 return
         # a constant of this module is this module's; an imported name may
         # be defined in any module of the project
-        if found is None or name in src.imports:
-            self._imported(ident)
         self._sink(name, role, own=isinstance(found, list) and name not in src.imports)
 
     def _sink(self, name: str, role: str, own: bool = False) -> None:

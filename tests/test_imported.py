@@ -1,0 +1,260 @@
+"""A wrapper in a module the first pass leaves out is learned from that module,
+read because a checked module sends a persona through it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from prism_lint.config import Resolver, Settings
+from prism_lint.discovery import Target, discover
+from prism_lint.extract.python.flow import Table
+from prism_lint.imported import ModuleIndex, learn_modules, wanted
+from prism_lint.prefilter import worth_checking
+from prism_lint.runner import check_targets
+
+# No persona word anywhere: the first pass leaves this module out.
+_LLM = '''from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(system, question, model="gpt-4o"):
+    return client.chat.completions.create(
+        model=model,
+        messages=[{"role": "system", "content": system},
+                  {"role": "user", "content": question}],
+    )
+'''
+
+# The same module once ``ask`` only logs what it is given: no wrapper.
+_LLM_FIXED = '''import logging
+
+
+def ask(system, question, model="gpt-4o"):
+    logging.getLogger(__name__).debug("%s %s %s", system, question, model)
+'''
+
+_APP = '''from llm import ask
+
+ask("You are an expert mathematician.", "What is 17 times 23?", model="o3-mini")
+'''
+
+_PERSONA = "You are an expert mathematician."
+
+
+def _run(root: Path, cache: bool = False) -> dict[str, list]:
+    resolver = Resolver(forced=Settings())
+    return {os.path.relpath(t.path, root): r.diagnostics
+            for t, r in check_targets(discover([str(root)], resolver), resolver, lambda s: s,
+                                      use_cache=cache)}
+
+
+def _codes(found: dict[str, list], path: str) -> list[str]:
+    return sorted(d.code for d in found[path])
+
+
+def test_the_wrapper_module_has_no_persona_cue() -> None:
+    assert not worth_checking(_LLM.encode(), Settings())
+    assert not worth_checking(_LLM_FIXED.encode(), Settings())
+    assert worth_checking(_APP.encode(), Settings())
+
+
+def test_a_persona_sent_through_a_left_out_modules_wrapper_keeps_role_and_model(
+        tmp_path: Path) -> None:
+    (tmp_path / "llm.py").write_text(_LLM, encoding="utf-8")
+    (tmp_path / "app.py").write_text(_APP, encoding="utf-8")
+    found = _run(tmp_path)
+    assert found["llm.py"] == []
+    assert _codes(found, "app.py") == ["PRS102", "PRS105"]
+    for d in found["app.py"]:
+        assert _APP[d.start:d.end] == _PERSONA
+        assert d.details["role"] == "system"
+        assert d.details["model"] == "o3-mini"
+        assert d.details["call"] == "ask"
+        assert d.details["request"] == "What is 17 times 23?"
+
+
+@pytest.mark.parametrize(("layout", "caller"), [
+    # a package, imported relatively
+    ({"pkg/__init__.py": "", "pkg/llm.py": _LLM},
+     ("pkg/app.py", _APP.replace("from llm import ask", "from .llm import ask"))),
+    ({"pkg/__init__.py": "", "pkg/llm.py": _LLM},
+     ("pkg/app.py", _APP.replace("from llm import ask", "from . import llm")
+      .replace("\nask(", "\nllm.ask("))),
+    # a module imported whole, by its package's name
+    ({"src/proj/__init__.py": "", "src/proj/llm.py": _LLM},
+     ("src/proj/app.py", _APP.replace("from llm import ask", "import proj.llm")
+      .replace("\nask(", "\nproj.llm.ask("))),
+    ({"src/proj/__init__.py": "", "src/proj/core/llm.py": _LLM},
+     ("src/proj/app.py", _APP.replace("from llm import ask", "from proj.core.llm import ask"))),
+])
+def test_the_import_forms_reach_the_wrapper(tmp_path: Path, layout: dict[str, str],
+                                            caller: tuple[str, str]) -> None:
+    for rel, text in {**layout, caller[0]: caller[1]}.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    found = _run(tmp_path)
+    assert _codes(found, os.path.normpath(caller[0])) == ["PRS102", "PRS105"]
+
+
+def test_a_package_of_the_same_name_elsewhere_is_not_the_wrapper(tmp_path: Path) -> None:
+    # ``ask`` comes from a module the run does not hold: nothing is learned
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "llm.py").write_text(_LLM, encoding="utf-8")
+    (tmp_path / "app.py").write_text(_APP.replace("from llm import", "from otherpkg import"),
+                                     encoding="utf-8")
+    found = _run(tmp_path)
+    assert "PRS105" not in _codes(found, "app.py")
+
+
+def test_a_warm_run_reads_the_wrapper_module_again_only_when_it_changes(
+        tmp_path: Path, monkeypatch) -> None:
+    import prism_lint.imported as imported
+
+    monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("prism_lint.runner.CACHE_THRESHOLD", 0)
+    read: list[str] = []
+    monkeypatch.setattr(imported, "learn_modules",
+                        lambda items: (read.extend(p for p, _k in items),
+                                       learn_modules(items))[1])
+    root = tmp_path / "tree"
+    root.mkdir()
+    llm = root / "llm.py"
+    llm.write_text(_LLM, encoding="utf-8")
+    (root / "app.py").write_text(_APP, encoding="utf-8")
+    assert _codes(_run(root, cache=True), "app.py") == ["PRS102", "PRS105"]
+    assert [os.path.basename(p) for p in read] == ["llm.py"]
+    read.clear()
+    assert _codes(_run(root, cache=True), "app.py") == ["PRS102", "PRS105"]  # served warm
+    assert read == [], "an unchanged module was read again"
+    llm.write_text(_LLM_FIXED, encoding="utf-8")  # only the wrapper's module changes
+    assert _codes(_run(root, cache=True), "app.py") == []
+    assert [os.path.basename(p) for p in read] == ["llm.py"]
+    assert _codes(_run(root, cache=True), "app.py") == []
+    llm.write_text(_LLM, encoding="utf-8")
+    assert _codes(_run(root, cache=True), "app.py") == ["PRS102", "PRS105"]
+    llm.unlink()  # gone: the caller reads alone again
+    warm = _run(root, cache=True)
+    assert "PRS105" not in _codes(warm, "app.py")
+    assert warm == _run(root)
+
+
+def test_a_cached_result_gets_the_table_a_later_run_reads(tmp_path: Path, monkeypatch) -> None:
+    """The wrapper module was cached before any module sent a persona through
+    it; once one does, its table is read and kept with its cached result."""
+    import prism_lint.imported as imported
+
+    monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("prism_lint.runner.CACHE_THRESHOLD", 0)
+    read: list[str] = []
+    monkeypatch.setattr(imported, "learn_modules",
+                        lambda items: (read.extend(p for p, _k in items),
+                                       learn_modules(items))[1])
+    root = tmp_path / "tree"
+    root.mkdir()
+    (root / "llm.py").write_text(_LLM, encoding="utf-8")
+    _run(root, cache=True)
+    (root / "app.py").write_text(_APP, encoding="utf-8")
+    assert _codes(_run(root, cache=True), "app.py") == ["PRS102", "PRS105"]
+    assert len(read) == 1
+    assert _codes(_run(root, cache=True), "app.py") == ["PRS102", "PRS105"]
+    assert len(read) == 1, "the table read was not kept with the cached result"
+
+
+def test_a_pool_learns_the_left_out_modules_as_one_process_does(
+        tmp_path: Path, monkeypatch) -> None:
+    import prism_lint.runner as runner
+
+    # (a name more than a few modules define says not which one is meant)
+    for i in range(24):
+        (tmp_path / f"llm{i:02d}.py").write_text(_LLM.replace("def ask(", f"def ask{i}("),
+                                                 encoding="utf-8")
+        (tmp_path / f"app{i:02d}.py").write_text(
+            _APP.replace("ask", f"ask{i}").replace("from llm import", f"from llm{i:02d} import"),
+            encoding="utf-8")
+    serial = {p: [d.code for d in ds] for p, ds in _run(tmp_path).items()}
+    assert [serial[f"app{i:02d}.py"] for i in range(24)] == [["PRS102", "PRS105"]] * 24
+    monkeypatch.setattr(runner, "POOL_THRESHOLD", 10)
+    monkeypatch.setattr(runner, "workers", lambda: 2)
+    assert {p: [d.code for d in ds] for p, ds in _run(tmp_path).items()} == serial
+
+
+_TS_LLM = '''import OpenAI from "openai";
+
+const openai = new OpenAI();
+
+export async function ask(system: string, user: string, model = "gpt-4o") {
+  return openai.chat.completions.create({
+    model,
+    messages: [{ role: "system", content: system }, { role: "user", content: user }],
+  });
+}
+'''
+
+_TS_APP = '''import { ask } from "../lib/llm.js";
+
+export async function GET() {
+  return ask("You are an expert mathematician.", "What is 17 times 23?", "o3-mini");
+}
+'''
+
+
+def test_a_typescript_wrapper_in_a_left_out_module_is_learned(tmp_path: Path) -> None:
+    assert not worth_checking(_TS_LLM.encode(), Settings(), kind="javascript")
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "app").mkdir()
+    (tmp_path / "lib" / "llm.ts").write_text(_TS_LLM, encoding="utf-8")
+    (tmp_path / "app" / "route.ts").write_text(_TS_APP, encoding="utf-8")
+    found = _run(tmp_path)
+    diags = found[os.path.join("app", "route.ts")]
+    assert sorted(d.code for d in diags) == ["PRS102", "PRS105"]
+    for d in diags:
+        assert d.details["role"] == "system"
+        assert d.details["model"] == "o3-mini"
+        assert _TS_APP[d.start:d.end] == _PERSONA
+
+
+def _targets(*paths: str) -> list[Target]:
+    return [Target(p, "python" if p.endswith(".py") else "javascript", False) for p in paths]
+
+
+def test_the_index_finds_modules_by_their_trailing_parts() -> None:
+    index = ModuleIndex(_targets("a/pkg/__init__.py", "a/pkg/llm.py", "b/llm.py", "c/d/llm.py",
+                                 "web/lib/llm.ts", "web/lib/chat/index.ts", "x.txt"))
+    assert index.resolve("a/pkg/app.py", ".llm.ask") == ["a/pkg/llm.py"]
+    assert index.resolve("a/pkg/app.py", "..llm.ask") == ["a/pkg/llm.py"]  # from . import llm
+    assert index.resolve("a/pkg/app.py", "pkg.llm.ask") == ["a/pkg/llm.py"]
+    assert index.resolve("a/pkg/app.py", "pkg.ask") == ["a/pkg/__init__.py"]
+    # one name, several modules: the nearest ones
+    assert index.resolve("c/d/e/app.py", "llm.ask") == ["c/d/llm.py", "a/pkg/llm.py"]
+    assert index.resolve("a/app.py", "os.path.join") == []
+    assert index.resolve("a/app.py", "llm") == []  # a bare module name calls nothing
+    assert index.resolve("web/app/route.ts", "js:../lib/llm") == ["web/lib/llm.ts"]
+    assert index.resolve("web/app/route.ts", "js:../lib/llm.js") == ["web/lib/llm.ts"]
+    assert index.resolve("web/app/route.ts", "js:../lib/chat") == ["web/lib/chat/index.ts"]
+    assert index.resolve("web/app/route.ts", "js:@/lib/llm") == ["web/lib/llm.ts"]
+    assert index.resolve("web/app/route.ts", "js:openai") == []
+
+
+def test_only_modules_not_checked_in_full_are_wanted() -> None:
+    index = ModuleIndex(_targets("llm.py", "prompts.py", "app.py"))
+    app = Table(imports=frozenset({"llm.ask", "prompts.build"}))
+    assert wanted(index, [("app.py", app)], {"app.py"}) == ["llm.py", "prompts.py"]
+    assert wanted(index, [("app.py", app)], {"app.py", "prompts.py"}) == ["llm.py"]
+
+
+def test_learning_reads_regular_files_only(tmp_path: Path) -> None:
+    (tmp_path / "llm.py").write_text(_LLM, encoding="utf-8")
+    (tmp_path / "big.py").write_text("x = 1\n" * 200_000, encoding="utf-8")
+    (tmp_path / "bad.py").write_bytes(b"\xff\xfe\x00broken")
+    ((learned_path, table, read), (_b, big, _r), (_c, bad, _s), (_d, missing, none)) = \
+        learn_modules([(str(tmp_path / "llm.py"), "python"), (str(tmp_path / "big.py"), "python"),
+                       (str(tmp_path / "bad.py"), "python"),
+                       (str(tmp_path / "gone.py"), "python")])
+    assert table is not None and table.definitions_only and "ask" in table.wrappers
+    assert table.wrappers["ask"].model == "model"
+    assert read is not None and read[0] == len(_LLM)
+    assert big is None and bad is None and missing is None and none is None
