@@ -250,7 +250,7 @@ def test_learning_reads_regular_files_only(tmp_path: Path) -> None:
     (tmp_path / "llm.py").write_text(_LLM, encoding="utf-8")
     (tmp_path / "big.py").write_text("x = 1\n" * 200_000, encoding="utf-8")
     (tmp_path / "bad.py").write_bytes(b"\xff\xfe\x00broken")
-    ((learned_path, table, read), (_b, big, _r), (_c, bad, _s), (_d, missing, none)) = \
+    ((_learned, table, read), (_b, big, _r), (_c, bad, _s), (_d, missing, none)) = \
         learn_modules([(str(tmp_path / "llm.py"), "python"), (str(tmp_path / "big.py"), "python"),
                        (str(tmp_path / "bad.py"), "python"),
                        (str(tmp_path / "gone.py"), "python")])
