@@ -32,7 +32,7 @@ def facts(own: Table | None, table: Table) -> str:
         w = table.wrappers.get(n)
         if w is not None and n not in own.wrappers:
             parts.append(f"w\0{n}\0{w.params}\0{w.roles}\0{w.model}\0{w.library}"
-                         f"\0{w.model_default}")
+                         f"\0{w.model_default}\0{w.spread}")
     for n in sorted(own.defines):
         role = table.sinks.get(n)
         if role is not None and n not in own.sinks and n not in own.own:
@@ -47,7 +47,7 @@ def encode(table: Table | None) -> Any:
         return None
     return {
         "wrappers": {n: [list(w.params), [list(r) for r in w.roles], w.model, w.library,
-                         w.model_default]
+                         w.model_default, w.spread]
                      for n, w in table.wrappers.items()},
         "sinks": dict(table.sinks),
         "own": dict(table.own),
@@ -78,9 +78,9 @@ def decode(data: Any) -> Table | None:
         raise Invalid("wrappers")
     for n, w in raw.items():
         _name(n)
-        if not isinstance(w, list) or len(w) != 5:
+        if not isinstance(w, list) or len(w) != 6:
             raise Invalid("wrapper")
-        params, roles, model, library, default = w
+        params, roles, model, library, default, spread = w
         if not isinstance(params, list) or len(params) > 64 or not isinstance(roles, list) \
                 or len(roles) > 64:
             raise Invalid("wrapper")
@@ -92,7 +92,7 @@ def decode(data: Any) -> Table | None:
                 raise Invalid("role")
             pairs.append((_name(r[0]), _name(r[1])))
         wrappers[n] = Wrapper(tuple(params), tuple(pairs), _text(model), _text(library),
-                               _text(default))
+                               _text(default), _text(spread))
     return Table(wrappers, _roles(data["sinks"]), _roles(data["own"]),
                  dict.fromkeys(_names(data["defines"]), 1), frozenset(_names(data["called"])),
                  frozenset(_names(data["imports"])), data["definitions_only"])

@@ -258,3 +258,122 @@ def test_learning_reads_regular_files_only(tmp_path: Path) -> None:
     assert table.wrappers["ask"].model == "model"
     assert read is not None and read[0] == len(_LLM)
     assert big is None and bad is None and missing is None and none is None
+
+
+# Wrappers that take their prompts in one options dict, object or ``**kwargs``;
+# no persona word in the module.
+_LLM_OPTIONS = '''from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(opts):
+    return client.chat.completions.create(
+        model=opts.get("model", "gpt-4o"),
+        messages=[{"role": "system", "content": opts["system"]},
+                  {"role": "user", "content": opts["user"]}],
+    )
+
+
+def ask_request(request):
+    return client.chat.completions.create(
+        model=request.model,
+        messages=[{"role": "system", "content": request.system},
+                  {"role": "user", "content": request.user}],
+    )
+
+
+def send(**kwargs):
+    return client.chat.completions.create(**kwargs)
+'''
+
+
+def test_the_keys_an_options_wrapper_passes_on_are_learned() -> None:
+    from prism_lint.extract.python.project import learn_text
+
+    found = learn_text("llm.py", _LLM_OPTIONS, None)
+    assert found is not None
+    w = found[0].wrappers
+    assert w["ask"].params == ("opts",)
+    assert w["ask"].roles == (("opts.system", "system"), ("opts.user", "user"))
+    assert w["ask"].model == "opts.model"
+    assert w["ask"].keyed("opts") and not w["ask"].keyed("op")
+    assert w["ask_request"].roles == (("request.system", "system"), ("request.user", "user"))
+    assert w["ask_request"].model == "request.model"
+    assert w["send"].spread == "kwargs"
+    assert w["send"].role_of("kwargs.messages") == "messages"
+    assert w["send"].model == "kwargs.model"
+    assert w["send"].library == "openai"
+
+
+@pytest.mark.parametrize("call", [
+    'ask({"system": "You are an expert mathematician.", "user": "What is 17 times 23?", '
+    '"model": "o3-mini"})',
+    'ask(dict(system="You are an expert mathematician.", user="What is 17 times 23?", '
+    'model="o3-mini"))',
+    'ask_request(SimpleNamespace(system="You are an expert mathematician.", '
+    'user="What is 17 times 23?", model="o3-mini"))',
+    'send(model="o3-mini", messages=[{"role": "system", "content": '
+    '"You are an expert mathematician."}, {"role": "user", "content": "What is 17 times 23?"}])',
+])
+def test_a_persona_in_an_options_argument_keeps_role_model_and_request(
+        tmp_path: Path, call: str) -> None:
+    app = f"from types import SimpleNamespace\n\nfrom llm import ask, ask_request, send\n\n{call}\n"
+    (tmp_path / "llm.py").write_text(_LLM_OPTIONS, encoding="utf-8")
+    (tmp_path / "app.py").write_text(app, encoding="utf-8")
+    assert not worth_checking(_LLM_OPTIONS.encode(), Settings())
+    found = _run(tmp_path)
+    assert _codes(found, "app.py") == ["PRS102", "PRS105"]
+    for d in found["app.py"]:
+        assert app[d.start:d.end] == _PERSONA
+        assert d.details["role"] == "system"
+        assert d.details["model"] == "o3-mini"
+        assert d.details["request"] == "What is 17 times 23?"
+
+
+def test_the_request_in_an_options_argument_is_read_with_the_persona(tmp_path: Path) -> None:
+    # not a math task once the request is read: the persona alone said it was
+    (tmp_path / "llm.py").write_text(_LLM_OPTIONS, encoding="utf-8")
+    (tmp_path / "app.py").write_text(
+        'from llm import ask\n\nask({"system": "You are an expert mathematician.", '
+        '"user": "Write a limerick about a cat who loves naps."})\n', encoding="utf-8")
+    assert "PRS102" not in _codes(_run(tmp_path), "app.py")
+
+
+_TS_OPTIONS = '''import OpenAI from "openai";
+
+const openai = new OpenAI();
+
+export async function ask({ system, user: question, model = "gpt-4o" }: Options) {
+  return openai.chat.completions.create({
+    model,
+    messages: [{ role: "system", content: system }, { role: "user", content: question }],
+  });
+}
+
+export async function askWith(opts: Options) {
+  return openai.chat.completions.create({
+    model: opts.model,
+    messages: [{ role: "system", content: opts.system }, { role: "user", content: opts.user }],
+  });
+}
+'''
+
+
+@pytest.mark.parametrize("callee", ["ask", "askWith"])
+def test_a_typescript_options_wrapper_of_a_left_out_module(tmp_path: Path, callee: str) -> None:
+    app = (f'import {{ {callee} }} from "@/lib/llm";\n\nexport async function GET() {{\n'
+           f'  return {callee}({{ system: "You are an expert mathematician.", '
+           f'user: "What is 17 times 23?", model: "o3-mini" }});\n}}\n')
+    assert not worth_checking(_TS_OPTIONS.encode(), Settings(), kind="javascript")
+    (tmp_path / "src" / "lib").mkdir(parents=True)
+    (tmp_path / "src" / "app").mkdir()
+    (tmp_path / "src" / "lib" / "llm.ts").write_text(_TS_OPTIONS, encoding="utf-8")
+    (tmp_path / "src" / "app" / "route.ts").write_text(app, encoding="utf-8")
+    diags = _run(tmp_path)[os.path.join("src", "app", "route.ts")]
+    assert sorted(d.code for d in diags) == ["PRS102", "PRS105"]
+    for d in diags:
+        assert app[d.start:d.end] == _PERSONA
+        assert d.details["role"] == "system"
+        assert d.details["model"] == "o3-mini"
+        assert d.details["request"] == "What is 17 times 23?"

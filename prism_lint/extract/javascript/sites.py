@@ -783,6 +783,19 @@ class SiteFinder:
             return
         wants: list[tuple[Node, str, str]] = []  # (node, role, label)
         options: dict[str, Node] = {}
+        model: Node | None = None
+        if wrapper is not None:
+            for i, node in enumerate(pos):
+                if i >= len(wrapper.params) or node.type == "spread_element":
+                    break
+                param = wrapper.params[i]
+                role = wrapper.role_of(param)
+                if role is not None:
+                    wants.append((node, role, param))
+                elif param == wrapper.model:
+                    model = node
+                elif wrapper.keyed(param):
+                    model = self.keyed_arg(node, param, wrapper, wants) or model
         runs = self.run_targets(parts, root, pos)
         group = None
         if runs:
@@ -804,16 +817,6 @@ class SiteFinder:
                 wants.extend(found)
                 options.update(pairs)
         params = None if wrapper is not None else self.wrapper_params(parts)
-        model: Node | None = None
-        if wrapper is not None:
-            for i, node in enumerate(pos):
-                if i >= len(wrapper.params) or node.type == "spread_element":
-                    break
-                role = wrapper.role_of(wrapper.params[i])
-                if role is not None:
-                    wants.append((node, role, wrapper.params[i]))
-                elif wrapper.params[i] == wrapper.model:
-                    model = node
         if params:
             seen = {w[2] for w in wants}
             for i, node in enumerate(pos):
@@ -845,6 +848,25 @@ class SiteFinder:
         if group.runs or any(segments.has_content(m.segs) for m in group.msgs):
             self.processed.add(_k(call))
             self.reg.emit(group)
+
+    def keyed_arg(self, node: Node, param: str, wrapper: Wrapper,
+                  wants: list[tuple[Node, str, str]]) -> Node | None:
+        """An options object given to a wrapper that passes some of its keys on
+        (``ask({ system: "...", user: q, model: "o3-mini" })``): its prompts go
+        to ``wants``; returns the model it gives."""
+        target = unwrap(self.ev.resolve(node))
+        if target is None or target.type != "object":
+            return None
+        self.claimed.add(_k(target))
+        model = None
+        for key, value in self.ev.pairs(target):
+            name = f"{param}.{key}"
+            role = wrapper.role_of(name)
+            if role is not None:
+                wants.append((value, role, key))
+            elif name == wrapper.model:
+                model = value
+        return model
 
     def run_targets(self, parts: tuple[str, ...], root: Node | None,
                     pos: list[Node]) -> tuple[int, Node | None] | None:

@@ -22,10 +22,12 @@ file read alone learns from itself.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from prism_lint.extract.python.catalogue import Site
     from prism_lint.extract.python.sites import SiteFinder
     from prism_lint.extract.python.source import Function, Node, Source
 
@@ -50,6 +52,7 @@ _TEXT_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "deden
 # DSPy modules: an instance called with keywords sends them as its input fields.
 _PREDICTORS = frozenset({"Predict", "ChainOfThought", "ReAct", "ProgramOfThought", "CodeAct",
                          "MultiChainComparison", "BestOfN", "Refine", "RLM"})
+_KEY = re.compile(r"""["']([A-Za-z_][\w-]{0,63})["']""")  # a plain string key
 # Arguments whose text is worked out to look for a persona cue in it.
 _VALUED = frozenset({"string", "concatenated_string", "identifier", "attribute",
                      "binary_operator", "call"})
@@ -66,12 +69,21 @@ class Wrapper:
     model: str = ""  # parameter that carries the model name
     library: str = ""
     model_default: str = ""  # the model named when the call passes none (JavaScript's default)
+    # the parameter that takes the call's other keywords (Python's ``**kw``)
+    # and passes them on: its keys are named ``kw.messages``, ``kw.model``
+    spread: str = ""
 
     def role_of(self, param: str) -> str | None:
         for p, r in self.roles:
             if p == param:
                 return r
         return None
+
+    def keyed(self, param: str) -> bool:
+        """Whether the wrapper passes on keys of ``param`` (an options dict or
+        object: roles and model named ``opts.system``, ``opts.model``)."""
+        prefix = param + "."
+        return self.model.startswith(prefix) or any(p.startswith(prefix) for p, _r in self.roles)
 
 
 @dataclass
@@ -149,6 +161,7 @@ class _Learner:
         self.libraries: dict[str, str] = {}
         self.called: set[str] = set()  # last names of the callees of the module
         self.imports: set[str] = set()  # imported names called or sent, as imported
+        self.spreads: dict[str, str] = {}  # function -> its ``**`` parameter it passes on
         self.returning = False  # feeding what a function returns
         self.dspy: bool | None = None  # whether the module imports DSPy
 
@@ -194,7 +207,7 @@ class _Learner:
                 continue
             self.table.wrappers[fname] = Wrapper(
                 tuple(params), tuple(sorted(roles.items())), self.models.get(fname, ""),
-                self.libraries.get(fname, ""),
+                self.libraries.get(fname, ""), spread=self.spreads.get(fname, ""),
             )
 
     def predictor(self, call: Node) -> bool:
@@ -401,18 +414,82 @@ class _Learner:
                     args.append((node, MESSAGES))
                 elif name in f.cat.model_kwargs and model is None and w is None:
                     model = node
+        host = f.src.function_at(call.start_byte)
+        spread = site is not None and host is not None and b"**" in call.text
+        if not args and model is None and not spread:
+            return
+        library = f.library(site, parts, call.start_byte) if site is not None else ""
+        if spread and site is not None and host is not None:
+            self._spread(call, site, host, library)
         if not args and model is None:
             return
-        host = f.src.function_at(call.start_byte)
-        library = f.library(site, parts, call.start_byte) if site is not None else ""
         for node, role in args:
             self.feed(node, role, host, 0, library)
-        if model is not None and host is not None:
+        keyed = self._param_path(model) if model is not None else None
+        if keyed is not None and host is not None and keyed[0] is host:
+            self.models.setdefault(host.name, keyed[1])
+            self.params.setdefault(host.name, {})
+        elif model is not None and host is not None:
             for ident in _identifiers(model):
                 name = f.src.text(ident)
                 if name in host.params:
                     self.models.setdefault(host.name, name)
                     self.params.setdefault(host.name, {})
+
+    def _spread(self, call: Node, site: Site, host: Function, library: str) -> None:
+        """``create(**kw)`` in a function taking ``**kw``: the keywords its callers
+        give reach the call site as its own (``messages=``, ``model=``)."""
+        args = call.child_by_field_name("arguments")
+        for a in args.named_children if args is not None else ():
+            if a.type != "dictionary_splat" or not a.named_children:
+                continue
+            inner = a.named_children[0]
+            name = self.f.src.text(inner)
+            if inner.type != "identifier" or name not in host.params \
+                    or self.f.src.lookup(name, inner.start_byte) != "param" \
+                    or host.name == "__init__" or site.kind == "message":
+                continue
+            roles = self.params.setdefault(host.name, {})
+            for spec in site.args:
+                if spec.kw:
+                    roles.setdefault(f"{name}.{spec.kw}", _SHAPED.get(spec.shape, spec.role))
+            if roles and self.f.cat.model_kwargs:
+                self.models.setdefault(host.name, f"{name}.{self.f.cat.model_kwargs[0]}")
+            self.spreads.setdefault(host.name, name)
+            if library:
+                self.libraries.setdefault(host.name, library)
+
+    def _param_path(self, node: Node) -> tuple[Function, str] | None:
+        """A key of a parameter (``opts["system"]``, ``opts.get("system")``,
+        ``opts.system``), with its function and its name (``opts.system``)."""
+        src = self.f.src
+        base: Node | None = None
+        key = ""
+        if node.type == "subscript":
+            base = node.child_by_field_name("value")
+            key = _plain_key(src, node.child_by_field_name("subscript"))
+        elif node.type == "attribute":
+            base = node.child_by_field_name("object")
+            attr = node.child_by_field_name("attribute")
+            key = src.text(attr) if attr is not None else ""
+        elif node.type == "call":
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            attr = fn.child_by_field_name("attribute") if fn is not None \
+                and fn.type == "attribute" else None
+            if attr is not None and src.text(attr) == "get" and args is not None \
+                    and args.named_children:
+                base = fn.child_by_field_name("object") if fn is not None else None
+                key = _plain_key(src, args.named_children[0])
+        if base is None or base.type != "identifier" or not key:
+            return None
+        name = src.text(base)
+        if name in ("self", "cls") or src.lookup(name, base.start_byte) != "param":
+            return None
+        fn = src.function_at(base.start_byte)
+        if fn is None or name not in fn.params or fn.name == "__init__":
+            return None
+        return fn, f"{name}.{key}"
 
     def _local_wrapper(self, parts: tuple[str, ...]) -> Wrapper | None:
         roles = self.params.get(parts[-1])
@@ -424,7 +501,7 @@ class _Learner:
         fn = funcs[0]
         params = [p for p in fn.params if not (fn.is_method and p in ("self", "cls"))]
         return Wrapper(tuple(params), tuple(sorted(roles.items())),
-                       self.models.get(parts[-1], ""))
+                       self.models.get(parts[-1], ""), spread=self.spreads.get(parts[-1], ""))
 
     def feed(self, node: Node, role: str, host: object, hops: int, library: str,
              direct: bool = True) -> None:
@@ -442,6 +519,15 @@ class _Learner:
             if t == "identifier":
                 self._name(n, role, host, hops, library, direct)
                 continue
+            if t in ("subscript", "attribute", "call") and direct and not self.returning:
+                keyed = self._param_path(n)
+                if keyed is not None:
+                    roles = self.params.setdefault(keyed[0].name, {})
+                    if roles.get(keyed[1]) in (None, "unknown"):
+                        roles[keyed[1]] = role
+                    if library:
+                        self.libraries.setdefault(keyed[0].name, library)
+                    continue
             if t == "dictionary" and role == MESSAGES:
                 pairs = dict(f.pairs(n))
                 if "role" in pairs:
@@ -532,6 +618,14 @@ class _Learner:
         old = sinks.get(name)
         if old is None or (old in ("unknown", "user", MESSAGES) and role == "system"):
             sinks[name] = role
+
+
+def _plain_key(src: Source, node: Node | None) -> str:
+    """The text of a plain string key (``"system"``), else empty."""
+    if node is None or node.type != "string":
+        return ""
+    m = _KEY.fullmatch(src.text(node))
+    return m.group(1) if m else ""
 
 
 def _own_values(src: Source, fn: Function, name: str) -> list[Node]:
