@@ -43,7 +43,8 @@ def digest(data: bytes) -> bytes:
 
 FORMAT = "prism-lint-cache"
 # 5: a wrapper keeps the model its default names; 6: a module's table keeps
-# the imports it follows, and modules read for their definitions keep theirs
+# the imports it follows, modules read for their definitions keep theirs, and a
+# wrapper the parameter it passes keywords on from
 FORMAT_VERSION = 6
 MAX_CACHE_FILE = 256 * 1024 * 1024  # a larger file is not ours: a cold cache
 TAG_NAME = "CACHEDIR.TAG"
