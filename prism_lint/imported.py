@@ -20,8 +20,6 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from prism_lint.extract.javascript.flow import JS
-
 if TYPE_CHECKING:
     from prism_lint.discovery import Target
     from prism_lint.extract.python.flow import Table
@@ -32,39 +30,40 @@ _TAIL = 3  # trailing path parts a module is found by (``pkg/sub/llm``)
 _NEAREST = 2  # modules of one name taken, nearest the importer first
 _JS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 _JS_ALIASES = ("@/", "~/", "#", "src/")
+JS = "js:"  # JavaScript's names in a table (javascript.flow.JS; its import costs a run)
 # Stamp of the bytes read: size, (mtime_ns, ctime_ns, inode), digest.
 Read = tuple[int, tuple[int, int, int], bytes]
 
 
 class ModuleIndex:
-    """The run's Python and JavaScript files by their trailing path parts."""
+    """The run's Python and JavaScript files by the last part of their module
+    name (``llm`` for ``pkg/llm.py``, ``pkg/llm/__init__.py``, ``lib/llm.ts``)."""
 
     def __init__(self, targets: Iterable[Target]) -> None:
         self.kind: dict[str, str] = {}  # normalised path -> its kind
         self.shown: dict[str, str] = {}  # normalised path -> the path as the run shows it
-        self.py: dict[tuple[str, ...], list[str]] = {}
-        self.js: dict[tuple[str, ...], list[str]] = {}
+        # (kind, last part) -> the module's path parts, and its normalised path
+        self.stems: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
         for t in targets:
-            if t.kind not in ("python", "javascript"):
+            kind = t.kind
+            if kind != "python" and kind != "javascript":
                 continue
             norm = os.path.normpath(t.path)
-            self.kind[norm] = t.kind
+            self.kind[norm] = kind
             self.shown[norm] = t.path
             stem, ext = os.path.splitext(norm)
-            parts = tuple(p for p in stem.split(os.sep) if p not in ("", "."))
-            if t.kind == "python":
-                if ext != ".py":
-                    continue
-                if parts and parts[-1] == "__init__":
-                    parts = parts[:-1]
-                book = self.py
-            else:
-                if parts and parts[-1] == "index":
-                    _add(self.js, parts[-_TAIL:], norm)  # also found by its folder
-                    parts = parts[:-1]
-                book = self.js
-            for k in range(1, min(_TAIL, len(parts)) + 1):
-                _add(book, parts[-k:], norm)
+            if kind == "python" and ext != ".py":
+                continue
+            parts = tuple(p for p in stem.split(os.sep) if p and p != ".")
+            if parts and parts[-1] == ("__init__" if kind == "python" else "index"):
+                parts = parts[:-1]  # a package, a folder: found by its name
+            if parts:
+                self.stems.setdefault((kind, parts[-1]), []).append((parts, norm))
+
+    def _by_tail(self, kind: str, tail: tuple[str, ...]) -> list[str]:
+        n = len(tail)
+        return [norm for parts, norm in self.stems.get((kind, tail[-1]), ())
+                if parts[-n:] == tail]
 
     def resolve(self, importer: str, spec: str) -> list[str]:
         """The run's files ``spec`` (as :class:`Table` records it) may name, as shown."""
@@ -93,8 +92,7 @@ class ModuleIndex:
                             return [os.path.normpath(cand)]
             return []
         for k in range(len(names), 0, -1):
-            tail = tuple(names[:k][-_TAIL:])
-            found = self.py.get(tail)
+            found = self._by_tail("python", tuple(names[:k][-_TAIL:]))
             if found and (k > 1 or len(names) > 1):
                 return _nearest(importer, found)
         return []
@@ -114,15 +112,9 @@ class ModuleIndex:
             if spec.startswith(alias):
                 rest = os.path.splitext(spec[len(alias):])[0]
                 parts = tuple(p for p in rest.split("/") if p)
-                found = self.js.get(parts[-_TAIL:]) if parts else None
+                found = self._by_tail("javascript", parts[-_TAIL:]) if parts else []
                 return _nearest(importer, found) if found else []
         return []
-
-
-def _add(book: dict[tuple[str, ...], list[str]], key: tuple[str, ...], path: str) -> None:
-    paths = book.setdefault(key, [])
-    if path not in paths:
-        paths.append(path)
 
 
 def _nearest(importer: str, paths: list[str]) -> list[str]:

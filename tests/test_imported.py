@@ -377,3 +377,10 @@ def test_a_typescript_options_wrapper_of_a_left_out_module(tmp_path: Path, calle
         assert d.details["role"] == "system"
         assert d.details["model"] == "o3-mini"
         assert d.details["request"] == "What is 17 times 23?"
+
+
+def test_javascript_specifiers_carry_the_javascript_prefix() -> None:
+    from prism_lint import imported
+    from prism_lint.extract.javascript import flow
+
+    assert imported.JS == flow.JS

@@ -23,6 +23,7 @@ file read alone learns from itself.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,14 @@ _TEXT_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "deden
 _PREDICTORS = frozenset({"Predict", "ChainOfThought", "ReAct", "ProgramOfThought", "CodeAct",
                          "MultiChainComparison", "BestOfN", "Refine", "RLM"})
 _KEY = re.compile(r"""["']([A-Za-z_][\w-]{0,63})["']""")  # a plain string key
+# Methods that log, print or handle text or data: what they are given is not sent.
+_NOT_SENDING = frozenset({
+    "debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print",
+    "echo", "write", "format", "join", "append", "extend", "add", "get", "set", "update",
+    "replace", "split", "strip", "startswith", "endswith", "encode", "decode", "dumps", "loads",
+    "dump", "load", "render", "escape", "secho", "status", "success", "fail", "assertEqual",
+    "assertIn", "raises", "emit", "send_event", "track", "capture", "record", "put", "post",
+})
 # Arguments whose text is worked out to look for a persona cue in it.
 _VALUED = frozenset({"string", "concatenated_string", "identifier", "attribute",
                      "binary_operator", "call"})
@@ -296,7 +305,10 @@ class _Learner:
         if node.type != "identifier":
             return ""
         module = src.imports.get(src.text(node))
-        return ".".join((module, *reversed(rest))) if module else ""
+        if not module or module.split(".", 1)[0] in sys.stdlib_module_names \
+                or (rest and rest[0] in _NOT_SENDING):
+            return ""  # the standard library's, a logger's: no wrapper of the project
+        return ".".join((module, *reversed(rest)))
 
     def _sends_persona(self, call: Node) -> bool:
         """Whether a call's arguments hold a persona cue (what the first pass
