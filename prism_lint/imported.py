@@ -17,6 +17,7 @@ only the changed ones) is not read.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,13 @@ _NEAREST = 2  # modules of one name taken, nearest the importer first
 _JS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 _JS_ALIASES = ("@/", "~/", "#", "src/")
 JS = "js:"  # JavaScript's names in a table (javascript.flow.JS; its import costs a run)
+# What a module that sends a prompt holds: a cheap test before its imports are read.
+_SENDS = (b"messages", b"prompt", b"backstory", b"instructions")
+_FROM_IMPORT = re.compile(
+    rb"^from[ \t]+([\w.]+)[ \t]+import[ \t]*(?:\(([^)]{0,2000})\)|([^\n]*))", re.MULTILINE)
+_CONSTANT = re.compile(rb"\b[A-Z][A-Z0-9_]{2,}\b")
+_HEAD = 8192  # bytes of a module its imports are looked for in
+_MAX_CONSTANTS = 32
 # Stamp of the bytes read: size, (mtime_ns, ctime_ns, inode), digest.
 Read = tuple[int, tuple[int, int, int], bytes]
 
@@ -145,6 +153,39 @@ def wanted(index: ModuleIndex, importers: Iterable[tuple[str, Table]],
         if len(out) >= MAX_MODULES:
             break
     return list(out)[:MAX_MODULES]
+
+
+def senders(index: ModuleIndex, left_out: dict[str, Table],
+            defines: dict[str, dict[str, int]]) -> list[str]:
+    """The modules the first pass left out that import a name a module checked
+    in full defines (``defines``: its names, by path), as their cheap reading
+    recorded (:func:`imported_constants`): they may send it to a model."""
+    out = []
+    for path, own in left_out.items():
+        for spec in sorted(own.imports):
+            name = spec.rpartition(".")[2]
+            if any(name in defines.get(found, ()) for found in index.resolve(path, spec)):
+                out.append(path)
+                break
+    return out
+
+
+def imported_constants(data: bytes) -> frozenset[str]:
+    """The constants (``UPPER_CASE`` names) a Python module the first pass left
+    out imports (``from app.prompts import SYSTEM`` -> ``app.prompts.SYSTEM``),
+    read from its first bytes when it may send a prompt at all; a checked
+    module that defines one of them then has its definition read as the
+    prompt this module sends."""
+    if not any(w in data for w in _SENDS):
+        return frozenset()
+    specs: set[str] = set()
+    for m in _FROM_IMPORT.finditer(data, 0, _HEAD):
+        module = m.group(1).decode("ascii", "replace")
+        for name in _CONSTANT.findall(m.group(2) or m.group(3) or b""):
+            specs.add(f"{module}.{name.decode('ascii')}")
+            if len(specs) >= _MAX_CONSTANTS:
+                return frozenset(specs)
+    return frozenset(specs)
 
 
 def learn_modules(items: list[tuple[str, str]]) -> list[tuple[str, Table | None, Read | None]]:

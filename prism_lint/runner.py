@@ -36,6 +36,7 @@ from prism_lint.extract.python import flow as python_flow
 from prism_lint.extract.python.flow import Table, needs_project
 from prism_lint.flow_cache import facts
 from prism_lint.formats import READS_BESIDE
+from prism_lint.imported import imported_constants
 from prism_lint.prefilter import worth_checking
 
 POOL_THRESHOLD = 200  # files left after the cache; below this, one process
@@ -77,6 +78,11 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
         if target.named:  # no parse: what the bytes show (binary, undecodable, too large)
             outcome.result = check_bytes(target.path, data, settings, named=True,
                                          kind=target.kind, parse=False)
+        if target.kind == "python":
+            # the constants it imports: a checked module may define the prompt it sends
+            constants = imported_constants(data)
+            if constants:
+                outcome.result.learned = Table(imports=constants, definitions_only=True)
         return outcome
     # Only files that are checked in full are worth telling apart from copies.
     if copies and not keep:
@@ -352,6 +358,10 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
         yield target, done[target.path]
 
 
+def _read_for_definitions(own: Table | None) -> bool:
+    return own is not None and own.definitions_only
+
+
 def _checked_in_full(own: Table | None) -> bool:
     """Whether a module's table comes from a whole check (not from its definitions only)."""
     return own is not None and not own.definitions_only
@@ -514,22 +524,33 @@ class _Work:
     def _imported(self, kept: list[tuple[str, Table]], finished: list[tuple[str, Outcome]],
                   cached: dict[str, tuple[FileResult, str]], targets: dict[str, Target]
                   ) -> dict[str, Table]:
-        """The tables of the run's modules that the modules checked in full
-        import and the first pass left out (:mod:`prism_lint.imported`): read
-        now for their definitions, or kept by the cache from a run that did.
-        What is read now is kept on the file's result (the cache stores it)
-        or, for a cached result, in :attr:`learned_again`."""
-        if not any(own.imports for _path, own in kept):
+        """The tables of the run's modules that the first pass left out and
+        that either a module checked in full calls with a persona, or import a
+        constant such a module defines (:mod:`prism_lint.imported`): read now
+        for their definitions, or kept by the cache from a run that did. What
+        is read now is kept on the file's result (the cache stores it) or, for
+        a cached result, in :attr:`learned_again`."""
+        # left out by the first pass: what their cheap reading or an earlier run's
+        # reading for their definitions found
+        left_out = {path: outcome.result.learned for path, outcome in finished
+                    if _read_for_definitions(outcome.result.learned)}
+        left_out.update((path, result.learned) for path, (result, _facts) in cached.items()
+                        if _read_for_definitions(result.learned))
+        if not any(own.imports for _path, own in kept) and not left_out:
             return {}
-        from prism_lint.imported import ModuleIndex, learn_modules, wanted
+        from prism_lint.imported import ModuleIndex, learn_modules, senders, wanted
 
-        paths = wanted(ModuleIndex(targets.values()), kept, {path for path, _own in kept})
+        index = ModuleIndex(targets.values())
+        paths = wanted(index, kept, {path for path, _own in kept})
+        if left_out:
+            paths = list(dict.fromkeys(paths + senders(index, left_out,
+                                                       {p: own.defines for p, own in kept})))
         out: dict[str, Table] = {}
         todo: list[tuple[str, str]] = []
         for path in paths:
-            hit = cached.get(path)
-            if hit is not None and hit[0].learned is not None:  # read before, unchanged
-                out[path] = hit[0].learned
+            held = left_out.get(path)
+            if held is not None and held.defines:  # read before, unchanged
+                out[path] = held
             else:
                 todo.append((path, targets[path].kind))
         if not todo:
@@ -545,6 +566,8 @@ class _Work:
         for path, own, read in found:
             if own is None or read is None:
                 continue
+            # what its cheap reading found travels on with it
+            own.imports = left_out[path].imports if path in left_out else frozenset()
             out[path] = own
             outcome = outcomes.get(path)
             if outcome is not None:

@@ -384,3 +384,85 @@ def test_javascript_specifiers_carry_the_javascript_prefix() -> None:
     from prism_lint.extract.javascript import flow
 
     assert imported.JS == flow.JS
+
+
+# A constant of any name in a module the first pass keeps, sent by a module it
+# leaves out (no persona word there).
+_CONSTS = 'REFLECTION = "You are an expert mathematician. Solve the equation step by step."\n'
+_SENDER = '''from openai import OpenAI
+
+from consts import REFLECTION
+
+client = OpenAI()
+
+
+def solve(question):
+    return client.chat.completions.create(
+        model="gpt-4o",
+        messages=[{"role": "system", "content": REFLECTION},
+                  {"role": "user", "content": question}],
+    )
+'''
+_NOT_SENDING = '''from consts import REFLECTION
+
+print(len(REFLECTION), "prompt characters")
+'''
+
+
+def test_a_constant_sent_by_a_left_out_module_is_read_as_its_prompt(tmp_path: Path) -> None:
+    """``check`` reports what ``prompts`` finds: the module that sends the
+    constant is read for its definitions, so the constant is a system prompt."""
+    from prism_lint.commands.prompts import _all_rows
+
+    assert not worth_checking(_SENDER.encode(), Settings())
+    (tmp_path / "consts.py").write_text(_CONSTS, encoding="utf-8")
+    (tmp_path / "send.py").write_text(_SENDER, encoding="utf-8")
+    found = _run(tmp_path)
+    (d,) = found["consts.py"]
+    assert d.code == "PRS102"
+    assert d.details["role"] == "system"
+    assert _CONSTS[d.start:d.end] == _PERSONA
+    targets = list(discover([str(tmp_path)], Resolver(forced=Settings())))
+    rows = _all_rows(targets, [Settings()] * len(targets))
+    assert [(os.path.basename(r["path"]), r["location"]["column"] - 1, r["role"]) for r in rows] \
+        == [("consts.py", d.start, "system")]
+
+
+def test_a_constant_no_module_sends_stays_unread(tmp_path: Path) -> None:
+    (tmp_path / "consts.py").write_text(_CONSTS, encoding="utf-8")
+    (tmp_path / "show.py").write_text(_NOT_SENDING, encoding="utf-8")
+    assert _run(tmp_path)["consts.py"] == []
+
+
+def test_a_warm_run_follows_the_sender_of_a_constant(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("prism_lint.runner.CACHE_THRESHOLD", 0)
+    root = tmp_path / "tree"
+    root.mkdir()
+    (root / "consts.py").write_text(_CONSTS, encoding="utf-8")
+    sender = root / "send.py"
+    sender.write_text(_SENDER, encoding="utf-8")
+    assert _codes(_run(root, cache=True), "consts.py") == ["PRS102"]
+    assert _codes(_run(root, cache=True), "consts.py") == ["PRS102"]  # served warm
+    # only the sender changes: it logs the constant and no longer sends it
+    sender.write_text(_SENDER.replace('"content": REFLECTION', '"content": "Solve it."')
+                      + "\nprint(REFLECTION)\n", encoding="utf-8")
+    assert _codes(_run(root, cache=True), "consts.py") == []
+    sender.write_text(_SENDER, encoding="utf-8")
+    assert _codes(_run(root, cache=True), "consts.py") == ["PRS102"]
+    assert _run(root, cache=True) == _run(root)
+
+
+def test_imported_constants_are_read_from_a_modules_imports() -> None:
+    from prism_lint.imported import imported_constants
+
+    text = (b"from app.texts import SYSTEM, helper as h\n"
+            b"from .rules import (\n    RULES,\n    Other,\n    MAX_TRIES,\n)\n"
+            b"import os\nfrom x import y\n\nclient.create(messages=[SYSTEM])\n")
+    assert imported_constants(text) == {"app.texts.SYSTEM", ".rules.RULES",
+                                        ".rules.MAX_TRIES"}
+    # a module that sends nothing a prompt holds is not read further
+    assert imported_constants(text.replace(b"messages", b"payload")) == frozenset()
+    # a bound on what one module records
+    many = b"from a import " + b", ".join(b"NAME%d" % i for i in range(100)) + b"\nprompt\n"
+    assert len(imported_constants(many)) == 32
