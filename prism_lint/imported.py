@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from prism_lint.formats import BY_KIND
+
 if TYPE_CHECKING:
     from prism_lint.discovery import Target
     from prism_lint.extract.python.flow import Table
@@ -29,7 +31,9 @@ MAX_BYTES = 512 * 1024  # larger modules are generated or vendored: not read
 MAX_MODULES = 2000  # modules one run reads for their definitions
 _TAIL = 3  # trailing path parts a module is found by (``pkg/sub/llm``)
 _NEAREST = 2  # modules of one name taken, nearest the importer first
-_JS_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
+# The formats' own suffixes (``.py`` first: a stub's signatures wrap nothing).
+_PY_SUFFIXES = BY_KIND["python"].suffixes
+_JS_SUFFIXES = BY_KIND["javascript"].suffixes
 _JS_ALIASES = ("@/", "~/", "#", "src/")
 JS = "js:"  # JavaScript's names in a table (javascript.flow.JS; its import costs a run)
 # What a module that sends a prompt holds: a cheap test before its imports are read.
@@ -60,7 +64,7 @@ class ModuleIndex:
             self.kind[norm] = kind
             self.shown[norm] = t.path
             stem, ext = os.path.splitext(norm)
-            if kind == "python" and ext != ".py":
+            if kind == "python" and ext != _PY_SUFFIXES[0]:
                 continue
             parts = tuple(p for p in stem.split(os.sep) if p and p != ".")
             if parts and parts[-1] == ("__init__" if kind == "python" else "index"):
@@ -95,7 +99,8 @@ class ModuleIndex:
                 # the module is the longest leading part that is a file of the run
                 for k in range(len(names), 0, -1):
                     stem = os.path.join(base, *names[:k])
-                    for cand in (stem + ".py", os.path.join(stem, "__init__.py")):
+                    for cand in (stem + _PY_SUFFIXES[0],
+                                 os.path.join(stem, "__init__" + _PY_SUFFIXES[0])):
                         if os.path.normpath(cand) in self.kind:
                             return [os.path.normpath(cand)]
             return []
