@@ -9,6 +9,12 @@ those modules among the run's own files (a walk found them, so they are
 inside the project and not excluded) and reads them the cheap way, for what
 they teach the project's table and nothing else: no analysis, no rules.
 
+The other way round, a module left out that imports a constant (``from
+consts import REFLECTION``) and may send a prompt (its cheap reading, done
+with the first pass: :func:`imported_constants`) is read the same way when
+a checked module defines that constant: what it sends is then known, and
+the checked module reads its constant as the prompt it is.
+
 One hop only: a wrapper of a wrapper defined in yet another left-out module
 is not followed. A module outside the run's files (a pre-commit run names
 only the changed ones) is not read.

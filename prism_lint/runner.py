@@ -536,14 +536,19 @@ class _Work:
                     if _read_for_definitions(outcome.result.learned)}
         left_out.update((path, result.learned) for path, (result, _facts) in cached.items()
                         if _read_for_definitions(result.learned))
-        if not any(own.imports for _path, own in kept) and not left_out:
+        defined = {name for _path, own in kept for name in own.defines}
+        # those that import a name some checked module defines (which one, the
+        # index tells below)
+        importing = {path: own for path, own in left_out.items()
+                     if any(spec.rpartition(".")[2] in defined for spec in own.imports)}
+        if not any(own.imports for _path, own in kept) and not importing:
             return {}
         from prism_lint.imported import ModuleIndex, learn_modules, senders, wanted
 
         index = ModuleIndex(targets.values())
         paths = wanted(index, kept, {path for path, _own in kept})
-        if left_out:
-            paths = list(dict.fromkeys(paths + senders(index, left_out,
+        if importing:
+            paths = list(dict.fromkeys(paths + senders(index, importing,
                                                        {p: own.defines for p, own in kept})))
         out: dict[str, Table] = {}
         todo: list[tuple[str, str]] = []
