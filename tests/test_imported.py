@@ -4,9 +4,12 @@ read because a checked module sends a persona through it."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prism_lint.config import Resolver, Settings
 from prism_lint.discovery import Target, discover
@@ -466,3 +469,14 @@ def test_imported_constants_are_read_from_a_modules_imports() -> None:
     # a bound on what one module records
     many = b"from a import " + b", ".join(b"NAME%d" % i for i in range(100)) + b"\nprompt\n"
     assert len(imported_constants(many)) == 32
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=4000) | st.text(max_size=2000).map(lambda t: t.encode("utf-8")))
+def test_imported_constants_never_fails_on_any_bytes(data: bytes) -> None:
+    from prism_lint.imported import imported_constants
+
+    found = imported_constants(b"messages\nfrom m import (" + data)
+    assert len(found) <= 32
+    # each is a module and one of the constant names it imports
+    assert all(re.fullmatch(r"[\w.]+\.[A-Z][A-Z0-9_]{2,}", spec) for spec in found)
