@@ -42,7 +42,10 @@ def digest(data: bytes) -> bytes:
 
 
 FORMAT = "prism-lint-cache"
-FORMAT_VERSION = 5  # 5: a wrapper keeps the model its default names
+# 5: a wrapper keeps the model its default names; 6: a module's table keeps
+# the imports it follows, modules read for their definitions keep theirs, and a
+# wrapper the parameter it passes keywords on from
+FORMAT_VERSION = 6
 MAX_CACHE_FILE = 256 * 1024 * 1024  # a larger file is not ours: a cold cache
 TAG_NAME = "CACHEDIR.TAG"
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"  # bford.info/cachedir
@@ -165,6 +168,17 @@ class Cache:
         bucket = self._bucket(settings)
         bucket.entries[key or path] = (size, stamp, dig, result, _deps(result.related),
                                        result.learned, facts)
+        bucket.dirty = True
+
+    def keep_table(self, path: str, settings: Settings, key: str, table: Any, size: int,
+                   stamp: Stamp, dig: bytes) -> None:
+        """Keep the table a module's definitions teach with its cached result,
+        when the bytes it was read from are those the result was."""
+        bucket = self._bucket(settings)
+        entry = _entry(bucket, key, path)
+        if entry is None or (entry[0], entry[1], entry[2]) != (size, stamp, dig):
+            return
+        bucket.entries[key] = (*entry[:5], table, entry[6])
         bucket.dirty = True
 
     def save(self) -> None:

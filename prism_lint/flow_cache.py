@@ -25,14 +25,14 @@ _MAX_NAME = 200
 
 def facts(own: Table | None, table: Table) -> str:
     """A digest of the table's facts ``own`` reads (what ``needs_project`` looks at)."""
-    if own is None:
-        return ""
+    if own is None or own.definitions_only:
+        return ""  # a module read for its definitions reports nothing of its own
     parts: list[str] = []
     for n in sorted(own.called):
         w = table.wrappers.get(n)
         if w is not None and n not in own.wrappers:
             parts.append(f"w\0{n}\0{w.params}\0{w.roles}\0{w.model}\0{w.library}"
-                         f"\0{w.model_default}")
+                         f"\0{w.model_default}\0{w.spread}")
     for n in sorted(own.defines):
         role = table.sinks.get(n)
         if role is not None and n not in own.sinks and n not in own.own:
@@ -47,12 +47,14 @@ def encode(table: Table | None) -> Any:
         return None
     return {
         "wrappers": {n: [list(w.params), [list(r) for r in w.roles], w.model, w.library,
-                         w.model_default]
+                         w.model_default, w.spread]
                      for n, w in table.wrappers.items()},
         "sinks": dict(table.sinks),
         "own": dict(table.own),
         "defines": sorted(table.defines),
         "called": sorted(table.called),
+        "imports": sorted(table.imports),
+        "definitions_only": table.definitions_only,
     }
 
 
@@ -66,17 +68,19 @@ def decode(data: Any) -> Table | None:
     if data is None:
         return None
     if not isinstance(data, dict) or set(data) != {"wrappers", "sinks", "own", "defines",
-                                                   "called"}:
+                                                   "called", "imports", "definitions_only"}:
         raise Invalid("table")
+    if not isinstance(data["definitions_only"], bool):
+        raise Invalid("definitions_only")
     wrappers: dict[str, Wrapper] = {}
     raw = data["wrappers"]
     if not isinstance(raw, dict) or len(raw) > MAX_NAMES:
         raise Invalid("wrappers")
     for n, w in raw.items():
         _name(n)
-        if not isinstance(w, list) or len(w) != 5:
+        if not isinstance(w, list) or len(w) != 6:
             raise Invalid("wrapper")
-        params, roles, model, library, default = w
+        params, roles, model, library, default, spread = w
         if not isinstance(params, list) or len(params) > 64 or not isinstance(roles, list) \
                 or len(roles) > 64:
             raise Invalid("wrapper")
@@ -88,9 +92,10 @@ def decode(data: Any) -> Table | None:
                 raise Invalid("role")
             pairs.append((_name(r[0]), _name(r[1])))
         wrappers[n] = Wrapper(tuple(params), tuple(pairs), _text(model), _text(library),
-                               _text(default))
+                               _text(default), _text(spread))
     return Table(wrappers, _roles(data["sinks"]), _roles(data["own"]),
-                 dict.fromkeys(_names(data["defines"]), 1), frozenset(_names(data["called"])))
+                 dict.fromkeys(_names(data["defines"]), 1), frozenset(_names(data["called"])),
+                 frozenset(_names(data["imports"])), data["definitions_only"])
 
 
 def _text(v: Any) -> str:

@@ -36,6 +36,7 @@ from prism_lint.extract.python import flow as python_flow
 from prism_lint.extract.python.flow import Table, needs_project
 from prism_lint.flow_cache import facts
 from prism_lint.formats import READS_BESIDE
+from prism_lint.imported import imported_constants
 from prism_lint.prefilter import worth_checking
 
 POOL_THRESHOLD = 200  # files left after the cache; below this, one process
@@ -77,6 +78,11 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
         if target.named:  # no parse: what the bytes show (binary, undecodable, too large)
             outcome.result = check_bytes(target.path, data, settings, named=True,
                                          kind=target.kind, parse=False)
+        if target.kind == "python":
+            # the constants it imports: a checked module may define the prompt it sends
+            constants = imported_constants(data)
+            if constants:
+                outcome.result.learned = Table(imports=constants, definitions_only=True)
         return outcome
     # Only files that are checked in full are worth telling apart from copies.
     if copies and not keep:
@@ -340,12 +346,25 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
                 cache.store(path, settings_of[path], outcome.result, outcome.size,
                             (outcome.mtime_ns, outcome.ctime_ns, outcome.inode), outcome.digest,
                             _key(by_path[path]), facts(outcome.result.learned, table))
+        if cache is not None:
+            for path, (own, (size, stamp, dig)) in work.learned_again.items():
+                cache.keep_table(path, settings_of[path], _key(by_path[path]), own, size, stamp,
+                                 dig)
     finally:
         work.close()  # a bad configuration met mid-walk, ^C: no worker left running
     if cache is not None:
         cache.save()
     for target in order:
         yield target, done[target.path]
+
+
+def _read_for_definitions(own: Table | None) -> bool:
+    return own is not None and own.definitions_only
+
+
+def _checked_in_full(own: Table | None) -> bool:
+    """Whether a module's table comes from a whole check (not from its definitions only)."""
+    return own is not None and not own.definitions_only
 
 
 def _stamp(outcome: Outcome) -> None:
@@ -367,6 +386,9 @@ class _Work:
         self.pool: Any = None
         self.futures: list[tuple[list[tuple[Target, Settings, bool, bool]], Any]] = []
         self.kept = False  # whether sources are kept for the second checks
+        # cached results of modules read for their definitions this run: the
+        # table they teach, with the stamp of the bytes it was read from
+        self.learned_again: dict[str, tuple[Table, tuple[int, tuple[int, int, int], bytes]]] = {}
 
     def add(self, target: Target, settings: Settings) -> None:
         settings.fingerprint()  # worked out here once, it travels with the settings
@@ -452,20 +474,25 @@ class _Work:
         than the run reads. Returns the results and the table."""
 
         cached = cached or {}
+        kept = [(path, outcome.result.learned) for path, outcome in finished
+                if _checked_in_full(outcome.result.learned)]
+        kept.extend((path, result.learned) for path, (result, _facts) in cached.items()
+                    if _checked_in_full(result.learned))
         merged = Table()
-        for _path, outcome in finished:
-            if outcome.result.learned:
-                merged.merge(outcome.result.learned)
-        for result, _facts in cached.values():
-            if result.learned:
-                merged.merge(result.learned)
+        for _path, own in kept:
+            if own:
+                merged.merge(own)
+        for own in self._imported(kept, finished, cached, targets).values():
+            if own:
+                merged.merge(own)
         table = merged.resolved()
         stale = [path for path, (result, was) in cached.items()
                  if facts(result.learned, table) != was]
         # a stale result stands in until it is checked again below
         finished = finished + [(path, Outcome(cached[path][0])) for path in stale]
         again = [i for i, (path, outcome) in enumerate(finished)
-                 if path in cached or (outcome.result.learned is not None and not outcome.copy
+                 if path in cached or (_checked_in_full(outcome.result.learned)
+                                       and not outcome.copy
                                        and needs_project(outcome.result.learned, table))]
         if not again:
             return finished, table
@@ -493,6 +520,68 @@ class _Work:
         for i, outcome in zip(again, outcomes, strict=True):
             out[i] = (finished[i][0], outcome)
         return out, table
+
+    def _imported(self, kept: list[tuple[str, Table]], finished: list[tuple[str, Outcome]],
+                  cached: dict[str, tuple[FileResult, str]], targets: dict[str, Target]
+                  ) -> dict[str, Table]:
+        """The tables of the run's modules that the first pass left out and
+        that either a module checked in full calls with a persona, or import a
+        constant such a module defines (:mod:`prism_lint.imported`): read now
+        for their definitions, or kept by the cache from a run that did. What
+        is read now is kept on the file's result (the cache stores it) or, for
+        a cached result, in :attr:`learned_again`."""
+        # left out by the first pass: what their cheap reading or an earlier run's
+        # reading for their definitions found
+        left_out = {path: outcome.result.learned for path, outcome in finished
+                    if _read_for_definitions(outcome.result.learned)}
+        left_out.update((path, result.learned) for path, (result, _facts) in cached.items()
+                        if _read_for_definitions(result.learned))
+        defined = {name for _path, own in kept for name in own.defines}
+        # those that import a name some checked module defines (which one, the
+        # index tells below)
+        importing = {path: own for path, own in left_out.items()
+                     if any(spec.rpartition(".")[2] in defined for spec in own.imports)}
+        if not any(own.imports for _path, own in kept) and not importing:
+            return {}
+        from prism_lint.imported import ModuleIndex, learn_modules, senders, wanted
+
+        index = ModuleIndex(targets.values())
+        paths = wanted(index, kept, {path for path, _own in kept})
+        if importing:
+            paths = list(dict.fromkeys(paths + senders(index, importing,
+                                                       {p: own.defines for p, own in kept})))
+        out: dict[str, Table] = {}
+        todo: list[tuple[str, str]] = []
+        for path in paths:
+            held = left_out.get(path)
+            if held is not None and held.defines:  # read before, unchanged
+                out[path] = held
+            else:
+                todo.append((path, targets[path].kind))
+        if not todo:
+            return out
+        if self.pool is None or len(todo) < CHUNK:
+            found = learn_modules(todo)
+        else:
+            step = max(1, min(CHUNK, -(-len(todo) // workers())))
+            futures = [self.pool.submit(learn_modules, todo[j : j + step])
+                       for j in range(0, len(todo), step)]
+            found = [one for future in futures for one in future.result()]
+        outcomes = dict(finished)
+        for path, own, read in found:
+            if own is None or read is None:
+                continue
+            # what its cheap reading found travels on with it
+            own.imports = left_out[path].imports if path in left_out else frozenset()
+            out[path] = own
+            outcome = outcomes.get(path)
+            if outcome is not None:
+                if (outcome.size, (outcome.mtime_ns, outcome.ctime_ns, outcome.inode),
+                        outcome.digest or read[2]) == read:
+                    outcome.result.learned = own  # the bytes the run read: cached with them
+            elif path in cached:
+                self.learned_again[path] = (own, read)
+        return out
 
     def _outcomes(self) -> Iterator[tuple[Target, Settings, Outcome]]:
         if self.pool is None:

@@ -165,9 +165,9 @@ def test_a_value_set_under_a_prompt_name_sends_what_its_function_returns() -> No
 
 def test_a_helper_whose_result_is_sent_is_no_wrapper() -> None:
     # the helper's parameter is not what its callers send: calls to it are no call sites
-    from prism_lint.extract.python.project import _learn_text
+    from prism_lint.extract.python.project import learn_text
 
-    learned = _learn_text("t.py", textwrap.dedent('''
+    learned = learn_text("t.py", textwrap.dedent('''
         from openai import OpenAI
         client = OpenAI()
 

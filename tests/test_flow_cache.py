@@ -18,13 +18,25 @@ def _table() -> Table:
                                  "openai"),
                   "js:chat": Wrapper(("q",), (("q", "user"),), "", "", "o3-mini")},
         sinks={"PLANNER": "system"}, own={"rules": "user"},
-        defines={"ask": 1, "rules": 1}, called=frozenset({"create", "rules"}))
+        defines={"ask": 1, "rules": 1}, called=frozenset({"create", "rules"}),
+        imports=frozenset({"app.llm.ask", "js:../lib/llm"}))
 
 
 def test_a_table_reads_back_as_written() -> None:
     back = flow_cache.decode(flow_cache.encode(_table()))
     assert back == _table()
     assert flow_cache.decode(flow_cache.encode(None)) is None
+    read = _table()
+    read.definitions_only = True
+    assert flow_cache.decode(flow_cache.encode(read)) == read
+
+
+def test_a_module_read_for_its_definitions_reads_no_facts() -> None:
+    # it reports nothing of its own: no change elsewhere makes its result stale
+    caller = Table(defines={"PLANNER": 1}, called=frozenset({"ask"}))
+    assert flow_cache.facts(caller, _table())
+    caller.definitions_only = True
+    assert flow_cache.facts(caller, _table()) == ""
 
 
 def test_facts_change_only_with_what_the_module_reads() -> None:
@@ -54,13 +66,26 @@ def test_anything_else_is_refused_cleanly(data: object) -> None:
         flow_cache.decode(data)
 
 
+_GOOD = {"wrappers": {}, "sinks": {}, "own": {}, "defines": [], "called": [], "imports": [],
+         "definitions_only": False}
+
+
 @pytest.mark.parametrize("bad", [
-    {"wrappers": {"ask": [["m"], [["m"]], "", ""]}, "sinks": {}, "own": {}, "defines": [],
-     "called": []},
-    {"wrappers": {}, "sinks": {"x": 1}, "own": {}, "defines": [], "called": []},
-    {"wrappers": {}, "sinks": {}, "own": {}, "defines": ["x" * 500], "called": []},
-    {"wrappers": {}, "sinks": {}, "own": {}, "defines": [], "called": [], "extra": 1},
+    {"wrappers": {"ask": [["m"], [["m"]], "", ""]}},
+    {"sinks": {"x": 1}},
+    {"defines": ["x" * 500]},
+    {"extra": 1},
+    {"imports": "llm.ask"},
+    {"imports": [""]},
+    {"imports": ["x"] * (flow_cache.MAX_NAMES + 1)},
+    {"definitions_only": 1},
+    {"definitions_only": "yes"},
 ])
-def test_a_malformed_table_is_invalid(bad: object) -> None:
+def test_a_malformed_table_is_invalid(bad: dict[str, object]) -> None:
+    assert flow_cache.decode(_GOOD) == Table()
     with pytest.raises(flow_cache.Invalid):
-        flow_cache.decode(bad)
+        flow_cache.decode({**_GOOD, **bad})
+    missing = dict(_GOOD)
+    del missing[next(iter(bad)) if next(iter(bad)) in missing else "imports"]
+    with pytest.raises(flow_cache.Invalid):
+        flow_cache.decode(missing)

@@ -27,7 +27,7 @@ import re
 from typing import TYPE_CHECKING
 
 from prism_lint.extract.javascript.values import returns_of
-from prism_lint.extract.python.flow import Table, Wrapper
+from prism_lint.extract.python.flow import MAX_IMPORTS, Table, Wrapper
 from prism_lint.extract.shared.segments import HOLE_KIND
 
 if TYPE_CHECKING:
@@ -60,6 +60,7 @@ class Flow:
         self.fixed: dict[str, str] = {}  # function -> the model it names itself
         self.libraries: dict[str, str] = {}
         self.called: set[str] = set()  # project imports this file calls, under JS
+        self.imports: set[str] = set()  # the project modules they come from, under JS
 
     def param(self, finder: SiteFinder, node: Node | None, role: str, library: str) -> None:
         """A value sent to a call site: the parameters of the enclosing function it
@@ -95,7 +96,8 @@ class Flow:
             if model:
                 value = _default_of(finder, fn, model)
                 default = (finder.model_of(value, 0) or "") if value is not None else ""
-            out[fname] = Wrapper(tuple(p or "" for p in fn.params), tuple(sorted(roles.items())),
+            out[fname] = Wrapper(tuple(_param_name(p, i) for i, p in enumerate(fn.params)),
+                                 tuple(sorted(roles.items())),
                                  model, self.libraries.get(fname, ""), default[:200])
         return out
 
@@ -127,6 +129,7 @@ class Flow:
         self.table.defines = dict.fromkeys(defined, 1)
         self.table.wrappers = {JS + name: w for name, w in wrappers.items()}
         self.table.called = frozenset(self.called)
+        self.table.imports = frozenset(sorted(self.imports)[:MAX_IMPORTS])
         return self.table
 
 
@@ -138,6 +141,17 @@ def _params_in(finder: SiteFinder, node: Node | None) -> list[tuple[str, Functio
     if inner is None:
         return []
     idents: list[Node] = []
+    if inner.type == "member_expression":
+        # ``opts.system``: a key of an options object the function takes
+        obj = unwrap(inner.child_by_field_name("object"))
+        prop = inner.child_by_field_name("property")
+        if obj is not None and prop is not None and obj.type == "identifier" \
+                and prop.type == "property_identifier":
+            fn = finder.src.function_at(obj.start_byte)
+            name = finder.src.text(obj)
+            if fn is not None and fn.name and name in fn.params:
+                return [(f"{name}.{finder.src.text(prop)}", fn)]
+        return []
     if inner.type in ("identifier", "shorthand_property_identifier"):
         idents.append(inner)
     elif inner.type == "template_string":
@@ -151,8 +165,59 @@ def _params_in(finder: SiteFinder, node: Node | None) -> list[tuple[str, Functio
     for ident in idents:
         name = src.text(ident)
         fn = src.function_at(ident.start_byte)
-        if fn is not None and fn.name and name in fn.params:
+        if fn is None or not fn.name:
+            continue
+        if name in fn.params:
             out.append((name, fn))
+        elif name in fn.all_params:
+            # ``function ask({ system, user })``: a key of the object it is given
+            key = _pattern_keys(finder, fn).get(name)
+            if key is not None:
+                out.append((key, fn))
+    return out
+
+
+def _param_name(name: str | None, index: int) -> str:
+    """A parameter's name; ``#0`` for a destructured one (no name can be that)."""
+    return name if name is not None else f"#{index}"
+
+
+def _pattern_keys(finder: SiteFinder, fn: Function) -> dict[str, str]:
+    """The names an object pattern among the parameters binds, with the key they
+    take (``{ system, user: u }`` at the first place: system -> ``#0.system``,
+    u -> ``#0.user``)."""
+    src = finder.src
+    params = fn.node.child_by_field_name("parameters")
+    out: dict[str, str] = {}
+    index = -1
+    for p in params.named_children if params is not None else ():
+        if p.type == "comment":
+            continue
+        index += 1
+        target = p
+        if p.type in ("required_parameter", "optional_parameter"):
+            target = p.child_by_field_name("pattern") or p
+        if target.type == "assignment_pattern":
+            target = target.child_by_field_name("left") or target
+        if target.type != "object_pattern":
+            continue
+        for part in target.named_children:
+            key = local = None
+            if part.type == "shorthand_property_identifier_pattern":
+                key = local = src.text(part)
+            elif part.type == "object_assignment_pattern":
+                left = part.child_by_field_name("left")
+                if left is not None:
+                    key = local = src.text(left)
+            elif part.type == "pair_pattern":
+                k = part.child_by_field_name("key")
+                v = part.child_by_field_name("value")
+                if v is not None and v.type == "assignment_pattern":
+                    v = v.child_by_field_name("left")
+                if k is not None and v is not None and v.type == "identifier":
+                    key, local = src.text(k).strip("'\""), src.text(v)
+            if key and local:
+                out[local] = f"#{index}.{key}"
     return out
 
 

@@ -33,7 +33,7 @@ from prism_lint.extract.javascript.source import (
 )
 from prism_lint.extract.javascript.units import Registry
 from prism_lint.extract.javascript.values import Evaluator, Value, join, returns_of
-from prism_lint.extract.python.flow import MESSAGES, Table, Wrapper
+from prism_lint.extract.python.flow import MAX_IMPORTS, MESSAGES, Table, Wrapper
 from prism_lint.extract.shared import segments
 from prism_lint.extract.shared.segments import concat, merged_names
 from prism_lint.extract.shared.sites import (
@@ -56,6 +56,7 @@ _GENERIC_WORDS = re.compile(r"\b(?:" + "|".join(GENERIC_KEYS) + r")\b")
 _OPTION_ARGS = frozenset({"object", "identifier", *TRANSPARENT})
 _MIN_NAME_TIER_CHARS = 12
 _MAX_NESTING = 16
+_MAX_ARG_WALK = 200  # nodes of a call's arguments looked through for a persona cue
 
 NodeKey = tuple[int, int]
 
@@ -775,11 +776,26 @@ class SiteFinder:
         if parts[0] in GENERIC_EXCLUDE or ".".join(parts[:2]) in GENERIC_EXCLUDE:
             return
         wrapper = self.wrapper(parts)
+        if self.wrappers is None:  # once a call: a deferred one comes back
+            self.note_import(parts, pos)
         if self.wrappers is None and (wrapper is not None or self.wrapper_params(parts)):
             self.deferred.append(call)  # the file's wrappers are known after its calls
             return
         wants: list[tuple[Node, str, str]] = []  # (node, role, label)
         options: dict[str, Node] = {}
+        model: Node | None = None
+        if wrapper is not None:
+            for i, node in enumerate(pos):
+                if i >= len(wrapper.params) or node.type == "spread_element":
+                    break
+                param = wrapper.params[i]
+                role = wrapper.role_of(param)
+                if role is not None:
+                    wants.append((node, role, param))
+                elif param == wrapper.model:
+                    model = node
+                elif wrapper.keyed(param):
+                    model = self.keyed_arg(node, param, wrapper, wants) or model
         runs = self.run_targets(parts, root, pos)
         group = None
         if runs:
@@ -801,16 +817,6 @@ class SiteFinder:
                 wants.extend(found)
                 options.update(pairs)
         params = None if wrapper is not None else self.wrapper_params(parts)
-        model: Node | None = None
-        if wrapper is not None:
-            for i, node in enumerate(pos):
-                if i >= len(wrapper.params) or node.type == "spread_element":
-                    break
-                role = wrapper.role_of(wrapper.params[i])
-                if role is not None:
-                    wants.append((node, role, wrapper.params[i]))
-                elif wrapper.params[i] == wrapper.model:
-                    model = node
         if params:
             seen = {w[2] for w in wants}
             for i, node in enumerate(pos):
@@ -842,6 +848,25 @@ class SiteFinder:
         if group.runs or any(segments.has_content(m.segs) for m in group.msgs):
             self.processed.add(_k(call))
             self.reg.emit(group)
+
+    def keyed_arg(self, node: Node, param: str, wrapper: Wrapper,
+                  wants: list[tuple[Node, str, str]]) -> Node | None:
+        """An options object given to a wrapper that passes some of its keys on
+        (``ask({ system: "...", user: q, model: "o3-mini" })``): its prompts go
+        to ``wants``; returns the model it gives."""
+        target = unwrap(self.ev.resolve(node))
+        if target is None or target.type != "object":
+            return None
+        self.claimed.add(_k(target))
+        model = None
+        for key, value in self.ev.pairs(target):
+            name = f"{param}.{key}"
+            role = wrapper.role_of(name)
+            if role is not None:
+                wants.append((value, role, key))
+            elif name == wrapper.model:
+                model = value
+        return model
 
     def run_targets(self, parts: tuple[str, ...], root: Node | None,
                     pos: list[Node]) -> tuple[int, Node | None] | None:
@@ -905,6 +930,32 @@ class SiteFinder:
         if self.wrappers is None:
             return None
         return self.wrappers.get(name)
+
+    def note_import(self, parts: tuple[str, ...], pos: list[Node]) -> None:
+        """A call of a project module's function with a persona cue in its
+        arguments: the run reads that module for its wrappers when the first
+        pass left it out (:mod:`prism_lint.imported`)."""
+        imported = self.src.imports.get(parts[0]) if len(parts) <= 2 else None
+        if imported is None or not is_project_module(imported[0]) \
+                or (len(parts) == 1 and imported[1] in ("default", "*")) \
+                or len(self.flow.imports) >= MAX_IMPORTS:
+            return
+        from prism_lint.analysis.cues import scan
+
+        texts: list[str] = []
+        stack = list(pos)
+        seen = 0
+        while stack and seen < _MAX_ARG_WALK:
+            n = stack.pop()
+            seen += 1
+            v = self.ev.value(n) if n.type not in ("object", "array", "pair") else None
+            if v is not None:
+                texts.append(v.text)
+                continue
+            stack.extend(n.named_children)
+        expert, anchored = scan("\n".join(texts).encode("utf-8", "surrogatepass"))
+        if expert or anchored:
+            self.flow.imports.add(JS + imported[0])
 
     def wrapper_params(self, parts: tuple[str, ...]) -> list[str | None] | None:
         if len(parts) > 2 or (len(parts) == 2 and parts[0] != "this"):

@@ -111,6 +111,8 @@ def _extract_cell(cell_doc: Document, options: ExtractOptions, out: Extraction) 
             out.learned = result.learned
         else:
             out.learned.merge(result.learned)
+            out.learned.called |= result.learned.called
+            out.learned.imports |= result.learned.imports
             for name, role in result.learned.own.items():
                 out.learned.own.setdefault(name, role)
     out.units.extend(result.units)

@@ -22,14 +22,18 @@ file read alone learns from itself.
 
 from __future__ import annotations
 
+import re
+import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from prism_lint.extract.python.catalogue import Site
     from prism_lint.extract.python.sites import SiteFinder
     from prism_lint.extract.python.source import Function, Node, Source
 
 MESSAGES = "messages"  # a parameter that carries chat messages, roles inside
+MAX_IMPORTS = 64  # imported names one module records for the run to follow
 MAX_DEFINITIONS = 3  # modules defining a name beyond which it is too common to follow
 _MAX_WALK = 400  # nodes of one argument walked for names
 _MAX_HOPS = 3  # local names followed to their values
@@ -49,6 +53,18 @@ _TEXT_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "deden
 # DSPy modules: an instance called with keywords sends them as its input fields.
 _PREDICTORS = frozenset({"Predict", "ChainOfThought", "ReAct", "ProgramOfThought", "CodeAct",
                          "MultiChainComparison", "BestOfN", "Refine", "RLM"})
+_KEY = re.compile(r"""["']([A-Za-z_][\w-]{0,63})["']""")  # a plain string key
+# Methods that log, print or handle text or data: what they are given is not sent.
+_NOT_SENDING = frozenset({
+    "debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print",
+    "echo", "write", "format", "join", "append", "extend", "add", "get", "set", "update",
+    "replace", "split", "strip", "startswith", "endswith", "encode", "decode", "dumps", "loads",
+    "dump", "load", "render", "escape", "secho", "status", "success", "fail", "assertEqual",
+    "assertIn", "raises", "emit", "send_event", "track", "capture", "record", "put", "post",
+})
+# Arguments whose text is worked out to look for a persona cue in it.
+_VALUED = frozenset({"string", "concatenated_string", "identifier", "attribute",
+                     "binary_operator", "call"})
 _BY_NAME = {"messages": MESSAGES, "chat_messages": MESSAGES, "history": MESSAGES}
 _SHAPED = {"messages": MESSAGES, "input": MESSAGES, "contents": MESSAGES, "config": ""}
 
@@ -62,12 +78,21 @@ class Wrapper:
     model: str = ""  # parameter that carries the model name
     library: str = ""
     model_default: str = ""  # the model named when the call passes none (JavaScript's default)
+    # the parameter that takes the call's other keywords (Python's ``**kw``)
+    # and passes them on: its keys are named ``kw.messages``, ``kw.model``
+    spread: str = ""
 
     def role_of(self, param: str) -> str | None:
         for p, r in self.roles:
             if p == param:
                 return r
         return None
+
+    def keyed(self, param: str) -> bool:
+        """Whether the wrapper passes on keys of ``param`` (an options dict or
+        object: roles and model named ``opts.system``, ``opts.model``)."""
+        prefix = param + "."
+        return self.model.startswith(prefix) or any(p.startswith(prefix) for p, _r in self.roles)
 
 
 @dataclass
@@ -83,6 +108,14 @@ class Table:
     # attribute): a name many modules define says not which one is meant
     defines: dict[str, int] = field(default_factory=dict)
     called: frozenset[str] = frozenset()  # a module's callees (their last names)
+    # the project modules a module calls a function of with a persona cue in
+    # its arguments, as written (``llm.ask``, ``.client.ask``; JavaScript's
+    # under ``js:``): the run reads those the first pass left out for their
+    # definitions
+    imports: frozenset[str] = frozenset()
+    # learned from a module's definitions only (the first pass left it out):
+    # what it teaches the others, never a reason to check it again
+    definitions_only: bool = False
 
     def merge(self, other: Table) -> None:
         for name, n in other.defines.items():
@@ -136,6 +169,8 @@ class _Learner:
         self.models: dict[str, str] = {}  # function -> its model parameter
         self.libraries: dict[str, str] = {}
         self.called: set[str] = set()  # last names of the callees of the module
+        self.imports: set[str] = set()  # imported names called or sent, as imported
+        self.spreads: dict[str, str] = {}  # function -> its ``**`` parameter it passes on
         self.returning = False  # feeding what a function returns
         self.dspy: bool | None = None  # whether the module imports DSPy
 
@@ -166,6 +201,7 @@ class _Learner:
         defined.update(src.functions)
         self.table.defines = dict.fromkeys(defined, 1)
         self.table.called = frozenset(self.called)
+        self.table.imports = frozenset(sorted(self.imports)[:MAX_IMPORTS])
         for fname, roles in self.params.items():
             funcs = src.functions.get(fname)
             if not funcs or len(funcs) != 1:
@@ -180,7 +216,7 @@ class _Learner:
                 continue
             self.table.wrappers[fname] = Wrapper(
                 tuple(params), tuple(sorted(roles.items())), self.models.get(fname, ""),
-                self.libraries.get(fname, ""),
+                self.libraries.get(fname, ""), spread=self.spreads.get(fname, ""),
             )
 
     def predictor(self, call: Node) -> bool:
@@ -252,6 +288,53 @@ class _Learner:
             return module.rsplit(".", 1)[-1] if module else name
         return ""
 
+    def _imported(self, node: Node | None) -> str:
+        """The import a callee's name comes from (``ask``, ``llm.ask``), spelled
+        from the module it was imported from; empty when it was not imported."""
+        if node is None:
+            return ""
+        src = self.f.src
+        rest: list[str] = []
+        while node.type == "attribute" and len(rest) < 4:
+            attr = node.child_by_field_name("attribute")
+            obj = node.child_by_field_name("object")
+            if attr is None or obj is None:
+                return ""
+            rest.append(src.text(attr))
+            node = obj
+        if node.type != "identifier":
+            return ""
+        module = src.imports.get(src.text(node))
+        if not module or module.split(".", 1)[0] in sys.stdlib_module_names \
+                or (rest and rest[0] in _NOT_SENDING):
+            return ""  # the standard library's, a logger's: no wrapper of the project
+        return ".".join((module, *reversed(rest)))
+
+    def _sends_persona(self, call: Node) -> bool:
+        """Whether a call's arguments hold a persona cue (what the first pass
+        looks for): only then can the callee's own module change a finding."""
+        from prism_lint.analysis.cues import scan
+        from prism_lint.extract.python.strings import joined
+
+        args = call.child_by_field_name("arguments")
+        stack = list(args.named_children) if args is not None else []
+        texts: list[str] = []
+        seen = 0
+        while stack and seen < _MAX_WALK:
+            n = stack.pop()
+            seen += 1
+            if n.type in _VALUED:
+                v = self.f.ev.value(n)
+                if v is not None:
+                    texts.append(joined(v.segs))
+                if n.type != "call":
+                    continue
+            stack.extend(n.named_children)
+        if not texts:
+            return False
+        expert, anchored = scan("\n".join(texts).encode("utf-8", "surrogatepass"))
+        return expert or anchored
+
     def _may_matter(self, call: Node, last: str) -> bool:
         """Whether a call may pass prompt text or a model on: most calls do
         not, and telling so costs less than reading them."""
@@ -278,6 +361,10 @@ class _Learner:
         last = self._last_name(call)
         if last:
             self.called.add(last)
+            if len(self.imports) < MAX_IMPORTS:
+                origin = self._imported(call.child_by_field_name("function"))
+                if origin and origin not in self.imports and self._sends_persona(call):
+                    self.imports.add(origin)
         if not self._may_matter(call, last):
             return
         read = f.read_call(call)
@@ -339,18 +426,82 @@ class _Learner:
                     args.append((node, MESSAGES))
                 elif name in f.cat.model_kwargs and model is None and w is None:
                     model = node
+        host = f.src.function_at(call.start_byte)
+        spread = site is not None and host is not None and b"**" in call.text
+        if not args and model is None and not spread:
+            return
+        library = f.library(site, parts, call.start_byte) if site is not None else ""
+        if spread and site is not None and host is not None:
+            self._spread(call, site, host, library)
         if not args and model is None:
             return
-        host = f.src.function_at(call.start_byte)
-        library = f.library(site, parts, call.start_byte) if site is not None else ""
         for node, role in args:
             self.feed(node, role, host, 0, library)
-        if model is not None and host is not None:
+        keyed = self._param_path(model) if model is not None else None
+        if keyed is not None and host is not None and keyed[0] is host:
+            self.models.setdefault(host.name, keyed[1])
+            self.params.setdefault(host.name, {})
+        elif model is not None and host is not None:
             for ident in _identifiers(model):
                 name = f.src.text(ident)
                 if name in host.params:
                     self.models.setdefault(host.name, name)
                     self.params.setdefault(host.name, {})
+
+    def _spread(self, call: Node, site: Site, host: Function, library: str) -> None:
+        """``create(**kw)`` in a function taking ``**kw``: the keywords its callers
+        give reach the call site as its own (``messages=``, ``model=``)."""
+        args = call.child_by_field_name("arguments")
+        for a in args.named_children if args is not None else ():
+            if a.type != "dictionary_splat" or not a.named_children:
+                continue
+            inner = a.named_children[0]
+            name = self.f.src.text(inner)
+            if inner.type != "identifier" or name not in host.params \
+                    or self.f.src.lookup(name, inner.start_byte) != "param" \
+                    or host.name == "__init__" or site.kind == "message":
+                continue
+            roles = self.params.setdefault(host.name, {})
+            for spec in site.args:
+                if spec.kw:
+                    roles.setdefault(f"{name}.{spec.kw}", _SHAPED.get(spec.shape, spec.role))
+            if roles and self.f.cat.model_kwargs:
+                self.models.setdefault(host.name, f"{name}.{self.f.cat.model_kwargs[0]}")
+            self.spreads.setdefault(host.name, name)
+            if library:
+                self.libraries.setdefault(host.name, library)
+
+    def _param_path(self, node: Node) -> tuple[Function, str] | None:
+        """A key of a parameter (``opts["system"]``, ``opts.get("system")``,
+        ``opts.system``), with its function and its name (``opts.system``)."""
+        src = self.f.src
+        base: Node | None = None
+        key = ""
+        if node.type == "subscript":
+            base = node.child_by_field_name("value")
+            key = _plain_key(src, node.child_by_field_name("subscript"))
+        elif node.type == "attribute":
+            base = node.child_by_field_name("object")
+            attr = node.child_by_field_name("attribute")
+            key = src.text(attr) if attr is not None else ""
+        elif node.type == "call":
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            attr = fn.child_by_field_name("attribute") if fn is not None \
+                and fn.type == "attribute" else None
+            if attr is not None and src.text(attr) == "get" and args is not None \
+                    and args.named_children:
+                base = fn.child_by_field_name("object") if fn is not None else None
+                key = _plain_key(src, args.named_children[0])
+        if base is None or base.type != "identifier" or not key:
+            return None
+        name = src.text(base)
+        if name in ("self", "cls") or src.lookup(name, base.start_byte) != "param":
+            return None
+        fn = src.function_at(base.start_byte)
+        if fn is None or name not in fn.params or fn.name == "__init__":
+            return None
+        return fn, f"{name}.{key}"
 
     def _local_wrapper(self, parts: tuple[str, ...]) -> Wrapper | None:
         roles = self.params.get(parts[-1])
@@ -362,7 +513,7 @@ class _Learner:
         fn = funcs[0]
         params = [p for p in fn.params if not (fn.is_method and p in ("self", "cls"))]
         return Wrapper(tuple(params), tuple(sorted(roles.items())),
-                       self.models.get(parts[-1], ""))
+                       self.models.get(parts[-1], ""), spread=self.spreads.get(parts[-1], ""))
 
     def feed(self, node: Node, role: str, host: object, hops: int, library: str,
              direct: bool = True) -> None:
@@ -380,6 +531,15 @@ class _Learner:
             if t == "identifier":
                 self._name(n, role, host, hops, library, direct)
                 continue
+            if t in ("subscript", "attribute", "call") and direct and not self.returning:
+                keyed = self._param_path(n)
+                if keyed is not None:
+                    roles = self.params.setdefault(keyed[0].name, {})
+                    if roles.get(keyed[1]) in (None, "unknown"):
+                        roles[keyed[1]] = role
+                    if library:
+                        self.libraries.setdefault(keyed[0].name, library)
+                    continue
             if t == "dictionary" and role == MESSAGES:
                 pairs = dict(f.pairs(n))
                 if "role" in pairs:
@@ -470,6 +630,14 @@ class _Learner:
         old = sinks.get(name)
         if old is None or (old in ("unknown", "user", MESSAGES) and role == "system"):
             sinks[name] = role
+
+
+def _plain_key(src: Source, node: Node | None) -> str:
+    """The text of a plain string key (``"system"``), else empty."""
+    if node is None or node.type != "string":
+        return ""
+    m = _KEY.fullmatch(src.text(node))
+    return m.group(1) if m else ""
 
 
 def _own_values(src: Source, fn: Function, name: str) -> list[Node]:

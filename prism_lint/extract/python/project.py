@@ -60,7 +60,7 @@ def _learn_chunk(paths: list[str], known: Table | None
         text = _read(path)
         if text is None:
             continue
-        found = _learn_text(path, text, known)
+        found = learn_text(path, text, known)
         if found is not None:
             out.append((path, found[0], frozenset(found[1])))
     return out
@@ -79,7 +79,9 @@ def _read(path: str) -> str | None:
         return None
 
 
-def _learn_text(path: str, text: str, known: Table | None) -> tuple[Table, set[str]] | None:
+def learn_text(path: str, text: str, known: Table | None) -> tuple[Table, set[str]] | None:
+    """One module's table and callees, from its calls and definitions alone
+    (no prompt is analysed); None when it does not parse."""
     try:
         src = parse(Document(path, text))
         ev = Evaluator(src)

@@ -143,12 +143,17 @@ class SiteFinder:
         if not group.ctx.library:
             group.ctx.library = wrapper.library
         for param, node in given:
+            if wrapper.spread and param not in wrapper.params:
+                param = f"{wrapper.spread}.{param}"  # a keyword ``**kw`` passes on
             if param == wrapper.model and group.ctx.model is None:
                 group.ctx.model = self.model_of(node, 0)
                 continue
             role = wrapper.role_of(param)
+            if role is None and wrapper.keyed(param):
+                self.keyed_arg(node, param, wrapper, group)
+                continue
             if role is None:
-                role = self.cat.generic_kwargs.get(param)
+                role = self.cat.generic_kwargs.get(param.rpartition(".")[2])
             if role is None:
                 continue
             if role == MESSAGES:
@@ -160,6 +165,29 @@ class SiteFinder:
         self.processed.add(call.start_byte)
         self.reg.emit(group)
         return True
+
+    def keyed_arg(self, node: Node, param: str, wrapper: Wrapper, group: Group) -> None:
+        """An options dict or object given to a wrapper that passes some of its
+        keys on (``ask({"system": ..., "user": ...})``, ``ask(Options(system=...))``)."""
+        target = self.ev.resolve(node) or node
+        pairs: Iterable[tuple[str, Node]] = ()
+        if target.type == "dictionary":
+            pairs = self.dict_pairs(target)
+            self.claimed.add(target.start_byte)
+        elif target.type == "call":
+            read = self.read_call(target)
+            if read is not None:
+                pairs = read[2].items()
+        for key, value in pairs:
+            name = f"{param}.{key}"
+            if name == wrapper.model and group.ctx.model is None:
+                group.ctx.model = self.model_of(value, 0)
+                continue
+            role = wrapper.role_of(name)
+            if role == MESSAGES:
+                self.messages(value, group, None, key, "user")
+            elif role is not None:
+                self.text_msg(value, role, key, None, None, group)
 
     def _passes_over(self, call: Node) -> bool:
         """Whether a call surely reads no prompt: its callee's last name is
