@@ -376,3 +376,13 @@ def test_a_generalists_breadth_is_not_an_expert_claim() -> None:
                        "You have extensive experience in many programming languages.",
                        "You have deep expertise in Python, Go, Rust and C."):
         assert [p.kind for p in analyse_text(specialist).personas] == ["expert"], specialist
+
+
+def test_an_artifact_built_to_work_by_itself_is_code_and_a_quoted_label_is_not_material(
+        ) -> None:
+    text = ("Act as a trading-platform script developer. You are tasked with creating an "
+            "indicator that automatically detects reversal patterns on the price chart. "
+            "Label each detected pattern with the text \"Reversal\".")
+    task = analyse_text(text).task
+    assert task.category == "code"
+    assert not any(e.category == "extraction" for e in task.evidence)
