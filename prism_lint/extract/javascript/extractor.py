@@ -17,7 +17,7 @@ from prism_lint.extract.javascript.sites import SiteFinder
 from prism_lint.extract.javascript.source import Node, Source, grammar_for, parse
 from prism_lint.extract.javascript.units import Registry
 from prism_lint.extract.javascript.values import Evaluator
-from prism_lint.extract.shared.sites import read_sites
+from prism_lint.extract.shared.sites import code_extraction
 from prism_lint.extract.shared.tree_source import syntax_problem as first_problem
 from prism_lint.model import Document
 
@@ -62,23 +62,12 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         src = parse(doc, grammar_for(doc.path))
     except (ValueError, UnicodeError) as exc:  # text tree-sitter refuses outright
         raise ExtractError(f"cannot parse as JavaScript/TypeScript: {exc}") from exc
-    out = Extraction()
-    comments_by_row: dict[int, list[str]] = {}
-    for node in src.captures.get("comment", ()):
-        for comment in comments_of(src, node):
-            out.comments.append(comment)
-            comments_by_row.setdefault(comment.row, []).append(comment.text)
-    out.comments.sort(key=lambda c: c.row)
-    problem = syntax_problem(src)
-    if problem is not None:
-        out.problems.append(problem)
+    comments = [c for node in src.captures.get("comment", ()) for c in comments_of(src, node)]
     ev = Evaluator(src)
     reg = Registry(src, ev.literal_nodes)
     finder = SiteFinder(src, ev, load_catalogue(), reg, options)
-    read_sites(out, finder.run, "file is nested too deeply to read all its prompts")
-    out.learned = finder.learned
-    out.units = reg.units(comments_by_row)
-    return out
+    return code_extraction(comments, syntax_problem(src), finder, reg,
+                           "file is nested too deeply to read all its prompts")
 
 
 def comments_of(src: Source, node: Node) -> list[Comment]:

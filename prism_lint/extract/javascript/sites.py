@@ -38,9 +38,8 @@ from prism_lint.extract.shared import segments
 from prism_lint.extract.shared.segments import concat, merged_names
 from prism_lint.extract.shared.sites import (
     ROLE_NAMES,
-    extra_sites,
+    FinderBase,
     name_role,
-    prompt_name_regex,
 )
 from prism_lint.extract.shared.units import Group, Msg
 from prism_lint.model import CallContext
@@ -65,24 +64,18 @@ def _k(node: Node) -> NodeKey:
     return (node.start_byte, node.end_byte)
 
 
-class SiteFinder:
+class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
     """Walks one file's calls and constants and fills a :class:`Registry`."""
 
     def __init__(self, src: Source, ev: Evaluator, cat: Catalogue, reg: Registry,
                  options: ExtractOptions) -> None:
-        self.src = src
-        self.ev = ev
-        self.cat = cat
-        self.reg = reg
-        self.text = src.doc.text
+        super().__init__(src, ev, cat, reg, options)
         self.nesting = 0  # messages inside messages being read, against deep nesting
         self.processed: set[NodeKey] = set()  # calls already read
         self.claimed: set[NodeKey] = set()  # object and array literals already read
-        self.extra = extra_sites(options)
         # Whether any property could carry a prompt on an unknown call (a C-speed
         # check that spares resolving the arguments of every call).
         self.generic_possible = _GENERIC_WORDS.search(self.text) is not None
-        self.name_re = prompt_name_regex(cat, options)
         self.flow = Flow()  # names this file sends, for the project's table
         self.learned: Table | None = None
         # the file's wrappers, once its calls were read; calls that may be to

@@ -13,7 +13,7 @@ from prism_lint.extract.python.sites import SiteFinder
 from prism_lint.extract.python.source import parse
 from prism_lint.extract.python.units import Registry
 from prism_lint.extract.python.values import Evaluator
-from prism_lint.extract.shared.sites import read_sites
+from prism_lint.extract.shared.sites import code_extraction
 from prism_lint.extract.shared.tree_source import TreeSource
 from prism_lint.extract.shared.tree_source import syntax_problem as first_problem
 from prism_lint.model import Document
@@ -26,8 +26,7 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         src = parse(doc)
     except (ValueError, UnicodeError) as exc:  # text tree-sitter refuses outright
         raise ExtractError(f"cannot parse as Python: {exc}") from exc
-    out = Extraction()
-    comments_by_row: dict[int, list[str]] = {}
+    comments = []
     text = doc.text
     for node in src.captures.get("comment", ()):
         start, end = src.span(node)
@@ -35,19 +34,12 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         line_start = start - (loc.column - 1)
         body = text[start + 1:end] if text.startswith("#", start) else text[start:end]
         own_line = not text[line_start:start].strip()
-        out.comments.append(Comment(doc, loc.row, body, own_line))
-        comments_by_row.setdefault(loc.row, []).append(body)
-    out.comments.sort(key=lambda c: c.row)
-    problem = syntax_problem(src)
-    if problem is not None:
-        out.problems.append(problem)
+        comments.append(Comment(doc, loc.row, body, own_line))
     ev = Evaluator(src)
     reg = Registry(src, ev.literal_nodes)
     finder = SiteFinder(src, ev, load_catalogue(), reg, options)
-    read_sites(out, finder.run, "code nested too deeply to read every prompt")
-    out.learned = finder.learned
-    out.units = reg.units(comments_by_row)
-    return out
+    return code_extraction(comments, syntax_problem(src), finder, reg,
+                           "code nested too deeply to read every prompt")
 
 
 def syntax_problem(src: object) -> ExtractError | None:

@@ -30,9 +30,8 @@ from prism_lint.extract.python.values import (
 )
 from prism_lint.extract.shared.sites import (
     ROLE_NAMES,
-    extra_sites,
+    FinderBase,
     name_role,
-    prompt_name_regex,
 )
 from prism_lint.extract.shared.units import Group, Msg
 from prism_lint.model import CallContext
@@ -46,22 +45,16 @@ _TEMPLATE_FORMATS = {"f-string": "format", "jinja2": "jinja", "jinja": "jinja",
 _MAX_SITE_DEPTH = 20
 
 
-class SiteFinder:
+class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
     """Reads one module's calls into a :class:`Registry`; the other finders reuse its helpers."""
 
     def __init__(self, src: Source, ev: Evaluator, cat: Catalogue, reg: Registry,
                  options: ExtractOptions) -> None:
-        self.src = src
-        self.ev = ev
-        self.cat = cat
-        self.reg = reg
-        self.text = src.doc.text
+        super().__init__(src, ev, cat, reg, options)
         self.processed: set[int] = set()  # call nodes already read (byte start)
         self._site_depth = 0  # sites read inside sites, against pathological nesting
         self.claimed: set[int] = set()  # dict / list literals already read (byte start)
         self._dict_pairs: dict[int, list[tuple[str, Node]]] = {}  # by byte start
-        self.extra = extra_sites(options)
-        self.name_re = prompt_name_regex(cat, options)
         # callee names a call is read for: catalogue sites, this module's
         # functions, configured sites
         self.read_names = {*cat.by_last, *src.functions, *self.extra}

@@ -2,7 +2,8 @@
 
 Both match a call by the dotted suffix of its callee, take extra call sites
 and prompt names from the configuration, tell a role from a variable's name
-and from a role word, and read a file's sites under one last guard against
+and from a role word, start from the same finder state and return a file's
+comments, problem and prompts the same way, under one last guard against
 deep nesting. The calls and values they read differ by language; these steps
 do not, so they are written once here.
 """
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Callable, Sequence
-from typing import Protocol, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
-from prism_lint.extract import ExtractError, Extraction, ExtractOptions
+from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions
+from prism_lint.model import Document, PromptUnit
 
 # A role word as written (``human``, ``ai``, ``bot``) -> the role it stands for.
 ROLE_NAMES = {
@@ -87,13 +89,63 @@ def name_role(cat: NamePatterns, name: str) -> str:
     return "unknown"
 
 
-def read_sites(out: Extraction, run: Callable[[], None], too_deep: str) -> None:
-    """Run a site finder; if the file is nested past Python's recursion limit, say so.
+class HasDocument(Protocol):
+    """A parsed file: its document is what every finder reads text from."""
 
-    Reading is bounded everywhere; this is the last guard, and what was read
-    before it tripped is kept.
+    doc: Document
+
+
+class Finder(Protocol):
+    learned: Any
+
+    def run(self) -> None: ...
+
+
+class Drafts(Protocol):
+    def units(self, comments_by_row: dict[int, list[str]]) -> list[PromptUnit]: ...
+
+
+SrcT = TypeVar("SrcT", bound=HasDocument)
+EvT = TypeVar("EvT")
+CatT = TypeVar("CatT", bound=NamePatterns)
+RegT = TypeVar("RegT")
+
+
+class FinderBase(Generic[SrcT, EvT, CatT, RegT]):
+    """What a code file's site finder starts from, in either language: the
+    parse, its value reader, the catalogue, the drafts it fills and the
+    configured extra sites and prompt names."""
+
+    def __init__(self, src: SrcT, ev: EvT, cat: CatT, reg: RegT,
+                 options: ExtractOptions) -> None:
+        self.src = src
+        self.ev = ev
+        self.cat = cat
+        self.reg = reg
+        self.text = src.doc.text
+        self.extra = extra_sites(options)
+        self.name_re = prompt_name_regex(cat, options)
+
+
+def code_extraction(comments: Iterable[Comment], problem: ExtractError | None,
+                    finder: Finder, drafts: Drafts, too_deep: str) -> Extraction:
+    """What a code extractor returns once its file is parsed: the comments in
+    row order, the first syntax problem, and the prompts the finder reads.
+
+    Reading is bounded everywhere; a file nested past Python's recursion
+    limit is the last guard, and what was read before it tripped is kept.
     """
+    out = Extraction()
+    comments_by_row: dict[int, list[str]] = {}
+    for comment in sorted(comments, key=lambda c: c.row):
+        out.comments.append(comment)
+        comments_by_row.setdefault(comment.row, []).append(comment.text)
+    if problem is not None:
+        out.problems.append(problem)
     try:
-        run()
+        finder.run()
     except RecursionError:
         out.problems.append(ExtractError(too_deep))
+    out.learned = finder.learned
+    out.units = drafts.units(comments_by_row)
+    return out
