@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from prism_lint.builder import TextBuilder
 from prism_lint.extract import Comment
 from prism_lint.extract.shared.mapped import MappedText
+from prism_lint.extract.shared.sites import ROLE_NAMES
 from prism_lint.lines import LineIndex
 from prism_lint.model import HOLE, Document, Role
 
@@ -52,21 +53,10 @@ class SyntaxProblem:
 
 # ---------------------------------------------------------------- roles
 
-_ROLE_ALIASES = {
-    "system": "system",
-    "developer": "developer",
-    "user": "user",
-    "human": "user",
-    "assistant": "assistant",
-    "ai": "assistant",
-    "model": "assistant",
-    "bot": "assistant",
-}
-
 
 def normalize_role(name: str, default: Role = "unknown") -> Role:
     """A role name as written (``human``, ``AI``, ``System``) as a ``Role``."""
-    role = _ROLE_ALIASES.get(name.strip().lower())
+    role = ROLE_NAMES.get(name.strip().lower())
     return role if role is not None else default  # type: ignore[return-value]
 
 
