@@ -113,7 +113,7 @@ class Function:
 
 
 @dataclass
-class Source(TreeSource):
+class Source(TreeSource[Function]):
     """The document, its tree, and the indexes every later step looks things up in."""
 
     captures: dict[str, list[Node]] = field(default_factory=dict)
@@ -124,7 +124,6 @@ class Source(TreeSource):
     # local name -> (module specifier, imported name: "default", "*" or the export)
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)
     modules: set[str] = field(default_factory=set)
-    _func_by_key: dict[int, Function] = field(default_factory=dict)
     _class_names: dict[int, str] = field(default_factory=dict)
     jsx_strings: set[int] = field(default_factory=set)  # byte starts of JSX attribute values
     # statements sorted by start: (start byte, end byte, parent index)
@@ -170,11 +169,6 @@ class Source(TreeSource):
                     out.append(name)
         return out
 
-    def function_at(self, byte: int) -> Function | None:
-        for key, kind in self.scope_chain(byte):
-            if kind == "function":
-                return self._func_by_key.get(key)
-        return None
 
     # -- names -------------------------------------------------------------
 

@@ -88,7 +88,7 @@ class Function:
 
 
 @dataclass
-class Source(TreeSource):
+class Source(TreeSource[Function]):
     """The document, its tree, and the indexes every later step looks things up in."""
 
     class_body_names: ClassVar[bool] = True
@@ -97,16 +97,10 @@ class Source(TreeSource):
     classes: dict[str, Node] = field(default_factory=dict)
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module path
     imported_modules: set[str] = field(default_factory=set)
-    _func_by_key: dict[int, Function] = field(default_factory=dict)
     _class_names: dict[int, str] = field(default_factory=dict)
 
     # -- scopes ------------------------------------------------------------
 
-    def function_at(self, byte: int) -> Function | None:
-        for key, kind in self.scope_chain(byte):
-            if kind == "function":
-                return self._func_by_key.get(key)
-        return None
 
     def enclosing_names(self, byte: int) -> list[str]:
         """Names of the enclosing function(s) and class(es), innermost first."""

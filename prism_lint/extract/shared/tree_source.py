@@ -14,7 +14,7 @@ import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from prism_lint.extract import ExtractError
 from prism_lint.lines import LineIndex
@@ -79,9 +79,13 @@ def fold_bindings(entries: list[Binding]) -> list[Binding]:
     return entries[last:]
 
 
+F = TypeVar("F")
+
+
 @dataclass
-class TreeSource:
-    """A document, its tree, byte<->character offsets, rows and nested scopes."""
+class TreeSource(Generic[F]):
+    """A document, its tree, byte<->character offsets, rows and nested scopes,
+    and the language's function records ``F`` by scope key."""
 
     doc: Document
     tree: Any
@@ -96,6 +100,7 @@ class TreeSource:
     _exact: bool = True
     # (scope key, name) -> its assignments in that scope, in source order
     bindings: dict[tuple[int, str], list[Binding]] = field(default_factory=dict)
+    _func_by_key: dict[int, F] = field(default_factory=dict)
     # whether a class body's own assignments are names inside that body
     # (Python); in JavaScript a member is only ever "this.name"
     class_body_names: ClassVar[bool] = False
@@ -151,6 +156,13 @@ class TreeSource:
                 yield key, kind
             k = parent
         yield -1, "module"
+
+    def function_at(self, byte: int) -> F | None:
+        """The innermost function holding ``byte``, if any."""
+        for key, kind in self.scope_chain(byte):
+            if kind == "function":
+                return self._func_by_key.get(key)
+        return None
 
     def class_key_at(self, byte: int) -> int | None:
         for key, kind in self.scope_chain(byte):
