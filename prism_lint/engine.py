@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from prism_lint.analysis import analyse
+from prism_lint.analysis.cues import sends_persona
 from prism_lint.analysis.vocabulary import use_extras
 from prism_lint.encodings import decode_wide, wide
 from prism_lint.extract import (
@@ -338,6 +339,7 @@ def _check_source(path: str, text: str, settings: Settings, *, named: bool, kind
         extra_prompt_names=list(settings.prompt_names),
         named_explicitly=named,
         read_related=_related_reader(path, settings, result.related),
+        persona_cue=sends_persona,
     )
     try:
         extraction = extractor(kind)(Document(path, text), options)

@@ -275,6 +275,13 @@ def _window_end(data: bytes, at: int) -> int:
 _SENTENCE_END = re.compile(rb"[.!?]")
 
 
+def sends_persona(text: str) -> bool:
+    """Whether ``text`` holds a persona cue as the first pass reads files:
+    an expert word near a cue, or a cue that starts a persona."""
+    expert, anchored = scan(text.encode("utf-8", "surrogatepass"))
+    return expert or anchored
+
+
 def has_cue(text: str) -> bool:
     """Whether a prompt's text holds any persona cue at all (expert or not)."""
     low = text.lower().encode("utf-8", "surrogatepass")

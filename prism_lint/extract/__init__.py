@@ -64,6 +64,14 @@ class ExtractOptions:
     # Reads another file of the project (a YAML config, an included
     # template); returns None when it cannot. Set by the engine.
     read_related: Callable[[str], str | None] | None = None
+    # Whether a text holds a persona cue (the first pass's own test): calls
+    # whose arguments do are the ones whose callee's module is worth reading.
+    # Set by the engine; without it every such call is taken to (a module
+    # more is read, never one less).
+    persona_cue: Callable[[str], bool] | None = None
+
+    def sends_persona(self, texts: list[str]) -> bool:
+        return self.persona_cue is None or self.persona_cue("\n".join(texts))
 
 
 ExtractFn = Callable[[Document, ExtractOptions], Extraction]

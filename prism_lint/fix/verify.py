@@ -196,7 +196,7 @@ def _yaml_docs(text: str) -> tuple[Any, ...] | None:
     """The documents of a YAML text (libyaml when there), None when it does not load."""
     import yaml
 
-    from prism_lint.extract.yaml.source import MAX_EXPANDED_NODES, expanded_size
+    from prism_lint.extract.shared.yaml_source import MAX_EXPANDED_NODES, expanded_size
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:

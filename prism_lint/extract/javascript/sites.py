@@ -933,8 +933,6 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 or (len(parts) == 1 and imported[1] in ("default", "*")) \
                 or len(self.flow.imports) >= MAX_IMPORTS:
             return
-        from prism_lint.analysis.cues import scan
-
         texts: list[str] = []
         stack = list(pos)
         seen = 0
@@ -946,8 +944,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 texts.append(v.text)
                 continue
             stack.extend(n.named_children)
-        expert, anchored = scan("\n".join(texts).encode("utf-8", "surrogatepass"))
-        if expert or anchored:
+        if texts and self.extract_options.sends_persona(texts):
             self.flow.imports.add(JS + imported[0])
 
     def wrapper_params(self, parts: tuple[str, ...]) -> list[str | None] | None:

@@ -313,7 +313,6 @@ class _Learner:
     def _sends_persona(self, call: Node) -> bool:
         """Whether a call's arguments hold a persona cue (what the first pass
         looks for): only then can the callee's own module change a finding."""
-        from prism_lint.analysis.cues import scan
         from prism_lint.extract.python.strings import joined
 
         args = call.child_by_field_name("arguments")
@@ -330,10 +329,7 @@ class _Learner:
                 if n.type != "call":
                     continue
             stack.extend(n.named_children)
-        if not texts:
-            return False
-        expert, anchored = scan("\n".join(texts).encode("utf-8", "surrogatepass"))
-        return expert or anchored
+        return bool(texts) and self.f.extract_options.sends_persona(texts)
 
     def _may_matter(self, call: Node, last: str) -> bool:
         """Whether a call may pass prompt text or a model on: most calls do

@@ -13,7 +13,7 @@ from typing import Any
 from yaml.nodes import MappingNode
 
 from prism_lint.extract import Comment, ExtractError
-from prism_lint.extract.yaml.source import comments, compose, construct
+from prism_lint.extract.shared.yaml_source import comments, compose, construct
 from prism_lint.lines import LineIndex
 from prism_lint.model import Document
 

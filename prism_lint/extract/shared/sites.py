@@ -122,6 +122,7 @@ class FinderBase(Generic[SrcT, EvT, CatT, RegT]):
         self.ev = ev
         self.cat = cat
         self.reg = reg
+        self.extract_options = options
         self.text = src.doc.text
         self.extra = extra_sites(options)
         self.name_re = prompt_name_regex(cat, options)

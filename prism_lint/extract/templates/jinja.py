@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, SequenceNode
 
 from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions
 from prism_lint.extract.shared.mapped import MappedText
+from prism_lint.extract.shared.yaml_source import compose, mapping, str_value
 from prism_lint.extract.templates.file import (
     file_units,
     problem_error,
@@ -32,7 +33,6 @@ from prism_lint.extract.templates.text import (
     render_plain,
     split_lines,
 )
-from prism_lint.extract.yaml.source import compose, mapping, str_value
 from prism_lint.lines import line_index
 from prism_lint.model import CallContext, Document, Role
 

@@ -27,6 +27,15 @@ from prism_lint.extract import (
     recorded_traffic,
 )
 from prism_lint.extract.shared.mapped import MappedText
+from prism_lint.extract.shared.yaml_source import (
+    comments,
+    compose,
+    construct,
+    last_char,
+    mapping,
+    str_value,
+    walk,
+)
 from prism_lint.extract.templates.file import related_reader
 from prism_lint.extract.templates.text import (
     Tok,
@@ -38,15 +47,6 @@ from prism_lint.extract.templates.text import (
     tokens_for,
 )
 from prism_lint.extract.yaml.scalars import decode_scalar
-from prism_lint.extract.yaml.source import (
-    comments,
-    compose,
-    construct,
-    last_char,
-    mapping,
-    str_value,
-    walk,
-)
 from prism_lint.lines import LineIndex, line_index
 from prism_lint.model import CallContext, Document, PromptUnit, Role, Sibling, Tier
 
