@@ -1207,3 +1207,21 @@ client.chat.completions.create(model="gpt-4o", messages=[
     us = units(code)
     assert find(us, "You are an expert in audio analysis.").context.attachments == ["audio"]
     assert find(us, "You are an expert historian.").context.attachments == []
+
+
+def test_pydantic_ai_message_parts_built_by_hand_are_one_conversation() -> None:
+    code = '''\
+from pydantic_ai.messages import ModelRequest, SystemPromptPart, UserPromptPart
+async def run(model):
+    await model.request([
+        ModelRequest(parts=[
+            SystemPromptPart(content="Parts system."),
+            UserPromptPart(content="Parts user."),
+        ]),
+    ])
+'''
+    us = units(code)
+    system = find(us, "Parts system.")
+    assert system.role == "system"
+    assert [s.text for s in system.context.siblings] == ["Parts user."]
+    assert find(us, "Parts user.").role == "user"

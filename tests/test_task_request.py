@@ -386,3 +386,25 @@ def test_an_artifact_built_to_work_by_itself_is_code_and_a_quoted_label_is_not_m
     task = analyse_text(text).task
     assert task.category == "code"
     assert not any(e.category == "extraction" for e in task.evidence)
+
+
+def test_a_medical_specialty_names_the_field() -> None:
+    task = analyse_text("You are a neurology specialist.").task
+    assert task.assumed and task.category == "factual"
+
+
+def test_checking_compliance_is_judgement_and_inline_code_under_review_is_code() -> None:
+    judge = analyse(chat("You are an expert at validating the output of a task.",
+                         "Confirm if the task result complies with the guardrail: {rule}"))
+    assert judge.task.category == "judgement"
+    review = analyse(chat("You are a code reviewer.",
+                          "Look up the style guide, then review `def add(a, b): return a + b`."))
+    assert review.task.category == "code"
+    prose = analyse_text("You are a senior editor. Review `the intro paragraph` for tone.")
+    assert prose.task.category != "code"
+
+
+def test_a_savvy_reader_is_a_skilled_identity() -> None:
+    assert [p.kind for p in analyse_text("You are a savvy reader of movie reviews.").personas] \
+        == ["expert"]
+    assert [p.kind for p in analyse_text("You are a reader.").personas] == ["role"]
