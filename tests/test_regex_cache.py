@@ -1,0 +1,128 @@
+"""Compiled patterns kept between runs: the same patterns, never a crash."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from prism_lint import regex_cache
+
+WORDS = r"(?i)(?P<verb>write|draft|compose)\s+(?:an?\s+)?(?P<what>essay|poem|story)"
+TEXTS = ["Write a poem", "please DRAFT an essay now", "compose story", "write code", ""]
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty ``re`` cache and module state, the data cache in tmp_path."""
+    monkeypatch.setenv("PRISM_LINT_DATA_CACHE", str(tmp_path))
+    monkeypatch.setattr(re, "_cache", {})
+    if hasattr(re, "_cache2"):
+        monkeypatch.setattr(re, "_cache2", {})
+    monkeypatch.setattr(regex_cache, "_known", set())
+    monkeypatch.setattr(regex_cache, "_enabled", False)
+    return tmp_path
+
+
+def _restart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a new process would start: nothing compiled, nothing known."""
+    re.purge()
+    monkeypatch.setattr(regex_cache, "_known", set())
+    monkeypatch.setattr(regex_cache, "_enabled", False)
+
+
+def _kept(folder: Path) -> list[list[object]]:
+    files = list(folder.glob("patterns-*.json"))
+    assert len(files) == 1
+    patterns: list[list[object]] = json.loads(files[0].read_text("ascii"))["patterns"]
+    return patterns
+
+
+def _same_behaviour(a: re.Pattern[str], b: re.Pattern[str]) -> None:
+    assert a == b and a.flags == b.flags and a.groupindex == b.groupindex
+    for text in TEXTS:
+        ma, mb = a.search(text), b.search(text)
+        assert (ma and (ma.span(), ma.groupdict())) == (mb and (mb.span(), mb.groupdict()))
+
+
+def test_a_kept_pattern_is_the_compiled_one(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    regex_cache.load()  # nothing kept yet
+    compiled = re.compile(WORDS)
+    regex_cache.save()
+    assert [e[0] for e in _kept(fresh)] == [WORDS]
+    _restart(monkeypatch)
+    regex_cache.load()
+    assert (str, WORDS, 0) in re._cache  # type: ignore[attr-defined]
+    served = re.compile(WORDS)
+    assert served is re._cache[(str, WORDS, 0)]  # type: ignore[attr-defined]
+    _same_behaviour(served, compiled)
+    regex_cache.save()  # nothing new: the file is not written again
+    assert len(_kept(fresh)) == 1
+
+
+def test_damaged_or_foreign_files_are_ignored(fresh: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    regex_cache.load()
+    re.compile(WORDS)
+    regex_cache.save()
+    (path,) = fresh.glob("patterns-*.json")
+    good = json.loads(path.read_text("ascii"))
+    entry = good["patterns"][0]
+    bad_code = list(entry)
+    bad_code[5] = "AAAAAA=="  # code the engine refuses
+    bad_groups = list(entry)
+    bad_groups[3] = 1  # fewer groups than the names say
+    variants = [
+        b"not json",
+        b"\xff\xfe",
+        json.dumps({**good, "build": "another python"}).encode(),
+        json.dumps({**good, "patterns": [bad_code, bad_groups, [1, 2], "x", None]}).encode(),
+        json.dumps([good]).encode(),
+    ]
+    for raw in variants:
+        path.write_bytes(raw)
+        _restart(monkeypatch)
+        regex_cache.load()
+        assert (str, WORDS, 0) not in re._cache  # type: ignore[attr-defined]
+        _same_behaviour(re.compile(WORDS), re._compiler.compile(WORDS))  # type: ignore[attr-defined]
+
+
+def test_patterns_made_from_a_tree_are_not_kept(fresh: Path) -> None:
+    regex_cache.load()
+    with regex_cache.not_kept():
+        re.compile(r"^(?:.+/)?build(?P<dir>/)")
+    re.compile(WORDS)
+    regex_cache.save()
+    assert [e[0] for e in _kept(fresh)] == [WORDS]
+
+
+def test_no_cache_folder_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRISM_LINT_DATA_CACHE", "")
+    monkeypatch.setattr(regex_cache, "_known", set())
+    monkeypatch.setattr(regex_cache, "_enabled", False)
+    regex_cache.load()
+    re.compile(WORDS + "x")
+    regex_cache.save()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_run_keeps_patterns_and_the_next_reports_the_same(tmp_path: Path) -> None:
+    source = tmp_path / "prompt.py"
+    source.write_text(
+        'from openai import OpenAI\n\nclient = OpenAI()\n'
+        'client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", '
+        '"content": "You are an expert Python developer. Write a function that sorts."}])\n',
+        encoding="utf-8")
+    env = {**os.environ, "PRISM_LINT_DATA_CACHE": str(tmp_path / "data")}
+    runs = [subprocess.run([sys.executable, "-m", "prism_lint", "check", "--no-cache",
+                            "--output-format", "json", str(source)],
+                           capture_output=True, text=True, env=env, cwd=tmp_path)
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [1, 1]
+    assert runs[0].stdout == runs[1].stdout and '"PRS101"' in runs[0].stdout
+    assert len(_kept(tmp_path / "data")) > 50  # the vocabulary's and the analysis's
