@@ -17,30 +17,38 @@ WORDS = r"(?i)(?P<verb>write|draft|compose)\s+(?:an?\s+)?(?P<what>essay|poem|sto
 TEXTS = ["Write a poem", "please DRAFT an essay now", "compose story", "write code", ""]
 
 
+def _restart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a new process would start: nothing compiled, nothing known."""
+    for name in ("_cache", "_cache2"):
+        if hasattr(re, name):
+            monkeypatch.setattr(re, name, {})
+    monkeypatch.setattr(regex_cache, "_known", set())
+    monkeypatch.setattr(regex_cache, "_waiting", {})
+    monkeypatch.setattr(regex_cache, "_enabled", False)
+
+
 @pytest.fixture
 def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty ``re`` cache and module state, the data cache in tmp_path."""
     monkeypatch.setenv("PRISM_LINT_DATA_CACHE", str(tmp_path))
-    monkeypatch.setattr(re, "_cache", {})
-    if hasattr(re, "_cache2"):
-        monkeypatch.setattr(re, "_cache2", {})
-    monkeypatch.setattr(regex_cache, "_known", set())
-    monkeypatch.setattr(regex_cache, "_enabled", False)
+    _restart(monkeypatch)
     return tmp_path
 
 
-def _restart(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As a new process would start: nothing compiled, nothing known."""
-    re.purge()
-    monkeypatch.setattr(regex_cache, "_known", set())
-    monkeypatch.setattr(regex_cache, "_enabled", False)
+def _file(folder: Path) -> Path:
+    files = list(folder.glob("patterns-*.bin"))
+    assert len(files) == 1
+    return files[0]
 
 
 def _kept(folder: Path) -> list[list[object]]:
-    files = list(folder.glob("patterns-*.json"))
-    assert len(files) == 1
-    patterns: list[list[object]] = json.loads(files[0].read_text("ascii"))["patterns"]
+    head = _file(folder).read_bytes().partition(b"\n")[0]
+    patterns: list[list[object]] = json.loads(head)["patterns"]
     return patterns
+
+
+def _not_compiled(*args: object) -> None:
+    raise AssertionError("compiled, not taken from the kept patterns")
 
 
 def _same_behaviour(a: re.Pattern[str], b: re.Pattern[str]) -> None:
@@ -57,12 +65,31 @@ def test_a_kept_pattern_is_the_compiled_one(fresh: Path, monkeypatch: pytest.Mon
     assert [e[0] for e in _kept(fresh)] == [WORDS]
     _restart(monkeypatch)
     regex_cache.load()
-    assert (str, WORDS, 0) in re._cache  # type: ignore[attr-defined]
-    served = re.compile(WORDS)
-    assert served is re._cache[(str, WORDS, 0)]  # type: ignore[attr-defined]
+    with monkeypatch.context() as m:
+        m.setattr(re._compiler, "compile", _not_compiled)  # type: ignore[attr-defined]
+        served = re.compile(WORDS)
+        assert re.compile(WORDS) is served
     _same_behaviour(served, compiled)
+    before = _file(fresh).stat().st_mtime_ns
     regex_cache.save()  # nothing new: the file is not written again
-    assert len(_kept(fresh)) == 1
+    assert _file(fresh).stat().st_mtime_ns == before and len(_kept(fresh)) == 1
+
+
+def test_kept_patterns_add_up(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    regex_cache.load()
+    re.compile(WORDS)
+    regex_cache.save()
+    _restart(monkeypatch)
+    regex_cache.load()
+    other = re.compile(r"\b(?:solve|prove)\s+(?P<what>\w+)")
+    regex_cache.save()
+    assert sorted(e[0] for e in _kept(fresh)) == sorted([WORDS, other.pattern])
+    _restart(monkeypatch)
+    regex_cache.load()
+    with monkeypatch.context() as m:
+        m.setattr(re._compiler, "compile", _not_compiled)  # type: ignore[attr-defined]
+        _same_behaviour(re.compile(WORDS), re.compile(WORDS))
+        assert re.compile(other.pattern) == other
 
 
 def test_damaged_or_foreign_files_are_ignored(fresh: Path,
@@ -70,25 +97,27 @@ def test_damaged_or_foreign_files_are_ignored(fresh: Path,
     regex_cache.load()
     re.compile(WORDS)
     regex_cache.save()
-    (path,) = fresh.glob("patterns-*.json")
-    good = json.loads(path.read_text("ascii"))
+    path = _file(fresh)
+    head, _newline, blob = path.read_bytes().partition(b"\n")
+    good = json.loads(head)
     entry = good["patterns"][0]
-    bad_code = list(entry)
-    bad_code[5] = "AAAAAA=="  # code the engine refuses
-    bad_groups = list(entry)
-    bad_groups[3] = 1  # fewer groups than the names say
+    past_end = [*entry[:5], entry[5], entry[6] + 1]  # more code than the file holds
+    bad_groups = [*entry[:3], 1, *entry[4:]]  # fewer groups than the names say
     variants = [
         b"not json",
         b"\xff\xfe",
-        json.dumps({**good, "build": "another python"}).encode(),
-        json.dumps({**good, "patterns": [bad_code, bad_groups, [1, 2], "x", None]}).encode(),
-        json.dumps([good]).encode(),
+        json.dumps({**good, "build": "another python"}).encode() + b"\n" + blob,
+        json.dumps({**good, "patterns": [past_end, bad_groups, [1, 2], "x", None]}).encode()
+        + b"\n" + blob,
+        json.dumps([good]).encode() + b"\n" + blob,
+        head + b"\n" + blob[:-1],  # not whole words
+        head + b"\n" + bytes(len(blob)),  # code the engine refuses
+        head + b"\n" + b"\xff" * len(blob),
     ]
     for raw in variants:
         path.write_bytes(raw)
         _restart(monkeypatch)
         regex_cache.load()
-        assert (str, WORDS, 0) not in re._cache  # type: ignore[attr-defined]
         _same_behaviour(re.compile(WORDS), re._compiler.compile(WORDS))  # type: ignore[attr-defined]
 
 
@@ -103,8 +132,7 @@ def test_patterns_made_from_a_tree_are_not_kept(fresh: Path) -> None:
 
 def test_no_cache_folder_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PRISM_LINT_DATA_CACHE", "")
-    monkeypatch.setattr(regex_cache, "_known", set())
-    monkeypatch.setattr(regex_cache, "_enabled", False)
+    _restart(monkeypatch)
     regex_cache.load()
     re.compile(WORDS + "x")
     regex_cache.save()
