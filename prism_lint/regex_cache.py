@@ -155,7 +155,7 @@ def _from_entry(entry: list[Any]) -> re.Pattern[str] | None:
         words = _code[start : start + size].tolist()
         pattern: re.Pattern[str] = _sre.compile(source, final, words, groups - 1, dict(names),
                                                 tuple(index))
-    except (ValueError, TypeError, RuntimeError, OverflowError, MemoryError):
+    except Exception:  # refused by the engine, or not well formed: compiled as usual
         return None
     return pattern
 
@@ -217,9 +217,15 @@ def save() -> None:
     """Keep the patterns this process compiled that were not kept yet, with
     those kept before (the newest first, at most :data:`MAX_ENTRIES`).
     Written whole or not at all; a file that cannot be written costs only
-    the next run's compiling."""
+    the next run's compiling, and nothing here ever fails the run (it is
+    called once the report is out, and as a worker exits)."""
     if not _enabled:
         return
+    with contextlib.suppress(Exception):
+        _save()
+
+
+def _save() -> None:
     new: list[tuple[list[Any], list[int]]] = []
     for cache in _caches():
         for key, compiled in list(cache.items()):

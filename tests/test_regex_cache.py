@@ -154,3 +154,15 @@ def test_a_run_keeps_patterns_and_the_next_reports_the_same(tmp_path: Path) -> N
     assert [r.returncode for r in runs] == [1, 1]
     assert runs[0].stdout == runs[1].stdout and '"PRS101"' in runs[0].stdout
     assert len(_kept(tmp_path / "data")) > 50  # the vocabulary's and the analysis's
+
+
+def test_keeping_never_fails_a_run(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    regex_cache.load()
+    re.compile(WORDS)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a Python laid out otherwise")
+
+    monkeypatch.setattr(regex_cache, "_read", broken)
+    regex_cache.save()  # nothing raised, nothing written
+    assert list(fresh.iterdir()) == []
