@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -13,6 +14,8 @@ import pytest
 
 from prism_lint import regex_cache
 
+# re's compiler module (sre_compile before Python 3.11)
+COMPILER = getattr(re, "_compiler", None) or importlib.import_module("sre_compile")
 WORDS = r"(?i)(?P<verb>write|draft|compose)\s+(?:an?\s+)?(?P<what>essay|poem|story)"
 TEXTS = ["Write a poem", "please DRAFT an essay now", "compose story", "write code", ""]
 
@@ -66,7 +69,7 @@ def test_a_kept_pattern_is_the_compiled_one(fresh: Path, monkeypatch: pytest.Mon
     _restart(monkeypatch)
     regex_cache.load()
     with monkeypatch.context() as m:
-        m.setattr(re._compiler, "compile", _not_compiled)  # type: ignore[attr-defined]
+        m.setattr(COMPILER, "compile", _not_compiled)
         served = re.compile(WORDS)
         assert re.compile(WORDS) is served
     _same_behaviour(served, compiled)
@@ -87,7 +90,7 @@ def test_kept_patterns_add_up(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> N
     _restart(monkeypatch)
     regex_cache.load()
     with monkeypatch.context() as m:
-        m.setattr(re._compiler, "compile", _not_compiled)  # type: ignore[attr-defined]
+        m.setattr(COMPILER, "compile", _not_compiled)
         _same_behaviour(re.compile(WORDS), re.compile(WORDS))
         assert re.compile(other.pattern) == other
 
@@ -118,7 +121,7 @@ def test_damaged_or_foreign_files_are_ignored(fresh: Path,
         path.write_bytes(raw)
         _restart(monkeypatch)
         regex_cache.load()
-        _same_behaviour(re.compile(WORDS), re._compiler.compile(WORDS))  # type: ignore[attr-defined]
+        _same_behaviour(re.compile(WORDS), COMPILER.compile(WORDS))
 
 
 def test_patterns_made_from_a_tree_are_not_kept(fresh: Path) -> None:
