@@ -249,7 +249,11 @@ def _save() -> None:
 
     blob = array.array("I")
     kept = []
+    size = 0  # about what the file will take: no larger than a file that is read
     for entry, words in new[:MAX_ENTRIES]:
+        size += 4 * len(words) + 2 * len(entry[0]) + 64
+        if size > MAX_BYTES:
+            break
         kept.append([*entry[:5], len(blob), len(words)])
         blob.extend(words)
     try:

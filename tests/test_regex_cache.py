@@ -169,3 +169,19 @@ def test_keeping_never_fails_a_run(fresh: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(regex_cache, "_read", broken)
     regex_cache.save()  # nothing raised, nothing written
     assert list(fresh.iterdir()) == []
+
+
+def test_the_file_stays_within_what_is_read(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """However large the patterns a configuration makes, the file is never
+    written larger than a file that is read back."""
+    monkeypatch.setattr(regex_cache, "MAX_BYTES", 64 * 1024)
+    regex_cache.load()
+    for n in range(40):  # about 4,000 code words each
+        re.compile("|".join(f"w{n}x{i}" for i in range(400)))
+    regex_cache.save()
+    assert 0 < len(_kept(fresh)) < 40
+    assert _file(fresh).stat().st_size <= 64 * 1024
+    _restart(monkeypatch)
+    monkeypatch.setattr(regex_cache, "MAX_BYTES", 64 * 1024)
+    regex_cache.load()
+    assert len(regex_cache._waiting) == len(_kept(fresh))
