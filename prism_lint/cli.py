@@ -234,14 +234,18 @@ def entry() -> None:
     written, fixes and the cache saved, workers joined)."""
     import gc
 
+    from prism_lint import regex_cache
+
     # A run makes many objects and few cycles: collect rarely (as workers do).
     gc.set_threshold(50_000, 50, 50)
+    regex_cache.load()  # before the modules that compile patterns as they load
     code = main()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except OSError:  # a reader that went away: what it missed cannot be helped
         pass
+    regex_cache.save()  # once the report is out: only new patterns, rarely any
     os._exit(code)
 
 

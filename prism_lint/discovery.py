@@ -147,11 +147,13 @@ class _GitIgnores:
         if (names is None or ".gitignore" in names) and os.path.isfile(path):
             import pathspec
 
+            from prism_lint import regex_cache
 
             try:
                 raw = read_file(path, lambda: project_root(path), 1024 * 1024)
                 lines = raw.decode("utf-8", errors="replace").splitlines()
-                spec = _Ignore.of(_gitignore_spec(pathspec, lines))
+                with regex_cache.not_kept():  # a tree's own patterns: not for other runs
+                    spec = _Ignore.of(_gitignore_spec(pathspec, lines))
             except OSError:
                 spec = None
         self._specs[directory] = spec

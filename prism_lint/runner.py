@@ -274,6 +274,17 @@ def _collect_less() -> None:
     gc.set_threshold(50_000, 50, 50)
 
 
+def _start_worker() -> None:
+    """A check's worker collects rarely, and keeps the patterns it compiled
+    when it exits (see :mod:`prism_lint.regex_cache`)."""
+    from multiprocessing.util import Finalize
+
+    from prism_lint import regex_cache
+
+    _collect_less()
+    Finalize(None, regex_cache.save, exitpriority=0)
+
+
 _WARM_UP_SOURCE = (
     "from openai import OpenAI\n\nclient = OpenAI()\n"
     'SYSTEM = "You are a senior Python engineer. Write a function that sorts a list."\n'
@@ -417,7 +428,7 @@ class _Work:
         prepare_second_reads(context)
         self._keep_sources()  # in the workers, for the second checks
         self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=context,
-                                        initializer=_collect_less)
+                                        initializer=_start_worker)
 
     def _submit(self, chunk: list[tuple[Target, Settings, bool, bool]]) -> None:
         self.futures.append((chunk, self.pool.submit(_check_chunk, chunk)))

@@ -2,7 +2,11 @@
 
 Runs alternate (ruff, prism-lint cold, prism-lint warm, ...) so both see the
 same machine state. Cold = ``--no-cache``; warm = with a cache primed by an
-earlier run on the unchanged tree. Also times both tools on one file, as a
+earlier run on the unchanged tree. Every run, cold ones too, reads what the
+user's data cache keeps whatever the tree (the data's JSON copies, compiled
+patterns: :mod:`prism_lint.data`, :mod:`prism_lint.regex_cache`), as a
+hook's runs do after its first; the priming run makes it. CPU seconds
+(processes and workers) are printed beside wall time. Also times both tools on one file, as a
 pre-commit hook on a one-file commit runs them (start-up): a small module
 with no prompt, and a file with prompts (``--single FILE``; by default this
 checkout's ``fixtures/python/openai_chat.py``), and reports peak memory (max
@@ -35,8 +39,10 @@ import tempfile
 import time
 
 
-def timed(cmd: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one run, descendants included."""
+def timed(cmd: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MiB) and CPU seconds (user and system) of one
+    run, descendants included. On a machine others share, CPU seconds move
+    less than wall time with its load: compare small changes by them."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -45,7 +51,7 @@ def timed(cmd: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float]:
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         raise SystemExit(f"{' '.join(cmd[:6])} ... exited {code}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -96,22 +102,26 @@ def main() -> int:
     if args.inventory:
         cases.append(("inventory", [*prism, "prompts", "--output-format", "json", "."]))
     times: dict[str, list[float]] = {name: [] for name, _cmd in cases}
+    cpu_times: dict[str, list[float]] = {name: [] for name, _cmd in cases}
     peak: dict[str, float] = {name: 0.0 for name, _cmd in cases}
     for _ in range(args.runs):
         for name, cmd in cases:
-            wall, rss = timed(cmd, tree, env)
+            wall, rss, used = timed(cmd, tree, env)
             times[name].append(wall)
+            cpu_times[name].append(used)
             peak[name] = max(peak[name], rss)
 
     med = {k: statistics.median(v) for k, v in times.items()}
+    cpu = {k: statistics.median(v) for k, v in cpu_times.items()}
     files = sum(1 for _ in _python_files(tree))
     print(f"tree: {tree} ({files} .py files), {args.runs} alternating runs, "
           f"{os.cpu_count()} cores")
-    print(f"ruff check --no-cache      median {med['ruff']:.3f} s  peak {peak['ruff']:.0f} MiB")
+    print(f"ruff check --no-cache      median {med['ruff']:.3f} s  peak {peak['ruff']:.0f} MiB"
+          f"  cpu {cpu['ruff']:.3f} s")
     print(f"prism-lint check (cold)    median {med['cold']:.3f} s  peak {peak['cold']:.0f} MiB"
-          f"  ratio {med['cold'] / med['ruff']:.2f}x")
+          f"  ratio {med['cold'] / med['ruff']:.2f}x  cpu {cpu['cold']:.3f} s")
     print(f"prism-lint check (warm)    median {med['warm']:.3f} s  peak {peak['warm']:.0f} MiB"
-          f"  ratio {med['warm'] / med['ruff']:.2f}x")
+          f"  ratio {med['warm'] / med['ruff']:.2f}x  cpu {cpu['warm']:.3f} s")
     if named:
         print(f"ruff check, {len(named)} files named  median {med['ruff named']:.3f} s"
               f"  peak {peak['ruff named']:.0f} MiB")
@@ -130,14 +140,18 @@ def main() -> int:
             print(f"one file {label}: {single} not found; skipped")
             continue
         pair: dict[str, list[float]] = {"ruff": [], "prism": []}
+        one_cpu: list[float] = []
         for _ in range(args.runs):  # alternating, as above
             pair["ruff"].append(timed([ruff, "check", "--no-cache", "--exit-zero", "--isolated",
                                        single], tree, env)[0])
-            pair["prism"].append(timed([*prism, "check", "--no-cache", "--exit-zero", single],
-                                       tree, env)[0])
+            wall, _rss, used = timed([*prism, "check", "--no-cache", "--exit-zero", single],
+                                     tree, env)
+            pair["prism"].append(wall)
+            one_cpu.append(used)
         one, ruff_one = statistics.median(pair["prism"]), statistics.median(pair["ruff"])
         print(f"one file, {label:<12} prism-lint median {one:.3f} s  ruff {ruff_one:.3f} s"
-              f"  ratio {one / ruff_one:.1f}x  ({single})")
+              f"  ratio {one / ruff_one:.1f}x  cpu {statistics.median(one_cpu):.3f} s"
+              f"  ({single})")
     if args.lsp:
         _lsp(args.lsp, args.edits)
     shutil.rmtree(cache, ignore_errors=True)

@@ -651,8 +651,14 @@ def _leading_words(pattern: str) -> frozenset[str] | None:
                 if depth == 0:
                     end = i
                     break
-        if end < 0 or body[end + 1 : end + 2] in ("?", "*", "{"):
+        if end < 0 or body[end + 1 : end + 2] in ("*", "{"):
             return None
+        if body[end + 1 : end + 2] == "?":
+            # an optional first group, "(?:the\\s+)?(?:total|final)\\s+...": the words
+            # it starts with and those of what follows it
+            inner = _leading_words(body[: end + 1])
+            after = _leading_words(body[end + 2 :])
+            return inner | after if inner is not None and after is not None else None
         alternatives, depth, start = [], 0, 3
         for i in range(3, end):
             ch = body[i]
