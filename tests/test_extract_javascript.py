@@ -1040,3 +1040,11 @@ await client.chat.completions.create({
     found = units(code)
     assert by_text(found, "You are an expert radiologist.").context.attachments == ["image"]
     assert by_text(found, "You are an expert historian.").context.attachments == []
+
+
+def test_a_bare_ampersand_in_jsx_text_is_not_a_syntax_problem() -> None:
+    head = 'const SYSTEM_PROMPT = "You are an expert historian.";\n'
+    jsx = "const A = () => (\n  <p>\n    Pick something short &\n    memorable.\n  </p>\n);\n"
+    assert run(head + jsx, "a.tsx").problems == []
+    broken = run(head + jsx + "const B = ( => 1;\n", "a.tsx").problems
+    assert [p.row for p in broken] == [8]

@@ -98,4 +98,12 @@ def comments_of(src: Source, node: Node) -> list[Comment]:
 def syntax_problem(src: Source) -> ExtractError | None:
     """One ``ExtractError`` at the first ERROR or MISSING node, if the tree has any."""
 
-    return first_problem(src, "syntax error: unexpected {!r}", "syntax error")
+    def bare_ampersand(node: Node) -> bool:
+        # "descriptive & memorable" in JSX text: TypeScript and Babel take a
+        # bare "&" as text, the grammar wants an entity
+        parent = node.parent
+        return node.is_error and parent is not None \
+            and parent.type in ("jsx_element", "jsx_fragment") \
+            and src.text(node).startswith("&")
+
+    return first_problem(src, "syntax error: unexpected {!r}", "syntax error", bare_ampersand)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, ClassVar, Generic, TypeVar
@@ -200,19 +200,24 @@ class TreeSource(Generic[F]):
             innermost = False
         return None
 
-def first_error(root: Node) -> Node | None:
-    """The first ERROR or MISSING node, descending only where errors are."""
+
+def first_error(root: Node, tolerated: Callable[[Node], bool] | None = None) -> Node | None:
+    """The first ERROR or MISSING node, descending only where errors are;
+    ``tolerated`` says which errors are the grammar's, not the file's."""
     stack = [root]
     while stack:
         node = stack.pop()
         if node.is_error or node.is_missing:
-            return node
+            if tolerated is None or not tolerated(node):
+                return node
+            continue
         if node.has_error:
             stack.extend(reversed(node.children))
     return None
 
 
-def syntax_problem(src: TreeSource, near: str, bare: str) -> ExtractError | None:
+def syntax_problem(src: TreeSource, near: str, bare: str,
+                   tolerated: Callable[[Node], bool] | None = None) -> ExtractError | None:
     """One ``ExtractError`` at the first ERROR or MISSING node, if the tree has any.
 
     ``near`` is the message with ``{!r}`` for the start of the bad text, ``bare``
@@ -221,7 +226,7 @@ def syntax_problem(src: TreeSource, near: str, bare: str) -> ExtractError | None
     root = src.tree.root_node
     if not root.has_error:
         return None
-    node = first_error(root)
+    node = first_error(root, tolerated)
     if node is None:
         return None
     start, end = src.span(node)
