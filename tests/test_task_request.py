@@ -408,3 +408,11 @@ def test_a_savvy_reader_is_a_skilled_identity() -> None:
     assert [p.kind for p in analyse_text("You are a savvy reader of movie reviews.").personas] \
         == ["expert"]
     assert [p.kind for p in analyse_text("You are a reader.").personas] == ["role"]
+
+
+def test_updating_a_document_about_code_is_writing() -> None:
+    text = ("You are a technical documentation writer for the project.\n\n"
+            "Your task:\n- Use the terminal to inspect the target doc and the changed Python "
+            "code, and update only the target document when needed.\n- Keep the existing "
+            "writing style and CodeGroup components.")
+    assert analyse_text(text).task.category == "writing"
