@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from prism_lint import runner
@@ -23,7 +24,7 @@ from prism_lint.encodings import decode_wide, wide
 from prism_lint.engine import check_source, decode, read_limited
 from prism_lint.exits import EXIT_CLEAN, fail
 from prism_lint.extract.python import flow as python_flow
-from prism_lint.extract.python.flow import Table, needs_project
+from prism_lint.extract.python.flow import MAX_DEFINITIONS, Table, needs_project
 from prism_lint.lines import line_index
 from prism_lint.report.common import absolute
 from prism_lint.report.message import quoted
@@ -79,114 +80,188 @@ def rows_of(result: FileResult) -> list[dict[str, Any]]:
 def inventory(path: str, data: bytes | None, settings: Settings, *, named: bool,
               kind: str | None) -> list[dict[str, Any]]:
     """The rows of one file (``data``: its bytes, read here when None)."""
-    return _inventory(path, data, settings, named=named, kind=kind)[0]
+    return _inventory(path, data, settings, named=named, kind=kind).rows
+
+
+@dataclass
+class _Reading:
+    """One file read for the inventory."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    learned: Any = None  # what a Python module teaches the others (wrappers, sinks)
+    reader: int = 0  # the process that read it, which remembers its prompts' analyses
+    # a Python module the cues rule out (:mod:`prompt_cues`): not parsed; it
+    # reads as no prompt and teaches nothing unless the project's table names
+    # a word it writes
+    ruled_out: bool = False
 
 
 def _inventory(path: str, data: bytes | None, settings: Settings, *, named: bool,
-               kind: str | None) -> tuple[list[dict[str, Any]], Any]:
-    """The rows of one file, and what it teaches the project's other modules
-    (a Python module's wrappers and sinks, else None)."""
+               kind: str | None, first: bool = False) -> _Reading:
+    """The rows of one file, and what it teaches the project's other modules.
+    ``first``: the first reading of a run, alone, which a Python module the
+    cues rule out skips."""
 
     if data is None:
         data, _result = read_limited(path, settings, named)
         if data is None:
-            return [], None
-
+            return _Reading()
+    if first and kind == "python" and not cues_of(settings).may_hold_prompt(data):
+        return _Reading(ruled_out=True)
     encoding = wide(data[:4])
     try:
         if encoding is not None:  # UTF-16 or UTF-32, as check reads it
             text = decode_wide(data, encoding)
         elif b"\x00" in data[:8192]:
-            return [], None
+            return _Reading()
         else:
             text, _bom = decode(data)
     except ValueError:
-        return [], None
+        return _Reading()
     result = check_source(path, text, settings, named=named, kind=kind, inventory=True,
                           fixes=False)
-    return rows_of(result), result.learned
+    return _Reading(rows_of(result), result.learned)
 
 
-def _chunk(items: list[tuple[Target, Settings]], table: Any = None
-           ) -> list[tuple[list[dict[str, Any]], Any, int]]:
-    """Rows of some files, read with the project's table of wrappers and sinks
-    (it travels with the chunk to the worker), what they teach, and the
-    process that read them (it remembers their prompts' analyses, which a
-    second reading mostly meets again)."""
+def cues_of(settings: Settings) -> Any:
+    """The first pass's cues for a configuration's call sites and prompt names."""
+    from prism_lint.extract.python.prompt_cues import cues_for
+
+    return cues_for(tuple(dotted for dotted, _role in settings.call_sites),
+                    settings.prompt_names)
+
+
+def _chunk(items: list[tuple[Target, Settings]], table: Any = None, first: bool = False
+           ) -> list[_Reading]:
+    """Some files read with the project's table of wrappers and sinks (it
+    travels with the chunk to the worker); ``first``: see :func:`_inventory`."""
     python_flow.set_project(table)
     try:
-        return [(*_again((t, s)), os.getpid()) for t, s in items]
+        return [_read(item, first) for item in items]
     finally:
         python_flow.set_project(None)
 
 
-def _again(item: tuple[Target, Settings]) -> tuple[list[dict[str, Any]], Any]:
+def _read(item: tuple[Target, Settings], first: bool = False) -> _Reading:
     target, settings = item
-    return _inventory(target.path, None, settings, named=target.named, kind=target.kind)
+    found = _inventory(target.path, None, settings, named=target.named, kind=target.kind,
+                       first=first)
+    found.reader = os.getpid()
+    return found
+
+
+def _mentioning(items: list[tuple[Target, Settings]], wrappers: frozenset[str],
+                sinks: frozenset[str]) -> list[bool]:
+    """Which of some modules the cues ruled out call or define one of the
+    project's ``wrappers`` or define one of its ``sinks``."""
+    from prism_lint.extract.python.prompt_cues import mentions_of
+
+    found = mentions_of(wrappers, sinks)
+    out = []
+    for target, settings in items:
+        data, _result = read_limited(target.path, settings, target.named)
+        out.append(data is not None and found.written_in(data))
+    return out
 
 
 ROUNDS = 2  # second looks: a wrapper's callers, then the modules defining what they send
 
 
 def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str, Any]]:
-    """Every file read once; then the files the project's table may read
-    differently (they call a wrapper of another module, or define a name
-    another module sends) read again with it."""
+    """Every file read once, but the Python modules the cues rule out; then
+    the files the project's table may read differently (they call a wrapper
+    of another module, or define a name another module sends) read again
+    with it. A module ruled out is read when the table names a word it
+    writes: it may call such a wrapper or define such a name, and it counts
+    among a name's definitions (:meth:`Table.resolved`)."""
     import functools
     from collections.abc import Callable, Iterable
-
 
     items = list(zip(targets, settings, strict=True))
 
     def read_all(mapper: Callable[..., Iterable[Any]], pool: Any = None) -> list[dict[str, Any]]:
-        def read(idx: list[int], table: Table | None) -> None:
+        def chunked(idx: list[int]) -> list[list[tuple[Target, Settings]]]:
+            size = runner.CHUNK
+            return [[items[i] for i in idx[j : j + size]] for j in range(0, len(idx), size)]
+
+        def read(idx: list[int], table: Table | None, first: bool = False) -> None:
             if table is not None and pool is not None:
                 # each file back to the worker that read it first, which has its
                 # prompts' analyses at hand
-                again = runner.read_again(pool, _again, table, [items[i] for i in idx],
-                                          [readers[i] for i in idx])
+                again = runner.read_again(pool, _read, table, [items[i] for i in idx],
+                                          [found[i].reader for i in idx])
                 if again is not None:
-                    for i, pair in zip(idx, again, strict=True):
-                        found[i] = pair
+                    for i, reading in zip(idx, again, strict=True):
+                        found[i] = reading
                     return
-            size = runner.CHUNK
-            chunks = [[items[i] for i in idx[j : j + size]] for j in range(0, len(idx), size)]
-            done = (triple for part in mapper(functools.partial(_chunk, table=table), chunks)
-                    for triple in part)
-            for i, (rows, learned, reader) in zip(idx, done, strict=True):
-                found[i] = (rows, learned)
-                readers[i] = reader
+            done = (reading for part in mapper(functools.partial(_chunk, table=table,
+                                                                 first=first), chunked(idx))
+                    for reading in part)
+            for i, reading in zip(idx, done, strict=True):
+                found[i] = reading
 
-        found: list[tuple[list[dict[str, Any]], Any]] = [([], None)] * len(items)
-        readers = [0] * len(items)
-        read(list(range(len(items))), None)
+        def merged() -> Table:
+            """The project's table, with every module ruled out that may meet
+            one of its names read first (:class:`prompt_cues.Mentions`)."""
+            while True:
+                table = Table()
+                for reading in found:
+                    if reading.learned:
+                        table.merge(reading.learned)
+                # a name more modules define than the table follows is dropped
+                # whatever the others do
+                wrappers = frozenset(n for n in table.wrappers if n not in asked[0]
+                                     and table.defines.get(n, 0) <= MAX_DEFINITIONS)
+                sinks = frozenset(n for n in table.sinks if n not in asked[1]
+                                  and table.defines.get(n, 0) <= MAX_DEFINITIONS)
+                out = [i for i, reading in enumerate(found) if reading.ruled_out]
+                if not (wrappers or sinks) or not out:
+                    return table
+                asked[0].update(wrappers)
+                asked[1].update(sinks)
+                look = functools.partial(_mentioning, wrappers=wrappers, sinks=sinks)
+                flags = (flag for part in mapper(look, chunked(out)) for flag in part)
+                todo = [i for i, flag in zip(out, flags, strict=True) if flag]
+                if not todo:
+                    return table
+                read(todo, None)
+
+        found = [_Reading() for _item in items]
+        # the wrappers and sinks the modules ruled out were looked through for
+        asked: tuple[set[str], set[str]] = (set(), set())
+        read(list(range(len(items))), None, first=True)
         taken: set[int] = set()
         for _round in range(ROUNDS):
-            merged = Table()
-            for _rows, learned in found:
-                if learned:
-                    merged.merge(learned)
-            table = merged.resolved()
-            again = [i for i, (_rows, learned) in enumerate(found) if i not in taken
-                     and learned is not None and needs_project(learned, table)]
+            table = merged().resolved()
+            again = [i for i, reading in enumerate(found) if i not in taken
+                     and reading.learned is not None and needs_project(reading.learned, table)]
             if not table or not again:
                 break
             taken.update(again)
             read(again, table)
-        return [row for rows, _learned in found for row in rows]
+        return [row for reading in found for row in reading.rows]
 
-    if len(items) < runner.POOL_THRESHOLD or runner.workers() < 2:
-        return read_all(map)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from prism_lint.extract.python.source import keep_sources
 
-    runner._warm_up({t.kind for t in targets})
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    runner.prepare_second_reads(context)
-    with ProcessPoolExecutor(max_workers=runner.workers(), mp_context=context,
-                             initializer=runner._collect_less) as pool:
-        return read_all(pool.map, pool)
+    # the parses of a run's modules are kept for their second reading (in the
+    # worker that read them first)
+    keep_sources(runner.KEPT_SOURCES if len(items) >= runner.CACHE_THRESHOLD else 0)
+    try:
+        if len(items) < runner.POOL_THRESHOLD or runner.workers() < 2:
+            return read_all(map)
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        runner._warm_up({t.kind for t in targets})
+        cues_of(settings[0])  # built here, so workers inherit it
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        runner.prepare_second_reads(context)
+        with ProcessPoolExecutor(max_workers=runner.workers(), mp_context=context,
+                                 initializer=runner._collect_less) as pool:
+            return read_all(pool.map, pool)
+    finally:
+        keep_sources(0)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -85,6 +85,7 @@ class Catalogue:
     tools_kwargs: tuple[str, ...] = ()
     libraries: tuple[tuple[str, str], ...] = ()  # (import root, label), longest root first
     prompt_name: re.Pattern[str] = re.compile(r"(?!)")
+    name_patterns: tuple[str, ...] = ()  # what ``prompt_name`` is compiled from
     system_name: re.Pattern[str] = re.compile(r"(?!)")
     user_name: re.Pattern[str] = re.compile(r"(?!)")
 
@@ -153,7 +154,8 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
     libs = data.get("libraries", {})
     cat.libraries = tuple(sorted(libs.items(), key=lambda kv: -len(kv[0])))
     names = data.get("names", {})
-    cat.prompt_name = names_regex(list(names.get("patterns", ())))
+    cat.name_patterns = tuple(names.get("patterns", ()))
+    cat.prompt_name = names_regex(list(cat.name_patterns))
     cat.system_name = names_regex(list(names.get("system", ())))
     cat.user_name = names_regex(list(names.get("user", ())))
     return cat
