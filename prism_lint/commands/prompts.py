@@ -3,8 +3,10 @@
 For audits, and for "why didn't it flag my prompt?": shows each prompt's
 place, role, tier, the persona seen and the task inferred. Every file that
 may hold a prompt is read in full (the first pass of ``check`` looks for
-personas only), without working out fixes; large trees are shared out
-among worker processes as ``check`` does.
+personas only), without working out fixes; a Python module only when its
+bytes can hold a prompt (:mod:`prism_lint.extract.python.prompt_cues`) or
+the project's table names a word it calls or defines. Large trees are
+shared out among worker processes as ``check`` does.
 """
 
 from __future__ import annotations
