@@ -84,6 +84,8 @@ _IMPORT_OPENS = re.compile(rb"[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]*\([\w \t,]
 _NAMES_LINE = re.compile(rb"[\w \t,]*(?:#[^\n]*)?\r?")  # names, commas, a comment
 _MAX_IMPORT_LINES = 2000
 _MAX_SCOPE_LINES = 2000
+_MAX_LIST_BYTES = 4000  # looked back for the bracket a name is listed in
+_DEF_HEAD = re.compile(rb"\bdef[ \t]+[\w\x80-\xff]+[ \t]*(?:\[[^\n]*\])?\Z")
 _SELF_BEFORE = re.compile(rb"\bself\s*\.\s*\Z")
 _TARGETS = re.compile(rb"(?:[\w.]+[ \t]*=[ \t]*)+")  # ``a = b = `` before the name
 _OPENS_BRACKET = re.compile(rb"[(\[{][ \t]*\r?\n[ \t\r\n]*\Z")  # the line above ends so
@@ -290,7 +292,11 @@ def _named(low: bytes, start: int, end: int, name: _Name) -> bool:
         given = (_AS_NAME if name.parameter else _GIVEN).match(low, after)
         if given is not None and not _imported(low, start):
             mark = given.end() - 1
-            if low[mark] != 0x3A or not (_opens_field(low, mark) or _in_field(low, start)):
+            if low[mark] in b",)":
+                # a parameter, unless the list is surely a call's or a tuple's
+                if not _listed_outside_def(low, start):
+                    return True
+            elif low[mark] != 0x3A or not (_opens_field(low, mark) or _in_field(low, start)):
                 return True
         key = (_KEY_RUNS_ON if name.open_end else _KEY_END).match(low, end)
         if key is not None and not _opens_field(low, key.end() - 1) and not (
@@ -329,6 +335,32 @@ def _imported(low: bytes, start: int) -> bool:
         if _IMPORT_OPENS.fullmatch(low, line_start, end):
             return True
         if not _NAMES_LINE.fullmatch(low, line_start, end):
+            return False
+    return False
+
+
+def _listed_outside_def(low: bytes, start: int) -> bool:
+    """Whether the name at ``start``, followed by "," or ")", surely stands in
+    a list that is no function's parameters: the bracket it is in opens a
+    call's arguments, a tuple, a list. Quotes or comments on the way, or a
+    long way, leave it unsure (False)."""
+    depth = 0
+    i = start
+    floor = max(0, start - _MAX_LIST_BYTES)
+    while i > floor:
+        i -= 1
+        c = low[i]
+        if c in b")]}":
+            depth += 1
+        elif c in b"([{":
+            if depth:
+                depth -= 1
+                continue
+            if c != 0x28:  # "(": [ and { hold items, never parameters
+                return True
+            head = low[max(0, i - 200):i].rstrip()
+            return _DEF_HEAD.search(head) is None and not head.endswith(b"lambda")
+        elif c in b"'\"#\\":
             return False
     return False
 
