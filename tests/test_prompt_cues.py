@@ -155,6 +155,21 @@ def test_what_the_first_pass_rules_out_reads_as_nothing(parts: list[str]) -> Non
         assert reads_as_nothing(code)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400) | st.text(alphabet=st.sampled_from(list(
+    "prompt system role def class ( ) [ ] , = : # \\ ' \" \n x_ \t \u017f")), max_size=300)
+    .map(lambda t: t.encode("utf-8")))
+def test_any_bytes_get_an_answer(data: bytes) -> None:
+    assert cues_for((), ()).may_hold_prompt(data) in (True, False)
+    assert Mentions(["ask"], ["SYSTEM"]).written_in(data) in (True, False)
+
+
+def test_a_file_past_the_looks_bounds_is_read() -> None:
+    # more words than are looked around, more escapes than are decoded
+    assert cues_for((), ()).may_hold_prompt(b"x = [" + b"prompt_dir, " * 5000 + b"]\n")
+    assert cues_for((), ()).may_hold_prompt(b"s = '" + b"\\x01" * 10000 + b"'\n")
+
+
 def test_mentions_see_calls_and_definitions_outside_functions() -> None:
     found = Mentions(wrappers=["ask"], sinks=["GREETING"])
     assert found.written_in(b"from app.llm import ask\nask('hi')\n")

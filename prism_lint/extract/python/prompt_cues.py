@@ -82,9 +82,11 @@ _TRIPLE_KEY_END = re.compile(_GAP + b":")
 _IMPORT_LINE = re.compile(rb"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]")
 _IMPORT_OPENS = re.compile(rb"[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]*\([\w \t,]*(?:#[^\n]*)?\r?")
 _NAMES_LINE = re.compile(rb"[\w \t,]*(?:#[^\n]*)?\r?")  # names, commas, a comment
-_MAX_IMPORT_LINES = 2000
-_MAX_SCOPE_LINES = 2000
-_MAX_LIST_BYTES = 4000  # looked back for the bracket a name is listed in
+# Bounds on the looks around each word found: a file past them is read in full.
+_MAX_LOOKS = 3000  # words found in one file
+_MAX_IMPORT_LINES = 100  # lines of one import's parenthesised names
+_MAX_SCOPE_LINES = 300  # lines up to the block a name is assigned in
+_MAX_LIST_BYTES = 1000  # looked back for the bracket a name is listed in
 _DEF_HEAD = re.compile(rb"\bdef[ \t]+[\w\x80-\xff]+[ \t]*(?:\[[^\n]*\])?\Z")
 _SELF_BEFORE = re.compile(rb"\bself\s*\.\s*\Z")
 _TARGETS = re.compile(rb"(?:[\w.]+[ \t]*=[ \t]*)+")  # ``a = b = `` before the name
@@ -245,7 +247,10 @@ class Cues:
         low = data.lower()
         seen: dict[_Keywords, bool] = {}
         looked = False
-        for index, start, end in self.automaton.find_matches_as_indexes(low, overlapping=True):
+        found = self.automaton.find_matches_as_indexes(low, overlapping=True)
+        if len(found) > _MAX_LOOKS:
+            return True  # so many words a prompt is found by: read it, rather than look
+        for index, start, end in found:
             for kind, what in self.meanings[index]:
                 if kind == _NAME and _named(low, start, end, what):
                     return True
@@ -454,7 +459,9 @@ def _escaped(data: bytes) -> bool:
     a continuation in a word or at a quote."""
     if b"\\" not in data:
         return False
-    for m in _ESCAPE.finditer(data):
+    for looks, m in enumerate(_ESCAPE.finditer(data)):
+        if looks > _MAX_LOOKS:
+            return True  # read it, rather than look
         body = m.group()[1:]
         if body[:1] in b"\r\n":
             before = data[m.start() - 1] if m.start() else 0
@@ -499,7 +506,10 @@ class Mentions:
             return False
         if data[:2] in _WIDE_BOMS or data[:4] == b"\x00\x00\xfe\xff":
             return True  # not the bytes the names are looked for in
-        for index, start, end in self.automaton.find_matches_as_indexes(data, overlapping=True):
+        found = self.automaton.find_matches_as_indexes(data, overlapping=True)
+        if len(found) > _MAX_LOOKS:
+            return True
+        for index, start, end in found:
             if not _whole(data, start, end):
                 continue
             if _after_def(data, start) or (_DEFINED.match(data, end)
