@@ -256,6 +256,11 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
 
         runner._warm_up({t.kind for t in targets})
         cues_of(settings[0])  # built here, so workers inherit it
+        import gc
+
+        # what is loaded now lives as long as the workers: their collector
+        # need not walk it (nor touch its pages, which they share), as check's
+        gc.freeze()
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         runner.prepare_second_reads(context)
