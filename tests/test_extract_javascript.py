@@ -1048,3 +1048,51 @@ def test_a_bare_ampersand_in_jsx_text_is_not_a_syntax_problem() -> None:
     assert run(head + jsx, "a.tsx").problems == []
     broken = run(head + jsx + "const B = ( => 1;\n", "a.tsx").problems
     assert [p.row for p in broken] == [8]
+
+
+def test_template_keeps_a_prompt_constant_it_interpolates_as_a_hole() -> None:
+    code = '''\
+export const DEFAULT_CODE_PROMPT_RULES = `- Do not include triple backticks when generating code.
+- Maintain proper indentation.`;
+export const NEW_ARTIFACT_PROMPT = `You are an AI assistant tasked with generating a new artifact.
+Follow these rules:
+${DEFAULT_CODE_PROMPT_RULES}
+Use the full chat history as context.`;
+export const OTHER_PROMPT = `You are an expert software engineer. Rewrite the artifact.
+${DEFAULT_CODE_PROMPT_RULES}`;
+export const JOINED_PROMPT = `${DEFAULT_CODE_PROMPT_RULES}\\n\\n${OTHER_PROMPT}`;
+'''
+    found = units(code)
+    assert len(found) == 3, [u.text for u in found]
+    rules = by_text(found, "- Do not include triple backticks")
+    new = by_text(found, "You are an AI assistant tasked")
+    other = by_text(found, "You are an expert software engineer.")
+    assert (rules.first_row, new.first_row, other.first_row) == (1, 3, 7)
+    # the shared rules are the rules constant's prompt; here they are a hole
+    for unit in (new, other):
+        assert "triple backticks" not in unit.text
+        assert [h.source for h in unit.holes] == ["- Do not include triple backticks when "
+                                                 "generating code.\n- Maintain proper "
+                                                 "indentation."]
+    assert new.text.endswith(f"rules:\n{HOLE}\nUse the full chat history as context.")
+    assert "NEW_ARTIFACT_PROMPT" in new.context.names
+    # a template that only joins prompts is not a prompt of its own
+    assert not any(u.text.startswith(HOLE) for u in found)
+
+
+def test_template_sharing_a_constant_with_a_call_is_its_own_prompt() -> None:
+    code = '''\
+import OpenAI from "openai";
+const RULES = "Answer in one short paragraph, no lists.";
+const SUMMARY_PROMPT = `Summarise the article for a busy reader. ${RULES}`;
+const client = new OpenAI();
+await client.chat.completions.create({
+  model: "gpt-4o",
+  messages: [{ role: "system", content: `You are a historian. ${RULES}` }],
+});
+'''
+    found = units(code)
+    call = by_text(found, "You are a historian. Answer in one short paragraph")
+    assert call.tier == "call"
+    summary = by_text(found, "Summarise the article")
+    assert summary.tier == "name" and summary.text.endswith(f"reader. {HOLE}")

@@ -1225,3 +1225,32 @@ async def run(model):
     assert system.role == "system"
     assert [s.text for s in system.context.siblings] == ["Parts user."]
     assert find(us, "Parts user.").role == "user"
+
+
+def test_constant_joined_into_another_prompt_keeps_both() -> None:
+    code = '''\
+CODE_RULES_PROMPT = """- Do not include triple backticks when generating code.
+- Maintain proper indentation."""
+
+REVIEW_PROMPT = "You are a careful reviewer of the artifact.\\n" + CODE_RULES_PROMPT
+
+FIX_PROMPT = (
+    "You fix the bugs in the artifact and keep its style.\\n" + CODE_RULES_PROMPT
+)
+
+BOTH_PROMPT = CODE_RULES_PROMPT + "\\n\\n" + REVIEW_PROMPT
+'''
+    us = units(code)
+    assert len(us) == 3, [u.text for u in us]
+    rules = find(us, "triple backticks")
+    review = find(us, "careful reviewer")
+    fix = find(us, "You fix the bugs")
+    assert rules.text.startswith("- Do not include")
+    assert (rules.first_row, review.first_row, fix.first_row) == (1, 4, 6)
+    for unit in (review, fix):
+        assert unit.tier == "name"
+        # the shared rules are the rules constant's prompt; here they are a hole
+        assert "triple backticks" not in unit.text
+        assert [h.source for h in unit.holes] == [
+            '"""- Do not include triple backticks when generating code.\n'
+            '- Maintain proper indentation."""']

@@ -1078,9 +1078,11 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             v = join([v, *(self.ev.value(e) or self.ev.hole(e) for e in extra)])
         if v is None or not segments.has_content(v.segs):
             return
-        if any(self.reg.claimed(lit) for lit in v.literals):
+        spans = [self.src.span(n) for n in (node, *(extra or ()))]
+        own = self.reg.own_text(v.segs, spans)
+        if own is None:
             return
-        text = v.text.strip()
+        text = own.strip()
         if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
             return
         group = Group(CallContext(call="", origin=origin), tier=tier)

@@ -324,9 +324,10 @@ class DefinitionFinder:
         v = f.ev.value(target)
         if v is None or not ps.has_content(v.segs):
             return
-        if any(f.reg.claimed(lit) for lit in v.literals):
+        own = f.reg.own_text(v.segs, [f.src.span(target)])
+        if own is None:
             return
-        text = ps.joined(v.segs).strip()
+        text = own.strip()
         if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
             return
         group = Group(CallContext(call="", origin=origin))
@@ -449,9 +450,10 @@ class DefinitionFinder:
         if not ps.has_content(v.segs):
             return
         node = nodes[0]
-        if any(self.f.reg.claimed(lit) for lit in v.literals):
+        own = self.f.reg.own_text(v.segs, [self.f.src.span(n) for n in nodes])
+        if own is None:
             return
-        text = ps.joined(v.segs).strip()
+        text = own.strip()
         if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
             return
         group = Group(CallContext(call="", origin=origin), tier="name")

@@ -12,6 +12,7 @@ agent and its runs see each other.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -119,6 +120,26 @@ class Registry(Generic[S]):
                 span[0] = min(span[0], s.start)
                 span[1] = max(span[1], s.end)
         return tuple(sorted((lit, a, b) for lit, (a, b) in spans.items()))
+
+    def own_text(self, segs: Segs, spans: Sequence[tuple[int, int]]) -> str | None:
+        """The text that makes a string read by its name a prompt, or None when
+        it is part of one already found.
+
+        Its own literals are those written inside ``spans`` (the expressions
+        assigned to the name); the others come from constants it interpolates.
+        When no literal is owned yet this is the whole text. When another
+        prompt owns one of its own literals, the string is that prompt. When
+        it only shares a constant with another prompt, it is a prompt of its
+        own (the shared part becomes a hole, as :meth:`emit` cuts it) if its
+        own literals say something: ``f"{A}\n\n{B}"`` only joins prompts.
+        """
+        lits = segments.literal_ids(segs)
+        if not any(self.claimed(lit) for lit in lits):
+            return segments.joined(segs)
+        own = {lit for lit in lits if any(a <= lit < b for a, b in spans)}
+        if not own or any(self.claimed(lit) for lit in own):
+            return None
+        return "".join(s.text for s in segs if s.literal in own and s.kind != HOLE_KIND)
 
     def foreign(self, key: Key) -> set[int]:
         """Literals of ``key`` whose span overlaps another draft's claim."""
