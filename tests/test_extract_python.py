@@ -1254,3 +1254,34 @@ BOTH_PROMPT = CODE_RULES_PROMPT + "\\n\\n" + REVIEW_PROMPT
         assert [h.source for h in unit.holes] == [
             '"""- Do not include triple backticks when generating code.\n'
             '- Maintain proper indentation."""']
+
+
+def test_strings_appended_to_a_content_list_are_part_of_the_prompt() -> None:
+    code = '''\
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def index_topics(text, old):
+    parts = ["An earlier list, not sent."]
+    parts = []
+    parts.append("""- List the topics the text below covers.
+- One topic a line, without numbering.""")
+    parts.extend(["# Text to be indexed\\n", text])
+    sent = parts
+    client.chat.completions.create(
+        model="gpt-4o",
+        messages=[{"role": "user", "content": sent}],
+    )
+    parts.append("Added after the call, not sent.")
+'''
+    us = units(code)
+    topics = find(us, "List the topics")
+    assert topics.tier == "call" and topics.role == "user"
+    assert topics.text == ("- List the topics the text below covers.\n"
+                           "- One topic a line, without numbering.\n"
+                           f"# Text to be indexed\n\n{HOLE}")
+    assert [h.source for h in topics.holes] == ["text"]
+    assert (topics.first_row, topics.last_row) == (9, 10)
+    assert not any("not sent" in u.text for u in us if u.tier == "call")

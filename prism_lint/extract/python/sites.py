@@ -943,14 +943,18 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         if depth > 3:
             return None
         target = node
+        grown: list[Node] = []
         if node.type in ("identifier", "attribute"):
             resolved = self.ev.resolve(node)
             if resolved is not None and resolved.type in ("list", "tuple", "dictionary"):
                 target = resolved
+                if resolved.type == "list":
+                    # ``parts = []; parts.append("""...""")`` then ``content=parts``
+                    grown = self.ev.list_growth(node)
         t = target.type
         if t in ("list", "tuple"):
             parts: list[Value] = []
-            for el in target.named_children:
+            for el in [*target.named_children, *grown]:
                 if el.type == "comment":
                     continue
                 v = self.block_value(el, depth + 1)

@@ -335,6 +335,23 @@ class Evaluator:
         """What ``append``/``extend`` add to the list ``name_node`` names, before it."""
         return self._growth(name_node)
 
+    def list_growth(self, node: Node) -> list[Node]:
+        """What ``append``/``extend`` add, after the list is made, to the list a
+        local name holds when it is used (through ``alias = name``)."""
+        name = node
+        for _ in range(MAX_DEPTH):
+            if name.type != "identifier":
+                return []
+            bindings = self.bindings_of(name)
+            if not bindings or len(bindings) > 1 or bindings[0].op != "=" or \
+                    bindings[0].value is None or not _applies(bindings[0], name.start_byte):
+                return []
+            value = bindings[0].value
+            if value.type == "list":
+                return [g for g in self._growth(name) if g.start_byte >= value.end_byte]
+            name = value
+        return []
+
     def _growth(self, name_node: Node) -> list[Node]:
         """What ``name.append(x)`` / ``name.extend([...])`` add to a list in the
         function (or module) that joins it, before the join."""
