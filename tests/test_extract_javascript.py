@@ -1096,3 +1096,23 @@ await client.chat.completions.create({
     assert call.tier == "call"
     summary = by_text(found, "Summarise the article")
     assert summary.tier == "name" and summary.text.endswith(f"reader. {HOLE}")
+
+
+def test_message_whose_role_a_condition_picks_is_read() -> None:
+    code = '''\
+export async function rewrite(model, o1, artifact) {
+  return await model.invoke([
+    { role: o1 ? "user" : "system", content: `Rewrite the title of ${artifact} in five words.` },
+    lastMessage,
+  ]);
+}
+export async function note(model) {
+  return await model.invoke([{ role: pick(), content: "Write a longer note about it." }]);
+}
+'''
+    found = units(code)
+    title = by_text(found, "Rewrite the title of")
+    assert title.role == "unknown"  # user or system: which one is not known
+    assert title.tier == "call" and title.holes[0].source == "${artifact}"
+    # a role that is not surely a role name does not make a message
+    assert not any(u.text.startswith("Write a longer note") for u in found)

@@ -613,6 +613,13 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             return "unknown"
         return ROLE_NAMES.get(value.text.strip().lower())
 
+    def some_role(self, node: Node) -> bool:
+        """Whether every value ``node`` may take is a role (``o1 ? "user" : "system"``)."""
+        choices = alternatives(node)
+        return len(choices) > 1 and all(
+            (known := self.ev.known(c)) is not None and known.strip().lower() in ROLE_NAMES
+            for c in choices)
+
     def contents(self, node: Node, role: str, label: str, group: Group, depth: int = 0) -> None:
         """Gemini ``contents``: a string, strings, parts, or ``{role, parts}`` turns."""
         target = unwrap(self.ev.resolve(node))
@@ -977,7 +984,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         if "role" not in pairs or not any(k in pairs for k in _CONTENT_KEYS):
             return
         role = self.role_value(pairs["role"])
-        if role is None or role == "unknown":
+        if role is None or (role == "unknown" and not self.some_role(pairs["role"])):
             return
         parent = obj.parent
         while parent is not None and parent.type in TRANSPARENT:
