@@ -1116,3 +1116,27 @@ export async function note(model) {
     assert title.tier == "call" and title.holes[0].source == "${artifact}"
     # a role that is not surely a role name does not make a message
     assert not any(u.text.startswith("Write a longer note") for u in found)
+
+
+def test_constant_two_prompt_constants_interpolate_is_read_at_its_own_line() -> None:
+    code = '''\
+const APP_CONTEXT = `
+The application is a canvas where users write and edit one artifact per chat.
+`;
+const NOTE = "Used by one template only, it stays part of that template.";
+export const ROUTE_QUERY_PROMPT = `You are an assistant that routes the user's query.
+${APP_CONTEXT}
+${NOTE}`;
+export const TITLE_PROMPT = `You are an assistant that names the artifact.
+${APP_CONTEXT}`;
+'''
+    found = units(code)
+    context = by_text(found, "\nThe application is a canvas")
+    assert context.first_row == 1 and context.tier == "name"
+    assert context.context.origin == "part of `ROUTE_QUERY_PROMPT`, `TITLE_PROMPT`"
+    route = by_text(found, "You are an assistant that routes")
+    title = by_text(found, "You are an assistant that names")
+    for unit in (route, title):
+        assert "canvas" not in unit.text and unit.holes
+    assert route.text.endswith("Used by one template only, it stays part of that template.")
+    assert len(found) == 3

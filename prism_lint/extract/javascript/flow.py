@@ -244,13 +244,18 @@ def _add(sinks: dict[str, str], name: str, role: str) -> None:
         sinks[name] = role
 
 
-def flow_tier(finder: SiteFinder, project: Table | None, own: Table) -> None:
-    """Read the functions and module constants of this file whose value the
-    project (or this file) sends to a call site."""
+def sinks_of(project: Table | None, own: Table) -> dict[str, str]:
+    """The names (with their role) whose value this file or the project sends to a call."""
     sinks = dict(own.own)
     if project is not None:
         for name, said in project.sinks.items():
             sinks.setdefault(name, said)
+    return sinks
+
+
+def flow_tier(finder: SiteFinder, sinks: dict[str, str]) -> None:
+    """Read the functions and module constants of this file whose value the
+    project (or this file) sends to a call site."""
     if not sinks:
         return
 

@@ -23,7 +23,8 @@ from prism_lint.extract.javascript.catalogue import (
     Site,
     library_of,
 )
-from prism_lint.extract.javascript.flow import JS, Flow, flow_tier, is_project_module
+from prism_lint.extract.javascript.flow import JS, Flow, flow_tier, is_project_module, sinks_of
+from prism_lint.extract.javascript.fragments import shared_fragments
 from prism_lint.extract.javascript.source import (
     FUNCTION_TYPES,
     TRANSPARENT,
@@ -102,7 +103,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             self.loose_pair(arr)
         from prism_lint.extract.python import flow as python_flow
 
-        flow_tier(self, python_flow.PROJECT, self.flow.table)
+        sinks = sinks_of(python_flow.PROJECT, self.flow.table)
+        shared_fragments(self, sinks)
+        flow_tier(self, sinks)
         self.learned = self.flow.finish(self)
         self.name_tier()
         self.reg.link()
