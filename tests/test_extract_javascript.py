@@ -1140,3 +1140,20 @@ ${APP_CONTEXT}`;
         assert "canvas" not in unit.text and unit.holes
     assert route.text.endswith("Used by one template only, it stays part of that template.")
     assert len(found) == 3
+
+
+def test_shared_constant_with_holes_of_its_own_is_one_hole() -> None:
+    code = '''\
+export const SYSTEM_PROMPT = `You complete code. Write only what goes where {{FILL_HERE}} stands.`;
+export function complete(prefix, suffix) {
+  const fullPrompt = SYSTEM_PROMPT +
+    `\\n<QUERY>\\n${prefix}{{FILL_HERE}}${suffix}\\n</QUERY>\\nTASK: Fill the {{FILL_HERE}} hole.`;
+  return fullPrompt;
+}
+'''
+    found = units(code)
+    full = by_text(found, HOLE + "\n<QUERY>")
+    assert full.holes[0].source == ("You complete code. Write only what goes where "
+                                    "{{FILL_HERE}} stands.")
+    assert full.text.endswith("TASK: Fill the " + HOLE + " hole.")
+    assert by_text(found, "You complete code.").first_row == 1

@@ -57,7 +57,8 @@ def _holes_for(segs: Segs, literals: set[int], source: str) -> Segs:
     """Replace the parts of ``segs`` that come from ``literals`` by one hole per run."""
     out: Segs = []
     for s in segs:
-        if s.literal in literals and s.kind != HOLE_KIND:
+        # a foreign literal's own holes (``${x}``, ``{{x}}``) are part of its run
+        if s.literal in literals:
             prev = out[-1] if out else None
             if prev is not None and prev.kind == HOLE_KIND and prev.start <= s.start \
                     and prev.literal == -2 - s.literal:
