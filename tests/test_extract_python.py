@@ -1285,3 +1285,24 @@ def index_topics(text, old):
     assert [h.source for h in topics.holes] == ["text"]
     assert (topics.first_row, topics.last_row) == (9, 10)
     assert not any("not sent" in u.text for u in us if u.tier == "call")
+
+
+def test_constant_two_prompt_constants_join_is_read_at_its_own_line() -> None:
+    code = '''\
+APP_CONTEXT = """
+The application is a canvas where users write and edit one artifact per chat.
+"""
+NOTE = "Used by one prompt only, it stays part of that prompt."
+ROUTE_PROMPT = "You are an assistant that routes the user's query.\\n" + APP_CONTEXT + NOTE
+TITLE_PROMPT = "You are an assistant that names the artifact.\\n" + APP_CONTEXT
+'''
+    us = units(code)
+    assert len(us) == 3, [u.text for u in us]
+    context = find(us, "The application is a canvas")
+    assert context.first_row == 1 and context.tier == "name"
+    assert context.context.origin == "part of `ROUTE_PROMPT`, `TITLE_PROMPT`"
+    route = find(us, "routes the user's query")
+    title = find(us, "names the artifact")
+    for unit in (route, title):
+        assert "canvas" not in unit.text and unit.holes[0].source.startswith('"""\nThe app')
+    assert route.text.endswith("Used by one prompt only, it stays part of that prompt.")

@@ -20,6 +20,7 @@ from prism_lint.extract.python.values import (
     joined_values,
     returns_of,
 )
+from prism_lint.extract.shared import fragments
 from prism_lint.extract.shared.units import Group, Msg
 from prism_lint.model import CallContext, Sibling
 
@@ -55,6 +56,7 @@ class DefinitionFinder:
             self.loose_dict(node)
         for node in caps.get("tuple", ()):
             self.loose_tuple(node)
+        self.shared_fragments()
         if self.f.flow.sinks:
             self.flow_tier()
         self.name_tier()
@@ -256,6 +258,43 @@ class DefinitionFinder:
         group.ctx.names = self.f.call_names(parent)
         self.f.messages(parent, group, None, "messages", "user")
         self.f.reg.emit(group)
+
+    def shared_fragments(self) -> None:
+        """A module constant that two or more prompt constants join into their
+        text (``RULES + "..."``) is read first, as a prompt of its own; see
+        :mod:`prism_lint.extract.shared.fragments`."""
+        f = self.f
+        src = f.src
+        sinks = f.flow.sinks
+        consts: dict[int, str] = {}  # literal id -> name
+        values: dict[str, Node] = {}
+        users: list[tuple[str, Node]] = []
+        for (scope, name), bindings in src.bindings.items():
+            if scope != -1 or len(bindings) != 1 or bindings[0].op != "=":
+                continue
+            value = bindings[0].value
+            if value is None:
+                continue
+            if value.type == "string":
+                consts[src.c(value.start_byte)] = name
+                values[name] = value
+            elif value.type in ("binary_operator", "call", "parenthesized_expression") \
+                    and (f.name_re.match(name) or name in sinks):
+                users.append((name, value))
+        if not consts or len(users) < 2:
+            return
+        texts = []
+        for name, value in users:
+            v = f.ev.value(value)
+            if v is not None:
+                texts.append((name, v.literals, src.span(value)))
+        for lit, origin in fragments.shared(consts, texts):
+            name = consts[lit]
+            role = sinks.get(name)
+            if role is not None:
+                self.flow_text(name, values[name], role, origin)
+            else:
+                self.name_unit(name, [values[name]], origin)
 
     def flow_tier(self) -> None:
         """Definitions whose value reaches a call site, in this module or another:

@@ -1,0 +1,41 @@
+"""Constants that several prompt constants of a file put into their text.
+
+``APP_CONTEXT = "..."``, written once and put into two templates, is a
+prompt in its own right: each template holds it as a hole and its text is
+read (and fixed) once, at its own line. Without this the first template read
+would own it and the others would hold it as a hole, so where it is listed
+would depend on the order the tiers read the file. Each language finds its
+constants and the templates that use them; the counting is here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+MAX_NAMED = 3  # users named in the origin
+
+
+def shared(consts: dict[int, str],
+           users: Iterable[tuple[str, Iterable[int], tuple[int, int]]]) -> list[tuple[int, str]]:
+    """The constants (literal id, origin) that two or more users put into their text.
+
+    ``consts`` maps the literal a module constant is set to onto its name;
+    each user is a prompt constant's name, the literals of its text and the
+    span it is written in (a literal there is its own, not a constant's).
+    """
+    used_by: dict[int, list[str]] = {}
+    for name, literals, (a, b) in users:
+        for lit in literals:
+            if lit in consts and not a <= lit < b and name not in used_by.get(lit, ()):
+                used_by.setdefault(lit, []).append(name)
+    out = []
+    for lit, names in sorted(used_by.items()):
+        if len(names) >= 2:
+            out.append((lit, origin(names)))
+    return out
+
+
+def origin(names: list[str]) -> str:
+    shown = ", ".join(f"`{n}`" for n in names[:MAX_NAMED])
+    more = f" and {len(names) - MAX_NAMED} more" if len(names) > MAX_NAMED else ""
+    return f"part of {shown}{more}"
