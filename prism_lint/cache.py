@@ -49,8 +49,10 @@ FORMAT_VERSION = 6
 MAX_CACHE_FILE = 256 * 1024 * 1024  # a larger file is not ours: a cold cache
 TAG_NAME = "CACHEDIR.TAG"
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"  # bford.info/cachedir
-TAG_TEXT = (f"{TAG_SIGNATURE}\n# This file is a cache directory tag created by prism-lint.\n"
-            "# For information about cache directory tags see https://bford.info/cachedir/\n")
+TAG_TEXT = (
+    f"{TAG_SIGNATURE}\n# This file is a cache directory tag created by prism-lint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
 
 
 def cache_home(settings: Settings) -> str:
@@ -149,8 +151,15 @@ class Cache:
             return result
         return None
 
-    def put(self, path: str, settings: Settings, result: FileResult, data: bytes | None = None,
-            key: str | None = None, facts: str = "") -> None:
+    def put(
+        self,
+        path: str,
+        settings: Settings,
+        result: FileResult,
+        data: bytes | None = None,
+        key: str | None = None,
+        facts: str = "",
+    ) -> None:
         try:
             st = os.stat(path)
             if data is None:
@@ -158,20 +167,52 @@ class Cache:
                     data = fh.read()
         except OSError:
             return
-        self.store(path, settings, result, st.st_size,
-                   (st.st_mtime_ns, st.st_ctime_ns, st.st_ino), digest(data), key, facts)
+        self.store(
+            path,
+            settings,
+            result,
+            st.st_size,
+            (st.st_mtime_ns, st.st_ctime_ns, st.st_ino),
+            digest(data),
+            key,
+            facts,
+        )
 
-    def store(self, path: str, settings: Settings, result: FileResult, size: int, stamp: Stamp,
-              dig: bytes, key: str | None = None, facts: str = "") -> None:
+    def store(
+        self,
+        path: str,
+        settings: Settings,
+        result: FileResult,
+        size: int,
+        stamp: Stamp,
+        dig: bytes,
+        key: str | None = None,
+        facts: str = "",
+    ) -> None:
         """Record a result whose file's stat and digest the caller already has;
         ``facts``: the digest of the project's table facts it read."""
         bucket = self._bucket(settings)
-        bucket.entries[key or path] = (size, stamp, dig, result, _deps(result.related),
-                                       result.learned, facts)
+        bucket.entries[key or path] = (
+            size,
+            stamp,
+            dig,
+            result,
+            _deps(result.related),
+            result.learned,
+            facts,
+        )
         bucket.dirty = True
 
-    def keep_table(self, path: str, settings: Settings, key: str, table: Any, size: int,
-                   stamp: Stamp, dig: bytes) -> None:
+    def keep_table(
+        self,
+        path: str,
+        settings: Settings,
+        key: str,
+        table: Any,
+        size: int,
+        stamp: Stamp,
+        dig: bytes,
+    ) -> None:
         """Keep the table a module's definitions teach with its cached result,
         when the bytes it was read from are those the result was."""
         bucket = self._bucket(settings)
@@ -226,15 +267,25 @@ def _entry(bucket: _Bucket, key: str, path: str) -> Entry | None:
             raise Invalid("digest")
         checked_deps = []
         for dep in deps if isinstance(deps, list) else ():
-            if (not isinstance(dep, list) or len(dep) != 3 or not isinstance(dep[0], str)
-                    or not all(isinstance(n, int) and not isinstance(n, bool) for n in dep[1:])):
+            if (
+                not isinstance(dep, list)
+                or len(dep) != 3
+                or not isinstance(dep[0], str)
+                or not all(isinstance(n, int) and not isinstance(n, bool) for n in dep[1:])
+            ):
                 raise Invalid("dependency")
             checked_deps.append((dep[0], dep[1], dep[2]))
         if not isinstance(deps, list):
             raise Invalid("dependencies")
-        entry: Entry = (size, (stamp[0], stamp[1], stamp[2]), bytes.fromhex(dig),
-                        decode(result, path), tuple(checked_deps), flow_cache.decode(learned),
-                        facts)
+        entry: Entry = (
+            size,
+            (stamp[0], stamp[1], stamp[2]),
+            bytes.fromhex(dig),
+            decode(result, path),
+            tuple(checked_deps),
+            flow_cache.decode(learned),
+            facts,
+        )
     except (Invalid, flow_cache.Invalid, ValueError, TypeError, RecursionError):
         del bucket.entries[key]
         return None
@@ -269,8 +320,12 @@ def _load(path: str) -> dict[str, Any]:
         return {}
     finally:
         os.close(fd)
-    if (not isinstance(data, dict) or data.get("format") != FORMAT
-            or data.get("version") != FORMAT_VERSION or not isinstance(data.get("entries"), dict)):
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != FORMAT
+        or data.get("version") != FORMAT_VERSION
+        or not isinstance(data.get("entries"), dict)
+    ):
         return {}
     entries: dict[str, Any] = data["entries"]
     return entries
@@ -282,8 +337,15 @@ def _raw(entry: Any) -> Any:
     from prism_lint.result_codec import encode
 
     size, stamp, dig, result, deps, learned, facts = entry
-    return [size, list(stamp), dig.hex(), encode(result), [list(d) for d in deps],
-            flow_cache.encode(learned), facts]
+    return [
+        size,
+        list(stamp),
+        dig.hex(),
+        encode(result),
+        [list(d) for d in deps],
+        flow_cache.encode(learned),
+        facts,
+    ]
 
 
 def _store(path: str, entries: dict[str, Any]) -> None:
@@ -292,16 +354,21 @@ def _store(path: str, entries: dict[str, Any]) -> None:
     try:
         os.makedirs(directory, exist_ok=True)
         root = os.path.dirname(directory)
-        for name, text in ((".gitignore", "# Automatically created by prism-lint.\n*\n"),
-                           (TAG_NAME, TAG_TEXT)):
+        for name, text in (
+            (".gitignore", "# Automatically created by prism-lint.\n*\n"),
+            (TAG_NAME, TAG_TEXT),
+        ):
             marker = os.path.join(root, name)
             if not os.path.lexists(marker):
                 with open(marker, "x", encoding="utf-8") as fh:
                     fh.write(text)
         import tempfile  # only a run that writes the cache needs it
 
-        payload = {"format": FORMAT, "version": FORMAT_VERSION,
-                   "entries": {k: _raw(v) for k, v in entries.items()}}
+        payload = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "entries": {k: _raw(v) for k, v in entries.items()},
+        }
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".json")
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             json.dump(payload, fh, separators=(",", ":"))

@@ -35,10 +35,19 @@ def _columns() -> int:
 
 
 class _Formatter(argparse.HelpFormatter):
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
-                 width: int | None = None) -> None:
-        super().__init__(prog, indent_increment, max_help_position,
-                         width if width is not None else _columns() - 2)
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        super().__init__(
+            prog,
+            indent_increment,
+            max_help_position,
+            width if width is not None else _columns() - 2,
+        )
 
 
 class _Parser(argparse.ArgumentParser):
@@ -223,8 +232,12 @@ def _clean_arguments(clean: argparse.ArgumentParser) -> None:
     clean.add_argument("paths", nargs="*")
 
 
-_ARGUMENTS = {"check": _check_arguments, "rule": _rule_arguments,
-              "prompts": _prompts_arguments, "clean": _clean_arguments}
+_ARGUMENTS = {
+    "check": _check_arguments,
+    "rule": _rule_arguments,
+    "prompts": _prompts_arguments,
+    "clean": _clean_arguments,
+}
 
 
 def entry() -> None:
@@ -254,9 +267,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv = sys.argv[1:]
     # ``--add-noqa=REASON``: a reason only with "=", so that ``--add-noqa src``
     # reads src as a path
-    argv = [a for arg in argv for a in (
-        ("--add-noqa", "--noqa-reason", arg.partition("=")[2])
-        if arg.startswith("--add-noqa=") else (arg,))]
+    argv = [
+        a
+        for arg in argv
+        for a in (
+            ("--add-noqa", "--noqa-reason", arg.partition("=")[2])
+            if arg.startswith("--add-noqa=")
+            else (arg,)
+        )
+    ]
     args = parse(argv)
     from prism_lint.config import ConfigError
 

@@ -227,8 +227,14 @@ def parse_table(table: dict[str, Any], source: str, base: Settings | None = None
         name, expected = _KEYS[key]
         if not name:
             raise ConfigError(f"{source}: `{key}` is only read from a configuration file")
-        if name in ("select", "extend_select", "ignore", "extend_safe_fixes",
-                    "extend_unsafe_fixes", "unfixable"):
+        if name in (
+            "select",
+            "extend_select",
+            "ignore",
+            "extend_safe_fixes",
+            "extend_unsafe_fixes",
+            "unfixable",
+        ):
             # codes are upper case; rule names ("expert-persona-code-task") stay as written
             written = _str_list(source, key, value)
             _check_codes(source, key, written)
@@ -247,8 +253,11 @@ def parse_table(table: dict[str, Any], source: str, base: Settings | None = None
         elif name in ("respect_gitignore", "unsafe_fixes"):
             values[name] = _bool(source, key, value)
         elif name == "min_confidence":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
-                    0 <= value <= 1):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not (0 <= value <= 1)
+            ):
                 raise _fail(source, key, expected, value)
             values[name] = float(value)
         elif name in ("max_file_size", "long_persona_words"):
@@ -365,8 +374,9 @@ def _load_chain(path: Path, chain: tuple[str, ...]) -> Settings | None:
     table = table_in(path)
     if table is None:
         if chain:
-            raise ConfigError(f"{chain[-1]}: `extend` names {path}, which has no "
-                              "[tool.prism-lint] table")
+            raise ConfigError(
+                f"{chain[-1]}: `extend` names {path}, which has no [tool.prism-lint] table"
+            )
         return None
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.prism-lint] must be a table")
@@ -377,9 +387,13 @@ def _load_chain(path: Path, chain: tuple[str, ...]) -> Settings | None:
         if base is not None and base.per_file_ignores:
             # the base's globs stay relative to the base's own directory
             home = os.path.dirname(str(target))
-            base = replace(base, per_file_ignores=tuple(
-                (os.path.join(home, g) if "/" in g and not os.path.isabs(g) else g, codes)
-                for g, codes in base.per_file_ignores))
+            base = replace(
+                base,
+                per_file_ignores=tuple(
+                    (os.path.join(home, g) if "/" in g and not os.path.isabs(g) else g, codes)
+                    for g, codes in base.per_file_ignores
+                ),
+            )
         table = {k: v for k, v in table.items() if k != "extend"}
     return replace(parse_table(table, str(path), base=base), root=str(path.parent))
 
@@ -391,10 +405,11 @@ def extend_target(path: Path, value: Any, chain: tuple[str, ...]) -> Path:
     chain of at most :data:`MAX_EXTEND` files without a cycle."""
     where = f"{path}: `extend`"
     if not isinstance(value, str) or not value.strip() or "\0" in value:
-        raise ConfigError(f"{where} must be a relative path to a configuration file, "
-                          f"got {value!r}")
-    if os.path.isabs(value) or value.startswith(("~", "/", "\\")) or (
-        len(value) > 1 and value[1] == ":"
+        raise ConfigError(f"{where} must be a relative path to a configuration file, got {value!r}")
+    if (
+        os.path.isabs(value)
+        or value.startswith(("~", "/", "\\"))
+        or (len(value) > 1 and value[1] == ":")
     ):
         raise ConfigError(f"{where} must be relative to the file, got {value!r}")
     if not value.endswith(".toml"):
@@ -420,8 +435,13 @@ def _check_inside(source: str, key: str, value: str) -> None:
     configuration is written by whoever wrote the tree, and the cache folder
     is written to and removed."""
     normal = os.path.normpath(value.replace("\\", "/"))
-    if (os.path.isabs(normal) or value.startswith("~") or normal == "."
-            or normal.split(os.sep)[0] == ".." or (len(value) > 1 and value[1] == ":")):
+    if (
+        os.path.isabs(normal)
+        or value.startswith("~")
+        or normal == "."
+        or normal.split(os.sep)[0] == ".."
+        or (len(value) > 1 and value[1] == ":")
+    ):
         raise ConfigError(
             f"{source}: `{key}` must name a folder inside the project, relative to the "
             f"configuration file (got {value!r})"

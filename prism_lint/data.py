@@ -92,8 +92,12 @@ def _read_copy(path: Path, digest: str) -> dict[str, Any] | None:
         copy = json.loads(raw)
     except (OSError, ValueError):
         return None
-    if not isinstance(copy, dict) or copy.get("format") != _FORMAT \
-            or copy.get("sha256") != digest or not isinstance(copy.get("table"), dict):
+    if (
+        not isinstance(copy, dict)
+        or copy.get("format") != _FORMAT
+        or copy.get("sha256") != digest
+        or not isinstance(copy.get("table"), dict)
+    ):
         return None
     table: dict[str, Any] = copy["table"]
     return table
@@ -103,8 +107,7 @@ def _write_copy(folder: Path, digest: str, table: dict[str, Any]) -> None:
     """Keep the table's JSON copy, written whole or not at all; a cache that
     cannot be written (read-only home, full disk) only costs the next run time."""
     try:
-        text = json.dumps({"format": _FORMAT, "sha256": digest, "table": table},
-                          ensure_ascii=False)
+        text = json.dumps({"format": _FORMAT, "sha256": digest, "table": table}, ensure_ascii=False)
     except (TypeError, ValueError):
         return  # a TOML value JSON has no form for (a date): read as TOML each time
     temp = folder / f".{digest}.{os.getpid()}.tmp"

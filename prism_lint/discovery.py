@@ -42,7 +42,8 @@ class _Excludes:
         if name in self.names or (self.name_re is not None and self.name_re.match(name)):
             return True
         return bool(self.path_globs) and any(
-            fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel, g + "/*") for g in self.path_globs)
+            fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(rel, g + "/*") for g in self.path_globs
+        )
 
 
 @lru_cache(maxsize=64)
@@ -96,7 +97,8 @@ class _Ignore:
             import ahocorasick_rs
 
             literals = ahocorasick_rs.AhoCorasick(
-                list(by_literal), implementation=ahocorasick_rs.Implementation.DFA)
+                list(by_literal), implementation=ahocorasick_rs.Implementation.DFA
+            )
         return cls(spec, literals, list(by_literal.values()), always)
 
     def check(self, rel: str) -> bool | None:
@@ -195,8 +197,9 @@ def _repo_root(start: str) -> str | None:
     return repository_of(os.path.abspath(start))
 
 
-def discover(paths: list[str], resolver: Resolver, *, force_exclude: bool = False
-             ) -> Iterator[Target]:
+def discover(
+    paths: list[str], resolver: Resolver, *, force_exclude: bool = False
+) -> Iterator[Target]:
     gitignores = _GitIgnores()
     seen: set[str] = set()
     for given in paths:
@@ -230,8 +233,9 @@ def discover(paths: list[str], resolver: Resolver, *, force_exclude: bool = Fals
         yield from _walk(given, resolver, gitignores, seen)
 
 
-def _walk(root: str, resolver: Resolver, gitignores: _GitIgnores, seen: set[str]
-          ) -> Iterator[Target]:
+def _walk(
+    root: str, resolver: Resolver, gitignores: _GitIgnores, seen: set[str]
+) -> Iterator[Target]:
     top = _repo_root(root)
     absroot = os.path.abspath(root)
     chain: list[tuple[str, _Ignore]] = []
@@ -253,8 +257,14 @@ def _walk(root: str, resolver: Resolver, gitignores: _GitIgnores, seen: set[str]
     yield from _walk_dir(absroot, display, resolver, gitignores, chain, seen)
 
 
-def _walk_dir(absdir: str, display: str, resolver: Resolver, gitignores: _GitIgnores,
-              chain: list[tuple[str, _Ignore]], seen: set[str]) -> Iterator[Target]:
+def _walk_dir(
+    absdir: str,
+    display: str,
+    resolver: Resolver,
+    gitignores: _GitIgnores,
+    chain: list[tuple[str, _Ignore]],
+    seen: set[str],
+) -> Iterator[Target]:
     try:
         with os.scandir(absdir) as it:
             entries = sorted(it, key=lambda e: e.name)

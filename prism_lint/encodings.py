@@ -31,10 +31,12 @@ def decode_wide(data: bytes, encoding: str) -> str:
     where it is not valid."""
     mark = next(m for m, name in _MARKS if name == encoding)
     try:
-        return data[len(mark):].decode(encoding)
+        return data[len(mark) :].decode(encoding)
     except UnicodeDecodeError as exc:
-        raise ValueError(f"not valid {encoding.upper()[:6]} (at byte {exc.start + len(mark)}); "
-                         "the file's byte-order mark says it is") from None
+        raise ValueError(
+            f"not valid {encoding.upper()[:6]} (at byte {exc.start + len(mark)}); "
+            "the file's byte-order mark says it is"
+        ) from None
 
 
 def encode(text: str, *, bom: bool, encoding: str = UTF8) -> bytes:

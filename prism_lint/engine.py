@@ -80,9 +80,10 @@ def at_path(result: FileResult, path: str) -> FileResult:
 
     out = copy.copy(result)
     out.path = path
-    out.diagnostics = [replace(d, doc=moved(d.doc), fix=copy.deepcopy(d.fix),
-                               details=copy.deepcopy(d.details))
-                       for d in result.diagnostics]
+    out.diagnostics = [
+        replace(d, doc=moved(d.doc), fix=copy.deepcopy(d.fix), details=copy.deepcopy(d.details))
+        for d in result.diagnostics
+    ]
     out.prompts = []
     out.related = []
     return out
@@ -141,8 +142,12 @@ def decode(data: bytes) -> tuple[str, bool]:
 
 
 def file_problem(
-    path: str, message: str, text: str = "", row: int = 1, column: int = 1,
-    code: str = FileError.code
+    path: str,
+    message: str,
+    text: str = "",
+    row: int = 1,
+    column: int = 1,
+    code: str = FileError.code,
 ) -> Diagnostic:
     doc = Document(path, text)
     offset = LineIndex(text).offset(row, column) if text else 0
@@ -155,8 +160,9 @@ def read_limited(path: str, settings: Settings, named: bool) -> tuple[bytes | No
     return data, result
 
 
-def read_with_stat(path: str, settings: Settings, named: bool
-                   ) -> tuple[bytes | None, FileResult, os.stat_result | None]:
+def read_with_stat(
+    path: str, settings: Settings, named: bool
+) -> tuple[bytes | None, FileResult, os.stat_result | None]:
     """:func:`read_limited`, with the stat of the file that was read. Only
     regular files are read, through a link only into the project, and never
     past ``max-file-size`` (see :mod:`prism_lint.reading`)."""
@@ -191,8 +197,14 @@ def read_with_stat(path: str, settings: Settings, named: bool
         return None, result, None
 
 
-def check_path(path: str, settings: Settings, *, named: bool = False,
-               kind: str | None = None, inventory: bool = False) -> FileResult:
+def check_path(
+    path: str,
+    settings: Settings,
+    *,
+    named: bool = False,
+    kind: str | None = None,
+    inventory: bool = False,
+) -> FileResult:
     """Read and check a file; reading problems become one PRS900 diagnostic."""
     data, result = read_limited(path, settings, named)
     if data is None:
@@ -200,9 +212,17 @@ def check_path(path: str, settings: Settings, *, named: bool = False,
     return check_bytes(path, data, settings, named=named, kind=kind, inventory=inventory)
 
 
-def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = False,
-                kind: str | None = None, inventory: bool = False,
-                verify_fixes: bool = True, parse: bool = True) -> FileResult:
+def check_bytes(
+    path: str,
+    data: bytes,
+    settings: Settings,
+    *,
+    named: bool = False,
+    kind: str | None = None,
+    inventory: bool = False,
+    verify_fixes: bool = True,
+    parse: bool = True,
+) -> FileResult:
     """``parse=False``: only what the bytes themselves show (binary, not
     decodable, too large to analyse), never the extraction; what a named
     file the first pass rules out still reports."""
@@ -222,8 +242,15 @@ def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = Fal
             return drop_unselected(result, settings)
         if not parse:
             return _unparsed(path, text, settings, kind)
-        out = check_source(path, text, settings, named=named, kind=kind, inventory=inventory,
-                           verify_fixes=verify_fixes)
+        out = check_source(
+            path,
+            text,
+            settings,
+            named=named,
+            kind=kind,
+            inventory=inventory,
+            verify_fixes=verify_fixes,
+        )
         out.bom, out.encoding = True, encoding
         return out
     if b"\x00" in data[:BINARY_SNIFF]:
@@ -241,8 +268,9 @@ def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = Fal
         return drop_unselected(result, settings)
     if not parse:
         return _unparsed(path, text, settings, kind)
-    out = check_source(path, text, settings, named=named, kind=kind, inventory=inventory,
-                       verify_fixes=verify_fixes)
+    out = check_source(
+        path, text, settings, named=named, kind=kind, inventory=inventory, verify_fixes=verify_fixes
+    )
     out.bom = bom
     return out
 
@@ -250,8 +278,9 @@ def check_bytes(path: str, data: bytes, settings: Settings, *, named: bool = Fal
 def _unparsed(path: str, text: str, settings: Settings, kind: str | None) -> FileResult:
     """A decoded file that is not analysed: only its size can be a finding."""
     result = FileResult(path)
-    too_large = size_problem(text, settings, kind or kind_of(path, named=True,
-                                                             globs=settings.include))
+    too_large = size_problem(
+        text, settings, kind or kind_of(path, named=True, globs=settings.include)
+    )
     if too_large is not None:
         result.diagnostics.append(file_problem(path, too_large))
     return drop_unselected(result, settings)
@@ -285,15 +314,19 @@ def check_source(
 
     try:
         with time_budget.budget():
-            result = _check_source(path, text, settings, named=named, kind=kind,
-                                   inventory=inventory, fixes=fixes)
+            result = _check_source(
+                path, text, settings, named=named, kind=kind, inventory=inventory, fixes=fixes
+            )
             if fixes and verify_fixes:
                 settle_fixes(result, settings)
     except time_budget.OverBudget:
         result = FileResult(path, text=text, kind=kind)
-        result.diagnostics.append(file_problem(
-            path, f"checking this file took longer than {time_budget.FILE_TIME_BUDGET:g} s; "
-            "skipped"))
+        result.diagnostics.append(
+            file_problem(
+                path,
+                f"checking this file took longer than {time_budget.FILE_TIME_BUDGET:g} s; skipped",
+            )
+        )
     return drop_unselected(result, settings)
 
 
@@ -312,8 +345,10 @@ def size_problem(text: str, settings: Settings, kind: str | None = None) -> str 
         return None
     if size > settings.max_file_size:
         return f"file is {size:,} bytes, over max-file-size ({settings.max_file_size:,}); skipped"
-    return (f"file is {size:,} bytes, over the {ANALYSIS_LIMIT:,} that prism-lint can "
-            "analyse in reasonable time; skipped")
+    return (
+        f"file is {size:,} bytes, over the {ANALYSIS_LIMIT:,} that prism-lint can "
+        "analyse in reasonable time; skipped"
+    )
 
 
 def settle_fixes(result: FileResult, settings: Settings) -> None:
@@ -323,8 +358,16 @@ def settle_fixes(result: FileResult, settings: Settings) -> None:
         settle(result.diagnostics, settings)
 
 
-def _check_source(path: str, text: str, settings: Settings, *, named: bool, kind: str | None,
-                  inventory: bool, fixes: bool) -> FileResult:
+def _check_source(
+    path: str,
+    text: str,
+    settings: Settings,
+    *,
+    named: bool,
+    kind: str | None,
+    inventory: bool,
+    fixes: bool,
+) -> FileResult:
     result = FileResult(path, text=text)
     kind = kind or kind_of(path, named=named, globs=settings.include)
     if kind == PROSE:
@@ -370,7 +413,8 @@ def fix_policy(code: str, fix: Fix | None, settings: Settings) -> Fix | None:
     if code in resolve_selection(settings.unfixable, (), ()):
         return None
     if fix.applicability == "safe" and code in resolve_selection(
-            settings.extend_unsafe_fixes, (), ()):
+        settings.extend_unsafe_fixes, (), ()
+    ):
         fix.applicability = "unsafe"
     return fix
 
@@ -380,8 +424,10 @@ def internal_error(exc: BaseException) -> str:
 
     frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     where = f" at {os.path.basename(frame.filename)}:{frame.lineno}" if frame else ""
-    return (f"internal error while checking this file: {type(exc).__name__}: {exc}{where}; "
-            "please report it with the file")
+    return (
+        f"internal error while checking this file: {type(exc).__name__}: {exc}{where}; "
+        "please report it with the file"
+    )
 
 
 def _related_reader(path: str, settings: Settings, seen: list[str]):  # type: ignore[no-untyped-def]
@@ -412,10 +458,20 @@ def wants_roles(unit: PromptUnit, codes: frozenset[str], settings: Settings) -> 
     return any(declares(code, "any_persona") for code in codes)
 
 
-def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
-              inventory: bool = False, fixes: bool = True) -> None:
-    if not extraction.units and not extraction.problems and not any(
-        "prism" in c.text.lower() or "noqa" in c.text.lower() for c in extraction.comments
+def run_rules(
+    result: FileResult,
+    extraction: Extraction,
+    settings: Settings,
+    *,
+    inventory: bool = False,
+    fixes: bool = True,
+) -> None:
+    if (
+        not extraction.units
+        and not extraction.problems
+        and not any(
+            "prism" in c.text.lower() or "noqa" in c.text.lower() for c in extraction.comments
+        )
     ):
         return  # no prompt, no problem, no directive: nothing any rule could say
     from prism_lint.fix import fix_for, persona_gated
@@ -441,9 +497,14 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
     for problem in extraction.problems:
         if problem.code in codes:
             text = result.text or ""
-            diag = file_problem(result.path, problem.message,
-                                problem.doc.text if problem.doc is not None else text,
-                                problem.row, problem.column, problem.code)
+            diag = file_problem(
+                result.path,
+                problem.message,
+                problem.doc.text if problem.doc is not None else text,
+                problem.row,
+                problem.column,
+                problem.code,
+            )
             if problem.doc is not None:
                 diag.doc = problem.doc  # a notebook cell's: reported as "cell N:row:col"
             result.diagnostics.append(diag)
@@ -478,7 +539,8 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
                 )
                 if fixes and finding.persona is not None and rule.fix_availability != "never":
                     diag.fix = fix_policy(
-                        rule.code, fix_for(unit, analysis, finding, rule.code, settings), settings)
+                        rule.code, fix_for(unit, analysis, finding, rule.code, settings), settings
+                    )
                     if diag.fix is not None:
                         diag.fix = vet(diag.fix, unit.doc, result.kind)
                 result.diagnostics.append(diag)
@@ -486,6 +548,7 @@ def run_rules(result: FileResult, extraction: Extraction, settings: Settings, *,
         for comment, row, message in rule.check_directives(suppressions.values()):
             offset = index_of(comment.doc).line_start(row)
             line = index_of(comment.doc).line_text(row)
-            result.diagnostics.append(Diagnostic(
-                rule.code, rule.name, message, comment.doc, offset, offset + len(line)))
+            result.diagnostics.append(
+                Diagnostic(rule.code, rule.name, message, comment.doc, offset, offset + len(line))
+            )
     result.diagnostics.sort(key=lambda d: (d.doc.cell or 0, d.start, d.code))

@@ -31,8 +31,10 @@ def facts(own: Table | None, table: Table) -> str:
     for n in sorted(own.called):
         w = table.wrappers.get(n)
         if w is not None and n not in own.wrappers:
-            parts.append(f"w\0{n}\0{w.params}\0{w.roles}\0{w.model}\0{w.library}"
-                         f"\0{w.model_default}\0{w.spread}")
+            parts.append(
+                f"w\0{n}\0{w.params}\0{w.roles}\0{w.model}\0{w.library}"
+                f"\0{w.model_default}\0{w.spread}"
+            )
     for n in sorted(own.defines):
         role = table.sinks.get(n)
         if role is not None and n not in own.sinks and n not in own.own:
@@ -46,9 +48,17 @@ def encode(table: Table | None) -> Any:
     if table is None:
         return None
     return {
-        "wrappers": {n: [list(w.params), [list(r) for r in w.roles], w.model, w.library,
-                         w.model_default, w.spread]
-                     for n, w in table.wrappers.items()},
+        "wrappers": {
+            n: [
+                list(w.params),
+                [list(r) for r in w.roles],
+                w.model,
+                w.library,
+                w.model_default,
+                w.spread,
+            ]
+            for n, w in table.wrappers.items()
+        },
         "sinks": dict(table.sinks),
         "own": dict(table.own),
         "defines": sorted(table.defines),
@@ -67,8 +77,15 @@ def decode(data: Any) -> Table | None:
     exactly what :func:`encode` writes."""
     if data is None:
         return None
-    if not isinstance(data, dict) or set(data) != {"wrappers", "sinks", "own", "defines",
-                                                   "called", "imports", "definitions_only"}:
+    if not isinstance(data, dict) or set(data) != {
+        "wrappers",
+        "sinks",
+        "own",
+        "defines",
+        "called",
+        "imports",
+        "definitions_only",
+    }:
         raise Invalid("table")
     if not isinstance(data["definitions_only"], bool):
         raise Invalid("definitions_only")
@@ -81,8 +98,12 @@ def decode(data: Any) -> Table | None:
         if not isinstance(w, list) or len(w) != 6:
             raise Invalid("wrapper")
         params, roles, model, library, default, spread = w
-        if not isinstance(params, list) or len(params) > 64 or not isinstance(roles, list) \
-                or len(roles) > 64:
+        if (
+            not isinstance(params, list)
+            or len(params) > 64
+            or not isinstance(roles, list)
+            or len(roles) > 64
+        ):
             raise Invalid("wrapper")
         for p in params:
             _name(p)
@@ -91,11 +112,18 @@ def decode(data: Any) -> Table | None:
             if not isinstance(r, list) or len(r) != 2:
                 raise Invalid("role")
             pairs.append((_name(r[0]), _name(r[1])))
-        wrappers[n] = Wrapper(tuple(params), tuple(pairs), _text(model), _text(library),
-                               _text(default), _text(spread))
-    return Table(wrappers, _roles(data["sinks"]), _roles(data["own"]),
-                 dict.fromkeys(_names(data["defines"]), 1), frozenset(_names(data["called"])),
-                 frozenset(_names(data["imports"])), data["definitions_only"])
+        wrappers[n] = Wrapper(
+            tuple(params), tuple(pairs), _text(model), _text(library), _text(default), _text(spread)
+        )
+    return Table(
+        wrappers,
+        _roles(data["sinks"]),
+        _roles(data["own"]),
+        dict.fromkeys(_names(data["defines"]), 1),
+        frozenset(_names(data["called"])),
+        frozenset(_names(data["imports"])),
+        data["definitions_only"],
+    )
 
 
 def _text(v: Any) -> str:

@@ -45,7 +45,8 @@ JS = "js:"  # JavaScript's names in a table (javascript.flow.JS; its import cost
 # What a module that sends a prompt holds: a cheap test before its imports are read.
 _SENDS = (b"messages", b"prompt", b"backstory", b"instructions")
 _FROM_IMPORT = re.compile(
-    rb"^from[ \t]+([\w.]+)[ \t]+import[ \t]*(?:\(([^)]{0,2000})\)|([^\n]*))", re.MULTILINE)
+    rb"^from[ \t]+([\w.]+)[ \t]+import[ \t]*(?:\(([^)]{0,2000})\)|([^\n]*))", re.MULTILINE
+)
 _CONSTANT = re.compile(rb"\b[A-Z][A-Z0-9_]{2,}\b")
 _HEAD = 8192  # bytes of a module its imports are looked for in
 _MAX_CONSTANTS = 32
@@ -80,13 +81,15 @@ class ModuleIndex:
 
     def _by_tail(self, kind: str, tail: tuple[str, ...]) -> list[str]:
         n = len(tail)
-        return [norm for parts, norm in self.stems.get((kind, tail[-1]), ())
-                if parts[-n:] == tail]
+        return [norm for parts, norm in self.stems.get((kind, tail[-1]), ()) if parts[-n:] == tail]
 
     def resolve(self, importer: str, spec: str) -> list[str]:
         """The run's files ``spec`` (as :class:`Table` records it) may name, as shown."""
-        found = (self._js(importer, spec[len(JS):]) if spec.startswith(JS)
-                 else self._python(importer, spec))
+        found = (
+            self._js(importer, spec[len(JS) :])
+            if spec.startswith(JS)
+            else self._python(importer, spec)
+        )
         return [self.shown[p] for p in found]
 
     def _python(self, importer: str, spec: str) -> list[str]:
@@ -105,8 +108,10 @@ class ModuleIndex:
                 # the module is the longest leading part that is a file of the run
                 for k in range(len(names), 0, -1):
                     stem = os.path.join(base, *names[:k])
-                    for cand in (stem + _PY_SUFFIXES[0],
-                                 os.path.join(stem, "__init__" + _PY_SUFFIXES[0])):
+                    for cand in (
+                        stem + _PY_SUFFIXES[0],
+                        os.path.join(stem, "__init__" + _PY_SUFFIXES[0]),
+                    ):
                         if os.path.normpath(cand) in self.kind:
                             return [os.path.normpath(cand)]
             return []
@@ -122,14 +127,17 @@ class ModuleIndex:
             base, ext = os.path.splitext(stem)
             if ext in _JS_SUFFIXES:  # ``./llm.js`` written for ``llm.ts``
                 stem = base
-            for cand in (stem, *(stem + s for s in _JS_SUFFIXES),
-                         *(os.path.join(stem, "index" + s) for s in _JS_SUFFIXES)):
+            for cand in (
+                stem,
+                *(stem + s for s in _JS_SUFFIXES),
+                *(os.path.join(stem, "index" + s) for s in _JS_SUFFIXES),
+            ):
                 if cand in self.kind and self.kind[cand] == "javascript":
                     return [cand]
             return []
         for alias in _JS_ALIASES:
             if spec.startswith(alias):
-                rest = os.path.splitext(spec[len(alias):])[0]
+                rest = os.path.splitext(spec[len(alias) :])[0]
                 parts = tuple(p for p in rest.split("/") if p)
                 found = self._by_tail("javascript", parts[-_TAIL:]) if parts else []
                 return _nearest(importer, found) if found else []
@@ -151,8 +159,9 @@ def _nearest(importer: str, paths: list[str]) -> list[str]:
     return sorted(paths, key=lambda p: (-shared(p), p))[:_NEAREST]
 
 
-def wanted(index: ModuleIndex, importers: Iterable[tuple[str, Table]],
-           checked: set[str]) -> list[str]:
+def wanted(
+    index: ModuleIndex, importers: Iterable[tuple[str, Table]], checked: set[str]
+) -> list[str]:
     """The run's modules the importers take names from that were not checked
     in full (``checked``: their paths as shown), each once, in a stable order."""
     out: dict[str, None] = {}
@@ -166,8 +175,9 @@ def wanted(index: ModuleIndex, importers: Iterable[tuple[str, Table]],
     return list(out)[:MAX_MODULES]
 
 
-def senders(index: ModuleIndex, left_out: dict[str, Table],
-            defines: dict[str, dict[str, int]]) -> list[str]:
+def senders(
+    index: ModuleIndex, left_out: dict[str, Table], defines: dict[str, dict[str, int]]
+) -> list[str]:
     """The modules the first pass left out that import a name a module checked
     in full defines (``defines``: its names, by path), as their cheap reading
     recorded (:func:`imported_constants`): they may send it to a model."""

@@ -11,8 +11,20 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
-_DELEGATED = ("match", "search", "fullmatch", "finditer", "findall", "sub", "subn", "split",
-              "pattern", "flags", "groups", "groupindex")
+_DELEGATED = (
+    "match",
+    "search",
+    "fullmatch",
+    "finditer",
+    "findall",
+    "sub",
+    "subn",
+    "split",
+    "pattern",
+    "flags",
+    "groups",
+    "groupindex",
+)
 
 
 class _Lazy:

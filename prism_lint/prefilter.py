@@ -61,8 +61,7 @@ def worth_checking(data: bytes, settings: Settings, *, kind: str = "python") -> 
         return code is None or worth_checking(code, settings)
     if expert:
         return True
-    if settings.extra_experts and any(
-            w.lower().encode() in low for w in settings.extra_experts):
+    if settings.extra_experts and any(w.lower().encode() in low for w in settings.extra_experts):
         return True  # the project's own expert words are not in the shared vocabulary
     selected = (*(settings.select or ()), *settings.extend_select)
     # An opt-in rule may report a persona that is not an expert one ...

@@ -54,8 +54,11 @@ class _Kept(dict):  # type: ignore[type-arg]
     __slots__ = ()
 
     def __missing__(self, key: Any) -> Any:
-        entry = _waiting.pop(key[1:], None) if isinstance(key, tuple) and len(key) == 3 \
-            and key[0] is str else None
+        entry = (
+            _waiting.pop(key[1:], None)
+            if isinstance(key, tuple) and len(key) == 3 and key[0] is str
+            else None
+        )
         pattern = _from_entry(entry) if entry is not None else None
         if pattern is None:
             raise KeyError(key)
@@ -81,8 +84,11 @@ def _path() -> str | None:
 
 def _caches() -> list[dict[Any, Any]]:
     """``re``'s caches of compiled patterns (two from Python 3.12 on)."""
-    return [c for c in (getattr(re, "_cache", None), getattr(re, "_cache2", None))
-            if isinstance(c, dict)]
+    return [
+        c
+        for c in (getattr(re, "_cache", None), getattr(re, "_cache2", None))
+        if isinstance(c, dict)
+    ]
 
 
 def _first_cache_name() -> str | None:
@@ -109,8 +115,12 @@ def load() -> None:
     except Exception:  # a Python laid out otherwise: no cache
         return
     for entry in entries:
-        if isinstance(entry, list) and len(entry) == 7 and isinstance(entry[0], str) \
-                and type(entry[1]) is int:
+        if (
+            isinstance(entry, list)
+            and len(entry) == 7
+            and isinstance(entry[0], str)
+            and type(entry[1]) is int
+        ):
             _waiting[entry[0], entry[1]] = entry
             _known.add((entry[0], entry[1]))
     cache = getattr(re, name)
@@ -130,9 +140,13 @@ def _read(path: str) -> tuple[list[Any], memoryview]:
         data = json.loads(head)
     except (OSError, ValueError, RecursionError):
         return [], memoryview(b"")
-    if not isinstance(data, dict) or data.get("format") != _FORMAT \
-            or data.get("build") != _build() or not isinstance(data.get("patterns"), list) \
-            or len(blob) % 4:
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != _FORMAT
+        or data.get("build") != _build()
+        or not isinstance(data.get("patterns"), list)
+        or len(blob) % 4
+    ):
         return [], memoryview(b"")
     entries: list[Any] = data["patterns"]
     return entries, memoryview(blob).cast("I")
@@ -144,8 +158,13 @@ def _from_entry(entry: list[Any]) -> re.Pattern[str] | None:
 
     try:
         source, _flags, final, groups, names, start, size = entry
-        if not (type(final) is int and type(groups) is int and isinstance(names, dict)
-                and 0 < groups <= 65536 and _fits(entry, _code)):
+        if not (
+            type(final) is int
+            and type(groups) is int
+            and isinstance(names, dict)
+            and 0 < groups <= 65536
+            and _fits(entry, _code)
+        ):
             return None
         index: list[str | None] = [None] * groups
         for name, i in names.items():
@@ -153,8 +172,9 @@ def _from_entry(entry: list[Any]) -> re.Pattern[str] | None:
                 return None
             index[i] = name
         words = _code[start : start + size].tolist()
-        pattern: re.Pattern[str] = _sre.compile(source, final, words, groups - 1, dict(names),
-                                                tuple(index))
+        pattern: re.Pattern[str] = _sre.compile(
+            source, final, words, groups - 1, dict(names), tuple(index)
+        )
     except Exception:  # refused by the engine, or not well formed: compiled as usual
         return None
     return pattern
@@ -173,8 +193,11 @@ def not_kept() -> Iterator[None]:
         yield
     finally:
         for cache in _caches():
-            _known.update((key[1], key[2]) for key in cache
-                          if key not in before and isinstance(key, tuple) and len(key) == 3)
+            _known.update(
+                (key[1], key[2])
+                for key in cache
+                if key not in before and isinstance(key, tuple) and len(key) == 3
+            )
 
 
 def _entry(source: str, flags: int, compiled: Any) -> tuple[list[Any], list[int]] | None:
@@ -229,8 +252,13 @@ def _save() -> None:
     new: list[tuple[list[Any], list[int]]] = []
     for cache in _caches():
         for key, compiled in list(cache.items()):
-            if (isinstance(key, tuple) and len(key) == 3 and key[0] is str
-                    and type(key[2]) is int and (key[1], key[2]) not in _known):
+            if (
+                isinstance(key, tuple)
+                and len(key) == 3
+                and key[0] is str
+                and type(key[2]) is int
+                and (key[1], key[2]) not in _known
+            ):
                 _known.add((key[1], key[2]))
                 made = _entry(key[1], key[2], compiled)
                 if made is not None:
@@ -241,8 +269,13 @@ def _save() -> None:
     seen = {(entry[0], entry[1]) for entry, _words in new}
     entries, code = _read(path)  # as it is now: another process may have kept more
     for entry in entries:
-        if isinstance(entry, list) and len(entry) == 7 and isinstance(entry[0], str) \
-                and (entry[0], entry[1]) not in seen and _fits(entry, code):
+        if (
+            isinstance(entry, list)
+            and len(entry) == 7
+            and isinstance(entry[0], str)
+            and (entry[0], entry[1]) not in seen
+            and _fits(entry, code)
+        ):
             seen.add((entry[0], entry[1]))
             new.append((entry, code[entry[5] : entry[5] + entry[6]].tolist()))
     import array
@@ -276,5 +309,10 @@ def _save() -> None:
 def _fits(entry: list[Any], code: memoryview) -> bool:
     """Whether an entry's code is within the file's code words."""
     start, size = entry[5], entry[6]
-    return type(start) is int and type(size) is int and start >= 0 \
-        and 0 < size <= MAX_CODE and start + size <= len(code)
+    return (
+        type(start) is int
+        and type(size) is int
+        and start >= 0
+        and 0 < size <= MAX_CODE
+        and start + size <= len(code)
+    )

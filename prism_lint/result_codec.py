@@ -68,8 +68,13 @@ def encode(result: FileResult) -> dict[str, Any]:
 
 def _encode_diagnostic(d: Diagnostic, doc: int) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "code": d.code, "name": d.name, "message": d.message, "doc": doc,
-        "start": d.start, "end": d.end, "details": d.details,
+        "code": d.code,
+        "name": d.name,
+        "message": d.message,
+        "doc": doc,
+        "start": d.start,
+        "end": d.end,
+        "details": d.details,
         "anchor": [d.anchor_first_row, d.anchor_last_row],
     }
     if d.fix is not None:
@@ -126,9 +131,17 @@ def _diagnostic(data: object, docs: list[Document]) -> Diagnostic:
     if len(anchor) != 2:
         raise Invalid("anchor")
     first, last = (None if a is None else _int(a) for a in anchor)
-    diag = Diagnostic(_str(obj.get("code")), _str(obj.get("name")), _str(obj.get("message")),
-                      doc, start, end, details=_details(obj.get("details")),
-                      anchor_first_row=first, anchor_last_row=last)
+    diag = Diagnostic(
+        _str(obj.get("code")),
+        _str(obj.get("name")),
+        _str(obj.get("message")),
+        doc,
+        start,
+        end,
+        details=_details(obj.get("details")),
+        anchor_first_row=first,
+        anchor_last_row=last,
+    )
     if obj.get("fix") is not None:
         diag.fix = _fix(obj["fix"], len(doc.text))
     return diag
@@ -155,8 +168,13 @@ def _fix(data: object, length: int) -> Fix:
         if len(items) != 2:
             raise Invalid("recheck")
         recheck = Recheck(_str(items[0]), tuple(_str(e) for e in _list(items[1])))
-    return Fix(_str(obj.get("message")), edits, applicability, recheck,  # type: ignore[arg-type]
-               planned)  # type: ignore[arg-type]
+    return Fix(
+        _str(obj.get("message")),
+        edits,
+        applicability,
+        recheck,  # type: ignore[arg-type]
+        planned,
+    )  # type: ignore[arg-type]
 
 
 def _details(data: object) -> dict[str, object]:
@@ -179,8 +197,11 @@ def _check_shape(shape: str, value: object) -> None:
     elif shape == "bool":
         _bool(value)
     elif shape == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
-                value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
             raise Invalid("number")
     elif shape == "evidence":
         for item in _list(value):

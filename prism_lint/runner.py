@@ -62,8 +62,15 @@ class Outcome:
     worker: int = 0  # the process that read it, which keeps its parse for a while
 
 
-def check_one(target: Target, settings: Settings, *, keep: bool = False,
-              verify_fixes: bool = True, digests: bool = True, copies: bool = True) -> Outcome:
+def check_one(
+    target: Target,
+    settings: Settings,
+    *,
+    keep: bool = False,
+    verify_fixes: bool = True,
+    digests: bool = True,
+    copies: bool = True,
+) -> Outcome:
     """Read, first pass, full check: one file, in whichever process.
     ``digests``: note the digest of the bytes (the cache keys on it).
     ``copies``: a copy of a file the run has taken comes back unchecked,
@@ -72,12 +79,20 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
     data, early, st = read_with_stat(target.path, settings, target.named)
     if data is None or st is None:
         return Outcome(early)
-    outcome = Outcome(early, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
-                      digest(data) if digests else b"", worker=os.getpid())
+    outcome = Outcome(
+        early,
+        st.st_size,
+        st.st_mtime_ns,
+        st.st_ctime_ns,
+        st.st_ino,
+        digest(data) if digests else b"",
+        worker=os.getpid(),
+    )
     if not worth_checking(data, settings, kind=target.kind):
         if target.named:  # no parse: what the bytes show (binary, undecodable, too large)
-            outcome.result = check_bytes(target.path, data, settings, named=True,
-                                         kind=target.kind, parse=False)
+            outcome.result = check_bytes(
+                target.path, data, settings, named=True, kind=target.kind, parse=False
+            )
         if target.kind == "python":
             # the constants it imports: a checked module may define the prompt it sends
             constants = imported_constants(data)
@@ -86,13 +101,13 @@ def check_one(target: Target, settings: Settings, *, keep: bool = False,
         return outcome
     # Only files that are checked in full are worth telling apart from copies.
     if copies and not keep:
-        outcome.same = _same_key(target, settings, outcome.digest or digest(data),
-                                 verify_fixes)
+        outcome.same = _same_key(target, settings, outcome.digest or digest(data), verify_fixes)
         if outcome.same and not _CLAIMS.claim(outcome.same):
             outcome.copy = True
             return outcome
-    outcome.result = check_bytes(target.path, data, settings, named=target.named,
-                                 kind=target.kind, verify_fixes=verify_fixes)
+    outcome.result = check_bytes(
+        target.path, data, settings, named=target.named, kind=target.kind, verify_fixes=verify_fixes
+    )
     if not keep:
         outcome.result.prompts = []  # the report and the fixer need diagnostics only
     return outcome
@@ -106,10 +121,16 @@ def _same_key(target: Target, settings: Settings, digest: bytes, verify_fixes: b
         return b""
     import hashlib
 
-    meta = "\0".join((os.path.basename(target.path), target.kind, str(int(target.named)),
-                      str(int(verify_fixes)), settings.fingerprint()))
-    return hashlib.blake2b(digest + meta.encode("utf-8", "surrogatepass"),
-                           digest_size=16).digest()
+    meta = "\0".join(
+        (
+            os.path.basename(target.path),
+            target.kind,
+            str(int(target.named)),
+            str(int(verify_fixes)),
+            settings.fingerprint(),
+        )
+    )
+    return hashlib.blake2b(digest + meta.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class _Claims:
@@ -157,20 +178,23 @@ class _Claims:
 _CLAIMS = _Claims()
 
 
-def _check_chunk(items: list[tuple[Target, Settings, bool, bool]], copies: bool = True
-                 ) -> list[Outcome]:
+def _check_chunk(
+    items: list[tuple[Target, Settings, bool, bool]], copies: bool = True
+) -> list[Outcome]:
     out = []
     for target, settings, verify_fixes, digests in items:
-        outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests,
-                            copies=copies)
+        outcome = check_one(
+            target, settings, verify_fixes=verify_fixes, digests=digests, copies=copies
+        )
         if not outcome.result.diagnostics:
             outcome.result.text = None  # nothing to fix: do not ship the text back
         out.append(outcome)
     return out
 
 
-def _check_with_project(table: Any, items: list[tuple[Target, Settings, bool, bool]]
-                        ) -> list[Outcome]:
+def _check_with_project(
+    table: Any, items: list[tuple[Target, Settings, bool, bool]]
+) -> list[Outcome]:
     """Check again with the project's table of wrappers and sinks (it travels
     with the chunk to the worker)."""
 
@@ -197,8 +221,9 @@ def prepare_second_reads(context: Any) -> None:
         _SECOND = (context.Barrier(workers()), _Claims(shared=True))
 
 
-def read_again(pool: Any, fn: Callable[[Any], Any], table: Any, items: list[Any],
-               readers: list[int]) -> list[Any] | None:
+def read_again(
+    pool: Any, fn: Callable[[Any], Any], table: Any, items: list[Any], readers: list[int]
+) -> list[Any] | None:
     """``fn`` of each item, with the project's ``table``, in the pool's workers:
     each file goes back to the worker that read it first (``readers``: their
     process ids), which keeps what it worked out (a check's workers keep
@@ -208,18 +233,21 @@ def read_again(pool: Any, fn: Callable[[Any], Any], table: Any, items: list[Any]
     if _SECOND is None:
         return None
     _second_reads += 1
-    shares = [(k, reader, item) for k, (reader, item) in enumerate(zip(readers, items,
-                                                                       strict=True))]
-    futures = [pool.submit(_second_share, fn, table, _second_reads, shares)
-               for _worker in range(workers())]
+    shares = [
+        (k, reader, item) for k, (reader, item) in enumerate(zip(readers, items, strict=True))
+    ]
+    futures = [
+        pool.submit(_second_share, fn, table, _second_reads, shares) for _worker in range(workers())
+    ]
     done: dict[int, Any] = {}
     for future in futures:
         done.update(future.result())
     return [done[k] for k in range(len(items))]
 
 
-def _second_share(fn: Callable[[Any], Any], table: Any, call: int,
-                  items: list[tuple[int, int, Any]]) -> list[tuple[int, Any]]:
+def _second_share(
+    fn: Callable[[Any], Any], table: Any, call: int, items: list[tuple[int, int, Any]]
+) -> list[tuple[int, Any]]:
     """One worker's share of the second reads (``items``: index, the process
     that read the file first, the item). Each worker takes the files it read
     first, then helps with the others' from the far end; a file is read once."""
@@ -248,8 +276,7 @@ def _second_share(fn: Callable[[Any], Any], table: Any, call: int,
 
 def _check_again(item: Item) -> Outcome:
     target, settings, verify_fixes, digests = item
-    outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests,
-                        copies=False)
+    outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests, copies=False)
     if not outcome.result.diagnostics:
         outcome.result.text = None  # nothing to fix: do not ship the text back
     return outcome
@@ -307,10 +334,15 @@ def _warm_up(kinds: Iterable[str] = ()) -> None:
         extractor(kind)
 
 
-def check_targets(targets: Iterable[Target], resolver: Resolver,
-                  adjust: Callable[[Settings], Settings], *, use_cache: bool = True,
-                  keep_prompts: bool = False, verify_fixes: bool = True
-                  ) -> Iterator[tuple[Target, FileResult]]:
+def check_targets(
+    targets: Iterable[Target],
+    resolver: Resolver,
+    adjust: Callable[[Settings], Settings],
+    *,
+    use_cache: bool = True,
+    keep_prompts: bool = False,
+    verify_fixes: bool = True,
+) -> Iterator[tuple[Target, FileResult]]:
     """Check every target, in the order given; ``verify_fixes=False`` leaves
     safe fixes' read-back pending (the text report), and the cache keeps
     results either way.
@@ -354,13 +386,21 @@ def check_targets(targets: Iterable[Target], resolver: Resolver,
         for path, outcome in finished:
             done[path] = outcome.result
             if cache is not None and outcome.size >= 0:
-                cache.store(path, settings_of[path], outcome.result, outcome.size,
-                            (outcome.mtime_ns, outcome.ctime_ns, outcome.inode), outcome.digest,
-                            _key(by_path[path]), facts(outcome.result.learned, table))
+                cache.store(
+                    path,
+                    settings_of[path],
+                    outcome.result,
+                    outcome.size,
+                    (outcome.mtime_ns, outcome.ctime_ns, outcome.inode),
+                    outcome.digest,
+                    _key(by_path[path]),
+                    facts(outcome.result.learned, table),
+                )
         if cache is not None:
             for path, (own, (size, stamp, dig)) in work.learned_again.items():
-                cache.keep_table(path, settings_of[path], _key(by_path[path]), own, size, stamp,
-                                 dig)
+                cache.keep_table(
+                    path, settings_of[path], _key(by_path[path]), own, size, stamp, dig
+                )
     finally:
         work.close()  # a bad configuration met mid-walk, ^C: no worker left running
     if cache is not None:
@@ -404,8 +444,12 @@ class _Work:
     def add(self, target: Target, settings: Settings) -> None:
         settings.fingerprint()  # worked out here once, it travels with the settings
         self.waiting.append((target, settings, self.verify_fixes, self.digests))
-        if (self.pool is None and len(self.waiting) >= POOL_THRESHOLD and workers() > 1
-                and not self.keep_prompts):
+        if (
+            self.pool is None
+            and len(self.waiting) >= POOL_THRESHOLD
+            and workers() > 1
+            and not self.keep_prompts
+        ):
             self._start_pool()
         if self.pool is not None:
             while len(self.waiting) >= CHUNK:
@@ -427,8 +471,9 @@ class _Work:
             _CLAIMS = _Claims(shared=True)  # before the fork: the workers share it
         prepare_second_reads(context)
         self._keep_sources()  # in the workers, for the second checks
-        self.pool = ProcessPoolExecutor(max_workers=workers(), mp_context=context,
-                                        initializer=_start_worker)
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers(), mp_context=context, initializer=_start_worker
+        )
 
     def _submit(self, chunk: list[tuple[Target, Settings, bool, bool]]) -> None:
         self.futures.append((chunk, self.pool.submit(_check_chunk, chunk)))
@@ -465,17 +510,25 @@ class _Work:
         for target, settings, outcome in copies:
             first = firsts.get(outcome.same)
             if first is None or first.related:  # cannot happen; checked here if it does
-                outcome = check_one(target, settings, verify_fixes=self.verify_fixes,
-                                    digests=self.digests, copies=False)
+                outcome = check_one(
+                    target,
+                    settings,
+                    verify_fixes=self.verify_fixes,
+                    digests=self.digests,
+                    copies=False,
+                )
             else:
                 outcome.result = at_path(first, target.path)
             _stamp(outcome)
             yield target.path, outcome
 
-    def with_project(self, finished: list[tuple[str, Outcome]], targets: dict[str, Target],
-                     settings_of: dict[str, Settings],
-                     cached: dict[str, tuple[FileResult, str]] | None = None
-                     ) -> tuple[list[tuple[str, Outcome]], Any]:
+    def with_project(
+        self,
+        finished: list[tuple[str, Outcome]],
+        targets: dict[str, Target],
+        settings_of: dict[str, Settings],
+        cached: dict[str, tuple[FileResult, str]] | None = None,
+    ) -> tuple[list[tuple[str, Outcome]], Any]:
         """Check again the files a wrapper or a name of another module speaks
         of, with the project's table; and the cached results (``cached``: path
         -> result and the digest of the table facts it read) whose facts the
@@ -485,10 +538,16 @@ class _Work:
         than the run reads. Returns the results and the table."""
 
         cached = cached or {}
-        kept = [(path, outcome.result.learned) for path, outcome in finished
-                if _checked_in_full(outcome.result.learned)]
-        kept.extend((path, result.learned) for path, (result, _facts) in cached.items()
-                    if _checked_in_full(result.learned))
+        kept = [
+            (path, outcome.result.learned)
+            for path, outcome in finished
+            if _checked_in_full(outcome.result.learned)
+        ]
+        kept.extend(
+            (path, result.learned)
+            for path, (result, _facts) in cached.items()
+            if _checked_in_full(result.learned)
+        )
         merged = Table()
         for _path, own in kept:
             if own:
@@ -497,44 +556,62 @@ class _Work:
             if own:
                 merged.merge(own)
         table = merged.resolved()
-        stale = [path for path, (result, was) in cached.items()
-                 if facts(result.learned, table) != was]
+        stale = [
+            path for path, (result, was) in cached.items() if facts(result.learned, table) != was
+        ]
         # a stale result stands in until it is checked again below
         finished = finished + [(path, Outcome(cached[path][0])) for path in stale]
-        again = [i for i, (path, outcome) in enumerate(finished)
-                 if path in cached or (_checked_in_full(outcome.result.learned)
-                                       and not outcome.copy
-                                       and needs_project(outcome.result.learned, table))]
+        again = [
+            i
+            for i, (path, outcome) in enumerate(finished)
+            if path in cached
+            or (
+                _checked_in_full(outcome.result.learned)
+                and not outcome.copy
+                and needs_project(outcome.result.learned, table)
+            )
+        ]
         if not again:
             return finished, table
-        items = [(targets[finished[i][0]], settings_of[finished[i][0]], self.verify_fixes,
-                  self.digests) for i in again]
+        items = [
+            (targets[finished[i][0]], settings_of[finished[i][0]], self.verify_fixes, self.digests)
+            for i in again
+        ]
         outcomes: list[Outcome] | None
         if self.pool is None:
             python_flow.set_project(table)
             try:
-                outcomes = [check_one(t, s, keep=self.keep_prompts, verify_fixes=v, digests=d,
-                                      copies=False) for t, s, v, d in items]
+                outcomes = [
+                    check_one(t, s, keep=self.keep_prompts, verify_fixes=v, digests=d, copies=False)
+                    for t, s, v, d in items
+                ]
             finally:
                 python_flow.set_project(None)
         else:
             # each file goes back to the worker that read it first
-            outcomes = read_again(self.pool, _check_again, table, items,
-                                  [finished[i][1].worker for i in again])
+            outcomes = read_again(
+                self.pool, _check_again, table, items, [finished[i][1].worker for i in again]
+            )
         if outcomes is None:
             # the workers have the extractor loaded already; this process has not
             step = max(1, min(CHUNK // 4, -(-len(items) // workers())))
-            futures = [self.pool.submit(_check_with_project, table, items[j : j + step])
-                       for j in range(0, len(items), step)]
+            futures = [
+                self.pool.submit(_check_with_project, table, items[j : j + step])
+                for j in range(0, len(items), step)
+            ]
             outcomes = [o for future in futures for o in future.result()]
         out = list(finished)
         for i, outcome in zip(again, outcomes, strict=True):
             out[i] = (finished[i][0], outcome)
         return out, table
 
-    def _imported(self, kept: list[tuple[str, Table]], finished: list[tuple[str, Outcome]],
-                  cached: dict[str, tuple[FileResult, str]], targets: dict[str, Target]
-                  ) -> dict[str, Table]:
+    def _imported(
+        self,
+        kept: list[tuple[str, Table]],
+        finished: list[tuple[str, Outcome]],
+        cached: dict[str, tuple[FileResult, str]],
+        targets: dict[str, Target],
+    ) -> dict[str, Table]:
         """The tables of the run's modules that the first pass left out and
         that either a module checked in full calls with a persona, or import a
         constant such a module defines (:mod:`prism_lint.imported`): read now
@@ -543,15 +620,24 @@ class _Work:
         a cached result, in :attr:`learned_again`."""
         # left out by the first pass: what their cheap reading or an earlier run's
         # reading for their definitions found
-        left_out = {path: outcome.result.learned for path, outcome in finished
-                    if _read_for_definitions(outcome.result.learned)}
-        left_out.update((path, result.learned) for path, (result, _facts) in cached.items()
-                        if _read_for_definitions(result.learned))
+        left_out = {
+            path: outcome.result.learned
+            for path, outcome in finished
+            if _read_for_definitions(outcome.result.learned)
+        }
+        left_out.update(
+            (path, result.learned)
+            for path, (result, _facts) in cached.items()
+            if _read_for_definitions(result.learned)
+        )
         defined = {name for _path, own in kept for name in own.defines}
         # those that import a name some checked module defines (which one, the
         # index tells below)
-        importing = {path: own for path, own in left_out.items()
-                     if any(spec.rpartition(".")[2] in defined for spec in own.imports)}
+        importing = {
+            path: own
+            for path, own in left_out.items()
+            if any(spec.rpartition(".")[2] in defined for spec in own.imports)
+        }
         if not any(own.imports for _path, own in kept) and not importing:
             return {}
         from prism_lint.imported import ModuleIndex, learn_modules, senders, wanted
@@ -559,8 +645,11 @@ class _Work:
         index = ModuleIndex(targets.values())
         paths = wanted(index, kept, {path for path, _own in kept})
         if importing:
-            paths = list(dict.fromkeys(paths + senders(index, importing,
-                                                       {p: own.defines for p, own in kept})))
+            paths = list(
+                dict.fromkeys(
+                    paths + senders(index, importing, {p: own.defines for p, own in kept})
+                )
+            )
         out: dict[str, Table] = {}
         todo: list[tuple[str, str]] = []
         for path in paths:
@@ -575,8 +664,10 @@ class _Work:
             found = learn_modules(todo)
         else:
             step = max(1, min(CHUNK, -(-len(todo) // workers())))
-            futures = [self.pool.submit(learn_modules, todo[j : j + step])
-                       for j in range(0, len(todo), step)]
+            futures = [
+                self.pool.submit(learn_modules, todo[j : j + step])
+                for j in range(0, len(todo), step)
+            ]
             found = [one for future in futures for one in future.result()]
         outcomes = dict(finished)
         for path, own, read in found:
@@ -587,8 +678,11 @@ class _Work:
             out[path] = own
             outcome = outcomes.get(path)
             if outcome is not None:
-                if (outcome.size, (outcome.mtime_ns, outcome.ctime_ns, outcome.inode),
-                        outcome.digest or read[2]) == read:
+                if (
+                    outcome.size,
+                    (outcome.mtime_ns, outcome.ctime_ns, outcome.inode),
+                    outcome.digest or read[2],
+                ) == read:
                     outcome.result.learned = own  # the bytes the run read: cached with them
             elif path in cached:
                 self.learned_again[path] = (own, read)
@@ -599,8 +693,17 @@ class _Work:
             if len(self.waiting) >= CACHE_THRESHOLD:
                 self._keep_sources()  # a pre-commit run, one file: nothing kept
             for target, settings, verify, digests in self.waiting:
-                yield target, settings, check_one(target, settings, keep=self.keep_prompts,
-                                                  verify_fixes=verify, digests=digests)
+                yield (
+                    target,
+                    settings,
+                    check_one(
+                        target,
+                        settings,
+                        keep=self.keep_prompts,
+                        verify_fixes=verify,
+                        digests=digests,
+                    ),
+                )
             return
         # the tail in smaller pieces, so both workers finish together
         tail = max(1, CHUNK // 4)
@@ -608,6 +711,5 @@ class _Work:
             self._submit(self.waiting[i : i + tail])
         self.waiting = []
         for chunk, future in self.futures:
-            for (target, settings, *_flags), outcome in zip(chunk, future.result(),
-                                                            strict=True):
+            for (target, settings, *_flags), outcome in zip(chunk, future.result(), strict=True):
                 yield target, settings, outcome

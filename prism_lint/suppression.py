@@ -134,9 +134,15 @@ class Suppressions:
                 # own-line: on the line above the construct or above the finding,
                 # or above a key line whose block value holds the finding
                 # ("# prism: ignore" above "backstory: >" in YAML)
-                if d.row in (first_row - 1, start_row - 1) or (
-                    d.row == start_row - 2 and first_row <= d.row and _opens_block(d, start_row - 1)
-                ) or _block_holds(d, start_row):
+                if (
+                    d.row in (first_row - 1, start_row - 1)
+                    or (
+                        d.row == start_row - 2
+                        and first_row <= d.row
+                        and _opens_block(d, start_row - 1)
+                    )
+                    or _block_holds(d, start_row)
+                ):
                     d.used = hit = True
             elif start_row <= d.row <= max(end_row, last_row) or d.row == first_row:
                 d.used = hit = True

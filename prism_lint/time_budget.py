@@ -34,8 +34,7 @@ def budget(seconds: float | None = None) -> Iterator[None]:
     """Raise :class:`OverBudget` in the block once ``seconds`` have passed."""
     seconds = FILE_TIME_BUDGET if seconds is None else seconds
     timer = getattr(signal, "ITIMER_REAL", None)
-    if (timer is None or seconds <= 0
-            or threading.current_thread() is not threading.main_thread()):
+    if timer is None or seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = signal.signal(signal.SIGALRM, _expired)

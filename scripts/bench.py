@@ -44,8 +44,9 @@ def timed(cmd: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float, 
     run, descendants included. On a machine others share, CPU seconds move
     less than wall time with its load: compare small changes by them."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
@@ -59,12 +60,19 @@ def main() -> int:
     parser.add_argument("path")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--single", help="a file with prompts for the one-file measurement")
-    parser.add_argument("--named", action="store_true",
-                        help="also time both tools with every .py file named on the command line")
-    parser.add_argument("--inventory", action="store_true",
-                        help="also time `prism-lint prompts` against the cold check")
-    parser.add_argument("--lsp", metavar="FILE",
-                        help="also time the language server's re-lint while typing in FILE")
+    parser.add_argument(
+        "--named",
+        action="store_true",
+        help="also time both tools with every .py file named on the command line",
+    )
+    parser.add_argument(
+        "--inventory",
+        action="store_true",
+        help="also time `prism-lint prompts` against the cold check",
+    )
+    parser.add_argument(
+        "--lsp", metavar="FILE", help="also time the language server's re-lint while typing in FILE"
+    )
     parser.add_argument("--edits", type=int, default=30, help="keystrokes for --lsp")
     args = parser.parse_args()
     tree = os.path.abspath(args.path)
@@ -79,8 +87,9 @@ def main() -> int:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     import prism_lint
 
-    subprocess.run([sys.executable, "-m", "compileall", "-q",
-                    os.path.dirname(prism_lint.__file__)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", os.path.dirname(prism_lint.__file__)], check=True
+    )
 
     ruff_cmd = [ruff, "check", "--no-cache", "--exit-zero", "--quiet", "."]
     cold_cmd = [*prism, "check", "--no-cache", "--exit-zero", "--quiet", "."]
@@ -91,13 +100,15 @@ def main() -> int:
     named = _walked_python(tree) if args.named else []
     if named:
         ruff_named = [*ruff_cmd[:-1], *named]
-        if subprocess.run(ruff_named, cwd=tree, env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL).returncode not in (0, 1):
+        if subprocess.run(
+            ruff_named, cwd=tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        ).returncode not in (0, 1):
             # a configuration ruff cannot read beside a named file (a template's
             # pyproject.toml): ruff's defaults, as it then reads no file
             ruff_named.insert(2, "--isolated")
-            print("ruff cannot read a configuration beside a named file: ruff named runs "
-                  "--isolated")
+            print(
+                "ruff cannot read a configuration beside a named file: ruff named runs --isolated"
+            )
         cases += [("ruff named", ruff_named), ("named", [*cold_cmd[:-1], *named])]
     if args.inventory:
         cases.append(("inventory", [*prism, "prompts", "--output-format", "json", "."]))
@@ -114,23 +125,34 @@ def main() -> int:
     med = {k: statistics.median(v) for k, v in times.items()}
     cpu = {k: statistics.median(v) for k, v in cpu_times.items()}
     files = sum(1 for _ in _python_files(tree))
-    print(f"tree: {tree} ({files} .py files), {args.runs} alternating runs, "
-          f"{os.cpu_count()} cores")
-    print(f"ruff check --no-cache      median {med['ruff']:.3f} s  peak {peak['ruff']:.0f} MiB"
-          f"  cpu {cpu['ruff']:.3f} s")
-    print(f"prism-lint check (cold)    median {med['cold']:.3f} s  peak {peak['cold']:.0f} MiB"
-          f"  ratio {med['cold'] / med['ruff']:.2f}x  cpu {cpu['cold']:.3f} s")
-    print(f"prism-lint check (warm)    median {med['warm']:.3f} s  peak {peak['warm']:.0f} MiB"
-          f"  ratio {med['warm'] / med['ruff']:.2f}x  cpu {cpu['warm']:.3f} s")
+    print(f"tree: {tree} ({files} .py files), {args.runs} alternating runs, {os.cpu_count()} cores")
+    print(
+        f"ruff check --no-cache      median {med['ruff']:.3f} s  peak {peak['ruff']:.0f} MiB"
+        f"  cpu {cpu['ruff']:.3f} s"
+    )
+    print(
+        f"prism-lint check (cold)    median {med['cold']:.3f} s  peak {peak['cold']:.0f} MiB"
+        f"  ratio {med['cold'] / med['ruff']:.2f}x  cpu {cpu['cold']:.3f} s"
+    )
+    print(
+        f"prism-lint check (warm)    median {med['warm']:.3f} s  peak {peak['warm']:.0f} MiB"
+        f"  ratio {med['warm'] / med['ruff']:.2f}x  cpu {cpu['warm']:.3f} s"
+    )
     if named:
-        print(f"ruff check, {len(named)} files named  median {med['ruff named']:.3f} s"
-              f"  peak {peak['ruff named']:.0f} MiB")
-        print(f"prism-lint check, named (cold) median {med['named']:.3f} s"
-              f"  peak {peak['named']:.0f} MiB  ratio {med['named'] / med['ruff named']:.2f}x")
+        print(
+            f"ruff check, {len(named)} files named  median {med['ruff named']:.3f} s"
+            f"  peak {peak['ruff named']:.0f} MiB"
+        )
+        print(
+            f"prism-lint check, named (cold) median {med['named']:.3f} s"
+            f"  peak {peak['named']:.0f} MiB  ratio {med['named'] / med['ruff named']:.2f}x"
+        )
     if args.inventory:
-        print(f"prism-lint prompts (json)  median {med['inventory']:.3f} s"
-              f"  peak {peak['inventory']:.0f} MiB  {med['inventory'] / med['cold']:.2f}x the cold"
-              " check")
+        print(
+            f"prism-lint prompts (json)  median {med['inventory']:.3f} s"
+            f"  peak {peak['inventory']:.0f} MiB  {med['inventory'] / med['cold']:.2f}x the cold"
+            " check"
+        )
     small = os.path.join(cache, "small.py")  # a small module with no prompt, as most files are
     with open(small, "w", encoding="utf-8") as f:
         f.write("import os\n\n\ndef home() -> str:\n    return os.path.expanduser('~')\n")
@@ -142,24 +164,34 @@ def main() -> int:
         pair: dict[str, list[float]] = {"ruff": [], "prism": []}
         one_cpu: list[float] = []
         for _ in range(args.runs):  # alternating, as above
-            pair["ruff"].append(timed([ruff, "check", "--no-cache", "--exit-zero", "--isolated",
-                                       single], tree, env)[0])
-            wall, _rss, used = timed([*prism, "check", "--no-cache", "--exit-zero", single],
-                                     tree, env)
+            pair["ruff"].append(
+                timed(
+                    [ruff, "check", "--no-cache", "--exit-zero", "--isolated", single], tree, env
+                )[0]
+            )
+            wall, _rss, used = timed(
+                [*prism, "check", "--no-cache", "--exit-zero", single], tree, env
+            )
             pair["prism"].append(wall)
             one_cpu.append(used)
         one, ruff_one = statistics.median(pair["prism"]), statistics.median(pair["ruff"])
-        print(f"one file, {label:<12} prism-lint median {one:.3f} s  ruff {ruff_one:.3f} s"
-              f"  ratio {one / ruff_one:.1f}x  cpu {statistics.median(one_cpu):.3f} s"
-              f"  ({single})")
+        print(
+            f"one file, {label:<12} prism-lint median {one:.3f} s  ruff {ruff_one:.3f} s"
+            f"  ratio {one / ruff_one:.1f}x  cpu {statistics.median(one_cpu):.3f} s"
+            f"  ({single})"
+        )
     if args.lsp:
         _lsp(args.lsp, args.edits)
     shutil.rmtree(cache, ignore_errors=True)
     return 0
 
 
-PROMPT_FILE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                           "fixtures", "python", "openai_chat.py")
+PROMPT_FILE = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    "fixtures",
+    "python",
+    "openai_chat.py",
+)
 
 
 def _lsp(path: str, edits: int) -> None:
@@ -179,8 +211,10 @@ def _lsp(path: str, edits: int) -> None:
     for mode in ("push", "pull"):
         _first, times, _found = asyncio.run(lsp_latency.session(file, mode, edits))
         print("  " + lsp_latency.summary(f"{mode}: diagnostics after a change", times))
-    print("  " + lsp_latency.summary("engine alone (check_source)",
-                                     lsp_latency.engine_times(file, 15)))
+    print(
+        "  "
+        + lsp_latency.summary("engine alone (check_source)", lsp_latency.engine_times(file, 15))
+    )
 
 
 def _walked_python(tree: str) -> list[str]:

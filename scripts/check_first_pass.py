@@ -52,8 +52,9 @@ def main(root: str) -> int:
         kind = kind_of(target.path, named=True, globs=settings.include) or target.kind
         full = _findings(check_bytes(target.path, data, settings, named=True, kind=kind))
         named_kept += worth_checking(data, settings, kind=kind)
-        run = _findings(check_one(Target(target.path, kind, True), settings, digests=False,
-                                  copies=False).result)
+        run = _findings(
+            check_one(Target(target.path, kind, True), settings, digests=False, copies=False).result
+        )
         lost = [f for f in full if f not in run]
         prompts = [code for code, _at, _msg in lost if not code.startswith("PRS9")]
         if prompts:
@@ -62,8 +63,10 @@ def main(root: str) -> int:
     print(f"{root}: {files} files, first pass keeps {kept}, misses {len(missed)}")
     for path, codes in missed:
         print(f"  missed {path}: {', '.join(codes)}")
-    print(f"{root}: named, first pass keeps {named_kept}, misses {len(named_missed)}, "
-          f"parse errors of files without a persona cue left unreported {len(unparsed)}")
+    print(
+        f"{root}: named, first pass keeps {named_kept}, misses {len(named_missed)}, "
+        f"parse errors of files without a persona cue left unreported {len(unparsed)}"
+    )
     for path, codes in named_missed:
         print(f"  missed (named) {path}: {', '.join(codes)}")
     for path, msg in unparsed:

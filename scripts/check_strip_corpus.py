@@ -127,29 +127,35 @@ def check_prompt(label: dict[str, object], text: str) -> Outcome:
 
     def recheck(t: str) -> list[Diagnostic]:
         diags = persona_findings(path, t)
-        seen.extend(_squash(t[d.start:d.end]) for d in diags)
+        seen.extend(_squash(t[d.start : d.end]) for d in diags)
         return diags
 
     fixed, n, remaining = fix_text(text, recheck, unsafe=True)
     out.fixed = n
     out.remaining = [d.code for d in remaining if d.code.startswith(PERSONA_CODES) and d.fix]
-    out.left = [f"{d.code} {_squash(fixed[d.start:d.end])[:80]}" for d in remaining
-                if d.code.startswith(PERSONA_CODES) and d.fix is None]
+    out.left = [
+        f"{d.code} {_squash(fixed[d.start : d.end])[:80]}"
+        for d in remaining
+        if d.code.startswith(PERSONA_CODES) and d.fix is None
+    ]
     # What the first round removes: the persona spans (for the other checks).
     removed = _spans(found)
     out.removed = [text[a:b] for a, b in removed]
     gold = str(label.get("persona_text") or "").strip()
     if gold and removed:
-        out.matches_label = any(_squash(gold) in _squash(text[a:b]) and
-                                len(_squash(text[a:b])) <= len(_squash(gold)) + 3
-                                for a, b in removed)
+        out.matches_label = any(
+            _squash(gold) in _squash(text[a:b])
+            and len(_squash(text[a:b])) <= len(_squash(gold)) + 3
+            for a, b in removed
+        )
 
     def in_removed(a: int, b: int) -> bool:
         return any(s < b and a < e for s, e in removed)
 
     # Placeholders outside the persona must all survive, as often as before.
-    wanted = Counter(m.group(0) for m in PLACEHOLDER.finditer(text)
-                     if not in_removed(m.start(), m.end()))
+    wanted = Counter(
+        m.group(0) for m in PLACEHOLDER.finditer(text) if not in_removed(m.start(), m.end())
+    )
     have = Counter(m.group(0) for m in PLACEHOLDER.finditer(fixed))
     out.lost_placeholders = sorted((wanted - have).elements())
     out.placeholders = sum(wanted.values())
@@ -163,7 +169,7 @@ def _sentences_kept(out: Outcome, text: str, fixed: str, personas: list[str]) ->
     # any round (a persona sentence after the first is found once the first
     # is gone); a sentence a persona opened keeps what followed it.
     for s in split_sentences(text):
-        sentence = _squash(text[s.start:s.end])
+        sentence = _squash(text[s.start : s.end])
         out.sentences += 1
         if sentence in flat:
             continue
@@ -196,9 +202,12 @@ def check_gold(label: dict[str, object], text: str) -> Outcome | None:
         out.unfixed = ["the prompt is only the persona"]
         return out
     out.applicability = ["safe" if plan.safe else "unsafe"]
-    out.removed = [text[e.start:e.end] for e in plan.edits if not e.content]
-    wanted = Counter(m.group(0) for m in PLACEHOLDER.finditer(text)
-                     if not (start < m.end() and m.start() < start + len(gold)))
+    out.removed = [text[e.start : e.end] for e in plan.edits if not e.content]
+    wanted = Counter(
+        m.group(0)
+        for m in PLACEHOLDER.finditer(text)
+        if not (start < m.end() and m.start() < start + len(gold))
+    )
     have = Counter(m.group(0) for m in PLACEHOLDER.finditer(plan.new_text))
     out.lost_placeholders = sorted((wanted - have).elements())
     out.placeholders = sum(wanted.values())
@@ -211,8 +220,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--verbose", action="store_true", help="list every problem")
     parser.add_argument("--json", action="store_true", help="print the outcomes as JSON")
-    parser.add_argument("--tree", type=Path, action="append", default=[],
-                        help="fix a copy of this source tree and classify the hunks")
+    parser.add_argument(
+        "--tree",
+        type=Path,
+        action="append",
+        default=[],
+        help="fix a copy of this source tree and classify the hunks",
+    )
     args = parser.parse_args(argv)
     if args.tree:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -230,43 +244,60 @@ def main(argv: list[str] | None = None) -> int:
     outcomes = [check_prompt(label, text) for label, text in rows]
     golds = [g for g in (check_gold(label, text) for label, text in rows) if g is not None]
     if args.json:
-        print(json.dumps({"linter": [asdict(o) for o in outcomes],
-                          "annotated": [asdict(o) for o in golds]}, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"linter": [asdict(o) for o in outcomes], "annotated": [asdict(o) for o in golds]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     flagged = [o for o in outcomes if o.findings]
     applic = Counter(a for o in flagged for a in o.applicability)
     problems = [o for o in flagged if not o.ok]
     unfixed = [o for o in flagged if o.unfixed]
     labelled = [o for o in flagged if o.matches_label is not None]
-    print(f"prompts: {len(outcomes)}; with persona findings: {len(flagged)} "
-          f"({sum(o.findings for o in flagged)} findings)")
-    print(f"fixes offered: safe {applic['safe']}, unsafe {applic['unsafe']}, "
-          f"none {applic['none']}")
+    print(
+        f"prompts: {len(outcomes)}; with persona findings: {len(flagged)} "
+        f"({sum(o.findings for o in flagged)} findings)"
+    )
+    print(f"fixes offered: safe {applic['safe']}, unsafe {applic['unsafe']}, none {applic['none']}")
     later = [o for o in flagged if o.left]
-    print(f"prompts with a finding left unfixed: {len(unfixed)} at first, "
-          f"{len(later)} after fixing")
-    print(f"prompts where the removed text is the annotated persona: "
-          f"{sum(1 for o in labelled if o.matches_label)} of {len(labelled)}")
+    print(
+        f"prompts with a finding left unfixed: {len(unfixed)} at first, {len(later)} after fixing"
+    )
+    print(
+        f"prompts where the removed text is the annotated persona: "
+        f"{sum(1 for o in labelled if o.matches_label)} of {len(labelled)}"
+    )
     lost_p = [o for o in flagged if o.lost_placeholders]
     lost_s = [o for o in flagged if o.lost_sentences]
     left = [o for o in flagged if o.remaining]
-    print(f"placeholders lost: {len(lost_p)} prompts; task sentences lost: {len(lost_s)} "
-          f"prompts; personas still found after fixing: {len(left)} prompts")
+    print(
+        f"placeholders lost: {len(lost_p)} prompts; task sentences lost: {len(lost_s)} "
+        f"prompts; personas still found after fixing: {len(left)} prompts"
+    )
     more = sum(1 for o in flagged if len(o.persona_sentences) > len(o.removed))
     print(f"prompts whose persona ran over several sentences, all removed: {more}")
-    print(f"checked {sum(o.placeholders for o in flagged)} placeholders and "
-          f"{sum(o.sentences for o in flagged)} sentences")
+    print(
+        f"checked {sum(o.placeholders for o in flagged)} placeholders and "
+        f"{sum(o.sentences for o in flagged)} sentences"
+    )
     print(f"clean: {len(flagged) - len(problems)} of {len(flagged)}")
     gold_applic = Counter(a for g in golds for a in g.applicability)
     gold_problems = [g for g in golds if not g.ok]
     gold_unfixed = Counter(u for g in golds for u in g.unfixed)
-    print(f"\nannotated personas stripped by the plan alone: {len(golds)}; "
-          f"safe {gold_applic['safe']}, unsafe {gold_applic['unsafe']}, "
-          f"not stripped {dict(gold_unfixed) or 0}")
-    print(f"checked {sum(g.placeholders for g in golds)} placeholders and "
-          f"{sum(g.sentences for g in golds)} sentences; placeholders lost: "
-          f"{sum(1 for g in golds if g.lost_placeholders)} prompts; sentences lost: "
-          f"{sum(1 for g in golds if g.lost_sentences)} prompts")
+    print(
+        f"\nannotated personas stripped by the plan alone: {len(golds)}; "
+        f"safe {gold_applic['safe']}, unsafe {gold_applic['unsafe']}, "
+        f"not stripped {dict(gold_unfixed) or 0}"
+    )
+    print(
+        f"checked {sum(g.placeholders for g in golds)} placeholders and "
+        f"{sum(g.sentences for g in golds)} sentences; placeholders lost: "
+        f"{sum(1 for g in golds if g.lost_placeholders)} prompts; sentences lost: "
+        f"{sum(1 for g in golds if g.lost_sentences)} prompts"
+    )
     if args.verbose:
         for o in problems:
             print(f"\n{o.id}: removed {o.removed!r}")

@@ -74,8 +74,12 @@ def main() -> int:
         for path in files:
             rows = read_rows(path)
             for question, choices in rng.sample(rows, min(args.per_subject, len(rows))):
-                out.write(json.dumps({"subject": subject_of(path), "question": question,
-                                      "choices": choices}) + "\n")
+                out.write(
+                    json.dumps(
+                        {"subject": subject_of(path), "question": question, "choices": choices}
+                    )
+                    + "\n"
+                )
                 written += 1
     print(f"{written} questions from {len(files)} files -> {args.out}")
     return 0

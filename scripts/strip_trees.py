@@ -68,7 +68,7 @@ def _findings(path: str, text: str) -> list[Diagnostic]:
 
 
 def _persona_key(d: Diagnostic) -> str:
-    said = str(d.details.get("persona") or d.doc.text[d.start:d.end])
+    said = str(d.details.get("persona") or d.doc.text[d.start : d.end])
     return " ".join(said.split())[:40].lower()
 
 
@@ -84,13 +84,13 @@ def identity_words(snippet: str) -> tuple[Counter[str], Counter[str]]:
     if p.start < p.identity_end < len(snippet):
         for part in _parts(snippet, p.identity_end, len(snippet)):
             if part.kind == "credentials":
-                ident.update(words(snippet[part.start:part.end]))
+                ident.update(words(snippet[part.start : part.end]))
             elif part.kind in ("field", "task") and part.keep_from:
-                ident.update(words(snippet[part.start:part.keep_from]))
-                kept.update(words(snippet[part.keep_from:part.end]))
+                ident.update(words(snippet[part.start : part.keep_from]))
+                kept.update(words(snippet[part.keep_from : part.end]))
             else:
-                kept.update(words(snippet[part.start:part.end]))
-    ident.update(words(snippet[p.end:]))  # closing words a fix takes with the span
+                kept.update(words(snippet[part.start : part.end]))
+    ident.update(words(snippet[p.end :]))  # closing words a fix takes with the span
     return ident, kept
 
 
@@ -134,10 +134,20 @@ def _hunks(old: str, new: str) -> list[tuple[str, str]]:
 
 def _fix_copy(src: Path, unsafe: bool) -> Path:
     dest = Path(tempfile.mkdtemp(prefix="prism-strip-"))
-    shutil.copytree(src, dest / "tree", symlinks=True,
-                    ignore=shutil.ignore_patterns(".prism_lint_cache"))
-    cmd = [sys.executable, "-m", "prism_lint", "check", "--fix", "--no-cache", "--exit-zero",
-           "-s", str(dest / "tree")]
+    shutil.copytree(
+        src, dest / "tree", symlinks=True, ignore=shutil.ignore_patterns(".prism_lint_cache")
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "prism_lint",
+        "check",
+        "--fix",
+        "--no-cache",
+        "--exit-zero",
+        "-s",
+        str(dest / "tree"),
+    ]
     if unsafe:
         cmd.insert(4, "--unsafe-fixes")
     subprocess.run(cmd, check=False, timeout=1800)
@@ -173,7 +183,7 @@ def check_tree(root: Path, *, examples: int = 20) -> TreeResult:
                 for d in first[str(rel)]:
                     # the finding's own text (a notebook's offsets are its cell's)
                     said = str(d.details.get("persona") or "") if d.doc.cell else ""
-                    ident, _kept = identity_words(said or d.doc.text[d.start:d.end])
+                    ident, _kept = identity_words(said or d.doc.text[d.start : d.end])
                     identity.update(ident)
                 for a, b in _hunks(old, new):
                     cls = classify(a, b, identity)
@@ -185,7 +195,7 @@ def check_tree(root: Path, *, examples: int = 20) -> TreeResult:
                 seen = {_persona_key(d) for d in first[str(rel)]}
                 for d in _findings(str(rel), new):
                     if _persona_key(d) not in seen:
-                        said = " ".join(new[d.start:d.end].split())
+                        said = " ".join(new[d.start : d.end].split())
                         result.new_personas.append(f"{rel} ({mode}): {d.code} {said[:100]!r}")
         finally:
             shutil.rmtree(dest, ignore_errors=True)
@@ -198,13 +208,17 @@ def check_tree(root: Path, *, examples: int = 20) -> TreeResult:
 
 def report(results: list[TreeResult], verbose: bool) -> int:
     bad = 0
-    print("tree | files changed | persona findings | mode | identity only | "
-          "identity + rewritten clause | anything else")
+    print(
+        "tree | files changed | persona findings | mode | identity only | "
+        "identity + rewritten clause | anything else"
+    )
     for r in results:
         for mode in ("safe", "unsafe"):
             c = r.hunks.get(mode, Counter())
-            print(f"{r.name} | {r.files} | {r.findings} | {mode} | {c['identity only']} | "
-                  f"{c['identity + rewritten clause']} | {c['anything else']}")
+            print(
+                f"{r.name} | {r.files} | {r.findings} | {mode} | {c['identity only']} | "
+                f"{c['identity + rewritten clause']} | {c['anything else']}"
+            )
         bad += r.hunks.get("safe", Counter())["anything else"]
         print(f"  personas found only after fixing: {len(r.new_personas)}")
         if verbose:

@@ -13,8 +13,12 @@ from prism_lint.extract import Extraction, ExtractOptions
 from prism_lint.model import HOLE, Document, PromptUnit
 
 
-def extract_text(extract: Callable[[Document, ExtractOptions], Extraction], text: str,
-                 path: str, files: dict[str, str] | None = None) -> Extraction:
+def extract_text(
+    extract: Callable[[Document, ExtractOptions], Extraction],
+    text: str,
+    path: str,
+    files: dict[str, str] | None = None,
+) -> Extraction:
     """Run ``extract`` on ``text`` at ``path``; ``files`` are the related files it may read."""
     related = files or {}
     return extract(Document(path, text), ExtractOptions(read_related=lambda p: related.get(p)))
@@ -26,10 +30,10 @@ def assert_map(unit: PromptUnit) -> None:
     for p in unit.pieces:
         assert 0 <= p.doc_start <= p.doc_end <= len(text)
         if p.exact:
-            assert text[p.doc_start:p.doc_end] == unit.text[p.text_start:p.text_end]
+            assert text[p.doc_start : p.doc_end] == unit.text[p.text_start : p.text_end]
     for h in unit.holes:
         assert unit.text[h.text_offset] == HOLE
-        assert text[h.doc_start:h.doc_end] == h.source
+        assert text[h.doc_start : h.doc_end] == h.source
 
 
 def doc_slice(unit: PromptUnit, needle: str) -> str:

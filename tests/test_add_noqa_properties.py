@@ -13,20 +13,32 @@ from prism_lint.commands.add_noqa import add_to_text
 from prism_lint.config import Settings
 from prism_lint.engine import check_source
 
-PERSONAS = ["You are a senior Python engineer.", "You are an expert mathematician.",
-            "Act as a world-class historian.", 'You are "Senior Idea Analyst", an expert.']
-TASKS = ["Write a function that sorts a list and fix the bug.",
-         "Solve the equation for x and prove it.",
-         "Answer questions about the French Revolution with exact dates."]
+PERSONAS = [
+    "You are a senior Python engineer.",
+    "You are an expert mathematician.",
+    "Act as a world-class historian.",
+    'You are "Senior Idea Analyst", an expert.',
+]
+TASKS = [
+    "Write a function that sorts a list and fix the bug.",
+    "Solve the equation for x and prove it.",
+    "Answer questions about the French Revolution with exact dates.",
+]
 NAMES = ["SYSTEM_PROMPT", "REVIEW_PROMPT", "prompt"]
 COMMENTS = ["", "  # keep", "  # noqa: E501", "  # noqa: PRS999"]
 
 python_prompt = st.builds(
     lambda name, persona, task, comment, triple: (
-        f'{name} = """{persona}\n{task}"""{comment}\n' if triple
-        else f"{name} = {(persona + ' ' + task)!r}{comment}\n"),
-    st.sampled_from(NAMES), st.sampled_from(PERSONAS), st.sampled_from(TASKS),
-    st.sampled_from(COMMENTS), st.booleans())
+        f'{name} = """{persona}\n{task}"""{comment}\n'
+        if triple
+        else f"{name} = {(persona + ' ' + task)!r}{comment}\n"
+    ),
+    st.sampled_from(NAMES),
+    st.sampled_from(PERSONAS),
+    st.sampled_from(TASKS),
+    st.sampled_from(COMMENTS),
+    st.booleans(),
+)
 
 
 def _findings(path: str, text: str) -> list[str]:
@@ -45,15 +57,21 @@ def test_python(parts: list[str], reason: str) -> None:
     assert _findings("p.py", once) == []
     # only comments changed: every line's code is as it was
     assert [line.split("  #")[0] for line in once.splitlines()] == [
-        line.split("  #")[0] for line in text.splitlines()]
+        line.split("  #")[0] for line in text.splitlines()
+    ]
 
 
 yaml_agent = st.builds(
     lambda key, persona, task, block: (
-        f"{key}:\n  role: >\n    {persona}\n  goal: |\n    {persona}\n    {task}\n" if block
-        else f"{key}:\n  role: {persona!r}\n  goal: {(persona + ' ' + task)!r}\n"),
-    st.sampled_from(["researcher", "coder", "analyst"]), st.sampled_from(PERSONAS[:3]),
-    st.sampled_from(TASKS), st.booleans())
+        f"{key}:\n  role: >\n    {persona}\n  goal: |\n    {persona}\n    {task}\n"
+        if block
+        else f"{key}:\n  role: {persona!r}\n  goal: {(persona + ' ' + task)!r}\n"
+    ),
+    st.sampled_from(["researcher", "coder", "analyst"]),
+    st.sampled_from(PERSONAS[:3]),
+    st.sampled_from(TASKS),
+    st.booleans(),
+)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -69,8 +87,9 @@ def test_yaml(parts: list[str]) -> None:
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(PERSONAS), st.sampled_from(TASKS)), min_size=1,
-                max_size=3))
+@given(
+    st.lists(st.tuples(st.sampled_from(PERSONAS), st.sampled_from(TASKS)), min_size=1, max_size=3)
+)
 def test_markdown(sections: list[tuple[str, str]]) -> None:
     text = "".join(f"## Part {i}\n\n{p} {t}\n\n" for i, (p, t) in enumerate(sections))
     once, _ = add_to_text("prompts/system.md", text, Settings())

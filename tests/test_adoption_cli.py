@@ -14,10 +14,14 @@ import pytest
 from prism_lint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-PY = ('SYSTEM_PROMPT = "You are a senior Python engineer. Write a function that '
-      'sorts a list and fix the bug."\n')
-UNSAFE = ('SYSTEM_PROMPT = f"You are a senior {lang} engineer. Write a function that '
-          'sorts a list and fix the bug."\n')
+PY = (
+    'SYSTEM_PROMPT = "You are a senior Python engineer. Write a function that '
+    'sorts a list and fix the bug."\n'
+)
+UNSAFE = (
+    'SYSTEM_PROMPT = f"You are a senior {lang} engineer. Write a function that '
+    'sorts a list and fix the bug."\n'
+)
 
 
 @pytest.fixture
@@ -56,14 +60,15 @@ def test_diff_with_exit_zero_exits_zero(cli, tmp_path: Path) -> None:
     code, out, _ = cli("check", "--diff", "a.py")
     assert code == 1 and out.startswith("--- a/a.py")
     assert cli("check", "--diff", "--exit-zero", "a.py")[0] == 0
-    assert cli("check", "--diff", "--exit-zero", "-", "--stdin-filename", "a.py",
-               stdin=PY.encode())[0] == 0
+    assert (
+        cli("check", "--diff", "--exit-zero", "-", "--stdin-filename", "a.py", stdin=PY.encode())[0]
+        == 0
+    )
     assert (tmp_path / "a.py").read_text() == PY  # --diff writes nothing
 
 
 def test_fix_on_stdin_reports_what_is_left_on_stderr(cli) -> None:
-    code, out, err = cli("check", "--fix", "-", "--stdin-filename", "u.py",
-                         stdin=UNSAFE.encode())
+    code, out, err = cli("check", "--fix", "-", "--stdin-filename", "u.py", stdin=UNSAFE.encode())
     assert out == UNSAFE  # the only fix is unsafe: the text comes back as it was
     assert code == 1
     assert "u.py:1:" in err and "PRS101" in err and "Found 1 finding" in err
@@ -85,10 +90,16 @@ def test_errors_keep_the_users_spelling(cli, tmp_path: Path) -> None:
 
 
 def test_unknown_code_in_a_suppression_is_named(cli, tmp_path: Path) -> None:
-    write(tmp_path, {"a.py": PY.rstrip("\n") + "  # noqa: PRS101, PRS999\n",
-                     "b.py": 'X = "plain"  # noqa: PRS101\n'})
-    code, out, _ = cli("check", "--extend-select", "PRS901", "--output-format", "concise",
-                       "a.py", "b.py")
+    write(
+        tmp_path,
+        {
+            "a.py": PY.rstrip("\n") + "  # noqa: PRS101, PRS999\n",
+            "b.py": 'X = "plain"  # noqa: PRS101\n',
+        },
+    )
+    code, out, _ = cli(
+        "check", "--extend-select", "PRS901", "--output-format", "concise", "a.py", "b.py"
+    )
     assert code == 1
     assert "a.py:1:1: PRS901 Suppression comment names unknown code PRS999" in out
     assert "b.py:1:1: PRS901 Suppression comment silences no prism-lint finding" in out
@@ -104,8 +115,9 @@ def test_prompts_names_a_named_prompt_and_reads_stdin(cli, tmp_path: Path) -> No
     assert json.loads(out)[0]["names"] == ["SYSTEM_PROMPT"]
 
 
-def test_colour_follows_the_environment(cli, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_colour_follows_the_environment(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_path, {"a.py": PY})
     assert "\x1b[" not in cli("check", "a.py")[1]  # captured, not a terminal
     monkeypatch.setenv("FORCE_COLOR", "1")
@@ -126,8 +138,10 @@ def test_unfixable_and_extend_unsafe_fixes(cli, tmp_path: Path) -> None:
     assert "= fix (unsafe)" in out and "1 more fix available with `--unsafe-fixes`" in out
     assert cli("check", "--fix", "a.py")[0] == 1
     assert (tmp_path / "a.py").read_text() == PY  # no longer applied unasked
-    write(tmp_path,
-          {"pyproject.toml": '[tool.prism-lint]\nunfixable = ["expert-persona-code-task"]\n'})
+    write(
+        tmp_path,
+        {"pyproject.toml": '[tool.prism-lint]\nunfixable = ["expert-persona-code-task"]\n'},
+    )
     assert cli("check", "--fix", "--unsafe-fixes", "a.py")[0] == 1
     assert (tmp_path / "a.py").read_text() == PY
 
@@ -145,9 +159,17 @@ def test_fix_only_fixes_and_reports_nothing_left(cli, tmp_path: Path) -> None:
 
 
 def test_show_files_and_settings(cli, tmp_path: Path) -> None:
-    write(tmp_path, {"src/a.py": PY, "README.md": "You are an expert.\n",
-                     "prompts/p.md": "You are an expert.\n", ".gitignore": "gen/\n",
-                     "gen/b.py": PY, "pyproject.toml": '[tool.prism-lint]\nignore = ["PRS104"]\n'})
+    write(
+        tmp_path,
+        {
+            "src/a.py": PY,
+            "README.md": "You are an expert.\n",
+            "prompts/p.md": "You are an expert.\n",
+            ".gitignore": "gen/\n",
+            "gen/b.py": PY,
+            "pyproject.toml": '[tool.prism-lint]\nignore = ["PRS104"]\n',
+        },
+    )
     (tmp_path / ".git").mkdir()
     code, out, _ = cli("check", "--show-files")
     assert code == 0 and out.splitlines() == ["prompts/p.md", "src/a.py"]
@@ -164,11 +186,11 @@ def test_command_line_excludes_and_per_file_ignores(cli, tmp_path: Path) -> None
     write(tmp_path, {"src/a.py": PY, "tests/t.py": PY, "build/b.py": PY})
     files = cli("check", "--show-files")[1].splitlines()
     assert files == ["src/a.py", "tests/t.py"]  # build/ is a default exclude
-    assert cli("check", "--show-files", "--extend-exclude", "tests")[1].splitlines() == [
-        "src/a.py"]
+    assert cli("check", "--show-files", "--extend-exclude", "tests")[1].splitlines() == ["src/a.py"]
     assert "build/b.py" in cli("check", "--show-files", "--exclude", "tests")[1]
-    _, out, _ = cli("check", "--output-format", "concise", "--per-file-ignores",
-                       "tests/*.py:PRS101", ".")
+    _, out, _ = cli(
+        "check", "--output-format", "concise", "--per-file-ignores", "tests/*.py:PRS101", "."
+    )
     assert "src/a.py" in out and "tests/t.py" not in out
     assert cli("check", "--per-file-ignores", "nocolon", ".")[0] == 2
 
@@ -185,11 +207,16 @@ def test_verbose_names_each_file_and_its_settings(cli, tmp_path: Path) -> None:
 
 def test_extend_inherits_from_a_parent_config(cli, tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
-    write(tmp_path, {
-        "pyproject.toml": '[tool.prism-lint]\nignore = ["PRS101"]\nextend-select = ["PRS301"]\n',
-        "pkg/prism-lint.toml": 'extend = "../pyproject.toml"\nunfixable = ["PRS102"]\n',
-        "pkg/a.py": PY,
-    })
+    write(
+        tmp_path,
+        {
+            "pyproject.toml": (
+                '[tool.prism-lint]\nignore = ["PRS101"]\nextend-select = ["PRS301"]\n'
+            ),
+            "pkg/prism-lint.toml": 'extend = "../pyproject.toml"\nunfixable = ["PRS102"]\n',
+            "pkg/a.py": PY,
+        },
+    )
     out = cli("check", "--show-settings", "pkg/a.py")[1]
     assert 'ignore = ["PRS101"]' in out and 'unfixable = ["PRS102"]' in out
     assert 'extend-select = ["PRS301"]' in out
@@ -198,22 +225,29 @@ def test_extend_inherits_from_a_parent_config(cli, tmp_path: Path) -> None:
 
 def test_extended_per_file_ignores_stay_relative_to_their_file(cli, tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
-    write(tmp_path, {
-        "prism-lint.toml": 'per-file-ignores = { "pkg/legacy/*" = ["PRS101"] }\n',
-        "pkg/prism-lint.toml": 'extend = "../prism-lint.toml"\n',
-        "pkg/legacy/a.py": PY, "pkg/new/a.py": PY,
-    })
+    write(
+        tmp_path,
+        {
+            "prism-lint.toml": 'per-file-ignores = { "pkg/legacy/*" = ["PRS101"] }\n',
+            "pkg/prism-lint.toml": 'extend = "../prism-lint.toml"\n',
+            "pkg/legacy/a.py": PY,
+            "pkg/new/a.py": PY,
+        },
+    )
     _, out, _ = cli("check", "--output-format", "concise", "pkg")
     assert "pkg/new/a.py" in out and "pkg/legacy/a.py" not in out
 
 
-@pytest.mark.parametrize(("value", "error"), [
-    ("/etc/passwd.toml", "must be relative"),
-    ("../../outside.toml", "outside the project"),
-    ("missing.toml", "no such file"),
-    ("notes.txt", "must name a .toml file"),
-    (42, "must be a relative path"),
-])
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        ("/etc/passwd.toml", "must be relative"),
+        ("../../outside.toml", "outside the project"),
+        ("missing.toml", "no such file"),
+        ("notes.txt", "must name a .toml file"),
+        (42, "must be a relative path"),
+    ],
+)
 def test_extend_stays_inside_the_project(cli, tmp_path: Path, value: object, error: str) -> None:
     project = tmp_path / "project"
     (project / ".git").mkdir(parents=True)
@@ -225,12 +259,19 @@ def test_extend_stays_inside_the_project(cli, tmp_path: Path, value: object, err
 
 def test_extend_cycles_and_long_chains_are_errors(cli, tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
-    write(tmp_path, {"a/prism-lint.toml": 'extend = "../b/prism-lint.toml"\n',
-                     "b/prism-lint.toml": 'extend = "../a/prism-lint.toml"\n', "a/x.py": PY})
+    write(
+        tmp_path,
+        {
+            "a/prism-lint.toml": 'extend = "../b/prism-lint.toml"\n',
+            "b/prism-lint.toml": 'extend = "../a/prism-lint.toml"\n',
+            "a/x.py": PY,
+        },
+    )
     code, _, err = cli("check", "a/x.py")
     assert code == 2 and "cycle" in err
-    chain = {f"c{i}/prism-lint.toml": f'extend = "../c{i + 1}/prism-lint.toml"\n'
-             for i in range(12)}
+    chain = {
+        f"c{i}/prism-lint.toml": f'extend = "../c{i + 1}/prism-lint.toml"\n' for i in range(12)
+    }
     write(tmp_path, {**chain, "c12/prism-lint.toml": "\n", "c0/x.py": PY})
     code, _, err = cli("check", "c0/x.py")
     assert code == 2 and "more than 8 configurations" in err
@@ -245,8 +286,9 @@ def _kept(old: str, new: str) -> bool:
     lines = iter(new.splitlines())
     for line in old.splitlines():
         for candidate in lines:
-            if candidate == line or (candidate.startswith(line)
-                                     and candidate[len(line):].lstrip().startswith("# noqa")):
+            if candidate == line or (
+                candidate.startswith(line) and candidate[len(line) :].lstrip().startswith("# noqa")
+            ):
                 break
         else:
             return False
@@ -281,9 +323,14 @@ def test_add_noqa_round_trip_in_every_format(cli, tmp_path: Path) -> None:
             assert _kept(old, new), path
     assert changed >= len({d["filename"] for d in found if d["code"] != "PRS900"})
     texts = "\n".join(p.read_text(encoding="utf-8") for p in tree.rglob("*") if p.is_file())
-    for comment in ("# noqa: PRS101 -- legacy prompts", "# prism: ignore[PRS1",
-                    "// prism: ignore[PRS1", "{# prism: ignore[PRS1", "{{! prism: ignore[PRS1",
-                    "<!-- prism: ignore[PRS1"):
+    for comment in (
+        "# noqa: PRS101 -- legacy prompts",
+        "# prism: ignore[PRS1",
+        "// prism: ignore[PRS1",
+        "{# prism: ignore[PRS1",
+        "{{! prism: ignore[PRS1",
+        "<!-- prism: ignore[PRS1",
+    ):
         assert comment in texts, comment
     # once more: nothing left to add, nothing changes
     again = {p: p.read_text(encoding="utf-8") for p in tree.rglob("*") if p.is_file()}
@@ -305,8 +352,7 @@ def test_add_noqa_on_stdin_and_bad_reasons(cli, tmp_path: Path) -> None:
 # -- docs ------------------------------------------------------------------------------
 
 
-def test_oversized_file_is_a_notice_in_a_walk_and_a_finding_when_named(cli,
-                                                                        tmp_path: Path) -> None:
+def test_oversized_file_is_a_notice_in_a_walk_and_a_finding_when_named(cli, tmp_path: Path) -> None:
     write(tmp_path, {"prism-lint.toml": "max-file-size = 64\n", "big.py": PY * 4})
     code, out, err = cli("check", ".")
     assert code == 0 and "prism-lint: notice: big.py: file is" in err and "PRS900" not in out
@@ -342,14 +388,19 @@ def test_network_tests_are_marked_and_the_marker_registered() -> None:
     markers = config["tool"]["pytest"]["ini_options"]["markers"]
     assert any(m.startswith("network:") for m in markers)
     tree = ast.parse((ROOT / "tests" / "test_precommit.py").read_text(encoding="utf-8"))
-    assigned = [n for n in tree.body if isinstance(n, ast.Assign)
-                and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in n.targets)]
+    assigned = [
+        n
+        for n in tree.body
+        if isinstance(n, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in n.targets)
+    ]
     assert assigned and ast.unparse(assigned[0].value) == "pytest.mark.network"
     assert '-m "not network"' not in (ROOT / ".ci" / "run").read_text()  # CI runs them
 
 
 def test_prompts_inventory_is_the_same_with_worker_processes(
-        cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write(tmp_path, {f"m{i}.py": PY.replace("SYSTEM_PROMPT", f"P{i}_PROMPT") for i in range(40)})
     alone = cli("prompts", "--output-format", "json", ".")[1]
     import prism_lint.runner

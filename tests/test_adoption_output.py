@@ -34,10 +34,20 @@ def _finding(doc: Document, code: str = "PRS101") -> Diagnostic:
     start = doc.text.index("You are")
     end = start + len(QUOTED)
     figure = figure_of(code)
-    message = (f'Expert persona "{short(QUOTED)}" on a code task (inferred from '
-               f"'answer.\nQuestion', 'function', 'Python' (in the persona)). {figure}")
-    d = Diagnostic(code, "expert-persona-code-task", message, doc, start, end,
-                   anchor_first_row=1, anchor_last_row=3)
+    message = (
+        f'Expert persona "{short(QUOTED)}" on a code task (inferred from '
+        f"'answer.\nQuestion', 'function', 'Python' (in the persona)). {figure}"
+    )
+    d = Diagnostic(
+        code,
+        "expert-persona-code-task",
+        message,
+        doc,
+        start,
+        end,
+        anchor_first_row=1,
+        anchor_last_row=3,
+    )
     d.details = {
         "persona": QUOTED,
         "task": "code",
@@ -59,8 +69,10 @@ def sample() -> list[FileResult]:
     py = Document("src/agent.py", SOURCE)
     other = Document("src/other.py", SOURCE)
     broken = Diagnostic("PRS900", "file-error", "cannot parse:\nbad token", other, 0, 0)
-    return [FileResult("src/agent.py", [_finding(py)], text=SOURCE),
-            FileResult("src/other.py", [broken, _finding(other, "PRS201")], text=SOURCE)]
+    return [
+        FileResult("src/agent.py", [_finding(py)], text=SOURCE),
+        FileResult("src/other.py", [broken, _finding(other, "PRS201")], text=SOURCE),
+    ]
 
 
 def render(fmt: str, **ctx: object) -> str:
@@ -73,8 +85,15 @@ def _here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
 
 
-@pytest.mark.parametrize(("fmt", "name"), [("concise", "concise.txt"), ("full", "full.txt"),
-                                           ("grouped", "grouped.txt"), ("rdjson", "rdjson.json")])
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [
+        ("concise", "concise.txt"),
+        ("full", "full.txt"),
+        ("grouped", "grouped.txt"),
+        ("rdjson", "rdjson.json"),
+    ],
+)
 def test_golden(fmt: str, name: str) -> None:
     out = render(fmt)
     path = GOLDEN / name
@@ -107,8 +126,7 @@ def test_full_keeps_evidence_figure_and_fix_but_not_cues_across_sentences() -> N
 
 
 def test_headline_of_a_real_finding() -> None:
-    result = check_source("a.py", SOURCE.replace("SYSTEM", "SYSTEM_PROMPT"), Settings(),
-                          named=True)
+    result = check_source("a.py", SOURCE.replace("SYSTEM", "SYSTEM_PROMPT"), Settings(), named=True)
     d = next(d for d in result.diagnostics if d.code == "PRS101")
     line = headline(d)
     assert "\n" not in line and "inferred from" not in line and figure_of("PRS101") not in line
@@ -116,14 +134,16 @@ def test_headline_of_a_real_finding() -> None:
     assert d.message != line  # the rule's own message is kept whole for JSON
 
 
-def test_paths_are_relative_to_the_working_directory(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_paths_are_relative_to_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "x.py").write_text(SOURCE.replace("SYSTEM", "SYSTEM_PROMPT"))
     monkeypatch.chdir(tmp_path)
     for spelling in ("./sub/x.py", str(tmp_path / "sub" / "x.py"), "sub/../sub/x.py"):
-        result = check_source(spelling, (tmp_path / "sub" / "x.py").read_text(), Settings(),
-                              named=True)
+        result = check_source(
+            spelling, (tmp_path / "sub" / "x.py").read_text(), Settings(), named=True
+        )
         out = renderer("concise")([result], ReportContext(fmt="concise"))
         assert out.startswith("sub/x.py:1:"), out
 
@@ -139,8 +159,7 @@ def test_colour_only_when_asked() -> None:
 def test_statistics_in_every_format(fmt: str) -> None:
     out = renderer(fmt, statistics=True)(sample(), ReportContext(fmt=fmt, statistics=True))
     if fmt in ("json", "json-lines"):
-        rows = (json.loads(out) if fmt == "json"
-                else [json.loads(line) for line in out.splitlines()])
+        rows = json.loads(out) if fmt == "json" else [json.loads(line) for line in out.splitlines()]
         assert {r["code"]: r["count"] for r in rows} == {"PRS101": 1, "PRS201": 1, "PRS900": 1}
         assert all(set(r) == {"code", "name", "count", "fixable"} for r in rows)
     else:
@@ -151,7 +170,6 @@ def test_statistics_in_every_format(fmt: str) -> None:
 def test_rdjson_columns_are_utf8_bytes() -> None:
     doc = Document("é.md", "ééé You are an expert.\n")
     d = Diagnostic("PRS101", "x", "m", doc, 4, 10)
-    out = json.loads(renderer("rdjson")([FileResult("é.md", [d])],
-                                        ReportContext(fmt="rdjson")))
+    out = json.loads(renderer("rdjson")([FileResult("é.md", [d])], ReportContext(fmt="rdjson")))
     start = out["diagnostics"][0]["location"]["range"]["start"]
     assert start == {"line": 1, "column": 8}  # three two-byte characters and a space

@@ -263,9 +263,7 @@ def test_second_persona_sentence_is_measured_with_the_first_and_reported() -> No
     )
     first, second = personas(text)
     assert first.text == "Act as a Code Review Expert."
-    assert text[first.passage_start : first.passage_end].endswith(
-        "experienced software developer."
-    )
+    assert text[first.passage_start : first.passage_end].endswith("experienced software developer.")
     # removing the first must reveal nothing that was not reported
     assert second.text == "You are an experienced software developer."
 
@@ -500,8 +498,9 @@ def test_persona_spans_do_not_depend_on_hash_order() -> None:
     outputs = set()
     for seed in ("1", "2", "3", "4", "5", "6"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                             text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        ).stdout
         outputs.add(out)
     assert len(outputs) == 1, outputs
 
@@ -531,10 +530,17 @@ def test_role_keys_found_line_first_as_by_a_full_scan(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.one_of(
-    st.characters(max_codepoint=0x2FFF), st.characters(min_codepoint=0x3000, max_codepoint=0xFFFF),
-    st.characters(min_codepoint=0x10000), st.sampled_from([HOLE, "\u3040", "\u30ff", "\uff9f"])),
-    max_size=12))
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(max_codepoint=0x2FFF),
+            st.characters(min_codepoint=0x3000, max_codepoint=0xFFFF),
+            st.characters(min_codepoint=0x10000),
+            st.sampled_from([HOLE, "\u3040", "\u30ff", "\uff9f"]),
+        ),
+        max_size=12,
+    )
+)
 def test_cjk_check_agrees_with_the_cjk_blocks(text: str) -> None:
     """The CJK check reads distinct characters instead of compiling a
     pattern over the blocks; it must say what that pattern says."""
@@ -547,10 +553,41 @@ def test_cjk_check_agrees_with_the_cjk_blocks(text: str) -> None:
 
 _CONTINUATIONS = st.sampled_from(
     [
-        *("You have ", "you're ", "Your ", "With ", "Trained ", "As ", "Sie haben ", "du bist ",
-          "Tienes ", "eres ", "vous avez ", "Tu es ", "hai ", "você tem ", "ты должен ", "Вы "),
-        *("10 years", "deep expertise", "in Python.", "- ", "**", "\n", "  ", ". ", "well-versed ",
-          "also-known ", "İ", "x", "Write code. ", "ＡＢ", "'"),
+        *(
+            "You have ",
+            "you're ",
+            "Your ",
+            "With ",
+            "Trained ",
+            "As ",
+            "Sie haben ",
+            "du bist ",
+            "Tienes ",
+            "eres ",
+            "vous avez ",
+            "Tu es ",
+            "hai ",
+            "você tem ",
+            "ты должен ",
+            "Вы ",
+        ),
+        *(
+            "10 years",
+            "deep expertise",
+            "in Python.",
+            "- ",
+            "**",
+            "\n",
+            "  ",
+            ". ",
+            "well-versed ",
+            "also-known ",
+            "İ",
+            "x",
+            "Write code. ",
+            "ＡＢ",
+            "'",
+        ),
     ]
 )
 
@@ -570,14 +607,22 @@ def test_continuation_tried_by_first_word_as_in_every_language(text: str, colon:
     unindexed = [replace(lang, continue_leads=None) for lang in languages]
     for sent in split_sentences(text):
         assert _continues(text, sent, languages, after_colon=colon) == _continues(
-            text, sent, unindexed, after_colon=colon)
+            text, sent, unindexed, after_colon=colon
+        )
 
 
-@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 12),
-                          st.sampled_from([0.3, 1.5, 2.0])), max_size=8),
-       st.booleans(), st.randoms(), st.integers(-2, 120))
-def test_span_lookup_agrees_with_a_scan_of_the_spans(raw: list[tuple[int, int, float]],
-                                                     apart: bool, rnd, offset: int) -> None:
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 50), st.integers(0, 12), st.sampled_from([0.3, 1.5, 2.0])),
+        max_size=8,
+    ),
+    st.booleans(),
+    st.randoms(),
+    st.integers(-2, 120),
+)
+def test_span_lookup_agrees_with_a_scan_of_the_spans(
+    raw: list[tuple[int, int, float]], apart: bool, rnd, offset: int
+) -> None:
     """Cues look up their persona passage, statement or section by bisection
     when the spans lie apart (as sentences and sections do, in any order),
     by a scan otherwise: the first span that holds the offset wins."""
@@ -596,16 +641,28 @@ def test_span_lookup_agrees_with_a_scan_of_the_spans(raw: list[tuple[int, int, f
 
 
 # Every CJK block's first and last character, and their neighbours outside.
-_EDGES = [chr(c) for lo, hi in ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
-                                (0xF900, 0xFAFF), (0xAC00, 0xD7AF), (0xFF66, 0xFF9F))
-          for c in (lo - 1, lo, (lo + hi) // 2, hi, hi + 1)]
-_MIXED = st.text(alphabet=st.sampled_from(
-    [*"ab Zé9_-.'’/&+#{}[]\n*\"“,$", "\ue000", "\ufffc", *_EDGES]), max_size=40)
+_EDGES = [
+    chr(c)
+    for lo, hi in (
+        (0x3040, 0x30FF),
+        (0x3400, 0x4DBF),
+        (0x4E00, 0x9FFF),
+        (0xF900, 0xFAFF),
+        (0xAC00, 0xD7AF),
+        (0xFF66, 0xFF9F),
+    )
+    for c in (lo - 1, lo, (lo + hi) // 2, hi, hi + 1)
+]
+_MIXED = st.text(
+    alphabet=st.sampled_from([*"ab Zé9_-.'’/&+#{}[]\n*\"“,$", "\ue000", "\ufffc", *_EDGES]),
+    max_size=40,
+)
 
 
 @given(_MIXED, st.integers(0, 45), st.integers(0, 45))
-def test_words_of_cjk_text_read_as_a_cjk_character_class_would(text: str, pos: int,
-                                                               end: int) -> None:
+def test_words_of_cjk_text_read_as_a_cjk_character_class_would(
+    text: str, pos: int, end: int
+) -> None:
     """A CJK character is no part of a word: the blanked text read with the
     plain word pattern gives what a pattern excluding the CJK blocks gave."""
     import re
@@ -613,8 +670,7 @@ def test_words_of_cjk_text_read_as_a_cjk_character_class_would(text: str, pos: i
     from prism_lint.analysis.persona import _TOKEN_PLAIN, _token_pattern
     from prism_lint.analysis.vocabulary import CJK, blank_cjk, cjk_count, word_re
 
-    word_cjk = re.compile(
-        rf"[^\W_{CJK}][^\W{CJK}]*(?:[-.'’/&+][^\W_{CJK}][^\W{CJK}]*)*(?:\+\+|#)?")
+    word_cjk = re.compile(rf"[^\W_{CJK}][^\W{CJK}]*(?:[-.'’/&+][^\W_{CJK}][^\W{CJK}]*)*(?:\+\+|#)?")
     pattern = word_re(text)
     spans = [(m.span(), m.group(0)) for m in pattern.finditer(text, pos, end)]
     assert spans == [(m.span(), m.group(0)) for m in word_cjk.finditer(text, pos, end)]
@@ -623,7 +679,8 @@ def test_words_of_cjk_text_read_as_a_cjk_character_class_would(text: str, pos: i
     assert (found and found.span()) == (expected and expected.span())
     assert bool(pattern.fullmatch(text)) == bool(word_cjk.fullmatch(text))
     tokens = re.compile(_token_pattern(word_cjk.pattern))
-    assert [(m.lastgroup, m.span(), text[m.start():m.end()])
-            for m in _TOKEN_PLAIN.finditer(blank_cjk(text), pos, end)] == [
-        (m.lastgroup, m.span(), m.group(0)) for m in tokens.finditer(text, pos, end)]
+    assert [
+        (m.lastgroup, m.span(), text[m.start() : m.end()])
+        for m in _TOKEN_PLAIN.finditer(blank_cjk(text), pos, end)
+    ] == [(m.lastgroup, m.span(), m.group(0)) for m in tokens.finditer(text, pos, end)]
     assert cjk_count(text) == len(re.findall(f"[{CJK}]", text))

@@ -24,7 +24,10 @@ def check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str
 @pytest.mark.parametrize("name", ["surrogate.py", "surrogate.ts", "surrogate.ipynb"])
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_lone_surrogate_in_a_prompt_is_reported(
-    name: str, fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    name: str,
+    fmt: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     shutil.copy(CRASHES / name, tmp_path / name)
@@ -43,21 +46,27 @@ def test_lone_surrogate_in_a_prompt_is_reported(
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_file_name_that_is_not_utf8(
-    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    fmt: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source = (CRASHES / "surrogate.py").read_bytes().replace(b" \\ud800", b"")
     (tmp_path / "src").mkdir()
-    (tmp_path / "src").joinpath(b"bad\xff.py".decode("utf-8", "surrogateescape")
-                                ).write_bytes(source)
+    (tmp_path / "src").joinpath(b"bad\xff.py".decode("utf-8", "surrogateescape")).write_bytes(
+        source
+    )
     monkeypatch.chdir(tmp_path)
     code, out, _err = check(capsys, "src", "--output-format", fmt)
     assert code == 1
     out.encode("utf-8")
     if fmt == "sarif":
-        uris = [loc["physicalLocation"]["artifactLocation"]["uri"]
-                for run in json.loads(out)["runs"] for r in run["results"]
-                for loc in r["locations"]]
+        uris = [
+            loc["physicalLocation"]["artifactLocation"]["uri"]
+            for run in json.loads(out)["runs"]
+            for r in run["results"]
+            for loc in r["locations"]
+        ]
         assert uris == ["src/bad%FF.py"]
     if fmt in ("full", "concise", "github"):
         assert "bad\\xff.py" in out
@@ -65,7 +74,9 @@ def test_file_name_that_is_not_utf8(
 
 @pytest.mark.parametrize("fmt", ["full", "concise", "github"])
 def test_control_characters_are_escaped_for_people(
-    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    fmt: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source = (CRASHES / "surrogate.py").read_text(encoding="utf-8")
@@ -86,23 +97,26 @@ def test_control_characters_are_escaped_for_people(
 def test_hex_escape_without_digits_is_no_internal_error(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code, out, _err = check(capsys, str(CRASHES / "hex_escape_without_digits.py"),
-                            "--output-format", "concise")
+    code, out, _err = check(
+        capsys, str(CRASHES / "hex_escape_without_digits.py"), "--output-format", "concise"
+    )
     assert "internal error" not in out
     assert "PRS101" in out
     assert code == 1
 
 
 def test_notebook_with_a_very_long_number(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _err = check(capsys, str(CRASHES / "long_number.ipynb"),
-                            "--output-format", "concise")
+    code, out, _err = check(
+        capsys, str(CRASHES / "long_number.ipynb"), "--output-format", "concise"
+    )
     assert "internal error" not in out
     assert "PRS101" in out
     assert code == 1
 
 
 def test_notebook_with_a_very_long_number_is_fixed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     target = tmp_path / "long_number.ipynb"
     shutil.copy(CRASHES / "long_number.ipynb", target)
@@ -115,7 +129,9 @@ def test_notebook_with_a_very_long_number_is_fixed(
 
 @pytest.mark.parametrize("line", ["!", "\\", "[z-a]", "!\\", "a/[z-a]/b"])
 def test_gitignore_lines_git_accepts(
-    line: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    line: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source = (CRASHES / "surrogate.py").read_text(encoding="utf-8").replace(" \\ud800", "")
@@ -131,10 +147,11 @@ def test_gitignore_lines_git_accepts(
 
 
 def test_config_that_is_not_utf8_is_a_configuration_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    (tmp_path / "pyproject.toml").write_bytes(
-        b'[tool.prism-lint]\nselect = ["PRS1"]\n# caf\xe9\n')
+    (tmp_path / "pyproject.toml").write_bytes(b'[tool.prism-lint]\nselect = ["PRS1"]\n# caf\xe9\n')
     (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     code, _out, err = check(capsys, ".")
@@ -144,7 +161,9 @@ def test_config_that_is_not_utf8_is_a_configuration_error(
 
 
 def test_file_over_what_the_analysis_serves_is_one_finding(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import prism_lint.engine
 
@@ -153,34 +172,50 @@ def test_file_over_what_the_analysis_serves_is_one_finding(
     source = (CRASHES / "surrogate.py").read_text(encoding="utf-8").replace(" \\ud800", "")
     big = tmp_path / "big.py"
     big.write_text(source + "x = 1\n" * 30_000, encoding="utf-8")
-    code, out, _err = check(capsys, str(big), "--config", "max-file-size = 10000000",
-                            "--output-format", "concise")
+    code, out, _err = check(
+        capsys, str(big), "--config", "max-file-size = 10000000", "--output-format", "concise"
+    )
     assert code == 1
     assert out.count("PRS900") == 1 and "PRS101" not in out
     assert "180," in out and "analyse in reasonable time" in out
 
 
 def test_stdin_over_max_file_size_is_one_finding(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import io
 
     source = (CRASHES / "surrogate.py").read_text(encoding="utf-8").replace(" \\ud800", "")
     data = (source + "x = 1\n" * 3_000).encode("utf-8")
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
-    code, out, _err = check(capsys, "-", "--stdin-filename", "m.py", "--config",
-                            "max-file-size = 10000", "--output-format", "concise")
+    code, out, _err = check(
+        capsys,
+        "-",
+        "--stdin-filename",
+        "m.py",
+        "--config",
+        "max-file-size = 10000",
+        "--output-format",
+        "concise",
+    )
     assert code == 1
     assert out.count("PRS900") == 1 and "over max-file-size (10,000)" in out
 
 
-WIDE = {"utf-16-le": b"\xff\xfe", "utf-16-be": b"\xfe\xff",
-        "utf-32-le": b"\xff\xfe\x00\x00", "utf-32-be": b"\x00\x00\xfe\xff"}
+WIDE = {
+    "utf-16-le": b"\xff\xfe",
+    "utf-16-be": b"\xfe\xff",
+    "utf-32-le": b"\xff\xfe\x00\x00",
+    "utf-32-be": b"\x00\x00\xfe\xff",
+}
 
 
 @pytest.mark.parametrize("encoding", list(WIDE))
 def test_utf16_and_utf32_files_are_text(
-    encoding: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    encoding: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source = (CRASHES / "surrogate.py").read_text(encoding="utf-8").replace(" \\ud800", "")
@@ -193,12 +228,13 @@ def test_utf16_and_utf32_files_are_text(
     assert code == 0, out + err
     data = (tmp_path / "m.py").read_bytes()
     assert data.startswith(WIDE[encoding])
-    fixed = data[len(WIDE[encoding]):].decode(encoding)
+    fixed = data[len(WIDE[encoding]) :].decode(encoding)
     assert fixed == source.replace("You are an expert Python engineer. ", "")
 
 
 def test_utf16_on_stdin_is_fixed_in_utf16(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import io
 
@@ -211,11 +247,13 @@ def test_utf16_on_stdin_is_fixed_in_utf16(
     stdout.flush()
     written = stdout.buffer.getvalue()  # type: ignore[attr-defined]
     assert written == b"\xff\xfe" + source.replace(
-        "You are an expert Python engineer. ", "").encode("utf-16-le")
+        "You are an expert Python engineer. ", ""
+    ).encode("utf-16-le")
 
 
 def test_bad_utf16_is_one_clear_finding(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     (tmp_path / "m.py").write_bytes(b"\xff\xfe" + "x = 1\n".encode("utf-16-le") + b"\x00\xd8")
     code, out, _err = check(capsys, str(tmp_path / "m.py"), "--output-format", "concise")
@@ -224,7 +262,9 @@ def test_bad_utf16_is_one_clear_finding(
 
 
 def test_prompts_listing_escapes_control_characters(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source = (CRASHES / "surrogate.py").read_text(encoding="utf-8")
     source = source.replace("engineer \\ud800", "engineer \\x1b[2J\\ud800")
@@ -242,7 +282,9 @@ def test_prompts_listing_escapes_control_characters(
 
 
 def test_diff_headers_show_a_strange_name_escaped(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     source = (CRASHES / "surrogate.py").read_text(encoding="utf-8").replace(" \\ud800", "")
     (tmp_path / b"b\xff\x1b.py".decode("utf-8", "surrogateescape")).write_text(source)
@@ -254,23 +296,34 @@ def test_diff_headers_show_a_strange_name_escaped(
 
 
 def test_a_large_notebook_is_read_under_a_raised_max_file_size(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import prism_lint.engine
 
     monkeypatch.setattr(prism_lint.engine, "ANALYSIS_LIMIT", 10_000, raising=False)
     nb = json.loads((CRASHES / "surrogate.ipynb").read_text(encoding="utf-8"))
-    nb["cells"][0]["outputs"] = [{"output_type": "display_data", "metadata": {},
-                                  "data": {"image/png": "iVBORw0KGgo" * 5000}}]
+    nb["cells"][0]["outputs"] = [
+        {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBORw0KGgo" * 5000}}
+    ]
     (tmp_path / "big.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-    code, out, _err = check(capsys, str(tmp_path / "big.ipynb"), "--config",
-                            "max-file-size = 10000000", "--output-format", "concise")
+    code, out, _err = check(
+        capsys,
+        str(tmp_path / "big.ipynb"),
+        "--config",
+        "max-file-size = 10000000",
+        "--output-format",
+        "concise",
+    )
     assert code == 1
     assert "PRS101" in out and "PRS900" not in out
 
 
 def test_bad_utf16_found_by_a_walk_is_a_notice(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # a UTF-16 file with one stray byte at its end, as a UTF-8 tool leaves it
     (tmp_path / "m.js").write_bytes(b"\xff\xfe" + "let x = 1;\r\n".encode("utf-16-le") + b"\n")
@@ -283,7 +336,9 @@ def test_bad_utf16_found_by_a_walk_is_a_notice(
 
 @pytest.mark.parametrize("fmt", ["full", "concise", "grouped"])
 def test_a_coloured_report_escapes_what_it_colours(
-    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    fmt: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import re

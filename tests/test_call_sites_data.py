@@ -19,24 +19,37 @@ def test_every_site_of_the_table_is_read() -> None:
     assert ("chat", "completions", "create") in {p for p, _s in cat.by_last["create"]}
 
 
-@pytest.mark.parametrize("raw", [
-    {"callee": ["x.create"], "args": [{"key": "prompt", "shape": "txt"}]},  # a typo in a shape
-    {"callee": ["x.create"], "rolle": "system"},  # a typo in a key
-    {"callee": ["x.create"], "kind": "message", "role": "sytem"},
-    {"callee": "x.create"},  # not a list
-    {"callee": ["x.create"], "args": [{"key": "prompt", "pos": "1"}]},
-    {"callee": ["x.create"], "agent": "yes"},
-    {"library": "x"},  # no callee
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"callee": ["x.create"], "args": [{"key": "prompt", "shape": "txt"}]},  # a typo in a shape
+        {"callee": ["x.create"], "rolle": "system"},  # a typo in a key
+        {"callee": ["x.create"], "kind": "message", "role": "sytem"},
+        {"callee": "x.create"},  # not a list
+        {"callee": ["x.create"], "args": [{"key": "prompt", "pos": "1"}]},
+        {"callee": ["x.create"], "agent": "yes"},
+        {"library": "x"},  # no callee
+    ],
+)
 def test_a_mistake_in_a_site_is_a_clear_error(raw: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match=jc.CATALOGUE_FILE):
         jc._site(raw)
 
 
 def test_a_site_reads_as_written() -> None:
-    site = jc._site({"library": "acme", "callee": ["acme.chat"], "imports": ["acme"],
-                     "args": [{"key": "system", "role": "system"},
-                              {"pos": 1, "shape": "messages", "label": "history"}]})
+    site = jc._site(
+        {
+            "library": "acme",
+            "callee": ["acme.chat"],
+            "imports": ["acme"],
+            "args": [
+                {"key": "system", "role": "system"},
+                {"pos": 1, "shape": "messages", "label": "history"},
+            ],
+        }
+    )
     assert site.callees == ("acme.chat",) and site.imports == ("acme",)
-    assert site.args == (jc.Arg("system", role="system"),
-                         jc.Arg(None, 1, "messages", "unknown", "history"))
+    assert site.args == (
+        jc.Arg("system", role="system"),
+        jc.Arg(None, 1, "messages", "unknown", "history"),
+    )

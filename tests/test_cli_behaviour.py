@@ -11,12 +11,19 @@ from pathlib import Path
 PERSONA = "You are a senior Go engineer. Fix the bug in this Go code.\n"
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, "PRISM_LINT_CACHE_DIR": str(cwd / ".cache"), **(env or {})}
     full.pop("GITHUB_ACTIONS", None)
-    return subprocess.run([sys.executable, "-m", "prism_lint", *args], capture_output=True,
-                          text=True, cwd=cwd, env=full, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "prism_lint", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full,
+        timeout=120,
+    )
 
 
 def codes(out: subprocess.CompletedProcess[str]) -> list[str]:
@@ -34,7 +41,8 @@ def test_cache_sees_a_changed_include(tmp_path: Path) -> None:
     prompts = tmp_path / "prompts"
     prompts.mkdir()
     (prompts / "main.j2").write_text(
-        'You are a world-class expert with decades of experience.\n{% include "task.j2" %}\n')
+        'You are a world-class expert with decades of experience.\n{% include "task.j2" %}\n'
+    )
     (prompts / "task.j2").write_text("Write a warm birthday poem for my grandmother.\n")
     assert run("check", "prompts/main.j2", cwd=tmp_path).returncode == 0
     (prompts / "task.j2").write_text("Write a Python function that parses ISO-8601 dates.\n")
@@ -44,9 +52,11 @@ def test_cache_sees_a_changed_include(tmp_path: Path) -> None:
 def test_own_line_ignore_covers_only_what_is_below_it(tmp_path: Path) -> None:
     (tmp_path / "prompts").mkdir()
     (tmp_path / "prompts" / "two.md").write_text(
-        "## Part 1\n\n<!-- prism: ignore[PRS101] -->\n" + PERSONA
+        "## Part 1\n\n<!-- prism: ignore[PRS101] -->\n"
+        + PERSONA
         + "\n## Part 2\n\nYou are a senior database engineer. Write a SQL query that lists "
-        "every customer with unpaid invoices.\n")
+        "every customer with unpaid invoices.\n"
+    )
     out = run("check", "--output-format", "json", "prompts/two.md", cwd=tmp_path)
     rows = [d["location"]["row"] for d in json.loads(out.stdout)]
     assert rows == [8]
@@ -69,7 +79,8 @@ def test_command_line_select_wins_over_config_ignore(tmp_path: Path) -> None:
 
 def test_per_file_ignores_are_relative_to_the_config(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        '[tool.prism-lint]\nper-file-ignores = { "sub/prompts/*" = ["PRS101"] }\n')
+        '[tool.prism-lint]\nper-file-ignores = { "sub/prompts/*" = ["PRS101"] }\n'
+    )
     (tmp_path / "sub" / "prompts").mkdir(parents=True)
     (tmp_path / "sub" / "prompts" / "a.md").write_text(PERSONA)
     assert run("check", ".", cwd=tmp_path).returncode == 0
@@ -95,7 +106,8 @@ def test_summary_counts_fixed_and_remaining(tmp_path: Path) -> None:
     (tmp_path / "prompts" / "a.md").write_text(PERSONA)
     (tmp_path / "prompts" / "b.md").write_text("You are a senior Go engineer.\n")
     (tmp_path / "prompts" / "c.md").write_text(
-        "You are an expert statistician. Compute the mean of the numbers below.\n")
+        "You are an expert statistician. Compute the mean of the numbers below.\n"
+    )
     out = run("check", "--fix", "prompts", cwd=tmp_path)
     last = [line for line in out.stdout.splitlines() if line.startswith("Found")]
     assert last, out.stdout

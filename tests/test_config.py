@@ -9,25 +9,36 @@ from prism_lint.config import ConfigError, Resolver, parse_table
 
 
 def test_valid_table() -> None:
-    s = parse_table({"select": ["PRS1"], "ignore": ["PRS104"], "long-persona-words": 30,
-                     "fix-strategy": {"PRS101": "gate"}, "gate-variable": "use_persona",
-                     "per-file-ignores": {"tests/*": ["PRS1"]}}, "pyproject.toml")
+    s = parse_table(
+        {
+            "select": ["PRS1"],
+            "ignore": ["PRS104"],
+            "long-persona-words": 30,
+            "fix-strategy": {"PRS101": "gate"},
+            "gate-variable": "use_persona",
+            "per-file-ignores": {"tests/*": ["PRS1"]},
+        },
+        "pyproject.toml",
+    )
     assert s.select == ("PRS1",) and s.ignore == ("PRS104",)
     assert s.long_persona_words == 30
     assert s.strategy_for("PRS101") == "gate" and s.strategy_for("PRS102") == "strip"
 
 
-@pytest.mark.parametrize(("table", "needle"), [
-    ({"selcet": ["PRS1"]}, "did you mean `select`"),
-    ({"select": "PRS101"}, "must be a list of strings"),
-    ({"select": ["PRS999"]}, "unknown rule 'PRS999'"),
-    ({"long-persona-words": -3}, "positive integer"),
-    ({"respect-gitignore": "yes"}, "true or false"),
-    ({"fix-strategy": {"PRS101": "delete"}}, '"strip" or "gate"'),
-    ({"gate-variable": "not valid"}, "identifier"),
-    ({"call-sites": {"mypkg.ask": "boss"}}, "one of system"),
-    ({"extra-task-words": {"poetry": ["x"]}}, "task category"),
-])
+@pytest.mark.parametrize(
+    ("table", "needle"),
+    [
+        ({"selcet": ["PRS1"]}, "did you mean `select`"),
+        ({"select": "PRS101"}, "must be a list of strings"),
+        ({"select": ["PRS999"]}, "unknown rule 'PRS999'"),
+        ({"long-persona-words": -3}, "positive integer"),
+        ({"respect-gitignore": "yes"}, "true or false"),
+        ({"fix-strategy": {"PRS101": "delete"}}, '"strip" or "gate"'),
+        ({"gate-variable": "not valid"}, "identifier"),
+        ({"call-sites": {"mypkg.ask": "boss"}}, "one of system"),
+        ({"extra-task-words": {"poetry": ["x"]}}, "task category"),
+    ],
+)
 def test_bad_values_are_clear_errors(table: dict, needle: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(ConfigError) as exc:
         parse_table(table, "pyproject.toml")
@@ -74,8 +85,9 @@ def test_extra_vocabulary_reaches_the_analysis(tmp_path: Path) -> None:
     from prism_lint.engine import check_source
 
     def codes(text: str, settings: Settings) -> list[str]:
-        return [d.code for d in check_source("prompts/a.md", text, settings,
-                                             named=True).diagnostics]
+        return [
+            d.code for d in check_source("prompts/a.md", text, settings, named=True).diagnostics
+        ]
 
     text = "You are a query whisperer. Write the SQL query for weekly signups.\n"
     assert codes(text, Settings()) == []
@@ -83,8 +95,10 @@ def test_extra_vocabulary_reaches_the_analysis(tmp_path: Path) -> None:
 
     text = "You are a data wrangler. Tidy up the quarterly spreadsheets.\n"
     assert codes(text, Settings(extra_experts=("data wrangler",))) != ["PRS101"]
-    assert codes(text, Settings(extra_experts=("data wrangler",),
-                                extra_task_words=(("code", ("spreadsheets",)),))) == ["PRS101"]
+    assert codes(
+        text,
+        Settings(extra_experts=("data wrangler",), extra_task_words=(("code", ("spreadsheets",)),)),
+    ) == ["PRS101"]
 
     # a program called "debugger" rather than a person who debugs
     text = "You are a debugger. Step through this Python function and find the bug.\n"
@@ -105,9 +119,13 @@ def test_project_expert_words_reach_a_walked_run(tmp_path: Path) -> None:
         "from openai import OpenAI\n"
         'SYSTEM = "You are a zorblaxologist. Write a Python function that sorts a list."\n'
         'OpenAI().chat.completions.create(model="gpt-4o", '
-        'messages=[{"role": "system", "content": SYSTEM}])\n')
+        'messages=[{"role": "system", "content": SYSTEM}])\n'
+    )
     resolver = Resolver()
-    found = {os.path.basename(t.path): [d.code for d in r.diagnostics]
-             for t, r in check_targets(discover([str(tmp_path)], resolver), resolver,
-                                       lambda s: s, use_cache=False)}
+    found = {
+        os.path.basename(t.path): [d.code for d in r.diagnostics]
+        for t, r in check_targets(
+            discover([str(tmp_path)], resolver), resolver, lambda s: s, use_cache=False
+        )
+    }
     assert found["z_app.py"] == ["PRS101"]

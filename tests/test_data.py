@@ -10,8 +10,9 @@ import pytest
 
 import prism_lint.data as data
 
-TABLES = sorted(p.relative_to(data.rules_dir()).as_posix()
-                for p in data.rules_dir().rglob("*.toml"))
+TABLES = sorted(
+    p.relative_to(data.rules_dir()).as_posix() for p in data.rules_dir().rglob("*.toml")
+)
 
 
 @pytest.fixture
@@ -56,11 +57,17 @@ def test_an_edited_toml_file_is_read_at_once(folder: Path) -> None:
     assert len(list((folder / "cache").glob("*.json"))) == 2
 
 
-@pytest.mark.parametrize("content", [
-    "not json", "[1, 2]", '{"format": 1, "sha256": "0", "table": {"title": "x"}}',
-    '{"format": 99, "sha256": "DIGEST", "table": {"title": "x"}}',
-    '{"format": 1, "sha256": "DIGEST", "table": ["x"]}', "{" * 100_000,
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json",
+        "[1, 2]",
+        '{"format": 1, "sha256": "0", "table": {"title": "x"}}',
+        '{"format": 99, "sha256": "DIGEST", "table": {"title": "x"}}',
+        '{"format": 1, "sha256": "DIGEST", "table": ["x"]}',
+        "{" * 100_000,
+    ],
+)
 def test_a_damaged_or_foreign_copy_is_ignored_and_made_again(folder: Path, content: str) -> None:
     data.load_toml("catalogue.toml")
     (copy,) = (folder / "cache").glob("*.json")
@@ -69,8 +76,9 @@ def test_a_damaged_or_foreign_copy_is_ignored_and_made_again(folder: Path, conte
     assert json.loads(copy.read_text(encoding="utf-8"))["table"] == {"title": "old"}
 
 
-def test_an_unwritable_cache_costs_nothing_but_time(folder: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unwritable_cache_costs_nothing_but_time(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (folder / "cache").write_text("a file where the folder should be", encoding="utf-8")
     assert data.load_toml("catalogue.toml") == {"title": "old"}
     monkeypatch.setenv("PRISM_LINT_DATA_CACHE", "")  # no cache at all
@@ -107,8 +115,11 @@ def test_a_wheel_ships_the_data_under_its_own_name_beside_the_rules() -> None:
     mapping = project["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert mapping == {"rules": "prism_lint/rules"}
     shipped = {p.relative_to(root / "rules") for p in (root / "rules").rglob("*") if p.is_file()}
-    code = {p.relative_to(root / "prism_lint" / "rules")
-            for p in (root / "prism_lint" / "rules").rglob("*") if p.is_file()}
+    code = {
+        p.relative_to(root / "prism_lint" / "rules")
+        for p in (root / "prism_lint" / "rules").rglob("*")
+        if p.is_file()
+    }
     assert shipped and not shipped & code
 
 
@@ -131,4 +142,8 @@ def test_request_patterns_start_only_where_one_of_their_words_is() -> None:
     assert _word_forms(r"fix(?:es)?\s+to") == {"fix", "fixes"}
     assert _word_forms(r"analy[sz]e\w*") is None  # not a finite set of words
     assert _leading_words(r"(?:changes?|patch(?:es)?)\s+to") == {
-        "change", "changes", "patch", "patches"}
+        "change",
+        "changes",
+        "patch",
+        "patches",
+    }

@@ -11,10 +11,17 @@ from prism_lint.config import Settings
 from prism_lint.engine import check_path
 
 
-def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None
-            ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "prism_lint", *args], capture_output=True,
-                          text=True, cwd=cwd, input=stdin, timeout=60)
+def run_cli(
+    *args: str, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "prism_lint", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        input=stdin,
+        timeout=60,
+    )
 
 
 def test_invalid_utf8(tmp_path: Path) -> None:
@@ -52,7 +59,8 @@ def test_cli_run_goes_on_after_bad_files(tmp_path: Path) -> None:
     # not UTF-8 (b"\xff\xfe" first would be UTF-16's byte-order mark)
     (tmp_path / "prompts" / "bad.md").write_bytes(b"ok \xff\xfe\xfd")
     (tmp_path / "prompts" / "good.md").write_text(
-        "You are a senior Go engineer. Fix the bug in this Go code.\n")
+        "You are a senior Go engineer. Fix the bug in this Go code.\n"
+    )
     out = run_cli("check", "--output-format", "json", "--no-cache", str(tmp_path))
     assert out.returncode == 1, out.stderr
     codes = sorted(d["code"] for d in json.loads(out.stdout))
@@ -69,8 +77,15 @@ def test_cli_bad_config_exits_2(tmp_path: Path) -> None:
 
 
 def test_cli_stdin_with_filename() -> None:
-    out = run_cli("check", "-", "--stdin-filename", "AGENTS.md", "--output-format", "concise",
-                  stdin="You are a senior Go engineer. Fix the bug in this Go code.\n")
+    out = run_cli(
+        "check",
+        "-",
+        "--stdin-filename",
+        "AGENTS.md",
+        "--output-format",
+        "concise",
+        stdin="You are a senior Go engineer. Fix the bug in this Go code.\n",
+    )
     assert out.returncode == 1
     assert out.stdout.startswith("AGENTS.md:1:1: PRS101")
 

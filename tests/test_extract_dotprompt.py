@@ -12,8 +12,9 @@ from prism_lint.extract.templates.dotprompt import extract
 from prism_lint.model import HOLE
 
 
-def run(text: str, path: str = "prompts/review.prompt", files: dict[str, str] | None = None
-        ) -> Extraction:
+def run(
+    text: str, path: str = "prompts/review.prompt", files: dict[str, str] | None = None
+) -> Extraction:
     return extract_text(extract, text, path, files)
 
 
@@ -45,8 +46,9 @@ def test_roles_holes_and_context() -> None:
     result = run(REVIEW)
     system, user = result.units
     assert system.role == "system"
-    assert system.text == (f"You are an expert Python developer. Review {HOLE} code.\n"
-                           f"{HOLE}Report every issue.{HOLE}")
+    assert system.text == (
+        f"You are an expert Python developer. Review {HOLE} code.\n{HOLE}Report every issue.{HOLE}"
+    )
     assert [h.source for h in system.holes] == ["{{language}}", "{{#if strict}}", "{{/if}}"]
     assert system.declared_task == "code"
     assert system.first_row == 13
@@ -57,7 +59,9 @@ def test_roles_holes_and_context() -> None:
     assert system.context.names == ["codeReview"]
     assert user.role == "user" and user.text == HOLE
     assert [c.text for c in result.comments] == [
-        "prism: task=code", "the code, with }} inside the comment"]
+        "prism: task=code",
+        "the code, with }} inside the comment",
+    ]
     for u in result.units:
         assert_map(u)
 
@@ -75,7 +79,8 @@ def test_partials_have_unknown_role_and_are_context_where_used() -> None:
     (unit,) = run('Write a slogan.\n{{>style tone="fun"}}\n', "prompts/s.prompt", files).units
     assert unit.holes[0].source == '{{>style tone="fun"}}'
     assert ("include", f"Answer in a {HOLE} tone.") in [
-        (s.role, s.text) for s in unit.context.siblings]
+        (s.role, s.text) for s in unit.context.siblings
+    ]
 
 
 def test_output_schema_name_is_the_response_format() -> None:
@@ -95,12 +100,34 @@ def test_unclosed_front_matter_is_an_error() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.one_of(
-    st.text(max_size=200),
-    st.lists(st.sampled_from(["---\n", "model: x\n", "{{", "}}", "{{!", "{{!--", "--}}",
-                              '{{role "system"}}', "{{>p}}", "{{#if a}}", "{{/if}}", "text ",
-                              "\n", "\r\n", "~", "'"]), max_size=30).map("".join),
-))
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        st.lists(
+            st.sampled_from(
+                [
+                    "---\n",
+                    "model: x\n",
+                    "{{",
+                    "}}",
+                    "{{!",
+                    "{{!--",
+                    "--}}",
+                    '{{role "system"}}',
+                    "{{>p}}",
+                    "{{#if a}}",
+                    "{{/if}}",
+                    "text ",
+                    "\n",
+                    "\r\n",
+                    "~",
+                    "'",
+                ]
+            ),
+            max_size=30,
+        ).map("".join),
+    )
+)
 def test_property_any_text_maps_or_errors(text: str) -> None:
     try:
         result = run(text, files={"_p.prompt": "{{x}} hi"})

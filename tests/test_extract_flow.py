@@ -50,7 +50,7 @@ def by_text(found: list[PromptUnit], start: str) -> PromptUnit:
 
 
 def test_returned_values_on_each_path_reach_the_call() -> None:
-    found = units('''
+    found = units("""
         from openai import OpenAI
         client = OpenAI()
 
@@ -62,16 +62,18 @@ def test_returned_values_on_each_path_reach_the_call() -> None:
         def run(q):
             return client.chat.completions.create(
                 model="gpt-4o", messages=[{"role": "user", "content": sources_prompt(q, True)}])
-    ''')
+    """)
     first = by_text(found, "You are a research assistant helping")
     assert first.context.origin == "returned by `sources_prompt`"
     assert first.role == "user"
-    assert by_text(found, "You are a research assistant.").context.origin \
+    assert (
+        by_text(found, "You are a research assistant.").context.origin
         == "returned by `sources_prompt`"
+    )
 
 
 def test_dict_values_reach_the_call_through_a_parameter() -> None:
-    found = units('''
+    found = units("""
         import anthropic
         client = anthropic.Anthropic()
 
@@ -85,27 +87,29 @@ def test_dict_values_reach_the_call_through_a_parameter() -> None:
         ROUTES = {"account": "You are an account security specialist. Answer briefly.",
                   "billing": "You are a billing specialist. Compute the refund."}
         route("help", ROUTES, "account")
-    ''')
+    """)
     account = by_text(found, "You are an account security specialist")
     assert account.context.origin == "value of `ROUTES['account']`"
     assert account.role == "system"
-    assert by_text(found, "You are a billing specialist").context.origin \
+    assert (
+        by_text(found, "You are a billing specialist").context.origin
         == "value of `ROUTES['billing']`"
+    )
 
 
 def test_a_constant_of_any_name_that_reaches_no_call_is_no_prompt() -> None:
-    found = units('''
+    found = units("""
         from openai import OpenAI
         client = OpenAI()
         BANNER = "You are a senior engineer reading the welcome banner."
         print(BANNER)
         client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hi"}])
-    ''')
+    """)
     assert not any(u.text.startswith("You are a senior engineer") for u in found)
 
 
 def test_wrapper_passes_roles_and_model_on() -> None:
-    found = units('''
+    found = units("""
         from openai import OpenAI
         client = OpenAI()
 
@@ -116,7 +120,7 @@ def test_wrapper_passes_roles_and_model_on() -> None:
                           {"role": "user", "content": question}])
 
         complete("You are a senior planner.", "Plan the launch.", model="o3-mini")
-    ''')
+    """)
     system = by_text(found, "You are a senior planner.")
     assert system.role == "system"
     assert system.context.model == "o3-mini"
@@ -125,7 +129,7 @@ def test_wrapper_passes_roles_and_model_on() -> None:
 
 
 def test_a_local_list_grown_then_returned_is_read_item_by_item() -> None:
-    found = units('''
+    found = units("""
         import dspy
 
         class Agent(dspy.Module):
@@ -139,7 +143,7 @@ def test_a_local_list_grown_then_returned_is_read_item_by_item() -> None:
                     out = []
                 out.append(f"Answer with the fields of {sig}, one per line.")
                 return out
-    ''')
+    """)
     first = by_text(found, "You are a careful tutor.")
     assert first.context.origin == "returned by `rules`"
     assert first.role == "system"
@@ -147,7 +151,7 @@ def test_a_local_list_grown_then_returned_is_read_item_by_item() -> None:
 
 
 def test_a_value_set_under_a_prompt_name_sends_what_its_function_returns() -> None:
-    found = units('''
+    found = units("""
         class Role:
             def start(self):
                 self.llm.system_prompt = self.prefix()
@@ -158,7 +162,7 @@ def test_a_value_set_under_a_prompt_name_sends_what_its_function_returns() -> No
                     extra = f"You are in {self.env} with the other agents of the team."
                     text += extra
                 return text
-    ''')
+    """)
     assert by_text(found, "You are in").context.origin == "returned by `prefix`"
     assert by_text(found, "Reply to the customer").role == "system"
 
@@ -167,7 +171,9 @@ def test_a_helper_whose_result_is_sent_is_no_wrapper() -> None:
     # the helper's parameter is not what its callers send: calls to it are no call sites
     from prism_lint.extract.python.project import learn_text
 
-    learned = learn_text("t.py", textwrap.dedent('''
+    learned = learn_text(
+        "t.py",
+        textwrap.dedent("""
         from openai import OpenAI
         client = OpenAI()
 
@@ -181,7 +187,9 @@ def test_a_helper_whose_result_is_sent_is_no_wrapper() -> None:
             return client.chat.completions.create(
                 model="gpt-4o", messages=[{"role": "system", "content": tidy(RULES)},
                                           {"role": "user", "content": question}])
-    '''), None)
+    """),
+        None,
+    )
     assert learned is not None
     table = learned[0]
     assert "ask" in table.wrappers
@@ -189,7 +197,7 @@ def test_a_helper_whose_result_is_sent_is_no_wrapper() -> None:
 
 
 def test_a_dspy_module_called_with_keywords_sends_them() -> None:
-    found = units('''
+    found = units("""
         import dspy
 
         GUIDE = "You are an expert mathematician. Compute the integral given."
@@ -199,42 +207,44 @@ def test_a_dspy_module_called_with_keywords_sends_them() -> None:
             solver = dspy.ChainOfThought("guide, problem -> answer")
             print(NOTE)
             return solver(guide=GUIDE, problem=problem)
-    ''')
-    assert by_text(found, "You are an expert mathematician. Compute").context.origin \
+    """)
+    assert (
+        by_text(found, "You are an expert mathematician. Compute").context.origin
         == "value of `GUIDE`"
+    )
     assert not any("only printed" in u.text for u in found)
 
 
 def test_messages_handed_to_any_call_keep_roles_and_model() -> None:
-    found = units('''
+    found = units("""
         from app.llm import create_chat_completion
 
         create_chat_completion(model="o3-mini", messages=[
             {"role": "system", "content": "You are a seasoned analyst."},
             {"role": "user", "content": "Which quarter grew most?"}])
-    ''')
+    """)
     system = by_text(found, "You are a seasoned analyst.")
     assert (system.role, system.context.model) == ("system", "o3-mini")
 
 
 def test_messages_keyword_without_roles_is_not_read() -> None:
-    found = units('''
+    found = units("""
         notify(messages=["Build finished.", "All tests passed."])
-    ''')
+    """)
     assert found == []
 
 
 def test_dict_splat_gives_a_call_its_keywords() -> None:
-    found = units('''
+    found = units("""
         from anthropic import Anthropic
         ARGS = {"system": "You are an expert systems programmer.", "max_tokens": 1024}
         Anthropic().messages.create(**ARGS, messages=[{"role": "user", "content": "Explain it."}])
-    ''')
+    """)
     assert by_text(found, "You are an expert systems programmer.").role == "system"
 
 
 def test_joined_list_includes_what_was_appended() -> None:
-    found = units('''
+    found = units("""
         import dspy
 
         def build(signature):
@@ -242,21 +252,21 @@ def test_joined_list_includes_what_was_appended() -> None:
             instr.extend(["You are an Agent.", "Use the tools given."])
             instr.append("Answer in JSON.")
             return dspy.Signature({}, "\\n".join(instr))
-    ''')
+    """)
     unit = by_text(found, "\ufffc")  # the signature's own instructions: a hole
     assert "You are an Agent.\nUse the tools given.\nAnswer in JSON." in unit.text
     assert unit.role == "system"
 
 
 def test_metagpt_aask_reads_system_messages() -> None:
-    found = units('''
+    found = units("""
         from metagpt.actions import Action
         SYSTEM = "As a Kaggle Grandmaster, suggest improvements."
 
         class Reflect(Action):
             async def run(self, context):
                 return await self.llm.aask(context, system_msgs=[SYSTEM])
-    ''')
+    """)
     unit = by_text(found, "As a Kaggle Grandmaster")
     assert unit.role == "system"
 
@@ -272,10 +282,10 @@ def test_functions_named_as_prompts_are_read_by_what_they_return() -> None:
 
 
 def test_a_prompt_set_on_an_imported_object() -> None:
-    found = units('''
+    found = units("""
         from interpreter import interpreter
         interpreter.system_message = "You are an AI assistant that writes tiny code snippets."
-    ''')
+    """)
     unit = by_text(found, "You are an AI assistant that writes")
     assert unit.context.origin == "set as `interpreter.system_message`"
 
@@ -291,9 +301,11 @@ def test_fabric_pattern_text_in_code() -> None:
 
 
 def test_typescript_prompt_builder_is_read_by_what_it_returns() -> None:
-    code = ("export function toPrompt(t: string) {\n"
-            "  return `You are a skilled software engineer. Write the code for ${t}.`;\n"
-            "}\n")
+    code = (
+        "export function toPrompt(t: string) {\n"
+        "  return `You are a skilled software engineer. Write the code for ${t}.`;\n"
+        "}\n"
+    )
     out = extract_js(Document("lib/prompt.ts", code), ExtractOptions())
     unit = by_text(out.units, "You are a skilled software engineer.")
     assert unit.context.origin == "returned by `toPrompt`"
@@ -312,18 +324,18 @@ def _project(root: Path, files: dict[str, str]) -> list[str]:
     return paths
 
 
-LLM = '''
+LLM = """
     from openai import OpenAI
     client = OpenAI()
 
     def create_chat_completion(messages, model="gpt-4o", temperature=0.0):
         return client.chat.completions.create(model=model, messages=messages)
-'''
-PROMPTS = '''
+"""
+PROMPTS = """
     def choose_tools_prompt(query):
         return f"You are a research assistant helping to choose the tools for {query}."
-'''
-AGENT = '''
+"""
+AGENT = """
     from app.llm import create_chat_completion
     from app.prompts import choose_tools_prompt
 
@@ -332,12 +344,13 @@ AGENT = '''
             model="o3-mini",
             messages=[{"role": "system", "content": choose_tools_prompt(query)},
                       {"role": "user", "content": query}])
-'''
+"""
 
 
 def test_project_table_teaches_wrappers_and_sinks(tmp_path: Path) -> None:
-    paths = _project(tmp_path, {"app/llm.py": LLM, "app/prompts.py": PROMPTS,
-                                "app/agent.py": AGENT})
+    paths = _project(
+        tmp_path, {"app/llm.py": LLM, "app/prompts.py": PROMPTS, "app/agent.py": AGENT}
+    )
     table = python_project.learn_project(paths)
     wrapper = table.wrappers["create_chat_completion"]
     assert wrapper.model == "model"
@@ -350,8 +363,9 @@ def test_project_table_teaches_wrappers_and_sinks(tmp_path: Path) -> None:
     assert unit.role == "system"
 
 
-def test_project_table_reads_only_bounded_files(tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_project_table_reads_only_bounded_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paths = _project(tmp_path, {"app/llm.py": LLM, "app/big.py": "x = 1\n" * 100})
     monkeypatch.setattr(python_project, "MAX_BYTES", 300)
     assert "create_chat_completion" in python_project.learn_project(paths).wrappers
@@ -362,9 +376,12 @@ def test_project_table_reads_only_bounded_files(tmp_path: Path,
 
 def test_check_sees_the_model_through_a_wrapper_of_another_module(tmp_path: Path) -> None:
     # the wrapper's module holds a persona too, so the first pass keeps it
-    _project(tmp_path, {
-        "app/llm.py": LLM + '\nDEFAULT = "You are a senior data analyst. Compute the totals."\n',
-        "app/agent.py": '''
+    _project(
+        tmp_path,
+        {
+            "app/llm.py": LLM
+            + '\nDEFAULT = "You are a senior data analyst. Compute the totals."\n',
+            "app/agent.py": """
             from app.llm import create_chat_completion
 
             create_chat_completion(
@@ -372,11 +389,16 @@ def test_check_sees_the_model_through_a_wrapper_of_another_module(tmp_path: Path
                  {"role": "user", "content": "Plan the release."}],
                 "o3-mini",
             )
-        ''',
-    })
+        """,
+        },
+    )
     resolver = Resolver()
-    results = {t.path: r for t, r in check_targets(discover([str(tmp_path)], resolver),
-                                                   resolver, lambda s: s, use_cache=False)}
+    results = {
+        t.path: r
+        for t, r in check_targets(
+            discover([str(tmp_path)], resolver), resolver, lambda s: s, use_cache=False
+        )
+    }
     agent = results[str(tmp_path / "app" / "agent.py")]
     assert any(d.code == "PRS105" for d in agent.diagnostics), agent.diagnostics
 
@@ -384,25 +406,31 @@ def test_check_sees_the_model_through_a_wrapper_of_another_module(tmp_path: Path
 # -- prompt files by content -------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "You are a senior security engineer. Review the diff.\n",
-    "---\nname: check\n---\n\nYou are an agent that keeps the docs current.\n",
-    "# IDENTITY and PURPOSE\n\nSummarise the text.\n",
-    "# Instructions\n\n- You must answer in JSON.\n",
-    "\ufeffAct as a translator.\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are a senior security engineer. Review the diff.\n",
+        "---\nname: check\n---\n\nYou are an agent that keeps the docs current.\n",
+        "# IDENTITY and PURPOSE\n\nSummarise the text.\n",
+        "# Instructions\n\n- You must answer in JSON.\n",
+        "\ufeffAct as a translator.\n",
+    ],
+)
 def test_prompt_file_by_content(text: str) -> None:
     assert looks_like_prompt(text)
     assert looks_like_prompt_bytes(text.encode())
 
 
-@pytest.mark.parametrize("text", [
-    "# My project\n\nA library that does things.\n\nYou are welcome to contribute.\n",
-    "You are welcome to open an issue.\n",
-    "Release notes\n\n- You are now able to export.\n",
-    "```\nYou are a senior engineer.\n```\n",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# My project\n\nA library that does things.\n\nYou are welcome to contribute.\n",
+        "You are welcome to open an issue.\n",
+        "Release notes\n\n- You are now able to export.\n",
+        "```\nYou are a senior engineer.\n```\n",
+        "",
+    ],
+)
 def test_not_a_prompt_file(text: str) -> None:
     assert not looks_like_prompt(text)
 
@@ -415,18 +443,27 @@ def test_first_pass_reads_prose_as_the_check_does(text: str) -> None:
 
 
 def test_prose_files_are_found_wherever_they_sit(tmp_path: Path) -> None:
-    _project(tmp_path, {
-        "app/checks/review.md": "You are a senior Python engineer. Write the fix for the bug.\n",
-        "app/summarize/system.md": "# IDENTITY and PURPOSE\n\nYou are an expert at code.\n",
-        "README.md": "# App\n\nYou are welcome to use it. You are a senior Python engineer?\n",
-        "notes.txt": "Shopping list\n",
-    })
+    _project(
+        tmp_path,
+        {
+            "app/checks/review.md": (
+                "You are a senior Python engineer. Write the fix for the bug.\n"
+            ),
+            "app/summarize/system.md": "# IDENTITY and PURPOSE\n\nYou are an expert at code.\n",
+            "README.md": "# App\n\nYou are welcome to use it. You are a senior Python engineer?\n",
+            "notes.txt": "Shopping list\n",
+        },
+    )
     resolver = Resolver()
     targets = list(discover([str(tmp_path)], resolver))
-    results = {t.path: r for t, r in check_targets(iter(targets), resolver, lambda s: s,
-                                                   use_cache=False)}
-    flagged = {Path(p).relative_to(tmp_path).as_posix() for p, r in results.items()
-               if any(d.code.startswith("PRS1") for d in r.diagnostics)}
+    results = {
+        t.path: r for t, r in check_targets(iter(targets), resolver, lambda s: s, use_cache=False)
+    }
+    flagged = {
+        Path(p).relative_to(tmp_path).as_posix()
+        for p, r in results.items()
+        if any(d.code.startswith("PRS1") for d in r.diagnostics)
+    }
     assert flagged == {"app/checks/review.md", "app/summarize/system.md"}
     for t in targets:
         data = Path(t.path).read_bytes()
@@ -438,27 +475,30 @@ def test_prose_files_are_found_wherever_they_sit(tmp_path: Path) -> None:
 
 
 def test_each_branch_of_a_conditional_text() -> None:
-    found = units('''
+    found = units("""
         def search(context):
             context_prompt = f"You are a seasoned research assistant: {context}." if context else ""
             return context_prompt
-    ''')
+    """)
     assert by_text(found, "You are a seasoned research assistant:").tier == "name"
 
 
 def test_a_module_constant_is_not_taught_to_other_modules(tmp_path: Path) -> None:
-    paths = _project(tmp_path, {
-        "a.py": '''
+    paths = _project(
+        tmp_path,
+        {
+            "a.py": """
             from openai import OpenAI
             GREETING = "You are a cheerful concierge. Greet the guest."
             OpenAI().chat.completions.create(model="gpt-4o",
                                              messages=[{"role": "system", "content": GREETING}])
-        ''',
-        "b.py": '''
+        """,
+            "b.py": """
             GREETING = "You are a senior engineer. This banner is printed, never sent."
             print(GREETING)
-        ''',
-    })
+        """,
+        },
+    )
     table = python_project.learn_project(paths)
     assert "GREETING" not in table.sinks
     python_flow.set_project(table)
@@ -469,7 +509,10 @@ def test_a_module_constant_is_not_taught_to_other_modules(tmp_path: Path) -> Non
 def test_a_notebook_calls_a_wrapper_of_a_module(tmp_path: Path) -> None:
     import json
 
-    _project(tmp_path, {"util.py": '''
+    _project(
+        tmp_path,
+        {
+            "util.py": """
         from anthropic import Anthropic
         client = Anthropic()
         DEFAULT = "You are a senior data analyst. Compute the totals."
@@ -477,22 +520,37 @@ def test_a_notebook_calls_a_wrapper_of_a_module(tmp_path: Path) -> None:
         def llm_call(prompt, system_prompt="", model="claude-3-5-sonnet-latest"):
             return client.messages.create(model=model, system=system_prompt, max_tokens=100,
                                           messages=[{"role": "user", "content": prompt}])
-    '''})
-    source = ('from util import llm_call\n'
-              'llm_call("Plan the release.", "You are a seasoned project planner.", "o3-mini")')
-    cell = {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-            "source": source}
-    (tmp_path / "plan.ipynb").write_text(json.dumps(
-        {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    """
+        },
+    )
+    source = (
+        "from util import llm_call\n"
+        'llm_call("Plan the release.", "You are a seasoned project planner.", "o3-mini")'
+    )
+    cell = {
+        "cell_type": "code",
+        "metadata": {},
+        "execution_count": None,
+        "outputs": [],
+        "source": source,
+    }
+    (tmp_path / "plan.ipynb").write_text(
+        json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
     resolver = Resolver()
-    results = {t.path: r for t, r in check_targets(discover([str(tmp_path)], resolver),
-                                                   resolver, lambda s: s, use_cache=False)}
+    results = {
+        t.path: r
+        for t, r in check_targets(
+            discover([str(tmp_path)], resolver), resolver, lambda s: s, use_cache=False
+        )
+    }
     codes = [d.code for d in results[str(tmp_path / "plan.ipynb")].diagnostics]
     assert "PRS105" in codes
 
 
-def test_inventory_shows_where_the_text_comes_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_inventory_shows_where_the_text_comes_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import json
 
     from prism_lint.cli import main
@@ -509,7 +567,7 @@ def test_inventory_shows_where_the_text_comes_from(tmp_path: Path, monkeypatch: 
 
 # -- TypeScript across modules -----------------------------------------------------
 
-TS_LIB = '''
+TS_LIB = """
     export function describeApp(template: string) {
       return `You are a senior TypeScript engineer. Write the ${template} app the user asks for.`
     }
@@ -517,9 +575,9 @@ TS_LIB = '''
     export const REVIEWER = "You are a veteran historian. Answer which year the treaty was signed."
 
     export const BANNER = "You are a senior engineer. This text is shown in the page header only."
-'''
+"""
 
-TS_ROUTE = '''
+TS_ROUTE = """
     import { streamText, generateText } from 'ai'
     import { openai } from '@ai-sdk/openai'
     import { describeApp, REVIEWER } from '@/lib/instructions'
@@ -529,11 +587,12 @@ TS_ROUTE = '''
       await generateText({ model: openai('o3-mini'), system: REVIEWER, prompt: 'Go.' })
       return streamText({ model: openai('gpt-4o'), system: describeApp(template), messages })
     }
-'''
+"""
 
 
-def test_typescript_sends_what_another_module_exports(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_typescript_sends_what_another_module_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from prism_lint.cli import main
 
     _project(tmp_path, {"lib/instructions.ts": TS_LIB, "app/api/chat/route.ts": TS_ROUTE})
@@ -542,8 +601,11 @@ def test_typescript_sends_what_another_module_exports(tmp_path: Path,
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
         main(["prompts", "--output-format", "json", "."])
-    rows = {r["text"][:30]: r for r in json.loads(out.getvalue())
-            if r["path"].endswith("instructions.ts")}
+    rows = {
+        r["text"][:30]: r
+        for r in json.loads(out.getvalue())
+        if r["path"].endswith("instructions.ts")
+    }
     built = rows["You are a senior TypeScript en"]
     assert built["origin"] == "returned by `describeApp`"
     assert built["role"] == "system"
@@ -553,12 +615,18 @@ def test_typescript_sends_what_another_module_exports(tmp_path: Path,
 
 def test_typescript_learns_only_names_of_the_project() -> None:
     # a name imported from a package is no module of the project: not taught
-    found = extract_js(Document("route.ts", textwrap.dedent('''
+    found = extract_js(
+        Document(
+            "route.ts",
+            textwrap.dedent("""
         import { generateText } from 'ai'
         import { SYSTEM } from 'some-package'
         import { RULES } from './rules'
         generateText({ model: 'gpt-4o', system: SYSTEM + RULES, prompt: 'Go.' })
-    ''')), ExtractOptions())
+    """),
+        ),
+        ExtractOptions(),
+    )
     assert found.learned is not None
     assert found.learned.sinks == {"RULES": "system"}
     assert "generateText" not in found.learned.defines

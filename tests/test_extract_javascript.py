@@ -43,16 +43,16 @@ def check_map(unit: PromptUnit) -> None:
         assert 0 <= p.text_start < p.text_end <= len(unit.text)
         assert 0 <= p.doc_start <= p.doc_end <= len(doc)
         if p.exact:
-            assert doc[p.doc_start:p.doc_end] == unit.text[p.text_start:p.text_end]
+            assert doc[p.doc_start : p.doc_end] == unit.text[p.text_start : p.text_end]
         else:
             # an escape sequence (or a run of surrogate escapes) stands for the text
-            assert _ESCAPE_SOURCE.match(doc, p.doc_start), doc[p.doc_start:p.doc_end]
+            assert _ESCAPE_SOURCE.match(doc, p.doc_start), doc[p.doc_start : p.doc_end]
         for i in range(p.text_start, p.text_end):
             assert not covered[i]
             covered[i] = True
     for h in unit.holes:
         assert unit.text[h.text_offset] == HOLE
-        assert doc[h.doc_start:h.doc_end] == h.source
+        assert doc[h.doc_start : h.doc_end] == h.source
         assert not covered[h.text_offset]
         covered[h.text_offset] = True
     # what no piece or hole covers is a separator the code adds (join, blocks)
@@ -142,8 +142,7 @@ await openai.beta.threads.messages.create(thread.id, { role: "user", content: "S
     assert [(s.role, s.text) for s in instr.context.siblings] == [("user", "Top customers?")]
     user = by_text(found, "Top customers?")
     assert user.role == "user" and user.context.argument == "input[0].content"
-    assert by_text(found, "You are a math tutor.").context.call == \
-        "openai.beta.assistants.create"
+    assert by_text(found, "You are a math tutor.").context.call == "openai.beta.assistants.create"
     run_unit = by_text(found, "Act as a senior lawyer")
     assert run_unit.role == "system" and run_unit.context.argument == "additional_instructions"
     msg = by_text(found, "Solve 2x=4.")
@@ -209,7 +208,8 @@ await agent.generate({ prompt: "Why does checkout fail?" });
     assert system.context.call == "generateText"
     assert system.context.model == "o3-mini"
     assert [(s.role, s.text) for s in system.context.siblings] == [
-        ("user", "Fix the bug in the parser.")]
+        ("user", "Fix the bug in the parser.")
+    ]
     assert by_text(found, "Fix the bug").role == "user"
     poet = by_text(found, "You are a poet.")
     assert poet.context.model == "gpt-4o" and poet.role == "system"
@@ -220,11 +220,13 @@ await agent.generate({ prompt: "Why does checkout fail?" });
     assert debugger.context.names[0] == "agent"
     # the agent's instructions see the run's input, and the other way round
     assert ("user", "Why does checkout fail?") in [
-        (s.role, s.text) for s in debugger.context.siblings]
+        (s.role, s.text) for s in debugger.context.siblings
+    ]
     run_input = by_text(found, "Why does checkout fail?")
     assert run_input.context.model == "gpt-4.1"
     assert ("system", "You are an expert debugger.") in [
-        (s.role, s.text) for s in run_input.context.siblings]
+        (s.role, s.text) for s in run_input.context.siblings
+    ]
 
 
 def test_langchain_templates_and_messages() -> None:
@@ -257,7 +259,9 @@ const reply = await model.invoke([
     assert system.context.call == "ChatPromptTemplate.fromMessages"
     assert system.context.argument == "messages[0]"
     assert [(s.role, s.text) for s in system.context.siblings] == [
-        ("user", HOLE), ("assistant", "Here is the code.")]
+        ("user", HOLE),
+        ("assistant", "Here is the code."),
+    ]
     assert by_text(found, "Here is the code.").role == "assistant"
     assert by_text(found, "You are a senior SQL").role == "system"
     terminal = by_text(found, "Act as a Linux terminal.")
@@ -418,8 +422,9 @@ import { complete } from "./llm";
 await llm.complete("You are an expert Java developer. Write the class.");
 const CodeReviewerBlurb = "You are a strict reviewer. Review the change.";
 """
-    found = units(source, extra_call_sites={"llm.complete": "system"},
-                  extra_prompt_names=["*Blurb"])
+    found = units(
+        source, extra_call_sites={"llm.complete": "system"}, extra_prompt_names=["*Blurb"]
+    )
     site = by_text(found, "You are an expert Java")
     assert site.role == "system" and site.tier == "call"
     named = by_text(found, "You are a strict reviewer.")
@@ -439,8 +444,7 @@ def one(source: str, path: str = "app.ts") -> PromptUnit:
 
 
 def system_call(expr: str, prelude: str = "") -> str:
-    return (prelude + "await generateText({ model, system: " + expr
-            + ", prompt: input });\n")
+    return prelude + "await generateText({ model, system: " + expr + ", prompt: input });\n"
 
 
 @pytest.mark.parametrize(
@@ -463,8 +467,9 @@ def test_literal_decoding(literal: str, value: str) -> None:
 
 
 def test_positions_with_non_ascii_text_before_and_inside() -> None:
-    source = ("// 日本語のコメント 👋🏽\nconst café = \"ñ\";\n"
-              + system_call('"Tú eres 专家 👩🏽\u200d💻: \\u00e9crire du code."'))
+    source = '// 日本語のコメント 👋🏽\nconst café = "ñ";\n' + system_call(
+        '"Tú eres 专家 👩🏽\u200d💻: \\u00e9crire du code."'
+    )
     unit = one(source)
     assert unit.text == "Tú eres 专家 👩🏽\u200d💻: écrire du code."
     start = source.index("Tú")
@@ -523,8 +528,10 @@ await generateText({ system: C, prompt: q });
 await generateText({ system: D, prompt: q });
 """
     found = units(source)
-    assert by_text(found, "You are a pharmacist.").text == \
-        f"You are a pharmacist. Give the dose of {HOLE}."
+    assert (
+        by_text(found, "You are a pharmacist.").text
+        == f"You are a pharmacist. Give the dose of {HOLE}."
+    )
     # only the first "{x}" is replaced; the second is still a placeholder
     rate = by_text(found, "Rate")
     assert rate.text == f"Rate {HOLE} and {HOLE}."
@@ -645,8 +652,10 @@ function analyse(q: string) {
     assert coder.context.names == ["SYSTEM_PROMPTS.coder"]
     # a property's own rows, so a comment above it concerns it alone
     assert (coder.first_row, coder.last_row) == (1, 1)
-    assert (by_text(found, "You are a poet.").first_row, by_text(found, "You are a poet.")
-            .last_row) == (2, 2)
+    assert (
+        by_text(found, "You are a poet.").first_row,
+        by_text(found, "You are a poet.").last_row,
+    ) == (2, 2)
     assert by_text(found, "You are a poet.").text == f"You are a poet. Write about {HOLE}."
     analyst = by_text(found, "You are a senior analyst.")
     assert analyst.text == f"You are a senior analyst. Compute the ratio of {HOLE}."
@@ -689,9 +698,11 @@ const JSX = <div>{/* jsx comment */}</div>;
 
 
 def test_crlf_file_rows_comments_and_template_line_breaks() -> None:
-    source = ("// prism: task=writing\r\n"
-              "const SYSTEM_PROMPT = `You are a senior editor.\r\nWrite the blurb.`;\r\n"
-              "/* one\r\n * two */\r\n")
+    source = (
+        "// prism: task=writing\r\n"
+        "const SYSTEM_PROMPT = `You are a senior editor.\r\nWrite the blurb.`;\r\n"
+        "/* one\r\n * two */\r\n"
+    )
     out = run(source)
     (unit,) = out.units
     check_map(unit)
@@ -701,7 +712,10 @@ def test_crlf_file_rows_comments_and_template_line_breaks() -> None:
     a, b = unit.to_doc(24, 25)
     assert source[a:b] == "\r\n"
     assert [(c.row, c.text) for c in out.comments] == [
-        (1, " prism: task=writing"), (4, " one"), (5, " two ")]
+        (1, " prism: task=writing"),
+        (4, " one"),
+        (5, " two "),
+    ]
 
 
 def test_statement_rows_of_a_multiline_call() -> None:
@@ -745,8 +759,7 @@ function broken(a, {
 }
 """
     out = run(source, "bad.js")
-    assert [u.text for u in out.units] == [
-        "You are an expert Java developer. Write a method."]
+    assert [u.text for u in out.units] == ["You are an expert Java developer. Write a method."]
     (problem,) = out.problems
     assert isinstance(problem, ExtractError)
     assert (problem.row, problem.column) == (2, 1)
@@ -780,14 +793,17 @@ def test_long_concatenation_is_read_whole() -> None:
     assert not unit.holes
 
 
-@pytest.mark.parametrize("source", [
-    "x = " + "[" * 2000 + "]" * 2000,
-    "ChatPromptTemplate.fromMessages([" * 1500 + "]) " * 1500,
-    "ai.models.generateContent({contents: " + "{contents: " * 500 + '"x y"' + "}" * 501 + ")",
-    "f({system: " * 1000 + '"You are a poet."' + "})" * 1000,
-    "const PROMPT = " + "`a ${" * 1000 + "1" + "}`" * 1000,
-    "const A = " + "a." * 3000 + "b;",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = " + "[" * 2000 + "]" * 2000,
+        "ChatPromptTemplate.fromMessages([" * 1500 + "]) " * 1500,
+        "ai.models.generateContent({contents: " + "{contents: " * 500 + '"x y"' + "}" * 501 + ")",
+        "f({system: " * 1000 + '"You are a poet."' + "})" * 1000,
+        "const PROMPT = " + "`a ${" * 1000 + "1" + "}`" * 1000,
+        "const A = " + "a." * 3000 + "b;",
+    ],
+)
 def test_deep_nesting_is_read_without_error(source: str) -> None:
     out = run(source, "deep.ts")
     for unit in out.units:
@@ -799,19 +815,69 @@ def test_deep_nesting_is_read_without_error(source: str) -> None:
 # Properties
 # --------------------------------------------------------------------------
 
-_JS_TOKENS = st.sampled_from([
-    "openai.chat.completions.create(", "generateText(", "new Agent(", "new SystemMessage(",
-    "ChatPromptTemplate.fromMessages(", "{", "}", "(", ")", "[", "]", ",", ":", ";", "=",
-    "+", ".join(", ".trim()", "role", "system", "content", "messages", "instructions",
-    '"You are an expert. "', "'x'", "`a ${", "`", "${", "\\", "\n", "\r\n", " ", "const ",
-    "PROMPT", "x", "=>", "//", "/*", "*/", "<div>", "</div>", "as const", "é", "👋",
-    "dedent`", "String.raw`", "\\u{", "\\uD83D", "...", "this.", "class A {", "?.",
-])
+_JS_TOKENS = st.sampled_from(
+    [
+        "openai.chat.completions.create(",
+        "generateText(",
+        "new Agent(",
+        "new SystemMessage(",
+        "ChatPromptTemplate.fromMessages(",
+        "{",
+        "}",
+        "(",
+        ")",
+        "[",
+        "]",
+        ",",
+        ":",
+        ";",
+        "=",
+        "+",
+        ".join(",
+        ".trim()",
+        "role",
+        "system",
+        "content",
+        "messages",
+        "instructions",
+        '"You are an expert. "',
+        "'x'",
+        "`a ${",
+        "`",
+        "${",
+        "\\",
+        "\n",
+        "\r\n",
+        " ",
+        "const ",
+        "PROMPT",
+        "x",
+        "=>",
+        "//",
+        "/*",
+        "*/",
+        "<div>",
+        "</div>",
+        "as const",
+        "é",
+        "👋",
+        "dedent`",
+        "String.raw`",
+        "\\u{",
+        "\\uD83D",
+        "...",
+        "this.",
+        "class A {",
+        "?.",
+    ]
+)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_JS_TOKENS, max_size=60).map("".join),
-       st.sampled_from(["a.js", "a.ts", "a.tsx", "a.jsx"]))
+@given(
+    st.lists(_JS_TOKENS, max_size=60).map("".join),
+    st.sampled_from(["a.js", "a.ts", "a.tsx", "a.jsx"]),
+)
 def test_code_like_input_never_raises(text: str, path: str) -> None:
     try:
         out = run(text, path)
@@ -852,9 +918,23 @@ def _units_of(cp: int) -> tuple[int, ...]:
 
 @st.composite
 def _atom(draw: st.DrawFn, template: bool) -> Atom:
-    kind = draw(st.sampled_from(
-        ["plain", "plain", "single", "x", "u4", "ubrace", "cont", "identity", "octal", "89",
-         "surrogates"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "plain",
+                "plain",
+                "single",
+                "x",
+                "u4",
+                "ubrace",
+                "cont",
+                "identity",
+                "octal",
+                "89",
+                "surrogates",
+            ]
+        )
+    )
     if kind == "plain":
         c = draw(_PLAIN)
         return c, _units_of(ord(c)), True
@@ -874,8 +954,7 @@ def _atom(draw: st.DrawFn, template: bool) -> Atom:
     if kind == "cont":
         return "\\" + draw(st.sampled_from(["\n", "\r\n", "\u2028", "\u2029"])), (), False
     if kind == "identity":
-        c = draw(st.characters(codec="utf-8").filter(
-            lambda ch: ch not in _NOT_IDENTITY))
+        c = draw(st.characters(codec="utf-8").filter(lambda ch: ch not in _NOT_IDENTITY))
         return "\\" + c, _units_of(ord(c)), False
     if kind == "surrogates":
         cp = draw(st.integers(0x10000, 0x10FFFF))
@@ -921,8 +1000,9 @@ def _literal_property(atoms: list[Atom], quote: str) -> None:
     prefix = "await generateText({ prompt: q, system: " + quote + "Task: "
     body = "".join(a[0] for a in atoms)
     source = prefix + body + quote + " });\n"
-    expected = [("Task: "[i], len(prefix) - 6 + i, len(prefix) - 5 + i, True)
-                for i in range(6)] + _expected(atoms, len(prefix))
+    expected = [
+        ("Task: "[i], len(prefix) - 6 + i, len(prefix) - 5 + i, True) for i in range(6)
+    ] + _expected(atoms, len(prefix))
     found = run(source, "gen.ts").units
     unit = next(u for u in found if u.context.argument == "system")
     value = "".join(e[0] for e in expected)
@@ -955,9 +1035,22 @@ def test_generated_string_literals_decode_and_map_exactly(atoms: list[Atom], quo
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(_atom(True) | st.sampled_from([
-    ("\n", (10,), True), ("\r\n", (10,), False), ("\r", (10,), False),
-    ("\\`", (96,), False), ("\\$", (36,), False), ("$", (36,), True)]), max_size=25))
+@given(
+    st.lists(
+        _atom(True)
+        | st.sampled_from(
+            [
+                ("\n", (10,), True),
+                ("\r\n", (10,), False),
+                ("\r", (10,), False),
+                ("\\`", (96,), False),
+                ("\\$", (36,), False),
+                ("$", (36,), True),
+            ]
+        ),
+        max_size=25,
+    )
+)
 def test_generated_template_literals_decode_and_map_exactly(atoms: list[Atom]) -> None:
     # a "\r" atom followed by a "\n" atom would be one "\r\n" line break
     kept: list[Atom] = []
@@ -969,13 +1062,13 @@ def test_generated_template_literals_decode_and_map_exactly(atoms: list[Atom]) -
 
 def test_fallback_and_ternary_literals_are_prompt_alternatives() -> None:
     src = (
-        'const body = {\n'
-        '  model: opts.model,\n'
-        '  system_prompt:\n'
-        '    opts.systemPrompt ??\n'
-        '    process.env.SYSTEM_PROMPT ||\n'
+        "const body = {\n"
+        "  model: opts.model,\n"
+        "  system_prompt:\n"
+        "    opts.systemPrompt ??\n"
+        "    process.env.SYSTEM_PROMPT ||\n"
         '    "You are a careful reviewer. Point out bugs briefly.",\n'
-        '};\n'
+        "};\n"
         'const systemPrompt = terse ? "Answer in one short sentence please." :'
         ' "Answer in detail, with examples.";\n'
         'const note = opts.note ?? "x";\n'
@@ -1018,7 +1111,7 @@ def test_call_argument_fallback_reads_its_one_literal() -> None:
 
 
 def test_media_parts_sent_with_the_text_are_recorded_as_attachments() -> None:
-    code = '''\
+    code = """\
 import OpenAI from "openai";
 const client = new OpenAI();
 await client.chat.completions.create({
@@ -1036,7 +1129,7 @@ await client.chat.completions.create({
   messages: [{ role: "system", content: "You are an expert historian." },
              { role: "user", content: [{ type: "text", text: "Name a year." }] }],
 });
-'''
+"""
     found = units(code)
     assert by_text(found, "You are an expert radiologist.").context.attachments == ["image"]
     assert by_text(found, "You are an expert historian.").context.attachments == []
@@ -1051,7 +1144,7 @@ def test_a_bare_ampersand_in_jsx_text_is_not_a_syntax_problem() -> None:
 
 
 def test_template_keeps_a_prompt_constant_it_interpolates_as_a_hole() -> None:
-    code = '''\
+    code = """\
 export const DEFAULT_CODE_PROMPT_RULES = `- Do not include triple backticks when generating code.
 - Maintain proper indentation.`;
 export const NEW_ARTIFACT_PROMPT = `You are an AI assistant tasked with generating a new artifact.
@@ -1061,7 +1154,7 @@ Use the full chat history as context.`;
 export const OTHER_PROMPT = `You are an expert software engineer. Rewrite the artifact.
 ${DEFAULT_CODE_PROMPT_RULES}`;
 export const JOINED_PROMPT = `${DEFAULT_CODE_PROMPT_RULES}\\n\\n${OTHER_PROMPT}`;
-'''
+"""
     found = units(code)
     assert len(found) == 3, [u.text for u in found]
     rules = by_text(found, "- Do not include triple backticks")
@@ -1071,9 +1164,11 @@ export const JOINED_PROMPT = `${DEFAULT_CODE_PROMPT_RULES}\\n\\n${OTHER_PROMPT}`
     # the shared rules are the rules constant's prompt; here they are a hole
     for unit in (new, other):
         assert "triple backticks" not in unit.text
-        assert [h.source for h in unit.holes] == ["- Do not include triple backticks when "
-                                                 "generating code.\n- Maintain proper "
-                                                 "indentation."]
+        assert [h.source for h in unit.holes] == [
+            "- Do not include triple backticks when "
+            "generating code.\n- Maintain proper "
+            "indentation."
+        ]
     assert new.text.endswith(f"rules:\n{HOLE}\nUse the full chat history as context.")
     assert "NEW_ARTIFACT_PROMPT" in new.context.names
     # a template that only joins prompts is not a prompt of its own
@@ -1081,7 +1176,7 @@ export const JOINED_PROMPT = `${DEFAULT_CODE_PROMPT_RULES}\\n\\n${OTHER_PROMPT}`
 
 
 def test_template_sharing_a_constant_with_a_call_is_its_own_prompt() -> None:
-    code = '''\
+    code = """\
 import OpenAI from "openai";
 const RULES = "Answer in one short paragraph, no lists.";
 const SUMMARY_PROMPT = `Summarise the article for a busy reader. ${RULES}`;
@@ -1090,7 +1185,7 @@ await client.chat.completions.create({
   model: "gpt-4o",
   messages: [{ role: "system", content: `You are a historian. ${RULES}` }],
 });
-'''
+"""
     found = units(code)
     call = by_text(found, "You are a historian. Answer in one short paragraph")
     assert call.tier == "call"
@@ -1099,7 +1194,7 @@ await client.chat.completions.create({
 
 
 def test_message_whose_role_a_condition_picks_is_read() -> None:
-    code = '''\
+    code = """\
 export async function rewrite(model, o1, artifact) {
   return await model.invoke([
     { role: o1 ? "user" : "system", content: `Rewrite the title of ${artifact} in five words.` },
@@ -1109,7 +1204,7 @@ export async function rewrite(model, o1, artifact) {
 export async function note(model) {
   return await model.invoke([{ role: pick(), content: "Write a longer note about it." }]);
 }
-'''
+"""
     found = units(code)
     title = by_text(found, "Rewrite the title of")
     assert title.role == "unknown"  # user or system: which one is not known
@@ -1119,7 +1214,7 @@ export async function note(model) {
 
 
 def test_constant_two_prompt_constants_interpolate_is_read_at_its_own_line() -> None:
-    code = '''\
+    code = """\
 const APP_CONTEXT = `
 The application is a canvas where users write and edit one artifact per chat.
 `;
@@ -1129,7 +1224,7 @@ ${APP_CONTEXT}
 ${NOTE}`;
 export const TITLE_PROMPT = `You are an assistant that names the artifact.
 ${APP_CONTEXT}`;
-'''
+"""
     found = units(code)
     context = by_text(found, "\nThe application is a canvas")
     assert context.first_row == 1 and context.tier == "name"
@@ -1143,17 +1238,18 @@ ${APP_CONTEXT}`;
 
 
 def test_shared_constant_with_holes_of_its_own_is_one_hole() -> None:
-    code = '''\
+    code = """\
 export const SYSTEM_PROMPT = `You complete code. Write only what goes where {{FILL_HERE}} stands.`;
 export function complete(prefix, suffix) {
   const fullPrompt = SYSTEM_PROMPT +
     `\\n<QUERY>\\n${prefix}{{FILL_HERE}}${suffix}\\n</QUERY>\\nTASK: Fill the {{FILL_HERE}} hole.`;
   return fullPrompt;
 }
-'''
+"""
     found = units(code)
     full = by_text(found, HOLE + "\n<QUERY>")
-    assert full.holes[0].source == ("You complete code. Write only what goes where "
-                                    "{{FILL_HERE}} stands.")
+    assert full.holes[0].source == (
+        "You complete code. Write only what goes where {{FILL_HERE}} stands."
+    )
     assert full.text.endswith("TASK: Fill the " + HOLE + " hole.")
     assert by_text(found, "You complete code.").first_row == 1

@@ -11,21 +11,29 @@ from prism_lint.extract.templates.jinja import extract, is_chat_template
 from prism_lint.model import HOLE
 
 
-def run(text: str, path: str = "prompts/agent.j2", files: dict[str, str] | None = None
-        ) -> Extraction:
+def run(
+    text: str, path: str = "prompts/agent.j2", files: dict[str, str] | None = None
+) -> Extraction:
     return extract_text(extract, text, path, files)
 
 
 def test_plain_template_text_holes_and_positions() -> None:
-    src = ("You are an expert {{ lang | title }} developer.\n"
-           "{% if repo %}Repo: {{ repo.name }}{% endif %}\n"
-           "Write a function.\n")
+    src = (
+        "You are an expert {{ lang | title }} developer.\n"
+        "{% if repo %}Repo: {{ repo.name }}{% endif %}\n"
+        "Write a function.\n"
+    )
     result = run(src)
     (unit,) = result.units
-    assert unit.text == (f"You are an expert {HOLE} developer.\n{HOLE}Repo: {HOLE}{HOLE}\n"
-                         "Write a function.")
+    assert unit.text == (
+        f"You are an expert {HOLE} developer.\n{HOLE}Repo: {HOLE}{HOLE}\nWrite a function."
+    )
     assert [h.source for h in unit.holes] == [
-        "{{ lang | title }}", "{% if repo %}", "{{ repo.name }}", "{% endif %}"]
+        "{{ lang | title }}",
+        "{% if repo %}",
+        "{{ repo.name }}",
+        "{% endif %}",
+    ]
     assert unit.role == "unknown"
     assert unit.tier == "file"
     assert unit.template_syntax == "jinja"
@@ -68,10 +76,12 @@ def test_raw_block_is_literal_text() -> None:
 
 
 def test_comments_are_reported_with_rows_and_declare_tasks() -> None:
-    src = ("{# prism: task=writing #}\n"
-           "You are an expert Python developer. {# inline note #}\n"
-           "{#- prism: ignore[PRS101] -#}\n"
-           "Write a blog post.\n")
+    src = (
+        "{# prism: task=writing #}\n"
+        "You are an expert Python developer. {# inline note #}\n"
+        "{#- prism: ignore[PRS101] -#}\n"
+        "Write a blog post.\n"
+    )
     result = run(src)
     assert [(c.row, c.text, c.own_line) for c in result.comments] == [
         (1, "prism: task=writing", True),
@@ -85,17 +95,19 @@ def test_comments_are_reported_with_rows_and_declare_tasks() -> None:
 
 
 def test_marker_lines_split_messages() -> None:
-    src = ("# system:\n"
-           "You are a senior mathematician.\n"
-           "\n"
-           "{% for item in chat_history %}\n"
-           "# user:\n"
-           "{{item.inputs.question}}\n"
-           "# assistant:\n"
-           "{{item.outputs.answer}}\n"
-           "{% endfor %}\n"
-           "user:\n"
-           "{{question}}\n")
+    src = (
+        "# system:\n"
+        "You are a senior mathematician.\n"
+        "\n"
+        "{% for item in chat_history %}\n"
+        "# user:\n"
+        "{{item.inputs.question}}\n"
+        "# assistant:\n"
+        "{{item.outputs.answer}}\n"
+        "{% endfor %}\n"
+        "user:\n"
+        "{{question}}\n"
+    )
     units = run(src, "flow/chat.jinja2").units
     assert [u.role for u in units] == ["system", "user", "assistant", "user"]
     assert units[0].text == f"You are a senior mathematician.\n\n{HOLE}"
@@ -113,11 +125,15 @@ def test_marker_must_be_alone_on_a_line() -> None:
 
 
 def test_chat_and_message_blocks_set_roles() -> None:
-    src = ('{% chat role="system" %}\nYou are an experienced lawyer.\n{% endchat %}\n'
-           "{% message role='user' %}\nQ: {{ q }}\n{% endmessage %}\n")
+    src = (
+        '{% chat role="system" %}\nYou are an experienced lawyer.\n{% endchat %}\n'
+        "{% message role='user' %}\nQ: {{ q }}\n{% endmessage %}\n"
+    )
     units = run(src).units
     assert [(u.role, u.text) for u in units] == [
-        ("system", "You are an experienced lawyer."), ("user", f"Q: {HOLE}")]
+        ("system", "You are an experienced lawyer."),
+        ("user", f"Q: {HOLE}"),
+    ]
     assert units[0].first_row == 1
 
 
@@ -126,9 +142,11 @@ def test_default_role_from_file_name() -> None:
     assert run("Hello.", "prompts/user_prompt.j2").units[0].role == "user"
 
 
-CHATML = ("{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + "
-          "message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}\n"
-          "{# note #}\n")
+CHATML = (
+    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + "
+    "message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}\n"
+    "{# note #}\n"
+)
 
 
 def test_tokenizer_chat_templates_are_skipped() -> None:
@@ -146,7 +164,8 @@ def test_include_is_a_hole_and_the_included_text_is_context() -> None:
     (unit,) = run(src, "prompts/math.j2", files).units
     assert unit.holes[0].source == '{% include "common/rules.j2" %}'
     assert [(s.role, s.text) for s in unit.context.siblings] == [
-        ("include", f"Always answer in {HOLE}.")]
+        ("include", f"Always answer in {HOLE}.")
+    ]
 
 
 def test_missing_include_is_just_a_hole() -> None:
@@ -171,10 +190,11 @@ def test_unterminated_comment_is_a_problem() -> None:
 
 
 def test_promptflow_model_from_flow_dag() -> None:
-    flow = ("nodes:\n- name: answer\n  type: llm\n  source:\n    type: code\n"
-            "    path: chat.jinja2\n  inputs:\n    deployment_name: gpt-4o\n  api: chat\n")
-    (unit,) = run("system:\nYou are kind.\n", "flows/x/chat.jinja2",
-                  {"flow.dag.yaml": flow}).units
+    flow = (
+        "nodes:\n- name: answer\n  type: llm\n  source:\n    type: code\n"
+        "    path: chat.jinja2\n  inputs:\n    deployment_name: gpt-4o\n  api: chat\n"
+    )
+    (unit,) = run("system:\nYou are kind.\n", "flows/x/chat.jinja2", {"flow.dag.yaml": flow}).units
     assert unit.context.library == "promptflow"
     assert unit.context.model == "gpt-4o"
     assert unit.context.names == ["answer"]
@@ -186,11 +206,40 @@ def test_promptflow_dag_for_other_templates_is_ignored() -> None:
     assert unit.context.library == "jinja"
 
 
-_JINJAISH = st.lists(st.sampled_from([
-    "{{", "}}", "{%", "%}", "{#", "#}", "-", "+", " ", "\n", "\r\n", "\r", "x", "'", '"',
-    "if", "endif", "raw", "endraw", "chat role='system'", "endchat", "system:", "# user:",
-    "include 'a.j2'", "You are an expert.", "é", "\t",
-]), max_size=40).map("".join)
+_JINJAISH = st.lists(
+    st.sampled_from(
+        [
+            "{{",
+            "}}",
+            "{%",
+            "%}",
+            "{#",
+            "#}",
+            "-",
+            "+",
+            " ",
+            "\n",
+            "\r\n",
+            "\r",
+            "x",
+            "'",
+            '"',
+            "if",
+            "endif",
+            "raw",
+            "endraw",
+            "chat role='system'",
+            "endchat",
+            "system:",
+            "# user:",
+            "include 'a.j2'",
+            "You are an expert.",
+            "é",
+            "\t",
+        ]
+    ),
+    max_size=40,
+).map("".join)
 
 
 @settings(max_examples=200, deadline=None)

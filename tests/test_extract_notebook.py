@@ -21,13 +21,17 @@ def notebook(*cells: dict[str, object], language: str | None = "python") -> str:
     meta: dict[str, object] = {}
     if language is not None:
         meta = {"kernelspec": {"name": "k", "language": language, "display_name": "K"}}
-    return json.dumps({"cells": list(cells), "metadata": meta, "nbformat": 4,
-                       "nbformat_minor": 5})
+    return json.dumps({"cells": list(cells), "metadata": meta, "nbformat": 4, "nbformat_minor": 5})
 
 
 def code(source: str | list[str]) -> dict[str, object]:
-    return {"cell_type": "code", "metadata": {}, "outputs": [], "source": source,
-            "execution_count": None}
+    return {
+        "cell_type": "code",
+        "metadata": {},
+        "outputs": [],
+        "source": source,
+        "execution_count": None,
+    }
 
 
 def markdown(source: str) -> dict[str, object]:
@@ -40,33 +44,45 @@ def run(text: str) -> Extraction:
         assert unit.doc.cell is not None
         for p in unit.pieces:
             if p.exact:
-                assert unit.doc.text[p.doc_start:p.doc_end] == unit.text[p.text_start:p.text_end]
+                assert (
+                    unit.doc.text[p.doc_start : p.doc_end] == unit.text[p.text_start : p.text_end]
+                )
         for h in unit.holes:
-            assert unit.doc.text[h.doc_start:h.doc_end] == h.source
+            assert unit.doc.text[h.doc_start : h.doc_end] == h.source
     return out
 
 
-ANTHROPIC = ("import anthropic\nc = anthropic.Anthropic()\n"
-             "c.messages.create(model='m', system='{}', messages=[])\n")
+ANTHROPIC = (
+    "import anthropic\nc = anthropic.Anthropic()\n"
+    "c.messages.create(model='m', system='{}', messages=[])\n"
+)
 
 
 def test_cells_are_numbered_among_all_cells() -> None:
-    text = notebook(markdown("# Title"), code(ANTHROPIC.format("First prompt.")),
-                    markdown("more"), code(["x = 1\n", "# a comment\n",
-                                            "c.messages.create(model='m', system='Second.')"]))
+    text = notebook(
+        markdown("# Title"),
+        code(ANTHROPIC.format("First prompt.")),
+        markdown("more"),
+        code(["x = 1\n", "# a comment\n", "c.messages.create(model='m', system='Second.')"]),
+    )
     out = run(text)
     assert [(u.doc.cell, u.text, u.first_row) for u in out.units] == [
-        (2, "First prompt.", 3), (4, "Second.", 3)]
+        (2, "First prompt.", 3),
+        (4, "Second.", 3),
+    ]
     assert [(c.doc.cell, c.row, c.text) for c in out.comments] == [(4, 2, " a comment")]
     assert out.units[1].doc.text == (
-        "x = 1\n# a comment\nc.messages.create(model='m', system='Second.')")
+        "x = 1\n# a comment\nc.messages.create(model='m', system='Second.')"
+    )
 
 
 def test_names_resolve_across_cells() -> None:
     text = notebook(
         code("SYSTEM = 'Defined in cell one.'\nMODEL = 'gpt-4o'"),
-        code("from openai import OpenAI\nclient = OpenAI()\n"
-             "client.responses.create(model=MODEL, instructions=SYSTEM, input=f'{q}')"),
+        code(
+            "from openai import OpenAI\nclient = OpenAI()\n"
+            "client.responses.create(model=MODEL, instructions=SYSTEM, input=f'{q}')"
+        ),
     )
     out = run(text)
     assert len(out.units) == 1
@@ -75,12 +91,13 @@ def test_names_resolve_across_cells() -> None:
     assert u.context.model == "gpt-4o"
     assert u.context.call == "client.responses.create"
     assert [s.text for s in u.context.siblings] == [HOLE]
-    assert u.doc.text[u.doc_start:u.doc_end] == "Defined in cell one."
+    assert u.doc.text[u.doc_start : u.doc_end] == "Defined in cell one."
 
 
 def test_magics_are_blanked_with_the_same_length() -> None:
-    source = ("!pip install openai\n%env X=1\nfiles = !ls -la\n"
-              "P = '''text\n! kept inside a string\n'''\n")
+    source = (
+        "!pip install openai\n%env X=1\nfiles = !ls -la\nP = '''text\n! kept inside a string\n'''\n"
+    )
     blanked = blank_magics(source)
     assert blanked is not None
     assert len(blanked) == len(source)
@@ -97,8 +114,9 @@ def test_cell_magics() -> None:
 
 
 def test_prompt_after_magic_keeps_exact_offsets() -> None:
-    text = notebook(code(["%%capture\n", "!pip install anthropic\n",
-                          ANTHROPIC.format("After magics.")]))
+    text = notebook(
+        code(["%%capture\n", "!pip install anthropic\n", ANTHROPIC.format("After magics.")])
+    )
     out = run(text)
     assert [u.text for u in out.units] == ["After magics."]
     assert out.units[0].first_row == 5
@@ -146,8 +164,9 @@ def test_cell_syntax_error_is_reported_in_its_cell(tmp_path) -> None:  # type: i
     from prism_lint.report.common import file_span
 
     path = tmp_path / "nb.ipynb"
-    path.write_text(notebook(code("x = 1"), code("y = 2\ndef broken(:\n    pass")),
-                    encoding="utf-8")
+    path.write_text(
+        notebook(code("x = 1"), code("y = 2\ndef broken(:\n    pass")), encoding="utf-8"
+    )
     [d] = check_path(str(path), Settings(), named=True).diagnostics
     assert (d.code, d.doc.cell) == ("PRS900", 2)
     assert d.doc.text.count("\n", 0, d.start) == 1  # the cell's second line
@@ -175,16 +194,26 @@ def test_property_blanking_preserves_length(source: str) -> None:
     out = blank_magics(source)
     if out is not None:
         assert len(out) == len(source)
-        assert [i for i, ch in enumerate(out) if ch == "\n"] == \
-            [i for i, ch in enumerate(source) if ch == "\n"]
+        assert [i for i, ch in enumerate(out) if ch == "\n"] == [
+            i for i, ch in enumerate(source) if ch == "\n"
+        ]
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.text(max_size=20) | st.integers(),
-                    lambda inner: st.lists(inner, max_size=4)
-                    | st.dictionaries(st.sampled_from(["cells", "cell_type", "source",
-                                                       "metadata", "code"]), inner, max_size=4),
-                    max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.text(max_size=20) | st.integers(),
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(["cells", "cell_type", "source", "metadata", "code"]),
+                inner,
+                max_size=4,
+            )
+        ),
+        max_leaves=20,
+    )
+)
 def test_property_any_json_gives_units_or_extract_error(value: object) -> None:
     with contextlib.suppress(ExtractError):
         run(json.dumps(value))

@@ -12,8 +12,7 @@ from prism_lint.extract.templates.prompty import extract
 from prism_lint.model import HOLE
 
 
-def run(text: str, path: str = "chat.prompty", files: dict[str, str] | None = None
-        ) -> Extraction:
+def run(text: str, path: str = "chat.prompty", files: dict[str, str] | None = None) -> Extraction:
     return extract_text(extract, text, path, files)
 
 
@@ -77,10 +76,12 @@ def test_front_matter_gives_context_and_comments() -> None:
 
 
 def test_v2_model_id_and_marker_with_attributes() -> None:
-    src = ("---\nmodel:\n  id: o3-mini\n  apiType: chat\n---\n"
-           "system:\nYou are a senior mathematician.\n"
-           'user[name="ann"]:\nSolve {{problem}}.\n'
-           "ASSISTANT :\nSure.\n")
+    src = (
+        "---\nmodel:\n  id: o3-mini\n  apiType: chat\n---\n"
+        "system:\nYou are a senior mathematician.\n"
+        'user[name="ann"]:\nSolve {{problem}}.\n'
+        "ASSISTANT :\nSure.\n"
+    )
     units = run(src).units
     assert [u.role for u in units] == ["system", "user", "assistant"]
     assert units[0].context.model == "o3-mini"
@@ -88,8 +89,10 @@ def test_v2_model_id_and_marker_with_attributes() -> None:
 
 
 def test_mustache_body() -> None:
-    src = ("---\ntemplate: mustache\n---\nsystem:\nYou are {{! a comment }}an expert."
-           "\n{{> attempt_partial}}\nuser:\n{{#items}}{{.}}{{/items}}\n")
+    src = (
+        "---\ntemplate: mustache\n---\nsystem:\nYou are {{! a comment }}an expert."
+        "\n{{> attempt_partial}}\nuser:\n{{#items}}{{.}}{{/items}}\n"
+    )
     result = run(src, "m.prompty", {"attempt_partial.mustache": "Be brief."})
     system, user = result.units
     assert system.text == f"You are an expert.\n{HOLE}"
@@ -137,12 +140,34 @@ def test_crlf_file() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.one_of(
-    st.text(max_size=200),
-    st.lists(st.sampled_from(["---\n", "name: x\n", "model: [", "system:\n", "user:\n", "{{",
-                              "}}", "{%", "%}", "{#", "#}", "text ", "\n", "\r\n", ":", "#"]),
-             max_size=30).map("".join),
-))
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        st.lists(
+            st.sampled_from(
+                [
+                    "---\n",
+                    "name: x\n",
+                    "model: [",
+                    "system:\n",
+                    "user:\n",
+                    "{{",
+                    "}}",
+                    "{%",
+                    "%}",
+                    "{#",
+                    "#}",
+                    "text ",
+                    "\n",
+                    "\r\n",
+                    ":",
+                    "#",
+                ]
+            ),
+            max_size=30,
+        ).map("".join),
+    )
+)
 def test_property_any_text_maps_or_errors(text: str) -> None:
     try:
         result = run(text)

@@ -39,10 +39,10 @@ def assert_exact(unit: PromptUnit) -> None:
         assert prev_end <= p.text_start < p.text_end <= len(unit.text)
         prev_end = p.text_end
         if p.exact:
-            assert text[p.doc_start:p.doc_end] == unit.text[p.text_start:p.text_end]
+            assert text[p.doc_start : p.doc_end] == unit.text[p.text_start : p.text_end]
     for h in unit.holes:
         assert unit.text[h.text_offset] == HOLE
-        assert text[h.doc_start:h.doc_end] == h.source
+        assert text[h.doc_start : h.doc_end] == h.source
 
 
 def units(code: str, options: ExtractOptions | None = None) -> list[PromptUnit]:
@@ -66,6 +66,7 @@ def doc_of(unit: PromptUnit, needle: str) -> str:
 # String literals
 # ---------------------------------------------------------------------------
 
+
 def system_call(literal: str, prefix: str = "") -> str:
     return (
         f"{prefix}from openai import OpenAI\nclient = OpenAI()\n"
@@ -74,17 +75,20 @@ def system_call(literal: str, prefix: str = "") -> str:
     )
 
 
-@pytest.mark.parametrize("literal", [
-    r'"You are\tan expert\nsolver."',
-    r"'caf\xe9 \u00e9t\u00e9 \U0001F600 \N{BULLET} \101\7'",
-    r'"keep \d and \w and \q as written"',
-    r'r"raw \n stays \d"',
-    r'R"""raw triple \" quote"""',
-    r'u"unicode prefix"',
-    '"""line one\\\nline two"""',
-    '"""a\nb\n"""',
-    "'single' \"double\" '''triple'''",
-])
+@pytest.mark.parametrize(
+    "literal",
+    [
+        r'"You are\tan expert\nsolver."',
+        r"'caf\xe9 \u00e9t\u00e9 \U0001F600 \N{BULLET} \101\7'",
+        r'"keep \d and \w and \q as written"',
+        r'r"raw \n stays \d"',
+        r'R"""raw triple \" quote"""',
+        r'u"unicode prefix"',
+        '"""line one\\\nline two"""',
+        '"""a\nb\n"""',
+        "'single' \"double\" '''triple'''",
+    ],
+)
 def test_literal_text_is_what_python_sees(literal: str) -> None:
     us = units(system_call(literal))
     assert len(us) == 1
@@ -150,15 +154,31 @@ def test_fstring_interpolations_are_holes() -> None:
     assert doc_of(u, "{literal}") == "{{literal}}"
 
 
-_CHARS = st.sampled_from([*"abcXYZ 09.,é日\t", "\\n", "\\t", "\\\\", "\\x41", "\\u00e9",
-                          "\\'", '\\"', "\\N{BULLET}", "\\101"])
+_CHARS = st.sampled_from(
+    [
+        *"abcXYZ 09.,é日\t",
+        "\\n",
+        "\\t",
+        "\\\\",
+        "\\x41",
+        "\\u00e9",
+        "\\'",
+        '\\"',
+        "\\N{BULLET}",
+        "\\101",
+    ]
+)
 _PREFIXES = st.sampled_from(["", "r", "u", "R", "f", "rf", "Fr"])
 _QUOTES = st.sampled_from(['"', "'", '"""', "'''"])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_CHARS, max_size=30), _PREFIXES, _QUOTES,
-       st.sampled_from(["", "# ü\n", "x = '🎉🎉'\n"]))
+@given(
+    st.lists(_CHARS, max_size=30),
+    _PREFIXES,
+    _QUOTES,
+    st.sampled_from(["", "# ü\n", "x = '🎉🎉'\n"]),
+)
 def test_property_literal_decoding(chars: list[str], prefix: str, quote: str, lead: str) -> None:
     body = "".join(chars)
     if "r" in prefix.lower():
@@ -184,17 +204,30 @@ def test_property_literal_decoding(chars: list[str], prefix: str, quote: str, le
 
 
 _ANY_LITERAL_CHARS = st.sampled_from(
-    [*"ab {}%()\\\"'\n\té日🎉$", "{x}", "{{", "}}", "%(n)s", "{{ v }}", "{% if %}",
-     "\\N{BULLET}"]
+    [*"ab {}%()\\\"'\n\té日🎉$", "{x}", "{{", "}}", "%(n)s", "{{ v }}", "{% if %}", "\\N{BULLET}"]
 )
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(_ANY_LITERAL_CHARS, max_size=25), _PREFIXES, _QUOTES,
-       st.sampled_from(["{}", "{}.format(a=1)", "{} % x", "textwrap.dedent({})",
-                        "{} + name + {}", '"\\n".join([{}, {}])', "inspect.cleandoc({}).strip()"]))
-def test_property_source_map_is_exact(chars: list[str], prefix: str, quote: str,
-                                      shape: str) -> None:
+@given(
+    st.lists(_ANY_LITERAL_CHARS, max_size=25),
+    _PREFIXES,
+    _QUOTES,
+    st.sampled_from(
+        [
+            "{}",
+            "{}.format(a=1)",
+            "{} % x",
+            "textwrap.dedent({})",
+            "{} + name + {}",
+            '"\\n".join([{}, {}])',
+            "inspect.cleandoc({}).strip()",
+        ]
+    ),
+)
+def test_property_source_map_is_exact(
+    chars: list[str], prefix: str, quote: str, shape: str
+) -> None:
     literal = f"{prefix}{quote}{''.join(chars)}{quote}"
     code = system_call(shape.replace("{}", literal))
     run(code)  # asserts the invariant for every unit; must not raise
@@ -203,6 +236,7 @@ def test_property_source_map_is_exact(chars: list[str], prefix: str, quote: str,
 # ---------------------------------------------------------------------------
 # Templates and string operations
 # ---------------------------------------------------------------------------
+
 
 def test_format_template_fields_are_holes_and_braces_decode() -> None:
     code = system_call('"You are {role}. Return {{\\"a\\": {0}}} {x.y} {z[0]}".format(role=r)')
@@ -229,13 +263,16 @@ def test_guessed_template_syntax_for_plain_strings() -> None:
     assert u.text == 'JSON like {"a": 1} stays'
 
 
-@pytest.mark.parametrize(("text", "syntax"), [
-    ("plain text", None),
-    ("Use {name} here", "format"),
-    ("{{ name }} and {% for x in y %}", "jinja"),
-    ("%(name)s likes", "percent"),
-    ('{"json": true}', None),
-])
+@pytest.mark.parametrize(
+    ("text", "syntax"),
+    [
+        ("plain text", None),
+        ("Use {name} here", "format"),
+        ("{{ name }} and {% for x in y %}", "jinja"),
+        ("%(name)s likes", "percent"),
+        ('{"json": true}', None),
+    ],
+)
 def test_detect_syntax(text: str, syntax: str | None) -> None:
     assert ps.detect_syntax(text) == syntax
 
@@ -247,8 +284,10 @@ def _segs(text: str) -> ps.Segs:
 
 
 _LINES = st.lists(
-    st.tuples(st.sampled_from(["", " ", "  ", "    ", "\t", " \t"]),
-              st.sampled_from(["", "word", "two words", " ", "x{y}"])),
+    st.tuples(
+        st.sampled_from(["", " ", "  ", "    ", "\t", " \t"]),
+        st.sampled_from(["", "word", "two words", " ", "x{y}"]),
+    ),
     max_size=8,
 ).map(lambda rows: "\n".join(a + b for a, b in rows))
 
@@ -260,7 +299,7 @@ def test_property_dedent_matches_textwrap(text: str) -> None:
     assert ps.joined(out) == textwrap.dedent(text)
     for s in out:
         if s.kind == ps.LIT:
-            assert text[s.start:s.end] == s.text
+            assert text[s.start : s.end] == s.text
 
 
 @settings(max_examples=200, deadline=None)
@@ -302,7 +341,7 @@ def test_join_concat_and_implicit_concatenation() -> None:
 # Provider SDKs
 # ---------------------------------------------------------------------------
 
-OPENAI_CHAT = '''\
+OPENAI_CHAT = """\
 from openai import OpenAI
 client = OpenAI()
 
@@ -320,7 +359,7 @@ def go(q):
         ],
     )
     return r
-'''
+"""
 
 
 def test_openai_chat_messages() -> None:
@@ -333,19 +372,25 @@ def test_openai_chat_messages() -> None:
     sys = us[0]
     ctx = sys.context
     assert (ctx.library, ctx.call, ctx.argument) == (
-        "openai", "client.chat.completions.create", "messages[0].content")
+        "openai",
+        "client.chat.completions.create",
+        "messages[0].content",
+    )
     assert ctx.model == "gpt-4o"
     assert ctx.response_format == "json"
     assert ctx.tools == ["lookup", "search"]
     assert ctx.names[:2] == ["r", "go"]
     assert [(s.role, s.text) for s in ctx.siblings] == [
-        ("developer", "Dev rule."), ("user", HOLE), ("assistant", "Sure."), ]
+        ("developer", "Dev rule."),
+        ("user", HOLE),
+        ("assistant", "Sure."),
+    ]
     assert (sys.first_row, sys.last_row) == (5, 16)
     assert sys.tier == "call"
 
 
 def test_openai_responses_assistants_runs_and_legacy() -> None:
-    code = '''\
+    code = """\
 import openai
 from openai import OpenAI
 client = OpenAI()
@@ -356,9 +401,11 @@ client.beta.threads.runs.create(thread_id="t", assistant_id="a", additional_inst
 openai.ChatCompletion.create(model="gpt-3.5-turbo", messages=[{"role": "user", "content": "Old."}])
 client.completions.create(model="davinci", prompt="Complete this.")
 client.beta.threads.messages.create(thread_id="t", role="user", content="Thread msg.")
-'''
-    got = {u.text: (u.role, u.context.call.split(".")[-1], u.context.argument, u.context.model)
-           for u in units(code)}
+"""
+    got = {
+        u.text: (u.role, u.context.call.split(".")[-1], u.context.argument, u.context.model)
+        for u in units(code)
+    }
     assert got == {
         "Sys text.": ("system", "create", "instructions", "o3"),
         "User text.": ("user", "create", "input", "o3"),
@@ -372,13 +419,13 @@ client.beta.threads.messages.create(thread_id="t", role="user", content="Thread 
 
 
 def test_openai_typed_dict_messages() -> None:
-    code = '''\
+    code = """\
 from openai import OpenAI
 from openai.types.chat import ChatCompletionSystemMessageParam as Sys
 client = OpenAI()
 system = Sys(role="system", content="Typed system.")
 client.chat.completions.create(model="gpt-4.1", messages=[system, {"role": "user", "content": "u"}])
-'''
+"""
     u = find(units(code), "Typed system.")
     assert u.role == "system"
     assert u.context.call == "client.chat.completions.create"
@@ -388,7 +435,7 @@ client.chat.completions.create(model="gpt-4.1", messages=[system, {"role": "user
 
 
 def test_anthropic_system_string_and_blocks() -> None:
-    code = '''\
+    code = """\
 import anthropic
 c = anthropic.Anthropic()
 c.messages.create(model="claude", system="Plain system.", messages=[
@@ -396,7 +443,7 @@ c.messages.create(model="claude", system="Plain system.", messages=[
 ])
 c.messages.stream(model="claude", system=[{"type": "text", "text": "Block one."},
     {"type": "text", "text": doc, "cache_control": {"type": "ephemeral"}}], messages=[])
-'''
+"""
     us = units(code)
     assert [(u.role, u.text, u.context.library) for u in us] == [
         ("system", "Plain system.", "anthropic"),
@@ -406,7 +453,7 @@ c.messages.stream(model="claude", system=[{"type": "text", "text": "Block one."}
 
 
 def test_google_genai_config_dict_and_generative_model() -> None:
-    code = '''\
+    code = """\
 from google import genai
 from google.genai import types
 import google.generativeai as old
@@ -421,7 +468,7 @@ client.models.generate_content(
 )
 m = old.GenerativeModel("gemini-1.5-pro", system_instruction="Model system.")
 m.generate_content("Follow-up.")
-'''
+"""
     us = units(code)
     by = {u.text: u for u in us}
     cfg = by["Config system."]
@@ -434,14 +481,13 @@ m.generate_content("Follow-up.")
     assert by["Part text."].role == "user"
     assert by["Dict system."].context.argument == "config.system_instruction"
     model = by["Model system."]
-    assert (model.context.library, model.context.model) == ("google-generativeai",
-                                                            "gemini-1.5-pro")
+    assert (model.context.library, model.context.model) == ("google-generativeai", "gemini-1.5-pro")
     assert [s.text for s in model.context.siblings] == ["Follow-up."]
     assert by["Follow-up."].context.model == "gemini-1.5-pro"
 
 
 def test_cohere_mistral_litellm_ollama_bedrock() -> None:
-    code = '''\
+    code = """\
 import cohere, ollama, litellm, boto3
 from mistralai import Mistral
 from mistralai.models.chat_completion import ChatMessage
@@ -454,9 +500,11 @@ litellm.completion("gpt-4o", [{"role": "system", "content": "Litellm system."}])
 ollama.generate(model="llama3", system="Ollama system.", prompt="Ollama prompt.")
 boto3.client("bedrock-runtime").converse(modelId="claude-x", system=[{"text": "Bedrock system."}],
     messages=[{"role": "user", "content": [{"text": "Bedrock user."}]}])
-'''
-    got = {u.text: (u.role, u.context.library, u.context.argument, u.context.model)
-           for u in units(code)}
+"""
+    got = {
+        u.text: (u.role, u.context.library, u.context.argument, u.context.model)
+        for u in units(code)
+    }
     assert got == {
         "Cohere user.": ("user", "cohere", "message", "command-r"),
         "Cohere preamble.": ("system", "cohere", "preamble", "command-r"),
@@ -474,8 +522,9 @@ boto3.client("bedrock-runtime").converse(modelId="claude-x", system=[{"text": "B
 # Frameworks
 # ---------------------------------------------------------------------------
 
+
 def test_langchain_templates_and_messages() -> None:
-    code = '''\
+    code = """\
 from langchain_core.prompts import (ChatPromptTemplate, PromptTemplate,
     SystemMessagePromptTemplate, HumanMessagePromptTemplate, FewShotPromptTemplate)
 from langchain_core.messages import SystemMessage, HumanMessage
@@ -492,7 +541,7 @@ t = PromptTemplate(input_variables=["q"], template="Plain template {q}.")
 f = PromptTemplate.from_template("From template.")
 c = ChatPromptTemplate.from_template("Chat from template.")
 fs = FewShotPromptTemplate(prefix="Prefix text.", suffix="Suffix {q}.", examples=[])
-'''
+"""
     got = {u.text: (u.role, u.context.argument, u.template_syntax) for u in units(code)}
     assert got == {
         f"Tuple system {HOLE} {{x}}.": ("system", "messages[0]", "format"),
@@ -511,21 +560,24 @@ fs = FewShotPromptTemplate(prefix="Prefix text.", suffix="Suffix {q}.", examples
 
 
 def test_model_from_environment_default_and_nested_configs() -> None:
-    code = '''\
+    code = """\
 import os, anthropic, autogen
 c = anthropic.Anthropic()
 c.messages.create(model=os.getenv("CLAUDE_MODEL", "claude-opus-4-1"), system="Env model.")
 c.messages.create(model=os.environ["CLAUDE_MODEL"], system="Unknown model.")
 a = autogen.AssistantAgent("a", system_message="Nested model.",
                            llm_config={"config_list": [{"model": "o3-mini", "api_key": k}]})
-'''
+"""
     got = {u.text: u.context.model for u in units(code)}
-    assert got == {"Env model.": "claude-opus-4-1", "Unknown model.": None,
-                   "Nested model.": "o3-mini"}
+    assert got == {
+        "Env model.": "claude-opus-4-1",
+        "Unknown model.": None,
+        "Nested model.": "o3-mini",
+    }
 
 
 def test_langgraph_and_message_object_prompt() -> None:
-    code = '''\
+    code = """\
 from langgraph.prebuilt import create_react_agent
 from langchain_core.messages import SystemMessage
 from langchain_openai import ChatOpenAI
@@ -533,11 +585,15 @@ PROMPT = "Graph system."
 a = create_react_agent(ChatOpenAI(model="o3-mini"), tools=[t1], prompt=PROMPT)
 b = create_react_agent("openai:gpt-4o", [], prompt=SystemMessage(content="Message object."))
 c = create_react_agent(m, [], state_modifier="Legacy modifier.")
-'''
+"""
     us = units(code)
     a = find(us, "Graph system.")
     assert (a.role, a.context.library, a.context.model, a.context.tools) == (
-        "system", "langgraph", "o3-mini", ["t1"])
+        "system",
+        "langgraph",
+        "o3-mini",
+        ["t1"],
+    )
     assert a.first_row == 4  # the constant's own statement
     assert find(us, "Message object.").role == "system"
     assert find(us, "Legacy modifier.").context.argument == "state_modifier"
@@ -572,7 +628,7 @@ eng = SimpleChatEngine.from_defaults(system_prompt="Engine system.")
 
 
 def test_crewai_agent_is_one_unit_in_render_order() -> None:
-    code = '''\
+    code = """\
 from crewai import Agent, Task
 coder = Agent(
     role="Senior Developer",
@@ -581,11 +637,12 @@ coder = Agent(
     llm="gpt-4o",
 )
 t = Task(description="Write a parser.", expected_output="Code.", agent=coder)
-'''
+"""
     us = units(code)
     agent = find(us, "Senior Developer")
-    assert agent.text == ("You are Senior Developer. You are an expert.\n"
-                          "Your personal goal is: Ship code")
+    assert agent.text == (
+        "You are Senior Developer. You are an expert.\nYour personal goal is: Ship code"
+    )
     assert agent.role == "system"
     assert agent.context.argument == "role+backstory+goal"
     # text the framework adds has no source: the glue maps onto the next literal
@@ -599,7 +656,7 @@ t = Task(description="Write a parser.", expected_output="Code.", agent=coder)
 
 
 def test_autogen_agents_and_runs_are_linked() -> None:
-    code = '''\
+    code = """\
 import autogen
 from autogen_agentchat.agents import AssistantAgent
 coder = autogen.AssistantAgent(name="coder", system_message="Coder system.",
@@ -609,7 +666,7 @@ proxy.initiate_chat(coder, message="Plot a chart.")
 solver = AssistantAgent("solver", model_client=client, system_message="Solver system.")
 async def main():
     await solver.run(task="Find the roots.")
-'''
+"""
     us = units(code)
     coder = find(us, "Coder system.")
     assert coder.context.model == "gpt-4"
@@ -620,7 +677,7 @@ async def main():
 
 
 def test_pydantic_ai_agent_decorators_and_run() -> None:
-    code = '''\
+    code = """\
 from pydantic_ai import Agent
 agent = Agent("openai:gpt-4o", system_prompt="Static system.", output_type=Answer)
 
@@ -635,7 +692,7 @@ def extra() -> str:
     return "Extra instructions."
 
 agent.run_sync("User question?")
-'''
+"""
     us = units(code)
     static = find(us, "Static system.")
     assert (static.context.model, static.context.response_format) == ("openai:gpt-4o", "Answer")
@@ -659,27 +716,32 @@ def solve(problem: str):
     return f"Solve: {problem}"
 '''
     got = {u.text: (u.role, u.context.model, u.context.argument) for u in units(code)}
-    assert got == {"Ell system text.": ("system", "gpt-4o", "docstring"),
-                   f"Solve: {HOLE}": ("user", "gpt-4o", "return")}
+    assert got == {
+        "Ell system text.": ("system", "gpt-4o", "docstring"),
+        f"Solve: {HOLE}": ("user", "gpt-4o", "return"),
+    }
 
 
 def test_agents_sdk_adk_and_generic_agent() -> None:
-    code = '''\
+    code = """\
 from agents import Agent, Runner
 a = Agent(name="sql", instructions="SDK instructions.", model="gpt-4.1")
 Runner.run_sync(a, "SDK input.")
-'''
+"""
     us = units(code)
     sdk = find(us, "SDK instructions.")
     assert (sdk.context.library, sdk.context.names[0]) == ("openai-agents", "sql")
     assert [s.text for s in sdk.context.siblings] == ["SDK input."]
-    code = '''\
+    code = """\
 from google.adk.agents import LlmAgent
 a = LlmAgent(name="x", model="gemini-2.5-flash", instruction="ADK instruction.")
-'''
+"""
     adk = units(code)[0]
     assert (adk.role, adk.context.library, adk.context.model) == (
-        "system", "google-adk", "gemini-2.5-flash")
+        "system",
+        "google-adk",
+        "gemini-2.5-flash",
+    )
 
 
 def test_dspy_haystack_outlines_guidance_mirascope() -> None:
@@ -735,8 +797,9 @@ def ask(q): ...
 # Resolution, ownership and the name tier
 # ---------------------------------------------------------------------------
 
+
 def test_constant_used_twice_is_one_unit_with_merged_context() -> None:
-    code = '''\
+    code = """\
 from openai import OpenAI
 client = OpenAI()
 SYSTEM_PROMPT = "Shared system."
@@ -748,7 +811,7 @@ def a(q):
 def b(q):
     return client.chat.completions.create(model="m2", messages=[
         {"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "second"}])
-'''
+"""
     us = [u for u in units(code) if u.role == "system"]
     assert len(us) == 1
     u = us[0]
@@ -758,13 +821,13 @@ def b(q):
 
 
 def test_shared_literal_in_two_different_prompts_has_one_owner() -> None:
-    code = '''\
+    code = """\
 import anthropic
 c = anthropic.Anthropic()
 BASE = "You are an expert. "
 c.messages.create(model="m", system=BASE + "Write code.", messages=[])
 c.messages.create(model="m", system=BASE + "Write a poem.", messages=[])
-'''
+"""
     us = units(code)
     owners = [u for u in us if "You are an expert." in u.text]
     assert len(owners) == 1
@@ -774,7 +837,7 @@ c.messages.create(model="m", system=BASE + "Write a poem.", messages=[])
 
 
 def test_two_hops_augmented_assignment_self_and_class_attributes() -> None:
-    code = '''\
+    code = """\
 import anthropic
 c = anthropic.Anthropic()
 _BASE = "Hop base."
@@ -797,7 +860,7 @@ class Bot:
         c.messages.create(model="m", system=Bot.SYSTEM + PROMPTS["k"], messages=[])
 
 PROMPTS = {"k": " Dict value."}
-'''
+"""
     us = units(code)
     assert find(us, "Hop base.").context.names[:3] == ["hop2", "hop1", "_BASE"]
     assert find(us, "Start.").text == "Start. More."
@@ -808,7 +871,7 @@ PROMPTS = {"k": " Dict value."}
 
 
 def test_assignments_in_other_branches_are_holes() -> None:
-    code = '''\
+    code = """\
 import anthropic
 c = anthropic.Anthropic()
 def go(expert, verbose):
@@ -821,20 +884,20 @@ def go(expert, verbose):
         base += " Verbose tail."
     for q in qs:
         c.messages.create(model="m", system=base, messages=[])
-'''
+"""
     got = [u.text for u in units(code) if u.tier == "call"]
     assert got == [f"Base text.{HOLE}"]
 
 
 def test_function_return_and_parameters_are_holes() -> None:
-    code = '''\
+    code = """\
 import anthropic
 c = anthropic.Anthropic()
 def build(lang):
     return f"You are a {lang} developer."
 def call(topic):
     c.messages.create(model="m", system=build("Go"), messages=[{"role": "user", "content": topic}])
-'''
+"""
     u = units(code)[0]
     assert u.text == f"You are a {HOLE} developer."
     assert "build" in u.context.names
@@ -842,7 +905,7 @@ def call(topic):
 
 
 def test_wrapper_functions_keywords_and_positionals() -> None:
-    code = '''\
+    code = """\
 import click
 def llm_call(prompt, system_prompt="", model="m"):
     pass
@@ -850,7 +913,7 @@ llm_call("Positional user.", "Positional system.")
 llm_call(prompt="Kw user.", system_prompt="Kw system.")
 helper.ask(system="Unknown callee system.", question="context only")
 click.option("--name", prompt="Your name")
-'''
+"""
     got = {u.text: (u.role, u.context.argument, u.context.call) for u in units(code)}
     assert got == {
         "Positional user.": ("user", "prompt", "llm_call"),
@@ -862,7 +925,7 @@ click.option("--name", prompt="Your name")
 
 
 def test_name_tier() -> None:
-    code = '''\
+    code = """\
 from openai import OpenAI
 client = OpenAI()
 USED_PROMPT = "Used at a call site here."
@@ -874,7 +937,7 @@ config = {"system_prompt": "From a dict key."}
 def f(user_prompt="Default parameter text."):
     pass
 client.responses.create(model="m", instructions=USED_PROMPT)
-'''
+"""
     us = units(code)
     tiers = {u.text: (u.tier, u.role) for u in us}
     assert tiers == {
@@ -887,20 +950,23 @@ client.responses.create(model="m", instructions=USED_PROMPT)
 
 
 def test_options_extra_call_sites_and_names() -> None:
-    code = '''\
+    code = """\
 import mylib
 mylib.ask_model("Extra site text.")
 MY_PERSONA_TEXT = "A configured name tier text."
-'''
-    opts = ExtractOptions(extra_call_sites={"mylib.ask_model": "system"},
-                          extra_prompt_names=["*_PERSONA_TEXT"])
+"""
+    opts = ExtractOptions(
+        extra_call_sites={"mylib.ask_model": "system"}, extra_prompt_names=["*_PERSONA_TEXT"]
+    )
     got = {u.text: (u.role, u.tier) for u in units(code, opts)}
-    assert got == {"Extra site text.": ("system", "call"),
-                   "A configured name tier text.": ("system", "name")}
+    assert got == {
+        "Extra site text.": ("system", "call"),
+        "A configured name tier text.": ("system", "name"),
+    }
 
 
 def test_extra_call_sites_reached_through_imports() -> None:
-    code = '''\
+    code = """\
 from myapp.llm import ask
 import myapp.llm as llm
 from myapp.llm import ask as query
@@ -909,19 +975,22 @@ ask("Imported by name.")
 llm.ask("Through a module alias.")
 query("Imported under another name.")
 other_ask("Not the configured ask.")
-'''
+"""
     opts = ExtractOptions(extra_call_sites={"myapp.llm.ask": "system"})
     got = {u.text: u.role for u in units(code, opts) if u.tier == "call"}
-    assert got == {"Imported by name.": "system", "Through a module alias.": "system",
-                   "Imported under another name.": "system"}
+    assert got == {
+        "Imported by name.": "system",
+        "Through a module alias.": "system",
+        "Imported under another name.": "system",
+    }
 
 
 def test_loose_role_dicts_and_tuples() -> None:
-    code = '''\
+    code = """\
 messages = [{"role": "system", "content": "Loose system."}, {"role": "user", "content": q}]
 messages.append({"role": "user", "content": "Appended user."})
 chat = [("system", "Tuple system."), ("human", "Tuple human.")]
-'''
+"""
     got = {u.text: (u.role, u.context.names[:1]) for u in units(code)}
     assert got == {
         "Loose system.": ("system", ["messages"]),
@@ -935,15 +1004,19 @@ chat = [("system", "Tuple system."), ("human", "Tuple human.")]
 # Rows, comments, declarations and errors
 # ---------------------------------------------------------------------------
 
+
 def test_comments_are_all_reported() -> None:
     code = "# top\nx = 1  # trailing\n    # indented\ns = '# not a comment'\n"
     out = run(code)
     assert [(c.row, c.text, c.own_line) for c in out.comments] == [
-        (1, " top", True), (2, " trailing", False), (3, " indented", True)]
+        (1, " top", True),
+        (2, " trailing", False),
+        (3, " indented", True),
+    ]
 
 
 def test_declared_task_above_and_on_rows() -> None:
-    code = '''\
+    code = """\
 import anthropic
 c = anthropic.Anthropic()
 # prism: task=writing
@@ -961,10 +1034,14 @@ c.messages.create(
     messages=[],
 )
 c.messages.create(model="m", system="Undeclared.", messages=[])
-'''
+"""
     got = {u.text: u.declared_task for u in units(code)}
-    assert got == {"Declared above.": "writing", "Declared at end.": "math",
-                   "Inside the call.": "code", "Undeclared.": None}
+    assert got == {
+        "Declared above.": "writing",
+        "Declared at end.": "math",
+        "Inside the call.": "code",
+        "Undeclared.": None,
+    }
 
 
 def test_declared_task_inside_a_template_comment() -> None:
@@ -978,14 +1055,14 @@ def test_declared_task_inside_a_template_comment() -> None:
 
 
 def test_syntax_error_reports_one_problem_and_keeps_the_rest() -> None:
-    code = '''\
+    code = """\
 import anthropic
 c = anthropic.Anthropic()
 c.messages.create(model="m", system="Still found.", messages=[])
 def broken(:
     pass
 x = (1,
-'''
+"""
     out = run(code)
     assert [u.text for u in out.units] == ["Still found."]
     assert len(out.problems) == 1
@@ -1026,6 +1103,7 @@ def test_lone_surrogates_do_not_crash() -> None:
 # Catalogue and fixtures
 # ---------------------------------------------------------------------------
 
+
 def test_catalogue_loads_and_validates() -> None:
     cat = load_catalogue()
     assert rules_path("call_sites.toml").is_file()
@@ -1041,8 +1119,7 @@ _ANNOTATION = re.compile(r"#\s*(ruleid|ok):\s*PRS\d+")
 _PERSONA_CUE = re.compile(r"(?i)\byou are\b|\byou're\b|\bas an?\b")
 
 
-@pytest.mark.parametrize("path", sorted((FIXTURES / "python").glob("*.py")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((FIXTURES / "python").glob("*.py")), ids=lambda p: p.name)
 def test_every_fixture_annotation_has_a_prompt_in_its_block(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     out = run(text)
@@ -1065,9 +1142,14 @@ def test_every_fixture_annotation_has_a_prompt_in_its_block(path: Path) -> None:
 
 
 @given(
-    st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",),
-                                            blacklist_characters="\"\\\r\n"), max_size=8),
-             min_size=1, max_size=4),
+    st.lists(
+        st.text(
+            alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters='"\\\r\n'),
+            max_size=8,
+        ),
+        min_size=1,
+        max_size=4,
+    ),
     st.sampled_from(["\n", "\r\n", "\r"]),
 )
 def test_node_text_is_the_text_between_its_offsets(words: list[str], newline: str) -> None:
@@ -1135,8 +1217,7 @@ def test_a_module_read_again_takes_its_parse_from_the_last_reading(monkeypatch) 
     for i in range(10):
         python_source.parse(Document(f"f{i}.py", text))
     assert python_source._parsed_chars <= 400
-    assert sum(len(t) for t, _src in python_source._PARSED.values()) == \
-        python_source._parsed_chars
+    assert sum(len(t) for t, _src in python_source._PARSED.values()) == python_source._parsed_chars
 
 
 def test_or_fallback_literal_is_a_prompt_alternative() -> None:
@@ -1164,7 +1245,8 @@ def test_repeated_prose_is_read_once() -> None:
     )
     found = run(code).units
     assert [u.text for u in found] == [
-        "You are a patient tutor for new students. Explain each idea with one small example. "]
+        "You are a patient tutor for new students. Explain each idea with one small example. "
+    ]
     unit = found[0]
     assert unit.role == "system"
     assert unit.pieces[0].doc_start == code.index("You are")
@@ -1172,24 +1254,24 @@ def test_repeated_prose_is_read_once() -> None:
 
 
 def test_crewai_and_camel_agents_run_on_their_own_user_turn() -> None:
-    code = '''\
+    code = """\
 from crewai import Agent
 from camel.agents import ChatAgent
 analyst = Agent(role="Analyst", goal="Report.", backstory="Crew system.")
 analyst.kickoff("Summarise the notes.")
 helper = ChatAgent(system_message="Camel system.")
 helper.step(input_message="Compare the two quotes.")
-'''
+"""
     us = units(code)
-    assert [s.text for s in find(us, "Crew system.").context.siblings] == [
-        "Summarise the notes."]
+    assert [s.text for s in find(us, "Crew system.").context.siblings] == ["Summarise the notes."]
     assert [s.text for s in find(us, "Camel system.").context.siblings] == [
-        "Compare the two quotes."]
+        "Compare the two quotes."
+    ]
     assert find(us, "Compare the two quotes.").role == "user"
 
 
 def test_media_parts_sent_with_the_text_are_recorded_as_attachments() -> None:
-    code = '''\
+    code = """\
 from openai import OpenAI
 client = OpenAI()
 question = "Answer the question about the recording."
@@ -1203,14 +1285,14 @@ client.chat.completions.create(model="gpt-4o", messages=[
     {"role": "system", "content": "You are an expert historian."},
     {"role": "user", "content": [{"type": "text", "text": "Name a year."}]},
 ])
-'''
+"""
     us = units(code)
     assert find(us, "You are an expert in audio analysis.").context.attachments == ["audio"]
     assert find(us, "You are an expert historian.").context.attachments == []
 
 
 def test_pydantic_ai_message_parts_built_by_hand_are_one_conversation() -> None:
-    code = '''\
+    code = """\
 from pydantic_ai.messages import ModelRequest, SystemPromptPart, UserPromptPart
 async def run(model):
     await model.request([
@@ -1219,7 +1301,7 @@ async def run(model):
             UserPromptPart(content="Parts user."),
         ]),
     ])
-'''
+"""
     us = units(code)
     system = find(us, "Parts system.")
     assert system.role == "system"
@@ -1253,7 +1335,8 @@ BOTH_PROMPT = CODE_RULES_PROMPT + "\\n\\n" + REVIEW_PROMPT
         assert "triple backticks" not in unit.text
         assert [h.source for h in unit.holes] == [
             '"""- Do not include triple backticks when generating code.\n'
-            '- Maintain proper indentation."""']
+            '- Maintain proper indentation."""'
+        ]
 
 
 def test_strings_appended_to_a_content_list_are_part_of_the_prompt() -> None:
@@ -1279,9 +1362,11 @@ def index_topics(text, old):
     us = units(code)
     topics = find(us, "List the topics")
     assert topics.tier == "call" and topics.role == "user"
-    assert topics.text == ("- List the topics the text below covers.\n"
-                           "- One topic a line, without numbering.\n"
-                           f"# Text to be indexed\n\n{HOLE}")
+    assert topics.text == (
+        "- List the topics the text below covers.\n"
+        "- One topic a line, without numbering.\n"
+        f"# Text to be indexed\n\n{HOLE}"
+    )
     assert [h.source for h in topics.holes] == ["text"]
     assert (topics.first_row, topics.last_row) == (9, 10)
     assert not any("not sent" in u.text for u in us if u.tier == "call")

@@ -21,8 +21,7 @@ from prism_lint.model import HOLE, PromptUnit
 LOADERS = [yaml.SafeLoader, *([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])]
 
 
-def run(text: str, path: str = "config.yaml", files: dict[str, str] | None = None
-        ) -> Extraction:
+def run(text: str, path: str = "config.yaml", files: dict[str, str] | None = None) -> Extraction:
     return extract_text(extract, text, path, files)
 
 
@@ -33,11 +32,11 @@ def assert_map(unit: PromptUnit) -> None:
     for p in unit.pieces:
         assert 0 <= p.doc_start <= p.doc_end <= len(text)
         if p.exact:
-            assert text[p.doc_start:p.doc_end] == unit.text[p.text_start:p.text_end]
+            assert text[p.doc_start : p.doc_end] == unit.text[p.text_start : p.text_end]
         covered.append((p.text_start, p.text_end))
     for h in unit.holes:
         assert unit.text[h.text_offset] == HOLE
-        assert text[h.doc_start:h.doc_end] == h.source
+        assert text[h.doc_start : h.doc_end] == h.source
         covered.append((h.text_offset, h.text_offset + 1))
     covered.sort()
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(covered))
@@ -73,7 +72,7 @@ STYLE_CASES = {
     "crlf folded": "k: >\r\n  You are an\r\n  expert.\r\n\r\n  Next.\r\n",
     "crlf double": 'k: "one\r\n  two\r\n\r\n  three"\r\n',
     "bom": "\ufeffk: 'You are an ''expert'''\n",
-    "unicode": "k: \"Tu es un expert 😀 en \\u00e9\\\n   lectronique\"\n",
+    "unicode": 'k: "Tu es un expert 😀 en \\u00e9\\\n   lectronique"\n',
 }
 
 
@@ -92,7 +91,7 @@ def test_scalar_styles_map_exactly(name: str, loader: type) -> None:
         assert mt.text == node.value
         for seg in mt.segs:
             if seg.exact:
-                assert src[seg.doc_start:seg.doc_end] == mt.text[seg.start:seg.end]
+                assert src[seg.doc_start : seg.doc_end] == mt.text[seg.start : seg.end]
 
 
 def test_folded_line_break_maps_to_the_source_break() -> None:
@@ -129,12 +128,14 @@ _TEXT = st.lists(
     flow=st.sampled_from([None, True, False]),
     crlf=st.booleans(),
 )
-def test_property_every_scalar_maps_exactly(values: list[str], style: str | None, width: int,
-                                            flow: bool | None, crlf: bool) -> None:
+def test_property_every_scalar_maps_exactly(
+    values: list[str], style: str | None, width: int, flow: bool | None, crlf: bool
+) -> None:
     data = {f"k{i}": v for i, v in enumerate(values)}
     data["nested"] = [{"m": v} for v in values]  # type: ignore[assignment]
-    src = yaml.dump(data, default_style=style, width=width, default_flow_style=flow,
-                    allow_unicode=True)
+    src = yaml.dump(
+        data, default_style=style, width=width, default_flow_style=flow, allow_unicode=True
+    )
     if crlf:
         src = src.replace("\n", "\r\n")
     try:
@@ -150,26 +151,31 @@ def test_property_every_scalar_maps_exactly(values: list[str], style: str | None
             assert mt.text == node.value
             for seg in mt.segs:
                 if seg.exact:
-                    assert src[seg.doc_start:seg.doc_end] == mt.text[seg.start:seg.end]
+                    assert src[seg.doc_start : seg.doc_end] == mt.text[seg.start : seg.end]
     for i, v in enumerate(values):
         assert loaded[f"k{i}"] == v
 
 
 _WORD = st.text(alphabet=st.sampled_from(list("abcdeXYZ.,:;-'\"\\!?é#")), min_size=1, max_size=8)
 _SEP = st.sampled_from([" ", "\n", "  ", "\n\n", " \n", "\t"])
-_PROSE = st.tuples(st.lists(st.tuples(_WORD, _SEP), min_size=3, max_size=12), _WORD,
-                   st.sampled_from(["", " ", "\n", "\n\n"])).map(
-    lambda t: "".join(w + s for w, s in t[0]) + t[1] + t[2])
+_PROSE = st.tuples(
+    st.lists(st.tuples(_WORD, _SEP), min_size=3, max_size=12),
+    _WORD,
+    st.sampled_from(["", " ", "\n", "\n\n"]),
+).map(lambda t: "".join(w + s for w, s in t[0]) + t[1] + t[2])
 
 
 @settings(max_examples=100, deadline=None)
-@given(content=_PROSE, style=st.sampled_from([None, "'", '"', "|", ">"]),
-       width=st.sampled_from([15, 40, 100]))
-def test_property_unit_text_is_the_loaded_value(content: str, style: str | None,
-                                                width: int) -> None:
+@given(
+    content=_PROSE,
+    style=st.sampled_from([None, "'", '"', "|", ">"]),
+    width=st.sampled_from([15, 40, 100]),
+)
+def test_property_unit_text_is_the_loaded_value(
+    content: str, style: str | None, width: int
+) -> None:
     data = {"model": "openai/gpt-4o", "messages": [{"role": "system", "content": content}]}
-    src = yaml.dump(data, default_style=style, width=width, allow_unicode=True,
-                    sort_keys=False)
+    src = yaml.dump(data, default_style=style, width=width, allow_unicode=True, sort_keys=False)
     try:
         expected = yaml.safe_load(src)["messages"][0]["content"]
     except yaml.YAMLError:
@@ -198,12 +204,50 @@ def test_property_any_text_only_extract_errors(text: str) -> None:
             assert_map(unit)
 
 
-_YAMLISH = st.lists(st.sampled_from([
-    "role: ", "goal: ", "backstory: ", "description: ", "expected_output: ", "- role: system\n",
-    "  content: ", "messages:\n", "system_prompt: ", "template: |\n  ", "prompts:\n  - ",
-    "'", '"', "\\", "|", ">", "-", "#", "{x}", "{{y}}", "{%", "%}", "&a ", "*a ", "<<: *a\n",
-    "\n", "  ", "\t", "You are an expert.", "é", "[", "]", "{", "}", ",", ":", "? ",
-]), max_size=30).map("".join)
+_YAMLISH = st.lists(
+    st.sampled_from(
+        [
+            "role: ",
+            "goal: ",
+            "backstory: ",
+            "description: ",
+            "expected_output: ",
+            "- role: system\n",
+            "  content: ",
+            "messages:\n",
+            "system_prompt: ",
+            "template: |\n  ",
+            "prompts:\n  - ",
+            "'",
+            '"',
+            "\\",
+            "|",
+            ">",
+            "-",
+            "#",
+            "{x}",
+            "{{y}}",
+            "{%",
+            "%}",
+            "&a ",
+            "*a ",
+            "<<: *a\n",
+            "\n",
+            "  ",
+            "\t",
+            "You are an expert.",
+            "é",
+            "[",
+            "]",
+            "{",
+            "}",
+            ",",
+            ":",
+            "? ",
+        ]
+    ),
+    max_size=30,
+).map("".join)
 
 
 @settings(max_examples=150, deadline=None)
@@ -252,7 +296,8 @@ def test_crewai_agent_is_one_system_unit_joined_in_order() -> None:
     # as CrewAI renders it: "You are {role}. {backstory}\nYour personal goal is: {goal}"
     assert first.text.startswith("You are Senior Python Developer. You have shipped")
     assert first.text.index("You are an expert") < first.text.index(
-        "\nYour personal goal is: Write tested")
+        "\nYour personal goal is: Write tested"
+    )
     start = first.text.index("Senior")
     d0, d1 = first.to_doc(start, start + len("Senior Python Developer"))
     assert first.doc.text[d0:d1] == "Senior Python Developer"
@@ -261,8 +306,10 @@ def test_crewai_agent_is_one_system_unit_joined_in_order() -> None:
     assert first.context.names == ["researcher"]
     assert [h.source for h in first.holes] == ["{topic}"]
     assert (first.first_row, first.last_row) == (1, 8)
-    assert doc_slice(first, "You are an expert Python developer.") == \
-        "You are an expert Python developer."
+    assert (
+        doc_slice(first, "You are an expert Python developer.")
+        == "You are an expert Python developer."
+    )
     assert_map(first)
 
 
@@ -436,8 +483,10 @@ suffix: "Q: {q}"
 
 
 def test_langchain_jinja_template() -> None:
-    src = ("_type: prompt\ntemplate_format: jinja2\ninput_variables: [x]\n"
-           "template: 'Hi {{ x }}{% if y %} there{% endif %} friend'\n")
+    src = (
+        "_type: prompt\ntemplate_format: jinja2\ninput_variables: [x]\n"
+        "template: 'Hi {{ x }}{% if y %} there{% endif %} friend'\n"
+    )
     unit = run(src, "p.yaml").units[0]
     assert unit.text == f"Hi {HOLE}{HOLE} there{HOLE} friend"
     assert [h.source for h in unit.holes] == ["{{ x }}", "{% if y %}", "{% endif %}"]
@@ -464,7 +513,8 @@ def test_smolagents_prompt_yaml() -> None:
     result = run(SMOL, "code_agent.yaml")
     units = result.units
     assert [(u.context.argument, u.role) for u in units] == [
-        ("system_prompt", "system"), ("planning.initial_plan", "user"),
+        ("system_prompt", "system"),
+        ("planning.initial_plan", "user"),
         ("final_answer.post_messages", "user"),
     ]
     system = units[0]
@@ -472,7 +522,10 @@ def test_smolagents_prompt_yaml() -> None:
     assert system.template_syntax == "jinja"
     assert system.declared_task == "code"
     assert [h.source for h in system.holes] == [
-        "{%- for tool in tools.values() %}", "{{ tool.name }}", "{%- endfor %}"]
+        "{%- for tool in tools.values() %}",
+        "{{ tool.name }}",
+        "{%- endfor %}",
+    ]
     assert any(c.text == "prism: task=code" and c.row == 3 for c in result.comments)
     assert_map(system)
 
@@ -489,7 +542,9 @@ agent:
 """
     units = run(src, "config/default.yaml").units
     assert [(u.role, u.context.library) for u in units] == [
-        ("system", "swe-agent"), ("user", "swe-agent")]
+        ("system", "swe-agent"),
+        ("user", "swe-agent"),
+    ]
     assert units[0].context.model == "gpt-4o"
     assert units[1].holes[0].source == "{{working_dir}}"
 
@@ -653,14 +708,18 @@ template:
 """
     units = run(src, "simple_chat_prompt.yaml").units
     assert [(u.role, u.context.library) for u in units] == [
-        ("system", "langchain"), ("user", "langchain")]
+        ("system", "langchain"),
+        ("user", "langchain"),
+    ]
     assert units[1].text == f"Tell me a {HOLE} joke about {{content}}."
     assert units[1].template_syntax == "fstring"
 
 
 def test_system_and_user_keys_of_home_made_prompt_files() -> None:
-    src = ("system: You are an expert Python developer. Write code.\n"
-           "user: 'Answer this question: {query}'\nuser_name: bob\n")
+    src = (
+        "system: You are an expert Python developer. Write code.\n"
+        "user: 'Answer this question: {query}'\nuser_name: bob\n"
+    )
     units = run(src, "prompts/qa.yaml").units
     assert [(u.role, u.tier) for u in units] == [("system", "name"), ("user", "name")]
 
@@ -668,8 +727,8 @@ def test_system_and_user_keys_of_home_made_prompt_files() -> None:
 _CASSETTE = (
     "interactions:\n"
     "- request:\n"
-    "    body: '{\"messages\": [{\"role\": \"system\", \"content\": \"You are a senior Python\n"
-    "      engineer. Write a function that sorts a list.\"}], \"model\": \"gpt-4o\"}'\n"
+    '    body: \'{"messages": [{"role": "system", "content": "You are a senior Python\n'
+    '      engineer. Write a function that sorts a list."}], "model": "gpt-4o"}\'\n'
     "    method: POST\n"
     "    uri: https://api.openai.com/v1/chat/completions\n"
     "  response:\n"
@@ -694,7 +753,8 @@ def test_vcr_cassette_is_recorded_traffic_not_prompts(tmp_path) -> None:
     prompt = "system_prompt: You are a senior Python engineer. Write a function that sorts.\n"
     assert worth_checking(prompt.encode(), Settings(), kind="yaml")
     assert [u.text for u in run(prompt).units] == [
-        "You are a senior Python engineer. Write a function that sorts."]
+        "You are a senior Python engineer. Write a function that sorts."
+    ]
     # a comment or document marker before it is still a cassette
     assert not worth_checking(b"# recorded\n---\n" + data, Settings(), kind="yaml")
 
@@ -712,7 +772,9 @@ def test_keys_named_like_prompts_hold_prose_only() -> None:
     )
     units = run(text).units
     assert [u.text.split()[:4] for u in units] == [
-        ["You", "are", "the", "grader"], ["Reply", "to", "every", "question"]]
+        ["You", "are", "the", "grader"],
+        ["Reply", "to", "every", "question"],
+    ]
     grader, french = units
     for unit in units:
         assert_map(unit)

@@ -89,9 +89,11 @@ def test_json_output_carries_the_edits(project: Path, capsys: pytest.CaptureFixt
     safe = next(i for i in items if i["fix"] and i["fix"]["applicability"] == "safe")
     idx = LineIndex(APP)
     text = APP
-    for e in sorted(safe["fix"]["edits"], key=lambda e: (e["location"]["row"],
-                                                          e["location"]["column"]),
-                    reverse=True):
+    for e in sorted(
+        safe["fix"]["edits"],
+        key=lambda e: (e["location"]["row"], e["location"]["column"]),
+        reverse=True,
+    ):
         a = idx.offset(e["location"]["row"], e["location"]["column"])
         b = idx.offset(e["end_location"]["row"], e["end_location"]["column"])
         text = text[:a] + e["content"] + text[b:]
@@ -113,8 +115,9 @@ def test_fix_strategy_from_configuration(project: Path) -> None:
     )
 
 
-def test_stdin_fix_prints_the_fixed_text(monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_stdin_fix_prints_the_fixed_text(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(APP))
     main(["check", "--fix", "--stdin-filename", "app.py", "-"])
     assert capsys.readouterr().out == SAFE_FIXED
@@ -151,11 +154,11 @@ def test_file_changed_on_disk_is_not_overwritten(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------
 
 
-def diag(doc: Document, edits: list[Edit], code: str = "PRS101",
-         applicability: str = "safe") -> Diagnostic:
+def diag(
+    doc: Document, edits: list[Edit], code: str = "PRS101", applicability: str = "safe"
+) -> Diagnostic:
     start = min(e.start for e in edits)
-    return Diagnostic(code, "x", "m", doc, start, start,
-                      fix=Fix("f", edits, applicability))  # type: ignore[arg-type]
+    return Diagnostic(code, "x", "m", doc, start, start, fix=Fix("f", edits, applicability))  # type: ignore[arg-type]
 
 
 def test_an_insertion_inside_a_removal_waits_for_the_next_round() -> None:
@@ -176,7 +179,9 @@ def test_the_larger_removal_goes_first() -> None:
     passage = diag(doc, [Edit(0, 39, "")], "PRS201", applicability="unsafe")
     assert apply_round(doc.text, [sentence, passage], unsafe=True) == ("Write code.", 1)
     assert apply_round(doc.text, [sentence, passage], unsafe=False) == (
-        "You have ten years. Write code.", 1)
+        "You have ten years. Write code.",
+        1,
+    )
 
 
 def test_touching_removals_both_apply_and_duplicates_count_once() -> None:
@@ -207,15 +212,28 @@ def notebook(source: list[str] | str) -> str:
     nb = {
         "cells": [
             {"cell_type": "markdown", "metadata": {}, "source": ["# Démo\n", "Some text"]},
-            {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [],
-             "source": ["%pip install openai\n", "from openai import OpenAI\n",
-                        "client = OpenAI()\n"]},
-            {"cell_type": "code", "execution_count": 2, "metadata": {"tags": []},
-             "outputs": [{"output_type": "stream", "name": "stdout", "text": ["héllo\n"]}],
-             "source": source},
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "metadata": {},
+                "outputs": [],
+                "source": [
+                    "%pip install openai\n",
+                    "from openai import OpenAI\n",
+                    "client = OpenAI()\n",
+                ],
+            },
+            {
+                "cell_type": "code",
+                "execution_count": 2,
+                "metadata": {"tags": []},
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": ["héllo\n"]}],
+                "source": source,
+            },
         ],
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                    "name": "python3"}},
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+        },
         "nbformat": 4,
         "nbformat_minor": 5,
     }
@@ -235,8 +253,9 @@ CELL = [
 
 
 @pytest.mark.parametrize("as_list", [True, False])
-def test_notebook_fix_rewrites_only_the_cell_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    as_list: bool) -> None:
+def test_notebook_fix_rewrites_only_the_cell_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, as_list: bool
+) -> None:
     monkeypatch.chdir(tmp_path)
     text = notebook(CELL if as_list else "".join(CELL))
     (tmp_path / "demo.ipynb").write_text(text, encoding="utf-8")
@@ -319,8 +338,8 @@ def test_exported_fixes_are_settled(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_text_report_lists_fixes_as_planned_whatever_the_cache_holds(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A JSON run settles fixes into the cache; a later text run must list
     them as a fresh one does. A run that fixes reports them as settled."""
     monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))

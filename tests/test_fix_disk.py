@@ -14,10 +14,12 @@ import pytest
 
 from prism_lint.cli import main
 
-PERSONA = ("from openai import OpenAI\n\nclient = OpenAI()\n"
-           'SYSTEM = "You are an expert Python engineer. Write a function that sorts a list."\n'
-           'client.chat.completions.create(model="gpt-4o", '
-           'messages=[{"role": "system", "content": SYSTEM}])\n')
+PERSONA = (
+    "from openai import OpenAI\n\nclient = OpenAI()\n"
+    'SYSTEM = "You are an expert Python engineer. Write a function that sorts a list."\n'
+    'client.chat.completions.create(model="gpt-4o", '
+    'messages=[{"role": "system", "content": SYSTEM}])\n'
+)
 FIXED = PERSONA.replace("You are an expert Python engineer. ", "")
 
 
@@ -59,7 +61,9 @@ def _edit_after_reading(monkeypatch: pytest.MonkeyPatch, edit: Any) -> None:
 
 
 def test_a_line_added_mid_run_is_not_lost(
-    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     target = project / "m.py"
     target.write_text(PERSONA)
@@ -75,7 +79,9 @@ def test_a_line_added_mid_run_is_not_lost(
 
 
 def test_an_edit_that_keeps_time_and_size_is_not_lost(
-    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     target = project / "m.py"
     target.write_text(PERSONA)
@@ -105,7 +111,8 @@ def test_a_link_keeps_being_a_link(project: Path, capsys: pytest.CaptureFixture[
 
 
 def test_a_link_out_of_the_project_is_not_written(
-    project: Path, capsys: pytest.CaptureFixture[str],
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     outside = project.parent / "outside.py"
     outside.write_text(PERSONA)
@@ -130,7 +137,8 @@ def test_the_guard_refuses_a_link_out_of_the_project(project: Path) -> None:
 
 
 def test_a_linked_folder_out_of_the_project_is_not_written(
-    project: Path, capsys: pytest.CaptureFixture[str],
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     outside = project.parent / "elsewhere"
     outside.mkdir()
@@ -143,7 +151,9 @@ def test_a_linked_folder_out_of_the_project_is_not_written(
 
 
 def test_a_file_named_from_elsewhere_is_fixed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     (tmp_path / "work").mkdir()
     (tmp_path / "here").mkdir()
@@ -167,7 +177,8 @@ def test_hard_links_are_not_split(project: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_a_read_only_file_is_left_and_named(
-    project: Path, capsys: pytest.CaptureFixture[str],
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     target = project / "m.py"
     target.write_text(PERSONA)
@@ -182,7 +193,8 @@ def test_a_read_only_file_is_left_and_named(
 
 
 def test_mode_and_extended_attributes_are_kept(
-    project: Path, capsys: pytest.CaptureFixture[str],
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     target = project / "m.py"
     target.write_text(PERSONA)
@@ -213,7 +225,9 @@ def test_owner_and_group_are_kept(project: Path, capsys: pytest.CaptureFixture[s
 
 @pytest.mark.parametrize("how", ["file", "folder"])
 def test_the_report_is_not_written_through_a_link_in_the_tree(
-    how: str, project: Path, capsys: pytest.CaptureFixture[str],
+    how: str,
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     victim = project.parent / "victim"
     victim.mkdir()
@@ -233,11 +247,21 @@ def test_the_report_is_not_written_through_a_link_in_the_tree(
 
 
 def test_the_report_is_written_to_a_plain_path(
-    project: Path, capsys: pytest.CaptureFixture[str],
+    project: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     (project / "m.py").write_text(PERSONA)
     (project / "out").mkdir()
-    code = main(["check", "--no-cache", "m.py", "--output-format", "json",
-                 "-o", os.path.join("out", "r.json")])
+    code = main(
+        [
+            "check",
+            "--no-cache",
+            "m.py",
+            "--output-format",
+            "json",
+            "-o",
+            os.path.join("out", "r.json"),
+        ]
+    )
     assert code == 1
     assert '"PRS101"' in (project / "out" / "r.json").read_text()

@@ -37,8 +37,7 @@ TASK = "Write a Python function that solves the task."
         (  # single-quoted, with a '' escape
             "    content: 'You are an expert Python developer. Write a Python function that''s\n"
             "      correct and solves the task.'\n",
-            "    content: 'Write a Python function that''s\n"
-            "      correct and solves the task.'\n",
+            "    content: 'Write a Python function that''s\n      correct and solves the task.'\n",
         ),
         (  # plain, folded over two lines
             "    content: You are an expert Python developer.\n"
@@ -213,8 +212,10 @@ def test_prompty_strip_and_gate() -> None:
 def test_prompty_mustache_gate() -> None:
     text = PROMPTY.replace("inputs:", "template: mustache\ninputs:")
     gated, _, _ = fix("helper.prompty", text, settings=GATE)
-    assert "{{#persona_enabled}}You are an expert Python developer.\n{{/persona_enabled}}Write" \
+    assert (
+        "{{#persona_enabled}}You are an expert Python developer.\n{{/persona_enabled}}Write"
         in gated
+    )
     assert parses("prompty", gated)
 
 
@@ -344,10 +345,20 @@ def test_passage_removal_keeps_to_sentences_describing_the_persona() -> None:
         "You are a senior engineer. You know Go. Your task is to write code.\n\n"
         "## Task\n\nWrite a Go function.\n"
     )
-    unit = PromptUnit(Document("prompts/a.md", text), text, [Piece(0, len(text), 0, len(text))],
-                      tier="file")
-    persona = Persona(0, 26, text[:26], "expert", "engineer", "you are",
-                      passage_start=0, passage_end=len(text) - 1, words=60)
+    unit = PromptUnit(
+        Document("prompts/a.md", text), text, [Piece(0, len(text), 0, len(text))], tier="file"
+    )
+    persona = Persona(
+        0,
+        26,
+        text[:26],
+        "expert",
+        "engineer",
+        "you are",
+        passage_start=0,
+        passage_end=len(text) - 1,
+        words=60,
+    )
     analysis = Analysis([persona], TaskInference("code", 0.9))
     f = build_fix(unit, analysis, persona, "PRS201", Settings(), (0, len(text) - 1))
     assert f is not None and f.applicability == "unsafe"
@@ -361,8 +372,13 @@ def test_persona_running_into_template_output_gets_no_fix() -> None:
     from prism_lint.config import Settings
     from prism_lint.engine import check_source
 
-    text = ('{%- set x = 1 -%}\nYou are a senior Python engineer.\n{{- " " -}}\n'
-            "Write a function that reverses a string.\n")
-    found = [d for d in check_source("t.j2", text, Settings(), named=True).diagnostics
-             if d.code == "PRS101"]
+    text = (
+        '{%- set x = 1 -%}\nYou are a senior Python engineer.\n{{- " " -}}\n'
+        "Write a function that reverses a string.\n"
+    )
+    found = [
+        d
+        for d in check_source("t.j2", text, Settings(), named=True).diagnostics
+        if d.code == "PRS101"
+    ]
     assert found and all(d.fix is None for d in found)

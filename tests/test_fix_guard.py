@@ -14,8 +14,13 @@ from prism_lint.fix.guard import blocks, vet
 from prism_lint.model import Document, Edit, Fix
 
 
-def fix_file(tmp_path: Path, name: str, data: bytes, monkeypatch: pytest.MonkeyPatch,
-             capsys: pytest.CaptureFixture[str]) -> bytes:
+def fix_file(
+    tmp_path: Path,
+    name: str,
+    data: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> bytes:
     (tmp_path / name).write_bytes(data)
     monkeypatch.chdir(tmp_path)
     main(["check", "--fix", "--unsafe-fixes", "--no-cache", name])
@@ -35,7 +40,9 @@ PATTERN = (
 
 
 def test_a_fix_keeps_crlf_line_endings(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = fix_file(tmp_path, "system.md", PATTERN.encode(), monkeypatch, capsys)
     assert out != PATTERN.encode()  # the persona went
@@ -60,7 +67,9 @@ Then run it.
 
 
 def test_no_fix_breaks_a_yaml_block_in_markdown(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = fix_file(tmp_path, "AGENTS.md", AGENTS.encode(), monkeypatch, capsys)
     assert out == AGENTS.encode()
@@ -98,9 +107,8 @@ MD = "Intro\n\n```python\nx = 'You are an expert.'\n```\n\n~~~\nplain\n~~~\n\n``
 
 
 def test_fenced_blocks_are_found() -> None:
-    found = [(b.language, MD[b.body_start:b.body_end]) for b in blocks(MD)]
-    assert found == [("python", "x = 'You are an expert.'\n"), ("", "plain\n"),
-                     ("yaml", "k: v\n")]
+    found = [(b.language, MD[b.body_start : b.body_end]) for b in blocks(MD)]
+    assert found == [("python", "x = 'You are an expert.'\n"), ("", "plain\n"), ("yaml", "k: v\n")]
 
 
 def test_a_fix_inside_a_block_that_still_parses_is_kept() -> None:
@@ -122,8 +130,7 @@ def test_a_block_of_no_language_is_not_touched() -> None:
 def test_outside_blocks_and_formats_nothing_changes() -> None:
     assert vetted(MD, [Edit(0, 5, "Hello")]) == [Edit(0, 5, "Hello")]
     start = MD.index("plain")
-    assert vetted(MD, [Edit(start, start + 5, "x")], kind="python") == [
-        Edit(start, start + 5, "x")]
+    assert vetted(MD, [Edit(start, start + 5, "x")], kind="python") == [Edit(start, start + 5, "x")]
 
 
 @settings(max_examples=200, deadline=None)
@@ -136,8 +143,8 @@ def test_property_no_pair_is_split(text: str, data: st.DataObject) -> None:
     if not edits:
         return
     e = edits[0]
-    new = text[:e.start] + e.content + text[e.end:]
+    new = text[: e.start] + e.content + text[e.end :]
     # every \r\n of the text is still there, or went whole
-    assert new.count("\r\n") >= text.count("\r\n") - text[e.start:e.end].count("\r\n")
+    assert new.count("\r\n") >= text.count("\r\n") - text[e.start : e.end].count("\r\n")
     if "\r\n" in text and "\n" not in text.replace("\r\n", ""):
         assert "\n" not in new.replace("\r\n", "")

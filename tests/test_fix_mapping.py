@@ -172,8 +172,10 @@ from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 SEGMENTS = st.lists(
-    st.tuples(st.sampled_from(["lit", "esc", "hole", "sep", "gap"]),
-              st.text(alphabet="ab \n.", min_size=1, max_size=6)),
+    st.tuples(
+        st.sampled_from(["lit", "esc", "hole", "sep", "gap"]),
+        st.text(alphabet="ab \n.", min_size=1, max_size=6),
+    ),
     max_size=8,
 )
 

@@ -137,12 +137,12 @@ def test_an_unknown_tail_makes_the_fix_unsafe_and_says_why(text: str, why: str) 
 
 def test_rewrite_in_a_python_string_keeps_its_quoting() -> None:
     text = (
-        'PROMPT = "You are an expert financial analyst analyzing a transcript of Twilio\'s '
+        "PROMPT = \"You are an expert financial analyst analyzing a transcript of Twilio's "
         'earnings call. Compute the revenue growth in Python."\n'
     )
     new, _, remaining = fix("app/prompts.py", text, unsafe=False)
     assert new == (
-        'PROMPT = "Analyze a transcript of Twilio\'s earnings call. '
+        "PROMPT = \"Analyze a transcript of Twilio's earnings call. "
         'Compute the revenue growth in Python."\n'
     )
     assert not remaining
@@ -191,12 +191,16 @@ def test_a_lead_phrase_goes_with_a_clause_that_carries_the_task() -> None:
     ("text", "identity"),
     [
         ("You are also an expert in Python and Django.", "You are also an expert"),
-        ("You're not just a Salesforce platform expert: you write Apex.",
-         "You're not just a Salesforce platform expert"),
+        (
+            "You're not just a Salesforce platform expert: you write Apex.",
+            "You're not just a Salesforce platform expert",
+        ),
         ("You are an expert Terraform wrangler.", "You are an expert Terraform wrangler"),
         ("You are a senior .NET Core developer.", "You are a senior .NET Core developer"),
-        ("You are an expert TypeScript developer building apps with Hedera.",
-         "You are an expert TypeScript developer"),
+        (
+            "You are an expert TypeScript developer building apps with Hedera.",
+            "You are an expert TypeScript developer",
+        ),
     ],
 )
 def test_recognition_covers_the_whole_identity(text: str, identity: str) -> None:
@@ -297,11 +301,20 @@ def test_a_yaml_key_above_the_persona_keeps_its_colon() -> None:
 
 
 _ROLES = st.sampled_from(["expert", "senior engineer", "planner", "analyst", "Terraform wrangler"])
-_TAILS = st.sampled_from([
-    "", " tasked with categorizing {w}", " that plans {w}", " analyzing {w}",
-    " in {W}, {W} and {W}", " with deep knowledge of {W}", " who loves {w}",
-    " with 10 years of experience", " specializing in building {w}", ", tasked with fixing {w}",
-])
+_TAILS = st.sampled_from(
+    [
+        "",
+        " tasked with categorizing {w}",
+        " that plans {w}",
+        " analyzing {w}",
+        " in {W}, {W} and {W}",
+        " with deep knowledge of {W}",
+        " who loves {w}",
+        " with 10 years of experience",
+        " specializing in building {w}",
+        ", tasked with fixing {w}",
+    ]
+)
 _WORDS = st.text(alphabet=string.ascii_lowercase, min_size=2, max_size=8)
 
 
@@ -364,8 +377,19 @@ def test_bulleted_identity_statements_are_one_passage() -> None:
 
 
 _PIECES = st.sampled_from(
-    [*"abc XYZ.,:;!?\n#`<>/-*'\"", "You are an expert ", "e.g. ", "<example>", "</example>",
-     "```", "# EXAMPLE\n", " tasked with ", " in Go", " that plans ", " with 5 years"]
+    [
+        *"abc XYZ.,:;!?\n#`<>/-*'\"",
+        "You are an expert ",
+        "e.g. ",
+        "<example>",
+        "</example>",
+        "```",
+        "# EXAMPLE\n",
+        " tasked with ",
+        " in Go",
+        " that plans ",
+        " with 5 years",
+    ]
 )
 _TEXT = st.lists(_PIECES, max_size=40).map("".join)
 
@@ -394,8 +418,10 @@ def test_a_rewrite_under_a_persona_heading_converges() -> None:
     safe, _, _ = fix(".cursor/rules/playwright.mdc", text, unsafe=False)
     both, _, _ = fix(".cursor/rules/playwright.mdc", text)
     assert safe == both
-    assert "This project uses Playwright and TypeScript. Create API tests for web applications."\
+    assert (
+        "This project uses Playwright and TypeScript. Create API tests for web applications."
         in both
+    )
     assert not persona_findings(".cursor/rules/playwright.mdc", both)
 
 

@@ -60,8 +60,9 @@ def prompts(draw: st.DrawFn, placeholder: str = "") -> str:
     body = filler[:1] + body + filler[1:]
     if placeholder and draw(st.booleans()):
         body.append(f"The task: {placeholder}.")
-    joiners = draw(st.lists(st.sampled_from([" ", "\n", "\n\n"]), min_size=len(body),
-                            max_size=len(body)))
+    joiners = draw(
+        st.lists(st.sampled_from([" ", "\n", "\n\n"]), min_size=len(body), max_size=len(body))
+    )
     bullets = draw(st.booleans())
     out = ""
     for i, sentence in enumerate(body):
@@ -88,12 +89,12 @@ def removed_only_near(old: str, new: str, spans: list[tuple[int, int]]) -> bool:
         while s > 0 and (
             old[s - 1] in keep_chars
             or (old[s - 1] in "rRbBuUfF" and old[s] in "\"'")
-            or (old[s - 1] in "ntr" and old[s - 2:s - 1] == "\\")
+            or (old[s - 1] in "ntr" and old[s - 2 : s - 1] == "\\")
         ):
             s -= 1
         while e < len(old) and old[e] in keep_chars:
             # An escaped line break or tab is white space too.
-            e += 2 if old[e] == "\\" and old[e + 1:e + 2] in ("n", "t", "r") else 1
+            e += 2 if old[e] == "\\" and old[e + 1 : e + 2] in ("n", "t", "r") else 1
         if windows and s <= windows[-1][1]:
             windows[-1] = (windows[-1][0], max(windows[-1][1], e))
         else:
@@ -153,11 +154,17 @@ def py_literal(draw: st.DrawFn, text: str) -> str:
     if style == "double":
         return json.dumps(text, ensure_ascii=False)
     if style == "single":
-        return "'" + json.dumps(text, ensure_ascii=False)[1:-1].replace("'", "\\'") \
-            .replace('\\"', '"') + "'"
+        return (
+            "'"
+            + json.dumps(text, ensure_ascii=False)[1:-1].replace("'", "\\'").replace('\\"', '"')
+            + "'"
+        )
     if style == "triple":
-        return '"""' + text.replace("\\", "\\\\") + '"""' if not text.endswith('"') else \
-            json.dumps(text)
+        return (
+            '"""' + text.replace("\\", "\\\\") + '"""'
+            if not text.endswith('"')
+            else json.dumps(text)
+        )
     if style == "fstring":
         return "f" + json.dumps(text.replace("{", "{{").replace("}", "}}"), ensure_ascii=False)
     words = text.split(" ")
@@ -177,14 +184,18 @@ def python_files(draw: st.DrawFn) -> str:
     else:
         pre = f"SYSTEM_PROMPT = {literal}\n"
         content = "SYSTEM_PROMPT"
-    return head + pre + (
-        "resp = client.chat.completions.create(\n"
-        '    model="gpt-4o",\n'
-        "    messages=[\n"
-        f'        {{"role": "system", "content": {content}}},\n'
-        '        {"role": "user", "content": question},\n'
-        "    ],\n"
-        ")\n"
+    return (
+        head
+        + pre
+        + (
+            "resp = client.chat.completions.create(\n"
+            '    model="gpt-4o",\n'
+            "    messages=[\n"
+            f'        {{"role": "system", "content": {content}}},\n'
+            '        {"role": "user", "content": question},\n'
+            "    ],\n"
+            ")\n"
+        )
     )
 
 
@@ -393,8 +404,13 @@ def notebooks(draw: st.DrawFn) -> str:
     nb = {
         "cells": [
             {"cell_type": "markdown", "metadata": {}, "source": ["# Demo"]},
-            {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-             "source": source},
+            {
+                "cell_type": "code",
+                "execution_count": None,
+                "metadata": {},
+                "outputs": [],
+                "source": source,
+            },
         ],
         "metadata": {"language_info": {"name": "python"}},
         "nbformat": 4,

@@ -189,7 +189,7 @@ def test_persona_only_keyword_argument_is_removed() -> None:
     )
     new, _, remaining = fix("app.py", text)
     assert not remaining
-    assert 'max_tokens=512, messages=[' in new and "system=" not in new
+    assert "max_tokens=512, messages=[" in new and "system=" not in new
     compiles(new)
 
 
@@ -297,8 +297,10 @@ def test_gate_keeps_an_existing_import() -> None:
         "def persona_for(x):\n    return x\n\n"
         + chat('"You are an expert Python developer. Write a Python function for the request."'),
         # Asking for the request again would call input() twice.
-        chat('"You are an expert Python developer. Write a Python function for the request."',
-             "input()"),
+        chat(
+            '"You are an expert Python developer. Write a Python function for the request."',
+            "input()",
+        ),
         # A template's messages: the request is not known at run time here.
         "from langchain_core.prompts import ChatPromptTemplate\n"
         'p = ChatPromptTemplate.from_messages([("system", "You are an expert Python developer. '
@@ -350,8 +352,9 @@ def test_gate_reads_the_request_from_content_blocks() -> None:
 def test_gate_twice_in_one_file_shares_the_import() -> None:
     text = chat(
         '"You are an expert Python developer. Write a Python function for the request."'
-    ) + chat('"You are an experienced lawyer. Answer questions about US contract law."',
-             "question").replace(HEAD, "")
+    ) + chat(
+        '"You are an experienced lawyer. Answer questions about US contract law."', "question"
+    ).replace(HEAD, "")
     new, _, remaining = fix("app.py", text, settings=GATE)
     assert not remaining
     assert new.count("from prism_lint.router import persona_for") == 1
@@ -361,8 +364,10 @@ def test_gate_twice_in_one_file_shares_the_import() -> None:
 
 def test_a_fixed_request_is_not_routed() -> None:
     # Routing on a constant decides nothing: the persona is stripped instead.
-    text = chat('"You are an expert Python developer. Write a Python function that sorts."',
-                '"Sort [3, 1, 2]."')
+    text = chat(
+        '"You are an expert Python developer. Write a Python function that sorts."',
+        '"Sort [3, 1, 2]."',
+    )
     new, _, _ = fix("app.py", text, settings=GATE)
     assert "persona_for" not in new
     assert '"content": "Write a Python function that sorts."' in new

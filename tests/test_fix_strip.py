@@ -19,34 +19,60 @@ def strip(text: str, persona: str) -> tuple[str, bool, list[str]]:
     ("text", "persona", "expected"),
     [
         # A leading clause: the comma goes, the next word gets its capital.
-        ("As a senior engineer, write a function that parses dates.", "As a senior engineer,",
-         "Write a function that parses dates."),
-        ("As a senior engineer, write a function.", "As a senior engineer",
-         "Write a function."),
+        (
+            "As a senior engineer, write a function that parses dates.",
+            "As a senior engineer,",
+            "Write a function that parses dates.",
+        ),
+        ("As a senior engineer, write a function.", "As a senior engineer", "Write a function."),
         # A sentence followed by more on its line.
-        ("You are an expert SQL developer. Write a query that lists customers.",
-         "You are an expert SQL developer.", "Write a query that lists customers."),
+        (
+            "You are an expert SQL developer. Write a query that lists customers.",
+            "You are an expert SQL developer.",
+            "Write a query that lists customers.",
+        ),
         ("Hello! You are an expert. Write code.", "You are an expert.", "Hello! Write code."),
         # The span may stop short of the full stop.
-        ("You are an expert SQL developer. Write a query.", "You are an expert SQL developer",
-         "Write a query."),
+        (
+            "You are an expert SQL developer. Write a query.",
+            "You are an expert SQL developer",
+            "Write a query.",
+        ),
         # A sentence at the end of a line keeps the line.
-        ("Write a query. You are an expert SQL developer.\nThen stop.\n",
-         "You are an expert SQL developer.", "Write a query.\nThen stop.\n"),
+        (
+            "Write a query. You are an expert SQL developer.\nThen stop.\n",
+            "You are an expert SQL developer.",
+            "Write a query.\nThen stop.\n",
+        ),
         # A whole line.
-        ("You are an expert SQL developer.\nWrite a query.\n", "You are an expert SQL developer.",
-         "Write a query.\n"),
+        (
+            "You are an expert SQL developer.\nWrite a query.\n",
+            "You are an expert SQL developer.",
+            "Write a query.\n",
+        ),
         # A paragraph of its own: no doubled blank line is left.
-        ("Intro.\n\nYou are an expert.\n\nWrite a query.\n", "You are an expert.",
-         "Intro.\n\nWrite a query.\n"),
+        (
+            "Intro.\n\nYou are an expert.\n\nWrite a query.\n",
+            "You are an expert.",
+            "Intro.\n\nWrite a query.\n",
+        ),
         ("You are an expert.\n\nWrite a query.\n", "You are an expert.", "Write a query.\n"),
         # The last paragraph: the blank lines before it go, the end stays as it was.
-        ("Write code.\n\nYou are an expert SQL developer.\n", "You are an expert SQL developer.",
-         "Write code.\n"),
-        ("Write code.\n\nYou are an expert SQL developer.", "You are an expert SQL developer.",
-         "Write code."),
-        ("Write code.\nYou are an expert SQL developer.", "You are an expert SQL developer.",
-         "Write code."),
+        (
+            "Write code.\n\nYou are an expert SQL developer.\n",
+            "You are an expert SQL developer.",
+            "Write code.\n",
+        ),
+        (
+            "Write code.\n\nYou are an expert SQL developer.",
+            "You are an expert SQL developer.",
+            "Write code.",
+        ),
+        (
+            "Write code.\nYou are an expert SQL developer.",
+            "You are an expert SQL developer.",
+            "Write code.",
+        ),
         # Bullets and indentation.
         ("- You are an expert.\n- Write code.\n", "You are an expert.", "- Write code.\n"),
         # At the start of the prompt, the next line does not keep its indentation.
@@ -54,17 +80,29 @@ def strip(text: str, persona: str) -> tuple[str, bool, list[str]]:
         # A trailing clause keeps the full stop.
         ("Review the diff, as a security expert.", "as a security expert.", "Review the diff."),
         # A clause between commas takes one comma with it.
-        ("Please, as a senior engineer, review this PR.", "as a senior engineer",
-         "Please review this PR."),
-        ("Please, as a senior engineer, review this PR.", "as a senior engineer,",
-         "Please review this PR."),
+        (
+            "Please, as a senior engineer, review this PR.",
+            "as a senior engineer",
+            "Please review this PR.",
+        ),
+        (
+            "Please, as a senior engineer, review this PR.",
+            "as a senior engineer,",
+            "Please review this PR.",
+        ),
         ("Write code; you are an expert.", "you are an expert.", "Write code."),
         # A sentence that ends inside its closing quote.
-        ("You are a “Prompt Compiler.” Output JSON prompts.", "You are a “Prompt Compiler.”",
-         "Output JSON prompts."),
+        (
+            "You are a “Prompt Compiler.” Output JSON prompts.",
+            "You are a “Prompt Compiler.”",
+            "Output JSON prompts.",
+        ),
         # A tag opens a sentence: the persona after it goes with its full stop.
-        ("<instructions> You are an expert coder. </instructions> Sort the list.",
-         "You are an expert coder", "<instructions> </instructions> Sort the list."),
+        (
+            "<instructions> You are an expert coder. </instructions> Sort the list.",
+            "You are an expert coder",
+            "<instructions> </instructions> Sort the list.",
+        ),
         # CJK full stops need no space after them.
         ("扮演代码目录专家。你的任务是解释目录。", "扮演代码目录专家。", "你的任务是解释目录。"),
     ],
@@ -78,19 +116,43 @@ def test_safe_shapes(text: str, persona: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "persona", "expected", "note"),
     [
-        ("You are an expert Python developer and you write clean code.",
-         "You are an expert Python developer", "You write clean code.", "conjunction"),
-        ("Act as a senior engineer and review this diff.", "Act as a senior engineer",
-         "Review this diff.", "conjunction"),
-        ("Write code and act as a senior engineer.", "act as a senior engineer.",
-         "Write code.", "conjunction"),
-        ("Role: You are an expert.\nTask: write code\n", "You are an expert.",
-         "Task: write code\n", "label"),
+        (
+            "You are an expert Python developer and you write clean code.",
+            "You are an expert Python developer",
+            "You write clean code.",
+            "conjunction",
+        ),
+        (
+            "Act as a senior engineer and review this diff.",
+            "Act as a senior engineer",
+            "Review this diff.",
+            "conjunction",
+        ),
+        (
+            "Write code and act as a senior engineer.",
+            "act as a senior engineer.",
+            "Write code.",
+            "conjunction",
+        ),
+        (
+            "Role: You are an expert.\nTask: write code\n",
+            "You are an expert.",
+            "Task: write code\n",
+            "label",
+        ),
         # No punctuation where the clause ends: the sentence goes as a whole.
-        ("You are an expert Python developer who writes clean code. Fix the bug.",
-         "You are an expert Python developer", "Fix the bug.", "whole sentence"),
-        ("Review the code as a senior engineer.", "as a senior engineer.",
-         "Review the code.", "punctuation"),
+        (
+            "You are an expert Python developer who writes clean code. Fix the bug.",
+            "You are an expert Python developer",
+            "Fix the bug.",
+            "whole sentence",
+        ),
+        (
+            "Review the code as a senior engineer.",
+            "as a senior engineer.",
+            "Review the code.",
+            "punctuation",
+        ),
     ],
 )
 def test_unsafe_shapes(text: str, persona: str, expected: str, note: str) -> None:
@@ -190,7 +252,7 @@ def test_any_text_and_span(text: str, a: int, b: int) -> None:
     for e in plan.edits:
         assert pos <= e.start <= e.end <= len(text)
         assert not e.content or (e.end - e.start == 1 and e.content == text[e.start].upper())
-        out.append(text[pos:e.start] + e.content)
+        out.append(text[pos : e.start] + e.content)
         pos = e.end
     assert "".join(out) + text[pos:] == plan.new_text
     # Only deletions (and a capital letter): the result is a subsequence.
@@ -212,17 +274,28 @@ def test_a_persona_span_that_is_no_clause_gets_no_fix() -> None:
     end = text.index(". Write") + 1
     unit = PromptUnit(Document("prompts/a.txt", text), text, [Piece(0, len(text), 0, len(text))])
     persona = Persona(0, end, text[:end], "expert", "expert", "you are")
-    assert build_fix(unit, Analysis([persona], TaskInference("code", 0.9)), persona, "PRS101",
-                     Settings()) is None
+    assert (
+        build_fix(
+            unit, Analysis([persona], TaskInference("code", 0.9)), persona, "PRS101", Settings()
+        )
+        is None
+    )
 
 
-@pytest.mark.parametrize(("text", "fixed"), [
-    ("As an expert Python developer,\nwrite unit tests for the function.\n",
-     "Write unit tests for the function.\n"),
-    ("    As an expert Python developer,\n    write unit tests.\n", "    Write unit tests.\n"),
-    ("Write unit tests for the following function,\nas an expert Python developer.\n",
-     "Write unit tests for the following function.\n"),
-])
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        (
+            "As an expert Python developer,\nwrite unit tests for the function.\n",
+            "Write unit tests for the function.\n",
+        ),
+        ("    As an expert Python developer,\n    write unit tests.\n", "    Write unit tests.\n"),
+        (
+            "Write unit tests for the following function,\nas an expert Python developer.\n",
+            "Write unit tests for the following function.\n",
+        ),
+    ],
+)
 def test_clause_wrapped_over_lines(text: str, fixed: str) -> None:
     start = text.lower().index("as an expert")
     end = text.index("developer") + len("developer")
@@ -232,12 +305,19 @@ def test_clause_wrapped_over_lines(text: str, fixed: str) -> None:
     assert plan is not None and plan.new_text == fixed and plan.safe
 
 
-@pytest.mark.parametrize(("text", "fixed"), [
-    ("## Role\nYou are a senior Python engineer.\n## Task\nWrite a function.\n",
-     "## Task\nWrite a function.\n"),
-    ("Role:\nYou are a senior Python engineer.\n\nTask:\nWrite a function.\n",
-     "Task:\nWrite a function.\n"),
-])
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        (
+            "## Role\nYou are a senior Python engineer.\n## Task\nWrite a function.\n",
+            "## Task\nWrite a function.\n",
+        ),
+        (
+            "Role:\nYou are a senior Python engineer.\n\nTask:\nWrite a function.\n",
+            "Task:\nWrite a function.\n",
+        ),
+    ],
+)
 def test_heading_left_empty_goes_with_the_persona(text: str, fixed: str) -> None:
     start = text.index("You are")
     plan = plan_strip(text, start, text.index("engineer.") + len("engineer."))

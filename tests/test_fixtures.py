@@ -99,14 +99,21 @@ def test_fixture_findings(path: Path) -> None:
             in_block = {code for code, row in got if b.first <= row <= b.last}
             if b.kind == "ruleid":
                 for code in sorted(b.codes - in_block):
-                    problems.append(f"{where}line {b.row}: expected {code} in rows "
-                                    f"{b.first}-{b.last}, got {sorted(in_block) or 'nothing'}")
+                    problems.append(
+                        f"{where}line {b.row}: expected {code} in rows "
+                        f"{b.first}-{b.last}, got {sorted(in_block) or 'nothing'}"
+                    )
         for code, row in got:
-            if not any(b.kind == "ruleid" and code in b.codes and b.first <= row <= b.last
-                       for b in bl):
-                msg = next(d.message for d in result.diagnostics
-                           if d.code == code and d.doc.cell == cell
-                           and LineIndex(d.doc.text).location(d.start).row == row)
+            if not any(
+                b.kind == "ruleid" and code in b.codes and b.first <= row <= b.last for b in bl
+            ):
+                msg = next(
+                    d.message
+                    for d in result.diagnostics
+                    if d.code == code
+                    and d.doc.cell == cell
+                    and LineIndex(d.doc.text).location(d.start).row == row
+                )
                 problems.append(f"{where}line {row}: unexpected {code}: {msg}")
     assert not problems, "\n".join(problems)
 

@@ -14,12 +14,16 @@ from prism_lint.extract.python.flow import Table, Wrapper
 
 def _table() -> Table:
     return Table(
-        wrappers={"ask": Wrapper(("messages", "model"), (("messages", "messages"),), "model",
-                                 "openai"),
-                  "js:chat": Wrapper(("q",), (("q", "user"),), "", "", "o3-mini")},
-        sinks={"PLANNER": "system"}, own={"rules": "user"},
-        defines={"ask": 1, "rules": 1}, called=frozenset({"create", "rules"}),
-        imports=frozenset({"app.llm.ask", "js:../lib/llm"}))
+        wrappers={
+            "ask": Wrapper(("messages", "model"), (("messages", "messages"),), "model", "openai"),
+            "js:chat": Wrapper(("q",), (("q", "user"),), "", "", "o3-mini"),
+        },
+        sinks={"PLANNER": "system"},
+        own={"rules": "user"},
+        defines={"ask": 1, "rules": 1},
+        called=frozenset({"create", "rules"}),
+        imports=frozenset({"app.llm.ask", "js:../lib/llm"}),
+    )
 
 
 def test_a_table_reads_back_as_written() -> None:
@@ -57,30 +61,43 @@ def test_facts_change_only_with_what_the_module_reads() -> None:
     assert flow_cache.facts(None, project) == ""
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-                    lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c,
-                                                                         max_size=5),
-                    max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+        lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c, max_size=5),
+        max_leaves=20,
+    )
+)
 def test_anything_else_is_refused_cleanly(data: object) -> None:
     with contextlib.suppress(flow_cache.Invalid):
         flow_cache.decode(data)
 
 
-_GOOD = {"wrappers": {}, "sinks": {}, "own": {}, "defines": [], "called": [], "imports": [],
-         "definitions_only": False}
+_GOOD = {
+    "wrappers": {},
+    "sinks": {},
+    "own": {},
+    "defines": [],
+    "called": [],
+    "imports": [],
+    "definitions_only": False,
+}
 
 
-@pytest.mark.parametrize("bad", [
-    {"wrappers": {"ask": [["m"], [["m"]], "", ""]}},
-    {"sinks": {"x": 1}},
-    {"defines": ["x" * 500]},
-    {"extra": 1},
-    {"imports": "llm.ask"},
-    {"imports": [""]},
-    {"imports": ["x"] * (flow_cache.MAX_NAMES + 1)},
-    {"definitions_only": 1},
-    {"definitions_only": "yes"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"wrappers": {"ask": [["m"], [["m"]], "", ""]}},
+        {"sinks": {"x": 1}},
+        {"defines": ["x" * 500]},
+        {"extra": 1},
+        {"imports": "llm.ask"},
+        {"imports": [""]},
+        {"imports": ["x"] * (flow_cache.MAX_NAMES + 1)},
+        {"definitions_only": 1},
+        {"definitions_only": "yes"},
+    ],
+)
 def test_a_malformed_table_is_invalid(bad: dict[str, object]) -> None:
     assert flow_cache.decode(_GOOD) == Table()
     with pytest.raises(flow_cache.Invalid):

@@ -27,9 +27,17 @@ from prism_lint.suppression import Suppressions
 PACKAGE = Path(prism_lint.__file__).parent
 ROOT = PACKAGE.parent
 # The modules that treat formats differently: each asks the registry.
-CONSULTING = ("extract/__init__.py", "fix/verify.py", "fix/gate.py", "fix/__init__.py",
-              "lsp/suppress.py", "lsp/server.py", "prefilter.py",
-              "report/common.py", "runner.py")
+CONSULTING = (
+    "extract/__init__.py",
+    "fix/verify.py",
+    "fix/gate.py",
+    "fix/__init__.py",
+    "lsp/suppress.py",
+    "lsp/server.py",
+    "prefilter.py",
+    "report/common.py",
+    "runner.py",
+)
 IDS = [f.kind for f in FORMATS]
 
 
@@ -41,8 +49,10 @@ def test_an_entry_names_what_exists(fmt: Format) -> None:
             assert callable(load(dotted)), dotted
     if fmt.cells is not None:
         module = load(fmt.cells)
-        assert all(callable(getattr(module, name)) for name in
-                   ("file_position", "file_end_position", "cell_source"))
+        assert all(
+            callable(getattr(module, name))
+            for name in ("file_position", "file_end_position", "cell_source")
+        )
     if fmt.gate is not None:
         tags = tags_for(fmt.gate, "persona_enabled")
         assert "persona_enabled" in tags.open and tags.close
@@ -93,8 +103,9 @@ def test_the_ignore_comment_written_is_read_back(fmt: Format) -> None:
     found = Suppressions.from_comments([Comment(doc, 1, " " + body, True)])
     assert found.suppressed("PRS101", 2, 2, 2, 2)
     start = doc.text.index("You")
-    diag = Diagnostic("PRS101", "code-task", "x", doc, start, start + 18,
-                      anchor_first_row=2, anchor_last_row=2)
+    diag = Diagnostic(
+        "PRS101", "code-task", "x", doc, start, start + 18, anchor_first_row=2, anchor_last_row=2
+    )
     edit = ignore_edit(fmt.kind, diag, LineIndex(doc.text))
     assert edit is not None and "PRS101" in doc.text[: edit.start] + edit.content
 

@@ -30,17 +30,39 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 # (bytes, the name they are read as): a fixture's own name, so most examples
 # reach the analysis and the fixes, not only the parsers' errors.
 SEEDS = sorted(
-    (p.read_bytes(), p.name) for p in FIXTURES.rglob("*")
+    (p.read_bytes(), p.name)
+    for p in FIXTURES.rglob("*")
     if p.is_file() and ".fixed" not in p.name and p.stat().st_size < 4096
 )
-NAMES = ("p.py", "p.ts", "p.ipynb", "p.yaml", "system.md", "p.j2", "p.prompty", "p.prompt",
-         "p.txt")
+NAMES = ("p.py", "p.ts", "p.ipynb", "p.yaml", "system.md", "p.j2", "p.prompty", "p.prompt", "p.txt")
 # Pieces that once cost a run, and the bytes parsers trip on.
 PIECES = (
-    b"\\ud800", b"\\x", b"\\u", b"\\N{", b"\xed\xa0\x80", b"\x1b[2J", b"\r", b"\r\n", b"\x00",
-    b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf", b"\xff", b"9" * 5000, b"'''", b'"""', b"{{",
-    b"{%", b"```", b"---\n", b"&a [*a, *a]", b"You are an expert Python engineer. ",
-    "\u2028".encode(), b"[" * 200, b"\t", b"\\",
+    b"\\ud800",
+    b"\\x",
+    b"\\u",
+    b"\\N{",
+    b"\xed\xa0\x80",
+    b"\x1b[2J",
+    b"\r",
+    b"\r\n",
+    b"\x00",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\xef\xbb\xbf",
+    b"\xff",
+    b"9" * 5000,
+    b"'''",
+    b'"""',
+    b"{{",
+    b"{%",
+    b"```",
+    b"---\n",
+    b"&a [*a, *a]",
+    b"You are an expert Python engineer. ",
+    "\u2028".encode(),
+    b"[" * 200,
+    b"\t",
+    b"\\",
 )
 
 
@@ -56,9 +78,9 @@ def inputs(draw: st.DrawFn) -> tuple[bytes, str]:
         if how == "insert":
             data[at:at] = piece
         elif how == "cut":
-            del data[at:at + draw(st.integers(1, 40))]
+            del data[at : at + draw(st.integers(1, 40))]
         else:
-            data[at:at + len(piece)] = piece
+            data[at : at + len(piece)] = piece
     return bytes(data), name
 
 
@@ -107,8 +129,12 @@ def warm() -> None:
 DEEP = int(os.environ.get("PRISM_FUZZ_EXAMPLES", "0"))
 
 
-@settings(max_examples=DEEP or 40, deadline=timedelta(seconds=3), derandomize=not DEEP,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=DEEP or 40,
+    deadline=timedelta(seconds=3),
+    derandomize=not DEEP,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(example=inputs(), fmt=st.sampled_from((*OUTPUT_FORMATS, "--fix")))
 def test_any_stdin_gives_one_clear_result(example: tuple[bytes, str], fmt: str) -> None:
     data, name = example

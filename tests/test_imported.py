@@ -19,7 +19,7 @@ from prism_lint.prefilter import worth_checking
 from prism_lint.runner import check_targets
 
 # No persona word anywhere: the first pass leaves this module out.
-_LLM = '''from openai import OpenAI
+_LLM = """from openai import OpenAI
 
 client = OpenAI()
 
@@ -30,29 +30,32 @@ def ask(system, question, model="gpt-4o"):
         messages=[{"role": "system", "content": system},
                   {"role": "user", "content": question}],
     )
-'''
+"""
 
 # The same module once ``ask`` only logs what it is given: no wrapper.
-_LLM_FIXED = '''import logging
+_LLM_FIXED = """import logging
 
 
 def ask(system, question, model="gpt-4o"):
     logging.getLogger(__name__).debug("%s %s %s", system, question, model)
-'''
+"""
 
-_APP = '''from llm import ask
+_APP = """from llm import ask
 
 ask("You are an expert mathematician.", "What is 17 times 23?", model="o3-mini")
-'''
+"""
 
 _PERSONA = "You are an expert mathematician."
 
 
 def _run(root: Path, cache: bool = False) -> dict[str, list]:
     resolver = Resolver(forced=Settings())
-    return {os.path.relpath(t.path, root): r.diagnostics
-            for t, r in check_targets(discover([str(root)], resolver), resolver, lambda s: s,
-                                      use_cache=cache)}
+    return {
+        os.path.relpath(t.path, root): r.diagnostics
+        for t, r in check_targets(
+            discover([str(root)], resolver), resolver, lambda s: s, use_cache=cache
+        )
+    }
 
 
 def _codes(found: dict[str, list], path: str) -> list[str]:
@@ -66,36 +69,60 @@ def test_the_wrapper_module_has_no_persona_cue() -> None:
 
 
 def test_a_persona_sent_through_a_left_out_modules_wrapper_keeps_role_and_model(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     (tmp_path / "llm.py").write_text(_LLM, encoding="utf-8")
     (tmp_path / "app.py").write_text(_APP, encoding="utf-8")
     found = _run(tmp_path)
     assert found["llm.py"] == []
     assert _codes(found, "app.py") == ["PRS102", "PRS105"]
     for d in found["app.py"]:
-        assert _APP[d.start:d.end] == _PERSONA
+        assert _APP[d.start : d.end] == _PERSONA
         assert d.details["role"] == "system"
         assert d.details["model"] == "o3-mini"
         assert d.details["call"] == "ask"
         assert d.details["request"] == "What is 17 times 23?"
 
 
-@pytest.mark.parametrize(("layout", "caller"), [
-    # a package, imported relatively
-    ({"pkg/__init__.py": "", "pkg/llm.py": _LLM},
-     ("pkg/app.py", _APP.replace("from llm import ask", "from .llm import ask"))),
-    ({"pkg/__init__.py": "", "pkg/llm.py": _LLM},
-     ("pkg/app.py", _APP.replace("from llm import ask", "from . import llm")
-      .replace("\nask(", "\nllm.ask("))),
-    # a module imported whole, by its package's name
-    ({"src/proj/__init__.py": "", "src/proj/llm.py": _LLM},
-     ("src/proj/app.py", _APP.replace("from llm import ask", "import proj.llm")
-      .replace("\nask(", "\nproj.llm.ask("))),
-    ({"src/proj/__init__.py": "", "src/proj/core/llm.py": _LLM},
-     ("src/proj/app.py", _APP.replace("from llm import ask", "from proj.core.llm import ask"))),
-])
-def test_the_import_forms_reach_the_wrapper(tmp_path: Path, layout: dict[str, str],
-                                            caller: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("layout", "caller"),
+    [
+        # a package, imported relatively
+        (
+            {"pkg/__init__.py": "", "pkg/llm.py": _LLM},
+            ("pkg/app.py", _APP.replace("from llm import ask", "from .llm import ask")),
+        ),
+        (
+            {"pkg/__init__.py": "", "pkg/llm.py": _LLM},
+            (
+                "pkg/app.py",
+                _APP.replace("from llm import ask", "from . import llm").replace(
+                    "\nask(", "\nllm.ask("
+                ),
+            ),
+        ),
+        # a module imported whole, by its package's name
+        (
+            {"src/proj/__init__.py": "", "src/proj/llm.py": _LLM},
+            (
+                "src/proj/app.py",
+                _APP.replace("from llm import ask", "import proj.llm").replace(
+                    "\nask(", "\nproj.llm.ask("
+                ),
+            ),
+        ),
+        (
+            {"src/proj/__init__.py": "", "src/proj/core/llm.py": _LLM},
+            (
+                "src/proj/app.py",
+                _APP.replace("from llm import ask", "from proj.core.llm import ask"),
+            ),
+        ),
+    ],
+)
+def test_the_import_forms_reach_the_wrapper(
+    tmp_path: Path, layout: dict[str, str], caller: tuple[str, str]
+) -> None:
     for rel, text in {**layout, caller[0]: caller[1]}.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text, encoding="utf-8")
@@ -107,22 +134,26 @@ def test_a_package_of_the_same_name_elsewhere_is_not_the_wrapper(tmp_path: Path)
     # ``ask`` comes from a module the run does not hold: nothing is learned
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "llm.py").write_text(_LLM, encoding="utf-8")
-    (tmp_path / "app.py").write_text(_APP.replace("from llm import", "from otherpkg import"),
-                                     encoding="utf-8")
+    (tmp_path / "app.py").write_text(
+        _APP.replace("from llm import", "from otherpkg import"), encoding="utf-8"
+    )
     found = _run(tmp_path)
     assert "PRS105" not in _codes(found, "app.py")
 
 
 def test_a_warm_run_reads_the_wrapper_module_again_only_when_it_changes(
-        tmp_path: Path, monkeypatch) -> None:
+    tmp_path: Path, monkeypatch
+) -> None:
     import prism_lint.imported as imported
 
     monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr("prism_lint.runner.CACHE_THRESHOLD", 0)
     read: list[str] = []
-    monkeypatch.setattr(imported, "learn_modules",
-                        lambda items: (read.extend(p for p, _k in items),
-                                       learn_modules(items))[1])
+    monkeypatch.setattr(
+        imported,
+        "learn_modules",
+        lambda items: (read.extend(p for p, _k in items), learn_modules(items))[1],
+    )
     root = tmp_path / "tree"
     root.mkdir()
     llm = root / "llm.py"
@@ -153,9 +184,11 @@ def test_a_cached_result_gets_the_table_a_later_run_reads(tmp_path: Path, monkey
     monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr("prism_lint.runner.CACHE_THRESHOLD", 0)
     read: list[str] = []
-    monkeypatch.setattr(imported, "learn_modules",
-                        lambda items: (read.extend(p for p, _k in items),
-                                       learn_modules(items))[1])
+    monkeypatch.setattr(
+        imported,
+        "learn_modules",
+        lambda items: (read.extend(p for p, _k in items), learn_modules(items))[1],
+    )
     root = tmp_path / "tree"
     root.mkdir()
     (root / "llm.py").write_text(_LLM, encoding="utf-8")
@@ -168,16 +201,19 @@ def test_a_cached_result_gets_the_table_a_later_run_reads(tmp_path: Path, monkey
 
 
 def test_a_pool_learns_the_left_out_modules_as_one_process_does(
-        tmp_path: Path, monkeypatch) -> None:
+    tmp_path: Path, monkeypatch
+) -> None:
     import prism_lint.runner as runner
 
     # (a name more than a few modules define says not which one is meant)
     for i in range(24):
-        (tmp_path / f"llm{i:02d}.py").write_text(_LLM.replace("def ask(", f"def ask{i}("),
-                                                 encoding="utf-8")
+        (tmp_path / f"llm{i:02d}.py").write_text(
+            _LLM.replace("def ask(", f"def ask{i}("), encoding="utf-8"
+        )
         (tmp_path / f"app{i:02d}.py").write_text(
             _APP.replace("ask", f"ask{i}").replace("from llm import", f"from llm{i:02d} import"),
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     serial = {p: [d.code for d in ds] for p, ds in _run(tmp_path).items()}
     assert [serial[f"app{i:02d}.py"] for i in range(24)] == [["PRS102", "PRS105"]] * 24
     monkeypatch.setattr(runner, "POOL_THRESHOLD", 10)
@@ -185,7 +221,7 @@ def test_a_pool_learns_the_left_out_modules_as_one_process_does(
     assert {p: [d.code for d in ds] for p, ds in _run(tmp_path).items()} == serial
 
 
-_TS_LLM = '''import OpenAI from "openai";
+_TS_LLM = """import OpenAI from "openai";
 
 const openai = new OpenAI();
 
@@ -195,14 +231,14 @@ export async function ask(system: string, user: string, model = "gpt-4o") {
     messages: [{ role: "system", content: system }, { role: "user", content: user }],
   });
 }
-'''
+"""
 
-_TS_APP = '''import { ask } from "../lib/llm.js";
+_TS_APP = """import { ask } from "../lib/llm.js";
 
 export async function GET() {
   return ask("You are an expert mathematician.", "What is 17 times 23?", "o3-mini");
 }
-'''
+"""
 
 
 def test_a_typescript_wrapper_in_a_left_out_module_is_learned(tmp_path: Path) -> None:
@@ -217,7 +253,7 @@ def test_a_typescript_wrapper_in_a_left_out_module_is_learned(tmp_path: Path) ->
     for d in diags:
         assert d.details["role"] == "system"
         assert d.details["model"] == "o3-mini"
-        assert _TS_APP[d.start:d.end] == _PERSONA
+        assert _TS_APP[d.start : d.end] == _PERSONA
 
 
 def _targets(*paths: str) -> list[Target]:
@@ -225,8 +261,17 @@ def _targets(*paths: str) -> list[Target]:
 
 
 def test_the_index_finds_modules_by_their_trailing_parts() -> None:
-    index = ModuleIndex(_targets("a/pkg/__init__.py", "a/pkg/llm.py", "b/llm.py", "c/d/llm.py",
-                                 "web/lib/llm.ts", "web/lib/chat/index.ts", "x.txt"))
+    index = ModuleIndex(
+        _targets(
+            "a/pkg/__init__.py",
+            "a/pkg/llm.py",
+            "b/llm.py",
+            "c/d/llm.py",
+            "web/lib/llm.ts",
+            "web/lib/chat/index.ts",
+            "x.txt",
+        )
+    )
     assert index.resolve("a/pkg/app.py", ".llm.ask") == ["a/pkg/llm.py"]
     assert index.resolve("a/pkg/app.py", "..llm.ask") == ["a/pkg/llm.py"]  # from . import llm
     assert index.resolve("a/pkg/app.py", "pkg.llm.ask") == ["a/pkg/llm.py"]
@@ -253,10 +298,14 @@ def test_learning_reads_regular_files_only(tmp_path: Path) -> None:
     (tmp_path / "llm.py").write_text(_LLM, encoding="utf-8")
     (tmp_path / "big.py").write_text("x = 1\n" * 200_000, encoding="utf-8")
     (tmp_path / "bad.py").write_bytes(b"\xff\xfe\x00broken")
-    ((_learned, table, read), (_b, big, _r), (_c, bad, _s), (_d, missing, none)) = \
-        learn_modules([(str(tmp_path / "llm.py"), "python"), (str(tmp_path / "big.py"), "python"),
-                       (str(tmp_path / "bad.py"), "python"),
-                       (str(tmp_path / "gone.py"), "python")])
+    ((_learned, table, read), (_b, big, _r), (_c, bad, _s), (_d, missing, none)) = learn_modules(
+        [
+            (str(tmp_path / "llm.py"), "python"),
+            (str(tmp_path / "big.py"), "python"),
+            (str(tmp_path / "bad.py"), "python"),
+            (str(tmp_path / "gone.py"), "python"),
+        ]
+    )
     assert table is not None and table.definitions_only and "ask" in table.wrappers
     assert table.wrappers["ask"].model == "model"
     assert read is not None and read[0] == len(_LLM)
@@ -265,7 +314,7 @@ def test_learning_reads_regular_files_only(tmp_path: Path) -> None:
 
 # Wrappers that take their prompts in one options dict, object or ``**kwargs``;
 # no persona word in the module.
-_LLM_OPTIONS = '''from openai import OpenAI
+_LLM_OPTIONS = """from openai import OpenAI
 
 client = OpenAI()
 
@@ -288,7 +337,7 @@ def ask_request(request):
 
 def send(**kwargs):
     return client.chat.completions.create(**kwargs)
-'''
+"""
 
 
 def test_the_keys_an_options_wrapper_passes_on_are_learned() -> None:
@@ -309,18 +358,23 @@ def test_the_keys_an_options_wrapper_passes_on_are_learned() -> None:
     assert w["send"].library == "openai"
 
 
-@pytest.mark.parametrize("call", [
-    'ask({"system": "You are an expert mathematician.", "user": "What is 17 times 23?", '
-    '"model": "o3-mini"})',
-    'ask(dict(system="You are an expert mathematician.", user="What is 17 times 23?", '
-    'model="o3-mini"))',
-    'ask_request(SimpleNamespace(system="You are an expert mathematician.", '
-    'user="What is 17 times 23?", model="o3-mini"))',
-    'send(model="o3-mini", messages=[{"role": "system", "content": '
-    '"You are an expert mathematician."}, {"role": "user", "content": "What is 17 times 23?"}])',
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        'ask({"system": "You are an expert mathematician.", "user": "What is 17 times 23?", '
+        '"model": "o3-mini"})',
+        'ask(dict(system="You are an expert mathematician.", user="What is 17 times 23?", '
+        'model="o3-mini"))',
+        'ask_request(SimpleNamespace(system="You are an expert mathematician.", '
+        'user="What is 17 times 23?", model="o3-mini"))',
+        'send(model="o3-mini", messages=[{"role": "system", "content": '
+        '"You are an expert mathematician."}, '
+        '{"role": "user", "content": "What is 17 times 23?"}])',
+    ],
+)
 def test_a_persona_in_an_options_argument_keeps_role_model_and_request(
-        tmp_path: Path, call: str) -> None:
+    tmp_path: Path, call: str
+) -> None:
     app = f"from types import SimpleNamespace\n\nfrom llm import ask, ask_request, send\n\n{call}\n"
     (tmp_path / "llm.py").write_text(_LLM_OPTIONS, encoding="utf-8")
     (tmp_path / "app.py").write_text(app, encoding="utf-8")
@@ -328,7 +382,7 @@ def test_a_persona_in_an_options_argument_keeps_role_model_and_request(
     found = _run(tmp_path)
     assert _codes(found, "app.py") == ["PRS102", "PRS105"]
     for d in found["app.py"]:
-        assert app[d.start:d.end] == _PERSONA
+        assert app[d.start : d.end] == _PERSONA
         assert d.details["role"] == "system"
         assert d.details["model"] == "o3-mini"
         assert d.details["request"] == "What is 17 times 23?"
@@ -339,11 +393,13 @@ def test_the_request_in_an_options_argument_is_read_with_the_persona(tmp_path: P
     (tmp_path / "llm.py").write_text(_LLM_OPTIONS, encoding="utf-8")
     (tmp_path / "app.py").write_text(
         'from llm import ask\n\nask({"system": "You are an expert mathematician.", '
-        '"user": "Write a limerick about a cat who loves naps."})\n', encoding="utf-8")
+        '"user": "Write a limerick about a cat who loves naps."})\n',
+        encoding="utf-8",
+    )
     assert "PRS102" not in _codes(_run(tmp_path), "app.py")
 
 
-_TS_OPTIONS = '''import OpenAI from "openai";
+_TS_OPTIONS = """import OpenAI from "openai";
 
 const openai = new OpenAI();
 
@@ -360,14 +416,16 @@ export async function askWith(opts: Options) {
     messages: [{ role: "system", content: opts.system }, { role: "user", content: opts.user }],
   });
 }
-'''
+"""
 
 
 @pytest.mark.parametrize("callee", ["ask", "askWith"])
 def test_a_typescript_options_wrapper_of_a_left_out_module(tmp_path: Path, callee: str) -> None:
-    app = (f'import {{ {callee} }} from "@/lib/llm";\n\nexport async function GET() {{\n'
-           f'  return {callee}({{ system: "You are an expert mathematician.", '
-           f'user: "What is 17 times 23?", model: "o3-mini" }});\n}}\n')
+    app = (
+        f'import {{ {callee} }} from "@/lib/llm";\n\nexport async function GET() {{\n'
+        f'  return {callee}({{ system: "You are an expert mathematician.", '
+        f'user: "What is 17 times 23?", model: "o3-mini" }});\n}}\n'
+    )
     assert not worth_checking(_TS_OPTIONS.encode(), Settings(), kind="javascript")
     (tmp_path / "src" / "lib").mkdir(parents=True)
     (tmp_path / "src" / "app").mkdir()
@@ -376,7 +434,7 @@ def test_a_typescript_options_wrapper_of_a_left_out_module(tmp_path: Path, calle
     diags = _run(tmp_path)[os.path.join("src", "app", "route.ts")]
     assert sorted(d.code for d in diags) == ["PRS102", "PRS105"]
     for d in diags:
-        assert app[d.start:d.end] == _PERSONA
+        assert app[d.start : d.end] == _PERSONA
         assert d.details["role"] == "system"
         assert d.details["model"] == "o3-mini"
         assert d.details["request"] == "What is 17 times 23?"
@@ -392,7 +450,7 @@ def test_javascript_specifiers_carry_the_javascript_prefix() -> None:
 # A constant of any name in a module the first pass keeps, sent by a module it
 # leaves out (no persona word there).
 _CONSTS = 'REFLECTION = "You are an expert mathematician. Solve the equation step by step."\n'
-_SENDER = '''from openai import OpenAI
+_SENDER = """from openai import OpenAI
 
 from consts import REFLECTION
 
@@ -405,11 +463,11 @@ def solve(question):
         messages=[{"role": "system", "content": REFLECTION},
                   {"role": "user", "content": question}],
     )
-'''
-_NOT_SENDING = '''from consts import REFLECTION
+"""
+_NOT_SENDING = """from consts import REFLECTION
 
 print(len(REFLECTION), "prompt characters")
-'''
+"""
 
 
 def test_a_constant_sent_by_a_left_out_module_is_read_as_its_prompt(tmp_path: Path) -> None:
@@ -424,11 +482,12 @@ def test_a_constant_sent_by_a_left_out_module_is_read_as_its_prompt(tmp_path: Pa
     (d,) = found["consts.py"]
     assert d.code == "PRS102"
     assert d.details["role"] == "system"
-    assert _CONSTS[d.start:d.end] == _PERSONA
+    assert _CONSTS[d.start : d.end] == _PERSONA
     targets = list(discover([str(tmp_path)], Resolver(forced=Settings())))
     rows = _all_rows(targets, [Settings()] * len(targets))
-    assert [(os.path.basename(r["path"]), r["location"]["column"] - 1, r["role"]) for r in rows] \
-        == [("consts.py", d.start, "system")]
+    assert [
+        (os.path.basename(r["path"]), r["location"]["column"] - 1, r["role"]) for r in rows
+    ] == [("consts.py", d.start, "system")]
 
 
 def test_a_constant_no_module_sends_stays_unread(tmp_path: Path) -> None:
@@ -448,8 +507,11 @@ def test_a_warm_run_follows_the_sender_of_a_constant(tmp_path: Path, monkeypatch
     assert _codes(_run(root, cache=True), "consts.py") == ["PRS102"]
     assert _codes(_run(root, cache=True), "consts.py") == ["PRS102"]  # served warm
     # only the sender changes: it logs the constant and no longer sends it
-    sender.write_text(_SENDER.replace('"content": REFLECTION', '"content": "Solve it."')
-                      + "\nprint(REFLECTION)\n", encoding="utf-8")
+    sender.write_text(
+        _SENDER.replace('"content": REFLECTION', '"content": "Solve it."')
+        + "\nprint(REFLECTION)\n",
+        encoding="utf-8",
+    )
     assert _codes(_run(root, cache=True), "consts.py") == []
     sender.write_text(_SENDER, encoding="utf-8")
     assert _codes(_run(root, cache=True), "consts.py") == ["PRS102"]
@@ -459,11 +521,12 @@ def test_a_warm_run_follows_the_sender_of_a_constant(tmp_path: Path, monkeypatch
 def test_imported_constants_are_read_from_a_modules_imports() -> None:
     from prism_lint.imported import imported_constants
 
-    text = (b"from app.texts import SYSTEM, helper as h\n"
-            b"from .rules import (\n    RULES,\n    Other,\n    MAX_TRIES,\n)\n"
-            b"import os\nfrom x import y\n\nclient.create(messages=[SYSTEM])\n")
-    assert imported_constants(text) == {"app.texts.SYSTEM", ".rules.RULES",
-                                        ".rules.MAX_TRIES"}
+    text = (
+        b"from app.texts import SYSTEM, helper as h\n"
+        b"from .rules import (\n    RULES,\n    Other,\n    MAX_TRIES,\n)\n"
+        b"import os\nfrom x import y\n\nclient.create(messages=[SYSTEM])\n"
+    )
+    assert imported_constants(text) == {"app.texts.SYSTEM", ".rules.RULES", ".rules.MAX_TRIES"}
     # a module that sends nothing a prompt holds is not read further
     assert imported_constants(text.replace(b"messages", b"payload")) == frozenset()
     # a bound on what one module records

@@ -22,8 +22,14 @@ ROOT = PACKAGE.parent
 
 def test_the_import_contracts_hold() -> None:
     tool = Path(sys.executable).with_name("lint-imports")
-    done = subprocess.run([str(tool), "--no-cache"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [str(tool), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-1000:]
     assert "0 broken" in done.stdout
 
@@ -39,7 +45,11 @@ def test_rule_facts_stay_in_rule_files() -> None:
         if relative.startswith(("rules/", "extract/")):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                    and code.fullmatch(node.value) and node.value != "PRS":
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and code.fullmatch(node.value)
+                and node.value != "PRS"
+            ):
                 offenders.append(f"{relative}:{node.lineno}: {node.value!r}")
     assert offenders == []

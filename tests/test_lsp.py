@@ -218,20 +218,31 @@ class Editor:
         """Open a notebook of Python code cells; the cells' URIs, in order."""
         nb_uri = self.uri(name)
         # as VS Code spells them: the path and the fragment percent-escaped
-        cell_uris = [f"vscode-notebook-cell:{(self.root / name).as_uri()[7:]}#W{i}sZmlsZQ%3D%3D"
-                     for i in range(len(cells))]
+        cell_uris = [
+            f"vscode-notebook-cell:{(self.root / name).as_uri()[7:]}#W{i}sZmlsZQ%3D%3D"
+            for i in range(len(cells))
+        ]
         for uri, text in zip(cell_uris, cells, strict=True):
             self.versions[uri] = 1
             self.texts[uri] = text
         self.versions[nb_uri] = 1
-        self.client.notebook_document_did_open(types.DidOpenNotebookDocumentParams(
-            notebook_document=types.NotebookDocument(
-                uri=nb_uri, notebook_type="jupyter-notebook", version=1,
-                cells=[types.NotebookCell(kind=types.NotebookCellKind.Code, document=u)
-                       for u in cell_uris]),
-            cell_text_documents=[types.TextDocumentItem(u, "python", 1, t)
-                                 for u, t in zip(cell_uris, cells, strict=True)],
-        ))
+        self.client.notebook_document_did_open(
+            types.DidOpenNotebookDocumentParams(
+                notebook_document=types.NotebookDocument(
+                    uri=nb_uri,
+                    notebook_type="jupyter-notebook",
+                    version=1,
+                    cells=[
+                        types.NotebookCell(kind=types.NotebookCellKind.Code, document=u)
+                        for u in cell_uris
+                    ],
+                ),
+                cell_text_documents=[
+                    types.TextDocumentItem(u, "python", 1, t)
+                    for u, t in zip(cell_uris, cells, strict=True)
+                ],
+            )
+        )
         return cell_uris
 
     def change_cell(self, name: str, cell_uri: str, text: str) -> None:
@@ -239,24 +250,37 @@ class Editor:
         self.versions[nb_uri] += 1
         self.versions[cell_uri] += 1
         self.texts[cell_uri] = text
-        self.client.notebook_document_did_change(types.DidChangeNotebookDocumentParams(
-            notebook_document=types.VersionedNotebookDocumentIdentifier(
-                version=self.versions[nb_uri], uri=nb_uri),
-            change=types.NotebookDocumentChangeEvent(cells=types.NotebookDocumentCellChanges(
-                text_content=[types.NotebookDocumentCellContentChanges(
-                    document=types.VersionedTextDocumentIdentifier(
-                        uri=cell_uri, version=self.versions[cell_uri]),
-                    changes=[types.TextDocumentContentChangeWholeDocument(text=text)])])),
-        ))
+        self.client.notebook_document_did_change(
+            types.DidChangeNotebookDocumentParams(
+                notebook_document=types.VersionedNotebookDocumentIdentifier(
+                    version=self.versions[nb_uri], uri=nb_uri
+                ),
+                change=types.NotebookDocumentChangeEvent(
+                    cells=types.NotebookDocumentCellChanges(
+                        text_content=[
+                            types.NotebookDocumentCellContentChanges(
+                                document=types.VersionedTextDocumentIdentifier(
+                                    uri=cell_uri, version=self.versions[cell_uri]
+                                ),
+                                changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+                            )
+                        ]
+                    )
+                ),
+            )
+        )
 
     def close_notebook(self, name: str, cell_uris: list[str]) -> None:
-        self.client.notebook_document_did_close(types.DidCloseNotebookDocumentParams(
-            notebook_document=types.NotebookDocumentIdentifier(self.uri(name)),
-            cell_text_documents=[types.TextDocumentIdentifier(u) for u in cell_uris],
-        ))
+        self.client.notebook_document_did_close(
+            types.DidCloseNotebookDocumentParams(
+                notebook_document=types.NotebookDocumentIdentifier(self.uri(name)),
+                cell_text_documents=[types.TextDocumentIdentifier(u) for u in cell_uris],
+            )
+        )
 
-    async def pushed(self, uri: str, until: Callable[[list[types.Diagnostic]], bool],
-                     after: int = 0) -> list[types.Diagnostic]:
+    async def pushed(
+        self, uri: str, until: Callable[[list[types.Diagnostic]], bool], after: int = 0
+    ) -> list[types.Diagnostic]:
         """A notebook cell's diagnostics: always pushed, whatever the client."""
         deadline = time.monotonic() + TIMEOUT
         last: list[types.Diagnostic] = []
@@ -847,8 +871,10 @@ async def test_notebook_cells_are_checked_together(editor: Editor) -> None:
     """The persona is defined in one cell and sent in the next: the finding
     lands on the cell that holds the persona text, at its exact range."""
     sync = editor.init.capabilities.notebook_document_sync
-    declared = editor.client.capabilities is not None and \
-        editor.client.capabilities.notebook_document is not None
+    declared = (
+        editor.client.capabilities is not None
+        and editor.client.capabilities.notebook_document is not None
+    )
     # advertised to clients that declare notebook support (pygls's rule)
     assert isinstance(sync, types.NotebookDocumentSyncOptions) if declared else sync is None
     cells = editor.open_notebook("nb/demo.ipynb", [NB_SETUP, NB_CALL, "print('done')\n"])

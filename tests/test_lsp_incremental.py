@@ -26,9 +26,30 @@ PADDING = "".join(
     for i in range(40)
 )
 BASE = FIXTURE.read_text(encoding="utf-8") + PADDING
-PIECES = ["You are an expert ", "mathematician. ", "Solve the equation. ", "x", " ",
-          '"', "'", "\n", "\\n", "(", ")", "#", "é", "中", "{", "}", "You are a ", ".",
-          "def f():\n    ", "    ", ",", "noqa"]
+PIECES = [
+    "You are an expert ",
+    "mathematician. ",
+    "Solve the equation. ",
+    "x",
+    " ",
+    '"',
+    "'",
+    "\n",
+    "\\n",
+    "(",
+    ")",
+    "#",
+    "é",
+    "中",
+    "{",
+    "}",
+    "You are a ",
+    ".",
+    "def f():\n    ",
+    "    ",
+    ",",
+    "noqa",
+]
 
 
 def fresh_state() -> None:
@@ -48,16 +69,17 @@ def findings(diagnostics: list[Any]) -> list[tuple[object, ...]]:
 
 
 edits = st.lists(
-    st.tuples(st.floats(0, 1), st.integers(0, 12), st.sampled_from(PIECES),
-              st.booleans()),
-    min_size=1, max_size=25,
+    st.tuples(st.floats(0, 1), st.integers(0, 12), st.sampled_from(PIECES), st.booleans()),
+    min_size=1,
+    max_size=25,
 )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits=edits, encoding=st.sampled_from(["utf-16", "utf-8"]))
 def test_property_relint_after_edits_equals_a_fresh_check(
-        edits: list[tuple[float, int, str, bool]], encoding: str, tmp_path_factory: Any) -> None:
+    edits: list[tuple[float, int, str, bool]], encoding: str, tmp_path_factory: Any
+) -> None:
     root = tmp_path_factory.mktemp("ws")
     path = str(root / "chat.py")
     uri = Path(path).as_uri()
@@ -71,8 +93,11 @@ def test_property_relint_after_edits_equals_a_fresh_check(
         text = workspace.get_text_document(uri).source
         # most edits land in a prompt, as when one is being written
         prompts = [i for i in range(len(text)) if text.startswith("You are", i)]
-        start = prompts[int(where * len(prompts)) % len(prompts)] if prompts and where < 0.7 \
+        start = (
+            prompts[int(where * len(prompts)) % len(prompts)]
+            if prompts and where < 0.7
             else int(where * len(text))
+        )
         start = min(start, len(text))
         end = min(len(text), start + length)
         pm = PositionMap(text, encoding)
@@ -81,9 +106,12 @@ def test_property_relint_after_edits_equals_a_fresh_check(
         workspace.update_text_document(
             types.VersionedTextDocumentIdentifier(uri=uri, version=version),
             types.TextDocumentContentChangePartial(
-                range=types.Range(types.Position(a.line, a.character),
-                                  types.Position(b.line, b.character)),
-                text=piece))
+                range=types.Range(
+                    types.Position(a.line, a.character), types.Position(b.line, b.character)
+                ),
+                text=piece,
+            ),
+        )
         if lint_now:
             session.lint(uri, path, workspace.get_text_document(uri).source, version)
     final = workspace.get_text_document(uri).source
@@ -108,8 +136,7 @@ def test_an_edit_in_a_prompt_is_reported_at_once() -> None:
     again = session.lint("file:///chat.py", path, clean, 3)
     assert before is not None and after is not None and again is not None
     codes = [d.code for d in after.result.diagnostics]
-    assert codes.count("PRS101") == [d.code for d in before.result.diagnostics].count(
-        "PRS101") + 1
+    assert codes.count("PRS101") == [d.code for d in before.result.diagnostics].count("PRS101") + 1
     assert findings(again.result.diagnostics) == findings(before.result.diagnostics)
 
 
@@ -117,15 +144,29 @@ def _shape(node: Any) -> list[tuple[object, ...]]:
     out, stack = [], [node]
     while stack:
         n = stack.pop()
-        out.append((n.type, n.start_byte, n.end_byte, n.start_point, n.end_point,
-                    n.is_missing, n.has_error))
+        out.append(
+            (
+                n.type,
+                n.start_byte,
+                n.end_byte,
+                n.start_point,
+                n.end_point,
+                n.is_missing,
+                n.has_error,
+            )
+        )
         stack.extend(reversed(n.children))
     return out
 
 
 @settings(max_examples=80, deadline=None)
-@given(edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 8), st.sampled_from(PIECES)),
-                      min_size=1, max_size=15))
+@given(
+    edits=st.lists(
+        st.tuples(st.floats(0, 1), st.integers(0, 8), st.sampled_from(PIECES)),
+        min_size=1,
+        max_size=15,
+    )
+)
 def test_property_a_reparsed_tree_is_the_fresh_tree(edits: list[tuple[float, int, str]]) -> None:
     import tree_sitter
     import tree_sitter_python
@@ -138,7 +179,7 @@ def test_property_a_reparsed_tree_is_the_fresh_tree(edits: list[tuple[float, int
     old_shape = _shape(old_tree.root_node)
     for where, length, piece in edits:
         start = int(where * len(text))
-        text = text[:start] + piece + text[start + length:]
+        text = text[:start] + piece + text[start + length :]
         data = text.encode("utf-8")
         assert _shape(reparser.parse(data).root_node) == _shape(fresh.parse(data).root_node)
     assert _shape(old_tree.root_node) == old_shape  # an earlier tree is never edited

@@ -22,13 +22,16 @@ from prism_lint.lsp.framing import MAX_FRAME, FrameError, FrameReader
 
 TIMEOUT = 15.0
 _SCRIPT = Path(sys.executable).with_name("prism-lint")
-SERVER = [str(_SCRIPT), "server"] if _SCRIPT.exists() else [
-    sys.executable, "-m", "prism_lint", "server"]
+SERVER = (
+    [str(_SCRIPT), "server"] if _SCRIPT.exists() else [sys.executable, "-m", "prism_lint", "server"]
+)
 
-PERSONA = ("from openai import OpenAI\n\nclient = OpenAI()\n"
-           'SYSTEM = "You are an expert Python engineer. Write a function that sorts a list."\n'
-           'client.chat.completions.create(model="gpt-4o", '
-           'messages=[{"role": "system", "content": SYSTEM}])\n')
+PERSONA = (
+    "from openai import OpenAI\n\nclient = OpenAI()\n"
+    'SYSTEM = "You are an expert Python engineer. Write a function that sorts a list."\n'
+    'client.chat.completions.create(model="gpt-4o", '
+    'messages=[{"role": "system", "content": SYSTEM}])\n'
+)
 
 
 def frame(message: dict[str, Any]) -> bytes:
@@ -36,8 +39,14 @@ def frame(message: dict[str, Any]) -> bytes:
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
-INITIALIZE = frame({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                    "params": {"processId": None, "rootUri": None, "capabilities": {}}})
+INITIALIZE = frame(
+    {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"processId": None, "rootUri": None, "capabilities": {}},
+    }
+)
 INITIALIZED = frame({"jsonrpc": "2.0", "method": "initialized", "params": {}})
 SHUTDOWN = frame({"jsonrpc": "2.0", "id": 99, "method": "shutdown"})
 EXIT = frame({"jsonrpc": "2.0", "method": "exit"})
@@ -47,8 +56,9 @@ class Server:
     """A server process, its messages read on a thread into a queue."""
 
     def __init__(self, cwd: Path) -> None:
-        self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, cwd=cwd)
+        self.proc = subprocess.Popen(
+            SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd
+        )
         self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -162,13 +172,25 @@ def test_a_bad_frame_costs_one_message(bad: str, server: Server) -> None:
 
 
 def open_document(server: Server, uri: str, text: str) -> None:
-    server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
-        "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}}))
+    server.send(
+        frame(
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didOpen",
+                "params": {
+                    "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}
+                },
+            }
+        )
+    )
 
 
 def published(uri: str, version: int) -> Any:
-    return lambda m: (m.get("method") == "textDocument/publishDiagnostics"
-                      and m["params"]["uri"] == uri and m["params"].get("version") == version)
+    return lambda m: (
+        m.get("method") == "textDocument/publishDiagnostics"
+        and m["params"]["uri"] == uri
+        and m["params"].get("version") == version
+    )
 
 
 def test_the_server_asks_for_incremental_changes(tmp_path: Path) -> None:
@@ -187,26 +209,56 @@ def test_a_ranged_change_edits_the_range(server: Server, tmp_path: Path) -> None
     uri = (tmp_path / "m.py").as_uri()
     # U+2028 is no line break in LSP (str.splitlines would count one): the
     # edit's line numbers must be read as the client means them.
-    text = '# note\u2028more\nX = 1\n' + PERSONA.replace("You are an expert Python engineer. ", "")
+    text = "# note\u2028more\nX = 1\n" + PERSONA.replace("You are an expert Python engineer. ", "")
     open_document(server, uri, text)
     first = server.wait_for(published(uri, 1))
     assert first["params"]["diagnostics"] == []
     line = text.split("\n").index('SYSTEM = "Write a function that sorts a list."')
-    server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-        "textDocument": {"uri": uri, "version": 2},
-        "contentChanges": [{"range": {"start": {"line": line, "character": 10},
-                                      "end": {"line": line, "character": 10}},
-                            "text": "You are an expert Python engineer. "}]}}))
+    server.send(
+        frame(
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": uri, "version": 2},
+                    "contentChanges": [
+                        {
+                            "range": {
+                                "start": {"line": line, "character": 10},
+                                "end": {"line": line, "character": 10},
+                            },
+                            "text": "You are an expert Python engineer. ",
+                        }
+                    ],
+                },
+            }
+        )
+    )
     second = server.wait_for(published(uri, 2))
     found = second["params"]["diagnostics"]
     assert [d["code"] for d in found] == ["PRS101"]
     assert found[0]["range"]["start"] == {"line": line, "character": 10}
     # and the rest of the document is as it was (a full replace would lose it)
-    server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-        "textDocument": {"uri": uri, "version": 3},
-        "contentChanges": [{"range": {"start": {"line": 1, "character": 0},
-                                      "end": {"line": 1, "character": 5}},
-                            "text": "Y = 2"}]}}))
+    server.send(
+        frame(
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": uri, "version": 3},
+                    "contentChanges": [
+                        {
+                            "range": {
+                                "start": {"line": 1, "character": 0},
+                                "end": {"line": 1, "character": 5},
+                            },
+                            "text": "Y = 2",
+                        }
+                    ],
+                },
+            }
+        )
+    )
     third = server.wait_for(published(uri, 3))
     assert [d["code"] for d in third["params"]["diagnostics"]] == ["PRS101"]
     assert third["params"]["diagnostics"][0]["range"] == found[0]["range"]
@@ -266,11 +318,26 @@ def test_reading_resumes_after_a_bad_frame(bad: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(
-    st.binary(max_size=40),
-    st.sampled_from([b"Content-Length: ", b"\r\n", b"\r\n\r\n", b"-1", b"99999999999",
-                     b"12", b"{}", b"Content-Type: x"]),
-), max_size=12))
+@given(
+    st.lists(
+        st.one_of(
+            st.binary(max_size=40),
+            st.sampled_from(
+                [
+                    b"Content-Length: ",
+                    b"\r\n",
+                    b"\r\n\r\n",
+                    b"-1",
+                    b"99999999999",
+                    b"12",
+                    b"{}",
+                    b"Content-Type: x",
+                ]
+            ),
+        ),
+        max_size=12,
+    )
+)
 def test_property_any_bytes_end_in_frames_or_skips(pieces: list[bytes]) -> None:
     data = b"".join(pieces) + frame({"last": True})
     out = read_all(data)  # ends: no loop, no other exception
@@ -304,12 +371,36 @@ def test_a_change_to_a_document_not_open_is_ignored(server: Server, tmp_path: Pa
     on_disk = tmp_path / "m.py"
     on_disk.write_text(PERSONA)
     uri = on_disk.as_uri()
-    server.send(frame({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-        "textDocument": {"uri": uri, "version": 2},
-        "contentChanges": [{"range": {"start": {"line": 0, "character": 0},
-                                      "end": {"line": 0, "character": 0}}, "text": "# x\n"}]}}))
-    server.send(frame({"jsonrpc": "2.0", "id": 7, "method": "textDocument/diagnostic",
-                       "params": {"textDocument": {"uri": uri}}}))
+    server.send(
+        frame(
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": uri, "version": 2},
+                    "contentChanges": [
+                        {
+                            "range": {
+                                "start": {"line": 0, "character": 0},
+                                "end": {"line": 0, "character": 0},
+                            },
+                            "text": "# x\n",
+                        }
+                    ],
+                },
+            }
+        )
+    )
+    server.send(
+        frame(
+            {
+                "jsonrpc": "2.0",
+                "id": 7,
+                "method": "textDocument/diagnostic",
+                "params": {"textDocument": {"uri": uri}},
+            }
+        )
+    )
     server.wait_for(answered(7))
     server.send(SHUTDOWN)
     server.wait_for(answered(99))

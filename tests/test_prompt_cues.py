@@ -40,8 +40,7 @@ def reads_as_nothing(code: str) -> bool:
     """Extracted alone: no prompt, and no wrapper or sink for other modules."""
     found = extract(Document("m.py", textwrap.dedent(code)), ExtractOptions())
     learned = found.learned
-    return not found.units and not (learned and (learned.wrappers or learned.sinks
-                                                 or learned.own))
+    return not found.units and not (learned and (learned.wrappers or learned.sinks or learned.own))
 
 
 PLAIN = '''
@@ -78,21 +77,24 @@ def test_a_module_with_no_prompt_word_in_place_is_ruled_out() -> None:
     assert not may_hold(PLAIN)
 
 
-@pytest.mark.parametrize("code", [
-    'client.chat.completions.create(model="gpt-4o", messages=msgs)',
-    'from litellm import completion as ask\nask(model="gpt-4o", messages=m)',
-    'SYSTEM_PROMPT = "Answer in one sentence."',
-    'def build_prompt(topic):\n    return f"Explain {topic} in one line."',
-    'agent = make(instructions="Be brief.")',
-    'def send(history):\n    return call(model="x", history=history)',
-    'payload = {"role": "user", "content": text}',
-    'chat = [("system", "Answer briefly."), ("human", "{q}")]',
-    'class Ask(dspy.Signature):\n    """Answer the question."""',
-    'TEXT = """# IDENTITY and PURPOSE\nYou summarise."""',
-    'KEY = "\\x73ystem"\nd = {KEY: x}',  # an escape spells what is not written
-    'ſystem = "Answer in one sentence."',  # a character read as an ASCII letter
-    'runner.run(task="Summarise the report.")',
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        'client.chat.completions.create(model="gpt-4o", messages=msgs)',
+        'from litellm import completion as ask\nask(model="gpt-4o", messages=m)',
+        'SYSTEM_PROMPT = "Answer in one sentence."',
+        'def build_prompt(topic):\n    return f"Explain {topic} in one line."',
+        'agent = make(instructions="Be brief.")',
+        'def send(history):\n    return call(model="x", history=history)',
+        'payload = {"role": "user", "content": text}',
+        'chat = [("system", "Answer briefly."), ("human", "{q}")]',
+        'class Ask(dspy.Signature):\n    """Answer the question."""',
+        'TEXT = """# IDENTITY and PURPOSE\nYou summarise."""',
+        'KEY = "\\x73ystem"\nd = {KEY: x}',  # an escape spells what is not written
+        'ſystem = "Answer in one sentence."',  # a character read as an ASCII letter
+        'runner.run(task="Summarise the report.")',
+    ],
+)
 def test_each_way_to_a_prompt_is_read(code: str) -> None:
     assert may_hold(code)
 
@@ -118,7 +120,8 @@ def test_the_folding_characters_are_all_there_are() -> None:
             continue
         c = chr(code)
         if letters & set(c.lower() + c.upper() + c.casefold()) or re.fullmatch(
-                "[a-zA-Z]", c, re.IGNORECASE):
+            "[a-zA-Z]", c, re.IGNORECASE
+        ):
             found.add(c)
     assert found == set(FOLDING)
 
@@ -132,16 +135,27 @@ def test_no_fixture_is_ruled_out_that_holds_a_prompt(path: Path) -> None:
 
 # Statements a module may be made of: some a prompt is found by, most not.
 STATEMENTS = [
-    "import os", "from app import (\n    PROMPT_DIR,\n    run,\n)", "x = 1",
-    "def f(a, b=2):\n    return a + b", "class A:\n    size = 3",
-    "subprocess.run(['ls'])", "total = sum(values)", "name = 'hello world, friend'",
-    "prompt = 'Summarise the text in one line.'", "SYSTEM = 'You are terse, say little.'",
-    "client.chat.completions.create(model='m', messages=m)", "d = {'role': 'user', 'content': t}",
-    "chat = [('system', 'Answer briefly and plainly.')]", "ask(system_prompt='Be brief, always.')",
-    "def make_prompt(x):\n    return 'Explain ' + x + ' in a line.'", "text = '\\x72ole'",
-    "items = {'template': 'Say hello to the user.'}", "log.info('template loaded, go on')",
+    "import os",
+    "from app import (\n    PROMPT_DIR,\n    run,\n)",
+    "x = 1",
+    "def f(a, b=2):\n    return a + b",
+    "class A:\n    size = 3",
+    "subprocess.run(['ls'])",
+    "total = sum(values)",
+    "name = 'hello world, friend'",
+    "prompt = 'Summarise the text in one line.'",
+    "SYSTEM = 'You are terse, say little.'",
+    "client.chat.completions.create(model='m', messages=m)",
+    "d = {'role': 'user', 'content': t}",
+    "chat = [('system', 'Answer briefly and plainly.')]",
+    "ask(system_prompt='Be brief, always.')",
+    "def make_prompt(x):\n    return 'Explain ' + x + ' in a line.'",
+    "text = '\\x72ole'",
+    "items = {'template': 'Say hello to the user.'}",
+    "log.info('template loaded, go on')",
     "def handler(messages):\n    return reply(model='m', messages=messages)",
-    "INSTRUCTIONS: str = 'Reply in French, always.'", "agent.system_message = 'Be helpful now.'",
+    "INSTRUCTIONS: str = 'Reply in French, always.'",
+    "agent.system_message = 'Be helpful now.'",
     "@agent.system_prompt\ndef sp():\n    return 'Answer shortly, please.'",
     "def g(history, model):\n    return send(model=model, history=history)",
 ]
@@ -156,9 +170,15 @@ def test_what_the_first_pass_rules_out_reads_as_nothing(parts: list[str]) -> Non
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=400) | st.text(alphabet=st.sampled_from(list(
-    "prompt system role def class ( ) [ ] , = : # \\ ' \" \n x_ \t \u017f")), max_size=300)
-    .map(lambda t: t.encode("utf-8")))
+@given(
+    st.binary(max_size=400)
+    | st.text(
+        alphabet=st.sampled_from(
+            list("prompt system role def class ( ) [ ] , = : # \\ ' \" \n x_ \t \u017f")
+        ),
+        max_size=300,
+    ).map(lambda t: t.encode("utf-8"))
+)
 def test_any_bytes_get_an_answer(data: bytes) -> None:
     assert cues_for((), ()).may_hold_prompt(data) in (True, False)
     assert Mentions(["ask"], ["SYSTEM"]).written_in(data) in (True, False)
@@ -181,7 +201,7 @@ def test_mentions_see_calls_and_definitions_outside_functions() -> None:
     assert not found.written_in(b"show(GREETING=1)\nprint('GREETING')\nasker()\n")
 
 
-LLM = '''
+LLM = """
     from openai import OpenAI
 
     client = OpenAI()
@@ -191,15 +211,15 @@ LLM = '''
         reply = client.chat.completions.create(
             model="gpt-4o", messages=[{"role": "user", "content": question}])
         return reply.choices[0].message.content
-'''
+"""
 
 # No word a prompt is found by: the first pass rules these out, and the
 # project's table (``ask`` is a wrapper, ``GREETING`` is sent) reads them in.
-JOKES = '''
+JOKES = """
     GREETING = "Tell me a joke about the sea, in two lines."
-'''
+"""
 
-AGENT = '''
+AGENT = """
     from app.jokes import GREETING
     from app.llm import ask
 
@@ -210,11 +230,12 @@ AGENT = '''
 
     def explain():
         return ask("Explain how the tides work, in two sentences.")
-'''
+"""
 
 
-def _inventory(root: Path, monkeypatch: pytest.MonkeyPatch,
-               capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+def _inventory(
+    root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> list[dict[str, object]]:
     from prism_lint.cli import main
 
     monkeypatch.chdir(root)
@@ -236,12 +257,16 @@ class _ReadsAll:
 
 
 def test_modules_ruled_out_are_read_when_the_table_names_them(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     files = {"app/llm.py": LLM, "app/jokes.py": JOKES, "app/agent.py": AGENT}
     # many modules that define ``ask`` or ``GREETING`` locally, or not at all
-    files.update({f"app/util{i}.py": f"def f{i}():\n    GREETING = {i}\n    return GREETING\n"
-                  for i in range(6)})
+    files.update(
+        {
+            f"app/util{i}.py": f"def f{i}():\n    GREETING = {i}\n    return GREETING\n"
+            for i in range(6)
+        }
+    )
     _project(tmp_path, files)
     for name in ("app/jokes.py", "app/agent.py"):
         assert not may_hold((tmp_path / name).read_text())
@@ -255,15 +280,17 @@ def test_modules_ruled_out_are_read_when_the_table_names_them(
 
 
 def test_a_name_many_modules_define_reads_as_without_the_first_pass(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # ``GREETING`` defined by six modules the first pass rules out, and
     # locally by others: the same rows as a run that parses every module
     files = {"app/llm.py": LLM, "app/agent.py": AGENT, "app/jokes.py": JOKES}
-    files.update({f"app/more{i}.py": f"GREETING = 'Say hello number {i} to everyone.'\n"
-                  for i in range(5)})
-    files.update({f"app/local{i}.py": f"def f():\n    GREETING = 'Hi {i} there, you.'\n"
-                  for i in range(3)})
+    files.update(
+        {f"app/more{i}.py": f"GREETING = 'Say hello number {i} to everyone.'\n" for i in range(5)}
+    )
+    files.update(
+        {f"app/local{i}.py": f"def f():\n    GREETING = 'Hi {i} there, you.'\n" for i in range(3)}
+    )
     _project(tmp_path, files)
     assert not may_hold(files["app/more0.py"]) and not may_hold(files["app/local0.py"])
     rows = _inventory(tmp_path, monkeypatch, capsys)

@@ -95,8 +95,7 @@ def test_kept_patterns_add_up(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> N
         assert re.compile(other.pattern) == other
 
 
-def test_damaged_or_foreign_files_are_ignored(fresh: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_damaged_or_foreign_files_are_ignored(fresh: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     regex_cache.load()
     re.compile(WORDS)
     regex_cache.save()
@@ -111,7 +110,8 @@ def test_damaged_or_foreign_files_are_ignored(fresh: Path,
         b"\xff\xfe",
         json.dumps({**good, "build": "another python"}).encode() + b"\n" + blob,
         json.dumps({**good, "patterns": [past_end, bad_groups, [1, 2], "x", None]}).encode()
-        + b"\n" + blob,
+        + b"\n"
+        + blob,
         json.dumps([good]).encode() + b"\n" + blob,
         head + b"\n" + blob[:-1],  # not whole words
         head + b"\n" + bytes(len(blob)),  # code the engine refuses
@@ -145,15 +145,31 @@ def test_no_cache_folder_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_a_run_keeps_patterns_and_the_next_reports_the_same(tmp_path: Path) -> None:
     source = tmp_path / "prompt.py"
     source.write_text(
-        'from openai import OpenAI\n\nclient = OpenAI()\n'
+        "from openai import OpenAI\n\nclient = OpenAI()\n"
         'client.chat.completions.create(model="gpt-4o", messages=[{"role": "system", '
         '"content": "You are an expert Python developer. Write a function that sorts."}])\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     env = {**os.environ, "PRISM_LINT_DATA_CACHE": str(tmp_path / "data")}
-    runs = [subprocess.run([sys.executable, "-m", "prism_lint", "check", "--no-cache",
-                            "--output-format", "json", str(source)],
-                           capture_output=True, text=True, env=env, cwd=tmp_path)
-            for _ in range(2)]
+    runs = [
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "prism_lint",
+                "check",
+                "--no-cache",
+                "--output-format",
+                "json",
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
+        for _ in range(2)
+    ]
     assert [r.returncode for r in runs] == [1, 1]
     assert runs[0].stdout == runs[1].stdout and '"PRS101"' in runs[0].stdout
     assert len(_kept(tmp_path / "data")) > 50  # the vocabulary's and the analysis's

@@ -398,9 +398,20 @@ def _notebook_findings(tmp_path: Path, fmt: str) -> str:
     nb = tmp_path / "cookbook.ipynb"
     shutil.copy(root / "fixtures" / "notebook" / "cookbook.ipynb", nb)
     out = subprocess.run(
-        [sys.executable, "-m", "prism_lint", "check", "--no-cache", "--output-format", fmt,
-         str(nb)],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        [
+            sys.executable,
+            "-m",
+            "prism_lint",
+            "check",
+            "--no-cache",
+            "--output-format",
+            fmt,
+            str(nb),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
         env={k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CI_"))},
     )
     assert out.returncode == 1, out.stderr
@@ -419,15 +430,14 @@ def test_notebook_findings_point_into_the_notebook_file(tmp_path: Path) -> None:
     found = []
     for line in lines:
         props = dict(p.split("=", 1) for p in line.split("::")[1].split(" ", 1)[1].split(","))
-        found.append(_text_at(nb, int(props["line"]), int(props["col"]),
-                              int(props["endColumn"])))
+        found.append(_text_at(nb, int(props["line"]), int(props["col"]), int(props["endColumn"])))
         assert "(cell " in line
     assert found == personas
     sarif = json.loads(_notebook_findings(tmp_path, "sarif"))
-    regions = [r["locations"][0]["physicalLocation"]["region"]
-               for r in sarif["runs"][0]["results"]]
-    assert [_text_at(nb, g["startLine"], g["startColumn"], g["endColumn"])
-            for g in regions] == personas
+    regions = [r["locations"][0]["physicalLocation"]["region"] for r in sarif["runs"][0]["results"]]
+    assert [
+        _text_at(nb, g["startLine"], g["startColumn"], g["endColumn"]) for g in regions
+    ] == personas
     assert all("fixes" not in r for r in sarif["runs"][0]["results"])
     gitlab = json.loads(_notebook_findings(tmp_path, "gitlab"))
     assert [i["location"]["lines"]["begin"] for i in gitlab] == [g["startLine"] for g in regions]
@@ -440,15 +450,17 @@ def test_notebook_positions_follow_json_escapes() -> None:
         file_position,
     )
 
-    raw = ('{"cells": [{"cell_type": "code", "source": ["x = \\"\\u00e9\\\\n\\"\\n", '
-           '"Y = \\"You are an expert.\\"\\n"]}], "nbformat": 4}')
+    raw = (
+        '{"cells": [{"cell_type": "code", "source": ["x = \\"\\u00e9\\\\n\\"\\n", '
+        '"Y = \\"You are an expert.\\"\\n"]}], "nbformat": 4}'
+    )
     src = cell_source(raw, 1)
     start = src.index("You")
     end = start + len("You are an expert.")
     a = file_position(raw, 1, start)
     b = file_end_position(raw, 1, start, end)
     assert raw[a:b] == "You are an expert."
-    assert raw[file_position(raw, 1, src.index("é")):].startswith("\\u00e9")
+    assert raw[file_position(raw, 1, src.index("é")) :].startswith("\\u00e9")
 
 
 def test_notebook_positions_survive_a_lone_high_surrogate() -> None:
@@ -456,4 +468,4 @@ def test_notebook_positions_survive_a_lone_high_surrogate() -> None:
 
     raw = '{"cells": [{"cell_type": "code", "source": "a\\ud800\\u0041 You are"}]}'
     src = cell_source(raw, 1)
-    assert raw[file_position(raw, 1, src.index("You")):].startswith("You are")
+    assert raw[file_position(raw, 1, src.index("You")) :].startswith("You are")

@@ -64,8 +64,10 @@ def test_route_messages_leaves_accuracy_requests_alone() -> None:
 def test_route_messages_without_a_system_message_and_with_blocks() -> None:
     routed = route_messages([{"role": "user", "content": GENERATIVE[1]}], PERSONA)
     assert routed[0] == {"role": "system", "content": PERSONA.rstrip()}
-    blocks = [{"role": "developer", "content": [{"type": "text", "text": "Be brief."}]},
-              {"role": "user", "content": GENERATIVE[1]}]
+    blocks = [
+        {"role": "developer", "content": [{"type": "text", "text": "Be brief."}]},
+        {"role": "user", "content": GENERATIVE[1]},
+    ]
     routed = route_messages(blocks, PERSONA, system_role="developer")
     assert routed[0]["content"][0] == {"type": "text", "text": PERSONA}
 
@@ -102,7 +104,9 @@ def test_any_request_shape_is_routed_without_raising() -> None:
         {"role": "user", "content": code},
     ):
         assert persona_for(request, persona) == ""
-    assert persona_for([{"role": "user", "content": [{"type": "text", "text": poem}]}],
-                       persona) == persona
+    assert (
+        persona_for([{"role": "user", "content": [{"type": "text", "text": poem}]}], persona)
+        == persona
+    )
     for odd in (None, 42, [], [1, 2], {}):
         assert persona_for(odd, persona) in ("", persona)

@@ -27,7 +27,8 @@ def test_a_rule_that_wants_every_persona_is_asked(declared: pytest.MonkeyPatch) 
 
 
 def test_the_first_pass_keeps_files_for_a_rule_that_reads_directives(
-        declared: pytest.MonkeyPatch) -> None:
+    declared: pytest.MonkeyPatch,
+) -> None:
     data = b"x = 1  # noqa: E501\n"
     chosen = Settings(select=("PRS2",))
     assert not prefilter.worth_checking(data, chosen)
@@ -44,6 +45,9 @@ def test_the_default_fix_strategy_is_the_rules(declared: pytest.MonkeyPatch) -> 
 
 def test_the_reported_level_is_the_rules(declared: pytest.MonkeyPatch) -> None:
     assert (sarif.level("PRS900"), sarif.level("PRS901"), sarif.level("PRS101")) == (
-        "error", "note", "warning")
+        "error",
+        "note",
+        "warning",
+    )
     declared.setattr(type(load_rule("PRS101")), "level", "note")
     assert sarif.level("PRS101") == "note"

@@ -17,9 +17,14 @@ def _check(code: str, example: Example) -> list[str]:
     from prism_lint.model import CallContext, Document, Piece, PromptUnit
 
     doc = Document("example.txt", example.prompt)
-    unit = PromptUnit(doc, example.prompt, [Piece(0, len(example.prompt), 0, len(example.prompt))],
-                      role=example.role,  # type: ignore[arg-type]
-                      tier="file", context=CallContext(model=example.model))
+    unit = PromptUnit(
+        doc,
+        example.prompt,
+        [Piece(0, len(example.prompt), 0, len(example.prompt))],
+        role=example.role,  # type: ignore[arg-type]
+        tier="file",
+        context=CallContext(model=example.model),
+    )
     rule = load_rule(code)
     return [f.message for f in rule.check(unit, analyse(unit), SETTINGS)]
 
@@ -28,14 +33,20 @@ def _examples(kind: str) -> list[tuple[str, Example]]:
     return [(c, e) for c in CODES for e in getattr(load_rule(c), kind)]
 
 
-@pytest.mark.parametrize(("code", "example"), _examples("INVALID"),
-                         ids=lambda v: v if isinstance(v, str) else v.prompt[:40])
+@pytest.mark.parametrize(
+    ("code", "example"),
+    _examples("INVALID"),
+    ids=lambda v: v if isinstance(v, str) else v.prompt[:40],
+)
 def test_invalid_examples_are_flagged(code: str, example: Example) -> None:
     assert _check(code, example), f"{code} did not flag: {example.prompt}"
 
 
-@pytest.mark.parametrize(("code", "example"), _examples("VALID"),
-                         ids=lambda v: v if isinstance(v, str) else v.prompt[:40])
+@pytest.mark.parametrize(
+    ("code", "example"),
+    _examples("VALID"),
+    ids=lambda v: v if isinstance(v, str) else v.prompt[:40],
+)
 def test_valid_examples_are_not_flagged(code: str, example: Example) -> None:
     assert not _check(code, example), f"{code} flagged: {example.prompt}"
 
@@ -61,7 +72,7 @@ def test_persona_rules_explain_persona_task_evidence_and_figure() -> None:
     assert "0.5 to 1.2" in diag.message  # the paper's figure
     assert diag.details["persona"] == "You are a senior Python engineer."
     assert diag.details["task"] == "code" and diag.details["evidence"]
-    assert text[diag.start:diag.end] == "You are a senior Python engineer."
+    assert text[diag.start : diag.end] == "You are a senior Python engineer."
 
 
 def test_rule_reference_is_current() -> None:
@@ -71,4 +82,5 @@ def test_rule_reference_is_current() -> None:
 
     doc = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
     assert doc.read_text(encoding="utf-8") == rules_markdown(), (
-        "docs/rules.md is stale: run python scripts/gen_rule_docs.py")
+        "docs/rules.md is stale: run python scripts/gen_rule_docs.py"
+    )

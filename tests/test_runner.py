@@ -27,8 +27,10 @@ EVERYTHING = Settings(select=("ALL",))
 
 
 def flagged(path: str, text: str) -> bool:
-    return any(not d.code.startswith("PRS9")
-               for d in check_source(path, text, EVERYTHING, named=True).diagnostics)
+    return any(
+        not d.code.startswith("PRS9")
+        for d in check_source(path, text, EVERYTHING, named=True).diagnostics
+    )
 
 
 def test_first_pass_keeps_every_flagged_fixture() -> None:
@@ -49,8 +51,13 @@ def test_first_pass_reads_only_a_notebooks_code_cells() -> None:
     def notebook(code: str, output: str) -> bytes:
         cells = [
             {"cell_type": "markdown", "metadata": {}, "source": [output]},
-            {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": [code],
-             "outputs": [{"output_type": "stream", "name": "stdout", "text": [output]}]},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": 1,
+                "source": [code],
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": [output]}],
+            },
         ]
         meta = {"kernelspec": {"language": "python", "name": "python3"}}
         return json.dumps({"cells": cells, "metadata": meta, "nbformat": 4}).encode()
@@ -114,30 +121,49 @@ def test_first_pass_keeps_every_flagged_corpus_prompt() -> None:
 
 
 SEEDS = [
-    "You are a senior Python developer.", "Act as an expert statistician.",
-    "As a seasoned DBA, write", "Imagine you are a world-class lawyer.",
-    "Eres un experto en SQL.", "Du bist ein erfahrener Entwickler.", "你是一位资深的软件工程师。",
-    "Tu es un expert en mathématiques.", "Você é um especialista em Python.",
-    "あなたはPythonの専門家です。", "Role: Senior Engineer", "Your role is a tax attorney.",
+    "You are a senior Python developer.",
+    "Act as an expert statistician.",
+    "As a seasoned DBA, write",
+    "Imagine you are a world-class lawyer.",
+    "Eres un experto en SQL.",
+    "Du bist ein erfahrener Entwickler.",
+    "你是一位资深的软件工程师。",
+    "Tu es un expert en mathématiques.",
+    "Você é um especialista em Python.",
+    "あなたはPythonの専門家です。",
+    "Role: Senior Engineer",
+    "Your role is a tax attorney.",
     # anchors that are stems of longer cue words, and keys of other languages
-    "Réponds en tant que développeur senior.", "Je veux que tu agisses comme un développeur.",
-    "Voglio che tu agisca come uno sviluppatore esperto.", "Personaggio: sviluppatore esperto.",
-    "Personagem: desenvolvedor sênior.", "Personaje: desarrollador experto.",
+    "Réponds en tant que développeur senior.",
+    "Je veux que tu agisses comme un développeur.",
+    "Voglio che tu agisca come uno sviluppatore esperto.",
+    "Personaggio: sviluppatore esperto.",
+    "Personagem: desenvolvedor sênior.",
+    "Personaje: desarrollador experto.",
     # a heading with the identity in the next paragraph
     "# Role\n\nSenior Python engineer.",
 ]
-TASKS = ["Write a Python function that sorts a list.", "Solve 3x + 1 = 10.",
-         "Answer questions about the history of Rome with correct dates.",
-         "Score the answer from 1 to 10."]
+TASKS = [
+    "Write a Python function that sorts a list.",
+    "Solve 3x + 1 = 10.",
+    "Answer questions about the history of Rome with correct dates.",
+    "Score the answer from 1 to 10.",
+]
 
 
 @settings(max_examples=200, deadline=None)
 @example("As a seasoned DBA, write", TASKS[0], "0\r", "\n", False, "repr")  # an escaped CR
-@given(st.sampled_from(SEEDS), st.sampled_from(TASKS), st.text(max_size=40),
-       st.sampled_from(["", "\n", "  ", "\n\n# Task\n"]), st.booleans(),
-       st.sampled_from(["repr", "triple", "split"]))
-def test_first_pass_never_rules_out_a_flagged_prompt(persona: str, task: str, noise: str,
-                                                     sep: str, upper: bool, literal: str) -> None:
+@given(
+    st.sampled_from(SEEDS),
+    st.sampled_from(TASKS),
+    st.text(max_size=40),
+    st.sampled_from(["", "\n", "  ", "\n\n# Task\n"]),
+    st.booleans(),
+    st.sampled_from(["repr", "triple", "split"]),
+)
+def test_first_pass_never_rules_out_a_flagged_prompt(
+    persona: str, task: str, noise: str, sep: str, upper: bool, literal: str
+) -> None:
     text = noise + sep + (persona.upper() if upper else persona) + " " + task
     code = as_python(text, literal=literal)
     if flagged("app.py", code):
@@ -147,7 +173,8 @@ def test_first_pass_never_rules_out_a_flagged_prompt(persona: str, task: str, no
 def _tree(tmp_path: Path) -> Path:
     (tmp_path / "prompts").mkdir(parents=True)
     (tmp_path / "prompts" / "a.md").write_text(
-        "You are a senior Go engineer. Fix the bug in this Go code.\n")
+        "You are a senior Go engineer. Fix the bug in this Go code.\n"
+    )
     (tmp_path / "prompts" / "b.md").write_text("Write a haiku about rain.\n")
     return tmp_path
 
@@ -155,8 +182,10 @@ def _tree(tmp_path: Path) -> Path:
 def _run(root: Path, settings: Settings | None = None, cache: bool = True) -> dict[str, list]:
     resolver = Resolver(forced=settings or Settings())
     targets = list(discover([str(root)], resolver))
-    return {os.path.basename(t.path): [d.code for d in r.diagnostics]
-            for t, r in check_targets(targets, resolver, lambda s: s, use_cache=cache)}
+    return {
+        os.path.basename(t.path): [d.code for d in r.diagnostics]
+        for t, r in check_targets(targets, resolver, lambda s: s, use_cache=cache)
+    }
 
 
 def test_cache_serves_same_results_and_notices_changes(tmp_path: Path, monkeypatch) -> None:
@@ -187,8 +216,9 @@ def test_torn_cache_is_a_cold_cache(tmp_path: Path, monkeypatch) -> None:
 def test_concurrent_runs_share_the_cache(tmp_path: Path) -> None:
     root = _tree(tmp_path / "tree")
     for i in range(30):
-        (root / "prompts" / f"c{i}.md").write_text(f"You are a senior Go engineer. Fix bug {i} "
-                                                   "in this Go code.\n")
+        (root / "prompts" / f"c{i}.md").write_text(
+            f"You are a senior Go engineer. Fix bug {i} in this Go code.\n"
+        )
     env = {**os.environ, "PRISM_LINT_CACHE_DIR": str(tmp_path / "cache")}
     cmd = [sys.executable, "-m", "prism_lint", "check", "--output-format", "json", str(root)]
     procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True) for _ in range(3)]
@@ -262,10 +292,12 @@ def test_pool_gives_the_serial_results_in_walk_order(tmp_path: Path, monkeypatch
     resolver = Resolver(forced=Settings())
 
     def run() -> list[tuple[str, list[str], bool]]:
-        return [(t.path, [d.code for d in r.diagnostics],
-                 all(d.fix is not None for d in r.diagnostics))
-                for t, r in check_targets(discover([str(tmp_path)], resolver), resolver,
-                                          lambda s: s, use_cache=False)]
+        return [
+            (t.path, [d.code for d in r.diagnostics], all(d.fix is not None for d in r.diagnostics))
+            for t, r in check_targets(
+                discover([str(tmp_path)], resolver), resolver, lambda s: s, use_cache=False
+            )
+        ]
 
     serial = run()
     monkeypatch.setattr(runner, "POOL_THRESHOLD", 10)
@@ -273,8 +305,9 @@ def test_pool_gives_the_serial_results_in_walk_order(tmp_path: Path, monkeypatch
     monkeypatch.setattr(runner, "workers", lambda: 2)
     started = []
     original = runner._Work._start_pool
-    monkeypatch.setattr(runner._Work, "_start_pool",
-                        lambda self: (started.append(1), original(self))[1])
+    monkeypatch.setattr(
+        runner._Work, "_start_pool", lambda self: (started.append(1), original(self))[1]
+    )
     pooled = run()
     assert started, "the pool was not used"
     assert pooled == serial
@@ -295,21 +328,23 @@ def test_bad_configuration_met_mid_walk_stops_the_workers(tmp_path: Path) -> Non
         "from prism_lint.cli import main\n"
         f"sys.exit(main(['check', '--no-cache', {str(tmp_path)!r}]))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2, proc.stderr
     assert "invalid TOML" in proc.stderr and "Traceback" not in proc.stderr
 
 
 @pytest.mark.parametrize("pooled", [False, True])
 def test_a_copied_file_is_checked_once_and_reported_at_its_own_path(
-        tmp_path: Path, monkeypatch, pooled: bool) -> None:
+    tmp_path: Path, monkeypatch, pooled: bool
+) -> None:
     import prism_lint.runner as runner
 
-    persona = ('from openai import OpenAI\n\nSYSTEM = "You are a senior Python engineer. '
-               'Write a function that parses ISO dates."\n'
-               'OpenAI().chat.completions.create(model="gpt-4o", '
-               'messages=[{"role": "system", "content": SYSTEM}])\n')
+    persona = (
+        'from openai import OpenAI\n\nSYSTEM = "You are a senior Python engineer. '
+        'Write a function that parses ISO dates."\n'
+        'OpenAI().chat.completions.create(model="gpt-4o", '
+        'messages=[{"role": "system", "content": SYSTEM}])\n'
+    )
     tree = tmp_path / "tree"
     for folder in ("a", "b", "c"):
         (tree / folder).mkdir(parents=True)
@@ -319,10 +354,13 @@ def test_a_copied_file_is_checked_once_and_reported_at_its_own_path(
         (tree / f"pkg{i:02d}").mkdir()
         (tree / f"pkg{i:02d}" / "__init__.py").write_text("", encoding="utf-8")
     # templates read what sits beside them: each copy is checked on its own
-    for folder, task in (("a", "Write a warm birthday poem."),
-                         ("b", "Write a Python function that parses ISO dates.")):
+    for folder, task in (
+        ("a", "Write a warm birthday poem."),
+        ("b", "Write a Python function that parses ISO dates."),
+    ):
         (tree / folder / "main.j2").write_text(
-            'You are a world-class expert.\n{% include "task.j2" %}\n', encoding="utf-8")
+            'You are a world-class expert.\n{% include "task.j2" %}\n', encoding="utf-8"
+        )
         (tree / folder / "task.j2").write_text(task + "\n", encoding="utf-8")
     log = tmp_path / "checked.log"  # workers are processes: they write down what they check
     real = runner.check_bytes
@@ -338,9 +376,12 @@ def test_a_copied_file_is_checked_once_and_reported_at_its_own_path(
         monkeypatch.setattr(runner, "CHUNK", 2)
         monkeypatch.setattr(runner, "workers", lambda: 2)
     resolver = Resolver(forced=Settings())
-    results = {os.path.relpath(t.path, tree): r
-               for t, r in check_targets(discover([str(tree)], resolver), resolver,
-                                         lambda s: s, use_cache=False)}
+    results = {
+        os.path.relpath(t.path, tree): r
+        for t, r in check_targets(
+            discover([str(tree)], resolver), resolver, lambda s: s, use_cache=False
+        )
+    }
     for name in ("a/prompts.py", "b/prompts.py", "c/prompts.py", "c/other.py"):
         result = results[name]
         assert [d.code for d in result.diagnostics] == ["PRS101"], name
@@ -358,11 +399,15 @@ def test_a_copied_file_is_checked_once_and_reported_at_its_own_path(
     # empty __init__.py files fail the first pass, so none is checked in full
     py = [c for c in checked if c.endswith(".py")]
     assert len(py) == 2 and py[-1] == "c/other.py" and py[0].endswith("/prompts.py"), py
-    assert [c for c in checked if c.endswith(".j2")] == ["a/main.j2", "a/task.j2", "b/main.j2",
-                                                         "b/task.j2"]
+    assert [c for c in checked if c.endswith(".j2")] == [
+        "a/main.j2",
+        "a/task.j2",
+        "b/main.j2",
+        "b/task.j2",
+    ]
 
 
-_WRAPPER = '''from openai import OpenAI
+_WRAPPER = """from openai import OpenAI
 
 client = OpenAI()
 DEFAULT = "You are a senior data analyst. Compute the totals."
@@ -370,27 +415,28 @@ DEFAULT = "You are a senior data analyst. Compute the totals."
 
 def create_chat_completion(messages, model="gpt-4o"):
     return client.chat.completions.create(model=model, messages=messages)
-'''
+"""
 
-_NOT_A_WRAPPER = '''DEFAULT = "You are a senior data analyst. Compute the totals."
+_NOT_A_WRAPPER = """DEFAULT = "You are a senior data analyst. Compute the totals."
 
 
 def create_chat_completion(messages, model="gpt-4o"):
     return [m for m in messages if m]  # logs only; sends nothing to a model
-'''
+"""
 
-_CALLER = '''from app.llm import create_chat_completion
+_CALLER = """from app.llm import create_chat_completion
 
 create_chat_completion(
     [{"role": "system", "content": "You are a seasoned project planner."},
      {"role": "user", "content": "Plan the release."}],
     "o3-mini",
 )
-'''
+"""
 
 
 def test_cache_checks_again_a_caller_when_the_wrapper_it_calls_changes(
-        tmp_path: Path, monkeypatch) -> None:
+    tmp_path: Path, monkeypatch
+) -> None:
     # only the module defining the wrapper changes: its callers' results read
     # what it taught, so a warm run must not serve them stale
     monkeypatch.setenv("PRISM_LINT_CACHE_DIR", str(tmp_path / "cache"))
@@ -409,7 +455,7 @@ def test_cache_checks_again_a_caller_when_the_wrapper_it_calls_changes(
     assert _run(root) == _run(root, cache=False)
 
 
-_ASK = '''from openai import OpenAI
+_ASK = """from openai import OpenAI
 
 client = OpenAI()
 DEFAULT = "You are a senior data analyst. Compute the totals."
@@ -419,7 +465,7 @@ def ask(system_prompt, question):
     return client.chat.completions.create(model="gpt-4o", messages=[
         {"role": "system", "content": system_prompt},
         {"role": "user", "content": question}])
-'''
+"""
 
 
 def test_second_checks_in_a_pool_give_the_serial_results(tmp_path: Path, monkeypatch) -> None:
@@ -433,13 +479,18 @@ def test_second_checks_in_a_pool_give_the_serial_results(tmp_path: Path, monkeyp
         (tmp_path / f"caller{i:02d}.py").write_text(
             "from llm import ask\n\n"
             f"print(ask('You are a senior Python engineer. Write a function that parses "
-            f"dates in format {i}.', 'now'))\n", encoding="utf-8")
+            f"dates in format {i}.', 'now'))\n",
+            encoding="utf-8",
+        )
     resolver = Resolver(forced=Settings())
 
     def run() -> list[tuple[str, list[str]]]:
-        return [(os.path.relpath(t.path, tmp_path), [d.code for d in r.diagnostics])
-                for t, r in check_targets(discover([str(tmp_path)], resolver), resolver,
-                                          lambda s: s, use_cache=False)]
+        return [
+            (os.path.relpath(t.path, tmp_path), [d.code for d in r.diagnostics])
+            for t, r in check_targets(
+                discover([str(tmp_path)], resolver), resolver, lambda s: s, use_cache=False
+            )
+        ]
 
     serial = run()
     assert [codes for path, codes in serial if path.startswith("caller")] == [["PRS101"]] * 24
@@ -448,8 +499,9 @@ def test_second_checks_in_a_pool_give_the_serial_results(tmp_path: Path, monkeyp
     monkeypatch.setattr(runner, "workers", lambda: 2)
     shared = []
     original = runner.read_again
-    monkeypatch.setattr(runner, "read_again",
-                        lambda *a: (shared.append(len(a[3])), original(*a))[1])
+    monkeypatch.setattr(
+        runner, "read_again", lambda *a: (shared.append(len(a[3])), original(*a))[1]
+    )
     assert run() == serial
     assert shared == [24], "the second checks were not shared out among the workers"
 
@@ -470,7 +522,7 @@ def test_a_worker_takes_its_own_second_reads_first_and_each_once(monkeypatch) ->
     assert len(runner._second_share(str.upper, None, 8, items)) == 5  # a new round
 
 
-_TS_ASK = '''import OpenAI from "openai";
+_TS_ASK = """import OpenAI from "openai";
 
 const openai = new OpenAI();
 // the first pass keeps a module that may hold a persona: this one may
@@ -482,18 +534,17 @@ export async function ask(system: string, user: string, model = "gpt-4o") {
     messages: [{ role: "system", content: system }, { role: "user", content: user }],
   });
 }
-'''
+"""
 
-_TS_CALLER = '''import { ask } from "../lib/llm";
+_TS_CALLER = """import { ask } from "../lib/llm";
 
 export async function GET() {
   return ask("You are an expert tax accountant.", "What is the 2023 standard deduction?");
 }
-'''
+"""
 
 
-def test_a_typescript_wrapper_of_another_module_makes_its_calls_call_sites(
-        tmp_path: Path) -> None:
+def test_a_typescript_wrapper_of_another_module_makes_its_calls_call_sites(tmp_path: Path) -> None:
     """``ask`` passes its parameters to a chat call: a module importing it sends
     its first argument as the system prompt, its second as the request, and
     the wrapper's default model."""
@@ -502,28 +553,36 @@ def test_a_typescript_wrapper_of_another_module_makes_its_calls_call_sites(
     (tmp_path / "lib" / "llm.ts").write_text(_TS_ASK, encoding="utf-8")
     (tmp_path / "app" / "route.ts").write_text(_TS_CALLER, encoding="utf-8")
     resolver = Resolver(forced=Settings())
-    found = {os.path.relpath(t.path, tmp_path): r.diagnostics
-             for t, r in check_targets(discover([str(tmp_path)], resolver), resolver,
-                                       lambda s: s, use_cache=False)}
+    found = {
+        os.path.relpath(t.path, tmp_path): r.diagnostics
+        for t, r in check_targets(
+            discover([str(tmp_path)], resolver), resolver, lambda s: s, use_cache=False
+        )
+    }
     (d,) = found[os.path.join("app", "route.ts")]
     assert d.code == "PRS103"
     assert d.details["role"] == "system"
     assert d.details["model"] == "gpt-4o"
     assert d.details["request"] == "What is the 2023 standard deduction?"
     assert d.details["call"] == "ask"
-    assert _TS_CALLER[d.start:d.end] == "You are an expert tax accountant."
+    assert _TS_CALLER[d.start : d.end] == "You are an expert tax accountant."
 
 
 def test_a_typescript_call_of_an_unrelated_function_of_that_name_is_not_a_call_site(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     # ``ask`` from a package is not the project's wrapper of the same name
     (tmp_path / "lib").mkdir()
     (tmp_path / "app").mkdir()
     (tmp_path / "lib" / "llm.ts").write_text(_TS_ASK, encoding="utf-8")
     (tmp_path / "app" / "route.ts").write_text(
-        _TS_CALLER.replace('"../lib/llm"', '"inquirer-ask"'), encoding="utf-8")
+        _TS_CALLER.replace('"../lib/llm"', '"inquirer-ask"'), encoding="utf-8"
+    )
     resolver = Resolver(forced=Settings())
-    found = {os.path.relpath(t.path, tmp_path): r.diagnostics
-             for t, r in check_targets(discover([str(tmp_path)], resolver), resolver,
-                                       lambda s: s, use_cache=False)}
+    found = {
+        os.path.relpath(t.path, tmp_path): r.diagnostics
+        for t, r in check_targets(
+            discover([str(tmp_path)], resolver), resolver, lambda s: s, use_cache=False
+        )
+    }
     assert found[os.path.join("app", "route.ts")] == []

@@ -7,8 +7,12 @@ PERSONA = "You are a senior Rust engineer. Review the code below and fix every b
 
 
 def codes(path: str, text: str) -> list[str]:
-    return [d.code for d in check_source(path, text, Settings(extend_select=("PRS901",)),
-                                         named=True).diagnostics]
+    return [
+        d.code
+        for d in check_source(
+            path, text, Settings(extend_select=("PRS901",)), named=True
+        ).diagnostics
+    ]
 
 
 def test_markdown_ignore_above() -> None:

@@ -63,22 +63,23 @@ def chat(system: str, user: str) -> PromptUnit:
     """The study's shape: persona as the system message, question as the user's."""
     doc = Document("app.py", system)
     context = CallContext(library="openai", model="gpt-4o", siblings=[Sibling("user", user)])
-    return PromptUnit(doc, system, [Piece(0, len(system), 0, len(system))], role="system",
-                      context=context)
+    return PromptUnit(
+        doc, system, [Piece(0, len(system), 0, len(system))], role="system", context=context
+    )
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("question", MATH + CODE + KNOWLEDGE)
-def test_any_expert_persona_on_an_accuracy_question_is_flagged(persona: str,
-                                                                 question: str) -> None:
+def test_any_expert_persona_on_an_accuracy_question_is_flagged(persona: str, question: str) -> None:
     assert is_flagged(analyse(chat(persona, question)))
     assert is_flagged(analyse_text(f"{persona}\n\n{question}"))
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("question", NOT_ACCURACY)
-def test_no_expert_persona_on_writing_roleplay_or_extraction_is_flagged(persona: str,
-                                                                         question: str) -> None:
+def test_no_expert_persona_on_writing_roleplay_or_extraction_is_flagged(
+    persona: str, question: str
+) -> None:
     assert not is_flagged(analyse(chat(persona, question)))
     assert not is_flagged(analyse_text(f"{persona}\n\n{question}"))
 
@@ -92,8 +93,9 @@ def test_the_request_sets_the_category_whatever_the_persona() -> None:
 
 def test_the_persona_words_are_not_evidence_when_the_prompt_asks_something() -> None:
     task = analyse(chat(LONG_MATH, NOT_ACCURACY[0])).task
-    assert all(not e.source.startswith("persona") or e.source == "persona-role"
-               for e in task.evidence)
+    assert all(
+        not e.source.startswith("persona") or e.source == "persona-role" for e in task.evidence
+    )
     assert not task.assumed
     assert "email" in task.request
 
@@ -110,7 +112,8 @@ def test_a_prompt_without_a_request_takes_its_task_from_the_persona() -> None:
 
 def test_a_job_stated_in_the_persona_sentence_is_the_request() -> None:
     task = analyse_text(
-        "You are an expert at routing a user question to a vectorstore or web search.").task
+        "You are an expert at routing a user question to a vectorstore or web search."
+    ).task
     assert not task.assumed
 
 
@@ -121,9 +124,11 @@ def test_findings_explain_the_request_or_say_the_task_was_assumed() -> None:
     assert "inferred from" in finding.message and "f(3)" not in finding.message.split("(")[0]
     assert finding.details["task_assumed"] is False
     assert "g(3)" in str(finding.details["request"])
-    alone = check_source("prompts/system.md",
-                         "You are a senior Python developer with 20 years of experience.\n",
-                         settings)
+    alone = check_source(
+        "prompts/system.md",
+        "You are a senior Python developer with 20 years of experience.\n",
+        settings,
+    )
     (assumed,) = [d for d in alone.diagnostics if d.code == "PRS101"]
     assert "task assumed from the persona" in assumed.message
     assert assumed.details["task_assumed"] is True
@@ -132,12 +137,14 @@ def test_findings_explain_the_request_or_say_the_task_was_assumed() -> None:
 def test_min_confidence_drops_unsure_findings() -> None:
     text = "You are a senior Python developer with 20 years of experience.\n"
     assert [d.code for d in check_source("prompts/a.md", text, Settings()).diagnostics] == [
-        "PRS101"]
+        "PRS101"
+    ]
     strict = Settings(min_confidence=0.9)
     assert check_source("prompts/a.md", text, strict).diagnostics == []
     declared = "<!-- prism: task=code -->\n" + text
     assert [d.code for d in check_source("prompts/a.md", declared, strict).diagnostics] == [
-        "PRS101"]
+        "PRS101"
+    ]
 
 
 def test_a_task_assumed_from_the_persona_must_be_surer() -> None:
@@ -156,43 +163,68 @@ def test_a_task_assumed_from_the_persona_must_be_surer() -> None:
 
 
 def test_a_persona_quoted_in_a_code_fence_is_not_the_model_s() -> None:
-    guide = ("# Agents\n\nDefine them like this:\n\n```yaml\nresearcher:\n"
-             "  role: Senior research analyst\n  goal: Find facts about {topic}\n```\n")
+    guide = (
+        "# Agents\n\nDefine them like this:\n\n```yaml\nresearcher:\n"
+        "  role: Senior research analyst\n  goal: Find facts about {topic}\n```\n"
+    )
     assert check_source("AGENTS.md", guide, Settings()).diagnostics == []
 
 
 # Multiple-choice knowledge questions in the study's MMLU frame, written for
 # these tests (subjects as MMLU names them).
 MC = [
-    ("high_school_biology", "Which organelle produces most of a cell's ATP?",
-     ["Ribosome", "Mitochondrion", "Golgi apparatus", "Lysosome"]),
-    ("world_religions", "In which city is the Kaaba located?",
-     ["Medina", "Jerusalem", "Mecca", "Cairo"]),
-    ("us_foreign_policy", "Which doctrine declared the Americas closed to new European "
-     "colonisation?", ["Truman Doctrine", "Monroe Doctrine", "Bush Doctrine", "Nixon Doctrine"]),
-    ("professional_law", "A contract signed by a minor is generally",
-     ["void", "voidable by the minor", "enforceable by both parties", "illegal"]),
-    ("high_school_chemistry", "What is the pH of a neutral solution at 25 °C?",
-     ["0", "5", "7", "14"]),
-    ("astronomy", "What is the closest star to the Sun?",
-     ["Sirius", "Proxima Centauri", "Betelgeuse", "Vega"]),
-    ("philosophy", "Who wrote the Critique of Pure Reason?",
-     ["Hume", "Kant", "Hegel", "Locke"]),
-    ("clinical_knowledge", "Which vitamin deficiency causes scurvy?",
-     ["Vitamin A", "Vitamin B12", "Vitamin C", "Vitamin D"]),
+    (
+        "high_school_biology",
+        "Which organelle produces most of a cell's ATP?",
+        ["Ribosome", "Mitochondrion", "Golgi apparatus", "Lysosome"],
+    ),
+    (
+        "world_religions",
+        "In which city is the Kaaba located?",
+        ["Medina", "Jerusalem", "Mecca", "Cairo"],
+    ),
+    (
+        "us_foreign_policy",
+        "Which doctrine declared the Americas closed to new European colonisation?",
+        ["Truman Doctrine", "Monroe Doctrine", "Bush Doctrine", "Nixon Doctrine"],
+    ),
+    (
+        "professional_law",
+        "A contract signed by a minor is generally",
+        ["void", "voidable by the minor", "enforceable by both parties", "illegal"],
+    ),
+    (
+        "high_school_chemistry",
+        "What is the pH of a neutral solution at 25 °C?",
+        ["0", "5", "7", "14"],
+    ),
+    (
+        "astronomy",
+        "What is the closest star to the Sun?",
+        ["Sirius", "Proxima Centauri", "Betelgeuse", "Vega"],
+    ),
+    ("philosophy", "Who wrote the Critique of Pure Reason?", ["Hume", "Kant", "Hegel", "Locke"]),
+    (
+        "clinical_knowledge",
+        "Which vitamin deficiency causes scurvy?",
+        ["Vitamin A", "Vitamin B12", "Vitamin C", "Vitamin D"],
+    ),
 ]
 
 
 def _mmlu(subject: str, question: str, choices: list[str]) -> str:
     options = "\n".join(f"{letter}. {c}" for letter, c in zip("ABCD", choices, strict=True))
-    return (f"The following is a multiple choice question about {subject.replace('_', ' ')}."
-            f"\n\n{question}\n{options}\nAnswer:")
+    return (
+        f"The following is a multiple choice question about {subject.replace('_', ' ')}."
+        f"\n\n{question}\n{options}\nAnswer:"
+    )
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize(("subject", "question", "choices"), MC)
 def test_a_multiple_choice_knowledge_question_is_flagged_whatever_the_persona(
-        persona: str, subject: str, question: str, choices: list[str]) -> None:
+    persona: str, subject: str, question: str, choices: list[str]
+) -> None:
     text = _mmlu(subject, question, choices)
     assert is_flagged(analyse(chat(persona, text)))
     assert is_flagged(analyse_text(f"{persona}\n\n{text}"))
@@ -202,25 +234,47 @@ def test_a_multiple_choice_knowledge_question_is_flagged_whatever_the_persona(
 @pytest.mark.parametrize(
     ("text", "task"),
     [
-        ("You are a financial analyst. Analyze the provided quarterly figures and list "
-         "the main risks they show.", "extraction"),
-        ("Act as an expert software developer. Take requests for changes to the supplied "
-         "code and apply them.", "code"),
-        ("You are a technical writer. Update the README so it describes the new command "
-         "line flags of the Python package.", "writing"),
-        ("You are an expert at routing each incoming ticket to billing, sales or support.",
-         "judgement"),
-        ("You are a grader. Assess how well the agent extracted the invoice fields.",
-         "judgement"),
-        ("You are a senior engineer. Summarize the meeting notes below in five bullets. "
-         "Do not write code.\n\nNotes:\n{notes}", "extraction"),
-        ("<role>\nYou are a senior engineer. Your primary role is to write and debug Python "
-         "code for the team.\n</role>", "code"),
+        (
+            "You are a financial analyst. Analyze the provided quarterly figures and list "
+            "the main risks they show.",
+            "extraction",
+        ),
+        (
+            "Act as an expert software developer. Take requests for changes to the supplied "
+            "code and apply them.",
+            "code",
+        ),
+        (
+            "You are a technical writer. Update the README so it describes the new command "
+            "line flags of the Python package.",
+            "writing",
+        ),
+        (
+            "You are an expert at routing each incoming ticket to billing, sales or support.",
+            "judgement",
+        ),
+        ("You are a grader. Assess how well the agent extracted the invoice fields.", "judgement"),
+        (
+            "You are a senior engineer. Summarize the meeting notes below in five bullets. "
+            "Do not write code.\n\nNotes:\n{notes}",
+            "extraction",
+        ),
+        (
+            "<role>\nYou are a senior engineer. Your primary role is to write and debug Python "
+            "code for the team.\n</role>",
+            "code",
+        ),
         ("You are a novelist. What is 7 times 8?", "math"),
-        ("You are a mathematician. Teach a group of 8-year-old children about fractions "
-         "with a short story.", "stem"),
-        ("You are a doctor. Give the corrected and improved version of my text, keeping "
-         "its meaning.", "writing"),
+        (
+            "You are a mathematician. Teach a group of 8-year-old children about fractions "
+            "with a short story.",
+            "stem",
+        ),
+        (
+            "You are a doctor. Give the corrected and improved version of my text, keeping "
+            "its meaning.",
+            "writing",
+        ),
     ],
 )
 def test_the_request_form_decides(text: str, task: str) -> None:
@@ -237,12 +291,16 @@ def test_a_negated_cue_is_not_evidence() -> None:
 
 
 def test_grading_forms_are_judgement() -> None:
-    rubric = ("You are an expert evaluator.\n\nEvaluate the answer on these criteria:\n"
-              "1. Accuracy (0-10): are the extracted values right?\n"
-              "2. Completeness (0-10): is anything missing from the summary?\n")
+    rubric = (
+        "You are an expert evaluator.\n\nEvaluate the answer on these criteria:\n"
+        "1. Accuracy (0-10): are the extracted values right?\n"
+        "2. Completeness (0-10): is anything missing from the summary?\n"
+    )
     assert analyse_text(rubric).task.category == "judgement"
-    routed = ("You are an expert at routing a user question to a vectorstore or web search. "
-              "Use the vectorstore for questions on prompt engineering. Give a binary choice.")
+    routed = (
+        "You are an expert at routing a user question to a vectorstore or web search. "
+        "Use the vectorstore for questions on prompt engineering. Give a binary choice."
+    )
     assert analyse_text(routed).task.category == "judgement"
 
 
@@ -253,10 +311,12 @@ def test_a_role_key_that_gives_a_job_is_no_persona() -> None:
 
 
 def test_what_the_model_can_use_is_not_what_it_is_asked() -> None:
-    tools_only = ("You are the operations lead of a bakery.\n\n"
-                  "You also have custom Python scripts you can run with Bash:\n"
-                  "- python scripts/forecast.py: sales forecast\n"
-                  "- python scripts/rota.py: staff rota\n")
+    tools_only = (
+        "You are the operations lead of a bakery.\n\n"
+        "You also have custom Python scripts you can run with Bash:\n"
+        "- python scripts/forecast.py: sales forecast\n"
+        "- python scripts/rota.py: staff rota\n"
+    )
     task = analyse_text(tools_only).task
     assert task.category != "code"
     asked = tools_only + "\nWrite a Python function that merges two rotas.\n"
@@ -266,11 +326,18 @@ def test_what_the_model_can_use_is_not_what_it_is_asked() -> None:
 def test_a_standing_goal_is_context_beside_the_user_turn_that_asks() -> None:
     # an agent framework's composed system text: identity, backstory, goal;
     # the task given in the call is the request
-    system = ("You are Researcher. You're an expert researcher, specialized in technology "
-              "and startups. You work as a freelancer.\n"
-              "Your personal goal is: Make the best research and analysis on content about AI")
-    asked = analyse(chat(system, "Give me a list of 5 interesting ideas to explore for an "
-                                 "article, what makes them unique and interesting."))
+    system = (
+        "You are Researcher. You're an expert researcher, specialized in technology "
+        "and startups. You work as a freelancer.\n"
+        "Your personal goal is: Make the best research and analysis on content about AI"
+    )
+    asked = analyse(
+        chat(
+            system,
+            "Give me a list of 5 interesting ideas to explore for an "
+            "article, what makes them unique and interesting.",
+        )
+    )
     assert asked.task.category == "writing"
     assert "ideas" in asked.task.request
     # with no request of its own in the user turn, the goal still says the job
@@ -279,16 +346,21 @@ def test_a_standing_goal_is_context_beside_the_user_turn_that_asks() -> None:
 
 
 def test_a_backstory_that_names_the_expert_again_is_part_of_the_persona() -> None:
-    text = ("You are Research Analyst. An experienced analyst skilled at gathering "
-            "information and synthesizing findings into actionable insights.")
+    text = (
+        "You are Research Analyst. An experienced analyst skilled at gathering "
+        "information and synthesizing findings into actionable insights."
+    )
     (persona,) = [p for p in analyse_text(text).personas if p.kind == "expert"]
     assert text[persona.passage_start : persona.passage_end].endswith("insights.")
 
 
-@pytest.mark.parametrize("request_text", [
-    "Review the context you got and expand each topic into a full section for a report.",
-    "Expand the research that was provided to you into a detailed market overview.",
-])
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Review the context you got and expand each topic into a full section for a report.",
+        "Expand the research that was provided to you into a detailed market overview.",
+    ],
+)
 def test_material_handed_to_the_model_makes_the_request_extraction(request_text: str) -> None:
     analyst = "You're a meticulous financial analyst with a keen eye for detail."
     assert not is_flagged(analyse(chat(analyst, request_text)))
@@ -307,8 +379,10 @@ def test_an_attachment_is_material_the_request_works_on() -> None:
 
 
 def test_a_blurb_that_slips_into_the_third_person_still_describes_the_persona() -> None:
-    text = ("You are an experienced engineer and a perfectionist. You are highly detail-oriented. "
-            "He evaluates every project as though it shipped tomorrow, so his feedback is harsh.")
+    text = (
+        "You are an experienced engineer and a perfectionist. You are highly detail-oriented. "
+        "He evaluates every project as though it shipped tomorrow, so his feedback is harsh."
+    )
     analysis = analyse_text(text)
     (persona,) = [p for p in analysis.personas if p.kind == "expert"]
     assert text[persona.passage_start : persona.measured_end].endswith("harsh.")
@@ -317,26 +391,31 @@ def test_a_blurb_that_slips_into_the_third_person_still_describes_the_persona() 
     assert all(e.source.startswith("persona") for e in analysis.task.evidence)
 
 
-
 def test_code_words_around_supplied_changes_describe_them() -> None:
     # the diffs are supplied: "git", "repo" and a list of commit types name
     # the material, while the request is to sum the changes up
-    system = ("You are an expert software engineer that writes one-line commit messages. "
-              "Review the provided context and diffs which are about to be committed to a git "
-              "repo. Use these types: fix, feat, docs, refactor, perf, test. Reply only with "
-              "the commit message.")
+    system = (
+        "You are an expert software engineer that writes one-line commit messages. "
+        "Review the provided context and diffs which are about to be committed to a git "
+        "repo. Use these types: fix, feat, docs, refactor, perf, test. Reply only with "
+        "the commit message."
+    )
     assert analyse_text(system).task.category == "extraction"
     # a request for the work itself keeps it code: review for flaws, or a fix
-    for ask in ("Review the provided diff and identify any potential issues or improvements.",
-                "Review the provided diff and fix the bug in the function it changes."):
+    for ask in (
+        "Review the provided diff and identify any potential issues or improvements.",
+        "Review the provided diff and fix the bug in the function it changes.",
+    ):
         text = f"You are an expert software engineer working on a git repo. {ask}"
         assert analyse_text(text).task.category == "code", ask
 
 
 def test_asking_the_next_question_is_not_answering_one() -> None:
-    system = ("You are a moderator in a roundtable discussion about the history of jazz. "
-              "You will be presented with the chat history and the current guest. "
-              "Generate the next question for the current guest.")
+    system = (
+        "You are a moderator in a roundtable discussion about the history of jazz. "
+        "You will be presented with the chat history and the current guest. "
+        "Generate the next question for the current guest."
+    )
     task = analyse_text(system).task
     assert task.category == "writing"
     # the history of the chat is what was said, not the subject
@@ -356,8 +435,7 @@ PASSAGE_CHOICE = (
 
 
 @pytest.mark.parametrize("persona", [WRITER, LONG_WRITER, MATHEMATICIAN])
-def test_options_to_choose_from_ask_for_the_right_answer_even_about_a_passage(
-        persona: str) -> None:
+def test_options_to_choose_from_ask_for_the_right_answer_even_about_a_passage(persona: str) -> None:
     assert is_flagged(analyse(chat(persona, PASSAGE_CHOICE)))
     assert is_flagged(analyse_text(f"{persona}\n\n{PASSAGE_CHOICE}"))
     # the same passage to summarise is extraction
@@ -368,21 +446,26 @@ def test_options_to_choose_from_ask_for_the_right_answer_even_about_a_passage(
 def test_a_generalists_breadth_is_not_an_expert_claim() -> None:
     # the study's "helpful" persona: broad knowledge across many fields is
     # the default assistant's, while depth in one field is expertise
-    generalist = ("You are a genuinely helpful assistant. You have broad knowledge spanning "
-                  "science, technology, arts, history, and everyday life skills.")
+    generalist = (
+        "You are a genuinely helpful assistant. You have broad knowledge spanning "
+        "science, technology, arts, history, and everyday life skills."
+    )
     assert [p.kind for p in analyse_text(generalist).personas] == ["role"]
     assert not is_flagged(analyse(chat(generalist, KNOWLEDGE[1])))
-    for specialist in ("You have deep knowledge of Roman law.",
-                       "You have extensive experience in many programming languages.",
-                       "You have deep expertise in Python, Go, Rust and C."):
+    for specialist in (
+        "You have deep knowledge of Roman law.",
+        "You have extensive experience in many programming languages.",
+        "You have deep expertise in Python, Go, Rust and C.",
+    ):
         assert [p.kind for p in analyse_text(specialist).personas] == ["expert"], specialist
 
 
-def test_an_artifact_built_to_work_by_itself_is_code_and_a_quoted_label_is_not_material(
-        ) -> None:
-    text = ("Act as a trading-platform script developer. You are tasked with creating an "
-            "indicator that automatically detects reversal patterns on the price chart. "
-            "Label each detected pattern with the text \"Reversal\".")
+def test_an_artifact_built_to_work_by_itself_is_code_and_a_quoted_label_is_not_material() -> None:
+    text = (
+        "Act as a trading-platform script developer. You are tasked with creating an "
+        "indicator that automatically detects reversal patterns on the price chart. "
+        'Label each detected pattern with the text "Reversal".'
+    )
     task = analyse_text(text).task
     assert task.category == "code"
     assert not any(e.category == "extraction" for e in task.evidence)
@@ -394,25 +477,36 @@ def test_a_medical_specialty_names_the_field() -> None:
 
 
 def test_checking_compliance_is_judgement_and_inline_code_under_review_is_code() -> None:
-    judge = analyse(chat("You are an expert at validating the output of a task.",
-                         "Confirm if the task result complies with the guardrail: {rule}"))
+    judge = analyse(
+        chat(
+            "You are an expert at validating the output of a task.",
+            "Confirm if the task result complies with the guardrail: {rule}",
+        )
+    )
     assert judge.task.category == "judgement"
-    review = analyse(chat("You are a code reviewer.",
-                          "Look up the style guide, then review `def add(a, b): return a + b`."))
+    review = analyse(
+        chat(
+            "You are a code reviewer.",
+            "Look up the style guide, then review `def add(a, b): return a + b`.",
+        )
+    )
     assert review.task.category == "code"
     prose = analyse_text("You are a senior editor. Review `the intro paragraph` for tone.")
     assert prose.task.category != "code"
 
 
 def test_a_savvy_reader_is_a_skilled_identity() -> None:
-    assert [p.kind for p in analyse_text("You are a savvy reader of movie reviews.").personas] \
-        == ["expert"]
+    assert [p.kind for p in analyse_text("You are a savvy reader of movie reviews.").personas] == [
+        "expert"
+    ]
     assert [p.kind for p in analyse_text("You are a reader.").personas] == ["role"]
 
 
 def test_updating_a_document_about_code_is_writing() -> None:
-    text = ("You are a technical documentation writer for the project.\n\n"
-            "Your task:\n- Use the terminal to inspect the target doc and the changed Python "
-            "code, and update only the target document when needed.\n- Keep the existing "
-            "writing style and CodeGroup components.")
+    text = (
+        "You are a technical documentation writer for the project.\n\n"
+        "Your task:\n- Use the terminal to inspect the target doc and the changed Python "
+        "code, and update only the target document when needed.\n- Keep the existing "
+        "writing style and CodeGroup components."
+    )
     assert analyse_text(text).task.category == "writing"

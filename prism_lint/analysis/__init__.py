@@ -22,8 +22,19 @@ from prism_lint.model import Document, Piece, PromptUnit
 # used: importing them costs about 40 ms, and a run whose files the first
 # pass rules out, or that only reads the task names, needs none of them.
 
-__all__ = ["ACCURACY_TASKS", "GENERATIVE_TASKS", "NOT_INFERRED", "TASKS", "Analysis", "Persona",
-           "TaskInference", "analyse", "analyse_text", "is_flagged", "prefilter_cues"]
+__all__ = [
+    "ACCURACY_TASKS",
+    "GENERATIVE_TASKS",
+    "NOT_INFERRED",
+    "TASKS",
+    "Analysis",
+    "Persona",
+    "TaskInference",
+    "analyse",
+    "analyse_text",
+    "is_flagged",
+    "prefilter_cues",
+]
 
 
 def is_flagged(analysis: Analysis) -> bool:
@@ -72,9 +83,21 @@ def _key(unit: PromptUnit, full: bool, roles: bool) -> tuple[object, ...]:
     ctx = unit.context
     return (
         current_extras(),
-        unit.text, unit.role, unit.tier, unit.declared_task, full, roles, ctx.library, ctx.call,
-        ctx.argument, ctx.model, tuple(ctx.names), tuple((s.role, s.text) for s in ctx.siblings),
-        ctx.response_format, tuple(ctx.tools), tuple(h.source for h in unit.holes),
+        unit.text,
+        unit.role,
+        unit.tier,
+        unit.declared_task,
+        full,
+        roles,
+        ctx.library,
+        ctx.call,
+        ctx.argument,
+        ctx.model,
+        tuple(ctx.names),
+        tuple((s.role, s.text) for s in ctx.siblings),
+        ctx.response_format,
+        tuple(ctx.tools),
+        tuple(h.source for h in unit.holes),
     )
 
 

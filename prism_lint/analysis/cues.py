@@ -67,8 +67,9 @@ def _vocab(extras: Any) -> _Vocab:
 
 
 @lru_cache(maxsize=1)
-def _cues() -> tuple[Any, tuple[bytes, ...], tuple[bool, ...], frozenset[bytes],
-                     frozenset[bytes], frozenset[bytes]]:
+def _cues() -> tuple[
+    Any, tuple[bytes, ...], tuple[bool, ...], frozenset[bytes], frozenset[bytes], frozenset[bytes]
+]:
     """The cue automaton, built once per process from the first pass's own
     small table: a file with no cue (most files) needs nothing more."""
     import ahocorasick_rs
@@ -79,7 +80,8 @@ def _cues() -> tuple[Any, tuple[bytes, ...], tuple[bool, ...], frozenset[bytes],
     # The cues are sought through whole files: a DFA.
     return (
         ahocorasick_rs.BytesAhoCorasick(
-            list(cues), implementation=ahocorasick_rs.Implementation.DFA),
+            list(cues), implementation=ahocorasick_rs.Implementation.DFA
+        ),
         tuple(cues),
         tuple(cues.values()),
         frozenset(a.encode() for a in table["after"]),
@@ -110,7 +112,8 @@ def _experts(extras: Any) -> tuple[Any, tuple[int, ...]]:
     # Only read in short windows, where a DFA's build (11 ms here) is not repaid.
     return (
         ahocorasick_rs.BytesAhoCorasick(
-            list(experts), implementation=ahocorasick_rs.Implementation.ContiguousNFA),
+            list(experts), implementation=ahocorasick_rs.Implementation.ContiguousNFA
+        ),
         tuple(experts.values()),
     )
 
@@ -147,8 +150,11 @@ def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
         kind = kinds[index]
         if kind == _WIDE_HIT:
             return True
-        if start and window[start - 1] in _LETTERS and not (
-                anchor in v.compounding and end - start >= 5):
+        if (
+            start
+            and window[start - 1] in _LETTERS
+            and not (anchor in v.compounding and end - start >= 5)
+        ):
             continue  # inside a word (German compounds end in theirs: "Grundschul*lehrer*")
         if kind == _WORD_HIT:
             rest = end
@@ -182,8 +188,11 @@ def _inside_word(low: bytes, anchor: bytes, at: int, end: int, v: _Vocab) -> boo
     """An anchor that is part of a longer word: "totals " is not "als ";
     for a whole-word anchor, "personal" is not "persona" nor "role_name"
     "role". "\\nYou are" still starts one."""
-    if anchor[:1].isalpha() and at > 0 and low[at - 1 : at].isalpha() and not (
-        _AFTER_ESCAPE.search(low, max(0, at - 10), at)
+    if (
+        anchor[:1].isalpha()
+        and at > 0
+        and low[at - 1 : at].isalpha()
+        and not (_AFTER_ESCAPE.search(low, max(0, at - 10), at))
     ):
         return True
     return anchor in v.whole and end < len(low) and low[end] in _WORD_BYTES
@@ -286,5 +295,3 @@ def has_cue(text: str) -> bool:
     """Whether a prompt's text holds any persona cue at all (expert or not)."""
     low = text.lower().encode("utf-8", "surrogatepass")
     return bool(vocab().cues.find_matches_as_indexes(low))
-
-

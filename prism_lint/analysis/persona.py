@@ -184,14 +184,21 @@ def _claims(
     # cues before the identity ("you are", "act as"), tried where a word can start one
     for m, lang in _cue_matches(text, tokens, vocab, cjk):
         idx = bisect_right(starts, m.start()) - 1
-        if (idx >= 0 and idx not in found and m.start() < sentences[idx].end
-                and claim(idx, _from_cue(text, sentences[idx], m, lang))):
+        if (
+            idx >= 0
+            and idx not in found
+            and m.start() < sentences[idx].end
+            and claim(idx, _from_cue(text, sentences[idx], m, lang))
+        ):
             yield found[idx]
     # cues after the identity (Turkish, Japanese, Korean)
     for m, lang in _after_matches(text, tokens, vocab, cjk):
         idx = bisect_right(starts, m.start()) - 1
-        if idx >= 0 and idx not in found and claim(
-                idx, _from_after_cue(text, sentences[idx], m, lang)):
+        if (
+            idx >= 0
+            and idx not in found
+            and claim(idx, _from_after_cue(text, sentences[idx], m, lang))
+        ):
             yield found[idx]
     # "Role: Senior Engineer"
     if vocab.role_keys is not None:
@@ -384,8 +391,7 @@ def _states_a_job(value: str, lang: Language) -> bool:
     identity: a task verb followed by a lower-case word ("Role: Research
     Assistant" is a title)."""
     words = re.findall(r"[^\W\d_][\w'-]*", value)
-    return (len(words) >= 2 and words[0].lower() in lang.task_verbs
-            and words[1][:1].islower())
+    return len(words) >= 2 and words[0].lower() in lang.task_verbs and words[1][:1].islower()
 
 
 def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona | None:
@@ -425,9 +431,10 @@ def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona |
 
 def _from_inner_clause(text: str, sent: Sentence, lang: Language) -> Persona | None:
     """An expert clause set off by commas inside a sentence."""
-    if _VIEWPOINTS.search(text, sent.start, sent.end) or len(
-        _INNER_AS.findall(text, sent.start, sent.end)
-    ) > 1:
+    if (
+        _VIEWPOINTS.search(text, sent.start, sent.end)
+        or len(_INNER_AS.findall(text, sent.start, sent.end)) > 1
+    ):
         return None  # "read it from several perspectives, as a lawyer, as an engineer"
     for m in _INNER_AS.finditer(text, sent.start, sent.end):
         ident = _identity(text, m.end(), sent.end, lang, strict="as a")
@@ -1061,8 +1068,12 @@ def _second_person(text: str, prev_end: int, sent: Sentence) -> bool:
     if "\n\n" in text[prev_end : sent.start] or sent.end - sent.start > 400:
         return False
     body = text[sent.start : sent.end]
-    if (body.rstrip().endswith("?") or _OTHER_SUBJECT.match(body) or ASKS.match(body)
-            or CAPABILITY.match(body)):
+    if (
+        body.rstrip().endswith("?")
+        or _OTHER_SUBJECT.match(body)
+        or ASKS.match(body)
+        or CAPABILITY.match(body)
+    ):
         return False
     first = next(iter(WORD_PLAIN.findall(body[:40])), "").lower()
     if first in vocabulary().by_code["en"].task_verbs:

@@ -160,8 +160,9 @@ class _Tally:
     # verb and its object): what describes supplied material
     topics: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
-    def add(self, cue: str, category: str, source: str, weight: float, *,
-            topic: bool = False) -> None:
+    def add(
+        self, cue: str, category: str, source: str, weight: float, *, topic: bool = False
+    ) -> None:
         key = (cue.lower(), category, source)
         n = self.repeats.get(key, 0)
         self.repeats[key] = n + 1
@@ -206,8 +207,11 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     text = unit.text
     # an expert's passage describes the persona; a role's ("a helpful
     # assistant that answers questions about ...") describes the job
-    spans = [(p.passage_start, max(p.measured_end, p.passage_end, p.end))
-             for p in personas if p.kind == "expert"]
+    spans = [
+        (p.passage_start, max(p.measured_end, p.passage_end, p.end))
+        for p in personas
+        if p.kind == "expert"
+    ]
     jobs = [j for p in personas if p.kind == "expert" for j in _job_clause(text, p)]
     passages = _Spans.of(_carved(merge_spans(spans), jobs))
     heads = _Spans.of(_head_spans(text, personas))
@@ -216,8 +220,10 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     # prompt states no other and the call's user turn does not either (the
     # study's "data extraction specialist expert in parsing ..." on a math
     # question asks the question)
-    asked_beside = any(sib.text and sib.role not in ("system", "developer", "assistant")
-                       for sib in unit.context.siblings)
+    asked_beside = any(
+        sib.text and sib.role not in ("system", "developer", "assistant")
+        for sib in unit.context.siblings
+    )
     statements = _task_statements(text, passages, standing=_user_asks(unit))
     if not statements and not asked_beside:
         statements = [(a, _word_limit(text, a, b), TASK_STATEMENT_BOOST) for a, b in jobs]
@@ -267,8 +273,15 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
         tallies = [request, context, field]
     else:
         tallies = [request, context, persona]
-    return _decide(tallies, general, unit, assumed=not stated and bool(persona.scores),
-                   asked=asked, strongest=strongest, choice=choice)
+    return _decide(
+        tallies,
+        general,
+        unit,
+        assumed=not stated and bool(persona.scores),
+        asked=asked,
+        strongest=strongest,
+        choice=choice,
+    )
 
 
 # A cue under a negation ("no preamble or explanation", "do not write code")
@@ -318,8 +331,7 @@ def _job_clause(text: str, persona: Persona) -> list[tuple[int, int]]:
     return [(m.end(), persona.end)]
 
 
-def _carved(spans: list[tuple[int, int]], holes: list[tuple[int, int]]
-            ) -> list[tuple[int, int]]:
+def _carved(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``spans`` without ``holes``."""
     out = []
     for a, b in spans:
@@ -372,8 +384,11 @@ CHOICE_WEIGHT = 6.0
 def _multiple_choice(text: str, passages: _Spans, unit: PromptUnit, request: _Tally) -> bool:
     """Whether the prompt or its user turn asks a multiple-choice question; its
     options count as the request's evidence of a question with one right answer."""
-    found = [(m.start(), text, "prompt") for m in _CHOICES.finditer(text)
-             if not passages.holds(m.start())]
+    found = [
+        (m.start(), text, "prompt")
+        for m in _CHOICES.finditer(text)
+        if not passages.holds(m.start())
+    ]
     for sib in unit.context.siblings:
         if sib.role not in ("system", "developer", "assistant") and "\n" in sib.text:
             found.extend((m.start(), sib.text, "sibling") for m in _CHOICES.finditer(sib.text))
@@ -396,8 +411,12 @@ def _user_asks(unit: PromptUnit) -> bool:
     return False
 
 
-def _siblings(unit: PromptUnit, request: _Tally, lex: TaskLexicon,
-              strongest: dict[str, tuple[float, str, int]]) -> bool:
+def _siblings(
+    unit: PromptUnit,
+    request: _Tally,
+    lex: TaskLexicon,
+    strongest: dict[str, tuple[float, str, int]],
+) -> bool:
     """The call's other messages (the user turn, a CrewAI task, an included
     template) are the request; True when any of them says something."""
     said = False
@@ -470,8 +489,11 @@ def material_spans(text: str) -> list[tuple[int, int]]:
     if ">" in text:
         spans.extend((m.start(), m.end()) for m in _QUOTE_BLOCK.finditer(text))
         if "</" in text:
-            spans.extend((m.start(), m.end()) for m in _TAG_BLOCK.finditer(text)
-                         if not _SPEAKS.search(m.group(1)))
+            spans.extend(
+                (m.start(), m.end())
+                for m in _TAG_BLOCK.finditer(text)
+                if not _SPEAKS.search(m.group(1))
+            )
     for m in _MATERIAL_LABEL.finditer(text):
         spans.append((m.end(), _section_end(text, m.end())))
     for sent in split_sentences(text):
@@ -516,8 +538,9 @@ def _head_spans(text: str, personas: list[Persona]) -> list[tuple[int, int]]:
     return out
 
 
-def _task_statements(text: str, personas: _Spans, *, standing: bool = False
-                     ) -> list[tuple[int, int, float]]:
+def _task_statements(
+    text: str, personas: _Spans, *, standing: bool = False
+) -> list[tuple[int, int, float]]:
     """Where the prompt states its main job, and how much more cues there count.
 
     "Your task is to ...", "I want you to ...", "My first request is ...",
@@ -747,8 +770,9 @@ def _prefix_cues(word: str, lex: TaskLexicon) -> list[Cue]:
     return found
 
 
-def _persona_fields(personas: list[Persona], tally: _Tally,
-                    weight: float = SOURCE_WEIGHTS["persona-role"]) -> None:
+def _persona_fields(
+    personas: list[Persona], tally: _Tally, weight: float = SOURCE_WEIGHTS["persona-role"]
+) -> None:
     """The field of each expert role ("developer" -> code) counts once."""
     vocab = vocabulary()
     for p in personas:
@@ -770,8 +794,9 @@ def _stack_field(persona: _Tally, field: _Tally, weight: float) -> None:
             heads[e.category] += e.weight
     if heads:
         category = max(heads, key=lambda k: heads[k])
-        cue = next(e.cue for e in persona.evidence
-                   if e.source == "persona-head" and e.category == category)
+        cue = next(
+            e.cue for e in persona.evidence if e.source == "persona-head" and e.category == category
+        )
         field.add(cue, category, "persona-role", weight)
 
 
@@ -836,8 +861,7 @@ def _holes(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
         for part in _name_parts(hole.name):
             hit = holes.get(part) or names.get(part)
             if hit:
-                tally.add(part, hit[0], "hole", hit[1] * SOURCE_WEIGHTS["hole"] / 2,
-                          topic=True)
+                tally.add(part, hit[0], "hole", hit[1] * SOURCE_WEIGHTS["hole"] / 2, topic=True)
 
 
 def _name_parts(name: str) -> list[str]:
@@ -848,9 +872,16 @@ def _name_parts(name: str) -> list[str]:
     return parts
 
 
-def _decide(tallies: list[_Tally], general: float, unit: PromptUnit, *, assumed: bool,
-            asked: float, strongest: dict[str, tuple[float, str, int]],
-            choice: bool = False) -> TaskInference:
+def _decide(
+    tallies: list[_Tally],
+    general: float,
+    unit: PromptUnit,
+    *,
+    assumed: bool,
+    asked: float,
+    strongest: dict[str, tuple[float, str, int]],
+    choice: bool = False,
+) -> TaskInference:
     request, context = tallies[0], tallies[1]
     # A request that works on supplied material ("the following reviews",
     # "extract ... from each equation") is extraction whatever the material's
@@ -876,8 +907,9 @@ def _decide(tallies: list[_Tally], general: float, unit: PromptUnit, *, assumed:
         open_ended = general >= 2.5 or _free_question(unit)
         return TaskInference("other", 0.2, [], {}, open_ended=open_ended)
     # on a tie, the task that does not make a finding: a linter is sure first
-    ranked = sorted(scores.items(), key=lambda kv: (kv[1], kv[0] not in ACCURACY_TASKS),
-                    reverse=True)
+    ranked = sorted(
+        scores.items(), key=lambda kv: (kv[1], kv[0] not in ACCURACY_TASKS), reverse=True
+    )
     best, top = ranked[0]
     if best in ACCURACY_TASKS:
         rival = next(((k, v) for k, v in ranked[1:] if k not in ACCURACY_TASKS), None)
@@ -899,8 +931,15 @@ def _decide(tallies: list[_Tally], general: float, unit: PromptUnit, *, assumed:
     evidence = [e for t in tallies for e in t.evidence]
     owner = {id(e): order[id(t)] for t in tallies for e in t.evidence}
     evidence.sort(key=lambda e: (e.category != best, owner[id(e)], -e.weight))
-    return TaskInference(best, round(confidence, 3), evidence, scores, open_ended=open_ended,
-                         assumed=assumed, request=_request_of(strongest.get(best)))
+    return TaskInference(
+        best,
+        round(confidence, 3),
+        evidence,
+        scores,
+        open_ended=open_ended,
+        assumed=assumed,
+        request=_request_of(strongest.get(best)),
+    )
 
 
 def _request_of(found: tuple[float, str, int] | None) -> str:

@@ -97,16 +97,17 @@ class _CJKWords:
     over the text with them blanked. Matches read the blanked text, whose
     words are the original's (a blank is no word character)."""
 
-    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize
-               ) -> re.Match[str] | None:
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         return WORD_PLAIN.search(blank_cjk(string), pos, endpos)
 
-    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize
-                  ) -> re.Match[str] | None:
+    def fullmatch(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> re.Match[str] | None:
         return WORD_PLAIN.fullmatch(blank_cjk(string), pos, endpos)
 
-    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize
-                 ) -> Iterator[re.Match[str]]:
+    def finditer(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
         return WORD_PLAIN.finditer(blank_cjk(string), pos, endpos)
 
     def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[str]:
@@ -307,8 +308,10 @@ def _build(extras: Extras) -> Vocabulary:
                 occ.setdefault(k.lower(), v)
         persona_table = data.get("persona", {})
         if roles and code == "en":
-            persona_table = {**persona_table, "role_nouns": [
-                *persona_table.get("role_nouns", []), *(r.lower() for r in roles)]}
+            persona_table = {
+                **persona_table,
+                "role_nouns": [*persona_table.get("role_nouns", []), *(r.lower() for r in roles)],
+            }
         if task_words and code == "en":
             task_table = {cat: dict(cues) for cat, cues in data.get("task", {}).items()}
             for category, words in task_words:
@@ -367,9 +370,12 @@ def _index(vocab: Vocabulary, role_key_lists: list[tuple[Language, list[str]]]) 
         prefix = r"[^\S\n]*(?:[>#*\-]+[^\S\n]*)?(?:\*\*|__)?[\"']?"
         firsts = sorted({k.lower().split()[0] for k in keys}, key=lambda w: (-len(w), w))
         vocab.role_key_lines = LazyPattern(
-            r"\n" + prefix + "(?:" + "|".join(re.escape(w) for w in firsts) + ")")
+            r"\n" + prefix + "(?:" + "|".join(re.escape(w) for w in firsts) + ")"
+        )
         vocab.role_keys = LazyPattern(
-            r"(?im)^" + prefix + "(?P<key>"
+            r"(?im)^"
+            + prefix
+            + "(?P<key>"
             + _alternation(keys, True)
             + r")[\"']?(?:\*\*|__)?[^\S\n]*(?:\*\*|__)?[:：=][^\S\n]*(?:\*\*|__)?[^\S\n]*[\"'“]?"
         )
@@ -418,9 +424,18 @@ def _compile_language(code: str, spaces: bool, p: dict[str, Any], occ: dict[str,
         start_triggers=first_words(p.get("clause", []) + p.get("claims", [])) if spaces else None,
         after_triggers=first_words(p.get("assign_after", [])) if spaces else None,
         # a trailing \b asserts nothing about the first word
-        continue_leads=leads(first_words([f.removesuffix("\\b") for f in (
-            p.get("continues", []) + p.get("continues_not", []) + p.get("claims", []))]))
-        if spaces else None,
+        continue_leads=leads(
+            first_words(
+                [
+                    f.removesuffix("\\b")
+                    for f in (
+                        p.get("continues", []) + p.get("continues_not", []) + p.get("claims", [])
+                    )
+                ]
+            )
+        )
+        if spaces
+        else None,
         after=_compile(p.get("assign_after", []), spaces),
         clause=_compile(p.get("clause", []), spaces, anchored=True),
         claims=_compile(p.get("claims", []), spaces, anchored=True),
@@ -731,9 +746,15 @@ def _word_forms(alt: str) -> set[str] | None:
 def _needles(pattern: str) -> str | None:
     """For a pattern that starts with a symbol rather than a word: characters
     one of which the text must hold for it to match anywhere."""
-    for lead, needles in (("\\d", "0123456789"), ("[a-z]\\(", "("), ("\\\\", "\\"),
-                          ("\\$", "$"), ("\\|", "|"), ("[a-z]\\s*\\^", "^"),
-                          ("[a-z]\\s*[-+*]", "=")):
+    for lead, needles in (
+        ("\\d", "0123456789"),
+        ("[a-z]\\(", "("),
+        ("\\\\", "\\"),
+        ("\\$", "$"),
+        ("\\|", "|"),
+        ("[a-z]\\s*\\^", "^"),
+        ("[a-z]\\s*[-+*]", "="),
+    ):
         if pattern.startswith(lead):
             return needles
     return None

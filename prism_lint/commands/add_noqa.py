@@ -45,8 +45,9 @@ def _silenceable(d: Diagnostic) -> bool:
     return not declares(d.code, "per_prompt", False)
 
 
-def add_to_text(path: str, text: str, settings: Settings, reason: str = "",
-                kind: str | None = None) -> tuple[str, int]:
+def add_to_text(
+    path: str, text: str, settings: Settings, reason: str = "", kind: str | None = None
+) -> tuple[str, int]:
     """``text`` with a suppression comment for each finding, and how many
     findings they silence."""
 
@@ -64,8 +65,17 @@ def add_to_text(path: str, text: str, settings: Settings, reason: str = "",
         for d in current:
             edit = ignore_edit("python" if d.doc.cell is not None else kind, d, reason=reason)
             if edit is not None:
-                edits.append(Diagnostic(d.code, d.name, "", d.doc, d.start, d.end,
-                                        fix=Fix("suppress", [edit], "safe")))
+                edits.append(
+                    Diagnostic(
+                        d.code,
+                        d.name,
+                        "",
+                        d.doc,
+                        d.start,
+                        d.end,
+                        fix=Fix("suppress", [edit], "safe"),
+                    )
+                )
         new, n = apply_round(text, edits, unsafe=False)
         if n == 0 or new == text:
             break
@@ -76,8 +86,9 @@ def add_to_text(path: str, text: str, settings: Settings, reason: str = "",
     return text, len(before) - len(current)
 
 
-def add_to_files(results: list[FileResult], settings_of: dict[str, Settings],
-                 reason: str = "") -> int:
+def add_to_files(
+    results: list[FileResult], settings_of: dict[str, Settings], reason: str = ""
+) -> int:
     """Add the comments to every file with findings; returns the findings silenced."""
 
     check_reason(reason)
@@ -90,8 +101,10 @@ def add_to_files(results: list[FileResult], settings_of: dict[str, Settings],
         if new == result.text:
             continue
         if not still_valid(result.kind, result.text, new):
-            sys.stderr.write(f"prism-lint: error: {path}: the file would not parse with the "
-                             "comments added; not written (please report it)\n")
+            sys.stderr.write(
+                f"prism-lint: error: {path}: the file would not parse with the "
+                "comments added; not written (please report it)\n"
+            )
             continue
         if not write_result(path, new, result, project_root(path, settings_of[path].root)):
             continue

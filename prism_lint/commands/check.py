@@ -59,8 +59,12 @@ def _discovery_settings(args: argparse.Namespace):  # type: ignore[no-untyped-de
         if "/" in glob or os.sep in glob:
             glob = os.path.join(os.getcwd(), glob)
         pairs.append((glob, tuple(c.upper() for c in written)))
-    if args.exclude is None and not args.extend_exclude and args.respect_gitignore is None \
-            and not pairs:
+    if (
+        args.exclude is None
+        and not args.extend_exclude
+        and args.respect_gitignore is None
+        and not pairs
+    ):
         return None
 
     def change(settings):  # type: ignore[no-untyped-def]
@@ -104,12 +108,15 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     import time
 
-
     started = time.perf_counter()
     resolver = resolver_for(args.config, args.isolated)
     resolver.cli = _discovery_settings(args)
-    for flag, codes in (("--select", args.select), ("--extend-select", args.extend_select),
-                        ("--ignore", args.ignore), ("--unfixable", args.unfixable)):
+    for flag, codes in (
+        ("--select", args.select),
+        ("--extend-select", args.extend_select),
+        ("--ignore", args.ignore),
+        ("--unfixable", args.unfixable),
+    ):
         _check_codes("command line", flag, tuple(codes or ()))
     if args.fix_only:
         args.fix = True
@@ -124,8 +131,9 @@ def _run(args: argparse.Namespace) -> int:
 
         return show(args, paths, resolver, lambda s: _cli_settings(args, s))
     results: list[FileResult] = []
-    ctx = ReportContext(fmt=fmt, show_fixes=args.show_fixes, statistics=args.statistics,
-                        color=use_color(args, fmt))
+    ctx = ReportContext(
+        fmt=fmt, show_fixes=args.show_fixes, statistics=args.statistics, color=use_color(args, fmt)
+    )
     settings_of: dict[str, Settings] = {}
     fixing = args.fix or args.diff
     ctx.planned = not fixing
@@ -172,8 +180,11 @@ def _run(args: argparse.Namespace) -> int:
                 ctx.unsafe_fixes = settings.unsafe_fixes
                 ctx.fmt = "concise" if fmt == "full" else fmt
                 sys.stderr.write(renderer(ctx.fmt)([result], ctx))
-            return EXIT_CLEAN if args.fix_only and not args.exit_non_zero_on_fix \
+            return (
+                EXIT_CLEAN
+                if args.fix_only and not args.exit_non_zero_on_fix
                 else _exit(args, [result], n)
+            )
         results.append(result)
     else:
         missing = [p for p in paths if not os.path.exists(p)]
@@ -209,8 +220,10 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.verbose:
         checked = len(results)
-        sys.stderr.write(f"prism-lint: checked {checked} file{'s' if checked != 1 else ''} "
-                         f"in {time.perf_counter() - started:.2f}s\n")
+        sys.stderr.write(
+            f"prism-lint: checked {checked} file{'s' if checked != 1 else ''} "
+            f"in {time.perf_counter() - started:.2f}s\n"
+        )
     if args.add_noqa:
         from prism_lint.commands.add_noqa import add_to_files
 
@@ -229,15 +242,21 @@ def _run(args: argparse.Namespace) -> int:
     if args.fix_only:
         if not args.silent and not args.quiet:
             fixed = sum(ctx.fixed.values())
-            sys.stdout.write(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.\n"
-                             if fixed else "No fixes available.\n")
+            sys.stdout.write(
+                f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.\n"
+                if fixed
+                else "No fixes available.\n"
+            )
         return EXIT_FINDINGS if args.exit_non_zero_on_fix and total_fixed else EXIT_CLEAN
 
     if not args.silent:
         report = renderer(fmt, args.statistics)(results, ctx)
         if args.quiet and fmt in ("full", "concise", "grouped"):
-            kept = [line for line in report.splitlines()
-                    if not line.startswith(("Found ", "All checks", "[*]"))]
+            kept = [
+                line
+                for line in report.splitlines()
+                if not line.startswith(("Found ", "All checks", "[*]"))
+            ]
             report = "\n".join(kept) + "\n" if any(kept) else ""
         if args.output_file:
             from prism_lint.report.output import write_report
@@ -321,8 +340,12 @@ def _apply_fixes(results, settings_of, args, ctx) -> int:  # type: ignore[no-unt
         if n == 0 or new == result.text:
             continue
         if not still_valid(result.kind, result.text, new):
-            sys.stderr.write(printable(f"prism-lint: error: {path}: the fixed file would not "
-                                       "parse; not written (please report it)\n"))
+            sys.stderr.write(
+                printable(
+                    f"prism-lint: error: {path}: the fixed file would not "
+                    "parse; not written (please report it)\n"
+                )
+            )
             continue
         if args.diff:
             sys.stdout.write(_diff(path, result.text, new))

@@ -49,8 +49,10 @@ def run(args: argparse.Namespace) -> int:
             for path in folders:
                 os.rmdir(path)
         except OSError as exc:
-            print(f"prism-lint clean: could not remove {folder}: {exc.strerror or exc}",
-                  file=sys.stderr)
+            print(
+                f"prism-lint clean: could not remove {folder}: {exc.strerror or exc}",
+                file=sys.stderr,
+            )
             status = EXIT_ERROR
             continue
         print(f"Removed cache at {folder}")

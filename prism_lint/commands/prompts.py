@@ -79,8 +79,9 @@ def rows_of(result: FileResult) -> list[dict[str, Any]]:
     return rows
 
 
-def inventory(path: str, data: bytes | None, settings: Settings, *, named: bool,
-              kind: str | None) -> list[dict[str, Any]]:
+def inventory(
+    path: str, data: bytes | None, settings: Settings, *, named: bool, kind: str | None
+) -> list[dict[str, Any]]:
     """The rows of one file (``data``: its bytes, read here when None)."""
     return _inventory(path, data, settings, named=named, kind=kind).rows
 
@@ -98,8 +99,15 @@ class _Reading:
     ruled_out: bool = False
 
 
-def _inventory(path: str, data: bytes | None, settings: Settings, *, named: bool,
-               kind: str | None, first: bool = False) -> _Reading:
+def _inventory(
+    path: str,
+    data: bytes | None,
+    settings: Settings,
+    *,
+    named: bool,
+    kind: str | None,
+    first: bool = False,
+) -> _Reading:
     """The rows of one file, and what it teaches the project's other modules.
     ``first``: the first reading of a run, alone, which a Python module the
     cues rule out skips."""
@@ -120,8 +128,7 @@ def _inventory(path: str, data: bytes | None, settings: Settings, *, named: bool
             text, _bom = decode(data)
     except ValueError:
         return _Reading()
-    result = check_source(path, text, settings, named=named, kind=kind, inventory=True,
-                          fixes=False)
+    result = check_source(path, text, settings, named=named, kind=kind, inventory=True, fixes=False)
     return _Reading(rows_of(result), result.learned)
 
 
@@ -129,12 +136,12 @@ def cues_of(settings: Settings) -> Any:
     """The first pass's cues for a configuration's call sites and prompt names."""
     from prism_lint.extract.python.prompt_cues import cues_for
 
-    return cues_for(tuple(dotted for dotted, _role in settings.call_sites),
-                    settings.prompt_names)
+    return cues_for(tuple(dotted for dotted, _role in settings.call_sites), settings.prompt_names)
 
 
-def _chunk(items: list[tuple[Target, Settings]], table: Any = None, first: bool = False
-           ) -> list[_Reading]:
+def _chunk(
+    items: list[tuple[Target, Settings]], table: Any = None, first: bool = False
+) -> list[_Reading]:
     """Some files read with the project's table of wrappers and sinks (it
     travels with the chunk to the worker); ``first``: see :func:`_inventory`."""
     python_flow.set_project(table)
@@ -146,14 +153,16 @@ def _chunk(items: list[tuple[Target, Settings]], table: Any = None, first: bool 
 
 def _read(item: tuple[Target, Settings], first: bool = False) -> _Reading:
     target, settings = item
-    found = _inventory(target.path, None, settings, named=target.named, kind=target.kind,
-                       first=first)
+    found = _inventory(
+        target.path, None, settings, named=target.named, kind=target.kind, first=first
+    )
     found.reader = os.getpid()
     return found
 
 
-def _mentioning(items: list[tuple[Target, Settings]], wrappers: frozenset[str],
-                sinks: frozenset[str]) -> list[bool]:
+def _mentioning(
+    items: list[tuple[Target, Settings]], wrappers: frozenset[str], sinks: frozenset[str]
+) -> list[bool]:
     """Which of some modules the cues ruled out call or define one of the
     project's ``wrappers`` or define one of its ``sinks``."""
     from prism_lint.extract.python.prompt_cues import mentions_of
@@ -190,15 +199,20 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
             if table is not None and pool is not None:
                 # each file back to the worker that read it first, which has its
                 # prompts' analyses at hand
-                again = runner.read_again(pool, _read, table, [items[i] for i in idx],
-                                          [found[i].reader for i in idx])
+                again = runner.read_again(
+                    pool, _read, table, [items[i] for i in idx], [found[i].reader for i in idx]
+                )
                 if again is not None:
                     for i, reading in zip(idx, again, strict=True):
                         found[i] = reading
                     return
-            done = (reading for part in mapper(functools.partial(_chunk, table=table,
-                                                                 first=first), chunked(idx))
-                    for reading in part)
+            done = (
+                reading
+                for part in mapper(
+                    functools.partial(_chunk, table=table, first=first), chunked(idx)
+                )
+                for reading in part
+            )
             for i, reading in zip(idx, done, strict=True):
                 found[i] = reading
 
@@ -212,10 +226,16 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
                         table.merge(reading.learned)
                 # a name more modules define than the table follows is dropped
                 # whatever the others do
-                wrappers = frozenset(n for n in table.wrappers if n not in asked[0]
-                                     and table.defines.get(n, 0) <= MAX_DEFINITIONS)
-                sinks = frozenset(n for n in table.sinks if n not in asked[1]
-                                  and table.defines.get(n, 0) <= MAX_DEFINITIONS)
+                wrappers = frozenset(
+                    n
+                    for n in table.wrappers
+                    if n not in asked[0] and table.defines.get(n, 0) <= MAX_DEFINITIONS
+                )
+                sinks = frozenset(
+                    n
+                    for n in table.sinks
+                    if n not in asked[1] and table.defines.get(n, 0) <= MAX_DEFINITIONS
+                )
                 out = [i for i, reading in enumerate(found) if reading.ruled_out]
                 if not (wrappers or sinks) or not out:
                     return table
@@ -235,8 +255,13 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
         taken: set[int] = set()
         for _round in range(ROUNDS):
             table = merged().resolved()
-            again = [i for i, reading in enumerate(found) if i not in taken
-                     and reading.learned is not None and needs_project(reading.learned, table)]
+            again = [
+                i
+                for i, reading in enumerate(found)
+                if i not in taken
+                and reading.learned is not None
+                and needs_project(reading.learned, table)
+            ]
             if not table or not again:
                 break
             taken.update(again)
@@ -264,8 +289,9 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         runner.prepare_second_reads(context)
-        with ProcessPoolExecutor(max_workers=runner.workers(), mp_context=context,
-                                 initializer=runner._collect_less) as pool:
+        with ProcessPoolExecutor(
+            max_workers=runner.workers(), mp_context=context, initializer=runner._collect_less
+        ) as pool:
             return read_all(pool.map, pool)
     finally:
         keep_sources(0)

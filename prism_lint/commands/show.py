@@ -18,10 +18,13 @@ from prism_lint.report.text import shown_path
 from prism_lint.rules import resolve_selection
 
 
-def show(args: argparse.Namespace, paths: list[str], resolver: Resolver,
-         adjust: Callable[[Settings], Settings]) -> int:
+def show(
+    args: argparse.Namespace,
+    paths: list[str],
+    resolver: Resolver,
+    adjust: Callable[[Settings], Settings],
+) -> int:
     import os
-
 
     if paths == ["-"]:
         name = args.stdin_filename or "stdin"
@@ -32,9 +35,11 @@ def show(args: argparse.Namespace, paths: list[str], resolver: Resolver,
             return fail(f"{missing[0]}: no such file or directory")
 
         # a Markdown or text file is checked only when its content is a prompt
-        targets = [(t.path, adjust(resolver.for_path(t.path)))
-                   for t in discover(paths, resolver, force_exclude=args.force_exclude)
-                   if t.kind != PROSE or file_looks_like_prompt(t.path)]
+        targets = [
+            (t.path, adjust(resolver.for_path(t.path)))
+            for t in discover(paths, resolver, force_exclude=args.force_exclude)
+            if t.kind != PROSE or file_looks_like_prompt(t.path)
+        ]
     if args.show_files:
         for path in sorted(shown_path(p) for p, _settings in targets):
             sys.stdout.write(path + "\n")
@@ -51,9 +56,14 @@ def settings_text(path: str, settings: Settings) -> str:
 
     source = settings.source or "(defaults: no configuration file)"
     lines = [f"Resolved settings for: {path}", f"Settings path: {source}", ""]
-    rules = sorted(resolve_selection(settings.select, settings.extend_select, settings.ignore)
-                   | (resolve_selection(settings.force_select, (), ())
-                      if settings.force_select else frozenset()))
+    rules = sorted(
+        resolve_selection(settings.select, settings.extend_select, settings.ignore)
+        | (
+            resolve_selection(settings.force_select, (), ())
+            if settings.force_select
+            else frozenset()
+        )
+    )
     lines.append(f"rules = {_value(tuple(rules))}")
     for f in fields(Settings):
         if f.name in ("source", "force_select"):

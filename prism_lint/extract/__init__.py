@@ -21,8 +21,14 @@ from prism_lint.model import Document, PromptUnit
 class ExtractError(Exception):
     """The file cannot be read as its format says; one diagnostic, run goes on."""
 
-    def __init__(self, message: str, row: int = 1, column: int = 1, code: str = "PRS900",
-                 doc: Document | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        row: int = 1,
+        column: int = 1,
+        code: str = "PRS900",
+        doc: Document | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.row = row
@@ -135,15 +141,30 @@ _TEXTUAL = tuple(suffix for suffix, kind in BY_SUFFIX.items() if kind in PROSE_K
 _MARKDOWN = tuple(BY_KIND["markdown"].suffixes)
 PROSE = "prose"  # a Markdown or text file only its content can call a prompt
 # A project's own documents speak to its reader, even when they say "You are".
-_PROJECT_DOCS = frozenset({"readme", "changelog", "changes", "history", "contributing",
-                           "code_of_conduct", "security", "license", "notice", "authors",
-                           "requirements", "support", "governance", "codeowners"})
+_PROJECT_DOCS = frozenset(
+    {
+        "readme",
+        "changelog",
+        "changes",
+        "history",
+        "contributing",
+        "code_of_conduct",
+        "security",
+        "license",
+        "notice",
+        "authors",
+        "requirements",
+        "support",
+        "governance",
+        "codeowners",
+    }
+)
 # A VCR cassette (vcrpy, pytest-recording): an HTTP exchange recorded by a
 # test, prompts included. The prompt's source is the code that sent it.
-_RECORDING = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*"
-                        rb"interactions:[ \t]*\r?\n-[ \t]+request:")
-
-
+_RECORDING = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*"
+    rb"interactions:[ \t]*\r?\n-[ \t]+request:"
+)
 
 
 def recorded_traffic(head: bytes) -> bool:
@@ -151,6 +172,8 @@ def recorded_traffic(head: bytes) -> bool:
     than prompts a person keeps: the YAML extractor does not read it, and the
     first pass leaves it out."""
     return _RECORDING.match(head) is not None
+
+
 _GLOB_SUFFIXES = tuple(g.lstrip("*") for g in PROMPT_FILE_GLOBS)
 
 
@@ -160,8 +183,9 @@ def _suffix(name: str) -> str:
 
 
 # The suffixes (as kind_in reads them) of every name a prose prompt file can have.
-_MAYBE_PROSE = frozenset({*_TEXTUAL, *map(_suffix, PROMPT_FILE_NAMES),
-                          *(_suffix("x" + g) for g in _GLOB_SUFFIXES)})
+_MAYBE_PROSE = frozenset(
+    {*_TEXTUAL, *map(_suffix, PROMPT_FILE_NAMES), *(_suffix("x" + g) for g in _GLOB_SUFFIXES)}
+)
 
 
 def kind_of(path: str, *, named: bool = False, globs: tuple[str, ...] = ()) -> str | None:
@@ -175,8 +199,9 @@ def kind_of(path: str, *, named: bool = False, globs: tuple[str, ...] = ()) -> s
     return kind_in(path[: slash + 1], path[slash + 1 :], named=named, globs=globs)
 
 
-def kind_in(folder: str, name: str, *, named: bool = False, globs: tuple[str, ...] = ()
-            ) -> str | None:
+def kind_in(
+    folder: str, name: str, *, named: bool = False, globs: tuple[str, ...] = ()
+) -> str | None:
     """:func:`kind_of` for the file ``name`` in ``folder`` ("" or ending in
     "/"), as a walk has them. Called for every file of a tree, so it sticks
     to string operations and reads the folder only when the name cannot say."""

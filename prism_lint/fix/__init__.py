@@ -110,9 +110,9 @@ def build_fix(
     if kind is None:
         return None
     start, end = span or (persona.start, persona.end)
-    if len(unit.text[persona.start:persona.end].split()) > MAX_PERSONA_WORDS:
+    if len(unit.text[persona.start : persona.end].split()) > MAX_PERSONA_WORDS:
         return None  # no persona clause is that long: the span is not one
-    clause = unit.text[persona.start:persona.end]
+    clause = unit.text[persona.start : persona.end]
     if HOLE in clause and re.search(r"[.!?。]\s*" + HOLE + r"\s*\w", clause):
         # words after a placeholder: the span runs past the persona into
         # template output ("... engineer.{{ sep }}Write ..."), no clean cut
@@ -158,8 +158,10 @@ def build_fix(
         # removing the sentence is still a fix, but not a safe one
         plain = plan_strip(unit.text, start, end)
         if plain is not None and not plain.empty:
-            _note(plain, "the persona sentence carries more than the identity, and it "
-                  "cannot be kept here")
+            _note(
+                plain,
+                "the persona sentence carries more than the identity, and it cannot be kept here",
+            )
             plain.reason = plain.notes[0]
             fix = _strip(unit, plain, kind, settings, whole, label)
     return fix
@@ -186,13 +188,16 @@ def _rewrite(
         return None, []
     if not starts_sentence(text, persona.start):
         # "In the terminal, you are also an expert at suggesting commands."
-        return None, ["the persona clause carries more than the identity, inside a sentence "
-                      "that would be left without it"]
+        return None, [
+            "the persona clause carries more than the identity, inside a sentence "
+            "that would be left without it"
+        ]
     if not rw.safe or not rw.edits:
         return None, rw.notes
-    if any(ch in "*_`~[" for ch in text[persona.start:rw.edits[0].end]):
-        return None, ["markup inside the persona sentence: the task it carries would be "
-                      "lost with it"]
+    if any(ch in "*_`~[" for ch in text[persona.start : rw.edits[0].end]):
+        return None, [
+            "markup inside the persona sentence: the task it carries would be lost with it"
+        ]
     plan = rewritten(text, rw.edits)
     # one pass converges: what the rewrite leaves must not read as a persona
 
@@ -203,9 +208,7 @@ def _rewrite(
     a = max(new.rfind("\n\n", 0, plan.region[0]) + 1, plan.region[0] - _AROUND)
     b = new.find("\n\n", new_end)
     b = min(len(new) if b < 0 else b, new_end + _AROUND)
-    if any(
-        p.start + a < new_end and plan.region[0] < p.end + a for p in find_personas(new[a:b])
-    ):
+    if any(p.start + a < new_end and plan.region[0] < p.end + a for p in find_personas(new[a:b])):
         return None, ["the sentence would still read as a persona once rewritten"]
     return plan, []
 
@@ -300,7 +303,7 @@ def _nothing_but(text: str, spans: tuple[tuple[int, int], ...]) -> bool:
     outside: list[str] = []
     pos = 0
     for start, end in sorted(spans):
-        outside.append(text[pos:max(pos, start)])
+        outside.append(text[pos : max(pos, start)])
         pos = max(pos, end)
     outside.append(text[pos:])
     return not has_words(" ".join(outside))
@@ -366,7 +369,7 @@ def _local(unit: PromptUnit, plan: StripPlan, mapped: Mapped) -> bool:
     text. Anything else is checked by extracting the fixed file again (a
     removed line can change what ``dedent`` strips, a YAML fold, a join)."""
     for t in plan.edits:
-        if not t.content and "\n" in unit.text[t.start:t.end]:
+        if not t.content and "\n" in unit.text[t.start : t.end]:
             return False
     pieces = unit.pieces
     for d in mapped.edits:
@@ -422,8 +425,7 @@ def _gate(unit: PromptUnit, plan: StripPlan, kind: str, settings: Settings) -> F
     new = verify.apply(unit.doc.text, edits)
     if not verify.syntax_kept(kind, unit.doc.text, new):
         return None
-    rendered = style == "jinja" and (found := format_of(kind)) is not None \
-        and found.gate == "jinja"
+    rendered = style == "jinja" and (found := format_of(kind)) is not None and found.gate == "jinja"
     if rendered and not verify.renders_like(unit.doc.text, new, var):
         return None
     return Fix(f"Apply the persona only when `{var}` is true", edits, "unsafe")

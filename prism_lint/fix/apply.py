@@ -128,7 +128,7 @@ def _fix_cell(text: str, cell: int, cell_text: str, edits: list[Edit]) -> str:
     if blank_magics(source) != cell_text:
         raise ValueError(f"cell {cell} is not the cell that was checked")
     for e in edits:
-        if source[e.start:e.end] != cell_text[e.start:e.end]:
+        if source[e.start : e.end] != cell_text[e.start : e.end]:
             raise ValueError(f"cell {cell}: an edit touches a magic")
     return replace_source(text, cell, apply_edits(source, edits))
 

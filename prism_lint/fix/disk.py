@@ -72,8 +72,9 @@ def target_of(path: str, root: str | None = None) -> str:
     return real
 
 
-def write_fixed(path: str, data: bytes, *, original: bytes, stamp: Stamp | None,
-                root: str | None = None) -> None:
+def write_fixed(
+    path: str, data: bytes, *, original: bytes, stamp: Stamp | None, root: str | None = None
+) -> None:
     """Replace the file at ``path`` (the target of a link) with ``data`` if
     it still holds ``original`` as read at ``stamp``; else NotWritten.
     ``root``: the project the file's links may lead into."""
@@ -110,7 +111,8 @@ def _check(path: str, target: str, st: os.stat_result, stamp: Stamp | None) -> N
     if st.st_nlink > 1:
         raise NotWritten(
             f"{path} has {st.st_nlink} hard links, and replacing it would split them "
-            "(rewriting it in place would not be atomic); not written: see --diff")
+            "(rewriting it in place would not be atomic); not written: see --diff"
+        )
 
 
 def _read(path: str, limit: int) -> bytes:
@@ -129,8 +131,9 @@ def _keep_attributes(path: str, fd: int, st: os.stat_result, target: str) -> Non
         if hasattr(os, "fchmod"):
             os.fchmod(fd, stat.S_IMODE(st.st_mode))
     except OSError as exc:
-        raise NotWritten(f"{path}: cannot keep its owner and mode ({exc.strerror}); "
-                         "not written") from exc
+        raise NotWritten(
+            f"{path}: cannot keep its owner and mode ({exc.strerror}); not written"
+        ) from exc
     if not hasattr(os, "listxattr"):
         return
     try:
@@ -138,14 +141,16 @@ def _keep_attributes(path: str, fd: int, st: os.stat_result, target: str) -> Non
     except OSError as exc:
         if exc.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
             return
-        raise NotWritten(f"{path}: cannot read its extended attributes ({exc.strerror}); "
-                         "not written") from exc
+        raise NotWritten(
+            f"{path}: cannot read its extended attributes ({exc.strerror}); not written"
+        ) from exc
     for name in names:
         try:
             os.setxattr(fd, name, os.getxattr(target, name))
         except OSError as exc:
-            raise NotWritten(f"{path}: cannot keep its extended attribute {name} "
-                             f"({exc.strerror}); not written") from exc
+            raise NotWritten(
+                f"{path}: cannot keep its extended attribute {name} ({exc.strerror}); not written"
+            ) from exc
 
 
 def write_result(path: str, new: str, result: FileResult, root: str) -> bool:
@@ -154,16 +159,22 @@ def write_result(path: str, new: str, result: FileResult, root: str) -> bool:
     error and return False."""
     import sys
 
-
     try:
-        write_fixed(path, encode(new, bom=result.bom, encoding=result.encoding),
-                    original=encode(result.text or "", bom=result.bom, encoding=result.encoding),
-                    stamp=Stamp(*result.stamp) if result.stamp is not None else None, root=root)
+        write_fixed(
+            path,
+            encode(new, bom=result.bom, encoding=result.encoding),
+            original=encode(result.text or "", bom=result.bom, encoding=result.encoding),
+            stamp=Stamp(*result.stamp) if result.stamp is not None else None,
+            root=root,
+        )
     except NotWritten as exc:
         sys.stderr.write(printable(f"prism-lint: error: {exc}\n"))
         return False
     except OSError as exc:
-        sys.stderr.write(printable(f"prism-lint: error: {path}: cannot write: "
-                                   f"{exc.strerror or exc}; not written\n"))
+        sys.stderr.write(
+            printable(
+                f"prism-lint: error: {path}: cannot write: {exc.strerror or exc}; not written\n"
+            )
+        )
         return False
     return True

@@ -72,22 +72,18 @@ def gate_region(text: str, plan: StripPlan) -> tuple[int, int, str]:
         return a, b, ""
     m = re.compile(r"\w+").match(text, plan.capital)
     c = m.end() if m else plan.capital + 1
-    word = text[plan.capital:c]
+    word = text[plan.capital : c]
     return a, c, word[:1].upper() + word[1:]
 
 
-def template_gate(
-    unit: PromptUnit, plan: StripPlan, style: str, var: str
-) -> list[Edit] | None:
+def template_gate(unit: PromptUnit, plan: StripPlan, style: str, var: str) -> list[Edit] | None:
     """Edits wrapping the persona in a conditional on ``var``, or None."""
     text = unit.text
     a, c, otherwise = gate_region(text, plan)
     if a >= c:
         return None
     start = doc_boundary(unit, a, end=False)
-    stop = (
-        doc_boundary(unit, c, end=False) if c < len(text) else doc_boundary(unit, c, end=True)
-    )
+    stop = doc_boundary(unit, c, end=False) if c < len(text) else doc_boundary(unit, c, end=True)
     if start is None or stop is None or stop <= start:
         return None
     tags = tags_for(style, var)
@@ -114,6 +110,4 @@ def is_gated(unit: PromptUnit, start: int, var: str) -> bool:
         return False
     hole = max(before, key=lambda h: h.text_offset)
     name = re.escape(var)
-    return any(
-        re.fullmatch(p.replace("{var}", name), hole.source.strip()) for p in _OPEN.values()
-    )
+    return any(re.fullmatch(p.replace("{var}", name), hole.source.strip()) for p in _OPEN.values())

@@ -61,8 +61,9 @@ def _line_endings(text: str, edits: list[Edit]) -> list[Edit]:
             content = re.sub(r"(?<!\r)\n", "\r\n", content)
         if start == end and not content:
             continue
-        out.append(e if (start, end, content) == (e.start, e.end, e.content)
-                   else Edit(start, end, content))
+        out.append(
+            e if (start, end, content) == (e.start, e.end, e.content) else Edit(start, end, content)
+        )
     return out
 
 
@@ -105,8 +106,9 @@ def blocks(text: str) -> tuple[Block, ...]:
             continue
         language = info.split()[0].lower().strip("{}.") if info else ""
         body_start = min(len(text), m.end() + 1)
-        close = re.compile(r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence))
-                           + r",}[ \t]*$", re.MULTILINE)
+        close = re.compile(
+            r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$", re.MULTILINE
+        )
         c = close.search(text, body_start)
         if c is None:
             found.append(Block(m.start(), len(text), body_start, len(text), language))
@@ -123,9 +125,11 @@ def _fences_kept(text: str, edits: list[Edit]) -> bool:
             continue
         if any(e.start < block.body_start or e.end > block.body_end for e in inside):
             return False  # it moves a fence: the block's extent changes
-        body = text[block.body_start:block.body_end]
-        new = _apply(body, [Edit(e.start - block.body_start, e.end - block.body_start,
-                                 e.content) for e in inside])
+        body = text[block.body_start : block.body_end]
+        new = _apply(
+            body,
+            [Edit(e.start - block.body_start, e.end - block.body_start, e.content) for e in inside],
+        )
         if not (parses(block.language, body) and parses(block.language, new)):
             return False
     return True
@@ -134,20 +138,29 @@ def _fences_kept(text: str, edits: list[Edit]) -> bool:
 def _apply(text: str, edits: list[Edit]) -> str:
     parts, pos = [], 0
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        parts += [text[pos:e.start], e.content]
+        parts += [text[pos : e.start], e.content]
         pos = e.end
     parts.append(text[pos:])
     return "".join(parts)
 
 
 _LANGUAGES = {
-    "python": "python", "py": "python", "python3": "python", "py3": "python",
-    "yaml": "yaml", "yml": "yaml",
+    "python": "python",
+    "py": "python",
+    "python3": "python",
+    "py3": "python",
+    "yaml": "yaml",
+    "yml": "yaml",
     "json": "json",
     "toml": "toml",
-    "javascript": "javascript", "js": "javascript", "jsx": "javascript",
-    "mjs": "javascript", "cjs": "javascript",
-    "typescript": "typescript", "ts": "typescript", "tsx": "tsx",
+    "javascript": "javascript",
+    "js": "javascript",
+    "jsx": "javascript",
+    "mjs": "javascript",
+    "cjs": "javascript",
+    "typescript": "typescript",
+    "ts": "typescript",
+    "tsx": "tsx",
 }
 
 

@@ -27,8 +27,8 @@ def tidy_literals(text: str, edits: list[Edit]) -> tuple[list[Edit], list[str]]:
         if e.content or e.end <= e.start:
             out.append(e)
             continue
-        q = text[e.start - 1:e.start] if e.start > 0 else ""
-        if not q or q not in _QUOTES or text[e.end:e.end + 1] != q:
+        q = text[e.start - 1 : e.start] if e.start > 0 else ""
+        if not q or q not in _QUOTES or text[e.end : e.end + 1] != q:
             out.append(e)
             continue
         lit_start, lit_end = e.start - 1, e.end + 1
@@ -39,7 +39,7 @@ def tidy_literals(text: str, edits: list[Edit]) -> tuple[list[Edit], list[str]]:
             continue
         line_start = text.rfind("\n", 0, lit_start) + 1
         before = _PLUS_BEFORE.search(text, 0, lit_start)
-        if before and text[lit_end:lit_end + 1] in (";", ",", ")", "\n", "\r", ""):
+        if before and text[lit_end : lit_end + 1] in (";", ",", ")", "\n", "\r", ""):
             out.append(Edit(before.start(), lit_end, ""))
             notes.append("removes the emptied string and its '+'")
             continue

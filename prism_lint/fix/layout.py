@@ -30,8 +30,8 @@ def whole_lines(doc: str, edits: list[Edit]) -> list[Edit]:
         ls = doc.rfind("\n", 0, e.start) + 1
         le = doc.find("\n", e.end)
         le = len(doc) if le < 0 else le
-        words_gone = doc[ls:e.start].strip() == "" and doc[e.end:le].strip() == ""
-        if words_gone and (e.start > ls or e.end < le) and doc[e.start:e.end].strip():
+        words_gone = doc[ls : e.start].strip() == "" and doc[e.end : le].strip() == ""
+        if words_gone and (e.start > ls or e.end < le) and doc[e.start : e.end].strip():
             end = le + 1 if le < len(doc) else le
             start = ls if end > le or ls == 0 else ls - 1
             out.append(Edit(start, end, ""))

@@ -34,9 +34,9 @@ def replace_source(text: str, cell: int, new_source: str) -> str:
         return text[:a] + "[]" + text[b:]
     if elements and "\n" in old:
         first = elements[0][0]
-        indent = text[text.rfind("\n", 0, first) + 1:first]
+        indent = text[text.rfind("\n", 0, first) + 1 : first]
         close_at = b - 1
-        close_indent = text[text.rfind("\n", 0, close_at) + 1:close_at]
+        close_indent = text[text.rfind("\n", 0, close_at) + 1 : close_at]
         if close_indent.strip():
             close_indent = ""
         newline = "\r\n" if "\r\n" in old else "\n"

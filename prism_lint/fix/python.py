@@ -27,18 +27,59 @@ SYSTEM_KWARGS = frozenset(
     {"system", "instructions", "system_prompt", "system_message", "system_instruction", "preamble"}
 )
 # Keyword arguments that carry the user's request.
-REQUEST_KWARGS = ("input", "prompt", "contents", "query", "question", "user_prompt",
-                  "user_message", "message", "content")
+REQUEST_KWARGS = (
+    "input",
+    "prompt",
+    "contents",
+    "query",
+    "question",
+    "user_prompt",
+    "user_message",
+    "message",
+    "content",
+)
 _USER_ROLES = frozenset({"user", "human"})
 _SYSTEM_ROLES = frozenset({"system", "developer"})
 # Node types whose value is safe to evaluate a second time.
-_PURE = frozenset({
-    "identifier", "attribute", "subscript", "string", "concatenated_string", "string_start",
-    "string_content", "string_end", "escape_sequence", "interpolation", "integer", "float",
-    "true", "false", "none", "parenthesized_expression", "binary_operator", "format_specifier",
-    "type_conversion", "slice", "unary_operator", "+", "-", "*", "%", "(", ")", "[", "]", ".",
-    ":", "{", "}", "!", "escape_interpolation",
-})
+_PURE = frozenset(
+    {
+        "identifier",
+        "attribute",
+        "subscript",
+        "string",
+        "concatenated_string",
+        "string_start",
+        "string_content",
+        "string_end",
+        "escape_sequence",
+        "interpolation",
+        "integer",
+        "float",
+        "true",
+        "false",
+        "none",
+        "parenthesized_expression",
+        "binary_operator",
+        "format_specifier",
+        "type_conversion",
+        "slice",
+        "unary_operator",
+        "+",
+        "-",
+        "*",
+        "%",
+        "(",
+        ")",
+        "[",
+        "]",
+        ".",
+        ":",
+        "{",
+        "}",
+        "!",
+        "escape_interpolation",
+    }
+)
 
 
 @dataclass
@@ -76,8 +117,9 @@ class PySource:
         chars = self._chars
         if chars is None:
             extra = self._extra
-            chars = self._chars = [s - (extra[j - 1] if j else 0)
-                                   for j, s in enumerate(self._starts)]
+            chars = self._chars = [
+                s - (extra[j - 1] if j else 0) for j, s in enumerate(self._starts)
+            ]
         k = bisect.bisect_left(chars, char)
         return char + (self._extra[k - 1] if k else 0)
 
@@ -151,8 +193,12 @@ def tidy_literals(text: str, edits: list[Edit]) -> tuple[list[Edit], list[str]]:
             continue
         if parent.type == "concatenated_string":
             parts = [c for c in parent.children if c.type == "string"]
-            keep = [c for c in parts if not _covered(*_content(c, src), dels) or
-                    _content(c, src)[0] == _content(c, src)[1]]
+            keep = [
+                c
+                for c in parts
+                if not _covered(*_content(c, src), dels)
+                or _content(c, src)[0] == _content(c, src)[1]
+            ]
             if not keep:
                 continue  # all of it goes: that is the whole prompt, handled elsewhere
             i = parts.index(n)
@@ -160,8 +206,10 @@ def tidy_literals(text: str, edits: list[Edit]) -> tuple[list[Edit], list[str]]:
                 span = (src.c(n.start_byte), src.c(parts[i + 1].start_byte))
             else:
                 span = (src.c(parts[i - 1].end_byte), src.c(n.end_byte))
-            if any(c.type == "comment" and span[0] <= src.c(c.start_byte) < span[1]
-                   for c in parent.children):
+            if any(
+                c.type == "comment" and span[0] <= src.c(c.start_byte) < span[1]
+                for c in parent.children
+            ):
                 notes.append("removes a comment beside the emptied string")
             extra.append(span)
         elif parent.type in ("list", "tuple") and len(parent.named_children) > 1:
@@ -217,8 +265,13 @@ def prompt_expression(src: PySource, unit: PromptUnit) -> Node | None:
         return None
     n = src.node_at(unit.doc_start, unit.doc_end)
     while n is not None and n.type not in ("string", "concatenated_string"):
-        if n.type in ("string_content", "string_start", "string_end", "escape_sequence",
-                      "interpolation"):
+        if n.type in (
+            "string_content",
+            "string_start",
+            "string_end",
+            "escape_sequence",
+            "interpolation",
+        ):
             n = n.parent
             continue
         return None
@@ -281,13 +334,18 @@ def _message(elem: Node, src: PySource) -> tuple[str, Node | None] | None:
         return (role or "", elem.named_children[1])
     if elem.type == "call":
         name = _callee(elem, src)
-        role = {"SystemMessage": "system", "HumanMessage": "user", "UserMessage": "user",
-                "ChatMessage": ""}.get(name)
+        role = {
+            "SystemMessage": "system",
+            "HumanMessage": "user",
+            "UserMessage": "user",
+            "ChatMessage": "",
+        }.get(name)
         if role is None:
             return None
         args = elem.child_by_field_name("arguments")
-        positional = [a for a in args.named_children if a.type != "keyword_argument"] if args \
-            else []
+        positional = (
+            [a for a in args.named_children if a.type != "keyword_argument"] if args else []
+        )
         content = _kwarg(elem, "content", src) or (positional[0] if positional else None)
         return (role, content)
     return None
@@ -319,8 +377,11 @@ def site_of(src: PySource, expr: Node) -> Site:
         return Site(parent, None)  # a template's messages: no request at run time
     if parent.type == "argument_list" and parent.parent is not None:
         call = parent.parent
-        if _callee(call, src) == "SystemMessage" and call.parent is not None \
-                and call.parent.type == "list":
+        if (
+            _callee(call, src) == "SystemMessage"
+            and call.parent is not None
+            and call.parent.type == "list"
+        ):
             return Site(call, _request_in_list(call.parent, src, exclude=call))
         return Site(None, None)
     if parent.type == "keyword_argument":
@@ -364,8 +425,9 @@ def _request_in_list(lst: Node, src: PySource, exclude: Node) -> Node | None:
             found = msg[1]
     if found is not None and found.type == "list":
         # Content blocks: the first one with text.
-        texts = (_pair_value(b, "text", src) for b in found.named_children
-                 if b.type == "dictionary")
+        texts = (
+            _pair_value(b, "text", src) for b in found.named_children if b.type == "dictionary"
+        )
         found = next((t for t in texts if t is not None), None)
     return found
 
@@ -483,8 +545,11 @@ def import_edit(src: PySource) -> Edit | bool | None:
     stack = [root]
     while stack:
         n = stack.pop()
-        if n.type == "import_from_statement" and "prism_lint.router" in src.src(n) \
-                and "persona_for" in src.src(n):
+        if (
+            n.type == "import_from_statement"
+            and "prism_lint.router" in src.src(n)
+            and "persona_for" in src.src(n)
+        ):
             imported = True
             continue
         if n.type == "identifier" and src.src(n) == "persona_for":
@@ -496,12 +561,13 @@ def import_edit(src: PySource) -> Edit | bool | None:
         return False
     last = None
     for child in root.children:
-        if child.type in ("import_statement", "import_from_statement",
-                          "future_import_statement"):
+        if child.type in ("import_statement", "import_from_statement", "future_import_statement"):
             last = child
         elif child.type == "comment" or (
-            child.type == "expression_statement" and last is None
-            and child.named_children and child.named_children[0].type == "string"
+            child.type == "expression_statement"
+            and last is None
+            and child.named_children
+            and child.named_children[0].type == "string"
         ):
             if child.type == "expression_statement" and last is None:
                 last = child  # the module docstring
@@ -524,6 +590,5 @@ def import_edit(src: PySource) -> Edit | bool | None:
     nl = text.find("\n", end)
     if nl < 0:
         return Edit(len(text), len(text), "\n" + ROUTER_IMPORT + "\n")
-    newline = "\r\n" if text[nl - 1:nl] == "\r" else "\n"
+    newline = "\r\n" if text[nl - 1 : nl] == "\r" else "\n"
     return Edit(nl + 1, nl + 1, ROUTER_IMPORT + newline)
-

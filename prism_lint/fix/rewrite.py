@@ -181,24 +181,29 @@ def plan_rewrite(
     if _STOP_INSIDE.search(text, identity_end, tail_end):
         # "... categorizing jr. Write a function that sorts ...": the sentence
         # may end inside the span; a rewrite there could reach the request
-        return Rewrite([], False, ["the persona sentence may run on into the next one; check "
-                                   "where it ends"])
+        return Rewrite(
+            [], False, ["the persona sentence may run on into the next one; check where it ends"]
+        )
     parts = _parts(text, identity_end, tail_end)
     if all(p.kind == "credentials" for p in parts):
         return None
     out = Rewrite([])
     for p in parts:
         if p.kind == "unknown":
-            words = " ".join(text[p.start:p.end].strip(" ,").split())
+            words = " ".join(text[p.start : p.end].strip(" ,").split())
             out.safe = False
-            out.notes.append(f"the persona sentence goes on with {_quote(words)}, which may "
-                             "carry the task; check what it asks before removing it")
+            out.notes.append(
+                f"the persona sentence goes on with {_quote(words)}, which may "
+                "carry the task; check what it asks before removing it"
+            )
             return out
         if p.kind == "task" and not p.lead:
             out.safe = False
-            verb = text[p.keep_from:p.end].split()[0] if text[p.keep_from:p.end].split() else ""
-            out.notes.append(f"{_quote(verb)} is not a verb the fix knows how to turn into an "
-                             "instruction; check the rewritten task")
+            verb = text[p.keep_from : p.end].split()[0] if text[p.keep_from : p.end].split() else ""
+            out.notes.append(
+                f"{_quote(verb)} is not a verb the fix knows how to turn into an "
+                "instruction; check the rewritten task"
+            )
             return out
     kept = [p for p in parts if p.kind in ("field", "task")]
     pos = start
@@ -246,11 +251,11 @@ def _classify(text: str, x: int, y: int, *, first: bool) -> _Part:
     if _CREDENTIALS.match(body) or _another_identity(body):
         return _Part(x, y, "credentials")
     m = _FOCUS.match(body)
-    if m is not None and _is_object(body[m.end():]):
+    if m is not None and _is_object(body[m.end() :]):
         return _Part(x, y, "field", i + m.end(), "focuses on ")
     m = _FIELD.match(body)
     if m is not None:
-        obj = body[m.end():]
+        obj = body[m.end() :]
         gerund = re.match(r"[A-Za-z]+ing\b", obj)
         if gerund is not None and imperative(gerund.group(0)) is None and not obj[:1].isupper():
             # "in building ...": an activity; "involves" reads for any -ing
@@ -263,9 +268,9 @@ def _classify(text: str, x: int, y: int, *, first: bool) -> _Part:
         # "You have deep knowledge | of Drupal's API": what the claim knows
         return _Part(x, y, "field", i + 3, _verb_for(body[3:]))
     prep = re.match(r"(?:at|in)\s+", body) if first else None
-    if prep and _CLAIMED_PREP.search(text, max(0, x - 20), x) and _is_object(body[prep.end():]):
+    if prep and _CLAIMED_PREP.search(text, max(0, x - 20), x) and _is_object(body[prep.end() :]):
         # "you excel | at data analysis": what the claim is about
-        obj = body[prep.end():]
+        obj = body[prep.end() :]
         lead = "involves " if re.match(r"[a-z]+ing\b", obj) else _verb_for(obj)
         return _Part(x, y, "field", i + prep.end(), lead)
     if first and _CLAIMED.search(text, max(0, x - 20), x) and _is_object(body):
@@ -319,8 +324,13 @@ def _another_identity(body: str) -> bool:
         return False
     for t in toks[:-1]:
         low = t.lower()
-        if not (low in ("and", "a", "an", "the") or low in en.expert_words or low in nouns
-                or t[:1].isupper() or t[:1].isdigit()):
+        if not (
+            low in ("and", "a", "an", "the")
+            or low in en.expert_words
+            or low in nouns
+            or t[:1].isupper()
+            or t[:1].isdigit()
+        ):
             return False
     return True
 

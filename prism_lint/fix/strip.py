@@ -126,7 +126,7 @@ def rewritten(text: str, edits: list[TextEdit]) -> StripPlan:
     out = []
     pos = 0
     for ed in edits:
-        out.append(text[pos:ed.start])
+        out.append(text[pos : ed.start])
         out.append(ed.content)
         pos = ed.end
     out.append(text[pos:])
@@ -177,10 +177,8 @@ def plan_strip(text: str, start: int, end: int) -> StripPlan | None:
         while e < len(text) and text[e] in _CLOSERS and text[e] not in "*_":
             e += 1
     starts = _starts_sentence(text, s)
-    after = text[e:_line_end(text, e)].lstrip(HSPACE)
-    closed = text[e - 1] in _END or (
-        e - s > 1 and text[e - 1] in _CLOSERS and text[e - 2] in _END
-    )
+    after = text[e : _line_end(text, e)].lstrip(HSPACE)
+    closed = text[e - 1] in _END or (e - s > 1 and text[e - 1] in _CLOSERS and text[e - 2] in _END)
     # "As an expert,\nwrite ..." : the clause ends its line, the sentence goes on below
     wraps = not closed and not after and text[e - 1] in _JUNCTION and _next_line_lower(text, e)
     ends = (closed or not after or after[0] in _END) and not wraps
@@ -205,7 +203,7 @@ def _finish(text: str, s: int, e: int, plan: StripPlan) -> None:
     pos = 0
     removed = []
     for ed in plan.edits:
-        out.append(text[pos:ed.start])
+        out.append(text[pos : ed.start])
         out.append(ed.content)
         if not ed.content:
             removed.append((ed.start, ed.end))
@@ -277,13 +275,13 @@ def _sentence(text: str, s: int, e: int) -> StripPlan:
 def _whole_lines(text: str, ls: int, le: int) -> StripPlan:
     """Remove the lines ``text[ls:le]`` and tidy the blank lines around them."""
     n = len(text)
-    prev_blank = ls == 0 or _blank(text[_line_start(text, ls - 1):ls - 1])
+    prev_blank = ls == 0 or _blank(text[_line_start(text, ls - 1) : ls - 1])
     a, b = ls, min(le + 1, n)
-    next_blank = b >= n or _blank(text[b:_line_end(text, b)])
+    next_blank = b >= n or _blank(text[b : _line_end(text, b)])
     notes: list[str] = []
     if prev_blank and next_blank:
         # A paragraph of its own: take the blank lines after it too.
-        while b < n and _blank(text[b:_line_end(text, b)]):
+        while b < n and _blank(text[b : _line_end(text, b)]):
             b = min(_line_end(text, b) + 1, n)
         if b >= n and ls > 0:
             # It was the last paragraph: take the blank lines before it instead.
@@ -298,7 +296,7 @@ def _whole_lines(text: str, ls: int, le: int) -> StripPlan:
         a, b, notes = _empty_section(text, a, b)
     if a == 0:
         # The prompt now starts at the next line: not with blank lines or indentation.
-        while b < n and _blank(text[b:_line_end(text, b)]) and _line_end(text, b) < n:
+        while b < n and _blank(text[b : _line_end(text, b)]) and _line_end(text, b) < n:
             b = _line_end(text, b) + 1
         while b < n and text[b] in HSPACE:
             b += 1
@@ -315,7 +313,7 @@ def _after_content(text: str, ls: int) -> int:
     a = ls
     while a > 0:
         pls = _line_start(text, a - 1)
-        if not _blank(text[pls:a - 1]):
+        if not _blank(text[pls : a - 1]):
             break
         a = pls
     if a > 0 and not text.endswith("\n"):
@@ -331,14 +329,14 @@ def _empty_section(text: str, a: int, b: int) -> tuple[int, int, list[str]]:
     p = a
     while p > 0:
         pls = _line_start(text, p - 1)
-        line = text[pls:p - 1]
+        line = text[pls : p - 1]
         if not _blank(line):
             break
         p = pls
     if p == 0:
         return a, b, []
     hls = _line_start(text, p - 1)
-    head = text[hls:p - 1]
+    head = text[hls : p - 1]
     is_heading = _HEADING.fullmatch(head) is not None
     is_label = (
         not is_heading
@@ -351,12 +349,12 @@ def _empty_section(text: str, a: int, b: int) -> tuple[int, int, list[str]]:
     # What follows the removal must be another heading, or nothing.
     q = b
     n = len(text)
-    while q < n and _blank(text[q:_line_end(text, q)]):
+    while q < n and _blank(text[q : _line_end(text, q)]):
         q = min(_line_end(text, q) + 1, n)
     if q < n:
-        nxt = text[q:_line_end(text, q)]
-        next_label = is_label and _LABEL_LINE.fullmatch(nxt) is not None and (
-            nxt.rstrip().endswith(":")
+        nxt = text[q : _line_end(text, q)]
+        next_label = (
+            is_label and _LABEL_LINE.fullmatch(nxt) is not None and (nxt.rstrip().endswith(":"))
         )
         if _HEADING.fullmatch(nxt) is None and not next_label:
             return a, b, []
@@ -364,9 +362,11 @@ def _empty_section(text: str, a: int, b: int) -> tuple[int, int, list[str]]:
             return a, b, []
     if b >= n:
         # Nothing after: remove from the end of the content before the heading.
-        return _after_content(text, hls), n, [
-            f"removes the emptied section heading {head.strip()!r}"
-        ]
+        return (
+            _after_content(text, hls),
+            n,
+            [f"removes the emptied section heading {head.strip()!r}"],
+        )
     return hls, b, [f"removes the emptied section heading {head.strip()!r}"]
 
 
@@ -446,9 +446,7 @@ def _leading_clause(text: str, s: int, e: int) -> StripPlan | None:
 def _sentence_end(text: str, e: int) -> int:
     le = _line_end(text, e)
     for i in range(e, le):
-        if text[i] in _CJK_END or (
-            text[i] in _END and (i + 1 >= le or text[i + 1].isspace())
-        ):
+        if text[i] in _CJK_END or (text[i] in _END and (i + 1 >= le or text[i + 1].isspace())):
             return i + 1
     return le
 
@@ -495,11 +493,44 @@ def _trailing_clause(text: str, s: int, e: int) -> StripPlan:
 
 # Words that say nothing once the persona after them is gone ("You are",
 # "Are you ready to", "I want you to").
-_CUE_WORDS = frozenset({
-    "you", "are", "you're", "youre", "will", "be", "now", "ready", "to", "i", "we", "want",
-    "need", "would", "like", "please", "always", "going", "act", "acting", "also", "just",
-    "can", "could", "should", "must", "shall", "here", "today", "from", "on", "d", "re", "ll",
-})
+_CUE_WORDS = frozenset(
+    {
+        "you",
+        "are",
+        "you're",
+        "youre",
+        "will",
+        "be",
+        "now",
+        "ready",
+        "to",
+        "i",
+        "we",
+        "want",
+        "need",
+        "would",
+        "like",
+        "please",
+        "always",
+        "going",
+        "act",
+        "acting",
+        "also",
+        "just",
+        "can",
+        "could",
+        "should",
+        "must",
+        "shall",
+        "here",
+        "today",
+        "from",
+        "on",
+        "d",
+        "re",
+        "ll",
+    }
+)
 
 
 # A phrase that cannot stand as a sentence without the clause after it

@@ -31,7 +31,7 @@ def apply(text: str, edits: list[Edit]) -> str:
     parts = []
     pos = 0
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        parts.append(text[pos:e.start])
+        parts.append(text[pos : e.start])
         parts.append(e.content)
         pos = e.end
     parts.append(text[pos:])
@@ -130,8 +130,7 @@ def _python_regions(old: str, new: str, edits: list[Edit]) -> list[tuple[str, st
     spans: list[tuple[int, int]] = []
     for e in edits:
         hit = [(a, b) for a, b in stmts if a <= e.end and e.start <= b]
-        spans.append((min(a for a, _ in hit), max(b for _, b in hit)) if hit
-                     else (e.start, e.end))
+        spans.append((min(a for a, _ in hit), max(b for _, b in hit)) if hit else (e.start, e.end))
     merged: list[tuple[int, int]] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1]:
@@ -233,7 +232,7 @@ def _front_matter(text: str) -> str:
 
 def _body(text: str) -> str:
     m = _FRONT.match(text)
-    return text[m.end():] if m else text
+    return text[m.end() :] if m else text
 
 
 def prompty_parses(text: str) -> bool:
@@ -269,8 +268,6 @@ def dotprompt_parses(text: str) -> bool:
     if fm and not yaml_loads(fm.group(1)):
         return False
     return _handlebars(_body(text))
-
-
 
 
 def _yaml_one_value(old: str, new: str) -> bool:

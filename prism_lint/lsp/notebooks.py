@@ -30,27 +30,31 @@ class View:
 
 def notebook_json(cells: list[tuple[int, str]]) -> str:
     """An nbformat 4 notebook holding ``cells`` ((kind, source) in order)."""
-    return json.dumps({
-        "cells": [
-            {
-                "cell_type": "code" if kind == CODE else "markdown",
-                "metadata": {},
-                "source": source,
-                **({"execution_count": None, "outputs": []} if kind == CODE else {}),
-            }
-            for kind, source in cells
-        ],
-        "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }, ensure_ascii=False)
+    return json.dumps(
+        {
+            "cells": [
+                {
+                    "cell_type": "code" if kind == CODE else "markdown",
+                    "metadata": {},
+                    "source": source,
+                    **({"execution_count": None, "outputs": []} if kind == CODE else {}),
+                }
+                for kind, source in cells
+            ],
+            "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
+        ensure_ascii=False,
+    )
 
 
-def cell_views(cell_uris: list[str], texts: list[str],
-               diagnostics: list[Diagnostic]) -> list[View]:
+def cell_views(cell_uris: list[str], texts: list[str], diagnostics: list[Diagnostic]) -> list[View]:
     """One view per cell, each with the findings in that cell."""
-    views = [View(uri, text, LineIndex(text), [], n)
-             for n, (uri, text) in enumerate(zip(cell_uris, texts, strict=True), start=1)]
+    views = [
+        View(uri, text, LineIndex(text), [], n)
+        for n, (uri, text) in enumerate(zip(cell_uris, texts, strict=True), start=1)
+    ]
     for d in diagnostics:
         if d.doc.cell is not None and 1 <= d.doc.cell <= len(views):
             views[d.doc.cell - 1].diagnostics.append(d)

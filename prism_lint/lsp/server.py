@@ -51,8 +51,11 @@ QUICK_FIX = types.CodeActionKind.QuickFix.value
 WATCHED = tuple(f"**/{name}" for name in CONFIG_FILES)
 
 # A rule's SARIF level as the editor shows it.
-_SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning,
-             "note": types.DiagnosticSeverity.Hint}
+_SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "note": types.DiagnosticSeverity.Hint,
+}
 
 T = TypeVar("T")
 
@@ -87,11 +90,15 @@ class _State:
 class PrismServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "prism-lint", __version__,
+            "prism-lint",
+            __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             notebook_document_sync=types.NotebookDocumentSyncOptions(
-                notebook_selector=[types.NotebookDocumentFilterWithCells(
-                    cells=[types.NotebookCellLanguage(language="python")])],
+                notebook_selector=[
+                    types.NotebookDocumentFilterWithCells(
+                        cells=[types.NotebookCellLanguage(language="python")]
+                    )
+                ],
             ),
         )
         self.session = Session()
@@ -177,15 +184,15 @@ class PrismServer(LanguageServer):
                 return linted, view
         return None
 
-    async def lint_notebook(self, nb_uri: str, *, fixes: bool = False
-                            ) -> tuple[Linted, list[View]] | None:
+    async def lint_notebook(
+        self, nb_uri: str, *, fixes: bool = False
+    ) -> tuple[Linted, list[View]] | None:
         nb = self.workspace.get_notebook_document(notebook_uri=nb_uri)
         if nb is None:
             return None
         uris = [cell.document for cell in nb.cells]
         texts = [self.workspace.get_text_document(u).source for u in uris]
-        text = notebook_json([(int(cell.kind), t) for cell, t in zip(nb.cells, texts,
-                                                                       strict=True)])
+        text = notebook_json([(int(cell.kind), t) for cell, t in zip(nb.cells, texts, strict=True)])
         path = self.path_of(nb_uri, None, to_fs_path(nb_uri))
         if not path.endswith(LANGUAGE_SUFFIX["jupyter"]):
             path += LANGUAGE_SUFFIX["jupyter"]
@@ -226,7 +233,8 @@ class PrismServer(LanguageServer):
 
     def clear(self, uri: str) -> None:
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
 
     def schedule(self, uri: str, delay_ms: int) -> None:
         """Lint and publish ``uri`` soon; calls during a pending lint coalesce.
@@ -259,10 +267,13 @@ class PrismServer(LanguageServer):
                 for cell in nb.cells:  # the cells it has now; none found: none shown
                     view = views.get(cell.document)
                     doc = self.workspace.text_documents.get(unquote(cell.document))
-                    self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                        uri=cell.document,
-                        diagnostics=self.lsp_diagnostics(view) if view is not None else [],
-                        version=doc.version if doc is not None else None))
+                    self.text_document_publish_diagnostics(
+                        types.PublishDiagnosticsParams(
+                            uri=cell.document,
+                            diagnostics=self.lsp_diagnostics(view) if view is not None else [],
+                            version=doc.version if doc is not None else None,
+                        )
+                    )
                 return
             if not self.is_open(uri):
                 return

@@ -64,8 +64,10 @@ class Session:
             # Workspace settings are the repository's, as untrusted as its
             # files: the configuration they name must be one of its files.
             if not inside(str(path), self.root):
-                self._note(f"{path}: the configuration must be a file inside the workspace "
-                           f"({self.root}); ignored")
+                self._note(
+                    f"{path}: the configuration must be a file inside the workspace "
+                    f"({self.root}); ignored"
+                )
             else:
                 try:
                     found = load_file(path)
@@ -108,8 +110,9 @@ class Session:
     def ensure_fixes(self, linted: Linted) -> Linted:
         """The same result with fixes worked out (for code actions)."""
         if not linted.with_fixes:
-            linted.result = check_source(linted.result.path, linted.text, linted.settings,
-                                         named=False)
+            linted.result = check_source(
+                linted.result.path, linted.text, linted.settings, named=False
+            )
             linted.with_fixes = True
         return linted
 

@@ -121,14 +121,20 @@ def _message(server: Any, writer: _Writer, body: bytes) -> Any:
         _complain(server, f"skipped a message that is not JSON: {exc}")
         return None
     request_id = data.get("id") if isinstance(data, dict) else None
-    if (not isinstance(data, dict) or data.get("jsonrpc") != "2.0"
-            or not ("method" in data or "id" in data)):
+    if (
+        not isinstance(data, dict)
+        or data.get("jsonrpc") != "2.0"
+        or not ("method" in data or "id" in data)
+    ):
         _complain(server, "skipped a message that is not JSON-RPC 2.0")
         _refuse(writer, request_id, -32600, "Invalid Request")
         return None
     method = data.get("method")
-    if isinstance(method, str) and "params" not in data and protocol.get_message_type(
-            method) is None:
+    if (
+        isinstance(method, str)
+        and "params" not in data
+        and protocol.get_message_type(method) is None
+    ):
         data["params"] = None  # optional in JSON-RPC; pygls's generic request wants it
     try:
         return protocol.structure_message(data)
@@ -143,13 +149,15 @@ def _refuse(writer: _Writer, request_id: Any, code: int, message: str) -> None:
     """An error response to a request that cannot be handled."""
     if not isinstance(request_id, (int, str)) or isinstance(request_id, bool):
         return
-    body = json.dumps({"jsonrpc": "2.0", "id": request_id,
-                       "error": {"code": code, "message": message}}).encode("utf-8")
+    body = json.dumps(
+        {"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}}
+    ).encode("utf-8")
     writer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
 
 
 def _complain(server: Any, message: str) -> None:
     log.error("%s", message)
     with contextlib.suppress(Exception):
-        server.window_log_message(types.LogMessageParams(types.MessageType.Error,
-                                                         f"prism-lint: {message}"))
+        server.window_log_message(
+            types.LogMessageParams(types.MessageType.Error, f"prism-lint: {message}")
+        )

@@ -29,8 +29,9 @@ from prism_lint.suppression import BLANKET_NOQA, IGNORE_LIST, NOQA_CODES
 COMMENT_ENDS = ("-->", "#}", "}}", "*/")
 
 
-def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None,
-                reason: str = "") -> Edit | None:
+def ignore_edit(
+    kind: str | None, d: Diagnostic, index: LineIndex | None = None, reason: str = ""
+) -> Edit | None:
     """The edit that silences ``d``, or None where no comment can. A
     notebook cell is edited as the Python text it is (``kind`` "python").
     ``reason``: one line without :data:`COMMENT_ENDS`, written after the codes."""
@@ -56,8 +57,9 @@ def ignore_edit(kind: str | None, d: Diagnostic, index: LineIndex | None = None,
     # "--" inside an HTML comment is best avoided
     dash = " - " if template.startswith("<!--") else " -- "
     braced = reason.replace("{", "{{").replace("}", "}}")  # the template is formatted
-    return _above(template.replace("{reason}", f"{dash}{braced}" if reason else ""),
-                  d.code, row, index)
+    return _above(
+        template.replace("{reason}", f"{dash}{braced}" if reason else ""), d.code, row, index
+    )
 
 
 def _mustache_prompty(d: Diagnostic, index: LineIndex) -> bool:

@@ -44,8 +44,13 @@ def install(workspace: Any, encoding: str) -> None:
             return  # asking for it would read the file from disk instead
         doc = workspace.get_text_document(text_doc.uri)
         text = apply_change(doc.source, change, encoding)
-        workspace.put_text_document(types.TextDocumentItem(
-            uri=text_doc.uri, language_id=doc.language_id or "",
-            version=text_doc.version, text=text))
+        workspace.put_text_document(
+            types.TextDocumentItem(
+                uri=text_doc.uri,
+                language_id=doc.language_id or "",
+                version=text_doc.version,
+                text=text,
+            )
+        )
 
     workspace.update_text_document = update_text_document

@@ -6,8 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # The formats the command line offers (``--output-format``).
-OUTPUT_FORMATS = ("full", "concise", "grouped", "json", "json-lines", "sarif", "github",
-                  "gitlab", "junit", "rdjson")
+OUTPUT_FORMATS = (
+    "full",
+    "concise",
+    "grouped",
+    "json",
+    "json-lines",
+    "sarif",
+    "github",
+    "gitlab",
+    "junit",
+    "rdjson",
+)
 
 
 @dataclass

@@ -52,9 +52,10 @@ def file_span(d: Diagnostic) -> tuple[Span, bool]:
         if len(now) != len(d.doc.text) or now[d.start : d.end] != d.doc.text[d.start : d.end]:
             return span(d), False  # the file changed since it was checked
         idx = _raw_index(d.path)
-        return Span(idx.location(positions.file_position(raw, d.doc.cell, d.start)),
-                    idx.location(positions.file_end_position(raw, d.doc.cell, d.start, d.end))
-                    ), True
+        return Span(
+            idx.location(positions.file_position(raw, d.doc.cell, d.start)),
+            idx.location(positions.file_end_position(raw, d.doc.cell, d.start, d.end)),
+        ), True
     except (OSError, UnicodeDecodeError, ValueError, IndexError):
         return span(d), False
 

@@ -50,5 +50,6 @@ def renderer(fmt: str, statistics: bool = False) -> Renderer:
         return lambda results, ctx: json_safe(render(results, ctx))
     # A coloured report escapes each field before colouring it (report.text);
     # escaping it whole would show its own colours as escapes.
-    return lambda results, ctx: (render(results, ctx) if ctx.color
-                                 else printable(render(results, ctx)))
+    return lambda results, ctx: (
+        render(results, ctx) if ctx.color else printable(render(results, ctx))
+    )

@@ -34,8 +34,10 @@ def write_report(path: str, report: str) -> str | None:
     link = link_on_the_way(path)
     if link is not None:
         shown = os.path.relpath(link)
-        return (f"cannot write {path}: {shown} is a symbolic link, "
-                "and links in the tree are not followed")
+        return (
+            f"cannot write {path}: {shown} is a symbolic link, "
+            "and links in the tree are not followed"
+        )
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags, 0o666)

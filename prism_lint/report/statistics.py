@@ -26,6 +26,13 @@ def render(results: list[FileResult], ctx: ReportContext) -> str:
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     if ctx.fmt == "json-lines":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    return text(results, ReportContext(
-        fmt="concise", statistics=True, unsafe_fixes=ctx.unsafe_fixes, fixed=ctx.fixed,
-        planned=ctx.planned))
+    return text(
+        results,
+        ReportContext(
+            fmt="concise",
+            statistics=True,
+            unsafe_fixes=ctx.unsafe_fixes,
+            fixed=ctx.fixed,
+            planned=ctx.planned,
+        ),
+    )

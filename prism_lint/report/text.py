@@ -51,8 +51,10 @@ def _head(d: Diagnostic, ctx: ReportContext, paint: _Paint) -> str:
     sep = paint(":", _CYAN)
     label = fix_label(d, ctx.unsafe_fixes, ctx.planned)
     mark = paint(label.strip(), _CYAN) + " " if label else ""
-    return (f"{paint(shown_path(d.path), _BOLD)}{sep}{_position(d).replace(':', sep)}{sep} "
-            f"{paint(d.code, _BOLD, _RED)} {mark}{printable(headline(d))}")
+    return (
+        f"{paint(shown_path(d.path), _BOLD)}{sep}{_position(d).replace(':', sep)}{sep} "
+        f"{paint(d.code, _BOLD, _RED)} {mark}{printable(headline(d))}"
+    )
 
 
 def _snippet(d: Diagnostic, paint: _Paint) -> list[str]:
@@ -88,8 +90,9 @@ def _cues(evidence: list[dict[str, str]]) -> str:
         if not cue:
             continue
         source = e.get("source", "prompt")
-        text = f"'{cue}'" + ("" if source == "prompt"
-                             else f" ({SOURCE_LABELS.get(source, source)})")
+        text = f"'{cue}'" + (
+            "" if source == "prompt" else f" ({SOURCE_LABELS.get(source, source)})"
+        )
         if text.lower() not in (c.lower() for c in shown):
             shown.append(text)
     return ", ".join(shown[:4])
@@ -133,8 +136,9 @@ def _grouped(diags: list[Diagnostic], ctx: ReportContext, paint: _Paint) -> list
         for d, w in zip(found, where, strict=True):
             label = fix_label(d, ctx.unsafe_fixes, ctx.planned)
             mark = paint(label.strip(), _CYAN) + " " if label else ""
-            out.append(f"  {w.ljust(width)} {paint(d.code, _BOLD, _RED)} {mark}"
-                       f"{printable(headline(d))}")
+            out.append(
+                f"  {w.ljust(width)} {paint(d.code, _BOLD, _RED)} {mark}{printable(headline(d))}"
+            )
         out.append("")
     return out
 

@@ -100,8 +100,9 @@ class Rule:
         """The findings on one prompt; file-level rules report elsewhere."""
         return iter(())
 
-    def check_directives(self, suppressions: Iterable[Suppressions]
-                         ) -> Iterator[tuple[Comment, int, str]]:
+    def check_directives(
+        self, suppressions: Iterable[Suppressions]
+    ) -> Iterator[tuple[Comment, int, str]]:
         """For a rule that reads directives: (comment, row, message) for each
         it reports, once every prompt of the file has been checked."""
         return iter(())
@@ -144,8 +145,10 @@ def selected_where(fact: str, selectors: Iterable[str]) -> bool:
     ``select``/``extend-select`` list names explicitly (the opt-in rules)."""
     wanted = tuple(selectors)
     return bool(wanted) and any(
-        declares(code, fact) for code in catalogue()
-        if any(code.startswith(s) or s == "ALL" for s in wanted))
+        declares(code, fact)
+        for code in catalogue()
+        if any(code.startswith(s) or s == "ALL" for s in wanted)
+    )
 
 
 def unknown_codes(codes: frozenset[str] | None) -> list[str]:
@@ -154,8 +157,9 @@ def unknown_codes(codes: frozenset[str] | None) -> list[str]:
     if not codes:
         return []
     known = catalogue()
-    return sorted(c for c in codes
-                  if c.startswith("PRS") and not any(k.startswith(c) for k in known))
+    return sorted(
+        c for c in codes if c.startswith("PRS") and not any(k.startswith(c) for k in known)
+    )
 
 
 def resolve_selection(
@@ -225,8 +229,10 @@ def how_inferred(analysis: Analysis) -> str:
     if task.declared:
         return "declared"
     if task.assumed:
-        return (f"task assumed from the persona: the request is not in the code; "
-                f"from {evidence_phrase(analysis)}")
+        return (
+            f"task assumed from the persona: the request is not in the code; "
+            f"from {evidence_phrase(analysis)}"
+        )
     return f"inferred from {evidence_phrase(analysis)}"
 
 

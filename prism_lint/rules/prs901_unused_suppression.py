@@ -42,8 +42,9 @@ class UnusedSuppression(Rule):
     tags = ("prism-lint",)
     unnecessary = True
 
-    def check_directives(self, suppressions: Iterable[Suppressions]
-                         ) -> Iterator[tuple[Comment, int, str]]:
+    def check_directives(
+        self, suppressions: Iterable[Suppressions]
+    ) -> Iterator[tuple[Comment, int, str]]:
         """Every prism-lint suppression that silenced nothing, or names a code
         no rule has; another tool's ``noqa`` is left alone."""
         for sup in suppressions:
@@ -57,7 +58,7 @@ class UnusedSuppression(Rule):
                 message = (
                     f"Suppression comment names unknown code{'s' if len(unknown) > 1 else ''} "
                     f"{', '.join(unknown)}; check the spelling (`prism-lint rule --all`)."
-                    if unknown else
-                    "Suppression comment silences no prism-lint finding; remove it."
+                    if unknown
+                    else "Suppression comment silences no prism-lint finding; remove it."
                 )
                 yield d.comment, d.row, message

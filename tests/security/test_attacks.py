@@ -21,13 +21,21 @@ PERSONA = "You are an expert Python engineer. Write a function that parses ISO d
 FORMATS = ("full", "concise", "json", "json-lines", "sarif", "github", "gitlab", "junit")
 
 
-def run(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
-        ) -> subprocess.CompletedProcess[str]:
-    full = {k: v for k, v in os.environ.items()
-            if k not in ("PRISM_LINT_CACHE_DIR", "GITHUB_ACTIONS")}
+def run(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    full = {
+        k: v for k, v in os.environ.items() if k not in ("PRISM_LINT_CACHE_DIR", "GITHUB_ACTIONS")
+    }
     full.update(env or {})
-    return subprocess.run([sys.executable, "-m", "prism_lint", *args], capture_output=True,
-                          text=True, cwd=cwd, env=full, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "prism_lint", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full,
+        timeout=timeout,
+    )
 
 
 def tree(root: Path, files: int = 20) -> Path:
@@ -40,8 +48,7 @@ def tree(root: Path, files: int = 20) -> Path:
 
 
 def findings(out: subprocess.CompletedProcess[str]) -> list[tuple[str, str, int]]:
-    return sorted((d["code"], d["filename"], d["location"]["row"])
-                  for d in json.loads(out.stdout))
+    return sorted((d["code"], d["filename"], d["location"]["row"]) for d in json.loads(out.stdout))
 
 
 class _Payload:
@@ -51,7 +58,7 @@ class _Payload:
         self.marker = marker
 
     def __reduce__(self) -> tuple[object, tuple[str, str]]:
-        return (os.mkdir, (str(self.marker), ))  # type: ignore[return-value]
+        return (os.mkdir, (str(self.marker),))  # type: ignore[return-value]
 
 
 # -- 1. the cache is data, never code --------------------------------------
@@ -99,8 +106,7 @@ def test_a_believable_cache_committed_with_the_tree_is_not_trusted(tmp_path: Pat
     import shutil
 
     author = tree(tmp_path / "author")
-    clean = run("check", "--no-cache", "--exit-zero", "--output-format", "json", ".",
-                cwd=author)
+    clean = run("check", "--no-cache", "--exit-zero", "--output-format", "json", ".", cwd=author)
     run("check", "--exit-zero", ".", cwd=author)
     (path,) = (author / ".prism_lint_cache").rglob("*.json")
     data = json.loads(path.read_text())
@@ -120,7 +126,8 @@ SHELL = "{{{{ cycler.__init__.__globals__.os.popen('mkdir {marker}').read() }}}}
 PAYLOADS = {
     "prompts/system.jinja": SHELL + PERSONA,
     "prompts/chat.prompty": "---\nname: chat\nmodel:\n  api: chat\n---\nsystem:\n"
-                            + SHELL + PERSONA,
+    + SHELL
+    + PERSONA,
 }
 
 
@@ -144,8 +151,9 @@ def test_the_gate_check_compares_tokens() -> None:
 
     old = "Hello {{ name }}.\nYou are an expert.\nSolve it.\n"
     gated = "Hello {{ name }}.\n{% if on %}You are an expert.\n{% endif %}Solve it.\n"
-    with_else = ("Hello {{ name }}.\n{% if on %}You are an expert.\n{% else %}Hi.\n{% endif %}"
-                 "Solve it.\n")
+    with_else = (
+        "Hello {{ name }}.\n{% if on %}You are an expert.\n{% else %}Hi.\n{% endif %}Solve it.\n"
+    )
     assert renders_like(old, gated, "on")
     assert renders_like(old, with_else, "on")
     assert not renders_like(old, gated, "other")  # not the gate asked for
@@ -171,8 +179,13 @@ def _victim(tmp_path: Path) -> Path:
 def test_clean_refuses_a_cache_dir_outside_the_project(tmp_path: Path, how: str) -> None:
     root = tree(tmp_path / "repo", files=1)
     victim = _victim(tmp_path)
-    value = {"relative": "../victim", "absolute": str(victim), "home": "~", "root": "/",
-             "project": "."}[how]
+    value = {
+        "relative": "../victim",
+        "absolute": str(victim),
+        "home": "~",
+        "root": "/",
+        "project": ".",
+    }[how]
     (root / "prism-lint.toml").write_text(f"cache-dir = {json.dumps(value)}\n")
     out = run("clean", cwd=root, env={"HOME": str(victim)})
     assert out.returncode == 2
@@ -200,7 +213,8 @@ def test_clean_refuses_a_folder_that_is_not_a_prism_lint_cache(tmp_path: Path) -
     assert (root / "src" / "m0.py").exists()
     # a tag alone does not make a folder the cache's: everything in it must be
     (root / "src" / "CACHEDIR.TAG").write_text(
-        "Signature: 8a477f597d28d172789f06886806bc55\n# created by prism-lint\n")
+        "Signature: 8a477f597d28d172789f06886806bc55\n# created by prism-lint\n"
+    )
     out = run("clean", cwd=root)
     assert out.returncode == 2 and "m0.py" in out.stderr
     assert (root / "src" / "m0.py").exists()
@@ -268,7 +282,8 @@ def test_an_include_outside_the_project_is_not_read(tmp_path: Path) -> None:
     (root / ".git").mkdir()
     for name, target in (("abs.jinja", str(secret)), ("rel.jinja", "../../outside/secret.md")):
         (root / "prompts" / name).write_text(
-            f'{{% include "{target}" %}}\nWrite a Python function.\n')
+            f'{{% include "{target}" %}}\nWrite a Python function.\n'
+        )
     _assert_hidden(root, ".")
 
 
@@ -278,17 +293,20 @@ def test_devices_and_fifos_are_never_read(tmp_path: Path) -> None:
     (root / ".git").mkdir()
     (root / "prompts" / "zero.jinja").write_text('{% include "/dev/zero" %}\n' + PERSONA)
     (root / "prompts" / "urandom.jinja").write_text(
-        '{% include "../../../../../../../dev/urandom" %}\n' + PERSONA)
+        '{% include "../../../../../../../dev/urandom" %}\n' + PERSONA
+    )
     fifo = root / "prompts" / "fifo.md"
     os.mkfifo(fifo)
     (root / "AGENTS.md").symlink_to("/dev/zero")
     started = time.monotonic()
-    out = run("check", "--no-cache", "--exit-zero", "--output-format", "json", ".", cwd=root,
-              timeout=30)
+    out = run(
+        "check", "--no-cache", "--exit-zero", "--output-format", "json", ".", cwd=root, timeout=30
+    )
     assert time.monotonic() - started < 20
     assert out.returncode == 0, out.stderr
-    named = run("check", "--no-cache", "--output-format", "json", "prompts/fifo.md", cwd=root,
-                timeout=30)
+    named = run(
+        "check", "--no-cache", "--output-format", "json", "prompts/fifo.md", cwd=root, timeout=30
+    )
     (finding,) = json.loads(named.stdout)
     assert finding["code"] == "PRS900" and "not a regular file" in finding["message"]
 
@@ -311,24 +329,27 @@ def test_hostile_inputs_finish_quickly(tmp_path: Path) -> None:
     (root / "prompts" / "bomb.yaml").write_text(_alias_bomb())
     deep = "{% if a %}" * 5000 + PERSONA + "{% endif %}" * 5000
     (root / "prompts" / "deep.jinja").write_text(deep)
-    (root / "deep.py").write_text("x = " + "(" * 100_000 + "1" + ")" * 100_000 + "\n"
-                                  f"SYSTEM_PROMPT = {PERSONA.strip()!r}\n")
+    (root / "deep.py").write_text(
+        "x = " + "(" * 100_000 + "1" + ")" * 100_000 + f"\nSYSTEM_PROMPT = {PERSONA.strip()!r}\n"
+    )
     (root / "prism-lint.toml").write_text('fix-strategy = { PRS1 = "gate" }\n')
     started = time.monotonic()
-    out = run("check", "--no-cache", "--exit-zero", "--output-format", "json", ".", cwd=root,
-              timeout=60)
+    out = run(
+        "check", "--no-cache", "--exit-zero", "--output-format", "json", ".", cwd=root, timeout=60
+    )
     assert time.monotonic() - started < 15
-    by_file = {Path(d["filename"]).name: d for d in json.loads(out.stdout)
-               if d["code"] == "PRS900"}
+    by_file = {Path(d["filename"]).name: d for d in json.loads(out.stdout) if d["code"] == "PRS900"}
     assert "alias bomb" in by_file["bomb.yaml"]["message"]
-    fixed = run("check", "--no-cache", "--fix", "--unsafe-fixes", "--exit-zero", ".", cwd=root,
-                timeout=60)
+    fixed = run(
+        "check", "--no-cache", "--fix", "--unsafe-fixes", "--exit-zero", ".", cwd=root, timeout=60
+    )
     assert fixed.returncode == 0, fixed.stderr
     assert time.monotonic() - started < 30
 
 
-def test_a_file_past_its_time_budget_is_one_finding(tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_past_its_time_budget_is_one_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from prism_lint import engine, time_budget
     from prism_lint.config import Settings
 
@@ -345,7 +366,8 @@ def test_a_file_past_its_time_budget_is_one_finding(tmp_path: Path,
 
 
 def test_the_language_server_will_not_read_a_configuration_outside_the_workspace(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     from prism_lint.lsp.editor_settings import EditorSettings
     from prism_lint.lsp.session import Session
 
@@ -363,8 +385,7 @@ def test_the_language_server_will_not_read_a_configuration_outside_the_workspace
     assert settings.select == ("PRS1",) and settings.root == str(workspace)
 
 
-def test_a_configuration_linked_out_of_the_project_is_an_error_not_ignored(
-        tmp_path: Path) -> None:
+def test_a_configuration_linked_out_of_the_project_is_an_error_not_ignored(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "pyproject.toml").write_text('[tool.prism-lint]\nselect = ["PRS9"]\n')
@@ -376,8 +397,9 @@ def test_a_configuration_linked_out_of_the_project_is_an_error_not_ignored(
     assert "pyproject.toml" in out.stderr and "outside the project" in out.stderr
 
 
-def test_a_named_folder_that_cannot_be_listed_is_an_error(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_named_folder_that_cannot_be_listed_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from prism_lint import discovery
     from prism_lint.config import ConfigError, Resolver
 

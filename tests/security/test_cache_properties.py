@@ -30,15 +30,23 @@ def _findings(root: Path) -> list[tuple[str, str, int, int, str]]:
     for target, result in check_targets(targets, resolver, lambda s: s):
         for d in result.diagnostics:
             fix = None if d.fix is None else [(e.start, e.end, e.content) for e in d.fix.edits]
-            out.append((os.path.basename(target.path), d.code, d.start, d.end,
-                        json.dumps([d.message, d.details, fix], sort_keys=True)))
+            out.append(
+                (
+                    os.path.basename(target.path),
+                    d.code,
+                    d.start,
+                    d.end,
+                    json.dumps([d.message, d.details, fix], sort_keys=True),
+                )
+            )
     return sorted(out)
 
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner,
-                                                                max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -78,11 +86,15 @@ def _mutations(draw: st.DrawFn, real: dict) -> bytes:
     return json.dumps(data).encode()
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_any_bytes_in_the_cache_give_the_findings_of_no_cache(
-        tree: Path, monkeypatch: pytest.MonkeyPatch, data: st.DataObject) -> None:
+    tree: Path, monkeypatch: pytest.MonkeyPatch, data: st.DataObject
+) -> None:
     root = tree
     monkeypatch.setattr("prism_lint.runner.CACHE_THRESHOLD", 0)
     with tempfile.TemporaryDirectory() as cache:

@@ -54,8 +54,22 @@ CATALOGUE_FILE = "call_sites_javascript.toml"
 SHAPES = frozenset({"text", "messages", "input", "blocks", "contents", "config", "instructions"})
 ROLES = frozenset({"system", "developer", "user", "assistant", "unknown"})
 KINDS = frozenset({"call", "message"})
-_SITE_KEYS = frozenset({"library", "callee", "args", "kind", "new", "role", "role_key",
-                        "content_pos", "content_keys", "syntax", "imports", "agent"})
+_SITE_KEYS = frozenset(
+    {
+        "library",
+        "callee",
+        "args",
+        "kind",
+        "new",
+        "role",
+        "role_key",
+        "content_pos",
+        "content_keys",
+        "syntax",
+        "imports",
+        "agent",
+    }
+)
 _ARG_KEYS = frozenset({"key", "pos", "shape", "role", "label"})
 
 
@@ -70,9 +84,14 @@ def _arg(raw: Any, where: str) -> Arg:
         raise ValueError(f"{CATALOGUE_FILE}: bad argument {raw!r} in {where}")
     key, pos = raw.get("key"), raw.get("pos", 0)
     shape, role, label = raw.get("shape", "text"), raw.get("role", "unknown"), raw.get("label", "")
-    if (key is not None and not isinstance(key, str)) or isinstance(pos, bool) \
-            or not isinstance(pos, int) or shape not in SHAPES or role not in ROLES \
-            or not isinstance(label, str):
+    if (
+        (key is not None and not isinstance(key, str))
+        or isinstance(pos, bool)
+        or not isinstance(pos, int)
+        or shape not in SHAPES
+        or role not in ROLES
+        or not isinstance(label, str)
+    ):
         raise ValueError(f"{CATALOGUE_FILE}: bad argument {raw!r} in {where}")
     return Arg(key, pos, shape, role, label)
 
@@ -89,10 +108,15 @@ def _site(raw: Any) -> Site:
     new, agent = raw.get("new"), raw.get("agent", False)
     content_pos = raw.get("content_pos", 0)
     optional = (raw.get("library", ""), raw.get("role_key"), raw.get("syntax"))
-    if kind not in KINDS or role not in ROLES or new not in (None, True, False) \
-            or not isinstance(agent, bool) or isinstance(content_pos, bool) \
-            or not isinstance(content_pos, int) \
-            or not all(v is None or isinstance(v, str) for v in optional):
+    if (
+        kind not in KINDS
+        or role not in ROLES
+        or new not in (None, True, False)
+        or not isinstance(agent, bool)
+        or isinstance(content_pos, bool)
+        or not isinstance(content_pos, int)
+        or not all(v is None or isinstance(v, str) for v in optional)
+    ):
         raise ValueError(f"{CATALOGUE_FILE}: bad kind, role or flag in {where}")
     args = raw.get("args", [])
     if not isinstance(args, list):
@@ -115,7 +139,8 @@ def _site(raw: Any) -> Site:
 
 def _mapping(value: Any, where: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
         raise ValueError(f"{CATALOGUE_FILE}: {where} must map names to strings")
     return dict(value)
 
@@ -132,14 +157,16 @@ for _role in GENERIC_KEYS.values():
 # Calls whose `prompt`/`system` properties are not LLM prompts.
 GENERIC_EXCLUDE = frozenset(_strings(_GENERIC.get("exclude", []), "generic.exclude"))
 MODEL_KEYS = _strings(_GENERIC.get("model_keys", []), "generic.model_keys")
-RESPONSE_FORMAT_KEYS = _strings(_GENERIC.get("response_format_keys", []),
-                                "generic.response_format_keys")
+RESPONSE_FORMAT_KEYS = _strings(
+    _GENERIC.get("response_format_keys", []), "generic.response_format_keys"
+)
 TOOLS_KEYS = _strings(_GENERIC.get("tools_keys", []), "generic.tools_keys")
 # Content part types that send an image, audio or a file beside the text.
 MEDIA_PARTS = _mapping(_GENERIC.get("media_parts", {}), "[generic.media_parts]")
 # Module specifiers and the library label they stand for (longest first).
-LIBRARIES = tuple(sorted(_mapping(_TABLE.get("libraries", {}), "[libraries]").items(),
-                         key=lambda kv: -len(kv[0])))
+LIBRARIES = tuple(
+    sorted(_mapping(_TABLE.get("libraries", {}), "[libraries]").items(), key=lambda kv: -len(kv[0]))
+)
 
 
 def library_of(module: str) -> str | None:

@@ -66,8 +66,13 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     ev = Evaluator(src)
     reg = Registry(src, ev.literal_nodes)
     finder = SiteFinder(src, ev, load_catalogue(), reg, options)
-    return code_extraction(comments, syntax_problem(src), finder, reg,
-                           "file is nested too deeply to read all its prompts")
+    return code_extraction(
+        comments,
+        syntax_problem(src),
+        finder,
+        reg,
+        "file is nested too deeply to read all its prompts",
+    )
 
 
 def comments_of(src: Source, node: Node) -> list[Comment]:
@@ -79,12 +84,11 @@ def comments_of(src: Source, node: Node) -> list[Comment]:
     start, end = src.span(node)
     text = src.doc.text
     loc = src.lines.location(start)
-    own_line = not text[start - (loc.column - 1):start].strip()
+    own_line = not text[start - (loc.column - 1) : start].strip()
     raw = text[start:end]
     if raw.startswith("//"):
         return [Comment(src.doc, loc.row, raw[2:], own_line)]
-    body = raw[2:-2] if raw.startswith("/*") and raw.endswith("*/") and len(raw) >= 4 \
-        else raw[2:]
+    body = raw[2:-2] if raw.startswith("/*") and raw.endswith("*/") and len(raw) >= 4 else raw[2:]
     lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out = [Comment(src.doc, loc.row, lines[0], own_line)]
     for i, line in enumerate(lines[1:], start=1):
@@ -102,8 +106,11 @@ def syntax_problem(src: Source) -> ExtractError | None:
         # "descriptive & memorable" in JSX text: TypeScript and Babel take a
         # bare "&" as text, the grammar wants an entity
         parent = node.parent
-        return node.is_error and parent is not None \
-            and parent.type in ("jsx_element", "jsx_fragment") \
+        return (
+            node.is_error
+            and parent is not None
+            and parent.type in ("jsx_element", "jsx_fragment")
             and src.text(node).startswith("&")
+        )
 
     return first_problem(src, "syntax error: unexpected {!r}", "syntax error", bare_ampersand)

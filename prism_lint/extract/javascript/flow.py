@@ -96,9 +96,13 @@ class Flow:
             if model:
                 value = _default_of(finder, fn, model)
                 default = (finder.model_of(value, 0) or "") if value is not None else ""
-            out[fname] = Wrapper(tuple(_param_name(p, i) for i, p in enumerate(fn.params)),
-                                 tuple(sorted(roles.items())),
-                                 model, self.libraries.get(fname, ""), default[:200])
+            out[fname] = Wrapper(
+                tuple(_param_name(p, i) for i, p in enumerate(fn.params)),
+                tuple(sorted(roles.items())),
+                model,
+                self.libraries.get(fname, ""),
+                default[:200],
+            )
         return out
 
     def saw(self, finder: SiteFinder, value: Value, role: str) -> None:
@@ -145,8 +149,12 @@ def _params_in(finder: SiteFinder, node: Node | None) -> list[tuple[str, Functio
         # ``opts.system``: a key of an options object the function takes
         obj = unwrap(inner.child_by_field_name("object"))
         prop = inner.child_by_field_name("property")
-        if obj is not None and prop is not None and obj.type == "identifier" \
-                and prop.type == "property_identifier":
+        if (
+            obj is not None
+            and prop is not None
+            and obj.type == "identifier"
+            and prop.type == "property_identifier"
+        ):
             fn = finder.src.function_at(obj.start_byte)
             name = finder.src.text(obj)
             if fn is not None and fn.name and name in fn.params:
@@ -226,8 +234,11 @@ def _default_of(finder: SiteFinder, fn: Function, name: str) -> Node | None:
     params = fn.node.child_by_field_name("parameters")
     for p in params.named_children if params is not None else ():
         target = p
-        value = p.child_by_field_name("value") if p.type in (
-            "required_parameter", "optional_parameter") else None
+        value = (
+            p.child_by_field_name("value")
+            if p.type in ("required_parameter", "optional_parameter")
+            else None
+        )
         if p.type in ("required_parameter", "optional_parameter"):
             target = p.child_by_field_name("pattern") or p
         if target.type == "assignment_pattern":
@@ -266,11 +277,11 @@ def flow_tier(finder: SiteFinder, sinks: dict[str, str]) -> None:
             continue
         for fn in funcs[:2]:
             for ret in returns_of(fn.node)[:_MAX_RETURNS]:
-                finder.name_unit(name, ret, role=role, origin=f"returned by `{name}`",
-                                 tier="call")
+                finder.name_unit(name, ret, role=role, origin=f"returned by `{name}`", tier="call")
     for (scope, name), bindings in src.bindings.items():
         const = sinks.get(name)
         if const is None or scope != -1 or len(bindings) != 1 or bindings[0].value is None:
             continue
-        finder.name_unit(name, bindings[0].value, role=const, origin=f"value of `{name}`",
-                         tier="call")
+        finder.name_unit(
+            name, bindings[0].value, role=const, origin=f"value of `{name}`", tier="call"
+        )

@@ -29,8 +29,9 @@ def shared_fragments(finder: SiteFinder, sinks: dict[str, str]) -> None:
         if inner.type in ("string", "template_string"):
             consts[src.c(inner.start_byte)] = name
             values[name] = value
-        if inner.type in ("template_string", "binary_expression") \
-                and (finder.name_re.match(name) or name in sinks):
+        if inner.type in ("template_string", "binary_expression") and (
+            finder.name_re.match(name) or name in sinks
+        ):
             users.append((name, value))
     if len(consts) < 2 or len(users) < 2:
         return
@@ -42,5 +43,10 @@ def shared_fragments(finder: SiteFinder, sinks: dict[str, str]) -> None:
     for lit, origin in fragments.shared(consts, texts):
         name = consts[lit]
         role = sinks.get(name)
-        finder.name_unit(name, values[name], role=role, origin=origin,
-                         tier="call" if role is not None else "name")
+        finder.name_unit(
+            name,
+            values[name],
+            role=role,
+            origin=origin,
+            tier="call" if role is not None else "name",
+        )

@@ -48,8 +48,9 @@ from prism_lint.model import CallContext
 _TUPLE_ROLES = frozenset({"system", "human", "user", "ai", "assistant", "developer"})
 _CONTENT_KEYS = ("content", "parts", "text", "message", "prompt")
 _TEMPLATE_FORMATS = {"f-string": "format", "mustache": "mustache", "jinja2": "jinja"}
-_RUN_METHODS = frozenset({"generate", "stream", "invoke", "run", "respond", "streamVNext",
-                          "generateVNext"})
+_RUN_METHODS = frozenset(
+    {"generate", "stream", "invoke", "run", "respond", "streamVNext", "generateVNext"}
+)
 _WS = re.compile(r"\s+")
 _GENERIC_WORDS = re.compile(r"\b(?:" + "|".join(GENERIC_KEYS) + r")\b")
 # Arguments that may be (or name) an options object.
@@ -68,8 +69,9 @@ def _k(node: Node) -> NodeKey:
 class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
     """Walks one file's calls and constants and fills a :class:`Registry`."""
 
-    def __init__(self, src: Source, ev: Evaluator, cat: Catalogue, reg: Registry,
-                 options: ExtractOptions) -> None:
+    def __init__(
+        self, src: Source, ev: Evaluator, cat: Catalogue, reg: Registry, options: ExtractOptions
+    ) -> None:
         super().__init__(src, ev, cat, reg, options)
         self.nesting = 0  # messages inside messages being read, against deep nesting
         self.processed: set[NodeKey] = set()  # calls already read
@@ -128,8 +130,12 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         site = self.select(parts, is_new)
         if site is not None:
             parent = call.parent
-            if site.kind == "message" and parent is not None and parent.type == "array" \
-                    and _k(parent) not in self.claimed:
+            if (
+                site.kind == "message"
+                and parent is not None
+                and parent.type == "array"
+                and _k(parent) not in self.claimed
+            ):
                 group = self.new_group(call, fn, parts, root, None, None)
                 group.ctx.call, group.ctx.model = self.enclosing_call(parent)
                 group.ctx.names = self.call_names(parent)
@@ -151,7 +157,8 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             return "", None
         call = parent.parent
         fn = call.child_by_field_name(
-            "constructor" if call.type == "new_expression" else "function")
+            "constructor" if call.type == "new_expression" else "function"
+        )
         if fn is None:
             return "", None
         model = None
@@ -176,8 +183,11 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         for _ in range(8):
             if node is None or node.type not in ("call_expression", "new_expression"):
                 break
-            node = unwrap(node.child_by_field_name(
-                "function" if node.type == "call_expression" else "constructor"))
+            node = unwrap(
+                node.child_by_field_name(
+                    "function" if node.type == "call_expression" else "constructor"
+                )
+            )
             while node is not None and node.type == "member_expression":
                 node = unwrap(node.child_by_field_name("object"))
         if node is None:
@@ -245,13 +255,16 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 if module:
                     return module
             target = unwrap(self.ev.resolve(node))
-            if target is None or target is node or (
-                target.start_byte == node.start_byte and target.type == node.type
+            if (
+                target is None
+                or target is node
+                or (target.start_byte == node.start_byte and target.type == node.type)
             ):
                 return None
             if target.type in ("new_expression", "call_expression"):
                 fn = target.child_by_field_name(
-                    "constructor" if target.type == "new_expression" else "function")
+                    "constructor" if target.type == "new_expression" else "function"
+                )
                 found = self.callee_parts(fn) if fn is not None else None
                 if found is None:
                     return None
@@ -262,8 +275,15 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
 
     # -- context -------------------------------------------------------------
 
-    def new_group(self, call: Node, fn: Node, parts: tuple[str, ...], root: Node | None,
-                  site: Site | None, options: dict[str, Node] | None) -> Group:
+    def new_group(
+        self,
+        call: Node,
+        fn: Node,
+        parts: tuple[str, ...],
+        root: Node | None,
+        site: Site | None,
+        options: dict[str, Node] | None,
+    ) -> Group:
         ctx = CallContext(library=self.library(site, root, parts), call=self.short(fn))
         ctx.names = self.call_names(call)
         if options:
@@ -305,8 +325,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         names: list[str] = []
         cur = node
         parent = cur.parent
-        while parent is not None and (parent.type in TRANSPARENT
-                                      or parent.type == "await_expression"):
+        while parent is not None and (
+            parent.type in TRANSPARENT or parent.type == "await_expression"
+        ):
             cur, parent = parent, parent.parent
         if parent is not None:
             t = parent.type
@@ -318,10 +339,14 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             elif t == "pair":
                 target = parent.child_by_field_name("key")
             elif t in ("field_definition", "public_field_definition"):
-                target = parent.child_by_field_name("name") or \
-                    parent.child_by_field_name("property")
+                target = parent.child_by_field_name("name") or parent.child_by_field_name(
+                    "property"
+                )
             if target is not None and target.type in (
-                "identifier", "member_expression", "property_identifier", "string"
+                "identifier",
+                "member_expression",
+                "property_identifier",
+                "string",
             ):
                 names.append(self.src.text(target).strip("'\""))
         names.extend(self.src.enclosing_names(node.start_byte))
@@ -364,8 +389,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         if t == "binary_expression":  # `process.env.MODEL ?? "gpt-4o"`
             op = target.child_by_field_name("operator")
             if op is not None and op.type in ("??", "||"):
-                return self.model_of(target.child_by_field_name("right"), depth + 1) or \
-                    self.model_of(target.child_by_field_name("left"), depth + 1)
+                return self.model_of(
+                    target.child_by_field_name("right"), depth + 1
+                ) or self.model_of(target.child_by_field_name("left"), depth + 1)
         if t == "ternary_expression":
             return self.model_of(target.child_by_field_name("consequence"), depth + 1)
         return None
@@ -414,8 +440,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                     if name:
                         out.append(name)
                         continue
-                fn = el.child_by_field_name("function" if t == "call_expression"
-                                            else "constructor")
+                fn = el.child_by_field_name("function" if t == "call_expression" else "constructor")
                 if fn is not None:
                     out.append(self.src.text(fn).rsplit(".", 1)[-1])
         return out
@@ -425,14 +450,23 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         pairs = dict(self.ev.pairs(obj))
         if "function" in pairs and "name" not in pairs:
             inner = unwrap(pairs["function"])
-            pairs = dict(self.ev.pairs(inner)) if inner is not None and \
-                inner.type == "object" else {}
+            pairs = (
+                dict(self.ev.pairs(inner)) if inner is not None and inner.type == "object" else {}
+            )
         return self.ev.known(pairs["name"]) if "name" in pairs else None
 
     # -- sites ---------------------------------------------------------------
 
-    def site_group(self, call: Node, fn: Node, parts: tuple[str, ...], root: Node | None,
-                   site: Site, pos: list[Node], group: Group | None) -> Group:
+    def site_group(
+        self,
+        call: Node,
+        fn: Node,
+        parts: tuple[str, ...],
+        root: Node | None,
+        site: Site,
+        pos: list[Node],
+        group: Group | None,
+    ) -> Group:
         self.processed.add(_k(call))
         first_options = self.options(pos[0]) if pos else {}
         if group is None:
@@ -480,8 +514,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                     return _TEMPLATE_FORMATS.get(fmt, site.syntax)
         return site.syntax
 
-    def shaped(self, node: Node, shape: str, role: str, label: str, syntax: str | None,
-               group: Group) -> None:
+    def shaped(
+        self, node: Node, shape: str, role: str, label: str, syntax: str | None, group: Group
+    ) -> None:
         if shape == "messages":
             self.messages(node, group, syntax, label, role if role != "unknown" else "user")
         elif shape == "input":
@@ -507,8 +542,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
 
     # -- message shapes ----------------------------------------------------------
 
-    def messages(self, node: Node, group: Group, syntax: str | None, label: str,
-                 default_role: str) -> None:
+    def messages(
+        self, node: Node, group: Group, syntax: str | None, label: str, default_role: str
+    ) -> None:
         if group.tier != "name":
             self.flow.param(self, node, MESSAGES, group.ctx.library)
         target = unwrap(self.ev.resolve(node))
@@ -535,8 +571,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             return
         self.text_msg(node, default_role, label, syntax, group)
 
-    def message(self, el: Node, group: Group, label: str, syntax: str | None,
-                default_role: str) -> None:
+    def message(
+        self, el: Node, group: Group, label: str, syntax: str | None, default_role: str
+    ) -> None:
         if self.nesting > _MAX_NESTING:
             return
         self.nesting += 1
@@ -545,8 +582,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         finally:
             self.nesting -= 1
 
-    def _message(self, el: Node, group: Group, label: str, syntax: str | None,
-                 default_role: str) -> None:
+    def _message(
+        self, el: Node, group: Group, label: str, syntax: str | None, default_role: str
+    ) -> None:
         target = unwrap(self.ev.resolve(el))
         if target is None:
             return
@@ -562,8 +600,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 self.claimed.add(_k(target))
                 self.text_msg(items[1], role, label, syntax, group)
         elif t in ("call_expression", "new_expression"):
-            fn = target.child_by_field_name(
-                "constructor" if t == "new_expression" else "function")
+            fn = target.child_by_field_name("constructor" if t == "new_expression" else "function")
             found = self.callee_parts(fn) if fn is not None else None
             if found is None:
                 return
@@ -573,12 +610,18 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 self.message_site(target, site, self.positional(target), group, label, syntax)
             elif site is not None:
                 self.site_group(target, fn, parts, root, site, self.positional(target), group)
-        elif t in ("string", "template_string", "binary_expression", "identifier",
-                   "member_expression"):
+        elif t in (
+            "string",
+            "template_string",
+            "binary_expression",
+            "identifier",
+            "member_expression",
+        ):
             self.text_msg(el, default_role, label, syntax, group)
 
-    def object_message(self, obj: Node, group: Group, label: str, syntax: str | None,
-                       default_role: str) -> None:
+    def object_message(
+        self, obj: Node, group: Group, label: str, syntax: str | None, default_role: str
+    ) -> None:
         pairs = dict(self.ev.pairs(obj))
         self.claimed.add(_k(obj))
         role = self.role_value(pairs["role"]) if "role" in pairs else default_role
@@ -589,8 +632,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 self.text_msg(pairs[key], role, f"{label}.{key}", syntax, group)
                 return
 
-    def message_site(self, call: Node, site: Site, pos: list[Node], group: Group,
-                     label: str, syntax: str | None) -> None:
+    def message_site(
+        self, call: Node, site: Site, pos: list[Node], group: Group, label: str, syntax: str | None
+    ) -> None:
         self.processed.add(_k(call))
         if len(pos) <= site.content_pos:
             return
@@ -621,7 +665,8 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         choices = alternatives(node)
         return len(choices) > 1 and all(
             (known := self.ev.known(c)) is not None and known.strip().lower() in ROLE_NAMES
-            for c in choices)
+            for c in choices
+        )
 
     def contents(self, node: Node, role: str, label: str, group: Group, depth: int = 0) -> None:
         """Gemini ``contents``: a string, strings, parts, or ``{role, parts}`` turns."""
@@ -630,8 +675,12 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             return
         if target.type == "array":
             items = [c for c in target.named_children if c.type != "comment"]
-            turns = [i for i in items if (unwrap(self.ev.resolve(i)) or i).type == "object"
-                     and "role" in dict(self.ev.pairs(unwrap(self.ev.resolve(i)) or i))]
+            turns = [
+                i
+                for i in items
+                if (unwrap(self.ev.resolve(i)) or i).type == "object"
+                and "role" in dict(self.ev.pairs(unwrap(self.ev.resolve(i)) or i))
+            ]
             if turns:
                 self.messages(target, group, None, label, role)
             else:
@@ -643,8 +692,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 self.claimed.add(_k(target))
                 self.contents(pairs["contents"], role, f"{label}.contents", group, depth + 1)
                 if "systemInstruction" in pairs:
-                    self.text_msg(pairs["systemInstruction"], "system", "systemInstruction",
-                                  None, group)
+                    self.text_msg(
+                        pairs["systemInstruction"], "system", "systemInstruction", None, group
+                    )
                 return
             self.message(target, group, label, None, role)
             return
@@ -659,8 +709,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
 
     # -- text ------------------------------------------------------------------------
 
-    def text_msg(self, node: Node, role: str, label: str, syntax: str | None,
-                 group: Group) -> None:
+    def text_msg(self, node: Node, role: str, label: str, syntax: str | None, group: Group) -> None:
         """Add the text of ``node`` as one message of ``group``."""
         if group.tier != "name":
             self.flow.param(self, node, role, group.ctx.library)
@@ -710,12 +759,16 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         choices = alternatives(node)
         if len(choices) < 2:
             return node
-        texts = [c for c in choices if (v := self.ev.value(c)) is not None
-                 and segments.has_content(v.segs)]
+        texts = [
+            c
+            for c in choices
+            if (v := self.ev.value(c)) is not None and segments.has_content(v.segs)
+        ]
         return texts[0] if len(texts) == 1 else node
 
-    def add_msg(self, group: Group, value: Value, role: str, label: str,
-                syntax: str | None) -> None:
+    def add_msg(
+        self, group: Group, value: Value, role: str, label: str, syntax: str | None
+    ) -> None:
         segs = value.segs
         chosen = syntax or segments.detect_syntax(value.text)
         if chosen:
@@ -773,8 +826,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
 
     # -- calls that match no site ----------------------------------------------------
 
-    def generic(self, call: Node, fn: Node, parts: tuple[str, ...], root: Node | None,
-                pos: list[Node]) -> None:
+    def generic(
+        self, call: Node, fn: Node, parts: tuple[str, ...], root: Node | None, pos: list[Node]
+    ) -> None:
         """Prompt properties on any call, prompts given to same-file wrappers and agents."""
         if parts[0] in GENERIC_EXCLUDE or ".".join(parts[:2]) in GENERIC_EXCLUDE:
             return
@@ -840,8 +894,11 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             self.fill_context(group.ctx, None, options)
         if wrapper is not None:
             if group.ctx.model is None:
-                group.ctx.model = (self.model_of(model, 0) if model is not None else None) \
-                    or wrapper.model_default or None
+                group.ctx.model = (
+                    (self.model_of(model, 0) if model is not None else None)
+                    or wrapper.model_default
+                    or None
+                )
             group.ctx.library = group.ctx.library or wrapper.library
         for node, role, label in wants:
             if role == MESSAGES:
@@ -852,8 +909,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             self.processed.add(_k(call))
             self.reg.emit(group)
 
-    def keyed_arg(self, node: Node, param: str, wrapper: Wrapper,
-                  wants: list[tuple[Node, str, str]]) -> Node | None:
+    def keyed_arg(
+        self, node: Node, param: str, wrapper: Wrapper, wants: list[tuple[Node, str, str]]
+    ) -> Node | None:
         """An options object given to a wrapper that passes some of its keys on
         (``ask({ system: "...", user: q, model: "o3-mini" })``): its prompts go
         to ``wants``; returns the model it gives."""
@@ -871,8 +929,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 model = value
         return model
 
-    def run_targets(self, parts: tuple[str, ...], root: Node | None,
-                    pos: list[Node]) -> tuple[int, Node | None] | None:
+    def run_targets(
+        self, parts: tuple[str, ...], root: Node | None, pos: list[Node]
+    ) -> tuple[int, Node | None] | None:
         """``agent.generate(input)`` or ``run(agent, input)`` on an agent of this file."""
         if len(parts) == 2 and parts[-1] in _RUN_METHODS and root is not None:
             agent = self.agent_call(root)
@@ -939,9 +998,12 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         arguments: the run reads that module for its wrappers when the first
         pass left it out (:mod:`prism_lint.imported`)."""
         imported = self.src.imports.get(parts[0]) if len(parts) <= 2 else None
-        if imported is None or not is_project_module(imported[0]) \
-                or (len(parts) == 1 and imported[1] in ("default", "*")) \
-                or len(self.flow.imports) >= MAX_IMPORTS:
+        if (
+            imported is None
+            or not is_project_module(imported[0])
+            or (len(parts) == 1 and imported[1] in ("default", "*"))
+            or len(self.flow.imports) >= MAX_IMPORTS
+        ):
             return
         texts: list[str] = []
         stack = list(pos)
@@ -1041,8 +1103,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                     self.claimed.add(_k(target))
                     for key, value in self.ev.pairs(target):
                         if value.type != "shorthand_property_identifier":
-                            self.name_unit(f"{short}.{key}", value, self.name_role(short),
-                                           own_rows=True)
+                            self.name_unit(
+                                f"{short}.{key}", value, self.name_role(short), own_rows=True
+                            )
                 else:
                     self.name_unit(short, values[0], extra=values[1:])
         for obj in src.captures.get("object", ()):
@@ -1054,8 +1117,12 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         for p in src.captures.get("default", ()):
             left = p.child_by_field_name("left") or p.child_by_field_name("pattern")
             value = p.child_by_field_name("right") or p.child_by_field_name("value")
-            if left is not None and value is not None and left.type == "identifier" \
-                    and self.name_re.match(src.text(left)):
+            if (
+                left is not None
+                and value is not None
+                and left.type == "identifier"
+                and self.name_re.match(src.text(left))
+            ):
                 self.name_unit(src.text(left), value)
         for fname, funcs in src.functions.items():
             # `export function toPrompt(t) { return \`You are ...\` }`: a prompt
@@ -1066,9 +1133,17 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 for ret in returns_of(fn.node)[:8]:
                     self.name_unit(fname, ret, origin=f"returned by `{fname}`")
 
-    def name_unit(self, name: str, node: Node, role: str | None = None,
-                  extra: list[Node] | None = None, own_rows: bool = False,
-                  origin: str = "", tier: str = "name", owner: Node | None = None) -> None:
+    def name_unit(
+        self,
+        name: str,
+        node: Node,
+        role: str | None = None,
+        extra: list[Node] | None = None,
+        own_rows: bool = False,
+        origin: str = "",
+        tier: str = "name",
+        owner: Node | None = None,
+    ) -> None:
         """A prompt known by its name only; ``own_rows`` for an object's property
         (the rows of ``owner``, else of the node's parent)."""
         choices = alternatives(node)
@@ -1076,12 +1151,17 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             # `opts.system ?? "You are ..."`, `short ? "..." : "..."`: each literal
             # alternative is a text the name may hold
             for choice in choices:
-                self.name_unit(name, choice, role, None, own_rows, origin, tier,
-                               owner or node.parent)
+                self.name_unit(
+                    name, choice, role, None, own_rows, origin, tier, owner or node.parent
+                )
             return
         inner = unwrap(node)
-        if inner is None or inner.type not in ("string", "template_string", "binary_expression",
-                                               "call_expression"):
+        if inner is None or inner.type not in (
+            "string",
+            "template_string",
+            "binary_expression",
+            "call_expression",
+        ):
             return
         v = self.ev.value(node)
         if v is not None and extra:  # `prompt += "..."` after it
@@ -1122,8 +1202,10 @@ def alternatives(node: Node) -> list[Node]:
         inner = unwrap(cur)
         parts: list[Node | None] = []
         if inner is not None and inner.type == "ternary_expression":
-            parts = [inner.child_by_field_name("consequence"),
-                     inner.child_by_field_name("alternative")]
+            parts = [
+                inner.child_by_field_name("consequence"),
+                inner.child_by_field_name("alternative"),
+            ]
         elif inner is not None and inner.type == "binary_expression":
             op = inner.child_by_field_name("operator")
             if op is not None and op.type in _FALLBACK_OPS:
@@ -1136,5 +1218,8 @@ def alternatives(node: Node) -> list[Node]:
 
 
 def _joined_values(parts: list[Value], sep: str) -> Value:
-    return Value(concat((p.segs for p in parts), sep), any(p.template for p in parts),
-                 merged_names(p.names for p in parts))
+    return Value(
+        concat((p.segs for p in parts), sep),
+        any(p.template for p in parts),
+        merged_names(p.names for p in parts),
+    )

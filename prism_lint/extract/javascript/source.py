@@ -134,7 +134,7 @@ class Source(TreeSource[Function]):
 
     def text(self, node: Node) -> str:
         if not self._starts:
-            return self.doc.text[node.start_byte:node.end_byte]
+            return self.doc.text[node.start_byte : node.end_byte]
         return node.text.decode("utf-8", "surrogatepass")  # type: ignore[no-any-return]
 
     def statement_rows(self, node: Node) -> tuple[int, int]:
@@ -168,7 +168,6 @@ class Source(TreeSource[Function]):
                 if name and name not in out:
                     out.append(name)
         return out
-
 
     # -- names -------------------------------------------------------------
 
@@ -212,8 +211,9 @@ def parse(doc: Document, grammar: str) -> Source:
 def _index(src: Source) -> None:
     caps = src.captures
     src.jsx_strings = {n.start_byte for n in caps.get("jsx_string", ())}
-    stmts = sorted({(n.start_byte, n.end_byte) for n in caps.get("stmt", ())},
-                   key=lambda se: (se[0], -se[1]))
+    stmts = sorted(
+        {(n.start_byte, n.end_byte) for n in caps.get("stmt", ())}, key=lambda se: (se[0], -se[1])
+    )
     open_stmts: list[int] = []
     for i, (start, end) in enumerate(stmts):
         while open_stmts and stmts[open_stmts[-1]][1] <= start:
@@ -302,8 +302,11 @@ def function_name(src: Source, node: Node) -> str:
         k = parent.child_by_field_name("key")
         return src.text(k).strip("'\"`") if k is not None else ""
     if parent.type in ("assignment_expression", "field_definition", "public_field_definition"):
-        n = parent.child_by_field_name("left") or parent.child_by_field_name("name") \
+        n = (
+            parent.child_by_field_name("left")
+            or parent.child_by_field_name("name")
             or parent.child_by_field_name("property")
+        )
         if n is not None:
             return src.text(n).rsplit(".", 1)[-1]
     return ""
@@ -473,4 +476,3 @@ def unwrap(node: Node | None) -> Node | None:
             return node
         node = inner[0]
     return node
-

@@ -60,15 +60,21 @@ def _holes_for(segs: Segs, literals: set[int], source: str) -> Segs:
         # a foreign literal's own holes (``${x}``, ``{{x}}``) are part of its run
         if s.literal in literals:
             prev = out[-1] if out else None
-            if prev is not None and prev.kind == HOLE_KIND and prev.start <= s.start \
-                    and prev.literal == -2 - s.literal:
-                out[-1] = Seg(HOLE_KIND, source[prev.start:s.end], prev.start, s.end,
-                              prev.literal)
+            if (
+                prev is not None
+                and prev.kind == HOLE_KIND
+                and prev.start <= s.start
+                and prev.literal == -2 - s.literal
+            ):
+                out[-1] = Seg(
+                    HOLE_KIND, source[prev.start : s.end], prev.start, s.end, prev.literal
+                )
             else:
                 # marked with -2 - literal while merging; not owned by this prompt
-                out.append(Seg(HOLE_KIND, source[s.start:s.end], s.start, s.end,
-                               -2 - s.literal))
+                out.append(Seg(HOLE_KIND, source[s.start : s.end], s.start, s.end, -2 - s.literal))
         else:
             out.append(s)
-    return [Seg(s.kind, s.text, s.start, s.end, -1) if s.kind == HOLE_KIND and s.literal <= -2
-            else s for s in out]
+    return [
+        Seg(s.kind, s.text, s.start, s.end, -1) if s.kind == HOLE_KIND and s.literal <= -2 else s
+        for s in out
+    ]

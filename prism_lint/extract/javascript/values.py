@@ -27,17 +27,39 @@ from prism_lint.extract.shared.segments import HOLE_KIND, LIT, SEP, Seg, Segs, l
 MAX_DEPTH = 8
 
 # Expressions that are never strings.
-NOT_STRING = frozenset({
-    "number", "true", "false", "null", "undefined", "object", "array", "arrow_function",
-    "function_expression", "function", "class", "regex", "unary_expression",
-    "update_expression", "jsx_element", "jsx_self_closing_element", "bigint",
-})
+NOT_STRING = frozenset(
+    {
+        "number",
+        "true",
+        "false",
+        "null",
+        "undefined",
+        "object",
+        "array",
+        "arrow_function",
+        "function_expression",
+        "function",
+        "class",
+        "regex",
+        "unary_expression",
+        "update_expression",
+        "jsx_element",
+        "jsx_self_closing_element",
+        "bigint",
+    }
+)
 # Template tags that remove the common indentation and trim (dedent, ts-dedent,
 # outdent, common-tags).
-DEDENT_TAGS = frozenset({"dedent", "outdent", "stripIndent", "stripIndents", "ts_dedent",
-                         "dedentString", "endent"})
-_TRIMS = {"trim": (True, True), "trimStart": (True, False), "trimEnd": (False, True),
-          "trimLeft": (True, False), "trimRight": (False, True)}
+DEDENT_TAGS = frozenset(
+    {"dedent", "outdent", "stripIndent", "stripIndents", "ts_dedent", "dedentString", "endent"}
+)
+_TRIMS = {
+    "trim": (True, True),
+    "trimStart": (True, False),
+    "trimEnd": (False, True),
+    "trimLeft": (True, False),
+    "trimRight": (False, True),
+}
 # Array methods that keep the text of the strings they hold.
 _ARRAY_PASS = frozenset({"filter", "flat"})
 
@@ -187,8 +209,12 @@ class Evaluator:
             return self._binary(node, depth)
         if t == "call_expression":
             return self._call(node, depth)
-        if t in ("identifier", "member_expression", "subscript_expression",
-                 "shorthand_property_identifier"):
+        if t in (
+            "identifier",
+            "member_expression",
+            "subscript_expression",
+            "shorthand_property_identifier",
+        ):
             if t == "identifier" and self.src.text(node) == "undefined":
                 return None
             return self._name(node, depth)
@@ -206,9 +232,9 @@ class Evaluator:
         end = b - 1 if b - a >= 2 and text[b - 1] == quote else b
         if node.start_byte in src.jsx_strings:  # no escapes in JSX attribute values
             if end > a + 1:
-                segs.append(Seg(LIT, text[a + 1:end], a + 1, end, a))
+                segs.append(Seg(LIT, text[a + 1 : end], a + 1, end, a))
         else:
-            js.decode_run(text[a + 1:end], a + 1, template=False, literal=a, out=segs)
+            js.decode_run(text[a + 1 : end], a + 1, template=False, literal=a, out=segs)
         return Value(segs)
 
     def _template(self, node: Node, depth: int, *, raw: bool) -> Value:
@@ -267,8 +293,9 @@ class Evaluator:
             if left is None or right is None:
                 return self.hole(node)
             operands.append(right)
-            cur_op = left.child_by_field_name("operator") \
-                if left.type == "binary_expression" else None
+            cur_op = (
+                left.child_by_field_name("operator") if left.type == "binary_expression" else None
+            )
             if cur_op is None or cur_op.type != "+":
                 operands.append(left)
                 break
@@ -299,8 +326,11 @@ class Evaluator:
                 if rv is None:
                     return self.hole(node)
                 left, right = _TRIMS[method]
-                return Value(segments.strip(rv.segs, src.doc.text, left=left, right=right),
-                             rv.template, list(rv.names))
+                return Value(
+                    segments.strip(rv.segs, src.doc.text, left=left, right=right),
+                    rv.template,
+                    list(rv.names),
+                )
             if method == "join" and len(positional) <= 1:
                 return self._join(node, receiver, positional, depth)
             if method == "concat":
@@ -310,8 +340,7 @@ class Evaluator:
                 parts = [rv] + [self.value(a, depth + 1) or self.hole(a) for a in positional]
                 return join(parts)
             if method in ("replace", "replaceAll") and len(positional) == 2:
-                return self._replace(node, receiver, positional[0], method == "replaceAll",
-                                     depth)
+                return self._replace(node, receiver, positional[0], method == "replaceAll", depth)
             if method == "toString" and not positional:
                 return self.value(receiver, depth + 1) or self.hole(node)
             return self.hole(node)
@@ -323,8 +352,7 @@ class Evaluator:
                 inner = self.value(positional[0], depth + 1)
                 if inner is None:
                     return self.hole(node)
-                return Value(dedent_js(inner.segs, src.doc.text), inner.template,
-                             list(inner.names))
+                return Value(dedent_js(inner.segs, src.doc.text), inner.template, list(inner.names))
             returned = self.function_return(name)
             if returned is not None:
                 v = self.value(returned, depth + 1)
@@ -338,8 +366,9 @@ class Evaluator:
             return self._template(tmpl, depth, raw=True)
         if tag in DEDENT_TAGS or tag.rsplit(".", 1)[-1] in DEDENT_TAGS:
             inner = self._template(tmpl, depth, raw=False)
-            return Value(dedent_js(inner.segs, self.src.doc.text), inner.template,
-                         list(inner.names))
+            return Value(
+                dedent_js(inner.segs, self.src.doc.text), inner.template, list(inner.names)
+            )
         return self.hole(node)
 
     def _join(self, node: Node, receiver: Node, positional: list[Node], depth: int) -> Value:
@@ -390,8 +419,7 @@ class Evaluator:
             node = fn.child_by_field_name("object")
         return None
 
-    def _replace(self, node: Node, receiver: Node, pattern: Node, every: bool,
-                 depth: int) -> Value:
+    def _replace(self, node: Node, receiver: Node, pattern: Node, every: bool, depth: int) -> Value:
         rv = self.value(receiver, depth + 1)
         want = self.known(pattern) if pattern.type in ("string", "template_string") else None
         if rv is None or not want:
@@ -479,8 +507,10 @@ class Evaluator:
             want = self.known(index) if index is not None and index.type == "string" else None
         else:
             return None
-        if obj is None or want is None or obj.type not in (
-            "identifier", "member_expression", "subscript_expression"
+        if (
+            obj is None
+            or want is None
+            or obj.type not in ("identifier", "member_expression", "subscript_expression")
         ):
             return None
         target = self.resolve(obj, depth + 1)
@@ -521,10 +551,24 @@ def returns_of(func: Node) -> list[Node]:
                 inner = [c for c in child.named_children if c.type != "comment"]
                 if inner:
                     out.append(inner[0])
-            elif t not in FUNCTION_TYPES and t not in ("class_declaration", "class") and \
-                    child.named_child_count and (t.endswith("statement") or t in (
-                        "statement_block", "else_clause", "switch_body", "switch_case",
-                        "switch_default", "catch_clause", "finally_clause")):
+            elif (
+                t not in FUNCTION_TYPES
+                and t not in ("class_declaration", "class")
+                and child.named_child_count
+                and (
+                    t.endswith("statement")
+                    or t
+                    in (
+                        "statement_block",
+                        "else_clause",
+                        "switch_body",
+                        "switch_case",
+                        "switch_default",
+                        "catch_clause",
+                        "finally_clause",
+                    )
+                )
+            ):
                 stack.append(child)
     out.sort(key=lambda n: n.start_byte)
     return out

@@ -23,8 +23,9 @@ _MAGIC_ASSIGN = re.compile(
     r"(?m)^([ \t]*[A-Za-z_][\w.]*(?:\s*,\s*[A-Za-z_]\w*)*\s*=\s*)[!%][^\r\n]*"
 )
 # Cell magics whose body is still Python.
-_PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "pdb",
-                                 "memit", "mprun", "snakeviz", "noprun"})
+_PYTHON_CELL_MAGICS = frozenset(
+    {"time", "timeit", "capture", "prun", "debug", "pdb", "memit", "mprun", "snakeviz", "noprun"}
+)
 _KERNEL_PYTHON = ("python", "ipython", "python3", "")
 
 
@@ -51,8 +52,9 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     try:
         nb = load_json(doc.text)
     except json.JSONDecodeError as exc:
-        raise ExtractError(f"not a valid notebook: invalid JSON ({exc.msg})", exc.lineno,
-                           exc.colno) from exc
+        raise ExtractError(
+            f"not a valid notebook: invalid JSON ({exc.msg})", exc.lineno, exc.colno
+        ) from exc
     except RecursionError as exc:
         raise ExtractError("not a valid notebook: JSON nested too deeply") from exc
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
@@ -118,12 +120,14 @@ def _extract_cell(cell_doc: Document, options: ExtractOptions, out: Extraction) 
     out.units.extend(result.units)
     out.comments.extend(result.comments)
     for problem in result.problems:
-        out.problems.append(ExtractError(problem.message, problem.row, problem.column,
-                                         problem.code, doc=cell_doc))
+        out.problems.append(
+            ExtractError(problem.message, problem.row, problem.column, problem.code, doc=cell_doc)
+        )
 
 
-def _extract_together(path: str, cells: list[Document], options: ExtractOptions,
-                      out: Extraction) -> bool:
+def _extract_together(
+    path: str, cells: list[Document], options: ExtractOptions, out: Extraction
+) -> bool:
     """Read all cells as one module; False (and nothing added) if that does not parse."""
     from prism_lint.extract.python.extractor import extract as extract_python
 
@@ -159,20 +163,30 @@ def _extract_together(path: str, cells: list[Document], options: ExtractOptions,
     for unit in result.units:
         k = cell_of(unit.doc_start)
         lo, hi = starts[k], starts[k] + len(cells[k].text)
-        pieces = [replace(p, doc_start=p.doc_start - lo, doc_end=p.doc_end - lo)
-                  for p in unit.pieces if lo <= p.doc_start and p.doc_end <= hi]
+        pieces = [
+            replace(p, doc_start=p.doc_start - lo, doc_end=p.doc_end - lo)
+            for p in unit.pieces
+            if lo <= p.doc_start and p.doc_end <= hi
+        ]
         if not pieces:
             continue
-        holes = [replace(h, doc_start=h.doc_start - lo, doc_end=h.doc_end - lo)
-                 if lo <= h.doc_start and h.doc_end <= hi else
-                 replace(h, doc_start=pieces[0].doc_start, doc_end=pieces[0].doc_start)
-                 for h in unit.holes]
+        holes = [
+            replace(h, doc_start=h.doc_start - lo, doc_end=h.doc_end - lo)
+            if lo <= h.doc_start and h.doc_end <= hi
+            else replace(h, doc_start=pieces[0].doc_start, doc_end=pieces[0].doc_start)
+            for h in unit.holes
+        ]
         last_row = cells[k].text.count("\n") + 1
-        out.units.append(replace(
-            unit, doc=cells[k], pieces=pieces, holes=holes,
-            first_row=min(max(1, unit.first_row - first_rows[k] + 1), last_row),
-            last_row=min(max(1, unit.last_row - first_rows[k] + 1), last_row),
-        ))
+        out.units.append(
+            replace(
+                unit,
+                doc=cells[k],
+                pieces=pieces,
+                holes=holes,
+                first_row=min(max(1, unit.first_row - first_rows[k] + 1), last_row),
+                last_row=min(max(1, unit.last_row - first_rows[k] + 1), last_row),
+            )
+        )
     return True
 
 
@@ -201,10 +215,12 @@ def blank_magics(source: str) -> str | None:
         return not any(a < start < b for a, b in strings)
 
     source = _MAGIC_ASSIGN.sub(
-        lambda m: m.group(1) + _spaces(m.group()[len(m.group(1)):]) if code(m.start())
-        else m.group(), source)
-    return _MAGIC_LINE.sub(lambda m: _spaces(m.group()) if code(m.start()) else m.group(),
-                           source)
+        lambda m: (
+            m.group(1) + _spaces(m.group()[len(m.group(1)) :]) if code(m.start()) else m.group()
+        ),
+        source,
+    )
+    return _MAGIC_LINE.sub(lambda m: _spaces(m.group()) if code(m.start()) else m.group(), source)
 
 
 _TOKEN = re.compile(r"#[^\n]*|(?P<q>'''|\"\"\"|'|\")")
@@ -229,9 +245,14 @@ def _multiline_strings(source: str) -> list[tuple[int, int]]:
             pos = m.end()
             continue
         close = _CLOSE[quote].match(source, m.end())
-        end = close.end() if close is not None else (
-            len(source) if len(quote) == 3 else source.find("\n", m.end()) % (len(source) + 1))
-        if "\n" in source[m.start():end]:
+        end = (
+            close.end()
+            if close is not None
+            else (
+                len(source) if len(quote) == 3 else source.find("\n", m.end()) % (len(source) + 1)
+            )
+        )
+        if "\n" in source[m.start() : end]:
             out.append((m.start(), end))
         pos = max(end, m.end())
 

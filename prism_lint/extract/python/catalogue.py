@@ -21,8 +21,22 @@ SHAPES = ("text", "messages", "input", "contents", "config")
 KINDS = ("call", "message", "crewai_agent", "crewai_task")
 ROLES = ("system", "developer", "user", "assistant", "unknown")
 _SITE_KEYS = {
-    "library", "libraries", "callee", "imports", "when_kwargs", "kind", "role", "role_kw",
-    "content", "syntax", "syntax_kw", "sections", "model_pos", "agent", "runs_agent", "args",
+    "library",
+    "libraries",
+    "callee",
+    "imports",
+    "when_kwargs",
+    "kind",
+    "role",
+    "role_kw",
+    "content",
+    "syntax",
+    "syntax_kw",
+    "sections",
+    "model_pos",
+    "agent",
+    "runs_agent",
+    "args",
     "defer",
 }
 _ARG_KEYS = {"kw", "pos", "shape", "role", "label"}

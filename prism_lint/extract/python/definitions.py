@@ -28,10 +28,15 @@ if TYPE_CHECKING:
     from prism_lint.extract.python.sites import SiteFinder
 
 _TUPLE_ROLES = frozenset({"system", "human", "user", "ai", "assistant", "developer"})
-_GUIDANCE_ROLES = {"system": "system", "user": "user", "assistant": "assistant",
-                   "instruction": "user"}
-_OUTLINES_DECORATORS = frozenset({"prompt", "outlines.prompt", "text.prompt",
-                                  "outlines.text.prompt"})
+_GUIDANCE_ROLES = {
+    "system": "system",
+    "user": "user",
+    "assistant": "assistant",
+    "instruction": "user",
+}
+_OUTLINES_DECORATORS = frozenset(
+    {"prompt", "outlines.prompt", "text.prompt", "outlines.text.prompt"}
+)
 _MIN_NAME_TIER_CHARS = 12
 _MAX_LOCAL_HOPS = 2  # local names followed from a returned value
 _MAX_LOCAL_VALUES = 8  # assignments of one local name read as its values
@@ -103,8 +108,9 @@ class DefinitionFinder:
         group = Group(ctx)
         return group
 
-    def returned_prompt(self, definition: Node, fname: str, agent_expr: Node | None,
-                        dotted: str) -> None:
+    def returned_prompt(
+        self, definition: Node, fname: str, agent_expr: Node | None, dotted: str
+    ) -> None:
         """pydantic-ai ``@agent.system_prompt``: the returned text is the prompt."""
         library = "pydantic-ai" if self.f.src.imports_any(("pydantic_ai",)) else ""
         group = self.def_group(definition, library, "@" + dotted, fname)
@@ -126,8 +132,9 @@ class DefinitionFinder:
             return None
         return Value(ps.cleandoc(v.segs, self.f.text), v.syntax, v.fstring, v.names)
 
-    def docstring_prompt(self, definition: Node, fname: str, library: str, call: str,
-                         role: str, syntax: str | None) -> None:
+    def docstring_prompt(
+        self, definition: Node, fname: str, library: str, call: str, role: str, syntax: str | None
+    ) -> None:
         v = self.docstring_value(definition)
         if v is None:
             return
@@ -172,8 +179,9 @@ class DefinitionFinder:
                         v = self.f.ev.value(kw[key])
                         if v is not None:
                             texts.append(ps.joined(v.segs))
-                extra.append(Sibling("input" if kind == "InputField" else "output",
-                                     ": ".join(texts)))
+                extra.append(
+                    Sibling("input" if kind == "InputField" else "output", ": ".join(texts))
+                )
         v = self.docstring_value(cls)
         if v is None:
             return
@@ -192,8 +200,7 @@ class DefinitionFinder:
                 if clause.type != "with_clause":
                     continue
                 for item in clause.named_children:
-                    value = item.child_by_field_name("value") if item.type == "with_item" \
-                        else None
+                    value = item.child_by_field_name("value") if item.type == "with_item" else None
                     if value is not None and value.type == "call":
                         fn = value.child_by_field_name("function")
                         name = self.f.src.text(fn).rsplit(".", 1)[-1] if fn is not None else ""
@@ -235,8 +242,11 @@ class DefinitionFinder:
             return
         parent = d.parent
         group = Group(CallContext(call=""))
-        in_list = parent is not None and parent.type in ("list", "tuple") \
+        in_list = (
+            parent is not None
+            and parent.type in ("list", "tuple")
             and parent.start_byte not in self.f.claimed
+        )
         group.ctx.names = self.f.call_names(parent if in_list else d)
         if in_list:
             self.f.messages(parent, group, None, "messages", "user")
@@ -278,8 +288,9 @@ class DefinitionFinder:
             if value.type == "string":
                 consts[src.c(value.start_byte)] = name
                 values[name] = value
-            elif value.type in ("binary_operator", "call", "parenthesized_expression") \
-                    and (f.name_re.match(name) or name in sinks):
+            elif value.type in ("binary_operator", "call", "parenthesized_expression") and (
+                f.name_re.match(name) or name in sinks
+            ):
                 users.append((name, value))
         if not consts or len(users) < 2:
             return
@@ -338,8 +349,11 @@ class DefinitionFinder:
             return
         if target.type in ("list", "tuple"):
             items = [c for c in target.named_children if c.type != "comment"]
-            if items and all(i.type in ("dictionary", "call") for i in items) and any(
-                    i.type == "dictionary" and "role" in dict(f.pairs(i)) for i in items):
+            if (
+                items
+                and all(i.type in ("dictionary", "call") for i in items)
+                and any(i.type == "dictionary" and "role" in dict(f.pairs(i)) for i in items)
+            ):
                 group = Group(CallContext(call="", origin=f"value of `{name}`"))
                 group.ctx.names = [name, *f.src.enclosing_names(node.start_byte)]
                 f.messages(target, group, None, name, "user")
@@ -353,8 +367,15 @@ class DefinitionFinder:
             for branch in alternatives(target):
                 self.flow_value(name, branch, role, origin, hops)
             return
-        if target.type not in ("string", "concatenated_string", "binary_operator", "call",
-                               "parenthesized_expression", "identifier", "attribute"):
+        if target.type not in (
+            "string",
+            "concatenated_string",
+            "binary_operator",
+            "call",
+            "parenthesized_expression",
+            "identifier",
+            "attribute",
+        ):
             return
         self.flow_text(name, target, role, origin)
 
@@ -385,8 +406,11 @@ class DefinitionFinder:
         if node.type == "call":
             fn = node.child_by_field_name("function")
             args = node.child_by_field_name("arguments")
-            attr = fn.child_by_field_name("attribute") if fn is not None and \
-                fn.type == "attribute" else None
+            attr = (
+                fn.child_by_field_name("attribute")
+                if fn is not None and fn.type == "attribute"
+                else None
+            )
             if attr is None or src.text(attr) != "join" or args is None:
                 return None
             items = [a for a in args.named_children if a.type != "comment"]
@@ -476,8 +500,15 @@ class DefinitionFinder:
             return
         values = []
         for node in nodes:
-            if node.type not in ("string", "concatenated_string", "binary_operator", "call",
-                                 "parenthesized_expression", "identifier", "attribute"):
+            if node.type not in (
+                "string",
+                "concatenated_string",
+                "binary_operator",
+                "call",
+                "parenthesized_expression",
+                "identifier",
+                "attribute",
+            ):
                 return
             v = self.f.ev.value(node)
             if v is None:
@@ -519,8 +550,11 @@ def alternatives(node: Node) -> list[Node]:
             stack.extend([parts[2], parts[0]])
         elif cur.type == "boolean_operator" and len(parts) == 2 and _is_or(cur):
             stack.extend([parts[1], parts[0]])
-        elif cur.type == "parenthesized_expression" and len(parts) == 1 and \
-                parts[0].type in ("conditional_expression", "boolean_operator"):
+        elif (
+            cur.type == "parenthesized_expression"
+            and len(parts) == 1
+            and parts[0].type in ("conditional_expression", "boolean_operator")
+        ):
             stack.append(parts[0])
         elif cur.type not in ("conditional_expression", "boolean_operator"):
             out.append(cur)

@@ -32,19 +32,21 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         start, end = src.span(node)
         loc = src.lines.location(start)
         line_start = start - (loc.column - 1)
-        body = text[start + 1:end] if text.startswith("#", start) else text[start:end]
+        body = text[start + 1 : end] if text.startswith("#", start) else text[start:end]
         own_line = not text[line_start:start].strip()
         comments.append(Comment(doc, loc.row, body, own_line))
     ev = Evaluator(src)
     reg = Registry(src, ev.literal_nodes)
     finder = SiteFinder(src, ev, load_catalogue(), reg, options)
-    return code_extraction(comments, syntax_problem(src), finder, reg,
-                           "code nested too deeply to read every prompt")
+    return code_extraction(
+        comments, syntax_problem(src), finder, reg, "code nested too deeply to read every prompt"
+    )
 
 
 def syntax_problem(src: object) -> ExtractError | None:
     """One ``ExtractError`` at the first ERROR or MISSING node, if the tree has any."""
 
     assert isinstance(src, TreeSource)
-    return first_problem(src, "syntax error: invalid syntax near {!r}",
-                         "syntax error: invalid syntax")
+    return first_problem(
+        src, "syntax error: invalid syntax near {!r}", "syntax error: invalid syntax"
+    )

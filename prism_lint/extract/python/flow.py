@@ -38,33 +38,160 @@ MAX_DEFINITIONS = 3  # modules defining a name beyond which it is too common to 
 _MAX_WALK = 400  # nodes of one argument walked for names
 _MAX_HOPS = 3  # local names followed to their values
 # Names too plain to say which definition they stand for.
-_PLAIN = frozenset({
-    "context", "error", "params", "event", "state", "raw", "task", "agent", "tools", "llm",
-    "options", "request", "history", "description", "kwargs", "payload", "body", "chunk",
-    "content", "text", "message", "messages", "input", "query", "question", "data", "value",
-    "result", "response", "output", "str", "join", "strip", "format", "name", "role", "get",
-    "items", "append", "dumps", "loads", "json", "dict", "list", "len", "replace", "lower",
-    "upper", "split", "dedent", "render", "system", "user", "args", "self", "cls",
-    "os", "getenv", "environ", "model", "config", "settings", "print", "log", "info",
-})
+_PLAIN = frozenset(
+    {
+        "context",
+        "error",
+        "params",
+        "event",
+        "state",
+        "raw",
+        "task",
+        "agent",
+        "tools",
+        "llm",
+        "options",
+        "request",
+        "history",
+        "description",
+        "kwargs",
+        "payload",
+        "body",
+        "chunk",
+        "content",
+        "text",
+        "message",
+        "messages",
+        "input",
+        "query",
+        "question",
+        "data",
+        "value",
+        "result",
+        "response",
+        "output",
+        "str",
+        "join",
+        "strip",
+        "format",
+        "name",
+        "role",
+        "get",
+        "items",
+        "append",
+        "dumps",
+        "loads",
+        "json",
+        "dict",
+        "list",
+        "len",
+        "replace",
+        "lower",
+        "upper",
+        "split",
+        "dedent",
+        "render",
+        "system",
+        "user",
+        "args",
+        "self",
+        "cls",
+        "os",
+        "getenv",
+        "environ",
+        "model",
+        "config",
+        "settings",
+        "print",
+        "log",
+        "info",
+    }
+)
 # Calls whose result is their receiver's or argument's text, reshaped.
-_TEXT_METHODS = frozenset({"format", "join", "strip", "lstrip", "rstrip", "dedent", "str",
-                           "cleandoc", "replace", "format_map"})
+_TEXT_METHODS = frozenset(
+    {
+        "format",
+        "join",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "dedent",
+        "str",
+        "cleandoc",
+        "replace",
+        "format_map",
+    }
+)
 # DSPy modules: an instance called with keywords sends them as its input fields.
-_PREDICTORS = frozenset({"Predict", "ChainOfThought", "ReAct", "ProgramOfThought", "CodeAct",
-                         "MultiChainComparison", "BestOfN", "Refine", "RLM"})
+_PREDICTORS = frozenset(
+    {
+        "Predict",
+        "ChainOfThought",
+        "ReAct",
+        "ProgramOfThought",
+        "CodeAct",
+        "MultiChainComparison",
+        "BestOfN",
+        "Refine",
+        "RLM",
+    }
+)
 _KEY = re.compile(r"""["']([A-Za-z_][\w-]{0,63})["']""")  # a plain string key
 # Methods that log, print or handle text or data: what they are given is not sent.
-_NOT_SENDING = frozenset({
-    "debug", "info", "warning", "warn", "error", "exception", "critical", "log", "print",
-    "echo", "write", "format", "join", "append", "extend", "add", "get", "set", "update",
-    "replace", "split", "strip", "startswith", "endswith", "encode", "decode", "dumps", "loads",
-    "dump", "load", "render", "escape", "secho", "status", "success", "fail", "assertEqual",
-    "assertIn", "raises", "emit", "send_event", "track", "capture", "record", "put", "post",
-})
+_NOT_SENDING = frozenset(
+    {
+        "debug",
+        "info",
+        "warning",
+        "warn",
+        "error",
+        "exception",
+        "critical",
+        "log",
+        "print",
+        "echo",
+        "write",
+        "format",
+        "join",
+        "append",
+        "extend",
+        "add",
+        "get",
+        "set",
+        "update",
+        "replace",
+        "split",
+        "strip",
+        "startswith",
+        "endswith",
+        "encode",
+        "decode",
+        "dumps",
+        "loads",
+        "dump",
+        "load",
+        "render",
+        "escape",
+        "secho",
+        "status",
+        "success",
+        "fail",
+        "assertEqual",
+        "assertIn",
+        "raises",
+        "emit",
+        "send_event",
+        "track",
+        "capture",
+        "record",
+        "put",
+        "post",
+    }
+)
 # Arguments whose text is worked out to look for a persona cue in it.
-_VALUED = frozenset({"string", "concatenated_string", "identifier", "attribute",
-                     "binary_operator", "call"})
+_VALUED = frozenset(
+    {"string", "concatenated_string", "identifier", "attribute", "binary_operator", "call"}
+)
 _BY_NAME = {"messages": MESSAGES, "chat_messages": MESSAGES, "history": MESSAGES}
 _SHAPED = {"messages": MESSAGES, "input": MESSAGES, "contents": MESSAGES, "config": ""}
 
@@ -137,8 +264,10 @@ class Table:
         """The table without the names too many modules define to tell which
         one a call means (``description``, ``run``, ``call``)."""
         clear = {n for n, count in self.defines.items() if count > MAX_DEFINITIONS}
-        return Table({k: v for k, v in self.wrappers.items() if k not in clear},
-                     {k: v for k, v in self.sinks.items() if k not in clear})
+        return Table(
+            {k: v for k, v in self.wrappers.items() if k not in clear},
+            {k: v for k, v in self.sinks.items() if k not in clear},
+        )
 
 
 PROJECT: Table | None = None  # the run's table, set before files are read
@@ -195,9 +324,11 @@ class _Learner:
             self.assignment(node)
         self.returns()
         src = self.f.src
-        defined = {name[5:] if name.startswith("self.") else name
-                   for (scope, name) in src.bindings
-                   if scope == -1 or scope in src._class_names}
+        defined = {
+            name[5:] if name.startswith("self.") else name
+            for (scope, name) in src.bindings
+            if scope == -1 or scope in src._class_names
+        }
         defined.update(src.functions)
         self.table.defines = dict.fromkeys(defined, 1)
         self.table.called = frozenset(self.called)
@@ -210,13 +341,19 @@ class _Learner:
             params = [p for p in fn.params if not (fn.is_method and p in ("self", "cls"))]
             if not roles and fname in self.models:
                 # it passes a model on, and takes what a chat call takes: its names say
-                roles = {p: r for p in params
-                         if (r := self.f.cat.generic_kwargs.get(p) or _BY_NAME.get(p, ""))}
+                roles = {
+                    p: r
+                    for p in params
+                    if (r := self.f.cat.generic_kwargs.get(p) or _BY_NAME.get(p, ""))
+                }
             if not roles:
                 continue
             self.table.wrappers[fname] = Wrapper(
-                tuple(params), tuple(sorted(roles.items())), self.models.get(fname, ""),
-                self.libraries.get(fname, ""), spread=self.spreads.get(fname, ""),
+                tuple(params),
+                tuple(sorted(roles.items())),
+                self.models.get(fname, ""),
+                self.libraries.get(fname, ""),
+                spread=self.spreads.get(fname, ""),
             )
 
     def predictor(self, call: Node) -> bool:
@@ -254,9 +391,12 @@ class _Learner:
         src = self.f.src
         done: set[str] = set()
         for _round in range(_MAX_HOPS):
-            todo = [(name, role) for sinks in (self.table.sinks, self.table.own)
-                    for name, role in sinks.items()
-                    if name not in done and name in src.functions]
+            todo = [
+                (name, role)
+                for sinks in (self.table.sinks, self.table.own)
+                for name, role in sinks.items()
+                if name not in done and name in src.functions
+            ]
             if not todo:
                 break
             # a returned parameter makes no wrapper: the result of a helper is
@@ -305,8 +445,11 @@ class _Learner:
         if node.type != "identifier":
             return ""
         module = src.imports.get(src.text(node))
-        if not module or module.split(".", 1)[0] in sys.stdlib_module_names \
-                or (rest and rest[0] in _NOT_SENDING):
+        if (
+            not module
+            or module.split(".", 1)[0] in sys.stdlib_module_names
+            or (rest and rest[0] in _NOT_SENDING)
+        ):
             return ""  # the standard library's, a logger's: no wrapper of the project
         return ".".join((module, *reversed(rest)))
 
@@ -335,8 +478,13 @@ class _Learner:
         """Whether a call may pass prompt text or a model on: most calls do
         not, and telling so costs less than reading them."""
         f = self.f
-        if last in f.cat.by_last or last in f.extra or last in self.params or last == "dict" \
-                or self.wrapper(last) is not None:
+        if (
+            last in f.cat.by_last
+            or last in f.extra
+            or last in self.params
+            or last == "dict"
+            or self.wrapper(last) is not None
+        ):
             return True
         if self.predictor(call):
             return True
@@ -347,8 +495,7 @@ class _Learner:
             if a.type == "keyword_argument":
                 name = a.child_by_field_name("name")
                 text = f.src.text(name) if name is not None else ""
-                if text in f.cat.generic_kwargs or text == "messages" \
-                        or text in f.cat.model_kwargs:
+                if text in f.cat.generic_kwargs or text == "messages" or text in f.cat.model_kwargs:
                     return True
         return False
 
@@ -375,8 +522,13 @@ class _Learner:
         elif site is not None:
             if site.kind == "message":
                 for where in site.content:
-                    node = pos[where] if isinstance(where, int) and len(pos) > where \
-                        else kw.get(where) if isinstance(where, str) else None
+                    node = (
+                        pos[where]
+                        if isinstance(where, int) and len(pos) > where
+                        else kw.get(where)
+                        if isinstance(where, str)
+                        else None
+                    )
                     if node is not None:
                         args.append((node, site.role))
             elif site.kind.startswith("crewai"):
@@ -453,9 +605,13 @@ class _Learner:
                 continue
             inner = a.named_children[0]
             name = self.f.src.text(inner)
-            if inner.type != "identifier" or name not in host.params \
-                    or self.f.src.lookup(name, inner.start_byte) != "param" \
-                    or host.name == "__init__" or site.kind == "message":
+            if (
+                inner.type != "identifier"
+                or name not in host.params
+                or self.f.src.lookup(name, inner.start_byte) != "param"
+                or host.name == "__init__"
+                or site.kind == "message"
+            ):
                 continue
             roles = self.params.setdefault(host.name, {})
             for spec in site.args:
@@ -483,10 +639,17 @@ class _Learner:
         elif node.type == "call":
             fn = node.child_by_field_name("function")
             args = node.child_by_field_name("arguments")
-            attr = fn.child_by_field_name("attribute") if fn is not None \
-                and fn.type == "attribute" else None
-            if attr is not None and src.text(attr) == "get" and args is not None \
-                    and args.named_children:
+            attr = (
+                fn.child_by_field_name("attribute")
+                if fn is not None and fn.type == "attribute"
+                else None
+            )
+            if (
+                attr is not None
+                and src.text(attr) == "get"
+                and args is not None
+                and args.named_children
+            ):
                 base = fn.child_by_field_name("object") if fn is not None else None
                 key = _plain_key(src, args.named_children[0])
         if base is None or base.type != "identifier" or not key:
@@ -508,11 +671,16 @@ class _Learner:
             return None
         fn = funcs[0]
         params = [p for p in fn.params if not (fn.is_method and p in ("self", "cls"))]
-        return Wrapper(tuple(params), tuple(sorted(roles.items())),
-                       self.models.get(parts[-1], ""), spread=self.spreads.get(parts[-1], ""))
+        return Wrapper(
+            tuple(params),
+            tuple(sorted(roles.items())),
+            self.models.get(parts[-1], ""),
+            spread=self.spreads.get(parts[-1], ""),
+        )
 
-    def feed(self, node: Node, role: str, host: object, hops: int, library: str,
-             direct: bool = True) -> None:
+    def feed(
+        self, node: Node, role: str, host: object, hops: int, library: str, direct: bool = True
+    ) -> None:
         """Record the names ``node`` is built from as reaching a call with ``role``."""
         f = self.f
         src = f.src
@@ -586,8 +754,9 @@ class _Learner:
                 continue
             stack.extend((x, role, direct) for x in n.named_children)
 
-    def _name(self, ident: Node, role: str, host: object, hops: int, library: str,
-              direct: bool) -> None:
+    def _name(
+        self, ident: Node, role: str, host: object, hops: int, library: str, direct: bool
+    ) -> None:
         src = self.f.src
         name = src.text(ident)
         found = src.lookup(name, ident.start_byte)
@@ -608,8 +777,7 @@ class _Learner:
                     self.libraries.setdefault(fn.name, library)
             return
         if isinstance(found, list) and hops < _MAX_HOPS:
-            local = any(b.stmt.parent is not None and b.stmt.parent.type == "block"
-                        for b in found)
+            local = any(b.stmt.parent is not None and b.stmt.parent.type == "block" for b in found)
             for b in found:
                 if b.value is not None:
                     self.feed(b.value, role, host, hops + 1, library)
@@ -668,4 +836,5 @@ def needs_project(own: Table, table: Table) -> bool:
     """Whether a module read alone may read differently with the project's
     table: it calls a wrapper, or defines a name, that another module taught."""
     return any(n in table.wrappers and n not in own.wrappers for n in own.called) or any(
-        n in table.sinks and n not in own.sinks and n not in own.own for n in own.defines)
+        n in table.sinks and n not in own.sinks and n not in own.own for n in own.defines
+    )

@@ -44,8 +44,11 @@ def learn_project(paths: list[str], mapper: Callable[..., Iterable[Any]] = map) 
     found = table.resolved()
     if found.wrappers:
         # the modules that call a wrapper of another module: what they pass reaches a call
-        again = [path for path, own, called in firsts
-                 if any(n in found.wrappers and n not in own.wrappers for n in called)]
+        again = [
+            path
+            for path, own, called in firsts
+            if any(n in found.wrappers and n not in own.wrappers for n in called)
+        ]
         chunks = [again[i : i + _CHUNK] for i in range(0, len(again), _CHUNK)]
         for part in mapper(functools.partial(_learn_chunk, known=found), chunks):
             for _path, own, _called in part:
@@ -53,8 +56,7 @@ def learn_project(paths: list[str], mapper: Callable[..., Iterable[Any]] = map) 
     return table.resolved()
 
 
-def _learn_chunk(paths: list[str], known: Table | None
-                 ) -> list[tuple[str, Table, frozenset[str]]]:
+def _learn_chunk(paths: list[str], known: Table | None) -> list[tuple[str, Table, frozenset[str]]]:
     out = []
     for path in paths:
         text = _read(path)
@@ -85,8 +87,9 @@ def learn_text(path: str, text: str, known: Table | None) -> tuple[Table, set[st
     try:
         src = parse(Document(path, text))
         ev = Evaluator(src)
-        finder = SiteFinder(src, ev, load_catalogue(), Registry(src, ev.literal_nodes),
-                            ExtractOptions())
+        finder = SiteFinder(
+            src, ev, load_catalogue(), Registry(src, ev.literal_nodes), ExtractOptions()
+        )
         return _learn(finder, known)
     except (ValueError, UnicodeError, RecursionError):
         return None

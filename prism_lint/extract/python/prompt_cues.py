@@ -54,9 +54,33 @@ _TRIPLES = (b'"""', b"'''")  # a dict key in triple quotes may hold any name
 # Characters outside ASCII that ``lower``, ``upper``, ``casefold`` or a
 # case-insensitive match take for ASCII letters (tests/test_prompt_cues.py
 # checks the list against the whole of Unicode).
-FOLDING = "".join(map(chr, (0xDF, 0x130, 0x131, 0x149, 0x17F, 0x1F0, 0x1E96, 0x1E97, 0x1E98,
-                             0x1E99, 0x1E9A, 0x1E9E, 0x212A, 0xFB00, 0xFB01, 0xFB02, 0xFB03,
-                             0xFB04, 0xFB05, 0xFB06)))
+FOLDING = "".join(
+    map(
+        chr,
+        (
+            0xDF,
+            0x130,
+            0x131,
+            0x149,
+            0x17F,
+            0x1F0,
+            0x1E96,
+            0x1E97,
+            0x1E98,
+            0x1E99,
+            0x1E9A,
+            0x1E9E,
+            0x212A,
+            0xFB00,
+            0xFB01,
+            0xFB02,
+            0xFB03,
+            0xFB04,
+            0xFB05,
+            0xFB06,
+        ),
+    )
+)
 _ROLES = rb"(?:system|human|user|ai|assistant|developer)"
 
 # A line continuation: Python drops it inside a string, and it joins lines in code.
@@ -64,9 +88,10 @@ _CONTINUATION = rb"\\(?:\r\n|\r|\n)"
 # White space, comments and continuations between a name and what follows it.
 _GAP = rb"(?:\s|#[^\n]*|" + _CONTINUATION + rb")*"
 # What ``str.strip`` removes, as UTF-8 or as an escape, and continuations.
-_SPACE = (rb"(?:\s|\x1c|\x1d|\x1e|\x1f|\xc2\x85|\xc2\xa0|\xe1\x9a\x80|\xe2\x80[\x80-\x8a]"
-          rb"|\xe2\x80[\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80|\\[ntrfv]|" + _CONTINUATION
-          + rb")*")
+_SPACE = (
+    rb"(?:\s|\x1c|\x1d|\x1e|\x1f|\xc2\x85|\xc2\xa0|\xe1\x9a\x80|\xe2\x80[\x80-\x8a]"
+    rb"|\xe2\x80[\xa8\xa9\xaf]|\xe2\x81\x9f|\xe3\x80\x80|\\[ntrfv]|" + _CONTINUATION + rb")*"
+)
 _IDENT_RUN = re.compile(rb"[\w\x80-\xff]*")
 # After a name: it is a keyword, a parameter, a target or an annotated name.
 _AS_NAME = re.compile(_GAP + rb"(?:=(?!=)|\+=|:|,|\))")
@@ -99,12 +124,14 @@ _ITEM_END = re.compile(_GAP + rb"[,}]")
 _MAX_LITERAL = 20_000  # bytes of a dict's value read to find where it ends
 _CALLED = re.compile(_GAP + rb"\(|\s+as\b")  # a call, or an import under another name
 _SUPERCLASS_END = re.compile(_GAP + rb"[,)]")
-_ROLE_FIRST = re.compile(rb"\(" + _GAP + rb"[rbuf]{0,2}['\"]+" + _SPACE + _ROLES + _SPACE
-                         + rb"['\"]")
+_ROLE_FIRST = re.compile(
+    rb"\(" + _GAP + rb"[rbuf]{0,2}['\"]+" + _SPACE + _ROLES + _SPACE + rb"['\"]"
+)
 _HASH_IDENTITY = re.compile(b"#" + _SPACE + _IDENTITY)
 _ESCAPE = re.compile(
     rb"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}\n]{0,100}\}|[0-7]{1,3}"
-    rb"|\r\n|\r|\n)")
+    rb"|\r\n|\r|\n)"
+)
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _NAME_BYTES = _WORD | frozenset(range(0x80, 0x100))
 _LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
@@ -138,8 +165,9 @@ class _Keywords:
             while at >= 0:
                 end = at + len(word)
                 if _whole(data, at, end) and (
-                        _GIVEN.match(data, end) or (at and data[at - 1] in b"'\""
-                                                    and _KEY_END.match(data, end))):
+                    _GIVEN.match(data, end)
+                    or (at and data[at - 1] in b"'\"" and _KEY_END.match(data, end))
+                ):
                     return True
                 at = data.find(word, end)
         return False
@@ -148,9 +176,13 @@ class _Keywords:
 def _site_keywords(site: Any) -> _Keywords | None:
     """The keywords a catalogued site reads its prompts from, when it reads
     none by position and is no agent (whose runs read theirs by position)."""
-    if site.agent or site.kind.startswith("crewai") or site.runs_agent == "pos0" \
-            or any(a.pos is not None for a in site.args) \
-            or any(isinstance(c, int) for c in site.content):
+    if (
+        site.agent
+        or site.kind.startswith("crewai")
+        or site.runs_agent == "pos0"
+        or any(a.pos is not None for a in site.args)
+        or any(isinstance(c, int) for c in site.content)
+    ):
         return None
     words = {a.kw for a in site.args if a.kw} | {c for c in site.content if isinstance(c, str)}
     return _Keywords(tuple(sorted(w.encode() for w in words))) if words else None
@@ -192,8 +224,9 @@ class Cues:
     """The words of one configuration: the catalogue, configured call sites
     and prompt names."""
 
-    def __init__(self, cat: Catalogue, call_sites: Iterable[str] = (),
-                 prompt_names: Iterable[str] = ()) -> None:
+    def __init__(
+        self, cat: Catalogue, call_sites: Iterable[str] = (), prompt_names: Iterable[str] = ()
+    ) -> None:
         import ahocorasick_rs
 
         found: dict[bytes, list[tuple[int, Any]]] = {}
@@ -205,11 +238,20 @@ class Cues:
             for parts, site in entries:
                 needs: tuple[tuple[bytes, ...], ...] = ()
                 if site.constrained:
-                    needs = (*(tuple(p.encode() for p in m.split(".")) for m in site.imports),
-                             *((k.encode(),) for k in site.when_kwargs))
-                add(last.lower().encode(), _CALLEE,
-                    _Callee(last.encode(), tuple(p.encode() for p in parts[:-1]), needs,
-                            _site_keywords(site)))
+                    needs = (
+                        *(tuple(p.encode() for p in m.split(".")) for m in site.imports),
+                        *((k.encode(),) for k in site.when_kwargs),
+                    )
+                add(
+                    last.lower().encode(),
+                    _CALLEE,
+                    _Callee(
+                        last.encode(),
+                        tuple(p.encode() for p in parts[:-1]),
+                        needs,
+                        _site_keywords(site),
+                    ),
+                )
         for dotted in call_sites:
             last = dotted.rsplit(".", 1)[-1]
             add(last.lower().encode(), _CALLEE, _Callee(last.encode(), (), ()))
@@ -237,7 +279,8 @@ class Cues:
         self.words = list(found)
         self.meanings = [found[w] for w in self.words]
         self.automaton = ahocorasick_rs.BytesAhoCorasick(
-            self.words, implementation=ahocorasick_rs.Implementation.DFA)
+            self.words, implementation=ahocorasick_rs.Implementation.DFA
+        )
 
     def may_hold_prompt(self, data: bytes) -> bool:
         """False only when the module surely reads as no prompt and teaches
@@ -270,8 +313,9 @@ class Cues:
 
 
 def _whole(low: bytes, start: int, end: int) -> bool:
-    return (start == 0 or low[start - 1] not in _WORD) and (end == len(low)
-                                                            or low[end] not in _WORD)
+    return (start == 0 or low[start - 1] not in _WORD) and (
+        end == len(low) or low[end] not in _WORD
+    )
 
 
 def _triple_key(low: bytes, end: int) -> bool:
@@ -282,13 +326,16 @@ def _triple_key(low: bytes, end: int) -> bool:
 def _opens_field(low: bytes, colon: int) -> bool:
     """Whether the colon at ``colon`` opens a docstring's field (``:param``):
     first on its line, a letter after it. Code puts no colon there."""
-    return (colon + 1 < len(low) and low[colon + 1] in _LETTERS
-            and not low[low.rfind(b"\n", 0, colon) + 1:colon].strip())
+    return (
+        colon + 1 < len(low)
+        and low[colon + 1] in _LETTERS
+        and not low[low.rfind(b"\n", 0, colon) + 1 : colon].strip()
+    )
 
 
 def _named(low: bytes, start: int, end: int, name: _Name) -> bool:
     """Whether a name found at ``start:end`` is in a place a name counts."""
-    if name.decorator and b"@" in low[low.rfind(b"\n", 0, start) + 1:start]:
+    if name.decorator and b"@" in low[low.rfind(b"\n", 0, start) + 1 : start]:
         return True
     if not name.open_end and end < len(low) and low[end] in _WORD:
         return False  # another name, longer
@@ -304,8 +351,11 @@ def _named(low: bytes, start: int, end: int, name: _Name) -> bool:
             elif low[mark] != 0x3A or not (_opens_field(low, mark) or _in_field(low, start)):
                 return True
         key = (_KEY_RUNS_ON if name.open_end else _KEY_END).match(low, end)
-        if key is not None and not _opens_field(low, key.end() - 1) and not (
-                name.function and _plain_value(low, key.end())):
+        if (
+            key is not None
+            and not _opens_field(low, key.end() - 1)
+            and not (name.function and _plain_value(low, key.end()))
+        ):
             return True
     if name.function:
         first = start
@@ -316,7 +366,7 @@ def _named(low: bytes, start: int, end: int, name: _Name) -> bool:
             i = first
             while i > 0 and low[i - 1] in _BLANK:
                 i -= 1
-            if low[max(0, i - 3):i] == b"def" and (i < 4 or low[i - 4] not in _WORD):
+            if low[max(0, i - 3) : i] == b"def" and (i < 4 or low[i - 4] not in _WORD):
                 return True
     return False
 
@@ -363,7 +413,7 @@ def _listed_outside_def(low: bytes, start: int) -> bool:
                 continue
             if c != 0x28:  # "(": [ and { hold items, never parameters
                 return True
-            head = low[max(0, i - 200):i].rstrip()
+            head = low[max(0, i - 200) : i].rstrip()
             return _DEF_HEAD.search(head) is None and not head.endswith(b"lambda")
         elif c in b"'\"#\\":
             return False
@@ -412,7 +462,7 @@ def _closing(low: bytes, i: int) -> int | None:
             if depth == 0:
                 return i + 1
         elif c in b"'\"":
-            if low[i:i + 3] in _TRIPLES:
+            if low[i : i + 3] in _TRIPLES:
                 return None
             i += 1
             while i < n and low[i] != c:
@@ -427,8 +477,9 @@ def _closing(low: bytes, i: int) -> int | None:
     return None
 
 
-def _called(data: bytes, start: int, end: int, callee: _Callee,
-            seen: dict[_Keywords, bool]) -> bool:
+def _called(
+    data: bytes, start: int, end: int, callee: _Callee, seen: dict[_Keywords, bool]
+) -> bool:
     """Whether a catalogued callee found at ``start:end`` is called there
     (``seen``: what this file's keyword searches found, by pattern)."""
     if data[start:end] != callee.name or not _whole(data, start, end):
@@ -436,7 +487,8 @@ def _called(data: bytes, start: int, end: int, callee: _Callee,
     if not _CALLED.match(data, end):
         return False
     if not all(p in data for p in callee.before) or (
-            callee.needs and not any(all(p in data for p in need) for need in callee.needs)):
+        callee.needs and not any(all(p in data for p in need) for need in callee.needs)
+    ):
         return False
     if callee.keywords is None:
         return True
@@ -466,8 +518,7 @@ def _escaped(data: bytes) -> bool:
         if body[:1] in b"\r\n":
             before = data[m.start() - 1] if m.start() else 0
             after = data[m.end()] if m.end() < len(data) else 0
-            if before in _NAME_BYTES or after in _NAME_BYTES or before in b"'\"" \
-                    or after in b"'\"":
+            if before in _NAME_BYTES or after in _NAME_BYTES or before in b"'\"" or after in b"'\"":
                 return True
             continue
         try:
@@ -512,8 +563,9 @@ class Mentions:
         for index, start, end in found:
             if not _whole(data, start, end):
                 continue
-            if _after_def(data, start) or (_DEFINED.match(data, end)
-                                            and _outside_functions(data, start)):
+            if _after_def(data, start) or (
+                _DEFINED.match(data, end) and _outside_functions(data, start)
+            ):
                 return True
             if self.words[index] in self.called and _CALLED.match(data, end):
                 return True
@@ -533,7 +585,7 @@ def _outside_functions(data: bytes, start: int) -> bool:
     indent = _indent(data, line_start)
     if indent is None:
         return True
-    before = data[line_start + indent:start]
+    before = data[line_start + indent : start]
     if before and not _TARGETS.fullmatch(before):
         # a keyword argument, an item, an operand: no binding; unless a
         # block or another statement opens the line (``if x: name = 1``)
@@ -548,7 +600,7 @@ def _outside_functions(data: bytes, start: int) -> bool:
         end = line_start - 1
         line_start = data.rfind(b"\n", 0, end) + 1
         line = data[line_start:end]
-        if b'"""' in line or b"\'\'\'" in line or b"\t" in line:
+        if b'"""' in line or b"'''" in line or b"\t" in line:
             return True
         stripped = line.lstrip(b" ")
         if not stripped.strip() or stripped.startswith(b"#"):
@@ -579,7 +631,7 @@ def _after_def(data: bytes, start: int) -> bool:
     i = start
     while i > 0 and data[i - 1] in _BLANK:
         i -= 1
-    return i < start and data[max(0, i - 3):i] == b"def" and (i < 4 or data[i - 4] not in _WORD)
+    return i < start and data[max(0, i - 3) : i] == b"def" and (i < 4 or data[i - 4] not in _WORD)
 
 
 @lru_cache(maxsize=4)

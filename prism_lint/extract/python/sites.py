@@ -36,20 +36,34 @@ from prism_lint.extract.shared.sites import (
 from prism_lint.extract.shared.units import Group, Msg
 from prism_lint.model import CallContext
 
-_TEXT_CALLS = frozenset({"Part", "from_text", "TextBlock", "TextBlockParam", "TextPart",
-                         "InputText", "ResponseInputTextParam"})
+_TEXT_CALLS = frozenset(
+    {
+        "Part",
+        "from_text",
+        "TextBlock",
+        "TextBlockParam",
+        "TextPart",
+        "InputText",
+        "ResponseInputTextParam",
+    }
+)
 _WS = re.compile(r"\s+")
 _PLAIN_KEY = re.compile(r"\"[\w .:/-]*\"|'[\w .:/-]*'")  # a key read as written
-_TEMPLATE_FORMATS = {"f-string": "format", "jinja2": "jinja", "jinja": "jinja",
-                     "mustache": "mustache"}
+_TEMPLATE_FORMATS = {
+    "f-string": "format",
+    "jinja2": "jinja",
+    "jinja": "jinja",
+    "mustache": "mustache",
+}
 _MAX_SITE_DEPTH = 20
 
 
 class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
     """Reads one module's calls into a :class:`Registry`; the other finders reuse its helpers."""
 
-    def __init__(self, src: Source, ev: Evaluator, cat: Catalogue, reg: Registry,
-                 options: ExtractOptions) -> None:
+    def __init__(
+        self, src: Source, ev: Evaluator, cat: Catalogue, reg: Registry, options: ExtractOptions
+    ) -> None:
         super().__init__(src, ev, cat, reg, options)
         self.processed: set[int] = set()  # call nodes already read (byte start)
         self._site_depth = 0  # sites read inside sites, against pathological nesting
@@ -107,8 +121,12 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             deferred.append(call)
             return
         if site is not None:
-            if site.kind == "message" and call.parent is not None \
-                    and call.parent.type == "list" and call.parent.start_byte not in self.claimed:
+            if (
+                site.kind == "message"
+                and call.parent is not None
+                and call.parent.type == "list"
+                and call.parent.start_byte not in self.claimed
+            ):
                 group = self.new_group(call, fn, parts, site, {}, [])
                 group.ctx.call = ""
                 group.ctx.names = self.call_names(call.parent)
@@ -123,8 +141,15 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             return
         self.generic(call, fn, parts, kw, pos)
 
-    def wrapper_call(self, call: Node, fn: Node, parts: tuple[str, ...], kw: dict[str, Node],
-                     pos: list[Node], wrapper: Wrapper) -> bool:
+    def wrapper_call(
+        self,
+        call: Node,
+        fn: Node,
+        parts: tuple[str, ...],
+        kw: dict[str, Node],
+        pos: list[Node],
+        wrapper: Wrapper,
+    ) -> bool:
         """A call to a project function that passes its arguments to a call site:
         read with the roles and the model it passes on."""
         dotted = ".".join(parts)
@@ -200,8 +225,10 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             last = self.src.text(fn)
             module = self.src.imports.get(last)
             # ``from pydantic_ai import Agent as PAgent``: matched as ``Agent``
-            if module and (module.rsplit(".", 1)[-1] in self.cat.by_last
-                           or module.rsplit(".", 1)[-1] in self.extra):
+            if module and (
+                module.rsplit(".", 1)[-1] in self.cat.by_last
+                or module.rsplit(".", 1)[-1] in self.extra
+            ):
                 return False
         else:
             return False
@@ -216,8 +243,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         for a in args.named_children:
             if a.type == "keyword_argument":
                 name = a.child_by_field_name("name")
-                if name is not None and (self.src.text(name) in kwargs
-                                         or self.src.text(name) == "messages"):
+                if name is not None and (
+                    self.src.text(name) in kwargs or self.src.text(name) == "messages"
+                ):
                     return False
         return True
 
@@ -248,8 +276,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         parts.reverse()
         return tuple(parts)
 
-    def read_call(self, call: Node) -> tuple[Node, tuple[str, ...], dict[str, Node],
-                                             list[Node]] | None:
+    def read_call(
+        self, call: Node
+    ) -> tuple[Node, tuple[str, ...], dict[str, Node], list[Node]] | None:
         """A call's callee, its dotted name and its keyword and positional arguments.
 
         Every reader of a call starts here; None when the callee is missing or
@@ -353,34 +382,49 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
 
     # -- context -------------------------------------------------------------
 
-    def new_group(self, call: Node, fn: Node, parts: tuple[str, ...], site: Site | None,
-                  kw: dict[str, Node], pos: list[Node]) -> Group:
-        ctx = CallContext(library=self.library(site, parts, call.start_byte),
-                          call=self.short(fn))
+    def new_group(
+        self,
+        call: Node,
+        fn: Node,
+        parts: tuple[str, ...],
+        site: Site | None,
+        kw: dict[str, Node],
+        pos: list[Node],
+    ) -> Group:
+        ctx = CallContext(library=self.library(site, parts, call.start_byte), call=self.short(fn))
         ctx.names = self.call_names(call)
         self.fill_context(ctx, site, kw, pos)
         deco = _decorator_of(call)
         if deco is not None and deco.parent is not None:
             # ``@llm.call(model=...)`` stacked on ``@prompt_template(...)``
             for other in deco.parent.named_children:
-                if other.type == "decorator" and other is not deco and other.named_child_count \
-                        and other.named_children[0].type == "call":
+                if (
+                    other.type == "decorator"
+                    and other is not deco
+                    and other.named_child_count
+                    and other.named_children[0].type == "call"
+                ):
                     okw, opos = self.arguments(other.named_children[0])
                     self.fill_context(ctx, None, okw, opos)
         group = Group(ctx)
         group.rows = self.src.node_rows(statement_of(call))
         return group
 
-    def fill_context(self, ctx: CallContext, site: Site | None, kw: dict[str, Node],
-                     pos: list[Node]) -> None:
+    def fill_context(
+        self, ctx: CallContext, site: Site | None, kw: dict[str, Node], pos: list[Node]
+    ) -> None:
         if ctx.model is None:
             for name in self.cat.model_kwargs:
                 if name in kw:
                     ctx.model = self.model_of(kw[name], 0)
                     if ctx.model:
                         break
-            if ctx.model is None and site is not None and site.model_pos is not None \
-                    and len(pos) > site.model_pos:
+            if (
+                ctx.model is None
+                and site is not None
+                and site.model_pos is not None
+                and len(pos) > site.model_pos
+            ):
                 ctx.model = self.model_of(pos[site.model_pos], 0)
         if ctx.response_format is None:
             for name in self.cat.response_format_kwargs:
@@ -434,8 +478,16 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             return text or None
         if t == "call":
             kw, pos = self.arguments(target)
-            for name in ("model", "model_name", "model_id", "modelId", "deployment_name",
-                         "azure_deployment", "config_list", "llm"):
+            for name in (
+                "model",
+                "model_name",
+                "model_id",
+                "modelId",
+                "deployment_name",
+                "azure_deployment",
+                "config_list",
+                "llm",
+            ):
                 if name in kw:
                     return self.model_of(kw[name], depth + 1)
             fn = target.child_by_field_name("function")
@@ -466,8 +518,10 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
     def format_of(self, node: Node) -> str | None:
         target = self.ev.resolve(node) or node
         text = self.src.text(target)
-        if target.type in ("dictionary", "string", "concatenated_string") \
-                and "json" in text.lower():
+        if (
+            target.type in ("dictionary", "string", "concatenated_string")
+            and "json" in text.lower()
+        ):
             return "json"
         if target.type in ("none", "false"):
             return None
@@ -521,8 +575,16 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
 
     # -- sites ---------------------------------------------------------------
 
-    def site_group(self, call: Node, fn: Node, parts: tuple[str, ...], site: Site,
-                   kw: dict[str, Node], pos: list[Node], group: Group | None) -> Group:
+    def site_group(
+        self,
+        call: Node,
+        fn: Node,
+        parts: tuple[str, ...],
+        site: Site,
+        kw: dict[str, Node],
+        pos: list[Node],
+        group: Group | None,
+    ) -> Group:
         self.processed.add(call.start_byte)
         if group is not None and self._site_depth > _MAX_SITE_DEPTH:
             return group
@@ -532,8 +594,16 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         finally:
             self._site_depth -= 1
 
-    def _site_group(self, call: Node, fn: Node, parts: tuple[str, ...], site: Site,
-                    kw: dict[str, Node], pos: list[Node], group: Group | None) -> Group:
+    def _site_group(
+        self,
+        call: Node,
+        fn: Node,
+        parts: tuple[str, ...],
+        site: Site,
+        kw: dict[str, Node],
+        pos: list[Node],
+        group: Group | None,
+    ) -> Group:
         if group is None:
             group = self.new_group(call, fn, parts, site, kw, pos)
         else:
@@ -581,11 +651,20 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 syntax = _TEMPLATE_FORMATS.get(ps.joined(v.segs).strip().lower(), syntax)
         return syntax
 
-    def shaped(self, node: Node, shape: str, role: str, label: str, syntax: str | None,
-               sections: str | None, group: Group) -> None:
+    def shaped(
+        self,
+        node: Node,
+        shape: str,
+        role: str,
+        label: str,
+        syntax: str | None,
+        sections: str | None,
+        group: Group,
+    ) -> None:
         if shape == "messages":
-            self.messages(node, group, syntax, label, role if role != "unknown" else "user",
-                          sections)
+            self.messages(
+                node, group, syntax, label, role if role != "unknown" else "user", sections
+            )
         elif shape == "input":
             target = self.ev.resolve(node) or node
             if target.type in ("list", "tuple"):
@@ -615,8 +694,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         self.site_group(node, fn, parts, site, kw, pos, group)
         return site
 
-    def runs(self, call: Node, fn: Node, site: Site, kw: dict[str, Node], pos: list[Node],
-             group: Group) -> None:
+    def runs(
+        self, call: Node, fn: Node, site: Site, kw: dict[str, Node], pos: list[Node], group: Group
+    ) -> None:
         """``agent.run("...")``, ``Runner.run(agent, ...)``, ``a.initiate_chat(b, message=)``."""
         targets: list[Node] = []
         receiver = fn.child_by_field_name("object") if fn.type == "attribute" else None
@@ -632,9 +712,13 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             if agent is not None:
                 group.runs.append(agent)
                 found = True
-        if site.runs_agent == "receiver" and found and pos and not any(
-            k in kw for k in ("task", "user_prompt", "message")
-        ) and not any(spec.pos == 0 for spec in site.args):
+        if (
+            site.runs_agent == "receiver"
+            and found
+            and pos
+            and not any(k in kw for k in ("task", "user_prompt", "message"))
+            and not any(spec.pos == 0 for spec in site.args)
+        ):
             self.text_msg(pos[0], "user", "input", None, None, group)
 
     def agent_call(self, node: Node) -> int | None:
@@ -659,8 +743,10 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 return None
             if target.type in ("identifier", "attribute"):
                 resolved = self.ev.resolve(target)
-                if resolved is None or resolved is target or (
-                    resolved.start_byte == target.start_byte and resolved.type == target.type
+                if (
+                    resolved is None
+                    or resolved is target
+                    or (resolved.start_byte == target.start_byte and resolved.type == target.type)
                 ):
                     return None
                 target = resolved
@@ -673,8 +759,15 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
 
     # -- message shapes ----------------------------------------------------------
 
-    def messages(self, node: Node, group: Group, syntax: str | None, label: str,
-                 default_role: str, sections: str | None = None) -> None:
+    def messages(
+        self,
+        node: Node,
+        group: Group,
+        syntax: str | None,
+        label: str,
+        default_role: str,
+        sections: str | None = None,
+    ) -> None:
         target = self.ev.resolve(node) or node
         if target.type == "call" and node.type == "call":
             fn = target.child_by_field_name("function")
@@ -696,8 +789,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             return
         self.text_msg(node, default_role, label, syntax, sections, group)
 
-    def message(self, el: Node, group: Group, label: str, syntax: str | None,
-                default_role: str) -> None:
+    def message(
+        self, el: Node, group: Group, label: str, syntax: str | None, default_role: str
+    ) -> None:
         if el.type in ("list_splat", "dictionary_splat"):
             return
         target = self.ev.resolve(el) or el if el.type in ("identifier", "attribute") else el
@@ -746,8 +840,14 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                     self.processed.add(target.start_byte)
                     body = kw.get("parts") or kw["content"]
                     self.text_msg(body, role, f"{label}.content", syntax, None, group)
-        elif t in ("string", "concatenated_string", "binary_operator", "call", "identifier",
-                   "attribute"):
+        elif t in (
+            "string",
+            "concatenated_string",
+            "binary_operator",
+            "call",
+            "identifier",
+            "attribute",
+        ):
             self.text_msg(el, default_role, label, syntax, None, group)
 
     def dict_message(self, d: Node, group: Group, label: str, syntax: str | None) -> None:
@@ -761,8 +861,16 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 self.text_msg(pairs[key], role, f"{label}.{key}", syntax, None, group)
                 return
 
-    def message_site(self, call: Node, site: Site, kw: dict[str, Node], pos: list[Node],
-                     group: Group, label: str, syntax: str | None) -> None:
+    def message_site(
+        self,
+        call: Node,
+        site: Site,
+        kw: dict[str, Node],
+        pos: list[Node],
+        group: Group,
+        label: str,
+        syntax: str | None,
+    ) -> None:
         self.processed.add(call.start_byte)
         role: str | None = site.role
         if site.role_kw and site.role_kw in kw:
@@ -822,8 +930,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 continue
             yield ps.joined(k.segs), value
 
-    def contents(self, node: Node, role: str, label: str, syntax: str | None,
-                 group: Group) -> None:
+    def contents(self, node: Node, role: str, label: str, syntax: str | None, group: Group) -> None:
         target = self.ev.resolve(node) or node
         if target.type in ("list", "tuple"):
             items = [c for c in target.named_children if c.type != "comment"]
@@ -849,13 +956,21 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 elif key in ("response_mime_type", "response_schema", "response_format"):
                     group.ctx.response_format = group.ctx.response_format or self.format_of(value)
                 elif key == "tools":
-                    group.ctx.tools.extend(t for t in self.tools_of(value)
-                                           if t not in group.ctx.tools)
+                    group.ctx.tools.extend(
+                        t for t in self.tools_of(value) if t not in group.ctx.tools
+                    )
 
     # -- text ------------------------------------------------------------------------
 
-    def text_msg(self, node: Node, role: str, label: str, syntax: str | None,
-                 sections: str | None, group: Group) -> None:
+    def text_msg(
+        self,
+        node: Node,
+        role: str,
+        label: str,
+        syntax: str | None,
+        sections: str | None,
+        group: Group,
+    ) -> None:
         """Add the text of ``node`` as one message of ``group`` (or several, by role)."""
         if node.type in ("identifier", "attribute"):
             resolved = self.ev.resolve(node)
@@ -879,11 +994,22 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                     if site.role_kw and site.role_kw in kw:
                         sub_role = self.role_value(kw[site.role_kw]) or role
                     for where in site.content:
-                        content = pos[where] if isinstance(where, int) and len(pos) > where \
-                            else kw.get(where) if isinstance(where, str) else None
+                        content = (
+                            pos[where]
+                            if isinstance(where, int) and len(pos) > where
+                            else kw.get(where)
+                            if isinstance(where, str)
+                            else None
+                        )
                         if content is not None:
-                            self.text_msg(content, sub_role, label, self.site_syntax(site, kw)
-                                          or syntax, site.sections, group)
+                            self.text_msg(
+                                content,
+                                sub_role,
+                                label,
+                                self.site_syntax(site, kw) or syntax,
+                                site.sections,
+                                group,
+                            )
                             return
                     return
                 if site is not None and site.kind == "call":
@@ -914,8 +1040,15 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             if media and media not in group.ctx.attachments:
                 group.ctx.attachments.append(media)
 
-    def add_msg(self, group: Group, value: Value, role: str, label: str, syntax: str | None,
-                sections: str | None) -> None:
+    def add_msg(
+        self,
+        group: Group,
+        value: Value,
+        role: str,
+        label: str,
+        syntax: str | None,
+        sections: str | None,
+    ) -> None:
         segs = value.segs
         applied = value.syntax if value.syntax in ("format", "percent") else None
         final = applied
@@ -933,8 +1066,15 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                     part = ps.slice_segs(base, a, b, self.text)
                     if final and final != "fstring":
                         part = ps.apply_template(part, final, self.text)
-                    group.msgs.append(Msg(ROLE_NAMES.get(sec_role, "unknown"), part, label, final,
-                                          list(value.names)))
+                    group.msgs.append(
+                        Msg(
+                            ROLE_NAMES.get(sec_role, "unknown"),
+                            part,
+                            label,
+                            final,
+                            list(value.names),
+                        )
+                    )
                 return
         group.msgs.append(Msg(role, segs, label, final, list(value.names)))
 
@@ -1010,8 +1150,11 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
 
     def crewai_agent(self, kw: dict[str, Node], group: Group) -> None:
         """One system prompt, in the order CrewAI renders it: role, backstory, goal."""
-        pieces: list[tuple[str, str]] = [("You are ", "role"), (". ", "backstory"),
-                                         ("\nYour personal goal is: ", "goal")]
+        pieces: list[tuple[str, str]] = [
+            ("You are ", "role"),
+            (". ", "backstory"),
+            ("\nYour personal goal is: ", "goal"),
+        ]
         segs: Segs = []
         names: list[str] = []
         labels = []
@@ -1040,9 +1183,10 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         segs: Segs = []
         names: list[str] = []
         labels = []
-        for glue, key in (("", "description"),
-                          ("\n\nThis is the expected criteria for your final answer: ",
-                           "expected_output")):
+        for glue, key in (
+            ("", "description"),
+            ("\n\nThis is the expected criteria for your final answer: ", "expected_output"),
+        ):
             node = kw.get(key)
             if node is None:
                 continue
@@ -1055,13 +1199,15 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             names.extend(v.names)
             labels.append(key)
         if labels:
-            self.add_msg(group, Value(segs, None, False, names), "user", "+".join(labels),
-                         None, None)
+            self.add_msg(
+                group, Value(segs, None, False, names), "user", "+".join(labels), None, None
+            )
 
     # -- calls that match no site ----------------------------------------------------
 
-    def generic(self, call: Node, fn: Node, parts: tuple[str, ...], kw: dict[str, Node],
-                pos: list[Node]) -> None:
+    def generic(
+        self, call: Node, fn: Node, parts: tuple[str, ...], kw: dict[str, Node], pos: list[Node]
+    ) -> None:
         """Prompt keywords on any call, positional prompts of same-module wrappers."""
         wants: list[tuple[Node, str, str]] = []  # (node, role, label)
         for name, node in kw.items():
@@ -1099,8 +1245,10 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         if not wants:
             return
         dotted = ".".join(parts)
-        if any(dotted == e or dotted.startswith(e + ".") or dotted.endswith("." + e)
-               for e in self.cat.exclude):
+        if any(
+            dotted == e or dotted.startswith(e + ".") or dotted.endswith("." + e)
+            for e in self.cat.exclude
+        ):
             return
         group = self.new_group(call, fn, parts, None, kw, pos)
         for node, role, label in wants:
@@ -1115,8 +1263,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                     continue
                 v = self.ev.value(node)
                 if v is not None and ps.has_content(v.segs):
-                    group.msgs.append(Msg("user", [Seg(SEP, ps.joined(v.segs), -1, -1)],
-                                          "context"))
+                    group.msgs.append(Msg("user", [Seg(SEP, ps.joined(v.segs), -1, -1)], "context"))
         if any(ps.has_content(m.segs) for m in group.msgs):
             self.processed.add(call.start_byte)
             self.reg.emit(group)
@@ -1136,8 +1283,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                     continue
                 _fn, parts, kw, _pos = read
                 site = self.select(parts, kw)
-                if (parts == ("dict",) and "role" in kw) or (site is not None
-                                                            and site.kind == "message"):
+                if (parts == ("dict",) and "role" in kw) or (
+                    site is not None and site.kind == "message"
+                ):
                     return True
         return False
 
@@ -1163,6 +1311,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
 
     def name_role(self, name: str) -> str:
         return name_role(self.cat, name)
+
 
 def _decorator_of(node: Node) -> Node | None:
     cur = node

@@ -101,7 +101,6 @@ class Source(TreeSource[Function]):
 
     # -- scopes ------------------------------------------------------------
 
-
     def enclosing_names(self, byte: int) -> list[str]:
         """Names of the enclosing function(s) and class(es), innermost first."""
         out = []
@@ -277,18 +276,26 @@ def _bind_assignment(src: Source, node: Node, op: str) -> None:
     if right is not None and right.type == "assignment":
         # a = b = "..." : bind every target to the innermost value
         inner = right
-        while inner.child_by_field_name("right") is not None and inner.child_by_field_name(
-            "right"
-        ).type == "assignment":
+        while (
+            inner.child_by_field_name("right") is not None
+            and inner.child_by_field_name("right").type == "assignment"
+        ):
             inner = inner.child_by_field_name("right")
-        _bind_target(src, inner.child_by_field_name("left"), op, inner.child_by_field_name(
-            "right"), stmt, node.start_byte)
+        _bind_target(
+            src,
+            inner.child_by_field_name("left"),
+            op,
+            inner.child_by_field_name("right"),
+            stmt,
+            node.start_byte,
+        )
         right = inner.child_by_field_name("right")
     _bind_target(src, left, op, right, stmt, node.start_byte)
 
 
-def _bind_target(src: Source, left: Node | None, op: str, right: Node | None, stmt: Node,
-                 pos: int) -> None:
+def _bind_target(
+    src: Source, left: Node | None, op: str, right: Node | None, stmt: Node, pos: int
+) -> None:
     if left is None:
         return
     scope_key, _kind = next(src.scope_chain(pos))

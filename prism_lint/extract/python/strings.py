@@ -121,9 +121,7 @@ def _escape_value(esc: str) -> str | None:
     return None
 
 
-def decode_run(
-    text: str, start: int, *, raw: bool, fstring: bool, literal: int, out: Segs
-) -> None:
+def decode_run(text: str, start: int, *, raw: bool, fstring: bool, literal: int, out: Segs) -> None:
     """Decode one run of literal source ``text`` found at ``start``, by Python's rules."""
     if raw:
         pattern = _RAW_F_RE if fstring else _RAW_RE
@@ -179,6 +177,7 @@ def role_sections(text: str, style: str) -> list[tuple[str, int, int]]:
 # --------------------------------------------------------------------------
 # textwrap.dedent, inspect.cleandoc, str.strip
 # --------------------------------------------------------------------------
+
 
 def _lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of each line without its "\\n"; always at least one."""
@@ -267,5 +266,3 @@ def cleandoc(segs: Sequence[Seg], source: str) -> Segs:
     for k in range(kept[hi - 1][1], len(text)):
         keep[k] = 0
     return deletions(segs, keep, source)
-
-

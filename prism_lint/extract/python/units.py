@@ -35,16 +35,21 @@ class Registry(code_units.Registry[Source]):
         by_agent: dict[int, list[Group]] = {}
         for run in self.run_groups:
             for agent_call in run.runs:
-                members = by_agent.setdefault(agent_call, list(self.agent_groups.get(agent_call,
-                                                                                     ())))
+                members = by_agent.setdefault(
+                    agent_call, list(self.agent_groups.get(agent_call, ()))
+                )
                 if run not in members:
                     members.append(run)
         for members in by_agent.values():
             model = next((g.ctx.model for g in members if g.ctx.model), None)
             library = next((g.ctx.library for g in members if g.ctx.library), "")
             for g in members:
-                others = [Sibling(m.role, ps.joined(m.segs)) for o in members if o is not g
-                          for m in o.msgs]
+                others = [
+                    Sibling(m.role, ps.joined(m.segs))
+                    for o in members
+                    if o is not g
+                    for m in o.msgs
+                ]
                 for key in g.keys:
                     d = self.drafts.get(key)
                     if d is None:
@@ -62,8 +67,12 @@ class Registry(code_units.Registry[Source]):
         return self.src.node_rows(statement_of(node))
 
 
-def _holes_for(segs: Segs, literals: set[int], source: str,
-               literal_span: Callable[[int], tuple[int, int] | None]) -> Segs:
+def _holes_for(
+    segs: Segs,
+    literals: set[int],
+    source: str,
+    literal_span: Callable[[int], tuple[int, int] | None],
+) -> Segs:
     """Replace the parts of ``segs`` from ``literals`` by one hole per literal run.
 
     The hole stands for the whole literal as written, quotes included, when
@@ -73,18 +82,26 @@ def _holes_for(segs: Segs, literals: set[int], source: str,
     for s in segs:
         if s.literal in literals:
             prev = out[-1] if out else None
-            if prev is not None and prev.kind == HOLE_KIND and prev.literal == s.literal \
-                    and prev.start <= s.start:
-                out[-1] = Seg(HOLE_KIND, source[prev.start:s.end], prev.start, s.end, s.literal)
+            if (
+                prev is not None
+                and prev.kind == HOLE_KIND
+                and prev.literal == s.literal
+                and prev.start <= s.start
+            ):
+                out[-1] = Seg(HOLE_KIND, source[prev.start : s.end], prev.start, s.end, s.literal)
             else:
-                out.append(Seg(HOLE_KIND, source[s.start:s.end], s.start, s.end, s.literal))
+                out.append(Seg(HOLE_KIND, source[s.start : s.end], s.start, s.end, s.literal))
         else:
             out.append(s)
     for i, s in enumerate(out):
         if s.kind == HOLE_KIND and s.literal in literals:
             span = literal_span(s.literal)
             if span is not None and span[0] <= s.start and s.end <= span[1]:
-                out[i] = Seg(HOLE_KIND, source[span[0]:span[1]], span[0], span[1], s.literal)
+                out[i] = Seg(HOLE_KIND, source[span[0] : span[1]], span[0], span[1], s.literal)
     # a hole standing for another prompt's literal is not owned by this one
-    return [Seg(s.kind, s.text, s.start, s.end, -1) if s.kind == HOLE_KIND and s.literal in
-            literals else s for s in out]
+    return [
+        Seg(s.kind, s.text, s.start, s.end, -1)
+        if s.kind == HOLE_KIND and s.literal in literals
+        else s
+        for s in out
+    ]

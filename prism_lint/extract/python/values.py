@@ -21,21 +21,50 @@ CONTENT_KEYS = ("content", "message", "parts", "text", "prompt")
 MAX_DEPTH = 6  # hops through names and functions
 MAX_NESTING = 120  # nested expressions read before the rest becomes a hole
 
-_NOT_STRING = frozenset({
-    "integer", "float", "true", "false", "none", "list", "dictionary", "set", "tuple",
-    "lambda", "list_comprehension", "dictionary_comprehension", "set_comprehension",
-    "generator_expression", "ellipsis", "comparison_operator", "not_operator", "boolean_operator",
-    "unary_operator",
-})
+_NOT_STRING = frozenset(
+    {
+        "integer",
+        "float",
+        "true",
+        "false",
+        "none",
+        "list",
+        "dictionary",
+        "set",
+        "tuple",
+        "lambda",
+        "list_comprehension",
+        "dictionary_comprehension",
+        "set_comprehension",
+        "generator_expression",
+        "ellipsis",
+        "comparison_operator",
+        "not_operator",
+        "boolean_operator",
+        "unary_operator",
+    }
+)
 _REPEATED_WORDS = 3  # words a repeated text needs to be read as prose
 _DEDENT = frozenset({"dedent", "textwrap.dedent"})
 _CLEANDOC = frozenset({"cleandoc", "inspect.cleandoc"})
 # Statements whose bodies can hold a ``return`` of the same function.
-_COMPOUND = frozenset({
-    "block", "if_statement", "elif_clause", "else_clause", "try_statement", "except_clause",
-    "except_group_clause", "finally_clause", "with_statement", "for_statement",
-    "while_statement", "match_statement", "case_clause",
-})
+_COMPOUND = frozenset(
+    {
+        "block",
+        "if_statement",
+        "elif_clause",
+        "else_clause",
+        "try_statement",
+        "except_clause",
+        "except_group_clause",
+        "finally_clause",
+        "with_statement",
+        "for_statement",
+        "while_statement",
+        "match_statement",
+        "case_clause",
+    }
+)
 _STRIPS = {"strip": (True, True), "lstrip": (True, False), "rstrip": (False, True)}
 
 
@@ -250,8 +279,9 @@ class Evaluator:
         args = node.child_by_field_name("arguments")
         if fn is None or args is None or args.type != "argument_list":
             return self.hole(node)
-        positional = [a for a in args.named_children if a.type not in ("keyword_argument",
-                                                                         "comment")]
+        positional = [
+            a for a in args.named_children if a.type not in ("keyword_argument", "comment")
+        ]
         if fn.type == "attribute":
             method_node = fn.child_by_field_name("attribute")
             receiver = fn.child_by_field_name("object")
@@ -270,8 +300,12 @@ class Evaluator:
                 if rv is None:
                     return self.hole(node)
                 left, right = _STRIPS[method]
-                return Value(ps.strip(rv.segs, src.doc.text, left=left, right=right),
-                             rv.syntax, rv.fstring, list(rv.names))
+                return Value(
+                    ps.strip(rv.segs, src.doc.text, left=left, right=right),
+                    rv.syntax,
+                    rv.fstring,
+                    list(rv.names),
+                )
             if receiver is not None and method == "join" and len(positional) == 1:
                 return self._join_call(node, receiver, positional[0], depth)
             return self.hole(node)
@@ -343,8 +377,13 @@ class Evaluator:
             if name.type != "identifier":
                 return []
             bindings = self.bindings_of(name)
-            if not bindings or len(bindings) > 1 or bindings[0].op != "=" or \
-                    bindings[0].value is None or not _applies(bindings[0], name.start_byte):
+            if (
+                not bindings
+                or len(bindings) > 1
+                or bindings[0].op != "="
+                or bindings[0].value is None
+                or not _applies(bindings[0], name.start_byte)
+            ):
                 return []
             value = bindings[0].value
             if value.type == "list":
@@ -375,8 +414,11 @@ class Evaluator:
             if src.function_at(call.start_byte) is not host:
                 continue
             args = call.child_by_field_name("arguments")
-            first = next((a for a in args.named_children if a.type != "comment"), None) \
-                if args is not None else None
+            first = (
+                next((a for a in args.named_children if a.type != "comment"), None)
+                if args is not None
+                else None
+            )
             if first is None:
                 continue
             method = src.text(attr)
@@ -504,5 +546,9 @@ def docstring_of(definition: Node) -> Node | None:
 
 
 def joined_values(parts: list[Value], sep: str) -> Value:
-    return Value(concat((p.segs for p in parts), sep), None, any(p.fstring for p in parts),
-                 merged_names(p.names for p in parts))
+    return Value(
+        concat((p.segs for p in parts), sep),
+        None,
+        any(p.fstring for p in parts),
+        merged_names(p.names for p in parts),
+    )

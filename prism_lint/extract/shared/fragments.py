@@ -15,8 +15,9 @@ from collections.abc import Iterable
 MAX_NAMED = 3  # users named in the origin
 
 
-def shared(consts: dict[int, str],
-           users: Iterable[tuple[str, Iterable[int], tuple[int, int]]]) -> list[tuple[int, str]]:
+def shared(
+    consts: dict[int, str], users: Iterable[tuple[str, Iterable[int], tuple[int, int]]]
+) -> list[tuple[int, str]]:
     """The constants (literal id, origin) that two or more users put into their text.
 
     ``consts`` maps the literal a module constant is set to onto its name;

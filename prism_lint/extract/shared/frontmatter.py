@@ -29,8 +29,7 @@ class FrontMatter:
     present: bool = False
 
 
-def read_front_matter(doc: Document, lines: LineIndex, problems: list[ExtractError]
-                      ) -> FrontMatter:
+def read_front_matter(doc: Document, lines: LineIndex, problems: list[ExtractError]) -> FrontMatter:
     """Front matter of ``doc`` if it opens with ``---``; problems are appended.
 
     Raises ``ExtractError`` only when the front matter never closes (then
@@ -43,8 +42,7 @@ def read_front_matter(doc: Document, lines: LineIndex, problems: list[ExtractErr
         return FrontMatter(body_start=start)
     closed = _CLOSE.search(text, opened.end())
     if closed is None:
-        raise ExtractError("front matter opened with '---' is never closed by a '---' line",
-                           1, 1)
+        raise ExtractError("front matter opened with '---' is never closed by a '---' line", 1, 1)
     yaml_start, yaml_end = opened.end(), closed.start()
     fm = FrontMatter(body_start=closed.end(), present=True)
     try:
@@ -57,8 +55,11 @@ def read_front_matter(doc: Document, lines: LineIndex, problems: list[ExtractErr
         return fm
     if len(roots) > 1 or not isinstance(roots[0], MappingNode):
         loc = lines.location(roots[0].start_mark.index + shift)
-        problems.append(ExtractError("front matter must be one YAML mapping (key: value lines)",
-                                     loc.row, loc.column))
+        problems.append(
+            ExtractError(
+                "front matter must be one YAML mapping (key: value lines)", loc.row, loc.column
+            )
+        )
         return fm
     data = construct(roots[0])
     if isinstance(data, dict):

@@ -75,7 +75,7 @@ class MapBuilder:
 
     def append(self, other: MappedText) -> None:
         for seg in other.segs:
-            part = other.text[seg.start:seg.end]
+            part = other.text[seg.start : seg.end]
             if seg.separator:
                 self.separator(part)
             elif seg.exact:
@@ -212,13 +212,14 @@ class MappedText:
             return self
         out = MapBuilder()
         for seg in self.segs:
-            part = self.text[seg.start:seg.end]
+            part = self.text[seg.start : seg.end]
             if seg.separator:
                 out.separator(part.replace("\r\n", "\n").replace("\r", "\n"))
                 continue
             if not seg.exact:
-                out.decoded(part.replace("\r\n", "\n").replace("\r", "\n"), seg.doc_start,
-                            seg.doc_end)
+                out.decoded(
+                    part.replace("\r\n", "\n").replace("\r", "\n"), seg.doc_start, seg.doc_end
+                )
                 continue
             i = 0
             while i < len(part):

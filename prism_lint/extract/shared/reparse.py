@@ -45,9 +45,14 @@ class Reparser:
             return None
         start, old_end, new_end = edit
         tree = old_tree.copy()  # the old tree may still be read: edit a copy
-        tree.edit(start_byte=start, old_end_byte=old_end, new_end_byte=new_end,
-                  start_point=point(old, start), old_end_point=point(old, old_end),
-                  new_end_point=point(data, new_end))
+        tree.edit(
+            start_byte=start,
+            old_end_byte=old_end,
+            new_end_byte=new_end,
+            start_point=point(old, start),
+            old_end_point=point(old, old_end),
+            new_end_point=point(data, new_end),
+        )
         new_tree = self._parser.parse(data, tree)
         if new_tree is None or new_tree.root_node.has_error:
             return None
@@ -94,7 +99,7 @@ def _common_suffix(a: bytes, b: bytes, limit: int) -> int:
     la, lb = len(a), len(b)
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if a[la - mid:] == b[lb - mid:]:
+        if a[la - mid :] == b[lb - mid :]:
             lo = mid
         else:
             hi = mid - 1

@@ -50,8 +50,9 @@ def names_regex(patterns: Sequence[str]) -> re.Pattern[str]:
     return re.compile("|".join(fnmatch.translate(p) for p in patterns), re.IGNORECASE)
 
 
-def suffix_matches(by_last: dict[str, list[tuple[tuple[str, ...], T]]],
-                   parts: tuple[str, ...]) -> list[tuple[int, T]]:
+def suffix_matches(
+    by_last: dict[str, list[tuple[tuple[str, ...], T]]], parts: tuple[str, ...]
+) -> list[tuple[int, T]]:
     """Sites whose callee is a suffix of ``parts``, as (suffix length, site)."""
     out = []
     for pattern, site in by_last.get(parts[-1], ()):
@@ -116,8 +117,7 @@ class FinderBase(Generic[SrcT, EvT, CatT, RegT]):
     parse, its value reader, the catalogue, the drafts it fills and the
     configured extra sites and prompt names."""
 
-    def __init__(self, src: SrcT, ev: EvT, cat: CatT, reg: RegT,
-                 options: ExtractOptions) -> None:
+    def __init__(self, src: SrcT, ev: EvT, cat: CatT, reg: RegT, options: ExtractOptions) -> None:
         self.src = src
         self.ev = ev
         self.cat = cat
@@ -128,8 +128,13 @@ class FinderBase(Generic[SrcT, EvT, CatT, RegT]):
         self.name_re = prompt_name_regex(cat, options)
 
 
-def code_extraction(comments: Iterable[Comment], problem: ExtractError | None,
-                    finder: Finder, drafts: Drafts, too_deep: str) -> Extraction:
+def code_extraction(
+    comments: Iterable[Comment],
+    problem: ExtractError | None,
+    finder: Finder,
+    drafts: Drafts,
+    too_deep: str,
+) -> Extraction:
     """What a code extractor returns once its file is parsed: the comments in
     row order, the first syntax problem, and the prompts the finder reads.
 

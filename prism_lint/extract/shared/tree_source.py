@@ -119,7 +119,7 @@ class TreeSource(Generic[F]):
 
     def text(self, node: Node) -> str:
         if not self._starts:  # ASCII: bytes are characters
-            return self.doc.text[node.start_byte:node.end_byte]
+            return self.doc.text[node.start_byte : node.end_byte]
         if self._exact:  # the node's bytes, decoded: no offsets to map
             return node.text.decode("utf-8", "surrogatepass")  # type: ignore[no-any-return]
         a, b = self.span(node)
@@ -170,7 +170,6 @@ class TreeSource(Generic[F]):
                 return key
         return None
 
-
     # -- names -------------------------------------------------------------
 
     def params_of(self, key: int) -> Collection[str]:
@@ -216,8 +215,9 @@ def first_error(root: Node, tolerated: Callable[[Node], bool] | None = None) -> 
     return None
 
 
-def syntax_problem(src: TreeSource, near: str, bare: str,
-                   tolerated: Callable[[Node], bool] | None = None) -> ExtractError | None:
+def syntax_problem(
+    src: TreeSource, near: str, bare: str, tolerated: Callable[[Node], bool] | None = None
+) -> ExtractError | None:
     """One ``ExtractError`` at the first ERROR or MISSING node, if the tree has any.
 
     ``near`` is the message with ``{!r}`` for the start of the bad text, ``bare``

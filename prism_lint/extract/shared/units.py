@@ -184,8 +184,9 @@ class Registry(Generic[S]):
                 if group.rows:
                     existing.anchor_rows.append(group.rows)
             else:
-                draft = Draft(key, segs, msg.role, group.tier, ctx, msg.syntax,
-                              own_rows=group.own_rows)
+                draft = Draft(
+                    key, segs, msg.role, group.tier, ctx, msg.syntax, own_rows=group.own_rows
+                )
                 draft.first_literal = next(
                     (s.literal for s in segs if s.literal >= 0 and s.kind != HOLE_KIND), -1
                 )
@@ -209,8 +210,7 @@ class Registry(Generic[S]):
             if not tb.pieces:
                 continue
             first_row, last_row = self.rows(draft)
-            declared = declared_task(comments_by_row,
-                                     [(first_row, last_row), *draft.anchor_rows])
+            declared = declared_task(comments_by_row, [(first_row, last_row), *draft.anchor_rows])
             if declared is None and self.task_in_holes:  # {# prism: task=writing #}
                 for hole in tb.holes:
                     m = TASK_RE.search(hole.source) if "prism" in hole.source else None
@@ -218,25 +218,28 @@ class Registry(Generic[S]):
                         declared = m.group(1).lower()
                         break
             role = draft.role if draft.role in _ROLES else "unknown"
-            out.append(PromptUnit(
-                doc=self.src.doc,
-                text=tb.text,
-                pieces=tb.pieces,
-                holes=tb.holes,
-                role=role,  # type: ignore[arg-type]
-                tier=draft.tier,  # type: ignore[arg-type]
-                context=draft.ctx,
-                first_row=first_row,
-                last_row=last_row,
-                declared_task=declared,
-                template_syntax=draft.syntax,
-            ))
+            out.append(
+                PromptUnit(
+                    doc=self.src.doc,
+                    text=tb.text,
+                    pieces=tb.pieces,
+                    holes=tb.holes,
+                    role=role,  # type: ignore[arg-type]
+                    tier=draft.tier,  # type: ignore[arg-type]
+                    context=draft.ctx,
+                    first_row=first_row,
+                    last_row=last_row,
+                    declared_task=declared,
+                    template_syntax=draft.syntax,
+                )
+            )
         out.sort(key=lambda u: (u.doc_start, u.doc_end))
         return out
 
 
-def declared_task(comments_by_row: dict[int, list[str]],
-                  spans: list[tuple[int, int]]) -> str | None:
+def declared_task(
+    comments_by_row: dict[int, list[str]], spans: list[tuple[int, int]]
+) -> str | None:
     """The task a ``prism: task=...`` comment on or just above one of ``spans`` declares."""
     if not comments_by_row:
         return None

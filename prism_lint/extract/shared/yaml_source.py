@@ -26,8 +26,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _COMMENT_START = re.compile(r"(?:^|(?<=[ \t\r]))#", re.MULTILINE)
 
 
-def compose(text: str, *, base: int = 0, lines: LineIndex | None = None
-            ) -> tuple[list[Node], int]:
+def compose(text: str, *, base: int = 0, lines: LineIndex | None = None) -> tuple[list[Node], int]:
     """Node trees of every document in ``text``, and the index shift.
 
     ``text`` may be a part of a document that starts at ``base``; errors
@@ -36,8 +35,9 @@ def compose(text: str, *, base: int = 0, lines: LineIndex | None = None
     """
     shift = 1 if text.startswith("\ufeff") else 0
     try:
-        roots = [root for root in yaml.compose_all(text[shift:], Loader=_LOADER)
-                 if root is not None]
+        roots = [
+            root for root in yaml.compose_all(text[shift:], Loader=_LOADER) if root is not None
+        ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         offset = base + shift + (mark.index if mark is not None else 0)
@@ -57,7 +57,8 @@ def compose(text: str, *, base: int = 0, lines: LineIndex | None = None
     if "&" in text and "*" in text and expanded_size(roots) > MAX_EXPANDED_NODES:
         raise ExtractError(
             f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes "
-            "(an alias bomb); not read") from None
+            "(an alias bomb); not read"
+        ) from None
     return roots, shift + base
 
 
@@ -165,8 +166,15 @@ def construct(node: Node) -> Any:
         return None
 
 
-def comments(doc: Document, lines: LineIndex, roots: list[Node], shift: int, *,
-             start: int = 0, end: int | None = None) -> list[Comment]:
+def comments(
+    doc: Document,
+    lines: LineIndex,
+    roots: list[Node],
+    shift: int,
+    *,
+    start: int = 0,
+    end: int | None = None,
+) -> list[Comment]:
     """``#`` comments in ``doc.text[start:end]``, outside every scalar.
 
     A ``#`` is a comment only at a line start or after white space, and never
@@ -197,8 +205,8 @@ def comments(doc: Document, lines: LineIndex, roots: list[Node], shift: int, *,
             continue
         line_end = _next_break(text, pos, end)
         loc = lines.location(pos)
-        own = text[lines.line_start(loc.row):pos].strip() == ""
-        out.append(Comment(doc, loc.row, text[pos + 1:line_end].strip(), own))
+        own = text[lines.line_start(loc.row) : pos].strip() == ""
+        out.append(Comment(doc, loc.row, text[pos + 1 : line_end].strip(), own))
     return out
 
 

@@ -29,7 +29,7 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     problems: list[ExtractError] = []
     fm = read_front_matter(doc, lines, problems)
     comments: list[Comment] = list(fm.comments)
-    mt = MappedText.identity(doc.text[fm.body_start:], fm.body_start).normalized_newlines()
+    mt = MappedText.identity(doc.text[fm.body_start :], fm.body_start).normalized_newlines()
     toks, problem = handlebars_tokens(mt.text, roles=True)
     if problem is not None:
         problems.append(problem_error(mt, lines, problem))
@@ -46,9 +46,18 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         inc_toks, _ = handlebars_tokens(inc.text)
         return render_plain(inc.text, rest_as_text(inc_toks, len(inc.text)))
 
-    units = file_units(doc, lines, mt, toks, default_role=role, context=context(fm.data, base),
-                       syntax="handlebars", comments=comments, options=options,
-                       render_include=render_include)
+    units = file_units(
+        doc,
+        lines,
+        mt,
+        toks,
+        default_role=role,
+        context=context(fm.data, base),
+        syntax="handlebars",
+        comments=comments,
+        options=options,
+        render_include=render_include,
+    )
     return Extraction(units, sorted(comments, key=lambda c: c.row), problems)
 
 

@@ -24,23 +24,42 @@ def rest_as_text(toks: list[Tok], length: int) -> list[Tok]:
     return [*toks, Tok("text", end, length)] if end < length else toks
 
 
-def file_units(doc: Document, lines: LineIndex, mt: MappedText, toks: list[Tok], *,
-               default_role: Role, context: CallContext, syntax: str,
-               comments: list[Comment], options: ExtractOptions,
-               render_include: Callable[[str], str | None] | None = None
-               ) -> list[PromptUnit]:
+def file_units(
+    doc: Document,
+    lines: LineIndex,
+    mt: MappedText,
+    toks: list[Tok],
+    *,
+    default_role: Role,
+    context: CallContext,
+    syntax: str,
+    comments: list[Comment],
+    options: ExtractOptions,
+    render_include: Callable[[str], str | None] | None = None,
+) -> list[PromptUnit]:
     """One unit per message; the other messages and included files as context."""
-    messages = assemble(doc, lines, mt, toks, default_role=default_role, trim=True,
-                        comments=comments)
+    messages = assemble(
+        doc, lines, mt, toks, default_role=default_role, trim=True, comments=comments
+    )
     units: list[PromptUnit] = []
     for msg in messages:
         b = msg.builder
         ctx = replace(context, names=list(context.names), siblings=[], tools=list(context.tools))
-        units.append(PromptUnit(
-            doc, b.text, b.pieces, b.holes, role=msg.role, tier="file", context=ctx,
-            first_row=msg.first_row, last_row=msg.last_row, declared_task=msg.declared_task,
-            template_syntax=syntax,
-        ))
+        units.append(
+            PromptUnit(
+                doc,
+                b.text,
+                b.pieces,
+                b.holes,
+                role=msg.role,
+                tier="file",
+                context=ctx,
+                first_row=msg.first_row,
+                last_row=msg.last_row,
+                declared_task=msg.declared_task,
+                template_syntax=syntax,
+            )
+        )
     for unit, msg in zip(units, messages, strict=True):
         unit.context.siblings.extend(Sibling(o.role, o.text) for o in units if o is not unit)
         if render_include is None:

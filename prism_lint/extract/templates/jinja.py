@@ -69,16 +69,20 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         toks = rest_as_text(toks, len(mt.text))
     if is_chat_template(mt.text):
         comment_toks = [t for t in toks if t.kind == "comment"]
-        assemble(doc, lines, mt, comment_toks, default_role="unknown", trim=True,
-                 comments=comments)
+        assemble(doc, lines, mt, comment_toks, default_role="unknown", trim=True, comments=comments)
         return Extraction([], comments, problems)
     toks = split_lines(toks, mt.text, marker_line)
     read = related_reader(options)
     context = CallContext(library="jinja", call="template")
     flow = _promptflow_node(doc, read)
     if flow is not None:
-        context = CallContext(library="promptflow", call="llm", argument=flow[0],
-                              model=flow[1], names=[flow[0]] if flow[0] else [])
+        context = CallContext(
+            library="promptflow",
+            call="llm",
+            argument=flow[0],
+            model=flow[1],
+            names=[flow[0]] if flow[0] else [],
+        )
 
     def render_include(name: str) -> str | None:
         text = read(name)
@@ -88,14 +92,24 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         inc_toks, _problem = jinja_tokens(inc.text)
         return render_plain(inc.text, rest_as_text(inc_toks, len(inc.text)))
 
-    units = file_units(doc, lines, mt, toks, default_role=default_role(doc.path),
-                       context=context, syntax="jinja", comments=comments, options=options,
-                       render_include=render_include)
+    units = file_units(
+        doc,
+        lines,
+        mt,
+        toks,
+        default_role=default_role(doc.path),
+        context=context,
+        syntax="jinja",
+        comments=comments,
+        options=options,
+        render_include=render_include,
+    )
     return Extraction(units, comments, problems)
 
 
-def _promptflow_node(doc: Document, read: Callable[[str], str | None]
-                     ) -> tuple[str, str | None] | None:
+def _promptflow_node(
+    doc: Document, read: Callable[[str], str | None]
+) -> tuple[str, str | None] | None:
     """(node name, model) of the Prompt flow LLM node using this template, if any."""
     text = read("flow.dag.yaml") or read("flow.dag.yml")
     if not text:
@@ -123,8 +137,11 @@ def _flow_nodes(text: str) -> dict[str, tuple[str, str | None]]:
                 continue
             d = mapping(node)
             source = d.get("source", (None, None))[1]
-            path = str_value(mapping(source).get("path", (None, None))[1]) \
-                if isinstance(source, MappingNode) else None
+            path = (
+                str_value(mapping(source).get("path", (None, None))[1])
+                if isinstance(source, MappingNode)
+                else None
+            )
             if path is None:
                 continue
             name = str_value(d.get("name", (None, None))[1]) or ""

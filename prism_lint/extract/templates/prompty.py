@@ -35,7 +35,7 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     problems: list[ExtractError] = []
     fm = read_front_matter(doc, lines, problems)
     comments: list[Comment] = list(fm.comments)
-    body = doc.text[fm.body_start:]
+    body = doc.text[fm.body_start :]
     mt = MappedText.identity(body, fm.body_start).normalized_newlines()
     engine = template_engine(fm.data)
     if engine == "mustache":
@@ -55,13 +55,23 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         if text is None:
             return None
         inc = MappedText.identity(text).normalized_newlines()
-        inc_toks, _ = jinja_tokens(inc.text) if engine != "mustache" else handlebars_tokens(
-            inc.text)
+        inc_toks, _ = (
+            jinja_tokens(inc.text) if engine != "mustache" else handlebars_tokens(inc.text)
+        )
         return render_plain(inc.text, rest_as_text(inc_toks, len(inc.text)))
 
-    units = file_units(doc, lines, mt, toks, default_role="system", context=context(fm.data),
-                       syntax="mustache" if engine == "mustache" else "jinja",
-                       comments=comments, options=options, render_include=render_include)
+    units = file_units(
+        doc,
+        lines,
+        mt,
+        toks,
+        default_role="system",
+        context=context(fm.data),
+        syntax="mustache" if engine == "mustache" else "jinja",
+        comments=comments,
+        options=options,
+        render_include=render_include,
+    )
     return Extraction(units, sorted(comments, key=lambda c: c.row), problems)
 
 

@@ -143,7 +143,7 @@ def jinja_tokens(text: str) -> tuple[list[Tok], SyntaxProblem | None]:
             offset = group[1]
         return toks, SyntaxProblem(f"Jinja syntax error: {exc.message}", offset)
     if group is not None:
-        opener = text[group[1]:group[1] + 2]
+        opener = text[group[1] : group[1] + 2]
         return toks, SyntaxProblem(f"Jinja syntax error: '{opener}' is never closed", group[1])
     return toks, None
 
@@ -185,8 +185,7 @@ def _jinja_group(kind: str, start: int, end: int, inner: list[tuple[str, str]]) 
 _HB_ROLE = re.compile(r"""^~?\s*role\s+(?:"([^"]*)"|'([^']*)')\s*~?$""")
 
 
-def handlebars_tokens(text: str, *, roles: bool = False
-                      ) -> tuple[list[Tok], SyntaxProblem | None]:
+def handlebars_tokens(text: str, *, roles: bool = False) -> tuple[list[Tok], SyntaxProblem | None]:
     """Tokens of a Handlebars/Mustache template; ``{{role "x"}}`` when ``roles``."""
     toks: list[Tok] = []
     pos = 0
@@ -220,7 +219,7 @@ def handlebars_tokens(text: str, *, roles: bool = False
             return toks, SyntaxProblem("'{{' is never closed", at)
         end = close + closer
         inner = text[body_start:close]
-        if text[at + 2:at + 4].lstrip("~").startswith("!"):
+        if text[at + 2 : at + 4].lstrip("~").startswith("!"):
             toks.append(Tok("comment", at, end, inner.strip("-~ \t\n")))
         else:
             m = _HB_ROLE.match(inner.strip()) if roles else None
@@ -237,8 +236,10 @@ def handlebars_tokens(text: str, *, roles: bool = False
 
 # ---------------------------------------------------------------- format fields
 
-_FIELD = re.compile(r"\{[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*|\[[^\]{}\n]*\])*(?:![rsa])?"
-                    r"(?::[^{}\n]*)?\}")
+_FIELD = re.compile(
+    r"\{[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*|\[[^\]{}\n]*\])*(?:![rsa])?"
+    r"(?::[^{}\n]*)?\}"
+)
 
 
 _BRACES = re.compile(r"\{\{|\}\}|\{")
@@ -338,8 +339,8 @@ def tokens_for(syntax: str | None, text: str) -> tuple[list[Tok], SyntaxProblem 
 
 # ---------------------------------------------------------------- splitting text tokens
 
-def split_lines(toks: list[Tok], text: str,
-                classify: Callable[[str], Tok | None]) -> list[Tok]:
+
+def split_lines(toks: list[Tok], text: str, classify: Callable[[str], Tok | None]) -> list[Tok]:
     """Split text tokens at whole lines that ``classify`` turns into a token.
 
     Only a line that is entirely literal text counts (``{{ role }}:`` is not
@@ -406,6 +407,7 @@ def split_message_tags(toks: list[Tok], text: str) -> list[Tok]:
 
 # ---------------------------------------------------------------- assembling
 
+
 @dataclass
 class Message:
     """One message of a template: its role, text with map, and rows."""
@@ -420,9 +422,17 @@ class Message:
     region: tuple[int, int] = (0, 0)  # document span, for declarations inside it
 
 
-def assemble(doc: Document, lines: LineIndex, mt: MappedText, toks: list[Tok], *,
-             default_role: Role, trim: bool, comments: list[Comment],
-             keep_empty: bool = False) -> list[Message]:
+def assemble(
+    doc: Document,
+    lines: LineIndex,
+    mt: MappedText,
+    toks: list[Tok],
+    *,
+    default_role: Role,
+    trim: bool,
+    comments: list[Comment],
+    keep_empty: bool = False,
+) -> list[Message]:
     """Messages from tokens; fills ``comments`` with template comments.
 
     ``trim`` drops white space around each message (role-marker formats);
@@ -440,8 +450,9 @@ def assemble(doc: Document, lines: LineIndex, mt: MappedText, toks: list[Tok], *
 
     def close(region_end: int) -> None:
         nonlocal current, task_here
-        msg = _build(doc, lines, mt, current, role, trim=trim, marker_row=marker_row,
-                     keep_empty=keep_empty)
+        msg = _build(
+            doc, lines, mt, current, role, trim=trim, marker_row=marker_row, keep_empty=keep_empty
+        )
         if msg is not None:
             msg.declared_task = task_here
             msg.region = (region_start, region_end)
@@ -488,19 +499,31 @@ def assemble(doc: Document, lines: LineIndex, mt: MappedText, toks: list[Tok], *
 
 
 def _has_content(mt: MappedText, toks: list[Tok]) -> bool:
-    return any(t.kind in ("hole", "subst") or (t.kind == "text" and mt.text[t.start:t.end].strip())
-               for t in toks)
+    return any(
+        t.kind in ("hole", "subst") or (t.kind == "text" and mt.text[t.start : t.end].strip())
+        for t in toks
+    )
 
 
-def _build(doc: Document, lines: LineIndex, mt: MappedText, toks: list[Tok], role: Role, *,
-           trim: bool, marker_row: int | None, keep_empty: bool) -> Message | None:
+def _build(
+    doc: Document,
+    lines: LineIndex,
+    mt: MappedText,
+    toks: list[Tok],
+    role: Role,
+    *,
+    trim: bool,
+    marker_row: int | None,
+    keep_empty: bool,
+) -> Message | None:
     items = [t for t in toks if t.kind in ("text", "hole", "subst")]
     text = mt.text
     if trim:
         while items and items[0].kind == "text":
             first = items[0]
-            stripped = len(text[first.start:first.end]) - len(
-                text[first.start:first.end].lstrip())
+            stripped = len(text[first.start : first.end]) - len(
+                text[first.start : first.end].lstrip()
+            )
             if first.start + stripped >= first.end:
                 items.pop(0)
                 continue
@@ -508,7 +531,7 @@ def _build(doc: Document, lines: LineIndex, mt: MappedText, toks: list[Tok], rol
             break
         while items and items[-1].kind == "text":
             last = items[-1]
-            kept = len(text[last.start:last.end].rstrip())
+            kept = len(text[last.start : last.end].rstrip())
             if kept == 0:
                 items.pop()
                 continue
@@ -521,7 +544,7 @@ def _build(doc: Document, lines: LineIndex, mt: MappedText, toks: list[Tok], rol
     for tok in items:
         if tok.kind == "text":
             mt.emit(builder, tok.start, tok.end)
-            body = text[tok.start:tok.end]
+            body = text[tok.start : tok.end]
             if body.strip():
                 lead = len(body) - len(body.lstrip())
                 tail = len(body.rstrip())
@@ -536,7 +559,7 @@ def _build(doc: Document, lines: LineIndex, mt: MappedText, toks: list[Tok], rol
             last_doc = max(last_doc, b)
         else:
             a, b = mt.doc_range(tok.start, tok.end)
-            source = text[tok.start:tok.end]
+            source = text[tok.start : tok.end]
             written = doc.text[a:b]
             if written.replace("\r\n", "\n").replace("\r", "\n") == source:
                 source = written  # as written, line breaks and all
@@ -552,8 +575,9 @@ def _build(doc: Document, lines: LineIndex, mt: MappedText, toks: list[Tok], rol
         last_doc = builder.pieces[-1].doc_end if builder.pieces else first_doc
     first_row = marker_row if marker_row is not None else lines.location(first_doc).row
     last_row = lines.location(max(first_doc, last_doc - 1)).row
-    return Message(role, builder, first_row, max(first_row, last_row), marker_row,
-                   includes=includes)
+    return Message(
+        role, builder, first_row, max(first_row, last_row), marker_row, includes=includes
+    )
 
 
 def render_plain(text: str, toks: list[Tok]) -> str:
@@ -561,7 +585,7 @@ def render_plain(text: str, toks: list[Tok]) -> str:
     out: list[str] = []
     for tok in toks:
         if tok.kind == "text":
-            out.append(text[tok.start:tok.end])
+            out.append(text[tok.start : tok.end])
         elif tok.kind == "subst":
             out.append(tok.value)
         elif tok.kind == "hole":

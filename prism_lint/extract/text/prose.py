@@ -35,11 +35,26 @@ _ADDRESS = re.compile(
     r"|as an? (?:ai|assistant|expert|helpful)\b)"
 )
 _HEADING = re.compile(r"^#{1,4}[ \t]+(?P<title>[^\n]{1,60}?)[ \t]*#*[ \t]*$")
-_PROMPT_HEADINGS = frozenset({
-    "instructions", "instruction", "role", "persona", "system", "system prompt", "task",
-    "your task", "goal", "objective", "steps", "output format", "output instructions",
-    "constraints", "rules", "context",
-})
+_PROMPT_HEADINGS = frozenset(
+    {
+        "instructions",
+        "instruction",
+        "role",
+        "persona",
+        "system",
+        "system prompt",
+        "task",
+        "your task",
+        "goal",
+        "objective",
+        "steps",
+        "output format",
+        "output instructions",
+        "constraints",
+        "rules",
+        "context",
+    }
+)
 _SPEAKS = re.compile(r"(?im)^(?:[-*][ \t]+)?(?:you|your)\b")
 _FENCE = re.compile(r"^(?:```|~~~)")
 
@@ -49,7 +64,7 @@ def looks_like_prompt(text: str) -> bool:
     head = text.lstrip("\ufeff")[:HEAD]
     m = _FRONT.match(head)
     if m is not None:
-        head = head[m.end():]
+        head = head[m.end() :]
     if _IDENTITY.search(head):
         return True
     headings = 0
@@ -86,7 +101,6 @@ def file_looks_like_prompt(path: str) -> bool:
     check (``--show-files``); a file that cannot be read is listed, as the
     run would report it."""
     import os
-
 
     try:
         fd, _st = open_regular(path, lambda: project_root(path))

@@ -53,9 +53,21 @@ from prism_lint.model import CallContext, Document, PromptUnit, Role, Sibling, T
 # Words that only prompt-bearing YAML has (as keys, or the action's name); a
 # file with none of them is done after a few substring searches.
 _KEY_WORDS = (
-    "backstory", "expected_output", "messages", "template_format", "input_variables",
-    "execution_settings", "_type", "prompt", "_template", "system", "instruction",
-    "preamble", "role", "user", "human",
+    "backstory",
+    "expected_output",
+    "messages",
+    "template_format",
+    "input_variables",
+    "execution_settings",
+    "_type",
+    "prompt",
+    "_template",
+    "system",
+    "instruction",
+    "preamble",
+    "role",
+    "user",
+    "human",
 )
 _VALUE_WORDS = ("ai-inference", "llm-rubric")
 _AFTER_KEY = re.compile(r"""s?["']?[ \t]*:""")
@@ -112,19 +124,28 @@ _SMOLAGENTS: dict[tuple[str, str], Role] = {
     ("final_answer", "post_messages"): "user",
 }
 _MESSAGE_ROLES = frozenset({"system", "developer", "user", "human", "assistant", "ai"})
-_MODEL_KEYS = ("model", "model_name", "model_id", "modelId", "llm", "deployment_name",
-               "azure_deployment")
-_PROMPTFOO_KEYS = ("providers", "tests", "defaultTest", "scenarios", "evaluateOptions",
-                   "redteam")
+_MODEL_KEYS = (
+    "model",
+    "model_name",
+    "model_id",
+    "modelId",
+    "llm",
+    "deployment_name",
+    "azure_deployment",
+)
+_PROMPTFOO_KEYS = ("providers", "tests", "defaultTest", "scenarios", "evaluateOptions", "redteam")
 _PROMPTFOO_REF = re.compile(
     r"^(?:file://|[\w./*-]+\.(?:py|js|ts|mjs|cjs|txt|md|j2|jinja2?|json|ya?ml|prompty)"
     r"(?::\w+)?$)"
 )
-_GRADER_ASSERTS = frozenset({"llm-rubric", "model-graded-closedqa", "g-eval", "factuality",
-                             "model-graded-factuality"})
+_GRADER_ASSERTS = frozenset(
+    {"llm-rubric", "model-graded-closedqa", "g-eval", "factuality", "model-graded-factuality"}
+)
 # Helm and other Go templates are YAML only once rendered.
-_GO_TEMPLATE = re.compile(r"\{\{-?\s*(?:\.[A-Za-z]|include\b|if\b|range\b|with\b|toYaml\b|"
-                          r"template\b|end\b|define\b)")
+_GO_TEMPLATE = re.compile(
+    r"\{\{-?\s*(?:\.[A-Za-z]|include\b|if\b|range\b|with\b|toYaml\b|"
+    r"template\b|end\b|define\b)"
+)
 # Messages on either side of a message that go into its context.
 _MAX_SIBLINGS = 8
 _CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
@@ -201,8 +222,15 @@ def _comments_only(doc: Document) -> Extraction:
 
 
 class _Reader:
-    def __init__(self, doc: Document, options: ExtractOptions, lines: LineIndex, shift: int,
-                 *, prompt_file: bool) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        options: ExtractOptions,
+        lines: LineIndex,
+        shift: int,
+        *,
+        prompt_file: bool,
+    ) -> None:
         self.doc = doc
         self.options = options
         self.lines = lines
@@ -237,8 +265,9 @@ class _Reader:
                 elif isinstance(node, SequenceNode):
                     self._sequence(node, entry)
                     for i, item in reversed(list(enumerate(node.value))):
-                        stack.append((item, _Entry([*entry.path, f"[{i}]"], entry.ancestors,
-                                                   entry.key)))
+                        stack.append(
+                            (item, _Entry([*entry.path, f"[{i}]"], entry.ancestors, entry.key))
+                        )
 
     def _root(self, root: MappingNode) -> None:
         d = mapping(root)
@@ -252,8 +281,9 @@ class _Reader:
         ):
             self._promptfoo(d)
 
-    def _mapping(self, node: MappingNode, d: dict[str, tuple[ScalarNode, Node]],
-                 entry: _Entry) -> None:
+    def _mapping(
+        self, node: MappingNode, d: dict[str, tuple[ScalarNode, Node]], entry: _Entry
+    ) -> None:
         if id(node) in self.used:
             return
         if "backstory" in d and ("role" in d or "goal" in d):
@@ -284,11 +314,20 @@ class _Reader:
                 library, syntax, tier = "swe-agent", "jinja", "file"
             elif self.prompt_file:
                 tier = "file"
-            self._add(_Spec(
-                [value], role, syntax, library, "yaml", ".".join([*entry.path, key_text]),
-                self._rows(key, value), tier=tier, model=self._model([*entry.ancestors, d]),
-                names=[n for n in (key_text, parent) if n and not n.startswith("[")],
-            ))
+            self._add(
+                _Spec(
+                    [value],
+                    role,
+                    syntax,
+                    library,
+                    "yaml",
+                    ".".join([*entry.path, key_text]),
+                    self._rows(key, value),
+                    tier=tier,
+                    model=self._model([*entry.ancestors, d]),
+                    names=[n for n in (key_text, parent) if n and not n.startswith("[")],
+                )
+            )
 
     def _sequence(self, node: SequenceNode, entry: _Entry) -> None:
         items = [v for v in node.value if isinstance(v, MappingNode)]
@@ -317,31 +356,45 @@ class _Reader:
         if str_value(holder.get("_type", (None, None))[1]) == "chat":
             library = "langchain"  # a serialized ChatPromptTemplate
             template_format = str_value(holder.get("template_format", (None, None))[1])
-            syntax = {"jinja2": "jinja", "mustache": "mustache"}.get(template_format or "",
-                                                                     "fstring")
+            syntax = {"jinja2": "jinja", "mustache": "mustache"}.get(
+                template_format or "", "fstring"
+            )
         group = f"messages@{node.start_mark.index}"
         indexes = {id(v): i for i, v in enumerate(node.value)}
         for mnode, mrole, parts in messages:
             index = indexes[id(mnode)]
             for part in parts:
                 self.used.add(id(part))
-            self._add(_Spec(
-                parts, normalize_role(mrole), syntax, library, "messages",
-                f"{path}[{index}].content", self._rows(mnode, mnode), model=model,
-                response_format=fmt, group=group, sep="\n",
-                names=[p for p in entry.path[-1:] if not p.startswith("[")],
-            ))
+            self._add(
+                _Spec(
+                    parts,
+                    normalize_role(mrole),
+                    syntax,
+                    library,
+                    "messages",
+                    f"{path}[{index}].content",
+                    self._rows(mnode, mnode),
+                    model=model,
+                    response_format=fmt,
+                    group=group,
+                    sep="\n",
+                    names=[p for p in entry.path[-1:] if not p.startswith("[")],
+                )
+            )
 
     # ------------------------------------------------------------ formats
 
-    def _crew_agent(self, node: MappingNode, d: dict[str, tuple[ScalarNode, Node]],
-                    entry: _Entry) -> None:
+    def _crew_agent(
+        self, node: MappingNode, d: dict[str, tuple[ScalarNode, Node]], entry: _Entry
+    ) -> None:
         # CrewAI renders an agent as "You are {role}. {backstory}\nYour personal
         # goal is: {goal}": the model sees the role as a persona.
         glue_for = {"role": "You are ", "backstory": ". ", "goal": "\nYour personal goal is: "}
-        keys = [k for k in ("role", "backstory", "goal")
-                if isinstance(d.get(k, (None, None))[1], ScalarNode)
-                and str_value(d[k][1]) is not None]
+        keys = [
+            k
+            for k in ("role", "backstory", "goal")
+            if isinstance(d.get(k, (None, None))[1], ScalarNode) and str_value(d[k][1]) is not None
+        ]
         if not keys:
             return
         parts = [p for k in keys if isinstance(p := d[k][1], ScalarNode)]
@@ -351,30 +404,49 @@ class _Reader:
         self.used.update(id(p) for p in parts)
         name = entry.path[-1] if entry.path else ""
         llm = d.get("llm", (None, None))[1]
-        self._add(_Spec(
-            parts, "system", "format", "crewai",
-            "Agent(config=)", f"{name}: role, goal, backstory" if name else "role, goal, backstory",
-            self._rows(entry.key or node, node), model=str_value(llm),
-            names=[name] if name else [], group=f"crew:agent:{name}", glues=glues,
-        ))
+        self._add(
+            _Spec(
+                parts,
+                "system",
+                "format",
+                "crewai",
+                "Agent(config=)",
+                f"{name}: role, goal, backstory" if name else "role, goal, backstory",
+                self._rows(entry.key or node, node),
+                model=str_value(llm),
+                names=[name] if name else [],
+                group=f"crew:agent:{name}",
+                glues=glues,
+            )
+        )
         self.crew_agents[name] = "\n\n".join(str_value(p) or "" for p in parts)
 
-    def _crew_task(self, node: MappingNode, d: dict[str, tuple[ScalarNode, Node]],
-                   entry: _Entry) -> None:
-        parts = [v for k in ("description", "expected_output")
-                 if isinstance(v := d.get(k, (None, None))[1], ScalarNode)
-                 and str_value(v) is not None]
+    def _crew_task(
+        self, node: MappingNode, d: dict[str, tuple[ScalarNode, Node]], entry: _Entry
+    ) -> None:
+        parts = [
+            v
+            for k in ("description", "expected_output")
+            if isinstance(v := d.get(k, (None, None))[1], ScalarNode) and str_value(v) is not None
+        ]
         if not parts:
             return
         self.used.update(id(p) for p in parts)
         name = entry.path[-1] if entry.path else ""
         agent = str_value(d.get("agent", (None, None))[1]) or ""
-        self._add(_Spec(
-            parts, "user", "format", "crewai", "Task(config=)",
-            f"{name}: description, expected_output" if name else "description, expected_output",
-            self._rows(entry.key or node, node), names=[n for n in (name, agent) if n],
-            group=f"crew:task:{agent}",
-        ))
+        self._add(
+            _Spec(
+                parts,
+                "user",
+                "format",
+                "crewai",
+                "Task(config=)",
+                f"{name}: description, expected_output" if name else "description, expected_output",
+                self._rows(entry.key or node, node),
+                names=[n for n in (name, agent) if n],
+                group=f"crew:task:{agent}",
+            )
+        )
         self.crew_tasks.append((agent, "\n\n".join(str_value(p) or "" for p in parts)))
 
     def _ai_inference(self, d: dict[str, tuple[ScalarNode, Node]], entry: _Entry) -> None:
@@ -389,32 +461,49 @@ class _Reader:
             if key is None or not isinstance(value, ScalarNode) or str_value(value) is None:
                 continue
             self.used.add(id(value))
-            self._add(_Spec(
-                [value], role, "actions", "github-actions",  # type: ignore[arg-type]
-                "actions/ai-inference", f"with.{key_text}", self._rows(key, value),
-                model=model, group=group,
-                names=[n for n in entry.path[-1:] if not n.startswith("[")],
-            ))
+            self._add(
+                _Spec(
+                    [value],
+                    role,  # type: ignore[arg-type]
+                    "actions",
+                    "github-actions",
+                    "actions/ai-inference",
+                    f"with.{key_text}",
+                    self._rows(key, value),
+                    model=model,
+                    group=group,
+                    names=[n for n in entry.path[-1:] if not n.startswith("[")],
+                )
+            )
 
-    def _template(self, node: MappingNode, d: dict[str, tuple[ScalarNode, Node]],
-                  entry: _Entry) -> None:
+    def _template(
+        self, node: MappingNode, d: dict[str, tuple[ScalarNode, Node]], entry: _Entry
+    ) -> None:
         """Semantic Kernel prompt YAML or a LangChain serialized prompt."""
         key, value = d["template"]
         assert isinstance(value, ScalarNode)
         kind = str_value(d.get("_type", (None, None))[1])
         fmt = (str_value(d.get("template_format", (None, None))[1]) or "").lower()
         inputs = d.get("input_variables", (None, None))[1]
-        sk_markers = (fmt in ("semantic-kernel", "handlebars", "liquid")
-                      or "execution_settings" in d or "{{$" in value.value)
-        langchain = kind in ("prompt", "chat") or fmt in ("f-string", "jinja2", "mustache") or (
-            not sk_markers
-            and isinstance(inputs, SequenceNode)
-            and bool(inputs.value)
-            and all(isinstance(v, ScalarNode) for v in inputs.value)
+        sk_markers = (
+            fmt in ("semantic-kernel", "handlebars", "liquid")
+            or "execution_settings" in d
+            or "{{$" in value.value
+        )
+        langchain = (
+            kind in ("prompt", "chat")
+            or fmt in ("f-string", "jinja2", "mustache")
+            or (
+                not sk_markers
+                and isinstance(inputs, SequenceNode)
+                and bool(inputs.value)
+                and all(isinstance(v, ScalarNode) for v in inputs.value)
+            )
         )
         semantic_kernel = not langchain and (
             fmt in ("semantic-kernel", "handlebars", "liquid")
-            or "execution_settings" in d or "input_variables" in d
+            or "execution_settings" in d
+            or "input_variables" in d
             or "output_variable" in d
         )
         name = str_value(d.get("name", (None, None))[1])
@@ -422,24 +511,44 @@ class _Reader:
         if langchain:
             syntax = {"jinja2": "jinja", "mustache": "mustache"}.get(fmt, "fstring")
             self.used.add(id(value))
-            self._add(_Spec(
-                [value], "unknown", syntax, "langchain", "load_prompt",
-                ".".join([*entry.path, "template"]), self._rows(key, value), names=names,
-            ))
+            self._add(
+                _Spec(
+                    [value],
+                    "unknown",
+                    syntax,
+                    "langchain",
+                    "load_prompt",
+                    ".".join([*entry.path, "template"]),
+                    self._rows(key, value),
+                    names=names,
+                )
+            )
         elif semantic_kernel:
             syntax = {"handlebars": "handlebars", "liquid": "jinja"}.get(fmt, "semantic-kernel")
             self.used.add(id(value))
-            self._add(_Spec(
-                [value], "user", syntax, "semantic-kernel", "CreateFunctionFromPromptYaml",
-                ".".join([*entry.path, "template"]), self._rows(key, value),
-                model=self._sk_model(d) or self._model(entry.ancestors), names=names,
-                split_messages=True,
-            ))
+            self._add(
+                _Spec(
+                    [value],
+                    "user",
+                    syntax,
+                    "semantic-kernel",
+                    "CreateFunctionFromPromptYaml",
+                    ".".join([*entry.path, "template"]),
+                    self._rows(key, value),
+                    model=self._sk_model(d) or self._model(entry.ancestors),
+                    names=names,
+                    split_messages=True,
+                )
+            )
 
-    def _few_shot(self, node: MappingNode, d: dict[str, tuple[ScalarNode, Node]],
-                  entry: _Entry) -> None:
-        entries = [d[k] for k in ("prefix", "suffix")
-                   if k in d and isinstance(d[k][1], ScalarNode) and str_value(d[k][1]) is not None]
+    def _few_shot(
+        self, node: MappingNode, d: dict[str, tuple[ScalarNode, Node]], entry: _Entry
+    ) -> None:
+        entries = [
+            d[k]
+            for k in ("prefix", "suffix")
+            if k in d and isinstance(d[k][1], ScalarNode) and str_value(d[k][1]) is not None
+        ]
         parts = [v for _k, v in entries if isinstance(v, ScalarNode)]
         if not parts:
             return
@@ -451,20 +560,37 @@ class _Reader:
         syntax = {"jinja2": "jinja", "mustache": "mustache"}.get(fmt, "fstring")
         first_row = self._rows(entries[0][0], entries[0][1])[0]
         last_row = self._rows(entries[-1][0], entries[-1][1])[1]
-        self._add(_Spec(
-            parts, "unknown", syntax, "langchain", "load_prompt",
-            ".".join([*entry.path, "prefix+suffix"]), (first_row, last_row),
-            names=[p for p in entry.path[-1:] if not p.startswith("[")],
-        ))
+        self._add(
+            _Spec(
+                parts,
+                "unknown",
+                syntax,
+                "langchain",
+                "load_prompt",
+                ".".join([*entry.path, "prefix+suffix"]),
+                (first_row, last_row),
+                names=[p for p in entry.path[-1:] if not p.startswith("[")],
+            )
+        )
 
     def _smolagents(self, d: dict[str, tuple[ScalarNode, Node]]) -> None:
         self.library = "smolagents"
         key, value = d["system_prompt"]
         assert isinstance(value, ScalarNode)
         self.used.add(id(value))
-        self._add(_Spec([value], "system", "jinja", "smolagents", "prompt_templates",
-                        "system_prompt", self._rows(key, value), names=["system_prompt"],
-                        group="smolagents"))
+        self._add(
+            _Spec(
+                [value],
+                "system",
+                "jinja",
+                "smolagents",
+                "prompt_templates",
+                "system_prompt",
+                self._rows(key, value),
+                names=["system_prompt"],
+                group="smolagents",
+            )
+        )
         for section in ("planning", "managed_agent", "final_answer"):
             sec = d.get(section, (None, None))[1]
             if not isinstance(sec, MappingNode):
@@ -474,9 +600,19 @@ class _Reader:
                 if role is None or not isinstance(v, ScalarNode) or str_value(v) is None:
                     continue
                 self.used.add(id(v))
-                self._add(_Spec([v], role, "jinja", "smolagents", "prompt_templates",
-                                f"{section}.{key_text}", self._rows(k, v),
-                                names=[key_text, section], group="smolagents"))
+                self._add(
+                    _Spec(
+                        [v],
+                        role,
+                        "jinja",
+                        "smolagents",
+                        "prompt_templates",
+                        f"{section}.{key_text}",
+                        self._rows(k, v),
+                        names=[key_text, section],
+                        group="smolagents",
+                    )
+                )
 
     def _promptfoo(self, d: dict[str, tuple[ScalarNode, Node]]) -> None:
         self.library = "promptfoo"
@@ -495,8 +631,18 @@ class _Reader:
             self.used.add(id(value))
             if _PROMPTFOO_REF.match(text.strip()):
                 continue
-            self._add(_Spec([value], "user", "nunjucks", "promptfoo", "prompts",
-                            f"prompts[{i}]", self._rows(key, value), model=model))
+            self._add(
+                _Spec(
+                    [value],
+                    "user",
+                    "nunjucks",
+                    "promptfoo",
+                    "prompts",
+                    f"prompts[{i}]",
+                    self._rows(key, value),
+                    model=model,
+                )
+            )
         for section in ("tests", "defaultTest"):
             sec = d.get(section, (None, None))[1]
             if sec is None:
@@ -507,12 +653,26 @@ class _Reader:
                 m = mapping(found)
                 kind = str_value(m.get("type", (None, None))[1])
                 akey, avalue = m.get("value", (None, None))
-                if kind in _GRADER_ASSERTS and isinstance(avalue, ScalarNode) \
-                        and akey is not None and str_value(avalue) is not None:
+                if (
+                    kind in _GRADER_ASSERTS
+                    and isinstance(avalue, ScalarNode)
+                    and akey is not None
+                    and str_value(avalue) is not None
+                ):
                     self.used.add(id(avalue))
-                    self._add(_Spec([avalue], "user", "nunjucks", "promptfoo", "assert",
-                                    f"{section}.assert.{kind}", self._rows(akey, avalue),
-                                    model=model, names=[kind]))
+                    self._add(
+                        _Spec(
+                            [avalue],
+                            "user",
+                            "nunjucks",
+                            "promptfoo",
+                            "assert",
+                            f"{section}.assert.{kind}",
+                            self._rows(akey, avalue),
+                            model=model,
+                            names=[kind],
+                        )
+                    )
 
     # ------------------------------------------------------------ context
 
@@ -531,8 +691,7 @@ class _Reader:
                             return text
         return None
 
-    def _response_format(self, ancestors: list[dict[str, tuple[ScalarNode, Node]]]
-                         ) -> str | None:
+    def _response_format(self, ancestors: list[dict[str, tuple[ScalarNode, Node]]]) -> str | None:
         for d in reversed(ancestors):
             for key in ("responseFormat", "response_format"):
                 value = d.get(key, (None, None))[1]
@@ -601,27 +760,47 @@ class _Reader:
         if spec.split_messages:
             toks = split_message_tags(toks, mt.text)
         has_roles = any(t.kind == "role" for t in toks)
-        messages = assemble(self.doc, self.lines, mt, toks, default_role=spec.role,
-                            trim=has_roles, comments=self.template_comments)
+        messages = assemble(
+            self.doc,
+            self.lines,
+            mt,
+            toks,
+            default_role=spec.role,
+            trim=has_roles,
+            comments=self.template_comments,
+        )
         out: list[PromptUnit] = []
         for msg in messages:
             ctx = CallContext(
-                library=spec.library, call=spec.call, argument=spec.argument, model=spec.model,
-                names=list(spec.names), response_format=spec.response_format,
+                library=spec.library,
+                call=spec.call,
+                argument=spec.argument,
+                model=spec.model,
+                names=list(spec.names),
+                response_format=spec.response_format,
             )
             b = msg.builder
             first, last = spec.rows
             if has_roles:
                 first, last = max(first, msg.first_row), max(msg.first_row, msg.last_row)
-            out.append(PromptUnit(
-                self.doc, b.text, b.pieces, b.holes, role=msg.role, tier=spec.tier, context=ctx,
-                first_row=first, last_row=last, declared_task=msg.declared_task,
-                template_syntax=syntax,
-            ))
+            out.append(
+                PromptUnit(
+                    self.doc,
+                    b.text,
+                    b.pieces,
+                    b.holes,
+                    role=msg.role,
+                    tier=spec.tier,
+                    context=ctx,
+                    first_row=first,
+                    last_row=last,
+                    declared_task=msg.declared_task,
+                    template_syntax=syntax,
+                )
+            )
         if len(out) > 1:
             for unit in out:
-                unit.context.siblings.extend(Sibling(o.role, o.text) for o in out
-                                             if o is not unit)
+                unit.context.siblings.extend(Sibling(o.role, o.text) for o in out if o is not unit)
         return out
 
     def _link_siblings(self, units: list[tuple[_Spec, PromptUnit]]) -> None:
@@ -631,9 +810,8 @@ class _Reader:
                 groups.setdefault(spec.group, []).append(unit)
         for members in groups.values():
             for i, unit in enumerate(members):
-                near = members[max(0, i - _MAX_SIBLINGS):i + _MAX_SIBLINGS + 1]
-                unit.context.siblings.extend(Sibling(o.role, o.text) for o in near
-                                             if o is not unit)
+                near = members[max(0, i - _MAX_SIBLINGS) : i + _MAX_SIBLINGS + 1]
+                unit.context.siblings.extend(Sibling(o.role, o.text) for o in near if o is not unit)
         self._link_crew(units)
 
     def _link_crew(self, units: list[tuple[_Spec, PromptUnit]]) -> None:
@@ -661,8 +839,9 @@ class _Reader:
             if text is not None:
                 unit.context.siblings.append(Sibling("system", text))
 
-    def _related_crew(self, stem: str, read: Callable[[str], list[tuple[str, str]]]
-                      ) -> list[tuple[str, str]]:
+    def _related_crew(
+        self, stem: str, read: Callable[[str], list[tuple[str, str]]]
+    ) -> list[tuple[str, str]]:
         """Agents for tasks.yaml, tasks for agents.yaml, from the same folder."""
         reader = related_reader(self.options)
         me = posixpath.basename(self.doc.path.replace("\\", "/"))
@@ -702,8 +881,9 @@ def _crew_agents_of(text: str) -> list[tuple[str, str]]:
             if isinstance(value, MappingNode):
                 d = mapping(value)
                 if "backstory" in d:
-                    parts = [str_value(d.get(k, (None, None))[1]) for k in
-                             ("role", "goal", "backstory")]
+                    parts = [
+                        str_value(d.get(k, (None, None))[1]) for k in ("role", "goal", "backstory")
+                    ]
                     out.append((name, _plain_template("\n\n".join(p for p in parts if p))))
     return out
 
@@ -733,11 +913,17 @@ def _content_parts(d: dict[str, tuple[ScalarNode, Node]]) -> list[ScalarNode]:
 
 # Keys named like prompts beyond the known ones: ``instruction_template``,
 # ``evaluator_prompt``, ``grading_instructions``.
-_PROMPT_SUFFIX = re.compile(r"^(?:[a-z0-9]+_)*?(?:[a-z0-9]+_(?:template|prompt)"
-                            r"|(?:[a-z0-9]+_)?instructions?)$")
+_PROMPT_SUFFIX = re.compile(
+    r"^(?:[a-z0-9]+_)*?(?:[a-z0-9]+_(?:template|prompt)"
+    r"|(?:[a-z0-9]+_)?instructions?)$"
+)
 _LONG_PROSE_WORDS = 8
-_HEAD_ROLES: dict[str, Role] = {"system": "system", "developer": "developer", "user": "user",
-                                "human": "user"}
+_HEAD_ROLES: dict[str, Role] = {
+    "system": "system",
+    "developer": "developer",
+    "user": "user",
+    "human": "user",
+}
 
 
 def _key_role(key_text: str) -> Role | None:
@@ -765,7 +951,7 @@ def _is_prose(text: str) -> bool:
 
 def _syntax_name(syntax: str | None, toks: list[Tok], text: str) -> str | None:
     if syntax == "guess":
-        holes = [text[t.start:t.end] for t in toks if t.kind == "hole"]
+        holes = [text[t.start : t.end] for t in toks if t.kind == "hole"]
         if not holes:
             return None
         return "jinja" if any(h.startswith(("{{", "{%")) for h in holes) else "format"
@@ -774,8 +960,9 @@ def _syntax_name(syntax: str | None, toks: list[Tok], text: str) -> str | None:
     return syntax
 
 
-def _declare_tasks(units: list[PromptUnit], found: list[Comment], lines: LineIndex,
-                   text: str) -> None:
+def _declare_tasks(
+    units: list[PromptUnit], found: list[Comment], lines: LineIndex, text: str
+) -> None:
     """``# prism: task=...`` above a key (or inside its entry) declares its task."""
     tasks = {c.row: t for c in found if (t := declared_task(c.text))}
     if not tasks:
@@ -799,6 +986,7 @@ def _declare_tasks(units: list[PromptUnit], found: list[Comment], lines: LineInd
             task = task or tasks.get(row)
             row -= 1
         if task is None:
-            task = next((tasks[r] for r in range(unit.first_row, unit.last_row + 1)
-                         if r in tasks), None)
+            task = next(
+                (tasks[r] for r in range(unit.first_row, unit.last_row + 1) if r in tasks), None
+            )
         unit.declared_task = task or header

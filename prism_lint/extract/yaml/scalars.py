@@ -61,7 +61,7 @@ def decode_scalar(src: str, node: ScalarNode, shift: int = 0) -> tuple[MappedTex
     style = node.style
     if src[start:end] == value and style in (None, ""):
         return MappedText.identity(value, start), True
-    if style in ("'", '"') and src[start + 1:end - 1] == value:
+    if style in ("'", '"') and src[start + 1 : end - 1] == value:
         return MappedText.identity(value, start + 1), True
     try:
         if style in ("|", ">"):
@@ -96,14 +96,15 @@ def _line_break(src: str, pos: int) -> tuple[str, int]:
 
 
 def _emit_break(out: MapBuilder, src: str, text: str, pos: int, width: int) -> None:
-    if src[pos:pos + width] == text:
+    if src[pos : pos + width] == text:
         out.literal(text, pos)
     else:
         out.decoded(text, pos, pos + width)
 
 
-def _fold(out: MapBuilder, src: str, first: tuple[str, int, int],
-          breaks: list[tuple[str, int, int]]) -> None:
+def _fold(
+    out: MapBuilder, src: str, first: tuple[str, int, int], breaks: list[tuple[str, int, int]]
+) -> None:
     """A line break followed by ``breaks`` empty lines, folded the YAML way."""
     text, pos, width = first
     if text != "\n":
@@ -214,7 +215,7 @@ def _escape(out: MapBuilder, src: str, pos: int, end: int) -> int:
         return pos + 2
     if code in _HEX_DIGITS:
         n = _HEX_DIGITS[code]
-        digits = src[pos + 2:pos + 2 + n]
+        digits = src[pos + 2 : pos + 2 + n]
         if len(digits) != n or not set(digits) <= _HEX:
             raise _Mismatch
         out.decoded(chr(int(digits, 16)), pos, pos + 2 + n)
@@ -308,8 +309,7 @@ def _auto_indent(src: str, pos: int) -> tuple[list[tuple[str, int, int]], int, i
     return breaks, max(1, max_indent), pos
 
 
-def _breaks_to(src: str, pos: int, col: int, indent: int
-               ) -> tuple[list[tuple[str, int, int]], int]:
+def _breaks_to(src: str, pos: int, col: int, indent: int) -> tuple[list[tuple[str, int, int]], int]:
     """Empty lines, skipping at most ``indent`` spaces on each; ends at content."""
     breaks: list[tuple[str, int, int]] = []
     n = len(src)
@@ -328,8 +328,15 @@ def _breaks_to(src: str, pos: int, col: int, indent: int
             col += 1
 
 
-def _block_body(src: str, pos: int, indent: int, leading: list[tuple[str, int, int]], *,
-                folded: bool, chomping: bool | None) -> MappedText:
+def _block_body(
+    src: str,
+    pos: int,
+    indent: int,
+    leading: list[tuple[str, int, int]],
+    *,
+    folded: bool,
+    chomping: bool | None,
+) -> MappedText:
     out = MapBuilder()
     breaks = leading
     line_break: tuple[str, int, int] = ("", pos, 0)
