@@ -35,12 +35,12 @@ def shared_fragments(finder: SiteFinder, sinks: dict[str, str]) -> None:
             users.append((name, value))
     if len(consts) < 2 or len(users) < 2:
         return
-    texts = []
-    for name, value in users:
-        v = finder.ev.value(value)
-        if v is not None:
-            texts.append((name, v.literals, src.span(value)))
-    for lit, origin in fragments.shared(consts, texts):
+
+    def literals_of(node: Node) -> list[int] | None:
+        v = finder.ev.value(node)
+        return None if v is None else v.literals
+
+    for lit, origin in fragments.shared(consts, users, literals_of, src.span):
         name = consts[lit]
         role = sinks.get(name)
         finder.name_unit(

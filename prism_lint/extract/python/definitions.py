@@ -294,12 +294,12 @@ class DefinitionFinder:
                 users.append((name, value))
         if not consts or len(users) < 2:
             return
-        texts = []
-        for name, value in users:
-            v = f.ev.value(value)
-            if v is not None:
-                texts.append((name, v.literals, src.span(value)))
-        for lit, origin in fragments.shared(consts, texts):
+
+        def literals_of(node: Node) -> list[int] | None:
+            v = f.ev.value(node)
+            return None if v is None else v.literals
+
+        for lit, origin in fragments.shared(consts, users, literals_of, src.span):
             name = consts[lit]
             role = sinks.get(name)
             if role is not None:

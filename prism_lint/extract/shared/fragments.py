@@ -10,22 +10,32 @@ constants and the templates that use them; the counting is here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 MAX_NAMED = 3  # users named in the origin
+N = TypeVar("N")
 
 
 def shared(
-    consts: dict[int, str], users: Iterable[tuple[str, Iterable[int], tuple[int, int]]]
+    consts: dict[int, str],
+    users: Iterable[tuple[str, N]],
+    literals_of: Callable[[N], Iterable[int] | None],
+    span: Callable[[N], tuple[int, int]],
 ) -> list[tuple[int, str]]:
     """The constants (literal id, origin) that two or more users put into their text.
 
     ``consts`` maps the literal a module constant is set to onto its name;
-    each user is a prompt constant's name, the literals of its text and the
-    span it is written in (a literal there is its own, not a constant's).
+    each user is a prompt constant's name and the expression it is set to,
+    whose literals ``literals_of`` reads (None: not text) and whose ``span``
+    is where it is written (a literal there is its own, not a constant's).
     """
     used_by: dict[int, list[str]] = {}
-    for name, literals, (a, b) in users:
+    for name, node in users:
+        literals = literals_of(node)
+        if literals is None:
+            continue
+        a, b = span(node)
         for lit in literals:
             if lit in consts and not a <= lit < b and name not in used_by.get(lit, ()):
                 used_by.setdefault(lit, []).append(name)
