@@ -220,10 +220,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     # prompt states no other and the call's user turn does not either (the
     # study's "data extraction specialist expert in parsing ..." on a math
     # question asks the question)
-    asked_beside = any(
-        sib.text and sib.role not in ("system", "developer", "assistant")
-        for sib in unit.context.siblings
-    )
+    asked_beside = bool(_user_turns(unit))
     statements = _task_statements(text, passages, standing=_user_asks(unit))
     if not statements and not asked_beside:
         statements = [(a, _word_limit(text, a, b), TASK_STATEMENT_BOOST) for a, b in jobs]
@@ -384,31 +381,31 @@ CHOICE_WEIGHT = 6.0
 def _multiple_choice(text: str, passages: _Spans, unit: PromptUnit, request: _Tally) -> bool:
     """Whether the prompt or its user turn asks a multiple-choice question; its
     options count as the request's evidence of a question with one right answer."""
-    found = [
-        (m.start(), text, "prompt")
-        for m in _CHOICES.finditer(text)
-        if not passages.holds(m.start())
-    ]
-    for sib in unit.context.siblings:
-        if sib.role not in ("system", "developer", "assistant") and "\n" in sib.text:
-            found.extend((m.start(), sib.text, "sibling") for m in _CHOICES.finditer(sib.text))
-    if not found:
+    if any(not passages.holds(m.start()) for m in _CHOICES.finditer(text)):
+        source = "prompt"
+    elif any("\n" in turn and _CHOICES.search(turn) for turn in _user_turns(unit)):
+        source = "sibling"
+    else:
         return False
-    _at, _where, source = found[0]
     request.add("multiple-choice options", "factual", source, CHOICE_WEIGHT)
     return True
+
+
+def _user_turns(unit: PromptUnit) -> list[str]:
+    """The texts of the call's other messages that ask: the user turn, a
+    CrewAI task, an included template (not a system or assistant message)."""
+    return [
+        sib.text
+        for sib in unit.context.siblings
+        if sib.text and sib.role not in ("system", "developer", "assistant")
+    ]
 
 
 def _user_asks(unit: PromptUnit) -> bool:
     """Whether the call's user turn states a request of its own words (a
     CrewAI task's description, a written user message), not only a
     placeholder."""
-    for sib in unit.context.siblings:
-        if sib.role in ("system", "developer", "assistant") or not sib.text:
-            continue
-        if len(word_re(sib.text).findall(sib.text)) >= 4:
-            return True
-    return False
+    return any(len(word_re(turn).findall(turn)) >= 4 for turn in _user_turns(unit))
 
 
 def _siblings(
@@ -420,10 +417,7 @@ def _siblings(
     """The call's other messages (the user turn, a CrewAI task, an included
     template) are the request; True when any of them says something."""
     said = False
-    for sib in unit.context.siblings:
-        if sib.role in ("system", "developer", "assistant") or not sib.text:
-            continue
-        sib_text = sib.text
+    for sib_text in _user_turns(unit):
         if len(word_re(sib_text).findall(sib_text)) >= 2:
             said = True
         material = _Spans.of(material_spans(sib_text))
