@@ -10,6 +10,8 @@ from __future__ import annotations
 import pytest
 
 from prism_lint.analysis import analyse, analyse_text, is_flagged
+from prism_lint.analysis.task import match_cues
+from prism_lint.analysis.vocabulary import vocabulary
 from prism_lint.config import Settings
 from prism_lint.engine import check_source
 from prism_lint.model import CallContext, Document, Piece, PromptUnit, Sibling
@@ -510,3 +512,54 @@ def test_updating_a_document_about_code_is_writing() -> None:
         "writing style and CodeGroup components."
     )
     assert analyse_text(text).task.category == "writing"
+
+
+def test_a_technology_in_a_generic_title_is_the_medium_of_the_work() -> None:
+    # an image asked of an SVG designer is made of code; the same request of
+    # a plain designer, or of a scientific illustrator, is not
+    request = (
+        "I will describe pictures and you will come up with SVG code for each picture. "
+        "Reply with the code only. First: a blue square beside a yellow image of a sun."
+    )
+    svg = analyse_text("Act as an SVG designer. " + request).task
+    assert svg.category == "code"
+    assert any(e.cue == "SVG" and e.source == "persona-role" for e in svg.evidence)
+    illustrator = analyse_text(
+        "Act as a scientific illustrator. Draw an image of a cell dividing, with labels."
+    ).task
+    assert not any(
+        e.source == "persona-role" and e.category == "factual" for e in illustrator.evidence
+    )
+
+
+def test_what_to_do_after_a_poisoning_rests_on_medical_facts() -> None:
+    text = (
+        "You are a seasoned emergency nurse. Give me calm advice. "
+        "My dog swallowed two of my ibuprofen tablets an hour ago."
+    )
+    task = analyse_text(text).task
+    assert task.category == "factual"
+    assert any("swallowed" in e.cue for e in task.evidence)
+    assert (
+        analyse_text("You are a seasoned nurse. Give me advice on sleeping better.").task.category
+        == "advice"
+    )
+
+
+def test_implementing_a_plan_is_not_code() -> None:
+    text = (
+        "Act as a senior operations manager. You are responsible for implementing a new "
+        "recycling plan across our offices. Organize the rollout and suggest how to "
+        "motivate staff to take part."
+    )
+    assert analyse_text(text).task.category != "code"
+    code = analyse_text("You are a senior engineer. Implement a function that parses ISO dates.")
+    assert code.task.category == "code"
+
+
+def test_a_word_english_weighs_low_keeps_that_weight() -> None:
+    # "sources" is listed by the French vocabulary too, at a higher weight:
+    # an English prompt about pollution sources is not asking for citations
+    lex = vocabulary().tasks
+    cues = [c for c, _s, _e in match_cues("the pollution sources", lex) if c.text == "sources"]
+    assert cues and all(c.weight == 0.5 for c in cues)

@@ -265,7 +265,8 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
         field = _Tally(defaultdict(float), [], {})
         prior = min(PERSONA_PRIOR_MAX, max(PERSONA_BESIDE_REQUEST, PERSONA_PRIOR_SHARE * asked))
         _persona_fields(personas, field, prior)
-        if not field.scores:
+        if not field.scores or _generic_field(field, persona):
+            field = _Tally(defaultdict(float), [], {})
             _stack_field(persona, field, prior)
         tallies = [request, context, field]
     else:
@@ -792,6 +793,16 @@ def _stack_field(persona: _Tally, field: _Tally, weight: float) -> None:
             e.cue for e in persona.evidence if e.source == "persona-head" and e.category == category
         )
         field.add(cue, category, "persona-role", weight)
+
+
+def _generic_field(field: _Tally, persona: _Tally) -> bool:
+    """An occupation with no field of its own ("designer", "illustrator")
+    whose identity names a technology ("an *SVG* designer"): the technology
+    is the medium of its work. A subject ("a *scientific* illustrator") is
+    what the work depicts, not what it is made of."""
+    return set(field.scores) == {"other"} and any(
+        e.source == "persona-head" and e.category == "code" for e in persona.evidence
+    )
 
 
 def _field_of(head: str, occupations: dict[str, str]) -> tuple[str, str] | None:

@@ -790,8 +790,10 @@ def _compile_tasks(tables: list[tuple[bool, dict[str, Any], dict[str, Any]]]) ->
             if words_:
                 exact.setdefault(words_[0], []).append(Cue(words_, GENERAL, float(weight), text))
     # several vocabularies list the same word ("python" in each language's
-    # table): one cue per words and category, at its highest weight, so a
-    # word seen once counts once
+    # table): one cue per words and category, so a word seen once counts
+    # once, at the weight of the first vocabulary to list it (English is
+    # read first: a word it weighs low on purpose, such as "sources", keeps
+    # that weight in English text)
     for table in (exact, prefixes):
         for key, cues_list in table.items():
             table[key] = _distinct(cues_list)
@@ -827,13 +829,11 @@ def _compile_tasks(tables: list[tuple[bool, dict[str, Any], dict[str, Any]]]) ->
 
 
 def _distinct(cues: list[Cue]) -> list[Cue]:
-    """``cues`` with one per (words, category): the heaviest."""
-    best: dict[tuple[tuple[str, ...], str], Cue] = {}
+    """``cues`` with one per (words, category): the first listed."""
+    first: dict[tuple[tuple[str, ...], str], Cue] = {}
     for cue in cues:
-        key = (cue.words, cue.category)
-        if key not in best or cue.weight > best[key].weight:
-            best[key] = cue
-    return list(best.values())
+        first.setdefault((cue.words, cue.category), cue)
+    return list(first.values())
 
 
 def _cue_words(text: str) -> list[str]:
