@@ -563,3 +563,75 @@ def test_a_word_english_weighs_low_keeps_that_weight() -> None:
     lex = vocabulary().tasks
     cues = [c for c, _s, _e in match_cues("the pollution sources", lex) if c.text == "sources"]
     assert cues and all(c.weight == 0.5 for c in cues)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "A baker fills 12 trays with 18 rolls each and sells all but 25 of them. "
+        "How many rolls does she sell?",
+        "Tom's class has 24 pupils and each pupil needs 3 pencils. Pencils come in boxes "
+        "of 10. How many boxes must Mr. Tom buy",
+        "A jacket costs $80 after a 20% discount. What was the original price of the jacket?",
+        "After 40% of the 500 guests left the hall through door A, calculate the number of "
+        "guests who remained.",
+    ],
+)
+def test_a_word_problem_is_math_whatever_its_story(question: str) -> None:
+    for persona in (WRITER, LONG_WRITER, "You are a veteran schoolteacher."):
+        task = analyse(chat(persona, question)).task
+        assert task.category == "math", (persona, question)
+        assert any(e.cue == "word problem" for e in task.evidence)
+
+
+def test_numbers_in_a_system_prompt_are_not_a_word_problem() -> None:
+    text = (
+        "You are a senior editor. Keep answers under 200 words and use at most 3 bullet "
+        "points. Tell me how much detail you need before you start."
+    )
+    assert not any(e.cue == "word problem" for e in analyse_text(text).task.evidence)
+
+
+def test_a_script_for_a_video_is_writing_and_a_script_for_a_shell_is_code() -> None:
+    video = analyse(chat(MATHEMATICIAN, "Write a script for a podcast episode about bees."))
+    assert video.task.category == "writing"
+    shell = analyse(chat(WRITER, "Write a script that renames every .txt file in a folder."))
+    assert shell.task.category == "code"
+
+
+def test_a_counterfactual_has_no_right_answer() -> None:
+    for question in (
+        "What if the printing press had never been invented?",
+        "What would have happened if Rome had never fallen?",
+    ):
+        task = analyse(chat(LONG_MATH, question)).task
+        assert task.category == "writing", question
+    assert analyse(chat(WRITER, "What year was the printing press invented?")).task.category == (
+        "factual"
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How would you introduce yourself as a lighthouse keeper at a village fair?",
+        "As a deep-sea diver, describe your feelings when you first saw the wreck.",
+        "If you were a medieval blacksmith, how would you greet a new apprentice?",
+    ],
+)
+def test_a_character_cast_in_the_request_is_roleplay(question: str) -> None:
+    for persona in ("You are a software engineer.", LONG_MATH):
+        task = analyse_text(f"{persona}\n\n{question}").task
+        assert task.category == "roleplay", (persona, question)
+
+
+def test_a_request_that_casts_its_own_character_is_not_the_persona_passage() -> None:
+    text = "You are a software engineer.\n\nAs a lighthouse keeper, describe your evening."
+    first = analyse_text(text).personas[0]
+    assert text[first.passage_start : first.measured_end] == "You are a software engineer."
+
+
+def test_ways_and_strategies_are_advice_not_a_question_with_one_answer() -> None:
+    task = analyse(chat(LONG_MATH, "What are the most effective ways to sleep better?")).task
+    assert task.category == "advice"
+    assert not any(e.category == "factual" and e.source == "prompt" for e in task.evidence)

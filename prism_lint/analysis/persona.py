@@ -993,6 +993,8 @@ def _passages(
                     break  # an expert claim after a role starts its own persona
                 if other.kind != p.kind and "\n\n" in text[end : sent.start].replace("\r", ""):
                     break  # "Pretend to be a pirate" in the next paragraph is the request
+                if other.end < sent.end and not _describes(text, sent, other):
+                    break  # "As a space colonist, describe your day": a request
                 taken.add(j)
             elif not _continues(text, sent, languages, after_colon=text[end - 1 : end] == ":"):
                 break

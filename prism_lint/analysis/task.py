@@ -255,6 +255,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     _persona_fields(personas, persona)
     said = _siblings(unit, request, lex, strongest)
     choice = _multiple_choice(text, passages, unit, request)
+    _word_problem(text, passages, material, unit, request)
     _context(unit, context, lex)
     asked = sum(request.scores.values())
     stated = asked >= REQUEST_MIN or said or _states_request(text, passages, material)
@@ -390,6 +391,55 @@ def _multiple_choice(text: str, passages: _Spans, unit: PromptUnit, request: _Ta
         return False
     request.add("multiple-choice options", "factual", source, CHOICE_WEIGHT)
     return True
+
+
+# A word problem: a short paragraph that states quantities and asks for one
+# ("... 27 students ... 2 glue sticks each ... packs of 8. How many packs?").
+# Its story's words (students, songs, a book) are the setting, not the task.
+_QUANTITY = re.compile(
+    r"(?i)(?<![\w.])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s*%?"
+    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|hundred|thousand|half|twice|thrice|double|triple|dozen|quarter)\b"
+)
+_DIGIT = re.compile(r"\d")
+_ASKS_QUANTITY = re.compile(
+    r"(?i)\bhow\s+(?:many|much|long|far|old|fast|tall|heavy|often)\b[^?\n]*(?:\?|\.?\s*\Z)"
+    r"|\bwhat\s+(?:is|was|are|were|will\s+be|would\s+be)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?"
+    r"(?:[\w'’-]+\s+){0,3}?(?:total|cost|price|number|amount|percent(?:age)?|age|profit|average|"
+    r"speed|distance|sum|weight|area|value|height|length|difference|rate|balance|"
+    r"salary|income|change|fraction|ratio|score|time)\b[^?\n]*\?"
+    r"|(?:\A|[.!?,;:]\s+)(?:find|calculate|compute|determine|work\s+out)\s+(?:the|how|what|his|her|their)\b"
+)
+_PARAGRAPH = re.compile(r"\S(?:[^\n]|\n(?![ \t]*\n))*")
+WORD_PROBLEM_WORDS = 150
+WORD_PROBLEM_WEIGHT = 8.0
+
+
+def _word_problem(
+    text: str, passages: _Spans, material: _Spans, unit: PromptUnit, request: _Tally
+) -> None:
+    """A paragraph of the prompt or its user turn that states two quantities
+    or more (one of them in digits) and asks for a quantity."""
+    found = ""
+    for m in _PARAGRAPH.finditer(text):
+        if not passages.holds(m.start()) and not material.holds(m.start()) and _asks_sum(m.group()):
+            found = "prompt"
+            break
+    else:
+        if any(
+            _asks_sum(p.group()) for turn in _user_turns(unit) for p in _PARAGRAPH.finditer(turn)
+        ):
+            found = "sibling"
+    if found:
+        request.add("word problem", "math", found, WORD_PROBLEM_WEIGHT)
+
+
+def _asks_sum(paragraph: str) -> bool:
+    if len(paragraph.split()) > WORD_PROBLEM_WORDS or not _DIGIT.search(paragraph):
+        return False
+    if not _ASKS_QUANTITY.search(paragraph):
+        return False
+    return len(_QUANTITY.findall(paragraph)) >= 2
 
 
 def _user_turns(unit: PromptUnit) -> list[str]:
