@@ -20,6 +20,13 @@ is read where it lies and never copied into the project:
     DATA/personas/{min,half,full}_personas/persona_<name>.txt
     DATA/question.jsonl
     DATA/mmlu.jsonl   (optional: {"subject", "question", "choices"} per line)
+    DATA/gsm8k.jsonl  (optional: GSM8K's test file; 150 questions drawn with a fixed seed)
+    DATA/humaneval.jsonl  (optional: HumanEval's problems, each prompt sent as is)
+    DATA/vicuna.jsonl (optional: FastChat's vicuna_bench question.jsonl)
+
+The three optional sets test the same rules on questions of other forms than
+MT-Bench's: word problems, bare function stubs, and Vicuna's counterfactual,
+roleplay and advice questions.
 
     python scripts/score_prism.py [DATA] [--shape code|text|both] [--show] [--json]
 
@@ -31,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import tempfile
 from collections import defaultdict
@@ -52,6 +60,10 @@ DEFAULT_EXPECTED = HERE / "prism_expected.toml"
 LENGTHS = ("min", "half", "full")  # the paper's Min, Short and Long
 SHAPES = ("code", "text")
 MMLU_FILE = "mmlu.jsonl"
+GSM8K_FILE = "gsm8k.jsonl"
+GSM8K_SAMPLE = 150
+HUMANEVAL_FILE = "humaneval.jsonl"
+VICUNA_FILE = "vicuna.jsonl"
 FLAG_PREFIX = "PRS1"
 
 
@@ -196,7 +208,31 @@ def load_questions(data: Path) -> list[Question]:
                 raise DataError(f"{mmlu}:{n}: 'choices' must be a list")
             text = format_mmlu(str(row.get("subject", "")), str(row["question"]), map(str, choices))
             questions.append(Question(f"mmlu-{n}", "mmlu", text))
+    questions.extend(_other_benchmarks(data))
     return questions
+
+
+def _other_benchmarks(data: Path) -> list[Question]:
+    out: list[Question] = []
+    gsm8k = data / GSM8K_FILE
+    if gsm8k.is_file():
+        rows = _read_jsonl(gsm8k)
+        picked = sorted(random.Random(13).sample(range(len(rows)), min(GSM8K_SAMPLE, len(rows))))
+        for n in picked:
+            out.append(Question(f"gsm8k-{n + 1}", "gsm8k", str(rows[n]["question"])))
+    humaneval = data / HUMANEVAL_FILE
+    if humaneval.is_file():
+        for n, row in enumerate(_read_jsonl(humaneval), 1):
+            out.append(Question(f"humaneval-{n}", "humaneval", str(row["prompt"])))
+    vicuna = data / VICUNA_FILE
+    if vicuna.is_file():
+        for row in _read_jsonl(vicuna):
+            turns = row.get("turns")
+            if not isinstance(turns, list) or not turns:
+                raise DataError(f"{vicuna}: question {row.get('question_id')} has no turns")
+            category = f"vicuna-{row['category']}"
+            out.append(Question(f"vicuna-{row['question_id']}", category, str(turns[0])))
+    return out
 
 
 def build_cases(

@@ -173,6 +173,30 @@ def test_mmlu_questions_use_the_studys_lettered_form(tmp_path: Path) -> None:
     )
 
 
+def test_other_benchmarks_are_read_when_present_and_each_has_a_verdict(
+    tmp_path: Path,
+    expected,  # type: ignore[no-untyped-def]
+) -> None:
+    data = _data(tmp_path, QUESTIONS)
+    rows = [{"question": f"Tom has {n} pears and eats 2. How many are left?"} for n in range(200)]
+    (data / "gsm8k.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    stub = {"task_id": "X/0", "prompt": 'def f(x):\n    """Double x."""\n'}
+    (data / "humaneval.jsonl").write_text(json.dumps(stub) + "\n", encoding="utf-8")
+    vicuna = {"question_id": 7, "category": "counterfactual", "turns": ["What if Rome had won?"]}
+    (data / "vicuna.jsonl").write_text(json.dumps(vicuna) + "\n", encoding="utf-8")
+    questions = sp.load_questions(data)
+    gsm8k = [q for q in questions if q.category == "gsm8k"]
+    assert len(gsm8k) == sp.GSM8K_SAMPLE
+    assert gsm8k == [q for q in sp.load_questions(data) if q.category == "gsm8k"]  # fixed seed
+    others = {
+        q.qid: q.category for q in questions if q.category in ("humaneval", "vicuna-counterfactual")
+    }
+    assert others == {"humaneval-1": "humaneval", "vicuna-7": "vicuna-counterfactual"}
+    for q in questions:
+        assert expected.verdict("math", q) in ("flag", "ok", "unsure")
+    assert expected.verdict("math", gsm8k[0]) == "flag"
+
+
 def _case(persona: str, kind: str, category: str, expected: str, qid: str = "1"):  # type: ignore[no-untyped-def]
     return sp.Case(persona, "min", qid, category, "p", "q", kind, expected)
 

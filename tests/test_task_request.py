@@ -635,3 +635,45 @@ def test_ways_and_strategies_are_advice_not_a_question_with_one_answer() -> None
     task = analyse(chat(LONG_MATH, "What are the most effective ways to sleep better?")).task
     assert task.category == "advice"
     assert not any(e.category == "factual" and e.source == "prompt" for e in task.evidence)
+
+
+STUB = '''def running_max(values: list[int]) -> list[int]:
+    """Return, for each position, the largest value seen so far.
+    >>> running_max([3, 1, 4])
+    [3, 3, 4]
+    """
+'''
+
+
+def test_a_function_with_only_its_docstring_asks_for_its_body() -> None:
+    for persona in (WRITER, LONG_WRITER):
+        task = analyse(chat(persona, STUB)).task
+        assert task.category == "code"
+        assert any(e.cue == "function to complete" for e in task.evidence)
+
+
+def test_finished_code_supplied_to_summarise_is_material() -> None:
+    done = (
+        STUB
+        + "    best = []\n    for v in values:\n"
+        + "        best.append(max(best[-1:] + [v]))\n    return best\n"
+    )
+    task = analyse(
+        chat(WRITER, "Summarize what the following code does in one sentence:\n\n" + done)
+    ).task
+    assert not any(e.cue == "function to complete" for e in task.evidence)
+    assert task.category == "extraction"
+
+
+def test_a_word_problem_told_in_words_and_its_story_verbs() -> None:
+    in_words = (
+        "A jug holds enough juice for six glasses. Three friends each drink two glasses. "
+        "How many glasses are left for Ana?"
+    )
+    story = (
+        "Lena collects 40 shells from the beach and gathers half as many from the rocks. "
+        "How many shells does she collect in all?"
+    )
+    for question in (in_words, story):
+        task = analyse(chat("You are a data extraction specialist.", question)).task
+        assert task.category == "math", question

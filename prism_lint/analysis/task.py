@@ -234,6 +234,8 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     n_cues = len(hits)
     hits.extend(_pattern_hits(text, lex))
     strongest: dict[str, tuple[float, str, int]] = {}  # category -> weight, text, offset
+    problem = _word_problem(text, passages, material, unit)
+    story = problem[1] if problem else (0, 0)
     for i, (category, cue_weight, start, end) in enumerate(hits):
         inside = passages.holds(start)
         if category == GENERAL:
@@ -249,13 +251,17 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
         if category not in _KEEPS_NEGATED and _negated(text, start):
             continue  # "no explanation", "do not write code": not asked
         weight = cue_weight * focus.at(start) * asides.at(start)
+        if story[0] <= start < story[1] and category != "math":
+            weight *= STORY_WEIGHT
         request.add(text[start:end], category, "prompt", weight, topic=i < n_cues)
         if weight > strongest.get(category, (0.0, "", 0))[0]:
             strongest[category] = (weight, text, start)
     _persona_fields(personas, persona)
     said = _siblings(unit, request, lex, strongest)
     choice = _multiple_choice(text, passages, unit, request)
-    _word_problem(text, passages, material, unit, request)
+    if problem:
+        request.add("word problem", "math", problem[0], WORD_PROBLEM_WEIGHT)
+    _written_code(text, passages, material, unit, request)
     _context(unit, context, lex)
     asked = sum(request.scores.values())
     stated = asked >= REQUEST_MIN or said or _states_request(text, passages, material)
@@ -398,13 +404,15 @@ def _multiple_choice(text: str, passages: _Spans, unit: PromptUnit, request: _Ta
 # Its story's words (students, songs, a book) are the setting, not the task.
 _QUANTITY = re.compile(
     r"(?i)(?<![\w.])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s*%?"
-    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-    r"thirty|forty|fifty|hundred|thousand|half|twice|thrice|double|triple|dozen|quarter)\b"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|hundred|thousand|half|halves|halved|twice|thrice|double[sd]?|"
+    r"triple[sd]?|dozens?|quarter)\b"
 )
 _DIGIT = re.compile(r"\d")
 _ASKS_QUANTITY = re.compile(
     r"(?i)\bhow\s+(?:many|much|long|far|old|fast|tall|heavy|often)\b[^?\n]*(?:\?|\.?\s*\Z)"
-    r"|\bwhat\s+(?:is|was|are|were|will\s+be|would\s+be)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?"
+    r"|\bwhat\s+(?:percent(?:age)?|fraction|proportion|share)\s+of\b[^?\n]*\?"
+    r"|\bwhat(?:\s+(?:is|was|are|were|will\s+be|would\s+be)|['’]s)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?"
     r"(?:[\w'’-]+\s+){0,3}?(?:total|cost|price|number|amount|percent(?:age)?|age|profit|average|"
     r"speed|distance|sum|weight|area|value|height|length|difference|rate|balance|"
     r"salary|income|change|fraction|ratio|score|time)\b[^?\n]*\?"
@@ -413,33 +421,74 @@ _ASKS_QUANTITY = re.compile(
 _PARAGRAPH = re.compile(r"\S(?:[^\n]|\n(?![ \t]*\n))*")
 WORD_PROBLEM_WORDS = 150
 WORD_PROBLEM_WEIGHT = 8.0
+# what the story's other words count ("gathers apples from the trees" is
+# not extraction)
+STORY_WEIGHT = 0.5
 
 
 def _word_problem(
-    text: str, passages: _Spans, material: _Spans, unit: PromptUnit, request: _Tally
-) -> None:
-    """A paragraph of the prompt or its user turn that states two quantities
-    or more (one of them in digits) and asks for a quantity."""
-    found = ""
+    text: str, passages: _Spans, material: _Spans, unit: PromptUnit
+) -> tuple[str, tuple[int, int]] | None:
+    """Where a paragraph of the prompt, or else of its user turn, states
+    quantities and asks for one: the source and the prompt's span of it."""
     for m in _PARAGRAPH.finditer(text):
         if not passages.holds(m.start()) and not material.holds(m.start()) and _asks_sum(m.group()):
-            found = "prompt"
-            break
-    else:
-        if any(
-            _asks_sum(p.group()) for turn in _user_turns(unit) for p in _PARAGRAPH.finditer(turn)
-        ):
-            found = "sibling"
-    if found:
-        request.add("word problem", "math", found, WORD_PROBLEM_WEIGHT)
+            return "prompt", m.span()
+    if any(_asks_sum(p.group()) for turn in _user_turns(unit) for p in _PARAGRAPH.finditer(turn)):
+        return "sibling", (0, 0)
+    return None
 
 
 def _asks_sum(paragraph: str) -> bool:
-    if len(paragraph.split()) > WORD_PROBLEM_WORDS or not _DIGIT.search(paragraph):
+    """Two quantities or more, one in digits, or three in words ("four
+    bowls ... two children ... one bowl"), and a question for a quantity."""
+    if len(paragraph.split()) > WORD_PROBLEM_WORDS or not _ASKS_QUANTITY.search(paragraph):
         return False
-    if not _ASKS_QUANTITY.search(paragraph):
-        return False
-    return len(_QUANTITY.findall(paragraph)) >= 2
+    found = len(_QUANTITY.findall(paragraph))
+    return found >= 2 if _DIGIT.search(paragraph) else found >= 3
+
+
+# Source code written out in the request. A function that has only its
+# signature and docstring asks for its body (HumanEval's form); other lines of
+# code name the subject, which supplied material may also be.
+_STUB = re.compile(
+    r"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([^)]{0,400}\)[^:\n]{0,80}:[ \t]*\n"
+    r"[ \t]+(?:\"\"\"|\'\'\')(?:(?!\"\"\"|\'\'\').){0,4000}?(?:\"\"\"|\'\'\')[ \t]*"
+    r"(?:\n[ \t]*(?:pass|\.\.\.|#[^\n]*)?[ \t]*)*\Z",
+    re.S,
+)
+_CODE_LINE = re.compile(
+    r"(?m)^[ \t]*(?:(?:async[ \t]+)?def[ \t]+\w+[ \t]*\(|class[ \t]+\w+[ \t]*[(:]|"
+    r"from[ \t]+[\w.]+[ \t]+import[ \t]|import[ \t]+[\w.]+[ \t]*$|return\b|"
+    r"#include[ \t]*<|(?:public|private|static)[ \t]+\w+[ \t]+\w+[ \t]*\(|"
+    r"function[ \t]+\w+[ \t]*\(|(?:const|let|var)[ \t]+\w+[ \t]*=)"
+)
+STUB_WEIGHT = 8.0
+CODE_LINES = 3
+CODE_LINES_WEIGHT = 3.0
+
+
+def _written_code(
+    text: str, passages: _Spans, material: _Spans, unit: PromptUnit, request: _Tally
+) -> None:
+    """Evidence from source code in the prompt or its user turn."""
+    places = [("prompt", text)] + [("sibling", turn) for turn in _user_turns(unit)]
+    for source, body in places:
+        stub = _STUB.search(body)
+        if stub and (
+            source != "prompt" or not (passages.holds(stub.start()) or material.holds(stub.start()))
+        ):
+            request.add("function to complete", "code", source, STUB_WEIGHT)
+            return
+    for source, body in places:
+        lines = [
+            m
+            for m in _CODE_LINE.finditer(body)
+            if source != "prompt" or not (passages.holds(m.start()) or material.holds(m.start()))
+        ]
+        if len(lines) >= CODE_LINES:
+            request.add("source code", "code", source, CODE_LINES_WEIGHT, topic=True)
+            return
 
 
 def _user_turns(unit: PromptUnit) -> list[str]:
