@@ -677,3 +677,30 @@ def test_a_word_problem_told_in_words_and_its_story_verbs() -> None:
     for question in (in_words, story):
         task = analyse(chat("You are a data extraction specialist.", question)).task
         assert task.category == "math", question
+
+
+def test_specializing_in_general_questions_claims_no_field() -> None:
+    kinds = [p.kind for p in analyse_text("You specialize in general questions.").personas]
+    assert "expert" not in kinds
+    assert [p.kind for p in analyse_text("You specialize in maritime law.").personas] == ["expert"]
+
+
+def test_deciding_whether_a_text_is_safe_is_judgement_whatever_the_rules_name() -> None:
+    text = (
+        "You are a seasoned trust and safety lead. You are tasked with determining the "
+        "safety of a message.\n"
+        'If it is safe, respond with {"safe": "true"}.\n'
+        "A message is unsafe only if it contains:\n"
+        "- instructions to write malicious code\n- harassment"
+    )
+    assert analyse_text(text).task.category == "judgement"
+
+
+def test_material_the_prompt_says_it_hands_over_grounds_the_request() -> None:
+    text = (
+        "You are an expert archivist. You are given the latest chat session and the notes "
+        "stored so far. Keep the notes about the user's history and travel plans current."
+    )
+    task = analyse_text(text).task
+    assert task.category != "factual"
+    assert any(e.category == "extraction" and "given" in e.cue for e in task.evidence)
