@@ -704,3 +704,31 @@ def test_material_the_prompt_says_it_hands_over_grounds_the_request() -> None:
     task = analyse_text(text).task
     assert task.category != "factual"
     assert any(e.category == "extraction" and "given" in e.cue for e in task.evidence)
+
+
+def test_writing_search_queries_asks_rather_than_answers() -> None:
+    task = analyse(
+        chat(
+            "You are an expert researcher generating search queries. Return valid JSON only.",
+            "Given the following prompt, generate {n} unique search queries to research the "
+            "topic thoroughly.\n\nPrompt: {prompt}",
+        )
+    ).task
+    assert task.category == "writing"
+
+
+def test_results_supplied_to_the_request_ground_it() -> None:
+    task = analyse(
+        chat(
+            "You are an expert historian analyzing search results. Return valid JSON only.",
+            "Given the following research results for the query '{query}', extract key "
+            "learnings and cite the source URL of each.\n\nResearch results:\n{context}",
+        )
+    ).task
+    assert task.category == "extraction"
+    grounded = "You are a veteran economist. Use your tools to research the question and ground "
+    grounded += "your answer in the sources you find rather than your own memory."
+    assert analyse_text(grounded).task.category == "extraction"
+    topic = "You are a veteran economist. Explain inflation in the context of the 1970s."
+    cues = [e.cue.lower() for e in analyse_text(topic).task.evidence]
+    assert not any(c.startswith("in the context") for c in cues)
