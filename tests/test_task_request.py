@@ -732,3 +732,40 @@ def test_results_supplied_to_the_request_ground_it() -> None:
     topic = "You are a veteran economist. Explain inflation in the context of the 1970s."
     cues = [e.cue.lower() for e in analyse_text(topic).task.evidence]
     assert not any(c.startswith("in the context") for c in cues)
+
+
+def _agent(system: str, user: str, tools: list[str]) -> PromptUnit:
+    unit = chat(system, user)
+    unit.context.tools = tools
+    return unit
+
+
+def test_a_search_or_data_tool_supplies_the_facts_of_the_request() -> None:
+    system = "You are a basic stock information specialist focused on price data."
+    user = "Share the NVDA stock price and its recent historical performance."
+    with_tool = analyse(_agent(system, user, ["YFinanceTools"])).task
+    assert with_tool.category == "extraction"
+    assert any(e.source == "tools" for e in with_tool.evidence)
+    research = analyse(
+        _agent("You are a research specialist.", "Research {topic}.", ["WebSearchTools"])
+    )
+    assert research.task.category == "extraction"
+    # without a tool the facts are recalled: the finding stays
+    assert analyse(_agent(system, user, [])).task.category == "factual"
+    assert analyse(_agent(system, user, ["send_email"])).task.category == "factual"
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "You are an expert at analyzing transcripts.",
+        "Synthesize the findings from the specialist agents into one brief.",
+        "Compare the content from these URLs and say which recipe is quicker.",
+        "Interpret the key metrics provided by the data step.",
+        "Given the diagnostic analysis, list the steps the customer should take.",
+    ],
+)
+def test_material_handed_over_by_name_grounds_the_request(request_text: str) -> None:
+    text = "You are a senior financial analyst. " + request_text
+    task = analyse_text(text).task
+    assert any(e.category == "extraction" and e.source == "prompt" for e in task.evidence)

@@ -991,12 +991,23 @@ def _decide(
     # "extract ... from each equation") is extraction whatever the material's
     # topic: the topic's knowledge and judgement words describe the material.
     # Options to choose from ask for the one right answer, passage or not.
-    grounded = request.scores.get("extraction", 0.0) >= GROUNDED and not choice
+    # Material a tool fetches or the call attaches grounds it too.
+    supplied = sum(
+        e.weight
+        for e in context.evidence
+        if e.category == "extraction" and e.source in ("tools", "attachment")
+    )
+    grounded = request.scores.get("extraction", 0.0) + supplied >= GROUNDED and not choice
     merged: dict[str, float] = defaultdict(float)
     for tally in tallies:
         scale = CONTEXT_BESIDE_REQUEST if tally is context and not assumed else 1.0
         for k, v in tally.scores.items():
             if grounded and tally is request and k in _GROUNDED_TOPICS:
+                v *= GROUNDED_DISCOUNT
+            elif supplied >= GROUNDED and tally is not context and k in _GROUNDED_TOPICS:
+                # a search or data tool, or an attachment, supplies the facts
+                # of the persona's field: "a stock analyst" with a stock-price
+                # tool reports what the tool returns
                 v *= GROUNDED_DISCOUNT
             elif grounded and tally is request and k in _GROUNDED_WORDS:
                 # "git", "repo", "function" around supplied diffs and code
@@ -1006,6 +1017,10 @@ def _decide(
                 if v - topics <= 1e-6:
                     v -= topics * (1 - GROUNDED_DISCOUNT)
             merged[k] += v * scale
+    if not assumed:
+        # what the call hands over counts in full: a fact about the call,
+        # not a hint from its names
+        merged["extraction"] += supplied * (1 - CONTEXT_BESIDE_REQUEST)
     scores = {k: round(v, 3) for k, v in merged.items() if v > 0}
     if not scores:
         open_ended = general >= 2.5 or _free_question(unit)
