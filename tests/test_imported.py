@@ -543,3 +543,15 @@ def test_imported_constants_never_fails_on_any_bytes(data: bytes) -> None:
     assert len(found) <= 32
     # each is a module and one of the constant names it imports
     assert all(re.fullmatch(r"[\w.]+\.[A-Z][A-Z0-9_]{2,}", spec) for spec in found)
+
+
+def test_only_a_check_learns_the_modules_a_persona_is_sent_to() -> None:
+    """The run reads those modules for a check's findings; the inventory,
+    which reads every module that may hold a prompt, leaves them unlearned."""
+    from prism_lint.engine import check_source
+
+    checked = check_source("app.py", _APP, Settings(), named=True)
+    listed = check_source("app.py", _APP, Settings(), named=True, inventory=True, fixes=False)
+    assert checked.learned is not None and checked.learned.imports == frozenset({"llm.ask"})
+    assert listed.learned is not None and listed.learned.imports == frozenset()
+    assert listed.learned.called == checked.learned.called

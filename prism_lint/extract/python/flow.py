@@ -504,7 +504,7 @@ class _Learner:
         last = self._last_name(call)
         if last:
             self.called.add(last)
-            if len(self.imports) < MAX_IMPORTS:
+            if len(self.imports) < MAX_IMPORTS and self.f.extract_options.learn_imports:
                 origin = self._imported(call.child_by_field_name("function"))
                 if origin and origin not in self.imports and self._sends_persona(call):
                     self.imports.add(origin)
