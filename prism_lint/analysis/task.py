@@ -31,6 +31,7 @@ from prism_lint.analysis.vocabulary import (
     word_re,
     words,
 )
+from prism_lint.analysis.whole_text import WholeText
 from prism_lint.model import Evidence, PromptUnit
 
 # How much a cue counts, by where it was seen.
@@ -805,11 +806,16 @@ def _pattern_hits(text: str, lex: TaskLexicon) -> list[tuple[str, float, int, in
     """Matches of the vocabulary's regular-expression cues (verb ... object)."""
     out: list[tuple[str, float, int, int]] = []
     starts: dict[str, list[int]] | None = None
+    chars: frozenset[str] | None = None  # the text's characters, for symbol triggers
     for pattern, category, weight, triggers in lex.patterns:
-        if triggers is None or isinstance(triggers, str):
-            if triggers is not None and not any(ch in text for ch in triggers):
-                continue  # a symbol it starts with is nowhere in the text
+        if triggers is None:
             out.extend((category, weight, m.start(), m.end()) for m in pattern.finditer(text))
+            continue
+        if isinstance(triggers, WholeText):
+            if chars is None:  # one pass over the text, not one a symbol
+                chars = frozenset(text)
+            if triggers.may_match(text, chars):
+                out.extend((category, weight, s, e) for s, e in triggers.spans(text))
             continue
         if starts is None:  # where each word of the text starts, worked out once
             starts = {}
