@@ -210,6 +210,10 @@ class TaskLexicon:
     # a prompt are no cue at all, and one lookup says so
     firsts: frozenset[str] = frozenset()
     plans: dict[str, tuple[bool, list[Cue], bool]] = field(default_factory=dict)
+    # text -> its cue and pattern hits, and how many are cues (task.cue_hits)
+    hits: dict[str, tuple[tuple[tuple[str, float, int, int], ...], int]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass
