@@ -322,15 +322,21 @@ def _first_reads(
 ) -> list[_Reading]:
     """The first reading of every file of ``stream`` (appended to ``items``),
     handed to the pool's workers in chunks while the walk goes on; the tail
-    in smaller pieces, so the workers finish together."""
+    in smaller pieces, so the workers finish together. A walk that fails (a
+    bad configuration met on the way, ^C) leaves no chunk waiting."""
     futures = []
     waiting: list[tuple[Target, Settings]] = []
-    for item in stream:
-        items.append(item)
-        waiting.append(item)
-        if len(waiting) >= runner.CHUNK:
-            futures.append(pool.submit(_chunk, waiting, None, True))
-            waiting = []
+    try:
+        for item in stream:
+            items.append(item)
+            waiting.append(item)
+            if len(waiting) >= runner.CHUNK:
+                futures.append(pool.submit(_chunk, waiting, None, True))
+                waiting = []
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
     tail = max(1, runner.CHUNK // 4)
     for j in range(0, len(waiting), tail):
         futures.append(pool.submit(_chunk, waiting[j : j + tail], None, True))
