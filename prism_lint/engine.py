@@ -383,6 +383,7 @@ def _check_source(
         named_explicitly=named,
         read_related=_related_reader(path, settings, result.related),
         persona_cue=sends_persona,
+        learn_imports=not inventory,
     )
     try:
         extraction = extractor(kind)(Document(path, text), options)

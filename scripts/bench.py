@@ -151,7 +151,7 @@ def main() -> int:
         print(
             f"prism-lint prompts (json)  median {med['inventory']:.3f} s"
             f"  peak {peak['inventory']:.0f} MiB  {med['inventory'] / med['cold']:.2f}x the cold"
-            " check"
+            f" check  cpu {cpu['inventory']:.3f} s ({cpu['inventory'] / cpu['cold']:.2f}x)"
         )
     small = os.path.join(cache, "small.py")  # a small module with no prompt, as most files are
     with open(small, "w", encoding="utf-8") as f:

@@ -409,3 +409,58 @@ def test_prompts_inventory_is_the_same_with_worker_processes(
     monkeypatch.setattr(prism_lint.runner, "workers", lambda: 2)
     shared = cli("prompts", "--output-format", "json", ".")[1]
     assert len(json.loads(alone)) == 40 and shared == alone
+
+
+def test_prompts_inventory_reads_a_walk_still_under_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files go to the workers as the walk names them: the rows are those of
+    the whole list, in the walk's order, whether the walk is over or not."""
+    import prism_lint.runner
+    from prism_lint.commands.prompts import _rows
+    from prism_lint.config import Resolver, Settings
+    from prism_lint.discovery import discover
+
+    write(
+        tmp_path, {f"m{i:02d}.py": PY.replace("SYSTEM_PROMPT", f"P{i}_PROMPT") for i in range(40)}
+    )
+    monkeypatch.setattr(prism_lint.runner, "POOL_THRESHOLD", 4)
+    monkeypatch.setattr(prism_lint.runner, "CHUNK", 4)
+    monkeypatch.setattr(prism_lint.runner, "workers", lambda: 2)
+    resolver = Resolver(forced=Settings())
+    walked: list[str] = []
+
+    def walk():
+        for target in discover([str(tmp_path)], resolver):
+            walked.append(target.path)
+            yield target, Settings()
+
+    rows = _rows(walk())
+    assert len(walked) == 40
+    assert [r["path"] for r in rows] == walked
+    assert [r["names"] for r in rows] == [[f"P{i}_PROMPT"] for i in range(40)]
+
+
+def test_prompts_inventory_stops_at_a_bad_configuration_met_mid_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The error of a configuration found while the workers already read
+    what the walk named reaches the command, and no worker is left waiting."""
+    import prism_lint.runner
+    from prism_lint.commands.prompts import _rows
+    from prism_lint.config import ConfigError, Resolver, Settings
+    from prism_lint.discovery import discover
+
+    write(tmp_path, {f"m{i:02d}.py": PY for i in range(40)})
+    monkeypatch.setattr(prism_lint.runner, "POOL_THRESHOLD", 4)
+    monkeypatch.setattr(prism_lint.runner, "CHUNK", 4)
+    monkeypatch.setattr(prism_lint.runner, "workers", lambda: 2)
+
+    def walk():
+        for n, target in enumerate(discover([str(tmp_path)], Resolver(forced=Settings()))):
+            if n == 20:
+                raise ConfigError("sub/pyproject.toml: unknown rule 'PRS999'")
+            yield target, Settings()
+
+    with pytest.raises(ConfigError, match="PRS999"):
+        _rows(walk())

@@ -684,3 +684,23 @@ def test_words_of_cjk_text_read_as_a_cjk_character_class_would(
         for m in _TOKEN_PLAIN.finditer(blank_cjk(text), pos, end)
     ] == [(m.lastgroup, m.span(), m.group(0)) for m in tokens.finditer(text, pos, end)]
     assert cjk_count(text) == len(re.findall(f"[{CJK}]", text))
+
+
+def test_personas_of_a_text_are_found_once_and_each_caller_gets_its_own(monkeypatch) -> None:
+    from prism_lint.analysis import persona
+
+    monkeypatch.setattr(persona, "_FOUND", {})  # what this test keeps goes with it
+    text = "You are a senior Python engineer. Write a function that sorts a list."
+    first = persona.find_personas(text)
+    assert [p.head for p in first] == ["senior Python engineer"]
+    first[0].start = 999  # a caller's copy: what the next caller gets is unchanged
+    calls: list[str] = []
+    monkeypatch.setattr(persona, "_sentences_of", lambda t: calls.append(t) or ())
+    again = persona.find_personas(text)
+    assert calls == [] and again[0].start == 0 and again[0] is not first[0]
+    assert persona.find_personas(text, titles=False) == []  # another key: worked out
+    assert calls == [text]
+    monkeypatch.setattr(persona, "_MAX_FOUND", 2)
+    for n in range(4):
+        persona.find_personas(f"Text {n}.")
+    assert len(persona._FOUND) <= 2

@@ -1192,6 +1192,7 @@ def test_a_module_read_again_takes_its_parse_from_the_last_reading(monkeypatch) 
     from prism_lint.extract.python import source as python_source
 
     monkeypatch.setattr(python_source, "_PARSED", type(python_source._PARSED)())
+    monkeypatch.setattr(python_source, "_SMALLEST", [])
     monkeypatch.setattr(python_source, "_parsed_chars", 0)
     monkeypatch.setattr(python_source, "_PARSED_CHARS", 400)
     parsed: list[str] = []
@@ -1217,7 +1218,7 @@ def test_a_module_read_again_takes_its_parse_from_the_last_reading(monkeypatch) 
     for i in range(10):
         python_source.parse(Document(f"f{i}.py", text))
     assert python_source._parsed_chars <= 400
-    assert sum(len(t) for t, _src in python_source._PARSED.values()) == python_source._parsed_chars
+    assert sum(len(t) for t, *_src in python_source._PARSED.values()) == python_source._parsed_chars
 
 
 def test_or_fallback_literal_is_a_prompt_alternative() -> None:
@@ -1391,3 +1392,32 @@ TITLE_PROMPT = "You are an assistant that names the artifact.\\n" + APP_CONTEXT
     for unit in (route, title):
         assert "canvas" not in unit.text and unit.holes[0].source.startswith('"""\nThe app')
     assert route.text.endswith("Used by one prompt only, it stays part of that prompt.")
+
+
+def test_kept_sources_let_the_smallest_go_first() -> None:
+    """A run keeps parsed modules for their second reading within a budget
+    of characters: over it, the smallest go first, and a module read again
+    from a kept source is the same source."""
+    from prism_lint.extract.python import source
+    from prism_lint.model import Document
+
+    def module(chars: int) -> str:
+        line = "x = 1\n"
+        return line * (chars // len(line))
+
+    big, mid, small = module(480), module(300), module(240)
+    source.keep_sources(1000)
+    try:
+        for path, text in (("big.py", big), ("small.py", small), ("mid.py", mid)):
+            source.parse(Document(path, text))
+        assert set(source._PARSED) == {"big.py", "mid.py"}  # small went first
+        kept = source._PARSED["big.py"][1]
+        again = source.parse(Document("big.py", big))
+        assert again.tree is kept.tree and again.bindings is kept.bindings
+        assert source.parse(Document("small.py", small)).tree is not None  # parsed anew
+        assert set(source._PARSED) == {"big.py", "mid.py"}
+        source.parse(Document("huge.py", module(600)))  # over half the budget: not kept
+        assert "huge.py" not in source._PARSED
+    finally:
+        source.keep_sources(0)
+    assert source._PARSED == {}

@@ -543,3 +543,57 @@ def test_imported_constants_never_fails_on_any_bytes(data: bytes) -> None:
     assert len(found) <= 32
     # each is a module and one of the constant names it imports
     assert all(re.fullmatch(r"[\w.]+\.[A-Z][A-Z0-9_]{2,}", spec) for spec in found)
+
+
+def test_only_a_check_learns_the_modules_a_persona_is_sent_to() -> None:
+    """The run reads those modules for a check's findings; the inventory,
+    which reads every module that may hold a prompt, leaves them unlearned."""
+    from prism_lint.engine import check_source
+
+    checked = check_source("app.py", _APP, Settings(), named=True)
+    listed = check_source("app.py", _APP, Settings(), named=True, inventory=True, fixes=False)
+    assert checked.learned is not None and checked.learned.imports == frozenset({"llm.ask"})
+    assert listed.learned is not None and listed.learned.imports == frozenset()
+    assert listed.learned.called == checked.learned.called
+
+
+_TWO_ROUNDS = """from openai import OpenAI
+from helpers import shout
+
+client = OpenAI()
+
+
+def ask(system):
+    return client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "system", "content": system}]
+    )
+
+
+def outer(text):
+    return ask(text)
+
+
+shout("You are an expert mathematician.")
+"""
+
+
+def test_a_calls_arguments_are_read_for_a_persona_once(monkeypatch) -> None:
+    """A module with a wrapper of its own wrapper is read over twice for its
+    wrappers; which project function a persona is sent to is learned the
+    first time, and each call's arguments are worked out once."""
+    from prism_lint.engine import check_source
+    from prism_lint.extract.python import flow
+
+    seen: list[str] = []
+    sends = flow._Learner._sends_persona
+
+    def counted(self, call):  # type: ignore[no-untyped-def]
+        seen.append(self.f.src.text(call))
+        return sends(self, call)
+
+    monkeypatch.setattr(flow._Learner, "_sends_persona", counted)
+    learned = check_source("app.py", _TWO_ROUNDS, Settings(), named=True).learned
+    assert learned is not None
+    assert set(learned.wrappers) == {"ask", "outer"}  # the second reading found outer
+    assert learned.imports == frozenset({"helpers.shout"})
+    assert seen == ["OpenAI()", 'shout("You are an expert mathematician.")']

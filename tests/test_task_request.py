@@ -769,3 +769,22 @@ def test_material_handed_over_by_name_grounds_the_request(request_text: str) -> 
     text = "You are a senior financial analyst. " + request_text
     task = analyse_text(text).task
     assert any(e.category == "extraction" and e.source == "prompt" for e in task.evidence)
+
+
+def test_a_texts_cue_hits_are_worked_out_once_and_kept_within_bounds(monkeypatch) -> None:
+    """The same text read again (a sibling message, a copied template) gets
+    the hits of its first reading; the lexicon keeps a bounded number."""
+    from prism_lint.analysis import task
+    from prism_lint.analysis.vocabulary import vocabulary
+
+    lex = vocabulary().tasks
+    text = "Solve 12 + 30 and write a Python function that sorts a list."
+    fresh = [(c.category, c.weight, a, b) for c, a, b in task.match_cues(text, lex)]
+    first = task.cue_hits(text, lex)
+    assert first == (tuple(fresh + task._pattern_hits(text, lex)), len(fresh))
+    assert any(category == "math" for category, *_rest in first[0][len(fresh) :])
+    assert task.cue_hits(text, lex) is first
+    monkeypatch.setattr(task, "_MAX_HITS_KEPT", 3)
+    for n in range(5):
+        task.cue_hits(f"Compute {n} * {n}.", lex)
+    assert len(lex.hits) <= 3 and text not in lex.hits

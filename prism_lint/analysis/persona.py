@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -29,6 +29,7 @@ from prism_lint.analysis.vocabulary import (
     Vocabulary,
     blank_cjk,
     cjk_count,
+    current_extras,
     has_cjk,
     literal_keys,
     vocabulary,
@@ -131,13 +132,31 @@ class _Identity:
     recognised: bool  # its head is a known occupation or role
 
 
+# Personas found, by vocabulary, text and titles: the same text comes back as
+# each copy of a template, and as the prompt of several calls.
+_FOUND: dict[tuple[object, str, bool], tuple[Persona, ...]] = {}
+_MAX_FOUND = 1024
+
+
 def find_personas(text: str, *, titles: bool = True) -> list[Persona]:
     """Every persona the text assigns, in order, with exact spans.
 
     ``titles``: also read a prompt titled with a role and nothing else ("#
     Frontend Architect") as a persona; only whole prompt files are written
     that way, and a title in a code string is as likely a section name.
+    Worked out once a text; each call gets its own copies.
     """
+    key = (current_extras(), text, titles)
+    kept = _FOUND.get(key)
+    if kept is None:
+        kept = tuple(_find_personas(text, titles))
+        while _FOUND and len(_FOUND) >= _MAX_FOUND:
+            _FOUND.pop(next(iter(_FOUND)))  # the oldest
+        _FOUND[key] = kept
+    return [replace(p) for p in kept]
+
+
+def _find_personas(text: str, titles: bool) -> list[Persona]:
     sentences = _sentences_of(text)
     if not sentences:
         return []

@@ -31,6 +31,7 @@ from prism_lint.analysis.vocabulary import (
     word_re,
     words,
 )
+from prism_lint.analysis.whole_text import WholeText
 from prism_lint.model import Evidence, PromptUnit
 
 # How much a cue counts, by where it was seen.
@@ -230,9 +231,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     persona = _Tally(defaultdict(float), [], {})
     context = _Tally(defaultdict(float), [], {})
     general = 0.0
-    hits = [(cue.category, cue.weight, start, end) for cue, start, end in match_cues(text, lex)]
-    n_cues = len(hits)
-    hits.extend(_pattern_hits(text, lex))
+    hits, n_cues = cue_hits(text, lex)
     strongest: dict[str, tuple[float, str, int]] = {}  # category -> weight, text, offset
     problem = _word_problem(text, passages, material, unit)
     story = problem[1] if problem else (0, 0)
@@ -522,9 +521,7 @@ def _siblings(
             said = True
         material = _Spans.of(material_spans(sib_text))
         focus = _Spans(_task_statements(sib_text, _Spans([])))
-        hits = [(c.category, c.weight, a, b) for c, a, b in match_cues(sib_text, lex)]
-        n_cues = len(hits)
-        hits.extend(_pattern_hits(sib_text, lex))
+        hits, n_cues = cue_hits(sib_text, lex)
         for i, (category, cue_weight, start, end) in enumerate(hits):
             if category == GENERAL or material.holds(start):
                 continue
@@ -755,6 +752,25 @@ def _declared(value: str | None) -> str | None:
     return v if v in TASKS else None
 
 
+Hit = tuple[str, float, int, int]  # category, weight, start, end
+_MAX_HITS_KEPT = 1024  # texts whose hits a lexicon keeps
+
+
+def cue_hits(text: str, lex: TaskLexicon) -> tuple[tuple[Hit, ...], int]:
+    """The task cues of ``text``, then its pattern matches, and how many of
+    them are cues. Worked out once a text: the same text is read again as a
+    sibling of each other message of its call, and as a copy of a template."""
+    kept = lex.hits.get(text)
+    if kept is not None:
+        return kept
+    cues = [(cue.category, cue.weight, start, end) for cue, start, end in match_cues(text, lex)]
+    found = (tuple(cues + _pattern_hits(text, lex)), len(cues))
+    while lex.hits and len(lex.hits) >= _MAX_HITS_KEPT:
+        lex.hits.pop(next(iter(lex.hits)))  # the oldest
+    lex.hits[text] = found
+    return found
+
+
 def match_cues(text: str, lex: TaskLexicon) -> list[tuple[Cue, int, int]]:
     """Task cues in ``text``: (cue, start, end), longest phrase first, no overlaps."""
     out: list[tuple[Cue, int, int]] = []
@@ -805,11 +821,16 @@ def _pattern_hits(text: str, lex: TaskLexicon) -> list[tuple[str, float, int, in
     """Matches of the vocabulary's regular-expression cues (verb ... object)."""
     out: list[tuple[str, float, int, int]] = []
     starts: dict[str, list[int]] | None = None
+    chars: frozenset[str] | None = None  # the text's characters, for symbol triggers
     for pattern, category, weight, triggers in lex.patterns:
-        if triggers is None or isinstance(triggers, str):
-            if triggers is not None and not any(ch in text for ch in triggers):
-                continue  # a symbol it starts with is nowhere in the text
+        if triggers is None:
             out.extend((category, weight, m.start(), m.end()) for m in pattern.finditer(text))
+            continue
+        if isinstance(triggers, WholeText):
+            if chars is None:  # one pass over the text, not one a symbol
+                chars = frozenset(text)
+            if triggers.may_match(text, chars):
+                out.extend((category, weight, s, e) for s, e in triggers.spans(text))
             continue
         if starts is None:  # where each word of the text starts, worked out once
             starts = {}

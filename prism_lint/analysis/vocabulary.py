@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from prism_lint.analysis.whole_text import WholeText, whole_text
 from prism_lint.data import load_toml, rules_dir
 
 # Scripts written without spaces between words.
@@ -197,7 +198,7 @@ class TaskLexicon:
     general: dict[str, float]  # open-ended cues (phrases) -> weight
     categories: tuple[str, ...]
     # (pattern, category, weight, first words or None)
-    patterns: list[tuple[LazyPattern, str, float, frozenset[str] | str | None]] = field(
+    patterns: list[tuple[LazyPattern, str, float, frozenset[str] | WholeText | None]] = field(
         default_factory=list
     )
     # call-site context: source ("names", "holes", "tools", "response_format")
@@ -209,6 +210,10 @@ class TaskLexicon:
     # a prompt are no cue at all, and one lookup says so
     firsts: frozenset[str] = frozenset()
     plans: dict[str, tuple[bool, list[Cue], bool]] = field(default_factory=dict)
+    # text -> its cue and pattern hits, and how many are cues (task.cue_hits)
+    hits: dict[str, tuple[tuple[tuple[str, float, int, int], ...], int]] = field(
+        default_factory=dict
+    )
 
 
 @dataclass
@@ -294,7 +299,7 @@ def _build(extras: Extras) -> Vocabulary:
             merged_occ.setdefault(k.lower(), v)
     languages = []
     task_tables: list[tuple[bool, dict[str, Any], dict[str, Any]]] = []
-    patterns: list[tuple[LazyPattern, str, float, frozenset[str] | str | None]] = []
+    patterns: list[tuple[LazyPattern, str, float, frozenset[str] | WholeText | None]] = []
     role_key_lists: list[tuple[Language, list[str]]] = []
     context: dict[str, dict[str, tuple[str, float]]] = {}
     for path in files:
@@ -638,15 +643,21 @@ def _lower_set(items: list[str]) -> frozenset[str]:
 
 def _compile_patterns(
     table: dict[str, Any], spaces: bool
-) -> list[tuple[LazyPattern, str, float, frozenset[str] | str | None]]:
+) -> list[tuple[LazyPattern, str, float, frozenset[str] | WholeText | None]]:
     out = []
     for category, patterns in table.items():
         for pattern, weight in patterns.items():
             body = _fragment(pattern, spaces)
-            compiled = LazyPattern(rf"(?<![^\W_])(?:{body})", re.IGNORECASE)
-            triggers: frozenset[str] | str | None = first_words([pattern]) if spaces else None
-            if triggers is None and spaces:
-                triggers = _leading_words(pattern) or _needles(pattern)
+            source = rf"(?<![^\W_])(?:{body})"
+            compiled = LazyPattern(source, re.IGNORECASE)
+            words = first_words([pattern]) if spaces else None
+            if words is None and spaces:
+                words = _leading_words(pattern)
+            triggers: frozenset[str] | WholeText | None = words
+            if words is None:
+                # no first word to try it at: looked for in the whole text
+                chars = _needles(pattern) if spaces else None
+                triggers = whole_text(source, re.IGNORECASE, chars, LazyPattern)
             out.append((compiled, category, float(weight), triggers))
     return out
 

@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -178,17 +179,29 @@ def _mentioning(
 ROUNDS = 2  # second looks: a wrapper's callers, then the modules defining what they send
 
 
-def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str, Any]]:
+def _all_rows(targets: Iterable[Target], settings: Iterable[Settings]) -> list[dict[str, Any]]:
+    """The rows of ``targets``, each read with its ``settings`` (see :func:`_rows`)."""
+    return _rows(zip(targets, settings, strict=True))
+
+
+def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
     """Every file read once, but the Python modules the cues rule out; then
     the files the project's table may read differently (they call a wrapper
     of another module, or define a name another module sends) read again
     with it. A module ruled out is read when the table names a word it
     writes: it may call such a wrapper or define such a name, and it counts
-    among a name's definitions (:meth:`Table.resolved`)."""
-    import functools
-    from collections.abc import Callable, Iterable
+    among a name's definitions (:meth:`Table.resolved`).
 
-    items = list(zip(targets, settings, strict=True))
+    ``stream`` may be a walk still under way: once it has named enough files
+    for a pool, they are handed to the workers as they come, as ``check``
+    does."""
+    import functools
+    import itertools
+
+    stream = iter(stream)
+    head = list(itertools.islice(stream, runner.POOL_THRESHOLD))
+    items: list[tuple[Target, Settings]] = []
+    found: list[_Reading] = []
 
     def read_all(mapper: Callable[..., Iterable[Any]], pool: Any = None) -> list[dict[str, Any]]:
         def chunked(idx: list[int]) -> list[list[tuple[Target, Settings]]]:
@@ -248,10 +261,14 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
                     return table
                 read(todo, None)
 
-        found = [_Reading() for _item in items]
         # the wrappers and sinks the modules ruled out were looked through for
         asked: tuple[set[str], set[str]] = (set(), set())
-        read(list(range(len(items))), None, first=True)
+        if pool is None:
+            items.extend(itertools.chain(head, stream))
+            found.extend(_Reading() for _item in items)
+            read(list(range(len(items))), None, first=True)
+        else:
+            found.extend(_first_reads(pool, itertools.chain(head, stream), items))
         taken: set[int] = set()
         for _round in range(ROUNDS):
             table = merged().resolved()
@@ -270,17 +287,20 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
 
     from prism_lint.extract.python.source import keep_sources
 
+    pooled = len(head) >= runner.POOL_THRESHOLD and runner.workers() > 1
+    if not pooled:
+        head.extend(stream)  # a small run: the walk is over before the first read
     # the parses of a run's modules are kept for their second reading (in the
     # worker that read them first)
-    keep_sources(runner.KEPT_SOURCES if len(items) >= runner.CACHE_THRESHOLD else 0)
+    keep_sources(runner.KEPT_SOURCES if len(head) >= runner.CACHE_THRESHOLD else 0)
     try:
-        if len(items) < runner.POOL_THRESHOLD or runner.workers() < 2:
+        if not pooled:
             return read_all(map)
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        runner._warm_up({t.kind for t in targets})
-        cues_of(settings[0])  # built here, so workers inherit it
+        runner._warm_up({t.kind for t, _settings in head})
+        cues_of(head[0][1])  # built here, so workers inherit it
         import gc
 
         # what is loaded now lives as long as the workers: their collector
@@ -297,6 +317,32 @@ def _all_rows(targets: list[Target], settings: list[Settings]) -> list[dict[str,
         keep_sources(0)
 
 
+def _first_reads(
+    pool: Any, stream: Iterable[tuple[Target, Settings]], items: list[tuple[Target, Settings]]
+) -> list[_Reading]:
+    """The first reading of every file of ``stream`` (appended to ``items``),
+    handed to the pool's workers in chunks while the walk goes on; the tail
+    in smaller pieces, so the workers finish together. A walk that fails (a
+    bad configuration met on the way, ^C) leaves no chunk waiting."""
+    futures = []
+    waiting: list[tuple[Target, Settings]] = []
+    try:
+        for item in stream:
+            items.append(item)
+            waiting.append(item)
+            if len(waiting) >= runner.CHUNK:
+                futures.append(pool.submit(_chunk, waiting, None, True))
+                waiting = []
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+    tail = max(1, runner.CHUNK // 4)
+    for j in range(0, len(waiting), tail):
+        futures.append(pool.submit(_chunk, waiting[j : j + tail], None, True))
+    return [reading for future in futures for reading in future.result()]
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         resolver = resolver_for(args.config, args.isolated)
@@ -311,8 +357,7 @@ def run(args: argparse.Namespace) -> int:
             missing = [p for p in paths if not os.path.exists(p)]
             if missing:
                 return fail(f"{missing[0]}: no such file or directory")
-            targets = list(discover(paths, resolver))
-            rows = _all_rows(targets, [resolver.for_path(t.path) for t in targets])
+            rows = _rows((t, resolver.for_path(t.path)) for t in discover(paths, resolver))
     except ConfigError as exc:
         return fail(str(exc))
 

@@ -75,6 +75,11 @@ class ExtractOptions:
     # Set by the engine; without it every such call is taken to (a module
     # more is read, never one less).
     persona_cue: Callable[[str], bool] | None = None
+    # Whether to learn those modules at all (``Table.imports``): only a
+    # check's run reads them; the inventory reads every module that may
+    # hold a prompt anyway, and working them out walks every call's
+    # arguments.
+    learn_imports: bool = True
 
     def sends_persona(self, texts: list[str]) -> bool:
         return self.persona_cue is None or self.persona_cue("\n".join(texts))

@@ -1003,6 +1003,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             or not is_project_module(imported[0])
             or (len(parts) == 1 and imported[1] in ("default", "*"))
             or len(self.flow.imports) >= MAX_IMPORTS
+            or not self.extract_options.learn_imports
         ):
             return
         texts: list[str] = []

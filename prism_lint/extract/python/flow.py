@@ -302,6 +302,9 @@ class _Learner:
         self.spreads: dict[str, str] = {}  # function -> its ``**`` parameter it passes on
         self.returning = False  # feeding what a function returns
         self.dspy: bool | None = None  # whether the module imports DSPy
+        # the imports a call may name are looked for on the first pass over
+        # the calls only: a second pass finds the same
+        self.again = False
 
     def run(self) -> None:
         calls = self.f.src.captures.get("call", ())
@@ -311,6 +314,7 @@ class _Learner:
                 self.call(call)
             if sum(len(p) for p in self.params.values()) == before:
                 break
+            self.again = True
         # a chat message built on its own ({"role": "system", "content": x},
         # dict(role=..., content=...)) is sent to a model, however far the call
         for d in self.f.src.captures.get("dict", ()):
@@ -504,7 +508,11 @@ class _Learner:
         last = self._last_name(call)
         if last:
             self.called.add(last)
-            if len(self.imports) < MAX_IMPORTS:
+            if (
+                not self.again
+                and len(self.imports) < MAX_IMPORTS
+                and self.f.extract_options.learn_imports
+            ):
                 origin = self._imported(call.child_by_field_name("function"))
                 if origin and origin not in self.imports and self._sends_persona(call):
                     self.imports.add(origin)

@@ -9,8 +9,8 @@ the file.
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -141,21 +141,29 @@ class Source(TreeSource[Function]):
         )
 
 
-# The last source read at each recent path, while a run over many files
-# keeps them (:func:`keep_sources`): a module that other modules' wrappers
-# and names make read again (``python_flow``) is read from the same text.
-# Bounded by the characters they hold (a source takes about 30 bytes a
-# character), one text a path.
-_PARSED: OrderedDict[str, tuple[str, Source]] = OrderedDict()
+# The last source read at each path, while a run over many files keeps them
+# (:func:`keep_sources`): a module that other modules' wrappers and names
+# make read again (``python_flow``) is read from the same text. Bounded by
+# the characters they hold (a source takes about 30 bytes a character), one
+# text a path, the order it was kept in beside it. When they hold too many,
+# the smallest go first: a large module costs the most to parse again and,
+# defining and calling the most names, is the likeliest to be read again
+# (a run's first reading of a tree parses more than a process keeps, and
+# kept in the order read, promptflow's three generated 2 MB modules were
+# parsed twice each).
+_PARSED: dict[str, tuple[str, Source, int]] = {}
+_SMALLEST: list[tuple[int, int, str]] = []  # heap: (characters, order kept, path)
 _PARSED_CHARS = 0  # off: one file, the editor
 _parsed_chars = 0
+_kept_order = 0
 
 
 def keep_sources(chars: int) -> None:
-    """Keep the sources of recently parsed texts up to ``chars`` characters
-    (0: keep none); what was kept is let go either way."""
+    """Keep the sources of parsed texts up to ``chars`` characters, the
+    largest first (0: keep none); what was kept is let go either way."""
     global _PARSED_CHARS, _parsed_chars
     _PARSED.clear()
+    _SMALLEST.clear()
     _parsed_chars = 0
     _PARSED_CHARS = chars
 
@@ -172,7 +180,7 @@ def parse(doc: Document) -> Source:
             _keep(doc.path, doc.text, src)
             return src
     src = _parse(doc)
-    if 0 < len(doc.text) <= _PARSED_CHARS // 4:
+    if 0 < len(doc.text) <= _PARSED_CHARS // 2:
         _keep(doc.path, doc.text, src)
     return src
 
@@ -183,12 +191,17 @@ def _forget(text: str) -> None:
 
 
 def _keep(path: str, text: str, src: Source) -> None:
-    global _parsed_chars
-    _PARSED[path] = (text, src)
+    global _parsed_chars, _kept_order
+    _kept_order += 1
+    _PARSED[path] = (text, src, _kept_order)
+    heapq.heappush(_SMALLEST, (len(text), _kept_order, path))
     _parsed_chars += len(text)
-    while _parsed_chars > _PARSED_CHARS:
-        _path, (old, _src) = _PARSED.popitem(last=False)
-        _forget(old)
+    while _parsed_chars > _PARSED_CHARS and _SMALLEST:
+        _chars, order, old_path = heapq.heappop(_SMALLEST)
+        held = _PARSED.get(old_path)
+        if held is not None and held[2] == order:  # else taken, or kept again since
+            del _PARSED[old_path]
+            _forget(held[0])
 
 
 def _parse(doc: Document) -> Source:

@@ -1,0 +1,212 @@
+"""Look for a vocabulary pattern no first word triggers, cheaply, with the same matches.
+
+Most task patterns start with a word, and are tried only where one of their
+first words stands. The others (``\\d+ %``, a rubric's ``Accuracy (1-5):``,
+``multiple choice question``) are searched through the whole text of every
+prompt, and that search cost more than the rest of task inference: each
+vocabulary pattern opens with a look-behind (no letter or digit before it),
+which keeps Python's engine from skipping ahead to where a match can start.
+
+A :class:`WholeText` tells first, from runs of plain characters that every
+match holds (read off the pattern's top level), the texts the pattern
+cannot match; then searches the pattern without its look-behind and tests
+the look-behind where that matches. Both steps leave the matches as they
+were: a text without a run holds no match, and a search from each position
+on finds the leftmost match that :meth:`re.Pattern.finditer` finds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+LOOK_BEHIND = r"(?<![^\W_])"  # what every vocabulary pattern opens with
+_LOOK = re.compile(LOOK_BEHIND)
+_QUANTIFIERS = "?*+{"
+_COUNT = re.compile(r"\{\d*(?:,\d*)?\}")  # a quantifier in braces
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")  # may change what a character matches
+_MIN_WORD_RUN = 4  # shorter runs with letters rule out too few texts to be worth a search
+
+
+class Pattern(Protocol):
+    """A compiled pattern, or one compiled when first used (``LazyPattern``)."""
+
+    def search(self, string: str, pos: int = ...) -> re.Match[str] | None: ...
+
+    def finditer(self, string: str, pos: int = ...) -> Iterator[re.Match[str]]: ...
+
+
+@dataclass(frozen=True)
+class WholeText:
+    """How one pattern is looked for in a whole text (see the module)."""
+
+    pattern: Pattern  # the vocabulary's pattern, look-behind first
+    # the same without the look-behind; None for one that opens with a group
+    # (of words), which the look-behind has the engine try at fewer places
+    scanner: Pattern | None
+    chars: str | None  # one of these must be in the text (a symbol it starts with)
+    symbols: tuple[str, ...]  # runs of symbols and digits every match holds
+    words: tuple[Pattern, ...]  # runs with letters every match holds, as patterns
+
+    def may_match(self, text: str, chars: frozenset[str]) -> bool:
+        """False when ``text`` (whose characters are ``chars``) surely holds no match."""
+        if self.chars is not None and chars.isdisjoint(self.chars):
+            return False
+        return all(s in text for s in self.symbols) and all(
+            w.search(text) is not None for w in self.words
+        )
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """The (start, end) of each match, as ``finditer`` of the pattern gives them."""
+        if self.scanner is None:
+            yield from (m.span() for m in self.pattern.finditer(text))
+            return
+        pos, n = 0, len(text)
+        while pos <= n:
+            m = self.scanner.search(text, pos)
+            if m is None:
+                return
+            start, end = m.span()
+            if end == start:  # an empty match: finditer's own rules, from here on
+                yield from (f.span() for f in self.pattern.finditer(text, start))
+                return
+            if _LOOK.match(text, start) is None:
+                pos = start + 1  # a letter before it: the pattern starts no match here
+                continue
+            yield start, end
+            pos = end
+
+
+def whole_text(
+    source: str, flags: int, chars: str | None, make: Callable[[str, int], Pattern] = re.compile
+) -> WholeText | None:
+    """The :class:`WholeText` of a vocabulary pattern ``source`` (its
+    look-behind first), or None for a pattern that does not open so;
+    ``make`` compiles a pattern (the vocabulary's compile when first used)."""
+    if not source.startswith(LOOK_BEHIND):
+        return None
+    body = source[len(LOOK_BEHIND) :]
+    runs = required_runs(body)
+    symbols = tuple(r for r in runs if r.isascii() and not any(c.isalpha() for c in r))
+    # the longest run with letters: its search costs about what one of the
+    # pattern does, so one is worth it and more are not
+    lettered = sorted((r for r in runs if r not in symbols), key=len, reverse=True)
+    words = tuple(make(re.escape(r), flags) for r in lettered[:1] if len(r) >= _MIN_WORD_RUN)
+    scanner = make(body, flags) if not _unwrapped(body).startswith("(") else None
+    return WholeText(make(source, flags), scanner, chars, symbols, words)
+
+
+def _unwrapped(body: str) -> str:
+    """``body`` without the groups that hold the whole of it."""
+    while body.startswith("(?:") and _group_end(body, 0) == len(body) - 1:
+        body = body[3:-1]
+    return body
+
+
+def required_runs(body: str) -> list[str]:
+    """Runs of plain characters that every match of ``body`` holds, read off
+    its top level: a group, a class, an escape of a kind of character, an
+    optional or repeated item ends a run; an alternation at the top level
+    leaves none. What it cannot read surely it leaves out (fewer runs only
+    mean fewer texts ruled out)."""
+    if _INLINE_FLAGS.search(body):
+        return []
+    body = _unwrapped(body)
+    runs: list[str] = []
+    run = ""
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        literal: str | None = None
+        if ch == "\\":
+            if i + 1 >= len(body):
+                return []
+            nxt = body[i + 1]
+            if nxt.isdigit() or nxt in "xuUN":
+                return []  # a reference to a group, a character by its code: not read here
+            literal = nxt if not nxt.isalnum() and nxt.isascii() else None
+            j = i + 2
+        elif ch == "[":
+            j = _class_end(body, i)
+        elif ch == "(":
+            j = _group_end(body, i) + 1
+        elif ch == "|":
+            return []
+        elif ch in ".^$" or ch in _QUANTIFIERS or ch in ")]}":
+            j = i + 1
+        else:
+            literal, j = ch, i + 1
+        if j <= i:
+            return []  # unbalanced: nothing read surely
+        if j < len(body) and body[j] in _QUANTIFIERS:
+            if body[j] == "{" and not _COUNT.match(body, j):
+                return []  # a brace that is no count: not read here
+            if body[j] == "+" and literal is not None:
+                run += literal  # once at least, then more: the run ends with it
+            literal = None
+            j = _past_quantifier(body, j)
+        if literal is None:
+            if run:
+                runs.append(run)
+            run = ""
+        else:
+            run += literal
+        i = j
+    if run:
+        runs.append(run)
+    return runs
+
+
+def _past_quantifier(body: str, j: int) -> int:
+    if body[j] == "{":
+        close = body.find("}", j)
+        j = close + 1 if close > 0 else len(body)
+    else:
+        j += 1
+    if j < len(body) and body[j] in "?+":  # lazy or possessive
+        j += 1
+    return j
+
+
+def _class_end(body: str, i: int) -> int:
+    """Past the ``]`` that closes the class opened at ``i``; ``i`` when none does."""
+    j = i + 1
+    if j < len(body) and body[j] == "^":
+        j += 1
+    if j < len(body) and body[j] == "]":
+        j += 1  # a "]" first is a member
+    while j < len(body):
+        if body[j] == "\\":
+            j += 2
+            continue
+        if body[j] == "]":
+            return j + 1
+        j += 1
+    return i
+
+
+def _group_end(body: str, i: int) -> int:
+    """The index of the ``)`` that closes the group opened at ``i``; -1 when none does."""
+    depth = 0
+    j = i
+    while j < len(body):
+        c = body[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            end = _class_end(body, j)
+            if end == j:
+                return -1
+            j = end
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    return -1

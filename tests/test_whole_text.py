@@ -1,0 +1,116 @@
+"""Task patterns looked for in a whole text: the cheap search finds what the pattern finds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from prism_lint.analysis.vocabulary import vocabulary
+from prism_lint.analysis.whole_text import WholeText, required_runs, whole_text
+
+_WHOLE = [t for _p, _c, _w, t in vocabulary().tasks.patterns if isinstance(t, WholeText)]
+
+# Texts built of what these patterns are made of: digits, symbols, rubric and
+# quiz words, letters either side of them.
+_PIECES = st.sampled_from(
+    [
+        "1",
+        "23",
+        "4.5",
+        " ",
+        "\n",
+        "(",
+        ")",
+        ":",
+        "%",
+        "+",
+        "-",
+        "=",
+        "^",
+        "|",
+        "$",
+        "\\frac",
+        "x",
+        "A.",
+        "B)",
+        "Accuracy",
+        "to",
+        "10",
+        "answer",
+        "Answer",
+        "multiple choice question",
+        "true or false",
+        "yes/no",
+        "pass or fail",
+        "score",
+        "times",
+        "é",
+        "ſ",
+        "_",
+    ]
+)
+_TEXTS = st.lists(_PIECES, max_size=24).map("".join)
+
+
+def test_the_vocabulary_has_whole_text_patterns() -> None:
+    assert len(_WHOLE) >= 10
+    assert any(w.symbols for w in _WHOLE) and any(w.words for w in _WHOLE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_the_cheap_search_finds_what_the_pattern_finds(text: str) -> None:
+    chars = frozenset(text)
+    for w in _WHOLE:
+        expected = [m.span() for m in w.pattern.finditer(text)]
+        found = list(w.spans(text)) if w.may_match(text, chars) else []
+        assert found == expected, w.pattern.pattern
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Accuracy (1-5): rate the answer", [(0, 15)]),
+        ("9Accuracy (1-5): rate", []),  # a digit before it: no match there
+        ("Accuracy (1-5) rate", []),  # no colon: ruled out by its runs
+    ],
+)
+def test_a_rubric_line_is_found_as_the_pattern_finds_it(
+    text: str, expected: list[tuple[int, int]]
+) -> None:
+    (rubric,) = [w for w in _WHOLE if "(?:5|10|100)" in w.pattern.pattern]
+    assert rubric.symbols == ("(", ")", ":")
+    found = list(rubric.spans(text)) if rubric.may_match(text, frozenset(text)) else []
+    assert found == expected == [m.span() for m in rubric.pattern.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("body", "runs"),
+    [
+        (r"(?:multiple[-\s+]choice\s+question)", ["multiple", "choice", "question"]),
+        (r"(?:\d+(?:\.\d+)?\s*%)", ["%"]),
+        (r"(?:ab+c?d{2}e)", ["ab", "e"]),  # optional and counted items end a run
+        (r"(?:\(\s*[0-9]+\s*\)\s*:)", ["(", ")", ":"]),
+        (r"(?:a|b)", []),  # an alternation: neither is sure
+        (r"(?:x\x27s)", []),  # a character by its code: not read
+        (r"(?:a{x)", []),  # a brace that is no count
+        (r"(?x:a b)", []),  # inline flags change what characters match
+        (r"(?:a(b", []),  # unbalanced
+    ],
+)
+def test_required_runs(body: str, runs: list[str]) -> None:
+    assert required_runs(body) == runs
+
+
+def test_an_empty_match_is_left_to_finditer() -> None:
+    w = whole_text(r"(?<![^\W_])(?:x*)", re.IGNORECASE, None)
+    assert w is not None
+    text = "ab xx y"
+    assert list(w.spans(text)) == [m.span() for m in w.pattern.finditer(text)]
+
+
+def test_a_pattern_without_the_look_behind_is_not_read() -> None:
+    assert whole_text(r"\d+%", 0, None) is None
