@@ -1421,3 +1421,15 @@ def test_kept_sources_let_the_smallest_go_first() -> None:
     finally:
         source.keep_sources(0)
     assert source._PARSED == {}
+
+
+def test_a_tool_held_in_a_variable_is_named_by_its_class_too() -> None:
+    src = (
+        "from agno.agent import Agent\n"
+        "from agno.tools.yfinance import YFinanceTools\n"
+        "market_tools = YFinanceTools(stock_price=True)\n"
+        "agent = Agent(instructions='You are a stock analyst. Report the price of {ticker}.', "
+        "tools=[market_tools])\n"
+    )
+    (unit,) = units(src)
+    assert unit.context.tools == ["market_tools", "YFinanceTools"]

@@ -788,3 +788,15 @@ def test_a_texts_cue_hits_are_worked_out_once_and_kept_within_bounds(monkeypatch
     for n in range(5):
         task.cue_hits(f"Compute {n} * {n}.", lex)
     assert len(lex.hits) <= 3 and text not in lex.hits
+
+
+def test_the_topic_words_of_fetched_material_count_least() -> None:
+    system = (
+        "You are a seasoned Wall Street analyst. Follow these steps: market overview, "
+        "financial metrics, stock trends, regulatory news, analyst insights and a summary."
+    )
+    unit = _agent(system, "Write a comprehensive report on TSLA.", ["YFinanceTools"])
+    assert analyse(unit).task.category != "factual"
+    assert analyse(_agent(system, "Write a comprehensive report on TSLA.", [])).task.category == (
+        "factual"
+    )

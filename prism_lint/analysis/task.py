@@ -61,6 +61,7 @@ NEAR_TIE = 0.9
 # and what the topic words of that material then count.
 GROUNDED = 3.0
 GROUNDED_DISCOUNT = 0.4
+SUPPLIED_TOPIC_DISCOUNT = 0.2
 _GROUNDED_TOPICS = frozenset({"factual", "math"})
 # ... and the categories whose topic words (not their requests) describe it
 _GROUNDED_WORDS = frozenset({"code"})
@@ -1024,7 +1025,11 @@ def _decide(
         scale = CONTEXT_BESIDE_REQUEST if tally is context and not assumed else 1.0
         for k, v in tally.scores.items():
             if grounded and tally is request and k in _GROUNDED_TOPICS:
-                v *= GROUNDED_DISCOUNT
+                topics = min(v, tally.topics.get(k, 0.0))
+                # the topic words of what a tool fetches or the call attaches
+                # are its contents: they count least
+                share = SUPPLIED_TOPIC_DISCOUNT if supplied >= GROUNDED else GROUNDED_DISCOUNT
+                v = (v - topics) * GROUNDED_DISCOUNT + topics * share
             elif supplied >= GROUNDED and tally is not context and k in _GROUNDED_TOPICS:
                 # a search or data tool, or an attachment, supplies the facts
                 # of the persona's field: "a stock analyst" with a stock-price

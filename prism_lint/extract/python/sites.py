@@ -536,6 +536,15 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         for el in target.named_children:
             if el.type in ("identifier", "attribute"):
                 out.append(self.src.text(el).split(".")[-1])
+                # research_tools = ParallelTools(...): the class names it too
+                made = self.ev.resolve(el) if el.type == "identifier" else None
+                fn = (
+                    made.child_by_field_name("function")
+                    if made is not None and made.type == "call"
+                    else None
+                )
+                if fn is not None:
+                    out.append(self.src.text(fn).split(".")[-1])
             elif el.type == "call":
                 kw, pos = self.arguments(el)
                 if pos and pos[0].type in ("identifier", "attribute"):
