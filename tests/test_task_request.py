@@ -800,3 +800,34 @@ def test_the_topic_words_of_fetched_material_count_least() -> None:
     assert analyse(_agent(system, "Write a comprehensive report on TSLA.", [])).task.category == (
         "factual"
     )
+
+
+def test_a_knowledgeable_assistant_is_still_the_assistant() -> None:
+    assert [p.kind for p in analyse_text("You're a knowledgeable assistant.").personas] == ["role"]
+    assert [p.kind for p in analyse_text("You are a knowledgeable historian.").personas] == [
+        "expert"
+    ]
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Given background research, produce a short analysis of the risks.",
+        "You will receive a financial report and the web search results behind it.",
+        "You will be provided with the original query and a set of raw search summaries.",
+        "Synthesize these into a long-form report.",
+        "Inspect the workspace data before answering and cite file paths you used.",
+    ],
+)
+def test_material_an_agent_is_handed_grounds_it(request_text: str) -> None:
+    task = analyse_text("You are a risk analyst. " + request_text).task
+    assert any(e.category == "extraction" and e.source == "prompt" for e in task.evidence)
+    assert task.category != "factual"
+
+
+def test_planning_web_searches_asks_rather_than_answers() -> None:
+    text = (
+        "You are a financial research planner. Given a request for financial analysis, "
+        "produce a set of web searches to gather the context needed."
+    )
+    assert analyse_text(text).task.category == "writing"

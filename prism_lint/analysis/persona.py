@@ -773,7 +773,10 @@ def _kind_of(words_: list[str], after: str, lang: Language) -> tuple[str, bool]:
                 if k == "occupation":
                     head_i, head_kind, head_word = j, k, w
                     break
-    expert_mark = any(w in lang.expert_words for j, w in enumerate(words_) if j != head_i)
+    marks = {w for j, w in enumerate(words_) if j != head_i and w in lang.expert_words}
+    if head_kind == "role" and marks <= lang.generalist_words:
+        marks = set()
+    expert_mark = bool(marks)
     if head_i < 0:
         if expert_mark or any(w in lang.expert_words for w in words_):
             return "expert", True

@@ -110,7 +110,8 @@ GOAL_BESIDE_REQUEST = 0.5
 _STATEMENT = re.compile(
     r"(?i)(?:your\s+(?:main\s+|primary\s+|core\s+|sole\s+|only\s+|first\s+|overall\s+)?"
     r"(?:task|job|goal|objective|mission|role\s+is\s+to|purpose|responsibilit\w*|assignment)\b"
-    r"|you\s+(?:will|are\s+tasked|are\s+responsible|are\s+asked|need\s+to|must)\b"
+    r"|you\s+(?:will(?!\s+be\s+(?:given|provided|presented|shown|sent|passed|handed|supplied)\b)"
+    r"|are\s+tasked|are\s+responsible|are\s+asked|need\s+to|must)\b"
     r"|(?:i|we)\s+(?:want|would\s+like|need|['’]d\s+like)\s+you\s+to\b(?!\s+act\b)"
     r"|(?:my|the)\s+(?:first\s+)?(?:request|question|command|suggestion|task)\b"
     r"|[\"']?(?:task|goal|objective|mission)[\"']?\s*[:：]"

@@ -166,6 +166,9 @@ class Language:
     determiners: frozenset[str]
     stops: frozenset[str]
     expert_words: frozenset[str]
+    # qualities with no field: "a knowledgeable assistant" is still the
+    # assistant; "a knowledgeable historian" is the historian
+    generalist_words: frozenset[str]
     role_nouns: frozenset[str]
     machine_nouns: frozenset[str]
     transparent: frozenset[str]
@@ -451,6 +454,7 @@ def _compile_language(code: str, spaces: bool, p: dict[str, Any], occ: dict[str,
         determiners=lower(p.get("determiners", [])),
         stops=lower(p.get("stops", [])),
         expert_words=expert_words,
+        generalist_words=lower(p.get("generalist_words", [])),
         role_nouns=role_nouns,
         machine_nouns=lower(p.get("machine_nouns", [])),
         transparent=lower(p.get("transparent", [])),
