@@ -454,6 +454,8 @@ def test_a_generalists_breadth_is_not_an_expert_claim() -> None:
     )
     assert [p.kind for p in analyse_text(generalist).personas] == ["role"]
     assert not is_flagged(analyse(chat(generalist, KNOWLEDGE[1])))
+    across = "You have comprehensive knowledge across multiple domains: law, code, cooking."
+    assert not analyse_text(across).experts
     for specialist in (
         "You have deep knowledge of Roman law.",
         "You have extensive experience in many programming languages.",
