@@ -704,3 +704,10 @@ def test_personas_of_a_text_are_found_once_and_each_caller_gets_its_own(monkeypa
     for n in range(4):
         persona.find_personas(f"Text {n}.")
     assert len(persona._FOUND) <= 2
+
+
+def test_a_title_the_text_goes_on_to_use_names_a_tool() -> None:
+    tool = "# Playwright\n\nUse Playwright to capture the static site directly."
+    assert not find_personas(tool)
+    role = "# Playwright\n\nWrite a one-act play about the sea."
+    assert [p.kind for p in find_personas(role)] == ["expert"]

@@ -503,7 +503,20 @@ def _from_headings(
     rest = text[ident.end : line_end].strip()
     if rest and not rest.startswith(("(", "[", "—", "–", "-", "|")):
         return None
+    if _names_a_tool(text, line_end, ident.head):
+        return None
     return _persona(text, start, _trim_end(text, start, line_end), ident, "heading", lang.code)
+
+
+def _names_a_tool(text: str, after: int, head: str) -> bool:
+    """A one-word title the text goes on to use ("# Playwright ... Use
+    Playwright to capture the site"): the name of a tool, not a role."""
+    if not head or " " in head.strip():
+        return False
+    used = re.compile(
+        rf"\b(?:[Uu]se|[Uu]sing|[Ww]ith|[Vv]ia|[Ii]nstall|[Rr]un|[Ll]aunch|[Oo]pen)\s+{re.escape(head.strip())}\b"
+    )
+    return used.search(text, after, after + 2000) is not None
 
 
 # -- the identity phrase -----------------------------------------------------
