@@ -765,6 +765,7 @@ def test_a_search_or_data_tool_supplies_the_facts_of_the_request() -> None:
         "Compare the content from these URLs and say which recipe is quicker.",
         "Interpret the key metrics provided by the data step.",
         "Given the diagnostic analysis, list the steps the customer should take.",
+        "Analyze the provided description of the company and name its values.",
     ],
 )
 def test_material_handed_over_by_name_grounds_the_request(request_text: str) -> None:
