@@ -27,6 +27,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from prism_lint.model import HOLE
+
 if TYPE_CHECKING:
     from prism_lint.extract.python.catalogue import Site
     from prism_lint.extract.python.sites import SiteFinder
@@ -419,8 +421,7 @@ class _Learner:
             w = self.known.wrappers.get(name)
         return w
 
-    def _last_name(self, call: Node) -> str:
-        fn = call.child_by_field_name("function")
+    def _last_name(self, fn: Node | None) -> str:
         if fn is None:
             return ""
         if fn.type == "attribute":
@@ -432,30 +433,30 @@ class _Learner:
             return module.rsplit(".", 1)[-1] if module else name
         return ""
 
-    def _imported(self, node: Node | None) -> str:
+    def _imported(self, node: Node | None, last: str) -> str:
         """The import a callee's name comes from (``ask``, ``llm.ask``), spelled
-        from the module it was imported from; empty when it was not imported."""
+        from the module it was imported from; empty when it was not imported.
+        ``last``: the callee's last name (:meth:`_last_name`), which rules out
+        a logger's method before the chain is read."""
         if node is None:
             return ""
         src = self.f.src
-        rest: list[str] = []
-        while node.type == "attribute" and len(rest) < 4:
-            attr = node.child_by_field_name("attribute")
+        # the chain's objects first: most callees are no import's, and their
+        # attributes need no reading then
+        chain: list[Node] = []
+        while node.type == "attribute" and len(chain) < 4:
             obj = node.child_by_field_name("object")
-            if attr is None or obj is None:
+            if obj is None or node.child_by_field_name("attribute") is None:
                 return ""
-            rest.append(src.text(attr))
+            chain.append(node)
             node = obj
-        if node.type != "identifier":
+        if node.type != "identifier" or (chain and last in _NOT_SENDING):
             return ""
         module = src.imports.get(src.text(node))
-        if (
-            not module
-            or module.split(".", 1)[0] in sys.stdlib_module_names
-            or (rest and rest[0] in _NOT_SENDING)
-        ):
+        if not module or module.split(".", 1)[0] in sys.stdlib_module_names:
             return ""  # the standard library's, a logger's: no wrapper of the project
-        return ".".join((module, *reversed(rest)))
+        rest = [src.text(n.child_by_field_name("attribute")) for n in reversed(chain)]
+        return ".".join((module, *rest))
 
     def _sends_persona(self, call: Node) -> bool:
         """Whether a call's arguments hold a persona cue (what the first pass
@@ -466,17 +467,35 @@ class _Learner:
         stack = list(args.named_children) if args is not None else []
         texts: list[str] = []
         seen = 0
+        src = self.f.src
+        value = self.f.ev.value
+        # whether some text holds more than holes: one of holes alone (a
+        # parameter, an imported name, a keyword's name) holds no cue
+        worded = False
         while stack and seen < _MAX_WALK:
             n = stack.pop()
             seen += 1
-            if n.type in _VALUED:
-                v = self.f.ev.value(n)
-                if v is not None:
-                    texts.append(joined(v.segs))
-                if n.type != "call":
+            t = n.type
+            if t == "identifier":
+                if not isinstance(src.lookup(src.text(n), n.start_byte), list):
+                    # a name this module gives no value is a hole, as
+                    # Evaluator.value reads it: no need to ask it
+                    texts.append(HOLE)
                     continue
-            stack.extend(n.named_children)
-        return bool(texts) and self.f.extract_options.sends_persona(texts)
+            elif t not in _VALUED:
+                stack.extend(n.named_children)
+                continue
+            v = value(n)
+            if v is not None:
+                text = joined(v.segs)
+                texts.append(text)
+                worded = worded or text != HOLE
+            if t == "call":
+                stack.extend(n.named_children)
+        options = self.f.extract_options
+        if not texts or (not worded and options.persona_cue is not None):
+            return False
+        return options.sends_persona(texts)
 
     def _may_matter(self, call: Node, last: str) -> bool:
         """Whether a call may pass prompt text or a model on: most calls do
@@ -505,7 +524,8 @@ class _Learner:
 
     def call(self, call: Node) -> None:
         f = self.f
-        last = self._last_name(call)
+        fn = call.child_by_field_name("function")
+        last = self._last_name(fn)
         if last:
             self.called.add(last)
             if (
@@ -513,7 +533,7 @@ class _Learner:
                 and len(self.imports) < MAX_IMPORTS
                 and self.f.extract_options.learn_imports
             ):
-                origin = self._imported(call.child_by_field_name("function"))
+                origin = self._imported(fn, last)
                 if origin and origin not in self.imports and self._sends_persona(call):
                     self.imports.add(origin)
         if not self._may_matter(call, last):
