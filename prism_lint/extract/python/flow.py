@@ -307,6 +307,7 @@ class _Learner:
         # the imports a call may name are looked for on the first pass over
         # the calls only: a second pass finds the same
         self.again = False
+        self.bound: frozenset[str] | None = None  # names the module assigns (_bound)
 
     def run(self) -> None:
         calls = self.f.src.captures.get("call", ())
@@ -469,6 +470,7 @@ class _Learner:
         seen = 0
         src = self.f.src
         value = self.f.ev.value
+        bound = self._bound()
         # whether some text holds more than holes: one of holes alone (a
         # parameter, an imported name, a keyword's name) holds no cue
         worded = False
@@ -477,7 +479,8 @@ class _Learner:
             seen += 1
             t = n.type
             if t == "identifier":
-                if not isinstance(src.lookup(src.text(n), n.start_byte), list):
+                name = src.text(n)
+                if name not in bound or not isinstance(src.lookup(name, n.start_byte), list):
                     # a name this module gives no value is a hole, as
                     # Evaluator.value reads it: no need to ask it
                     texts.append(HOLE)
@@ -496,6 +499,13 @@ class _Learner:
         if not texts or (not worded and options.persona_cue is not None):
             return False
         return options.sends_persona(texts)
+
+    def _bound(self) -> frozenset[str]:
+        """The names this module assigns in some scope: any other name is,
+        wherever it is read, a parameter or a name from elsewhere (a hole)."""
+        if self.bound is None:
+            self.bound = frozenset(name for _scope, name in self.f.src.bindings)
+        return self.bound
 
     def _may_matter(self, call: Node, last: str) -> bool:
         """Whether a call may pass prompt text or a model on: most calls do
