@@ -597,3 +597,55 @@ def test_a_calls_arguments_are_read_for_a_persona_once(monkeypatch) -> None:
     assert set(learned.wrappers) == {"ask", "outer"}  # the second reading found outer
     assert learned.imports == frozenset({"helpers.shout"})
     assert seen == ["OpenAI()", 'shout("You are an expert mathematician.")']
+
+
+_SENDS_BY_NAME = """from helpers import shout, tone
+
+PERSONA = "You are an expert mathematician."
+
+
+def relay(text, style):
+    shout(text, style=tone, role=style)
+
+
+relay(PERSONA, "plain")
+tone(PERSONA)
+"""
+
+
+def _learned_imports(text: str, persona_cue: bool) -> frozenset[str]:
+    from prism_lint.analysis.cues import sends_persona
+    from prism_lint.extract import ExtractOptions, extractor
+    from prism_lint.model import Document
+
+    options = ExtractOptions(persona_cue=sends_persona if persona_cue else None)
+    learned = extractor("python")(Document("app.py", text), options).learned
+    assert learned is not None
+    return frozenset(learned.imports)
+
+
+def test_a_persona_is_followed_through_a_name_the_module_assigns() -> None:
+    """``tone(PERSONA)``: the constant's text is sent. ``shout(text, style=tone,
+    role=style)`` sends parameters, an imported name and keywords' names,
+    which the module gives no text: holes, no persona, however the keyword
+    is called."""
+    assert _learned_imports(_SENDS_BY_NAME, persona_cue=True) == frozenset({"helpers.tone"})
+
+
+def test_without_a_persona_test_every_imported_callee_counts() -> None:
+    """With no persona test (``ExtractOptions.persona_cue`` unset) a call whose
+    arguments are holes only is still taken to send one: a module more is
+    read, never one less."""
+    assert _learned_imports(_SENDS_BY_NAME, persona_cue=False) == frozenset(
+        {"helpers.tone", "helpers.shout"}
+    )
+
+
+def test_holes_alone_hold_no_persona_cue() -> None:
+    """The persona-flow test skips calls whose arguments read as holes only:
+    that holds while no cue can match the hole character."""
+    from prism_lint.analysis.cues import sends_persona
+    from prism_lint.model import HOLE
+
+    assert not sends_persona("\n".join([HOLE] * 4))
+    assert not sends_persona(HOLE)
