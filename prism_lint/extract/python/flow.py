@@ -308,6 +308,10 @@ class _Learner:
         # the calls only: a second pass finds the same
         self.again = False
         self.bound: frozenset[str] | None = None  # names the module assigns (_bound)
+        # callee names a call is read for whatever its arguments: catalogue and
+        # configured sites, the project's wrappers (this module's are learned
+        # as it is read: ``params``, ``table.wrappers``)
+        self.reading: frozenset[str] | None = None
 
     def run(self) -> None:
         calls = self.f.src.captures.get("call", ())
@@ -511,15 +515,12 @@ class _Learner:
         """Whether a call may pass prompt text or a model on: most calls do
         not, and telling so costs less than reading them."""
         f = self.f
-        if (
-            last in f.cat.by_last
-            or last in f.extra
-            or last in self.params
-            or last == "dict"
-            or self.wrapper(last) is not None
-        ):
+        if self.reading is None:
+            known = self.known.wrappers if self.known is not None else ()
+            self.reading = frozenset({*f.cat.by_last, *f.extra, "dict", *known})
+        if last in self.reading or last in self.params or last in self.table.wrappers:
             return True
-        if self.predictor(call):
+        if self.dspy is not False and self.predictor(call):
             return True
         args = call.child_by_field_name("arguments")
         if args is None or args.type != "argument_list" or b"=" not in args.text:
