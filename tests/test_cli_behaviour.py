@@ -113,3 +113,32 @@ def test_summary_counts_fixed_and_remaining(tmp_path: Path) -> None:
     assert last, out.stdout
     found, fixed, remaining = (int(w) for w in __import__("re").findall(r"\d+", last[0])[:3])
     assert found == fixed + remaining and fixed >= 1
+
+
+def test_a_crew_agent_with_a_search_tool_in_crew_py_researches_from_its_results(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "crew" / "config"
+    config.mkdir(parents=True)
+    (config / "agents.yaml").write_text(
+        "researcher:\n"
+        "  role: Senior Market Researcher\n"
+        "  goal: Research the latest market trends and facts about {topic}\n"
+        "  backstory: You are a seasoned researcher known for accurate, up-to-date facts.\n"
+    )
+    crew = tmp_path / "crew" / "crew.py"
+    crew.write_text(
+        "class C:\n"
+        "    def researcher(self):\n"
+        "        return Agent(config=self.agents_config['researcher'], tools=[SerperDevTool()])\n"
+    )
+    with_tool = run("check", "--output-format", "json", "crew/config/agents.yaml", cwd=tmp_path)
+    assert codes(with_tool) == []
+    # the cache sees crew.py change: without the tool the facts are recalled
+    crew.write_text(
+        "class C:\n"
+        "    def researcher(self):\n"
+        "        return Agent(config=self.agents_config['researcher'])\n"
+    )
+    without = run("check", "--output-format", "json", "crew/config/agents.yaml", cwd=tmp_path)
+    assert set(codes(without)) == {"PRS103"}

@@ -781,3 +781,30 @@ def test_keys_named_like_prompts_hold_prose_only() -> None:
     assert grader.tier == "name" and grader.role == "unknown"
     assert french.role == "system"
     assert grader.pieces[0].doc_start == text.index("You are the grader")
+
+
+CREW_PY = """\
+from crewai import Agent
+from crewai_tools import SerperDevTool, ScrapeWebsiteTool
+
+
+class Crew:
+    @agent
+    def researcher(self) -> Agent:
+        return Agent(config=self.agents_config["researcher"], tools=[SerperDevTool(), search])
+
+    @agent
+    def writer(self) -> Agent:
+        return Agent(config=self.agents_config['writer'])
+"""
+
+
+def test_crewai_agent_and_its_tasks_get_the_tools_crew_py_gives_it() -> None:
+    units = run(CREW_AGENTS, "config/agents.yaml", {"../crew.py": CREW_PY}).units
+    researcher, writer = units
+    assert researcher.context.tools == ["SerperDevTool", "search"]
+    assert writer.context.tools == []
+    (task,) = run(CREW_TASKS, "config/tasks.yaml", {"../crew.py": CREW_PY}).units
+    assert task.context.tools == ["SerperDevTool", "search"]
+    # no crew.py beside the config: no tools
+    assert run(CREW_AGENTS, "config/agents.yaml").units[0].context.tools == []

@@ -26,6 +26,7 @@ from prism_lint.extract import (
     ExtractOptions,
     recorded_traffic,
 )
+from prism_lint.extract.python.crew_tools import agent_tools
 from prism_lint.extract.shared.mapped import MappedText
 from prism_lint.extract.shared.yaml_source import (
     comments,
@@ -838,6 +839,21 @@ class _Reader:
                 text = next(iter(agent_texts.values()))
             if text is not None:
                 unit.context.siblings.append(Sibling("system", text))
+        tools = self._crew_tools()
+        for spec, unit in [*agents, *tasks]:
+            for tool in tools.get(spec.group.split(":", 2)[2], []):
+                if tool not in unit.context.tools:
+                    unit.context.tools.append(tool)
+
+    def _crew_tools(self) -> dict[str, list[str]]:
+        """The tools the project's crew.py gives each agent (config/ sits
+        beside it in CrewAI's layout)."""
+        reader = related_reader(self.options)
+        for name in ("../crew.py", "crew.py"):
+            text = reader(name)
+            if text:
+                return agent_tools(text)
+        return {}
 
     def _related_crew(
         self, stem: str, read: Callable[[str], list[tuple[str, str]]]
