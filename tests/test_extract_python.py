@@ -1433,3 +1433,12 @@ def test_a_tool_held_in_a_variable_is_named_by_its_class_too() -> None:
     )
     (unit,) = units(src)
     assert unit.context.tools == ["market_tools", "YFinanceTools"]
+
+
+def test_tools_a_toolkit_call_returns_are_named_by_the_toolkit() -> None:
+    src = (
+        "from crewai import Agent\n"
+        "agent = Agent(role='Research Specialist', goal='Research {company}', "
+        "backstory='You are an expert researcher.', tools=ExaSearchTool.tools())\n"
+    )
+    assert all(u.context.tools == ["ExaSearchTool.tools"] for u in units(src))

@@ -808,3 +808,9 @@ def test_crewai_agent_and_its_tasks_get_the_tools_crew_py_gives_it() -> None:
     assert task.context.tools == ["SerperDevTool", "search"]
     # no crew.py beside the config: no tools
     assert run(CREW_AGENTS, "config/agents.yaml").units[0].context.tools == []
+
+
+def test_a_flow_crew_module_named_for_its_folder_gives_the_tools() -> None:
+    path = "crews/poem_crew/config/agents.yaml"
+    units = run(CREW_AGENTS, path, {"../poem_crew.py": CREW_PY}).units
+    assert units[0].context.tools == ["SerperDevTool", "search"]

@@ -530,6 +530,10 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
 
     def tools_of(self, node: Node) -> list[str]:
         target = self.ev.resolve(node) or node
+        if target.type == "call":
+            # tools=ExaSearchTool.tools(): the toolkit names them
+            fn = target.child_by_field_name("function")
+            return [self.src.text(fn)] if fn is not None else []
         if target.type not in ("list", "tuple"):
             return []
         out = []

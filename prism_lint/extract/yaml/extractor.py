@@ -849,7 +849,14 @@ class _Reader:
         """The tools the project's crew.py gives each agent (config/ sits
         beside it in CrewAI's layout)."""
         reader = related_reader(self.options)
-        for name in ("../crew.py", "crew.py"):
+        # crew.py, or a flow's crew module named for its folder
+        # (crews/poem_crew/config/agents.yaml and crews/poem_crew/poem_crew.py)
+        parts = self.doc.path.replace("\\", "/").split("/")
+        folder = parts[-3] if len(parts) >= 3 else ""
+        names = ["../crew.py", "crew.py"]
+        if folder.isidentifier():
+            names.append(f"../{folder}.py")
+        for name in names:
             text = reader(name)
             if text:
                 return agent_tools(text)
