@@ -1442,3 +1442,14 @@ def test_tools_a_toolkit_call_returns_are_named_by_the_toolkit() -> None:
         "backstory='You are an expert researcher.', tools=ExaSearchTool.tools())\n"
     )
     assert all(u.context.tools == ["ExaSearchTool.tools"] for u in units(src))
+
+
+def test_tools_of_a_toolkit_object_are_named_by_its_class() -> None:
+    src = (
+        "from camel.agents import ChatAgent\n"
+        "toolkit = OpenBBToolkit()\n"
+        "agent = ChatAgent(system_message='You are a stock analyst. Compare the quotes.', "
+        "tools=toolkit.get_tools())\n"
+    )
+    (unit,) = units(src)
+    assert unit.context.tools == ["toolkit.get_tools", "OpenBBToolkit"]

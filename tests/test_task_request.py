@@ -834,3 +834,10 @@ def test_planning_web_searches_asks_rather_than_answers() -> None:
         "produce a set of web searches to gather the context needed."
     )
     assert analyse_text(text).task.category == "writing"
+
+
+def test_a_data_tool_is_known_by_a_name_split_across_its_parts() -> None:
+    system = "You are a financial analysis expert. Analyze the company's financial health."
+    unit = _agent(system, "Compare AAPL's margins with MSFT's.", ["OpenBBToolkit"])
+    assert any(e.cue == "tool=OpenBBToolkit" for e in analyse(unit).task.evidence)
+    assert analyse(unit).task.category == "extraction"

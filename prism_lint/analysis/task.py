@@ -972,7 +972,10 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
         tally.add(f"attached {kind}", "extraction", "attachment", SOURCE_WEIGHTS["attachment"])
     tools = lex.context.get("tools", {})
     for tool in ctx.tools:
-        for part in [tool.lower(), *_name_parts(tool)]:
+        parts = _name_parts(tool)
+        # "OpenBBToolkit" -> open, bb, toolkit: "openbb" is two of them
+        pairs = [a + b for a, b in zip(parts, parts[1:], strict=False)]
+        for part in [tool.lower(), *parts, *pairs]:
             hit = tools.get(part)
             if hit:
                 tally.add(f"tool={tool}", hit[0], "tools", hit[1] * SOURCE_WEIGHTS["tools"] / 2)

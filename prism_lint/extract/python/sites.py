@@ -531,9 +531,22 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
     def tools_of(self, node: Node) -> list[str]:
         target = self.ev.resolve(node) or node
         if target.type == "call":
-            # tools=ExaSearchTool.tools(): the toolkit names them
+            # tools=ExaSearchTool.tools(): the toolkit names them, and
+            # tools=toolkit.get_tools() the class toolkit was made from
             fn = target.child_by_field_name("function")
-            return [self.src.text(fn)] if fn is not None else []
+            if fn is None:
+                return []
+            names = [self.src.text(fn)]
+            obj = fn.child_by_field_name("object") if fn.type == "attribute" else None
+            made = self.ev.resolve(obj) if obj is not None and obj.type == "identifier" else None
+            ctor = (
+                made.child_by_field_name("function")
+                if made is not None and made.type == "call"
+                else None
+            )
+            if ctor is not None:
+                names.append(self.src.text(ctor).split(".")[-1])
+            return names
         if target.type not in ("list", "tuple"):
             return []
         out = []
