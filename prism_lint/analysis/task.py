@@ -974,7 +974,7 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
     for tool in ctx.tools:
         parts = _name_parts(tool)
         # "OpenBBToolkit" -> open, bb, toolkit: "openbb" is two of them
-        pairs = [a + b for a, b in zip(parts, parts[1:], strict=False)]
+        pairs = [a + b for a, b in pairwise(parts)]
         for part in [tool.lower(), *parts, *pairs]:
             hit = tools.get(part)
             if hit:
