@@ -1423,16 +1423,34 @@ def test_kept_sources_let_the_smallest_go_first() -> None:
     assert source._PARSED == {}
 
 
-def test_a_tool_held_in_a_variable_is_named_by_its_class_too() -> None:
+@pytest.mark.parametrize(
+    ("made", "given", "tools"),
+    [
+        # a tool held in a variable is named by its class too
+        (
+            "market_tools = YFinanceTools(stock_price=True)",
+            "[market_tools]",
+            ["market_tools", "YFinanceTools"],
+        ),
+        # a toolkit object's tools, by the toolkit's class
+        (
+            "toolkit = OpenBBToolkit()",
+            "toolkit.get_tools()",
+            ["toolkit.get_tools", "OpenBBToolkit"],
+        ),
+    ],
+)
+def test_a_tool_held_in_a_variable_is_named_by_its_class_too(
+    made: str, given: str, tools: list[str]
+) -> None:
     src = (
         "from agno.agent import Agent\n"
-        "from agno.tools.yfinance import YFinanceTools\n"
-        "market_tools = YFinanceTools(stock_price=True)\n"
+        f"{made}\n"
         "agent = Agent(instructions='You are a stock analyst. Report the price of {ticker}.', "
-        "tools=[market_tools])\n"
+        f"tools={given})\n"
     )
     (unit,) = units(src)
-    assert unit.context.tools == ["market_tools", "YFinanceTools"]
+    assert unit.context.tools == tools
 
 
 def test_tools_a_toolkit_call_returns_are_named_by_the_toolkit() -> None:
@@ -1442,14 +1460,3 @@ def test_tools_a_toolkit_call_returns_are_named_by_the_toolkit() -> None:
         "backstory='You are an expert researcher.', tools=ExaSearchTool.tools())\n"
     )
     assert all(u.context.tools == ["ExaSearchTool.tools"] for u in units(src))
-
-
-def test_tools_of_a_toolkit_object_are_named_by_its_class() -> None:
-    src = (
-        "from camel.agents import ChatAgent\n"
-        "toolkit = OpenBBToolkit()\n"
-        "agent = ChatAgent(system_message='You are a stock analyst. Compare the quotes.', "
-        "tools=toolkit.get_tools())\n"
-    )
-    (unit,) = units(src)
-    assert unit.context.tools == ["toolkit.get_tools", "OpenBBToolkit"]

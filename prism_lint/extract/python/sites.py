@@ -538,15 +538,8 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 return []
             names = [self.src.text(fn)]
             obj = fn.child_by_field_name("object") if fn.type == "attribute" else None
-            made = self.ev.resolve(obj) if obj is not None and obj.type == "identifier" else None
-            ctor = (
-                made.child_by_field_name("function")
-                if made is not None and made.type == "call"
-                else None
-            )
-            if ctor is not None:
-                names.append(self.src.text(ctor).split(".")[-1])
-            return names
+            ctor = self._made_by(obj) if obj is not None else None
+            return [*names, ctor] if ctor else names
         if target.type not in ("list", "tuple"):
             return []
         out = []
@@ -554,14 +547,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             if el.type in ("identifier", "attribute"):
                 out.append(self.src.text(el).split(".")[-1])
                 # research_tools = ParallelTools(...): the class names it too
-                made = self.ev.resolve(el) if el.type == "identifier" else None
-                fn = (
-                    made.child_by_field_name("function")
-                    if made is not None and made.type == "call"
-                    else None
-                )
-                if fn is not None:
-                    out.append(self.src.text(fn).split(".")[-1])
+                ctor = self._made_by(el)
+                if ctor:
+                    out.append(ctor)
             elif el.type == "call":
                 kw, pos = self.arguments(el)
                 if pos and pos[0].type in ("identifier", "attribute"):
@@ -583,6 +571,16 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 if v is not None and not has_hole(v.segs):
                     out.append(ps.joined(v.segs))
         return out
+
+    def _made_by(self, node: Node) -> str | None:
+        """The class (or function) a name was made by: ``t = Search()`` -> Search."""
+        made = self.ev.resolve(node) if node.type == "identifier" else None
+        fn = (
+            made.child_by_field_name("function")
+            if made is not None and made.type == "call"
+            else None
+        )
+        return self.src.text(fn).split(".")[-1] if fn is not None else None
 
     def _tool_dict_name(self, d: Node) -> str | None:
         for key, value in self.pairs(d):
