@@ -841,3 +841,11 @@ def test_a_data_tool_is_known_by_a_name_split_across_its_parts() -> None:
     unit = _agent(system, "Compare AAPL's margins with MSFT's.", ["OpenBBToolkit"])
     assert any(e.cue == "tool=OpenBBToolkit" for e in analyse(unit).task.evidence)
     assert analyse(unit).task.category == "extraction"
+
+
+def test_inspecting_files_before_editing_them_is_still_code() -> None:
+    text = (
+        "You are an engineer. Inspect files before editing, make minimal changes, and verify "
+        "with tests. Use a non-login POSIX shell for commands and run pytest once."
+    )
+    assert analyse_text(text).task.category == "code"
