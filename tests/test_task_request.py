@@ -818,6 +818,7 @@ def test_a_knowledgeable_assistant_is_still_the_assistant() -> None:
         "Given background research, produce a short analysis of the risks.",
         "You will receive a financial report and the web search results behind it.",
         "You will be provided with the original query and a set of raw search summaries.",
+        "You will be provided with the query and some initial research done by an assistant.",
         "Synthesize these into a long-form report.",
         "Inspect the workspace data before answering and cite file paths you used.",
     ],
