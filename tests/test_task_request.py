@@ -850,3 +850,10 @@ def test_inspecting_files_before_editing_them_is_still_code() -> None:
         "with tests. Use a non-login POSIX shell for commands and run pytest once."
     )
     assert analyse_text(text).task.category == "code"
+
+
+def test_a_word_problems_words_and_questions_are_vocabulary() -> None:
+    lex = vocabulary().tasks
+    assert {"three", "twice", "dozen"} <= lex.number_words
+    question = "How many pears are left?"
+    assert any(p.compiled.search(question) for p in lex.asks_quantity)

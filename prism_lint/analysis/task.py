@@ -235,7 +235,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     general = 0.0
     hits, n_cues = cue_hits(text, lex)
     strongest: dict[str, tuple[float, str, int]] = {}  # category -> weight, text, offset
-    problem = _word_problem(text, passages, material, unit)
+    problem = _word_problem(text, passages, material, unit, lex)
     story = problem[1] if problem else (0, 0)
     for i, (category, cue_weight, start, end) in enumerate(hits):
         inside = passages.holds(start)
@@ -403,22 +403,10 @@ def _multiple_choice(text: str, passages: _Spans, unit: PromptUnit, request: _Ta
 # A word problem: a short paragraph that states quantities and asks for one
 # ("... 27 students ... 2 glue sticks each ... packs of 8. How many packs?").
 # Its story's words (students, songs, a book) are the setting, not the task.
-_QUANTITY = re.compile(
-    r"(?i)(?<![\w.])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s*%?"
-    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-    r"thirty|forty|fifty|hundred|thousand|half|halves|halved|twice|thrice|double[sd]?|"
-    r"triple[sd]?|dozens?|quarter)\b"
-)
-_DIGIT = re.compile(r"\d")
-_ASKS_QUANTITY = re.compile(
-    r"(?i)\bhow\s+(?:many|much|long|far|old|fast|tall|heavy|often)\b[^?\n]*(?:\?|\.?\s*\Z)"
-    r"|\bwhat\s+(?:percent(?:age)?|fraction|proportion|share)\s+of\b[^?\n]*\?"
-    r"|\bwhat(?:\s+(?:is|was|are|were|will\s+be|would\s+be)|['’]s)\s+(?:the\s+|his\s+|her\s+|their\s+|its\s+)?"
-    r"(?:[\w'’-]+\s+){0,3}?(?:total|cost|price|number|amount|percent(?:age)?|age|profit|average|"
-    r"speed|distance|sum|weight|area|value|height|length|difference|rate|balance|"
-    r"salary|income|change|fraction|ratio|score|time)\b[^?\n]*\?"
-    r"|(?:\A|[.!?,;:]\s+)(?:find|calculate|compute|determine|work\s+out)\s+(?:the|how|what|his|her|their)\b"
-)
+# quantities in digits ("27", "$19.50", "25%"); those in words, and the
+# questions that ask for a quantity, are vocabulary ([word_problem])
+_NUMBER = re.compile(r"(?<![\w.])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s*%?")
+_WORD = re.compile(r"[^\W\d_]+")
 _PARAGRAPH = re.compile(r"\S(?:[^\n]|\n(?![ \t]*\n))*")
 WORD_PROBLEM_WORDS = 150
 WORD_PROBLEM_WEIGHT = 8.0
@@ -428,25 +416,34 @@ STORY_WEIGHT = 0.5
 
 
 def _word_problem(
-    text: str, passages: _Spans, material: _Spans, unit: PromptUnit
+    text: str, passages: _Spans, material: _Spans, unit: PromptUnit, lex: TaskLexicon
 ) -> tuple[str, tuple[int, int]] | None:
     """Where a paragraph of the prompt, or else of its user turn, states
     quantities and asks for one: the source and the prompt's span of it."""
     for m in _PARAGRAPH.finditer(text):
-        if not passages.holds(m.start()) and not material.holds(m.start()) and _asks_sum(m.group()):
+        if (
+            not passages.holds(m.start())
+            and not material.holds(m.start())
+            and _asks_sum(m.group(), lex)
+        ):
             return "prompt", m.span()
-    if any(_asks_sum(p.group()) for turn in _user_turns(unit) for p in _PARAGRAPH.finditer(turn)):
+    if any(
+        _asks_sum(p.group(), lex) for turn in _user_turns(unit) for p in _PARAGRAPH.finditer(turn)
+    ):
         return "sibling", (0, 0)
     return None
 
 
-def _asks_sum(paragraph: str) -> bool:
+def _asks_sum(paragraph: str, lex: TaskLexicon) -> bool:
     """Two quantities or more, one in digits, or three in words ("four
     bowls ... two children ... one bowl"), and a question for a quantity."""
-    if len(paragraph.split()) > WORD_PROBLEM_WORDS or not _ASKS_QUANTITY.search(paragraph):
+    if len(paragraph.split()) > WORD_PROBLEM_WORDS:
         return False
-    found = len(_QUANTITY.findall(paragraph))
-    return found >= 2 if _DIGIT.search(paragraph) else found >= 3
+    if not any(p.compiled.search(paragraph) for p in lex.asks_quantity):
+        return False
+    digits = len(_NUMBER.findall(paragraph))
+    words = sum(1 for w in _WORD.findall(paragraph) if w.lower() in lex.number_words)
+    return digits + words >= 2 if digits else words >= 3
 
 
 # Source code written out in the request. A function that has only its

@@ -213,6 +213,10 @@ class TaskLexicon:
     # a prompt are no cue at all, and one lookup says so
     firsts: frozenset[str] = frozenset()
     plans: dict[str, tuple[bool, list[Cue], bool]] = field(default_factory=dict)
+    # a word problem's quantities written as words ("three", "twice"), and
+    # the questions that ask for a quantity, of every language
+    number_words: frozenset[str] = frozenset()
+    asks_quantity: list[LazyPattern] = field(default_factory=list)
     # text -> its cue and pattern hits, and how many are cues (task.cue_hits)
     hits: dict[str, tuple[tuple[tuple[str, float, int, int], ...], int]] = field(
         default_factory=dict
@@ -305,6 +309,8 @@ def _build(extras: Extras) -> Vocabulary:
     patterns: list[tuple[LazyPattern, str, float, frozenset[str] | WholeText | None]] = []
     role_key_lists: list[tuple[Language, list[str]]] = []
     context: dict[str, dict[str, tuple[str, float]]] = {}
+    problem_words: list[str] = []
+    asks_quantity: list[str] = []
     for path in files:
         data = _load(path)
         code = data.get("language", path.stem)
@@ -330,6 +336,9 @@ def _build(extras: Extras) -> Vocabulary:
         role_key_lists.append((lang, persona_table.get("role_keys", [])))
         task_tables.append((spaces, data.get("task", {}), data.get("general", {})))
         patterns.extend(_compile_patterns(data.get("patterns", {}), spaces))
+        problems = data.get("word_problem", {})
+        problem_words.extend(str(w) for w in problems.get("number_words", []))
+        asks_quantity.extend(str(p) for p in problems.get("asks_quantity", []))
         for source, table in data.get("context", {}).items():
             bucket = context.setdefault(source, {})
             for part, (category, weight) in table.items():
@@ -337,6 +346,8 @@ def _build(extras: Extras) -> Vocabulary:
     tasks = _compile_tasks(task_tables)
     tasks.patterns = patterns
     tasks.context = context
+    tasks.number_words = frozenset(w.lower() for w in problem_words)
+    tasks.asks_quantity = [LazyPattern(p, re.IGNORECASE) for p in asks_quantity]
     vocab = Vocabulary(languages, {lang.code: lang for lang in languages}, tasks, merged_occ)
     _index(vocab, role_key_lists)
     return vocab
