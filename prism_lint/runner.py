@@ -418,6 +418,18 @@ def _checked_in_full(own: Table | None) -> bool:
     return own is not None and not own.definitions_only
 
 
+def _tables(
+    finished: list[tuple[str, Outcome]],
+    cached: dict[str, tuple[FileResult, str]],
+    keep: Callable[[Table | None], bool],
+) -> list[tuple[str, Table]]:
+    """The modules' tables ``keep`` wants, of the files checked now and then
+    of those the cache answered for."""
+    found = [(path, outcome.result.learned) for path, outcome in finished]
+    found.extend((path, result.learned) for path, (result, _facts) in cached.items())
+    return [(path, own) for path, own in found if own is not None and keep(own)]
+
+
 def _stamp(outcome: Outcome) -> None:
     """The result carries its own file's stamp (a copy's too), for the fixer."""
     if outcome.size >= 0:
@@ -538,16 +550,7 @@ class _Work:
         than the run reads. Returns the results and the table."""
 
         cached = cached or {}
-        kept = [
-            (path, outcome.result.learned)
-            for path, outcome in finished
-            if _checked_in_full(outcome.result.learned)
-        ]
-        kept.extend(
-            (path, result.learned)
-            for path, (result, _facts) in cached.items()
-            if _checked_in_full(result.learned)
-        )
+        kept = _tables(finished, cached, _checked_in_full)
         merged = Table()
         for _path, own in kept:
             if own:
@@ -620,16 +623,7 @@ class _Work:
         a cached result, in :attr:`learned_again`."""
         # left out by the first pass: what their cheap reading or an earlier run's
         # reading for their definitions found
-        left_out = {
-            path: outcome.result.learned
-            for path, outcome in finished
-            if _read_for_definitions(outcome.result.learned)
-        }
-        left_out.update(
-            (path, result.learned)
-            for path, (result, _facts) in cached.items()
-            if _read_for_definitions(result.learned)
-        )
+        left_out = dict(_tables(finished, cached, _read_for_definitions))
         defined = {name for _path, own in kept for name in own.defines}
         # those that import a name some checked module defines (which one, the
         # index tells below)

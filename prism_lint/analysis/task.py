@@ -223,8 +223,9 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     # prompt states no other and the call's user turn does not either (the
     # study's "data extraction specialist expert in parsing ..." on a math
     # question asks the question)
-    asked_beside = bool(_user_turns(unit))
-    statements = _task_statements(text, passages, standing=_user_asks(unit))
+    turns = _user_turns(unit)
+    asked_beside = bool(turns)
+    statements = _task_statements(text, passages, standing=_user_asks(turns))
     if not statements and not asked_beside:
         statements = [(a, _word_limit(text, a, b), TASK_STATEMENT_BOOST) for a, b in jobs]
     focus = _Spans(statements)
@@ -235,7 +236,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     general = 0.0
     hits, n_cues = cue_hits(text, lex)
     strongest: dict[str, tuple[float, str, int]] = {}  # category -> weight, text, offset
-    problem = _word_problem(text, passages, material, unit, lex)
+    problem = _word_problem(text, passages, material, turns, lex)
     story = problem[1] if problem else (0, 0)
     for i, (category, cue_weight, start, end) in enumerate(hits):
         inside = passages.holds(start)
@@ -258,11 +259,11 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
         if weight > strongest.get(category, (0.0, "", 0))[0]:
             strongest[category] = (weight, text, start)
     _persona_fields(personas, persona)
-    said = _siblings(unit, request, lex, strongest)
-    choice = _multiple_choice(text, passages, unit, request)
+    said = _siblings(turns, request, lex, strongest)
+    choice = _multiple_choice(text, passages, turns, request)
     if problem:
         request.add("word problem", "math", problem[0], WORD_PROBLEM_WEIGHT)
-    _written_code(text, passages, material, unit, request)
+    _written_code(text, passages, material, turns, request)
     _context(unit, context, lex)
     asked = sum(request.scores.values())
     stated = asked >= REQUEST_MIN or said or _states_request(text, passages, material)
@@ -387,12 +388,12 @@ _CHOICES = re.compile(
 CHOICE_WEIGHT = 6.0
 
 
-def _multiple_choice(text: str, passages: _Spans, unit: PromptUnit, request: _Tally) -> bool:
+def _multiple_choice(text: str, passages: _Spans, turns: list[str], request: _Tally) -> bool:
     """Whether the prompt or its user turn asks a multiple-choice question; its
     options count as the request's evidence of a question with one right answer."""
     if any(not passages.holds(m.start()) for m in _CHOICES.finditer(text)):
         source = "prompt"
-    elif any("\n" in turn and _CHOICES.search(turn) for turn in _user_turns(unit)):
+    elif any("\n" in turn and _CHOICES.search(turn) for turn in turns):
         source = "sibling"
     else:
         return False
@@ -416,7 +417,7 @@ STORY_WEIGHT = 0.5
 
 
 def _word_problem(
-    text: str, passages: _Spans, material: _Spans, unit: PromptUnit, lex: TaskLexicon
+    text: str, passages: _Spans, material: _Spans, turns: list[str], lex: TaskLexicon
 ) -> tuple[str, tuple[int, int]] | None:
     """Where a paragraph of the prompt, or else of its user turn, states
     quantities and asks for one: the source and the prompt's span of it."""
@@ -427,9 +428,7 @@ def _word_problem(
             and _asks_sum(m.group(), lex)
         ):
             return "prompt", m.span()
-    if any(
-        _asks_sum(p.group(), lex) for turn in _user_turns(unit) for p in _PARAGRAPH.finditer(turn)
-    ):
+    if any(_asks_sum(p.group(), lex) for turn in turns for p in _PARAGRAPH.finditer(turn)):
         return "sibling", (0, 0)
     return None
 
@@ -467,10 +466,10 @@ CODE_LINES_WEIGHT = 3.0
 
 
 def _written_code(
-    text: str, passages: _Spans, material: _Spans, unit: PromptUnit, request: _Tally
+    text: str, passages: _Spans, material: _Spans, turns: list[str], request: _Tally
 ) -> None:
     """Evidence from source code in the prompt or its user turn."""
-    places = [("prompt", text)] + [("sibling", turn) for turn in _user_turns(unit)]
+    places = [("prompt", text)] + [("sibling", turn) for turn in turns]
     for source, body in places:
         stub = _STUB.search(body)
         if stub and (
@@ -499,15 +498,15 @@ def _user_turns(unit: PromptUnit) -> list[str]:
     ]
 
 
-def _user_asks(unit: PromptUnit) -> bool:
+def _user_asks(turns: list[str]) -> bool:
     """Whether the call's user turn states a request of its own words (a
     CrewAI task's description, a written user message), not only a
     placeholder."""
-    return any(len(word_re(turn).findall(turn)) >= 4 for turn in _user_turns(unit))
+    return any(len(word_re(turn).findall(turn)) >= 4 for turn in turns)
 
 
 def _siblings(
-    unit: PromptUnit,
+    turns: list[str],
     request: _Tally,
     lex: TaskLexicon,
     strongest: dict[str, tuple[float, str, int]],
@@ -515,7 +514,7 @@ def _siblings(
     """The call's other messages (the user turn, a CrewAI task, an included
     template) are the request; True when any of them says something."""
     said = False
-    for sib_text in _user_turns(unit):
+    for sib_text in turns:
         if len(word_re(sib_text).findall(sib_text)) >= 2:
             said = True
         material = _Spans.of(material_spans(sib_text))

@@ -18,6 +18,7 @@ from prism_lint.extract.python.values import (
     Value,
     docstring_of,
     joined_values,
+    method_call,
     returns_of,
 )
 from prism_lint.extract.shared import fragments
@@ -42,6 +43,18 @@ _MAX_LOCAL_HOPS = 2  # local names followed from a returned value
 _MAX_LOCAL_VALUES = 8  # assignments of one local name read as its values
 _FLOW_ROLES = frozenset({"system", "developer", "user", "assistant", "unknown"})
 _WS = re.compile(r"\s+")
+# the nodes a prompt's text can be read from
+_TEXT_NODES = frozenset(
+    {
+        "string",
+        "concatenated_string",
+        "binary_operator",
+        "call",
+        "parenthesized_expression",
+        "identifier",
+        "attribute",
+    }
+)
 
 
 class DefinitionFinder:
@@ -367,15 +380,7 @@ class DefinitionFinder:
             for branch in alternatives(target):
                 self.flow_value(name, branch, role, origin, hops)
             return
-        if target.type not in (
-            "string",
-            "concatenated_string",
-            "binary_operator",
-            "call",
-            "parenthesized_expression",
-            "identifier",
-            "attribute",
-        ):
+        if target.type not in _TEXT_NODES:
             return
         self.flow_text(name, target, role, origin)
 
@@ -404,13 +409,7 @@ class DefinitionFinder:
         src = f.src
         ident = node
         if node.type == "call":
-            fn = node.child_by_field_name("function")
-            args = node.child_by_field_name("arguments")
-            attr = (
-                fn.child_by_field_name("attribute")
-                if fn is not None and fn.type == "attribute"
-                else None
-            )
+            _fn, attr, args = method_call(node)
             if attr is None or src.text(attr) != "join" or args is None:
                 return None
             items = [a for a in args.named_children if a.type != "comment"]
@@ -500,15 +499,7 @@ class DefinitionFinder:
             return
         values = []
         for node in nodes:
-            if node.type not in (
-                "string",
-                "concatenated_string",
-                "binary_operator",
-                "call",
-                "parenthesized_expression",
-                "identifier",
-                "attribute",
-            ):
+            if node.type not in _TEXT_NODES:
                 return
             v = self.f.ev.value(node)
             if v is None:

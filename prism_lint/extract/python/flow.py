@@ -676,13 +676,9 @@ class _Learner:
             attr = node.child_by_field_name("attribute")
             key = src.text(attr) if attr is not None else ""
         elif node.type == "call":
-            fn = node.child_by_field_name("function")
-            args = node.child_by_field_name("arguments")
-            attr = (
-                fn.child_by_field_name("attribute")
-                if fn is not None and fn.type == "attribute"
-                else None
-            )
+            from prism_lint.extract.python.values import method_call
+
+            fn, attr, args = method_call(node)
             if (
                 attr is not None
                 and src.text(attr) == "get"

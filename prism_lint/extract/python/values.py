@@ -509,6 +509,17 @@ def _join(parts: list[Value]) -> Value:
     return Value(segs, syntax, any(p.fstring for p in parts), names)
 
 
+def method_call(call: Node) -> tuple[Node | None, Node | None, Node | None]:
+    """A call's function, its method name when it is ``obj.name(...)``
+    (``opts.get``, ``"".join``), and its arguments."""
+    fn = call.child_by_field_name("function")
+    args = call.child_by_field_name("arguments")
+    attr = (
+        fn.child_by_field_name("attribute") if fn is not None and fn.type == "attribute" else None
+    )
+    return fn, attr, args
+
+
 def returns_of(func: Node) -> list[Node]:
     """Returned expressions of a function, not counting nested functions and classes."""
     out: list[Node] = []
