@@ -431,6 +431,9 @@ def internal_error(exc: BaseException) -> str:
     )
 
 
+_NO_FOLLOW = hasattr(os, "O_NOFOLLOW")  # an open that refuses a final link
+
+
 def _related_reader(path: str, settings: Settings, seen: list[str]):  # type: ignore[no-untyped-def]
     """Reads a file a template includes: only inside the project (a template
     naming ``/etc/passwd`` or ``../../secret`` reads nothing), only a regular
@@ -438,10 +441,19 @@ def _related_reader(path: str, settings: Settings, seen: list[str]):  # type: ig
 
     base = os.path.dirname(os.path.abspath(path))
     root = project_root(path, settings.root)
+    base_inside: list[bool] = []  # worked out at the first read of a sibling
 
     def read(relative: str) -> str | None:
         target = os.path.normpath(os.path.join(base, relative))
-        if not inside(target, root):
+        if _NO_FOLLOW and os.path.dirname(target) == base:
+            # a sibling (``flow.dag.yaml`` beside a template, read for each
+            # of them): inside when its folder is, and a sibling that is a
+            # link is checked where it points as it is opened (read_file)
+            if not base_inside:
+                base_inside.append(inside(base, root))
+            if not base_inside[0]:
+                return None
+        elif not inside(target, root):
             return None
         if target not in seen:
             seen.append(target)  # the cache checks it has not changed

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from prism_lint.data import load_toml
 from prism_lint.extract.javascript import catalogue as jc
@@ -53,3 +55,32 @@ def test_a_site_reads_as_written() -> None:
         jc.Arg("system", role="system"),
         jc.Arg(None, 1, "messages", "unknown", "history"),
     )
+
+
+_NAME_PART = st.sampled_from(["", "click", "option", "input", "os", "system", "gr", "Textbox", "x"])
+
+
+@given(st.lists(_NAME_PART, min_size=1, max_size=5), st.booleans())
+def test_an_excluded_callee_is_told_by_its_dotted_name(parts: list[str], under: bool) -> None:
+    """The catalogue's lookup by the name's ends says what comparing the
+    dotted name with every excluded name says."""
+    from prism_lint.extract.python.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    dotted = ".".join(parts)
+    expected = any(
+        dotted == e or dotted.endswith("." + e) or (under and dotted.startswith(e + "."))
+        for e in cat.exclude
+    )
+    assert cat.excluded(tuple(parts), under=under) == expected
+
+
+def test_excluded_callees() -> None:
+    from prism_lint.extract.python.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    assert cat.excluded(("click", "option"))
+    assert cat.excluded(("self", "click", "option"))
+    assert cat.excluded(("questionary", "text"))
+    assert not cat.excluded(("questionary", "text"), under=False)
+    assert not cat.excluded(("client", "chat", "completions", "create"))

@@ -287,6 +287,36 @@ def test_an_include_outside_the_project_is_not_read(tmp_path: Path) -> None:
     _assert_hidden(root, ".")
 
 
+def test_a_sibling_that_links_outside_is_not_read(tmp_path: Path) -> None:
+    """A file beside a template (an include, ``flow.dag.yaml``) is read
+    without resolving the folder again for each; one that is a link leaving
+    the project is still refused, while a plain sibling and a link within
+    the project are read."""
+    from prism_lint.config import Settings
+    from prism_lint.engine import _related_reader
+
+    secret = _secret(tmp_path)
+    root = tmp_path / "repo"
+    (root / "prompts").mkdir(parents=True)
+    (root / ".git").mkdir()
+    (root / "prompts" / "part.md").write_text("Answer briefly.\n")
+    (root / "docs.md").write_text("Be kind.\n")
+    (root / "prompts" / "out.md").symlink_to(secret)
+    (root / "prompts" / "flow.dag.yaml").symlink_to(secret)
+    (root / "prompts" / "near.md").symlink_to(root / "docs.md")
+    seen: list[str] = []
+    read = _related_reader(str(root / "prompts" / "main.jinja"), Settings(), seen)
+    assert read("part.md") == "Answer briefly.\n"
+    assert read("near.md") == "Be kind.\n"
+    assert read("out.md") is None
+    assert read("flow.dag.yaml") is None
+    assert read("../../outside/secret.md") is None
+    # a template in a folder that is itself a link out of the project
+    (root / "linked").symlink_to(secret.parent, target_is_directory=True)
+    read = _related_reader(str(root / "linked" / "t.jinja"), Settings(), [])
+    assert read("secret.md") is None
+
+
 def test_devices_and_fifos_are_never_read(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     (root / "prompts").mkdir(parents=True)

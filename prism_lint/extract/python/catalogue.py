@@ -93,6 +93,7 @@ class Catalogue:
     generic_kwargs: dict[str, str] = field(default_factory=dict)
     media_parts: dict[str, str] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
+    _excluded: frozenset[str] | None = field(default=None, repr=False, compare=False)
     # in order of preference: the first keyword present wins
     model_kwargs: tuple[str, ...] = ()
     response_format_kwargs: tuple[str, ...] = ()
@@ -106,6 +107,22 @@ class Catalogue:
     def candidates(self, parts: tuple[str, ...]) -> list[tuple[int, Site]]:
         """Sites whose callee is a suffix of ``parts``, as (suffix length, site)."""
         return suffix_matches(self.by_last, parts)
+
+    def excluded(self, parts: tuple[str, ...], *, under: bool = True) -> bool:
+        """Whether a callee (its dotted name's parts) is one whose prompt
+        keywords are no LLM prompt: an excluded name (``input``), one ending
+        the callee's name (``self.click.option``), or, ``under``, one the
+        callee lies under (``questionary.text``). Asked of every call that
+        passes a prompt keyword, so looked up by the name's ends."""
+        names = self._excluded
+        if names is None:
+            names = self._excluded = frozenset(self.exclude)
+        if not names:
+            return False
+        n = len(parts)
+        if any(".".join(parts[i:]) in names for i in range(n)):
+            return True
+        return under and any(".".join(parts[:i]) in names for i in range(1, n))
 
     def library_of(self, module: str) -> str | None:
         for root, label in self.libraries:

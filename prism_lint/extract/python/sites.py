@@ -69,6 +69,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         self._site_depth = 0  # sites read inside sites, against pathological nesting
         self.claimed: set[int] = set()  # dict / list literals already read (byte start)
         self._dict_pairs: dict[int, list[tuple[str, Node]]] = {}  # by byte start
+        # a call's arguments, by its byte span: the persona flow, the sites and
+        # the definitions all read the same calls
+        self._arguments: dict[tuple[int, int], tuple[dict[str, Node], list[Node]]] = {}
         # callee names a call is read for: catalogue sites, this module's
         # functions, configured sites
         self.read_names = {*cat.by_last, *src.functions, *self.extra}
@@ -152,8 +155,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
     ) -> bool:
         """A call to a project function that passes its arguments to a call site:
         read with the roles and the model it passes on."""
-        dotted = ".".join(parts)
-        if any(dotted == e or dotted.endswith("." + e) for e in self.cat.exclude):
+        if self.cat.excluded(parts, under=False):
             return False
         given: list[tuple[str, Node]] = list(zip(wrapper.params, pos, strict=False))
         given.extend((k, v) for k, v in kw.items())
@@ -294,6 +296,15 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         return fn, parts, kw, pos
 
     def arguments(self, call: Node) -> tuple[dict[str, Node], list[Node]]:
+        """A call's keyword arguments (``**`` of a dict literal included) and
+        positional ones; read once per call, and shared: not to be changed."""
+        key = (call.start_byte, call.end_byte)
+        found = self._arguments.get(key)
+        if found is None:
+            found = self._arguments[key] = self._read_arguments(call)
+        return found
+
+    def _read_arguments(self, call: Node) -> tuple[dict[str, Node], list[Node]]:
         kw: dict[str, Node] = {}
         pos: list[Node] = []
         splat: list[Node] = []
@@ -1268,11 +1279,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                     wants.append((pos[0], role, "args[0]"))
         if not wants:
             return
-        dotted = ".".join(parts)
-        if any(
-            dotted == e or dotted.startswith(e + ".") or dotted.endswith("." + e)
-            for e in self.cat.exclude
-        ):
+        if self.cat.excluded(parts):
             return
         group = self.new_group(call, fn, parts, None, kw, pos)
         for node, role, label in wants:
