@@ -490,13 +490,34 @@ class Resolver:
     def for_dir(self, directory: str, names: frozenset[str] | None = None) -> Settings:
         """The settings for files in ``directory``; ``names``, the directory's
         entries when the caller has listed them, saves looking for each
-        configuration file name."""
+        configuration file name. A folder with no configuration takes its
+        parent's, overrides and all; the folders are looked through upwards
+        in a loop, so a file however deep is no recursion."""
         cached = self._by_dir.get(directory)
         if cached is not None:
             return cached
         if self.forced is not None:
             return self.for_path(os.path.join(directory, "x"))
-        found: Settings | None = None
+        below: list[str] = []  # folders that take the settings found above them
+        current, listed = directory, names
+        while True:
+            cached = self._by_dir.get(current)
+            if cached is not None:
+                found = cached
+                break
+            own = self._configured(current, listed)
+            parent = os.path.dirname(current)
+            if own is not None or parent == current or self.isolated:
+                found = self._by_dir[current] = self._applied(own or Settings())
+                break
+            below.append(current)
+            current, listed = parent, None
+        for folder in below:
+            self._by_dir[folder] = found
+        return found
+
+    def _configured(self, directory: str, names: frozenset[str] | None) -> Settings | None:
+        """The settings of the configuration file in ``directory``, if any."""
         for name in () if self.isolated else CONFIG_FILES:
             if names is not None and name not in names:
                 continue
@@ -506,19 +527,15 @@ class Resolver:
                     self._by_file[candidate] = load_file(Path(candidate))
                 found = self._by_file[candidate]
                 if found is not None:
-                    break
-        if found is None:
-            parent = os.path.dirname(directory)
-            if parent != directory and not self.isolated:
-                found = self.for_dir(parent)
-                self._by_dir[directory] = found
-                return found  # the parent's, overrides and all
-            found = Settings()
+                    return found
+        return None
+
+    def _applied(self, found: Settings) -> Settings:
+        """A configuration with the command line's overrides and options."""
         if self.overrides:
             found = parse_table(self.overrides, "--config", base=found)
         if self.cli is not None:
             found = self.cli(found)
-        self._by_dir[directory] = found
         return found
 
 

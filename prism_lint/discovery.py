@@ -9,9 +9,10 @@ asks the (slower) gitignore matcher only about candidates.
 from __future__ import annotations
 
 import fnmatch
+import operator
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -257,19 +258,35 @@ def _walk(
     yield from _walk_dir(absroot, display, resolver, gitignores, chain, seen)
 
 
-def _walk_dir(
+_BY_NAME = operator.attrgetter("name")
+
+
+@dataclass
+class _Folder:
+    """A folder being walked: its entries still to look at, and what applies to them."""
+
+    absdir: str
+    entries: Iterator[os.DirEntry[str]]
+    prefix: str  # the folder as shown, with a final "/" ("" for ".")
+    folder: str  # as kind_of reads a path
+    hit: Callable[[str, str], bool]  # the excludes
+    include: tuple[str, ...]  # configured globs
+    chain: list[tuple[str, _Ignore]]  # the .gitignore files above and in it
+    use_git: bool  # whether they apply here
+
+
+def _open_folder(
     absdir: str,
     display: str,
     resolver: Resolver,
     gitignores: _GitIgnores,
     chain: list[tuple[str, _Ignore]],
-    seen: set[str],
-) -> Iterator[Target]:
+) -> _Folder | None:
     try:
         with os.scandir(absdir) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            entries = sorted(it, key=_BY_NAME)
     except OSError:
-        return
+        return None
     names = frozenset(e.name for e in entries)  # spares a stat per config file name
     settings = resolver.for_dir(absdir, names)
     ex = excludes_for(settings)
@@ -279,35 +296,68 @@ def _walk_dir(
         if spec is not None:
             chain = [*chain, (absdir, spec)]
     prefix = "" if display in (".", "") else display + "/"
-    hit, include = ex.hit, settings.include
-    folder = prefix.replace("\\", "/")  # as kind_of reads a path
-    for entry in entries:
-        name = entry.name
-        shown = prefix + name
-        if hit(name, shown):
-            continue
-        try:
-            is_dir = entry.is_dir(follow_symlinks=False)
-        except OSError:
-            continue
-        if is_dir:
+    folder = prefix.replace("\\", "/")
+    return _Folder(absdir, iter(entries), prefix, folder, ex.hit, settings.include, chain, use_git)
+
+
+def _walk_dir(
+    absdir: str,
+    display: str,
+    resolver: Resolver,
+    gitignores: _GitIgnores,
+    chain: list[tuple[str, _Ignore]],
+    seen: set[str],
+) -> Iterator[Target]:
+    """The files to check under ``absdir``, folders and files in name order,
+    each folder's files where the folder sorts. Walked with a stack of open
+    folders rather than by recursion: a file is handed up through no
+    generator per level, and no nesting, however deep, exhausts the stack."""
+    top = _open_folder(absdir, display, resolver, gitignores, chain)
+    if top is None:
+        return
+    stack = [top]
+    while stack:
+        level = stack[-1]
+        absdir, prefix, hit, chain_here = level.absdir, level.prefix, level.hit, level.chain
+        ignoring = level.use_git and bool(chain_here)
+        for entry in level.entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                shown = prefix + name
+                if hit(name, shown):
+                    continue
+                abspath = absdir + "/" + name
+                if ignoring and _ignored(chain_here, abspath, True):
+                    continue
+                sub = _open_folder(abspath, shown, resolver, gitignores, chain_here)
+                if sub is not None:
+                    stack.append(sub)
+                    break  # into the folder; this one goes on where it stopped
+                continue
+            # most files of a tree hold no prompt by their name: told before
+            # the excludes are asked (a documentation tree: tens of thousands
+            # of pages)
+            kind = kind_in(level.folder, name, globs=level.include)
+            if kind is None:
+                continue
+            shown = prefix + name
+            if hit(name, shown):
+                continue
             abspath = absdir + "/" + name
-            if use_git and chain and _ignored(chain, abspath, True):
+            if abspath in seen:
                 continue
-            yield from _walk_dir(abspath, shown, resolver, gitignores, chain, seen)
-            continue
-        kind = kind_in(folder, name, globs=include)
-        if kind is None:
-            continue
-        abspath = absdir + "/" + name
-        if abspath in seen:
-            continue
-        try:
-            if not entry.is_file():
+            try:
+                if not entry.is_file():
+                    continue
+            except OSError:
                 continue
-        except OSError:
-            continue
-        if use_git and chain and _ignored(chain, abspath, False):
-            continue
-        seen.add(abspath)
-        yield Target(shown, kind, False)
+            if ignoring and _ignored(chain_here, abspath, False):
+                continue
+            seen.add(abspath)
+            yield Target(shown, kind, False)
+        else:
+            stack.pop()

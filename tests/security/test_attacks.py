@@ -445,3 +445,48 @@ def test_a_named_folder_that_cannot_be_listed_is_an_error(
     monkeypatch.setattr(discovery.os, "scandir", refuse)
     with pytest.raises(ConfigError, match="cannot read folder: Permission denied"):
         list(discovery.discover([str(folder)], Resolver()))
+
+
+def test_a_tree_nested_deeper_than_the_interpreter_recurses_is_checked(tmp_path: Path) -> None:
+    """Folders nested past Python's recursion limit (a path still shorter
+    than the system's limit): walked, named, fixed, with no traceback."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / ".git").mkdir()
+    folder = str(root)
+    for _level in range(sys.getrecursionlimit() + 100):
+        folder += "/a"
+        os.mkdir(folder)
+    Path(folder, "p.py").write_text(
+        f"SYSTEM = {PERSONA.strip()!r}\n"
+        'client.chat.completions.create(model="gpt-4o", '
+        'messages=[{"role": "system", "content": SYSTEM}])\n'
+    )
+    deep = os.path.relpath(folder + "/p.py", root)
+    try:
+        for paths in ((".",), (deep,)):
+            out = run("check", "--no-cache", "--output-format", "json", *paths, cwd=root)
+            assert "Traceback" not in out.stderr
+            assert [d["code"] for d in json.loads(out.stdout)] == ["PRS101"], paths
+        inventory = run("prompts", "--output-format", "json", deep, cwd=root)
+        assert "Traceback" not in inventory.stderr and len(json.loads(inventory.stdout)) == 1
+        fixed = run("check", "--fix", "--no-cache", ".", cwd=root)
+        assert fixed.returncode == 0 and "Traceback" not in fixed.stderr
+        assert "expert" not in Path(folder, "p.py").read_text()
+    finally:
+        _remove_nested(root / "a")
+
+
+def _remove_nested(top: Path) -> None:
+    """Remove a chain of nested folders without recursion (pytest's own
+    clean-up of tmp_path recurses, and would fail on it)."""
+    levels = []
+    current = str(top)
+    while os.path.isdir(current):
+        levels.append(current)
+        for entry in os.scandir(current):
+            if not entry.is_dir(follow_symlinks=False):
+                os.unlink(entry.path)
+        current += "/a"
+    for folder in reversed(levels):
+        os.rmdir(folder)
