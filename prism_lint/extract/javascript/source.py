@@ -78,18 +78,13 @@ def _parser_and_query(grammar: str) -> tuple[Any, Any, Any]:
     """One parser and query per grammar per process, created on first use."""
     import tree_sitter
 
+    from prism_lint.extract.shared.grammar import binding
+
     if grammar == "javascript":
-        import tree_sitter_javascript
-
-        raw = tree_sitter_javascript.language()
+        raw = binding("tree_sitter_javascript").language()
     else:
-        import tree_sitter_typescript
-
-        raw = (
-            tree_sitter_typescript.language_tsx()
-            if grammar == "tsx"
-            else tree_sitter_typescript.language_typescript()
-        )
+        typescript = binding("tree_sitter_typescript")
+        raw = typescript.language_tsx() if grammar == "tsx" else typescript.language_typescript()
     language = tree_sitter.Language(raw)
     patterns = [
         f"({kind}) @{name}"

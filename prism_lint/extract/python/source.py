@@ -49,11 +49,11 @@ _QUERY = """
 def _parser_and_query() -> tuple[Any, Any, Any]:
     """Create the parser and query once per process (imports are lazy)."""
     import tree_sitter
-    import tree_sitter_python
 
+    from prism_lint.extract.shared.grammar import binding
     from prism_lint.extract.shared.reparse import Reparser
 
-    language = tree_sitter.Language(tree_sitter_python.language())
+    language = tree_sitter.Language(binding("tree_sitter_python").language())
     parser = Reparser(tree_sitter.Parser(language))
     query = tree_sitter.Query(language, _QUERY)
     return parser, query, tree_sitter.QueryCursor
