@@ -45,7 +45,7 @@ FORMAT = "prism-lint-cache"
 # 5: a wrapper keeps the model its default names; 6: a module's table keeps
 # the imports it follows, modules read for their definitions keep theirs, and a
 # wrapper the parameter it passes keywords on from
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 MAX_CACHE_FILE = 256 * 1024 * 1024  # a larger file is not ours: a cold cache
 TAG_NAME = "CACHEDIR.TAG"
 TAG_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"  # bford.info/cachedir

@@ -35,7 +35,7 @@ def facts(own: Table | None, table: Table) -> str:
                 f"w\0{n}\0{w.params}\0{w.roles}\0{w.model}\0{w.library}"
                 f"\0{w.model_default}\0{w.spread}"
             )
-    for n in sorted(own.defines):
+    for n in sorted(own.defines.keys() | own.sets):
         role = table.sinks.get(n)
         if role is not None and n not in own.sinks and n not in own.own:
             parts.append(f"s\0{n}\0{role}")
@@ -63,6 +63,7 @@ def encode(table: Table | None) -> Any:
         "own": dict(table.own),
         "defines": sorted(table.defines),
         "called": sorted(table.called),
+        "sets": sorted(table.sets),
         "imports": sorted(table.imports),
         "definitions_only": table.definitions_only,
     }
@@ -83,6 +84,7 @@ def decode(data: Any) -> Table | None:
         "own",
         "defines",
         "called",
+        "sets",
         "imports",
         "definitions_only",
     }:
@@ -121,6 +123,7 @@ def decode(data: Any) -> Table | None:
         _roles(data["own"]),
         dict.fromkeys(_names(data["defines"]), 1),
         frozenset(_names(data["called"])),
+        frozenset(_names(data["sets"])),
         frozenset(_names(data["imports"])),
         data["definitions_only"],
     )

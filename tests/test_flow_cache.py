@@ -79,6 +79,7 @@ _GOOD = {
     "own": {},
     "defines": [],
     "called": [],
+    "sets": [],
     "imports": [],
     "definitions_only": False,
 }
@@ -92,6 +93,7 @@ _GOOD = {
         {"defines": ["x" * 500]},
         {"extra": 1},
         {"imports": "llm.ask"},
+        {"sets": [""]},
         {"imports": [""]},
         {"imports": ["x"] * (flow_cache.MAX_NAMES + 1)},
         {"definitions_only": 1},

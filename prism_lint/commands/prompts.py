@@ -28,6 +28,7 @@ from prism_lint.engine import check_source, decode, read_limited
 from prism_lint.exits import EXIT_CLEAN, fail
 from prism_lint.extract.python import flow as python_flow
 from prism_lint.extract.python.flow import MAX_DEFINITIONS, Table, needs_project
+from prism_lint.flow_cache import facts
 from prism_lint.lines import line_index
 from prism_lint.report.common import absolute
 from prism_lint.report.message import quoted
@@ -108,10 +109,14 @@ def _inventory(
     named: bool,
     kind: str | None,
     first: bool = False,
+    names: bool = False,
 ) -> _Reading:
     """The rows of one file, and what it teaches the project's other modules.
     ``first``: the first reading of a run, alone, which a Python module the
-    cues rule out skips."""
+    cues rule out skips. ``names``: a module the cues ruled out, read for
+    the names it defines, calls and sets only (it holds no prompt and
+    teaches no wrapper or sink read alone): parsed, and its parse kept for
+    a reading with the project's table."""
 
     if data is None:
         data, _result = read_limited(path, settings, named)
@@ -129,8 +134,27 @@ def _inventory(
             text, _bom = decode(data)
     except ValueError:
         return _Reading()
+    if names and kind == "python":
+        return _Reading(learned=names_in(path, text, settings))
     result = check_source(path, text, settings, named=named, kind=kind, inventory=True, fixes=False)
     return _Reading(rows_of(result), result.learned)
+
+
+def names_in(path: str, text: str, settings: Settings) -> Any:
+    """The table a module the cues ruled out teaches (:func:`flow.names_of`);
+    None where a check would read no table either (too large, not parsed)."""
+    from prism_lint.engine import size_problem
+    from prism_lint.extract.python.catalogue import load_catalogue
+    from prism_lint.extract.python.source import parse
+    from prism_lint.model import Document
+
+    if size_problem(text, settings, "python") is not None:
+        return None
+    try:
+        src = parse(Document(path, text))
+    except (ValueError, UnicodeError, RecursionError):
+        return None
+    return python_flow.names_of(src, load_catalogue())
 
 
 def cues_of(settings: Settings) -> Any:
@@ -141,21 +165,25 @@ def cues_of(settings: Settings) -> Any:
 
 
 def _chunk(
-    items: list[tuple[Target, Settings]], table: Any = None, first: bool = False
+    items: list[tuple[Target, Settings]],
+    table: Any = None,
+    first: bool = False,
+    names: bool = False,
 ) -> list[_Reading]:
     """Some files read with the project's table of wrappers and sinks (it
-    travels with the chunk to the worker); ``first``: see :func:`_inventory`."""
+    travels with the chunk to the worker); ``first``, ``names``: see
+    :func:`_inventory`."""
     python_flow.set_project(table)
     try:
-        return [_read(item, first) for item in items]
+        return [_read(item, first, names) for item in items]
     finally:
         python_flow.set_project(None)
 
 
-def _read(item: tuple[Target, Settings], first: bool = False) -> _Reading:
+def _read(item: tuple[Target, Settings], first: bool = False, names: bool = False) -> _Reading:
     target, settings = item
     found = _inventory(
-        target.path, None, settings, named=target.named, kind=target.kind, first=first
+        target.path, None, settings, named=target.named, kind=target.kind, first=first, names=names
     )
     found.reader = os.getpid()
     return found
@@ -208,7 +236,9 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
             size = runner.CHUNK
             return [[items[i] for i in idx[j : j + size]] for j in range(0, len(idx), size)]
 
-        def read(idx: list[int], table: Table | None, first: bool = False) -> None:
+        def read(
+            idx: list[int], table: Table | None, first: bool = False, names: bool = False
+        ) -> None:
             if table is not None and pool is not None:
                 # each file back to the worker that read it first, which has its
                 # prompts' analyses at hand
@@ -222,7 +252,8 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
             done = (
                 reading
                 for part in mapper(
-                    functools.partial(_chunk, table=table, first=first), chunked(idx)
+                    functools.partial(_chunk, table=table, first=first, names=names),
+                    chunked(idx),
                 )
                 for reading in part
             )
@@ -259,7 +290,7 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
                 todo = [i for i, flag in zip(out, flags, strict=True) if flag]
                 if not todo:
                     return table
-                read(todo, None)
+                read(todo, None, names=True)
 
         # the wrappers and sinks the modules ruled out were looked through for
         asked: tuple[set[str], set[str]] = (set(), set())
@@ -269,20 +300,23 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
             read(list(range(len(items))), None, first=True)
         else:
             found.extend(_first_reads(pool, itertools.chain(head, stream), items))
-        taken: set[int] = set()
+        # the table's facts each module read again was read with: a later
+        # round reads it once more only when the facts it reads have changed
+        # (a wrapper of a wrapper learned in the round before)
+        read_with: dict[int, str] = {}
         for _round in range(ROUNDS):
             table = merged().resolved()
             again = [
                 i
                 for i, reading in enumerate(found)
-                if i not in taken
-                and reading.learned is not None
+                if reading.learned is not None
                 and needs_project(reading.learned, table)
+                and read_with.get(i) != facts(reading.learned, table)
             ]
             if not table or not again:
                 break
-            taken.update(again)
             read(again, table)
+            read_with.update((i, facts(found[i].learned, table)) for i in again)
         return [row for reading in found for row in reading.rows]
 
     from prism_lint.extract.python.source import keep_sources

@@ -114,6 +114,7 @@ def _extract_cell(cell_doc: Document, options: ExtractOptions, out: Extraction) 
         else:
             out.learned.merge(result.learned)
             out.learned.called |= result.learned.called
+            out.learned.sets |= result.learned.sets
             out.learned.imports |= result.learned.imports
             for name, role in result.learned.own.items():
                 out.learned.own.setdefault(name, role)

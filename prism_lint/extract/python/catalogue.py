@@ -103,6 +103,9 @@ class Catalogue:
     name_patterns: tuple[str, ...] = ()  # what ``prompt_name`` is compiled from
     system_name: re.Pattern[str] = re.compile(r"(?!)")
     user_name: re.Pattern[str] = re.compile(r"(?!)")
+    # last names every call of which is read as a site (a callee of one name
+    # with no imports or keywords asked): never a project wrapper's call
+    always_sites: frozenset[str] = frozenset()
 
     def candidates(self, parts: tuple[str, ...]) -> list[tuple[int, Site]]:
         """Sites whose callee is a suffix of ``parts``, as (suffix length, site)."""
@@ -175,6 +178,11 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
         site = _site(raw)
         for parts in site.callees:
             cat.by_last.setdefault(parts[-1], []).append((parts, site))
+    cat.always_sites = frozenset(
+        last
+        for last, entries in cat.by_last.items()
+        if any(len(parts) == 1 and not site.constrained for parts, site in entries)
+    )
     generic = data.get("generic", {})
     cat.generic_kwargs = dict(generic.get("kwargs", {}))
     cat.media_parts = dict(generic.get("media_parts", {}))

@@ -22,6 +22,7 @@ file read alone learns from itself.
 
 from __future__ import annotations
 
+import builtins
 import re
 import sys
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING
 from prism_lint.model import HOLE
 
 if TYPE_CHECKING:
-    from prism_lint.extract.python.catalogue import Site
+    from prism_lint.extract.python.catalogue import Catalogue, Site
     from prism_lint.extract.python.sites import SiteFinder
     from prism_lint.extract.python.source import Function, Node, Source
 
@@ -138,6 +139,7 @@ _PREDICTORS = frozenset(
         "RLM",
     }
 )
+_BUILTINS = frozenset(dir(builtins))
 _KEY = re.compile(r"""["']([A-Za-z_][\w-]{0,63})["']""")  # a plain string key
 # Methods that log, print or handle text or data: what they are given is not sent.
 _NOT_SENDING = frozenset(
@@ -237,6 +239,10 @@ class Table:
     # attribute): a name many modules define says not which one is meant
     defines: dict[str, int] = field(default_factory=dict)
     called: frozenset[str] = frozenset()  # a module's callees (their last names)
+    # attributes a module sets on another object (``coder.reply = "..."``):
+    # with the project's table, such a value is read as a prompt when another
+    # module sends the attribute
+    sets: frozenset[str] = frozenset()
     # the project modules a module calls a function of with a persona cue in
     # its arguments, as written (``llm.ask``, ``.client.ask``; JavaScript's
     # under ``js:``): the run reads those the first pass left out for their
@@ -335,18 +341,20 @@ class _Learner:
             self.assignment(node)
         self.returns()
         src = self.f.src
-        defined = {
-            name[5:] if name.startswith("self.") else name
-            for (scope, name) in src.bindings
-            if scope == -1 or scope in src._class_names
-        }
-        defined.update(src.functions)
-        self.table.defines = dict.fromkeys(defined, 1)
+        self.table.defines = dict.fromkeys(_defined(src), 1)
         self.table.called = frozenset(self.called)
+        self.table.sets = frozenset(_set_attributes(src))
         self.table.imports = frozenset(sorted(self.imports)[:MAX_IMPORTS])
         for fname, roles in self.params.items():
             funcs = src.functions.get(fname)
-            if not funcs or len(funcs) != 1:
+            if (
+                not funcs
+                or len(funcs) != 1
+                or fname.startswith("__")
+                or fname in self.f.cat.always_sites
+            ):
+                # a special method (``__call__``) is called by no name a call
+                # writes; every call of a catalogued ``run`` is read as the site
                 continue
             fn = funcs[0]
             params = [p for p in fn.params if not (fn.is_method and p in ("self", "cls"))]
@@ -426,22 +434,10 @@ class _Learner:
             w = self.known.wrappers.get(name)
         return w
 
-    def _last_name(self, fn: Node | None) -> str:
-        if fn is None:
-            return ""
-        if fn.type == "attribute":
-            attr = fn.child_by_field_name("attribute")
-            return self.f.src.text(attr) if attr is not None else ""
-        if fn.type == "identifier":
-            name = self.f.src.text(fn)
-            module = self.f.src.imports.get(name)
-            return module.rsplit(".", 1)[-1] if module else name
-        return ""
-
     def _imported(self, node: Node | None, last: str) -> str:
         """The import a callee's name comes from (``ask``, ``llm.ask``), spelled
         from the module it was imported from; empty when it was not imported.
-        ``last``: the callee's last name (:meth:`_last_name`), which rules out
+        ``last``: the callee's last name (:func:`_last_name`), which rules out
         a logger's method before the chain is read."""
         if node is None:
             return ""
@@ -536,9 +532,13 @@ class _Learner:
     def call(self, call: Node) -> None:
         f = self.f
         fn = call.child_by_field_name("function")
-        last = self._last_name(fn)
+        last = _last_name(f.src, fn)
         if last:
-            self.called.add(last)
+            # a call read as a site whatever the project's wrappers, or the
+            # standard library's: no reason to read the module again with them
+            callee = _project_callee(f.src, fn, f.cat)
+            if callee:
+                self.called.add(callee)
             if (
                 not self.again
                 and len(self.imports) < MAX_IMPORTS
@@ -590,7 +590,8 @@ class _Learner:
             args.extend((node, "user") for node in kw.values())
         else:
             local = self._local_wrapper(parts)
-            w = local or self.wrapper(parts[-1])
+            # ``re.search``: no wrapper of the project, whatever its name
+            w = local or (None if outside_project(f.src, _fn) else self.wrapper(parts[-1]))
             if w is not None:
                 for i, node in enumerate(pos):
                     if i < len(w.params):
@@ -614,7 +615,12 @@ class _Learner:
                 elif name in f.cat.model_kwargs and model is None and w is None:
                     model = node
         host = f.src.function_at(call.start_byte)
-        spread = site is not None and host is not None and b"**" in call.text
+        spread = (
+            site is not None
+            and host is not None
+            and b"**" in call.text
+            and self._evident(site, parts, call.start_byte)
+        )
         if not args and model is None and not spread:
             return
         library = f.library(site, parts, call.start_byte) if site is not None else ""
@@ -634,6 +640,29 @@ class _Learner:
                 if name in host.params:
                     self.models.setdefault(host.name, name)
                     self.params.setdefault(host.name, {})
+
+    def _evident(self, site: Site, parts: tuple[str, ...], at: int) -> bool:
+        """Whether the module says a call is the site's by more than its last
+        name: the site's imports or keywords, a dotted callee of the site
+        (``chat.completions.create``), a receiver or an import of the site's
+        library. A keyword's value says so by itself; only a call that
+        passes ``**kw`` on needs it (``self._pipeline.run(request, **kwargs)``
+        in generated REST code is no agent's run)."""
+        f = self.f
+        if site.constrained:
+            return True
+        if any(len(c) > 1 and parts[-len(c) :] == c for c in site.callees):
+            return True
+        root = parts[0]
+        module = f.src.imports.get(root) if root else None
+        if module is not None:  # ``uvicorn.run``, ``asyncio.run``: the import's own
+            return f.cat.library_of(module) is not None
+        if root and root not in ("self", "cls"):
+            made = f._module_of_variable(root, at)  # ``client = OpenAI()``
+            if made and f.cat.library_of(made):
+                return True
+        roots = {r for r, label in f.cat.libraries if label == site.library}
+        return f.src.imports_any((*site.libraries, *sorted(roots)))
 
     def _spread(self, call: Node, site: Site, host: Function, library: str) -> None:
         """``create(**kw)`` in a function taking ``**kw``: the keywords its callers
@@ -748,6 +777,8 @@ class _Learner:
                             stack.append((pairs[key], said, direct))
                     continue
             if t == "attribute":
+                if outside_project(self.f.src, n):
+                    continue  # ``os.path.join``: the standard library's names
                 attr = n.child_by_field_name("attribute")
                 obj = n.child_by_field_name("object")
                 if attr is not None:
@@ -762,7 +793,9 @@ class _Learner:
                 last = ""
                 if fn is not None and fn.type == "identifier":
                     last = src.text(fn)
-                    self._sink(last, role, own=last in src.functions and last not in src.imports)
+                    if not outside_project(self.f.src, fn):
+                        own = last in src.functions and last not in src.imports
+                        self._sink(last, role, own=own)
                 elif fn is not None and fn.type == "attribute":
                     attr = fn.child_by_field_name("attribute")
                     last = src.text(attr) if attr is not None else ""
@@ -818,6 +851,8 @@ class _Learner:
                     self.feed(b.value, role, host, hops + 1, library)
             if local:
                 return
+        if found is None and outside_project(self.f.src, ident):
+            return
         # a constant of this module is this module's; an imported name may
         # be defined in any module of the project
         self._sink(name, role, own=isinstance(found, list) and name not in src.imports)
@@ -867,9 +902,102 @@ def _identifiers(node: Node) -> list[Node]:
     return out
 
 
+def outside_project(src: Source, node: Node) -> bool:
+    """Whether ``node`` names what no module of the project defines: a
+    builtin the module does not bind (``int``, ``getattr``), a name imported
+    from the standard library (``Any``, ``datetime``), or an attribute of one
+    (``os.path.dirname``, ``re.search``). Another module's definition of the
+    same name (a wrapper ``search``, a sink ``path``) is not what it means."""
+    while node.type == "attribute":
+        obj = node.child_by_field_name("object")
+        if obj is None:
+            return False
+        node = obj
+    if node.type != "identifier":
+        return False
+    name = src.text(node)
+    if name in src.functions or src.lookup(name, node.start_byte) is not None:
+        return False  # the module binds it (an import is no binding)
+    module = src.imports.get(name)
+    if module is not None:
+        return module.split(".", 1)[0] in sys.stdlib_module_names
+    return name in _BUILTINS
+
+
+def _project_callee(src: Source, fn: Node | None, cat: Catalogue) -> str:
+    """The last name of a callee a project's wrapper may be called by: empty
+    for a call read as a catalogued site whatever the project's wrappers
+    (``run``), and for the standard library's and the builtins'."""
+    last = _last_name(src, fn)
+    if not last or last in cat.always_sites or fn is None or outside_project(src, fn):
+        return ""
+    return last
+
+
+def names_of(src: Source, cat: Catalogue) -> Table:
+    """What a module that holds no prompt and teaches no wrapper or sink (as
+    :mod:`prompt_cues` rules out) tells the project's table: the names it
+    defines, calls and sets, as :func:`learn` would find them without
+    reading a call's arguments."""
+    called = set()
+    for call in src.captures.get("call", ()):
+        last = _project_callee(src, call.child_by_field_name("function"), cat)
+        if last:
+            called.add(last)
+    return Table(
+        defines=dict.fromkeys(_defined(src), 1),
+        called=frozenset(called),
+        sets=frozenset(_set_attributes(src)),
+    )
+
+
+def _defined(src: Source) -> set[str]:
+    """The names a module defines: its functions, and what it binds in the
+    module or a class (``self.name`` counts as ``name``)."""
+    defined = {
+        name[5:] if name.startswith("self.") else name
+        for (scope, name) in src.bindings
+        if scope == -1 or scope in src._class_names
+    }
+    defined.update(src.functions)
+    return defined
+
+
+def _last_name(src: Source, fn: Node | None) -> str:
+    """A callee's last name; an imported one's as its module spells it."""
+    if fn is None:
+        return ""
+    if fn.type == "attribute":
+        attr = fn.child_by_field_name("attribute")
+        return src.text(attr) if attr is not None else ""
+    if fn.type == "identifier":
+        name = src.text(fn)
+        module = src.imports.get(name)
+        return module.rsplit(".", 1)[-1] if module else name
+    return ""
+
+
+def _set_attributes(src: Source) -> set[str]:
+    """The attributes assigned on objects other than ``self`` and ``cls``
+    (what :meth:`DefinitionFinder.name_tier` reads as set on an object)."""
+    out: set[str] = set()
+    for node in src.captures.get("assign", ()):
+        left = node.child_by_field_name("left")
+        if left is None or left.type != "attribute":
+            continue
+        obj = left.child_by_field_name("object")
+        attr = left.child_by_field_name("attribute")
+        if obj is not None and attr is not None and src.text(obj) not in ("self", "cls"):
+            out.add(src.text(attr))
+    return out
+
+
 def needs_project(own: Table, table: Table) -> bool:
     """Whether a module read alone may read differently with the project's
-    table: it calls a wrapper, or defines a name, that another module taught."""
+    table: it calls a wrapper, or defines or sets on an object a name, that
+    another module taught."""
     return any(n in table.wrappers and n not in own.wrappers for n in own.called) or any(
-        n in table.sinks and n not in own.sinks and n not in own.own for n in own.defines
+        n in table.sinks and n not in own.sinks and n not in own.own
+        for names in (own.defines, own.sets)
+        for n in names
     )

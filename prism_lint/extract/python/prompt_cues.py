@@ -540,15 +540,18 @@ def _escaped(data: bytes) -> bool:
 class Mentions:
     """Where a module the cues ruled out may meet a project's table: it calls
     or defines one of its wrappers, or defines one of its sinks (a function,
-    an assignment's target). A module that does neither reads the same with
-    the table, and counts among the definitions of none of its names."""
+    an assignment's target) or sets one on an object (``coder.reply = ...``).
+    A module that does none of these reads the same with the table, and
+    counts among the definitions of none of its names."""
 
     def __init__(self, wrappers: Iterable[str], sinks: Iterable[str]) -> None:
         import ahocorasick_rs
 
         called = {n.encode("utf-8", "surrogatepass") for n in wrappers if n}
-        defined = {n.encode("utf-8", "surrogatepass") for n in sinks if n} | called
+        sent = {n.encode("utf-8", "surrogatepass") for n in sinks if n}
+        defined = sent | called
         self.called = frozenset(called)
+        self.sent = frozenset(sent)
         self.words = sorted(defined)
         self.automaton = ahocorasick_rs.BytesAhoCorasick(self.words) if self.words else None
 
@@ -564,12 +567,25 @@ class Mentions:
             if not _whole(data, start, end):
                 continue
             if _after_def(data, start) or (
-                _DEFINED.match(data, end) and _outside_functions(data, start)
+                _DEFINED.match(data, end)
+                and (
+                    _outside_functions(data, start)
+                    or (self.words[index] in self.sent and _on_object(data, start))
+                )
             ):
                 return True
             if self.words[index] in self.called and _CALLED.match(data, end):
                 return True
         return False
+
+
+def _on_object(data: bytes, start: int) -> bool:
+    """Whether the name at ``start`` is an attribute (``coder.reply``): set
+    on an object, anywhere, it is read with the project's table."""
+    i = start
+    while i > 0 and data[i - 1] in _BLANK:
+        i -= 1
+    return i > 0 and data[i - 1] == 0x2E  # "."
 
 
 def _outside_functions(data: bytes, start: int) -> bool:
