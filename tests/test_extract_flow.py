@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -630,3 +631,240 @@ def test_typescript_learns_only_names_of_the_project() -> None:
     assert found.learned is not None
     assert found.learned.sinks == {"RULES": "system"}
     assert "generateText" not in found.learned.defines
+
+
+# -- what the project's table may name ---------------------------------------------
+
+
+def _learned(code: str) -> python_flow.Table:
+    found = extract(Document("m.py", textwrap.dedent(code)), ExtractOptions()).learned
+    assert found is not None
+    return found
+
+
+def test_builtins_and_the_standard_librarys_names_are_no_sinks() -> None:
+    """What is sent is built with ``int``, ``os.path``, ``datetime.now``:
+    another module's definition of those names is not what is sent."""
+    learned = _learned("""
+        import os
+        from datetime import datetime
+        from typing import Any, cast
+        from openai import OpenAI
+        from app.texts import persona, Header
+        client = OpenAI()
+
+        def ask(path, n):
+            text = os.path.basename(path) + str(int(n)) + datetime.now().isoformat()
+            return client.chat.completions.create(
+                model="gpt-4o",
+                messages=[{"role": "system", "content": persona(cast(Any, n)) + Header.line},
+                          {"role": "user", "content": text}])
+    """)
+    assert {"persona", "Header", "line"} <= set(learned.sinks)
+    assert not {"int", "os", "path", "basename", "datetime", "now", "Any", "cast"} & set(
+        learned.sinks
+    )
+
+
+def test_a_name_the_module_binds_over_a_builtin_is_its_own() -> None:
+    learned = _learned("""
+        from openai import OpenAI
+        client = OpenAI()
+
+        def compile(n):
+            return f"You are a tutor. Explain lesson {n}."
+
+        client.chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": compile(3)}])
+    """)
+    assert learned.own.get("compile") == "user"
+
+
+def test_a_call_of_the_standard_library_is_no_project_wrappers() -> None:
+    """``re.search(pattern, text)`` is not the project's wrapper ``search``."""
+    llm = python_flow.Table(
+        wrappers={"search": python_flow.Wrapper(("query",), (("query", "user"),))}
+    )
+    code = """
+        import re
+        from app.llm import search
+
+        re.search(r"^(\\d+)", "You are a chess coach. Find the best move.")
+        search("You are a chess coach. Find the best move in the game.")
+    """
+    python_flow.set_project(llm)
+    found = units(code)
+    assert [u.context.call for u in found if u.context.call] == ["search"]
+    assert _learned(code).called == frozenset({"search"})  # re.search is no project callee
+
+
+def test_special_methods_and_catalogued_sites_are_no_wrappers() -> None:
+    """``__call__`` is called by no name a call writes, and every call of a
+    catalogued ``run`` is read as the site: neither is taught as a wrapper,
+    nor makes a module that calls it read again."""
+    learned = _learned("""
+        from openai import OpenAI
+        client = OpenAI()
+
+        class Bot:
+            def __call__(self, question):
+                return client.chat.completions.create(
+                    model="gpt-4o", messages=[{"role": "user", "content": question}])
+
+            def run(self, task):
+                return client.chat.completions.create(
+                    model="gpt-4o", messages=[{"role": "user", "content": task}])
+
+            def answer(self, question):
+                return client.chat.completions.create(
+                    model="gpt-4o", messages=[{"role": "user", "content": question}])
+
+        Bot().run("Sort the list.")
+    """)
+    assert set(learned.wrappers) == {"answer"}
+    assert "run" not in learned.called
+
+
+def test_keywords_passed_on_to_a_site_need_its_library() -> None:
+    """``**kwargs`` handed to a call whose last name a site has makes a
+    wrapper only where the module shows the site's library."""
+    generated = """
+        def get_flow(self, flow_id, **kwargs):
+            request = build_request(flow_id)
+            return self._client._pipeline.run(request, stream=False, **kwargs)
+    """
+    assert "get_flow" not in _learned(generated).wrappers
+    served = """
+        import uvicorn
+        from agno.agent import Agent
+
+        def serve(app, **kwargs):
+            uvicorn.run(app=app, **kwargs)
+    """
+    assert "serve" not in _learned(served).wrappers
+    agent = """
+        from agno.agent import Agent
+
+        def ask(agent, **kwargs):
+            return agent.run(**kwargs)
+    """
+    assert _learned(agent).wrappers["ask"].spread == "kwargs"
+    client = """
+        from openai import OpenAI
+        client = OpenAI()
+
+        def send(**kwargs):
+            return client.chat.completions.create(**kwargs)
+    """
+    assert _learned(client).wrappers["send"].spread == "kwargs"
+
+
+def test_a_module_that_sets_a_sent_attribute_reads_with_the_table() -> None:
+    """``coder.reply = "..."`` is read as a prompt once another module sends
+    ``reply``: such a module needs the project's table, as one that defines
+    the name does."""
+    learned = _learned("""
+        def test_reply(coder):
+            coder.reply = "You are a pirate. Answer in one line."
+            self_ish = coder
+    """)
+    assert learned.sets == frozenset({"reply"})
+    assert not python_flow.needs_project(learned, python_flow.Table(sinks={"other": "user"}))
+    assert python_flow.needs_project(learned, python_flow.Table(sinks={"reply": "user"}))
+    assert not python_flow.calls_wrapper(learned, python_flow.Table(sinks={"reply": "user"}))
+
+
+# -- the inventory's rounds ---------------------------------------------------------
+
+_ASK = """
+    from openai import OpenAI
+    client = OpenAI()
+
+    def ask(system):
+        return client.chat.completions.create(
+            model="gpt-4o", messages=[{"role": "system", "content": system}])
+"""
+_THINK = """
+    from llm import ask
+
+    def think(text):
+        return ask(text)
+"""
+_CALLER = """
+    from agent import think
+    from llm import ask
+
+    intro_prompt = "Say hello."
+    ask("You are a tour guide. Greet the group at the station.")
+    think("You are a poet. Write a haiku about the rain.")
+"""
+
+
+def _inventory(root: Path) -> list[dict[str, object]]:
+    from prism_lint.commands.prompts import _all_rows
+
+    targets = list(discover([str(root)], Resolver(forced=Settings())))
+    return _all_rows(targets, [Settings()] * len(targets))
+
+
+def test_a_module_read_again_is_read_once_more_when_a_round_teaches_it_a_wrapper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``think`` is a wrapper only once its module is read with the table
+    (it passes its text to ``ask``, another module's); the caller, read
+    again for ``ask`` in the same round, is read once more for ``think``."""
+    from prism_lint.commands import prompts
+    from prism_lint.extract.python.prompt_cues import cues_for
+
+    _project(tmp_path, {"llm.py": _ASK, "agent.py": _THINK, "app.py": _CALLER})
+    # the module of the wrapper's wrapper holds no prompt word: read for its names first
+    assert not cues_for((), ()).may_hold_prompt(textwrap.dedent(_THINK).encode())
+    named: list[str] = []
+    names_in = prompts.names_in
+    monkeypatch.setattr(
+        prompts,
+        "names_in",
+        lambda path, text, settings: (
+            named.append(os.path.basename(path)) or names_in(path, text, settings)
+        ),
+    )
+    rows = {(os.path.basename(str(r["path"])), r["call"], r["role"]) for r in _inventory(tmp_path)}
+    assert named == ["agent.py"]
+    assert ("app.py", "ask", "system") in rows
+    assert ("app.py", "think", "system") in rows
+
+
+def test_a_module_the_cues_rule_out_reads_as_its_names_say(tmp_path: Path) -> None:
+    """Read for its names, a module the cues rule out teaches what a whole
+    reading teaches: the names it defines, calls and sets, and nothing sent."""
+    from prism_lint.commands.prompts import names_in
+    from prism_lint.engine import check_source
+
+    text = textwrap.dedent("""
+        import re
+        from llm import ask
+
+        LIMIT = 3
+
+        class Shelf:
+            size = 2
+
+            def __init__(self):
+                self.books = []
+
+        def tidy(shelf, coder):
+            coder.reply = "ok"
+            return ask(re.sub("a", "b", shelf.title))
+    """)
+    whole = check_source("m.py", text, Settings(), inventory=True, fixes=False)
+    assert whole.learned is not None and not whole.prompts
+    found = names_in("m.py", text, Settings())
+    assert found is not None
+    assert (found.defines, found.called, found.sets) == (
+        whole.learned.defines,
+        whole.learned.called,
+        whole.learned.sets,
+    )
+    assert found.called == frozenset({"ask"})  # re.sub is the standard library's
+    assert {"LIMIT", "size", "books", "tidy"} <= set(found.defines)
+    assert found.sets == frozenset({"reply"})

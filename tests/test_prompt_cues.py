@@ -201,6 +201,16 @@ def test_mentions_see_calls_and_definitions_outside_functions() -> None:
     assert not found.written_in(b"show(GREETING=1)\nprint('GREETING')\nasker()\n")
 
 
+def test_mentions_see_a_sent_name_set_on_an_object_anywhere() -> None:
+    """``coder.GREETING = ...`` in a function is read with the table when
+    another module sends ``GREETING``; a wrapper's name set so is not."""
+    found = Mentions(wrappers=["ask"], sinks=["GREETING"])
+    assert found.written_in(b"def f(coder):\n    coder.GREETING = 'x'\n")
+    assert found.written_in(b"def f(coder):\n    coder . GREETING += 'x'\n")
+    assert not found.written_in(b"def f(coder):\n    coder.ask = 'x'\n")
+    assert not found.written_in(b"def f(coder):\n    x = coder.GREETING\n")
+
+
 LLM = """
     from openai import OpenAI
 

@@ -27,7 +27,7 @@ from prism_lint.encodings import decode_wide, wide
 from prism_lint.engine import check_source, decode, read_limited
 from prism_lint.exits import EXIT_CLEAN, fail
 from prism_lint.extract.python import flow as python_flow
-from prism_lint.extract.python.flow import MAX_DEFINITIONS, Table, needs_project
+from prism_lint.extract.python.flow import MAX_DEFINITIONS, Table, calls_wrapper, needs_project
 from prism_lint.flow_cache import facts
 from prism_lint.lines import line_index
 from prism_lint.report.common import absolute
@@ -304,7 +304,7 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
         # round reads it once more only when the facts it reads have changed
         # (a wrapper of a wrapper learned in the round before)
         read_with: dict[int, str] = {}
-        for _round in range(ROUNDS):
+        for round_ in range(ROUNDS):
             table = merged().resolved()
             again = [
                 i
@@ -315,8 +315,16 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
             ]
             if not table or not again:
                 break
-            read(again, table)
-            read_with.update((i, facts(found[i].learned, table)) for i in again)
+            # before the last round, only the modules that may teach the table
+            # more (they call a wrapper); those that only define or set a name
+            # it sends are read once, with the table as it ends
+            teaching = [i for i in again if calls_wrapper(found[i].learned, table)]
+            last = round_ == ROUNDS - 1 or not teaching
+            todo = again if last else teaching
+            read(todo, table)
+            read_with.update((i, facts(found[i].learned, table)) for i in todo)
+            if last:
+                break
         return [row for reading in found for row in reading.rows]
 
     from prism_lint.extract.python.source import keep_sources

@@ -916,12 +916,13 @@ def outside_project(src: Source, node: Node) -> bool:
     if node.type != "identifier":
         return False
     name = src.text(node)
-    if name in src.functions or src.lookup(name, node.start_byte) is not None:
-        return False  # the module binds it (an import is no binding)
     module = src.imports.get(name)
     if module is not None:
-        return module.split(".", 1)[0] in sys.stdlib_module_names
-    return name in _BUILTINS
+        outside = module.split(".", 1)[0] in sys.stdlib_module_names
+    else:
+        outside = name in _BUILTINS
+    # unless the module binds it too (an import is no binding)
+    return outside and name not in src.functions and src.lookup(name, node.start_byte) is None
 
 
 def _project_callee(src: Source, fn: Node | None, cat: Catalogue) -> str:
@@ -992,11 +993,19 @@ def _set_attributes(src: Source) -> set[str]:
     return out
 
 
+def calls_wrapper(own: Table, table: Table) -> bool:
+    """Whether a module calls a wrapper another module taught: read with the
+    table, it may teach more (a wrapper of that wrapper, the names it sends
+    through it). A module that only defines or sets a name the table sends
+    reads differently, but teaches the same."""
+    return any(n in table.wrappers and n not in own.wrappers for n in own.called)
+
+
 def needs_project(own: Table, table: Table) -> bool:
     """Whether a module read alone may read differently with the project's
     table: it calls a wrapper, or defines or sets on an object a name, that
     another module taught."""
-    return any(n in table.wrappers and n not in own.wrappers for n in own.called) or any(
+    return calls_wrapper(own, table) or any(
         n in table.sinks and n not in own.sinks and n not in own.own
         for names in (own.defines, own.sets)
         for n in names
