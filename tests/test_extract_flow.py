@@ -666,6 +666,22 @@ def test_builtins_and_the_standard_librarys_names_are_no_sinks() -> None:
     )
 
 
+def test_a_lambdas_body_and_a_dicts_keys_are_not_what_is_sent() -> None:
+    """``next(filter(lambda key: ..., flow.outputs.keys()))`` picks a name: the
+    lambda's body is a test, not text, and ``keys`` says no definition."""
+    learned = _learned("""
+        from openai import OpenAI
+        client = OpenAI()
+
+        def ask(flow, question):
+            name = next(filter(lambda key: flow.outputs[key].is_chat, flow.outputs.keys()))
+            return client.chat.completions.create(
+                model="gpt-4o", messages=[{"role": "user", "content": question + name}])
+    """)
+    assert not {"key", "is_chat", "keys"} & set(learned.sinks)
+    assert "outputs" in learned.sinks  # what the picked name is read from
+
+
 def test_a_name_the_module_binds_over_a_builtin_is_its_own() -> None:
     learned = _learned("""
         from openai import OpenAI

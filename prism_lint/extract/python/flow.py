@@ -81,6 +81,8 @@ _PLAIN = frozenset(
         "role",
         "get",
         "items",
+        "keys",
+        "values",
         "append",
         "dumps",
         "loads",
@@ -536,9 +538,8 @@ class _Learner:
         if last:
             # a call read as a site whatever the project's wrappers, or the
             # standard library's: no reason to read the module again with them
-            callee = _project_callee(f.src, fn, f.cat)
-            if callee:
-                self.called.add(callee)
+            if last not in self.called and _project_callee(f.src, fn, f.cat, last):
+                self.called.add(last)
             if (
                 not self.again
                 and len(self.imports) < MAX_IMPORTS
@@ -759,6 +760,8 @@ class _Learner:
             if t == "identifier":
                 self._name(n, role, host, hops, library, direct)
                 continue
+            if t == "lambda":
+                continue  # ``filter(lambda key: ..., d)``: a function, not what is sent
             if t in ("subscript", "attribute", "call") and direct and not self.returning:
                 keyed = self._param_path(n)
                 if keyed is not None:
@@ -925,14 +928,14 @@ def outside_project(src: Source, node: Node) -> bool:
     return outside and name not in src.functions and src.lookup(name, node.start_byte) is None
 
 
-def _project_callee(src: Source, fn: Node | None, cat: Catalogue) -> str:
-    """The last name of a callee a project's wrapper may be called by: empty
-    for a call read as a catalogued site whatever the project's wrappers
-    (``run``), and for the standard library's and the builtins'."""
-    last = _last_name(src, fn)
-    if not last or last in cat.always_sites or fn is None or outside_project(src, fn):
-        return ""
-    return last
+def _project_callee(src: Source, fn: Node | None, cat: Catalogue, last: str) -> bool:
+    """Whether a project's wrapper may be called by a callee of last name
+    ``last`` (:func:`_last_name`): not by a call read as a catalogued site
+    whatever the project's wrappers (``run``), nor by the standard
+    library's and the builtins'."""
+    return (
+        bool(last) and last not in cat.always_sites and not (fn is None or outside_project(src, fn))
+    )
 
 
 def names_of(src: Source, cat: Catalogue) -> Table:
@@ -940,10 +943,11 @@ def names_of(src: Source, cat: Catalogue) -> Table:
     :mod:`prompt_cues` rules out) tells the project's table: the names it
     defines, calls and sets, as :func:`learn` would find them without
     reading a call's arguments."""
-    called = set()
+    called: set[str] = set()
     for call in src.captures.get("call", ()):
-        last = _project_callee(src, call.child_by_field_name("function"), cat)
-        if last:
+        fn = call.child_by_field_name("function")
+        last = _last_name(src, fn)
+        if last not in called and _project_callee(src, fn, cat, last):
             called.add(last)
     return Table(
         defines=dict.fromkeys(_defined(src), 1),
