@@ -5,8 +5,10 @@ place, role, tier, the persona seen and the task inferred. Every file that
 may hold a prompt is read in full (the first pass of ``check`` looks for
 personas only), without working out fixes; a Python module only when its
 bytes can hold a prompt (:mod:`prism_lint.extract.python.prompt_cues`) or
-the project's table names a word it calls or defines. Large trees are
-shared out among worker processes as ``check`` does.
+the project's table names a word it calls, defines or sets (then it is
+read for those names first, and in full with the table only when it
+meets it). Large trees are shared out among worker processes as ``check``
+does.
 """
 
 from __future__ import annotations
@@ -215,10 +217,12 @@ def _all_rows(targets: Iterable[Target], settings: Iterable[Settings]) -> list[d
 def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
     """Every file read once, but the Python modules the cues rule out; then
     the files the project's table may read differently (they call a wrapper
-    of another module, or define a name another module sends) read again
-    with it. A module ruled out is read when the table names a word it
-    writes: it may call such a wrapper or define such a name, and it counts
-    among a name's definitions (:meth:`Table.resolved`).
+    of another module, or define or set a name another module sends) read
+    again with it: those that call a wrapper in each round (they may teach
+    the table more), the others once, with the table as it ends. A module
+    ruled out is read for its names when the table names a word it writes:
+    it may call such a wrapper or define such a name, and it counts among a
+    name's definitions (:meth:`Table.resolved`).
 
     ``stream`` may be a walk still under way: once it has named enough files
     for a pool, they are handed to the workers as they come, as ``check``
