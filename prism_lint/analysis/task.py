@@ -16,7 +16,8 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import pairwise
+from functools import lru_cache
+from itertools import islice, pairwise
 
 from prism_lint.analysis.material import merge_spans, supplied_spans
 from prism_lint.analysis.model import ACCURACY_TASKS, TASKS, Persona, TaskInference
@@ -26,6 +27,7 @@ from prism_lint.analysis.vocabulary import (
     GENERAL,
     Cue,
     TaskLexicon,
+    current_extras,
     has_cjk,
     vocabulary,
     word_re,
@@ -299,13 +301,15 @@ _NEGATION = re.compile(
     r"(?i)\b(?:no|not|never|without|avoid|nor|neither|don['’]t|doesn['’]t|mustn['’]t|"
     r"shouldn['’]t|can['’]t|cannot|won['’]t)\b(?:[ \t]+[\w'’-]+){0,3}[ \t]*$"
 )
-_CLAUSE_BREAK = re.compile(r"[.;:!?,\n(\[{]")
+_CLAUSE_BREAKS = ".;:!?,\n([{"
 
 
 def _negated(text: str, start: int) -> bool:
     """Whether the words right before ``start``, in its clause, negate it."""
     window = text[max(0, start - 48) : start]
-    cut = max((m.end() for m in _CLAUSE_BREAK.finditer(window)), default=0)
+    # the clause starts past the last break: one look from the end for each
+    # break character costs less than finding every break from the start
+    cut = max(window.rfind(c) for c in _CLAUSE_BREAKS) + 1
     window = window[cut:]
     return bool(window.strip()) and _NEGATION.search(window) is not None
 
@@ -502,7 +506,14 @@ def _user_asks(turns: list[str]) -> bool:
     """Whether the call's user turn states a request of its own words (a
     CrewAI task's description, a written user message), not only a
     placeholder."""
-    return any(len(word_re(turn).findall(turn)) >= 4 for turn in turns)
+    return any(_has_words(turn, 4) for turn in turns)
+
+
+def _has_words(text: str, n: int) -> bool:
+    """Whether ``text`` holds ``n`` words or more: read only as far as the
+    n-th (a user turn may be a whole document)."""
+    found = word_re(text).finditer(text)
+    return sum(1 for _ in islice(found, n)) >= n
 
 
 def _siblings(
@@ -515,10 +526,9 @@ def _siblings(
     template) are the request; True when any of them says something."""
     said = False
     for sib_text in turns:
-        if len(word_re(sib_text).findall(sib_text)) >= 2:
+        if _has_words(sib_text, 2):
             said = True
-        material = _Spans.of(material_spans(sib_text))
-        focus = _Spans(_task_statements(sib_text, _Spans([])))
+        material, focus = _turn_spans(sib_text, current_extras())
         hits, n_cues = cue_hits(sib_text, lex)
         for i, (category, cue_weight, start, end) in enumerate(hits):
             if category == GENERAL or material.holds(start):
@@ -530,6 +540,15 @@ def _siblings(
             if weight > strongest.get(category, (0.0, "", 0))[0]:
                 strongest[category] = (weight, sib_text, start)
     return said
+
+
+@lru_cache(maxsize=64)
+def _turn_spans(turn: str, extras: object) -> tuple[_Spans, _Spans]:
+    """A user turn's supplied material and its task statements. Remembered:
+    each message of a call (each section of a template) is the prompt of one
+    analysis and a turn beside the others in every other one. ``extras``:
+    the vocabulary read (its task verbs)."""
+    return _Spans.of(material_spans(turn)), _Spans(_task_statements(turn, _Spans([])))
 
 
 # Supplied material: what the prompt hands the model to work on, never what

@@ -17,6 +17,7 @@ from typing import Any
 
 from prism_lint.analysis.whole_text import WholeText, whole_text
 from prism_lint.data import load_toml, rules_dir
+from prism_lint.lazy_re import lazy
 
 # Scripts written without spaces between words.
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f"
@@ -118,16 +119,22 @@ class _CJKWords:
 _WORDS_CJK = _CJKWords()
 
 
+# Characters from U+3040 on, where every CJK block lies: one range, so the
+# pattern compiles in about a millisecond, where one over the CJK blocks
+# themselves takes several.
+_HIGH = lazy("[^\x00-\u303f]")
+
+
 @lru_cache(maxsize=256)
 def has_cjk(text: str) -> bool:
-    """Whether ``text`` holds a CJK character. Every CJK block lies above
-    U+3040, and a prompt's distinct characters are few: they are looked at,
-    not the text (a placeholder or an emoji above U+3040 is common, and a
-    pattern over the CJK blocks takes milliseconds to compile). Cached: the
-    analysis asks it of the same prompt for every sentence."""
-    if not text or max(text) < "\u3040":
+    """Whether ``text`` holds a CJK character. Only the characters above
+    U+3040 are looked at, and they are few (a placeholder, an emoji): the
+    engine finds them, and Python compares only those with the CJK blocks.
+    An ASCII text (most prompts) is known as one without reading it. Cached:
+    the analysis asks it of the same prompt for every sentence."""
+    if text.isascii():
         return False
-    return any(lo <= c <= hi for c in set(text) if c >= "\u3040" for lo, hi in _CJK_RANGES)
+    return any(lo <= c <= hi for c in set(_HIGH.findall(text)) for lo, hi in _CJK_RANGES)
 
 
 def word_re(text: str) -> re.Pattern[str] | _CJKWords:
