@@ -9,7 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from prism_lint.analysis.vocabulary import vocabulary
-from prism_lint.analysis.whole_text import WholeText, required_runs, whole_text
+from prism_lint.analysis.whole_text import (
+    WholeText,
+    folded,
+    required_choices,
+    required_runs,
+    whole_text,
+)
 
 _WHOLE = [t for _p, _c, _w, t in vocabulary().tasks.patterns if isinstance(t, WholeText)]
 
@@ -49,6 +55,18 @@ _PIECES = st.sampled_from(
         "times",
         "é",
         "ſ",
+        "ı",
+        "İ",
+        "\u212a",  # the Kelvin sign: matches "k" ignoring case, and lowers to it
+        "TRUE",
+        "Fact-Check",
+        "is it true that",
+        "binary choice",
+        "Yes or No answer",
+        "What if",
+        "had",
+        "as a",
+        ", describe",
         "_",
     ]
 )
@@ -68,6 +86,51 @@ def test_the_cheap_search_finds_what_the_pattern_finds(text: str) -> None:
         expected = [m.span() for m in w.pattern.finditer(text)]
         found = list(w.spans(text)) if w.may_match(text, chars) else []
         assert found == expected, w.pattern.pattern
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_a_text_read_lowered_is_ruled_out_only_where_the_pattern_finds_nothing(
+    text: str,
+) -> None:
+    chars = frozenset(text)
+    low = folded(text)
+    for w in _WHOLE:
+        if w.pattern.search(text) is not None:
+            assert w.may_match(text, chars, low), w.pattern.pattern
+
+
+def test_a_text_is_read_lowered_only_where_its_letters_lower_in_place() -> None:
+    assert folded("Is It TRUE?") == "is it true?"
+    assert folded("\u212a") == "k"  # the Kelvin sign lowers to the "k" it matches
+    assert folded("Mißt \u017f") is None  # "ſ" matches "s" but lowers to itself
+    assert folded("dotless \u0131") is None
+    assert folded("\u0130stanbul") is None  # lowers to two characters
+
+
+def test_groups_of_alternatives_rule_out_texts_with_none_of_them() -> None:
+    (quiz,) = [w for w in _WHOLE if "fact[-" in w.pattern.pattern]
+    assert quiz.choices == (("false", "check", "true"),)
+    text = "Answer the question about physics."
+    assert not quiz.may_match(text, frozenset(text), folded(text))
+    text = "Is it TRUE that water boils at 100C?"
+    assert quiz.may_match(text, frozenset(text), folded(text))
+
+
+@pytest.mark.parametrize(
+    ("body", "choices"),
+    [
+        (r"(?:true\s+or\s+false|fact[-\s+]check)\b", [("false", "check")]),
+        (r"a(?:b|c)?d", [("a",), ("d",)]),  # an optional group: nothing sure
+        (r"x(?:bc|de){0,2}y", [("x",), ("y",)]),
+        (r"x(?:bc|de){1,2}y", [("x",), ("y",), ("bc", "de")]),
+        (r"(?:yes|\d+)", []),  # an alternative without a run
+        (r"(?=foo)bar", [("bar",)]),  # a look-ahead is not read
+        (r"(?:a|b", []),  # unbalanced
+    ],
+)
+def test_required_choices(body: str, choices: list[tuple[str, ...]]) -> None:
+    assert required_choices(body) == choices
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ from prism_lint.analysis.vocabulary import (
     word_re,
     words,
 )
-from prism_lint.analysis.whole_text import WholeText
+from prism_lint.analysis.whole_text import WholeText, folded
 from prism_lint.model import Evidence, PromptUnit
 
 # How much a cue counts, by where it was seen.
@@ -837,31 +837,46 @@ def match_cues(text: str, lex: TaskLexicon) -> list[tuple[Cue, int, int]]:
 def _pattern_hits(text: str, lex: TaskLexicon) -> list[tuple[str, float, int, int]]:
     """Matches of the vocabulary's regular-expression cues (verb ... object)."""
     out: list[tuple[str, float, int, int]] = []
-    starts: dict[str, list[int]] | None = None
+    tried = _trigger_starts(text, lex)
     chars: frozenset[str] | None = None  # the text's characters, for symbol triggers
-    for pattern, category, weight, triggers in lex.patterns:
+    low: str | None = None
+    for k, (pattern, category, weight, triggers) in enumerate(lex.patterns):
         if triggers is None:
             out.extend((category, weight, m.start(), m.end()) for m in pattern.finditer(text))
             continue
         if isinstance(triggers, WholeText):
             if chars is None:  # one pass over the text, not one a symbol
                 chars = frozenset(text)
-            if triggers.may_match(text, chars):
+                low = folded(text)
+            if triggers.may_match(text, chars, low):
                 out.extend((category, weight, s, e) for s, e in triggers.spans(text))
             continue
-        if starts is None:  # where each word of the text starts, worked out once
-            starts = {}
-            for word, start, _ in words(text):
-                starts.setdefault(word, []).append(start)
-        found = [at for w in triggers if w in starts for at in starts[w]]
         last = -1
-        for start in sorted(found):
+        for start in tried.get(k, ()):
             if start >= last:
                 m = pattern.match(text, start)
                 if m is not None:
                     out.append((category, weight, m.start(), m.end()))
                     last = m.end()
     return out
+
+
+def _trigger_starts(text: str, lex: TaskLexicon) -> dict[int, list[int]]:
+    """Where each pattern that starts with a word is tried: the offsets of
+    the words it can start with, in order (by its index in ``lex.patterns``).
+    One pass over the words, not one over each pattern's words."""
+    index = lex.pattern_index
+    tried: dict[int, list[int]] = {}
+    for word, start, _ in words(text):
+        ks = index.get(word)
+        if ks is not None:
+            for k in ks:
+                at = tried.get(k)
+                if at is None:
+                    tried[k] = [start]
+                else:
+                    at.append(start)
+    return tried
 
 
 def _phrase_at(cue_words: tuple[str, ...], toks: tuple[tuple[str, int, int], ...], i: int) -> bool:

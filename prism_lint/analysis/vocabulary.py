@@ -211,6 +211,9 @@ class TaskLexicon:
     patterns: list[tuple[LazyPattern, str, float, frozenset[str] | WholeText | None]] = field(
         default_factory=list
     )
+    # first word -> the indexes in ``patterns`` of those it starts: one
+    # lookup per word of a prompt finds where each pattern is tried
+    pattern_index: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # call-site context: source ("names", "holes", "tools", "response_format")
     # -> name part -> (category, weight)
     context: dict[str, dict[str, tuple[str, float]]] = field(default_factory=dict)
@@ -352,6 +355,7 @@ def _build(extras: Extras) -> Vocabulary:
                 bucket.setdefault(part.lower(), (str(category), float(weight)))
     tasks = _compile_tasks(task_tables)
     tasks.patterns = patterns
+    tasks.pattern_index = _pattern_index(patterns)
     tasks.context = context
     tasks.number_words = frozenset(w.lower() for w in problem_words)
     tasks.asks_quantity = [LazyPattern(p, re.IGNORECASE) for p in asks_quantity]
@@ -682,6 +686,17 @@ def _compile_patterns(
                 triggers = whole_text(source, re.IGNORECASE, chars, LazyPattern)
             out.append((compiled, category, float(weight), triggers))
     return out
+
+
+def _pattern_index(
+    patterns: list[tuple[LazyPattern, str, float, frozenset[str] | WholeText | None]],
+) -> dict[str, tuple[int, ...]]:
+    index: dict[str, list[int]] = {}
+    for k, (_pattern, _category, _weight, triggers) in enumerate(patterns):
+        if isinstance(triggers, frozenset):
+            for word in triggers:
+                index.setdefault(word, []).append(k)
+    return {word: tuple(ks) for word, ks in index.items()}
 
 
 def _leading_words(pattern: str) -> frozenset[str] | None:

@@ -13,6 +13,12 @@ cannot match; then searches the pattern without its look-behind and tests
 the look-behind where that matches. Both steps leave the matches as they
 were: a text without a run holds no match, and a search from each position
 on finds the leftmost match that :meth:`re.Pattern.finditer` finds.
+
+A text whose lower-case letters stand where its letters do (see
+:func:`folded`) is told apart more cheaply still: each run with letters is a
+substring test of the lower-cased text, so every run counts, and so does a
+group of alternatives one of which every match holds ("true or false",
+"fact-check", "is it true that").
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ _QUANTIFIERS = "?*+{"
 _COUNT = re.compile(r"\{\d*(?:,\d*)?\}")  # a quantifier in braces
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")  # may change what a character matches
 _MIN_WORD_RUN = 4  # shorter runs with letters rule out too few texts to be worth a search
+# Characters that match an ASCII letter when case is ignored but lower-case
+# to something else ("ſ" matches "s"): a text with one is not read lowered.
+_FOLDS_ELSEWHERE = ("\u0130", "\u0131", "\u017f")
 
 
 class Pattern(Protocol):
@@ -49,14 +58,24 @@ class WholeText:
     chars: str | None  # one of these must be in the text (a symbol it starts with)
     symbols: tuple[str, ...]  # runs of symbols and digits every match holds
     words: tuple[Pattern, ...]  # runs with letters every match holds, as patterns
+    # For a text read lowered (see :func:`folded`): runs with letters every
+    # match holds, lower-cased, and groups of runs one of each every match
+    # holds (empty for a pattern whose case matters).
+    lowered: tuple[str, ...] = ()
+    choices: tuple[tuple[str, ...], ...] = ()
 
-    def may_match(self, text: str, chars: frozenset[str]) -> bool:
-        """False when ``text`` (whose characters are ``chars``) surely holds no match."""
+    def may_match(self, text: str, chars: frozenset[str], low: str | None = None) -> bool:
+        """False when ``text`` (whose characters are ``chars``) surely holds no
+        match. ``low``: ``folded(text)``, when the caller has it."""
         if self.chars is not None and chars.isdisjoint(self.chars):
             return False
-        return all(s in text for s in self.symbols) and all(
-            w.search(text) is not None for w in self.words
-        )
+        if not all(s in text for s in self.symbols):
+            return False
+        if low is not None:
+            return all(r in low for r in self.lowered) and all(
+                any(r in low for r in group) for group in self.choices
+            )
+        return all(w.search(text) is not None for w in self.words)
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         """The (start, end) of each match, as ``finditer`` of the pattern gives them."""
@@ -79,6 +98,17 @@ class WholeText:
             pos = end
 
 
+def folded(text: str) -> str | None:
+    """``text`` lower-cased, when a run of ASCII characters matches ``text``
+    ignoring case only where the lower-cased text holds the run lower-cased
+    (every offset kept, no "ſ" that matches "s"); None otherwise. A
+    substring test of it then stands in for a search that ignores case."""
+    low = text.lower()
+    if len(low) != len(text) or any(c in text for c in _FOLDS_ELSEWHERE):
+        return None
+    return low
+
+
 def whole_text(
     source: str, flags: int, chars: str | None, make: Callable[[str, int], Pattern] = re.compile
 ) -> WholeText | None:
@@ -95,7 +125,14 @@ def whole_text(
     lettered = sorted((r for r in runs if r not in symbols), key=len, reverse=True)
     words = tuple(make(re.escape(r), flags) for r in lettered[:1] if len(r) >= _MIN_WORD_RUN)
     scanner = make(body, flags) if not _unwrapped(body).startswith("(") else None
-    return WholeText(make(source, flags), scanner, chars, symbols, words)
+    lowered: tuple[str, ...] = ()
+    choices: tuple[tuple[str, ...], ...] = ()
+    if flags & re.IGNORECASE:
+        lowered = tuple(r.lower() for r in runs if r not in symbols and r.isascii())
+        choices = tuple(
+            tuple(r.lower() for r in group) for group in required_choices(body) if len(group) > 1
+        )
+    return WholeText(make(source, flags), scanner, chars, symbols, words, lowered, choices)
 
 
 def _unwrapped(body: str) -> str:
@@ -157,6 +194,107 @@ def required_runs(body: str) -> list[str]:
     if run:
         runs.append(run)
     return runs
+
+
+def required_choices(body: str) -> list[tuple[str, ...]]:
+    """Groups of ASCII runs one of which every match of ``body`` holds: of an
+    alternation, the longest run of each alternative ("true or false" or
+    "fact check": "false" or "check"); and so for each group that a match
+    must hold once at least. Each run alone is a group of one. Read as
+    :func:`required_runs` reads: what it cannot read surely it leaves out."""
+    if _INLINE_FLAGS.search(body):
+        return []
+    body = _unwrapped(body)
+    alternatives = _alternatives(body)
+    if alternatives is None:
+        return []
+    if len(alternatives) > 1:
+        witnesses = []
+        for alternative in alternatives:
+            runs = [r for r in required_runs(alternative) if r.isascii()]
+            if not runs:
+                return []  # an alternative without a run: any text may hold it
+            witnesses.append(max(runs, key=len))
+        return [tuple(dict.fromkeys(witnesses))]
+    out: list[tuple[str, ...]] = [(r,) for r in required_runs(body) if r.isascii()]
+    for inner in _required_groups(body):
+        out.extend(required_choices(inner))
+    return out
+
+
+def _alternatives(body: str) -> list[str] | None:
+    """``body`` split at its top-level ``|``; None when it cannot be read."""
+    parts = []
+    start = i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            j = _class_end(body, i)
+        elif ch == "(":
+            j = _group_end(body, i) + 1
+        else:
+            if ch == "|":
+                parts.append(body[start:i])
+                start = i + 1
+            j = i + 1
+        if j <= i:
+            return None
+        i = j
+    parts.append(body[start:])
+    return parts
+
+
+def _required_groups(body: str) -> list[str]:
+    """The insides of the top-level groups that every match holds once at
+    least: plain or non-capturing, with no quantifier that allows none."""
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            j = _class_end(body, i)
+            if j <= i:
+                return out
+            i = j
+            continue
+        if ch != "(":
+            i += 1
+            continue
+        end = _group_end(body, i)
+        if end < 0:
+            return out
+        j = end + 1
+        if body.startswith("(?:", i):
+            inner = body[i + 3 : end]
+        elif body.startswith("(?", i):
+            inner = None  # a look-around, a named group, flags: not read here
+        else:
+            inner = body[i + 1 : end]
+        if inner is not None and not _allows_none(body, j):
+            out.append(inner)
+        i = j
+    return out
+
+
+def _allows_none(body: str, j: int) -> bool:
+    """Whether the quantifier at ``j`` (if any) lets its item match no time."""
+    if j >= len(body):
+        return False
+    if body[j] in "?*":
+        return True
+    if body[j] == "{":
+        m = _COUNT.match(body, j)
+        if m is None:
+            return True  # a brace that is no count: not read here
+        least = m.group(0)[1:-1].split(",")[0]
+        return not least or int(least) == 0
+    return False
 
 
 def _past_quantifier(body: str, j: int) -> int:
