@@ -14,6 +14,7 @@ from prism_lint.analysis.whole_text import (
     folded,
     required_choices,
     required_runs,
+    tail,
     whole_text,
 )
 
@@ -67,6 +68,13 @@ _PIECES = st.sampled_from(
         "had",
         "as a",
         ", describe",
+        ", your",
+        "(1-5)",
+        "( 2 to 10 )",
+        "Answer:",
+        " * ",
+        " / ",
+        "×",
         "_",
     ]
 )
@@ -115,6 +123,24 @@ def test_groups_of_alternatives_rule_out_texts_with_none_of_them() -> None:
     assert not quiz.may_match(text, frozenset(text), folded(text))
     text = "Is it TRUE that water boils at 100C?"
     assert quiz.may_match(text, frozenset(text), folded(text))
+
+
+@pytest.mark.parametrize(
+    ("body", "rest"),
+    [
+        (r"[a-z]\(\s*\d+\s*\)", r"\(\s*\d+\s*\)"),  # from the first symbol past the start
+        (r"\d+\s*[*×÷^]\s*\d", r"[*×÷^]\s*\d"),  # a class of symbols
+        (r"a,+b", ",+b"),  # once at least
+        (r"a,?b", None),  # a symbol a match may lack
+        (r"a[^,]b", None),  # a class of nearly everything
+        (r"a[ ,]b", None),  # white space: nearly every text
+        (r"a|b\(", None),  # an alternation: the rest is not sure
+        (r"(a)\(\1", None),  # a back-reference to a group before it
+        (r"\(a", None),  # the symbol opens the pattern: nothing to skip to
+    ],
+)
+def test_the_rest_from_a_symbol(body: str, rest: str | None) -> None:
+    assert tail(body) == rest
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ _MIN_WORD_RUN = 4  # shorter runs with letters rule out too few texts to be wort
 # Characters that match an ASCII letter when case is ignored but lower-case
 # to something else ("ſ" matches "s"): a text with one is not read lowered.
 _FOLDS_ELSEWHERE = ("\u0130", "\u0131", "\u017f")
+_REFERS_BACK = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # a back-reference, a conditional
 
 
 class Pattern(Protocol):
@@ -63,6 +64,8 @@ class WholeText:
     # holds (empty for a pattern whose case matters).
     lowered: tuple[str, ...] = ()
     choices: tuple[tuple[str, ...], ...] = ()
+    # the pattern from a symbol on that every match holds (see :func:`tail`)
+    probe: Pattern | None = None
 
     def may_match(self, text: str, chars: frozenset[str], low: str | None = None) -> bool:
         """False when ``text`` (whose characters are ``chars``) surely holds no
@@ -72,10 +75,13 @@ class WholeText:
         if not all(s in text for s in self.symbols):
             return False
         if low is not None:
-            return all(r in low for r in self.lowered) and all(
+            if not all(r in low for r in self.lowered) or not all(
                 any(r in low for r in group) for group in self.choices
-            )
-        return all(w.search(text) is not None for w in self.words)
+            ):
+                return False
+        elif not all(w.search(text) is not None for w in self.words):
+            return False
+        return self.probe is None or self.probe.search(text) is not None
 
     def spans(self, text: str) -> Iterator[tuple[int, int]]:
         """The (start, end) of each match, as ``finditer`` of the pattern gives them."""
@@ -132,7 +138,9 @@ def whole_text(
         choices = tuple(
             tuple(r.lower() for r in group) for group in required_choices(body) if len(group) > 1
         )
-    return WholeText(make(source, flags), scanner, chars, symbols, words, lowered, choices)
+    rest = tail(body) if not flags & re.VERBOSE else None
+    probe = make(rest, flags) if rest is not None else None
+    return WholeText(make(source, flags), scanner, chars, symbols, words, lowered, choices, probe)
 
 
 def _unwrapped(body: str) -> str:
@@ -220,6 +228,50 @@ def required_choices(body: str) -> list[tuple[str, ...]]:
     for inner in _required_groups(body):
         out.extend(required_choices(inner))
     return out
+
+
+def tail(body: str) -> str | None:
+    """``body`` from its first top-level symbol (or class of symbols) on
+    that every match holds, past its first item: every match of ``body``
+    ends with a match of it, so a text where it is not found holds no match.
+    Its search skips ahead to that symbol, where one of ``body``, which opens
+    with a repeat or with letters that case does not matter for, tries every
+    position ("Accuracy (1-5):" is looked for from each "(" on). None when
+    there is none, or when the rest may refer back to a group before it."""
+    if _INLINE_FLAGS.search(body) or _REFERS_BACK.search(body):
+        return None
+    body = _unwrapped(body)
+    alternatives = _alternatives(body)
+    if alternatives is None or len(alternatives) > 1:
+        return None  # an alternation: its rest is not sure
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        symbol = False
+        if ch == "\\":
+            nxt = body[i + 1 : i + 2]
+            symbol = bool(nxt) and nxt.isascii() and not nxt.isalnum()
+            j = i + 2
+        elif ch == "[":
+            j = _class_end(body, i)
+            inner = body[i + 1 : j - 1]
+            symbol = not inner.startswith("^") and "\\" not in inner
+            symbol = symbol and not any(c.isalnum() or c.isspace() for c in inner)
+        elif ch == "(":
+            j = _group_end(body, i) + 1
+        elif ch in ".^$" or ch in _QUANTIFIERS or ch in ")]}|":
+            j = i + 1
+        else:
+            symbol = ch.isascii() and not ch.isalnum() and not ch.isspace()
+            j = i + 1
+        if j <= i:
+            return None
+        if symbol and i > 0 and not _allows_none(body, j):
+            return body[i:]
+        if j < len(body) and body[j] in _QUANTIFIERS:
+            j = _past_quantifier(body, j)
+        i = j
+    return None
 
 
 def _alternatives(body: str) -> list[str] | None:
