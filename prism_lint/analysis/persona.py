@@ -13,10 +13,11 @@ length rule.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from prism_lint.analysis.material import in_material, supplied_spans
@@ -26,6 +27,7 @@ from prism_lint.analysis.vocabulary import (
     LEAD,
     WORD_PLAIN,
     Language,
+    LazyPattern,
     Vocabulary,
     blank_cjk,
     cjk_count,
@@ -36,6 +38,7 @@ from prism_lint.analysis.vocabulary import (
     word_re,
     words,
 )
+from prism_lint.analysis.whole_text import folded, required_choices
 from prism_lint.lazy_re import lazy
 from prism_lint.model import HOLE
 
@@ -193,6 +196,7 @@ def _claims(
     starts = [s.start for s in sentences]
     cjk = has_cjk(text)
     tokens = words(text)
+    present = frozenset(map(itemgetter(0), tokens))  # the text's distinct words
 
     def claim(idx: int, p: Persona | None) -> bool:
         if p is not None and idx >= 0 and idx not in found:
@@ -211,7 +215,7 @@ def _claims(
         ):
             yield found[idx]
     # cues after the identity (Turkish, Japanese, Korean)
-    for m, lang in _after_matches(text, tokens, vocab, cjk):
+    for m, lang in _after_matches(text, tokens, vocab, cjk, present):
         idx = bisect_right(starts, m.start()) - 1
         if (
             idx >= 0
@@ -230,11 +234,12 @@ def _claims(
                     yield found[idx]
     # "As a seasoned lawyer, ..." and "You specialize in ..." at a sentence start
     inner = _INNER_AS.search(text) is not None  # none in the text: none in a sentence
+    everywhere = _unindexed_starts(text, vocab)
     for idx, sent in enumerate(sentences):
         if idx in found:
             continue
-        first = _first_word(text, sent)
-        for lang in (*vocab.start_index.get(first, ()), *vocab.unindexed_starts):
+        first = _first_word(text, sent, tokens)
+        for lang in (*vocab.start_index.get(first, ()), *everywhere):
             if not lang.spaces and not cjk:
                 continue
             p = _from_sentence_start(text, sent, lang)
@@ -330,25 +335,81 @@ def _cue_matches(
 
 
 def _after_matches(
-    text: str, tokens: tuple[tuple[str, int, int], ...], vocab: Vocabulary, cjk: bool
+    text: str,
+    tokens: tuple[tuple[str, int, int], ...],
+    vocab: Vocabulary,
+    cjk: bool,
+    present: frozenset[str],
 ) -> list[tuple[re.Match[str], Language]]:
     out: list[tuple[re.Match[str], Language]] = []
-    for word, start, _ in tokens:
-        for lang in vocab.after_index.get(word, ()):
-            assert lang.after is not None
-            m = lang.after.match(text, start)
-            if m is not None:
-                out.append((m, lang))
-                break
+    # few words start one, and most texts hold none of them
+    if not vocab.after_index.keys().isdisjoint(present):
+        for word, start, _ in tokens:
+            for lang in vocab.after_index.get(word, ()):
+                assert lang.after is not None
+                m = lang.after.match(text, start)
+                if m is not None:
+                    out.append((m, lang))
+                    break
     for lang in vocab.unindexed_after:
         if lang.after is not None and (lang.spaces or cjk):
             out.extend((m, lang) for m in lang.after.finditer(text))
     return out
 
 
-def _first_word(text: str, sent: Sentence) -> str:
-    m = word_re(text).search(text, sent.start, min(sent.end, sent.start + 60))
+def _first_word(text: str, sent: Sentence, tokens: tuple[tuple[str, int, int], ...]) -> str:
+    """The sentence's first word within its first 60 characters, lower-cased.
+
+    Read off the text's words: no word runs into a sentence from before it
+    (a sentence starts after white space, a line break, or a stop that no
+    word holds), so the first word that starts in it is the one a search
+    from its start finds. Only a word cut at the limit is searched for, as
+    the search sees it cut.
+    """
+    limit = min(sent.end, sent.start + 60)
+    k = bisect_left(tokens, sent.start, key=_START)
+    if k == len(tokens) or tokens[k][1] >= limit:
+        return ""
+    _word, start, end = tokens[k]
+    if end <= limit:
+        # lowered alone, as the search's word is: a final sigma lowers by
+        # what follows it, which the text's words were lowered with
+        return text[start:end].lower()
+    m = word_re(text).search(text, sent.start, limit)
     return m.group(0).lower() if m else ""
+
+
+_START = itemgetter(1)
+
+
+def _unindexed_starts(text: str, vocab: Vocabulary) -> tuple[Language, ...]:
+    """The languages whose sentence-start patterns no first word indexes
+    (tried at every sentence), less those the text cannot hold a match of:
+    a match holds one of each group of runs :func:`required_choices` reads
+    off the pattern (Turkish "yıllık deneyim" in an English prompt: none)."""
+    low = folded(text)
+    if low is None:
+        return vocab.unindexed_starts
+    return tuple(
+        lang
+        for lang in vocab.unindexed_starts
+        if any(_may_hold(p, text, low) for p in (lang.clause, lang.claims) if p is not None)
+    )
+
+
+def _may_hold(pattern: LazyPattern, text: str, low: str) -> bool:
+    """False when ``text`` (lowered: ``low``) surely holds no match of ``pattern``."""
+    seen = low if pattern.flags & re.IGNORECASE else text
+    return all(any(r in seen for r in group) for group in _witnesses(pattern))
+
+
+@lru_cache(maxsize=256)
+def _witnesses(pattern: LazyPattern) -> tuple[tuple[str, ...], ...]:
+    lower = bool(pattern.flags & re.IGNORECASE)
+    return tuple(
+        tuple(r.lower() if lower else r for r in group)
+        for group in required_choices(pattern.source)
+    )
 
 
 def _from_cue(text: str, sent: Sentence, m: re.Match[str], lang: Language) -> Persona | None:

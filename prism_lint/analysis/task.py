@@ -309,7 +309,7 @@ def _negated(text: str, start: int) -> bool:
     window = text[max(0, start - 48) : start]
     # the clause starts past the last break: one look from the end for each
     # break character costs less than finding every break from the start
-    cut = max(window.rfind(c) for c in _CLAUSE_BREAKS) + 1
+    cut = max(map(window.rfind, _CLAUSE_BREAKS)) + 1
     window = window[cut:]
     return bool(window.strip()) and _NEGATION.search(window) is not None
 
