@@ -46,6 +46,7 @@ _ABBREVIATIONS = frozenset({
 })
 # fmt: on
 _LAST_WORD = re.compile(r"([\w.]+)\W*$")
+_TICK = re.compile("`")
 
 
 class Sentence(NamedTuple):
@@ -83,6 +84,7 @@ class _Stops:
         self.latin = latin
         # by their ends ("?" and "!" are here too: "Really?!" ends before "x")
         self.cjk = [m.end() for m in _CJK_END.finditer(text)]
+        self.ticks = [m.start() for m in _TICK.finditer(text)] if "`" in text else []
 
     def cuts(self, text: str, start: int, end: int) -> list[int]:
         """Where the unit ``text[start:end]`` is cut, in order (repeats
@@ -91,7 +93,7 @@ class _Stops:
         lo = bisect_left(self.latin_starts, start)
         hi = bisect_left(self.latin_starts, end, lo)
         for s, e in self.latin[lo:hi]:
-            if not _is_abbreviation(text, start, s):
+            if not _is_abbreviation(text, start, s, self.ticks):
                 cuts.append(e)
         if self.cjk:
             lo = bisect_right(self.cjk, start)
@@ -178,7 +180,7 @@ def _emit(text: str, start: int, end: int, block: bool, out: list[Sentence]) -> 
         out.append(Sentence(start, end, block))
 
 
-def _is_abbreviation(text: str, unit_start: int, dot: int) -> bool:
+def _is_abbreviation(text: str, unit_start: int, dot: int, ticks: list[int]) -> bool:
     """A period after "e.g", "Dr" or a single initial does not end a sentence."""
     if text[dot] != ".":
         return False
@@ -190,11 +192,19 @@ def _is_abbreviation(text: str, unit_start: int, dot: int) -> bool:
         return True
     if "." in word and all(len(part) <= 2 and part.isalpha() for part in word.split(".")):
         return True  # "U.S.", "a.m.", "Ph.D."
-    if _in_code(text, unit_start, dot):
+    if _in_code(ticks, unit_start, dot):
         return True  # a full stop inside `inline code`
     return len(word) == 1 and word.isalpha() and text[i].isupper()
 
 
-def _in_code(text: str, unit_start: int, pos: int) -> bool:
-    """Whether ``pos`` sits inside an inline code span of its unit."""
-    return text.count("`", unit_start, pos) % 2 == 1 and "`" in text[pos + 1 : pos + 200]
+def _in_code(ticks: list[int], unit_start: int, pos: int) -> bool:
+    """Whether ``pos`` sits inside an inline code span of its unit: an odd
+    number of backticks before it in the unit, and one within 200 characters
+    after it. ``ticks``: where the text's backticks are, so that no stop has
+    the unit read from its start."""
+    if not ticks:
+        return False
+    after = bisect_right(ticks, pos)
+    if after == len(ticks) or ticks[after] >= pos + 200:
+        return False
+    return (bisect_left(ticks, pos) - bisect_left(ticks, unit_start)) % 2 == 1
