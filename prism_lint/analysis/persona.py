@@ -27,7 +27,6 @@ from prism_lint.analysis.vocabulary import (
     LEAD,
     WORD_PLAIN,
     Language,
-    LazyPattern,
     Vocabulary,
     blank_cjk,
     cjk_count,
@@ -38,7 +37,7 @@ from prism_lint.analysis.vocabulary import (
     word_re,
     words,
 )
-from prism_lint.analysis.whole_text import folded, required_choices
+from prism_lint.analysis.whole_text import folded, may_hold
 from prism_lint.lazy_re import lazy
 from prism_lint.model import HOLE
 
@@ -384,31 +383,17 @@ _START = itemgetter(1)
 
 def _unindexed_starts(text: str, vocab: Vocabulary) -> tuple[Language, ...]:
     """The languages whose sentence-start patterns no first word indexes
-    (tried at every sentence), less those the text cannot hold a match of:
-    a match holds one of each group of runs :func:`required_choices` reads
-    off the pattern (Turkish "yıllık deneyim" in an English prompt: none)."""
+    (tried at every sentence), less those the text cannot hold a match of
+    (see :func:`may_hold`: Turkish "yıllık deneyim" in an English prompt)."""
     low = folded(text)
-    if low is None:
-        return vocab.unindexed_starts
     return tuple(
         lang
         for lang in vocab.unindexed_starts
-        if any(_may_hold(p, text, low) for p in (lang.clause, lang.claims) if p is not None)
-    )
-
-
-def _may_hold(pattern: LazyPattern, text: str, low: str) -> bool:
-    """False when ``text`` (lowered: ``low``) surely holds no match of ``pattern``."""
-    seen = low if pattern.flags & re.IGNORECASE else text
-    return all(any(r in seen for r in group) for group in _witnesses(pattern))
-
-
-@lru_cache(maxsize=256)
-def _witnesses(pattern: LazyPattern) -> tuple[tuple[str, ...], ...]:
-    lower = bool(pattern.flags & re.IGNORECASE)
-    return tuple(
-        tuple(r.lower() if lower else r for r in group)
-        for group in required_choices(pattern.source)
+        if any(
+            may_hold(p.source, p.flags, text, low)
+            for p in (lang.clause, lang.claims)
+            if p is not None
+        )
     )
 
 

@@ -30,7 +30,10 @@ _BLOCK_START = re.compile(
     )""",
     re.X,
 )
-_ENDS_SENTENCE = re.compile(r"[.!?:;。！？：；…]['\"”’»)\]*_]*\s*$")
+# A line that ends a sentence: a stop, then closing quotes or brackets, then
+# white space (what "[stops]['"”’»)\]*_]*\s*$" matches, read from the end).
+_STOPS = ".!?:;。！？：；…"
+_CLOSING = "'\"”’»)]*_"
 # Words after which a line break cannot end a sentence (a hard wrap).
 # fmt: off
 _CONTINUES = frozenset({
@@ -111,6 +114,7 @@ def _units(text: str) -> list[tuple[int, int, bool]]:
     cur_end = -1
     cur_block = False
     prev_line = ""
+    prev_block = False
     le = -1
     for line in text.split("\n"):
         ls = le + 1
@@ -123,23 +127,25 @@ def _units(text: str) -> list[tuple[int, int, bool]]:
             prev_line = ""
             continue
         block = bool(_BLOCK_START.match(line))
-        if cur_start >= 0 and not block and _wraps(prev_line, stripped):
+        if cur_start >= 0 and not block and _wraps(prev_line, stripped, prev_block):
             cur_end = le
         else:
             if cur_start >= 0:
                 units.append((cur_start, cur_end, cur_block))
             cur_start, cur_end, cur_block = ls, le, block
         prev_line = line
+        prev_block = block
     if cur_start >= 0:
         units.append((cur_start, cur_end, cur_block))
     return units
 
 
-def _wraps(prev: str, nxt: str) -> bool:
-    """Whether the line break between ``prev`` and ``nxt`` is a hard wrap."""
-    if not prev.strip() or _ENDS_SENTENCE.search(prev):
+def _wraps(prev: str, nxt: str, prev_block: bool) -> bool:
+    """Whether the line break between ``prev`` and ``nxt`` is a hard wrap.
+    ``prev_block``: whether ``prev`` starts a block (known from its own turn)."""
+    if not prev.strip() or _ends_sentence(prev):
         return False
-    if _BLOCK_START.match(prev) and prev.lstrip().startswith("#"):
+    if prev_block and prev.lstrip().startswith("#"):
         return False
     if prev.endswith((" ", "\t", ",")):
         return True
@@ -147,6 +153,13 @@ def _wraps(prev: str, nxt: str) -> bool:
         return True
     m = _LAST_WORD.search(prev)
     return bool(m and m.group(1).lower() in _CONTINUES)
+
+
+def _ends_sentence(line: str) -> bool:
+    """Whether ``line`` ends with a stop, past closing marks and white space
+    (the two kinds share no character, so stripping each in turn is exact)."""
+    body = line.rstrip().rstrip(_CLOSING)
+    return body != "" and body[-1] in _STOPS
 
 
 def _split_unit(

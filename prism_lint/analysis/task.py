@@ -33,7 +33,7 @@ from prism_lint.analysis.vocabulary import (
     word_re,
     words,
 )
-from prism_lint.analysis.whole_text import WholeText, folded
+from prism_lint.analysis.whole_text import WholeText, folded, may_hold
 from prism_lint.model import Evidence, PromptUnit
 
 # How much a cue counts, by where it was seen.
@@ -425,24 +425,45 @@ def _word_problem(
 ) -> tuple[str, tuple[int, int]] | None:
     """Where a paragraph of the prompt, or else of its user turn, states
     quantities and asks for one: the source and the prompt's span of it."""
-    for m in _PARAGRAPH.finditer(text):
-        if (
-            not passages.holds(m.start())
-            and not material.holds(m.start())
-            and _asks_sum(m.group(), lex)
-        ):
-            return "prompt", m.span()
-    if any(_asks_sum(p.group(), lex) for turn in turns for p in _PARAGRAPH.finditer(turn)):
+    low = folded(text)
+    if _may_ask_quantity(text, low, lex):
+        for m in _PARAGRAPH.finditer(text):
+            if (
+                not passages.holds(m.start())
+                and not material.holds(m.start())
+                and _asks_sum(m.group(), lex, low and low[m.start() : m.end()])
+            ):
+                return "prompt", m.span()
+    if any(_turn_asks_sum(turn, lex) for turn in turns):
         return "sibling", (0, 0)
     return None
 
 
-def _asks_sum(paragraph: str, lex: TaskLexicon) -> bool:
+def _turn_asks_sum(turn: str, lex: TaskLexicon) -> bool:
+    low = folded(turn)
+    return _may_ask_quantity(turn, low, lex) and any(
+        _asks_sum(p.group(), lex, low and low[p.start() : p.end()])
+        for p in _PARAGRAPH.finditer(turn)
+    )
+
+
+def _may_ask_quantity(text: str, low: str | None, lex: TaskLexicon) -> bool:
+    """False when no part of ``text`` (lowered: ``low``) can ask for a
+    quantity: each question pattern lacks what it must hold. Most prompts
+    then have no paragraph searched."""
+    return any(may_hold(p.source, p.flags, text, low) for p in lex.asks_quantity)
+
+
+def _asks_sum(paragraph: str, lex: TaskLexicon, low: str | None = None) -> bool:
     """Two quantities or more, one in digits, or three in words ("four
-    bowls ... two children ... one bowl"), and a question for a quantity."""
+    bowls ... two children ... one bowl"), and a question for a quantity.
+    ``low``: the paragraph lowered as :func:`folded` lowers it, when known."""
     if len(paragraph.split()) > WORD_PROBLEM_WORDS:
         return False
-    if not any(p.compiled.search(paragraph) for p in lex.asks_quantity):
+    if not any(
+        may_hold(p.source, p.flags, paragraph, low) and p.compiled.search(paragraph)
+        for p in lex.asks_quantity
+    ):
         return False
     digits = len(_NUMBER.findall(paragraph))
     words = sum(1 for w in _WORD.findall(paragraph) if w.lower() in lex.number_words)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 LOOK_BEHIND = r"(?<![^\W_])"  # what every vocabulary pattern opens with
@@ -113,6 +114,26 @@ def folded(text: str) -> str | None:
     if len(low) != len(text) or any(c in text for c in _FOLDS_ELSEWHERE):
         return None
     return low
+
+
+def may_hold(source: str, flags: int, text: str, low: str | None) -> bool:
+    """False when ``text`` surely holds no match of the pattern ``source``:
+    it lacks every run of a group :func:`required_choices` reads off it.
+    ``low``: ``folded(text)``, which a pattern that ignores case is read
+    against (None: such a pattern may match)."""
+    if flags & re.IGNORECASE:
+        if low is None:
+            return True
+        text = low
+    return all(any(r in text for r in group) for group in _witnesses(source, flags))
+
+
+@lru_cache(maxsize=256)
+def _witnesses(source: str, flags: int) -> tuple[tuple[str, ...], ...]:
+    lower = bool(flags & re.IGNORECASE)
+    return tuple(
+        tuple(r.lower() if lower else r for r in group) for group in required_choices(source)
+    )
 
 
 def whole_text(
