@@ -172,9 +172,13 @@ def _split_unit(
         end -= 1
     if start >= end:
         return
+    cuts = stops.cuts(text, start, end)
+    if not cuts:  # most units: one sentence, already trimmed
+        out.append(Sentence(start, end, block))
+        return
     s = start
     first = True
-    for c in stops.cuts(text, start, end):
+    for c in cuts:
         if c <= s:
             continue
         _emit(text, s, c, block and first, out)

@@ -412,7 +412,8 @@ def _multiple_choice(text: str, passages: _Spans, turns: list[str], request: _Ta
 # questions that ask for a quantity, are vocabulary ([word_problem])
 _NUMBER = re.compile(r"(?<![\w.])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s*%?")
 _WORD = re.compile(r"[^\W\d_]+")
-_PARAGRAPH = re.compile(r"\S(?:[^\n]|\n(?![ \t]*\n))*")
+# (a run of a line's characters at a time: one a step costs several times more)
+_PARAGRAPH = re.compile(r"\S(?:[^\n]+|\n(?![ \t]*\n))*")
 WORD_PROBLEM_WORDS = 150
 WORD_PROBLEM_WEIGHT = 8.0
 # what the story's other words count ("gathers apples from the trees" is
@@ -458,12 +459,10 @@ def _asks_sum(paragraph: str, lex: TaskLexicon, low: str | None = None) -> bool:
     """Two quantities or more, one in digits, or three in words ("four
     bowls ... two children ... one bowl"), and a question for a quantity.
     ``low``: the paragraph lowered as :func:`folded` lowers it, when known."""
-    if len(paragraph.split()) > WORD_PROBLEM_WORDS:
+    asks = [p for p in lex.asks_quantity if may_hold(p.source, p.flags, paragraph, low)]
+    if not asks or len(paragraph.split()) > WORD_PROBLEM_WORDS:
         return False
-    if not any(
-        may_hold(p.source, p.flags, paragraph, low) and p.compiled.search(paragraph)
-        for p in lex.asks_quantity
-    ):
+    if not any(p.compiled.search(paragraph) for p in asks):
         return False
     digits = len(_NUMBER.findall(paragraph))
     words = sum(1 for w in _WORD.findall(paragraph) if w.lower() in lex.number_words)
