@@ -204,7 +204,7 @@ def _claims(
         return False
 
     # cues before the identity ("you are", "act as"), tried where a word can start one
-    for m, lang in _cue_matches(text, tokens, vocab, cjk):
+    for m, lang in _cue_matches(text, tokens, vocab, cjk, present):
         idx = bisect_right(starts, m.start()) - 1
         if (
             idx >= 0
@@ -233,7 +233,7 @@ def _claims(
                     yield found[idx]
     # "As a seasoned lawyer, ..." and "You specialize in ..." at a sentence start
     inner = _INNER_AS.search(text) is not None  # none in the text: none in a sentence
-    everywhere = _unindexed_starts(text, vocab)
+    everywhere = _unindexed_starts(text, vocab, cjk)
     for idx, sent in enumerate(sentences):
         if idx in found:
             continue
@@ -312,12 +312,20 @@ def __getattr__(name: str) -> Any:
 
 
 def _cue_matches(
-    text: str, tokens: tuple[tuple[str, int, int], ...], vocab: Vocabulary, cjk: bool
+    text: str,
+    tokens: tuple[tuple[str, int, int], ...],
+    vocab: Vocabulary,
+    cjk: bool,
+    present: frozenset[str],
 ) -> list[tuple[re.Match[str], Language]]:
-    """Cue matches of every language, tried only at words that can start one."""
+    """Cue matches of every language, tried only at words that can start one
+    (``present``: the text's distinct words; the few that can are picked out
+    before the words are read in order)."""
     out: list[tuple[re.Match[str], Language]] = []
     last_end = -1
-    for word, start, _ in tokens:
+    starting = present & vocab.cue_index.keys()
+    candidates = [t for t in tokens if t[0] in starting] if starting else []
+    for word, start, _ in candidates:
         if start < last_end:
             continue
         for lang in vocab.cue_index.get(word, ()):
@@ -381,14 +389,18 @@ def _first_word(text: str, sent: Sentence, tokens: tuple[tuple[str, int, int], .
 _START = itemgetter(1)
 
 
-def _unindexed_starts(text: str, vocab: Vocabulary) -> tuple[Language, ...]:
+def _unindexed_starts(text: str, vocab: Vocabulary, cjk: bool) -> tuple[Language, ...]:
     """The languages whose sentence-start patterns no first word indexes
     (tried at every sentence), less those the text cannot hold a match of
-    (see :func:`may_hold`: Turkish "yıllık deneyim" in an English prompt)."""
+    (see :func:`may_hold`: Turkish "yıllık deneyim" in an English prompt)
+    and, in a text without CJK, those written without spaces."""
+    langs = [lang for lang in vocab.unindexed_starts if lang.spaces or cjk]
+    if not langs:
+        return ()
     low = folded(text)
     return tuple(
         lang
-        for lang in vocab.unindexed_starts
+        for lang in langs
         if any(
             may_hold(p.source, p.flags, text, low)
             for p in (lang.clause, lang.claims)

@@ -105,11 +105,13 @@ class WholeText:
             pos = end
 
 
+@lru_cache(maxsize=16)
 def folded(text: str) -> str | None:
     """``text`` lower-cased, when a run of ASCII characters matches ``text``
     ignoring case only where the lower-cased text holds the run lower-cased
     (every offset kept, no "ſ" that matches "s"); None otherwise. A
-    substring test of it then stands in for a search that ignores case."""
+    substring test of it then stands in for a search that ignores case.
+    Cached: persona detection and task inference both read it."""
     low = text.lower()
     if len(low) != len(text) or any(c in text for c in _FOLDS_ELSEWHERE):
         return None
