@@ -70,6 +70,24 @@ def test_sentences_respect_dotted_names_abbreviations_and_wrapped_lines() -> Non
     ]
 
 
+def test_sentences_cut_at_stops_outside_inline_code_and_closing_marks() -> None:
+    text = (
+        'Run `make test.` then stop. Say "done."\n'
+        "Really?!Next one\n"
+        "A line that ends with a quote)\n"
+        "continues here.\\nEscaped break"
+    )
+    got = [text[s.start : s.end] for s in split_sentences(text)]
+    assert got == [
+        "Run `make test.` then stop.",  # the stop inside backticks cuts nothing
+        'Say "done."',
+        "Really?!",  # a "?!" cuts even before a word
+        "Next one",
+        "A line that ends with a quote)\ncontinues here.",  # no stop: a hard wrap
+        "\\nEscaped break",
+    ]
+
+
 def test_sentences_split_cjk_full_stops() -> None:
     text = "你是一位资深工程师。请帮我调试代码。"
     assert [text[s.start : s.end] for s in split_sentences(text)] == [

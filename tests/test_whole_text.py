@@ -12,6 +12,7 @@ from prism_lint.analysis.vocabulary import vocabulary
 from prism_lint.analysis.whole_text import (
     WholeText,
     folded,
+    may_hold,
     required_choices,
     required_runs,
     tail,
@@ -123,6 +124,20 @@ def test_groups_of_alternatives_rule_out_texts_with_none_of_them() -> None:
     assert not quiz.may_match(text, frozenset(text), folded(text))
     text = "Is it TRUE that water boils at 100C?"
     assert quiz.may_match(text, frozenset(text), folded(text))
+
+
+def test_a_text_without_what_every_match_holds_is_ruled_out() -> None:
+    source = r"(?:how\s+(?:many|much))\b"
+    for text, holds in [
+        ("How MANY apples?", True),
+        ("how far is it", False),  # "many" or "much": neither
+        ("Do it now", False),
+    ]:
+        assert may_hold(source, re.IGNORECASE, text, folded(text)) is holds
+        assert (re.search(source, text, re.IGNORECASE) is not None) <= holds
+    assert may_hold(source, re.IGNORECASE, "\u0131", None)  # not read lowered: may match
+    assert not may_hold("Abc", 0, "abc", "abc")  # case matters: read as written
+    assert may_hold("A b c", re.VERBOSE, "abc", "abc")  # spaces in it mean nothing
 
 
 @pytest.mark.parametrize(

@@ -123,6 +123,8 @@ def may_hold(source: str, flags: int, text: str, low: str | None) -> bool:
     it lacks every run of a group :func:`required_choices` reads off it.
     ``low``: ``folded(text)``, which a pattern that ignores case is read
     against (None: such a pattern may match)."""
+    if flags & re.VERBOSE:
+        return True  # white space and comments in it: its runs are not read
     if flags & re.IGNORECASE:
         if low is None:
             return True
