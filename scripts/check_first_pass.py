@@ -14,8 +14,8 @@ with no persona cue) is listed apart.
 
 from __future__ import annotations
 
+import argparse
 import os
-import sys
 
 from prism_lint.config import Resolver
 from prism_lint.discovery import Target, discover
@@ -79,4 +79,9 @@ def _findings(result: FileResult) -> list[Finding]:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1] if len(sys.argv) > 1 else "."))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", default=".", help="the tree (default: here)")
+    args = parser.parse_args()
+    if not os.path.isdir(args.path):
+        parser.error(f"{args.path}: not a folder")
+    raise SystemExit(main(args.path))
