@@ -299,27 +299,38 @@ def tail(body: str) -> str | None:
     return None
 
 
-def _alternatives(body: str) -> list[str] | None:
-    """``body`` split at its top-level ``|``; None when it cannot be read."""
-    parts = []
-    start = i = 0
+def _items(body: str) -> Iterator[tuple[int, int]]:
+    """The top-level items of a pattern's ``body``, as (start, end): an
+    escape, a class, a group, or any other character (a quantifier's too).
+    A class or group that does not close ends it with an item whose end is
+    not past its start."""
+    i = 0
     while i < len(body):
         ch = body[i]
         if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
+            j = i + 2
+        elif ch == "[":
             j = _class_end(body, i)
         elif ch == "(":
             j = _group_end(body, i) + 1
         else:
-            if ch == "|":
-                parts.append(body[start:i])
-                start = i + 1
             j = i + 1
+        yield i, j
+        if j <= i:
+            return
+        i = j
+
+
+def _alternatives(body: str) -> list[str] | None:
+    """``body`` split at its top-level ``|``; None when it cannot be read."""
+    parts = []
+    start = 0
+    for i, j in _items(body):
         if j <= i:
             return None
-        i = j
+        if body[i] == "|":
+            parts.append(body[start:i])
+            start = j
     parts.append(body[start:])
     return parts
 
@@ -328,34 +339,19 @@ def _required_groups(body: str) -> list[str]:
     """The insides of the top-level groups that every match holds once at
     least: plain or non-capturing, with no quantifier that allows none."""
     out: list[str] = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            j = _class_end(body, i)
-            if j <= i:
-                return out
-            i = j
-            continue
-        if ch != "(":
-            i += 1
-            continue
-        end = _group_end(body, i)
-        if end < 0:
+    for i, j in _items(body):
+        if j <= i:
             return out
-        j = end + 1
+        if body[i] != "(":
+            continue
         if body.startswith("(?:", i):
-            inner = body[i + 3 : end]
+            inner = body[i + 3 : j - 1]
         elif body.startswith("(?", i):
-            inner = None  # a look-around, a named group, flags: not read here
+            continue  # a look-around, a named group, flags: not read here
         else:
-            inner = body[i + 1 : end]
-        if inner is not None and not _allows_none(body, j):
+            inner = body[i + 1 : j - 1]
+        if not _allows_none(body, j):
             out.append(inner)
-        i = j
     return out
 
 
