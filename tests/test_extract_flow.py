@@ -884,3 +884,51 @@ def test_a_module_the_cues_rule_out_reads_as_its_names_say(tmp_path: Path) -> No
     assert found.called == frozenset({"ask"})  # re.sub is the standard library's
     assert {"LIMIT", "size", "books", "tidy"} <= set(found.defines)
     assert found.sets == frozenset({"reply"})
+
+
+GENERATED = """
+    from openai import OpenAI
+    client = OpenAI()
+
+    def ask(prompt):
+        return client.chat.completions.create(
+            model="gpt-4o",
+            messages=[{"role": "system", "content": "Answer in one line."},
+                      {"role": "user", "content": prompt}])
+"""
+CALLER = """
+    from app.gen import ask
+
+    ask("Summarize the release notes.")
+"""
+
+
+def test_inventory_learns_nothing_from_a_generated_sized_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Python module larger than check reads for its definitions (REST
+    models of megabytes) still has its own rows listed, but teaches the
+    project's table nothing; a module of ordinary size does. A large module
+    that calls another module's wrapper is still read with it."""
+    from prism_lint.cli import main
+    from prism_lint.imported import MAX_BYTES
+
+    def rows() -> dict[str, list[str]]:
+        monkeypatch.chdir(tmp_path)
+        assert main(["prompts", "--output-format", "json", "."]) == 0
+        found: dict[str, list[str]] = {}
+        for r in json.loads(capsys.readouterr().out):
+            found.setdefault(Path(r["path"]).name, []).append(r["text"])
+        return found
+
+    _project(tmp_path, {"app/gen.py": GENERATED, "app/main.py": CALLER})
+    assert rows()["main.py"] == ["Summarize the release notes."]
+    padding = "\n".join(f"FIELD_{i} = {i}" for i in range(MAX_BYTES // 12))
+    (tmp_path / "app" / "gen.py").write_text(textwrap.dedent(GENERATED) + padding + "\n")
+    assert (tmp_path / "app" / "gen.py").stat().st_size > MAX_BYTES
+    found = rows()
+    assert "main.py" not in found
+    assert "Answer in one line." in found["gen.py"]
+    (tmp_path / "app" / "gen.py").write_text(textwrap.dedent(GENERATED))
+    (tmp_path / "app" / "main.py").write_text(textwrap.dedent(CALLER) + padding + "\n")
+    assert rows()["main.py"] == ["Summarize the release notes."]

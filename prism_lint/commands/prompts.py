@@ -31,6 +31,7 @@ from prism_lint.exits import EXIT_CLEAN, fail
 from prism_lint.extract.python import flow as python_flow
 from prism_lint.extract.python.flow import MAX_DEFINITIONS, Table, calls_wrapper, needs_project
 from prism_lint.flow_cache import facts
+from prism_lint.imported import MAX_BYTES as MAX_LEARNED
 from prism_lint.lines import line_index
 from prism_lint.report.common import absolute
 from prism_lint.report.message import quoted
@@ -101,6 +102,11 @@ class _Reading:
     # reads as no prompt and teaches nothing unless the project's table names
     # a word it writes
     ruled_out: bool = False
+    # whether ``learned`` goes into the project's table: not for a Python
+    # module over MAX_LEARNED, generated or vendored (REST models of a few
+    # megabytes), as check reads no such module for its definitions
+    # (prism_lint.imported); it is read again only for a wrapper it calls
+    teaches: bool = True
 
 
 def _inventory(
@@ -136,10 +142,11 @@ def _inventory(
             text, _bom = decode(data)
     except ValueError:
         return _Reading()
+    teaches = kind != "python" or len(data) <= MAX_LEARNED
     if names and kind == "python":
-        return _Reading(learned=names_in(path, text, settings))
+        return _Reading(learned=names_in(path, text, settings), teaches=teaches)
     result = check_source(path, text, settings, named=named, kind=kind, inventory=True, fixes=False)
-    return _Reading(rows_of(result), result.learned)
+    return _Reading(rows_of(result), result.learned, teaches=teaches)
 
 
 def names_in(path: str, text: str, settings: Settings) -> Any:
@@ -270,7 +277,7 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
             while True:
                 table = Table()
                 for reading in found:
-                    if reading.learned:
+                    if reading.learned and reading.teaches:
                         table.merge(reading.learned)
                 # a name more modules define than the table follows is dropped
                 # whatever the others do
@@ -314,7 +321,11 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
                 i
                 for i, reading in enumerate(found)
                 if reading.learned is not None
-                and needs_project(reading.learned, table)
+                and (
+                    needs_project(reading.learned, table)
+                    if reading.teaches
+                    else calls_wrapper(reading.learned, table)
+                )
                 and read_with.get(i) != facts(reading.learned, table)
             ]
             if not table or not again:
