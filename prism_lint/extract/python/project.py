@@ -13,7 +13,7 @@ from typing import Any
 
 from prism_lint.extract import ExtractOptions
 from prism_lint.extract.python.catalogue import load_catalogue
-from prism_lint.extract.python.flow import Table, _learn
+from prism_lint.extract.python.flow import Table, _learn, calls_wrapper
 from prism_lint.extract.python.sites import SiteFinder
 from prism_lint.extract.python.source import parse
 from prism_lint.extract.python.units import Registry
@@ -44,11 +44,7 @@ def learn_project(paths: list[str], mapper: Callable[..., Iterable[Any]] = map) 
     found = table.resolved()
     if found.wrappers:
         # the modules that call a wrapper of another module: what they pass reaches a call
-        again = [
-            path
-            for path, own, called in firsts
-            if any(n in found.wrappers and n not in own.wrappers for n in called)
-        ]
+        again = [path for path, own, _called in firsts if calls_wrapper(own, found)]
         chunks = [again[i : i + _CHUNK] for i in range(0, len(again), _CHUNK)]
         for part in mapper(functools.partial(_learn_chunk, known=found), chunks):
             for _path, own, _called in part:
