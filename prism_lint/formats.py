@@ -61,7 +61,10 @@ class Format(NamedTuple):
     # is one (Markdown, text: most such files are documents); else wherever it is
     prose: bool = False
     reads_beside: bool = False  # its extractor may read other files (includes, partials)
-    first_pass: bool = False  # source or data files, screened by the cheap first pass
+    # its prompts may open with a title that names a role ("# Code Reviewer",
+    # which a prompt of a whole file may be given: :mod:`prism_lint.prefilter`
+    # reads its headings too)
+    titles: bool = False
     # ``module:function(data) -> bytes | None``: the part of the file the
     # first pass reads (a notebook's code cells); None from it: the whole file
     first_pass_reads: str | None = None
@@ -91,7 +94,6 @@ FORMATS: tuple[Format, ...] = (
         verifier="prism_lint.fix.verify:python_parses",
         literals="prism_lint.fix.python:tidy_literals",
         languages=(("python", ".py"),),
-        first_pass=True,
         precommit_types=("python", "pyi"),
     ),
     Format(
@@ -102,7 +104,6 @@ FORMATS: tuple[Format, ...] = (
         None,
         "cells",
         languages=(("jupyter", ".ipynb"),),
-        first_pass=True,
         first_pass_reads="prism_lint.extract.notebook.extractor:code_of",
         cells="prism_lint.extract.notebook.positions",
         precommit_types=("jupyter",),
@@ -118,6 +119,7 @@ FORMATS: tuple[Format, ...] = (
         languages=(("markdown", ".md"),),
         prose=True,
         precommit_types=("markdown",),
+        titles=True,
     ),
     Format(
         "text",
@@ -130,6 +132,7 @@ FORMATS: tuple[Format, ...] = (
         languages=(("plaintext", ".txt"),),
         prose=True,
         precommit_types=("text",),
+        titles=True,
     ),
     Format(
         "yaml",
@@ -142,9 +145,9 @@ FORMATS: tuple[Format, ...] = (
         invariants=("one_value",),
         languages=(("yaml", ".yaml"),),
         reads_beside=True,
-        first_pass=True,
         unread="prism_lint.extract:recorded_traffic",
         precommit_types=("yaml",),
+        titles=True,
     ),
     Format(
         "jinja",
@@ -158,6 +161,7 @@ FORMATS: tuple[Format, ...] = (
         languages=(("jinja", ".j2"), ("jinja2", ".j2")),
         reads_beside=True,
         precommit_types=("jinja",),
+        titles=True,
     ),
     Format(
         "prompty",
@@ -170,6 +174,7 @@ FORMATS: tuple[Format, ...] = (
         verifier="prism_lint.fix.verify:prompty_parses",
         invariants=("front_matter",),
         reads_beside=True,
+        titles=True,
     ),
     Format(
         "dotprompt",
@@ -182,6 +187,7 @@ FORMATS: tuple[Format, ...] = (
         verifier="prism_lint.fix.verify:dotprompt_parses",
         invariants=("front_matter",),
         reads_beside=True,
+        titles=True,
     ),
     Format(
         "javascript",
@@ -197,7 +203,6 @@ FORMATS: tuple[Format, ...] = (
             ("typescript", ".ts"),
             ("typescriptreact", ".tsx"),
         ),
-        first_pass=True,
         precommit_types=("javascript", "ts"),
     ),
 )
@@ -206,7 +211,7 @@ BY_KIND: dict[str, Format] = {f.kind: f for f in FORMATS}
 BY_SUFFIX: dict[str, str] = {s: f.kind for f in FORMATS for s in f.suffixes}
 PROSE_KINDS = frozenset(f.kind for f in FORMATS if f.prose)
 READS_BESIDE = frozenset(f.kind for f in FORMATS if f.reads_beside)
-FIRST_PASS = frozenset(f.kind for f in FORMATS if f.first_pass)
+TITLED = frozenset(f.kind for f in FORMATS if f.titles)
 LANGUAGE_SUFFIX: dict[str, str] = {lang: suffix for f in FORMATS for lang, suffix in f.languages}
 
 

@@ -1,33 +1,35 @@
 """The cheap first pass: can these bytes hold anything a rule reports?
 
-Source and config files are many and most hold no persona. Their lower-cased
-bytes are searched (C-speed) for the phrases that start a persona ("you
-are", "act as", "as a", "role", "eres", "你是", ...; data in
-``rules/vocabulary/first_pass.toml``); where one is found, the few words
-after it are checked for an expert word (an occupation or an expertise word
-of the vocabulary; both automata are :mod:`prism_lint.analysis.cues`, which
-the analysis of one prompt asks too). Only files that pass are decoded and parsed. Prompt
-files are prompts by definition and always get the full pass. Files named
+Most files hold no persona. Their lower-cased bytes are searched (C-speed)
+for the phrases that start a persona ("you are", "act as", "as a", "role",
+"eres", "你是", ...; data in ``rules/vocabulary/first_pass.toml``); where one
+is found, the few words after it are checked for an expert word (an
+occupation or an expertise word of the vocabulary; both automata are
+:mod:`prism_lint.analysis.cues`, which the analysis of one prompt asks too).
+A prompt that is a whole file (Markdown, text, YAML, Jinja, Prompty,
+Dotprompt: ``Format.titles``) may be titled with a role and nothing else
+("# Code Reviewer"): its headings are read for an expert word too. Only
+files that pass are decoded and parsed, prompt files as much as source
+files: a template with no persona cue has no persona to report. Files named
 on the command line go through the same first pass (pre-commit names every
 file of a commit, ``--all-files`` every file of the repository); one it
 rules out still reports what its bytes show without parsing (unreadable,
 binary, not decodable, too large), never a parse error (see the runner).
 
-Known limit: a cue phrase cut in two by implicit concatenation ("You "
-"are an expert") is not seen; cuts between sentences or clauses are.
+Known limits: a cue phrase cut in two by implicit concatenation ("You "
+"are an expert") is not seen; cuts between sentences or clauses are. A
+title's role word more than a few words after its "# " (a template tag
+of many words between them) is not seen either.
 """
 
 from __future__ import annotations
 
-from prism_lint.analysis.cues import scan
+from prism_lint.analysis.cues import scan, titled
 from prism_lint.config import Settings
 from prism_lint.extract import PROSE
-from prism_lint.formats import FIRST_PASS, format_of, load
+from prism_lint.formats import TITLED, format_of, load
 from prism_lint.rules import selected_where
 
-# Prompt files are few: always read in full. Source and data files
-# (``Format.first_pass``) go through this first.
-FILTERED_KINDS = FIRST_PASS
 _DIRECTIVES = (b"prism:", b"noqa")
 
 
@@ -49,8 +51,8 @@ def worth_checking(data: bytes, settings: Settings, *, kind: str = "python") -> 
         if not looks_like_prompt_bytes(data):
             return False  # read as no prompt at all
         # a prompt file found by its content: it may as well say nothing of a persona
-    elif kind not in FILTERED_KINDS:
-        return True
+    elif found is None:
+        return True  # no format prism-lint knows: read in full
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff":
         return True  # UTF-16 or UTF-32: the first pass reads bytes as UTF-8 would
     low = data.lower()
@@ -59,7 +61,7 @@ def worth_checking(data: bytes, settings: Settings, *, kind: str = "python") -> 
         # A notebook's outputs and markdown quote prompts; only its code cells are read.
         code = load(found.first_pass_reads)(data)
         return code is None or worth_checking(code, settings)
-    if expert:
+    if expert or ((kind == PROSE or kind in TITLED) and titled(low)):
         return True
     if settings.extra_experts and any(w.lower().encode() in low for w in settings.extra_experts):
         return True  # the project's own expert words are not in the shared vocabulary

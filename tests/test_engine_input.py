@@ -56,8 +56,9 @@ def test_bom_is_kept_out_of_positions(tmp_path: Path) -> None:
 
 def test_cli_run_goes_on_after_bad_files(tmp_path: Path) -> None:
     (tmp_path / "prompts").mkdir()
-    # not UTF-8 (b"\xff\xfe" first would be UTF-16's byte-order mark)
-    (tmp_path / "prompts" / "bad.md").write_bytes(b"ok \xff\xfe\xfd")
+    # not UTF-8 (b"\xff\xfe" first would be UTF-16's byte-order mark), with a
+    # persona cue, so the first pass keeps it
+    (tmp_path / "prompts" / "bad.md").write_bytes(b"You are a senior Go engineer. \xff\xfe\xfd")
     (tmp_path / "prompts" / "good.md").write_text(
         "You are a senior Go engineer. Fix the bug in this Go code.\n"
     )

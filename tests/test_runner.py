@@ -170,6 +170,77 @@ def test_first_pass_never_rules_out_a_flagged_prompt(
         assert may_hold_persona(code.encode("utf-8"))
 
 
+# A prompt that is a whole file may be titled with its role and nothing else.
+TITLES = [
+    "# Code Reviewer",
+    "## Senior Data Scientist",
+    "# Frontend Architect (React)",
+    "### Expert Mathematician",
+    "# GPT Researcher Development Skill",
+]
+
+
+def as_prompt_file(kind: str, text: str) -> tuple[str, str]:
+    """A prompt as a whole file of a format whose prompts may be titled."""
+    if kind == "markdown":
+        return "prompts/review.md", text
+    if kind == "text":
+        return "prompts/review.txt", text
+    if kind == "jinja":
+        return "review.j2", text + "\n{{ code }}\n"
+    if kind == "prompty":
+        return "review.prompty", "---\nname: review\n---\nsystem:\n" + text + "\n"
+    if kind == "dotprompt":
+        return "review.prompt", "---\nmodel: gpt-4o\n---\n" + text + "\n"
+    # YAML: an SWE-agent template, a prompt of a whole file
+    body = "".join(f"      {line}\n" if line else "\n" for line in text.splitlines())
+    return "config.yaml", "agent:\n  templates:\n    system_template: |\n" + body
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from([*TITLES, *SEEDS]),
+    st.sampled_from(TASKS),
+    st.sampled_from(["", "\n", "\n\n"]),
+    st.sampled_from(["markdown", "text", "jinja", "prompty", "dotprompt", "yaml"]),
+)
+def test_first_pass_never_rules_out_a_flagged_prompt_file(
+    persona: str, task: str, sep: str, kind: str
+) -> None:
+    """Prompt files go through the first pass as source files do; a title
+    that names a role ("# Code Reviewer") is a persona cue there."""
+    path, text = as_prompt_file(kind, persona + "\n" + sep + task)
+    if flagged(path, text):
+        assert worth_checking(text.encode("utf-8"), EVERYTHING, kind=kind), (kind, text)
+
+
+def test_a_prompt_titled_with_a_role_is_kept_and_flagged(tmp_path: Path) -> None:
+    (tmp_path / "prompts").mkdir()
+    (tmp_path / "prompts" / "review.md").write_text(
+        "# Code Reviewer\n\nReview this Python code for bugs and security vulnerabilities.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "prompts" / "notes.md").write_text(
+        "# Release notes\n\nWrite the release notes for this Python code.\n", encoding="utf-8"
+    )
+    data = (tmp_path / "prompts" / "review.md").read_bytes()
+    assert worth_checking(data, Settings(), kind="markdown")
+    notes = (tmp_path / "prompts" / "notes.md").read_bytes()
+    assert not worth_checking(notes, Settings(), kind="markdown")
+    assert _run(tmp_path, cache=False) == {"review.md": ["PRS101"], "notes.md": []}
+
+
+def test_a_template_with_no_persona_cue_is_not_parsed(tmp_path: Path) -> None:
+    """A template that holds no persona cue has no prompt to check: like a
+    source file, it is not parsed, so its syntax error goes unreported; one
+    with a persona is parsed and its syntax error reported."""
+    (tmp_path / "plain.j2").write_text("Summarise {{ text\n", encoding="utf-8")
+    (tmp_path / "expert.j2").write_text(
+        "You are a senior Python engineer. Fix {{ code\n", encoding="utf-8"
+    )
+    assert _run(tmp_path, cache=False) == {"plain.j2": [], "expert.j2": ["PRS101", "PRS900"]}
+
+
 def _tree(tmp_path: Path) -> Path:
     (tmp_path / "prompts").mkdir(parents=True)
     (tmp_path / "prompts" / "a.md").write_text(
@@ -399,12 +470,9 @@ def test_a_copied_file_is_checked_once_and_reported_at_its_own_path(
     # empty __init__.py files fail the first pass, so none is checked in full
     py = [c for c in checked if c.endswith(".py")]
     assert len(py) == 2 and py[-1] == "c/other.py" and py[0].endswith("/prompts.py"), py
-    assert [c for c in checked if c.endswith(".j2")] == [
-        "a/main.j2",
-        "a/task.j2",
-        "b/main.j2",
-        "b/task.j2",
-    ]
+    # both main.j2, the same bytes but each reading its own task.j2; the
+    # task.j2 files hold no persona cue, so the first pass rules them out
+    assert [c for c in checked if c.endswith(".j2")] == ["a/main.j2", "b/main.j2"]
 
 
 _WRAPPER = """from openai import OpenAI

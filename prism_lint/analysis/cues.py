@@ -167,6 +167,20 @@ def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
     return False
 
 
+_TITLE = re.compile(rb"#[ \t]")  # a Markdown heading's marker, as persona._HEADING reads it
+
+
+def titled(low: bytes) -> bool:
+    """Whether a heading may title a prompt with a role ("# Code Reviewer"),
+    which a prompt of a whole file may be given with no other cue: an expert
+    word in the first few words after a "# " (a heading's text, or a comment's
+    in a format whose comments look alike). ``low``: the lower-cased bytes."""
+    if b"#" not in low:
+        return False
+    v = vocab()
+    return any(_expert_near(low, b"#", m.start(), v) for m in _TITLE.finditer(low))
+
+
 def expert_cue(text: str) -> bool:
     """Whether a prompt's text has a persona cue with an expert word near it:
     without one it holds no expert persona (the first pass, less its last

@@ -22,11 +22,11 @@ class FileError(Rule):
     since a tree is expected to hold files that are not prompts. Name the
     file on the command line to have it reported.
 
-    A parse error (Python, YAML, Jinja, notebook JSON) is reported in a
-    Python, notebook, JavaScript/TypeScript or YAML file that holds a
-    persona cue ("You are", "Act as", ...), named or walked: a file with
-    none is not parsed (the first pass), as it has no prompt to check.
-    Prompt files (Jinja, Prompty, Markdown prompts) are always parsed.
+    A parse error (Python, YAML, a template, notebook JSON, front matter)
+    is reported in a file that holds a persona cue ("You are", "Act as",
+    ..., or in a prompt file a heading naming a role, "# Code Reviewer"),
+    named or walked: a file with none is not parsed (the first pass), as it
+    has no prompt to check.
 
     ## Why is this bad?
     A prompt in a file that cannot be parsed is a prompt nobody checked. For
