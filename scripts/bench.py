@@ -17,9 +17,12 @@ adds the language server's latency while typing in FILE
 (``scripts/lsp_latency.py``: diagnostics after each keystroke, pushed and
 pulled, and the engine alone). ``--inventory`` also times
 ``prism-lint prompts`` (JSON) against the cold check of the same tree.
+``--no-respect-gitignore`` has both tools walk (and ``--named`` name) the
+files the tree's ``.gitignore`` leaves out too, as a dataset repository that
+ignores its own code needs.
 
     python scripts/bench.py PATH [--runs 5] [--single FILE] [--named] [--inventory]
-                                [--lsp FILE]
+                                [--lsp FILE] [--no-respect-gitignore]
 
 ruff must be on PATH (``pip install ruff``). Example on a public repository:
 
@@ -74,6 +77,11 @@ def main() -> int:
         "--lsp", metavar="FILE", help="also time the language server's re-lint while typing in FILE"
     )
     parser.add_argument("--edits", type=int, default=30, help="keystrokes for --lsp")
+    parser.add_argument(
+        "--no-respect-gitignore",
+        action="store_true",
+        help="both tools also walk the files .gitignore leaves out",
+    )
     args = parser.parse_args()
     tree = os.path.abspath(args.path)
     ruff = shutil.which("ruff")
@@ -91,13 +99,14 @@ def main() -> int:
         [sys.executable, "-m", "compileall", "-q", os.path.dirname(prism_lint.__file__)], check=True
     )
 
-    ruff_cmd = [ruff, "check", "--no-cache", "--exit-zero", "--quiet", "."]
-    cold_cmd = [*prism, "check", "--no-cache", "--exit-zero", "--quiet", "."]
-    warm_cmd = [*prism, "check", "--exit-zero", "--quiet", "."]
+    walk = ["--no-respect-gitignore"] if args.no_respect_gitignore else []
+    ruff_cmd = [ruff, "check", "--no-cache", "--exit-zero", "--quiet", *walk, "."]
+    cold_cmd = [*prism, "check", "--no-cache", "--exit-zero", "--quiet", *walk, "."]
+    warm_cmd = [*prism, "check", "--exit-zero", "--quiet", *walk, "."]
     timed(warm_cmd, tree, env)  # prime the cache
 
     cases = [("ruff", ruff_cmd), ("cold", cold_cmd), ("warm", warm_cmd)]
-    named = _walked_python(tree) if args.named else []
+    named = _walked_python(tree, not args.no_respect_gitignore) if args.named else []
     if named:
         ruff_named = [*ruff_cmd[:-1], *named]
         if subprocess.run(
@@ -217,15 +226,21 @@ def _lsp(path: str, edits: int) -> None:
     )
 
 
-def _walked_python(tree: str) -> list[str]:
-    """The ``.py`` files prism-lint's own walk of the tree finds, relative to it."""
+def _walked_python(tree: str, gitignore: bool = True) -> list[str]:
+    """The ``.py`` files prism-lint's own walk of the tree finds, relative to it
+    (``gitignore``: with the tree's ``.gitignore`` applied)."""
+    from dataclasses import replace
+
     from prism_lint.config import Resolver
     from prism_lint.discovery import discover
 
     here = os.getcwd()
     os.chdir(tree)
     try:
-        return [t.path for t in discover(["."], Resolver()) if t.path.endswith(".py")]
+        resolver = Resolver()
+        if not gitignore:
+            resolver.cli = lambda settings: replace(settings, respect_gitignore=False)
+        return [t.path for t in discover(["."], resolver) if t.path.endswith(".py")]
     finally:
         os.chdir(here)
 
