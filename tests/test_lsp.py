@@ -643,6 +643,25 @@ async def test_burst_of_changes_is_linted_for_the_last_text(editor: Editor) -> N
         assert len(editor.published[uri]) < 10
 
 
+@lsp
+async def test_a_burst_is_coalesced_with_no_debounce(editor: Editor) -> None:
+    """The default: a lint starts at once, and the edits made while it runs
+    are merged into one more lint, not linted one by one."""
+    await editor.configure({"debounce": 0})
+    try:
+        uri = editor.open("prompts/burst0.md", "Write a haiku.\n", "markdown")
+        await editor.diagnostics(uri)
+        for i in range(15):
+            editor.change(uri, f"Draft {i}. Write a haiku.\n")
+        editor.change(uri, MATH_PROMPT)
+        diags = await editor.diagnostics(uri, lambda d: len(d) == 1)
+        assert diags[0].code == "PRS102"
+        if not editor.pull:
+            assert len(editor.published[uri]) < 10
+    finally:
+        await editor.configure({"ignore": ["PRS104"], "debounce": 10})
+
+
 # -- settings ---------------------------------------------------------------------
 
 

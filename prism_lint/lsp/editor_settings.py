@@ -32,7 +32,9 @@ class EditorSettings:
     run: str = "onType"
     configuration: str | None = None  # a config file that replaces discovery
     preference: str = "editorFirst"
-    debounce_ms: int = 10  # edits during a lint are coalesced as well
+    # no wait by default: the edits that arrive while a lint runs are merged
+    # into one more lint, which coalesces a burst without delaying a keystroke
+    debounce_ms: int = 0
     problems: list[str] = field(default_factory=list, compare=False)
 
     @property

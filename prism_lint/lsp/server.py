@@ -6,8 +6,9 @@ Design, after ruff's server:
   (:mod:`.sync`); positions through that index in the negotiated encoding
   (pygls splits lines with ``str.splitlines``, which breaks on U+2028 where
   LSP does not);
-- pull diagnostics when the client can pull, push otherwise; pushes after a
-  change are debounced and coalesced, so a burst of edits is linted once;
+- pull diagnostics when the client can pull, push otherwise; a push after
+  a change starts at once (or after the ``debounce`` setting), and the
+  edits that arrive while it runs are coalesced into one more lint;
 - every lint runs on one worker thread, so the event loop keeps answering;
 - code actions: each finding's fix, a suppression comment, and
   ``source.fixAll.prism-lint`` (safe fixes; unsafe ones only when enabled);
