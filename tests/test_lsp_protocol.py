@@ -171,6 +171,31 @@ def test_a_bad_frame_costs_one_message(bad: str, server: Server) -> None:
     assert "MemoryError" not in err
 
 
+def test_a_frame_read_after_the_session_ended_is_dropped_quietly(monkeypatch) -> None:
+    """The stdin thread reads on while the session ends: a frame it reads
+    once the event loop has closed is dropped, with no traceback."""
+    import io
+    import os
+
+    from pygls.lsp.server import LanguageServer
+
+    from prism_lint.lsp.stdio import serve_stdio
+
+    failures: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: failures.append(args.exc_value))
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "rb") as stdin, os.fdopen(write_end, "wb") as client:
+        client.write(SHUTDOWN + EXIT)
+        client.flush()
+        assert serve_stdio(LanguageServer("test", "0"), stdin, io.BytesIO()) == 0
+        (thread,) = [t for t in threading.enumerate() if t.name == "prism-lint-stdin"]
+        client.write(frame({"jsonrpc": "2.0", "id": 7, "method": "prism/late"}))
+        client.flush()
+        thread.join(TIMEOUT)
+    assert not thread.is_alive()
+    assert failures == []
+
+
 def open_document(server: Server, uri: str, text: str) -> None:
     server.send(
         frame(

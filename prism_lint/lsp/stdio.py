@@ -71,6 +71,15 @@ async def _loop(server: Any, reader: FrameReader, writer: _Writer) -> int:
     # server handles waits in its pipe, not in this process's memory.
     slots = threading.BoundedSemaphore(16)
 
+    def hand(item: tuple[bytes | None, str | None]) -> bool:
+        """Give the loop a frame; False once the loop has closed (the
+        session ended while this thread read on)."""
+        try:
+            loop.call_soon_threadsafe(frames.put_nowait, item)
+        except RuntimeError:
+            return False
+        return True
+
     def read_all() -> None:
         # A daemon thread: blocked on stdin, it must not hold the process open.
         while True:
@@ -78,13 +87,13 @@ async def _loop(server: Any, reader: FrameReader, writer: _Writer) -> int:
             try:
                 body = reader.read()
             except FrameError as exc:
-                loop.call_soon_threadsafe(frames.put_nowait, (b"", str(exc)))
+                if not hand((b"", str(exc))):
+                    return
                 continue
             except Exception as exc:  # an unreadable stdin ends the session
-                loop.call_soon_threadsafe(frames.put_nowait, (None, str(exc)))
+                hand((None, str(exc)))
                 return
-            loop.call_soon_threadsafe(frames.put_nowait, (body, None))
-            if body is None:
+            if not hand((body, None)) or body is None:
                 return
 
     threading.Thread(target=read_all, name="prism-lint-stdin", daemon=True).start()
