@@ -311,7 +311,10 @@ class _Learner:
         self.imports: set[str] = set()  # imported names called or sent, as imported
         self.spreads: dict[str, str] = {}  # function -> its ``**`` parameter it passes on
         self.returning = False  # feeding what a function returns
-        self.dspy: bool | None = None  # whether the module imports DSPy
+        # whether the module imports DSPy and builds a module of it: a call is
+        # a predictor's only when its name is bound to such a constructor's
+        # call, written here
+        self.dspy: bool | None = None
         # the imports a call may name are looked for on the first pass over
         # the calls only: a second pass finds the same
         self.again = False
@@ -381,7 +384,12 @@ class _Learner:
         """Whether ``call`` calls a DSPy module this module built
         (``p = dspy.Predict(Sig)`` ... ``p(question=...)``)."""
         if self.dspy is None:
-            self.dspy = self.f.src.imports_any(("dspy",))
+            src = self.f.src
+            self.dspy = src.imports_any(("dspy",)) and any(
+                (fn := c.child_by_field_name("function")) is not None
+                and src.text(fn).rsplit(".", 1)[-1] in _PREDICTORS
+                for c in src.captures.get("call", ())
+            )
         if not self.dspy:
             return False
         fn = call.child_by_field_name("function")
