@@ -307,3 +307,44 @@ def test_a_name_many_modules_define_reads_as_without_the_first_pass(
     assert {Path(str(r["path"])).name for r in rows} >= {"agent.py", "jokes.py", "more0.py"}
     monkeypatch.setattr(inventory_command, "cues_of", lambda _settings: _ReadsAll())
     assert _inventory(tmp_path, monkeypatch, capsys) == rows
+
+
+def test_a_module_that_teaches_nothing_is_looked_through_for_calls_only() -> None:
+    found = Mentions(wrappers=["ask"], sinks=["GREETING"])
+    defines = b"GREETING = 'x'\n\n\ndef ask(q):\n    return q\n"
+    assert found.written_in(defines)
+    assert not found.written_in(defines, calls_only=True)
+    assert found.written_in(b"from app.llm import ask\nask('Tell me a joke.')\n", calls_only=True)
+
+
+def test_a_large_module_ruled_out_reads_as_without_the_first_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # over the size a module teaches the table at, it defines a name the
+    # table sends and calls a wrapper: read again for the call only
+    filler = "".join(f"value_{i} = {i}\n" for i in range(40_000))
+    files = {
+        "app/llm.py": LLM,
+        "app/agent.py": AGENT,
+        "app/big.py": JOKES + filler,
+        "app/bigcall.py": "from app.llm import ask\n\n\ndef go():\n"
+        "    return ask('Say hello to everyone in the room.')\n\n\n" + filler,
+    }
+    _project(tmp_path, files)
+    assert len(files["app/big.py"]) > inventory_command.MAX_LEARNED
+    assert not may_hold(files["app/big.py"]) and not may_hold(files["app/bigcall.py"])
+    rows = _inventory(tmp_path, monkeypatch, capsys)
+    assert "bigcall.py" in {Path(str(r["path"])).name for r in rows}
+    monkeypatch.setattr(inventory_command, "cues_of", lambda _settings: _ReadsAll())
+    assert _inventory(tmp_path, monkeypatch, capsys) == rows
+
+
+def test_a_large_module_is_looked_through_not_read() -> None:
+    # more words than the fixed bound, none where a prompt can be (an
+    # argument of a call): looked at, in time that grows with the size
+    body = "".join(
+        f"print(prompt_total, {i})  # counted for the weekly report\n" for i in range(4000)
+    )
+    assert len(body) > 4000 * 32
+    assert not may_hold(body)
+    assert may_hold(body + "SYSTEM_PROMPT = 'Answer in one sentence.'\n")

@@ -202,14 +202,17 @@ def _mentioning(
     items: list[tuple[Target, Settings]], wrappers: frozenset[str], sinks: frozenset[str]
 ) -> list[bool]:
     """Which of some modules the cues ruled out call or define one of the
-    project's ``wrappers`` or define one of its ``sinks``."""
+    project's ``wrappers`` or define one of its ``sinks`` (a module too large
+    to teach the table: call one of its wrappers)."""
     from prism_lint.extract.python.prompt_cues import mentions_of
 
     found = mentions_of(wrappers, sinks)
     out = []
     for target, settings in items:
         data, _result = read_limited(target.path, settings, target.named)
-        out.append(data is not None and found.written_in(data))
+        # a module over MAX_LEARNED teaches the table nothing: it is read
+        # again only when it calls a wrapper (see _Reading.teaches)
+        out.append(data is not None and found.written_in(data, calls_only=len(data) > MAX_LEARNED))
     return out
 
 

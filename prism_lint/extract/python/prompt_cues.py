@@ -108,7 +108,8 @@ _IMPORT_LINE = re.compile(rb"[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]")
 _IMPORT_OPENS = re.compile(rb"[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]*\([\w \t,]*(?:#[^\n]*)?\r?")
 _NAMES_LINE = re.compile(rb"[\w \t,]*(?:#[^\n]*)?\r?")  # names, commas, a comment
 # Bounds on the looks around each word found: a file past them is read in full.
-_MAX_LOOKS = 3000  # words found in one file
+_MAX_LOOKS = 3000  # words found in one file, or one a _BYTES_PER_LOOK bytes when more
+_BYTES_PER_LOOK = 32  # a look's cost is bounded: the looks of a file grow with its size
 _MAX_IMPORT_LINES = 100  # lines of one import's parenthesised names
 _MAX_SCOPE_LINES = 300  # lines up to the block a name is assigned in
 _MAX_LIST_BYTES = 1000  # looked back for the bracket a name is listed in
@@ -291,7 +292,7 @@ class Cues:
         seen: dict[_Keywords, bool] = {}
         looked = False
         found = self.automaton.find_matches_as_indexes(low, overlapping=True)
-        if len(found) > _MAX_LOOKS:
+        if len(found) > _looks(data):
             return True  # so many words a prompt is found by: read it, rather than look
         for index, start, end in found:
             for kind, what in self.meanings[index]:
@@ -555,28 +556,43 @@ class Mentions:
         self.words = sorted(defined)
         self.automaton = ahocorasick_rs.BytesAhoCorasick(self.words) if self.words else None
 
-    def written_in(self, data: bytes) -> bool:
+    def written_in(self, data: bytes, calls_only: bool = False) -> bool:
+        """Whether ``data`` may call or define a wrapper, or define or set a
+        sink; ``calls_only``: whether it may call a wrapper (all a module that
+        teaches the table nothing is read again for)."""
         if self.automaton is None:
             return False
         if data[:2] in _WIDE_BOMS or data[:4] == b"\x00\x00\xfe\xff":
             return True  # not the bytes the names are looked for in
         found = self.automaton.find_matches_as_indexes(data, overlapping=True)
-        if len(found) > _MAX_LOOKS:
+        if len(found) > _looks(data):
             return True
         for index, start, end in found:
             if not _whole(data, start, end):
                 continue
-            if _after_def(data, start) or (
-                _DEFINED.match(data, end)
-                and (
-                    _outside_functions(data, start)
-                    or (self.words[index] in self.sent and _on_object(data, start))
+            if not calls_only and (
+                _after_def(data, start)
+                or (
+                    _DEFINED.match(data, end)
+                    and (
+                        _outside_functions(data, start)
+                        or (self.words[index] in self.sent and _on_object(data, start))
+                    )
                 )
             ):
                 return True
-            if self.words[index] in self.called and _CALLED.match(data, end):
+            if (
+                self.words[index] in self.called
+                and _CALLED.match(data, end)
+                and not _after_def(data, start)  # ``def ask(``: no call
+            ):
                 return True
         return False
+
+
+def _looks(data: bytes) -> int:
+    """The words a file is looked at around before it is read instead."""
+    return max(_MAX_LOOKS, len(data) // _BYTES_PER_LOOK)
 
 
 def _on_object(data: bytes, start: int) -> bool:
