@@ -214,6 +214,24 @@ def test_first_pass_never_rules_out_a_flagged_prompt_file(
         assert worth_checking(text.encode("utf-8"), EVERYTHING, kind=kind), (kind, text)
 
 
+def test_every_title_the_detector_reads_as_a_persona_passes_the_first_pass() -> None:
+    """A prompt file titled with any occupation of the vocabulary ("# Data
+    Scientist", "# Senior Data Scientist") that the detector reads as a
+    persona is kept by the first pass's heading look."""
+    from prism_lint.analysis.cues import titled
+    from prism_lint.analysis.persona import find_personas
+    from prism_lint.analysis.vocabulary import NO_EXTRAS, vocabulary_for
+
+    read = 0
+    for occupation in sorted(vocabulary_for(NO_EXTRAS).occupations):
+        for title in (occupation.title(), "Senior " + occupation.title()):
+            text = f"# {title}\n\nWrite a Python function that sorts a list.\n"
+            if find_personas(text, titles=True):
+                read += 1
+                assert titled(text.lower().encode("utf-8")), title
+    assert read > 500
+
+
 def test_a_prompt_titled_with_a_role_is_kept_and_flagged(tmp_path: Path) -> None:
     (tmp_path / "prompts").mkdir()
     (tmp_path / "prompts" / "review.md").write_text(
