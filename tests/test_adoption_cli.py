@@ -338,6 +338,19 @@ def test_add_noqa_round_trip_in_every_format(cli, tmp_path: Path) -> None:
     assert again == {p: p.read_text(encoding="utf-8") for p in tree.rglob("*") if p.is_file()}
 
 
+def test_add_noqa_keeps_a_titled_prompt_suppressed(cli, tmp_path: Path) -> None:
+    """The comment added above a prompt's title leaves the title read as its
+    persona: the finding is silenced, and the comment is no unused one."""
+    write(tmp_path, {"prompts/review.md": "# Code Reviewer\n\nReview this Python code for bugs.\n"})
+    assert cli("check", "--no-cache", "prompts")[0] == 1
+    code, _, err = cli("check", "--add-noqa", "prompts")
+    assert code == 0 and "Added" in err
+    text = (tmp_path / "prompts" / "review.md").read_text(encoding="utf-8")
+    assert text.startswith("<!-- prism: ignore[PRS101] -->\n# Code Reviewer\n")
+    code, out, _ = cli("check", "--no-cache", "--extend-select", "PRS901", "prompts")
+    assert code == 0, out
+
+
 def test_add_noqa_on_stdin_and_bad_reasons(cli, tmp_path: Path) -> None:
     code, out, _ = cli("check", "--add-noqa", "-", "--stdin-filename", "a.py", stdin=PY.encode())
     assert code == 0 and out == PY.rstrip("\n") + "  # noqa: PRS101\n"

@@ -117,6 +117,9 @@ _CHAT_ROLES = frozenset(
     {"system", "user", "assistant", "developer", "tool", "function", "human", "ai", "model", "bot"}
 )
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,3}[ \t]+(?P<text>[^\n]{2,80})$", re.MULTILINE)
+# What may stand before a prompt's title: white space and HTML comments (a
+# suppression comment ``<!-- prism: ignore[...] -->``, a licence header)
+_BEFORE_TITLE = re.compile(r"\s*(?:<!--.*?-->\s*)*", re.DOTALL)
 _ROLE_HEADING = re.compile(
     r"^[ \t]{0,3}#{1,6}[ \t]*(?:\*\*)?(?:role|persona|identity)(?:\*\*)?[ \t]*:?[ \t]*\n+"
     r"(?P<line>[^\n#]{3,120})",
@@ -549,7 +552,7 @@ def _from_headings(
             )
     if not titles:
         return None
-    m = _HEADING.match(text, len(text) - len(text.lstrip()))
+    m = _HEADING.match(text, _BEFORE_TITLE.match(text).end())  # type: ignore[union-attr]
     if m is None:
         return None
     start = m.start("text")
