@@ -34,7 +34,8 @@ _DIRECTIVES = (b"prism:", b"noqa")
 
 
 def may_hold_persona(data: bytes) -> bool:
-    """True unless no expert persona can be in these bytes."""
+    """True unless no expert persona can be in a sentence of these bytes (a
+    prompt file's title is looked for apart: :func:`worth_checking`)."""
     return scan(data)[0]
 
 
