@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from prism_lint.analysis import analyse
 from prism_lint.analysis.cues import sends_persona
-from prism_lint.analysis.vocabulary import use_extras
+from prism_lint.analysis.vocabulary import current_extras, use_extras
 from prism_lint.encodings import decode_wide, wide
 from prism_lint.extract import (
     PROSE,
@@ -377,12 +377,15 @@ def _check_source(
     result.kind = kind
     if kind is None:
         return result
+    # the project's own words, for the persona cue the extraction asks too
+    use_extras((settings.extra_experts, settings.extra_roles, settings.extra_task_words))
     options = ExtractOptions(
         extra_call_sites=dict(settings.call_sites),
         extra_prompt_names=list(settings.prompt_names),
         named_explicitly=named,
         read_related=_related_reader(path, settings, result.related),
         persona_cue=sends_persona,
+        persona_cue_key=current_extras(),
         learn_imports=not inventory,
     )
     try:

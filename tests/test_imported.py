@@ -534,6 +534,48 @@ def test_imported_constants_are_read_from_a_modules_imports() -> None:
     assert len(imported_constants(many)) == 32
 
 
+def test_an_import_after_a_from_inside_a_line_is_still_read() -> None:
+    """``from`` inside a line starts no statement, and what a match there runs
+    over (up to its closing parenthesis) may hold one that does."""
+    from prism_lint.imported import imported_constants
+
+    text = b"x = 1; from a import (\nfrom b import SYSTEM)\nprompt = SYSTEM\n"
+    assert imported_constants(text) == {"b.SYSTEM"}
+
+
+# What "a statement at a line's start" means, written the plain way.
+_AT_LINE_START = re.compile(
+    rb"^from[ \t]+([\w.]+)[ \t]+import[ \t]*(?:\(([^)]{0,2000})\)|([^\n]*))", re.MULTILINE
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b"from ",
+                b"from a import ",
+                b"(",
+                b")",
+                b"\n",
+                b"X_Y",
+                b"ABC, ",
+                b" ",
+                b"z",
+                b"import ",
+            ]
+        ),
+        max_size=40,
+    ).map(b"".join)
+)
+def test_from_imports_are_those_at_a_line_start(data: bytes) -> None:
+    from prism_lint.imported import _HEAD, _from_imports
+
+    found = [m.span() for m in _from_imports(data)]
+    assert found == [m.span() for m in _AT_LINE_START.finditer(data, 0, _HEAD)]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=4000) | st.text(max_size=2000).map(lambda t: t.encode("utf-8")))
 def test_imported_constants_never_fails_on_any_bytes(data: bytes) -> None:
@@ -555,6 +597,41 @@ def test_only_a_check_learns_the_modules_a_persona_is_sent_to() -> None:
     assert checked.learned is not None and checked.learned.imports == frozenset({"llm.ask"})
     assert listed.learned is not None and listed.learned.imports == frozenset()
     assert listed.learned.called == checked.learned.called
+
+
+def test_a_second_reading_takes_the_imports_the_first_learned(monkeypatch) -> None:
+    """The imports a module sends a persona to do not depend on the project's
+    table, so a second reading of a kept parse (the runner's, with the table)
+    takes them instead of walking every call's arguments again; another set
+    of the project's words reads them anew."""
+    from prism_lint.analysis import vocabulary
+    from prism_lint.engine import check_source
+    from prism_lint.extract.python import flow
+    from prism_lint.extract.python.source import keep_sources
+
+    walked = []
+    original = flow._Learner._sends_persona
+    monkeypatch.setattr(
+        flow._Learner, "_sends_persona", lambda self, call: walked.append(1) or original(self, call)
+    )
+    keep_sources(1_000_000)
+    try:
+        first = check_source("app.py", _APP, Settings(), named=True)
+        assert walked and first.learned is not None
+        assert first.learned.imports == frozenset({"llm.ask"})
+        count = len(walked)
+        again = check_source("app.py", _APP, Settings(), named=True)
+        assert len(walked) == count  # nothing walked again
+        assert again.learned is not None and again.learned.imports == first.learned.imports
+        assert again.diagnostics == first.diagnostics
+        # the project's own words may make another call a persona's: read anew
+        words = Settings(extra_experts=("zorblaxer",))
+        other = check_source("app.py", _APP, words, named=True)
+        assert len(walked) > count
+        assert other.learned is not None and other.learned.imports == first.learned.imports
+    finally:
+        keep_sources(0)
+        vocabulary.use_extras(vocabulary.NO_EXTRAS)
 
 
 _TWO_ROUNDS = """from openai import OpenAI

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import importlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +80,11 @@ class ExtractOptions:
     # hold a prompt anyway, and working them out walks every call's
     # arguments.
     learn_imports: bool = True
+    # What ``persona_cue`` answers by besides the text (the project's own
+    # vocabulary words): a module's imports it learned are kept on its
+    # parse under it, and a second reading of the same text (with the
+    # project's table) takes them rather than walking every call again.
+    persona_cue_key: Hashable = None
 
     def sends_persona(self, texts: list[str]) -> bool:
         return self.persona_cue is None or self.persona_cue("\n".join(texts))

@@ -323,6 +323,15 @@ class _Learner:
         # configured sites, the project's wrappers (this module's are learned
         # as it is read: ``params``, ``table.wrappers``)
         self.reading: frozenset[str] | None = None
+        # the imports an earlier reading of the same text learned: no call's
+        # arguments need walking for them again (they do not depend on the
+        # project's table)
+        options = f.extract_options
+        self.imports_key = ("imports", options.persona_cue, options.persona_cue_key)
+        kept = f.src.memo.get(self.imports_key) if options.learn_imports else None
+        self.imports_known = kept is not None
+        if kept is not None:
+            self.imports.update(kept)
 
     def run(self) -> None:
         calls = self.f.src.captures.get("call", ())
@@ -350,6 +359,8 @@ class _Learner:
         self.table.called = frozenset(self.called)
         self.table.sets = frozenset(_set_attributes(src))
         self.table.imports = frozenset(sorted(self.imports)[:MAX_IMPORTS])
+        if self.f.extract_options.learn_imports and not self.imports_known:
+            src.memo[self.imports_key] = frozenset(self.imports)
         for fname, roles in self.params.items():
             funcs = src.functions.get(fname)
             if (
@@ -550,6 +561,7 @@ class _Learner:
                 self.called.add(last)
             if (
                 not self.again
+                and not self.imports_known
                 and len(self.imports) < MAX_IMPORTS
                 and self.f.extract_options.learn_imports
             ):

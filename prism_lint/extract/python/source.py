@@ -98,6 +98,9 @@ class Source(TreeSource[Function]):
     imports: dict[str, str] = field(default_factory=dict)  # local name -> module path
     imported_modules: set[str] = field(default_factory=set)
     _class_names: dict[int, str] = field(default_factory=dict)
+    # What a reading worked out that the next reading of the same text keeps
+    # (shared by the copies :func:`parse` makes of a kept source), by key.
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     # -- scopes ------------------------------------------------------------
 
