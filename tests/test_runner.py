@@ -234,6 +234,36 @@ def test_every_title_the_detector_reads_as_a_persona_passes_the_first_pass() -> 
     assert read > 500
 
 
+@pytest.mark.parametrize(
+    "extras", [((), (), ()), (("zorblaxer", "chief-wizard"), ("sage",), (("math", ("sum",)),))]
+)
+def test_the_first_pass_reads_the_expert_words_the_vocabulary_compiles(extras) -> None:
+    """The first pass reads its expert words from the tables, so that a file
+    with no persona cue is ruled out without compiling the vocabulary: they
+    are the head nouns of the compiled occupations and each language's
+    expertise words, the project's own words included."""
+    from prism_lint.analysis.vocabulary import expert_words, vocabulary_for
+
+    v = vocabulary_for(extras)
+    compiled = {o.lower().replace("-", " ").split()[-1] for o in v.occupations}
+    for lang in v.languages:
+        compiled.update(w.lower() for w in lang.expert_words)
+    assert expert_words(extras) == compiled
+    assert "wizard" in expert_words(extras) or not extras[0]
+    # the first pass's own table is no language of the analysis
+    assert "first_pass" not in v.by_code
+
+
+def test_ruling_a_file_out_compiles_no_vocabulary() -> None:
+    from prism_lint.analysis import cues, vocabulary
+
+    cues._experts.cache_clear()
+    vocabulary._vocabulary.cache_clear()
+    data = b"import os\n\nprint(os.getcwd())  # you are here\n"
+    assert not worth_checking(data, Settings(), kind="python")
+    assert vocabulary._vocabulary.cache_info().currsize == 0
+
+
 def test_a_prompt_titled_with_a_role_is_kept_and_flagged(tmp_path: Path) -> None:
     (tmp_path / "prompts").mkdir()
     (tmp_path / "prompts" / "review.md").write_text(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from prism_lint.analysis.vocabulary import NO_EXTRAS, current_extras, vocabulary_for
+from prism_lint.analysis.vocabulary import NO_EXTRAS, current_extras, expert_words
 from prism_lint.data import load_toml
 
 WORDS = 16  # words after an anchor in which the identity is looked for
@@ -94,13 +94,7 @@ def _cues() -> tuple[
 def _experts(extras: Any) -> tuple[Any, tuple[int, ...]]:
     import ahocorasick_rs
 
-    v = vocabulary_for(extras)
-    words: set[str] = set()
-    for occupation in v.occupations:
-        # a multi-word occupation ends in its head noun ("data scientist")
-        words.add(occupation.lower().replace("-", " ").split()[-1])
-    for lang in v.languages:
-        words.update(w.lower() for w in lang.expert_words)
+    words = expert_words(extras)
     experts: dict[bytes, int] = {}
     for w in sorted(words):
         if not w.isascii():  # as lower-cased bytes hold it: "dÉveloppeur" too

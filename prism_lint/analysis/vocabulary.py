@@ -300,16 +300,46 @@ def _vocabulary(extras: Extras) -> Vocabulary:
     return _build(extras)
 
 
-def _build(extras: Extras) -> Vocabulary:
-    experts, roles, task_words = extras
-    folder = vocabulary_dir()
-    occupations_all = _load(folder / "occupations.toml")
+def _occupations(experts: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """Each language's occupations, with the project's own expert words in English."""
+    occupations_all = _load(vocabulary_dir() / "occupations.toml")
     if experts:
         en_occ = dict(occupations_all.get("en", {}))
         en_occ.update({w.lower(): "" for w in experts})
         occupations_all = {**occupations_all, "en": en_occ}
-    files = sorted(p for p in folder.glob("*.toml") if p.name != "occupations.toml")
+    return occupations_all
+
+
+def _language_files() -> list[Path]:
+    """One file per language, English first (the first pass's own table and
+    the occupations are no language)."""
+    files = sorted(p for p in vocabulary_dir().glob("*.toml") if p.name not in _NOT_LANGUAGES)
     files.sort(key=lambda p: (p.stem not in _LANGS_FIRST, p.stem))
+    return files
+
+
+_NOT_LANGUAGES = ("occupations.toml", "first_pass.toml")
+
+
+def expert_words(extras: Extras) -> frozenset[str]:
+    """The words that make a persona an expert's, as the first pass looks for
+    them: each occupation's head noun ("data scientist": "scientist") and
+    each language's expertise words. Read from the tables: a file with no
+    persona cue is ruled out without compiling the vocabulary."""
+    words: set[str] = set()
+    for table in _occupations(extras[0]).values():
+        # a multi-word occupation ends in its head noun ("data scientist")
+        words.update(occupation.lower().replace("-", " ").split()[-1] for occupation in table)
+    for path in _language_files():
+        persona = _load(path).get("persona", {})
+        words.update(w.lower() for w in persona.get("expert_words", []))
+    return frozenset(words)
+
+
+def _build(extras: Extras) -> Vocabulary:
+    experts, roles, task_words = extras
+    occupations_all = _occupations(experts)
+    files = _language_files()
     merged_occ: dict[str, str] = {}
     for table in occupations_all.values():
         for k, v in table.items():
