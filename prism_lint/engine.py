@@ -377,17 +377,7 @@ def _check_source(
     result.kind = kind
     if kind is None:
         return result
-    # the project's own words, for the persona cue the extraction asks too
-    use_extras((settings.extra_experts, settings.extra_roles, settings.extra_task_words))
-    options = ExtractOptions(
-        extra_call_sites=dict(settings.call_sites),
-        extra_prompt_names=list(settings.prompt_names),
-        named_explicitly=named,
-        read_related=_related_reader(path, settings, result.related),
-        persona_cue=sends_persona,
-        persona_cue_key=current_extras(),
-        learn_imports=not inventory,
-    )
+    options = _options(path, settings, named=named, inventory=inventory, related=result.related)
     try:
         extraction = extractor(kind)(Document(path, text), options)
     except ExtractError as exc:
@@ -407,6 +397,52 @@ def _check_source(
     except Exception as exc:
         result.diagnostics = [file_problem(path, internal_error(exc))]
     return result
+
+
+def _options(
+    path: str, settings: Settings, *, named: bool, inventory: bool, related: list[str]
+) -> ExtractOptions:
+    """How the extractor reads ``path`` under ``settings`` (``related``: where
+    the files it reads beside it are noted)."""
+    # the project's own words, for the persona cue the extraction asks too
+    use_extras((settings.extra_experts, settings.extra_roles, settings.extra_task_words))
+    return ExtractOptions(
+        extra_call_sites=dict(settings.call_sites),
+        extra_prompt_names=list(settings.prompt_names),
+        named_explicitly=named,
+        read_related=_related_reader(path, settings, related),
+        persona_cue=sends_persona,
+        persona_cue_key=current_extras(),
+        learn_imports=not inventory,
+    )
+
+
+def learn_bytes(path: str, data: bytes, settings: Settings, *, named: bool) -> Any:
+    """What a Python module teaches the project's table (its wrappers, sinks,
+    names: the ``learned`` of its full check), read without its prompts: the
+    runner reads them once it knows the whole table. None when the module is
+    better checked at once: what its bytes or its parse show is a finding
+    (not decodable, too large, over the time budget), or reading failed."""
+    from prism_lint import time_budget
+
+    if wide(data[:4]) is not None or b"\x00" in data[:BINARY_SNIFF]:
+        return None
+    try:
+        text, _bom = decode(data)
+    except ValueError:
+        return None
+    if size_problem(text, settings, "python") is not None:
+        return None
+    from prism_lint.extract.python.extractor import learn
+
+    options = _options(path, settings, named=named, inventory=False, related=[])
+    try:
+        with time_budget.budget():
+            return learn(Document(path, text), options)
+    except time_budget.OverBudget:
+        return None
+    except Exception:  # a bug, a recursion: the full check reports it
+        return None
 
 
 def fix_policy(code: str, fix: Fix | None, settings: Settings) -> Fix | None:

@@ -6,8 +6,13 @@ them; only those files are decoded and parsed. Results are cached by file
 content, settings and version. Large runs fan the reading, the first pass
 and the checks out to worker processes forked after the vocabularies are
 loaded; small runs (pre-commit, one file, the editor) never start a pool.
-The modules the project's table reads differently are checked a second
-time in the worker that read them first, which kept their parse.
+The project's table (the wrappers and sinks its modules teach) is known only
+once every kept module is read. In a pool, a Python module the first pass
+keeps is read for its table only; its prompts are read once the table is
+known, in the worker that read it first and kept its parse, with the table
+when the table reads it differently and alone otherwise: one reading of its
+prompts. A run in one process checks each module in full, then checks again
+those the table reads differently.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from prism_lint.engine import (
     at_path,
     check_bytes,
     check_source,
+    learn_bytes,
     read_with_stat,
     settle_fixes,
 )
@@ -60,6 +66,9 @@ class Outcome:
     same: bytes = b""  # what a copy of this file would share with it (see _Claims)
     copy: bool = False  # another file of the run with the same ``same`` is checked instead
     worker: int = 0  # the process that read it, which keeps its parse for a while
+    # a Python module read for its table only (``result.learned``): the run
+    # reads its prompts once the project's table is known (see with_project)
+    deferred: bool = False
 
 
 def check_one(
@@ -70,11 +79,15 @@ def check_one(
     verify_fixes: bool = True,
     digests: bool = True,
     copies: bool = True,
+    defer: bool = False,
 ) -> Outcome:
     """Read, first pass, full check: one file, in whichever process.
     ``digests``: note the digest of the bytes (the cache keys on it).
     ``copies``: a copy of a file the run has taken comes back unchecked,
-    marked as one (the run gives it the result of the first)."""
+    marked as one (the run gives it the result of the first).
+    ``defer``: a Python module the first pass keeps comes back with its table
+    only, marked as deferred (the run checks it once the project's table is
+    known: one reading of its prompts, not one before and one after)."""
 
     data, early, st = read_with_stat(target.path, settings, target.named)
     if data is None or st is None:
@@ -104,6 +117,12 @@ def check_one(
         outcome.same = _same_key(target, settings, outcome.digest or digest(data), verify_fixes)
         if outcome.same and not _CLAIMS.claim(outcome.same):
             outcome.copy = True
+            return outcome
+    if defer and target.kind == "python":
+        own = learn_bytes(target.path, data, settings, named=target.named)
+        if own is not None:
+            outcome.result = FileResult(target.path, kind="python", learned=own)
+            outcome.deferred = True
             return outcome
     outcome.result = check_bytes(
         target.path, data, settings, named=target.named, kind=target.kind, verify_fixes=verify_fixes
@@ -179,12 +198,12 @@ _CLAIMS = _Claims()
 
 
 def _check_chunk(
-    items: list[tuple[Target, Settings, bool, bool]], copies: bool = True
+    items: list[tuple[Target, Settings, bool, bool]], copies: bool = True, defer: bool = False
 ) -> list[Outcome]:
     out = []
     for target, settings, verify_fixes, digests in items:
         outcome = check_one(
-            target, settings, verify_fixes=verify_fixes, digests=digests, copies=copies
+            target, settings, verify_fixes=verify_fixes, digests=digests, copies=copies, defer=defer
         )
         if not outcome.result.diagnostics:
             outcome.result.text = None  # nothing to fix: do not ship the text back
@@ -192,20 +211,21 @@ def _check_chunk(
     return out
 
 
-def _check_with_project(
-    table: Any, items: list[tuple[Target, Settings, bool, bool]]
-) -> list[Outcome]:
+def _check_with_project(table: Any, items: list[Again]) -> list[Outcome]:
     """Check again with the project's table of wrappers and sinks (it travels
     with the chunk to the worker)."""
 
     python_flow.set_project(table)
     try:
-        return _check_chunk(items, copies=False)
+        return [_check_again(item) for item in items]
     finally:
         python_flow.set_project(None)
 
 
 Item = tuple[Target, Settings, bool, bool]  # a file, its settings, verify_fixes, digests
+# A file read after the first pass, and whether alone: a deferred module
+# the project's table reads no differently is read without it.
+Again = tuple[Target, Settings, bool, bool, bool]
 # Shared by the workers of a pool forked with it: a barrier that has each of
 # them take one share of the second reads, and which of these are taken.
 _SECOND: tuple[Any, _Claims] | None = None
@@ -274,10 +294,19 @@ def _second_share(
     return out
 
 
-def _check_again(item: Item) -> Outcome:
-    target, settings, verify_fixes, digests = item
-    outcome = check_one(target, settings, verify_fixes=verify_fixes, digests=digests, copies=False)
-    if not outcome.result.diagnostics:
+def _check_again(item: Again, keep: bool = False) -> Outcome:
+    target, settings, verify_fixes, digests, alone = item
+    table = python_flow.PROJECT
+    if alone:
+        python_flow.set_project(None)
+    try:
+        outcome = check_one(
+            target, settings, keep=keep, verify_fixes=verify_fixes, digests=digests, copies=False
+        )
+    finally:
+        if alone:
+            python_flow.set_project(table)
+    if not outcome.result.diagnostics and not keep:
         outcome.result.text = None  # nothing to fix: do not ship the text back
     return outcome
 
@@ -452,6 +481,11 @@ class _Work:
         # cached results of modules read for their definitions this run: the
         # table they teach, with the stamp of the bytes it was read from
         self.learned_again: dict[str, tuple[Table, tuple[int, tuple[int, int, int], bytes]]] = {}
+        # the files of the run that another file is a copy of, by what they
+        # share (see _Claims), and the copies: a copy of a file read again
+        # takes its last result
+        self.firsts: dict[bytes, str] = {}
+        self.copies_of: dict[str, bytes] = {}
 
     def add(self, target: Target, settings: Settings) -> None:
         settings.fingerprint()  # worked out here once, it travels with the settings
@@ -488,7 +522,9 @@ class _Work:
         )
 
     def _submit(self, chunk: list[tuple[Target, Settings, bool, bool]]) -> None:
-        self.futures.append((chunk, self.pool.submit(_check_chunk, chunk)))
+        # a pool's workers keep what they parse until the second reads
+        # (KEPT_SOURCES): a module's prompts are read once, with the table
+        self.futures.append((chunk, self.pool.submit(_check_chunk, chunk, True, True)))
 
     def _keep_sources(self) -> None:
         # imported here: a run of a few files never parses enough to keep any
@@ -517,6 +553,7 @@ class _Work:
                 continue
             if outcome.same:
                 firsts[outcome.same] = outcome.result
+                self.firsts[outcome.same] = target.path
             _stamp(outcome)
             yield target.path, outcome
         for target, settings, outcome in copies:
@@ -531,6 +568,7 @@ class _Work:
                 )
             else:
                 outcome.result = at_path(first, target.path)
+                self.copies_of[target.path] = outcome.same
             _stamp(outcome)
             yield target.path, outcome
 
@@ -564,30 +602,35 @@ class _Work:
         ]
         # a stale result stands in until it is checked again below
         finished = finished + [(path, Outcome(cached[path][0])) for path in stale]
-        again = [
-            i
-            for i, (path, outcome) in enumerate(finished)
-            if path in cached
-            or (
-                _checked_in_full(outcome.result.learned)
-                and not outcome.copy
-                and needs_project(outcome.result.learned, table)
-            )
-        ]
+        # the modules whose prompts are yet to be read (deferred), and those
+        # read already that the table reads differently
+        alone: dict[int, bool] = {}
+        for i, (path, outcome) in enumerate(finished):
+            learned = outcome.result.learned
+            if outcome.deferred:
+                alone[i] = not needs_project(learned, table)
+            elif path in cached or (
+                _checked_in_full(learned) and not outcome.copy and needs_project(learned, table)
+            ):
+                alone[i] = False
+        again = sorted(alone)
         if not again:
             return finished, table
-        items = [
-            (targets[finished[i][0]], settings_of[finished[i][0]], self.verify_fixes, self.digests)
+        items: list[Again] = [
+            (
+                targets[finished[i][0]],
+                settings_of[finished[i][0]],
+                self.verify_fixes,
+                self.digests,
+                alone[i],
+            )
             for i in again
         ]
         outcomes: list[Outcome] | None
         if self.pool is None:
             python_flow.set_project(table)
             try:
-                outcomes = [
-                    check_one(t, s, keep=self.keep_prompts, verify_fixes=v, digests=d, copies=False)
-                    for t, s, v, d in items
-                ]
+                outcomes = [_check_again(item, keep=self.keep_prompts) for item in items]
             finally:
                 python_flow.set_project(None)
         else:
@@ -606,7 +649,25 @@ class _Work:
         out = list(finished)
         for i, outcome in zip(again, outcomes, strict=True):
             out[i] = (finished[i][0], outcome)
-        return out, table
+        return self._settle_copies(out, {finished[i][0] for i in again}), table
+
+    def _settle_copies(
+        self, finished: list[tuple[str, Outcome]], read_again: set[str]
+    ) -> list[tuple[str, Outcome]]:
+        """A copy of a file read again (or read only now, deferred) takes
+        that file's last result, as a file with the same bytes, name and
+        settings is read the same."""
+        if not self.copies_of:
+            return finished
+        final = dict(finished)
+        out = []
+        for path, outcome in finished:
+            first = self.firsts.get(self.copies_of.get(path, b""), "")
+            if first in read_again:
+                outcome.result = at_path(final[first].result, path)
+                _stamp(outcome)
+            out.append((path, outcome))
+        return out
 
     def _imported(
         self,

@@ -587,9 +587,12 @@ def ask(system_prompt, question):
 
 
 def test_second_checks_in_a_pool_give_the_serial_results(tmp_path: Path, monkeypatch) -> None:
-    """Modules that call another module's wrapper are checked again with the
+    """Modules that call another module's wrapper are checked with the
     project's table, in the worker that read them first where it can: the
-    pool reports what one process does."""
+    pool reports what one process does. A pool's workers learn each module's
+    table first and read its prompts once the project's table is known: all
+    25 modules are read then, the 24 callers with the table, ``llm.py``
+    alone."""
     import prism_lint.runner as runner
 
     (tmp_path / "llm.py").write_text(_ASK, encoding="utf-8")
@@ -621,7 +624,95 @@ def test_second_checks_in_a_pool_give_the_serial_results(tmp_path: Path, monkeyp
         runner, "read_again", lambda *a: (shared.append(len(a[3])), original(*a))[1]
     )
     assert run() == serial
-    assert shared == [24], "the second checks were not shared out among the workers"
+    assert shared == [25], "the second checks were not shared out among the workers"
+
+
+def test_a_modules_table_read_alone_is_what_its_full_check_learns() -> None:
+    """A pool learns each kept module's table before reading its prompts
+    (``check_one(defer=True)``): that table must be the one the full check
+    learns, for every Python fixture."""
+    from prism_lint.engine import check_bytes, learn_bytes
+
+    paths = sorted((ROOT / "fixtures").rglob("*.py"))
+    assert len(paths) > 20
+    for path in paths:
+        data = path.read_bytes()
+        full = check_bytes(str(path), data, Settings(), named=True, kind="python").learned
+        alone = learn_bytes(str(path), data, Settings(), named=True)
+        assert alone == full, path
+
+
+def test_a_deferred_module_comes_back_with_its_table_only(tmp_path: Path) -> None:
+    from prism_lint.discovery import Target
+    from prism_lint.runner import check_one
+
+    (tmp_path / "app.py").write_text(_APP_CALLER, encoding="utf-8")
+    target = Target(str(tmp_path / "app.py"), "python", named=False)
+    deferred = check_one(target, Settings(), defer=True, copies=False)
+    full = check_one(target, Settings(), copies=False)
+    assert deferred.deferred and not full.deferred
+    assert deferred.result.diagnostics == [] and full.result.diagnostics
+    assert deferred.result.learned == full.result.learned
+    # a file the first pass rules out is never deferred: nothing to read later
+    (tmp_path / "plain.py").write_text("print(1)\n", encoding="utf-8")
+    plain = check_one(
+        Target(str(tmp_path / "plain.py"), "python", named=False), Settings(), defer=True
+    )
+    assert not plain.deferred
+
+
+_APP_CALLER = """from openai import OpenAI
+
+client = OpenAI()
+client.chat.completions.create(model="gpt-4o", messages=[
+    {"role": "system", "content": "You are an expert mathematician."},
+    {"role": "user", "content": "What is 17 times 23?"}])
+"""
+
+
+_ASK_MODEL = """from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(system_prompt, question, model="gpt-4o"):
+    return client.chat.completions.create(model=model, messages=[
+        {"role": "system", "content": system_prompt},
+        {"role": "user", "content": question}])
+"""
+
+
+@pytest.mark.parametrize("pool", [False, True])
+def test_a_copy_of_a_module_the_table_reads_reports_what_the_module_does(
+    tmp_path: Path, monkeypatch, pool: bool
+) -> None:
+    """Two files with the same bytes and name are checked once, and the copy
+    takes the result of the first; when the project's table has the first
+    read again (it calls another module's wrapper), the copy takes that
+    result too. Alone, neither reports anything: the wrapper's roles and
+    model are what make the persona's findings."""
+    import prism_lint.runner as runner
+
+    (tmp_path / "llm.py").write_text(_ASK_MODEL, encoding="utf-8")
+    caller = (
+        "from llm import ask\n\n"
+        'print(ask("You are an expert mathematician.", "What is 17 times 23?", model="o3-mini"))\n'
+    )
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "app.py").write_text(caller, encoding="utf-8")
+    if pool:
+        monkeypatch.setattr(runner, "POOL_THRESHOLD", 2)
+        monkeypatch.setattr(runner, "workers", lambda: 2)
+    resolver = Resolver(forced=Settings())
+    found = {
+        os.path.relpath(t.path, tmp_path): sorted(d.code for d in r.diagnostics)
+        for t, r in check_targets(
+            discover([str(tmp_path)], resolver), resolver, lambda s: s, use_cache=False
+        )
+    }
+    assert found[os.path.join("a", "app.py")] == ["PRS102", "PRS105"]
+    assert found[os.path.join("b", "app.py")] == found[os.path.join("a", "app.py")]
 
 
 def test_a_worker_takes_its_own_second_reads_first_and_each_once(monkeypatch) -> None:

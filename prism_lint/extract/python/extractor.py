@@ -7,6 +7,8 @@ problem pointing at the first error, alongside whatever could be extracted.
 
 from __future__ import annotations
 
+from typing import Any
+
 from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions
 from prism_lint.extract.python.catalogue import load_catalogue
 from prism_lint.extract.python.sites import SiteFinder
@@ -41,6 +43,17 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     return code_extraction(
         comments, syntax_problem(src), finder, reg, "code nested too deeply to read every prompt"
     )
+
+
+def learn(doc: Document, options: ExtractOptions) -> Any:
+    """What the module teaches the project's table, as :func:`extract` would
+    find it (``Extraction.learned``) with no project's table set, without
+    reading its prompts. Raises what parsing raises."""
+    src = parse(doc)
+    ev = Evaluator(src)
+    finder = SiteFinder(src, ev, load_catalogue(), Registry(src, ev.literal_nodes), options)
+    finder.learn_flow()
+    return finder.learned
 
 
 def syntax_problem(src: object) -> ExtractError | None:

@@ -85,7 +85,24 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         self.flow = Table()
         if project is not None:
             self.flow.merge(project)
-        self.learned = python_flow.learn(self, project)
+            self.learned = python_flow.learn(self, project)
+        else:
+            # read alone, a module teaches the same each time: the runner
+            # learns it first, then reads its prompts from the kept parse
+            o = self.extract_options
+            key = (
+                "learned alone",
+                tuple(sorted((k, repr(v)) for k, v in o.extra_call_sites.items())),
+                tuple(o.extra_prompt_names),
+                o.named_explicitly,
+                o.persona_cue,
+                o.persona_cue_key,
+                o.learn_imports,
+            )
+            kept = self.src.memo.get(key)
+            if kept is None:
+                kept = self.src.memo[key] = python_flow.learn(self, None)
+            self.learned = kept
         self.flow.merge(self.learned)
         for name, role in self.learned.own.items():
             self.flow.sinks.setdefault(name, role)
