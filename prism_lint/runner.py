@@ -11,8 +11,9 @@ once every kept module is read. In a pool, a Python module the first pass
 keeps is read for its table only; its prompts are read once the table is
 known, in the worker that read it first and kept its parse, with the table
 when the table reads it differently and alone otherwise: one reading of its
-prompts. A run in one process checks each module in full, then checks again
-those the table reads differently.
+prompts. A run in one process does the same once it has enough files to
+keep parses for (:data:`CACHE_THRESHOLD`); a smaller one checks each module
+in full, then checks again those the table reads differently.
 """
 
 from __future__ import annotations
@@ -757,6 +758,8 @@ class _Work:
                         keep=self.keep_prompts,
                         verify_fixes=verify,
                         digests=digests,
+                        # with parses kept, prompts are read once the table is known
+                        defer=self.kept and not self.keep_prompts,
                     ),
                 )
             return
