@@ -12,7 +12,7 @@ from typing import Any
 from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions
 from prism_lint.extract.python.catalogue import load_catalogue
 from prism_lint.extract.python.sites import SiteFinder
-from prism_lint.extract.python.source import parse
+from prism_lint.extract.python.source import Source, parse
 from prism_lint.extract.python.units import Registry
 from prism_lint.extract.python.values import Evaluator
 from prism_lint.extract.shared.sites import code_extraction
@@ -37,7 +37,7 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         body = text[start + 1 : end] if text.startswith("#", start) else text[start:end]
         own_line = not text[line_start:start].strip()
         comments.append(Comment(doc, loc.row, body, own_line))
-    ev = Evaluator(src)
+    ev = evaluator(src)
     reg = Registry(src, ev.literal_nodes)
     finder = SiteFinder(src, ev, load_catalogue(), reg, options)
     return code_extraction(
@@ -50,10 +50,21 @@ def learn(doc: Document, options: ExtractOptions) -> Any:
     find it (``Extraction.learned``) with no project's table set, without
     reading its prompts. Raises what parsing raises."""
     src = parse(doc)
-    ev = Evaluator(src)
+    ev = evaluator(src)
     finder = SiteFinder(src, ev, load_catalogue(), Registry(src, ev.literal_nodes), options)
     finder.learn_flow()
     return finder.learned
+
+
+def evaluator(src: Source) -> Evaluator:
+    """The module's evaluator, kept with its parse: what an expression
+    evaluates to depends on the module's text alone, so the reading of its
+    prompts takes what learning its table worked out."""
+    ev: Evaluator | None = src.memo.get("evaluator")
+    if ev is None:
+        ev = src.memo["evaluator"] = Evaluator(src)
+    ev.src = src  # the same text, read as this document
+    return ev
 
 
 def syntax_problem(src: object) -> ExtractError | None:
