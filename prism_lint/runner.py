@@ -120,7 +120,15 @@ def check_one(
             outcome.copy = True
             return outcome
     if defer and target.kind == "python":
-        own = learn_bytes(target.path, data, settings, named=target.named)
+        from prism_lint.extract.python.source import may_keep
+
+        # deferred only while its parse can be kept for the reading of its
+        # prompts: one that cannot is read whole now, as a small run does
+        own = (
+            learn_bytes(target.path, data, settings, named=target.named)
+            if may_keep(len(data))
+            else None
+        )
         if own is not None:
             outcome.result = FileResult(target.path, kind="python", learned=own)
             outcome.deferred = True

@@ -644,21 +644,44 @@ def test_a_modules_table_read_alone_is_what_its_full_check_learns() -> None:
 
 def test_a_deferred_module_comes_back_with_its_table_only(tmp_path: Path) -> None:
     from prism_lint.discovery import Target
+    from prism_lint.extract.python.source import keep_sources
     from prism_lint.runner import check_one
 
     (tmp_path / "app.py").write_text(_APP_CALLER, encoding="utf-8")
     target = Target(str(tmp_path / "app.py"), "python", named=False)
-    deferred = check_one(target, Settings(), defer=True, copies=False)
-    full = check_one(target, Settings(), copies=False)
-    assert deferred.deferred and not full.deferred
-    assert deferred.result.diagnostics == [] and full.result.diagnostics
-    assert deferred.result.learned == full.result.learned
-    # a file the first pass rules out is never deferred: nothing to read later
-    (tmp_path / "plain.py").write_text("print(1)\n", encoding="utf-8")
-    plain = check_one(
-        Target(str(tmp_path / "plain.py"), "python", named=False), Settings(), defer=True
-    )
-    assert not plain.deferred
+    # with no parse kept for the reading of its prompts, a module is read whole
+    assert not check_one(target, Settings(), defer=True, copies=False).deferred
+    keep_sources(1_000_000)
+    try:
+        deferred = check_one(target, Settings(), defer=True, copies=False)
+        full = check_one(target, Settings(), copies=False)
+        assert deferred.deferred and not full.deferred
+        assert deferred.result.diagnostics == [] and full.result.diagnostics
+        assert deferred.result.learned == full.result.learned
+        # a file the first pass rules out is never deferred: nothing to read later
+        (tmp_path / "plain.py").write_text("print(1)\n", encoding="utf-8")
+        plain = check_one(
+            Target(str(tmp_path / "plain.py"), "python", named=False), Settings(), defer=True
+        )
+        assert not plain.deferred
+    finally:
+        keep_sources(0)
+
+
+def test_a_module_is_deferred_only_while_its_parse_can_be_kept() -> None:
+    """Deferring a module whose parse would not be kept would parse it twice:
+    once the kept parses fill their budget, modules are read whole."""
+    from prism_lint.extract.python.source import keep_sources, may_keep, parse
+    from prism_lint.model import Document
+
+    keep_sources(1000)
+    try:
+        assert may_keep(400) and not may_keep(501) and not may_keep(0)
+        parse(Document("a.py", "x = 1\n" * 80))  # 480 characters, kept
+        assert may_keep(400) and not may_keep(600)
+    finally:
+        keep_sources(0)
+    assert not may_keep(10)
 
 
 _APP_CALLER = """from openai import OpenAI

@@ -171,6 +171,12 @@ def keep_sources(chars: int) -> None:
     _PARSED_CHARS = chars
 
 
+def may_keep(chars: int) -> bool:
+    """Whether a parse of ``chars`` characters would be kept now without
+    letting another go (:func:`keep_sources`)."""
+    return 0 < chars <= _PARSED_CHARS // 2 and _parsed_chars + chars <= _PARSED_CHARS
+
+
 def parse(doc: Document) -> Source:
     """Parse ``doc`` and build the indexes, or take them from the last
     reading of the same text at the same path (nothing changes a source once
