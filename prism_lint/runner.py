@@ -81,6 +81,7 @@ def check_one(
     digests: bool = True,
     copies: bool = True,
     defer: bool = False,
+    passed: bool = False,
 ) -> Outcome:
     """Read, first pass, full check: one file, in whichever process.
     ``digests``: note the digest of the bytes (the cache keys on it).
@@ -88,7 +89,10 @@ def check_one(
     marked as one (the run gives it the result of the first).
     ``defer``: a Python module the first pass keeps comes back with its table
     only, marked as deferred (the run checks it once the project's table is
-    known: one reading of its prompts, not one before and one after)."""
+    known: one reading of its prompts, not one before and one after).
+    ``passed``: the first pass kept the file when it was deferred; it is not
+    asked again (a file changed since is checked in full, which never
+    reports less)."""
 
     data, early, st = read_with_stat(target.path, settings, target.named)
     if data is None or st is None:
@@ -102,7 +106,7 @@ def check_one(
         digest(data) if digests else b"",
         worker=os.getpid(),
     )
-    if not worth_checking(data, settings, kind=target.kind):
+    if not passed and not worth_checking(data, settings, kind=target.kind):
         if target.named:  # no parse: what the bytes show (binary, undecodable, too large)
             outcome.result = check_bytes(
                 target.path, data, settings, named=True, kind=target.kind, parse=False
@@ -232,9 +236,10 @@ def _check_with_project(table: Any, items: list[Again]) -> list[Outcome]:
 
 
 Item = tuple[Target, Settings, bool, bool]  # a file, its settings, verify_fixes, digests
-# A file read after the first pass, and whether alone: a deferred module
-# the project's table reads no differently is read without it.
-Again = tuple[Target, Settings, bool, bool, bool]
+# A file read after the first pass, whether alone (a deferred module the
+# project's table reads no differently is read without it), and whether it
+# was deferred (the first pass kept it).
+Again = tuple[Target, Settings, bool, bool, bool, bool]
 # Shared by the workers of a pool forked with it: a barrier that has each of
 # them take one share of the second reads, and which of these are taken.
 _SECOND: tuple[Any, _Claims] | None = None
@@ -304,13 +309,19 @@ def _second_share(
 
 
 def _check_again(item: Again, keep: bool = False) -> Outcome:
-    target, settings, verify_fixes, digests, alone = item
+    target, settings, verify_fixes, digests, alone, deferred = item
     table = python_flow.PROJECT
     if alone:
         python_flow.set_project(None)
     try:
         outcome = check_one(
-            target, settings, keep=keep, verify_fixes=verify_fixes, digests=digests, copies=False
+            target,
+            settings,
+            keep=keep,
+            verify_fixes=verify_fixes,
+            digests=digests,
+            copies=False,
+            passed=deferred,
         )
     finally:
         if alone:
@@ -632,6 +643,7 @@ class _Work:
                 self.verify_fixes,
                 self.digests,
                 alone[i],
+                finished[i][1].deferred,
             )
             for i in again
         ]

@@ -664,6 +664,11 @@ def test_a_deferred_module_comes_back_with_its_table_only(tmp_path: Path) -> Non
             Target(str(tmp_path / "plain.py"), "python", named=False), Settings(), defer=True
         )
         assert not plain.deferred
+        # read again after the table, a deferred module is not put through the
+        # first pass twice: it is read whole even if it changed meanwhile
+        plain_target = Target(str(tmp_path / "plain.py"), "python", named=False)
+        assert check_one(plain_target, Settings(), passed=True).result.learned is not None
+        assert check_one(plain_target, Settings()).result.learned is None
     finally:
         keep_sources(0)
 
