@@ -254,6 +254,25 @@ def test_the_first_pass_reads_the_expert_words_the_vocabulary_compiles(extras) -
     assert "first_pass" not in v.by_code
 
 
+def test_compiling_the_vocabulary_changes_no_table_it_reads() -> None:
+    """The vocabulary files are read once per process and shared by the
+    first pass's expert words and every compiled vocabulary (each set of a
+    project's words): none may change them."""
+    from prism_lint.analysis import vocabulary
+    from prism_lint.data import load_toml
+
+    vocabulary._vocabulary.cache_clear()
+    for extras in (
+        (("zorblaxer",), ("sage",), (("math", ("sum",)),)),
+        vocabulary.NO_EXTRAS,
+    ):
+        vocabulary.expert_words(extras)
+        vocabulary.vocabulary_for(extras)
+    paths = [vocabulary.vocabulary_dir() / "occupations.toml", *vocabulary._language_files()]
+    for path in paths:
+        assert vocabulary._load(path) == load_toml(f"vocabulary/{path.name}"), path
+
+
 def test_ruling_a_file_out_compiles_no_vocabulary() -> None:
     from prism_lint.analysis import cues, vocabulary
 

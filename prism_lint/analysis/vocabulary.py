@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -262,7 +262,11 @@ def vocabulary_dir() -> Path:
     return rules_dir() / "vocabulary"
 
 
+@cache
 def _load(path: Path) -> dict[str, Any]:
+    """A vocabulary file's table, read once per process: the first pass's
+    expert words and the compiled vocabulary read the same files, and
+    neither changes what it reads (a test holds them to that)."""
     return load_toml(f"vocabulary/{path.name}")
 
 
