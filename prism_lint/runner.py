@@ -544,7 +544,7 @@ class _Work:
     def _submit(self, chunk: list[tuple[Target, Settings, bool, bool]]) -> None:
         # a pool's workers keep what they parse until the second reads
         # (KEPT_SOURCES): a module's prompts are read once, with the table
-        self.futures.append((chunk, self.pool.submit(_check_chunk, chunk, True, True)))
+        self.futures.append((chunk, self.pool.submit(_check_chunk, chunk, defer=True)))
 
     def _keep_sources(self) -> None:
         # imported here: a run of a few files never parses enough to keep any
