@@ -620,10 +620,18 @@ def test_a_second_reading_takes_the_imports_the_first_learned(monkeypatch) -> No
         assert walked and first.learned is not None
         assert first.learned.imports == frozenset({"llm.ask"})
         count = len(walked)
-        again = check_source("app.py", _APP, Settings(), named=True)
+        # read again with a project's table, the module is learned again
+        flow.set_project(Table(wrappers={}, sinks={"unrelated": "system"}))
+        try:
+            again = check_source("app.py", _APP, Settings(), named=True)
+        finally:
+            flow.set_project(None)
         assert len(walked) == count  # nothing walked again
         assert again.learned is not None and again.learned.imports == first.learned.imports
         assert again.diagnostics == first.diagnostics
+        # read alone again, the module's whole table is kept with its parse
+        alone = check_source("app.py", _APP, Settings(), named=True)
+        assert len(walked) == count and alone.learned is first.learned
         # the project's own words may make another call a persona's: read anew
         words = Settings(extra_experts=("zorblaxer",))
         other = check_source("app.py", _APP, words, named=True)

@@ -81,13 +81,23 @@ class ExtractOptions:
     # arguments.
     learn_imports: bool = True
     # What ``persona_cue`` answers by besides the text (the project's own
-    # vocabulary words): a module's imports it learned are kept on its
-    # parse under it, and a second reading of the same text (with the
-    # project's table) takes them rather than walking every call again.
+    # vocabulary words): part of :meth:`learning_key`.
     persona_cue_key: Hashable = None
 
     def sends_persona(self, texts: list[str]) -> bool:
         return self.persona_cue is None or self.persona_cue("\n".join(texts))
+
+    def learning_key(self) -> Hashable:
+        """What a module's table (its wrappers, sinks, imports) depends on
+        besides its text: what a reading of the same text keeps it under."""
+        return (
+            tuple(sorted(self.extra_call_sites.items())),
+            tuple(self.extra_prompt_names),
+            self.named_explicitly,
+            self.persona_cue,
+            self.persona_cue_key,
+            self.learn_imports,
+        )
 
 
 ExtractFn = Callable[[Document, ExtractOptions], Extraction]

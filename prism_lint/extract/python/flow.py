@@ -327,7 +327,7 @@ class _Learner:
         # arguments need walking for them again (they do not depend on the
         # project's table)
         options = f.extract_options
-        self.imports_key = ("imports", options.persona_cue, options.persona_cue_key)
+        self.imports_key = ("imports", options.learning_key())
         kept = f.src.memo.get(self.imports_key) if options.learn_imports else None
         self.imports_known = kept is not None
         if kept is not None:

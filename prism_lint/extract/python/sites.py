@@ -89,16 +89,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         else:
             # read alone, a module teaches the same each time: the runner
             # learns it first, then reads its prompts from the kept parse
-            o = self.extract_options
-            key = (
-                "learned alone",
-                tuple(sorted((k, repr(v)) for k, v in o.extra_call_sites.items())),
-                tuple(o.extra_prompt_names),
-                o.named_explicitly,
-                o.persona_cue,
-                o.persona_cue_key,
-                o.learn_imports,
-            )
+            key = ("learned alone", self.extract_options.learning_key())
             kept = self.src.memo.get(key)
             if kept is None:
                 kept = self.src.memo[key] = python_flow.learn(self, None)
