@@ -19,6 +19,7 @@ in full, then checks again those the table reads differently.
 from __future__ import annotations
 
 import gc
+import hashlib
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -151,8 +152,6 @@ def _same_key(target: Target, settings: Settings, digest: bytes, verify_fixes: b
     beside them, and settings with per-file ignores (globs on the path)."""
     if target.kind in READS_BESIDE or settings.per_file_ignores:
         return b""
-    import hashlib
-
     meta = "\0".join(
         (
             os.path.basename(target.path),
@@ -193,7 +192,9 @@ class _Claims:
             self.taken.add(key)
             return True
         table, mask = self.table, self.SLOTS - 1
-        slot = int.from_bytes(key[:8], "little") & mask
+        # keys need not be spread (the second reads' are consecutive numbers):
+        # a hash of the key spreads them, so probes stay short
+        slot = int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little") & mask
         with self.lock:
             for _probe in range(64):
                 at = slot * 16

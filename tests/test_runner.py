@@ -778,6 +778,22 @@ def test_a_worker_takes_its_own_second_reads_first_and_each_once(monkeypatch) ->
     assert len(runner._second_share(str.upper, None, 8, items)) == 5  # a new round
 
 
+def test_the_shared_claims_take_each_file_of_every_round_once(monkeypatch) -> None:
+    """Workers share one table of the files taken: a round's files are
+    numbered from 0, like the round's before, and each must still be read by
+    one worker only (the rounds of the inventory read hundreds of files)."""
+    import threading
+
+    import prism_lint.runner as runner
+
+    monkeypatch.setattr(runner, "_SECOND", (threading.Barrier(1), runner._Claims(shared=True)))
+    me = os.getpid()
+    for call in (1, 2, 3):
+        items = [(k, me, k) for k in range(500)]
+        assert len(runner._second_share(lambda k: k, None, call, items)) == 500
+        assert runner._second_share(lambda k: k, None, call, items) == []  # all taken
+
+
 _TS_ASK = """import OpenAI from "openai";
 
 const openai = new OpenAI();
