@@ -37,11 +37,13 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         body = text[start + 1 : end] if text.startswith("#", start) else text[start:end]
         own_line = not text[line_start:start].strip()
         comments.append(Comment(doc, loc.row, body, own_line))
-    ev = evaluator(src)
-    reg = Registry(src, ev.literal_nodes)
-    finder = SiteFinder(src, ev, load_catalogue(), reg, options)
+    finder = finder_of(src, options)
     return code_extraction(
-        comments, syntax_problem(src), finder, reg, "code nested too deeply to read every prompt"
+        comments,
+        syntax_problem(src),
+        finder,
+        finder.reg,
+        "code nested too deeply to read every prompt",
     )
 
 
@@ -49,11 +51,16 @@ def learn(doc: Document, options: ExtractOptions) -> Any:
     """What the module teaches the project's table, as :func:`extract` would
     find it (``Extraction.learned``) with no project's table set, without
     reading its prompts. Raises what parsing raises."""
-    src = parse(doc)
-    ev = evaluator(src)
-    finder = SiteFinder(src, ev, load_catalogue(), Registry(src, ev.literal_nodes), options)
+    finder = finder_of(parse(doc), options)
     finder.learn_flow()
     return finder.learned
+
+
+def finder_of(src: Source, options: ExtractOptions) -> SiteFinder:
+    """The reader of a parsed module's calls, with its evaluator and the
+    registry its prompts are drafted in."""
+    ev = evaluator(src)
+    return SiteFinder(src, ev, load_catalogue(), Registry(src, ev.literal_nodes), options)
 
 
 def evaluator(src: Source) -> Evaluator:

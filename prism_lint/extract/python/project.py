@@ -12,12 +12,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from prism_lint.extract import ExtractOptions
-from prism_lint.extract.python.catalogue import load_catalogue
+from prism_lint.extract.python.extractor import finder_of
 from prism_lint.extract.python.flow import Table, _learn, calls_wrapper
-from prism_lint.extract.python.sites import SiteFinder
 from prism_lint.extract.python.source import parse
-from prism_lint.extract.python.units import Registry
-from prism_lint.extract.python.values import Evaluator
 from prism_lint.model import Document
 from prism_lint.reading import project_root, read_file
 
@@ -81,11 +78,6 @@ def learn_text(path: str, text: str, known: Table | None) -> tuple[Table, set[st
     """One module's table and callees, from its calls and definitions alone
     (no prompt is analysed); None when it does not parse."""
     try:
-        src = parse(Document(path, text))
-        ev = Evaluator(src)
-        finder = SiteFinder(
-            src, ev, load_catalogue(), Registry(src, ev.literal_nodes), ExtractOptions()
-        )
-        return _learn(finder, known)
+        return _learn(finder_of(parse(Document(path, text)), ExtractOptions()), known)
     except (ValueError, UnicodeError, RecursionError):
         return None
