@@ -55,11 +55,11 @@ PIECES = [
 def fresh_state() -> None:
     """Forget every parse and analysis kept between checks."""
     from prism_lint.analysis import _CACHE
-    from prism_lint.extract.python.source import _parser_and_query, tree_of
+    from prism_lint.extract.python.source import _parser_and_query, forget_trees
     from prism_lint.extract.shared.tree_source import encode
 
     _CACHE.clear()
-    tree_of.cache_clear()
+    forget_trees()
     encode.cache_clear()
     _parser_and_query.cache_clear()
 

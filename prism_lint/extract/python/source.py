@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -59,18 +60,42 @@ def _parser_and_query() -> tuple[Any, Any, Any]:
     return parser, query, tree_sitter.QueryCursor
 
 
-@lru_cache(maxsize=8)
 def tree_of(text: str) -> Any:
     """The tree of a Python text, parsed once: the extraction and then each
     fix of the file read the same text. An edit of the text parsed last (a
     keystroke in the editor, a fix read back) is parsed from its tree."""
+    tree = _TREES.get(text)
+    if tree is not None:
+        _TREES.move_to_end(text)
+        return tree
     parser, _query, _cursor = _parser_and_query()
     data = text.encode("utf-8", "surrogatepass")
     if b"\r" in data:
         # Python ends a line at a lone \r too (old Mac files); tree-sitter
         # does not. The same one byte as \n keeps every offset.
         data = _LONE_CR.sub(b"\n", data)
-    return parser.parse(data)
+    tree = parser.parse(data)
+    _remember_tree(text, tree)
+    return tree
+
+
+# The last texts parsed, with their trees: a module's fixes read the tree of
+# its extraction. A kept parse read again (:func:`parse`) is put back here,
+# since its fixes are worked out long after it was parsed.
+_TREES: OrderedDict[str, Any] = OrderedDict()
+_TREES_SIZE = 8
+
+
+def _remember_tree(text: str, tree: Any) -> None:
+    _TREES[text] = tree
+    _TREES.move_to_end(text)
+    while len(_TREES) > _TREES_SIZE:
+        _TREES.popitem(last=False)
+
+
+def forget_trees() -> None:
+    """Drop the trees kept by :func:`tree_of` (tests start from nothing)."""
+    _TREES.clear()
 
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
@@ -187,6 +212,7 @@ def parse(doc: Document) -> Source:
         if kept[0] == doc.text:
             src = replace(kept[1], doc=doc)
             _keep(doc.path, doc.text, src)
+            _remember_tree(doc.text, src.tree)
             return src
     src = _parse(doc)
     if 0 < len(doc.text) <= _PARSED_CHARS // 2:
@@ -320,7 +346,7 @@ def _bind_target(
 ) -> None:
     if left is None:
         return
-    scope_key, _kind = next(src.scope_chain(pos))
+    scope_key = src.innermost_scope(pos)
     if left.type == "identifier":
         name = src.text(left)
     elif left.type == "attribute":
