@@ -692,6 +692,62 @@ def test_a_deferred_module_comes_back_with_its_table_only(tmp_path: Path) -> Non
         keep_sources(0)
 
 
+def test_a_kept_module_is_learned_again_only_when_it_calls_a_wrapper_of_the_table(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """With the project's table, a module read alone before is learned again
+    only when it calls one of the table's wrappers (the learner reads the
+    table for nothing else); one that calls none keeps what it learned
+    alone, and its check reports what a check from nothing does."""
+    from prism_lint.engine import check_bytes, learn_bytes
+    from prism_lint.extract.python import flow as python_flow
+    from prism_lint.extract.python.flow import Table
+    from prism_lint.extract.python.source import keep_sources
+
+    table = Table()
+    table.merge(learn_bytes(str(tmp_path / "llm.py"), _ASK.encode(), Settings(), named=True))
+    table = table.resolved()
+    assert "ask" in table.wrappers
+    caller = (
+        b"from llm import ask\n\n"
+        b"print(ask('You are a senior Python engineer. Write a parser.', 'now'))\n"
+    )
+    modules = {"caller.py": caller, "app.py": _APP_CALLER.encode()}
+
+    def full(name: str) -> list[tuple[str, int, int]]:
+        result = check_bytes(str(tmp_path / name), modules[name], Settings(), named=True)
+        return [(d.code, d.start, d.end) for d in result.diagnostics]
+
+    python_flow.set_project(table)
+    try:
+        fresh = {name: full(name) for name in modules}  # nothing kept: learned with the table
+    finally:
+        python_flow.set_project(None)
+    assert fresh["caller.py"] and fresh["app.py"]
+    learned_with: list[str] = []
+    original = python_flow.learn
+    monkeypatch.setattr(
+        python_flow,
+        "learn",
+        lambda f, known=None: (
+            (known is not None and learned_with.append(f.src.doc.path)) or original(f, known)
+        ),
+    )
+    keep_sources(1_000_000)
+    try:
+        for name, data in modules.items():
+            learn_bytes(str(tmp_path / name), data, Settings(), named=True)  # alone, kept
+        python_flow.set_project(table)
+        try:
+            again = {name: full(name) for name in modules}
+        finally:
+            python_flow.set_project(None)
+    finally:
+        keep_sources(0)
+    assert again == fresh
+    assert learned_with == [str(tmp_path / "caller.py")]
+
+
 def test_a_module_is_deferred_only_while_its_parse_can_be_kept() -> None:
     """Deferring a module whose parse would not be kept would parse it twice:
     once the kept parses fill their budget, modules are read whole."""

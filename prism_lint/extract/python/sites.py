@@ -83,14 +83,20 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
 
         project = python_flow.PROJECT
         self.flow = Table()
+        # read alone, a module teaches the same each time: the runner learns
+        # it first, then reads its prompts from the kept parse
+        key = ("learned alone", self.extract_options.learning_key())
+        kept = self.src.memo.get(key)
         if project is not None:
             self.flow.merge(project)
-            self.learned = python_flow.learn(self, project)
+            if kept is not None and not any(n in project.wrappers for n in kept.called):
+                # the learner reads the project's table for its wrappers
+                # only, at the calls of them: a module calling none of them
+                # learns with the table what it learned alone
+                self.learned = kept
+            else:
+                self.learned = python_flow.learn(self, project)
         else:
-            # read alone, a module teaches the same each time: the runner
-            # learns it first, then reads its prompts from the kept parse
-            key = ("learned alone", self.extract_options.learning_key())
-            kept = self.src.memo.get(key)
             if kept is None:
                 kept = self.src.memo[key] = python_flow.learn(self, None)
             self.learned = kept
