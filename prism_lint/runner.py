@@ -737,9 +737,11 @@ class _Work:
                 todo.append((path, targets[path].kind))
         if not todo:
             return out
-        if self.pool is None or len(todo) < CHUNK:
+        if self.pool is None:
             found = learn_modules(todo)
         else:
+            # the workers are idle until the second reads: even a few
+            # modules are read there, shared out, not here one by one
             step = max(1, min(CHUNK, -(-len(todo) // workers())))
             futures = [
                 self.pool.submit(learn_modules, todo[j : j + step])
