@@ -86,4 +86,6 @@ _EMPTY_STRING = re.compile(r"""(?:\w=|:[ \t]*)(?:""|'')(?!["'])""")
 def empty_strings(source: str) -> int:
     """How many empty string arguments a code file holds: a persona fix that
     leaves one more has emptied a prompt argument."""
+    if '""' not in source and "''" not in source:
+        return 0  # the pattern's quotes, looked for in C first
     return len(_EMPTY_STRING.findall(source))

@@ -236,7 +236,7 @@ class DefinitionFinder:
                     values.append(v)
             if not values:
                 continue
-            scope = next(self.f.src.scope_chain(w.start_byte))[0]
+            scope = self.f.src.innermost_scope(w.start_byte)
             group = groups.get(scope)
             if group is None:
                 ctx = CallContext(library="guidance", call="with role()")

@@ -157,6 +157,19 @@ class TreeSource(Generic[F]):
             k = parent
         yield -1, "module"
 
+    def innermost_scope(self, byte: int) -> int:
+        """The key of the innermost scope holding ``byte`` (-1: the module):
+        the first of :meth:`scope_chain`, without a generator (every binding
+        of a module asks it)."""
+        k = bisect.bisect_right(self._scope_starts, byte) - 1
+        scopes = self._scopes
+        while k >= 0:
+            start, end, key, _kind, parent = scopes[k]
+            if start <= byte < end:
+                return key
+            k = parent
+        return -1
+
     def function_at(self, byte: int) -> F | None:
         """The innermost function holding ``byte``, if any."""
         for key, kind in self.scope_chain(byte):
