@@ -63,16 +63,16 @@ def test_cells_are_numbered_among_all_cells() -> None:
         markdown("# Title"),
         code(ANTHROPIC.format("First prompt.")),
         markdown("more"),
-        code(["x = 1\n", "# a comment\n", "c.messages.create(model='m', system='Second.')"]),
+        code(["x = 1\n", "# noqa: PRS101\n", "c.messages.create(model='m', system='Second.')"]),
     )
     out = run(text)
     assert [(u.doc.cell, u.text, u.first_row) for u in out.units] == [
         (2, "First prompt.", 3),
         (4, "Second.", 3),
     ]
-    assert [(c.doc.cell, c.row, c.text) for c in out.comments] == [(4, 2, " a comment")]
+    assert [(c.doc.cell, c.row, c.text) for c in out.comments] == [(4, 2, " noqa: PRS101")]
     assert out.units[1].doc.text == (
-        "x = 1\n# a comment\nc.messages.create(model='m', system='Second.')"
+        "x = 1\n# noqa: PRS101\nc.messages.create(model='m', system='Second.')"
     )
 
 

@@ -1005,14 +1005,21 @@ chat = [("system", "Tuple system."), ("human", "Tuple human.")]
 # ---------------------------------------------------------------------------
 
 
-def test_comments_are_all_reported() -> None:
-    code = "# top\nx = 1  # trailing\n    # indented\ns = '# not a comment'\n"
+def test_comments_are_all_reported_where_a_directive_may_be() -> None:
+    """A module whose text spells a directive's word somewhere hands over
+    every comment; one that spells none hands over none (no comment of it
+    can silence or declare anything)."""
+    code = "# top\nx = 1  # trailing\n    # indented\ns = '# not a comment'  # noqa\n"
     out = run(code)
     assert [(c.row, c.text, c.own_line) for c in out.comments] == [
         (1, " top", True),
         (2, " trailing", False),
         (3, " indented", True),
+        (4, " noqa", False),
     ]
+    assert run(code.replace("noqa", "no")).comments == []
+    # the words in any case, as the directives are read
+    assert len(run(code.replace("noqa", "PRISM: task=code")).comments) == 4
 
 
 def test_declared_task_above_and_on_rows() -> None:

@@ -37,6 +37,12 @@ class ExtractError(Exception):
         self.doc = doc  # a notebook cell it is in: row and column are the cell's
 
 
+# What every directive a comment can hold spells (:mod:`prism_lint.suppression`):
+# a comment without it is read for nothing, and a file without it anywhere
+# needs none of its comments.
+DIRECTIVE_WORDS = re.compile(r"(?i)prism|noqa")
+
+
 @dataclass
 class Comment:
     """A comment in the file's own syntax, for suppressions and declarations."""

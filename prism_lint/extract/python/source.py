@@ -29,7 +29,6 @@ from prism_lint.model import Document
 
 _QUERY = """
 (call) @call
-(comment) @comment
 (assignment) @assign
 (augmented_assignment) @aug
 (function_definition) @func
@@ -58,6 +57,26 @@ def _parser_and_query() -> tuple[Any, Any, Any]:
     parser = Reparser(tree_sitter.Parser(language))
     query = tree_sitter.Query(language, _QUERY)
     return parser, query, tree_sitter.QueryCursor
+
+
+@lru_cache(maxsize=1)
+def _comment_query() -> Any:
+    import tree_sitter
+
+    from prism_lint.extract.shared.grammar import binding
+
+    language = tree_sitter.Language(binding("tree_sitter_python").language())
+    return tree_sitter.Query(language, "(comment) @comment")
+
+
+def comment_nodes(src: Source) -> list[Node]:
+    """The module's comments, in document order: asked for only by a module
+    whose text may hold a directive (most hold none, and most modules have
+    many comments)."""
+    _parser, _query, cursor_cls = _parser_and_query()
+    nodes = cursor_cls(_comment_query()).captures(src.tree.root_node).get("comment", [])
+    nodes.sort(key=lambda n: n.start_byte)
+    return nodes
 
 
 def tree_of(text: str) -> Any:
