@@ -1201,7 +1201,7 @@ def test_a_module_read_again_takes_its_parse_from_the_last_reading(monkeypatch) 
     monkeypatch.setattr(python_source, "_PARSED", type(python_source._PARSED)())
     monkeypatch.setattr(python_source, "_SMALLEST", [])
     monkeypatch.setattr(python_source, "_parsed_chars", 0)
-    monkeypatch.setattr(python_source, "_PARSED_CHARS", 400)
+    monkeypatch.setattr(python_source, "_PARSED_CHARS", 800)  # up to 100 characters a text
     parsed: list[str] = []
     real = python_source._parse
 
@@ -1222,9 +1222,9 @@ def test_a_module_read_again_takes_its_parse_from_the_last_reading(monkeypatch) 
     python_source.parse(Document("other.py", changed))
     assert parsed == [text, changed, changed]
     assert list(python_source._PARSED) == ["m.py", "other.py"]  # one text a path
-    for i in range(10):
+    for i in range(20):
         python_source.parse(Document(f"f{i}.py", text))
-    assert python_source._parsed_chars <= 400
+    assert python_source._parsed_chars <= 800 < 22 * len(text)
     assert sum(len(t) for t, *_src in python_source._PARSED.values()) == python_source._parsed_chars
 
 
@@ -1404,7 +1404,8 @@ TITLE_PROMPT = "You are an assistant that names the artifact.\\n" + APP_CONTEXT
 def test_kept_sources_let_the_smallest_go_first() -> None:
     """A run keeps parsed modules for their second reading within a budget
     of characters: over it, the smallest go first, and a module read again
-    from a kept source is the same source."""
+    from a kept source is the same source. A module over an eighth of the
+    budget is never kept."""
     from prism_lint.extract.python import source
     from prism_lint.model import Document
 
@@ -1412,23 +1413,25 @@ def test_kept_sources_let_the_smallest_go_first() -> None:
         line = "x = 1\n"
         return line * (chars // len(line))
 
-    big, mid, small = module(480), module(300), module(240)
+    big, small = module(120), module(60)  # 8 of 120 and one of 60: over 1000
+    names = [f"m{k}.py" for k in range(8)]
     source.keep_sources(1000)
     try:
-        for path, text in (("big.py", big), ("small.py", small), ("mid.py", mid)):
-            source.parse(Document(path, text))
+        source.parse(Document("small.py", small))
+        for path in names:
+            source.parse(Document(path, big))
         for k in range(20):  # the trees of the texts parsed last make way
             source.tree_of(f"y = {k}\n")
         assert big not in source._TREES
-        assert set(source._PARSED) == {"big.py", "mid.py"}  # small went first
-        kept = source._PARSED["big.py"][1]
-        again = source.parse(Document("big.py", big))
+        assert set(source._PARSED) == set(names)  # small went first
+        kept = source._PARSED["m0.py"][1]
+        again = source.parse(Document("m0.py", big))
         assert again.tree is kept.tree and again.bindings is kept.bindings
         # its fixes, worked out after many other parses, read the same tree
         assert source.tree_of(big) is kept.tree
         assert source.parse(Document("small.py", small)).tree is not None  # parsed anew
-        assert set(source._PARSED) == {"big.py", "mid.py"}
-        source.parse(Document("huge.py", module(600)))  # over half the budget: not kept
+        assert set(source._PARSED) == set(names)
+        source.parse(Document("huge.py", module(150)))  # over an eighth: not kept
         assert "huge.py" not in source._PARSED
     finally:
         source.keep_sources(0)

@@ -756,9 +756,11 @@ def test_a_module_is_deferred_only_while_its_parse_can_be_kept() -> None:
 
     keep_sources(1000)
     try:
-        assert may_keep(400) and not may_keep(501) and not may_keep(0)
-        parse(Document("a.py", "x = 1\n" * 80))  # 480 characters, kept
-        assert may_keep(400) and not may_keep(600)
+        # a module over an eighth of the budget is never kept
+        assert may_keep(120) and not may_keep(126) and not may_keep(0)
+        for k in range(8):
+            parse(Document(f"m{k}.py", "x = 1\n" * 20))  # 120 characters each, kept
+        assert may_keep(40) and not may_keep(41)
     finally:
         keep_sources(0)
     assert not may_keep(10)

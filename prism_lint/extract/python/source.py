@@ -197,10 +197,13 @@ class Source(TreeSource[Function]):
 # defining and calling the most names, is the likeliest to be read again
 # (a run's first reading of a tree parses more than a process keeps, and
 # kept in the order read, promptflow's three generated 2 MB modules were
-# parsed twice each).
+# parsed twice each). A module over an eighth of the budget is not kept at
+# all: kept, those three let 150 others go that the inventory then parsed
+# again, and such modules are generated code that is read once.
 _PARSED: dict[str, tuple[str, Source, int]] = {}
 _SMALLEST: list[tuple[int, int, str]] = []  # heap: (characters, order kept, path)
 _PARSED_CHARS = 0  # off: one file, the editor
+_LARGEST_SHARE = 8  # a text over this share of the budget is not kept
 _parsed_chars = 0
 _kept_order = 0
 
@@ -218,7 +221,7 @@ def keep_sources(chars: int) -> None:
 def may_keep(chars: int) -> bool:
     """Whether a parse of ``chars`` characters would be kept now without
     letting another go (:func:`keep_sources`)."""
-    return 0 < chars <= _PARSED_CHARS // 2 and _parsed_chars + chars <= _PARSED_CHARS
+    return 0 < chars <= _PARSED_CHARS // _LARGEST_SHARE and _parsed_chars + chars <= _PARSED_CHARS
 
 
 def parse(doc: Document) -> Source:
@@ -234,7 +237,7 @@ def parse(doc: Document) -> Source:
             _remember_tree(doc.text, src.tree)
             return src
     src = _parse(doc)
-    if 0 < len(doc.text) <= _PARSED_CHARS // 2:
+    if 0 < len(doc.text) <= _PARSED_CHARS // _LARGEST_SHARE:
         _keep(doc.path, doc.text, src)
     return src
 
