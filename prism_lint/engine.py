@@ -161,11 +161,13 @@ def read_limited(path: str, settings: Settings, named: bool) -> tuple[bytes | No
 
 
 def read_with_stat(
-    path: str, settings: Settings, named: bool
+    path: str, settings: Settings, named: bool, head: int | None = None
 ) -> tuple[bytes | None, FileResult, os.stat_result | None]:
     """:func:`read_limited`, with the stat of the file that was read. Only
     regular files are read, through a link only into the project, and never
-    past ``max-file-size`` (see :mod:`prism_lint.reading`)."""
+    past ``max-file-size`` (see :mod:`prism_lint.reading`). ``head``: read
+    at most that many bytes of a file under the limit (what a first look
+    needs); the stat tells whether that is all of it."""
 
     result = FileResult(path)
 
@@ -182,6 +184,8 @@ def read_with_stat(
             if st.st_size > limit:
                 refuse(f"file is {st.st_size:,} bytes, over max-file-size ({limit:,}); skipped")
                 return None, result, st
+            if head is not None and st.st_size > head:
+                return os.read(fd, head), result, st
             data = read_open(fd, st, limit)
             if len(data) > limit:
                 refuse(f"file grew past max-file-size ({limit:,}) while read; skipped")

@@ -661,6 +661,42 @@ def test_a_modules_table_read_alone_is_what_its_full_check_learns() -> None:
         assert alone == full, path
 
 
+def test_a_text_file_no_name_calls_a_prompt_is_read_past_its_head_only_when_it_is_one(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A Markdown or text file only its content can call a prompt is ruled
+    out by its head: a large log is not read to its end. One whose head is
+    a prompt is read whole and checked as before; one over max-file-size
+    still gets its notice."""
+    from prism_lint.discovery import Target
+    from prism_lint.extract import PROSE
+    from prism_lint.runner import check_one
+
+    log = tmp_path / "logs.txt"
+    log.write_text("step 1: loss 0.25\n" * 100_000, encoding="utf-8")  # 1.8 MB
+    prompt = tmp_path / "notes.md"
+    prompt.write_text(
+        "You are an expert Python developer. Write a function that parses ISO dates.\n\n"
+        + "Keep the code short.\n" * 20_000,
+        encoding="utf-8",
+    )
+    read: list[int] = []
+    real_read = os.read
+    monkeypatch.setattr(
+        os, "read", lambda fd, n: (lambda b: (read.append(len(b)), b)[1])(real_read(fd, n))
+    )
+    outcome = check_one(Target(str(log), PROSE, named=False), Settings(), copies=False)
+    assert outcome.result.diagnostics == [] and outcome.result.notice is None
+    assert outcome.size == log.stat().st_size and 0 < sum(read) <= 20_000
+    read.clear()
+    found = check_one(Target(str(prompt), PROSE, named=False), Settings(), copies=False)
+    assert sum(read) > prompt.stat().st_size  # the head, then the whole file
+    assert [d.code for d in found.result.diagnostics] == ["PRS101"]
+    small = Settings(max_file_size=1_000_000)
+    noticed = check_one(Target(str(log), PROSE, named=False), small, copies=False)
+    assert "over max-file-size" in (noticed.result.notice or "")
+
+
 def test_a_deferred_module_comes_back_with_its_table_only(tmp_path: Path) -> None:
     from prism_lint.discovery import Target
     from prism_lint.extract.python.source import keep_sources

@@ -21,6 +21,7 @@ import re
 from prism_lint.reading import open_regular, project_root
 
 HEAD = 4096  # characters of a file the test reads
+HEAD_BYTES = HEAD * 4 + 3  # bytes that hold them whatever the characters (at most 4 bytes each)
 KIND = "prose"  # what discovery calls a .md/.txt file no name or folder claims
 
 _FRONT = re.compile(r"\A---[ \t]*\r?\n.*?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
@@ -92,8 +93,7 @@ def _speaks_below(head: str) -> bool:
 
 def looks_like_prompt_bytes(data: bytes) -> bool:
     """:func:`looks_like_prompt` of a file's first bytes (the first pass's form)."""
-    # a character is at most 4 bytes: these hold at least the HEAD characters the check reads
-    return looks_like_prompt(data[: HEAD * 4 + 3].decode("utf-8", "replace"))
+    return looks_like_prompt(data[:HEAD_BYTES].decode("utf-8", "replace"))
 
 
 def file_looks_like_prompt(path: str) -> bool:
@@ -107,7 +107,7 @@ def file_looks_like_prompt(path: str) -> bool:
     except OSError:
         return True
     try:
-        head = os.read(fd, HEAD * 4 + 3)
+        head = os.read(fd, HEAD_BYTES)
     except OSError:
         return True
     finally:
