@@ -27,7 +27,15 @@ from prism_lint.extract import (
 )
 from prism_lint.lines import LineIndex, line_index
 from prism_lint.model import Diagnostic, Document, Fix, PromptUnit
-from prism_lint.reading import Unreadable, inside, open_regular, project_root, read_file, read_open
+from prism_lint.reading import (
+    Unreadable,
+    inside,
+    open_regular,
+    project_root,
+    read_file,
+    read_head,
+    read_open,
+)
 from prism_lint.rules import catalogue, declares, load_rule, resolve_selection
 from prism_lint.rules.prs900_file_error import FileError
 from prism_lint.suppression import Suppressions
@@ -185,7 +193,7 @@ def read_with_stat(
                 refuse(f"file is {st.st_size:,} bytes, over max-file-size ({limit:,}); skipped")
                 return None, result, st
             if head is not None and st.st_size > head:
-                return os.read(fd, head), result, st
+                return read_head(fd, head), result, st
             data = read_open(fd, st, limit)
             if len(data) > limit:
                 refuse(f"file grew past max-file-size ({limit:,}) while read; skipped")

@@ -106,6 +106,15 @@ def read_open(fd: int, st: os.stat_result, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def read_head(fd: int, size: int) -> bytes:
+    """The first ``size`` bytes of an open file (fewer only at its end)."""
+    chunks, total = [], 0
+    while total < size and (chunk := os.read(fd, size - total)):
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
 def read_file(path: str, root: str | Callable[[], str], limit: int) -> bytes:
     """The bytes of a regular file inside ``root`` (or linked into it), or
     :class:`Unreadable` / :class:`OSError`; over ``limit`` bytes is refused."""

@@ -46,14 +46,22 @@ _QUERY = """
 
 
 @lru_cache(maxsize=1)
+def _language() -> Any:
+    import tree_sitter
+
+    from prism_lint.extract.shared.grammar import binding
+
+    return tree_sitter.Language(binding("tree_sitter_python").language())
+
+
+@lru_cache(maxsize=1)
 def _parser_and_query() -> tuple[Any, Any, Any]:
     """Create the parser and query once per process (imports are lazy)."""
     import tree_sitter
 
-    from prism_lint.extract.shared.grammar import binding
     from prism_lint.extract.shared.reparse import Reparser
 
-    language = tree_sitter.Language(binding("tree_sitter_python").language())
+    language = _language()
     parser = Reparser(tree_sitter.Parser(language))
     query = tree_sitter.Query(language, _QUERY)
     return parser, query, tree_sitter.QueryCursor
@@ -63,10 +71,7 @@ def _parser_and_query() -> tuple[Any, Any, Any]:
 def _comment_query() -> Any:
     import tree_sitter
 
-    from prism_lint.extract.shared.grammar import binding
-
-    language = tree_sitter.Language(binding("tree_sitter_python").language())
-    return tree_sitter.Query(language, "(comment) @comment")
+    return tree_sitter.Query(_language(), "(comment) @comment")
 
 
 def comment_nodes(src: Source) -> list[Node]:
