@@ -110,27 +110,11 @@ def check_one(
             # the first pass reads a prose file's head, and only its head
             # tells it is no prompt: the rest is never read (a tree's logs
             # and data files are most of its text files' bytes)
-            return Outcome(
-                early,
-                st.st_size,
-                st.st_mtime_ns,
-                st.st_ctime_ns,
-                st.st_ino,
-                digest(data) if digests else b"",
-                worker=os.getpid(),
-            )
+            return _stamped(early, st, data, digests)
         data, early, st = read_with_stat(target.path, settings, target.named)
         if data is None or st is None:
             return Outcome(early)
-    outcome = Outcome(
-        early,
-        st.st_size,
-        st.st_mtime_ns,
-        st.st_ctime_ns,
-        st.st_ino,
-        digest(data) if digests else b"",
-        worker=os.getpid(),
-    )
+    outcome = _stamped(early, st, data, digests)
     if not passed and not worth_checking(data, settings, kind=target.kind):
         if target.named:  # no parse: what the bytes show (binary, undecodable, too large)
             outcome.result = check_bytes(
@@ -168,6 +152,20 @@ def check_one(
     if not keep:
         outcome.result.prompts = []  # the report and the fixer need diagnostics only
     return outcome
+
+
+def _stamped(result: FileResult, st: os.stat_result, data: bytes, digests: bool) -> Outcome:
+    """A result with what the cache keys it on: the stat of the file and the
+    digest of the bytes read."""
+    return Outcome(
+        result,
+        st.st_size,
+        st.st_mtime_ns,
+        st.st_ctime_ns,
+        st.st_ino,
+        digest(data) if digests else b"",
+        worker=os.getpid(),
+    )
 
 
 def _same_key(target: Target, settings: Settings, digest: bytes, verify_fixes: bool) -> bytes:
