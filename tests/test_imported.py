@@ -200,13 +200,17 @@ def test_a_cached_result_gets_the_table_a_later_run_reads(tmp_path: Path, monkey
     assert len(read) == 1, "the table read was not kept with the cached result"
 
 
+@pytest.mark.parametrize("modules", [24, 3])
 def test_a_pool_learns_the_left_out_modules_as_one_process_does(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, monkeypatch, modules: int
 ) -> None:
+    """However few the modules to read for their definitions (3 are fewer
+    than a chunk), a pool's workers read them and the run reports what one
+    process does."""
     import prism_lint.runner as runner
 
     # (a name more than a few modules define says not which one is meant)
-    for i in range(24):
+    for i in range(modules):
         (tmp_path / f"llm{i:02d}.py").write_text(
             _LLM.replace("def ask(", f"def ask{i}("), encoding="utf-8"
         )
@@ -215,8 +219,8 @@ def test_a_pool_learns_the_left_out_modules_as_one_process_does(
             encoding="utf-8",
         )
     serial = {p: [d.code for d in ds] for p, ds in _run(tmp_path).items()}
-    assert [serial[f"app{i:02d}.py"] for i in range(24)] == [["PRS102", "PRS105"]] * 24
-    monkeypatch.setattr(runner, "POOL_THRESHOLD", 10)
+    assert [serial[f"app{i:02d}.py"] for i in range(modules)] == [["PRS102", "PRS105"]] * modules
+    monkeypatch.setattr(runner, "POOL_THRESHOLD", 4)
     monkeypatch.setattr(runner, "workers", lambda: 2)
     assert {p: [d.code for d in ds] for p, ds in _run(tmp_path).items()} == serial
 
