@@ -31,6 +31,34 @@ from prism_lint.formats import TITLED, format_of, load
 from prism_lint.rules import selected_where
 
 _DIRECTIVES = (b"prism:", b"noqa")
+SNIFF = 512  # bytes a format's test of a file it does not read looks at (recorded traffic)
+
+
+def head_needed(kind: str, named: bool) -> int | None:
+    """How many of a walked file's first bytes can rule it out alone, read
+    before the rest (None: the whole file is needed): a Markdown or text
+    file no name calls a prompt is told by its head, a YAML cassette by its
+    first lines. A named file is read whole: what its bytes show (not
+    decodable) is reported even when the first pass rules it out."""
+    if named:
+        return None
+    if kind == PROSE:
+        from prism_lint.extract.text.prose import HEAD_BYTES  # a rare kind
+
+        return HEAD_BYTES
+    found = format_of(kind)
+    return SNIFF if found is not None and found.unread is not None else None
+
+
+def ruled_out_by_head(head: bytes, kind: str) -> bool:
+    """Whether the first bytes of a walked file (:func:`head_needed`) rule it
+    out as :func:`worth_checking` of the whole file would."""
+    if kind == PROSE:
+        from prism_lint.extract.text.prose import looks_like_prompt_bytes
+
+        return not looks_like_prompt_bytes(head)
+    found = format_of(kind)
+    return found is not None and found.unread is not None and load(found.unread)(head[:SNIFF])
 
 
 def may_hold_persona(data: bytes) -> bool:
@@ -44,7 +72,7 @@ def worth_checking(data: bytes, settings: Settings, *, kind: str = "python") -> 
     file itself (:func:`prism_lint.engine.check_bytes` with ``parse=False``
     finds those). The same for a named file as for a walked one."""
     found = format_of(kind)
-    if found is not None and found.unread is not None and load(found.unread)(data[:512]):
+    if found is not None and found.unread is not None and load(found.unread)(data[:SNIFF]):
         return False  # the extractor skips it
     if kind == PROSE:
         from prism_lint.extract.text.prose import looks_like_prompt_bytes  # a rare kind

@@ -39,13 +39,13 @@ from prism_lint.engine import (
     read_with_stat,
     settle_fixes,
 )
-from prism_lint.extract import PROSE, extractor
+from prism_lint.extract import extractor
 from prism_lint.extract.python import flow as python_flow
 from prism_lint.extract.python.flow import Table, needs_project
 from prism_lint.flow_cache import facts
 from prism_lint.formats import READS_BESIDE
 from prism_lint.imported import imported_constants
-from prism_lint.prefilter import worth_checking
+from prism_lint.prefilter import head_needed, ruled_out_by_head, worth_checking
 
 POOL_THRESHOLD = 200  # files left after the cache; below this, one process
 CACHE_THRESHOLD = 16  # files in a run; below this, no cache
@@ -64,7 +64,7 @@ class Outcome:
     mtime_ns: int = 0
     ctime_ns: int = 0  # with the inode: what no tree can know ahead (see cache)
     inode: int = 0
-    digest: bytes = b""  # of the bytes read: a prose file ruled out by its head, of its head
+    digest: bytes = b""  # of the bytes read: a file ruled out by its head, of its head
     same: bytes = b""  # what a copy of this file would share with it (see _Claims)
     copy: bool = False  # another file of the run with the same ``same`` is checked instead
     worker: int = 0  # the process that read it, which keeps its parse for a while
@@ -95,21 +95,15 @@ def check_one(
     asked again (a file changed since is checked in full, which never
     reports less)."""
 
-    head = None
-    if target.kind == PROSE and not passed:
-        from prism_lint.extract.text.prose import HEAD_BYTES
-
-        head = HEAD_BYTES
+    head = None if passed else head_needed(target.kind, target.named)
     data, early, st = read_with_stat(target.path, settings, target.named, head)
     if data is None or st is None:
         return Outcome(early)
     if head is not None and len(data) < st.st_size:
-        from prism_lint.extract.text.prose import looks_like_prompt_bytes
-
-        if not looks_like_prompt_bytes(data):
-            # the first pass reads a prose file's head, and only its head
-            # tells it is no prompt: the rest is never read (a tree's logs
-            # and data files are most of its text files' bytes)
+        if ruled_out_by_head(data, target.kind):
+            # what rules it out is in its first bytes: the rest is never
+            # read (a tree's logs, data files and recorded HTTP traffic are
+            # most of its text files' bytes)
             return _stamped(early, st, data, digests)
         data, early, st = read_with_stat(target.path, settings, target.named)
         if data is None or st is None:

@@ -697,6 +697,33 @@ def test_a_text_file_no_name_calls_a_prompt_is_read_past_its_head_only_when_it_i
     assert "over max-file-size" in (noticed.result.notice or "")
 
 
+def test_a_walked_cassette_is_read_to_its_first_lines_and_a_named_one_whole(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Recorded HTTP traffic (a VCR cassette) is told by its first lines: a
+    walk reads no more of it. Named, it is read whole, as what its bytes
+    show (not valid UTF-8) is reported then."""
+    from prism_lint.discovery import Target
+    from prism_lint.runner import check_one
+
+    cassette = tmp_path / "cassette.yaml"
+    body = "interactions:\n- request:\n    body: '" + "x" * 1_000_000 + "'\n"
+    cassette.write_bytes(body.encode() + b"\xff\n")  # a byte that is not UTF-8, at the end
+    read: list[int] = []
+    real_read = os.read
+    monkeypatch.setattr(
+        os, "read", lambda fd, n: (lambda b: (read.append(len(b)), b)[1])(real_read(fd, n))
+    )
+    walked = check_one(Target(str(cassette), "yaml", named=False), Settings(), copies=False)
+    assert walked.result.diagnostics == [] and walked.size == cassette.stat().st_size
+    assert 0 < sum(read) <= 512
+    read.clear()
+    named = check_one(Target(str(cassette), "yaml", named=True), Settings(), copies=False)
+    assert sum(read) > cassette.stat().st_size - 1
+    assert [d.code for d in named.result.diagnostics] == ["PRS900"]
+    assert "not valid UTF-8" in named.result.diagnostics[0].message
+
+
 def test_a_deferred_module_comes_back_with_its_table_only(tmp_path: Path) -> None:
     from prism_lint.discovery import Target
     from prism_lint.extract.python.source import keep_sources
