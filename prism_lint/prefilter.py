@@ -15,6 +15,9 @@ on the command line go through the same first pass (pre-commit names every
 file of a commit, ``--all-files`` every file of the repository); one it
 rules out still reports what its bytes show without parsing (unreadable,
 binary, not decodable, too large), never a parse error (see the runner).
+A walked file whose first bytes rule it out (a Markdown or text file whose
+head is no prompt, a YAML cassette of recorded traffic) is read no further
+than them (:func:`head_needed`).
 
 Known limits: a cue phrase cut in two by implicit concatenation ("You "
 "are an expert") is not seen; cuts between sentences or clauses are. A
