@@ -12,7 +12,7 @@ from typing import Any
 from prism_lint.extract import DIRECTIVE_WORDS, Comment, ExtractError, Extraction, ExtractOptions
 from prism_lint.extract.python.catalogue import load_catalogue
 from prism_lint.extract.python.sites import SiteFinder
-from prism_lint.extract.python.source import Source, comment_nodes, parse
+from prism_lint.extract.python.source import Source, parse
 from prism_lint.extract.python.units import Registry
 from prism_lint.extract.python.values import Evaluator
 from prism_lint.extract.shared.sites import code_extraction
@@ -30,7 +30,9 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         raise ExtractError(f"cannot parse as Python: {exc}") from exc
     comments = []
     text = doc.text
-    for node in comment_nodes(src) if DIRECTIVE_WORDS.search(text) else ():
+    # only a comment spelling a directive's word can hold one: a module with
+    # none hands over none (most modules have many comments and no directive)
+    for node in src.captures.get("comment", ()) if DIRECTIVE_WORDS.search(text) else ():
         start, end = src.span(node)
         loc = src.lines.location(start)
         line_start = start - (loc.column - 1)

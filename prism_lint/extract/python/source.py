@@ -29,6 +29,7 @@ from prism_lint.model import Document
 
 _QUERY = """
 (call) @call
+(comment) @comment
 (assignment) @assign
 (augmented_assignment) @aug
 (function_definition) @func
@@ -46,42 +47,17 @@ _QUERY = """
 
 
 @lru_cache(maxsize=1)
-def _language() -> Any:
-    import tree_sitter
-
-    from prism_lint.extract.shared.grammar import binding
-
-    return tree_sitter.Language(binding("tree_sitter_python").language())
-
-
-@lru_cache(maxsize=1)
 def _parser_and_query() -> tuple[Any, Any, Any]:
     """Create the parser and query once per process (imports are lazy)."""
     import tree_sitter
 
+    from prism_lint.extract.shared.grammar import binding
     from prism_lint.extract.shared.reparse import Reparser
 
-    language = _language()
+    language = tree_sitter.Language(binding("tree_sitter_python").language())
     parser = Reparser(tree_sitter.Parser(language))
     query = tree_sitter.Query(language, _QUERY)
     return parser, query, tree_sitter.QueryCursor
-
-
-@lru_cache(maxsize=1)
-def _comment_query() -> Any:
-    import tree_sitter
-
-    return tree_sitter.Query(_language(), "(comment) @comment")
-
-
-def comment_nodes(src: Source) -> list[Node]:
-    """The module's comments, in document order: asked for only by a module
-    whose text may hold a directive (most hold none, and most modules have
-    many comments)."""
-    _parser, _query, cursor_cls = _parser_and_query()
-    nodes = cursor_cls(_comment_query()).captures(src.tree.root_node).get("comment", [])
-    nodes.sort(key=lambda n: n.start_byte)
-    return nodes
 
 
 def tree_of(text: str) -> Any:
