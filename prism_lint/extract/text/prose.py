@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from prism_lint.reading import open_regular, project_root
+from prism_lint.reading import open_regular, project_root, read_head
 
 HEAD = 4096  # characters of a file the test reads
 HEAD_BYTES = HEAD * 4 + 3  # bytes that hold them whatever the characters (at most 4 bytes each)
@@ -107,7 +107,7 @@ def file_looks_like_prompt(path: str) -> bool:
     except OSError:
         return True
     try:
-        head = os.read(fd, HEAD_BYTES)
+        head = read_head(fd, HEAD_BYTES)
     except OSError:
         return True
     finally:
