@@ -54,14 +54,16 @@ def head_needed(kind: str, named: bool) -> int | None:
 
 
 def ruled_out_by_head(head: bytes, kind: str) -> bool:
-    """Whether the first bytes of a walked file (:func:`head_needed`) rule it
-    out as :func:`worth_checking` of the whole file would."""
-    if kind == PROSE:
-        from prism_lint.extract.text.prose import looks_like_prompt_bytes
-
-        return not looks_like_prompt_bytes(head)
+    """Whether a file's first bytes (:func:`head_needed`; the whole file
+    will do) rule it out: :func:`worth_checking` asks this first."""
     found = format_of(kind)
-    return found is not None and found.unread is not None and load(found.unread)(head[:SNIFF])
+    if found is not None and found.unread is not None and load(found.unread)(head[:SNIFF]):
+        return True  # the extractor skips it
+    if kind == PROSE:
+        from prism_lint.extract.text.prose import looks_like_prompt_bytes  # a rare kind
+
+        return not looks_like_prompt_bytes(head)  # read as no prompt at all
+    return False
 
 
 def may_hold_persona(data: bytes) -> bool:
@@ -74,16 +76,11 @@ def worth_checking(data: bytes, settings: Settings, *, kind: str = "python") -> 
     """Whether the full check could report anything but a problem of the
     file itself (:func:`prism_lint.engine.check_bytes` with ``parse=False``
     finds those). The same for a named file as for a walked one."""
+    if ruled_out_by_head(data, kind):
+        return False
     found = format_of(kind)
-    if found is not None and found.unread is not None and load(found.unread)(data[:SNIFF]):
-        return False  # the extractor skips it
-    if kind == PROSE:
-        from prism_lint.extract.text.prose import looks_like_prompt_bytes  # a rare kind
-
-        if not looks_like_prompt_bytes(data):
-            return False  # read as no prompt at all
-        # a prompt file found by its content: it may as well say nothing of a persona
-    elif found is None:
+    # a prompt file found by its content may as well say nothing of a persona
+    if kind != PROSE and found is None:
         return True  # no format prism-lint knows: read in full
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff":
         return True  # UTF-16 or UTF-32: the first pass reads bytes as UTF-8 would
