@@ -949,6 +949,41 @@ client.responses.create(model="m", instructions=USED_PROMPT)
     }
 
 
+def test_a_dict_under_a_prompt_name_holds_one_prompt_per_key() -> None:
+    code = """\
+SYSTEM_MESSAGES = {
+    "planner": "You are a planner. Plan the trip the user describes.",
+    "coder": ("You are a programmer. " "Write the code the plan needs."),
+    "retries": 3,
+}
+PROMPTS = {"system_prompt": "Named by its own key.", "review": "Review the {lang} code."}
+system_message = {"role": "system", "content": "A message, read as one."}
+LIMITS = {"planner": "Not a prompt name: never read as one."}
+def build():
+    templates = {"ask": f"Answer the question: {q}"}
+    return templates
+"""
+    us = units(code)
+    found = {u.text: (u.tier, u.role, u.context.names[:2]) for u in us}
+    assert found["You are a planner. Plan the trip the user describes."] == (
+        "name",
+        "system",
+        ["SYSTEM_MESSAGES", "planner"],
+    )
+    assert found["You are a programmer. Write the code the plan needs."][2] == [
+        "SYSTEM_MESSAGES",
+        "coder",
+    ]
+    # a prompt-named key names its own value, as in any dict
+    assert found["Named by its own key."][:2] == ("name", "system")
+    assert found["Named by its own key."][2][0] == "system_prompt"
+    assert found[f"Review the {HOLE} code."][2] == ["PROMPTS", "review"]
+    assert found[f"Answer the question: {HOLE}"][2] == ["templates", "ask"]
+    assert found["A message, read as one."][1] == "system"
+    assert not any("Not a prompt name" in t for t in found)
+    assert len(us) == 6
+
+
 def test_options_extra_call_sites_and_names() -> None:
     code = """\
 import mylib

@@ -387,6 +387,39 @@ def test_role_lists_that_are_not_messages_are_ignored() -> None:
     assert run(src, "site.yml").units == []
 
 
+def test_a_role_or_persona_key_holding_prose_is_a_system_prompt() -> None:
+    # a workflow node whose ``role`` is the agent's whole system prompt
+    src = """\
+nodes:
+  - id: Programmer
+    config:
+      role: |-
+        You are Programmer. You write the code that solves the task the customer gives.
+        Save every file with the tools you are given.
+  - id: Tester
+    config:
+      persona: You are a tester who runs the test suite and reports every failure found.
+  - id: Labels
+    config:
+      role: Senior Data Researcher
+  - id: Reply
+    role: system
+    content: Reply in French.
+"""
+    units = run(src, "workflow.yaml").units
+    texts = {u.text.split(".")[0]: u for u in units}
+    assert texts["You are Programmer"].role == "system"
+    assert texts["You are Programmer"].text.endswith("with the tools you are given.")
+    assert texts[
+        "You are a tester who runs the test suite and reports every failure found"
+    ].role == ("system")
+    # a label is not a prompt, nor is a message's role
+    assert not any("Senior Data Researcher" in u.text for u in units)
+    assert len(units) == 3
+    for unit in units:
+        assert_map(unit)
+
+
 SK = """\
 name: Solve
 template: |

@@ -41,6 +41,7 @@ _OUTLINES_DECORATORS = frozenset(
 _MIN_NAME_TIER_CHARS = 12
 _MAX_LOCAL_HOPS = 2  # local names followed from a returned value
 _MAX_LOCAL_VALUES = 8  # assignments of one local name read as its values
+_MAX_DICT_PROMPTS = 64  # items of a prompt-named dict read as prompts
 _FLOW_ROLES = frozenset({"system", "developer", "user", "assistant", "unknown"})
 _WS = re.compile(r"\s+")
 # the nodes a prompt's text can be read from
@@ -490,12 +491,15 @@ class DefinitionFinder:
         if head.upper().startswith("# IDENTITY"):
             self.name_unit(name, [value], "a fabric pattern")
 
-    def name_unit(self, name: str, nodes: list[Node], origin: str = "") -> None:
+    def name_unit(self, name: str, nodes: list[Node], origin: str = "", key: str = "") -> None:
         if len(nodes) == 1 and nodes[0].type in ("conditional_expression", "boolean_operator"):
             # ``f"..." if context else ""``, ``given or "You are ..."``: each
             # branch is a text it may hold
             for branch in alternatives(nodes[0]):
-                self.name_unit(name, [branch], origin)
+                self.name_unit(name, [branch], origin, key)
+            return
+        if len(nodes) == 1 and nodes[0].type == "dictionary" and not key:
+            self.dict_units(name, nodes[0], origin)
             return
         values = []
         for node in nodes:
@@ -518,9 +522,33 @@ class DefinitionFinder:
         if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
             return
         group = Group(CallContext(call="", origin=origin), tier="name")
-        group.ctx.names = [name, *self.f.src.enclosing_names(node.start_byte)]
+        names = [key] if key else []
+        group.ctx.names = [name, *names, *self.f.src.enclosing_names(node.start_byte)]
         self.f.add_msg(group, v, self.f.name_role(name), name, None, None)
         self.f.reg.emit(group)
+
+    def dict_units(self, name: str, d: Node, origin: str) -> None:
+        """The texts of a dict a prompt name holds (``SYSTEM_MESSAGES =
+        {"planner": "You are ..."}``), each a prompt of that name, keyed: one
+        prompt per agent or per mode, looked up by key where it is sent. A
+        chat message (``{"role": ..., "content": ...}``) is read as one
+        elsewhere, and a prompt-named key (``{"system_prompt": ...}``) gives
+        its own name to its value."""
+        f = self.f
+        if d.start_byte in f.claimed:
+            return
+        pairs = f.dict_pairs(d)
+        keys = {k for k, _v in pairs}
+        if "role" in keys and "content" in keys:
+            return
+        for k, value in pairs[:_MAX_DICT_PROMPTS]:
+            if f.name_re.match(k):
+                continue
+            if value.type in _TEXT_NODES or value.type in (
+                "conditional_expression",
+                "boolean_operator",
+            ):
+                self.name_unit(name, [value], origin or f"value of `{name}[{k!r}]`", k)
 
 
 MAX_ALTERNATIVES = 16

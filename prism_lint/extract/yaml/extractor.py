@@ -941,6 +941,11 @@ _PROMPT_SUFFIX = re.compile(
     r"|(?:[a-z0-9]+_)?instructions?)$"
 )
 _LONG_PROSE_WORDS = 8
+# Keys that name who the model is: most hold a label ("role: Senior Data
+# Researcher", a chat message's "role: system"), but a passage of prose
+# under one is the agent's system prompt (ChatDev's workflow nodes put the
+# whole "You are Programmer. ..." text under ``role``). Only long prose counts.
+_CAST_KEYS: dict[str, Role] = {"role": "system", "persona": "system"}
 _HEAD_ROLES: dict[str, Role] = {
     "system": "system",
     "developer": "developer",
@@ -952,7 +957,7 @@ _HEAD_ROLES: dict[str, Role] = {
 def _key_role(key_text: str) -> Role | None:
     """The role a prompt-named key implies; None for any other key."""
     key = _norm_key(key_text)
-    role = _PROMPT_KEYS.get(key)
+    role = _PROMPT_KEYS.get(key) or _CAST_KEYS.get(key)
     if role is not None or not _PROMPT_SUFFIX.match(key):
         return role
     return _HEAD_ROLES.get(key.split("_", 1)[0], "unknown")
