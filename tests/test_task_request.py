@@ -283,6 +283,23 @@ def test_the_request_form_decides(text: str, task: str) -> None:
     assert analyse_text(text).task.category == task
 
 
+@pytest.mark.parametrize(
+    ("thing", "is_code"),
+    [
+        ("a detailed feature inventory for comparison", False),
+        ("a tool comparison for the buyers", False),
+        ("an app list for the newsletter", False),
+        ("a web app for tracking habits", True),
+        ("a feature that exports the report to CSV", True),
+        ("the database schema for the orders", True),
+    ],
+)
+def test_software_named_as_what_a_document_is_about_is_no_code(thing: str, is_code: bool) -> None:
+    # "a feature inventory" is a document about features; "a web app" is software
+    task = analyse_text(f"Create {thing}.").task
+    assert (task.category == "code") is is_code, (thing, task.category, task.evidence)
+
+
 def test_a_negated_cue_is_not_evidence() -> None:
     text = "You are an analyst. Return JSON only, with no explanation or code."
     cues = {e.cue.lower() for e in analyse_text(text).task.evidence}
