@@ -332,13 +332,19 @@ def check_source(
             if fixes and verify_fixes:
                 settle_fixes(result, settings)
     except time_budget.OverBudget:
-        result = FileResult(path, text=text, kind=kind)
-        result.diagnostics.append(
-            file_problem(
-                path,
-                f"checking this file took longer than {time_budget.FILE_TIME_BUDGET:g} s; skipped",
-            )
-        )
+        return over_budget(path, settings, kind, text)
+    return drop_unselected(result, settings)
+
+
+def over_budget(
+    path: str, settings: Settings, kind: str | None, text: str | None = None
+) -> FileResult:
+    """The result of a file whose check ran past the time budget: one PRS900
+    finding, whichever step it was in (:mod:`prism_lint.time_budget`)."""
+    from prism_lint import time_budget
+
+    result = FileResult(path, text=text, kind=kind)
+    result.diagnostics.append(file_problem(path, time_budget.over_budget_message()))
     return drop_unselected(result, settings)
 
 

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from prism_lint import time_budget
 from prism_lint.analysis.cues import vocab
 from prism_lint.cache import Cache, digest
 from prism_lint.config import Resolver, Settings
@@ -36,6 +37,7 @@ from prism_lint.engine import (
     check_bytes,
     check_source,
     learn_bytes,
+    over_budget,
     read_with_stat,
     settle_fixes,
 )
@@ -109,7 +111,14 @@ def check_one(
         if data is None or st is None:
             return Outcome(early)
     outcome = _stamped(early, st, data, digests)
-    if not passed and not worth_checking(data, settings, kind=target.kind):
+    if not passed:
+        try:
+            with time_budget.budget():
+                passed = worth_checking(data, settings, kind=target.kind)
+        except time_budget.OverBudget:
+            outcome.result = over_budget(target.path, settings, target.kind)
+            return outcome
+    if not passed:
         if target.named:  # no parse: what the bytes show (binary, undecodable, too large)
             outcome.result = check_bytes(
                 target.path, data, settings, named=True, kind=target.kind, parse=False

@@ -29,18 +29,35 @@ def _expired(_signum: int, _frame: FrameType | None) -> None:
     raise OverBudget
 
 
+_running = False  # whether a budget is being counted down in this process
+
+
 @contextmanager
 def budget(seconds: float | None = None) -> Iterator[None]:
-    """Raise :class:`OverBudget` in the block once ``seconds`` have passed."""
+    """Raise :class:`OverBudget` in the block once ``seconds`` have passed.
+    Within another budget's block the enclosing one goes on counting: one
+    file's first pass and full check share its budget."""
+    global _running
     seconds = FILE_TIME_BUDGET if seconds is None else seconds
     timer = getattr(signal, "ITIMER_REAL", None)
-    if timer is None or seconds <= 0 or threading.current_thread() is not threading.main_thread():
+    if (
+        _running
+        or timer is None
+        or seconds <= 0
+        or threading.current_thread() is not threading.main_thread()
+    ):
         yield
         return
     previous = signal.signal(signal.SIGALRM, _expired)
     signal.setitimer(timer, seconds)
+    _running = True
     try:
         yield
     finally:
         signal.setitimer(timer, 0)
+        _running = False
         signal.signal(signal.SIGALRM, previous)
+
+
+def over_budget_message() -> str:
+    return f"checking this file took longer than {FILE_TIME_BUDGET:g} s; skipped"

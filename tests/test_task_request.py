@@ -7,7 +7,11 @@ code. The questions are written for these tests.
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from prism_lint.analysis import analyse, analyse_text, is_flagged
 from prism_lint.analysis.task import match_cues
@@ -874,3 +878,49 @@ def test_a_word_problems_words_and_questions_are_vocabulary() -> None:
     assert {"three", "twice", "dozen"} <= lex.number_words
     question = "How many pears are left?"
     assert any(p.compiled.search(question) for p in lex.asks_quantity)
+
+
+# The one pattern tag_blocks stands for, kept as the reference it must agree with.
+_TAG_BLOCK = re.compile(r"<([A-Za-z][\w-]{0,40})(?:\s[^<>\n]{0,200})?>\s*\n.*?</\1\s*>", re.S)
+_TAG_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "<doc>",
+            "<doc a=1>",
+            "</doc>",
+            "</doc >",
+            "<Doc>",
+            "</Doc>",
+            "<x-y>",
+            "</x-y>",
+            "<note>",
+            "</note>",
+            "\n",
+            " \n",
+            "\t",
+            "text",
+            "<",
+            ">",
+            "</",
+            "a",
+            " ",
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(_TAG_TEXT)
+def test_tag_blocks_are_the_blocks_the_pattern_finds(text: str) -> None:
+    from prism_lint.analysis.task import tag_blocks
+
+    expected = [(m.start(), m.end(), m.group(1)) for m in _TAG_BLOCK.finditer(text)]
+    assert tag_blocks(text) == expected
+
+
+def test_tags_never_closed_make_no_block() -> None:
+    from prism_lint.analysis.task import tag_blocks
+
+    # every <BEGIN_TEXT> is left open: the pattern scanned to the end from each
+    text = "<BEGIN_TEXT>\nsome page\n<END_TEXT>\n" * 5000 + "<a>\nbody\n</a>\n"
+    assert tag_blocks(text) == [(len(text) - 14, len(text) - 1, "a")]

@@ -13,7 +13,7 @@ declaration settles the question.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -471,11 +471,13 @@ def _asks_sum(paragraph: str, lex: TaskLexicon, low: str | None = None) -> bool:
 
 # Source code written out in the request. A function that has only its
 # signature and docstring asks for its body (HumanEval's form); other lines of
-# code name the subject, which supplied material may also be.
+# code name the subject, which supplied material may also be. The lines after
+# the docstring read one way only: blank lines that split their spaces
+# between two runs made a failed match try every split.
 _STUB = re.compile(
     r"(?m)^[ \t]*(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([^)]{0,400}\)[^:\n]{0,80}:[ \t]*\n"
     r"[ \t]+(?:\"\"\"|\'\'\')(?:(?!\"\"\"|\'\'\').){0,4000}?(?:\"\"\"|\'\'\')[ \t]*"
-    r"(?:\n[ \t]*(?:pass|\.\.\.|#[^\n]*)?[ \t]*)*\Z",
+    r"(?:\n[ \t]*(?:(?:pass|\.\.\.)[ \t]*|#[^\n]*)?)*\Z",
     re.S,
 )
 _CODE_LINE = re.compile(
@@ -576,7 +578,36 @@ def _turn_spans(turn: str, extras: object) -> tuple[_Spans, _Spans]:
 # and what follows a line that introduces it ("Transcript:", "the following
 # text:").
 _QUOTE_BLOCK = re.compile(r"(?:^[ \t]*>[^\n]*(?:\n|\Z))+", re.M)
-_TAG_BLOCK = re.compile(r"<([A-Za-z][\w-]{0,40})(?:\s[^<>\n]{0,200})?>\s*\n.*?</\1\s*>", re.S)
+# A block opens with a tag that ends its line and runs to the first closing
+# tag of the same name. Found by the tags alone, not by one pattern whose
+# lazy body scans to the end of the text from every opening tag that is
+# never closed (a log of pages with hundreds of <BEGIN_TEXT> markers took
+# seconds).
+_TAG_OPEN = re.compile(r"<([A-Za-z][\w-]{0,40})(?:\s[^<>\n]{0,200})?>\s*\n")
+_TAG_CLOSE = re.compile(r"</([A-Za-z][\w-]{0,40})\s*>")
+
+
+def tag_blocks(text: str) -> list[tuple[int, int, str]]:
+    """The tagged blocks of ``text`` (start, end, tag name), outermost first
+    and apart: a block inside another is part of it."""
+    closes: dict[str, list[int]] = {}
+    ends: dict[int, int] = {}
+    for m in _TAG_CLOSE.finditer(text):
+        closes.setdefault(m.group(1), []).append(m.start())
+        ends[m.start()] = m.end()
+    out: list[tuple[int, int, str]] = []
+    done = 0
+    for m in _TAG_OPEN.finditer(text):
+        starts = closes.get(m.group(1))
+        if m.start() < done or not starts:
+            continue
+        i = bisect_left(starts, m.end())
+        if i < len(starts):
+            done = ends[starts[i]]
+            out.append((m.start(), done, m.group(1)))
+    return out
+
+
 # Tags that hold the prompt's own voice, not material: <role>, <task>,
 # <instructions>, <rules>, <output_format> ...
 _SPEAKS = re.compile(
@@ -618,9 +649,7 @@ def material_spans(text: str) -> list[tuple[int, int]]:
         spans.extend((m.start(), m.end()) for m in _QUOTE_BLOCK.finditer(text))
         if "</" in text:
             spans.extend(
-                (m.start(), m.end())
-                for m in _TAG_BLOCK.finditer(text)
-                if not _SPEAKS.search(m.group(1))
+                (start, end) for start, end, tag in tag_blocks(text) if not _SPEAKS.search(tag)
             )
     for m in _MATERIAL_LABEL.finditer(text):
         spans.append((m.end(), _section_end(text, m.end())))
@@ -735,9 +764,9 @@ def _aside_sections(text: str) -> list[tuple[int, int, float]]:
     if "</" in text:
         # <capabilities>, <team_structure>, <operating_environment>: what the
         # model can use and who it works with, not what it is asked
-        for m in _TAG_BLOCK.finditer(text):
-            if _ASIDE_TAG.search(m.group(1)):
-                out.append((m.start(), m.end(), ASIDE_WEIGHT))
+        for start, end, tag in tag_blocks(text):
+            if _ASIDE_TAG.search(tag):
+                out.append((start, end, ASIDE_WEIGHT))
     return out
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from prism_lint import runner
+from prism_lint import runner, time_budget
 from prism_lint.commands.configs import resolver_for
 from prism_lint.config import ConfigError
 from prism_lint.discovery import discover
@@ -130,8 +130,14 @@ def _inventory(
         data, _result = read_limited(path, settings, named)
         if data is None:
             return _Reading()
-    if first and kind == "python" and not cues_of(settings).may_hold_prompt(data):
-        return _Reading(ruled_out=True)
+    if first and kind == "python":
+        try:
+            with time_budget.budget():
+                may_hold = cues_of(settings).may_hold_prompt(data)
+        except time_budget.OverBudget:
+            return _Reading()  # as a check over its budget: no prompt read
+        if not may_hold:
+            return _Reading(ruled_out=True)
     encoding = wide(data[:4])
     try:
         if encoding is not None:  # UTF-16 or UTF-32, as check reads it
@@ -144,7 +150,12 @@ def _inventory(
         return _Reading()
     teaches = kind != "python" or len(data) <= MAX_LEARNED
     if names and kind == "python":
-        return _Reading(learned=names_in(path, text, settings), teaches=teaches)
+        try:
+            with time_budget.budget():
+                learned = names_in(path, text, settings)
+        except time_budget.OverBudget:
+            return _Reading()
+        return _Reading(learned=learned, teaches=teaches)
     result = check_source(path, text, settings, named=named, kind=kind, inventory=True, fixes=False)
     return _Reading(rows_of(result), result.learned, teaches=teaches)
 

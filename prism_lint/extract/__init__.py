@@ -186,9 +186,11 @@ _PROJECT_DOCS = frozenset(
     }
 )
 # A VCR cassette (vcrpy, pytest-recording): an HTTP exchange recorded by a
-# test, prompts included. The prompt's source is the code that sent it.
+# test, prompts included. The prompt's source is the code that sent it. Each
+# line before it reads one way only (a comment keeps its "\r"), so a head of
+# many comment lines fails at once rather than in every way of splitting it.
 _RECORDING = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*)?\r?\n|---[^\n]*\n)*"
+    rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*(?:#[^\n]*|\r)?\n|---[^\n]*\n)*"
     rb"interactions:[ \t]*\r?\n-[ \t]+request:"
 )
 

@@ -395,6 +395,85 @@ def test_a_file_past_its_time_budget_is_one_finding(
     assert diag.code == "PRS900" and "longer than 0.2 s" in diag.message
 
 
+# Inputs that made a regular expression try every way of splitting a run of
+# characters (exponential backtracking): a banner of "#" after a catalogued
+# name, comment lines with CRLF endings at the head of a YAML file, blank
+# indented lines after a function stub quoted in a prompt.
+REDOS = {
+    "banner.py": (
+        "from swarms import Agent\n\n# one System Prompt for each Agent\n"
+        + "#" * 400
+        + "\n\n"
+        + f"SYSTEM_PROMPT = {PERSONA.strip()!r}\n"
+    ),
+    "prompts/system.yaml": "# settings\r\n" * 120 + f'system_prompt: "{PERSONA.strip()}"\r\n',
+    "stub.py": (
+        'PROMPT = """You are an expert Python engineer. Complete this function:\n'
+        "def parse(text):\n    '''Parse an ISO date.'''"
+        + "\n    " * 60
+        + '\nReturn only code."""\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REDOS))
+def test_a_regular_expression_s_worst_case_costs_nothing(name: str, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(REDOS[name].encode())
+    for given in (name, "."):  # named, and found by a walk
+        out = run("check", "--no-cache", "--output-format", "json", given, cwd=tmp_path, timeout=60)
+        # the prompt is read and flagged; over the file's budget it would be PRS900
+        assert [code for code, *_ in findings(out)] == ["PRS101"], out.stdout
+    listed = run("prompts", "--output-format", "json", ".", cwd=tmp_path, timeout=60)
+    assert len(json.loads(listed.stdout)) == 1, listed.stdout
+
+
+def test_the_first_pass_counts_against_the_file_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prism_lint import runner, time_budget
+    from prism_lint.config import Settings
+    from prism_lint.discovery import Target
+
+    def slow(*_args: object, **_kwargs: object) -> bool:
+        time.sleep(5)
+        return True
+
+    monkeypatch.setattr(time_budget, "FILE_TIME_BUDGET", 0.2)
+    monkeypatch.setattr(runner, "worth_checking", slow)
+    (tmp_path / "app.py").write_text(f"SYSTEM_PROMPT = {PERSONA.strip()!r}\n")
+    started = time.monotonic()
+    outcome = runner.check_one(Target(str(tmp_path / "app.py"), "python", False), Settings())
+    assert time.monotonic() - started < 2
+    (diag,) = outcome.result.diagnostics
+    assert diag.code == "PRS900" and "longer than 0.2 s" in diag.message
+
+
+def test_the_inventory_s_first_look_counts_against_the_file_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prism_lint import time_budget
+    from prism_lint.commands import prompts
+    from prism_lint.config import Settings
+    from prism_lint.extract.python import prompt_cues
+
+    def slow(*_args: object, **_kwargs: object) -> bool:
+        time.sleep(5)
+        return True
+
+    monkeypatch.setattr(time_budget, "FILE_TIME_BUDGET", 0.2)
+    monkeypatch.setattr(prompt_cues.Cues, "may_hold_prompt", slow)
+    path = tmp_path / "app.py"
+    path.write_text(f"SYSTEM_PROMPT = {PERSONA.strip()!r}\n")
+    started = time.monotonic()
+    reading = prompts._inventory(
+        str(path), path.read_bytes(), Settings(), named=False, kind="python", first=True
+    )
+    assert time.monotonic() - started < 2
+    assert reading.rows == [] and not reading.ruled_out
+
+
 def test_the_language_server_will_not_read_a_configuration_outside_the_workspace(
     tmp_path: Path,
 ) -> None:

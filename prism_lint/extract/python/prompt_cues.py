@@ -86,7 +86,10 @@ _ROLES = rb"(?:system|human|user|ai|assistant|developer)"
 # A line continuation: Python drops it inside a string, and it joins lines in code.
 _CONTINUATION = rb"\\(?:\r\n|\r|\n)"
 # White space, comments and continuations between a name and what follows it.
-_GAP = rb"(?:\s|#[^\n]*|" + _CONTINUATION + rb")*"
+# A comment runs to the end of its line, and only there (``(?![^\n])``): else
+# a line of "#####" splits into comments in as many ways as it has pairs of
+# marks, and a failed match tries every one of them.
+_GAP = rb"(?:\s|#[^\n]*(?![^\n])|" + _CONTINUATION + rb")*"
 # What ``str.strip`` removes, as UTF-8 or as an escape, and continuations.
 _SPACE = (
     rb"(?:\s|\x1c|\x1d|\x1e|\x1f|\xc2\x85|\xc2\xa0|\xe1\x9a\x80|\xe2\x80[\x80-\x8a]"
