@@ -328,3 +328,25 @@ def test_no_break_space_after_the_persona_goes_with_it() -> None:
     text = "You are a senior Python engineer.\u00a0Write a function that reverses a string."
     plan = plan_strip(text, 0, text.index("\u00a0"))
     assert plan is not None and plan.new_text == "Write a function that reverses a string."
+
+
+@pytest.mark.parametrize("before", ["", "Read it all; " * 20000])
+def test_a_conjunction_before_a_trailing_clause_goes_with_it(before: str) -> None:
+    # looked for just before the clause: a line of any length before it
+    new, safe, notes = strip(
+        before + "Review the diff and as a security expert.", "as a security expert."
+    )
+    assert new == before + "Review the diff."
+    assert not safe and any("conjunction 'and'" in n for n in notes), notes
+
+
+def test_the_layout_checks_read_around_a_fix_on_a_very_long_line() -> None:
+    from prism_lint.fix import _around
+    from prism_lint.model import Edit
+
+    old = "x" * 500_000 + "PERSONA" + "y" * 500_000  # minified: one line
+    edits = [Edit(500_000, 500_007, "")]
+    new = old[:500_000] + old[500_007:]
+    before, after = _around(old, new, edits)
+    assert "PERSONA" in before and "PERSONA" not in after
+    assert len(before) < 20_000 and before.replace("PERSONA", "") == after

@@ -152,6 +152,10 @@ def test_a_text_without_what_every_match_holds_is_ruled_out() -> None:
         (r"a|b\(", None),  # an alternation: the rest is not sure
         (r"(a)\(\1", None),  # a back-reference to a group before it
         (r"\(a", None),  # the symbol opens the pattern: nothing to skip to
+        # a run to the line's end, searched from each symbol, costs the line each time
+        (r"[A-D][.):]\s+\S[^\n]*\n[B-E][.):]", None),
+        (r"a:.+b", None),
+        (r"a\.\s+b", r"\.\s+b"),  # an escaped dot is no run
     ],
 )
 def test_the_rest_from_a_symbol(body: str, rest: str | None) -> None:

@@ -255,6 +255,10 @@ def required_choices(body: str) -> list[tuple[str, ...]]:
     return out
 
 
+# An unbounded run of any character but a line break: ``[^\n]*``, ``.+``.
+_LINE_RUN = re.compile(r"(?:\[\^\\n\]|(?<!\\)\.)[*+]")
+
+
 def tail(body: str) -> str | None:
     """``body`` from its first top-level symbol (or class of symbols) on
     that every match holds, past its first item: every match of ``body``
@@ -292,7 +296,11 @@ def tail(body: str) -> str | None:
         if j <= i:
             return None
         if symbol and i > 0 and not _allows_none(body, j):
-            return body[i:]
+            rest = body[i:]
+            # searched from each of its symbols, a run to the line's end costs
+            # the line each time: on a text of one long line, far more than
+            # the whole pattern
+            return None if _LINE_RUN.search(rest) else rest
         if j < len(body) and body[j] in _QUANTIFIERS:
             j = _past_quantifier(body, j)
         i = j

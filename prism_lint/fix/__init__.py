@@ -243,6 +243,10 @@ def _around(old: str, new: str, edits: list[Edit], margin: int = 2000) -> tuple[
     a = old.rfind("\n", 0, max(0, first - margin)) + 1
     b = old.find("\n", min(len(old), last + margin))
     b = len(old) if b < 0 else b
+    # whole lines, unless a line is far longer than the margin (minified
+    # JSON, a log of one line): the same offsets cut before and after alike
+    a = max(a, first - 4 * margin)
+    b = min(b, last + 4 * margin)
     grown = sum(len(e.content) - (e.end - e.start) for e in edits)
     return old[a:b], new[a : b + grown]
 

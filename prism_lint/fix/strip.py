@@ -40,6 +40,7 @@ _JUNCTION = ",;:—–，、；："
 _CJK_END = "。！？"
 _CONJUNCTION = re.compile(r"(?i)(?:and then|and|then|so|but|while)\b[ \t]*")
 _TRAILING_CONJUNCTION = re.compile(r"(?i)[ \t]+(?:and|or|while|but)[ \t]*$")
+_CONJUNCTION_REACH = 80  # characters before a clause a conjunction is looked for in
 # What may stand before a sentence on its line and go with it.
 _MARKER = lazy(r"[ \t]*(?:(?:[-*+•]|\d{1,3}[.)])[ \t]+|>[ \t]*|#{1,6}[ \t]+)?")
 _LABEL = lazy(
@@ -473,7 +474,9 @@ def _trailing_clause(text: str, s: int, e: int) -> StripPlan:
         a -= 1
         while a > ls and text[a - 1] in HSPACE:
             a -= 1
-    conj = _TRAILING_CONJUNCTION.search(text, ls, a)
+    # the conjunction ends where the clause starts: looked for just before it,
+    # not from the start of what may be a very long line
+    conj = _TRAILING_CONJUNCTION.search(text, max(ls, a - _CONJUNCTION_REACH), a)
     if conj:
         a = conj.start()
     head = _sentence_head(text, ls, a)
