@@ -415,6 +415,20 @@ def test_check_sees_the_model_through_a_wrapper_of_another_module(tmp_path: Path
         "# IDENTITY and PURPOSE\n\nSummarise the text.\n",
         "# Instructions\n\n- You must answer in JSON.\n",
         "\ufeffAct as a translator.\n",
+        # a product's agent named, then what it is
+        "You are Devin, a software engineer using a real computer.\n",
+        "You are Notion AI, an AI agent inside of Notion.\n",
+        "You are E1, the agent.\n",
+        # tags and facts before the first sentence
+        "<identity>\nYou are Trae AI, a powerful coding assistant.\n</identity>\n",
+        "<goal> You are Perplexity, a helpful search assistant.\n",
+        "Knowledge cutoff: 2024-06\nYou are an AI coding assistant, powered by GPT-4.1.\n",
+        "You\xa0are\xa0a\xa0coding\xa0assistant.\n",
+        # the model named in the third person, by name, or in a heading
+        "The assistant is Claude, created by Anthropic.\n",
+        "Your name is Junie.\n",
+        "Your role as an AI assistant is to help developers complete their code.\n",
+        "# Act as a world-class senior frontend React engineer with deep expertise in the API\n",
     ],
 )
 def test_prompt_file_by_content(text: str) -> None:
@@ -427,6 +441,9 @@ def test_prompt_file_by_content(text: str) -> None:
     [
         "# My project\n\nA library that does things.\n\nYou are welcome to contribute.\n",
         "You are welcome to open an issue.\n",
+        "You are free to copy, modify, and share it.\n",
+        "Version: 1.2\nThis project parses dates.\n",
+        "<div>\nA page about the project.\n</div>\n",
         "Release notes\n\n- You are now able to export.\n",
         "```\nYou are a senior engineer.\n```\n",
         "",

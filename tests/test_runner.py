@@ -217,6 +217,23 @@ def test_first_pass_never_rules_out_a_flagged_prompt_file(
         assert worth_checking(text.encode("utf-8"), EVERYTHING, kind=kind), (kind, text)
 
 
+@pytest.mark.parametrize(
+    "verb", ["respond", "reply", "answer", "speak", "talk", "write", "think", "work", "communicate"]
+)
+@pytest.mark.parametrize("link", ["as", "like"])
+def test_every_way_the_analysis_reads_a_weak_assignment_passes_the_first_pass(
+    verb: str, link: str
+) -> None:
+    """ "Respond like a helpful software engineer ..." is a persona to the
+    analysis (its weak assignments: a verb, then "as" or "like"): each is an
+    anchor of the first pass too."""
+    from prism_lint.analysis.persona import find_personas
+
+    text = f"- {verb.title()} {link} a senior software engineer who explains the code.\n"
+    if find_personas(text):
+        assert may_hold_persona(text.encode("utf-8")), text
+
+
 def test_every_title_the_detector_reads_as_a_persona_passes_the_first_pass() -> None:
     """A prompt file titled with any occupation of the vocabulary ("# Data
     Scientist", "# Senior Data Scientist") that the detector reads as a

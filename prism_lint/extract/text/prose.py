@@ -30,11 +30,25 @@ _IDENTITY = re.compile(r"(?im)^#{1,3}[ \t]*identity(?:[ \t]+and[ \t]+purpose)?[ 
 # the model addressed: an identity given to it, or an order
 _ADDRESS = re.compile(
     r"(?i)^(?:\*\*|__)?(?:(?:you are|you're|you’re)\s+(?:an?|the|now|tasked|responsible|acting"
-    r"|playing|going|given|helping|working|in charge|my|our|to)\b|act as|acting as"
+    r"|playing|going|given|helping|working|operating|in charge|my|our|to|ai)\b|act as|acting as"
     r"|i want you to act as"
-    r"|your (?:role|task|job|goal|purpose|mission) (?:is|will be)|you will (?:be|act|receive)"
-    r"|as an? (?:ai|assistant|expert|helpful)\b)"
+    r"|your (?:role|task|job|goal|purpose|mission)(?: as [^.,\n]{1,40})? (?:is|will be)"
+    r"|you will (?:be|act|receive)|your name is|the assistant is"
+    r"|as an? (?:ai|assistant|expert|helpful)\b"
+    # a product's agent named, then what it is: "You are Devin, a software
+    # engineer ...", "You are Notion AI, an AI agent ...", "You are E1, the ..."
+    r"|(?:you are|you're|you’re)\s+(?-i:[A-Z0-9][\w.@-]*(?:\s+[A-Z0-9][\w.@-]*){0,3})"
+    r"(?:\s*\([^)\n]{0,60}\))?\s*,\s+(?:an?|the|[\w-]+['’]s)\s)"
 )
+# A line of nothing but tags ("<identity>", "</role>", "<|im_start|>system")
+# opens a section as a heading does; a tag before the first sentence on its
+# line ("<goal> You are ...") is read past.
+_TAG_LINE = re.compile(r"^(?:<[^<>\n]{1,60}>\w*[ \t]*)+$")
+_LEADING_TAGS = re.compile(r"^(?:<[^<>\n]{1,60}>[ \t]*)+")
+# A line of facts given to the model before it is addressed ("Knowledge
+# cutoff: 2024-06", "Image input capabilities: Enabled"): read past, a few.
+_FACT_LINE = re.compile(r"^[A-Z][\w ]{0,40}:[ \t]*[\w.-]{1,30}$")
+_MAX_FACT_LINES = 3
 _HEADING = re.compile(r"^#{1,4}[ \t]+(?P<title>[^\n]{1,60}?)[ \t]*#*[ \t]*$")
 _PROMPT_HEADINGS = frozenset(
     {
@@ -69,6 +83,7 @@ def looks_like_prompt(text: str) -> bool:
     if _IDENTITY.search(head):
         return True
     headings = 0
+    facts = 0
     for line in head.splitlines():
         stripped = line.strip()
         if not stripped:
@@ -80,10 +95,15 @@ def looks_like_prompt(text: str) -> bool:
             title = h.group("title").strip(" :*_").lower()
             headings += title in _PROMPT_HEADINGS
             continue
-        if stripped.startswith(("<!--", "[//]:")):
+        if stripped.startswith(("<!--", "[//]:")) or _TAG_LINE.match(stripped):
+            continue
+        if facts < _MAX_FACT_LINES and _FACT_LINE.match(stripped):
+            facts += 1
             continue
         # the first sentence of the file: a prompt speaks to the model here
-        return bool(_ADDRESS.match(stripped)) or (headings > 0 and _speaks_below(head))
+        # (in a heading too: "# Act as a world-class engineer ...")
+        sentence = _LEADING_TAGS.sub("", stripped).lstrip("#").strip().replace("\xa0", " ")
+        return bool(_ADDRESS.match(sentence)) or (headings > 0 and _speaks_below(head))
     return False
 
 
