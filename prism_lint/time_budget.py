@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -30,6 +31,13 @@ def _expired(_signum: int, _frame: FrameType | None) -> None:
 
 
 _running = False  # whether a budget is being counted down in this process
+_deadline: float | None = None  # when it runs out (time.monotonic)
+
+
+def deadline() -> float | None:
+    """When the budget being counted down runs out (``time.monotonic``), for
+    work its timer signal cannot interrupt (a parse in C); None when none is."""
+    return _deadline
 
 
 @contextmanager
@@ -48,7 +56,9 @@ def budget(seconds: float | None = None) -> Iterator[None]:
     ):
         yield
         return
+    global _deadline
     previous = signal.signal(signal.SIGALRM, _expired)
+    _deadline = time.monotonic() + seconds
     signal.setitimer(timer, seconds)
     _running = True
     try:
@@ -56,8 +66,29 @@ def budget(seconds: float | None = None) -> Iterator[None]:
     finally:
         signal.setitimer(timer, 0)
         _running = False
+        _deadline = None
         signal.signal(signal.SIGALRM, previous)
 
 
 def over_budget_message() -> str:
     return f"checking this file took longer than {FILE_TIME_BUDGET:g} s; skipped"
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """The budget's timer held off in the block (work that watches
+    :func:`deadline` itself, and must not be interrupted inside a callback
+    from C); past the block it runs on with what is left, or is spent."""
+    timer = getattr(signal, "ITIMER_REAL", None)
+    limit = _deadline
+    if timer is None or limit is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.setitimer(timer, 0)
+    try:
+        yield
+    finally:
+        left = limit - time.monotonic()
+        if left <= 0:
+            raise OverBudget
+        signal.setitimer(timer, left)

@@ -474,6 +474,39 @@ def test_the_inventory_s_first_look_counts_against_the_file_budget(
     assert reading.rows == [] and not reading.ruled_out
 
 
+def test_a_parse_past_the_file_budget_stops_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    # tree-sitter parses in C, out of the timer signal's reach, and a long
+    # run of comment lines makes its scanner quadratic (seconds for 16,000)
+    from prism_lint import engine, time_budget
+    from prism_lint.config import Settings
+
+    monkeypatch.setattr(time_budget, "FILE_TIME_BUDGET", 0.3)
+    text = f"SYSTEM_PROMPT = {PERSONA.strip()!r}\n" + "# note\r\n" * 30_000
+    started = time.monotonic()
+    result = engine.check_source("app.py", text, Settings())
+    assert time.monotonic() - started < 3
+    (diag,) = result.diagnostics
+    assert diag.code == "PRS900" and "longer than 0.3 s" in diag.message
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("deep.ts", "`" * 200_000),  # each a tagged template of the one before: 100,000 deep
+        ("open.py", "{{" * 100_000),  # unmatched brackets, each a fragment at the top level
+        ("open.ts", "- " * 100_000),
+    ],
+)
+def test_trees_no_code_makes_are_not_walked(name: str, text: str, tmp_path: Path) -> None:
+    (tmp_path / name).write_text(PERSONA + text + "\n" + PERSONA)
+    started = time.monotonic()
+    out = run("check", "--no-cache", "--output-format", "json", name, cwd=tmp_path, timeout=60)
+    assert time.monotonic() - started < 15
+    (found,) = json.loads(out.stdout)
+    assert found["code"] == "PRS900"
+    assert "longer than" not in found["message"]  # told, not timed out
+
+
 def test_the_language_server_will_not_read_a_configuration_outside_the_workspace(
     tmp_path: Path,
 ) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from prism_lint.extract.shared import bounded
 from prism_lint.extract.shared.tree_source import Binding, Node, TreeSource, encode, fold_bindings
 from prism_lint.lines import line_index
 from prism_lint.model import Document
@@ -188,10 +189,10 @@ def parse(doc: Document, grammar: str) -> Source:
     # template literal holding one was cut short there): a space is parsed
     # in its place, one byte for one, and text is read from the document
     nul = b"\x00" in data
-    tree = parser.parse(data.replace(b"\x00", b" ") if nul else data)
+    tree = bounded.parse(parser, data.replace(b"\x00", b" ") if nul else data)
     src = Source(doc, tree, line_index(text), starts, extra_list)
     src._exact = not nul
-    src.captures = cursor_cls(query).captures(tree.root_node)
+    src.captures = bounded.captures(cursor_cls, query, tree.root_node)
     for nodes in src.captures.values():
         nodes.sort(key=lambda n: n.start_byte)
     _index(src)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, ClassVar
 
+from prism_lint.extract.shared import bounded
 from prism_lint.extract.shared.tree_source import (
     Binding,
     Node,
@@ -249,7 +250,7 @@ def _parse(doc: Document) -> Source:
     tree = tree_of(text)
     src = Source(doc, tree, line_index(text), starts, extra_list)
     src._exact = b"\r" not in data or _LONE_CR.search(data) is None  # as tree_of parsed it
-    captures = cursor_cls(query).captures(tree.root_node)
+    captures = bounded.captures(cursor_cls, query, tree.root_node)
     for nodes in captures.values():  # document order, outer nodes first
         nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
     src.captures = captures

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from prism_lint.extract.shared import bounded
+
 MIN_SIZE = 4096  # bytes; a smaller text parses from nothing in microseconds
 
 
@@ -31,7 +33,7 @@ class Reparser:
         if self._last is not None and len(data) >= MIN_SIZE:
             tree = self._from_last(data, *self._last)
         if tree is None:
-            tree = self._parser.parse(data)
+            tree = bounded.parse(self._parser, data)
         self._last = (data, tree)
         return tree
 
@@ -53,7 +55,7 @@ class Reparser:
             old_end_point=point(old, old_end),
             new_end_point=point(data, new_end),
         )
-        new_tree = self._parser.parse(data, tree)
+        new_tree = bounded.parse(self._parser, data, tree)
         if new_tree is None or new_tree.root_node.has_error:
             return None
         return new_tree
