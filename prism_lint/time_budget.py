@@ -36,7 +36,10 @@ _deadline: float | None = None  # when it runs out (time.monotonic)
 
 def deadline() -> float | None:
     """When the budget being counted down runs out (``time.monotonic``), for
-    work its timer signal cannot interrupt (a parse in C); None when none is."""
+    work its timer signal cannot interrupt (a parse in C); None when none is,
+    and in any thread but the main one, which budgets are counted in."""
+    if _deadline is None or threading.current_thread() is not threading.main_thread():
+        return None
     return _deadline
 
 
