@@ -380,14 +380,10 @@ def test_hostile_inputs_finish_quickly(tmp_path: Path) -> None:
 def test_a_file_past_its_time_budget_is_one_finding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from prism_lint import engine, time_budget
+    from prism_lint import engine
     from prism_lint.config import Settings
 
-    def slow(*_args: object, **_kwargs: object) -> None:
-        time.sleep(5)
-
-    monkeypatch.setattr(time_budget, "FILE_TIME_BUDGET", 0.2)
-    monkeypatch.setattr(engine, "run_rules", slow)
+    stalled(monkeypatch, engine, "run_rules")
     started = time.monotonic()
     result = engine.check_source("prompts/system.md", PERSONA, Settings())
     assert time.monotonic() - started < 2
@@ -429,19 +425,26 @@ def test_a_regular_expression_s_worst_case_costs_nothing(name: str, tmp_path: Pa
     assert len(json.loads(listed.stdout)) == 1, listed.stdout
 
 
-def test_the_first_pass_counts_against_the_file_budget(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from prism_lint import runner, time_budget
-    from prism_lint.config import Settings
-    from prism_lint.discovery import Target
+def stalled(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> None:
+    """``owner.name`` made to take 5 s, under a file budget of 0.2 s."""
+    from prism_lint import time_budget
 
     def slow(*_args: object, **_kwargs: object) -> bool:
         time.sleep(5)
         return True
 
     monkeypatch.setattr(time_budget, "FILE_TIME_BUDGET", 0.2)
-    monkeypatch.setattr(runner, "worth_checking", slow)
+    monkeypatch.setattr(owner, name, slow)
+
+
+def test_the_first_pass_counts_against_the_file_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prism_lint import runner
+    from prism_lint.config import Settings
+    from prism_lint.discovery import Target
+
+    stalled(monkeypatch, runner, "worth_checking")
     (tmp_path / "app.py").write_text(f"SYSTEM_PROMPT = {PERSONA.strip()!r}\n")
     started = time.monotonic()
     outcome = runner.check_one(Target(str(tmp_path / "app.py"), "python", False), Settings())
@@ -453,17 +456,11 @@ def test_the_first_pass_counts_against_the_file_budget(
 def test_the_inventory_s_first_look_counts_against_the_file_budget(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from prism_lint import time_budget
     from prism_lint.commands import prompts
     from prism_lint.config import Settings
     from prism_lint.extract.python import prompt_cues
 
-    def slow(*_args: object, **_kwargs: object) -> bool:
-        time.sleep(5)
-        return True
-
-    monkeypatch.setattr(time_budget, "FILE_TIME_BUDGET", 0.2)
-    monkeypatch.setattr(prompt_cues.Cues, "may_hold_prompt", slow)
+    stalled(monkeypatch, prompt_cues.Cues, "may_hold_prompt")
     path = tmp_path / "app.py"
     path.write_text(f"SYSTEM_PROMPT = {PERSONA.strip()!r}\n")
     started = time.monotonic()
