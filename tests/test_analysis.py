@@ -729,3 +729,46 @@ def test_a_title_the_text_goes_on_to_use_names_a_tool() -> None:
     assert not find_personas(tool)
     role = "# Playwright\n\nWrite a one-act play about the sea."
     assert [p.kind for p in find_personas(role)] == ["expert"]
+
+
+_MATERIAL_TEXT = st.lists(
+    st.sampled_from(
+        [
+            "<document>",
+            "</document>",
+            "</Document >",
+            "<examples a=1>",
+            "</examples>",
+            "<chat_history>",
+            "</chat_history>",
+            "<my example>",
+            "</my example>",
+            "</my example >",
+            "text",
+            "\n",
+            " ",
+            "<",
+            ">",
+            "</",
+            "a",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@given(_MATERIAL_TEXT)
+def test_supplied_tags_close_at_the_first_closing_tag_of_their_name(text: str) -> None:
+    """Looked up among the closing tags, as a search from the opening tag on
+    found it (any case, spaces before ">")."""
+    import re
+
+    from prism_lint.analysis.material import _TAG, closing_tags, first_close
+
+    closes = closing_tags(text)
+    for m in _TAG.finditer(text):
+        searched = re.compile(rf"</{re.escape(m.group('name'))}\s*>", re.IGNORECASE).search(
+            text, m.end()
+        )
+        found = first_close(closes, m.group("name").lower(), m.end())
+        assert found == (searched.span() if searched else None), (text, m.group(0))

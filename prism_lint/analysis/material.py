@@ -17,6 +17,7 @@ is recognised from how prompts mark it off:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from prism_lint.lazy_re import lazy
@@ -58,11 +59,11 @@ def supplied_spans(text: str) -> tuple[tuple[int, int], ...]:
                     break
             spans.append((m.end(), end))
     if "<" in text:
+        closes = closing_tags(text)
         for m in _TAG.finditer(text):
-            close = re.compile(rf"</{re.escape(m.group('name'))}\s*>", re.IGNORECASE)
-            c = close.search(text, m.end())
+            c = first_close(closes, m.group("name").lower(), m.end())
             if c is not None:
-                spans.append((m.end(), c.start()))
+                spans.append((m.end(), c[0]))
     if "```" in text or "~~~" in text:
         fences = list(_FENCE.finditer(text))
         i = 0
@@ -73,6 +74,34 @@ def supplied_spans(text: str) -> tuple[tuple[int, int], ...]:
                 spans.append((a, b))  # a prose fence holding most of the text is the prompt
             i += 2
     return tuple(merge_spans(spans))
+
+
+# A closing tag, its name as written (spaces and all): the closing tag of a
+# block is looked up among them, not searched for from each opening tag to
+# the end of a text where it may never come.
+_CLOSE = re.compile(r"</([^<>/\n]{1,60}?)\s*>")
+
+
+@lru_cache(maxsize=32)
+def closing_tags(text: str, fold: bool = True) -> dict[str, list[tuple[int, int]]]:
+    """The closing tags of ``text`` by name (lower-cased when ``fold``):
+    (start, end) of each, in order."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    for m in _CLOSE.finditer(text):
+        name = m.group(1).lower() if fold else m.group(1)
+        out.setdefault(name, []).append((m.start(), m.end()))
+    return out
+
+
+def first_close(
+    closes: dict[str, list[tuple[int, int]]], name: str, after: int
+) -> tuple[int, int] | None:
+    """The first closing tag named ``name`` that starts at or after ``after``."""
+    found = closes.get(name)
+    if not found:
+        return None
+    i = bisect_left(found, (after, -1))
+    return found[i] if i < len(found) else None
 
 
 def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -13,13 +13,13 @@ declaration settles the question.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice, pairwise
 
-from prism_lint.analysis.material import merge_spans, supplied_spans
+from prism_lint.analysis.material import closing_tags, first_close, merge_spans, supplied_spans
 from prism_lint.analysis.model import ACCURACY_TASKS, TASKS, Persona, TaskInference
 from prism_lint.analysis.persona import CAPABILITY
 from prism_lint.analysis.sentences import split_sentences
@@ -584,26 +584,20 @@ _QUOTE_BLOCK = re.compile(r"(?:^[ \t]*>[^\n]*(?:\n|\Z))+", re.M)
 # never closed (a log of pages with hundreds of <BEGIN_TEXT> markers took
 # seconds).
 _TAG_OPEN = re.compile(r"<([A-Za-z][\w-]{0,40})(?:\s[^<>\n]{0,200})?>\s*\n")
-_TAG_CLOSE = re.compile(r"</([A-Za-z][\w-]{0,40})\s*>")
 
 
 def tag_blocks(text: str) -> list[tuple[int, int, str]]:
     """The tagged blocks of ``text`` (start, end, tag name), outermost first
     and apart: a block inside another is part of it."""
-    closes: dict[str, list[int]] = {}
-    ends: dict[int, int] = {}
-    for m in _TAG_CLOSE.finditer(text):
-        closes.setdefault(m.group(1), []).append(m.start())
-        ends[m.start()] = m.end()
+    closes = closing_tags(text, fold=False)
     out: list[tuple[int, int, str]] = []
     done = 0
     for m in _TAG_OPEN.finditer(text):
-        starts = closes.get(m.group(1))
-        if m.start() < done or not starts:
+        if m.start() < done:
             continue
-        i = bisect_left(starts, m.end())
-        if i < len(starts):
-            done = ends[starts[i]]
+        close = first_close(closes, m.group(1), m.end())
+        if close is not None:
+            done = close[1]
             out.append((m.start(), done, m.group(1)))
     return out
 
