@@ -67,5 +67,7 @@ def captures(cursor_cls: Any, query: Any, root: Any) -> dict[str, list[Any]]:
     if root.has_error and root.child_count > MAX_BROKEN_FRAGMENTS:
         raise ValueError(f"mostly syntax errors ({root.child_count:,} fragments at the top level)")
     cursor = cursor_cls(query)
-    cursor.set_max_start_depth(MAX_QUERY_DEPTH)
+    limit_depth = getattr(cursor, "set_max_start_depth", None)  # py-tree-sitter 0.25 and later
+    if limit_depth is not None:
+        limit_depth(MAX_QUERY_DEPTH)
     return cursor.captures(root)  # type: ignore[no-any-return]
