@@ -227,18 +227,14 @@ def _from_imports(data: bytes) -> Iterator[re.Match[bytes]]:
 def learn_modules(items: list[tuple[str, str]]) -> list[tuple[str, Table | None, Read | None]]:
     """What each module (path, kind) teaches, read from its definitions,
     with the stamp of the bytes read (the cache keeps the table with it)."""
-    return [(path, *_bounded_learn(path, kind)) for path, kind in items]
-
-
-def _bounded_learn(path: str, kind: str) -> tuple[Table | None, Read | None]:
-    """:func:`_learn` within a file's time budget: past it, nothing is learned."""
     from prism_lint import time_budget
 
-    try:
-        with time_budget.budget():
-            return _learn(path, kind)
-    except time_budget.OverBudget:
-        return None, None
+    # each within a file's time budget: past it, nothing is learned
+    none: tuple[Table | None, Read | None] = (None, None)
+    return [
+        (path, *time_budget.within(lambda: _learn(path, kind), none))  # noqa: B023
+        for path, kind in items
+    ]
 
 
 def _learn(path: str, kind: str) -> tuple[Table | None, Read | None]:

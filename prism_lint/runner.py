@@ -112,12 +112,11 @@ def check_one(
             return Outcome(early)
     outcome = _stamped(early, st, data, digests)
     if not passed:
-        try:
-            with time_budget.budget():
-                passed = worth_checking(data, settings, kind=target.kind)
-        except time_budget.OverBudget:
+        kept = time_budget.within(lambda: worth_checking(data, settings, kind=target.kind), None)
+        if kept is None:
             outcome.result = over_budget(target.path, settings, target.kind)
             return outcome
+        passed = kept
     if not passed:
         if target.named:  # no parse: what the bytes show (binary, undecodable, too large)
             outcome.result = check_bytes(

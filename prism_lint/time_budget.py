@@ -13,11 +13,14 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import TypeVar
 
 FILE_TIME_BUDGET = 5.0  # seconds
+
+T = TypeVar("T")
 
 
 class OverBudget(BaseException):
@@ -95,3 +98,12 @@ def paused() -> Iterator[None]:
         if left <= 0:
             raise OverBudget
         signal.setitimer(timer, left)
+
+
+def within(step: Callable[[], T], over: T) -> T:
+    """``step()`` within a file's budget; ``over`` when it runs past it."""
+    try:
+        with budget():
+            return step()
+    except OverBudget:
+        return over

@@ -82,14 +82,18 @@ def supplied_spans(text: str) -> tuple[tuple[int, int], ...]:
 _CLOSE = re.compile(r"</([^<>/\n]{1,60}?)\s*>")
 
 
+@lru_cache(maxsize=16)
+def _closing(text: str) -> tuple[tuple[str, int, int], ...]:
+    return tuple((m.group(1), m.start(), m.end()) for m in _CLOSE.finditer(text))
+
+
 @lru_cache(maxsize=32)
 def closing_tags(text: str, fold: bool = True) -> dict[str, list[tuple[int, int]]]:
     """The closing tags of ``text`` by name (lower-cased when ``fold``):
-    (start, end) of each, in order."""
+    (start, end) of each, in order. The text is read once for both forms."""
     out: dict[str, list[tuple[int, int]]] = {}
-    for m in _CLOSE.finditer(text):
-        name = m.group(1).lower() if fold else m.group(1)
-        out.setdefault(name, []).append((m.start(), m.end()))
+    for name, start, end in _closing(text):
+        out.setdefault(name.lower() if fold else name, []).append((start, end))
     return out
 
 

@@ -131,10 +131,9 @@ def _inventory(
         if data is None:
             return _Reading()
     if first and kind == "python":
-        try:
-            with time_budget.budget():
-                may_hold = cues_of(settings).may_hold_prompt(data)
-        except time_budget.OverBudget:
+        found = data
+        may_hold = time_budget.within(lambda: cues_of(settings).may_hold_prompt(found), None)
+        if may_hold is None:
             return _Reading()  # as a check over its budget: no prompt read
         if not may_hold:
             return _Reading(ruled_out=True)
@@ -150,12 +149,9 @@ def _inventory(
         return _Reading()
     teaches = kind != "python" or len(data) <= MAX_LEARNED
     if names and kind == "python":
-        try:
-            with time_budget.budget():
-                learned = names_in(path, text, settings)
-        except time_budget.OverBudget:
-            return _Reading()
-        return _Reading(learned=learned, teaches=teaches)
+        over = _Reading()
+        learned = time_budget.within(lambda: names_in(path, text, settings), over)
+        return over if learned is over else _Reading(learned=learned, teaches=teaches)
     result = check_source(path, text, settings, named=named, kind=kind, inventory=True, fixes=False)
     return _Reading(rows_of(result), result.learned, teaches=teaches)
 

@@ -27,10 +27,11 @@ def parse(parser: Any, data: bytes, old_tree: Any = None) -> Any:
     """``parser.parse(data, old_tree)``, raising :class:`OverBudget` rather
     than running past the budget being counted down."""
     limit = time_budget.deadline()
+    old = () if old_tree is None else (old_tree,)
     if limit is None or len(data) <= CHUNK:
         # a text of one chunk parses in well under a second however it is
         # written (4,000 comment lines in a row: 0.4 s)
-        return parser.parse(data) if old_tree is None else parser.parse(data, old_tree)
+        return parser.parse(data, *old)
     spent = False
 
     def read(offset: int, _point: Any) -> bytes:
@@ -41,7 +42,7 @@ def parse(parser: Any, data: bytes, old_tree: Any = None) -> Any:
         return data[offset : offset + CHUNK]
 
     with time_budget.paused():  # the timer's signal must not land in ``read``
-        tree = parser.parse(read) if old_tree is None else parser.parse(read, old_tree)
+        tree = parser.parse(read, *old)
         if spent:
             raise time_budget.OverBudget
         return parser.parse(data, tree)
