@@ -10,6 +10,7 @@ where the platform has no interval timer, the check runs unbounded.
 
 from __future__ import annotations
 
+import _signal
 import signal
 import threading
 import time
@@ -33,6 +34,7 @@ def _expired(_signum: int, _frame: FrameType | None) -> None:
     raise OverBudget
 
 
+_TIMER: int | None = getattr(signal, "ITIMER_REAL", None)
 _running = False  # whether a budget is being counted down in this process
 _deadline: float | None = None  # when it runs out (time.monotonic)
 
@@ -46,34 +48,47 @@ def deadline() -> float | None:
     return _deadline
 
 
-@contextmanager
-def budget(seconds: float | None = None) -> Iterator[None]:
+class budget:
     """Raise :class:`OverBudget` in the block once ``seconds`` have passed.
     Within another budget's block the enclosing one goes on counting: one
-    file's first pass and full check share its budget."""
-    global _running
-    seconds = FILE_TIME_BUDGET if seconds is None else seconds
-    timer = getattr(signal, "ITIMER_REAL", None)
-    if (
-        _running
-        or timer is None
-        or seconds <= 0
-        or threading.current_thread() is not threading.main_thread()
-    ):
-        yield
-        return
-    global _deadline
-    previous = signal.signal(signal.SIGALRM, _expired)
-    _deadline = time.monotonic() + seconds
-    signal.setitimer(timer, seconds)
-    _running = True
-    try:
-        yield
-    finally:
-        signal.setitimer(timer, 0)
+    file's first pass and full check share its budget.
+
+    A class rather than a generator: every file of a run enters a budget
+    for each step (thousands per run), and the generator's machinery and
+    :mod:`signal`'s enum conversions cost more than the timer itself, so the
+    handler is swapped with :mod:`_signal`'s own functions."""
+
+    __slots__ = ("armed", "previous", "seconds")
+
+    def __init__(self, seconds: float | None = None) -> None:
+        self.seconds = FILE_TIME_BUDGET if seconds is None else seconds
+        self.armed = False
+        self.previous: object = None
+
+    def __enter__(self) -> None:
+        global _running, _deadline
+        if (
+            _running
+            or _TIMER is None
+            or self.seconds <= 0
+            or threading.get_ident() != threading.main_thread().ident
+        ):
+            return
+        self.previous = _signal.signal(_signal.SIGALRM, _expired)
+        _deadline = time.monotonic() + self.seconds
+        _signal.setitimer(_TIMER, self.seconds)
+        _running = True
+        self.armed = True
+
+    def __exit__(self, *_exc: object) -> None:
+        global _running, _deadline
+        if not self.armed:
+            return
+        self.armed = False
+        _signal.setitimer(_TIMER, 0)
         _running = False
         _deadline = None
-        signal.signal(signal.SIGALRM, previous)
+        _signal.signal(_signal.SIGALRM, self.previous)  # type: ignore[arg-type]
 
 
 def over_budget_message() -> str:

@@ -10,6 +10,7 @@ adds only what its grammar needs.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
@@ -72,12 +73,13 @@ class Binding:
 
 def fold_bindings(entries: list[Binding]) -> list[Binding]:
     """The last ``=`` binding and the ``+=`` bindings after it: what gives the value."""
-    last = 0
-    for i, b in enumerate(entries):
-        if b.op == "=":
-            last = i
-    return entries[last:]
+    for i in range(len(entries) - 1, -1, -1):
+        if entries[i].op == "=":
+            return entries[i:]
+    return entries
 
+
+_POS = operator.attrgetter("pos")
 
 F = TypeVar("F")
 
@@ -206,8 +208,10 @@ class TreeSource(Generic[F]):
             if entries:
                 chosen = entries
                 if innermost:
-                    before = [b for b in entries if b.pos < byte]
-                    chosen = before or entries
+                    # entries are sorted by position: a module that assigns
+                    # one name a thousand times is looked up as often
+                    k = bisect.bisect_left(entries, byte, key=_POS)
+                    chosen = entries[:k] if k else entries
                 return fold_bindings(chosen)
             innermost = False
         return None
