@@ -335,13 +335,17 @@ class _Learner:
 
     def run(self) -> None:
         calls = self.f.src.captures.get("call", ())
-        for _round in range(2):  # a wrapper of a wrapper of the same module
-            before = sum(len(p) for p in self.params.values())
-            for call in calls:
-                self.call(call)
-            if sum(len(p) for p in self.params.values()) == before:
-                break
+        # callee's last name of each call the first round had no reason to
+        # read (most calls), by index
+        quiet = {i: last for i, call in enumerate(calls) if (last := self.call(call)) is not None}
+        if any(self.params.values()):  # a wrapper of a wrapper of the same module
             self.again = True
+            for i, call in enumerate(calls):
+                last = quiet.get(i)
+                # only a name that has become this module's wrapper since
+                # gives a quiet call a reason to be read: nothing else asked changes
+                if last is None or last in self.params or last in self.table.wrappers:
+                    self.call(call)
         # a chat message built on its own ({"role": "system", "content": x},
         # dict(role=..., content=...)) is sent to a model, however far the call
         for d in self.f.src.captures.get("dict", ()):
@@ -550,7 +554,9 @@ class _Learner:
                     return True
         return False
 
-    def call(self, call: Node) -> None:
+    def call(self, call: Node) -> str | None:
+        """Read one call; its callee's last name when the call gives no
+        reason to read it (:meth:`_may_matter`), else None."""
         f = self.f
         fn = call.child_by_field_name("function")
         last = _last_name(f.src, fn)
@@ -569,10 +575,10 @@ class _Learner:
                 if origin and origin not in self.imports and self._sends_persona(call):
                     self.imports.add(origin)
         if not self._may_matter(call, last):
-            return
+            return last
         read = f.read_call(call)
         if read is None:
-            return
+            return None
         _fn, parts, kw, pos = read
         args: list[tuple[Node, str]] = []
         model: Node | None = None
@@ -643,12 +649,12 @@ class _Learner:
             and self._evident(site, parts, call.start_byte)
         )
         if not args and model is None and not spread:
-            return
+            return None
         library = f.library(site, parts, call.start_byte) if site is not None else ""
         if spread and site is not None and host is not None:
             self._spread(call, site, host, library)
         if not args and model is None:
-            return
+            return None
         for node, role in args:
             self.feed(node, role, host, 0, library)
         keyed = self._param_path(model) if model is not None else None
@@ -661,6 +667,7 @@ class _Learner:
                 if name in host.params:
                     self.models.setdefault(host.name, name)
                     self.params.setdefault(host.name, {})
+        return None
 
     def _evident(self, site: Site, parts: tuple[str, ...], at: int) -> bool:
         """Whether the module says a call is the site's by more than its last
