@@ -56,7 +56,8 @@ def analyse(unit: PromptUnit, *, full: bool = True, roles: bool = True) -> Analy
     all skips persona detection, and a prompt with no persona skips task
     inference: every rule needs a persona first. ``roles=False`` says no
     rule that runs wants a persona that is not an expert one, so a prompt
-    with no expert word near its cues skips detection too. The inventory
+    with no expert word near its cues skips detection too, and one whose
+    personas are none of them expert skips task inference. The inventory
     asks for everything.
     """
     key = _key(unit, full, roles)
@@ -111,8 +112,9 @@ def _analyse(unit: PromptUnit, full: bool, roles: bool) -> Analysis:
         if not has_cue(unit.text) or (not roles and not expert_cue(unit.text)):
             return Analysis([], NOT_INFERRED)
     personas = find_personas(unit.text, titles=unit.tier == "file")
-    if not personas and not full:
-        return Analysis([], NOT_INFERRED)
+    if not full and not (personas if roles else any(p.kind == "expert" for p in personas)):
+        # no rule that runs reads a prompt without an (expert) persona
+        return Analysis(personas, NOT_INFERRED)
     task = infer_task(unit, personas)
     return Analysis(personas, task)
 
