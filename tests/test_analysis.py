@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -772,3 +774,16 @@ def test_supplied_tags_close_at_the_first_closing_tag_of_their_name(text: str) -
         )
         found = first_close(closes, m.group("name").lower(), m.end())
         assert found == (searched.span() if searched else None), (text, m.group(0))
+
+
+# The sentence stop pattern as it was before a match had to start where a
+# run of stops starts: the same matches, without trying every stop of a run.
+_LATIN_END_REFERENCE = re.compile(r"[.!?…][.!?…]*[\"'”’»)\]*_]*(?=\s|$|\\n)")
+
+
+@given(st.lists(st.sampled_from([*".!?…\"'”’»)]*_ \nab\\", "\\n"]), max_size=30).map("".join))
+def test_sentence_stops_are_those_the_reference_pattern_finds(text: str) -> None:
+    from prism_lint.analysis.sentences import _LATIN_END
+
+    expected = [m.span() for m in _LATIN_END_REFERENCE.finditer(text)]
+    assert [m.span() for m in _LATIN_END.finditer(text)] == expected

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import jinja2
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from test_fix_support import GATE, changed_lines, fix, persona_findings
 
 from prism_lint.config import Settings
@@ -382,3 +386,25 @@ def test_persona_running_into_template_output_gets_no_fix() -> None:
         if d.code == "PRS101"
     ]
     assert found and all(d.fix is None for d in found)
+
+
+# What the Handlebars check read before it was made linear: both patterns
+# scanned to the end of the text from every "{{" with no "}}" after it.
+_HB_TAG_PATTERN = re.compile(r"\{\{\{?~?\s*([#/^]|else\b)?\s*([\w.@-]*)[^}]*?~?\}?\}\}", re.S)
+_HB_COMMENT_PATTERN = re.compile(r"\{\{!--.*?--\}\}|\{\{![^}]*\}\}", re.S)
+_HANDLEBARS_TEXT = st.lists(
+    st.sampled_from(
+        [*"{}!-#/^~ a.b\n", "else", "if", "{{", "}}", "{{!--", "--}}", "{{#if ", "{{/if}}"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(_HANDLEBARS_TEXT)
+def test_handlebars_tags_and_comments_are_what_the_patterns_find(text: str) -> None:
+    from prism_lint.fix.verify import _hb_tags, _without_comments
+
+    assert _without_comments(text) == _HB_COMMENT_PATTERN.sub("", text)
+    assert [(m.span(), m.groups()) for m in _hb_tags(text)] == [
+        (m.span(), m.groups()) for m in _HB_TAG_PATTERN.finditer(text)
+    ]

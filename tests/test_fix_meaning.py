@@ -4,6 +4,7 @@ material the prompt quotes."""
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -454,3 +455,27 @@ def test_a_claim_after_an_as_clause_is_the_same_persona() -> None:
 )
 def test_a_task_joined_to_the_persona_becomes_the_instruction(text: str, expected: str) -> None:
     assert rewrite(text) == expected
+
+
+# What the rewrite read a persona's tail with before: a pattern for the
+# closing marks, and a part split that tried a relative clause from every
+# blank.
+_END_REFERENCE = re.compile(r"[\s.:;!?…*_\"'”’)]*\Z")
+_TAIL = st.lists(
+    st.sampled_from([*" \t\n\u3000.:;!?…*_\"'”’),", "who", "that", "writes", " with", "ing", "a"]),
+    max_size=30,
+).map("".join)
+
+
+@given(_TAIL)
+def test_a_tail_s_closing_run_and_parts_are_what_the_patterns_found(text: str) -> None:
+    from prism_lint.fix.rewrite import _PART, _closing_run
+
+    closing = _END_REFERENCE.search(text)
+    assert closing is not None
+    assert _closing_run(text, 0, len(text)) == closing.start()
+    new = _PART.compiled
+    # the same pattern, its relative clause tried from every blank as before
+    reference = re.compile(new.pattern.replace(r"|(?<!\s)\s+", r"|\s+", 1), new.flags)
+    assert reference.pattern != new.pattern
+    assert [m.span() for m in new.finditer(text)] == [m.span() for m in reference.finditer(text)]

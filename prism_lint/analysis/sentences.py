@@ -18,7 +18,10 @@ from typing import NamedTuple
 # Each opens with one character of its class before the repeat: a pattern
 # that opens with a class (not a repeat) lets Python's engine skip ahead to
 # where a match can start, several times faster over a whole prompt.
-_LATIN_END = re.compile(r"[.!?…][.!?…]*[\"'”’»)\]*_]*(?=\s|$|\\n)")
+# A match starts where a run of stops starts (the look-behind after the
+# first one): tried from every stop of a long run not followed by white
+# space ("....Python"), each try ran to the run's end.
+_LATIN_END = re.compile(r"[.!?…](?<![.!?…][.!?…])[.!?…]*[\"'”’»)\]*_]*(?=\s|$|\\n)")
 _CJK_END = re.compile(r"[。！？!?；][。！？!?；]*[」』”’）)]*")
 # A line that starts a block of its own (heading, bullet, numbered item,
 # table row, fence, tag, key: value line).

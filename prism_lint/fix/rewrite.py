@@ -44,8 +44,9 @@ _PART = LazyPattern(
     r"|focus|who|that|which|whose|known|skilled|proficient|experienced|versed|well[- ]versed"
     r"|using|working|here to|designed|built|trained|capable|able|dedicated|passionate"
     r"|an?\s+(?:\w+\s+)?(?:expert|specialist)\b|(?<!and\s)(?<!or\s)[a-z]+ing\b))"
-    # a relative clause opens a part without a comma too
-    r"|\s+(?=(?:that|who|which)\s+(?:\w+ly\s+)?[a-z]+s\b)",
+    # a relative clause opens a part without a comma too (tried where a run
+    # of white space starts: from every blank of a long run it was quadratic)
+    r"|(?<!\s)\s+(?=(?:that|who|which)\s+(?:\w+ly\s+)?[a-z]+s\b)",
     re.IGNORECASE,
 )
 _ADJ = (
@@ -109,7 +110,7 @@ _KNOWLEDGE = LazyPattern(
 _LISTED_VERB = LazyPattern(r",\s+(?:and\s+)?(?P<verb>[a-z]+(?:es|s))\b(?=\s+[\w\"'])")
 _STOP_INSIDE = re.compile(r"[.!?]\s+[A-Z]")
 _MORE_VERBS = LazyPattern(r"\s*(?:,\s*)?(?:and|or|,)\s+(?P<verb>[A-Za-z]+)\b")
-_END = re.compile(r"[\s.:;!?…*_\"'”’)]*\Z")
+_END_MARKS = ".:;!?…*_\"'”’)"  # with white space, what closes a persona sentence
 _CODE_SUBJECTS = ("This project", "This task")
 
 
@@ -175,7 +176,7 @@ def plan_rewrite(
     """
     if subject not in _CODE_SUBJECTS:
         raise ValueError(subject)
-    tail_end = end - len(_END.search(text[identity_end:end]).group(0))  # type: ignore[union-attr]
+    tail_end = _closing_run(text, identity_end, end)
     if tail_end <= identity_end or not re.search(r"\w", text[identity_end:tail_end]):
         return None
     if _STOP_INSIDE.search(text, identity_end, tail_end):
@@ -224,6 +225,15 @@ def plan_rewrite(
     if pos < tail_end:
         out.edits.append(TextEdit(pos, tail_end))  # credentials at the end
     return out
+
+
+def _closing_run(text: str, a: int, b: int) -> int:
+    """Where the white space and closing marks that end ``text[a:b]`` start
+    (read back from ``b``: a pattern anchored at the end was tried from
+    every blank of a long run)."""
+    while b > a and (text[b - 1].isspace() or text[b - 1] in _END_MARKS):
+        b -= 1
+    return b
 
 
 def _parts(text: str, a: int, b: int) -> list[_Part]:

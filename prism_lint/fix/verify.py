@@ -15,6 +15,7 @@ the fix.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -244,21 +245,79 @@ def prompty_parses(text: str) -> bool:
     return jinja_parses(_body(text))
 
 
+# A tag's body holds no "}": a tag ends at the first "}" after its name,
+# which must open "}}". Matched only where that is known to hold
+# (:func:`_hb_tags`): scanned from every "{{" of a text with no "}}" after
+# them, the lazy body ran to the end of the text from each (100,000 "{{"
+# took seconds).
 _HB_TAG = re.compile(r"\{\{\{?~?\s*([#/^]|else\b)?\s*([\w.@-]*)[^}]*?~?\}?\}\}", re.S)
-_HB_COMMENT = re.compile(r"\{\{!--.*?--\}\}|\{\{![^}]*\}\}", re.S)
+
+
+def _hb_tags(text: str) -> Iterator[re.Match[str]]:
+    """``_HB_TAG.finditer(text)``, in time linear in the text: a "{{" starts
+    a tag exactly when the first "}" after it opens "}}", and every "{{"
+    before that "}" fails alike when it does not."""
+    pos = 0
+    close = -1  # the first "}" at or after the last start's body
+    while (start := text.find("{{", pos)) >= 0:
+        if close < start + 2:
+            close = text.find("}", start + 2)
+            if close < 0:
+                return
+        if text.startswith("}}", close):
+            m = _HB_TAG.match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end()
+                continue
+        pos = close + 1
+
+
+def _without_comments(text: str) -> str:
+    """The text less its comments (``{{!-- ... --}}``, ``{{! ... }}``), as
+    the regular expression of both would remove them, in linear time: what
+    is searched for after one comment's opening serves every later one."""
+    out: list[str] = []
+    kept = i = 0
+    long_close = -2  # where "--}}" is next found (-1: nowhere further)
+    short_close = -1  # the first "}" after the last short comment's opening
+    while (start := text.find("{{!", i)) >= 0:
+        if text.startswith("{{!--", start):
+            if long_close != -1 and long_close < start + 5:
+                long_close = text.find("--}}", start + 5)
+            if long_close >= 0:
+                out.append(text[kept:start])
+                kept = i = long_close + 4
+                continue
+        if short_close < start + 3:
+            short_close = text.find("}", start + 3)
+            if short_close < 0:
+                break
+        if text.startswith("}}", short_close):
+            out.append(text[kept:start])
+            kept = i = short_close + 2
+            continue
+        i = start + 1  # a long comment may open before that "}" and close after it
+    out.append(text[kept:])
+    return "".join(out)
 
 
 def _handlebars(text: str) -> bool:
     """Block helpers open and close in order; that is what an edit can break."""
-    text = _HB_COMMENT.sub("", text)
+    text = _without_comments(text)
     stack: list[str] = []
-    for m in _HB_TAG.finditer(text):
+    left: list[str] = []  # the text between tags
+    kept = 0
+    for m in _hb_tags(text):
+        left.append(text[kept : m.start()])
+        kept = m.end()
         sigil, name = m.group(1), m.group(2)
         if sigil in ("#", "^"):
             stack.append(name)
         elif sigil == "/" and (not stack or stack.pop() != name):
             return False
-    if "{{" in _HB_TAG.sub("", text):
+    left.append(text[kept:])
+    if "{{" in "".join(left):
         return False
     return not stack
 

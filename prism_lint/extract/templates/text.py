@@ -62,7 +62,9 @@ def normalize_role(name: str, default: Role = "unknown") -> Role:
 
 # Prompty and Prompt flow role lines: "system:", "# user:", "assistant[name=x]:".
 MARKER_RE = re.compile(
-    r"(?i)^[ \t]*#?[ \t]*(system|developer|user|assistant|function|tools?)"
+    # one way to split the white space: "[ \t]*#?[ \t]*" tried every split
+    # of a long run of blanks (a line of 300,000 spaces took seconds)
+    r"(?i)^[ \t]*(?:#[ \t]*)?(system|developer|user|assistant|function|tools?)"
     r"(\[[^\]\n]*\])?[ \t]*:[ \t]*$"
 )
 
