@@ -787,3 +787,29 @@ def test_sentence_stops_are_those_the_reference_pattern_finds(text: str) -> None
 
     expected = [m.span() for m in _LATIN_END_REFERENCE.finditer(text)]
     assert [m.span() for m in _LATIN_END.finditer(text)] == expected
+
+
+_CLAUSE_PIECES = st.sampled_from(
+    [
+        *"  ,;(—中x_-.\n",
+        *("you", "You", "YOU", "you ", "y", "ou", "should", " should ", "can act as"),
+        *("ab.cd", "c++", "éa", "İ"),
+    ]
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(_CLAUSE_PIECES, max_size=300), st.integers(0, 3))
+def test_a_long_clause_is_read_from_the_sentence_s_index_as_it_reads(
+    parts: list[str], pad: int
+) -> None:
+    from prism_lint.analysis import persona
+    from prism_lint.analysis.sentences import Sentence
+
+    text = "x" * pad + "".join(parts)
+    sent = Sentence(pad, len(text))
+    for cue in range(pad, len(text) + 1, max(1, (len(text) - pad) // 7)):
+        start, words = persona._clause_read(text, sent, cue)
+        assert persona._clause_indexed(text, sent, cue) == (start, words)
+        says = persona._says_you_read(text, sent, start, cue)
+        assert persona._says_you_indexed(text, sent, start, cue) == says

@@ -24,6 +24,7 @@ from prism_lint.analysis.material import in_material, supplied_spans
 from prism_lint.analysis.model import Persona
 from prism_lint.analysis.sentences import Sentence, split_sentences
 from prism_lint.analysis.vocabulary import (
+    CJK,
     LEAD,
     WORD_PLAIN,
     Language,
@@ -944,15 +945,83 @@ def _identity_before(before: str, lang: Language) -> tuple[str, str] | None:
 
 def _is_mention(text: str, sent: Sentence, cue_start: int, lang: Language) -> bool:
     """ "If you are a developer", "when you act as": not an assignment."""
-    clause = re.split(r"[,;:(—–]", text[sent.start : cue_start])[-1]
-    prev = [w.lower() for w in word_re(clause).findall(clause)][-3:]
+    long = cue_start - sent.start > _LONG_CLAUSE and cue_start <= sent.end
+    start, prev = (_clause_indexed if long else _clause_read)(text, sent, cue_start)
     if not prev:
         return False
     if prev[-1] in lang.mention_before:
         return True
-    if prev[-1] in _MODALS and not re.search(r"(?i)\byou\b", clause):
+    if prev[-1] in _MODALS and not (_says_you_indexed if long else _says_you_read)(
+        text, sent, start, cue_start
+    ):
         return True  # "the tool should act as a bridge"
     return len(prev) >= 2 and f"{prev[-2]} {prev[-1]}" in lang.mention_before
+
+
+# The clause before a cue, read as it is when the sentence before the cue is
+# short (most are), and from an index of the sentence when it is long: a
+# run-on sentence of thousands of cues read its whole beginning for each.
+_LONG_CLAUSE = 2000
+_CLAUSE_BREAK = re.compile(r"[,;:(—–]")
+_YOU_WORD = re.compile(r"(?i)\byou\b")
+_YOU_ANY = re.compile(r"(?i)you")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _clause_read(text: str, sent: Sentence, cue_start: int) -> tuple[int, list[str]]:
+    """Where the clause before the cue starts, and its last three words (lower case)."""
+    clause = _CLAUSE_BREAK.split(text[sent.start : cue_start])[-1]
+    return cue_start - len(clause), [w.lower() for w in word_re(clause).findall(clause)][-3:]
+
+
+def _says_you_read(text: str, _sent: Sentence, start: int, cue_start: int) -> bool:
+    return _YOU_WORD.search(text[start:cue_start]) is not None
+
+
+@lru_cache(maxsize=8)
+def _sentence_marks(text: str, start: int, end: int) -> tuple[list[int], list[int], list[int]]:
+    """Where ``text[start:end]`` breaks into clauses, holds a CJK character,
+    and writes "you" in any case."""
+    return (
+        [m.start() for m in _CLAUSE_BREAK.finditer(text, start, end)],
+        [m.start() for m in _CJK_CHAR.finditer(text, start, end)],
+        [m.start() for m in _YOU_ANY.finditer(text, start, end)],
+    )
+
+
+def _clause_indexed(text: str, sent: Sentence, cue_start: int) -> tuple[int, list[str]]:
+    """:func:`_clause_read` from the sentence's index, reading only the end
+    of the clause: the last three of four or more words in a stretch of it
+    are its last three (a word cut at the stretch's start is the first)."""
+    breaks, cjk, _you = _sentence_marks(text, sent.start, sent.end)
+    k = bisect_left(breaks, cue_start)
+    start = breaks[k - 1] + 1 if k else sent.start
+    i = bisect_left(cjk, start)
+    blanked = i < len(cjk) and cjk[i] < cue_start  # as word_re reads the clause
+    size = 256
+    while True:
+        at = max(start, cue_start - size)
+        stretch = text[at:cue_start]
+        found = WORD_PLAIN.findall(blank_cjk(stretch) if blanked else stretch)
+        if at == start or len(found) >= 4:
+            return start, [w.lower() for w in found[-3:]]
+        size *= 4
+
+
+def _says_you_indexed(text: str, sent: Sentence, start: int, cue_start: int) -> bool:
+    """:func:`_says_you_read` from the sentence's index: a "you" whose ends
+    are word boundaries in the clause (its own ends count as boundaries)."""
+    yous = _sentence_marks(text, sent.start, sent.end)[2]
+    for at in yous[bisect_left(yous, start) :]:
+        end = at + 3
+        if end > cue_start:
+            return False
+        if (at == start or not _WORD_CHAR.match(text, at - 1)) and (
+            end == cue_start or not _WORD_CHAR.match(text, end)
+        ):
+            return True
+    return False
 
 
 def _span_start(text: str, sent: Sentence, cue_start: int, lang: Language) -> int:

@@ -422,6 +422,8 @@ REDOS = {
 # (white space before "with", and at the sentence's end)
 REDOS["dots.md"] = PERSONA.replace("expert Python", "expert " + "." * 100_000 + "Python")
 REDOS["blanks.md"] = PERSONA.replace(" engineer.", " engineer" + " " * 100_000 + "with tests.")
+# a run-on sentence of persona cues: each read the whole sentence before it
+REDOS["cues.md"] = PERSONA + "you are as a " * 30_000 + "\n"
 # what else such a file reports: the Dotprompt's "{{" are never closed (a
 # finding of the file itself, not the time budget's)
 ALSO = {"system.prompt": ["PRS900"]}
