@@ -964,9 +964,10 @@ def _is_mention(text: str, sent: Sentence, cue_start: int, lang: Language) -> bo
 _LONG_CLAUSE = 2000
 _CLAUSE_BREAK = re.compile(r"[,;:(—–]")
 _YOU_WORD = re.compile(r"(?i)\byou\b")
-_YOU_ANY = re.compile(r"(?i)you")
-_CJK_CHAR = re.compile(f"[{CJK}]")
-_WORD_CHAR = re.compile(r"\w")
+# only a long clause reads these: compiled then (the CJK class takes 3 ms)
+_YOU_ANY = lazy(r"(?i)you")
+_CJK_CHAR = lazy(f"[{CJK}]")
+_WORD_CHAR = lazy(r"\w")
 
 
 def _clause_read(text: str, sent: Sentence, cue_start: int) -> tuple[int, list[str]]:
