@@ -7,6 +7,7 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import texts_of
 
 from prism_lint.analysis import (
     ACCURACY_TASKS,
@@ -733,30 +734,28 @@ def test_a_title_the_text_goes_on_to_use_names_a_tool() -> None:
     assert [p.kind for p in find_personas(role)] == ["expert"]
 
 
-_MATERIAL_TEXT = st.lists(
-    st.sampled_from(
-        [
-            "<document>",
-            "</document>",
-            "</Document >",
-            "<examples a=1>",
-            "</examples>",
-            "<chat_history>",
-            "</chat_history>",
-            "<my example>",
-            "</my example>",
-            "</my example >",
-            "text",
-            "\n",
-            " ",
-            "<",
-            ">",
-            "</",
-            "a",
-        ]
-    ),
+_MATERIAL_TEXT = texts_of(
+    [
+        "<document>",
+        "</document>",
+        "</Document >",
+        "<examples a=1>",
+        "</examples>",
+        "<chat_history>",
+        "</chat_history>",
+        "<my example>",
+        "</my example>",
+        "</my example >",
+        "text",
+        "\n",
+        " ",
+        "<",
+        ">",
+        "</",
+        "a",
+    ],
     max_size=30,
-).map("".join)
+)
 
 
 @given(_MATERIAL_TEXT)
@@ -781,7 +780,7 @@ def test_supplied_tags_close_at_the_first_closing_tag_of_their_name(text: str) -
 _LATIN_END_REFERENCE = re.compile(r"[.!?…][.!?…]*[\"'”’»)\]*_]*(?=\s|$|\\n)")
 
 
-@given(st.lists(st.sampled_from([*".!?…\"'”’»)]*_ \nab\\", "\\n"]), max_size=30).map("".join))
+@given(texts_of([*".!?…\"'”’»)]*_ \nab\\", "\\n"], max_size=30))
 def test_sentence_stops_are_those_the_reference_pattern_finds(text: str) -> None:
     from prism_lint.analysis.sentences import _LATIN_END
 
@@ -789,24 +788,20 @@ def test_sentence_stops_are_those_the_reference_pattern_finds(text: str) -> None
     assert [m.span() for m in _LATIN_END.finditer(text)] == expected
 
 
-_CLAUSE_PIECES = st.sampled_from(
-    [
-        *"  ,;(—中x_-.\n",
-        *("you", "You", "YOU", "you ", "y", "ou", "should", " should ", "can act as"),
-        *("ab.cd", "c++", "éa", "İ"),
-    ]
-)
+_CLAUSE_PIECES = [
+    *"  ,;(—中x_-.\n",
+    *("you", "You", "YOU", "you ", "y", "ou", "should", " should ", "can act as"),
+    *("ab.cd", "c++", "éa", "İ"),
+]
 
 
 @settings(max_examples=300)
-@given(st.lists(_CLAUSE_PIECES, max_size=300), st.integers(0, 3))
-def test_a_long_clause_is_read_from_the_sentence_s_index_as_it_reads(
-    parts: list[str], pad: int
-) -> None:
+@given(texts_of(_CLAUSE_PIECES, max_size=300), st.integers(0, 3))
+def test_a_long_clause_is_read_from_the_sentence_s_index_as_it_reads(body: str, pad: int) -> None:
     from prism_lint.analysis import persona
     from prism_lint.analysis.sentences import Sentence
 
-    text = "x" * pad + "".join(parts)
+    text = "x" * pad + body
     sent = Sentence(pad, len(text))
     for cue in range(pad, len(text) + 1, max(1, (len(text) - pad) // 7)):
         start, words = persona._clause_read(text, sent, cue)

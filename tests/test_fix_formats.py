@@ -8,7 +8,7 @@ import jinja2
 import pytest
 import yaml
 from hypothesis import given
-from hypothesis import strategies as st
+from strategies import texts_of
 from test_fix_support import GATE, changed_lines, fix, persona_findings
 
 from prism_lint.config import Settings
@@ -392,12 +392,9 @@ def test_persona_running_into_template_output_gets_no_fix() -> None:
 # scanned to the end of the text from every "{{" with no "}}" after it.
 _HB_TAG_PATTERN = re.compile(r"\{\{\{?~?\s*([#/^]|else\b)?\s*([\w.@-]*)[^}]*?~?\}?\}\}", re.S)
 _HB_COMMENT_PATTERN = re.compile(r"\{\{!--.*?--\}\}|\{\{![^}]*\}\}", re.S)
-_HANDLEBARS_TEXT = st.lists(
-    st.sampled_from(
-        [*"{}!-#/^~ a.b\n", "else", "if", "{{", "}}", "{{!--", "--}}", "{{#if ", "{{/if}}"]
-    ),
-    max_size=40,
-).map("".join)
+_HANDLEBARS_TEXT = texts_of(
+    [*"{}!-#/^~ a.b\n", "else", "if", "{{", "}}", "{{!--", "--}}", "{{#if ", "{{/if}}"], max_size=40
+)
 
 
 @given(_HANDLEBARS_TEXT)

@@ -10,6 +10,7 @@ import string
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import texts_of
 from test_fix_support import fix, persona_findings
 
 from prism_lint.analysis.material import supplied_spans
@@ -461,10 +462,9 @@ def test_a_task_joined_to_the_persona_becomes_the_instruction(text: str, expecte
 # closing marks, and a part split that tried a relative clause from every
 # blank.
 _END_REFERENCE = re.compile(r"[\s.:;!?…*_\"'”’)]*\Z")
-_TAIL = st.lists(
-    st.sampled_from([*" \t\n\u3000.:;!?…*_\"'”’),", "who", "that", "writes", " with", "ing", "a"]),
-    max_size=30,
-).map("".join)
+_TAIL = texts_of(
+    [*" \t\n\u3000.:;!?…*_\"'”’),", "who", "that", "writes", " with", "ing", "a"], max_size=30
+)
 
 
 @given(_TAIL)

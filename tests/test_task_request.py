@@ -11,7 +11,7 @@ import re
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
+from strategies import texts_of
 
 from prism_lint.analysis import analyse, analyse_text, is_flagged
 from prism_lint.analysis.task import match_cues
@@ -882,32 +882,30 @@ def test_a_word_problems_words_and_questions_are_vocabulary() -> None:
 
 # The one pattern tag_blocks stands for, kept as the reference it must agree with.
 _TAG_BLOCK = re.compile(r"<([A-Za-z][\w-]{0,40})(?:\s[^<>\n]{0,200})?>\s*\n.*?</\1\s*>", re.S)
-_TAG_TEXT = st.lists(
-    st.sampled_from(
-        [
-            "<doc>",
-            "<doc a=1>",
-            "</doc>",
-            "</doc >",
-            "<Doc>",
-            "</Doc>",
-            "<x-y>",
-            "</x-y>",
-            "<note>",
-            "</note>",
-            "\n",
-            " \n",
-            "\t",
-            "text",
-            "<",
-            ">",
-            "</",
-            "a",
-            " ",
-        ]
-    ),
+_TAG_TEXT = texts_of(
+    [
+        "<doc>",
+        "<doc a=1>",
+        "</doc>",
+        "</doc >",
+        "<Doc>",
+        "</Doc>",
+        "<x-y>",
+        "</x-y>",
+        "<note>",
+        "</note>",
+        "\n",
+        " \n",
+        "\t",
+        "text",
+        "<",
+        ">",
+        "</",
+        "a",
+        " ",
+    ],
     max_size=40,
-).map("".join)
+)
 
 
 @given(_TAG_TEXT)
