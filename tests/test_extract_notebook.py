@@ -128,6 +128,39 @@ def test_non_python_kernels_are_skipped() -> None:
     assert len(run(notebook(code(ANTHROPIC.format("x")), language=None)).units) == 1
 
 
+def test_a_cell_vs_code_marks_as_another_language_is_not_read(tmp_path: Path) -> None:
+    """``metadata.vscode.languageId``: a shell cell (``pip install``) is not
+    Python, as ruff reads it; the cells keep their numbers among all cells."""
+    from prism_lint.config import Settings
+    from prism_lint.engine import check_path
+    from prism_lint.extract.notebook.extractor import code_of
+
+    shell = {
+        **code('pip install -U "openai"\n'),
+        "metadata": {"vscode": {"languageId": "shellscript"}},
+    }
+    sql = {**code("SELECT 'You are an expert.'"), "metadata": {"vscode": {"languageId": "SQL"}}}
+    tagged = {**code(ANTHROPIC.format("Tagged.")), "metadata": {"vscode": {"languageId": "python"}}}
+    text = notebook(shell, sql, code(ANTHROPIC.format("You are an expert historian.")), tagged)
+    out = run(text)
+    assert [(u.doc.cell, u.text) for u in out.units] == [
+        (3, "You are an expert historian."),
+        (4, "Tagged."),
+    ]
+    assert not out.problems
+    first_pass = code_of(text.encode())
+    assert (
+        first_pass is not None and b"pip install" not in first_pass and b"SELECT" not in first_pass
+    )
+    path = tmp_path / "nb.ipynb"
+    path.write_text(text, encoding="utf-8")
+    found = check_path(str(path), Settings(), named=True).diagnostics
+    assert [(d.code, d.doc.cell) for d in found] == [("PRS103", 3)]
+    # unmarked, the same shell cell is Python that does not parse
+    path.write_text(notebook(code('pip install -U "openai"\n')), encoding="utf-8")
+    assert [d.code for d in check_path(str(path), Settings(), named=True).diagnostics] == ["PRS900"]
+
+
 def test_invalid_json_is_a_clear_error() -> None:
     with pytest.raises(ExtractError) as err:
         run('{"cells": [\n  {"cell_type": }]}')

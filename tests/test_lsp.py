@@ -214,8 +214,11 @@ class Editor:
             types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
         )
 
-    def open_notebook(self, name: str, cells: list[str]) -> list[str]:
-        """Open a notebook of Python code cells; the cells' URIs, in order."""
+    def open_notebook(
+        self, name: str, cells: list[str], languages: list[str] | None = None
+    ) -> list[str]:
+        """Open a notebook of code cells, in Python unless ``languages`` says
+        otherwise; the cells' URIs, in order."""
         nb_uri = self.uri(name)
         # as VS Code spells them: the path and the fragment percent-escaped
         cell_uris = [
@@ -238,8 +241,10 @@ class Editor:
                     ],
                 ),
                 cell_text_documents=[
-                    types.TextDocumentItem(u, "python", 1, t)
-                    for u, t in zip(cell_uris, cells, strict=True)
+                    types.TextDocumentItem(u, language, 1, t)
+                    for u, t, language in zip(
+                        cell_uris, cells, languages or ["python"] * len(cells), strict=True
+                    )
                 ],
             )
         )
@@ -894,6 +899,21 @@ async def test_notebook_cells_are_checked_together(editor: Editor) -> None:
     # advertised to clients that declare notebook support (pygls's rule)
     assert isinstance(sync, types.NotebookDocumentSyncOptions) if declared else sync is None
     cells = editor.open_notebook("nb/demo.ipynb", [NB_SETUP, NB_CALL, "print('done')\n"])
+    found = _only(await editor.pushed(cells[0], lambda x: len(x) > 0), "PRS101")
+    assert text_in(NB_SETUP, found.range, editor.encoding) == "You are a senior Python engineer."
+    assert await editor.pushed(cells[1], lambda x: x == []) == []
+    assert await editor.pushed(cells[2], lambda x: x == []) == []
+
+
+@lsp
+async def test_a_notebook_cell_in_another_language_is_not_read_as_python(editor: Editor) -> None:
+    """A shell cell (``pip install``) of a notebook, as VS Code syncs it with
+    its own language: no syntax error, and the Python cells still checked."""
+    cells = editor.open_notebook(
+        "nb/setup.ipynb",
+        [NB_SETUP, 'pip install -U "openai"\n', NB_CALL],
+        ["python", "shellscript", "python"],
+    )
     found = _only(await editor.pushed(cells[0], lambda x: len(x) > 0), "PRS101")
     assert text_in(NB_SETUP, found.range, editor.encoding) == "You are a senior Python engineer."
     assert await editor.pushed(cells[1], lambda x: x == []) == []

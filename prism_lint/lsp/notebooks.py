@@ -28,18 +28,23 @@ class View:
     cell: int | None = None  # 1-based, among all the notebook's cells
 
 
-def notebook_json(cells: list[tuple[int, str]]) -> str:
-    """An nbformat 4 notebook holding ``cells`` ((kind, source) in order)."""
+def notebook_json(cells: list[tuple[int, str, str | None]]) -> str:
+    """An nbformat 4 notebook holding ``cells`` ((kind, source, the cell
+    document's language) in order). A code cell's language is kept where VS
+    Code writes it in a saved notebook (``metadata.vscode.languageId``): a
+    shell or SQL cell is then not read as Python, as in the file."""
     return json.dumps(
         {
             "cells": [
                 {
                     "cell_type": "code" if kind == CODE else "markdown",
-                    "metadata": {},
+                    "metadata": (
+                        {"vscode": {"languageId": language}} if kind == CODE and language else {}
+                    ),
                     "source": source,
                     **({"execution_count": None, "outputs": []} if kind == CODE else {}),
                 }
-                for kind, source in cells
+                for kind, source, language in cells
             ],
             "metadata": {"kernelspec": {"language": "python", "name": "python3"}},
             "nbformat": 4,

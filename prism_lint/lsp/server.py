@@ -192,8 +192,14 @@ class PrismServer(LanguageServer):
         if nb is None:
             return None
         uris = [cell.document for cell in nb.cells]
-        texts = [self.workspace.get_text_document(u).source for u in uris]
-        text = notebook_json([(int(cell.kind), t) for cell, t in zip(nb.cells, texts, strict=True)])
+        docs = [self.workspace.get_text_document(u) for u in uris]
+        texts = [doc.source for doc in docs]
+        text = notebook_json(
+            [
+                (int(cell.kind), doc.source, doc.language_id)
+                for cell, doc in zip(nb.cells, docs, strict=True)
+            ]
+        )
         path = self.path_of(nb_uri, None, to_fs_path(nb_uri))
         if not path.endswith(LANGUAGE_SUFFIX["jupyter"]):
             path += LANGUAGE_SUFFIX["jupyter"]

@@ -1,5 +1,8 @@
 """Jupyter notebooks: every Python code cell is its own document, read as Python.
 
+A code cell VS Code marks as another language (``metadata.vscode.languageId``,
+a shell or SQL cell) is not read.
+
 Cells are numbered from 1 among all cells, as ruff's JSON ``cell`` field is.
 IPython magics and shell escapes are blanked with spaces of the same length,
 so every offset in the cell still points at the character the user sees.
@@ -64,7 +67,7 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         return out
     cells: list[Document] = []
     for index, cell in enumerate(nb["cells"], start=1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+        if not _python_cell(cell):
             continue
         source = cell_source(cell.get("source", ""))
         if source is None:
@@ -96,7 +99,7 @@ def code_of(data: bytes) -> bytes | None:
         return b""
     parts: list[str] = []
     for cell in nb["cells"]:
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+        if _python_cell(cell):
             source = cell_source(cell.get("source", ""))
             if source is None:
                 return None
@@ -260,6 +263,18 @@ def _multiline_strings(source: str) -> list[tuple[int, int]]:
 
 def _spaces(text: str) -> str:
     return " " * len(text)
+
+
+def _python_cell(cell: object) -> bool:
+    """Whether a cell is a code cell in Python. VS Code keeps a cell's own
+    language in ``metadata.vscode.languageId`` (a shell or SQL cell in a
+    Python notebook), as ruff reads it: such a cell is not Python."""
+    if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+        return False
+    meta = cell.get("metadata")
+    vscode = meta.get("vscode") if isinstance(meta, dict) else None
+    language = vscode.get("languageId") if isinstance(vscode, dict) else None
+    return not isinstance(language, str) or language.strip().lower() in _KERNEL_PYTHON
 
 
 def _is_python(nb: dict[str, object]) -> bool:
