@@ -1143,6 +1143,26 @@ def test_a_bare_ampersand_in_jsx_text_is_not_a_syntax_problem() -> None:
     assert [p.row for p in broken] == [8]
 
 
+@pytest.mark.parametrize("path", ["a.test.ts", "a.test.tsx"])
+def test_a_typeof_import_type_argument_is_not_a_syntax_problem(path: str) -> None:
+    """Vitest's ``importOriginal<typeof import("./m")>()`` is TypeScript the
+    grammar misreads as a comparison; an error after it is still found."""
+    head = 'const SYSTEM_PROMPT = "You are an expert historian.";\n'
+    mock = (
+        'vi.mock("./settings", async (importOriginal) => ({\n'
+        '  ...(await importOriginal<typeof import("./settings")>()),\n'
+        "}));\n"
+        'const m = await load.get<typeof import("#/a").default>();\n'
+    )
+    assert run(head + mock, path).problems == []
+    broken = run(head + mock + "const B = ( => 1;\n", path).problems
+    assert [p.row for p in broken] == [6]
+    # the same ">()" after a comparison of another operator is still a problem
+    assert [
+        p.row for p in run(head + 'const c = a <= typeof import("m") >();\n', path).problems
+    ] == [2]
+
+
 def test_template_keeps_a_prompt_constant_it_interpolates_as_a_hole() -> None:
     code = """\
 export const DEFAULT_CODE_PROMPT_RULES = `- Do not include triple backticks when generating code.

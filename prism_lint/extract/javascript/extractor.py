@@ -113,4 +113,41 @@ def syntax_problem(src: Source) -> ExtractError | None:
             and src.text(node).startswith("&")
         )
 
-    return first_problem(src, "syntax error: unexpected {!r}", "syntax error", bare_ampersand)
+    def tolerated(node: Node) -> bool:
+        return bare_ampersand(node) or _typeof_import_argument(src, node)
+
+    return first_problem(src, "syntax error: unexpected {!r}", "syntax error", tolerated)
+
+
+def _typeof_import_argument(src: Source, node: Node) -> bool:
+    """``importOriginal<typeof import("./m")>()`` (Vitest's mocks): valid
+    TypeScript the grammar misreads. It takes ``f < typeof import("./m")``
+    for a comparison and stops at the ``>()`` that closes the type
+    argument, so the error is that ``>`` right after such a comparison."""
+    if not node.is_error or not src.text(node).startswith(">") or node.start_byte == 0:
+        return False
+    before = src.tree.root_node.descendant_for_byte_range(node.start_byte - 1, node.start_byte)
+    while before is not None and before.end_byte == node.start_byte:
+        if before.type == "binary_expression":
+            operator = before.child_by_field_name("operator")
+            right = before.child_by_field_name("right")
+            return (
+                operator is not None
+                and operator.type == "<"
+                and right is not None
+                and right.type == "unary_expression"
+                and src.text(right).startswith("typeof")
+                and _imported_module(right.child_by_field_name("argument"))
+            )
+        before = before.parent
+    return False
+
+
+def _imported_module(node: Node | None) -> bool:
+    """Whether ``node`` is ``import("m")`` or a member of it (``import("m").default``)."""
+    while node is not None and node.type == "member_expression":
+        node = node.child_by_field_name("object")
+    if node is None or node.type != "call_expression":
+        return False
+    callee = node.child_by_field_name("function")
+    return callee is not None and callee.type == "import"
