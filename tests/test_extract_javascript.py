@@ -1163,6 +1163,16 @@ def test_a_typeof_import_type_argument_is_not_a_syntax_problem(path: str) -> Non
     ] == [2]
 
 
+def test_a_type_only_star_export_is_not_a_syntax_problem() -> None:
+    """``export type * from`` (TypeScript 5.0) is not in the grammar; a
+    misspelt one, or an error after it, is still found."""
+    head = 'const SYSTEM_PROMPT = "You are an expert historian.";\n'
+    exports = 'export type * from "./types.js";\nexport type * as ns from "./ns.js";\n'
+    assert run(head + exports).problems == []
+    assert [p.row for p in run(head + exports + "const B = ( => 1;\n").problems] == [4]
+    assert [p.row for p in run(head + 'export typo * from "./types.js";\n').problems] == [2]
+
+
 def test_template_keeps_a_prompt_constant_it_interpolates_as_a_hole() -> None:
     code = """\
 export const DEFAULT_CODE_PROMPT_RULES = `- Do not include triple backticks when generating code.

@@ -114,7 +114,11 @@ def syntax_problem(src: Source) -> ExtractError | None:
         )
 
     def tolerated(node: Node) -> bool:
-        return bare_ampersand(node) or _typeof_import_argument(src, node)
+        return (
+            bare_ampersand(node)
+            or _typeof_import_argument(src, node)
+            or _type_only_star_export(src, node)
+        )
 
     return first_problem(src, "syntax error: unexpected {!r}", "syntax error", tolerated)
 
@@ -141,6 +145,21 @@ def _typeof_import_argument(src: Source, node: Node) -> bool:
             )
         before = before.parent
     return False
+
+
+def _type_only_star_export(src: Source, node: Node) -> bool:
+    """``export type * from "./m"`` (TypeScript 5.0), which the grammar does
+    not know: it leaves the ``type`` of a star export as an error."""
+    parent = node.parent
+    after = node.next_sibling
+    return (
+        node.is_error
+        and src.text(node) == "type"
+        and parent is not None
+        and parent.type == "export_statement"
+        and after is not None
+        and after.type in ("*", "namespace_export")
+    )
 
 
 def _imported_module(node: Node | None) -> bool:
