@@ -808,3 +808,47 @@ def test_a_long_clause_is_read_from_the_sentence_s_index_as_it_reads(body: str, 
         assert persona._clause_indexed(text, sent, cue) == (start, words)
         says = persona._says_you_read(text, sent, start, cue)
         assert persona._says_you_indexed(text, sent, start, cue) == says
+
+
+@pytest.mark.parametrize(
+    ("text", "persona"),
+    [
+        # the speaker's own job, in a clause whose subject is the speaker
+        ("my name is john doe, i am 35 years old and work as a software engineer", None),
+        ("I work as a data scientist and need help. Write a function that merges frames.", None),
+        ("We work as accountants; answer as a senior tax lawyer.", "answer as a senior tax lawyer"),
+        # the same cue addressed to the model
+        (
+            "I want you to respond as a senior software engineer. Fix it.",
+            "I want you to respond as",
+        ),
+        ("When I send code, respond as a senior software engineer. Review it.", "respond as a"),
+    ],
+)
+def test_a_weak_cue_with_the_speaker_for_subject_casts_no_one(
+    text: str, persona: str | None
+) -> None:
+    found = [p.text for p in find_personas(text)]
+    if persona is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and found[0].startswith(persona), found
+
+
+@pytest.mark.parametrize(
+    ("text", "factual"),
+    [
+        ("What is a good name for a company that makes {product}?", False),
+        ("What are some catchy, short slogans for a bakery?", False),
+        ("What is a good source of vitamin D?", True),
+        ("Who was the first emperor of Rome?", True),
+    ],
+)
+def test_a_question_that_asks_for_a_suggestion_has_no_one_right_answer(
+    text: str, factual: bool
+) -> None:
+    """A name or a slogan is invented, not recalled: the question is no
+    factual cue; a question for a fact still is."""
+    evidence = analyse_text("You are a seasoned consultant.\n" + text).task.evidence
+    asked = [e for e in evidence if e.category == "factual" and "?" in e.cue]
+    assert bool(asked) == factual, evidence

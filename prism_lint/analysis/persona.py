@@ -420,12 +420,34 @@ def _from_cue(text: str, sent: Sentence, m: re.Match[str], lang: Language) -> Pe
     ident = _identity(text, m.end(), sent.end, lang, strict=m.group(0).strip().lower())
     if ident is None or (group == "weak" and not ident.recognised):
         return None
+    if group == "weak" and _speaker_clause(text, sent, m.start(), lang):
+        return None  # "I am 35 and work as a software engineer": the speaker's job
     if _COMPARISON.match(text, ident.end, sent.end):
         return None  # "answer like an expert would": a comparison, not an identity
     start = _span_start(text, sent, m.start(), lang)
     end = _span_end(text, sent, ident.end, lang)
     cue = _cue_name(m.group(0))
     return _persona(text, start, end, ident, cue, lang.code)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()\n]")
+
+
+def _speaker_clause(text: str, sent: Sentence, at: int, lang: Language) -> bool:
+    """Whether the clause a weak cue's verb stands in has the speaker for its
+    subject (its first word one of the language's ``speakers``) and does not
+    address the model: then the verb is the speaker's, not an order."""
+    if not lang.speakers:
+        return False
+    start = sent.start
+    for brk in _CLAUSE_BREAK.finditer(text, max(sent.start, at - 200), at):
+        start = brk.end()
+    words = [w.group(0).lower() for w in word_re(text).finditer(text, start, at)]
+    return (
+        bool(words)
+        and re.split(r"['’]", words[0])[0] in lang.speakers
+        and not any(w in lang.addressees for w in words)
+    )
 
 
 def _from_after_cue(text: str, sent: Sentence, m: re.Match[str], lang: Language) -> Persona | None:

@@ -191,6 +191,10 @@ class Language:
     # leading letters of the words continues, continues_not and claims can
     # start with (None: unknown, try them everywhere)
     continue_leads: frozenset[str] | None = None
+    # subjects that make a weak cue the speaker's ("I ... work as"), and the
+    # words by which such a clause still addresses the model
+    speakers: frozenset[str] = frozenset()
+    addressees: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -516,6 +520,8 @@ def _compile_language(code: str, spaces: bool, p: dict[str, Any], occ: dict[str,
         transparent=lower(p.get("transparent", [])),
         occupations=occ,
         task_verbs=lower(p.get("task_verbs", [])),
+        speakers=lower(p.get("speakers", [])),
+        addressees=lower(p.get("addressees", [])),
         compounds=str(p.get("compounds", "")),
         fragments=tuple(
             cue_items
