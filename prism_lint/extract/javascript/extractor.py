@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions
 from prism_lint.extract.javascript.catalogue import load_catalogue
+from prism_lint.extract.javascript.grammar_gaps import tolerated
 from prism_lint.extract.javascript.sites import SiteFinder
 from prism_lint.extract.javascript.source import Node, Source, grammar_for, parse
 from prism_lint.extract.javascript.units import Registry
@@ -100,73 +101,6 @@ def comments_of(src: Source, node: Node) -> list[Comment]:
 
 
 def syntax_problem(src: Source) -> ExtractError | None:
-    """One ``ExtractError`` at the first ERROR or MISSING node, if the tree has any."""
-
-    def bare_ampersand(node: Node) -> bool:
-        # "descriptive & memorable" in JSX text: TypeScript and Babel take a
-        # bare "&" as text, the grammar wants an entity
-        parent = node.parent
-        return (
-            node.is_error
-            and parent is not None
-            and parent.type in ("jsx_element", "jsx_fragment")
-            and src.text(node).startswith("&")
-        )
-
-    def tolerated(node: Node) -> bool:
-        return (
-            bare_ampersand(node)
-            or _typeof_import_argument(src, node)
-            or _type_only_star_export(src, node)
-        )
-
-    return first_problem(src, "syntax error: unexpected {!r}", "syntax error", tolerated)
-
-
-def _typeof_import_argument(src: Source, node: Node) -> bool:
-    """``importOriginal<typeof import("./m")>()`` (Vitest's mocks): valid
-    TypeScript the grammar misreads. It takes ``f < typeof import("./m")``
-    for a comparison and stops at the ``>()`` that closes the type
-    argument, so the error is that ``>`` right after such a comparison."""
-    if not node.is_error or not src.text(node).startswith(">") or node.start_byte == 0:
-        return False
-    before = src.tree.root_node.descendant_for_byte_range(node.start_byte - 1, node.start_byte)
-    while before is not None and before.end_byte == node.start_byte:
-        if before.type == "binary_expression":
-            operator = before.child_by_field_name("operator")
-            right = before.child_by_field_name("right")
-            return (
-                operator is not None
-                and operator.type == "<"
-                and right is not None
-                and right.type == "unary_expression"
-                and src.text(right).startswith("typeof")
-                and _imported_module(right.child_by_field_name("argument"))
-            )
-        before = before.parent
-    return False
-
-
-def _type_only_star_export(src: Source, node: Node) -> bool:
-    """``export type * from "./m"`` (TypeScript 5.0), which the grammar does
-    not know: it leaves the ``type`` of a star export as an error."""
-    parent = node.parent
-    after = node.next_sibling
-    return (
-        node.is_error
-        and src.text(node) == "type"
-        and parent is not None
-        and parent.type == "export_statement"
-        and after is not None
-        and after.type in ("*", "namespace_export")
-    )
-
-
-def _imported_module(node: Node | None) -> bool:
-    """Whether ``node`` is ``import("m")`` or a member of it (``import("m").default``)."""
-    while node is not None and node.type == "member_expression":
-        node = node.child_by_field_name("object")
-    if node is None or node.type != "call_expression":
-        return False
-    callee = node.child_by_field_name("function")
-    return callee is not None and callee.type == "import"
+    """One ``ExtractError`` at the first ERROR or MISSING node, if the tree
+    has any, but those the grammar gets wrong (:mod:`.grammar_gaps`)."""
+    return first_problem(src, "syntax error: unexpected {!r}", "syntax error", tolerated(src))

@@ -1,0 +1,83 @@
+"""Valid JavaScript and TypeScript the tree-sitter grammars read as errors.
+
+A syntax error is a finding (PRS900), so an error node the grammar makes of
+valid code is a false one. Each gap is told by the exact shape of the error
+node the grammar leaves, so a real error beside it is still found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from prism_lint.extract.javascript.source import Node, Source
+
+
+def tolerated(src: Source) -> Callable[[Node], bool]:
+    """Whether an error node of ``src`` stands for valid code the grammar misreads."""
+    return lambda node: node.is_error and any(gap(src, node) for gap in _GAPS)
+
+
+def _bare_ampersand(src: Source, node: Node) -> bool:
+    """ "descriptive & memorable" in JSX text: TypeScript and Babel take a
+    bare "&" as text, the grammar wants an entity."""
+    parent = node.parent
+    return (
+        parent is not None
+        and parent.type in ("jsx_element", "jsx_fragment")
+        and src.text(node).startswith("&")
+    )
+
+
+def _typeof_import_argument(src: Source, node: Node) -> bool:
+    """``importOriginal<typeof import("./m")>()`` (Vitest's mocks). The
+    grammar takes ``f < typeof import("./m")`` for a comparison and stops at
+    the ``>()`` that closes the type argument, so the error is that ``>``
+    right after such a comparison."""
+    if not src.text(node).startswith(">") or node.start_byte == 0:
+        return False
+    before = src.tree.root_node.descendant_for_byte_range(node.start_byte - 1, node.start_byte)
+    while before is not None and before.end_byte == node.start_byte:
+        if before.type == "binary_expression":
+            operator = before.child_by_field_name("operator")
+            right = before.child_by_field_name("right")
+            return (
+                operator is not None
+                and operator.type == "<"
+                and right is not None
+                and right.type == "unary_expression"
+                and src.text(right).startswith("typeof")
+                and _imported_module(right.child_by_field_name("argument"))
+            )
+        before = before.parent
+    return False
+
+
+def _type_only_star_export(src: Source, node: Node) -> bool:
+    """``export type * from "./m"`` (TypeScript 5.0), which the grammar does
+    not know: it leaves the ``type`` of a star export as an error."""
+    parent = node.parent
+    after = node.next_sibling
+    return (
+        src.text(node) == "type"
+        and parent is not None
+        and parent.type == "export_statement"
+        and after is not None
+        and after.type in ("*", "namespace_export")
+    )
+
+
+def _imported_module(node: Node | None) -> bool:
+    """Whether ``node`` is ``import("m")`` or a member of it (``import("m").default``)."""
+    while node is not None and node.type == "member_expression":
+        node = node.child_by_field_name("object")
+    if node is None or node.type != "call_expression":
+        return False
+    callee = node.child_by_field_name("function")
+    return callee is not None and callee.type == "import"
+
+
+_GAPS: tuple[Callable[[Source, Node], bool], ...] = (
+    _bare_ampersand,
+    _typeof_import_argument,
+    _type_only_star_export,
+)
