@@ -405,3 +405,60 @@ def test_handlebars_tags_and_comments_are_what_the_patterns_find(text: str) -> N
     assert [(m.span(), m.groups()) for m in _hb_tags(text)] == [
         (m.span(), m.groups()) for m in _HB_TAG_PATTERN.finditer(text)
     ]
+
+
+ERROR_PERSONA = (
+    "You are a JavaScript expert that knows everything about the following error message"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        (
+            "app.py",
+            "from openai import OpenAI\nclient = OpenAI()\nerror = open('e.txt').read()\n"
+            "client.chat.completions.create(model='gpt-4o', messages=[\n"
+            f'    {{"role": "system", "content": f"{ERROR_PERSONA}: {{error}}"}},\n'
+            '    {"role": "user", "content": "Explain the error."},\n])\n',
+        ),
+        (
+            "app.ts",
+            'import { anthropic } from "@ai-sdk/anthropic";\n'
+            'import { ToolLoopAgent } from "ai";\n'
+            "const agent = new ToolLoopAgent({\n"
+            "  model: anthropic('claude-sonnet-4-5'),\n"
+            "  instructions: [\n"
+            "    {\n      role: 'system',\n"
+            f"      content: `{ERROR_PERSONA}: ${{error}}`,\n"
+            "      providerOptions: { anthropic: { cacheControl: { type: 'ephemeral' } } },\n"
+            "    },\n"
+            "    { role: 'system', content: 'You pay special attention to the error message.' },\n"
+            "  ],\n});\n"
+            "await agent.generate({ prompt: 'Explain the error.' });\n",
+        ),
+    ],
+)
+def test_a_persona_that_carries_the_material_in_a_placeholder_keeps_it(
+    path: str, text: str
+) -> None:
+    """The program fills the error in after the identity: removing the
+    message, or leaving an empty string, would drop what the model is given.
+    The finding stands with no fix."""
+    [finding] = [d for d in persona_findings(path, text) if d.code == "PRS101"]
+    assert finding.fix is None
+    assert fix(path, text)[0] == text
+
+
+def test_a_message_that_is_only_a_persona_with_a_placeholder_in_it_is_dropped() -> None:
+    """``You are a {role} expert.``: the placeholder is part of the identity."""
+    text = (
+        "from openai import OpenAI\nclient = OpenAI()\nrole = 'SQL'\n"
+        "client.chat.completions.create(model='gpt-4o', messages=[\n"
+        '    {"role": "system", "content": f"You are a {role} expert."},\n'
+        '    {"role": "user", "content": "Write a query that counts the rows."},\n])\n'
+    )
+    new, _n, _remaining = fix("app.py", text)
+    assert changed_lines(text, new) == [
+        '-    {"role": "system", "content": f"You are a {role} expert."},'
+    ]

@@ -138,6 +138,9 @@ def build_fix(
         whole = False
         said = _short(plan.new_text[plan.region[0] :].split("\n", 1)[0], 60)
         plan.reason = f'keep what it says besides the identity: "{said}"'
+    material = _material_holes(unit.text, analysis)
+    if _drops(plan, material, whole):
+        return None
     if start < persona.start or end > persona.end:
         # A passage beyond the persona clause (the long-persona rule): its
         # sentences may carry instructions as well as identity.
@@ -163,7 +166,8 @@ def build_fix(
                 "the persona sentence carries more than the identity, and it cannot be kept here",
             )
             plain.reason = plain.notes[0]
-            fix = _strip(unit, plain, kind, settings, whole, label)
+            if not _drops(plain, material, whole):
+                fix = _strip(unit, plain, kind, settings, whole, label)
     return fix
 
 
@@ -291,6 +295,44 @@ def _describing(text: str, persona_end: int, end: int) -> int:
 def _short(text: str, limit: int = 50) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# A placeholder that a colon or a line break introduces: what follows is
+# handed over ("the following error message: {error}").
+_HANDED_OVER = re.compile(r"[:\n][ \t\"'`]*\Z")
+
+
+def _material_holes(text: str, analysis: Analysis) -> list[int]:
+    """Where placeholders of material stand in a persona's sentence, past its
+    identity: introduced by a colon or a line break (``... about the
+    following error message: {error}``), what the program fills in there is
+    what the model is given, not the persona. A placeholder that only
+    describes ("expertise in {language}") is not."""
+    if HOLE not in text:
+        return []
+    inside = [(p.start, p.identity_end or p.end) for p in analysis.experts]
+    return [
+        i
+        for i, ch in enumerate(text)
+        if ch == HOLE
+        and not any(a <= i < b for a, b in inside)
+        and _HANDED_OVER.search(text, max(0, i - 8), i) is not None
+    ]
+
+
+def _drops(plan: StripPlan, material: list[int], whole: bool) -> bool:
+    """Whether a fix would drop a placeholder of material: the fix of a
+    prompt that is all persona removes all of it, another its edits' spans
+    (a rewrite keeps what its new text holds again)."""
+    if not material:
+        return False
+    if whole:
+        return True
+    for edit in plan.edits:
+        gone = sum(edit.start <= i < edit.end for i in material)
+        if gone > edit.content.count(HOLE):
+            return True
+    return False
 
 
 def _only_personas(text: str, analysis: Analysis) -> bool:

@@ -80,12 +80,14 @@ def blank_filled_lines(doc: str) -> int:
 # without spaces as keyword arguments are) or as a dict or object value
 # (``"content": ""``); a variable set to "" (``PERSONA = ""``) and joined on
 # later is a fine result and is not counted.
-_EMPTY_STRING = re.compile(r"""(?:\w=|:[ \t]*)(?:""|'')(?!["'])""")
+# An empty string given as a keyword or a key's value: Python's (any prefix,
+# an f-string too) and JavaScript's, a template literal too.
+_EMPTY_STRING = re.compile(r"""(?:\w=|:[ \t]*)[rRuUbBfF]{0,2}(?:""|''|``)(?!["'`])""")
 
 
 def empty_strings(source: str) -> int:
     """How many empty string arguments a code file holds: a persona fix that
     leaves one more has emptied a prompt argument."""
-    if '""' not in source and "''" not in source:
+    if '""' not in source and "''" not in source and "``" not in source:
         return 0  # the pattern's quotes, looked for in C first
     return len(_EMPTY_STRING.findall(source))
