@@ -852,3 +852,32 @@ def test_a_question_that_asks_for_a_suggestion_has_no_one_right_answer(
     evidence = analyse_text("You are a seasoned consultant.\n" + text).task.evidence
     asked = [e for e in evidence if e.category == "factual" and "?" in e.cue]
     assert bool(asked) == factual, evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "task"),
+    [
+        # the content parsed into a schema's fields: extraction, JSON or not
+        (
+            "As a genius expert, your task is to understand the content and provide the "
+            "parsed objects in json that match the following json_schema:\n\n{schema}\n\n"
+            "Make sure to return an instance of the JSON, not the schema itself",
+            "extraction",
+        ),
+        # a code of a classification scheme is a label, not a program
+        (
+            "You are an expert at classifying job descriptions into Standard Occupational "
+            "Classification (SOC) codes. Classify this job description into the most "
+            "appropriate SOC code: {description}",
+            "judgement",
+        ),
+        ("You are a senior Python developer. Write a function that checks a zip code.", "code"),
+        (
+            "You are an expert data engineer. Write code that parses the input and returns "
+            "the parsed objects as JSON.",
+            "code",
+        ),
+    ],
+)
+def test_what_a_code_or_json_is_for_says_the_task(text: str, task: str) -> None:
+    assert analyse_text(text).task.category == task
