@@ -881,3 +881,39 @@ def test_a_question_that_asks_for_a_suggestion_has_no_one_right_answer(
 )
 def test_what_a_code_or_json_is_for_says_the_task(text: str, task: str) -> None:
     assert analyse_text(text).task.category == task
+
+
+def test_a_numbered_list_is_no_word_problem() -> None:
+    """The markers of "1. ... 5. Determine the order ..." count nothing; a
+    story's own quantities still make one."""
+    steps = (
+        "1. **Map the context**: Identify all files that might be affected\n"
+        "2. **Trace dependencies**: Find imports, exports, and type references\n"
+        "3. **Plan the sequence**: Determine the order changes should be made\n"
+        "4. **Identify tests**: Find tests that cover the affected code"
+    )
+    plan = analyse_text("You are an expert at planning changes to a codebase.\n\n" + steps)
+    assert plan.task.category != "math"
+    story = analyse_text(
+        "You are a math expert.\n1. Tom has 27 apples and gives 5 to Ann. "
+        "How many apples does Tom have left?"
+    )
+    assert story.task.category == "math"
+
+
+@pytest.mark.parametrize(
+    ("text", "scripted"),
+    [
+        ('Then ask: "Should I proceed with this plan?"', ["Should I proceed with this plan?"]),
+        ('If unsure, reply with "I need more context."', ["I need more context."]),
+        # someone else's line is what the model is asked
+        ('I will ask: "What is the capital of France?"', []),
+        ('Users ask: "Which planet is largest?"', []),
+    ],
+)
+def test_a_line_the_model_is_told_to_say_is_not_what_it_is_asked(
+    text: str, scripted: list[str]
+) -> None:
+    from prism_lint.analysis.task import material_spans
+
+    assert [text[a:b] for a, b in material_spans(text)] == scripted

@@ -411,6 +411,8 @@ def _multiple_choice(text: str, passages: _Spans, turns: list[str], request: _Ta
 # quantities in digits ("27", "$19.50", "25%"); those in words, and the
 # questions that ask for a quantity, are vocabulary ([word_problem])
 _NUMBER = re.compile(r"(?<![\w.])(?:[$€£]\s?)?\d[\d,]*(?:\.\d+)?\s*%?")
+# a numbered list's markers ("1. Map the context"), which count nothing
+_ENUMERATOR = re.compile(r"(?m)^[ \t]*\d{1,3}[.)](?=[ \t])")
 _WORD = re.compile(r"[^\W\d_]+")
 # (a run of a line's characters at a time: one a step costs several times more)
 _PARAGRAPH = re.compile(r"\S(?:[^\n]+|\n(?![ \t]*\n))*")
@@ -464,7 +466,7 @@ def _asks_sum(paragraph: str, lex: TaskLexicon, low: str | None = None) -> bool:
         return False
     if not any(p.compiled.search(paragraph) for p in asks):
         return False
-    digits = len(_NUMBER.findall(paragraph))
+    digits = len(_NUMBER.findall(paragraph)) - len(_ENUMERATOR.findall(paragraph))
     words = sum(1 for w in _WORD.findall(paragraph) if w.lower() in lex.number_words)
     return digits + words >= 2 if digits else words >= 3
 
@@ -660,7 +662,30 @@ def material_spans(text: str) -> list[tuple[int, int]]:
                 blank = text.find("\n\n", sent.end)
                 end = len(text) if blank < 0 else blank
             spans.append((sent.start, end))
+    if '"' in text or "“" in text:
+        spans.extend(_scripted_lines(text))
     return merge_spans(spans)
+
+
+# A line the prompt has the model say ("Then ask: \"Should I proceed?\"",
+# "reply with \"Done.\""): the model's words, not what it is asked.
+_SCRIPTED = re.compile(
+    r"(?i)\b(?:ask|say|(?:reply|respond|answer|end|conclude)[ \t]+with|"
+    r"tell[ \t]+(?:them|the[ \t]+user))[ \t]*:?[ \t]*[\"“]([^\"”\n]{1,300})[\"”]"
+)
+# ... unless someone else speaks it: "I will ask: \"What is ...?\""
+_OTHER_SPEAKER = re.compile(
+    r"(?i)\b(?:i|we|they|users?|customers?|people|someone|students?)"
+    r"(?:[ \t]+(?:will|would|may|might|can|could|often|then))?[ \t]+\Z"
+)
+
+
+def _scripted_lines(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _SCRIPTED.finditer(text):
+        if not _OTHER_SPEAKER.search(text, max(0, m.start() - 30), m.start()):
+            out.append(m.span(1))
+    return out
 
 
 _SECTION = re.compile(r"^[ \t]*#{1,6}[ \t]+\S", re.M)
