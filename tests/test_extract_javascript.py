@@ -1283,3 +1283,31 @@ export function complete(prefix, suffix) {
     )
     assert full.text.endswith("TASK: Fill the " + HOLE + " hole.")
     assert by_text(found, "You complete code.").first_row == 1
+
+
+GENAISCRIPT = """\
+script({ title: "Review", system: ["system"] })
+def("DIFF", await git.diff())
+$`You are an expert TypeScript developer.`
+$`Review DIFF and fix each bug.`
+await runPrompt((_) => {
+    _.$`Write a haiku about ${topic}.`
+})
+"""
+
+
+def test_genaiscript_templates_are_one_user_prompt_per_scope() -> None:
+    """A ``*.genai.mjs`` script writes its prompt with the ``$`` tag: the
+    script's templates are one user prompt, a ``runPrompt`` callback's
+    another. Elsewhere ``$`...``` is any tag, not a prompt."""
+    found = units(GENAISCRIPT, "review.genai.mjs")
+    assert [(u.role, u.text, u.context.library) for u in found] == [
+        ("user", "You are an expert TypeScript developer.", "genaiscript"),
+        ("user", "Review DIFF and fix each bug.", "genaiscript"),
+        ("user", f"Write a haiku about {HOLE}.", "genaiscript"),
+    ]
+    # the script's two templates are one prompt; the callback's stands alone
+    assert [s.text for s in found[0].context.siblings] == ["Review DIFF and fix each bug."]
+    assert found[2].context.siblings == []
+    elsewhere = [u.text for u in units(GENAISCRIPT, "review.mjs")]
+    assert not any("TypeScript" in t or "haiku" in t for t in elsewhere)

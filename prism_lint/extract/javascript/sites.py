@@ -57,6 +57,13 @@ _GENERIC_WORDS = re.compile(r"\b(?:" + "|".join(GENERIC_KEYS) + r")\b")
 _OPTION_ARGS = frozenset({"object", "identifier", *TRANSPARENT})
 _MIN_NAME_TIER_CHARS = 12
 _MAX_NESTING = 16
+# A GenAIScript script (``*.genai.mjs``...) writes its prompt with the ``$``
+# template tag: every ``$`...``` of one scope (the script, or one
+# ``runPrompt((_) => ...)`` callback's ``_.$``) adds to one user prompt.
+_GENAISCRIPT = re.compile(r"\.genai\.[cm]?[jt]s$")
+_SCOPES = frozenset(
+    {"arrow_function", "function_expression", "function_declaration", "method_definition"}
+)
 _MAX_ARG_WALK = 200  # nodes of a call's arguments looked through for a persona cue
 
 NodeKey = tuple[int, int]
@@ -64,6 +71,26 @@ NodeKey = tuple[int, int]
 
 def _k(node: Node) -> NodeKey:
     return (node.start_byte, node.end_byte)
+
+
+def _tag_name(src: Source, fn: Node) -> str:
+    """The last name of a template's tag (``$``, ``ctx.$``)."""
+    if fn.type == "identifier":
+        return src.text(fn)
+    if fn.type == "member_expression":
+        prop = fn.child_by_field_name("property")
+        return src.text(prop) if prop is not None else ""
+    return ""
+
+
+def _scope_of(node: Node) -> int:
+    """Where the function ``node`` is written in starts (-1: the module)."""
+    parent = node.parent
+    while parent is not None:
+        if parent.type in _SCOPES:
+            return int(parent.start_byte)
+        parent = parent.parent
+    return -1
 
 
 class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
@@ -85,6 +112,10 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         # one wait for them
         self.wrappers: dict[str, Wrapper] | None = None
         self.deferred: list[Node] = []
+        # GenAIScript's prompt templates, by the scope they are written in
+        self.tagged: dict[int, list[tuple[Node, Node, Node]]] | None = (
+            {} if _GENAISCRIPT.search(src.doc.path) else None
+        )
 
     # ======================================================================
     # Phases
@@ -99,6 +130,8 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         for call in self.deferred:
             if _k(call) not in self.processed:
                 self.call(call)
+        if self.tagged:
+            self.script_prompts(self.tagged)
         for obj in caps.get("object", ()):
             self.loose_object(obj)
         for arr in caps.get("array", ()):
@@ -120,7 +153,11 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         is_new = call.type == "new_expression"
         fn = call.child_by_field_name("constructor" if is_new else "function")
         args = call.child_by_field_name("arguments")
-        if fn is None or (args is not None and args.type == "template_string"):
+        if fn is None:
+            return
+        if args is not None and args.type == "template_string":
+            if self.tagged is not None and _tag_name(self.src, fn) == "$":
+                self.tagged.setdefault(_scope_of(call), []).append((call, fn, args))
             return
         found = self.callee_parts(fn)
         if found is None:
@@ -146,6 +183,16 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             self.reg.emit(group)
             return
         self.generic(call, fn, parts, root, pos)
+
+    def script_prompts(self, tagged: dict[int, list[tuple[Node, Node, Node]]]) -> None:
+        """One user prompt for each scope's ``$`...``` templates, in order."""
+        for calls in tagged.values():
+            call, fn, _template = calls[0]
+            group = self.new_group(call, fn, ("$",), None, None, None)
+            group.ctx.library = "genaiscript"
+            for _call, _fn, template in calls:
+                self.text_msg(template, "user", "$", None, group)
+            self.reg.emit(group)
 
     def enclosing_call(self, node: Node) -> tuple[str, str | None]:
         """The callee of the call ``node`` is an argument of (``model.invoke([...])``),
@@ -832,6 +879,8 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         """Prompt properties on any call, prompts given to same-file wrappers and agents."""
         if parts[0] in GENERIC_EXCLUDE or ".".join(parts[:2]) in GENERIC_EXCLUDE:
             return
+        if self.tagged is not None and parts == ("script",):
+            return  # GenAIScript's metadata: its ``system`` names system scripts
         wrapper = self.wrapper(parts)
         if self.wrappers is None:  # once a call: a deferred one comes back
             self.note_import(parts, pos)
