@@ -917,3 +917,25 @@ def test_a_line_the_model_is_told_to_say_is_not_what_it_is_asked(
     from prism_lint.analysis.task import material_spans
 
     assert [text[a:b] for a, b in material_spans(text)] == scripted
+
+
+@pytest.mark.parametrize(
+    ("text", "persona"),
+    [
+        ("You are an AI agent. You excel at following tasks:\n1. Navigating websites", False),
+        ("You are Manus. You excel at the following tasks:\n1. Writing code", False),
+        ("You excel at Python performance tuning. Speed up this loop.", True),
+    ],
+)
+def test_a_claim_that_only_opens_a_list_names_no_field(text: str, persona: bool) -> None:
+    assert bool([p for p in find_personas(text) if p.kind == "expert"]) == persona
+
+
+def test_a_labelled_placeholder_line_is_the_program_s_value() -> None:
+    """ "Debug info: {debug_info}" hands over a value: its label asks nothing."""
+    from prism_lint.analysis.task import material_spans
+
+    text = f"Here is the output:\n{HOLE}\n\nDebug info: {HOLE}\n\nDebug the failing step."
+    spans = [text[a:b] for a, b in material_spans(text)]
+    assert f"Debug info: {HOLE}" in spans
+    assert not any("failing" in s for s in spans)

@@ -34,7 +34,7 @@ from prism_lint.analysis.vocabulary import (
     words,
 )
 from prism_lint.analysis.whole_text import WholeText, folded, may_hold
-from prism_lint.model import Evidence, PromptUnit
+from prism_lint.model import HOLE, Evidence, PromptUnit
 
 # How much a cue counts, by where it was seen.
 SOURCE_WEIGHTS = {
@@ -664,7 +664,13 @@ def material_spans(text: str) -> list[tuple[int, int]]:
             spans.append((sent.start, end))
     if '"' in text or "“" in text:
         spans.extend(_scripted_lines(text))
+    if HOLE in text:
+        # "Debug info: {debug_info}": a field's label and the program's value
+        spans.extend(m.span() for m in _LABELLED_HOLE.finditer(text))
     return merge_spans(spans)
+
+
+_LABELLED_HOLE = re.compile(r"(?m)^[ \t]*[\w][\w \t'/-]{0,40}[:：][ \t]*" + HOLE + r"[ \t]*$")
 
 
 # A line the prompt has the model say ("Then ask: \"Should I proceed?\"",
