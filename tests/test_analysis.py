@@ -939,3 +939,19 @@ def test_a_labelled_placeholder_line_is_the_program_s_value() -> None:
     spans = [text[a:b] for a, b in material_spans(text)]
     assert f"Debug info: {HOLE}" in spans
     assert not any("failing" in s for s in spans)
+
+
+def test_facts_a_memory_keeps_about_the_user_are_records() -> None:
+    """A memory manager given the chat and the stored facts about the user
+    works on that material; facts about the world are still recalled."""
+    memory = analyse_text(
+        "You are Muninn, the user's memory manager. Construct and maintain an accurate, "
+        "up-to-date set of facts about and on behalf of the user.\n"
+        "You are given the latest chat session and some previously stored facts about "
+        "the user.\nYou should delete existing facts that are no longer true.\n"
+        "- The create list should contain important, new facts to be added. Each fact "
+        "should be atomic.\n- You must delete all facts that are no longer relevant or true."
+    )
+    assert memory.task.category == "extraction"
+    world = analyse_text("You are a historian. List five facts about the French Revolution.")
+    assert world.task.category == "factual"
