@@ -22,9 +22,11 @@ Applicability, as in ruff:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prism_lint.analysis.persona import find_personas
 from prism_lint.analysis.sentences import split_sentences
@@ -302,25 +304,44 @@ def _short(text: str, limit: int = 50) -> str:
 _HANDED_OVER = re.compile(r"[:\n][ \t\"'`]*\Z")
 
 
-def _material_holes(text: str, analysis: Analysis) -> list[int]:
+def _material_holes(text: str, analysis: Analysis) -> tuple[int, ...]:
     """Where placeholders of material stand in a persona's sentence, past its
     identity: introduced by a colon or a line break (``... about the
     following error message: {error}``), what the program fills in there is
     what the model is given, not the persona. A placeholder that only
-    describes ("expertise in {language}") is not."""
+    describes ("expertise in {language}") is not. Asked for each finding of
+    a prompt with its one analysis: the last answer is kept for it."""
     if HOLE not in text:
-        return []
-    inside = [(p.start, p.identity_end or p.end) for p in analysis.experts]
-    return [
-        i
-        for i, ch in enumerate(text)
-        if ch == HOLE
-        and not any(a <= i < b for a, b in inside)
-        and _HANDED_OVER.search(text, max(0, i - 8), i) is not None
-    ]
+        return ()
+    last, found = _LAST_HANDED
+    if last is analysis:
+        return found
+    found = _handed_over(text, sorted((p.start, p.identity_end or p.end) for p in analysis.experts))
+    _LAST_HANDED[:] = [analysis, found]
+    return found
 
 
-def _drops(plan: StripPlan, material: list[int], whole: bool) -> bool:
+# the analysis last asked about, and its placeholders of material (held, so
+# the identity test cannot meet another object at the same address)
+_LAST_HANDED: list[Any] = [None, ()]
+
+
+def _handed_over(text: str, identities: list[tuple[int, int]]) -> tuple[int, ...]:
+    """Found by searching, each placeholder placed among the identities by
+    bisection: a prompt of many personas and placeholders is read once."""
+    starts = [a for a, _b in identities]
+    reach = list(itertools.accumulate((b for _a, b in identities), max))
+    out = []
+    i = text.find(HOLE)
+    while i >= 0:
+        k = bisect.bisect_right(starts, i)
+        if not (k and i < reach[k - 1]) and _HANDED_OVER.search(text, max(0, i - 8), i):
+            out.append(i)
+        i = text.find(HOLE, i + 1)
+    return tuple(out)
+
+
+def _drops(plan: StripPlan, material: tuple[int, ...], whole: bool) -> bool:
     """Whether a fix would drop a placeholder of material: the fix of a
     prompt that is all persona removes all of it, another its edits' spans
     (a rewrite keeps what its new text holds again)."""
