@@ -955,3 +955,39 @@ def test_facts_a_memory_keeps_about_the_user_are_records() -> None:
     assert memory.task.category == "extraction"
     world = analyse_text("You are a historian. List five facts about the French Revolution.")
     assert world.task.category == "factual"
+
+
+def test_the_list_a_persona_s_colon_opens_describes_the_persona() -> None:
+    """Every item of "with expertise in:" belongs to the persona, not only
+    the first; the request after the blank line is still the request."""
+    text = (
+        "You are a skilled medical malpractice attorney with expertise in:\n"
+        "    - Medical negligence cases\n"
+        "    - Patient rights\n"
+        "    - Medical expert testimony\n"
+        "\n"
+        "    Present the case while establishing breach of standard of care."
+    )
+    [persona] = find_personas(text)
+    passage = text[persona.passage_start : persona.passage_end]
+    assert passage.endswith("Medical expert testimony")
+    assert "Present the case" not in passage
+    # its field words describe the persona: no request cue comes from them
+    evidence = analyse_text(text).task.evidence
+    assert not any(e.source == "prompt" and "Medical" in e.cue for e in evidence)
+
+
+def test_a_pharmacology_request_is_factual_and_an_asset_class_is_no_program() -> None:
+    drugs = analyse_text(
+        "You are a pharmacologist. For every compound provide its mechanism of action, "
+        "pharmacokinetics, half-life and drug interactions."
+    )
+    assert drugs.task.category == "factual"
+    assets = analyse_text(
+        "You are a portfolio strategist. Develop appropriate asset class weights for the client."
+    )
+    assert assets.task.category != "code"
+    assert (
+        analyse_text("You are a senior developer. Write a class that parses CSV.").task.category
+        == "code"
+    )

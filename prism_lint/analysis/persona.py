@@ -1170,6 +1170,9 @@ def _passages(
         taken.add(idx)
         j = idx + 1
         end = max(p.end, sentences[idx].end)
+        # in the bulleted list a colon of the persona's opened ("with
+        # expertise in:"): every item of it goes on describing the persona
+        listing = False
         if p.end < sentences[idx].end and not _describes(text, sentences[idx], p):
             end = p.end  # a clause; the task follows in the same sentence
             j = len(sentences)
@@ -1184,8 +1187,13 @@ def _passages(
                 if other.end < sent.end and not _describes(text, sent, other):
                     break  # "As a space colonist, describe your day": a request
                 taken.add(j)
-            elif not _continues(text, sent, languages, after_colon=text[end - 1 : end] == ":"):
-                break
+            else:
+                opened = text[end - 1 : end] == ":" or (
+                    listing and "\n\n" not in text[end : sent.start].replace("\r", "")
+                )
+                if not _continues(text, sent, languages, after_colon=opened):
+                    break
+                listing = opened and _list_item(text, sent)
             end = sent.end
             j += 1
         p.passage_start = p.start
@@ -1278,9 +1286,20 @@ def _describes(text: str, sent: Sentence, p: Persona) -> bool:
     return bool(_DESCRIBES.match(rest))
 
 
+_BULLETS = frozenset({"-", "*", "•", "·"})
+
+
+def _list_item(text: str, sent: Sentence) -> bool:
+    """Whether a sentence is an item of a bulleted list."""
+    return (
+        sent.block
+        and text[sent.start : _skip_markup(text, sent.start, sent.end)].strip(" \t") in _BULLETS
+    )
+
+
 def _continues(text: str, sent: Sentence, languages: list[Language], *, after_colon: bool) -> bool:
     pos = _skip_markup(text, sent.start, sent.end)
-    if after_colon and sent.block and text[sent.start : pos].strip(" \t") in {"-", "*", "•", "·"}:
+    if after_colon and _list_item(text, sent):
         return True
     head = text[pos : min(pos + 60, sent.end)]  # as the patterns see it
     low = head.lower()
