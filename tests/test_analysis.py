@@ -991,3 +991,25 @@ def test_a_pharmacology_request_is_factual_and_an_asset_class_is_no_program() ->
         analyse_text("You are a senior developer. Write a class that parses CSV.").task.category
         == "code"
     )
+
+
+_IDENTITY_WORDS = ["React", "19", "Test", "Data", "Prompt", "Chief", "the", "a", "**", "Night"]
+_AGENT_NOUNS = ["Guardian", "Alchemist", "Pioneer", "Wordsmith", "Playwright", "Cartographer"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(_IDENTITY_WORDS), max_size=4),
+    st.sampled_from(_AGENT_NOUNS),
+    st.sampled_from(["You are ", "Act as ", "You are now "]),
+)
+def test_the_first_pass_keeps_every_unlisted_agent_noun_the_analysis_calls_expert(
+    before: list[str], noun: str, cue: str
+) -> None:
+    """ "You are the **React 19 Test Guardian**.": the analysis takes an
+    unlisted agent noun for an expert; the first pass must not rule it out."""
+    from prism_lint.prefilter import may_hold_persona
+
+    text = cue + " ".join([*before, noun]) + ". You migrate every test file."
+    if any(p.kind == "expert" for p in find_personas(text)):
+        assert may_hold_persona(text.encode())

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from prism_lint.analysis.vocabulary import NO_EXTRAS, current_extras, expert_words
+from prism_lint.analysis.vocabulary import AGENT_SUFFIXES, NO_EXTRAS, current_extras, expert_words
 from prism_lint.data import load_toml
 
 WORDS = 16  # words after an anchor in which the identity is looked for
@@ -128,6 +128,13 @@ def _cased(phrases: list[str]) -> tuple[bytes, ...]:
 _LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
 _WORD_BYTES = _LETTERS | frozenset(b"0123456789_")
 
+# An agent noun the vocabulary does not list ("You are the Test Guardian"):
+# the analysis takes such an identity for an expert's, so the first pass
+# keeps it.
+_AGENT_WORD = re.compile(
+    rb"[a-z]{3,}(?:" + b"|".join(s.encode() for s in AGENT_SUFFIXES) + rb")(?![a-z])"
+)
+
 
 def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
     """Whether one of the first few words beside the anchor is an expert word:
@@ -158,7 +165,8 @@ def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
                 continue  # "engineering" is not "engineer"
         if len(_WORD.findall(window, 0, start)) < WORDS:
             return True
-    return False
+    agent = _AGENT_WORD.search(window)
+    return agent is not None and len(_WORD.findall(window, 0, agent.start())) < WORDS
 
 
 _TITLE = re.compile(rb"#[ \t]")  # a Markdown heading's marker, as persona._HEADING reads it

@@ -24,6 +24,7 @@ from prism_lint.analysis.material import in_material, supplied_spans
 from prism_lint.analysis.model import Persona
 from prism_lint.analysis.sentences import Sentence, split_sentences
 from prism_lint.analysis.vocabulary import (
+    AGENT_SUFFIXES,
     CJK,
     LEAD,
     WORD_PLAIN,
@@ -68,7 +69,6 @@ _CONJUNCTIONS = {
     "ru": _AND_OR | {"и", "или"},
     "tr": _AND_OR | {"ve", "veya"},
 }
-_AGENT_SUFFIXES = ("ist", "ian", "eer", "smith", "wright", "grapher", "ologist", "ician")
 _MARKUP = " \t*_#>`\"'“”«»-•·|"
 _COMPARISON = re.compile(
     r"\s+(?:would|does|do|did|might|could|will|can)\b(?!\s+(?:you|i)\b)", re.IGNORECASE
@@ -880,7 +880,7 @@ def _kind_of(words_: list[str], after: str, lang: Language) -> tuple[str, bool]:
         last = words_[-1]
         if _EXPERTISE_AFTER.match(after):
             return "expert", False
-        if lang.code == "en" and last.endswith(_AGENT_SUFFIXES) and len(last) > 5:
+        if lang.code == "en" and last.endswith(AGENT_SUFFIXES) and len(last) > 5:
             return "expert", False
         return "role", False
     if head_kind == "occupation" or expert_mark or _WITH_EXPERTISE.match(after):

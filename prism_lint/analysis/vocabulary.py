@@ -278,6 +278,11 @@ def _load(path: Path) -> dict[str, Any]:
 # extra-task-words): (experts, roles, ((category, words), ...)).
 Extras = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
 NO_EXTRAS: Extras = ((), (), ())
+
+# Endings of an agent noun ("guardian", "pioneer") that make an identity no
+# listed occupation names an expert's, in English; the first pass keeps a
+# cue followed by one (prism_lint.analysis.cues).
+AGENT_SUFFIXES = ("ist", "ian", "eer", "smith", "wright", "grapher", "ologist", "ician")
 _current: list[Extras] = [NO_EXTRAS]
 
 
