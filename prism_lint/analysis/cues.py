@@ -132,7 +132,7 @@ _WORD_BYTES = _LETTERS | frozenset(b"0123456789_")
 # the analysis takes such an identity for an expert's, so the first pass
 # keeps it.
 _AGENT_WORD = re.compile(
-    rb"[a-z]{3,}(?:" + b"|".join(s.encode() for s in AGENT_SUFFIXES) + rb")(?![a-z])"
+    rb"(?<![a-z])[a-z]{3,}(?:" + b"|".join(s.encode() for s in AGENT_SUFFIXES) + rb")(?![a-z])"
 )
 
 

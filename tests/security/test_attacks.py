@@ -424,6 +424,13 @@ REDOS["dots.md"] = PERSONA.replace("expert Python", "expert " + "." * 100_000 + 
 REDOS["blanks.md"] = PERSONA.replace(" engineer.", " engineer" + " " * 100_000 + "with tests.")
 # a run-on sentence of persona cues: each read the whole sentence before it
 REDOS["cues.md"] = PERSONA + "you are as a " * 30_000 + "\n"
+# an agent noun's ending was looked for from every letter of a long word
+# (the first pass), and a question's look-aheads read to the end of its
+# line from every "what is"
+REDOS["nouns.md"] = (
+    "You are a helpful assistant.\n\n" + ("rol " + "a" * 216 + " olarak\n") * 8_000 + "\n" + PERSONA
+)
+REDOS["questions.md"] = PERSONA + ("what is " + "a " * 40) * 800 + "\n"
 # what else such a file reports: the Dotprompt's "{{" are never closed (a
 # finding of the file itself, not the time budget's)
 ALSO = {"system.prompt": ["PRS900"]}
