@@ -1013,3 +1013,34 @@ def test_the_first_pass_keeps_every_unlisted_agent_noun_the_analysis_calls_exper
     text = cue + " ".join([*before, noun]) + ". You migrate every test file."
     if any(p.kind == "expert" for p in find_personas(text)):
         assert may_hold_persona(text.encode())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm new to taxes so please answer as an experienced tax lawyer and explain gift tax.",
+        "I will paste a contract and then please reply as a senior contract lawyer.",
+        "I have a tax question - please respond as a senior tax lawyer about gift tax.",
+    ],
+)
+def test_an_order_after_the_speaker_s_clause_still_casts_a_persona(text: str) -> None:
+    assert [p.kind for p in find_personas(text)] == ["expert"]
+
+
+def test_a_list_of_duties_after_the_persona_s_colon_is_the_request() -> None:
+    text = (
+        "You are a senior Python developer with these duties:\n"
+        "- Review the code the user sends for bugs\n"
+        "- Write unit tests for every public function\n"
+        "- Report each issue as JSON with the file and the line"
+    )
+    task = analyse_text(text).task
+    assert task.category == "code" and not task.assumed
+    assert "Write unit tests" in task.request
+
+
+def test_the_user_s_own_question_is_no_scripted_line() -> None:
+    from prism_lint.analysis.task import material_spans
+
+    for text in ('I want to ask: "What is the capital of Australia?"', 'Let me ask: "Who won?"'):
+        assert material_spans(text) == []

@@ -1155,6 +1155,9 @@ def test_a_typeof_import_type_argument_is_not_a_syntax_problem(path: str) -> Non
         'const m = await load.get<typeof import("#/a").default>();\n'
     )
     assert run(head + mock, path).problems == []
+    # no semicolon after the call: the error is the "()" after a comparison
+    bare = 'const mod = await importOriginal<typeof import("./m")>()\nconst x = 1\n'
+    assert run(head + bare, path).problems == []
     broken = run(head + mock + "const B = ( => 1;\n", path).problems
     assert [p.row for p in broken] == [6]
     # the same ">()" after a comparison of another operator is still a problem

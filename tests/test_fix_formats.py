@@ -450,6 +450,19 @@ def test_a_persona_that_carries_the_material_in_a_placeholder_keeps_it(
     assert fix(path, text)[0] == text
 
 
+@pytest.mark.parametrize("wrapped", ["<error>{error}</error>", "**{error}**", "({error})"])
+def test_a_placeholder_of_material_in_markup_is_kept_too(wrapped: str) -> None:
+    text = (
+        "from openai import OpenAI\nclient = OpenAI()\nerror = open('e.txt').read()\n"
+        "client.chat.completions.create(model='gpt-4o', messages=[\n"
+        f'    {{"role": "system", "content": f"{ERROR_PERSONA}: {wrapped}"}},\n'
+        '    {"role": "user", "content": "Explain the error."},\n])\n'
+    )
+    [finding] = [d for d in persona_findings("app.py", text) if d.code == "PRS101"]
+    assert finding.fix is None
+    assert fix("app.py", text)[0] == text
+
+
 def test_a_message_that_is_only_a_persona_with_a_placeholder_in_it_is_dropped() -> None:
     """``You are a {role} expert.``: the placeholder is part of the identity."""
     text = (

@@ -430,7 +430,9 @@ def _from_cue(text: str, sent: Sentence, m: re.Match[str], lang: Language) -> Pe
     return _persona(text, start, end, ident, cue, lang.code)
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:()\n]")
+# where the clause a weak cue stands in may begin: a mark, a dash between
+# spaces, or "please" and "then", which start an order to the model
+_SPEAKER_BREAK = re.compile(r"[,;:()\n]|\s[-–—]\s|(?i:\bplease\b|\bthen\b)")
 
 
 def _speaker_clause(text: str, sent: Sentence, at: int, lang: Language) -> bool:
@@ -440,7 +442,7 @@ def _speaker_clause(text: str, sent: Sentence, at: int, lang: Language) -> bool:
     if not lang.speakers:
         return False
     start = sent.start
-    for brk in _CLAUSE_BREAK.finditer(text, max(sent.start, at - 200), at):
+    for brk in _SPEAKER_BREAK.finditer(text, max(sent.start, at - 200), at):
         start = brk.end()
     words = [w.group(0).lower() for w in word_re(text).finditer(text, start, at)]
     return (
@@ -1188,9 +1190,10 @@ def _passages(
                     break  # "As a space colonist, describe your day": a request
                 taken.add(j)
             else:
-                opened = text[end - 1 : end] == ":" or (
-                    listing and "\n\n" not in text[end : sent.start].replace("\r", "")
-                )
+                listed = listing and "\n\n" not in text[end : sent.start].replace("\r", "")
+                if listed and _states_job(text, sent, languages):
+                    break  # "with these duties: ... - Write unit tests": the request
+                opened = text[end - 1 : end] == ":" or listed
                 if not _continues(text, sent, languages, after_colon=opened):
                     break
                 listing = opened and _list_item(text, sent)
@@ -1295,6 +1298,13 @@ def _list_item(text: str, sent: Sentence) -> bool:
         sent.block
         and text[sent.start : _skip_markup(text, sent.start, sent.end)].strip(" \t") in _BULLETS
     )
+
+
+def _states_job(text: str, sent: Sentence, languages: list[Language]) -> bool:
+    """Whether a sentence opens with a verb that states the job ("Write ...")."""
+    pos = _skip_markup(text, sent.start, sent.end)
+    lead = LEAD.match(text[pos : min(pos + 40, sent.end)].lower())
+    return lead is not None and any(lead.group(0) in lang.task_verbs for lang in languages)
 
 
 def _continues(text: str, sent: Sentence, languages: list[Language], *, after_colon: bool) -> bool:

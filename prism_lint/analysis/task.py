@@ -681,8 +681,8 @@ _SCRIPTED = re.compile(
 )
 # ... unless someone else speaks it: "I will ask: \"What is ...?\""
 _OTHER_SPEAKER = re.compile(
-    r"(?i)\b(?:i|we|they|users?|customers?|people|someone|students?)"
-    r"(?:[ \t]+(?:will|would|may|might|can|could|often|then))?[ \t]+\Z"
+    r"(?i)\b(?:i|we|they|let[ \t]+(?:me|us)|users?|customers?|people|someone|students?)"
+    r"\b[^.!?\n\"“]{0,25}\Z"
 )
 
 

@@ -299,9 +299,10 @@ def _short(text: str, limit: int = 50) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-# A placeholder that a colon or a line break introduces: what follows is
-# handed over ("the following error message: {error}").
-_HANDED_OVER = re.compile(r"[:\n][ \t\"'`]*\Z")
+# A placeholder that a colon or a line break introduces, bare or in markup
+# ("the following error message: {error}", ": <error>{error}</error>"):
+# what follows is handed over.
+_HANDED_OVER = re.compile(r"[:\n](?:[ \t\"'`*_(\[]|<[\w-]{1,30}>)*\Z")
 
 
 def _material_holes(text: str, analysis: Analysis) -> tuple[int, ...]:
@@ -335,7 +336,7 @@ def _handed_over(text: str, identities: list[tuple[int, int]]) -> tuple[int, ...
     i = text.find(HOLE)
     while i >= 0:
         k = bisect.bisect_right(starts, i)
-        if not (k and i < reach[k - 1]) and _HANDED_OVER.search(text, max(0, i - 8), i):
+        if not (k and i < reach[k - 1]) and _HANDED_OVER.search(text, max(0, i - 40), i):
             out.append(i)
         i = text.find(HOLE, i + 1)
     return tuple(out)

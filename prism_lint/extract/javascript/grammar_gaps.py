@@ -31,25 +31,43 @@ def _bare_ampersand(src: Source, node: Node) -> bool:
 def _typeof_import_argument(src: Source, node: Node) -> bool:
     """``importOriginal<typeof import("./m")>()`` (Vitest's mocks). The
     grammar takes ``f < typeof import("./m")`` for a comparison and stops at
-    the ``>()`` that closes the type argument, so the error is that ``>``
-    right after such a comparison."""
-    if not src.text(node).startswith(">") or node.start_byte == 0:
+    the ``>()`` that closes the type argument: the error is that ``>``
+    right after such a comparison or, with no semicolon after the call, the
+    ``()`` after a ``>`` that compares such a comparison."""
+    text = src.text(node)
+    if text.startswith("("):
+        before, parent = node.prev_sibling, node.parent
+        return (
+            before is not None
+            and before.type == ">"
+            and parent is not None
+            and parent.type == "binary_expression"
+            and _typeof_import_comparison(src, parent.child_by_field_name("left"))
+        )
+    if not text.startswith(">") or node.start_byte == 0:
         return False
     before = src.tree.root_node.descendant_for_byte_range(node.start_byte - 1, node.start_byte)
     while before is not None and before.end_byte == node.start_byte:
         if before.type == "binary_expression":
-            operator = before.child_by_field_name("operator")
-            right = before.child_by_field_name("right")
-            return (
-                operator is not None
-                and operator.type == "<"
-                and right is not None
-                and right.type == "unary_expression"
-                and src.text(right).startswith("typeof")
-                and _imported_module(right.child_by_field_name("argument"))
-            )
+            return _typeof_import_comparison(src, before)
         before = before.parent
     return False
+
+
+def _typeof_import_comparison(src: Source, node: Node | None) -> bool:
+    """Whether ``node`` is ``f < typeof import("./m")`` (or a member of it)."""
+    if node is None or node.type != "binary_expression":
+        return False
+    operator = node.child_by_field_name("operator")
+    right = node.child_by_field_name("right")
+    return (
+        operator is not None
+        and operator.type == "<"
+        and right is not None
+        and right.type == "unary_expression"
+        and src.text(right).startswith("typeof")
+        and _imported_module(right.child_by_field_name("argument"))
+    )
 
 
 def _type_only_star_export(src: Source, node: Node) -> bool:
