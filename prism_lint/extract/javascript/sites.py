@@ -61,9 +61,6 @@ _MAX_NESTING = 16
 # template tag: every ``$`...``` of one scope (the script, or one
 # ``runPrompt((_) => ...)`` callback's ``_.$``) adds to one user prompt.
 _GENAISCRIPT = re.compile(r"\.genai\.[cm]?[jt]s$")
-_SCOPES = frozenset(
-    {"arrow_function", "function_expression", "function_declaration", "method_definition"}
-)
 _MAX_ARG_WALK = 200  # nodes of a call's arguments looked through for a persona cue
 
 NodeKey = tuple[int, int]
@@ -71,26 +68,6 @@ NodeKey = tuple[int, int]
 
 def _k(node: Node) -> NodeKey:
     return (node.start_byte, node.end_byte)
-
-
-def _tag_name(src: Source, fn: Node) -> str:
-    """The last name of a template's tag (``$``, ``ctx.$``)."""
-    if fn.type == "identifier":
-        return src.text(fn)
-    if fn.type == "member_expression":
-        prop = fn.child_by_field_name("property")
-        return src.text(prop) if prop is not None else ""
-    return ""
-
-
-def _scope_of(node: Node) -> int:
-    """Where the function ``node`` is written in starts (-1: the module)."""
-    parent = node.parent
-    while parent is not None:
-        if parent.type in _SCOPES:
-            return int(parent.start_byte)
-        parent = parent.parent
-    return -1
 
 
 class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
@@ -156,8 +133,12 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         if fn is None:
             return
         if args is not None and args.type == "template_string":
-            if self.tagged is not None and _tag_name(self.src, fn) == "$":
-                self.tagged.setdefault(_scope_of(call), []).append((call, fn, args))
+            if self.tagged is not None:
+                found = self.callee_parts(fn)
+                if found is not None and found[0][-1] == "$":
+                    host = self.src.function_at(call.start_byte)
+                    scope = host.node.start_byte if host is not None else -1
+                    self.tagged.setdefault(scope, []).append((call, fn, args))
             return
         found = self.callee_parts(fn)
         if found is None:
