@@ -153,11 +153,6 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
         help="a config file, or an inline 'key = value' override",
     )
     check.add_argument(
-        "--force-exclude",
-        action="store_true",
-        help="apply excludes to files named on the command line too",
-    )
-    check.add_argument(
         "--fix-only",
         action="store_true",
         help="apply fixes and report nothing about what is left (implies --fix)",
@@ -177,28 +172,13 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--show-settings", action="store_true", help="print the settings used for the first file"
     )
-    check.add_argument(
-        "--exclude", type=_globs, metavar="GLOBS", help="globs to exclude, instead of the defaults"
-    )
-    check.add_argument(
-        "--extend-exclude", type=_globs, metavar="GLOBS", help="globs to exclude, besides the rest"
-    )
+    _file_selection(check, "check")
     check.add_argument(
         "--per-file-ignores",
         action="append",
         default=[],
         metavar="GLOB:CODES",
         help="rules to ignore in files matching a glob (relative to here), e.g. 'tests/*:PRS101'",
-    )
-    check.add_argument(
-        "--no-respect-gitignore",
-        dest="respect_gitignore",
-        action="store_false",
-        default=None,
-        help="check files .gitignore leaves out",
-    )
-    check.add_argument(
-        "--respect-gitignore", dest="respect_gitignore", action="store_true", help=argparse.SUPPRESS
     )
     check.add_argument(
         "--isolated", action="store_true", help="read no configuration file (defaults only)"
@@ -208,6 +188,31 @@ def _check_arguments(check: argparse.ArgumentParser) -> None:
     )
     check.add_argument("-q", "--quiet", action="store_true", help="print findings only")
     check.add_argument("-s", "--silent", action="store_true", help="print nothing")
+
+
+def _file_selection(parser: argparse.ArgumentParser, verb: str) -> None:
+    """The flags that choose files, alike in every command that walks a tree."""
+    parser.add_argument(
+        "--exclude", type=_globs, metavar="GLOBS", help="globs to exclude, instead of the defaults"
+    )
+    parser.add_argument(
+        "--extend-exclude", type=_globs, metavar="GLOBS", help="globs to exclude, besides the rest"
+    )
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply excludes to files named on the command line too",
+    )
+    parser.add_argument(
+        "--no-respect-gitignore",
+        dest="respect_gitignore",
+        action="store_false",
+        default=None,
+        help=f"{verb} files .gitignore leaves out",
+    )
+    parser.add_argument(
+        "--respect-gitignore", dest="respect_gitignore", action="store_true", help=argparse.SUPPRESS
+    )
 
 
 def _globs(value: str) -> list[str]:
@@ -223,8 +228,14 @@ def _rule_arguments(rule: argparse.ArgumentParser) -> None:
 def _prompts_arguments(prompts: argparse.ArgumentParser) -> None:
     prompts.add_argument("paths", nargs="*", help="files or directories; '-' reads stdin")
     prompts.add_argument("--output-format", choices=("text", "json"), default="text")
-    prompts.add_argument("--config", action="append", default=[])
+    prompts.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        help="a config file, or an inline 'key = value' override",
+    )
     prompts.add_argument("--stdin-filename", help="the name of the file read from stdin")
+    _file_selection(prompts, "list prompts of")
     prompts.add_argument("--isolated", action="store_true", help="read no configuration file")
 
 

@@ -195,6 +195,31 @@ def test_command_line_excludes_and_per_file_ignores(cli, tmp_path: Path) -> None
     assert cli("check", "--per-file-ignores", "nocolon", ".")[0] == 2
 
 
+def test_prompts_chooses_files_as_check_does(cli, tmp_path: Path) -> None:
+    """The inventory takes check's file-selection flags: an audit of the
+    prompts .gitignore leaves out, or of one folder less, is one flag away."""
+    write(
+        tmp_path,
+        {"src/a.py": PY, "tests/t.py": PY, "gen/g.py": PY, ".gitignore": "gen/\n"},
+    )
+    (tmp_path / ".git").mkdir()
+
+    def listed(*args: str) -> list[str]:
+        code, out, _ = cli("prompts", "--output-format", "json", *args)
+        assert code == 0
+        return sorted(row["path"] for row in json.loads(out))
+
+    assert listed() == ["src/a.py", "tests/t.py"]
+    assert listed("--no-respect-gitignore") == ["gen/g.py", "src/a.py", "tests/t.py"]
+    assert listed("--extend-exclude", "tests") == ["src/a.py"]
+    assert listed("--exclude", "src") == ["tests/t.py"]
+    # a file named on the command line is listed unless excludes are forced
+    assert listed("--extend-exclude", "tests", "tests/t.py") == ["tests/t.py"]
+    assert listed("--extend-exclude", "tests", "--force-exclude", "tests/t.py") == []
+    code, _out, err = cli("prompts", "--per-file-ignores", "x:PRS101")
+    assert code == 2 and "unrecognized arguments: --per-file-ignores" in err
+
+
 def test_verbose_names_each_file_and_its_settings(cli, tmp_path: Path) -> None:
     write(tmp_path, {"a.py": PY, "prism-lint.toml": 'ignore = ["PRS104"]\n'})
     _, _, err = cli("check", "-v", ".")

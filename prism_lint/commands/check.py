@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 
 from prism_lint import runner
-from prism_lint.commands.configs import raise_config, resolver_for
+from prism_lint.commands.configs import discovery_settings, resolver_for
 from prism_lint.config import ConfigError, Settings, _check_codes, _selector
 from prism_lint.discovery import discover
 from prism_lint.encodings import encode
@@ -44,44 +44,6 @@ def _cli_settings(args: argparse.Namespace, settings):  # type: ignore[no-untype
     return replace(settings, **changes) if changes else settings
 
 
-def _discovery_settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """What the command line changes in every configuration before files are
-    found: excludes, .gitignore, per-file ignores (globs relative to the
-    working directory); None when it changes nothing."""
-
-    pairs = []
-    for item in args.per_file_ignores:
-        glob, colon, codes = item.rpartition(":")
-        written = [c.strip() for c in codes.split(",") if c.strip()]
-        if not colon or not glob or not written:
-            raise_config(f"--per-file-ignores {item!r}: expected GLOB:CODE[,CODE...]")
-        _check_codes("command line", "--per-file-ignores", tuple(written))
-        if "/" in glob or os.sep in glob:
-            glob = os.path.join(os.getcwd(), glob)
-        pairs.append((glob, tuple(c.upper() for c in written)))
-    if (
-        args.exclude is None
-        and not args.extend_exclude
-        and args.respect_gitignore is None
-        and not pairs
-    ):
-        return None
-
-    def change(settings):  # type: ignore[no-untyped-def]
-        changes: dict[str, object] = {}
-        if args.exclude is not None:
-            changes["exclude"] = tuple(args.exclude)
-        if args.extend_exclude:
-            changes["extend_exclude"] = (*settings.extend_exclude, *args.extend_exclude)
-        if args.respect_gitignore is not None:
-            changes["respect_gitignore"] = args.respect_gitignore
-        if pairs:
-            changes["per_file_ignores"] = (*settings.per_file_ignores, *pairs)
-        return replace(settings, **changes)
-
-    return change
-
-
 def use_color(args: argparse.Namespace, fmt: str) -> bool:
     """Colour for people at a terminal: ``NO_COLOR`` turns it off,
     ``FORCE_COLOR`` on (https://no-color.org, https://force-color.org); else
@@ -110,7 +72,7 @@ def _run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     resolver = resolver_for(args.config, args.isolated)
-    resolver.cli = _discovery_settings(args)
+    resolver.cli = discovery_settings(args)
     for flag, codes in (
         ("--select", args.select),
         ("--extend-select", args.extend_select),

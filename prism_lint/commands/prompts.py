@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from prism_lint import runner, time_budget
-from prism_lint.commands.configs import resolver_for
+from prism_lint.commands.configs import discovery_settings, resolver_for
 from prism_lint.config import ConfigError
 from prism_lint.discovery import discover
 from prism_lint.encodings import decode_wide, wide
@@ -413,6 +413,7 @@ def _first_reads(
 def run(args: argparse.Namespace) -> int:
     try:
         resolver = resolver_for(args.config, args.isolated)
+        resolver.cli = discovery_settings(args)
         paths = args.paths or ["."]
         if paths == ["-"]:
             name = args.stdin_filename or "-"
@@ -424,7 +425,8 @@ def run(args: argparse.Namespace) -> int:
             missing = [p for p in paths if not os.path.exists(p)]
             if missing:
                 return fail(f"{missing[0]}: no such file or directory")
-            rows = _rows((t, resolver.for_path(t.path)) for t in discover(paths, resolver))
+            targets = discover(paths, resolver, force_exclude=args.force_exclude)
+            rows = _rows((t, resolver.for_path(t.path)) for t in targets)
     except ConfigError as exc:
         return fail(str(exc))
 
