@@ -1027,6 +1027,20 @@ def test_an_order_after_the_speaker_s_clause_still_casts_a_persona(text: str) ->
     assert [p.kind for p in find_personas(text)] == ["expert"]
 
 
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        # a line of one word ending in a space: read as wrapped, yet "I You are"
+        # is no clause of the speaker's
+        ("I \nYou are a senior Python developer. Write a function.", ["expert"]),
+        ("If you are a senior developer, skip this step.", []),
+        ("I act as a senior engineer in my team.", []),
+    ],
+)
+def test_the_speaker_before_you_is_a_lost_break_not_a_mention(text: str, kinds: list[str]) -> None:
+    assert [p.kind for p in find_personas(text)] == kinds
+
+
 def test_a_list_of_duties_after_the_persona_s_colon_is_the_request() -> None:
     text = (
         "You are a senior Python developer with these duties:\n"

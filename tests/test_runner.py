@@ -156,6 +156,8 @@ TASKS = [
 
 @settings(max_examples=200, deadline=None)
 @example("As a seasoned DBA, write", TASKS[0], "0\r", "\n", False, "repr")  # an escaped CR
+# a quote in the text, read as a string's own by the first pass: "I" then a line break
+@example("You are a senior Python developer.", TASKS[0], "I`\n", "", False, "repr")
 @given(
     st.sampled_from(SEEDS),
     st.sampled_from(TASKS),

@@ -973,6 +973,11 @@ def _is_mention(text: str, sent: Sentence, cue_start: int, lang: Language) -> bo
     start, prev = (_clause_indexed if long else _clause_read)(text, sent, cue_start)
     if not prev:
         return False
+    if prev[-1] in lang.speakers and _addresses(text, cue_start, lang):
+        # "I" ending a line with a space, "You are a ..." on the next: no
+        # clause has a subject before "you"; the line break read as a soft
+        # wrap stands between them
+        return False
     if prev[-1] in lang.mention_before:
         return True
     if prev[-1] in _MODALS and not (_says_you_indexed if long else _says_you_read)(
@@ -980,6 +985,12 @@ def _is_mention(text: str, sent: Sentence, cue_start: int, lang: Language) -> bo
     ):
         return True  # "the tool should act as a bridge"
     return len(prev) >= 2 and f"{prev[-2]} {prev[-1]}" in lang.mention_before
+
+
+def _addresses(text: str, cue_start: int, lang: Language) -> bool:
+    """Whether the cue opens with a word that addresses the model ("you are")."""
+    m = next(iter(word_re(text).finditer(text, cue_start, cue_start + 16)), None)
+    return m is not None and m.start() == cue_start and m.group(0).lower() in lang.addressees
 
 
 # The clause before a cue, read as it is when the sentence before the cue is
