@@ -883,6 +883,33 @@ def test_what_a_code_or_json_is_for_says_the_task(text: str, task: str) -> None:
     assert analyse_text(text).task.category == task
 
 
+@pytest.mark.parametrize(
+    ("text", "task"),
+    [
+        # material pointed at as what to answer from: extraction, whatever its domain
+        (
+            "You are a master tax accountant. Your task is to answer user questions using "
+            "any provided reference documentation.\n\nHere is the material you should use "
+            "to answer the user's question:\n<docs>\n{TAX_CODE}\n</docs>",
+            "extraction",
+        ),
+        (
+            "You are an experienced physician. Below are the documents to use when you "
+            "answer:\n{records}\nWhat treatment was the patient given?",
+            "extraction",
+        ),
+        # the same domain asked from memory stays factual
+        (
+            "You are a master tax accountant. Answer the user's question about the tax "
+            "code: which expenses can a sole trader deduct?",
+            "factual",
+        ),
+    ],
+)
+def test_material_to_answer_from_makes_extraction(text: str, task: str) -> None:
+    assert analyse_text(text).task.category == task
+
+
 def test_a_numbered_list_is_no_word_problem() -> None:
     """The markers of "1. ... 5. Determine the order ..." count nothing; a
     story's own quantities still make one."""
