@@ -301,6 +301,61 @@ def test_fabric_pattern_text_in_code() -> None:
     assert by_text(found, "# IDENTITY and PURPOSE").context.origin == "a fabric pattern"
 
 
+def test_a_text_that_opens_with_a_persona_is_a_prompt_whatever_its_name() -> None:
+    found = units('''
+        from dataclasses import dataclass
+
+        @dataclass
+        class ToolConfig:
+            prefix: str = "You are an expert of many tools. Call them to answer the question."
+
+        HEADER = (
+            "\\n  You are a senior Go engineer. "
+            "Review the diff and list the bugs."
+        )
+
+        def build():
+            text = f"""
+            Act as the lead chemist of the lab.
+            Answer the question about {topic} with exact figures."""
+            return text
+    ''')
+    prefix = by_text(found, "You are an expert of many tools.")
+    assert prefix.tier == "name" and prefix.context.origin == "a text that opens with a persona"
+    assert prefix.context.names[:2] == ["prefix", "ToolConfig"]
+    assert by_text(found, "\n  You are a senior Go engineer.").context.names[0] == "HEADER"
+    (chemist,) = [u for u in found if u.text.lstrip().startswith("Act as the lead chemist")]
+    assert chemist.context.names[0] == "text"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"You are an expert lawyer."',  # a persona alone: a piece of a prompt built elsewhere
+        '"You are not allowed to add a subtask here. Nothing happened."',  # no one cast
+        '"You are OpenHands agent, a helpful assistant. Go on."',  # no article: a name
+        '"Note: you are a member now. Welcome aboard."',  # not at the start
+        'f"{greeting} You are a guest here. Sign in to go on."',
+    ],
+)
+def test_a_text_that_does_not_open_with_a_persona_needs_a_prompt_name(value: str) -> None:
+    assert units(f"MESSAGE = {value}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("uses", "prompt"),
+    [
+        ("print(NOTE)\nlogger.info('%s', NOTE)", False),  # shown to people only
+        ("print(NOTE)\nagent.run(NOTE)", True),  # and passed on
+        ("run(task=self.NOTE)", True),
+        ("", True),  # used elsewhere
+    ],
+)
+def test_a_persona_opened_text_that_is_only_shown_is_no_prompt(uses: str, prompt: bool) -> None:
+    code = 'NOTE = "You are an expert mathematician. Solve the equation on the board."\n'
+    assert bool(units(code + uses + "\n")) == prompt
+
+
 def test_typescript_prompt_builder_is_read_by_what_it_returns() -> None:
     code = (
         "export function toPrompt(t: string) {\n"

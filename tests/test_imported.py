@@ -452,8 +452,9 @@ def test_javascript_specifiers_carry_the_javascript_prefix() -> None:
 
 
 # A constant of any name in a module the first pass keeps, sent by a module it
-# leaves out (no persona word there).
-_CONSTS = 'REFLECTION = "You are an expert mathematician. Solve the equation step by step."\n'
+# leaves out (no persona word there). Its text does not open with the persona:
+# one that does is a prompt by its text alone, sent or not (the last test).
+_CONSTS = 'REFLECTION = "Solve the equation step by step. You are an expert mathematician."\n'
 _SENDER = """from openai import OpenAI
 
 from consts import REFLECTION
@@ -491,13 +492,24 @@ def test_a_constant_sent_by_a_left_out_module_is_read_as_its_prompt(tmp_path: Pa
     rows = _all_rows(targets, [Settings()] * len(targets))
     assert [
         (os.path.basename(r["path"]), r["location"]["column"] - 1, r["role"]) for r in rows
-    ] == [("consts.py", d.start, "system")]
+    ] == [("consts.py", _CONSTS.index('"') + 1, "system")]
 
 
 def test_a_constant_no_module_sends_stays_unread(tmp_path: Path) -> None:
     (tmp_path / "consts.py").write_text(_CONSTS, encoding="utf-8")
     (tmp_path / "show.py").write_text(_NOT_SENDING, encoding="utf-8")
     assert _run(tmp_path)["consts.py"] == []
+
+
+def test_a_constant_that_opens_with_a_persona_is_a_prompt_by_its_text(tmp_path: Path) -> None:
+    """No module need send it: a text that opens by telling the model who it
+    is says what it is for (:mod:`prism_lint.extract.python.opening`)."""
+    (tmp_path / "consts.py").write_text(
+        'REFLECTION = "You are an expert mathematician. Solve the equation step by step."\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "show.py").write_text(_NOT_SENDING, encoding="utf-8")
+    assert _codes(_run(tmp_path), "consts.py") == ["PRS102"]
 
 
 def test_a_warm_run_follows_the_sender_of_a_constant(tmp_path: Path, monkeypatch) -> None:

@@ -19,6 +19,7 @@ from prism_lint.commands import prompts as inventory_command
 from prism_lint.extract import ExtractOptions
 from prism_lint.extract.python import flow as python_flow
 from prism_lint.extract.python.extractor import extract
+from prism_lint.extract.python.opening import OPENINGS
 from prism_lint.extract.python.prompt_cues import FOLDING, Mentions, cues_for
 from prism_lint.model import Document
 
@@ -93,6 +94,8 @@ def test_a_module_with_no_prompt_word_in_place_is_ruled_out() -> None:
         'KEY = "\\x73ystem"\nd = {KEY: x}',  # an escape spells what is not written
         'ſystem = "Answer in one sentence."',  # a character read as an ASCII letter
         'runner.run(task="Summarise the report.")',
+        'prefix: str = """\n    You are an expert of tools. Use them to answer."""',
+        "HEADER = (\n    f'\\tAct as the judge. '\n    'Score the answer.'\n)",
     ],
 )
 def test_each_way_to_a_prompt_is_read(code: str) -> None:
@@ -158,6 +161,10 @@ STATEMENTS = [
     "agent.system_message = 'Be helpful now.'",
     "@agent.system_prompt\ndef sp():\n    return 'Answer shortly, please.'",
     "def g(history, model):\n    return send(model=model, history=history)",
+    "prefix = 'You are an expert chemist. Answer the question.'",
+    "note = 'You are not allowed here. Go back now.'",
+    "# you are a reader of comments. Hello there.",
+    "lead = f'''\\n  you're the best tutor around. Explain each step.'''",
 ]
 
 
@@ -165,6 +172,29 @@ STATEMENTS = [
 @given(st.lists(st.sampled_from(STATEMENTS), max_size=6))
 def test_what_the_first_pass_rules_out_reads_as_nothing(parts: list[str]) -> None:
     code = "\n\n".join(parts) + "\n"
+    if not may_hold(code):
+        assert reads_as_nothing(code)
+
+
+_LEADS = st.lists(st.sampled_from([" ", "\t", "\n", "\\n", "\\t", "\\r", "x"]), max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(["", "f", "r", "Rb", "u"]),
+    st.sampled_from(['"""', "'''"]),
+    _LEADS.map("".join),
+    st.sampled_from(OPENINGS),
+    st.sampled_from(["a", "An", "THE", "my"]),
+    st.booleans(),
+)
+def test_a_text_opening_with_a_persona_is_never_ruled_out(
+    prefix: str, quote: str, lead: str, opening: str, article: str, upper: bool
+) -> None:
+    """Whatever the lead, the case or the string's prefix, a module the
+    extractor finds a persona-opened prompt in is kept by the cue pass."""
+    opening = opening.upper() if upper else opening
+    code = f"NOTE = {prefix}{quote}{lead}{opening} {article} tutor. Explain each step.{quote}\n"
     if not may_hold(code):
         assert reads_as_nothing(code)
 

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from prism_lint.extract.python import strings as ps
+from prism_lint.extract.python.opening import MAX_LEAD, goes_on, opens_with_persona
 from prism_lint.extract.python.source import Binding, Node
 from prism_lint.extract.python.strings import SEP, Seg
 from prism_lint.extract.python.values import (
@@ -22,6 +23,7 @@ from prism_lint.extract.python.values import (
     returns_of,
 )
 from prism_lint.extract.shared import fragments
+from prism_lint.extract.shared.segments import joined
 from prism_lint.extract.shared.units import Group, Msg
 from prism_lint.model import CallContext, Sibling
 
@@ -44,6 +46,11 @@ _MAX_LOCAL_VALUES = 8  # assignments of one local name read as its values
 _MAX_DICT_PROMPTS = 64  # items of a prompt-named dict read as prompts
 _FLOW_ROLES = frozenset({"system", "developer", "user", "assistant", "unknown"})
 _WS = re.compile(r"\s+")
+# calls that show a text to people: a text passed to these alone is no prompt
+_SHOWN_BY = frozenset(
+    {"print", "pprint", "echo", "secho", "debug", "info", "warning", "warn", "error"}
+    | {"exception", "critical", "log"}
+)
 # the nodes a prompt's text can be read from
 _TEXT_NODES = frozenset(
     {
@@ -482,14 +489,51 @@ class DefinitionFinder:
                     self.name_unit(fname, [ret], f"returned by `{fname}`")
 
     def pattern_text(self, name: str, bindings: list[Binding]) -> None:
-        """A string that is a fabric pattern (``# IDENTITY and PURPOSE`` ...),
-        whatever its name: the text of a prompt file kept in code."""
+        """A string whose own text says it is a prompt, whatever its name: a
+        fabric pattern (``# IDENTITY and PURPOSE`` ...), the text of a prompt
+        file kept in code; or a text that opens by telling the model who it
+        is (``prefix: str = "You are an expert ..."``, :mod:`.opening`)."""
         value = bindings[-1].value
+        while (
+            value is not None
+            and value.type == "parenthesized_expression"
+            and value.named_child_count == 1
+        ):
+            value = value.named_children[0]
         if value is None or value.type not in ("string", "concatenated_string"):
             return
-        head = self.f.src.text(value)[:60].lstrip("rbuf").lstrip("'\"").lstrip()
+        written = self.f.src.text(value)[: 2 * MAX_LEAD + 40]
+        head = written[:60].lstrip("rbuf").lstrip("'\"").lstrip()
         if head.upper().startswith("# IDENTITY"):
             self.name_unit(name, [value], "a fabric pattern")
+        elif opens_with_persona(written) and not self.shown_only(name):
+            v = self.f.ev.value(value)
+            if v is not None and goes_on(joined(v.segs)):
+                self.name_unit(name, [value], "a text that opens with a persona")
+
+    def shown_only(self, name: str) -> bool:
+        """Whether the module passes ``name`` to calls, and only to ones that
+        show it to people (``print(NOTE)``, a logger's): a text printed,
+        never sent. A name passed to no call here is used elsewhere."""
+        f = self.f
+        shown = False
+        for call in f.src.captures.get("call", ()):
+            args = call.child_by_field_name("arguments")
+            if args is None or args.type != "argument_list":
+                continue
+            for arg in args.named_children:
+                if arg.type == "keyword_argument":
+                    arg = arg.child_by_field_name("value") or arg
+                if arg.type == "attribute":
+                    arg = arg.child_by_field_name("attribute") or arg
+                if arg.type != "identifier" or f.src.text(arg) != name:
+                    continue
+                fn = call.child_by_field_name("function")
+                parts = f.callee_parts(fn) if fn is not None else None
+                if not parts or parts[-1] not in _SHOWN_BY:
+                    return False
+                shown = True
+        return shown
 
     def name_unit(self, name: str, nodes: list[Node], origin: str = "", key: str = "") -> None:
         if len(nodes) == 1 and nodes[0].type in ("conditional_expression", "boolean_operator"):

@@ -20,7 +20,8 @@ lower-cased bytes, then a look around each word found):
   a dict key; a prompt-named function; a prompt keyword in a decorator;
 - DSPy, guidance, ell, a ``Signature`` class, a chat role written as a
   string first in a tuple (``("system", ...)``), a fabric pattern
-  (``# IDENTITY``);
+  (``# IDENTITY``), a string that opens with a persona (``"You are a``,
+  :mod:`prism_lint.extract.python.opening`);
 - what could spell any of these out of sight: an escape in a string of
   printable ASCII or white space, a line continuation in a word or at a
   quote, a character whose case maps onto ASCII letters (``ſ``, the Kelvin
@@ -41,6 +42,7 @@ from functools import lru_cache
 from typing import Any
 
 from prism_lint.extract.python.catalogue import Catalogue, load_catalogue
+from prism_lint.extract.python.opening import OPENINGS, quoted_before
 
 # Names of chat messages: keywords, parameters, targets and keys; a role
 # counts as a keyword (``dict(role=...)``) or a key only.
@@ -142,7 +144,7 @@ _LETTERS = frozenset(b"abcdefghijklmnopqrstuvwxyz")
 _BLANK = frozenset(b" \t\n\r\x0b\x0c\\")
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
-_CALLEE, _NAME, _ANY, _TRIPLE, _OTHER = range(5)
+_CALLEE, _NAME, _ANY, _TRIPLE, _OTHER, _OPENING = range(6)
 
 
 @dataclass(frozen=True)
@@ -278,6 +280,8 @@ class Cues:
         add(_IDENTITY, _OTHER, _IDENTITY)
         for triple in _TRIPLES:
             add(triple, _TRIPLE, triple)
+        for opening in OPENINGS:
+            add(opening.encode(), _OPENING, None)
         for c in FOLDING:  # bytes.lower() leaves them as they are
             add(c.encode("utf-8"), _OTHER, None)
         self.words = list(found)
@@ -306,6 +310,8 @@ class Cues:
                 if kind == _ANY and _whole(low, start, end):
                     return True
                 if kind == _TRIPLE and _triple_key(low, end):
+                    return True
+                if kind == _OPENING and quoted_before(low, start):
                     return True
                 if kind == _OTHER and what != _IDENTITY and _other(data, start, end, what):
                     return True
