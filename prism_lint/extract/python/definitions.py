@@ -106,6 +106,10 @@ class DefinitionFinder:
             if target.type == "attribute" and last in ("system_prompt", "instructions"):
                 obj = target.child_by_field_name("object")
                 self.returned_prompt(definition, fname, obj, dotted)
+            elif last == "dynamic_prompt" and self.f.src.imports_any(("langchain",)):
+                # LangChain's agent middleware: the function returns the
+                # system prompt of each model call
+                self.returned_prompt(definition, fname, None, dotted, "langchain")
             elif not is_call and dotted in _OUTLINES_DECORATORS:
                 self.docstring_prompt(definition, fname, "outlines", dotted, "unknown", "jinja")
             elif dotted in ("ell.simple", "ell.complex"):
@@ -130,10 +134,17 @@ class DefinitionFinder:
         return group
 
     def returned_prompt(
-        self, definition: Node, fname: str, agent_expr: Node | None, dotted: str
+        self,
+        definition: Node,
+        fname: str,
+        agent_expr: Node | None,
+        dotted: str,
+        library: str | None = None,
     ) -> None:
-        """pydantic-ai ``@agent.system_prompt``: the returned text is the prompt."""
-        library = "pydantic-ai" if self.f.src.imports_any(("pydantic_ai",)) else ""
+        """pydantic-ai ``@agent.system_prompt``, LangChain's ``@dynamic_prompt``:
+        the returned text is the prompt."""
+        if library is None:
+            library = "pydantic-ai" if self.f.src.imports_any(("pydantic_ai",)) else ""
         group = self.def_group(definition, library, "@" + dotted, fname)
         returns = returns_of(definition)
         for ret in returns:
