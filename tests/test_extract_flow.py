@@ -647,7 +647,9 @@ TS_LIB = """
 
     export const REVIEWER = "You are a veteran historian. Answer which year the treaty was signed."
 
-    export const BANNER = "You are a senior engineer. This text is shown in the page header only."
+    // not sent: a text of another name is a prompt only when sent, unless it
+    // opens with the persona (then its own words say what it is for)
+    export const BANNER = "Hello! You are a senior engineer. This text is shown in the page header."
 """
 
 TS_ROUTE = """
@@ -683,7 +685,7 @@ def test_typescript_sends_what_another_module_exports(
     assert built["origin"] == "returned by `describeApp`"
     assert built["role"] == "system"
     assert rows["You are a veteran historian. A"]["origin"] == "value of `REVIEWER`"
-    assert not any(k.startswith("You are a senior engineer.") for k in rows)
+    assert not any(k.startswith("Hello! You are a senior") for k in rows)
 
 
 def test_typescript_learns_only_names_of_the_project() -> None:

@@ -420,14 +420,14 @@ def test_extra_call_sites_and_prompt_names_from_options() -> None:
     source = """\
 import { complete } from "./llm";
 await llm.complete("You are an expert Java developer. Write the class.");
-const CodeReviewerBlurb = "You are a strict reviewer. Review the change.";
+const CodeReviewerBlurb = "Review the change as a strict reviewer would.";
 """
     found = units(
         source, extra_call_sites={"llm.complete": "system"}, extra_prompt_names=["*Blurb"]
     )
     site = by_text(found, "You are an expert Java")
     assert site.role == "system" and site.tier == "call"
-    named = by_text(found, "You are a strict reviewer.")
+    named = by_text(found, "Review the change as a strict")
     assert named.tier == "name"
     assert units(source) == []
 
@@ -1314,3 +1314,26 @@ def test_genaiscript_templates_are_one_user_prompt_per_scope() -> None:
     assert found[2].context.siblings == []
     elsewhere = [u.text for u in units(GENAISCRIPT, "review.mjs")]
     assert not any("TypeScript" in t or "haiku" in t for t in elsewhere)
+
+
+def test_a_text_that_opens_with_a_persona_is_a_prompt_whatever_its_name() -> None:
+    found = units(
+        'const reviewer = "You are a senior TypeScript engineer. Review the diff.";\n'
+        "export const CHEMIST = `\n  You are an expert chemist. Answer about ${compound}.`;\n"
+    )
+    reviewer = by_text(found, "You are a senior TypeScript engineer.")
+    assert reviewer.tier == "name" and reviewer.context.origin == "a text that opens with a persona"
+    assert [u.context.names[0] for u in found] == ["reviewer", "CHEMIST"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'const ROLE = "You are an expert lawyer.";',  # a persona alone
+        "const DENY = 'You are not allowed here. Ask the owner for access.';",
+        'const NOTE = "You are an expert mathematician. This is logged."; console.log(NOTE);',
+        'let text = "You are a tutor. Explain it."; text = other;',  # two values: not one text
+    ],
+)
+def test_a_text_that_does_not_open_with_a_persona_needs_a_prompt_name(source: str) -> None:
+    assert units(source) == []

@@ -503,7 +503,7 @@ def test_a_constant_no_module_sends_stays_unread(tmp_path: Path) -> None:
 
 def test_a_constant_that_opens_with_a_persona_is_a_prompt_by_its_text(tmp_path: Path) -> None:
     """No module need send it: a text that opens by telling the model who it
-    is says what it is for (:mod:`prism_lint.extract.python.opening`)."""
+    is says what it is for (:mod:`prism_lint.extract.shared.opening`)."""
     (tmp_path / "consts.py").write_text(
         'REFLECTION = "You are an expert mathematician. Solve the equation step by step."\n',
         encoding="utf-8",

@@ -19,8 +19,8 @@ from prism_lint.commands import prompts as inventory_command
 from prism_lint.extract import ExtractOptions
 from prism_lint.extract.python import flow as python_flow
 from prism_lint.extract.python.extractor import extract
-from prism_lint.extract.python.opening import OPENINGS
 from prism_lint.extract.python.prompt_cues import FOLDING, Mentions, cues_for
+from prism_lint.extract.shared.opening import OPENINGS
 from prism_lint.model import Document
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "python"

@@ -36,12 +36,14 @@ from prism_lint.extract.javascript.units import Registry
 from prism_lint.extract.javascript.values import Evaluator, Value, join, returns_of
 from prism_lint.extract.python.flow import MAX_IMPORTS, MESSAGES, Table, Wrapper
 from prism_lint.extract.shared import segments
+from prism_lint.extract.shared.opening import MAX_LEAD, SHOWN_BY, goes_on, opens_with_persona
 from prism_lint.extract.shared.segments import concat, merged_names
 from prism_lint.extract.shared.sites import (
     ROLE_NAMES,
     FinderBase,
     name_role,
 )
+from prism_lint.extract.shared.tree_source import Binding
 from prism_lint.extract.shared.units import Group, Msg
 from prism_lint.model import CallContext
 
@@ -1117,6 +1119,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         for (_scope, name), bindings in src.bindings.items():
             short = name[5:] if name.startswith("this.") else name
             if not self.name_re.match(short):
+                self.opening_text(short, bindings)
                 continue
             # each `=` with the `+=` that follow it is one text
             runs: list[list[Node]] = []
@@ -1163,6 +1166,44 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             for fn in funcs:
                 for ret in returns_of(fn.node)[:8]:
                     self.name_unit(fname, ret, origin=f"returned by `{fname}`")
+
+    def opening_text(self, name: str, bindings: list[Binding]) -> None:
+        """A text of any name that opens by telling the model who it is and
+        goes on (:mod:`prism_lint.extract.shared.opening`): one value, as
+        written, that the module does not only print or log."""
+        values = [b for b in bindings if b.value is not None]
+        if len(values) != 1 or values[0].op != "=":
+            return
+        value = unwrap(values[0].value)
+        if value is None or value.type not in ("string", "template_string"):
+            return
+        if not opens_with_persona(self.src.text(value)[: 2 * MAX_LEAD + 40], "javascript"):
+            return
+        v = self.ev.value(value)
+        if v is None or not goes_on(segments.joined(v.segs)) or self.shown_only(name):
+            return
+        self.name_unit(name, values[0].value, origin="a text that opens with a persona")
+
+    def shown_only(self, name: str) -> bool:
+        """Whether the module passes ``name`` to calls, and only to ones that
+        show it to people (``console.log(NOTE)``): a text printed, never sent."""
+        shown = False
+        for call in self.src.captures.get("call", ()):
+            args = call.child_by_field_name("arguments")
+            if args is None:
+                continue
+            for arg in args.named_children:
+                arg = unwrap(arg)
+                if arg is not None and arg.type == "member_expression":
+                    arg = arg.child_by_field_name("property")
+                if arg is None or self.src.text(arg) != name:
+                    continue
+                fn = call.child_by_field_name("function")
+                parts = self.callee_parts(fn) if fn is not None else None
+                if parts is None or not parts[0] or parts[0][-1] not in SHOWN_BY:
+                    return False
+                shown = True
+        return shown
 
     def name_unit(
         self,

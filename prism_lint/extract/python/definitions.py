@@ -11,7 +11,6 @@ import re
 from typing import TYPE_CHECKING
 
 from prism_lint.extract.python import strings as ps
-from prism_lint.extract.python.opening import MAX_LEAD, goes_on, opens_with_persona
 from prism_lint.extract.python.source import Binding, Node
 from prism_lint.extract.python.strings import SEP, Seg
 from prism_lint.extract.python.values import (
@@ -23,6 +22,7 @@ from prism_lint.extract.python.values import (
     returns_of,
 )
 from prism_lint.extract.shared import fragments
+from prism_lint.extract.shared.opening import MAX_LEAD, SHOWN_BY, goes_on, opens_with_persona
 from prism_lint.extract.shared.segments import joined
 from prism_lint.extract.shared.units import Group, Msg
 from prism_lint.model import CallContext, Sibling
@@ -46,11 +46,6 @@ _MAX_LOCAL_VALUES = 8  # assignments of one local name read as its values
 _MAX_DICT_PROMPTS = 64  # items of a prompt-named dict read as prompts
 _FLOW_ROLES = frozenset({"system", "developer", "user", "assistant", "unknown"})
 _WS = re.compile(r"\s+")
-# calls that show a text to people: a text passed to these alone is no prompt
-_SHOWN_BY = frozenset(
-    {"print", "pprint", "echo", "secho", "debug", "info", "warning", "warn", "error"}
-    | {"exception", "critical", "log"}
-)
 # the nodes a prompt's text can be read from
 _TEXT_NODES = frozenset(
     {
@@ -541,7 +536,7 @@ class DefinitionFinder:
                     continue
                 fn = call.child_by_field_name("function")
                 parts = f.callee_parts(fn) if fn is not None else None
-                if not parts or parts[-1] not in _SHOWN_BY:
+                if not parts or parts[-1] not in SHOWN_BY:
                     return False
                 shown = True
         return shown

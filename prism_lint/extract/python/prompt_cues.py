@@ -21,7 +21,7 @@ lower-cased bytes, then a look around each word found):
 - DSPy, guidance, ell, a ``Signature`` class, a chat role written as a
   string first in a tuple (``("system", ...)``), a fabric pattern
   (``# IDENTITY``), a string that opens with a persona (``"You are a``,
-  :mod:`prism_lint.extract.python.opening`);
+  :mod:`prism_lint.extract.shared.opening`);
 - what could spell any of these out of sight: an escape in a string of
   printable ASCII or white space, a line continuation in a word or at a
   quote, a character whose case maps onto ASCII letters (``ſ``, the Kelvin
@@ -42,7 +42,7 @@ from functools import lru_cache
 from typing import Any
 
 from prism_lint.extract.python.catalogue import Catalogue, load_catalogue
-from prism_lint.extract.python.opening import OPENINGS, quoted_before
+from prism_lint.extract.shared.opening import OPENINGS, quoted_before
 
 # Names of chat messages: keywords, parameters, targets and keys; a role
 # counts as a keyword (``dict(role=...)``) or a key only.
