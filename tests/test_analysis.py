@@ -1085,3 +1085,32 @@ def test_the_user_s_own_question_is_no_scripted_line() -> None:
 
     for text in ('I want to ask: "What is the capital of Australia?"', 'Let me ask: "Who won?"'):
         assert material_spans(text) == []
+
+
+def test_an_analysis_is_kept_under_everything_it_reads() -> None:
+    """The same words with an image attached ask about the image: a kept
+    analysis of the bare words must not answer for them, or a run's results
+    hang on the order its files are read in."""
+    from dataclasses import fields
+
+    from prism_lint.analysis import _key
+
+    def unit(**context: object) -> PromptUnit:
+        text = "What is shown here?"
+        return PromptUnit(
+            Document("a.py", text),
+            text,
+            [Piece(0, len(text), 0, len(text))],
+            context=CallContext(**context),  # type: ignore[arg-type]
+        )
+
+    bare = analyse(unit())
+    seen = analyse(unit(attachments=["image"]))
+    assert seen.task.category == "extraction" != bare.task.category
+    # every field of the context but where the text comes from changes the key
+    plain = _key(unit(), True, True)
+    for f in fields(CallContext):
+        if f.name == "origin":
+            continue
+        value = [Sibling("user", "x")] if f.name == "siblings" else ["x"]
+        assert _key(unit(**{f.name: value}), True, True) != plain, f.name

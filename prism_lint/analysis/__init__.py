@@ -73,7 +73,8 @@ def analyse(unit: PromptUnit, *, full: bool = True, roles: bool = True) -> Analy
 
 
 # The editor re-lints a file on every change, and most of its prompts are
-# unchanged: their analyses are kept, keyed by everything analyse() reads.
+# unchanged: their analyses are kept, keyed by everything analyse() reads
+# (tests/test_analysis.py checks the key against every field it reads).
 _CACHE: OrderedDict[tuple[object, ...], Analysis] = OrderedDict()
 _CACHE_SIZE = 4096
 
@@ -98,6 +99,7 @@ def _key(unit: PromptUnit, full: bool, roles: bool) -> tuple[object, ...]:
         tuple((s.role, s.text) for s in ctx.siblings),
         ctx.response_format,
         tuple(ctx.tools),
+        tuple(ctx.attachments),
         tuple(h.source for h in unit.holes),
     )
 
