@@ -328,10 +328,21 @@ def test_a_text_that_opens_with_a_persona_is_a_prompt_whatever_its_name() -> Non
     assert chemist.context.names[0] == "text"
 
 
+def test_a_persona_opened_value_in_parentheses_with_a_comment_is_read() -> None:
+    found = units("""
+        PREFIX = (  # the agent's preamble
+            "You are a senior Go engineer. Review the diff and list the bugs."
+        )
+    """)
+    assert [u.context.names[0] for u in found] == ["PREFIX"]
+
+
 @pytest.mark.parametrize(
     "value",
     [
         '"You are an expert lawyer."',  # a persona alone: a piece of a prompt built elsewhere
+        '"""You are an expert\nsoftware architect."""',  # one sentence, wrapped
+        '"You are a U.S. tax attorney."',  # a capital's period ends no sentence
         '"You are not allowed to add a subtask here. Nothing happened."',  # no one cast
         '"You are OpenHands agent, a helpful assistant. Go on."',  # no article: a name
         '"Note: you are a member now. Welcome aboard."',  # not at the start
@@ -346,7 +357,10 @@ def test_a_text_that_does_not_open_with_a_persona_needs_a_prompt_name(value: str
     ("uses", "prompt"),
     [
         ("print(NOTE)\nlogger.info('%s', NOTE)", False),  # shown to people only
+        ("raise PermissionError(NOTE)", False),  # an exception's message is read by people
         ("print(NOTE)\nagent.run(NOTE)", True),  # and passed on
+        ("def make():\n    print(NOTE)\n    return NOTE", True),  # and returned
+        ("logger.debug(NOTE)\nmessages = [NOTE, question]", True),  # and put in a list
         ("run(task=self.NOTE)", True),
         ("", True),  # used elsewhere
     ],

@@ -158,6 +158,9 @@ TASKS = [
 @example("As a seasoned DBA, write", TASKS[0], "0\r", "\n", False, "repr")  # an escaped CR
 # a quote in the text, read as a string's own by the first pass: "I" then a line break
 @example("You are a senior Python developer.", TASKS[0], "I`\n", "", False, "repr")
+@example("Act as an expert statistician.", TASKS[0], "I`\n", "", False, "repr")
+@example("Imagine you are a world-class lawyer.", TASKS[0], "they`\n", "", True, "split")
+@example("You're a senior Python developer.", TASKS[0], "I`\n", "", False, "repr")
 @given(
     st.sampled_from(SEEDS),
     st.sampled_from(TASKS),

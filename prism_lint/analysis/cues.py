@@ -243,6 +243,11 @@ _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "'": "'", '"': '"', "\\": "\\"}
 _OPENING = re.compile(rb"""(?:^|(?<![A-Za-z]))['"`]""")
 
 
+def _unquoted(m: re.Match[str]) -> str:
+    end = m.end()
+    return "" if m.string[end : end + 1] == "\n" else " "
+
+
 def _unescape(m: re.Match[str]) -> str:
     body = m.group(0)[1:]
     if body in _SIMPLE:
@@ -267,7 +272,10 @@ def _persona_in_window(data: bytes, at: int, looked: dict[int, int]) -> bool:
     looked[start] = end
     window = data[start:end].decode("utf-8", "replace").replace("\r\n", "\n")
     window = window.replace("\r", "\n")  # as Python reads source lines
-    window = _QUOTE.sub(" ", _ESCAPES.sub(_unescape, window))
+    # a quote ending a line goes without a trace: a space there would make
+    # the line read as wrapped into the next (a string's end, or a quote
+    # of its own text: "I`" then "You're an expert" on the next line)
+    window = _QUOTE.sub(_unquoted, _ESCAPES.sub(_unescape, window))
     return _window_holds_persona(window, current_extras())
 
 

@@ -990,7 +990,9 @@ def _is_mention(text: str, sent: Sentence, cue_start: int, lang: Language) -> bo
 def _addresses(text: str, cue_start: int, lang: Language) -> bool:
     """Whether the cue opens with a word that addresses the model ("you are")."""
     m = next(iter(word_re(text).finditer(text, cue_start, cue_start + 16)), None)
-    return m is not None and m.start() == cue_start and m.group(0).lower() in lang.addressees
+    if m is None or m.start() != cue_start:
+        return False
+    return re.split(r"['’]", m.group(0).lower())[0] in lang.addressees  # "you're" too
 
 
 # The clause before a cue, read as it is when the sentence before the cue is

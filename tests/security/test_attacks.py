@@ -431,6 +431,20 @@ REDOS["nouns.md"] = (
     "You are a helpful assistant.\n\n" + ("rol " + "a" * 216 + " olarak\n") * 8_000 + "\n" + PERSONA
 )
 REDOS["questions.md"] = PERSONA + ("what is " + "a " * 40) * 800 + "\n"
+# a text of any name that opens with a persona: where its first sentence
+# ends was looked for from every line of blanks, and each such name's uses
+# were looked for in every call of the module
+REDOS["lead.py"] = (
+    'NOTE = """You are a tutor'
+    + " \n" * 1_200
+    + 'x"""\n'
+    + f"SYSTEM_PROMPT = {PERSONA.strip()!r}\n"
+)
+REDOS["shown.py"] = (
+    "".join(f'v{i} = "You are a tutor. Say hi to them."\n' for i in range(2_000))
+    + "".join(f"print(v{i}, a, b, c)\n" for i in range(2_000))
+    + f"SYSTEM_PROMPT = {PERSONA.strip()!r}\n"
+)
 # what else such a file reports: the Dotprompt's "{{" are never closed (a
 # finding of the file itself, not the time budget's)
 ALSO = {"system.prompt": ["PRS900"]}

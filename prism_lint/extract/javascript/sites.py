@@ -10,6 +10,7 @@ same way everywhere.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from prism_lint.extract import ExtractOptions
 from prism_lint.extract.javascript.catalogue import (
@@ -36,7 +37,14 @@ from prism_lint.extract.javascript.units import Registry
 from prism_lint.extract.javascript.values import Evaluator, Value, join, returns_of
 from prism_lint.extract.python.flow import MAX_IMPORTS, MESSAGES, Table, Wrapper
 from prism_lint.extract.shared import segments
-from prism_lint.extract.shared.opening import MAX_LEAD, SHOWN_BY, goes_on, opens_with_persona
+from prism_lint.extract.shared.opening import (
+    MAX_LEAD,
+    Uses,
+    goes_on,
+    opens_with_persona,
+    shows,
+    written_names,
+)
 from prism_lint.extract.shared.segments import concat, merged_names
 from prism_lint.extract.shared.sites import (
     ROLE_NAMES,
@@ -80,6 +88,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
     ) -> None:
         super().__init__(src, ev, cat, reg, options)
         self.nesting = 0  # messages inside messages being read, against deep nesting
+        self._uses: Uses | None = None  # how the module uses its names, once asked
         self.processed: set[NodeKey] = set()  # calls already read
         self.claimed: set[NodeKey] = set()  # object and array literals already read
         # Whether any property could carry a prompt on an unknown call (a C-speed
@@ -1180,30 +1189,30 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         if not opens_with_persona(self.src.text(value)[: 2 * MAX_LEAD + 40], "javascript"):
             return
         v = self.ev.value(value)
-        if v is None or not goes_on(segments.joined(v.segs)) or self.shown_only(name):
+        if v is None or not goes_on(segments.joined(v.segs)):
+            return
+        if self.uses().shown_only(name, len(bindings), self.src.text(value)):
             return
         self.name_unit(name, values[0].value, origin="a text that opens with a persona")
 
-    def shown_only(self, name: str) -> bool:
-        """Whether the module passes ``name`` to calls, and only to ones that
-        show it to people (``console.log(NOTE)``): a text printed, never sent."""
-        shown = False
-        for call in self.src.captures.get("call", ()):
-            args = call.child_by_field_name("arguments")
-            if args is None:
-                continue
-            for arg in args.named_children:
-                arg = unwrap(arg)
-                if arg is not None and arg.type == "member_expression":
-                    arg = arg.child_by_field_name("property")
-                if arg is None or self.src.text(arg) != name:
-                    continue
+    def uses(self) -> Uses:
+        """How the module uses its names (:class:`Uses`), counted once."""
+        if self._uses is None:
+            shown: Counter[str] = Counter()
+            for call in self.src.captures.get("call", ()):
                 fn = call.child_by_field_name("function")
-                parts = self.callee_parts(fn) if fn is not None else None
-                if parts is None or not parts[0] or parts[0][-1] not in SHOWN_BY:
-                    return False
-                shown = True
-        return shown
+                found = self.callee_parts(fn) if fn is not None else None
+                args = call.child_by_field_name("arguments")
+                if found is None or not found[0] or not shows(found[0][-1]) or args is None:
+                    continue
+                for arg in args.named_children:
+                    arg = unwrap(arg)
+                    if arg is not None and arg.type == "member_expression":
+                        arg = arg.child_by_field_name("property")
+                    if arg is not None and arg.type in ("identifier", "property_identifier"):
+                        shown[self.src.text(arg)] += 1
+            self._uses = Uses(written_names(self.src.doc.text), shown)
+        return self._uses
 
     def name_unit(
         self,

@@ -8,6 +8,7 @@ is never read again here.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from prism_lint.extract.python import strings as ps
@@ -22,7 +23,14 @@ from prism_lint.extract.python.values import (
     returns_of,
 )
 from prism_lint.extract.shared import fragments
-from prism_lint.extract.shared.opening import MAX_LEAD, SHOWN_BY, goes_on, opens_with_persona
+from prism_lint.extract.shared.opening import (
+    MAX_LEAD,
+    Uses,
+    goes_on,
+    opens_with_persona,
+    shows,
+    written_names,
+)
 from prism_lint.extract.shared.segments import joined
 from prism_lint.extract.shared.units import Group, Msg
 from prism_lint.model import CallContext, Sibling
@@ -65,6 +73,7 @@ class DefinitionFinder:
 
     def __init__(self, finder: SiteFinder) -> None:
         self.f = finder
+        self._uses: Uses | None = None
 
     def run(self) -> None:
         caps = self.f.src.captures
@@ -500,46 +509,44 @@ class DefinitionFinder:
         file kept in code; or a text that opens by telling the model who it
         is (``prefix: str = "You are an expert ..."``, :mod:`.opening`)."""
         value = bindings[-1].value
-        while (
-            value is not None
-            and value.type == "parenthesized_expression"
-            and value.named_child_count == 1
-        ):
-            value = value.named_children[0]
+        while value is not None and value.type == "parenthesized_expression":
+            inner = [c for c in value.named_children if c.type != "comment"]
+            value = inner[0] if len(inner) == 1 else None
         if value is None or value.type not in ("string", "concatenated_string"):
             return
         written = self.f.src.text(value)[: 2 * MAX_LEAD + 40]
         head = written[:60].lstrip("rbuf").lstrip("'\"").lstrip()
         if head.upper().startswith("# IDENTITY"):
             self.name_unit(name, [value], "a fabric pattern")
-        elif opens_with_persona(written) and not self.shown_only(name):
+        elif opens_with_persona(written):
             v = self.f.ev.value(value)
-            if v is not None and goes_on(joined(v.segs)):
+            if (
+                v is not None
+                and goes_on(joined(v.segs))
+                and not self.uses().shown_only(name, len(bindings), self.f.src.text(value))
+            ):
                 self.name_unit(name, [value], "a text that opens with a persona")
 
-    def shown_only(self, name: str) -> bool:
-        """Whether the module passes ``name`` to calls, and only to ones that
-        show it to people (``print(NOTE)``, a logger's): a text printed,
-        never sent. A name passed to no call here is used elsewhere."""
-        f = self.f
-        shown = False
-        for call in f.src.captures.get("call", ()):
-            args = call.child_by_field_name("arguments")
-            if args is None or args.type != "argument_list":
-                continue
-            for arg in args.named_children:
-                if arg.type == "keyword_argument":
-                    arg = arg.child_by_field_name("value") or arg
-                if arg.type == "attribute":
-                    arg = arg.child_by_field_name("attribute") or arg
-                if arg.type != "identifier" or f.src.text(arg) != name:
-                    continue
+    def uses(self) -> Uses:
+        """How the module uses its names (:class:`Uses`), counted once."""
+        if self._uses is None:
+            f = self.f
+            shown: Counter[str] = Counter()
+            for call in f.src.captures.get("call", ()):
                 fn = call.child_by_field_name("function")
                 parts = f.callee_parts(fn) if fn is not None else None
-                if not parts or parts[-1] not in SHOWN_BY:
-                    return False
-                shown = True
-        return shown
+                args = call.child_by_field_name("arguments")
+                if not parts or not shows(parts[-1]) or args is None:
+                    continue
+                for arg in args.named_children:
+                    if arg.type == "keyword_argument":
+                        arg = arg.child_by_field_name("value") or arg
+                    if arg.type == "attribute":
+                        arg = arg.child_by_field_name("attribute") or arg
+                    if arg.type == "identifier":
+                        shown[f.src.text(arg)] += 1
+            self._uses = Uses(written_names(f.src.doc.text), shown)
+        return self._uses
 
     def name_unit(self, name: str, nodes: list[Node], origin: str = "", key: str = "") -> None:
         if len(nodes) == 1 and nodes[0].type in ("conditional_expression", "boolean_operator"):

@@ -1,14 +1,16 @@
 """A string that opens by telling the model who it is: a prompt by its text.
 
 ``prefix: str = "You are an expert of using multiple tools ..."`` is a
-prompt whatever its name: nothing but a model is told "you are a ..." at the
-start of a text. The Python and JavaScript extractors read such a string as
-a prompt when it is a name's value and goes on past the persona; the Python
-inventory's cue pass (:mod:`prism_lint.extract.python.prompt_cues`) keeps
-every module where one may be written. All read the same definition here,
-from the source as written: after the quote, only white space or the
-escapes ``\\n``, ``\\r``, ``\\t`` (at most :data:`MAX_LEAD` of them), then an
-opening, then an article. ASCII only, so that the cue pass's
+prompt whatever its name: a text that tells its reader who they are in its
+first words and goes on to ask something is written for a model. The Python
+and JavaScript extractors read such a string as a prompt when it is a
+name's value, goes on past the persona (:func:`goes_on`) and is not only
+shown to people (:class:`Uses`); the Python inventory's cue pass
+(:mod:`prism_lint.extract.python.prompt_cues`) keeps every module where one
+may be written. All read the same definition here, from the source as
+written: after the quote, only white space or the escapes ``\\n``, ``\\r``,
+``\\t`` (at most :data:`MAX_LEAD` of them, each one or two characters), then
+an opening, then an article. ASCII only, so that the cue pass's
 ``bytes.lower()`` and the extractors' case-insensitive match agree on every
 text.
 """
@@ -16,6 +18,8 @@ text.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 
 # How a text tells the model who it is, lower-case.
 OPENINGS = (
@@ -28,13 +32,49 @@ OPENINGS = (
     "pretend you are",
     "pretend to be",
 )
-MAX_LEAD = 200  # characters of white space and escapes between the quote and the opening
+MAX_LEAD = 200  # white space characters and escapes between the quote and the opening
 # Calls that show a text to people: a name passed to these alone is no prompt
-# (``print(NOTE)``, ``console.log(NOTE)``, a logger's).
+# (``print(NOTE)``, ``console.log(NOTE)``, a logger's); and exceptions, whose
+# messages people read (``raise PermissionError(MSG)``).
 SHOWN_BY = frozenset(
     {"print", "pprint", "echo", "secho", "debug", "info", "warning", "warn", "error"}
     | {"exception", "critical", "log"}
 )
+_RAISED = ("Error", "Exception", "Warning")
+
+
+def shows(callee: str) -> bool:
+    """Whether a call of ``callee`` (its last name) shows its arguments to people."""
+    return callee in SHOWN_BY or callee.endswith(_RAISED)
+
+
+@dataclass
+class Uses:
+    """How often a module writes each name, and how often as a whole argument
+    of a call that only shows it (:func:`shows`): counted once per module,
+    in one pass over its text and one over its calls."""
+
+    written: Counter[str]
+    shown: Counter[str]
+
+    def shown_only(self, name: str, bound: int, value: str) -> bool:
+        """Whether every use of ``name`` shows it to people, but its ``bound``
+        bindings and the words of its own ``value``. A word in a comment or
+        another string counts as a use: the text is then read as a prompt,
+        as when the name is used anywhere else."""
+        shown = self.shown[name]
+        own = bound + written_names(value)[name] if shown else 0
+        return shown > 0 and self.written[name] - own <= shown
+
+
+def written_names(text: str) -> Counter[str]:
+    """Every identifier-like word of a module's text, counted."""
+    return Counter(m.group(0) for m in _IDENT.finditer(text))
+
+
+_IDENT = re.compile(r"[^\W\d]\w*|\$[\w$]*")
+
+
 _LEAD_BYTES = b" \t\n\r\f\v"
 _ESCAPED = b"nrt"
 
@@ -58,14 +98,17 @@ def opens_with_persona(written: str, language: str = "python") -> bool:
 
 
 # Where the sentence or line that opens a text ends.
-_BREAK = re.compile(r"[.!?:;](?=\s)|\n")
+# A single capital's period ("U.S.", "J. Smith") ends no sentence.
+_BREAK = re.compile(r"(?<![^A-Za-z][A-Z])[.!?:;](?=\s)|\n(?![^\S\n]*[a-z])")
 _LOOK = 4000  # characters after that end read for the words that follow
 
 
 def goes_on(text: str) -> bool:
     """Whether a text that opens with a persona says more than who the model
     is: two words or more after the end of its first sentence or line (the
-    first end will do: whatever follows a later one follows it too). A
+    first end will do: whatever follows a later one follows it too). A line
+    break ends the sentence unless the next line goes on with a lower-case
+    word (``"You are an expert\\nsoftware architect."`` is one sentence). A
     persona alone (``TASK_CONTEXT = "You are an expert lawyer."``) is a piece
     of a prompt put together elsewhere; its task cannot be read from it, only
     guessed from the persona's title."""
@@ -76,8 +119,9 @@ def goes_on(text: str) -> bool:
 
 def quoted_before(low: bytes, start: int) -> bool:
     """Whether the opening found at ``start`` of a module's lower-cased bytes
-    may begin a string: only white space and ``\\n``-style escapes, at most
-    :data:`MAX_LEAD` bytes of them, between it and a quote."""
+    may begin a string: only white space and ``\\n``-style escapes between it
+    and a quote, read back over at most ``2 * MAX_LEAD`` bytes (the most that
+    :data:`MAX_LEAD` of them take)."""
     i = start - 1
     floor = max(-1, start - 1 - 2 * MAX_LEAD)
     while i > floor:
