@@ -1526,3 +1526,22 @@ def test_tools_a_toolkit_call_returns_are_named_by_the_toolkit() -> None:
         "backstory='You are an expert researcher.', tools=ExaSearchTool.tools())\n"
     )
     assert all(u.context.tools == ["ExaSearchTool.tools"] for u in units(src))
+
+
+def test_langchain_dynamic_prompt_aliased_or_called() -> None:
+    """LangChain's ``dynamic_prompt`` returns the system prompt, whether it
+    decorates the function under another name or is called on it."""
+    out = run(
+        "from langchain.agents import create_agent\n"
+        "from langchain.agents.middleware import dynamic_prompt as dp\n\n"
+        "@dp\n"
+        "def aliased(request):\n"
+        '    return "You are an expert mathematician. Solve the equation."\n\n'
+        "def called(request):\n"
+        '    return "You are a veteran tax lawyer. Answer with the VAT rates."\n\n'
+        'agent = create_agent(model="gpt-4o", tools=[], middleware=[dp(called)])\n'
+    )
+    assert sorted((u.role, u.text.split(".")[0]) for u in out.units) == [
+        ("system", "You are a veteran tax lawyer"),
+        ("system", "You are an expert mathematician"),
+    ]

@@ -110,7 +110,9 @@ class DefinitionFinder:
             if target.type == "attribute" and last in ("system_prompt", "instructions"):
                 obj = target.child_by_field_name("object")
                 self.returned_prompt(definition, fname, obj, dotted)
-            elif last == "dynamic_prompt" and self.f.src.imports_any(("langchain",)):
+            elif self.f.src.imports.get(dotted, dotted).rsplit(".", 1)[-1] == "dynamic_prompt" and (
+                self.f.src.imports_any(("langchain",))
+            ):
                 # LangChain's agent middleware: the function returns the
                 # system prompt of each model call
                 self.returned_prompt(definition, fname, None, dotted, "langchain")
