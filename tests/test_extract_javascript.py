@@ -1176,6 +1176,31 @@ def test_a_type_only_star_export_is_not_a_syntax_problem() -> None:
     assert [p.row for p in run(head + 'export typo * from "./types.js";\n').problems] == [2]
 
 
+def test_variance_annotations_and_deferred_imports_are_not_syntax_problems() -> None:
+    """TypeScript 4.7's ``<in out T>`` and 5.9's ``import defer * as m`` are
+    not in the grammar; the forms they do not allow are still errors."""
+    body = 'const SYSTEM_PROMPT = "You are an expert historian.";\n'
+    valid = (
+        "interface State<in out T> { get: () => T }\n"
+        "class Box<out T, in U> {}\n"
+        'import defer * as feature from "./feature.js";\n'
+    )
+    assert run(valid + body).problems == []
+    assert [p.row for p in run("interface S<in out T, X Y> {}\n" + body).problems] == [1]
+    assert [p.row for p in run('import defer { a } from "./a.js";\n' + body).problems] == [1]
+
+
+def test_an_extendscript_directive_is_not_a_syntax_problem() -> None:
+    """``#target illustrator`` heads Adobe's ExtendScript ``.jsx`` scripts; in
+    a ``.js`` file, inside a line, or misspelt, it is still an error."""
+    head = '#target illustrator\n#include "lib.jsx"\n'
+    body = 'const SYSTEM_PROMPT = "You are an expert historian.";\n'
+    assert run(head + body, "script.jsx").problems == []
+    assert [p.row for p in run(head + body + "var x = ;\n", "script.jsx").problems] == [4]
+    assert [p.row for p in run(head + body, "script.js").problems] == [1]
+    assert [p.row for p in run("#targett illustrator\n" + body, "script.jsx").problems] == [1]
+
+
 def test_template_keeps_a_prompt_constant_it_interpolates_as_a_hole() -> None:
     code = """\
 export const DEFAULT_CODE_PROMPT_RULES = `- Do not include triple backticks when generating code.

@@ -7,6 +7,7 @@ node the grammar leaves, so a real error beside it is still found.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from prism_lint.extract.javascript.source import Node, Source
@@ -84,6 +85,59 @@ def _type_only_star_export(src: Source, node: Node) -> bool:
     )
 
 
+_NAME = re.compile(r"(?:out\s+)?[A-Za-z_$][\w$]*")
+
+
+def _variance_annotation(src: Source, node: Node) -> bool:
+    """``interface State<in out T>`` (TypeScript 4.7's variance annotations):
+    the grammar takes ``in`` or ``out`` for the parameter's name and leaves
+    the rest (``out T``, ``T``) as an error after it."""
+    parent, before = node.parent, node.prev_sibling
+    return (
+        parent is not None
+        and parent.type == "type_parameters"
+        and before is not None
+        and before.type == "type_parameter"
+        and src.text(before) in ("in", "out")
+        and _NAME.fullmatch(src.text(node)) is not None
+    )
+
+
+def _deferred_import(src: Source, node: Node) -> bool:
+    """``import defer * as feature from "./feature.js"`` (TypeScript 5.9):
+    the grammar leaves ``defer`` as an error before the namespace import."""
+    parent, before, after = node.parent, node.prev_sibling, node.next_sibling
+    return (
+        src.text(node) == "defer"
+        and parent is not None
+        and parent.type == "import_statement"
+        and before is not None
+        and before.type == "import"
+        and after is not None
+        and after.type == "import_clause"
+        and after.named_child_count == 1
+        and after.named_children[0].type == "namespace_import"
+    )
+
+
+# Adobe ExtendScript's preprocessor directives, each alone at a line's start
+# of a ``.jsx`` script: ``#target illustrator``, ``#include "lib.jsx"``.
+_DIRECTIVES = frozenset(
+    {"#target", "#targetengine", "#include", "#includepath", "#script", "#strict", "#engine"}
+)
+
+
+def _extendscript_directive(src: Source, node: Node) -> bool:
+    """``#target illustrator`` heading an ExtendScript ``.jsx`` script: the
+    grammar leaves the directive's ``#`` word as an error; what follows it
+    (a name, a string) reads as a statement of its own."""
+    return (
+        src.doc.path.lower().endswith(".jsx")
+        and node.start_point[1] == 0
+        and src.text(node) in _DIRECTIVES
+    )
+
+
 def _imported_module(node: Node | None) -> bool:
     """Whether ``node`` is ``import("m")`` or a member of it (``import("m").default``)."""
     while node is not None and node.type == "member_expression":
@@ -98,4 +152,7 @@ _GAPS: tuple[Callable[[Source, Node], bool], ...] = (
     _bare_ampersand,
     _typeof_import_argument,
     _type_only_star_export,
+    _extendscript_directive,
+    _variance_annotation,
+    _deferred_import,
 )
