@@ -475,3 +475,25 @@ def test_a_message_that_is_only_a_persona_with_a_placeholder_in_it_is_dropped() 
     assert changed_lines(text, new) == [
         '-    {"role": "system", "content": f"You are a {role} expert."},'
     ]
+
+
+def test_a_genaiscript_template_of_nothing_but_the_persona_goes_with_its_line() -> None:
+    """The prompt of a GenAIScript is its ``$`...``` templates: one that holds
+    only the persona is removed whole (unsafe, as a message of only the
+    persona is); one that asks more keeps its request."""
+    text = (
+        'script({ title: "review" })\n'
+        "$`You are an expert TypeScript engineer.`\n"
+        'def("FILE", env.files)\n'
+        "$`Review the code in FILE and list every bug.`\n"
+    )
+    path = "genaisrc/review.genai.mjs"
+    (found, *_) = persona_findings(path, text)
+    assert found.fix is not None and found.fix.applicability == "unsafe"
+    assert fix(path, text, unsafe=False)[0] == text
+    new, _, remaining = fix(path, text)
+    assert changed_lines(text, new) == ["-$`You are an expert TypeScript engineer.`"]
+    assert not [d for d in remaining if d.code.startswith("PRS1")]
+    # the template shares its line with other code: no fix
+    inline = text.replace("\n$`You are", "; $`You are")
+    assert fix(path, inline)[0] == inline

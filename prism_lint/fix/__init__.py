@@ -387,7 +387,10 @@ def _strip(
 ) -> Fix | None:
     doc = unit.doc
     if whole:
-        dropped = _drop_message(unit, kind, settings) if kind == "python" else None
+        if kind == "python":
+            dropped = _drop_message(unit, kind, settings)
+        else:
+            dropped = _drop_script_template(unit, plan, kind)
         if dropped is not None and plan.reason:
             dropped.message += f" (unsafe: {plan.reason})"
         return dropped
@@ -467,6 +470,33 @@ def _drop_message(unit: PromptUnit, kind: str, settings: Settings) -> Fix | None
         return None
     what = "argument" if site.element.type == "keyword_argument" else "message"
     return Fix(f"Remove the {what} that holds nothing but the persona", edits, "unsafe")
+
+
+def _drop_script_template(unit: PromptUnit, plan: StripPlan, kind: str) -> Fix | None:
+    """A GenAIScript ``$`...``` template of nothing but the persona, alone on
+    its line: the line goes, as a message of nothing but the persona does."""
+    if unit.context.library != "genaiscript":
+        return None
+    mapped = map_edits(unit, plan.edits)
+    if mapped is None or len(mapped.edits) != 1:
+        return None
+    text = unit.doc.text
+    edit = mapped.edits[0]
+    if text[edit.start - 2 : edit.start] != "$`" or text[edit.end : edit.end + 1] != "`":
+        return None
+    line_start = text.rfind("\n", 0, edit.start) + 1
+    line_end = text.find("\n", edit.end)
+    line_end = len(text) if line_end < 0 else line_end + 1
+    if text[line_start : edit.start - 2].strip() or text[edit.end + 1 : line_end].strip() not in (
+        "",
+        ";",
+    ):
+        return None
+    edits = [Edit(line_start, line_end, "")]
+    new = verify.apply(text, edits)
+    if not verify.syntax_kept(kind, text, new, edits):
+        return None
+    return Fix("Remove the template that holds nothing but the persona", edits, "unsafe")
 
 
 # --------------------------------------------------------------------------
