@@ -328,6 +328,19 @@ def test_a_text_that_opens_with_a_persona_is_a_prompt_whatever_its_name() -> Non
     assert chemist.context.names[0] == "text"
 
 
+def test_a_persona_opened_default_or_keyword_is_a_prompt() -> None:
+    found = units("""
+        class Judge:
+            def __init__(self, description: str = "You're an expert judge. Score it from 1 to 10."):
+                self.description = description
+
+        agent = Agent(agent_role="You are an experienced researcher. Propose three ideas.")
+        raise PermissionError(detail="You are the last admin here. Assign another admin first.")
+        print(end="You are a guest here. Sign in to go on.")
+    """)
+    assert sorted(u.context.names[0] for u in found) == ["agent_role", "description"]
+
+
 def test_a_persona_opened_value_in_parentheses_with_a_comment_is_read() -> None:
     found = units("""
         PREFIX = (  # the agent's preamble

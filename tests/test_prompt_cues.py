@@ -96,6 +96,8 @@ def test_a_module_with_no_prompt_word_in_place_is_ruled_out() -> None:
         'runner.run(task="Summarise the report.")',
         'prefix: str = """\n    You are an expert of tools. Use them to answer."""',
         "HEADER = (\n    f'\\tAct as the judge. '\n    'Score the answer.'\n)",
+        "make(role='You are an expert chemist. Answer the question.')",
+        "def judge(description='You are a strict judge. Score it.'):\n    pass",
     ],
 )
 def test_each_way_to_a_prompt_is_read(code: str) -> None:
@@ -165,6 +167,9 @@ STATEMENTS = [
     "note = 'You are not allowed here. Go back now.'",
     "# you are a reader of comments. Hello there.",
     "lead = f'''\\n  you're the best tutor around. Explain each step.'''",
+    "make(role='You are an expert chemist. Answer the question.')",
+    "def judge(description='You are a strict judge. Score it.'):\n    pass",
+    "raise PermissionError(detail='You are the last admin. Assign another one.')",
 ]
 
 

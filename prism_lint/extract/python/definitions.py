@@ -68,6 +68,14 @@ _TEXT_NODES = frozenset(
 )
 
 
+def _unparenthesized(value: Node | None) -> Node | None:
+    """The expression in parentheses (a comment beside it), or None when they hold more."""
+    while value is not None and value.type == "parenthesized_expression":
+        inner = [c for c in value.named_children if c.type != "comment"]
+        value = inner[0] if len(inner) == 1 else None
+    return value
+
+
 class DefinitionFinder:
     """Reads definitions and loose strings with the call finder's helpers."""
 
@@ -476,8 +484,13 @@ class DefinitionFinder:
         for p in src.captures.get("default", ()):
             n = p.child_by_field_name("name")
             value = p.child_by_field_name("value")
-            if n is not None and value is not None and self.f.name_re.match(src.text(n)):
+            if n is None or value is None:
+                continue
+            if self.f.name_re.match(src.text(n)):
                 self.name_unit(src.text(n), [value])
+            else:  # ``def __init__(self, description: str = "You're an expert ...")``
+                self.opened_text(src.text(n), value, 1)
+        self.opened_keywords()
         for node in src.captures.get("assign", ()):
             # ``interpreter.system_message = "..."``: a prompt set on an object
             # of another module (``self.x`` is a binding of the class already)
@@ -510,24 +523,53 @@ class DefinitionFinder:
         fabric pattern (``# IDENTITY and PURPOSE`` ...), the text of a prompt
         file kept in code; or a text that opens by telling the model who it
         is (``prefix: str = "You are an expert ..."``, :mod:`.opening`)."""
-        value = bindings[-1].value
-        while value is not None and value.type == "parenthesized_expression":
-            inner = [c for c in value.named_children if c.type != "comment"]
-            value = inner[0] if len(inner) == 1 else None
+        value = _unparenthesized(bindings[-1].value)
         if value is None or value.type not in ("string", "concatenated_string"):
             return
-        written = self.f.src.text(value)[: 2 * MAX_LEAD + 40]
-        head = written[:60].lstrip("rbuf").lstrip("'\"").lstrip()
+        head = self.f.src.text(value)[:60].lstrip("rbuf").lstrip("'\"").lstrip()
         if head.upper().startswith("# IDENTITY"):
             self.name_unit(name, [value], "a fabric pattern")
-        elif opens_with_persona(written):
-            v = self.f.ev.value(value)
-            if (
-                v is not None
-                and goes_on(joined(v.segs))
-                and not self.uses().shown_only(name, len(bindings), self.f.src.text(value))
-            ):
-                self.name_unit(name, [value], "a text that opens with a persona")
+        else:
+            self.opened_text(name, value, len(bindings))
+
+    def opened_text(self, name: str, value: Node | None, bound: int | None) -> None:
+        """``value`` given to ``name`` (a binding, a parameter's default, a
+        keyword argument) is a prompt when it opens with a persona, goes on
+        (:mod:`.opening`) and is not only shown to people. ``bound``: how
+        often the name is bound in the module; None for a keyword, whose
+        value goes straight to its call."""
+        value = _unparenthesized(value)
+        if value is None or value.type not in ("string", "concatenated_string"):
+            return
+        written = self.f.src.text(value)
+        if not opens_with_persona(written[: 2 * MAX_LEAD + 40]):
+            return
+        v = self.f.ev.value(value)
+        if v is None or not goes_on(joined(v.segs)):
+            return
+        if bound is not None and self.uses().shown_only(name, bound, written):
+            return
+        self.name_unit(name, [value], "a text that opens with a persona")
+
+    def opened_keywords(self) -> None:
+        """Keyword arguments of any call but one that shows its text to
+        people: ``Agent(agent_description="You are an expert ...")``."""
+        f = self.f
+        for call in f.src.captures.get("call", ()):
+            args = call.child_by_field_name("arguments")
+            if args is None or args.type != "argument_list":
+                continue
+            keywords = [a for a in args.named_children if a.type == "keyword_argument"]
+            if not keywords:
+                continue
+            fn = call.child_by_field_name("function")
+            parts = f.callee_parts(fn) if fn is not None else None
+            if parts and shows(parts[-1]):
+                continue
+            for kw in keywords:
+                n = kw.child_by_field_name("name")
+                if n is not None and not f.name_re.match(f.src.text(n)):
+                    self.opened_text(f.src.text(n), kw.child_by_field_name("value"), None)
 
     def uses(self) -> Uses:
         """How the module uses its names (:class:`Uses`), counted once."""
