@@ -559,17 +559,24 @@ class DefinitionFinder:
             args = call.child_by_field_name("arguments")
             if args is None or args.type != "argument_list":
                 continue
-            keywords = [a for a in args.named_children if a.type == "keyword_argument"]
+            keywords = [
+                (n, value)
+                for a in args.named_children
+                if a.type == "keyword_argument"
+                and (n := a.child_by_field_name("name")) is not None
+                and (value := _unparenthesized(a.child_by_field_name("value"))) is not None
+                and value.type in ("string", "concatenated_string")
+                and opens_with_persona(f.src.text(value)[: 2 * MAX_LEAD + 40])
+                and not f.name_re.match(f.src.text(n))
+            ]
             if not keywords:
                 continue
             fn = call.child_by_field_name("function")
             parts = f.callee_parts(fn) if fn is not None else None
             if parts and shows(parts[-1]):
                 continue
-            for kw in keywords:
-                n = kw.child_by_field_name("name")
-                if n is not None and not f.name_re.match(f.src.text(n)):
-                    self.opened_text(f.src.text(n), kw.child_by_field_name("value"), None)
+            for n, value in keywords:
+                self.opened_text(f.src.text(n), value, None)
 
     def uses(self) -> Uses:
         """How the module uses its names (:class:`Uses`), counted once."""
