@@ -238,14 +238,10 @@ def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
 
 
 _QUOTE = re.compile(r"""(?<![^\W\d_])['"`]|['"`](?![^\W\d_])""")
+_QUOTE_AT_EOL = re.compile(r"""['"`](?=\n)""")
 _ESCAPES = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[ntr'\"\\])")
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "'": "'", '"': '"', "\\": "\\"}
 _OPENING = re.compile(rb"""(?:^|(?<![A-Za-z]))['"`]""")
-
-
-def _unquoted(m: re.Match[str]) -> str:
-    end = m.end()
-    return "" if m.string[end : end + 1] == "\n" else " "
 
 
 def _unescape(m: re.Match[str]) -> str:
@@ -275,7 +271,7 @@ def _persona_in_window(data: bytes, at: int, looked: dict[int, int]) -> bool:
     # a quote ending a line goes without a trace: a space there would make
     # the line read as wrapped into the next (a string's end, or a quote
     # of its own text: "I`" then "You're an expert" on the next line)
-    window = _QUOTE.sub(_unquoted, _ESCAPES.sub(_unescape, window))
+    window = _QUOTE.sub(" ", _QUOTE_AT_EOL.sub("", _ESCAPES.sub(_unescape, window)))
     return _window_holds_persona(window, current_extras())
 
 

@@ -28,6 +28,7 @@ from prism_lint.extract.shared.opening import (
     Uses,
     goes_on,
     opens_with_persona,
+    quoted_openings,
     shows,
     written_names,
 )
@@ -553,30 +554,34 @@ class DefinitionFinder:
 
     def opened_keywords(self) -> None:
         """Keyword arguments of any call but one that shows its text to
-        people: ``Agent(agent_description="You are an expert ...")``."""
+        people: ``Agent(agent_description="You are an expert ...")``. Only
+        the strings that open with a persona are looked at, found in one pass
+        over the module's text."""
         f = self.f
-        for call in f.src.captures.get("call", ()):
-            args = call.child_by_field_name("arguments")
-            if args is None or args.type != "argument_list":
+        text = f.src.doc.text
+        ascii_text = text.isascii()
+        root = f.src.tree.root_node
+        for at in quoted_openings(text):
+            byte = at if ascii_text else len(text[:at].encode("utf-8", "surrogatepass"))
+            node = root.descendant_for_byte_range(byte, byte + 1)
+            while node is not None and node.type not in ("string", "module"):
+                node = node.parent
+            while node is not None and node.type in (
+                "string",
+                "concatenated_string",
+                "parenthesized_expression",
+            ):
+                node = node.parent
+            if node is None or node.type != "keyword_argument":
                 continue
-            keywords = [
-                (n, value)
-                for a in args.named_children
-                if a.type == "keyword_argument"
-                and (n := a.child_by_field_name("name")) is not None
-                and (value := _unparenthesized(a.child_by_field_name("value"))) is not None
-                and value.type in ("string", "concatenated_string")
-                and opens_with_persona(f.src.text(value)[: 2 * MAX_LEAD + 40])
-                and not f.name_re.match(f.src.text(n))
-            ]
-            if not keywords:
+            n = node.child_by_field_name("name")
+            call = node.parent.parent if node.parent is not None else None
+            if n is None or call is None or call.type != "call" or f.name_re.match(f.src.text(n)):
                 continue
             fn = call.child_by_field_name("function")
             parts = f.callee_parts(fn) if fn is not None else None
-            if parts and shows(parts[-1]):
-                continue
-            for n, value in keywords:
-                self.opened_text(f.src.text(n), value, None)
+            if not (parts and shows(parts[-1])):
+                self.opened_text(f.src.text(n), node.child_by_field_name("value"), None)
 
     def uses(self) -> Uses:
         """How the module uses its names (:class:`Uses`), counted once."""

@@ -76,6 +76,7 @@ _IDENT = re.compile(r"[^\W\d]\w*|\$[\w$]*")
 
 
 _LEAD_BYTES = b" \t\n\r\f\v"
+_LEAD_CHARS = " \t\n\r\f\v"
 _ESCAPED = b"nrt"
 
 _REST = (
@@ -89,6 +90,45 @@ _WRITTEN = {
     "python": re.compile(r"[rbuf]{0,2}(?:\"\"\"|\'\'\'|\"|')" + _REST, re.IGNORECASE | re.ASCII),
     "javascript": re.compile(r"[`\"']" + _REST, re.IGNORECASE | re.ASCII),
 }
+
+
+MAX_FOUND = 256  # strings opening with a persona looked at in one module
+_ARTICLE = re.compile(r"[ \t\n\r\f\v]+(?:an?|the)[ \t\n\r\f\v]", re.IGNORECASE | re.ASCII)
+
+
+def quoted_openings(text: str) -> list[int]:
+    """Where a quote stands that opens with a persona (at most
+    :data:`MAX_FOUND`), in a module's text: the strings worth a look. Each
+    opening is looked for with ``str.find``, then the quote before it."""
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two
+        low = "".join(c if c.isascii() else "?" for c in text).lower()
+    found: list[int] = []
+    for opening in OPENINGS:
+        at = low.find(opening)
+        while at >= 0 and len(found) < MAX_FOUND:
+            quote = _quote_before(low, at)
+            if quote >= 0 and _ARTICLE.match(low, at + len(opening)):
+                found.append(quote)
+            at = low.find(opening, at + 1)
+    return sorted(set(found))
+
+
+def _quote_before(low: str, start: int) -> int:
+    """Where the quote is that only white space and escapes stand between
+    and ``start`` (as :data:`_WRITTEN` reads them, at most :data:`MAX_LEAD`
+    of them), or -1."""
+    i, lead = start - 1, 0
+    while i >= 0 and lead <= MAX_LEAD:
+        c = low[i]
+        if c in _LEAD_CHARS:
+            i -= 1
+        elif c in "nrt" and i > 0 and low[i - 1] == "\\":
+            i -= 2
+        else:
+            return i if c in "\"'`" and lead <= MAX_LEAD else -1
+        lead += 1
+    return -1
 
 
 def opens_with_persona(written: str, language: str = "python") -> bool:
