@@ -341,6 +341,15 @@ def test_a_persona_opened_default_or_keyword_is_a_prompt() -> None:
     assert sorted(u.context.names[0] for u in found) == ["agent_role", "description"]
 
 
+def test_many_persona_opened_strings_before_a_keyword_do_not_hide_it() -> None:
+    readers = "".join(f'    "You are a reader number {i}.",\n' for i in range(300))
+    found = units(
+        "NAMES = [\n" + readers + "]\n"
+        'Agent(agent_description="You are an expert lawyer. Answer the question.")\n'
+    )
+    assert [u.context.names[0] for u in found] == ["agent_description"]
+
+
 def test_a_persona_opened_value_in_parentheses_with_a_comment_is_read() -> None:
     found = units("""
         PREFIX = (  # the agent's preamble

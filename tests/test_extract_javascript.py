@@ -1187,6 +1187,8 @@ def test_variance_annotations_and_deferred_imports_are_not_syntax_problems() -> 
     )
     assert run(valid + body).problems == []
     assert [p.row for p in run("interface S<in out T, X Y> {}\n" + body).problems] == [1]
+    assert [p.row for p in run("interface S<out out T> {}\n" + body).problems] == [1]
+    assert [p.row for p in run("interface S<in const> {}\n" + body).problems] == [1]
     assert [p.row for p in run('import defer { a } from "./a.js";\n' + body).problems] == [1]
 
 
@@ -1199,6 +1201,8 @@ def test_an_extendscript_directive_is_not_a_syntax_problem() -> None:
     assert [p.row for p in run(head + body + "var x = ;\n", "script.jsx").problems] == [4]
     assert [p.row for p in run(head + body, "script.js").problems] == [1]
     assert [p.row for p in run("#targett illustrator\n" + body, "script.jsx").problems] == [1]
+    # a directive's word inside an expression is no directive
+    assert [p.row for p in run(body + "let q = 1 +\n#include\n2;\n", "script.jsx").problems]
 
 
 def test_template_keeps_a_prompt_constant_it_interpolates_as_a_hole() -> None:

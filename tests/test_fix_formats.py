@@ -497,3 +497,9 @@ def test_a_genaiscript_template_of_nothing_but_the_persona_goes_with_its_line() 
     # the template shares its line with other code: no fix
     inline = text.replace("\n$`You are", "; $`You are")
     assert fix(path, inline)[0] == inline
+    # the body of an "if", or a call chained on the next line: no fix
+    for shape in ("if (strict)\n  $`You are", "$`You are"):
+        guarded = text.replace("$`You are", shape)
+        if shape == "$`You are":
+            guarded = guarded.replace("engineer.`\n", 'engineer.`\n  .role("system")\n')
+        assert fix(path, guarded)[0] == guarded

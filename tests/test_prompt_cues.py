@@ -98,6 +98,11 @@ def test_a_module_with_no_prompt_word_in_place_is_ruled_out() -> None:
         "HEADER = (\n    f'\\tAct as the judge. '\n    'Score the answer.'\n)",
         "make(role='You are an expert chemist. Answer the question.')",
         "def judge(description='You are a strict judge. Score it.'):\n    pass",
+        # an import under another name, a comment or a continuation before "as"
+        "from langchain.agents.middleware import (\n    dynamic_prompt  # c\n    as dp,\n)\n"
+        "@dp\ndef f(r):\n    return 'Answer in French.'",
+        "from langchain.agents.middleware import dynamic_prompt \\\n    as dp\n"
+        "@dp\ndef f(r):\n    return 'Answer in French.'",
     ],
 )
 def test_each_way_to_a_prompt_is_read(code: str) -> None:

@@ -48,7 +48,7 @@ from prism_lint.fix.strip import TextEdit, has_words, plan_strip, rewritten, sta
 from prism_lint.fix.verify import kind_for
 from prism_lint.formats import format_of, load
 from prism_lint.lazy_re import lazy
-from prism_lint.model import HOLE, Edit, Fix, Recheck
+from prism_lint.model import HOLE, Document, Edit, Fix, Recheck
 from prism_lint.rules import declares
 
 if TYPE_CHECKING:
@@ -492,11 +492,53 @@ def _drop_script_template(unit: PromptUnit, plan: StripPlan, kind: str) -> Fix |
         ";",
     ):
         return None
+    if not _statement_of_its_own(unit.doc, edit.start - 2):
+        return None
     edits = [Edit(line_start, line_end, "")]
     new = verify.apply(text, edits)
-    if not verify.syntax_kept(kind, text, new, edits):
+    if not verify.syntax_kept(kind, text, new, edits) or _parse_errors(
+        unit.doc, new
+    ) > _parse_errors(unit.doc, text):
         return None
     return Fix("Remove the template that holds nothing but the persona", edits, "unsafe")
+
+
+def _statement_of_its_own(doc: Document, tag: int) -> bool:
+    """Whether the ``$`` template at ``tag`` is a statement of a block or of
+    the script, standing alone: not the body of an ``if`` or an arrow, an
+    operand, or a call chained on the next line (``.role("system")``)."""
+    from prism_lint.extract.javascript.source import grammar_for, parse
+
+    src = parse(doc, grammar_for(doc.path))
+    byte = len(doc.text[:tag].encode("utf-8", "surrogatepass"))
+    node = src.tree.root_node.descendant_for_byte_range(byte, byte + 1)
+    while node is not None and node.type != "call_expression":
+        node = node.parent if node.start_byte == byte else None
+    statement = node.parent if node is not None else None
+    return (
+        statement is not None
+        and statement.type == "expression_statement"
+        and statement.parent is not None
+        and statement.parent.type in ("program", "statement_block")
+        and statement.start_point[0] == statement.end_point[0]
+    )
+
+
+def _parse_errors(doc: Document, text: str) -> int:
+    """How many syntax errors JavaScript's grammar finds in ``text``."""
+    from prism_lint.extract.javascript.source import grammar_for, parse
+
+    root = parse(Document(doc.path, text), grammar_for(doc.path)).tree.root_node
+    if not root.has_error:
+        return 0
+    count, stack = 0, [root]
+    while stack:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            count += 1
+        elif node.has_error:
+            stack.extend(node.children)
+    return count
 
 
 # --------------------------------------------------------------------------

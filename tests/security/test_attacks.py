@@ -445,6 +445,14 @@ REDOS["shown.py"] = (
     + "".join(f"print(v{i}, a, b, c)\n" for i in range(2_000))
     + f"SYSTEM_PROMPT = {PERSONA.strip()!r}\n"
 )
+# persona-opened strings in comments, deep in an expression: each was read
+# by climbing from its quote to the module
+REDOS["deep.py"] = (
+    f"SYSTEM_PROMPT = {PERSONA.strip()!r}\nx = (1\n"
+    + '# "You are an expert lawyer. x\n' * 300
+    + " + 1" * 1_500
+    + ")\n"
+)
 # what else such a file reports: the Dotprompt's "{{" are never closed (a
 # finding of the file itself, not the time budget's)
 ALSO = {"system.prompt": ["PRS900"]}

@@ -86,6 +86,8 @@ def _type_only_star_export(src: Source, node: Node) -> bool:
 
 
 _NAME = re.compile(r"(?:out\s+)?[A-Za-z_$][\w$]*")
+# words no type parameter may be named
+_RESERVED = frozenset({"in", "out", "const", "extends", "keyof", "typeof", "infer", "new"})
 
 
 def _variance_annotation(src: Source, node: Node) -> bool:
@@ -99,7 +101,9 @@ def _variance_annotation(src: Source, node: Node) -> bool:
         and before is not None
         and before.type == "type_parameter"
         and src.text(before) in ("in", "out")
-        and _NAME.fullmatch(src.text(node)) is not None
+        and (name := _NAME.fullmatch(src.text(node))) is not None
+        and not (src.text(before) == "out" and name.group(0).startswith("out"))
+        and name.group(0).split()[-1] not in _RESERVED
     )
 
 
@@ -131,9 +135,12 @@ def _extendscript_directive(src: Source, node: Node) -> bool:
     """``#target illustrator`` heading an ExtendScript ``.jsx`` script: the
     grammar leaves the directive's ``#`` word as an error; what follows it
     (a name, a string) reads as a statement of its own."""
+    parent = node.parent
     return (
         src.doc.path.lower().endswith(".jsx")
         and node.start_point[1] == 0
+        and parent is not None
+        and parent.type == "program"
         and src.text(node) in _DIRECTIVES
     )
 

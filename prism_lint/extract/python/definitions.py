@@ -69,6 +69,11 @@ _TEXT_NODES = frozenset(
 )
 
 
+# what may stand around a keyword's string: a concatenation, parentheses
+_AROUND_STRING = frozenset({"concatenated_string", "parenthesized_expression"})
+_MAX_CLIMB = 8
+
+
 def _unparenthesized(value: Node | None) -> Node | None:
     """The expression in parentheses (a comment beside it), or None when they hold more."""
     while value is not None and value.type == "parenthesized_expression":
@@ -561,17 +566,24 @@ class DefinitionFinder:
         text = f.src.doc.text
         ascii_text = text.isascii()
         root = f.src.tree.root_node
-        for at in quoted_openings(text):
-            byte = at if ascii_text else len(text[:at].encode("utf-8", "surrogatepass"))
+        byte = done = 0
+        for at in quoted_openings(text, "="):  # in order: each is encoded from the last
+            if ascii_text:
+                byte = at
+            else:
+                byte += len(text[done:at].encode("utf-8", "surrogatepass"))
+                done = at
             node = root.descendant_for_byte_range(byte, byte + 1)
-            while node is not None and node.type not in ("string", "module"):
+            if node is not None and node.type == "string_start":
                 node = node.parent
-            while node is not None and node.type in (
-                "string",
-                "concatenated_string",
-                "parenthesized_expression",
-            ):
-                node = node.parent
+            if node is None or node.type != "string":
+                continue  # a quote in a comment, or inside another string
+            for _step in range(_MAX_CLIMB):
+                parent = node.parent
+                if parent is None or parent.type not in _AROUND_STRING:
+                    break
+                node = parent
+            node = node.parent
             if node is None or node.type != "keyword_argument":
                 continue
             n = node.child_by_field_name("name")

@@ -128,7 +128,9 @@ _GAP_RE = re.compile(_GAP)
 _SCALAR = re.compile(_GAP + rb"(?:-?[0-9][\w.]*|none|true|false)(?![\w.])")
 _ITEM_END = re.compile(_GAP + rb"[,}]")
 _MAX_LITERAL = 20_000  # bytes of a dict's value read to find where it ends
-_CALLED = re.compile(_GAP + rb"\(|\s+as\b")  # a call, or an import under another name
+# a call, or an import under another name (a comment or a continuation may
+# stand before its "as"; ``_whole`` has kept "…promptas" out)
+_CALLED = re.compile(_GAP + rb"(?:\(|as\b)")
 _SUPERCLASS_END = re.compile(_GAP + rb"[,)]")
 _ROLE_FIRST = re.compile(
     rb"\(" + _GAP + rb"[rbuf]{0,2}['\"]+" + _SPACE + _ROLES + _SPACE + rb"['\"]"

@@ -92,14 +92,17 @@ _WRITTEN = {
 }
 
 
-MAX_FOUND = 256  # strings opening with a persona looked at in one module
+MAX_FOUND = 1024  # strings opening with a persona looked at in one module
+_LOOK_BACK = 200  # characters read back from a quote for what stands before it
 _ARTICLE = re.compile(r"[ \t\n\r\f\v]+(?:an?|the)[ \t\n\r\f\v]", re.IGNORECASE | re.ASCII)
 
 
-def quoted_openings(text: str) -> list[int]:
-    """Where a quote stands that opens with a persona (at most
-    :data:`MAX_FOUND`), in a module's text: the strings worth a look. Each
-    opening is looked for with ``str.find``, then the quote before it."""
+def quoted_openings(text: str, after: str = "") -> list[int]:
+    """Where a quote stands that opens with a persona, in a module's text:
+    the strings worth a look. Each opening is looked for with ``str.find``,
+    then the quote before it; ``after``: what must come just before the
+    quote (past white space, a string prefix and parentheses), as ``=``
+    before a keyword argument's value. At most :data:`MAX_FOUND`."""
     low = text.lower()
     if len(low) != len(text):  # a few characters lower-case to two
         low = "".join(c if c.isascii() else "?" for c in text).lower()
@@ -108,10 +111,22 @@ def quoted_openings(text: str) -> list[int]:
         at = low.find(opening)
         while at >= 0 and len(found) < MAX_FOUND:
             quote = _quote_before(low, at)
-            if quote >= 0 and _ARTICLE.match(low, at + len(opening)):
+            if (
+                quote >= 0
+                and _ARTICLE.match(low, at + len(opening))
+                and (not after or _preceded_by(low, quote, after))
+            ):
                 found.append(quote)
             at = low.find(opening, at + 1)
     return sorted(set(found))
+
+
+def _preceded_by(low: str, quote: int, mark: str) -> bool:
+    """Whether ``mark`` stands before the string whose quote is at ``quote``."""
+    i = quote - 1
+    while i >= 0 and quote - i < _LOOK_BACK and (low[i] in _LEAD_CHARS or low[i] in "rbuf("):
+        i -= 1
+    return i >= 0 and low.endswith(mark, 0, i + 1) and not low.endswith("=" + mark, 0, i + 1)
 
 
 def _quote_before(low: str, start: int) -> int:
