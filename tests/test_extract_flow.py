@@ -335,10 +335,11 @@ def test_a_persona_opened_default_or_keyword_is_a_prompt() -> None:
                 self.description = description
 
         agent = Agent(agent_role="You are an experienced researcher. Propose three ideas.")
+        judge = Parameter(data=f'''You are an evaluator. Compare the {answer} with the truth.''')
         raise PermissionError(detail="You are the last admin here. Assign another admin first.")
         print(end="You are a guest here. Sign in to go on.")
     """)
-    assert sorted(u.context.names[0] for u in found) == ["agent_role", "description"]
+    assert sorted(u.context.names[0] for u in found) == ["agent_role", "data", "description"]
 
 
 def test_many_persona_opened_strings_before_a_keyword_do_not_hide_it() -> None:

@@ -124,7 +124,7 @@ def quoted_openings(text: str, after: str = "") -> list[int]:
 def _preceded_by(low: str, quote: int, mark: str) -> bool:
     """Whether ``mark`` stands before the string whose quote is at ``quote``."""
     i = quote - 1
-    while i >= 0 and quote - i < _LOOK_BACK and (low[i] in _LEAD_CHARS or low[i] in "rbuf("):
+    while i >= 0 and quote - i < _LOOK_BACK and (low[i] in _LEAD_CHARS or low[i] in "rbuf(\"'"):
         i -= 1
     return i >= 0 and low.endswith(mark, 0, i + 1) and not low.endswith("=" + mark, 0, i + 1)
 
