@@ -1366,3 +1366,18 @@ def test_a_text_that_opens_with_a_persona_is_a_prompt_whatever_its_name() -> Non
 )
 def test_a_text_that_does_not_open_with_a_persona_needs_a_prompt_name(source: str) -> None:
     assert units(source) == []
+
+
+def test_a_persona_opened_property_of_any_object_is_a_prompt() -> None:
+    """``makeAgent({ blurb: "You are ..." })``: the property's own words say
+    what it is for; an object handed to ``console.log`` is shown, not sent."""
+    found = units(
+        "export const coder = makeAgent({\n"
+        '  name: "coder",\n'
+        '  blurb: "You are a senior TypeScript engineer. Write the function asked for.",\n'
+        "});\n"
+        'console.log({ banner: "You are a guest here. Sign in to go on." });\n'
+    )
+    assert [(u.context.names[0], u.context.origin) for u in found] == [
+        ("blurb", "a text that opens with a persona")
+    ]

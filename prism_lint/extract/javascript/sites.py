@@ -1155,8 +1155,13 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             if _k(obj) in self.claimed:
                 continue
             for key, value in self.ev.pairs(obj):
-                if self.name_re.match(key) and value.type != "shorthand_property_identifier":
+                if value.type == "shorthand_property_identifier":
+                    continue
+                if self.name_re.match(key):
                     self.name_unit(key, value, own_rows=True)
+                elif self.opened(value) and not self.shown_object(obj):
+                    # `new Agent({ description: "You are an expert ..." })`
+                    self.name_unit(key, value, own_rows=True, origin=_OPENED)
         for p in src.captures.get("default", ()):
             left = p.child_by_field_name("left") or p.child_by_field_name("pattern")
             value = p.child_by_field_name("right") or p.child_by_field_name("value")
@@ -1176,6 +1181,26 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 for ret in returns_of(fn.node)[:8]:
                     self.name_unit(fname, ret, origin=f"returned by `{fname}`")
 
+    def shown_object(self, obj: Node) -> bool:
+        """Whether an object literal is an argument of a call that shows it
+        to people (``console.log({ ... })``)."""
+        args = obj.parent
+        call = args.parent if args is not None and args.type == "arguments" else None
+        fn = call.child_by_field_name("function") if call is not None else None
+        found = self.callee_parts(fn) if fn is not None else None
+        return found is not None and bool(found[0]) and shows(found[0][-1])
+
+    def opened(self, node: Node) -> bool:
+        """Whether a string or template literal opens with a persona and goes
+        on (:mod:`prism_lint.extract.shared.opening`)."""
+        value = unwrap(node)
+        if value is None or value.type not in ("string", "template_string"):
+            return False
+        if not opens_with_persona(self.src.text(value)[: 2 * MAX_LEAD + 40], "javascript"):
+            return False
+        v = self.ev.value(value)
+        return v is not None and goes_on(segments.joined(v.segs))
+
     def opening_text(self, name: str, bindings: list[Binding]) -> None:
         """A text of any name that opens by telling the model who it is and
         goes on (:mod:`prism_lint.extract.shared.opening`): one value, as
@@ -1184,16 +1209,11 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         if len(values) != 1 or values[0].op != "=":
             return
         value = unwrap(values[0].value)
-        if value is None or value.type not in ("string", "template_string"):
-            return
-        if not opens_with_persona(self.src.text(value)[: 2 * MAX_LEAD + 40], "javascript"):
-            return
-        v = self.ev.value(value)
-        if v is None or not goes_on(segments.joined(v.segs)):
+        if value is None or not self.opened(value):
             return
         if self.uses().shown_only(name, len(bindings), self.src.text(value)):
             return
-        self.name_unit(name, values[0].value, origin="a text that opens with a persona")
+        self.name_unit(name, values[0].value, origin=_OPENED)
 
     def uses(self) -> Uses:
         """How the module uses its names (:class:`Uses`), counted once."""
@@ -1266,6 +1286,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         self.reg.emit(group)
 
 
+_OPENED = "a text that opens with a persona"
 _FALLBACK_OPS = frozenset({"??", "||"})
 MAX_ALTERNATIVES = 16
 
