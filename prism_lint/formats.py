@@ -197,6 +197,7 @@ FORMATS: tuple[Format, ...] = (
         "// prism: ignore[{codes}]{reason}",
         "statement",
         literals="prism_lint.fix.javascript:tidy_literals",
+        verifier="prism_lint.fix.verify:javascript_parses",
         languages=(
             ("javascript", ".js"),
             ("javascriptreact", ".jsx"),

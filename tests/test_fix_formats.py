@@ -503,3 +503,14 @@ def test_a_genaiscript_template_of_nothing_but_the_persona_goes_with_its_line() 
         if shape == "$`You are":
             guarded = guarded.replace("engineer.`\n", 'engineer.`\n  .role("system")\n')
         assert fix(path, guarded)[0] == guarded
+
+
+def test_a_javascript_fix_that_breaks_the_syntax_is_refused() -> None:
+    """JavaScript and TypeScript are read again after a fix, as Python is: a
+    file that read cleanly must still; one that did not is not held to it."""
+    from prism_lint.fix.verify import syntax_kept
+
+    assert syntax_kept("javascript", "const a = 1;\n", "const a = 2;\n")
+    assert not syntax_kept("javascript", "if (strict)\n  $`x`\n", "if (strict)\n")
+    assert syntax_kept("javascript", "const a = ;\n", "const a = ;;\n")
+    assert parses("javascript", "const el = <div className={x}>hi</div>;\n")

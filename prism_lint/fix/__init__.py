@@ -496,9 +496,7 @@ def _drop_script_template(unit: PromptUnit, plan: StripPlan, kind: str) -> Fix |
         return None
     edits = [Edit(line_start, line_end, "")]
     new = verify.apply(text, edits)
-    if not verify.syntax_kept(kind, text, new, edits) or _parse_errors(
-        unit.doc, new
-    ) > _parse_errors(unit.doc, text):
+    if not verify.syntax_kept(kind, text, new, edits):
         return None
     return Fix("Remove the template that holds nothing but the persona", edits, "unsafe")
 
@@ -522,23 +520,6 @@ def _statement_of_its_own(doc: Document, tag: int) -> bool:
         and statement.parent.type in ("program", "statement_block")
         and statement.start_point[0] == statement.end_point[0]
     )
-
-
-def _parse_errors(doc: Document, text: str) -> int:
-    """How many syntax errors JavaScript's grammar finds in ``text``."""
-    from prism_lint.extract.javascript.source import grammar_for, parse
-
-    root = parse(Document(doc.path, text), grammar_for(doc.path)).tree.root_node
-    if not root.has_error:
-        return 0
-    count, stack = 0, [root]
-    while stack:
-        node = stack.pop()
-        if node.is_error or node.is_missing:
-            count += 1
-        elif node.has_error:
-            stack.extend(node.children)
-    return count
 
 
 # --------------------------------------------------------------------------

@@ -154,6 +154,15 @@ def python_parses(text: str) -> bool:
     return not PySource.parse(text).tree.root_node.has_error
 
 
+def javascript_parses(text: str) -> bool:
+    """tree-sitter's verdict (TSX's grammar reads every JavaScript and most
+    TypeScript); a file it cannot read before a fix is not held to it after
+    (:func:`syntax_kept`)."""
+    from prism_lint.extract.javascript.source import reads_cleanly
+
+    return reads_cleanly(text)
+
+
 # CPython itself refuses more than 200 nested brackets; libcst's native
 # parser recurses on nesting and overflows its stack long before a file is
 # deep enough to hit a recursion limit, taking the process down.

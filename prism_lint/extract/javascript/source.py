@@ -180,6 +180,14 @@ class Source(TreeSource[Function]):
         return imp[0] if imp else None
 
 
+def reads_cleanly(text: str, grammar: str = "tsx") -> bool:
+    """Whether ``grammar`` (by default TSX's, which reads JavaScript, JSX and
+    TypeScript alike) finds no syntax error in ``text``: a fix's check."""
+    parser, _query, _cursor = _parser_and_query(grammar)
+    data = text.encode("utf-8", "surrogatepass").replace(b"\x00", b" ")
+    return not bounded.parse(parser, data).root_node.has_error
+
+
 def parse(doc: Document, grammar: str) -> Source:
     """Parse ``doc`` with ``grammar`` and build the indexes."""
     parser, query, cursor_cls = _parser_and_query(grammar)
