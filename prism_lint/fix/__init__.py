@@ -505,11 +505,11 @@ def _statement_of_its_own(doc: Document, tag: int) -> bool:
     """Whether the ``$`` template at ``tag`` is a statement of a block or of
     the script, standing alone: not the body of an ``if`` or an arrow, an
     operand, or a call chained on the next line (``.role("system")``)."""
-    from prism_lint.extract.javascript.source import grammar_for, parse
+    from prism_lint.extract.javascript.source import grammar_for, tree_of
 
-    src = parse(doc, grammar_for(doc.path))
     byte = len(doc.text[:tag].encode("utf-8", "surrogatepass"))
-    node = src.tree.root_node.descendant_for_byte_range(byte, byte + 1)
+    tree = tree_of(doc.text, grammar_for(doc.path))
+    node = tree.root_node.descendant_for_byte_range(byte, byte + 1)
     while node is not None and node.type != "call_expression":
         node = node.parent if node.start_byte == byte else None
     statement = node.parent if node is not None else None

@@ -180,12 +180,16 @@ class Source(TreeSource[Function]):
         return imp[0] if imp else None
 
 
+def tree_of(text: str, grammar: str) -> Any:
+    """The bare tree of ``text`` (no indexes): what a fix's checks read."""
+    parser, _query, _cursor = _parser_and_query(grammar)
+    return bounded.parse(parser, text.encode("utf-8", "surrogatepass").replace(b"\x00", b" "))
+
+
 def reads_cleanly(text: str, grammar: str = "tsx") -> bool:
     """Whether ``grammar`` (by default TSX's, which reads JavaScript, JSX and
     TypeScript alike) finds no syntax error in ``text``: a fix's check."""
-    parser, _query, _cursor = _parser_and_query(grammar)
-    data = text.encode("utf-8", "surrogatepass").replace(b"\x00", b" ")
-    return not bounded.parse(parser, data).root_node.has_error
+    return not tree_of(text, grammar).root_node.has_error
 
 
 def parse(doc: Document, grammar: str) -> Source:

@@ -42,7 +42,7 @@ from functools import lru_cache
 from typing import Any
 
 from prism_lint.extract.python.catalogue import Catalogue, load_catalogue
-from prism_lint.extract.shared.opening import OPENINGS, quoted_before
+from prism_lint.extract.shared.opening import OPENINGS, quote_before
 
 # Names of chat messages: keywords, parameters, targets and keys; a role
 # counts as a keyword (``dict(role=...)``) or a key only.
@@ -313,7 +313,7 @@ class Cues:
                     return True
                 if kind == _TRIPLE and _triple_key(low, end):
                     return True
-                if kind == _OPENING and quoted_before(low, start):
+                if kind == _OPENING and quote_before(low, start) >= 0:
                     return True
                 if kind == _OTHER and what != _IDENTITY and _other(data, start, end, what):
                     return True

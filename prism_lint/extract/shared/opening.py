@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 # How a text tells the model who it is, lower-case.
 OPENINGS = (
@@ -75,9 +76,12 @@ def written_names(text: str) -> Counter[str]:
 _IDENT = re.compile(r"[^\W\d]\w*|\$[\w$]*")
 
 
-_LEAD_BYTES = b" \t\n\r\f\v"
 _LEAD_CHARS = " \t\n\r\f\v"
-_ESCAPED = b"nrt"
+# white space, escaped letters, quotes and the backslash, as text and as bytes
+_SPELLING: dict[type, tuple[Any, Any, Any, Any]] = {
+    str: (_LEAD_CHARS, "nrt", "\"'`", "\\"),
+    bytes: (_LEAD_CHARS.encode(), b"nrt", b"\"'`", b"\\"),
+}
 
 _REST = (
     rf"(?:[ \t\n\r\f\v]|\\[nrt]){{0,{MAX_LEAD}}}"
@@ -110,7 +114,7 @@ def quoted_openings(text: str, after: str = "") -> list[int]:
     for opening in OPENINGS:
         at = low.find(opening)
         while at >= 0 and len(found) < MAX_FOUND:
-            quote = _quote_before(low, at)
+            quote = quote_before(low, at)
             if (
                 quote >= 0
                 and _ARTICLE.match(low, at + len(opening))
@@ -129,19 +133,22 @@ def _preceded_by(low: str, quote: int, mark: str) -> bool:
     return i >= 0 and low.endswith(mark, 0, i + 1) and not low.endswith("=" + mark, 0, i + 1)
 
 
-def _quote_before(low: str, start: int) -> int:
+def quote_before(low: str | bytes, start: int) -> int:
     """Where the quote is that only white space and escapes stand between
-    and ``start`` (as :data:`_WRITTEN` reads them, at most :data:`MAX_LEAD`
-    of them), or -1."""
+    and ``start`` in a lower-cased text or its bytes (as :data:`_WRITTEN`
+    reads them, at most :data:`MAX_LEAD` of them), or -1. The extractors ask
+    it of the text, the inventory's cue pass of a module's bytes: one
+    reading, so the cue pass keeps every string the extractors read."""
+    lead_chars, escaped, quotes, backslash = _SPELLING[type(low)]
     i, lead = start - 1, 0
     while i >= 0 and lead <= MAX_LEAD:
-        c = low[i]
-        if c in _LEAD_CHARS:
+        c = low[i : i + 1]
+        if c in lead_chars:
             i -= 1
-        elif c in "nrt" and i > 0 and low[i - 1] == "\\":
+        elif c in escaped and i > 0 and low[i - 1 : i] == backslash:
             i -= 2
         else:
-            return i if c in "\"'`" and lead <= MAX_LEAD else -1
+            return i if c in quotes else -1
         lead += 1
     return -1
 
@@ -170,21 +177,3 @@ def goes_on(text: str) -> bool:
     body = text.strip()
     end = _BREAK.search(body)
     return end is not None and len(body[end.end() : end.end() + _LOOK].split(None, 2)) >= 2
-
-
-def quoted_before(low: bytes, start: int) -> bool:
-    """Whether the opening found at ``start`` of a module's lower-cased bytes
-    may begin a string: only white space and ``\\n``-style escapes between it
-    and a quote, read back over at most ``2 * MAX_LEAD`` bytes (the most that
-    :data:`MAX_LEAD` of them take)."""
-    i = start - 1
-    floor = max(-1, start - 1 - 2 * MAX_LEAD)
-    while i > floor:
-        c = low[i]
-        if c in _LEAD_BYTES:
-            i -= 1
-        elif c in _ESCAPED and i > 0 and low[i - 1] == 0x5C:  # a backslash
-            i -= 2
-        else:
-            break
-    return i >= 0 and low[i] in b"\"'"
