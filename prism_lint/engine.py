@@ -24,6 +24,7 @@ from prism_lint.extract import (
     extractor,
     kind_of,
     prose_kind,
+    spells_directive,
 )
 from prism_lint.lines import LineIndex, line_index
 from prism_lint.model import Diagnostic, Document, Fix, PromptUnit
@@ -539,9 +540,7 @@ def run_rules(
     if (
         not extraction.units
         and not extraction.problems
-        and not any(
-            "prism" in c.text.lower() or "noqa" in c.text.lower() for c in extraction.comments
-        )
+        and not any(spells_directive(c.text) for c in extraction.comments)
     ):
         return  # no prompt, no problem, no directive: nothing any rule could say
     from prism_lint.fix import fix_for, persona_gated

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from prism_lint.extract import DIRECTIVE_WORDS, Comment
+from prism_lint.extract import Comment, spells_directive
 from prism_lint.lazy_re import lazy
 from prism_lint.lines import LineIndex, line_index
 
@@ -28,7 +28,6 @@ _NOQA = lazy(r"(?i)(?:^|[\s#])noqa\b(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+
 _IGNORE = lazy(r"(?i)\bprism:\s*ignore(?:\[(?P<codes>[^\]]*)\])?")
 _SKIP = lazy(r"(?i)\bprism:\s*skip-file\b")
 _TASK = lazy(r"(?i)\bprism:\s*task\s*=\s*(?P<task>[a-z_-]+)")
-_ANY = DIRECTIVE_WORDS  # what each of the above needs
 # The same directives as an edit rewrites them (lsp/suppress.py): the code
 # list of an ignore or of a noqa, and a noqa without codes.
 IGNORE_LIST = re.compile(r"(?i)(prism:\s*ignore\[)([^\]]*)(\])")
@@ -101,7 +100,7 @@ class Suppressions:
         out = cls()
         for c in comments:
             text = c.text
-            if not _ANY.search(text):
+            if not spells_directive(text):
                 continue  # most comments: no directive can be in them
             if _SKIP.search(text):
                 out.skip_file = True

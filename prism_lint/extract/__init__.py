@@ -41,6 +41,19 @@ class ExtractError(Exception):
 # a comment without it is read for nothing, and a file without it anywhere
 # needs none of its comments.
 DIRECTIVE_WORDS = re.compile(r"(?i)prism|noqa")
+# Characters that pattern takes for a letter of those words and ``str.lower``
+# does not give it (dotted and dotless I, the long s).
+_FOLDED = re.compile("[\u0130\u0131\u017f]")
+
+
+def spells_directive(text: str) -> bool:
+    """Whether ``text`` holds what :data:`DIRECTIVE_WORDS` finds. The words
+    are looked for in the lower-cased text: a case-insensitive pattern reads
+    a whole module several times slower, and every module is asked."""
+    if not text.isascii() and _FOLDED.search(text):
+        return DIRECTIVE_WORDS.search(text) is not None
+    low = text.lower()
+    return "prism" in low or "noqa" in low
 
 
 @dataclass

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from prism_lint.extract import DIRECTIVE_WORDS, Comment, ExtractError, Extraction, ExtractOptions
+from prism_lint.extract import (
+    Comment,
+    ExtractError,
+    Extraction,
+    ExtractOptions,
+    spells_directive,
+)
 from prism_lint.extract.python.catalogue import load_catalogue
 from prism_lint.extract.python.sites import SiteFinder
 from prism_lint.extract.python.source import Source, parse
@@ -32,7 +38,7 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     text = doc.text
     # only a comment spelling a directive's word can hold one: a module with
     # none hands over none (most modules have many comments and no directive)
-    for node in src.captures.get("comment", ()) if DIRECTIVE_WORDS.search(text) else ():
+    for node in src.captures.get("comment", ()) if spells_directive(text) else ():
         start, end = src.span(node)
         loc = src.lines.location(start)
         line_start = start - (loc.column - 1)
