@@ -1192,6 +1192,27 @@ def test_variance_annotations_and_deferred_imports_are_not_syntax_problems() -> 
     assert [p.row for p in run('import defer { a } from "./a.js";\n' + body).problems] == [1]
 
 
+def test_variance_annotations_before_a_constraint_or_a_default() -> None:
+    """``<in T extends object>`` and ``<in out T = string>``: the grammar
+    leaves the name as an error inside the parameter, not after it; the
+    same forms TypeScript refuses are still errors there."""
+    body = 'const SYSTEM_PROMPT = "You are an expert historian.";\n'
+    valid = (
+        "interface Sink<in T extends object> { put: (x: T) => void }\n"
+        "interface Cell<in out T = string> { v: T }\n"
+        "type F<out T extends X = Y> = () => T;\n"
+        "class C<in T, out U extends string> {}\n"
+    )
+    assert run(valid + body).problems == []
+    for wrong in (
+        "interface S<out out T extends X> {}\n",
+        "interface S<in const = X> {}\n",
+        "interface S<in T U extends X> {}\n",
+        "interface S<T U extends X> {}\n",
+    ):
+        assert [p.row for p in run(wrong + body).problems] == [1], wrong
+
+
 def test_an_extendscript_directive_is_not_a_syntax_problem() -> None:
     """``#target illustrator`` heads Adobe's ExtendScript ``.jsx`` scripts; in
     a ``.js`` file, inside a line, or misspelt, it is still an error."""

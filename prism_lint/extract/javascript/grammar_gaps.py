@@ -93,13 +93,24 @@ _RESERVED = frozenset({"in", "out", "const", "extends", "keyof", "typeof", "infe
 def _variance_annotation(src: Source, node: Node) -> bool:
     """``interface State<in out T>`` (TypeScript 4.7's variance annotations):
     the grammar takes ``in`` or ``out`` for the parameter's name and leaves
-    the rest (``out T``, ``T``) as an error after it."""
-    parent, before = node.parent, node.prev_sibling
+    the rest (``out T``, ``T``) as an error after it: after the parameter
+    when nothing follows the name, inside it before its constraint or
+    default (``<in T extends object>``, ``<in out T = string>``)."""
+    parent, before, after = node.parent, node.prev_sibling, node.next_sibling
+    if parent is None or before is None:
+        return False
+    if parent.type == "type_parameters":
+        alone = before.type == "type_parameter"
+    else:
+        alone = (
+            parent.type == "type_parameter"
+            and before.type == "type_identifier"
+            and before.prev_sibling is None
+            and after is not None
+            and after.type in ("constraint", "default_type")
+        )
     return (
-        parent is not None
-        and parent.type == "type_parameters"
-        and before is not None
-        and before.type == "type_parameter"
+        alone
         and src.text(before) in ("in", "out")
         and (name := _NAME.fullmatch(src.text(node))) is not None
         and not (src.text(before) == "out" and name.group(0).startswith("out"))
