@@ -1528,6 +1528,24 @@ def test_tools_a_toolkit_call_returns_are_named_by_the_toolkit() -> None:
     assert all(u.context.tools == ["ExaSearchTool.tools"] for u in units(src))
 
 
+def test_a_lambda_given_for_a_prompt_returns_it() -> None:
+    """A site's prompt given as a lambda (the OpenAI Agents SDK's dynamic
+    instructions, ``dynamic_prompt(lambda request: ...)``) is the text its
+    body returns; a lambda handed to anything else is no prompt."""
+    out = run(
+        "from agents import Agent\n"
+        "from langchain.agents.middleware import dynamic_prompt\n\n"
+        "tutor = Agent(name='t', instructions=lambda ctx, agent: "
+        'f"You are a senior mathematician. Solve {ctx.context.problem}.")\n'
+        'mw = dynamic_prompt(lambda request: "You are a veteran tax lawyer. Give the rates.")\n'
+        'keys = sorted(d, key=lambda k: "You are a senior judge. Rank them.")\n'
+    )
+    assert sorted((u.role, u.text.split(".")[0]) for u in out.units) == [
+        ("system", "You are a senior mathematician"),
+        ("system", "You are a veteran tax lawyer"),
+    ]
+
+
 def test_langchain_dynamic_prompt_aliased_or_called() -> None:
     """LangChain's ``dynamic_prompt`` returns the system prompt, whether it
     decorates the function under another name or is called on it."""

@@ -1023,6 +1023,13 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         group: Group,
     ) -> None:
         """Add the text of ``node`` as one message of ``group`` (or several, by role)."""
+        if node.type == "lambda":
+            # ``instructions=lambda ctx, agent: "..."``, ``dynamic_prompt(lambda
+            # request: ...)``: a function that returns the text sent, each time
+            body = node.child_by_field_name("body")
+            if body is None:
+                return
+            node = body
         if node.type in ("identifier", "attribute"):
             resolved = self.ev.resolve(node)
             if resolved is not None and resolved.type == "call" and self._is_site(resolved):
