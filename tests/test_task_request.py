@@ -435,7 +435,7 @@ def test_code_words_around_supplied_changes_describe_them() -> None:
 
 def test_asking_the_next_question_is_not_answering_one() -> None:
     system = (
-        "You are a moderator in a roundtable discussion about the history of jazz. "
+        "You are a seasoned moderator in a roundtable discussion about the history of jazz. "
         "You will be presented with the chat history and the current guest. "
         "Generate the next question for the current guest."
     )
@@ -922,3 +922,44 @@ def test_tags_never_closed_make_no_block() -> None:
     # every <BEGIN_TEXT> is left open: the pattern scanned to the end from each
     text = "<BEGIN_TEXT>\nsome page\n<END_TEXT>\n" * 5000 + "<a>\nbody\n</a>\n"
     assert tag_blocks(text) == [(len(text) - 14, len(text) - 1, "a")]
+
+
+_RESEARCH = (
+    "You are a competitive intelligence analyst researching a competitor company.\n"
+    "\n"
+    "Use google_search to gather competitor intelligence:\n"
+    "\n"
+    "1. **Company Overview**\n"
+    "   - Founded when, HQ location, company size\n"
+    "   - Funding history and investors\n"
+    "   - Key leadership and executives\n"
+    "\n"
+    "2. **Target Market**\n"
+    "   - Who are their ideal customers?\n"
+    "   - What industries do they focus on?\n"
+    "\n"
+    "3. **Recent News**\n"
+    "   - Product launches and acquisitions\n"
+    "\n"
+    "Be thorough and cite specific sources where possible."
+)
+
+
+def _agent_task(tools: str) -> str:
+    source = (
+        "from google.adk.agents import LlmAgent\n"
+        "from google.adk.tools import google_search\n\n"
+        f'agent = LlmAgent(name="CompetitorResearchAgent", model="gemini-2.5-flash", '
+        f'instruction="""{_RESEARCH}""", tools=[{tools}])\n'
+    )
+    result = check_source("agent.py", source, Settings(), named=True, inventory=True)
+    [(_unit, found)] = result.prompts
+    return found.task.category
+
+
+def test_questions_a_search_tool_answers_are_extraction() -> None:
+    """With a search tool the facts asked for come from what it returns
+    (answering from search results is extraction); the same questions
+    without one ask the model's own knowledge."""
+    assert _agent_task("google_search") == "extraction"
+    assert _agent_task("") == "factual"

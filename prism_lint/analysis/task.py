@@ -1132,16 +1132,24 @@ def _decide(
     for tally in tallies:
         scale = CONTEXT_BESIDE_REQUEST if tally is context and not assumed else 1.0
         for k, v in tally.scores.items():
-            if grounded and tally is request and k in _GROUNDED_TOPICS:
+            if grounded and tally is request and k == "factual" and supplied >= GROUNDED:
+                # a search or data tool, or an attachment, answers the facts
+                # asked for: the questions are what it is to look up
+                v *= SUPPLIED_TOPIC_DISCOUNT
+            elif grounded and tally is request and k in _GROUNDED_TOPICS:
                 topics = min(v, tally.topics.get(k, 0.0))
                 # the topic words of what a tool fetches or the call attaches
                 # are its contents: they count least
                 share = SUPPLIED_TOPIC_DISCOUNT if supplied >= GROUNDED else GROUNDED_DISCOUNT
                 v = (v - topics) * GROUNDED_DISCOUNT + topics * share
-            elif supplied >= GROUNDED and tally is not context and k in _GROUNDED_TOPICS:
+            elif (
+                supplied >= GROUNDED
+                and (tally is not context or k == "factual")
+                and k in _GROUNDED_TOPICS
+            ):
                 # a search or data tool, or an attachment, supplies the facts
-                # of the persona's field: "a stock analyst" with a stock-price
-                # tool reports what the tool returns
+                # of the persona's field and of the call's names: "a stock
+                # analyst" with a stock-price tool reports what the tool returns
                 v *= GROUNDED_DISCOUNT
             elif grounded and tally is request and k in _GROUNDED_WORDS:
                 # "git", "repo", "function" around supplied diffs and code
