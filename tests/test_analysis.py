@@ -208,6 +208,33 @@ def test_non_expert_roles(text: str) -> None:
     assert only(text).kind == "role"
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a multi-agent system's parts, named by what they do for the others
+        ("You are the Planner who can coordinate Workers to finish the task.", "role"),
+        ("You are the Coordinator for the UI/UX Feedback Team. Route each request.", "role"),
+        ("You are the Planner Agent for a self-guided tour system.", "role"),
+        ("You are a moderator in a roundtable discussion.", "role"),
+        # with their field, or their expertise, they are occupations
+        ("You are a financial planner. Compute the tax owed.", "expert"),
+        ("Act as a Media Center Coordinator for Hajj.", "expert"),
+        ("You are a content moderator. Classify the post.", "expert"),
+        ("You are a supervisor with 20 years of experience in nursing.", "expert"),
+    ],
+)
+def test_a_system_component_is_no_occupation_without_its_field(text: str, kind: str) -> None:
+    assert only(text).kind == kind
+
+
+def test_an_agent_noun_takes_the_occupation_that_names_it() -> None:
+    """ "a Data Analyst AI" is an analyst; "a Hacker News briefing agent" is
+    no hacker: the occupation there qualifies the noun after it."""
+    assert only("You are a Senior Data Analyst AI.").kind == "expert"
+    assert only("You are a rigorous evaluator scoring LLM outputs.").kind == "expert"
+    assert only("You are AgentScout, an always-on Hacker News briefing agent.").kind == "role"
+
+
 def test_expertise_outside_the_noun_makes_an_expert() -> None:
     assert only("Act as a study assistant specialized in hospital pharmacy.").kind == "expert"
     assert only("You are a trading system with deep expertise in equities.").kind == "expert"
@@ -1114,3 +1141,12 @@ def test_an_analysis_is_kept_under_everything_it_reads() -> None:
             continue
         value = [Sibling("user", "x")] if f.name == "siblings" else ["x"]
         assert _key(unit(**{f.name: value}), True, True) != plain, f.name
+
+
+def test_a_task_gerund_after_a_person_is_the_work_not_a_compound() -> None:
+    """ "an expert analyzing CEOs": the identity is the expert, the rest the
+    work a safe fix keeps; "a machine learning engineer" stays one noun."""
+    assert only("You are an expert reviewing engineer resumes. Sort them.").head == "expert"
+    assert only("You are a senior testing engineer.").head == "senior testing engineer"
+    assert only("You are a data engineer building pipelines.").head == "data engineer"
+    assert only("You are a machine learning engineer.").head == "machine learning engineer"

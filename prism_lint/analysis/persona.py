@@ -682,7 +682,10 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
             elif (
                 (low in lang.stops and low not in _conjunctions(lang))
                 or (seen_word and low in lang.determiners)
-                or (head_seen and _ends_phrase(text, m, low, limit, lang))
+                or (
+                    (head_seen or (low.endswith("ing") and _person(toks, lang)))
+                    and _ends_phrase(text, m, low, limit, lang, _person(toks, lang))
+                )
             ):
                 break
             elif (
@@ -726,7 +729,19 @@ def _conjunctions(lang: Language) -> frozenset[str]:
     return _CONJUNCTIONS.get(lang.code, _AND_OR)
 
 
-def _ends_phrase(text: str, m: re.Match[str], low: str, limit: int, lang: Language) -> bool:
+def _person(toks: list[tuple[str, str, int, int]], lang: Language) -> bool:
+    """Whether the phrase's last word names a person ("engineer", "expert"):
+    a task's gerund after it is the work ("an expert analyzing CEOs"), not
+    a compound ("a machine learning engineer")."""
+    if not toks or toks[-1][0] != "word":
+        return False
+    last = toks[-1][1]
+    return last in lang.expert_nouns or _noun_of(last, lang) == "occupation"
+
+
+def _ends_phrase(
+    text: str, m: re.Match[str], low: str, limit: int, lang: Language, after_person: bool = False
+) -> bool:
     """After the head noun, a verb ends the identity: "nutritionist and create
     a recipe", "coach guiding a person", "system specialized in ..."."""
     if _noun_of(low, lang) is not None or low in lang.expert_words:
@@ -738,7 +753,7 @@ def _ends_phrase(text: str, m: re.Match[str], low: str, limit: int, lang: Langua
     if (
         low.endswith("ing")
         and _gerund_of_task(low)
-        and not _noun_follows(text, m.end(), limit, lang)
+        and (after_person or not _noun_follows(text, m.end(), limit, lang))
         and not _expert_word_follows(text, m.end(), limit, lang)
     ):
         return True  # "developer building applications with ...": the work, not the role
@@ -867,12 +882,22 @@ def _kind_of(words_: list[str], after: str, lang: Language) -> tuple[str, bool]:
         i += 1
     if nouns:
         head_i, head_kind, head_word = nouns[-1]
-        if head_kind == "role" and head_word in lang.transparent:
-            for j, k, w in reversed(nouns[:-1]):
-                if k == "occupation":
-                    head_i, head_kind, head_word = j, k, w
-                    break
+        # "a Senior Data Analyst AI", "an evaluator scoring LLM outputs": the
+        # occupation before it names it; not one that only qualifies the next
+        # noun ("a Hacker News briefing agent")
+        if head_kind == "role" and head_word in lang.transparent and len(nouns) > 1:
+            j, k, w = nouns[-2]
+            if k == "occupation" and (j == head_i - 1 or words_[j + 1].endswith("ing")):
+                head_i, head_kind, head_word = j, k, w
     marks = {w for j, w in enumerate(words_) if j != head_i and w in lang.expert_words}
+    if (
+        head_kind == "occupation"
+        and head_word in lang.component_nouns
+        and head_i == 0
+        and not marks
+        and not _WITH_EXPERTISE.match(after)
+    ):
+        return "role", True  # "the Planner", "the Coordinator for the team": no field
     if head_kind == "role" and marks <= lang.generalist_words:
         marks = set()
     expert_mark = bool(marks)
