@@ -963,3 +963,45 @@ def test_questions_a_search_tool_answers_are_extraction() -> None:
     without one ask the model's own knowledge."""
     assert _agent_task("google_search") == "extraction"
     assert _agent_task("") == "factual"
+
+
+def _template_task(template: str, fill: str) -> str:
+    source = (
+        "from openai import OpenAI\n\n"
+        f'TEMPLATE = """{template}"""\n\n'
+        "def run(client: OpenAI, **values):\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[\n"
+        f"        {{'role': 'system', 'content': TEMPLATE.format({fill})}}])\n"
+    )
+    result = check_source("agent.py", source, Settings(), named=True, inventory=True)
+    [(_unit, found)] = result.prompts
+    return found.task.category
+
+
+_ANALYST = (
+    "You are a veteran public-equities analyst.\\n\\n"
+    "{block}\\n\\n"
+    "Who are the company's main competitors? What were its revenue and margins last year? "
+    "Which risks do its executives name?"
+)
+
+
+def test_a_placeholder_block_is_material_the_request_works_on() -> None:
+    """A placeholder alone on its line under its label is material the
+    program puts in: questions about it are extraction, whatever their
+    topic; the same questions with no material ask the model's knowledge."""
+    labelled = _ANALYST.replace("{block}", "EARNINGS CALL TRANSCRIPT:\\n{transcript}")
+    assert _template_task(labelled, "transcript=values['t']") == "extraction"
+    assert _template_task(_ANALYST.replace("{block}\\n\\n", ""), "") == "factual"
+
+
+def test_a_placeholder_for_what_is_asked_or_how_is_no_material() -> None:
+    """The user's question, a table's fields, an answer's schema: a block of
+    its own, but the request and its terms, not material to work on."""
+    asked = _ANALYST.replace("{block}", "Question:\\n{question}")
+    assert _template_task(asked, "question=values['q']") == "factual"
+    sql = (
+        "You are a database administrator. Write SQL for the table below.\\n\\n"
+        "Table: {table_name}\\nFields:\\n{fields}\\n\\nReturn only the SQL."
+    )
+    assert _template_task(sql, "table_name=values['t'], fields=values['f']") == "code"

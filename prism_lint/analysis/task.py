@@ -270,6 +270,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     asked = sum(request.scores.values())
     stated = asked >= REQUEST_MIN or said or _states_request(text, passages, material)
     _holes(unit, request, lex)
+    _material_holes(unit, context)
     if stated:
         # beside a stated request the persona's field only breaks near-ties
         # (an "SVG designer" asked to "make an image"); its words never count
@@ -1086,6 +1087,27 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
                 break
 
 
+# A placeholder that is a block of its own, alone on its line, bare or under
+# its label ("COMPETITOR PROFILE:\n{competitor_profile}", "Context: {context}"):
+# what the program puts there is material the request works on ...
+_BLOCK_HOLE = re.compile(
+    r"(?m)^[ \t]*(?:[^\W\d][\w \t'/()-]{0,40}[:：][ \t]*\n?[ \t]*)?" + HOLE + r"[ \t]*$"
+)
+# ... unless it is what is asked (the user's question, request or input),
+# the prompt's own terms (an answer's schema or format, examples, tools,
+# rules) or a value that names or shapes the work (a table's fields, a
+# language, a date), not a block to work on
+_NOT_MATERIAL = re.compile(
+    r"(?i)question|query|request|task|problem|prompt|instruction|input|message|topic|goal|"
+    r"objective|ask|user|human|utterance|schema|format|example|sample|tool|function|rule|"
+    r"guideline|persona|role|style|tone|table|field|column|type|param|arg|variable|name|"
+    r"language|lang|date|time|count|number|limit"
+)
+_PLAIN_NAME = re.compile(r"[^\W\d][\w.]*")  # a value's name, not an expression
+BLOCK_HOLE_WEIGHT = GROUNDED  # each, for at most two: one grounds the request
+BLOCK_HOLES_COUNTED = 2
+
+
 def _holes(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
     """The names of the prompt's placeholders: what is put into the request
     ("Review this: {diff}"), so they count with it."""
@@ -1096,6 +1118,28 @@ def _holes(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
             hit = holes.get(part) or names.get(part)
             if hit:
                 tally.add(part, hit[0], "hole", hit[1] * SOURCE_WEIGHTS["hole"] / 2, topic=True)
+
+
+def _material_holes(unit: PromptUnit, tally: _Tally) -> None:
+    """The placeholders that stand for blocks of material: facts of the
+    call (the context), which ground the request's questions in what the
+    program puts there without deciding its task on their own."""
+    if unit.holes:
+        blocks = [m.span() for m in _BLOCK_HOLE.finditer(unit.text)]
+        counted = 0
+        for hole in unit.holes:
+            if counted == BLOCK_HOLES_COUNTED:
+                break
+            name = hole.name
+            if (
+                hole.source.startswith("{%")  # a template's statement, not a value
+                or not _PLAIN_NAME.fullmatch(name)
+                or _NOT_MATERIAL.search(name)
+                or not any(a <= hole.text_offset < b for a, b in blocks)
+            ):
+                continue
+            counted += 1
+            tally.add(f"{{{name}}}", "extraction", "material", BLOCK_HOLE_WEIGHT)
 
 
 def _name_parts(name: str) -> list[str]:
@@ -1122,10 +1166,13 @@ def _decide(
     # topic: the topic's knowledge and judgement words describe the material.
     # Options to choose from ask for the one right answer, passage or not.
     # Material a tool fetches or the call attaches grounds it too.
-    supplied = sum(
+    fetched = sum(
         e.weight
         for e in context.evidence
         if e.category == "extraction" and e.source in ("tools", "attachment")
+    )
+    supplied = fetched + sum(
+        e.weight for e in context.evidence if e.category == "extraction" and e.source == "material"
     )
     grounded = request.scores.get("extraction", 0.0) + supplied >= GROUNDED and not choice
     merged: dict[str, float] = defaultdict(float)
@@ -1133,8 +1180,9 @@ def _decide(
         scale = CONTEXT_BESIDE_REQUEST if tally is context and not assumed else 1.0
         for k, v in tally.scores.items():
             if grounded and tally is request and k == "factual" and supplied >= GROUNDED:
-                # a search or data tool, or an attachment, answers the facts
-                # asked for: the questions are what it is to look up
+                # what the program puts in (a block of material, what a search
+                # or data tool returns) answers the facts asked for: the
+                # questions are what to look up in it
                 v *= SUPPLIED_TOPIC_DISCOUNT
             elif grounded and tally is request and k in _GROUNDED_TOPICS:
                 topics = min(v, tally.topics.get(k, 0.0))
@@ -1162,7 +1210,7 @@ def _decide(
     if not assumed:
         # what the call hands over counts in full: a fact about the call,
         # not a hint from its names
-        merged["extraction"] += supplied * (1 - CONTEXT_BESIDE_REQUEST)
+        merged["extraction"] += fetched * (1 - CONTEXT_BESIDE_REQUEST)
     scores = {k: round(v, 3) for k, v in merged.items() if v > 0}
     if not scores:
         open_ended = general >= 2.5 or _free_question(unit)

@@ -214,6 +214,7 @@ SOURCE_LABELS = {
     "persona-role": "the persona's role",
     "name": "a name at the call site",
     "hole": "a placeholder",
+    "material": "material a placeholder stands for",
     "sibling": "another message of the prompt",
     "attachment": "a file sent with the prompt",
     "model": "the model",
