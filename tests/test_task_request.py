@@ -1005,3 +1005,20 @@ def test_a_placeholder_for_what_is_asked_or_how_is_no_material() -> None:
         "Table: {table_name}\\nFields:\\n{fields}\\n\\nReturn only the SQL."
     )
     assert _template_task(sql, "table_name=values['t'], fields=values['f']") == "code"
+
+
+def test_the_situation_a_prompt_puts_the_model_in_is_its_request() -> None:
+    """ "You are in a debate": what the persona is to do, not more of who it
+    is; its task is the debate's, not one assumed from the job title."""
+    debater = (
+        "You're a software developer from the United States. "
+        "Your life is fast-paced and technology-driven. "
+        "You value innovation, freedom, and work-life balance. "
+        "You are in a debate. Feel free to challenge the other participants with respect."
+    )
+    found = analyse_text(debater)
+    assert not found.task.assumed
+    assert found.task.category == "writing"
+    assert not is_flagged(found)
+    # the description measured as the study measured personas ends there
+    assert found.personas[0].words == 21

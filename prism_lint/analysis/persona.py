@@ -1265,6 +1265,12 @@ _OTHER_SUBJECT = lazy(
 )
 
 
+# The situation a prompt puts the model in ("You are in a debate", "You are
+# taking part in a negotiation"): what it is to do there, not who it is.
+SITUATION = (
+    r"you\s+are\s+(?:now\s+)?(?:in|taking\s+part\s+in|participating\s+in)\s+(?:a|an|the)\s+"
+    r"(?!(?:role|position|shoes|field|industry|business)\b)"
+)
 # A sentence that asks for something ends the persona's description: the
 # request starts there ("You will be given ...", "The user provides ...").
 ASKS = re.compile(
@@ -1279,7 +1285,10 @@ ASKS = re.compile(
     r"|(?:the|a|each)\s+(?:user|customer|student|client|human|input|question|request)\b"
     r"|(?:here\s+is|here\s+are|given|below|the\s+following|this\s+is|please)\b"
     r"|(?:my|our)\s+(?:first\s+)?(?:request|question|task)\b"
-    r"|(?:always|never|only|please|do\s+not|don['’]t|make\s+sure|be\s+sure|ensure)\b)"
+    r"|(?:always|never|only|please|do\s+not|don['’]t|make\s+sure|be\s+sure|ensure)\b"
+    # the situation the model is put in, and what it may do there: "You are
+    # in a debate. Feel free to challenge the others."
+    r"|" + SITUATION + r"|feel\s+free\s+to\b)"
 )
 
 

@@ -21,7 +21,7 @@ from itertools import islice, pairwise
 
 from prism_lint.analysis.material import closing_tags, first_close, merge_spans, supplied_spans
 from prism_lint.analysis.model import ACCURACY_TASKS, TASKS, Persona, TaskInference
-from prism_lint.analysis.persona import CAPABILITY
+from prism_lint.analysis.persona import CAPABILITY, SITUATION
 from prism_lint.analysis.sentences import split_sentences
 from prism_lint.analysis.vocabulary import (
     GENERAL,
@@ -117,7 +117,7 @@ _STATEMENT = re.compile(
     r"|(?:i|we)\s+(?:want|would\s+like|need|['’]d\s+like)\s+you\s+to\b(?!\s+act\b)"
     r"|(?:my|the)\s+(?:first\s+)?(?:request|question|command|suggestion|task)\b"
     r"|[\"']?(?:task|goal|objective|mission)[\"']?\s*[:：]"
-    r"|help\s+(?:me|users?|the\s+user|students?|developers?)\b)"
+    r"|help\s+(?:me|users?|the\s+user|students?|developers?)\b|" + SITUATION + ")"
 )
 # What follows an expert's identity and still names its field: "an expert
 # *in distributed systems*", "a developer *specializing in payments*".
