@@ -43,11 +43,15 @@ class NamePatterns(Protocol):
     user_name: re.Pattern[str]
 
 
-def names_regex(patterns: Sequence[str]) -> re.Pattern[str]:
-    """One case-insensitive regex for fnmatch-style name patterns."""
+def names_regex(patterns: Sequence[str], excluded: Sequence[str] = ()) -> re.Pattern[str]:
+    """One case-insensitive regex for fnmatch-style name patterns, matching
+    no name an ``excluded`` pattern matches."""
     if not patterns:
         return re.compile(r"(?!)")
-    return re.compile("|".join(fnmatch.translate(p) for p in patterns), re.IGNORECASE)
+    either = "|".join(fnmatch.translate(p) for p in patterns)
+    if excluded:
+        either = f"(?!{'|'.join(fnmatch.translate(p) for p in excluded)})(?:{either})"
+    return re.compile(either, re.IGNORECASE)
 
 
 def suffix_matches(
