@@ -1022,3 +1022,29 @@ def test_the_situation_a_prompt_puts_the_model_in_is_its_request() -> None:
     assert not is_flagged(found)
     # the description measured as the study measured personas ends there
     assert found.personas[0].words == 21
+
+
+def test_inputs_handed_over_and_whether_material_holds_up() -> None:
+    """ "You will be given two inputs" hands over material (extraction);
+    deciding whether retrieved content suffices gives one right label
+    (judgement), whatever the material says."""
+    parser = (
+        "You are an expert parser and data formatter. Your task is to analyze the new page "
+        "and append its entries to the existing JSON array.\n\n"
+        "1. You will be given two inputs: the text of the new page and the existing array.\n"
+        "2. Analyze each line of the page text and extract its title and page number."
+    )
+    task = analyse_text(parser).task
+    assert task.category == "extraction"
+    assert any(e.cue.startswith("You will be given two inputs") for e in task.evidence)
+    judge = (
+        "You are an information retrieval evaluation expert. Determine whether the retrieved "
+        "content is sufficient to answer the user's question.\n\nQuestion: {q}\n\nContent: {c}"
+    )
+    found = analyse_text(judge)
+    assert found.task.category == "judgement"
+    assert any(
+        e.cue.startswith("Determine whether the retrieved") and e.category == "judgement"
+        for e in found.task.evidence
+    )
+    assert is_flagged(found)
