@@ -216,7 +216,6 @@ def test_non_expert_roles(text: str) -> None:
         ("You are the Coordinator for the UI/UX Feedback Team. Route each request.", "role"),
         ("You are the Planner Agent for a self-guided tour system.", "role"),
         ("You are a moderator in a roundtable discussion.", "role"),
-        ("You are a research planning coordinator. Delegate the market research.", "role"),
         # with their field, or their expertise, they are occupations
         ("You are a financial planner. Compute the tax owed.", "expert"),
         ("Act as a Media Center Coordinator for Hajj.", "expert"),

@@ -1402,14 +1402,3 @@ def test_a_persona_opened_property_of_any_object_is_a_prompt() -> None:
     assert [(u.context.names[0], u.context.origin) for u in found] == [
         ("blurb", "a text that opens with a persona")
     ]
-
-
-def test_a_tests_expected_value_is_no_prompt() -> None:
-    """``expectedPrompt`` mirrors a prompt a test compares with what was sent."""
-    body = (
-        'const expectedPrompt = "You are a database administrator. Write SQL queries.";\n'
-        'const systemPrompt = "You are a data engineer. Write the pipeline.";\n'
-    )
-    assert [u.text for u in run(body, "app.test.ts").units] == [
-        "You are a data engineer. Write the pipeline."
-    ]

@@ -1563,19 +1563,3 @@ def test_langchain_dynamic_prompt_aliased_or_called() -> None:
         ("system", "You are a veteran tax lawyer"),
         ("system", "You are an expert mathematician"),
     ]
-
-
-def test_a_tests_expected_value_is_no_prompt() -> None:
-    """``expected_prompt`` mirrors a prompt to compare with what was sent; a
-    test function's strings are its fixtures. Named like prompts, neither is
-    one (the prompt is read where it is written, and at the call a test
-    makes)."""
-    source = (
-        "def test_builds_the_prompt():\n"
-        '    expected_system_prompt = "You are a database administrator. Write SQL queries."\n'
-        '    system_prompt_expected = "You are a senior engineer. Write the parser."\n'
-        "    assert build() == expected_system_prompt\n\n"
-        "def build_prompt():\n"
-        '    return "You are a data engineer. Write the pipeline."\n'
-    )
-    assert [u.text for u in units(source)] == ["You are a data engineer. Write the pipeline."]

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from strategies import texts_of
 
-from prism_lint.analysis import ACCURACY_TASKS, analyse, analyse_text, is_flagged
+from prism_lint.analysis import analyse, analyse_text, is_flagged
 from prism_lint.analysis.task import match_cues
 from prism_lint.analysis.vocabulary import vocabulary
 from prism_lint.config import Settings
@@ -1048,18 +1048,3 @@ def test_inputs_handed_over_and_whether_material_holds_up() -> None:
         for e in found.task.evidence
     )
     assert is_flagged(found)
-
-
-def test_the_label_of_a_placeholder_block_names_the_material_not_the_task() -> None:
-    """ "MARKET ANALYSIS:" over "{market_analysis}" says what the block
-    holds: its words are no more the request than the block's are."""
-    memo = (
-        "You are a senior investment partner writing the investment memo.\n\n"
-        "COMPANY RESEARCH:\n{company_info}\n\n"
-        "MARKET ANALYSIS:\n{market_analysis}\n\n"
-        "FINANCIAL MODEL:\n{financial_model}\n\n"
-        "Create an INVESTOR MEMO:\n1. Executive summary\n"
-        "2. Valuation analysis and financial analysis\n3. Investment recommendation"
-    )
-    fill = "company_info=values['c'], market_analysis=values['m'], financial_model=values['f']"
-    assert _template_task(memo, fill) not in ACCURACY_TASKS

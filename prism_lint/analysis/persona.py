@@ -893,13 +893,11 @@ def _kind_of(words_: list[str], after: str, lang: Language) -> tuple[str, bool]:
     if (
         head_kind == "occupation"
         and head_word in lang.component_nouns
-        and (head_i == 0 or _gerund_of_task(words_[head_i - 1]))
+        and head_i == 0
         and not marks
         and not _WITH_EXPERTISE.match(after)
     ):
-        # "the Planner", "the Coordinator for the team", "a research planning
-        # coordinator": named by what it does for the others, no field
-        return "role", True
+        return "role", True  # "the Planner", "the Coordinator for the team": no field
     if head_kind == "role" and marks <= lang.generalist_words:
         marks = set()
     expert_mark = bool(marks)

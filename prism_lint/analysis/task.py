@@ -270,7 +270,7 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
     asked = sum(request.scores.values())
     stated = asked >= REQUEST_MIN or said or _states_request(text, passages, material)
     _holes(unit, request, lex)
-    _material_holes(unit, context, request)
+    _material_holes(unit, context)
     if stated:
         # beside a stated request the persona's field only breaks near-ties
         # (an "SVG designer" asked to "make an image"); its words never count
@@ -671,11 +671,7 @@ def material_spans(text: str) -> list[tuple[int, int]]:
     return merge_spans(spans)
 
 
-# A field's label and the program's value, on the label's line or the next
-# ("Debug info: {debug_info}", "MARKET ANALYSIS:" then "{market_analysis}")
-_LABELLED_HOLE = re.compile(
-    r"(?m)^[ \t]*[\w][\w \t'/-]{0,40}[:：][ \t]*(?:\n[ \t]*)?" + HOLE + r"[ \t]*$"
-)
+_LABELLED_HOLE = re.compile(r"(?m)^[ \t]*[\w][\w \t'/-]{0,40}[:：][ \t]*" + HOLE + r"[ \t]*$")
 
 
 # A line the prompt has the model say ("Then ask: \"Should I proceed?\"",
@@ -1107,12 +1103,6 @@ _NOT_MATERIAL = re.compile(
     r"guideline|persona|role|style|tone|table|field|column|type|param|arg|variable|name|"
     r"language|lang|date|time|count|number|limit"
 )
-# the kinds of material a block's label may name
-_MATERIAL_KIND = re.compile(
-    r"(?i)\b(?:transcripts?|documents?|texts?|articles?|context|passages?|excerpts?|notes|"
-    r"emails?|reports?|reviews?|logs?|conversations?|history|records|sources|search\s+results)\b"
-)
-MATERIAL_KIND_WEIGHT = 3.5  # as strong as "you are given the transcript"
 _PLAIN_NAME = re.compile(r"[^\W\d][\w.]*")  # a value's name, not an expression
 BLOCK_HOLE_WEIGHT = GROUNDED  # each, for at most two: one grounds the request
 BLOCK_HOLES_COUNTED = 2
@@ -1130,12 +1120,10 @@ def _holes(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
                 tally.add(part, hit[0], "hole", hit[1] * SOURCE_WEIGHTS["hole"] / 2, topic=True)
 
 
-def _material_holes(unit: PromptUnit, tally: _Tally, request: _Tally) -> None:
+def _material_holes(unit: PromptUnit, tally: _Tally) -> None:
     """The placeholders that stand for blocks of material: facts of the
     call (the context), which ground the request's questions in what the
-    program puts there without deciding its task on their own; a heading
-    over the block that names the material's kind ("EARNINGS CALL
-    TRANSCRIPT:") says the request works on it."""
+    program puts there without deciding its task on their own."""
     if unit.holes:
         blocks = [m.span() for m in _BLOCK_HOLE.finditer(unit.text)]
         counted = 0
@@ -1152,12 +1140,6 @@ def _material_holes(unit: PromptUnit, tally: _Tally, request: _Tally) -> None:
                 continue
             counted += 1
             tally.add(f"{{{name}}}", "extraction", "material", BLOCK_HOLE_WEIGHT)
-            label = next((unit.text[a:b] for a, b in blocks if a <= hole.text_offset < b), "")
-            head = label.split(HOLE)[0]
-            # a heading over a block, not a form's field ("CONTEXT: {context}")
-            kind = _MATERIAL_KIND.search(head) if "\n" in head else None
-            if kind is not None:
-                request.add(kind.group(0), "extraction", "prompt", MATERIAL_KIND_WEIGHT)
 
 
 def _name_parts(name: str) -> list[str]:

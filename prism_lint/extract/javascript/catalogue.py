@@ -180,7 +180,6 @@ def library_of(module: str) -> str | None:
 NAME_PATTERNS = _strings(_NAMES.get("patterns", []), "names.patterns")
 SYSTEM_NAME_PATTERNS = _strings(_NAMES.get("system", []), "names.system")
 USER_NAME_PATTERNS = _strings(_NAMES.get("user", []), "names.user")
-NOT_NAME_PATTERNS = _strings(_NAMES.get("not_patterns", []), "names.not_patterns")
 
 
 @dataclass
@@ -189,8 +188,6 @@ class Catalogue:
     prompt_name: re.Pattern[str]
     system_name: re.Pattern[str]
     user_name: re.Pattern[str]
-    # a test's expected value (``expectedPrompt``): named like a prompt, never one
-    expected_name: re.Pattern[str]
 
     def candidates(self, parts: tuple[str, ...]) -> list[tuple[int, Site]]:
         """Sites whose callee is a suffix of ``parts``, as (suffix length, site)."""
@@ -209,8 +206,7 @@ def load_catalogue() -> Catalogue:
             by_last.setdefault(parts[-1], []).append((parts, site))
     return Catalogue(
         by_last,
-        names_regex(NAME_PATTERNS, NOT_NAME_PATTERNS),
+        names_regex(NAME_PATTERNS),
         names_regex(SYSTEM_NAME_PATTERNS),
         names_regex(USER_NAME_PATTERNS),
-        names_regex(NOT_NAME_PATTERNS),
     )

@@ -1206,7 +1206,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         goes on (:mod:`prism_lint.extract.shared.opening`): one value, as
         written, that the module does not only print or log."""
         values = [b for b in bindings if b.value is not None]
-        if len(values) != 1 or values[0].op != "=" or self.cat.expected_name.match(name):
+        if len(values) != 1 or values[0].op != "=":
             return
         value = unwrap(values[0].value)
         if value is None or not self.opened(value):

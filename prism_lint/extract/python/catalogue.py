@@ -101,8 +101,6 @@ class Catalogue:
     libraries: tuple[tuple[str, str], ...] = ()  # (import root, label), longest root first
     prompt_name: re.Pattern[str] = re.compile(r"(?!)")
     name_patterns: tuple[str, ...] = ()  # what ``prompt_name`` is compiled from
-    # a test's expected value (``expected_prompt``): named like a prompt, never one
-    expected_name: re.Pattern[str] = re.compile(r"(?!)")
     system_name: re.Pattern[str] = re.compile(r"(?!)")
     user_name: re.Pattern[str] = re.compile(r"(?!)")
     # last names every call of which is read as a site (a callee of one name
@@ -196,9 +194,7 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
     cat.libraries = tuple(sorted(libs.items(), key=lambda kv: -len(kv[0])))
     names = data.get("names", {})
     cat.name_patterns = tuple(names.get("patterns", ()))
-    expected = list(names.get("not_patterns", ()))
-    cat.prompt_name = names_regex(list(cat.name_patterns), expected)
-    cat.expected_name = names_regex(expected)
+    cat.prompt_name = names_regex(list(cat.name_patterns))
     cat.system_name = names_regex(list(names.get("system", ())))
     cat.user_name = names_regex(list(names.get("user", ())))
     return cat

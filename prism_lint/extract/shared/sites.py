@@ -43,15 +43,11 @@ class NamePatterns(Protocol):
     user_name: re.Pattern[str]
 
 
-def names_regex(patterns: Sequence[str], excluded: Sequence[str] = ()) -> re.Pattern[str]:
-    """One case-insensitive regex for fnmatch-style name patterns, matching
-    no name an ``excluded`` pattern matches."""
+def names_regex(patterns: Sequence[str]) -> re.Pattern[str]:
+    """One case-insensitive regex for fnmatch-style name patterns."""
     if not patterns:
         return re.compile(r"(?!)")
-    either = "|".join(fnmatch.translate(p) for p in patterns)
-    if excluded:
-        either = f"(?!{'|'.join(fnmatch.translate(p) for p in excluded)})(?:{either})"
-    return re.compile(either, re.IGNORECASE)
+    return re.compile("|".join(fnmatch.translate(p) for p in patterns), re.IGNORECASE)
 
 
 def suffix_matches(
