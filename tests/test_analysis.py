@@ -220,7 +220,8 @@ def test_non_expert_roles(text: str) -> None:
         ("You are a financial planner. Compute the tax owed.", "expert"),
         ("Act as a Media Center Coordinator for Hajj.", "expert"),
         ("You are a content moderator. Classify the post.", "expert"),
-        ("You are a supervisor with 20 years of experience in nursing.", "expert"),
+        ("You are a planner with 20 years of experience in finance.", "expert"),
+        ("You are a planner specializing in retirement finance.", "expert"),
     ],
 )
 def test_a_system_component_is_no_occupation_without_its_field(text: str, kind: str) -> None:
@@ -228,10 +229,12 @@ def test_a_system_component_is_no_occupation_without_its_field(text: str, kind: 
 
 
 def test_an_agent_noun_takes_the_occupation_that_names_it() -> None:
-    """ "a Data Analyst AI" is an analyst; "a Hacker News briefing agent" is
-    no hacker: the occupation there qualifies the noun after it."""
-    assert only("You are a Senior Data Analyst AI.").kind == "expert"
-    assert only("You are a rigorous evaluator scoring LLM outputs.").kind == "expert"
+    """ "a Data Analyst AI" is an analyst, through two-word and repeated agent
+    words too; "a Hacker News briefing agent" is no hacker: the occupation
+    there qualifies another noun."""
+    assert only("You are a Data Analyst AI.").kind == "expert"
+    assert only("You are a data analyst language model.").kind == "expert"
+    assert only("You are a Python developer AI agent.").kind == "expert"
     assert only("You are AgentScout, an always-on Hacker News briefing agent.").kind == "role"
 
 

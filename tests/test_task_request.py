@@ -1048,3 +1048,34 @@ def test_inputs_handed_over_and_whether_material_holds_up() -> None:
         for e in found.task.evidence
     )
     assert is_flagged(found)
+
+
+@pytest.mark.parametrize(
+    ("block", "request_", "code"),
+    [
+        ("Solve this equation for x:\n{equation}", "", "PRS102"),
+        ("Person:\n{person}", "When was this person born? Give the exact date.", "PRS103"),
+        ("Source:\n{source}", "Write a Python function that parses it.", "PRS101"),
+        ("ERROR LOGS:\n{logs}", "Write a Python patch that fixes the crash.", "PRS101"),
+        ("PATIENT HISTORY:\n{patient}", "What is the most likely diagnosis?", "PRS103"),
+    ],
+)
+def test_a_placeholder_for_the_subject_or_the_request_leaves_the_task(
+    block: str, request_: str, code: str
+) -> None:
+    """A request line over its placeholder, a subject ("{person}"), code
+    to fix from logs: the task stays the request's."""
+    persona = {"PRS101": "senior Python engineer", "PRS102": "expert mathematician"}.get(
+        code, "expert physician and historian"
+    )
+    template = f"You are a {persona}.\\n\\n{block}" + (f"\\n\\n{request_}" if request_ else "")
+    hole = block.split("{")[1].rstrip("}")
+    source = (
+        "from openai import OpenAI\n\n"
+        f'TEMPLATE = """{template}"""\n\n'
+        "def run(client: OpenAI, **values):\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[\n"
+        f"        {{'role': 'system', 'content': TEMPLATE.format({hole}=values['v'])}}])\n"
+    )
+    result = check_source("agent.py", source, Settings(), named=True)
+    assert [d.code for d in result.diagnostics] == [code]

@@ -869,33 +869,42 @@ def _kind_of(words_: list[str], after: str, lang: Language) -> tuple[str, bool]:
     head_kind = ""
     head_word = ""
     i = 0
-    nouns: list[tuple[int, str, str]] = []
+    # (index of the noun's last word, of its first, kind, noun)
+    nouns: list[tuple[int, int, str, str]] = []
     while i < len(words_):
         pair = f"{words_[i]} {words_[i + 1]}" if i + 1 < len(words_) else ""
         if pair and (pair in lang.role_nouns or pair in lang.occupations):
-            nouns.append((i + 1, "role" if pair in lang.role_nouns else "occupation", pair))
+            nouns.append((i + 1, i, "role" if pair in lang.role_nouns else "occupation", pair))
             i += 2
             continue
         k = _noun_of(words_[i], lang)
         if k is not None:
-            nouns.append((i, k, words_[i]))
+            nouns.append((i, i, k, words_[i]))
         i += 1
     if nouns:
-        head_i, head_kind, head_word = nouns[-1]
-        # "a Senior Data Analyst AI", "an evaluator scoring LLM outputs": the
-        # occupation before it names it; not one that only qualifies the next
-        # noun ("a Hacker News briefing agent")
-        if head_kind == "role" and head_word in lang.transparent and len(nouns) > 1:
-            j, k, w = nouns[-2]
-            if k == "occupation" and (j == head_i - 1 or words_[j + 1].endswith("ing")):
-                head_i, head_kind, head_word = j, k, w
+        head_i, first, head_kind, head_word = nouns[-1]
+        # "a Senior Data Analyst AI", "a data analyst language model", "a
+        # Python developer AI agent", "an evaluator scoring LLM outputs": the
+        # occupation before the agent words names it; not one that only
+        # qualifies another noun ("a Hacker News briefing agent")
+        at = len(nouns) - 1
+        while head_kind == "role" and nouns[at][3] in lang.transparent and at > 0:
+            j, j_first, kind, w = nouns[at - 1]
+            if j != first - 1 and not words_[j + 1].endswith("ing"):
+                break
+            if kind == "occupation":
+                head_i, head_kind, head_word = j, kind, w
+                break
+            if w not in lang.transparent:
+                break
+            at, first = at - 1, j_first
     marks = {w for j, w in enumerate(words_) if j != head_i and w in lang.expert_words}
     if (
         head_kind == "occupation"
         and head_word in lang.component_nouns
         and head_i == 0
         and not marks
-        and not _WITH_EXPERTISE.match(after)
+        and not _EXPERTISE_AFTER.match(after)
     ):
         return "role", True  # "the Planner", "the Coordinator for the team": no field
     if head_kind == "role" and marks <= lang.generalist_words:

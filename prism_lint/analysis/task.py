@@ -1088,20 +1088,19 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
 
 
 # A placeholder that is a block of its own, alone on its line, bare or under
-# its label ("COMPETITOR PROFILE:\n{competitor_profile}", "Context: {context}"):
-# what the program puts there is material the request works on ...
+# its label ("COMPETITOR PROFILE:\n{competitor_profile}", "Context: {context}")
+# (linear: the label's trailing blanks need the line break after them) ...
 _BLOCK_HOLE = re.compile(
-    r"(?m)^[ \t]*(?:[^\W\d][\w \t'/()-]{0,40}[:：][ \t]*\n?[ \t]*)?" + HOLE + r"[ \t]*$"
+    r"(?m)^[ \t]*(?:[^\W\d][\w \t'/()-]{0,40}[:：](?:[ \t]*\n)?)?[ \t]*" + HOLE + r"[ \t]*$"
 )
-# ... unless it is what is asked (the user's question, request or input),
-# the prompt's own terms (an answer's schema or format, examples, tools,
-# rules) or a value that names or shapes the work (a table's fields, a
-# language, a date), not a block to work on
-_NOT_MATERIAL = re.compile(
-    r"(?i)question|query|request|task|problem|prompt|instruction|input|message|topic|goal|"
-    r"objective|ask|user|human|utterance|schema|format|example|sample|tool|function|rule|"
-    r"guideline|persona|role|style|tone|table|field|column|type|param|arg|variable|name|"
-    r"language|lang|date|time|count|number|limit"
+# ... whose name says it holds material to work on (a document, a transcript,
+# an earlier stage's research or analysis), not what is asked, a subject
+# ("{person}", "{event}") or figures a task computes with ("{data}")
+_MATERIAL_NAME = re.compile(
+    r"(?i)(?:^|_|(?<=[a-z])(?=[A-Z]))(?:transcripts?|documents?|docs|texts?|articles?|context|"
+    r"passages?|excerpts?|chunks?|notes|emails?|reports?|reviews?|logs|conversations?|history|"
+    r"records|sources|results|research|findings|analysis|analyses|profile|summary|summaries|"
+    r"memo|intel|information|info|content|outputs?)(?:$|_|(?=[A-Z]))"
 )
 _PLAIN_NAME = re.compile(r"[^\W\d][\w.]*")  # a value's name, not an expression
 BLOCK_HOLE_WEIGHT = GROUNDED  # each, for at most two: one grounds the request
@@ -1134,7 +1133,7 @@ def _material_holes(unit: PromptUnit, tally: _Tally) -> None:
             if (
                 hole.source.startswith("{%")  # a template's statement, not a value
                 or not _PLAIN_NAME.fullmatch(name)
-                or _NOT_MATERIAL.search(name)
+                or not _MATERIAL_NAME.search(name.rsplit(".", 1)[-1])
                 or not any(a <= hole.text_offset < b for a, b in blocks)
             ):
                 continue

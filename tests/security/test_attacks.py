@@ -453,6 +453,15 @@ REDOS["deep.py"] = (
     + " + 1" * 1_500
     + ")\n"
 )
+# a placeholder under a label with a long run of blanks after its colon:
+# the label's trailing blanks and the placeholder's leading ones could split
+# the run every way
+REDOS["block.py"] = (
+    "from openai import OpenAI\n\n"
+    f'TEMPLATE = """{PERSONA.strip()}\nNotes:' + " " * 100_000 + 'x\n{code}\n"""\n'
+    "OpenAI().chat.completions.create(model='gpt-4o', messages=[\n"
+    "    {'role': 'system', 'content': TEMPLATE.format(code=c)}])\n"
+)
 # what else such a file reports: the Dotprompt's "{{" are never closed (a
 # finding of the file itself, not the time budget's)
 ALSO = {"system.prompt": ["PRS900"]}
