@@ -736,7 +736,7 @@ def _person(toks: list[tuple[str, str, int, int]], lang: Language) -> bool:
     if not toks or toks[-1][0] != "word":
         return False
     last = toks[-1][1]
-    return last in lang.expert_nouns or _noun_of(last, lang) == "occupation"
+    return _noun_of(last, lang) == "occupation"  # "expert" and "professional" are too
 
 
 def _ends_phrase(
