@@ -677,15 +677,14 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
             had_determiner = True
             continue
         if not quoted:
+            # a task's gerund after a person: the work starts ("an expert analyzing")
+            person = low.endswith("ing") and _person(toks, lang)
             if low in lang.expert_words and not head_seen:
                 pass  # "seasoned", "skilled in" at the start: part of the phrase
             elif (
                 (low in lang.stops and low not in _conjunctions(lang))
                 or (seen_word and low in lang.determiners)
-                or (
-                    (head_seen or (low.endswith("ing") and _person(toks, lang)))
-                    and _ends_phrase(text, m, low, limit, lang, _person(toks, lang))
-                )
+                or ((head_seen or person) and _ends_phrase(text, m, low, limit, lang, person))
             ):
                 break
             elif (

@@ -1165,14 +1165,13 @@ def _decide(
     # topic: the topic's knowledge and judgement words describe the material.
     # Options to choose from ask for the one right answer, passage or not.
     # Material a tool fetches or the call attaches grounds it too.
-    fetched = sum(
-        e.weight
-        for e in context.evidence
-        if e.category == "extraction" and e.source in ("tools", "attachment")
-    )
-    supplied = fetched + sum(
-        e.weight for e in context.evidence if e.category == "extraction" and e.source == "material"
-    )
+    fetched = material = 0.0
+    for e in context.evidence:
+        if e.category == "extraction" and e.source in ("tools", "attachment"):
+            fetched += e.weight
+        elif e.category == "extraction" and e.source == "material":
+            material += e.weight
+    supplied = fetched + material
     grounded = request.scores.get("extraction", 0.0) + supplied >= GROUNDED and not choice
     merged: dict[str, float] = defaultdict(float)
     for tally in tallies:
