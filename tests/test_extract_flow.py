@@ -961,6 +961,96 @@ def test_a_module_read_again_is_read_once_more_when_a_round_teaches_it_a_wrapper
     assert ("app.py", "think", "system") in rows
 
 
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Every whole reading of the inventory from now on: the module's name,
+    and whether it was read with the project's table."""
+    from prism_lint.commands import prompts
+
+    seen: list[tuple[str, bool]] = []
+    whole = prompts._inventory
+
+    def spy(path: str, data: bytes | None, settings: Settings, **kw: bool) -> object:
+        if not kw.get("names"):
+            seen.append((os.path.basename(path), python_flow.PROJECT is not None))
+        return whole(path, data, settings, **kw)
+
+    monkeypatch.setattr(prompts, "_inventory", spy)
+    return seen
+
+
+# a test suite's worth of agents: over LATE_BYTES
+_SUITE_PADDING = "".join(f"def test_case_{i}():\n    assert {i} == {i}\n\n" for i in range(3000))
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_a_large_test_module_is_read_once_with_the_table_its_library_taught(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pooled: bool
+) -> None:
+    """Read after the library's modules, a large test module that calls their
+    wrappers is read once, with their table, and reads as read twice; in one
+    process or shared out among workers (forked: they count their reads in
+    the list they inherit, so the pooled run counts the rows only)."""
+    from prism_lint import runner
+    from prism_lint.commands import prompts
+
+    if pooled:
+        monkeypatch.setattr(runner, "POOL_THRESHOLD", 2)
+        monkeypatch.setattr(runner, "workers", lambda: 2)
+
+    caller = "from llm import ask\n\nask('You are a tour guide. Greet the group.')\n"
+    caller += _SUITE_PADDING
+    # a module walked after it: its rows keep their place
+    after = "from llm import ask\n\nask('Summarize the minutes.')\n"
+    _project(tmp_path, {"llm.py": _ASK, "tests/test_app.py": caller, "zeta.py": after})
+    assert len(caller) > prompts.LATE_BYTES
+    seen = _reads(monkeypatch)
+    rows = _inventory(tmp_path)
+    if not pooled:
+        assert [r for r in seen if r[0] == "test_app.py"] == [("test_app.py", True)]
+    found = {(os.path.basename(str(r["path"])), r["call"], r["role"]) for r in rows}
+    assert ("test_app.py", "ask", "system") in found
+    assert os.path.basename(str(rows[-1]["path"])) == "zeta.py"
+    # the same rows as when it is read first, alone, and then again
+    monkeypatch.setattr(prompts, "LATE_BYTES", 10**9)
+    seen.clear()
+    assert _inventory(tmp_path) == rows
+    if not pooled:
+        assert [r for r in seen if r[0] == "test_app.py"] == [
+            ("test_app.py", False),
+            ("test_app.py", True),
+        ]
+
+
+def test_a_large_test_module_is_read_again_when_another_changes_what_it_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wrapper a late module calls is taught by another late module: read
+    without it first, it is read again once the table has it."""
+    from prism_lint.commands import prompts
+
+    helper = textwrap.dedent(_THINK).replace("from llm", "from app.llm") + _SUITE_PADDING
+    user = "from tests.test_helpers import think\n\nthink('You are a poet. Write a haiku.')\n"
+    _project(
+        tmp_path,
+        {
+            "app/llm.py": _ASK,
+            "tests/test_helpers.py": helper,
+            "tests/test_poem.py": user + _SUITE_PADDING,
+        },
+    )
+    seen = _reads(monkeypatch)
+    rows = _inventory(tmp_path)
+    assert [r for r in seen if r[0] == "test_poem.py"] == [
+        ("test_poem.py", True),
+        ("test_poem.py", True),
+    ]
+    assert ("test_poem.py", "think") in {
+        (os.path.basename(str(r["path"])), r["call"]) for r in rows
+    }
+    monkeypatch.setattr(prompts, "LATE_BYTES", 10**9)
+    assert _inventory(tmp_path) == rows
+
+
 def test_a_module_the_cues_rule_out_reads_as_its_names_say(tmp_path: Path) -> None:
     """Read for its names, a module the cues rule out teaches what a whole
     reading teaches: the names it defines, calls and sets, and nothing sent."""

@@ -224,6 +224,34 @@ def _mentioning(
 
 
 ROUNDS = 2  # second looks: a wrapper's callers, then the modules defining what they send
+# A test module this large is read after the others, with the table they
+# taught: it is read again only when the rest of the run changes a fact it
+# read (:func:`prism_lint.flow_cache.facts`). Tests call the library's
+# wrappers and define its names, so most would be read twice otherwise, and
+# a large one (a suite of a thousand agents) costs the most to read; the
+# library's own large modules teach the table, and are read first.
+LATE_BYTES = 64 * 1024
+_TEST_DIRS = frozenset({"test", "tests"})
+
+
+def _late(item: tuple[Target, Settings]) -> int:
+    """The size of a test module read late (:data:`LATE_BYTES`), else 0."""
+    target, _settings = item
+    if target.kind != "python" or not _is_test(target.path):
+        return 0
+    try:
+        size = os.stat(target.path).st_size
+    except OSError:
+        return 0  # read (and reported) as any other file
+    return size if size >= LATE_BYTES else 0
+
+
+def _is_test(path: str) -> bool:
+    """A module pytest or unittest would collect, or one under a tests folder."""
+    *folders, name = path.replace("\\", "/").split("/")
+    return (
+        name.startswith("test_") or name.endswith("_test.py") or not _TEST_DIRS.isdisjoint(folders)
+    )
 
 
 def _all_rows(targets: Iterable[Target], settings: Iterable[Settings]) -> list[dict[str, Any]]:
@@ -253,14 +281,19 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
     found: list[_Reading] = []
 
     def read_all(mapper: Callable[..., Iterable[Any]], pool: Any = None) -> list[dict[str, Any]]:
-        def chunked(idx: list[int]) -> list[list[tuple[Target, Settings]]]:
-            size = runner.CHUNK
+        def chunked(
+            idx: list[int], size: int = runner.CHUNK
+        ) -> list[list[tuple[Target, Settings]]]:
             return [[items[i] for i in idx[j : j + size]] for j in range(0, len(idx), size)]
 
         def read(
-            idx: list[int], table: Table | None, first: bool = False, names: bool = False
+            idx: list[int],
+            table: Table | None,
+            first: bool = False,
+            names: bool = False,
+            size: int = runner.CHUNK,
         ) -> None:
-            if table is not None and pool is not None:
+            if table is not None and pool is not None and not first:
                 # each file back to the worker that read it first, which has its
                 # prompts' analyses at hand
                 again = runner.read_again(
@@ -274,7 +307,7 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
                 reading
                 for part in mapper(
                     functools.partial(_chunk, table=table, first=first, names=names),
-                    chunked(idx),
+                    chunked(idx, size),
                 )
                 for reading in part
             )
@@ -315,16 +348,32 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
 
         # the wrappers and sinks the modules ruled out were looked through for
         asked: tuple[set[str], set[str]] = (set(), set())
+        late: dict[int, int] = {}  # the large modules held back, by index: their sizes
         if pool is None:
             items.extend(itertools.chain(head, stream))
             found.extend(_Reading() for _item in items)
-            read(list(range(len(items))), None, first=True)
+            for i, item in enumerate(items):
+                if size := _late(item):
+                    late[i] = size
+            read([i for i in range(len(items)) if i not in late], None, first=True)
         else:
-            found.extend(_first_reads(pool, itertools.chain(head, stream), items))
+            found.extend(_first_reads(pool, itertools.chain(head, stream), items, late))
         # the table's facts each module read again was read with: a later
         # round reads it once more only when the facts it reads have changed
         # (a wrapper of a wrapper learned in the round before)
         read_with: dict[int, str] = {}
+        if late:
+            # the largest first, one a task: the workers finish together
+            todo = sorted(late, key=lambda i: -late[i])
+            # what the others taught, as read so far: the modules the cues
+            # ruled out are looked through once the late ones are read too
+            partial = Table()
+            for reading in found:
+                if reading.learned and reading.teaches:
+                    partial.merge(reading.learned)
+            partial = partial.resolved()
+            read(todo, partial or None, first=True, size=1)
+            read_with.update((i, facts(found[i].learned, partial)) for i in todo)
         for round_ in range(ROUNDS):
             table = merged().resolved()
             again = [
@@ -385,17 +434,26 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
 
 
 def _first_reads(
-    pool: Any, stream: Iterable[tuple[Target, Settings]], items: list[tuple[Target, Settings]]
+    pool: Any,
+    stream: Iterable[tuple[Target, Settings]],
+    items: list[tuple[Target, Settings]],
+    late: dict[int, int],
 ) -> list[_Reading]:
     """The first reading of every file of ``stream`` (appended to ``items``),
     handed to the pool's workers in chunks while the walk goes on; the tail
-    in smaller pieces, so the workers finish together. A walk that fails (a
-    bad configuration met on the way, ^C) leaves no chunk waiting."""
+    in smaller pieces, so the workers finish together. The large Python
+    modules are held back, unread, in ``late`` (index -> size). A walk that
+    fails (a bad configuration met on the way, ^C) leaves no chunk waiting."""
     futures = []
     waiting: list[tuple[Target, Settings]] = []
+    order: list[int] = []  # the index of each file read now, in the order read
     try:
         for item in stream:
             items.append(item)
+            if size := _late(item):
+                late[len(items) - 1] = size
+                continue
+            order.append(len(items) - 1)
             waiting.append(item)
             if len(waiting) >= runner.CHUNK:
                 futures.append(pool.submit(_chunk, waiting, None, True))
@@ -407,7 +465,11 @@ def _first_reads(
     tail = max(1, runner.CHUNK // 4)
     for j in range(0, len(waiting), tail):
         futures.append(pool.submit(_chunk, waiting[j : j + tail], None, True))
-    return [reading for future in futures for reading in future.result()]
+    found = [_Reading() for _item in items]
+    read = (reading for future in futures for reading in future.result())
+    for i, reading in zip(order, read, strict=True):
+        found[i] = reading
+    return found
 
 
 def run(args: argparse.Namespace) -> int:
