@@ -852,6 +852,67 @@ def test_special_methods_and_catalogued_sites_are_no_wrappers() -> None:
     assert "run" not in learned.called
 
 
+def test_a_call_read_as_a_catalogued_site_calls_no_wrapper_of_its_name() -> None:
+    """``client.chat.completions.create`` is read as the site before any
+    project function named ``create``: a module whose only ``create`` is
+    that call does not call the project's ``create``, nor needs its table
+    for it; one that calls ``jobs.create`` does."""
+    project = python_flow.Table(
+        wrappers={"create": python_flow.Wrapper(("text",), (("text", "user"),))}
+    )
+    site = _learned("""
+        from openai import OpenAI
+        client = OpenAI()
+
+        client.chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": "Sort the list."}])
+    """)
+    assert "create" not in site.called
+    assert not python_flow.needs_project(site, project)
+    other = _learned("""
+        from app import jobs
+
+        jobs.create("Sort the list.")
+    """)
+    assert "create" in other.called
+    assert python_flow.needs_project(other, project)
+
+
+def test_a_wrapper_named_as_a_lists_method_is_its_own_modules_only() -> None:
+    """``history.append(text)`` in another module is a list's: a project
+    wrapper named ``append`` (or ``format``, ``update``) is not taught to the
+    other modules, while its own module's calls still read through it."""
+    memory = """
+        from openai import OpenAI
+        client = OpenAI()
+
+        class Memory:
+            def append(self, text):
+                return client.chat.completions.create(
+                    model="gpt-4o", messages=[{"role": "system", "content": text}])
+
+            def remember(self):
+                return self.append("Summarize the notes.")
+    """
+    learned = _learned(memory)
+    assert "append" in learned.wrappers
+    table = python_flow.Table()
+    table.merge(learned)
+    assert "append" not in table.resolved().wrappers
+    calls = {u.context.call for u in units(memory)}
+    assert "self.append" in calls
+    other = """
+        history = []
+        history.append("Summarize the notes.")
+    """
+    python_flow.set_project(table.resolved())
+    try:
+        assert not units(other)
+        assert not python_flow.needs_project(_learned(other), table.resolved())
+    finally:
+        python_flow.set_project(None)
+
+
 def test_keywords_passed_on_to_a_site_need_its_library() -> None:
     """``**kwargs`` handed to a call whose last name a site has makes a
     wrapper only where the module shows the site's library."""

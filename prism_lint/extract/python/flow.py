@@ -142,6 +142,13 @@ _PREDICTORS = frozenset(
     }
 )
 _BUILTINS = frozenset(dir(builtins))
+# What a list, a dict, a set, a string or bytes answers to: every module calls these.
+_BUILTIN_METHODS = frozenset(
+    name
+    for kind in (list, dict, set, frozenset, tuple, str, bytes)
+    for name in dir(kind)
+    if not name.startswith("_")
+)
 _KEY = re.compile(r"""["']([A-Za-z_][\w-]{0,63})["']""")  # a plain string key
 # Methods that log, print or handle text or data: what they are given is not sent.
 _NOT_SENDING = frozenset(
@@ -272,10 +279,17 @@ class Table:
 
     def resolved(self) -> Table:
         """The table without the names too many modules define to tell which
-        one a call means (``description``, ``run``, ``call``)."""
+        one a call means (``description``, ``run``, ``call``), nor wrappers
+        named as a list's, a dict's or a string's methods: ``items.append(x)``
+        in another module is a list's (``self.append`` in the module that
+        defines one is read as its own)."""
         clear = {n for n, count in self.defines.items() if count > MAX_DEFINITIONS}
         return Table(
-            {k: v for k, v in self.wrappers.items() if k not in clear},
+            {
+                k: v
+                for k, v in self.wrappers.items()
+                if k not in clear and k not in _BUILTIN_METHODS
+            },
             {k: v for k, v in self.sinks.items() if k not in clear},
         )
 
@@ -560,29 +574,35 @@ class _Learner:
         f = self.f
         fn = call.child_by_field_name("function")
         last = _last_name(f.src, fn)
-        if last:
-            # a call read as a site whatever the project's wrappers, or the
-            # standard library's: no reason to read the module again with them
-            if last not in self.called and _project_callee(f.src, fn, f.cat, last):
-                self.called.add(last)
-            if (
-                not self.again
-                and not self.imports_known
-                and len(self.imports) < MAX_IMPORTS
-                and self.f.extract_options.learn_imports
-            ):
-                origin = self._imported(fn, last)
-                if origin and origin not in self.imports and self._sends_persona(call):
-                    self.imports.add(origin)
+        # a call read as a site whatever the project's wrappers, or the
+        # standard library's: no reason to read the module again with them
+        project = bool(last) and last not in self.called and _project_callee(f.src, fn, f.cat, last)
+        if last and (
+            not self.again
+            and not self.imports_known
+            and len(self.imports) < MAX_IMPORTS
+            and self.f.extract_options.learn_imports
+        ):
+            origin = self._imported(fn, last)
+            if origin and origin not in self.imports and self._sends_persona(call):
+                self.imports.add(origin)
         if not self._may_matter(call, last):
+            if project:
+                self.called.add(last)
             return last
         read = f.read_call(call)
         if read is None:
+            if project:
+                self.called.add(last)
             return None
         _fn, parts, kw, pos = read
         args: list[tuple[Node, str]] = []
         model: Node | None = None
         site = f.select(parts, kw)
+        if project and site is None:
+            # a catalogued site (``client.chat.completions.create``) is read
+            # as one before any wrapper of the same name another module defines
+            self.called.add(last)
         if parts == ("dict",) and "role" in kw and "content" in kw:
             args.append((kw["content"], f.role_value(kw["role"]) or "unknown"))
         elif site is not None:
