@@ -12,6 +12,7 @@ import fnmatch
 import operator
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -204,7 +205,12 @@ def discover(
     gitignores = _GitIgnores()
     seen: set[str] = set()
     for given in paths:
-        if os.path.exists(given) and not os.path.isdir(given) and not os.path.isfile(given):
+        # one stat a path: pre-commit names every file it checks
+        try:
+            mode: int | None = os.stat(given).st_mode
+        except (OSError, ValueError):
+            mode = None  # missing, a broken link, unreadable: read (and reported) as a file
+        if mode is not None and not stat.S_ISDIR(mode) and not stat.S_ISREG(mode):
             # a FIFO, device or socket named on the command line: never read,
             # but reported (one PRS900 finding), not passed over as clean
             real = os.path.abspath(given)
@@ -212,14 +218,13 @@ def discover(
                 seen.add(real)
                 yield Target(given, kind_of(given, named=True) or "text", True)
             continue
-        if os.path.isfile(given) or not os.path.exists(given):
+        if mode is None or stat.S_ISREG(mode):
             settings = resolver.for_path(given)
-            rel = os.path.relpath(given).replace(os.sep, "/")
-            ex = excludes_for(settings)
-            if force_exclude and any(
-                ex.hit(part, rel) for part in rel.split("/") if part not in ("", ".", "..")
-            ):
-                continue
+            if force_exclude:
+                rel = os.path.relpath(given).replace(os.sep, "/")
+                ex = excludes_for(settings)
+                if any(ex.hit(part, rel) for part in rel.split("/") if part not in ("", ".", "..")):
+                    continue
             kind = kind_of(given, named=True, globs=settings.include)
             real = os.path.abspath(given)
             if kind and real not in seen:
