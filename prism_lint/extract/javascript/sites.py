@@ -93,7 +93,10 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         self.claimed: set[NodeKey] = set()  # object and array literals already read
         # Whether any property could carry a prompt on an unknown call (a C-speed
         # check that spares resolving the arguments of every call).
-        self.generic_possible = _GENERIC_WORDS.search(self.text) is not None
+        self.generic_possible = (
+            any(key in self.text for key in GENERIC_KEYS)  # most files: no pattern run
+            and _GENERIC_WORDS.search(self.text) is not None
+        )
         self.flow = Flow()  # names this file sends, for the project's table
         self.learned: Table | None = None
         # the file's wrappers, once its calls were read; calls that may be to
