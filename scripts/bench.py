@@ -122,7 +122,7 @@ def main() -> int:
             )
         cases += [("ruff named", ruff_named), ("named", [*cold_cmd[:-1], *named])]
     if args.inventory:
-        cases.append(("inventory", [*prism, "prompts", "--output-format", "json", "."]))
+        cases.append(("inventory", [*prism, "prompts", "--output-format", "json", *walk, "."]))
     times: dict[str, list[float]] = {name: [] for name, _cmd in cases}
     cpu_times: dict[str, list[float]] = {name: [] for name, _cmd in cases}
     peak: dict[str, float] = {name: 0.0 for name, _cmd in cases}
