@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prism_lint.extract.python.crew_tools import agent_tools
+from prism_lint.extract.python.crew_tools import agent_tools, read_crew
 
 
 def test_tools_are_read_per_agent_config_name() -> None:
@@ -23,7 +23,29 @@ def test_tools_are_read_per_agent_config_name() -> None:
     assert agent_tools(source) == {"analyst": ["Serper", "scrape"]}
 
 
+def test_tasks_are_read_with_the_agent_their_crew_builds_them_with() -> None:
+    source = (
+        "class C:\n"
+        "    def writer_agent(self):\n"
+        "        return Agent(config=self.agents_config['writer'])\n"
+        "    def reviewer(self):\n"
+        "        return Agent(config=self.agents_config['reviewer'], tools=[Search()])\n"
+        "    def draft(self):\n"
+        "        return Task(config=self.tasks_config['draft_task'], agent=self.writer_agent())\n"
+        "    def review(self):\n"
+        "        return Task(config=self.tasks_config['review_task'], agent=self.reviewer)\n"
+        "    def loose(self):\n"
+        "        return Task(config=self.tasks_config['loose_task'], agent=other.writer())\n"
+    )
+    crew = read_crew(source)
+    # an agent method named as its config key, or not
+    assert crew.task_agents == {"draft_task": "writer", "review_task": "reviewer"}
+    assert crew.tools == {"reviewer": ["Search"]}
+
+
 @given(st.text(max_size=300))
 def test_any_text_reads_without_error(source: str) -> None:
     found = agent_tools(source)
     assert all(isinstance(k, str) and isinstance(v, list) for k, v in found.items())
+    links = read_crew(source).task_agents
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in links.items())

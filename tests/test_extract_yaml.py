@@ -843,6 +843,74 @@ def test_crewai_agent_and_its_tasks_get_the_tools_crew_py_gives_it() -> None:
     assert run(CREW_AGENTS, "config/agents.yaml").units[0].context.tools == []
 
 
+CREW_LINKED_AGENTS = """\
+engineer:
+  role: Senior Python Engineer
+  goal: Ship the service
+  backstory: You have built payment systems for a decade.
+editor:
+  role: Senior Content Editor
+  goal: Keep the copy clear
+  backstory: You have edited copy for leading brands.
+"""
+CREW_LINKED_TASKS = """\
+fix_task:
+  description: Write a Python function that parses ISO 8601 dates, with unit tests.
+  expected_output: The function and its tests.
+polish_task:
+  description: Rewrite the product announcement so it reads warmly.
+  expected_output: The announcement.
+"""
+CREW_LINKED_PY = """\
+from crewai import Agent, Task
+
+
+class Crew:
+    @agent
+    def engineer_agent(self) -> Agent:
+        return Agent(config=self.agents_config["engineer"], tools=[FileWriterTool()])
+
+    @agent
+    def editor(self) -> Agent:
+        return Agent(config=self.agents_config["editor"])
+
+    @task
+    def fix_task(self) -> Task:
+        return Task(config=self.tasks_config["fix_task"], agent=self.engineer_agent())
+
+    @task
+    def polish_task(self) -> Task:
+        return Task(config=self.tasks_config["polish_task"], agent=self.editor)
+"""
+
+
+def test_a_crew_task_is_joined_to_the_agent_crew_py_builds_it_with() -> None:
+    """tasks.yaml names no ``agent:``: the crew module's
+    ``Task(config=..., agent=self.engineer_agent())`` says whose task it is,
+    through the agent method's own config key; the agent is judged by its
+    own tasks, not its job title, and each task is sent with its agent."""
+    files = {"../crew.py": CREW_LINKED_PY, "tasks.yaml": CREW_LINKED_TASKS}
+    engineer, editor = run(CREW_LINKED_AGENTS, "config/agents.yaml", files).units
+    assert [s.text for s in engineer.context.siblings] == [
+        "Write a Python function that parses ISO 8601 dates, with unit tests.\n\n"
+        "The function and its tests."
+    ]
+    assert [s.text for s in editor.context.siblings] == [
+        "Rewrite the product announcement so it reads warmly.\n\nThe announcement."
+    ]
+    files = {"../crew.py": CREW_LINKED_PY, "agents.yaml": CREW_LINKED_AGENTS}
+    fix, polish = run(CREW_LINKED_TASKS, "config/tasks.yaml", files).units
+    assert [s.text.split("\n")[0] for s in fix.context.siblings] == ["Senior Python Engineer"]
+    assert fix.context.tools == ["FileWriterTool"]
+    assert [s.text.split("\n")[0] for s in polish.context.siblings] == ["Senior Content Editor"]
+    assert polish.context.tools == []
+    # without the crew module neither is told apart: both agents, every task
+    engineer, _editor = run(
+        CREW_LINKED_AGENTS, "config/agents.yaml", {"tasks.yaml": CREW_LINKED_TASKS}
+    ).units
+    assert engineer.context.siblings == []
+
+
 def test_a_flow_crew_module_named_for_its_folder_gives_the_tools() -> None:
     path = "crews/poem_crew/config/agents.yaml"
     units = run(CREW_AGENTS, path, {"../poem_crew.py": CREW_PY}).units

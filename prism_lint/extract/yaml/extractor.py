@@ -16,6 +16,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -26,7 +27,7 @@ from prism_lint.extract import (
     ExtractOptions,
     recorded_traffic,
 )
-from prism_lint.extract.python.crew_tools import agent_tools
+from prism_lint.extract.python.crew_tools import Crew, read_crew
 from prism_lint.extract.shared.mapped import MappedText
 from prism_lint.extract.shared.yaml_source import (
     comments,
@@ -50,6 +51,8 @@ from prism_lint.extract.templates.text import (
 from prism_lint.extract.yaml.scalars import decode_scalar
 from prism_lint.lines import LineIndex, line_index
 from prism_lint.model import CallContext, Document, PromptUnit, Role, Sibling, Tier
+
+_T = TypeVar("_T")  # what a related crew file is read into
 
 # Words that only prompt-bearing YAML has (as keys, or the action's name); a
 # file with none of them is done after a few substring searches.
@@ -242,7 +245,7 @@ class _Reader:
         self.template_comments: list[Comment] = []
         self.library = ""  # set by a root-level format (smolagents, promptfoo ...)
         self.crew_agents: dict[str, str] = {}  # agent id -> plain text, for task context
-        self.crew_tasks: list[tuple[str, str]] = []  # (agent id, plain text)
+        self.crew_tasks: list[tuple[str, str, str]] = []  # (agent id, plain text, task id)
 
     # ------------------------------------------------------------ traversal
 
@@ -448,7 +451,7 @@ class _Reader:
                 group=f"crew:task:{agent}",
             )
         )
-        self.crew_tasks.append((agent, "\n\n".join(str_value(p) or "" for p in parts)))
+        self.crew_tasks.append((agent, "\n\n".join(str_value(p) or "" for p in parts), name))
 
     def _ai_inference(self, d: dict[str, tuple[ScalarNode, Node]], entry: _Entry) -> None:
         with_node = d.get("with", (None, None))[1]
@@ -826,28 +829,37 @@ class _Reader:
             task_texts = self._related_crew("tasks", _crew_tasks_of)
         if tasks and not agents:
             agent_texts = dict(self._related_crew("agents", _crew_agents_of))
+        crew = self._crew()
+
+        def agent_of(agent: str, task: str) -> str:
+            """A task's agent: its YAML's ``agent:``, else the one the crew
+            module builds the task with (``Task(config=..., agent=self.x())``)."""
+            return agent or crew.task_agents.get(task, "")
+
         for spec, unit in agents:
             name = spec.group.removeprefix("crew:agent:")
-            mine = [t for a, t in task_texts if a == name]
+            mine = [t for a, t, task in task_texts if agent_of(a, task) == name]
             if not mine and len(agent_texts) <= 1:
-                mine = [t for _a, t in task_texts]
+                mine = [t for _a, t, _task in task_texts]
             unit.context.siblings.extend(Sibling("user", t) for t in mine)
+        task_agents: list[str] = []
         for spec, unit in tasks:
-            name = spec.group.removeprefix("crew:task:")
+            name = agent_of(spec.group.removeprefix("crew:task:"), spec.names[0])
+            task_agents.append(name)
             text = agent_texts.get(name)
             if text is None and len(agent_texts) == 1:
                 text = next(iter(agent_texts.values()))
             if text is not None:
                 unit.context.siblings.append(Sibling("system", text))
-        tools = self._crew_tools()
-        for spec, unit in [*agents, *tasks]:
-            for tool in tools.get(spec.group.split(":", 2)[2], []):
+        named = [spec.group.removeprefix("crew:agent:") for spec, _unit in agents] + task_agents
+        for (_spec, unit), name in zip([*agents, *tasks], named, strict=True):
+            for tool in crew.tools.get(name, []):
                 if tool not in unit.context.tools:
                     unit.context.tools.append(tool)
 
-    def _crew_tools(self) -> dict[str, list[str]]:
-        """The tools the project's crew.py gives each agent (config/ sits
-        beside it in CrewAI's layout)."""
+    def _crew(self) -> Crew:
+        """The tools the project's crew.py gives each agent, and the agent it
+        builds each task with (config/ sits beside it in CrewAI's layout)."""
         reader = related_reader(self.options)
         # crew.py, or a flow's crew module named for its folder
         # (crews/poem_crew/config/agents.yaml and crews/poem_crew/poem_crew.py)
@@ -859,12 +871,10 @@ class _Reader:
         for name in names:
             text = reader(name)
             if text:
-                return agent_tools(text)
-        return {}
+                return read_crew(text)
+        return Crew()
 
-    def _related_crew(
-        self, stem: str, read: Callable[[str], list[tuple[str, str]]]
-    ) -> list[tuple[str, str]]:
+    def _related_crew(self, stem: str, read: Callable[[str], list[_T]]) -> list[_T]:
         """Agents for tasks.yaml, tasks for agents.yaml, from the same folder."""
         reader = related_reader(self.options)
         me = posixpath.basename(self.doc.path.replace("\\", "/"))
@@ -880,17 +890,26 @@ class _Reader:
         return []
 
 
-def _crew_tasks_of(text: str) -> list[tuple[str, str]]:
+def _crew_tasks_of(text: str) -> list[tuple[str, str, str]]:
+    """(agent, plain text, task id) of each task of a tasks.yaml."""
     roots, _shift = compose(text)
-    out: list[tuple[str, str]] = []
-    for node in walk(roots):
+    out: list[tuple[str, str, str]] = []
+
+    def task(node: Node, name: str) -> None:
         if isinstance(node, MappingNode):
             d = mapping(node)
             desc = str_value(d.get("description", (None, None))[1])
             expected = str_value(d.get("expected_output", (None, None))[1])
             if desc is not None and expected is not None:
                 agent = str_value(d.get("agent", (None, None))[1]) or ""
-                out.append((agent, _plain_template(f"{desc}\n\n{expected}")))
+                out.append((agent, _plain_template(f"{desc}\n\n{expected}"), name))
+
+    for root in roots:
+        task(root, "")  # a file of one task
+    for node in walk(roots):  # a task under its name, wherever it is
+        if isinstance(node, MappingNode):
+            for name, (_key, value) in mapping(node).items():
+                task(value, name)
     return out
 
 
