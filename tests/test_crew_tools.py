@@ -43,6 +43,25 @@ def test_tasks_are_read_with_the_agent_their_crew_builds_them_with() -> None:
     assert crew.tools == {"reviewer": ["Search"]}
 
 
+def test_tasks_built_from_config_fields_go_to_the_agent_variable_they_name() -> None:
+    """A crew script without CrewBase: agents assigned to module variables,
+    tasks built from ``tasks_config[name]["description"]``."""
+    source = (
+        "agents_config = yaml.safe_load(open('config/agents.yaml'))\n"
+        "tasks_config = yaml.safe_load(open('config/tasks.yaml'))\n"
+        "analyst = Agent(config=agents_config['analyst'], allow_delegation=False)\n"
+        "scorer = Agent(config=agents_config['scorer'])\n"
+        "task1 = Task(\n"
+        "    description=tasks_config['task1']['description'],\n"
+        "    expected_output=tasks_config['task1']['expected_output'],\n"
+        "    agent=analyst,\n"
+        ")\n"
+        "task2 = Task(expected_output=tasks_config['task2']['expected_output'], agent=scorer)\n"
+        "task3 = Task(description=other['task3']['description'], agent=scorer)\n"
+    )
+    assert read_crew(source).task_agents == {"task1": "analyst", "task2": "scorer"}
+
+
 @given(st.text(max_size=300))
 def test_any_text_reads_without_error(source: str) -> None:
     found = agent_tools(source)

@@ -63,13 +63,23 @@ def read_crew(source: str) -> Crew:
             if agent:
                 if method:
                     agent_of_method.setdefault(method, agent)
+                target = _assigned_to(node)
+                if target:  # ``analyst = Agent(config=agents_config["analyst"])``
+                    agent_of_method.setdefault(target, agent)
                 tools = keywords.get("tools")
                 if tools is not None and tools.type == "list":
                     mine = crew.tools.setdefault(agent, [])
                     for tool in (_tool_name(el) for el in tools.named_children):
                         if tool and tool not in mine:
                             mine.append(tool)
-            task = _config_name(keywords.get("config"), "tasks_config")
+            task = _config_name(keywords.get("config"), "tasks_config") or next(
+                (
+                    found
+                    for key in ("description", "expected_output")
+                    if (found := _field_of(keywords.get(key)))
+                ),
+                None,
+            )
             called = _method_called(keywords.get("agent"))
             if task and called:
                 task_methods.setdefault(task, called)
@@ -110,10 +120,28 @@ def _config_name(value: Any, config: str) -> str | None:
     return _text(parts[0]) if len(parts) == 1 else None
 
 
+def _field_of(value: Any) -> str | None:
+    """``tasks_config["research"]["description"]`` -> research."""
+    if value is None or value.type != "subscript":
+        return None
+    return _config_name(value.child_by_field_name("value"), "tasks_config")
+
+
+def _assigned_to(call: Any) -> str | None:
+    """The name a call's value is assigned to (``analyst = Agent(...)``)."""
+    parent = call.parent
+    if parent is None or parent.type != "assignment":
+        return None
+    left = parent.child_by_field_name("left")
+    return _text(left) if left is not None and left.type == "identifier" else None
+
+
 def _method_called(value: Any) -> str | None:
-    """``self.writer()`` or ``self.writer`` -> writer."""
+    """``self.writer()``, ``self.writer`` or an agent's variable ``writer`` -> writer."""
     if value is None:
         return None
+    if value.type == "identifier":
+        return _text(value)
     if value.type == "call":
         if value.child_by_field_name("arguments") is None:
             return None
