@@ -1079,3 +1079,55 @@ def test_a_placeholder_for_the_subject_or_the_request_leaves_the_task(
     )
     result = check_source("agent.py", source, Settings(), named=True)
     assert [d.code for d in result.diagnostics] == [code]
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Analyse in much detail the following discussion:\n### DISCUSSION:\n{discussion}",
+        "Go through the following debate and say who argued what: {debate}",
+        "Read the following memo and list its action items.\n{memo}",
+    ],
+)
+def test_a_discussion_or_a_memo_handed_over_is_material(request_text: str) -> None:
+    """A conversation, a debate or a memo the prompt supplies is worked on,
+    not recalled, like a transcript is."""
+    analyst = "You are an expert discussion analyst."
+    found = analyse(chat(analyst, request_text))
+    assert found.task.category == "extraction"
+    assert not is_flagged(found)
+
+
+def test_answering_questions_about_an_interview_is_no_material() -> None:
+    """'the following interview questions' are questions to answer, not a
+    transcript handed over."""
+    economist = "You are an expert economist."
+    found = analyse(
+        chat(economist, "Answer the following interview questions about inflation in 2008.")
+    )
+    assert found.task.category != "extraction"
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Read the following newsgroup post. If this contains vulgar language reply with STOP. "
+        "If this is spam reply with STOP.\n### POST:\n{post}",
+        "Here is a customer review: {review}. If it mentions a refund, reply with YES.",
+        "Read the text below. Reply with true or false: does it mention a date?\n{text}",
+    ],
+)
+def test_a_label_given_on_a_condition_of_the_input_is_a_judgement(request_text: str) -> None:
+    """Replying STOP when the post is spam, or true or false, labels the
+    material: one right answer. The words that hand it over ("the following
+    newsgroup post") or name it say what is judged, not the task."""
+    moderator = "You are an expert content moderator."
+    found = analyse(chat(moderator, request_text))
+    assert found.task.category == "judgement"
+    assert is_flagged(found)
+
+
+def test_a_reply_chosen_on_a_condition_that_is_no_label_is_not_a_judgement() -> None:
+    poet = "You are an award-winning poet."
+    found = analyse(chat(poet, "If it is raining, reply with a short poem about the rain."))
+    assert found.task.category == "writing"

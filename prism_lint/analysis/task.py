@@ -62,6 +62,9 @@ NEAR_TIE = 0.9
 # Extraction evidence in the request that says it works on supplied material,
 # and what the topic words of that material then count.
 GROUNDED = 3.0
+# A request's own judgement evidence (a verb or a pattern asking for a label,
+# not a topic word) from which the material it names is what is judged.
+LABELLED = 3.0
 GROUNDED_DISCOUNT = 0.4
 SUPPLIED_TOPIC_DISCOUNT = 0.2
 _GROUNDED_TOPICS = frozenset({"factual", "math"})
@@ -1173,11 +1176,24 @@ def _decide(
             material += e.weight
     supplied = fetched + material
     grounded = request.scores.get("extraction", 0.0) + supplied >= GROUNDED and not choice
+    # A request that asks for a label of the material ("If this is spam reply
+    # with STOP", "Answer yes or no", "classify each review") judges it: the
+    # words that hand the material over, and those that name it ("the
+    # following email"), say what is judged, not the task.
+    labelled = (
+        request.scores.get("judgement", 0.0) - request.topics.get("judgement", 0.0) >= LABELLED
+    )
     merged: dict[str, float] = defaultdict(float)
     for tally in tallies:
         scale = CONTEXT_BESIDE_REQUEST if tally is context and not assumed else 1.0
         for k, v in tally.scores.items():
-            if grounded and tally is request and k == "factual" and supplied >= GROUNDED:
+            if labelled and tally is request and k in ("extraction", "writing"):
+                v = (
+                    (v - tally.topics.get(k, 0.0)) * GROUNDED_DISCOUNT
+                    if k == "extraction"
+                    else (v - tally.topics.get(k, 0.0) * (1 - GROUNDED_DISCOUNT))
+                )
+            elif grounded and tally is request and k == "factual" and supplied >= GROUNDED:
                 # what the program puts in (a block of material, what a search
                 # or data tool returns) answers the facts asked for: the
                 # questions are what to look up in it
