@@ -1563,3 +1563,17 @@ def test_langchain_dynamic_prompt_aliased_or_called() -> None:
         ("system", "You are a veteran tax lawyer"),
         ("system", "You are an expert mathematician"),
     ]
+
+
+def test_the_tools_an_agent_sdk_allows_are_the_calls_tools() -> None:
+    """Claude's agent SDK names the tools its agent may use in
+    ``allowed_tools``: what they return is what the agent works on."""
+    src = (
+        "from claude_code_sdk import ClaudeCodeOptions\n"
+        "options = ClaudeCodeOptions(\n"
+        "    allowed_tools=['mcp__github', 'WebSearch', 'Read'],\n"
+        "    system_prompt='You are an observability agent specialized in CI/CD workflows',\n"
+        ")\n"
+    )
+    (unit,) = units(src)
+    assert unit.context.tools == ["mcp__github", "WebSearch", "Read"]

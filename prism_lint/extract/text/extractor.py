@@ -2,7 +2,8 @@
 
 AGENTS.md, CLAUDE.md, .cursorrules, .cursor/rules/*.mdc, copilot
 instructions, *.prompt.md, fabric's system.md, and .md/.txt files in prompt
-folders. YAML front matter (between ``---`` lines) is metadata, not prompt.
+folders. YAML front matter (between ``---`` lines) is metadata, not prompt:
+its model, and the tools an agent file allows, are the call's context.
 HTML comments are where Markdown keeps directives
 (``<!-- prism: ignore[PRS101] -->``).
 """
@@ -20,6 +21,12 @@ from prism_lint.model import CallContext, Document, PromptUnit, Role
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 _MODEL = re.compile(r"(?m)^model\s*:\s*['\"]?([^'\"\n#]+)")
+# The tools an agent file gives its model: a Claude Code subagent's
+# ``tools: Read, Grep, WebSearch``, a skill's or a command's ``allowed-tools``,
+# a Copilot prompt's ``tools: ['fetch', 'codebase']``.
+_TOOLS_KEYS = ("tools", "allowed-tools", "allowed_tools")
+_TOOL_NAME = re.compile(r"[A-Za-z_][\w.-]{0,80}")
+MAX_TOOLS = 64
 
 # Files sent as the user's message rather than as instructions.
 _USER_FILES = ("user.md",)
@@ -38,6 +45,7 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     out = Extraction()
     body_start = 0
     model = None
+    tools: list[str] = []
     if text.startswith("---"):
         m = _FRONT.match(text)
         if m is None:
@@ -45,6 +53,7 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         body_start = m.end()
         fm = _MODEL.search(m.group("body"))
         model = fm.group(1).strip() if fm else None
+        tools = _tools(m.group("body"), m.start("body"))
     index = LineIndex(text)
     for m in _HTML_COMMENT.finditer(text, body_start):
         loc = index.location(m.start())
@@ -67,9 +76,42 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
             call=PurePosixPath(doc.path).name,
             model=model,
             names=[PurePosixPath(doc.path).stem],
+            tools=tools,
         ),
         first_row=index.location(body_start).row,
         last_row=index.rows,
     )
     out.units.append(unit)
+    return out
+
+
+def _tools(front: str, base: int) -> list[str]:
+    """The tool names a front matter lists (see :data:`_TOOLS_KEYS`): a
+    comma-separated string or a YAML list; ``Bash(git add:*)`` is Bash. A
+    front matter that does not parse as YAML lists none (it stays metadata)."""
+    if "tools" not in front:
+        return []
+    from yaml.nodes import MappingNode
+
+    from prism_lint.extract.shared.yaml_source import compose, construct
+
+    try:
+        roots, _shift = compose(front, base=base)
+    except ExtractError:
+        return []
+    if len(roots) != 1 or not isinstance(roots[0], MappingNode):
+        return []
+    data = construct(roots[0])
+    if not isinstance(data, dict):
+        return []
+    out: list[str] = []
+    for key in _TOOLS_KEYS:
+        value = data.get(key)
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list):
+            continue
+        for item in items:
+            name = _TOOL_NAME.match(item.strip()) if isinstance(item, str) else None
+            if name is not None and name.group(0) not in out and len(out) < MAX_TOOLS:
+                out.append(name.group(0))
     return out
