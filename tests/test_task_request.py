@@ -1131,3 +1131,28 @@ def test_a_reply_chosen_on_a_condition_that_is_no_label_is_not_a_judgement() -> 
     poet = "You are an award-winning poet."
     found = analyse(chat(poet, "If it is raining, reply with a short poem about the rain."))
     assert found.task.category == "writing"
+
+
+_EXAMPLES_THEN_ASK = (
+    "You are a content moderation expert tasked with categorizing user-generated text.\n\n"
+    "Here are some examples:\n"
+    "{open}\n"
+    "Text: I'm selling weight loss products, check my link to buy!\n"
+    "Category: BLOCK\n\n"
+    "Text: Did anyone ride the new coaster yet? I heard it's a great story, with news for all.\n"
+    "Category: ALLOW\n"
+    "{close}\n\n"
+    "Here is the text to categorize: {{text}}\n\n"
+    "Classify this text as either ALLOW or BLOCK. Return nothing else."
+)
+
+
+@pytest.mark.parametrize(("open_", "close"), [("<examples>", "</examples>"), ("```", "```")])
+def test_the_request_after_a_block_of_examples_is_read(open_: str, close: str) -> None:
+    """ "Here are some examples:" introduces the tagged block or the fence
+    that follows, not the rest of the prompt: the request after it is read."""
+    text = _EXAMPLES_THEN_ASK.format(open=open_, close=close)
+    found = analyse_text(text)
+    assert found.task.category == "judgement"
+    assert any(e.cue.lower().startswith("classify") for e in found.task.evidence)
+    assert is_flagged(found)

@@ -656,7 +656,7 @@ def material_spans(text: str) -> list[tuple[int, int]]:
     for sent in split_sentences(text):
         body = text[sent.start : sent.end].rstrip()
         if body.endswith((":", "：")) and (_INTRODUCES.search(body) or _EXAMPLES.search(body)):
-            spans.append((sent.end, _section_end(text, sent.end)))
+            spans.append((sent.end, _introduced_end(text, sent.end)))
         elif CAPABILITY.match(body[:120]):
             # "You have access to ...", "You can run these scripts with
             # Bash:": what the model can use, not what it is asked; and the
@@ -705,6 +705,30 @@ def _section_end(text: str, start: int) -> int:
     """Material runs to the next Markdown heading, or the end."""
     m = _SECTION.search(text, start)
     return m.start() if m else len(text)
+
+
+# What a colon's sentence introduces, when it is a tagged block or a fence.
+_OPENS_TAG = re.compile(r"\s*<(?P<name>[A-Za-z][\w-]{0,40})(?:\s[^<>\n]{0,80})?>")
+_OPENS_FENCE = re.compile(r"\s*(?P<fence>```+|~~~+)[^\n]*\n")
+
+
+def _introduced_end(text: str, start: int) -> int:
+    """Where the material a sentence ending in a colon introduces ends: with
+    the tagged block or the fence it opens ("Here are some examples:" then
+    ``<examples>...</examples>``), else at the next heading. What follows the
+    block is the prompt's own again ("Classify this text as ALLOW or BLOCK")."""
+    end = _section_end(text, start)
+    tag = _OPENS_TAG.match(text, start, end)
+    if tag is not None:
+        close = first_close(closing_tags(text), tag.group("name").lower(), tag.end())
+        if close is not None and close[1] <= end:
+            return close[1]
+    fence = _OPENS_FENCE.match(text, start, end)
+    if fence is not None:
+        closed = text.find(fence.group("fence"), fence.end(), end)
+        if closed >= 0:
+            return closed + len(fence.group("fence"))
+    return end
 
 
 def _head_spans(text: str, personas: list[Persona]) -> list[tuple[int, int]]:
