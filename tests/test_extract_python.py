@@ -1577,3 +1577,23 @@ def test_the_tools_an_agent_sdk_allows_are_the_calls_tools() -> None:
     )
     (unit,) = units(src)
     assert unit.context.tools == ["mcp__github", "WebSearch", "Read"]
+
+
+def test_a_list_of_formatted_system_messages_is_read_at_the_call() -> None:
+    """MetaGPT's ``aask(prompt, system_msgs=[SYSTEM.format(...)])``: the
+    formatted text in the list is the call's system message, sent with the
+    user prompt, not a constant read on its own."""
+    src = (
+        "SYSTEM = 'You are a professional engineer with {lang} stack, good at review.'\n"
+        "TEMPLATE = 'Code: {code}. Do the code and the comment match? Print True or False.'\n"
+        "class Confirm:\n"
+        "    async def run(self, code, lang):\n"
+        "        prompt = TEMPLATE.format(code=code)\n"
+        "        system = [SYSTEM.format(lang=lang)]\n"
+        "        return await self.llm.aask(prompt, system_msgs=system)\n"
+    )
+    found = {u.role: u for u in units(src)}
+    assert set(found) == {"system", "user"}
+    assert found["system"].context.call == "self.llm.aask"
+    assert [s.role for s in found["system"].context.siblings] == ["user"]
+    assert found["system"].text.startswith("You are a professional engineer")

@@ -1115,6 +1115,10 @@ def test_answering_questions_about_an_interview_is_no_material() -> None:
         "If this is spam reply with STOP.\n### POST:\n{post}",
         "Here is a customer review: {review}. If it mentions a refund, reply with YES.",
         "Read the text below. Reply with true or false: does it mention a date?\n{text}",
+        "## Claim\n{claim}\n## Evidence\n{evidence}\nIf they match, print `True`; otherwise, "
+        "print `False`.",
+        "Here is the policy: {policy}\nAnd the request: {request}\n"
+        "If the request violates the policy, answer BLOCK.",
     ],
 )
 def test_a_label_given_on_a_condition_of_the_input_is_a_judgement(request_text: str) -> None:

@@ -1182,7 +1182,11 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                     return self.content_value(pairs[key], depth + 1)
             return None
         if t == "call":
-            return self.call_content(el, depth + 1)
+            # a content part (``TextBlock(text=...)``), else text a call
+            # makes of strings (``SYSTEM.format(lang=lang)``), as a content
+            # that is no list is read
+            found = self.call_content(el, depth + 1)
+            return found if found is not None else self.ev.value(el)
         if t in ("list", "tuple"):
             return self.content_value(el, depth + 1)
         v = self.ev.value(el)
