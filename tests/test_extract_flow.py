@@ -880,8 +880,9 @@ def test_a_call_read_as_a_catalogued_site_calls_no_wrapper_of_its_name() -> None
 
 def test_a_wrapper_named_as_a_lists_method_is_its_own_modules_only() -> None:
     """``history.append(text)`` in another module is a list's: a project
-    wrapper named ``append`` (or ``format``, ``update``) is not taught to the
-    other modules, while its own module's calls still read through it."""
+    wrapper named ``append`` (or ``format``, ``update``) is not followed at a
+    method call of another module, while its own module's calls still read
+    through it, and an imported function so named (``translate``) is followed."""
     memory = """
         from openai import OpenAI
         client = OpenAI()
@@ -893,22 +894,35 @@ def test_a_wrapper_named_as_a_lists_method_is_its_own_modules_only() -> None:
 
             def remember(self):
                 return self.append("Summarize the notes.")
+
+        def translate(instructions, text):
+            return client.chat.completions.create(
+                model="gpt-4o", messages=[{"role": "system", "content": instructions},
+                                          {"role": "user", "content": text}])
     """
     learned = _learned(memory)
-    assert "append" in learned.wrappers
+    assert {"append", "translate"} <= set(learned.wrappers)
     table = python_flow.Table()
     table.merge(learned)
-    assert "append" not in table.resolved().wrappers
-    calls = {u.context.call for u in units(memory)}
-    assert "self.append" in calls
-    other = """
+    project = table.resolved()
+    assert "self.append" in {u.context.call for u in units(memory)}
+    listed = """
         history = []
         history.append("Summarize the notes.")
     """
-    python_flow.set_project(table.resolved())
+    imported = """
+        from llm import translate
+
+        def run(doc):
+            return translate("You are a world-class mathematician. Solve it exactly.", doc)
+    """
+    python_flow.set_project(project)
     try:
-        assert not units(other)
-        assert not python_flow.needs_project(_learned(other), table.resolved())
+        assert not units(listed)
+        assert not python_flow.needs_project(_learned(listed), project)
+        (unit,) = units(imported)
+        assert unit.context.call == "translate" and unit.role == "system"
+        assert python_flow.needs_project(_learned(imported), project)
     finally:
         python_flow.set_project(None)
 
@@ -1110,6 +1124,31 @@ def test_a_large_test_module_is_read_again_when_another_changes_what_it_read(
     }
     monkeypatch.setattr(prompts, "LATE_BYTES", 10**9)
     assert _inventory(tmp_path) == rows
+
+
+def test_a_late_module_read_with_a_wrapper_the_table_then_drops_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ask`` is one module's wrapper when the large test modules are read,
+    and four modules' once they are: too many to say which one a call means.
+    The module read with it is read again, and reads as read first alone."""
+    from prism_lint.commands import prompts
+
+    wrapper = textwrap.dedent(_ASK)
+    files = {"lib.py": wrapper}
+    for name in ("a", "b", "c"):
+        files[f"tests/test_{name}.py"] = wrapper + _SUITE_PADDING
+    files["tests/test_big.py"] = (
+        "from lib import ask\n\nSYSTEM_PROMPT = 'Be brief.'\n"
+        "ask('Summarize the following article in three bullet points.')\n" + _SUITE_PADDING
+    )
+    _project(tmp_path, files)
+    rows = _inventory(tmp_path)
+    monkeypatch.setattr(prompts, "LATE_BYTES", 10**9)
+    assert _inventory(tmp_path) == rows
+    assert not any(
+        os.path.basename(str(r["path"])) == "test_big.py" and r["call"] == "ask" for r in rows
+    )
 
 
 def test_a_module_the_cues_rule_out_reads_as_its_names_say(tmp_path: Path) -> None:

@@ -911,6 +911,42 @@ def test_a_crew_task_is_joined_to_the_agent_crew_py_builds_it_with() -> None:
     assert engineer.context.siblings == []
 
 
+def test_crew_py_names_the_agent_over_the_tasks_yaml() -> None:
+    """CrewAI takes ``Task(config=..., agent=self.x())``'s agent over the
+    config's ``agent:``: so does the join."""
+    tasks = CREW_LINKED_TASKS.replace(
+        "  expected_output: The function and its tests.\n",
+        "  expected_output: The function and its tests.\n  agent: editor\n",
+    )
+    files = {"../crew.py": CREW_LINKED_PY, "agents.yaml": CREW_LINKED_AGENTS}
+    fix, _polish = run(tasks, "config/tasks.yaml", files).units
+    assert [s.text.split("\n")[0] for s in fix.context.siblings] == ["Senior Python Engineer"]
+
+
+def test_crew_tasks_in_a_list_or_alone_are_read() -> None:
+    """Tasks written as a list are joined to their agents as named ones are;
+    a file that is one task, with no agent, is read as one."""
+    tasks = (
+        "- description: Write a Python function that parses dates.\n"
+        "  expected_output: The function.\n"
+        "  agent: engineer\n"
+        "- description: Rewrite the announcement warmly.\n"
+        "  expected_output: The announcement.\n"
+        "  agent: editor\n"
+    )
+    engineer, editor = run(CREW_LINKED_AGENTS, "config/agents.yaml", {"tasks.yaml": tasks}).units
+    assert [s.text.split("\n")[0] for s in engineer.context.siblings] == [
+        "Write a Python function that parses dates."
+    ]
+    assert [s.text.split("\n")[0] for s in editor.context.siblings] == [
+        "Rewrite the announcement warmly."
+    ]
+    alone = "description: Research the latest AI news.\nexpected_output: A bullet list.\n"
+    files = {"../crew.py": CREW_LINKED_PY}
+    (unit,) = run(alone, "config/task.yaml", files).units
+    assert unit.text.startswith("Research the latest AI news.")
+
+
 def test_a_flow_crew_module_named_for_its_folder_gives_the_tools() -> None:
     path = "crews/poem_crew/config/agents.yaml"
     units = run(CREW_AGENTS, path, {"../poem_crew.py": CREW_PY}).units

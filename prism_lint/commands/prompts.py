@@ -381,13 +381,19 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
                 for i, reading in enumerate(found)
                 if reading.learned is not None
                 and (
-                    needs_project(reading.learned, table)
-                    if reading.teaches
-                    else calls_wrapper(reading.learned, table)
+                    # read with facts the table no longer holds (a late
+                    # module read with a wrapper more modules define than
+                    # the table follows): read again, alone if need be
+                    bool(read_with.get(i))
+                    or (
+                        needs_project(reading.learned, table)
+                        if reading.teaches
+                        else calls_wrapper(reading.learned, table)
+                    )
                 )
                 and read_with.get(i) != facts(reading.learned, table)
             ]
-            if not table or not again:
+            if not again:
                 break
             # before the last round, only the modules that may teach the table
             # more (they call a wrapper); those that only define or set a name

@@ -279,22 +279,24 @@ class Table:
 
     def resolved(self) -> Table:
         """The table without the names too many modules define to tell which
-        one a call means (``description``, ``run``, ``call``), nor wrappers
-        named as a list's, a dict's or a string's methods: ``items.append(x)``
-        in another module is a list's (``self.append`` in the module that
-        defines one is read as its own)."""
+        one a call means (``description``, ``run``, ``call``)."""
         clear = {n for n, count in self.defines.items() if count > MAX_DEFINITIONS}
         return Table(
-            {
-                k: v
-                for k, v in self.wrappers.items()
-                if k not in clear and k not in _BUILTIN_METHODS
-            },
+            {k: v for k, v in self.wrappers.items() if k not in clear},
             {k: v for k, v in self.sinks.items() if k not in clear},
         )
 
 
 PROJECT: Table | None = None  # the run's table, set before files are read
+
+
+def builtin_method(fn: Node | None, name: str) -> bool:
+    """``items.append(x)``, ``text.format(...)``: a method called by a name a
+    list, a dict, a set or a string answers to is that object's, not another
+    module's wrapper of the same name (nearly every module calls these). An
+    imported function so named (``translate(...)``), or the module's own
+    method, is still read as the wrapper it is."""
+    return fn is not None and fn.type == "attribute" and name in _BUILTIN_METHODS
 
 
 def set_project(table: Table | None) -> None:
@@ -467,9 +469,11 @@ class _Learner:
                         self.feed(ret, role, fn, 1, "", direct=False)
         self.returning = False
 
-    def wrapper(self, name: str) -> Wrapper | None:
+    def wrapper(self, name: str, fn: Node | None = None) -> Wrapper | None:
+        """This module's wrapper ``name``, else the project's one, unless
+        ``fn`` calls it as a list's or a string's method (:func:`builtin_method`)."""
         w = self.table.wrappers.get(name)
-        if w is None and self.known is not None:
+        if w is None and self.known is not None and not builtin_method(fn, name):
             w = self.known.wrappers.get(name)
         return w
 
@@ -576,7 +580,12 @@ class _Learner:
         last = _last_name(f.src, fn)
         # a call read as a site whatever the project's wrappers, or the
         # standard library's: no reason to read the module again with them
-        project = bool(last) and last not in self.called and _project_callee(f.src, fn, f.cat, last)
+        project = (
+            bool(last)
+            and last not in self.called
+            and not builtin_method(fn, last)
+            and _project_callee(f.src, fn, f.cat, last)
+        )
         if last and (
             not self.again
             and not self.imports_known
@@ -638,7 +647,7 @@ class _Learner:
         else:
             local = self._local_wrapper(parts)
             # ``re.search``: no wrapper of the project, whatever its name
-            w = local or (None if outside_project(f.src, _fn) else self.wrapper(parts[-1]))
+            w = local or (None if outside_project(f.src, _fn) else self.wrapper(parts[-1], _fn))
             if w is not None:
                 for i, node in enumerate(pos):
                     if i < len(w.params):

@@ -154,8 +154,13 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             self.reg.emit(group)
             return
         wrapper = self.flow.wrappers.get(parts[-1])
-        if wrapper is not None and python_flow.outside_project(self.src, fn):
-            wrapper = None  # ``re.search``: no wrapper of the project
+        if wrapper is not None and (
+            python_flow.outside_project(self.src, fn)
+            or (
+                python_flow.builtin_method(fn, parts[-1]) and parts[-1] not in self.learned.wrappers
+            )
+        ):
+            wrapper = None  # ``re.search``, ``items.append``: no wrapper of the project
         if wrapper is not None and self.wrapper_call(call, fn, parts, kw, pos, wrapper):
             return
         self.generic(call, fn, parts, kw, pos)

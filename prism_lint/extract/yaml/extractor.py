@@ -832,9 +832,10 @@ class _Reader:
         crew = self._crew()
 
         def agent_of(agent: str, task: str) -> str:
-            """A task's agent: its YAML's ``agent:``, else the one the crew
-            module builds the task with (``Task(config=..., agent=self.x())``)."""
-            return agent or crew.task_agents.get(task, "")
+            """A task's agent: the one the crew module builds the task with
+            (``Task(config=..., agent=self.x())``, which CrewAI takes over the
+            config's), else its YAML's ``agent:``."""
+            return (crew.task_agents.get(task, "") if task else "") or agent
 
         for spec, unit in agents:
             name = spec.group.removeprefix("crew:agent:")
@@ -844,7 +845,10 @@ class _Reader:
             unit.context.siblings.extend(Sibling("user", t) for t in mine)
         task_agents: list[str] = []
         for spec, unit in tasks:
-            name = agent_of(spec.group.removeprefix("crew:task:"), spec.names[0])
+            agent = spec.group.removeprefix("crew:task:")
+            # the task's own name comes first among its names, the agent's after
+            task = spec.names[0] if spec.names and spec.names[0] != agent else ""
+            name = agent_of(agent, task)
             task_agents.append(name)
             text = agent_texts.get(name)
             if text is None and len(agent_texts) == 1:
@@ -904,12 +908,14 @@ def _crew_tasks_of(text: str) -> list[tuple[str, str, str]]:
                 agent = str_value(d.get("agent", (None, None))[1]) or ""
                 out.append((agent, _plain_template(f"{desc}\n\n{expected}"), name))
 
-    for root in roots:
-        task(root, "")  # a file of one task
-    for node in walk(roots):  # a task under its name, wherever it is
+    names: dict[int, str] = {}  # a mapping that is a key's value -> the key
+    nodes = list(walk(roots))
+    for node in nodes:
         if isinstance(node, MappingNode):
             for name, (_key, value) in mapping(node).items():
-                task(value, name)
+                names.setdefault(id(value), name)
+    for node in nodes:  # a task wherever it is: under its name, in a list, alone
+        task(node, names.get(id(node), ""))
     return out
 
 
