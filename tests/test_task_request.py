@@ -1160,3 +1160,20 @@ def test_the_request_after_a_block_of_examples_is_read(open_: str, close: str) -
     assert found.task.category == "judgement"
     assert any(e.cue.lower().startswith("classify") for e in found.task.evidence)
     assert is_flagged(found)
+
+
+@pytest.mark.parametrize("tool", ["get_coin_price", "fetch_stock_quote", "get_weather"])
+def test_a_tool_named_for_the_data_it_gets_supplies_it(tool: str) -> None:
+    """A price, a quote or the weather that a function tool gets is read
+    from its result, not recalled: the question is a lookup."""
+    advisor = "You are a senior financial advisor."
+    doc = Document("app.py", advisor)
+    asked = CallContext(
+        library="openai",
+        model="gpt-4o",
+        siblings=[Sibling("user", "What is the price of Bitcoin today?")],
+    )
+    unit = PromptUnit(doc, advisor, [Piece(0, len(advisor), 0, len(advisor))], context=asked)
+    assert is_flagged(analyse(unit))
+    asked.tools = [tool]
+    assert not is_flagged(analyse(unit))
