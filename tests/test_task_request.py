@@ -1177,3 +1177,19 @@ def test_a_tool_named_for_the_data_it_gets_supplies_it(tool: str) -> None:
     assert is_flagged(analyse(unit))
     asked.tools = [tool]
     assert not is_flagged(analyse(unit))
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Use your tools to research the user's request thoroughly, then write a research "
+        "report that addresses it.",
+        "Answer the user's question about the company. Ground every substantive claim in "
+        "researched sources, not your own memory.",
+    ],
+)
+def test_facts_the_prompt_has_its_tools_gather_are_not_recalled(request_text: str) -> None:
+    analyst = "You are an expert research analyst."
+    found = analyse(chat(analyst, request_text))
+    assert found.task.category == "extraction"
+    assert not is_flagged(found)
