@@ -764,6 +764,23 @@ def test_a_title_the_text_goes_on_to_use_names_a_tool() -> None:
     assert [p.kind for p in find_personas(role)] == ["expert"]
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["# GPT Researcher Development Skill", "# Data Analyst Guide", "# Senior Engineer Handbook"],
+)
+def test_a_title_that_ends_naming_a_document_is_no_role(title: str) -> None:
+    """An English title ends with what it names: a skill file's or a
+    guide's title names the document, whatever role its first words name."""
+    assert not find_personas(f"{title}\n\nThis skill helps developers extend the project.")
+
+
+@pytest.mark.parametrize(
+    "title", ["# Code Reviewer", "# Senior Python Developer", "# Frontend Architect (v2)"]
+)
+def test_a_title_that_ends_naming_a_role_is_one(title: str) -> None:
+    assert [p.kind for p in find_personas(f"{title}\n\nReview the diff below.")] == ["expert"]
+
+
 _MATERIAL_TEXT = texts_of(
     [
         "<document>",

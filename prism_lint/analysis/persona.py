@@ -589,6 +589,11 @@ def _from_headings(
     rest = text[ident.end : line_end].strip()
     if rest and not rest.startswith(("(", "[", "—", "–", "-", "|")):
         return None
+    # an English title ends with what it names: "Code Reviewer" a role, "Data
+    # Analyst Guide" or "GPT Researcher Development Skill" a document
+    last = ident.head.split()[-1].lower() if ident.head.split() else ""
+    if lang.code == "en" and _noun_of(last, lang) is None and last not in lang.expert_words:
+        return None
     if _names_a_tool(text, line_end, ident.head):
         return None
     return _persona(text, start, _trim_end(text, start, line_end), ident, "heading", lang.code)
