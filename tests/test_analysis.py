@@ -775,7 +775,16 @@ def test_a_title_that_ends_naming_a_document_is_no_role(title: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "title", ["# Code Reviewer", "# Senior Python Developer", "# Frontend Architect (v2)"]
+    "title",
+    [
+        "# Code Reviewer",
+        "# Senior Python Developer",
+        "# Frontend Architect (v2)",
+        "# Senior Python Dev",
+        "# Staff Engineer II",
+        "# Senior Backend Engineers",
+        "# Senior SWE",
+    ],
 )
 def test_a_title_that_ends_naming_a_role_is_one(title: str) -> None:
     assert [p.kind for p in find_personas(f"{title}\n\nReview the diff below.")] == ["expert"]

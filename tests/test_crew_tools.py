@@ -62,6 +62,16 @@ def test_tasks_built_from_config_fields_go_to_the_agent_variable_they_name() -> 
     assert read_crew(source).task_agents == {"task1": "analyst", "task2": "scorer"}
 
 
+def test_a_task_goes_to_the_agent_its_variable_holds_where_the_task_is_built() -> None:
+    source = (
+        "agent = Agent(config=agents_config['researcher'])\n"
+        "t1 = Task(description=tasks_config['research']['description'], agent=agent)\n"
+        "agent = Agent(config=agents_config['writer'])\n"
+        "t2 = Task(description=tasks_config['write']['description'], agent=agent)\n"
+    )
+    assert read_crew(source).task_agents == {"research": "researcher", "write": "writer"}
+
+
 @given(st.text(max_size=300))
 def test_any_text_reads_without_error(source: str) -> None:
     found = agent_tools(source)

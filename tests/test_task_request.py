@@ -1086,7 +1086,7 @@ def test_a_placeholder_for_the_subject_or_the_request_leaves_the_task(
     [
         "Analyse in much detail the following discussion:\n### DISCUSSION:\n{discussion}",
         "Go through the following debate and say who argued what: {debate}",
-        "Read the following memo and list its action items.\n{memo}",
+        "Turn the following minutes into a list of decisions and owners.\n{minutes}",
     ],
 )
 def test_a_discussion_or_a_memo_handed_over_is_material(request_text: str) -> None:
@@ -1162,9 +1162,9 @@ def test_the_request_after_a_block_of_examples_is_read(open_: str, close: str) -
     assert is_flagged(found)
 
 
-@pytest.mark.parametrize("tool", ["get_coin_price", "fetch_stock_quote", "get_weather"])
+@pytest.mark.parametrize("tool", ["get_ticker_data", "coingecko_market", "get_weather"])
 def test_a_tool_named_for_the_data_it_gets_supplies_it(tool: str) -> None:
-    """A price, a quote or the weather that a function tool gets is read
+    """A ticker's data or the weather that a function tool gets is read
     from its result, not recalled: the question is a lookup."""
     advisor = "You are a senior financial advisor."
     doc = Document("app.py", advisor)
@@ -1193,3 +1193,88 @@ def test_facts_the_prompt_has_its_tools_gather_are_not_recalled(request_text: st
     found = analyse(chat(analyst, request_text))
     assert found.task.category == "extraction"
     assert not is_flagged(found)
+
+
+def _system(text: str, user: str | None = None, tools: tuple[str, ...] = ()) -> PromptUnit:
+    doc = Document("app.py", text)
+    context = CallContext(
+        library="openai",
+        model="gpt-4o",
+        siblings=[Sibling("user", user)] if user else [],
+        tools=list(tools),
+    )
+    return PromptUnit(
+        doc, text, [Piece(0, len(text), 0, len(text))], role="system", context=context
+    )
+
+
+@pytest.mark.parametrize(
+    ("unit", "flagged"),
+    [
+        # a tool that computes or formats supplies no facts
+        (
+            _system(
+                "You are an expert mathematician. Solve the user's word problem step by step "
+                "and give the exact numeric answer.",
+                "{question}",
+                ("calculate_price",),
+            ),
+            True,
+        ),
+        (
+            _system(
+                "You are an expert mathematician. Solve the user's problem step by step. Use "
+                "the calculator tool to find the exact value of every intermediate result."
+            ),
+            True,
+        ),
+        (
+            _system(
+                "You are a senior Python engineer. Use your tools to find the bug in the "
+                "user's function and return a corrected version."
+            ),
+            True,
+        ),
+        # what the model does not know is still recalled
+        (
+            _system(
+                "You are an expert historian. Answer the user's history question accurately. "
+                "If the answer is not in your training data, say you don't know."
+            ),
+            True,
+        ),
+        # a yes, a no or a label said in passing is no labelling task
+        (
+            _system(
+                "You are an expert financial analyst. Summarize the following earnings call "
+                "transcript. If it mentions guidance, say yes at the end.\n\n{transcript}"
+            ),
+            False,
+        ),
+        (
+            _system(
+                "You are an expert legal analyst. Summarise the following memo for the board in "
+                "plain language. Answer yes or no at the end to whether a follow-up meeting is "
+                "proposed.\n\n{memo}"
+            ),
+            False,
+        ),
+        (
+            _system(
+                "You are an expert meeting assistant. Turn the following minutes into a list of "
+                "decisions and owners. If the minutes are empty, respond with no decisions."
+                "\n\n{minutes}"
+            ),
+            False,
+        ),
+        (
+            _system(
+                "You are a senior customer support specialist. Be warm and empathetic. If the "
+                "customer is rude, say no to abusive requests politely and stay calm."
+            ),
+            False,
+        ),
+    ],
+)
+def test_grounding_and_label_cues_keep_to_what_they_say(unit: PromptUnit, flagged: bool) -> None:
+    assert is_flagged(analyse(unit)) is flagged

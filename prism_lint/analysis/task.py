@@ -62,6 +62,11 @@ NEAR_TIE = 0.9
 # Extraction evidence in the request that says it works on supplied material,
 # and what the topic words of that material then count.
 GROUNDED = 3.0
+# A cue that hands material over rather than says what to do with it.
+_HANDS_OVER = re.compile(
+    r"(?i)(?:(?:read|look\s+at|consider|see|here\s+(?:is|are))\s+)?(?:the\s+)?"
+    r"(?:following|below|above|attached|provided|given)\b"
+)
 # A request's own judgement evidence (a verb or a pattern asking for a label,
 # not a topic word) from which the material it names is what is judged.
 LABELLED = 3.0
@@ -1207,16 +1212,25 @@ def _decide(
     labelled = (
         request.scores.get("judgement", 0.0) - request.topics.get("judgement", 0.0) >= LABELLED
     )
+    # what only hands the material over ("Read the following post"), not
+    # the work done on it ("Summarise the following memo")
+    handed = (
+        sum(
+            e.weight
+            for e in request.evidence
+            if e.category == "extraction" and _HANDS_OVER.match(e.cue)
+        )
+        if labelled
+        else 0.0
+    )
     merged: dict[str, float] = defaultdict(float)
     for tally in tallies:
         scale = CONTEXT_BESIDE_REQUEST if tally is context and not assumed else 1.0
         for k, v in tally.scores.items():
-            if labelled and tally is request and k in ("extraction", "writing"):
-                v = (
-                    (v - tally.topics.get(k, 0.0)) * GROUNDED_DISCOUNT
-                    if k == "extraction"
-                    else (v - tally.topics.get(k, 0.0) * (1 - GROUNDED_DISCOUNT))
-                )
+            if labelled and tally is request and k == "extraction":
+                v = max(0.0, v - min(v, handed) * (1 - GROUNDED_DISCOUNT))
+            elif labelled and tally is request and k == "writing":
+                v -= tally.topics.get(k, 0.0) * (1 - GROUNDED_DISCOUNT)
             elif grounded and tally is request and k == "factual" and supplied >= GROUNDED:
                 # what the program puts in (a block of material, what a search
                 # or data tool returns) answers the facts asked for: the

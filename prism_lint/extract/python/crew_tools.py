@@ -48,6 +48,9 @@ def read_crew(source: str) -> Crew:
     crew = Crew()
     agent_of_method: dict[str, str] = {}  # ``def writer_agent(self)`` -> its config key
     task_methods: dict[str, str] = {}  # task key -> the method its ``agent=`` calls
+    # ``analyst = Agent(...)``: the agent a variable holds where it is read
+    # (the walk goes in the text's order), not where a method is defined
+    agent_of_variable: dict[str, str] = {}
     # (node, the function it is in)
     stack: list[tuple[Any, str]] = [(tree_of(source).root_node, "")]
     seen = 0
@@ -65,7 +68,7 @@ def read_crew(source: str) -> Crew:
                     agent_of_method.setdefault(method, agent)
                 target = _assigned_to(node)
                 if target:  # ``analyst = Agent(config=agents_config["analyst"])``
-                    agent_of_method.setdefault(target, agent)
+                    agent_of_variable[target] = agent
                 tools = keywords.get("tools")
                 if tools is not None and tools.type == "list":
                     mine = crew.tools.setdefault(agent, [])
@@ -80,14 +83,19 @@ def read_crew(source: str) -> Crew:
                 ),
                 None,
             )
-            called = _method_called(keywords.get("agent"))
+            given = keywords.get("agent")
+            if task and given is not None and given.type == "identifier":
+                held = agent_of_variable.get(_text(given))
+                if held is not None:
+                    crew.task_agents.setdefault(task, held)
+                    task = None
+            called = _method_called(given)
             if task and called:
                 task_methods.setdefault(task, called)
         stack.extend((child, method) for child in reversed(node.named_children))
     crew.tools = {agent: tools for agent, tools in crew.tools.items() if tools}
-    crew.task_agents = {
-        task: agent_of_method.get(called, called) for task, called in task_methods.items()
-    }
+    for task, called in task_methods.items():
+        crew.task_agents.setdefault(task, agent_of_method.get(called, called))
     return crew
 
 
