@@ -74,6 +74,19 @@ def chat(system: str, user: str) -> PromptUnit:
     )
 
 
+def _system(text: str, user: str | None = None, tools: tuple[str, ...] = ()) -> PromptUnit:
+    doc = Document("app.py", text)
+    context = CallContext(
+        library="openai",
+        model="gpt-4o",
+        siblings=[Sibling("user", user)] if user else [],
+        tools=list(tools),
+    )
+    return PromptUnit(
+        doc, text, [Piece(0, len(text), 0, len(text))], role="system", context=context
+    )
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("question", MATH + CODE + KNOWLEDGE)
 def test_any_expert_persona_on_an_accuracy_question_is_flagged(persona: str, question: str) -> None:
@@ -1166,16 +1179,9 @@ def test_the_request_after_a_block_of_examples_is_read(open_: str, close: str) -
 def test_a_tool_named_for_the_data_it_gets_supplies_it(tool: str) -> None:
     """A ticker's data or the weather that a function tool gets is read
     from its result, not recalled: the question is a lookup."""
-    advisor = "You are a senior financial advisor."
-    doc = Document("app.py", advisor)
-    asked = CallContext(
-        library="openai",
-        model="gpt-4o",
-        siblings=[Sibling("user", "What is the price of Bitcoin today?")],
-    )
-    unit = PromptUnit(doc, advisor, [Piece(0, len(advisor), 0, len(advisor))], context=asked)
+    unit = _system("You are a senior financial advisor.", "What is the price of Bitcoin today?")
     assert is_flagged(analyse(unit))
-    asked.tools = [tool]
+    unit.context.tools = [tool]
     assert not is_flagged(analyse(unit))
 
 
@@ -1193,19 +1199,6 @@ def test_facts_the_prompt_has_its_tools_gather_are_not_recalled(request_text: st
     found = analyse(chat(analyst, request_text))
     assert found.task.category == "extraction"
     assert not is_flagged(found)
-
-
-def _system(text: str, user: str | None = None, tools: tuple[str, ...] = ()) -> PromptUnit:
-    doc = Document("app.py", text)
-    context = CallContext(
-        library="openai",
-        model="gpt-4o",
-        siblings=[Sibling("user", user)] if user else [],
-        tools=list(tools),
-    )
-    return PromptUnit(
-        doc, text, [Piece(0, len(text), 0, len(text))], role="system", context=context
-    )
 
 
 @pytest.mark.parametrize(

@@ -589,27 +589,13 @@ def _from_headings(
     rest = text[ident.end : line_end].strip()
     if rest and not rest.startswith(("(", "[", "—", "–", "-", "|")):
         return None
-    # an English title ends with what it names: "Data Analyst Guide" or "GPT
-    # Researcher Development Skill" names a document, not a role
+    # a title that ends naming a document ("Data Analyst Guide") is no role
     words = ident.head.lower().split()
-    if lang.code == "en" and words and words[-1] in _DOCUMENT_NOUNS:
+    if words and words[-1] in lang.document_nouns:
         return None
     if _names_a_tool(text, line_end, ident.head):
         return None
     return _persona(text, start, _trim_end(text, start, line_end), ident, "heading", lang.code)
-
-
-# What a title names when it is a document's, not a role's.
-_DOCUMENT_NOUNS = frozenset(
-    {
-        "skill", "skills", "guide", "guides", "handbook", "manual", "docs",
-        "documentation", "reference", "overview", "instructions", "rules", "tips",
-        "notes", "tutorial", "cheatsheet", "playbook", "checklist", "template",
-        "templates", "prompt", "prompts", "readme", "guidelines", "conventions",
-        "standards", "policy", "policies", "specification", "spec", "faq", "workflow",
-        "workflows", "setup", "development",
-    }
-)  # fmt: skip
 
 
 def _names_a_tool(text: str, after: int, head: str) -> bool:

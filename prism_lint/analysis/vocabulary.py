@@ -180,6 +180,8 @@ class Language:
     machine_nouns: frozenset[str]
     transparent: frozenset[str]
     component_nouns: frozenset[str]
+    # the last word of a title that names a document, not a role
+    document_nouns: frozenset[str]
     occupations: dict[str, str]  # word -> task category ("" = none)
     task_verbs: frozenset[str]  # verbs that state the job ("create", "debug")
     # how an occupation sits in a compound word: "suffix" (German
@@ -525,6 +527,7 @@ def _compile_language(code: str, spaces: bool, p: dict[str, Any], occ: dict[str,
         machine_nouns=lower(p.get("machine_nouns", [])),
         transparent=lower(p.get("transparent", [])),
         component_nouns=lower(p.get("component_nouns", [])),
+        document_nouns=lower(p.get("document_nouns", [])),
         occupations=occ,
         task_verbs=lower(p.get("task_verbs", [])),
         speakers=lower(p.get("speakers", [])),

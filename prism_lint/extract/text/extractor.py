@@ -53,7 +53,8 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         body_start = m.end()
         fm = _MODEL.search(m.group("body"))
         model = fm.group(1).strip() if fm else None
-        tools = _tools(m.group("body"), m.start("body"))
+        if "tools" in m.group("body"):
+            tools = _tools(doc)
     index = LineIndex(text)
     for m in _HTML_COMMENT.finditer(text, body_start):
         loc = index.location(m.start())
@@ -85,24 +86,15 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     return out
 
 
-def _tools(front: str, base: int) -> list[str]:
+def _tools(doc: Document) -> list[str]:
     """The tool names a front matter lists (see :data:`_TOOLS_KEYS`): a
     comma-separated string or a YAML list; ``Bash(git add:*)`` is Bash. A
     front matter that does not parse as YAML lists none (it stays metadata)."""
-    if "tools" not in front:
-        return []
-    from yaml.nodes import MappingNode
-
-    from prism_lint.extract.shared.yaml_source import compose, construct
+    from prism_lint.extract.shared.frontmatter import read_front_matter
 
     try:
-        roots, _shift = compose(front, base=base)
+        data = read_front_matter(doc, LineIndex(doc.text), []).data
     except ExtractError:
-        return []
-    if len(roots) != 1 or not isinstance(roots[0], MappingNode):
-        return []
-    data = construct(roots[0])
-    if not isinstance(data, dict):
         return []
     out: list[str] = []
     for key in _TOOLS_KEYS:
