@@ -314,14 +314,19 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
             for i, reading in zip(idx, done, strict=True):
                 found[i] = reading
 
+        def taught() -> Table:
+            """What the modules read so far teach the project's table."""
+            table = Table()
+            for reading in found:
+                if reading.learned and reading.teaches:
+                    table.merge(reading.learned)
+            return table
+
         def merged() -> Table:
             """The project's table, with every module ruled out that may meet
             one of its names read first (:class:`prompt_cues.Mentions`)."""
             while True:
-                table = Table()
-                for reading in found:
-                    if reading.learned and reading.teaches:
-                        table.merge(reading.learned)
+                table = taught()
                 # a name more modules define than the table follows is dropped
                 # whatever the others do
                 wrappers = frozenset(
@@ -367,11 +372,7 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
             todo = sorted(late, key=lambda i: -late[i])
             # what the others taught, as read so far: the modules the cues
             # ruled out are looked through once the late ones are read too
-            partial = Table()
-            for reading in found:
-                if reading.learned and reading.teaches:
-                    partial.merge(reading.learned)
-            partial = partial.resolved()
+            partial = taught().resolved()
             read(todo, partial or None, first=True, size=1)
             read_with.update((i, facts(found[i].learned, partial)) for i in todo)
         for round_ in range(ROUNDS):
