@@ -1597,3 +1597,62 @@ def test_a_list_of_formatted_system_messages_is_read_at_the_call() -> None:
     assert found["system"].context.call == "self.llm.aask"
     assert [s.role for s in found["system"].context.siblings] == ["user"]
     assert found["system"].text.startswith("You are a professional engineer")
+
+
+METAGPT_ROLES = """
+from metagpt.actions import Action
+from metagpt.roles import Role
+from pydantic import Field
+
+
+class WriteTests(Action):
+    PROMPT: str = "Write {k} pytest unit tests for this function: {code}"
+
+    async def run(self, code: str, k: int = 3) -> str:
+        return await self._aask(self.PROMPT.format(code=code, k=k))
+
+    async def cheer(self) -> str:
+        return await self._aask("Write a cheerful haiku about passing tests.")
+
+
+class SimpleTester(Role):
+    name: str = "Bob"
+    profile: str = "SimpleTester"
+    goal: str = Field(default="find the bugs")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.set_actions([WriteTests])
+
+
+class Idle(Role):
+    name: str = "Zed"
+"""
+
+
+def test_metagpt_role_prefix_is_the_system_prompt_of_its_actions() -> None:
+    us = units(METAGPT_ROLES)
+    role = find(us, "You are a")
+    # MetaGPT's prefix, the CamelCase profile read as words, ``Field(default=)`` read
+    assert role.text == "You are a Simple Tester, named Bob, your goal is find the bugs. "
+    assert role.role == "system"
+    assert role.context.library == "metagpt"
+    assert "WriteTests" in role.context.names
+    # the persona maps onto the profile's literal, not back to the name before it
+    start, end = role.to_doc(0, role.text.index(","))
+    assert METAGPT_ROLES[start:end] == "SimpleTester"
+    # the action's prompt and the role's prefix see each other
+    action = find(us, "pytest unit tests")
+    assert [s.role for s in action.context.siblings] == ["system"]
+    # each action call is a call of its own: it sees the role, not the other calls
+    haiku = find(us, "cheerful haiku")
+    assert [s.text for s in haiku.context.siblings] == [role.text]
+    assert any("pytest" in s.text for s in role.context.siblings)
+    # a role with no profile sends no "You are"
+    assert not any("Zed" in u.text for u in us)
+
+
+def test_a_role_class_outside_metagpt_is_no_prompt() -> None:
+    code = METAGPT_ROLES.replace("from metagpt.roles import Role", "from acl import Role")
+    code = code.replace("from metagpt.actions import Action", "from jobs import Action")
+    assert not any("You are a" in u.text for u in units(code))

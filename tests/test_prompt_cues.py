@@ -103,6 +103,8 @@ def test_a_module_with_no_prompt_word_in_place_is_ruled_out() -> None:
         "@dp\ndef f(r):\n    return 'Answer in French.'",
         "from langchain.agents.middleware import dynamic_prompt \\\n    as dp\n"
         "@dp\ndef f(r):\n    return 'Answer in French.'",
+        # a MetaGPT role's profile is sent as "You are a {profile}"
+        "from metagpt.roles import Role\nclass Eng(Role):\n    profile: str = 'Engineer'",
     ],
 )
 def test_each_way_to_a_prompt_is_read(code: str) -> None:
@@ -175,6 +177,9 @@ STATEMENTS = [
     "make(role='You are an expert chemist. Answer the question.')",
     "def judge(description='You are a strict judge. Score it.'):\n    pass",
     "raise PermissionError(detail='You are the last admin. Assign another one.')",
+    "from metagpt.roles import Role",
+    "class Eng(Role):\n    profile: str = 'Engineer'\n    goal: str = 'write code'",
+    "profile = load_profile(user)",
 ]
 
 

@@ -401,6 +401,24 @@ def test_first_pass_keeps_crewai_roles() -> None:
     assert worth_checking(text.encode(), Settings(), kind="yaml")
 
 
+def test_first_pass_keeps_metagpt_roles() -> None:
+    # MetaGPT renders "You are a {profile}, ..." itself; the profile is often
+    # a CamelCase class name ("SimpleCoder").
+    text = (
+        "from metagpt.actions import Action\nfrom metagpt.roles import Role\n\n"
+        "class WriteCode(Action):\n    async def run(self, spec):\n"
+        "        return await self._aask(f'Write a python function that {spec}.')\n\n"
+        "class SimpleCoder(Role):\n    name: str = 'Alice'\n    profile: str = 'SimpleCoder'\n"
+        "    def __init__(self, **kw):\n        super().__init__(**kw)\n"
+        "        self.set_actions([WriteCode])\n"
+    )
+    assert flagged("roles.py", text)
+    assert worth_checking(text.encode(), Settings())
+    # without MetaGPT a profile is a profile: the persona's own words decide
+    other = "profile = 'SimpleCoder'\nuser_profile = {'job': 'developer'}\n"
+    assert not worth_checking(other.encode(), Settings())
+
+
 def test_cache_keys_named_walked_and_includes(tmp_path: Path, monkeypatch) -> None:
     from prism_lint.discovery import Target
 

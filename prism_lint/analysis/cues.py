@@ -39,6 +39,7 @@ class _Vocab:
     after: frozenset[bytes]  # anchors that follow the identity
     whole: frozenset[bytes]  # anchors that do not run on into a longer word
     compounding: frozenset[bytes]  # anchors whose occupation may end a compound
+    fields: dict[bytes, bytes]  # a framework's identity field -> the word marking the framework
 
     @property
     def experts(self) -> tuple[Any, tuple[int, ...]]:
@@ -68,7 +69,13 @@ def _vocab(extras: Any) -> _Vocab:
 
 @lru_cache(maxsize=1)
 def _cues() -> tuple[
-    Any, tuple[bytes, ...], tuple[bool, ...], frozenset[bytes], frozenset[bytes], frozenset[bytes]
+    Any,
+    tuple[bytes, ...],
+    tuple[bool, ...],
+    frozenset[bytes],
+    frozenset[bytes],
+    frozenset[bytes],
+    dict[bytes, bytes],
 ]:
     """The cue automaton, built once per process from the first pass's own
     small table: a file with no cue (most files) needs nothing more."""
@@ -87,6 +94,7 @@ def _cues() -> tuple[
         frozenset(a.encode() for a in table["after"]),
         frozenset(a.encode() for a in table["whole_words"]),
         frozenset(a.encode() for a in table["compounding"]),
+        {a.encode(): marker.encode() for a, marker in table["fields"].items()},
     )
 
 
@@ -136,10 +144,18 @@ _AGENT_WORD = re.compile(
 )
 
 
-def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
+def _fielded(low: bytes, anchor: bytes, v: _Vocab) -> bool:
+    """Whether ``anchor`` is a framework's identity field in these bytes
+    (first_pass.toml's ``fields``): the framework renders it "You are ..."."""
+    marker = v.fields.get(anchor)
+    return marker is not None and marker in low
+
+
+def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab, *, inside: bool = False) -> bool:
     """Whether one of the first few words beside the anchor is an expert word:
     an occupation or expertise word (plural too), a word starting with an
-    expert stem, or a non-ASCII expert word anywhere in the window."""
+    expert stem, or a non-ASCII expert word anywhere in the window.
+    ``inside``: one ending a longer word counts too (a CamelCase name)."""
     if anchor in v.after:
         window = low[max(0, at - _WINDOW) : at]
     else:
@@ -154,7 +170,7 @@ def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
         if (
             start
             and window[start - 1] in _LETTERS
-            and not (anchor in v.compounding and end - start >= 5)
+            and not ((inside or anchor in v.compounding) and end - start >= 5)
         ):
             continue  # inside a word (German compounds end in theirs: "Grundschul*lehrer*")
         if kind == _WORD_HIT:
@@ -195,7 +211,7 @@ def expert_cue(text: str) -> bool:
         anchor = v.cue_text[index]
         if _inside_word(low, anchor, at, end, v):
             continue
-        if _expert_near(low, anchor, at, v) or (anchor == b"role" and b"backstory" in low):
+        if _expert_near(low, anchor, at, v) or _fielded(low, anchor, v):
             return True
     return False
 
@@ -229,9 +245,10 @@ def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
         if _inside_word(low, anchor, at, end, v):
             continue
         anchored = True
-        if _expert_near(low, anchor, at, v) and (
-            # CrewAI renders an agent's role as "You are {role}": no cue in the file
-            (anchor == b"role" and b"backstory" in low) or _persona_in_window(data, at, looked)
+        # a framework's identity field ("You are {role}"): no cue in the file
+        fielded = _fielded(low, anchor, v)
+        if _expert_near(low, anchor, at, v, inside=fielded) and (
+            fielded or _persona_in_window(data, at, looked)
         ):
             return True, True
     return False, anchored

@@ -549,6 +549,7 @@ def test_a_parse_past_the_file_budget_stops_there(monkeypatch: pytest.MonkeyPatc
         ("open.py", "{{" * 100_000),  # unmatched brackets, each a fragment at the top level
         ("open.ts", "- " * 100_000),
     ],
+    ids=["deep-ts", "open-py", "open-ts"],  # an id of the text itself is over exec's limit
 )
 def test_trees_no_code_makes_are_not_walked(name: str, text: str, tmp_path: Path) -> None:
     (tmp_path / name).write_text(PERSONA + text + "\n" + PERSONA)

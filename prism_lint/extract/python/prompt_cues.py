@@ -18,7 +18,7 @@ lower-cased bytes, then a look around each word found):
   of chat messages (``messages``, ``history``, ``role``) where a name is
   given a value or taken: a keyword, a parameter, an assignment's target,
   a dict key; a prompt-named function; a prompt keyword in a decorator;
-- DSPy, guidance, ell, a ``Signature`` class, a chat role written as a
+- DSPy, guidance, ell, MetaGPT beside a ``profile``, a ``Signature`` class, a chat role written as a
   string first in a tuple (``("system", ...)``), a fabric pattern
   (``# IDENTITY``), a string that opens with a persona (``"You are a``,
   :mod:`prism_lint.extract.shared.opening`);
@@ -47,9 +47,11 @@ from prism_lint.extract.shared.opening import OPENINGS, quote_before
 # Names of chat messages: keywords, parameters, targets and keys; a role
 # counts as a keyword (``dict(role=...)``) or a key only.
 _MESSAGE_WORDS = ("messages", "chat_messages", "history")
-# Read wherever they are written (as words): imports of DSPy (its
-# predictors) and guidance (its role blocks), ell's decorators.
-_ANYWHERE = (b"dspy", b"guidance", b"ell")
+# Read wherever they are written (as words), when the module also writes
+# the word beside each: imports of DSPy (its predictors) and guidance (its
+# role blocks), ell's decorators, MetaGPT's roles (a ``profile`` field is
+# sent as "You are a {profile}", :mod:`metagpt_roles`).
+_ANYWHERE = {b"dspy": b"", b"guidance": b"", b"ell": b"", b"metagpt": b"profile"}
 _SIGNATURE = b"Signature"  # a DSPy signature class: its superclass ends so
 _IDENTITY = b"identity"  # a fabric pattern opens with "# IDENTITY"
 _TRIPLES = (b'"""', b"'''")  # a dict key in triple quotes may hold any name
@@ -276,8 +278,8 @@ class Cues:
         for message_word in _MESSAGE_WORDS:
             add(message_word.encode(), _NAME, _Name(False, False, False, False))
         add(b"role", _NAME, _Name(False, False, False, False, parameter=False))
-        for anywhere in _ANYWHERE:
-            add(anywhere, _ANY, anywhere)
+        for anywhere, beside in _ANYWHERE.items():
+            add(anywhere, _ANY, beside)
         add(_SIGNATURE.lower(), _OTHER, _SIGNATURE)
         add(_IDENTITY, _OTHER, _IDENTITY)
         for triple in _TRIPLES:
@@ -309,7 +311,7 @@ class Cues:
                     return True
                 if kind == _CALLEE and _called(data, start, end, what, seen):
                     return True
-                if kind == _ANY and _whole(low, start, end):
+                if kind == _ANY and _whole(low, start, end) and what in low:
                     return True
                 if kind == _TRIPLE and _triple_key(low, end):
                     return True

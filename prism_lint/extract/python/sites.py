@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from prism_lint.extract import ExtractOptions
 from prism_lint.extract.python import flow as python_flow
+from prism_lint.extract.python import metagpt_roles
 from prism_lint.extract.python import strings as ps
 from prism_lint.extract.python.catalogue import Catalogue, Site
 from prism_lint.extract.python.definitions import DefinitionFinder
@@ -77,6 +78,8 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         self.read_names = {*cat.by_last, *src.functions, *self.extra}
         self.flow = Table()  # the project's wrappers and sinks, this module's included
         self.learned = Table()  # this module's own
+        # MetaGPT roles' classes and their actions': (start, end, role) byte ranges
+        self.role_scopes: list[tuple[int, int, int]] = []
 
     def learn_flow(self) -> None:
         """What this module and the project (:data:`python_flow.PROJECT`) teach."""
@@ -112,6 +115,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
     def run(self) -> None:
         """Read calls (catalogued ones first, deferred ones after), then definitions."""
         self.learn_flow()
+        self.metagpt_roles()
         deferred: list[Node] = []
         for call in self.src.captures.get("call", ()):
             if call.start_byte not in self.processed:
@@ -151,6 +155,11 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 self.reg.emit(group)
                 return
             group = self.site_group(call, fn, parts, site, kw, pos, None)
+            if self.role_scopes:
+                roles = [role for a, b, role in self.role_scopes if a <= call.start_byte < b]
+                if roles:
+                    group.runs.extend(roles)
+                    group.apart = True
             self.reg.emit(group)
             return
         wrapper = self.flow.wrappers.get(parts[-1])
@@ -1269,6 +1278,48 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             self.add_msg(
                 group, Value(segs, None, False, names), "user", "+".join(labels), None, None
             )
+
+    # -- MetaGPT ----------------------------------------------------------------------
+
+    def metagpt_roles(self) -> None:
+        """Each ``Role`` subclass's prefix, as the system prompt of the calls
+        its class and its actions' classes make (:mod:`metagpt_roles`)."""
+        roles = metagpt_roles.roles_of(self.src)
+        if not roles:
+            return
+        self.role_scopes = metagpt_roles.scopes(self.src, roles)
+        for role in roles:
+            segs: Segs = []
+            names: list[str] = [role.name, *role.actions]  # what it runs says what it does
+            labels = []
+            for glue, key in metagpt_roles.PREFIX:
+                node = role.fields.get(key)
+                v = self.content_value(node, 0) if node is not None else None
+                if v is None:
+                    continue
+                body = v.segs
+                if key == "profile":
+                    body = metagpt_roles.camel_words(body)
+                elif key == "name":  # a person's name, written before the profile:
+                    # the persona's span is the profile's, not back to the name
+                    body = [metagpt_roles.glue(ps.joined(body))]
+                if not segs and key != "profile":
+                    continue  # no profile read: no "You are"
+                segs.append(metagpt_roles.glue(glue))
+                segs.extend(body)
+                names.extend(v.names)
+                labels.append(key)
+            if not labels:
+                continue
+            group = Group(CallContext(library="metagpt", call=f"{role.name}(Role)"))
+            group.ctx.names = names
+            group.rows = self.src.node_rows(role.fields["profile"])
+            group.agent = role.node.start_byte
+            segs.append(metagpt_roles.glue(". "))
+            self.add_msg(
+                group, Value(segs, None, False, []), "system", "+".join(labels), None, None
+            )
+            self.reg.emit(group)
 
     # -- calls that match no site ----------------------------------------------------
 

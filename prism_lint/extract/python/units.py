@@ -40,14 +40,16 @@ class Registry(code_units.Registry[Source]):
                 )
                 if run not in members:
                     members.append(run)
-        for members in by_agent.values():
+        for agent_call, members in by_agent.items():
             model = next((g.ctx.model for g in members if g.ctx.model), None)
             library = next((g.ctx.library for g in members if g.ctx.library), "")
+            agents = self.agent_groups.get(agent_call, ())
             for g in members:
                 others = [
                     Sibling(m.role, ps.joined(m.segs))
                     for o in members
                     if o is not g
+                    and not ((g.apart or o.apart) and g not in agents and o not in agents)
                     for m in o.msgs
                 ]
                 for key in g.keys:

@@ -48,6 +48,9 @@ class Group:
     tier: str = "call"
     agent: int | None = None  # byte start of the agent constructor call, when one
     runs: list[int] = field(default_factory=list)  # agent constructor calls it feeds
+    # a run sent in a call of its own (a MetaGPT action's ``_aask``): it sees
+    # its agent's prompts, not the other runs of the agent
+    apart: bool = False
     keys: list[Key] = field(default_factory=list)
     # Rows that stand for the prompt instead of its statement's: a property of
     # a prompt object, so that a comment above it applies to it alone.
