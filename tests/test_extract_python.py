@@ -1656,3 +1656,61 @@ def test_a_role_class_outside_metagpt_is_no_prompt() -> None:
     code = METAGPT_ROLES.replace("from metagpt.roles import Role", "from acl import Role")
     code = code.replace("from metagpt.actions import Action", "from jobs import Action")
     assert not any("You are a" in u.text for u in units(code))
+
+
+TEAM = """
+from swarms import Agent, SequentialWorkflow
+
+analyst = Agent(agent_name="A", system_prompt="You are a senior equity analyst.")
+writer = Agent(agent_name="W", system_prompt="You are a professional copywriter.")
+agents = [analyst, writer]
+workflow = SequentialWorkflow(agents=agents, max_loops=1)
+out = workflow.run("Write a short upbeat intro about our team offsite.")
+"""
+
+
+def _team_siblings(code: str) -> dict[str, list[str]]:
+    us = units(code)
+    return {
+        p: [s.text for s in find(us, p).context.siblings]
+        for p in ("senior equity analyst", "professional copywriter")
+    }
+
+
+def test_a_team_run_gives_its_task_to_the_agents_it_reaches() -> None:
+    """``ConcurrentWorkflow(agents=[...]).run(task)``, ``RoundRobinGroupChat([a,
+    b])``: the task reaches every agent, each with its own system prompt and
+    not the others'. A sequence gives it to its first agent only (the others
+    work on what came before them); a router or a team leader writes each
+    agent's own task, which the code does not show."""
+    task = ["Write a short upbeat intro about our team offsite."]
+    for team in ("ConcurrentWorkflow(agents=agents)", "RoundRobinGroupChat(agents)"):
+        code = TEAM.replace("SequentialWorkflow(agents=agents, max_loops=1)", team)
+        assert _team_siblings(code) == {
+            "senior equity analyst": task,
+            "professional copywriter": task,
+        }, team
+    assert _team_siblings(TEAM) == {"senior equity analyst": task, "professional copywriter": []}
+    for team in ("SwarmRouter(agents=agents)", "Team(members=[analyst, writer])"):
+        code = TEAM.replace("SequentialWorkflow(agents=agents, max_loops=1)", team)
+        assert _team_siblings(code) == {
+            "senior equity analyst": [],
+            "professional copywriter": [],
+        }, team
+    # a call that holds no agents gives its task to none
+    code = TEAM.replace("agents=agents", "agents=[]")
+    assert all(not sib for sib in _team_siblings(code).values())
+
+
+def test_a_model_that_searches_is_a_tool_of_the_call() -> None:
+    src = (
+        "from agno.agent import Agent\n"
+        "from agno.models.google import Gemini\n"
+        "agent = Agent(model=Gemini(id='gemini-2.5-flash', search=True),\n"
+        "              instructions='You are a web researcher. Report the latest facts.')\n"
+    )
+    (unit,) = units(src)
+    assert unit.context.model == "gemini-2.5-flash"
+    assert unit.context.tools == ["web search (the model's own)"]
+    (plain,) = units(src.replace("search=True", "search=False"))
+    assert plain.context.tools == []

@@ -951,3 +951,35 @@ def test_a_flow_crew_module_named_for_its_folder_gives_the_tools() -> None:
     path = "crews/poem_crew/config/agents.yaml"
     units = run(CREW_AGENTS, path, {"../poem_crew.py": CREW_PY}).units
     assert units[0].context.tools == ["SerperDevTool", "search"]
+
+
+WORKFLOW_NODE = """\
+nodes:
+  - id: Visualization Planner
+    type: agent
+    config:
+      provider: openai
+      role: |-
+        You are a Data Visualization Product Manager. Analyze the data files and list
+        the trends and comparisons the chart must show.
+      tooling:
+        - type: function
+          config:
+            tools:
+              - name: describe_available_files
+              - name: load_file
+"""
+
+
+def test_the_tools_listed_beside_a_prompt_are_its_calls_tools() -> None:
+    """A workflow's agent node lists what it may call next to its prompt
+    (``tooling: [{config: {tools: [{name: ...}]}}]``): what they load is the
+    material it works on."""
+    (unit,) = extract_text(extract, WORKFLOW_NODE, "flow.yaml").units
+    assert unit.context.tools == ["describe_available_files", "load_file"]
+    from prism_lint.analysis import analyse
+
+    assert analyse(unit).task.category == "extraction"
+    (bare,) = extract_text(extract, WORKFLOW_NODE.split("      tooling:")[0], "flow.yaml").units
+    assert bare.context.tools == []
+    assert analyse(bare).task.category == "factual"

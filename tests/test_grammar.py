@@ -36,7 +36,8 @@ def test_reading_python_imports_no_query_files() -> None:
         "from prism_lint.config import Settings\n"
         "r = check_source('a.py', 'x = 1\\n', Settings(), named=True)\n"
         "assert r.kind == 'python', r.kind\n"
-        "print(*(m in sys.modules and m not in before for m in ('importlib.resources', 'tempfile')))\n"
+        "names = ('importlib.resources', 'tempfile')\n"
+        "print(*(m in sys.modules and m not in before for m in names))\n"
         "import tree_sitter_python as package\n"
         "print(package.language is sys.modules['tree_sitter_python._binding'].language)\n"
     )

@@ -978,6 +978,36 @@ def test_questions_a_search_tool_answers_are_extraction() -> None:
     assert _agent_task("") == "factual"
 
 
+def _agno_task(model: str) -> str:
+    source = (
+        "from agno.agent import Agent\n"
+        "from agno.models.google import Gemini\n"
+        "from agno.models.openai import OpenAIResponses\n\n"
+        f'agent = Agent(model={model}, instructions="""{_RESEARCH}""")\n'
+    )
+    result = check_source("agent.py", source, Settings(), named=True, inventory=True)
+    [(_unit, found)] = result.prompts
+    return found.task.category
+
+
+@pytest.mark.parametrize(
+    ("model", "task"),
+    [
+        # a model that searches the web itself answers from what it fetched
+        ('Gemini(id="gemini-2.5-flash", search=True)', "extraction"),
+        ('OpenAIResponses(id="o4-mini-deep-research")', "extraction"),
+        ('OpenAIResponses(id="gpt-4o-search-preview")', "extraction"),
+        ('"perplexity/sonar-pro"', "extraction"),
+        # the same questions to a model that does not: its own knowledge
+        ('Gemini(id="gemini-2.5-flash")', "factual"),
+        ('Gemini(id="gemini-2.5-flash", search=False)', "factual"),
+        ('OpenAIResponses(id="gpt-4o")', "factual"),
+    ],
+)
+def test_questions_a_searching_model_answers_are_extraction(model: str, task: str) -> None:
+    assert _agno_task(model) == task
+
+
 def _template_task(template: str, fill: str) -> str:
     source = (
         "from openai import OpenAI\n\n"

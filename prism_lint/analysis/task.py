@@ -1108,6 +1108,9 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
     for kind in ctx.attachments:
         tally.add(f"attached {kind}", "extraction", "attachment", SOURCE_WEIGHTS["attachment"])
     tools = lex.context.get("tools", {})
+    # what the call's tools say, once per category: a toolbox of ten file
+    # tools fetches no more material than one does
+    strongest: dict[str, tuple[float, str]] = {}
     for tool in ctx.tools:
         parts = _name_parts(tool)
         # "OpenBBToolkit" -> open, bb, toolkit: "openbb" is two of them
@@ -1115,8 +1118,11 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
         for part in [tool.lower(), *parts, *pairs]:
             hit = tools.get(part)
             if hit:
-                tally.add(f"tool={tool}", hit[0], "tools", hit[1] * SOURCE_WEIGHTS["tools"] / 2)
+                if hit[1] > strongest.get(hit[0], (0.0, ""))[0]:
+                    strongest[hit[0]] = (hit[1], tool)
                 break
+    for category, (weight, tool) in strongest.items():
+        tally.add(f"tool={tool}", category, "tools", weight * SOURCE_WEIGHTS["tools"] / 2)
 
 
 # A placeholder that is a block of its own, alone on its line, bare or under
@@ -1196,10 +1202,11 @@ def _decide(
     # "extract ... from each equation") is extraction whatever the material's
     # topic: the topic's knowledge and judgement words describe the material.
     # Options to choose from ask for the one right answer, passage or not.
-    # Material a tool fetches or the call attaches grounds it too.
+    # Material a tool fetches, a model that searches for every answer fetches,
+    # or the call attaches grounds it too.
     fetched = material = 0.0
     for e in context.evidence:
-        if e.category == "extraction" and e.source in ("tools", "attachment"):
+        if e.category == "extraction" and e.source in ("tools", "attachment", "model"):
             fetched += e.weight
         elif e.category == "extraction" and e.source == "material":
             material += e.weight

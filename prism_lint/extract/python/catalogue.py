@@ -98,6 +98,11 @@ class Catalogue:
     model_kwargs: tuple[str, ...] = ()
     response_format_kwargs: tuple[str, ...] = ()
     tools_kwargs: tuple[str, ...] = ()
+    # keywords of a model's constructor that let the model search the web itself
+    model_search_kwargs: tuple[str, ...] = ()
+    # a team's constructor -> which of its agents its run's task reaches
+    # ("all" or "first")
+    teams: dict[str, str] = field(default_factory=dict)
     libraries: tuple[tuple[str, str], ...] = ()  # (import root, label), longest root first
     prompt_name: re.Pattern[str] = re.compile(r"(?!)")
     name_patterns: tuple[str, ...] = ()  # what ``prompt_name`` is compiled from
@@ -190,8 +195,11 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
     cat.model_kwargs = tuple(generic.get("model_kwargs", ()))
     cat.response_format_kwargs = tuple(generic.get("response_format_kwargs", ()))
     cat.tools_kwargs = tuple(generic.get("tools_kwargs", ()))
+    cat.model_search_kwargs = tuple(generic.get("model_search_kwargs", ()))
     libs = data.get("libraries", {})
     cat.libraries = tuple(sorted(libs.items(), key=lambda kv: -len(kv[0])))
+    teams = data.get("teams", {})
+    cat.teams = {name: kind for kind in ("all", "first") for name in teams.get(kind, ())}
     names = data.get("names", {})
     cat.name_patterns = tuple(names.get("patterns", ()))
     cat.prompt_name = names_regex(list(cat.name_patterns))

@@ -57,6 +57,11 @@ _TEMPLATE_FORMATS = {
     "mustache": "mustache",
 }
 _MAX_SITE_DEPTH = 20
+# Keywords that hand a team, a workflow or a swarm its agents; and the most
+# members read of one.
+_TEAM_KEYWORDS = ("agents", "members", "participants", "workers", "agent_list")
+_MAX_TEAM = 64
+_MODEL_SEARCH = "web search (the model's own)"
 
 
 class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
@@ -458,6 +463,8 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             for name in self.cat.model_kwargs:
                 if name in kw:
                     ctx.model = self.model_of(kw[name], 0)
+                    if self.model_searches(kw[name]) and _MODEL_SEARCH not in ctx.tools:
+                        ctx.tools.append(_MODEL_SEARCH)
                     if ctx.model:
                         break
             if (
@@ -506,6 +513,17 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         names.extend(self.src.enclosing_names(call.start_byte))
         return names
 
+    def model_searches(self, node: Node) -> bool:
+        """Whether a model's constructor lets it search the web itself
+        (``Gemini(id=..., search=True)``): what it answers from is fetched."""
+        target = self.ev.resolve(node) or node
+        if target.type != "call":
+            return False
+        kw, _pos = self.arguments(target)
+        return any(
+            k in kw and kw[k].type not in ("false", "none") for k in self.cat.model_search_kwargs
+        )
+
     def model_of(self, node: Node | None, depth: int) -> str | None:
         if node is None or depth > 3:
             return None
@@ -524,6 +542,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 "model_name",
                 "model_id",
                 "modelId",
+                "id",  # agno's ``OpenAIChat(id="gpt-4o")``
                 "deployment_name",
                 "azure_deployment",
                 "config_list",
@@ -774,9 +793,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         found = False
         for t in targets:
             agent = self.agent_call(t)
-            if agent is not None:
-                group.runs.append(agent)
-                found = True
+            members = [agent] if agent is not None else self.team_members(t)
+            group.runs.extend(members)
+            found = found or bool(members)
         if (
             site.runs_agent == "receiver"
             and found
@@ -785,6 +804,35 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             and not any(spec.pos == 0 for spec in site.args)
         ):
             self.text_msg(pos[0], "user", "input", None, None, group)
+
+    def team_members(self, node: Node) -> list[int]:
+        """The agents of a team, a workflow or a swarm an expression stands
+        for that running it gives the task to (the catalogue's ``teams``):
+        every one of ``ConcurrentWorkflow(agents=[a, b])`` or
+        ``RoundRobinGroupChat([a, b])``, the first of ``SequentialWorkflow``."""
+        target = self.ev.resolve(node) or node
+        if target.type != "call":
+            return []
+        read = self.read_call(target)
+        kind = self.cat.teams.get(read[1][-1]) if read is not None else None
+        if kind is None:
+            return []  # a router, a director: each agent's own task is not in the code
+        kw, pos = self.arguments(target)
+        lists = [kw[k] for k in _TEAM_KEYWORDS if k in kw]
+        if not lists and pos:
+            lists = [pos[0]]
+        out = []
+        for found in lists:
+            items = self.ev.resolve(found) or found
+            if items.type not in ("list", "tuple"):
+                continue
+            for el in items.named_children[:_MAX_TEAM]:
+                agent = self.agent_call(el)
+                if agent is not None:
+                    out.append(agent)
+                if kind == "first":
+                    return out  # the others work on what came before them
+        return out
 
     def agent_call(self, node: Node) -> int | None:
         """The agent constructor call an expression stands for, if this module has it."""

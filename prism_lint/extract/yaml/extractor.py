@@ -187,6 +187,7 @@ class _Spec:
     sep: str = "\n\n"
     group: str = ""  # units of one group are each other's siblings
     glues: list[str] | None = None  # text before each part, instead of ``sep``
+    tools: list[str] = field(default_factory=list)  # what the agent may call
 
 
 def extract(doc: Document, options: ExtractOptions) -> Extraction:
@@ -330,6 +331,7 @@ class _Reader:
                     tier=tier,
                     model=self._model([*entry.ancestors, d]),
                     names=[n for n in (key_text, parent) if n and not n.startswith("[")],
+                    tools=_tools_of(d),
                 )
             )
 
@@ -782,6 +784,7 @@ class _Reader:
                 model=spec.model,
                 names=list(spec.names),
                 response_format=spec.response_format,
+                tools=list(spec.tools),
             )
             b = msg.builder
             first, last = spec.rows
@@ -892,6 +895,44 @@ class _Reader:
                 except ExtractError:
                     return []
         return []
+
+
+# Keys beside a prompt that list what its agent may call (a workflow's agent
+# node: ``tooling: [{type: function, config: {tools: [{name: load_file}]}}]``),
+# and how deep and how many of their names are read.
+_TOOL_KEYS = ("tools", "tooling", "toolsets", "toolkits", "allowed_tools", "allowed-tools")
+_TOOL_DEPTH = 6
+_MAX_TOOLS = 64
+
+
+def _tools_of(d: dict[str, tuple[ScalarNode, Node]]) -> list[str]:
+    """The names of the tools listed beside a prompt: what they return is
+    material the agent works on."""
+    out: list[str] = []
+
+    def walk(node: Node, depth: int) -> None:
+        if depth > _TOOL_DEPTH or len(out) >= _MAX_TOOLS:
+            return
+        if isinstance(node, ScalarNode):
+            text = str_value(node)
+            if text and text not in out and len(text) <= 80:
+                out.append(text)
+        elif isinstance(node, SequenceNode):
+            for item in node.value[:_MAX_TOOLS]:
+                walk(item, depth + 1)
+        elif isinstance(node, MappingNode):
+            m = mapping(node)
+            name = m.get("name", (None, None))[1]
+            if name is not None:
+                walk(name, depth + 1)
+            for key in (*_TOOL_KEYS, "config"):
+                if key in m:
+                    walk(m[key][1], depth + 1)
+
+    for key in _TOOL_KEYS:
+        if key in d:
+            walk(d[key][1], 0)
+    return out
 
 
 def _crew_tasks_of(text: str) -> list[tuple[str, str, str]]:
