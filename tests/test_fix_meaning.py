@@ -236,6 +236,26 @@ def test_personas_in_supplied_material_are_not_the_models() -> None:
     assert find_personas(text) == []
 
 
+def test_a_labelled_example_is_material_up_to_its_paragraphs_end() -> None:
+    """A line that labels an example and says nothing more ("Good example:",
+    "examples:") hands over the paragraph under it: a persona there is a
+    sample for the model to imitate or read, not its own. What follows the
+    blank line is the prompt again."""
+    text = (
+        "Write a system prompt for the agent described by the user.\n\n"
+        "\u2705 Good example:\n"
+        '> "You are a professional legal analyst. Evaluate contracts for risks."\n\n'
+        "examples:\ntask: should I invest in apple stocks?\n"
+        '{"agent_role_prompt": "You are a seasoned finance analyst AI assistant."}\n\n'
+        "You are an expert prompt engineer. Keep it under 15 sentences.\n"
+    )
+    found = [text[p.start : p.end] for p in find_personas(text)]
+    assert found == ["You are an expert prompt engineer."]
+    # a label that goes on to say more is no example block
+    said = "Example: you are a senior Python engineer, so write the function.\n"
+    assert find_personas(said)
+
+
 def test_a_fenced_prompt_is_not_material() -> None:
     text = "```\nYou are an expert Python developer. Write a function that sorts a list.\n```\n"
     assert supplied_spans(text) == ()

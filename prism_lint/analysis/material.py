@@ -11,7 +11,9 @@ is recognised from how prompts mark it off:
 - an XML-style tag pair naming it (``<example>``, ``<document>``,
   ``<transcript>``, ``<article>`` ...);
 - a fenced code block, unless it holds most of the text (a prompt written
-  inside a fence).
+  inside a fence);
+- the paragraph under a line that labels an example and says nothing more
+  ("Good example:", "✅ Example 2:"), up to the next blank line.
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ _TAG = lazy(
     r"|articles?|conversation|chat_history|few_shot)(?:[ _-]\w+){0,2})(?:\s[^<>\n]{0,80})?>",
     re.IGNORECASE,
 )
+_EXAMPLE_LABEL = lazy(
+    r"^[ \t]*(?:[^\w\s]{1,3}[ \t]*)?(?:\*\*)?(?:(?:good|bad|strong|weak|great|poor|sample|"
+    r"another|an?|one)[ \t]+)?examples?(?:[ \t]+\d{1,2})?(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*\n"
+    r"(?:[ \t]*\n)*",
+    re.IGNORECASE | re.MULTILINE,
+)
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 _FENCE = re.compile(r"^[ \t]{0,3}(?P<fence>```+|~~~+)(?P<info>[^\n]*)$", re.MULTILINE)
 # A fence that names a language other than prose holds code or data, never
 # the prompt's own voice, however much of the text it is.
@@ -64,6 +73,10 @@ def supplied_spans(text: str) -> tuple[tuple[int, int], ...]:
             c = first_close(closes, m.group("name").lower(), m.end())
             if c is not None:
                 spans.append((m.end(), c[0]))
+    if "xample" in text or "XAMPLE" in text:
+        for m in _EXAMPLE_LABEL.finditer(text):
+            blank = _PARAGRAPH_END.search(text, m.end())
+            spans.append((m.end(), blank.start() if blank else len(text)))
     if "```" in text or "~~~" in text:
         fences = list(_FENCE.finditer(text))
         i = 0
