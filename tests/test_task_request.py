@@ -18,7 +18,7 @@ from prism_lint.analysis.task import match_cues
 from prism_lint.analysis.vocabulary import vocabulary
 from prism_lint.config import Settings
 from prism_lint.engine import check_source
-from prism_lint.model import CallContext, Document, Piece, PromptUnit, Sibling
+from prism_lint.model import HOLE, CallContext, Document, Piece, PromptUnit, Sibling
 
 WRITER = "You are a professional writer."
 MATHEMATICIAN = "You are a mathematician."
@@ -1301,3 +1301,38 @@ def test_facts_the_prompt_has_its_tools_gather_are_not_recalled(request_text: st
 )
 def test_grounding_and_label_cues_keep_to_what_they_say(unit: PromptUnit, flagged: bool) -> None:
     assert is_flagged(analyse(unit)) is flagged
+
+
+def test_material_under_a_label_ends_at_the_prompts_own_next_section() -> None:
+    """ "Context:" hands over material, but a later line that labels a section
+    of the prompt's own ("Instructions:", "Output:") is the prompt speaking
+    again: its request is read (here: synthesise the reasons supplied)."""
+    text = (
+        "You are an AI evaluator producing a final explanation for the metric.\n\n"
+        "Context:\nThe metric compares each claim against the retrieved facts and gives "
+        "a reason for each verdict. You are given all those reasons.\n\n"
+        "Instructions:\n1. Read all reasons and synthesize them into one explanation.\n"
+        "2. Do not repeat every reason.\n\n"
+        "Output:\nA single paragraph.\n\n"
+        "Reasons: {reasons}\n"
+    ).replace("{reasons}", HOLE)
+    task = analyse_text(text).task
+    assert task.category == "extraction"
+    assert any(e.cue == "synthesize them into" and e.source == "prompt" for e in task.evidence)
+    # without a section of its own after it, the label's material runs on
+    material = text.split("Instructions:")[0] + "Reasons: " + HOLE + "\n"
+    assert not any(e.source == "prompt" for e in analyse_text(material).task.evidence)
+
+
+def test_an_answers_shape_is_no_program() -> None:
+    """ "Output a python list of strings" says how to answer, not that the
+    task is code; the job the persona sentence states is the request."""
+    text = (
+        "You are an expert to brainstorm a list of {n} useful text retrieval tasks.\n"
+        "Please adhere to the following guidelines:\n"
+        "  - Each task should cover a wide range of queries.\n"
+        "Your output should always be a python list of strings.\nBe creative!"
+    )
+    assert analyse_text(text).task.category not in ("code", "factual", "math")
+    code = "You are a senior Python developer. Write a function that flattens a python list."
+    assert analyse_text(code).task.category == "code"

@@ -333,6 +333,7 @@ _JOB = re.compile(
     r"|(?:tasked|charged)\s+with\b|responsible\s+for\b|in\s+charge\s+of\b"
     r"|(?:expert|specialized|specialised|specializing|specialising)\s+"
     r"(?:at|in)\s+(?=\w+ing\b)"
+    r"|\b(?:expert|specialist)\s+to\s+(?=[a-z]+\b)"
     r"|\s+(?=(?:assessing|evaluating|grading|reviewing|analy[sz]ing|extracting|summari[sz]ing|"
     r"translating|generating|writing|answering|classifying|routing|validating|checking|"
     r"helping|converting|solving|detecting|creating|planning)\b))"
@@ -704,12 +705,26 @@ def _scripted_lines(text: str) -> list[tuple[int, int]]:
 
 
 _SECTION = re.compile(r"^[ \t]*#{1,6}[ \t]+\S", re.M)
+# A line that is only a label ("Instructions:", "**Output format:**"): a
+# section of the prompt's own, when its name says so (_SPEAKS), ends the
+# material before it.
+_LABEL_LINE = re.compile(
+    r"^[ \t]*(?:\*\*|__)?(?P<name>[^\W\d_][\w \t/'-]{0,40}?)(?:\*\*|__)?[ \t]*[:：]"
+    r"(?:\*\*|__)?[ \t]*$",
+    re.M,
+)
+_OWN_SECTION = re.compile(r"(?i)" + _SPEAKS.pattern + r"|output|answer|response")
 
 
 def _section_end(text: str, start: int) -> int:
-    """Material runs to the next Markdown heading, or the end."""
+    """Material runs to the next Markdown heading, or the next label of the
+    prompt's own section ("Instructions:"), or the end."""
     m = _SECTION.search(text, start)
-    return m.start() if m else len(text)
+    end = m.start() if m else len(text)
+    for label in _LABEL_LINE.finditer(text, start, end):
+        if _OWN_SECTION.search(label.group("name")):
+            return label.start()
+    return end
 
 
 # What a colon's sentence introduces, when it is a tagged block or a fence.
