@@ -1336,3 +1336,33 @@ def test_an_answers_shape_is_no_program() -> None:
     assert analyse_text(text).task.category not in ("code", "factual", "math")
     code = "You are a senior Python developer. Write a function that flattens a python list."
     assert analyse_text(code).task.category == "code"
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Answer the customer's question. You must search the knowledge base for the answer.",
+        "Answer questions about our API; look them up in the documentation first.",
+    ],
+)
+def test_told_to_look_the_answer_up_in_what_it_has_is_extraction(request_text: str) -> None:
+    text = "You are a senior support engineer. " + request_text
+    assert analyse_text(text).task.category == "extraction"
+    # the same persona asked for a fact it must recall
+    recall = "You are a senior support engineer. What year was the company founded?"
+    assert analyse_text(recall).task.category == "factual"
+
+
+def test_an_agents_knowledge_sources_are_what_it_answers_from() -> None:
+    src = (
+        "from crewai import Agent\n"
+        "from crewai.knowledge.source.pdf_knowledge_source import PDFKnowledgeSource\n"
+        "policy = PDFKnowledgeSource(file_paths=['policy.pdf'])\n"
+        "agent = Agent(role='Senior Benefits Analyst', goal='Answer benefit questions',\n"
+        "              backstory='You have advised employees for years.',\n"
+        "              knowledge_sources=[policy])\n"
+    )
+    result = check_source("crew.py", src, Settings(), named=True, inventory=True)
+    [(unit, found)] = result.prompts
+    assert unit.context.tools == ["policy", "PDFKnowledgeSource"]
+    assert found.task.category == "extraction"
