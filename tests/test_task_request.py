@@ -1366,3 +1366,25 @@ def test_an_agents_knowledge_sources_are_what_it_answers_from() -> None:
     [(unit, found)] = result.prompts
     assert unit.context.tools == ["policy", "PDFKnowledgeSource"]
     assert found.task.category == "extraction"
+
+
+def test_a_judge_written_in_the_models_own_voice_is_an_expert_on_a_judgement() -> None:
+    """Completion-style judges speak as the model: "As a specialist in ..., I
+    will evaluate ..." casts it as the specialist, and "say 0 / say 1 / say 2"
+    or "provide a rating of 0, 1, or 2" asks for one label of a fixed scale.
+    A user story ("As a developer, I want ...") is the user's identity."""
+    judge = (
+        "As a specialist in assessing the strength of connections between statements "
+        "and their given contexts, I will evaluate the level of support.\n"
+        "If the assertion is not supported by the context, say 0.\n"
+        "If the assertion is partially supported by the context, say 1.\n"
+        "If the assertion is fully supported by the context, say 2.\n"
+        "I will provide a rating of 0, 1, or 2, without any explanation."
+    )
+    found = analyse_text(judge)
+    assert [p.kind for p in found.personas] == ["expert"]
+    assert found.task.category == "judgement"
+    story = "As a developer, I want a function that sorts a list of users by age."
+    assert [p.kind for p in analyse_text(story).personas] == []
+    talks = "As a senior developer, I will review the code you write. Write a sort function."
+    assert [p.kind for p in analyse_text(talks).personas] == []

@@ -101,9 +101,18 @@ _ACRONYMS = frozenset({"IT", "US", "UK", "UN", "EU"})
 # What may follow "As a <role>" before its comma: the role's own modifiers.
 _AS_MODIFIER = lazy(
     r"\s+(?:with|in|at|of|for|from|on|who|having|specializing|specialising|specialized|"
-    r"specialised|working|trained|experienced|skilled|focused|focusing)\b[^,.;:!?\n]{1,100}"
-    r"[,，、]\s*",
+    r"specialised|working|trained|experienced|skilled|focused|focusing|designed|to)\b"
+    r"[^,.;:!?\n]{1,160}[,，、]\s*",
     re.IGNORECASE,
+)
+# After "As a <expert>,": the speaker's own wish ("I want", "we need": a user
+# story, the user's identity), unless the prompt speaks as the model does
+# its job ("I will evaluate each statement ...", with no "you" in it).
+_FIRST_PERSON = re.compile(r"(?i)(?:i|we)\b")
+_MODEL_VOICE = re.compile(
+    r"(?i)(?:i|we)\s+(?:will|shall|must|am\s+to|am\s+going\s+to)\s+(?:carefully\s+|now\s+)?"
+    r"(?:evaluate|assess|rate|score|grade|judge|classify|determine|decide|analy[sz]e|review|"
+    r"respond|answer|provide|check|verify|examine|compare|rank)\b(?![^.!?\n]*\byou\b)"
 )
 _DOTTED_NAME = re.compile(r"(?<![\w.])\.[A-Z][\w]*(?=[\s,;:/)]|$)")
 _MODALS = frozenset(
@@ -510,7 +519,8 @@ def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona |
                 after = text[ident.end : sent.end]
                 # "As a senior engineer with 15 years of experience, write ..."
                 comma = re.match(r"\s*[,，、]\s*", after) or _AS_MODIFIER.match(after)
-                if comma and not re.match(r"(?i)(?:i|we)\b", after[comma.end() :]):
+                rest = after[comma.end() :] if comma else ""
+                if comma and (not _FIRST_PERSON.match(rest) or _MODEL_VOICE.match(rest)):
                     end = ident.end + comma.end()
                     claim = lang.claims.match(text, end, sent.end) if lang.claims else None
                     if claim is not None:
