@@ -1714,3 +1714,51 @@ def test_a_model_that_searches_is_a_tool_of_the_call() -> None:
     assert unit.context.tools == ["web search (the model's own)"]
     (plain,) = units(src.replace("search=True", "search=False"))
     assert plain.context.tools == []
+
+
+def test_metagpt_roles_as_metagpt_sends_them() -> None:
+    """A role's own ``desc`` replaces the prefix; an ``_aask`` given its own
+    ``system_msgs`` sends those instead; a profile that is no text is none;
+    an acronym's CamelCase is read as words too; ``Field("...")`` gives its
+    first argument."""
+    code = METAGPT_ROLES.replace(
+        'goal: str = Field(default="find the bugs")', 'goal: str = Field("find the bugs")'
+    )
+    assert find(units(code), "You are a").text.endswith("your goal is find the bugs. ")
+    desc = METAGPT_ROLES.replace(
+        '    profile: str = "SimpleTester"\n',
+        '    profile: str = "SimpleTester"\n    desc: str = "Be brief."\n',
+    )
+    assert not any("You are a" in u.text for u in units(desc))
+    own = METAGPT_ROLES.replace(
+        "self._aask(self.PROMPT.format(code=code, k=k))",
+        'self._aask(self.PROMPT.format(code=code, k=k), system_msgs=["Answer tersely."])',
+    )
+    tests = find(units(own), "pytest unit tests")
+    assert [s.text for s in tests.context.siblings] == ["Answer tersely."]
+    listed = METAGPT_ROLES.replace(
+        'profile: str = "SimpleTester"', 'profile: list = ["QA", "Lead"]'
+    )
+    assert not any("You are a" in u.text for u in units(listed))
+    acronym = METAGPT_ROLES.replace('"SimpleTester"', '"SEOExpert"')
+    assert find(units(acronym), "You are a").text.startswith("You are a SEO Expert,")
+    long = METAGPT_ROLES.replace('"SimpleTester"', '"' + "Aa" * 50_000 + ' x"')
+    units(long)  # a long profile is read in linear time (no backtracking)
+
+
+def test_a_sequence_whose_flow_says_who_is_first_joins_none() -> None:
+    code = TEAM.replace(
+        "SequentialWorkflow(agents=agents, max_loops=1)",
+        'AgentRearrange(agents=[writer, analyst], flow="A -> W")',
+    )
+    assert _team_siblings(code) == {"senior equity analyst": [], "professional copywriter": []}
+    commented = TEAM.replace("agents=agents", "agents=[  # the order matters\n    analyst, writer]")
+    assert _team_siblings(commented)["senior equity analyst"] == [
+        "Write a short upbeat intro about our team offsite."
+    ]
+    adk = TEAM.replace(
+        "SequentialWorkflow(agents=agents, max_loops=1)", "SequentialAgent(sub_agents=agents)"
+    )
+    assert _team_siblings(adk)["senior equity analyst"] == [
+        "Write a short upbeat intro about our team offsite."
+    ]

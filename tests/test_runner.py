@@ -414,6 +414,15 @@ def test_first_pass_keeps_metagpt_roles() -> None:
     )
     assert flagged("roles.py", text)
     assert worth_checking(text.encode(), Settings())
+    # its value may be written far from the word "profile"
+    far = text.replace(
+        "profile: str = 'SimpleCoder'",
+        "profile: str = Field(description='"
+        + "the role of this agent in the team " * 4
+        + "', default='Data Scientist')",
+    )
+    assert flagged("roles.py", far)
+    assert worth_checking(far.encode(), Settings())
     # without MetaGPT a profile is a profile: the persona's own words decide
     other = "profile = 'SimpleCoder'\nuser_profile = {'job': 'developer'}\n"
     assert not worth_checking(other.encode(), Settings())
@@ -1019,3 +1028,31 @@ def test_a_typescript_call_of_an_unrelated_function_of_that_name_is_not_a_call_s
         )
     }
     assert found[os.path.join("app", "route.ts")] == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"role x\n" * 60_000,
+        b"profile x\n" * 60_000,
+        b"MESSAGES = [" + b'{"role": "user", "content": "hello there"},\n' * 20_000 + b"]\n",
+    ],
+    ids=["roles", "profiles", "messages"],
+)
+def test_the_first_pass_reads_a_framework_field_once_per_file(data: bytes) -> None:
+    """Whether a field's framework word is in the file is asked once, not at
+    each of thousands of anchors (which made the pass quadratic)."""
+    calls = 0
+    original = bytes.__contains__
+
+    class Counting(bytes):
+        def __contains__(self, item: object) -> bool:
+            nonlocal calls
+            if item in (b"backstory", b"metagpt"):
+                calls += 1
+            return original(self, item)  # type: ignore[arg-type]
+
+    from prism_lint.analysis.cues import scan
+
+    scan(data, Counting(data.lower()))
+    assert calls <= 2

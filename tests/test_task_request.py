@@ -1319,6 +1319,20 @@ def test_material_under_a_label_ends_at_the_prompts_own_next_section() -> None:
     task = analyse_text(text).task
     assert task.category == "extraction"
     assert any(e.cue == "synthesize them into" and e.source == "prompt" for e in task.evidence)
+    # a label of the material's own ("Milestones:", "Parole hearing:") is no
+    # section of the prompt's: the questions under it are still material
+    for label in ("Milestones:", "Parole hearing:", "Team notes:"):
+        translate = (
+            "You are an expert historian. Translate the text into French.\n\nText:\n"
+            f"Project history\n{label}\nWhen did the Berlin Wall fall? What year did WW2 end?"
+        )
+        assert analyse_text(translate).task.category == "writing", label
+    # "Output:", "Your task:" are the prompt's own sections too
+    from prism_lint.analysis.task import material_spans
+
+    for own in ("Output:", "Your task:", "**Output format:**"):
+        given = f"Context:\nThe metric compares claims.\n{own}\nOne paragraph.\n"
+        assert [given[a:b] for a, b in material_spans(given)] == ["The metric compares claims.\n"]
     # without a section of its own after it, the label's material runs on
     material = text.split("Instructions:")[0] + "Reasons: " + HOLE + "\n"
     assert not any(e.source == "prompt" for e in analyse_text(material).task.evidence)
@@ -1334,15 +1348,20 @@ def test_an_answers_shape_is_no_program() -> None:
         "Your output should always be a python list of strings.\nBe creative!"
     )
     assert analyse_text(text).task.category not in ("code", "factual", "math")
-    code = "You are a senior Python developer. Write a function that flattens a python list."
-    assert analyse_text(code).task.category == "code"
+    for code in (
+        "You are a senior Python developer. Write a function that flattens a python list.",
+        "You are a senior Python developer. Convert this loop into a Python list comprehension.",
+        "You are a senior Python developer. Explain the difference between a Python list "
+        "and a Python tuple.",
+    ):
+        assert analyse_text(code).task.category == "code", code
 
 
 @pytest.mark.parametrize(
     "request_text",
     [
         "Answer the customer's question. You must search the knowledge base for the answer.",
-        "Answer questions about our API; look them up in the documentation first.",
+        "Answer questions about our API; look them up in the vector store first.",
     ],
 )
 def test_told_to_look_the_answer_up_in_what_it_has_is_extraction(request_text: str) -> None:
@@ -1351,6 +1370,11 @@ def test_told_to_look_the_answer_up_in_what_it_has_is_extraction(request_text: s
     # the same persona asked for a fact it must recall
     recall = "You are a senior support engineer. What year was the company founded?"
     assert analyse_text(recall).task.category == "factual"
+    # documents consulted for notation, one's own documentation: still the task asked
+    proof = (
+        "You are an expert mathematician. Prove the statement. Consult the documents for notation."
+    )
+    assert analyse_text(proof).task.category == "math"
 
 
 def test_an_agents_knowledge_sources_are_what_it_answers_from() -> None:
@@ -1386,5 +1410,15 @@ def test_a_judge_written_in_the_models_own_voice_is_an_expert_on_a_judgement() -
     assert found.task.category == "judgement"
     story = "As a developer, I want a function that sorts a list of users by age."
     assert [p.kind for p in analyse_text(story).personas] == []
-    talks = "As a senior developer, I will review the code you write. Write a sort function."
-    assert [p.kind for p in analyse_text(talks).personas] == []
+    for user in (
+        "As a senior developer, I will review the code you write. Write a sort function.",
+        "As a nurse, I will evaluate the patient's vitals. What is a normal resting heart rate?",
+        "As a lawyer, I must review this contract. What does the indemnity clause mean?",
+        "As a product manager, I will compare three vendors. Which one has the lowest price?",
+    ):
+        assert [p.kind for p in analyse_text(user).personas] == [], user
+    # each part of the label reading: a digit label alone, a scale alone
+    said = "Read the claim and the context. If the claim is partially supported, say 1."
+    assert analyse_text(said).task.category == "judgement"
+    scale = "Read the claim and the context. Provide a rating of 0, 1, or 2 for it."
+    assert analyse_text(scale).task.category == "judgement"

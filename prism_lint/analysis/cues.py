@@ -144,18 +144,10 @@ _AGENT_WORD = re.compile(
 )
 
 
-def _fielded(low: bytes, anchor: bytes, v: _Vocab) -> bool:
-    """Whether ``anchor`` is a framework's identity field in these bytes
-    (first_pass.toml's ``fields``): the framework renders it "You are ..."."""
-    marker = v.fields.get(anchor)
-    return marker is not None and marker in low
-
-
-def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab, *, inside: bool = False) -> bool:
+def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab) -> bool:
     """Whether one of the first few words beside the anchor is an expert word:
     an occupation or expertise word (plural too), a word starting with an
-    expert stem, or a non-ASCII expert word anywhere in the window.
-    ``inside``: one ending a longer word counts too (a CamelCase name)."""
+    expert stem, or a non-ASCII expert word anywhere in the window."""
     if anchor in v.after:
         window = low[max(0, at - _WINDOW) : at]
     else:
@@ -170,7 +162,7 @@ def _expert_near(low: bytes, anchor: bytes, at: int, v: _Vocab, *, inside: bool 
         if (
             start
             and window[start - 1] in _LETTERS
-            and not ((inside or anchor in v.compounding) and end - start >= 5)
+            and not (anchor in v.compounding and end - start >= 5)
         ):
             continue  # inside a word (German compounds end in theirs: "Grundschul*lehrer*")
         if kind == _WORD_HIT:
@@ -205,13 +197,14 @@ def expert_cue(text: str) -> bool:
     look with the detector)."""
     v = _project_vocab()
     low = text.lower().encode("utf-8", "surrogatepass")
+    fielded = {a for a, marker in v.fields.items() if marker in low}
     for index, at, end in v.cues.find_matches_as_indexes(low, overlapping=True):
         if v.cue_direct[index]:
             return True
         anchor = v.cue_text[index]
         if _inside_word(low, anchor, at, end, v):
             continue
-        if _expert_near(low, anchor, at, v) or _fielded(low, anchor, v):
+        if anchor in fielded or _expert_near(low, anchor, at, v):
             return True
     return False
 
@@ -238,6 +231,7 @@ def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
         low = data.lower()
     anchored = False
     looked: dict[int, int] = {}  # window start -> end already read by the detector
+    marked: dict[bytes, bool] = {}  # a field's anchor -> whether its framework's word is here
     for index, at, end in v.cues.find_matches_as_indexes(low, overlapping=True):
         if v.cue_direct[index]:
             return True, True
@@ -245,11 +239,16 @@ def scan(data: bytes, low: bytes | None = None) -> tuple[bool, bool]:
         if _inside_word(low, anchor, at, end, v):
             continue
         anchored = True
-        # a framework's identity field ("You are {role}"): no cue in the file
-        fielded = _fielded(low, anchor, v)
-        if _expert_near(low, anchor, at, v, inside=fielded) and (
-            fielded or _persona_in_window(data, at, looked)
-        ):
+        if anchor in v.fields:
+            # a framework's identity field ("You are {role}"): no cue in the
+            # file, and its value may be written anywhere (``role=TITLE``,
+            # ``Field(description=..., default="Data Scientist")``)
+            found = marked.get(anchor)
+            if found is None:
+                found = marked[anchor] = v.fields[anchor] in low
+            if found:
+                return True, True
+        if _expert_near(low, anchor, at, v) and _persona_in_window(data, at, looked):
             return True, True
     return False, anchored
 

@@ -74,9 +74,12 @@ def supplied_spans(text: str) -> tuple[tuple[int, int], ...]:
             if c is not None:
                 spans.append((m.end(), c[0]))
     if "xample" in text or "XAMPLE" in text:
+        blanks: list[int] | None = None
         for m in _EXAMPLE_LABEL.finditer(text):
-            blank = _PARAGRAPH_END.search(text, m.end())
-            spans.append((m.end(), blank.start() if blank else len(text)))
+            if blanks is None:  # found once, looked up for each label
+                blanks = [b.start() for b in _PARAGRAPH_END.finditer(text)]
+            k = bisect_left(blanks, m.end())
+            spans.append((m.end(), blanks[k] if k < len(blanks) else len(text)))
     if "```" in text or "~~~" in text:
         fences = list(_FENCE.finditer(text))
         i = 0

@@ -110,10 +110,13 @@ _AS_MODIFIER = lazy(
 # its job ("I will evaluate each statement ...", with no "you" in it).
 _FIRST_PERSON = re.compile(r"(?i)(?:i|we)\b")
 _MODEL_VOICE = re.compile(
-    r"(?i)(?:i|we)\s+(?:will|shall|must|am\s+to|am\s+going\s+to)\s+(?:carefully\s+|now\s+)?"
-    r"(?:evaluate|assess|rate|score|grade|judge|classify|determine|decide|analy[sz]e|review|"
-    r"respond|answer|provide|check|verify|examine|compare|rank)\b(?![^.!?\n]*\byou\b)"
+    r"(?i)(?:i|we)\s+(?:will|shall|am\s+to)\s+(?:carefully\s+|now\s+)?"
+    r"(?:evaluate|assess|rate|score|grade|judge|classify)\b"
 )
+# ... and the rest of it neither addresses the model nor asks it anything
+# ("As a nurse, I will evaluate the patient. What is a normal heart rate?"
+# is the user speaking)
+_ADDRESSED = re.compile(r"(?i)\byou(?:r|rs|rself)?\b|\?")
 _DOTTED_NAME = re.compile(r"(?<![\w.])\.[A-Z][\w]*(?=[\s,;:/)]|$)")
 _MODALS = frozenset(
     ["to", "can", "could", "will", "would", "should", "must", "may", "might", "shall"]
@@ -520,7 +523,10 @@ def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona |
                 # "As a senior engineer with 15 years of experience, write ..."
                 comma = re.match(r"\s*[,，、]\s*", after) or _AS_MODIFIER.match(after)
                 rest = after[comma.end() :] if comma else ""
-                if comma and (not _FIRST_PERSON.match(rest) or _MODEL_VOICE.match(rest)):
+                if comma and (
+                    not _FIRST_PERSON.match(rest)
+                    or (_MODEL_VOICE.match(rest) and not _ADDRESSED.search(text, sent.end))
+                ):
                     end = ident.end + comma.end()
                     claim = lang.claims.match(text, end, sent.end) if lang.claims else None
                     if claim is not None:

@@ -13,7 +13,7 @@ declaration settles the question.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -706,25 +706,38 @@ def _scripted_lines(text: str) -> list[tuple[int, int]]:
 
 _SECTION = re.compile(r"^[ \t]*#{1,6}[ \t]+\S", re.M)
 # A line that is only a label ("Instructions:", "**Output format:**"): a
-# section of the prompt's own, when its name says so (_SPEAKS), ends the
-# material before it.
+# section of the prompt's own, when its name says so, ends the material
+# before it ("Milestones:", "Team notes:" are the material's own labels).
 _LABEL_LINE = re.compile(
     r"^[ \t]*(?:\*\*|__)?(?P<name>[^\W\d_][\w \t/'-]{0,40}?)(?:\*\*|__)?[ \t]*[:：]"
     r"(?:\*\*|__)?[ \t]*$",
     re.M,
 )
-_OWN_SECTION = re.compile(r"(?i)" + _SPEAKS.pattern + r"|output|answer|response")
+_OWN_SECTION = re.compile(
+    r"(?i)(?:your[ \t]+|the[ \t]+|additional[ \t]+|important[ \t]+)?"
+    r"(?:instructions?|tasks?|rules?|guidelines?|requirements?|constraints?|steps?|output|"
+    r"response|answer|format|important|objective|goal|procedure|criteria|"
+    r"evaluation[ \t]+criteria)\b"
+)
+
+
+@lru_cache(maxsize=16)
+def _section_starts(text: str) -> tuple[int, ...]:
+    """Where each section of ``text`` starts: a Markdown heading, or a label
+    line of the prompt's own; found once per text, looked up for each label."""
+    starts = [m.start() for m in _SECTION.finditer(text)]
+    starts.extend(
+        m.start() for m in _LABEL_LINE.finditer(text) if _OWN_SECTION.match(m.group("name"))
+    )
+    return tuple(sorted(starts))
 
 
 def _section_end(text: str, start: int) -> int:
     """Material runs to the next Markdown heading, or the next label of the
     prompt's own section ("Instructions:"), or the end."""
-    m = _SECTION.search(text, start)
-    end = m.start() if m else len(text)
-    for label in _LABEL_LINE.finditer(text, start, end):
-        if _OWN_SECTION.search(label.group("name")):
-            return label.start()
-    return end
+    starts = _section_starts(text)
+    k = bisect_left(starts, start)
+    return starts[k] if k < len(starts) else len(text)
 
 
 # What a colon's sentence introduces, when it is a tagged block or a fence.

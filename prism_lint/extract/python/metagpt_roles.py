@@ -11,7 +11,9 @@ of the module says "You are": the prefix is read here, the actions'
 prompts are joined to it as an agent's runs are (:meth:`SiteFinder.runs`).
 
 A profile is a class name as often as a title ("SimpleCoder",
-"QaEngineer"): one written in CamelCase is read as its words.
+"QaEngineer", "SEOExpert"): one written in CamelCase is read as its words.
+A role that sets ``desc`` sends that instead; an ``_aask`` given its own
+``system_msgs`` sends those instead of the prefix.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ PREFIX = (
 )
 _SETS_ACTIONS = ("set_actions", "_init_actions", "set_action")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_CAMEL_WORD = re.compile(r"[A-Z][A-Za-z]*[a-z][A-Z][A-Za-z]*")
+_CASE_CHANGE = re.compile(r"[a-z][A-Z]|[A-Z][A-Z][a-z]")
+_MAX_PROFILE = 200  # characters of a profile read as one CamelCase word
 
 
 @dataclass
@@ -63,8 +66,10 @@ def roles_of(src: Source) -> list[RoleClass]:
             value = _field_value(src, cls, key)
             if value is not None:
                 role.fields[key] = value
-        if "profile" not in role.fields:
-            continue
+        if "profile" not in role.fields or role.fields["profile"].type != "string":
+            continue  # a profile to read, written as text
+        if _field_value(src, cls, "desc") is not None:
+            continue  # a role's own ``desc`` is its prefix, not "You are a {profile}"
         role.actions = _actions(src, cls)
         out.append(role)
     return out
@@ -90,7 +95,15 @@ def camel_words(segs: Segs) -> Segs:
     ("SimpleCoder" as "Simple Coder"); each stands for its whole literal."""
     out: Segs = []
     for s in segs:
-        if s.kind == LIT and _CAMEL_WORD.fullmatch(s.text.strip()):
+        word = s.text.strip()
+        if (
+            s.kind == LIT
+            and len(word) <= _MAX_PROFILE
+            and word.isascii()
+            and word.isalpha()
+            and word[:1].isupper()
+            and _CASE_CHANGE.search(word)
+        ):
             out.append(Seg(DEC, _CAMEL.sub(" ", s.text), s.start, s.end, s.literal))
         else:
             out.append(s)
@@ -107,14 +120,16 @@ def _field_value(src: Source, cls: Node, key: str) -> Node | None:
     if not bindings:
         return None
     value = bindings[-1].value
-    if value is not None and value.type == "call":  # ``Field(default="...")``
+    if value is not None and value.type == "call":  # ``Field(default="...")``, ``Field("...")``
         args = value.child_by_field_name("arguments")
         value = None
-        for arg in args.named_children if args is not None else ():
+        for i, arg in enumerate(args.named_children if args is not None else ()):
             if arg.type == "keyword_argument":
                 name = arg.child_by_field_name("name")
                 if name is not None and src.text(name) == "default":
                     value = arg.child_by_field_name("value")
+            elif i == 0 and arg.type != "comment":
+                value = arg
     return value
 
 

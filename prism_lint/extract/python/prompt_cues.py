@@ -301,6 +301,7 @@ class Cues:
             return True
         low = data.lower()
         seen: dict[_Keywords, bool] = {}
+        seen_beside: dict[bytes, bool] = {}
         looked = False
         found = self.automaton.find_matches_as_indexes(low, overlapping=True)
         if len(found) > _looks(data):
@@ -311,7 +312,7 @@ class Cues:
                     return True
                 if kind == _CALLEE and _called(data, start, end, what, seen):
                     return True
-                if kind == _ANY and _whole(low, start, end) and what in low:
+                if kind == _ANY and _whole(low, start, end) and _beside(low, what, seen_beside):
                     return True
                 if kind == _TRIPLE and _triple_key(low, end):
                     return True
@@ -324,6 +325,14 @@ class Cues:
                     if _HASH_IDENTITY.search(low):
                         return True
         return _ROLE_FIRST.search(low) is not None or _escaped(data)
+
+
+def _beside(low: bytes, word: bytes, seen: dict[bytes, bool]) -> bool:
+    """Whether the module writes ``word`` too: looked for once per module."""
+    found = seen.get(word)
+    if found is None:
+        found = seen[word] = word in low
+    return found
 
 
 def _whole(low: bytes, start: int, end: int) -> bool:

@@ -59,7 +59,7 @@ _TEMPLATE_FORMATS = {
 _MAX_SITE_DEPTH = 20
 # Keywords that hand a team, a workflow or a swarm its agents; and the most
 # members read of one.
-_TEAM_KEYWORDS = ("agents", "members", "participants", "workers", "agent_list")
+_TEAM_KEYWORDS = ("agents", "members", "participants", "workers", "agent_list", "sub_agents")
 _MAX_TEAM = 64
 _MODEL_SEARCH = "web search (the model's own)"
 
@@ -160,7 +160,8 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 self.reg.emit(group)
                 return
             group = self.site_group(call, fn, parts, site, kw, pos, None)
-            if self.role_scopes:
+            if self.role_scopes and not ("system_msgs" in kw or (site.args and len(pos) > 1)):
+                # a call given its own system messages sends them instead of the prefix
                 roles = [role for a, b, role in self.role_scopes if a <= call.start_byte < b]
                 if roles:
                     group.runs.extend(roles)
@@ -818,6 +819,9 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         if kind is None:
             return []  # a router, a director: each agent's own task is not in the code
         kw, pos = self.arguments(target)
+        if kind == "first" and "flow" in kw:
+            # ``AgentRearrange(flow="b -> a")``: the flow says who is first, not the list
+            return []
         lists = [kw[k] for k in _TEAM_KEYWORDS if k in kw]
         if not lists and pos:
             lists = [pos[0]]
@@ -826,7 +830,8 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             items = self.ev.resolve(found) or found
             if items.type not in ("list", "tuple"):
                 continue
-            for el in items.named_children[:_MAX_TEAM]:
+            members = [el for el in items.named_children if el.type != "comment"]
+            for el in members[:_MAX_TEAM]:
                 agent = self.agent_call(el)
                 if agent is not None:
                     out.append(agent)
