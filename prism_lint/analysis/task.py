@@ -705,14 +705,9 @@ def _scripted_lines(text: str) -> list[tuple[int, int]]:
 
 
 _SECTION = re.compile(r"^[ \t]*#{1,6}[ \t]+\S", re.M)
-# A line that is only a label ("Instructions:", "**Output format:**"): a
-# section of the prompt's own, when its name says so, ends the material
-# before it ("Milestones:", "Team notes:" are the material's own labels).
-_LABEL_LINE = re.compile(
-    r"^[ \t]*(?:\*\*|__)?(?P<name>[^\W\d_][\w \t/'-]{0,40}?)(?:\*\*|__)?[ \t]*[:：]"
-    r"(?:\*\*|__)?[ \t]*$",
-    re.M,
-)
+# A line that labels a section (_LABEL's "Instructions:", "**Output format:**")
+# of the prompt's own, as its name says, ends the material before it
+# ("Milestones:", "Team notes:" are the material's own labels).
 _OWN_SECTION = re.compile(
     r"(?i)(?:your[ \t]+|the[ \t]+|additional[ \t]+|important[ \t]+)?"
     r"(?:instructions?|tasks?|rules?|guidelines?|requirements?|constraints?|steps?|output|"
@@ -727,7 +722,9 @@ def _section_starts(text: str) -> tuple[int, ...]:
     line of the prompt's own; found once per text, looked up for each label."""
     starts = [m.start() for m in _SECTION.finditer(text)]
     starts.extend(
-        m.start() for m in _LABEL_LINE.finditer(text) if _OWN_SECTION.match(m.group("name"))
+        m.start()
+        for m in _LABEL.finditer(text)
+        if m.group("c") is not None and _OWN_SECTION.match(m.group("c"))
     )
     return tuple(sorted(starts))
 
