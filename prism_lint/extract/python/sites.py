@@ -160,12 +160,8 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 self.reg.emit(group)
                 return
             group = self.site_group(call, fn, parts, site, kw, pos, None)
-            if self.role_scopes and not ("system_msgs" in kw or (site.args and len(pos) > 1)):
-                # a call given its own system messages sends them instead of the prefix
-                roles = [role for a, b, role in self.role_scopes if a <= call.start_byte < b]
-                if roles:
-                    group.runs.extend(roles)
-                    group.apart = True
+            if self.role_scopes:
+                self.role_runs(call, site, kw, pos, group)
             self.reg.emit(group)
             return
         wrapper = self.flow.wrappers.get(parts[-1])
@@ -1373,6 +1369,22 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                 group, Value(segs, None, False, []), "system", "+".join(labels), None, None
             )
             self.reg.emit(group)
+
+    def role_runs(
+        self, call: Node, site: Site, kw: dict[str, Node], pos: list[Node], group: Group
+    ) -> None:
+        """A call inside a MetaGPT role's class or its actions' is sent with the
+        role's prefix, unless it is given a system message of its own
+        (``_aask(prompt, system_msgs=[...])``), which MetaGPT sends instead."""
+        for spec in site.args:
+            if spec.role == "system" and (
+                (spec.kw and spec.kw in kw) or (spec.pos is not None and len(pos) > spec.pos)
+            ):
+                return
+        roles = [role for a, b, role in self.role_scopes if a <= call.start_byte < b]
+        if roles:
+            group.runs.extend(roles)
+            group.apart = True
 
     # -- calls that match no site ----------------------------------------------------
 
