@@ -370,9 +370,10 @@ def _rows(stream: Iterable[tuple[Target, Settings]]) -> list[dict[str, Any]]:
         if late:
             # the largest first, one a task: the workers finish together
             todo = sorted(late, key=lambda i: -late[i])
-            # what the others taught, as read so far: the modules the cues
-            # ruled out are looked through once the late ones are read too
-            partial = taught().resolved()
+            # what the others taught, the modules the cues ruled out looked
+            # through for its names first: read with the table as it will
+            # mostly end, a late module is seldom read again
+            partial = merged().resolved()
             read(todo, partial or None, first=True, size=1)
             read_with.update((i, facts(found[i].learned, partial)) for i in todo)
         for round_ in range(ROUNDS):
