@@ -246,6 +246,23 @@ def test_expertise_outside_the_noun_makes_an_expert() -> None:
     assert only("Act as a McKinsey Strategy Consultant and Game Theorist.").kind == "expert"
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("You are {role_name}, a researcher specializing in AI alignment.", "expert"),
+        ("You are {name}, an experienced tax accountant.", "expert"),
+        ("You are {agent} (Senior Data Scientist).", "expert"),
+        (f"You are {HOLE}, a specialist in {HOLE}.", "expert"),
+        ("You are {agent_name}, a helpful assistant.", "role"),
+        ("You are {role}.", "role"),
+    ],
+)
+def test_a_name_left_to_run_time_is_what_its_apposition_says(text: str, kind: str) -> None:
+    """A name filled in at run time stands where "Lyra" does: what follows
+    it in apposition says what the model is."""
+    assert only(text).kind == kind
+
+
 def test_an_expert_claim_after_a_role_is_its_own_persona() -> None:
     text = (
         "Act as a Pull Request Review Assistant. You are an expert in software development "

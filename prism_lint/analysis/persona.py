@@ -734,8 +734,10 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
     if not toks:
         return None
     if not words_:
-        # only a dynamic part: "You are a {role}."
-        return _Identity("role", toks[0][1], end, False)
+        # only a dynamic part: "You are a {role}.", unless what it is follows
+        # as it does a name: "You are {name}, a specialist in {field}."
+        named = _named_then_what(text, end, limit, lang)
+        return named or _Identity("role", toks[0][1], end, False)
     bare_you_are = strict.startswith(("you are", "you're", "you’re")) and not (
         quoted or had_determiner
     )
@@ -867,11 +869,9 @@ def _classify(
     if not recognised:
         # a name or title, then what it is: "Lyra, a master-level prompt
         # specialist", "SciSim-Pro (Scientific Simulation Specialist)"
-        m = _APPOSITIVE.match(after)
-        if m is not None:
-            inner = _identity(text, end + m.end(), limit, lang, strict="apposition")
-            if inner is not None and inner.recognised:
-                return _Identity(inner.kind, inner.head, inner.end, True)
+        named = _named_then_what(text, end, limit, lang)
+        if named is not None:
+            return named
     else:
         # "a Graphviz DOT generator, an expert in diagrams"
         m = _APPOSITIVE.match(after)
@@ -880,6 +880,18 @@ def _classify(
             if inner is not None and inner.kind == "expert" and inner.recognised:
                 return _Identity("expert", inner.head, inner.end, True)
     return _Identity("role", phrase, end, recognised)
+
+
+def _named_then_what(text: str, end: int, limit: int, lang: Language) -> _Identity | None:
+    """What a name ending at ``end`` is said to be in apposition after it
+    ("Lyra, a prompt specialist"), when that is a recognised identity."""
+    m = _APPOSITIVE.match(text[end:limit])  # anchored at the slice's start
+    if m is None:
+        return None
+    inner = _identity(text, end + m.end(), limit, lang, strict="apposition")
+    if inner is None or not inner.recognised:
+        return None
+    return _Identity(inner.kind, inner.head, inner.end, True)
 
 
 def _kind_of(words_: list[str], after: str, lang: Language) -> tuple[str, bool]:
