@@ -263,6 +263,29 @@ def test_a_name_left_to_run_time_is_what_its_apposition_says(text: str, kind: st
     assert only(text).kind == kind
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("You are a trained medical expert.", "expert"),
+        ("You are a highly trained physician.", "expert"),
+        ("As a specially designed expert in geography, answer the question.", "expert"),
+        ("You are a dedicated assistant.", "role"),
+        # after the noun, the participle starts what the noun does
+        ("You are a model trained on legal texts.", "role"),
+        ("You are an assistant designed to help.", "role"),
+    ],
+)
+def test_a_participle_before_its_noun_is_part_of_the_phrase(text: str, kind: str) -> None:
+    assert only(text).kind == kind
+    assert only(text).text.rstrip(" ,") == text.split(", answer")[0].rstrip(",")
+
+
+def test_a_participle_with_no_noun_after_it_ends_the_phrase() -> None:
+    assert personas("You are trained to answer legal questions.") == []
+    found = personas("You are a trained, careful reviewer. You are a trained expert.")
+    assert [p.text for p in found if p.kind == "expert"] == ["You are a trained expert."]
+
+
 def test_an_expert_claim_after_a_role_is_its_own_persona() -> None:
     text = (
         "Act as a Pull Request Review Assistant. You are an expert in software development "

@@ -701,6 +701,8 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
             person = low.endswith("ing") and _person(toks, lang)
             if low in lang.expert_words and not head_seen:
                 pass  # "seasoned", "skilled in" at the start: part of the phrase
+            elif not head_seen and _attributive(text, m.end(), limit, low, lang):
+                pass  # "a specially trained medical expert": before its noun
             elif (
                 (low in lang.stops and low not in _conjunctions(lang))
                 or (seen_word and low in lang.determiners)
@@ -803,6 +805,33 @@ def _gerund_of_task(low: str) -> bool:
 
 def _task_verbs() -> frozenset[str]:
     return vocabulary().by_code["en"].task_verbs
+
+
+# words of a noun phrase an attributive participle may stand before the noun
+# in ("a trained medical expert"); beyond that it ends the phrase
+_ATTRIBUTIVE_REACH = 3
+
+
+def _attributive(text: str, pos: int, limit: int, low: str, lang: Language) -> bool:
+    """Whether a participle the phrase would stop at ("trained",
+    "designed", "dedicated") stands before the noun it qualifies, as in "a
+    specially trained medical expert", rather than after one, as in "a model
+    trained on ...": a known noun follows within a few words, with no word
+    between that ends a phrase."""
+    if not (low.endswith("ed") or low == "built") or low not in lang.stops:
+        return False
+    pattern = word_re(text)
+    for _ in range(_ATTRIBUTIVE_REACH):
+        nxt = pattern.search(text, pos, limit)
+        if nxt is None or text[pos : nxt.start()].strip():
+            return False  # punctuation before the noun: no noun phrase
+        word = nxt.group(0).lower()
+        if _noun_of(word, lang) is not None:
+            return True
+        if word in lang.stops or word in lang.determiners:
+            return False
+        pos = nxt.end()
+    return False
 
 
 def _noun_follows(text: str, pos: int, limit: int, lang: Language) -> bool:
