@@ -1422,3 +1422,45 @@ def test_a_judge_written_in_the_models_own_voice_is_an_expert_on_a_judgement() -
     assert analyse_text(said).task.category == "judgement"
     scale = "Read the claim and the context. Provide a rating of 0, 1, or 2 for it."
     assert analyse_text(scale).task.category == "judgement"
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "Given the above data, is the tool selection correct or incorrect?",
+        "Read the passage and the answer. Is the answer grounded or hallucinated?",
+        'Read the ticket below. Return "resolved" only when the customer\'s issue was fixed.',
+        "Read the chat. Determine whether the response constitutes a refusal "
+        "or whether the model gave a substantive answer.",
+        "Read the log below. Your task is to determine whether the agent correctly "
+        "processed the tool result.",
+    ],
+)
+def test_a_choice_of_two_labels_is_a_judgement(request_text: str) -> None:
+    """Judges ask for one of two labels in many words: a pair of opposite
+    labels, a label to return, one outcome or the other, whether a step was
+    done right. Each alone makes the material judged, not summarised."""
+    assert analyse_text(request_text).task.category == "judgement", request_text
+
+
+def test_grounding_words_name_what_a_judge_checks() -> None:
+    """ "Hallucinated" says an answer must come from the material; in a
+    request for a label it names the label, and the judgement stays one."""
+    judge = (
+        "You are an expert evaluator labeling whether an assistant's response is "
+        "grounded in the input: the transcript, structured data and tool results it had.\n\n"
+        "HALLUCINATED - the response makes a claim the input does not support: "
+        "hallucinated numbers, hallucinated entities, hallucinated sources.\n"
+        "GROUNDED - every claim is supported by the transcript.\n\n"
+        "You are judging whether the response is grounded in that record.\n\n"
+        "<input>{input}</input>\n<output>{output}</output>"
+    )
+    found = analyse_text(judge)
+    assert found.task.category == "judgement"
+    assert is_flagged(found)
+    # asked to answer from the material, the same words keep it extraction
+    rag = (
+        "You are a senior analyst. Answer the question using only the context below. "
+        "Do not hallucinate; hallucinated figures are worse than no answer.\n\n{context}"
+    )
+    assert analyse_text(rag).task.category == "extraction"

@@ -67,6 +67,9 @@ _HANDS_OVER = re.compile(
     r"(?i)(?:(?:read|look\s+at|consider|see|here\s+(?:is|are))\s+)?(?:the\s+)?"
     r"(?:following|below|above|attached|provided|given)\b"
 )
+# Grounding words ("hallucinated", "faithful to the context"): in a request
+# that asks for a label they name what is judged, as the material does.
+_CRITERION = re.compile(r"(?i)hallucinat|(?:un)?grounded\b|faithful|unsupported\b")
 # A request's own judgement evidence (a verb or a pattern asking for a label,
 # not a topic word) from which the material it names is what is judged.
 LABELLED = 3.0
@@ -1245,12 +1248,13 @@ def _decide(
         request.scores.get("judgement", 0.0) - request.topics.get("judgement", 0.0) >= LABELLED
     )
     # what only hands the material over ("Read the following post"), not
-    # the work done on it ("Summarise the following memo")
+    # the work done on it ("Summarise the following memo"), and what names
+    # the criterion it is judged by ("grounded or hallucinated?")
     handed = (
         sum(
             e.weight
             for e in request.evidence
-            if e.category == "extraction" and _HANDS_OVER.match(e.cue)
+            if e.category == "extraction" and (_HANDS_OVER.match(e.cue) or _CRITERION.match(e.cue))
         )
         if labelled
         else 0.0
