@@ -1464,3 +1464,31 @@ def test_grounding_words_name_what_a_judge_checks() -> None:
         "Do not hallucinate; hallucinated figures are worse than no answer.\n\n{context}"
     )
     assert analyse_text(rag).task.category == "extraction"
+
+
+def test_a_grade_asked_of_the_material_makes_a_judge_of_its_reader() -> None:
+    """ "Please grade the following conversation" and "assign a score" ask
+    for a label of the material in a verb and its object; the words naming
+    the material ("the retrieved documents", "the context") then say what
+    is judged. Asked to summarise the same material, the prompt stays
+    extraction."""
+    grade = (
+        "You are an expert conversation evaluator. You will be shown a conversation "
+        "between a user and an assistant.\nYour task is to identify the primary language "
+        "used by the user.\n\nPlease grade the following conversation according to the "
+        "above instructions:\n\n<conversation>\n{outputs}\n</conversation>"
+    )
+    scored = (
+        "You are an expert data labeler. Your task is to assign a score based on the "
+        "following rubric:\n- relevant: the retrieved documents answer the question\n\n"
+        "<context>{context}</context>"
+    )
+    for judge in (grade, scored):
+        found = analyse_text(judge)
+        assert found.task.category == "judgement", judge
+        assert is_flagged(found)
+    summary = (
+        "You are a senior analyst. Summarize the retrieved context in three bullet "
+        "points.\n\n<context>{context}</context>"
+    )
+    assert analyse_text(summary).task.category == "extraction"
