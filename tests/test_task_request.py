@@ -1492,3 +1492,34 @@ def test_a_grade_asked_of_the_material_makes_a_judge_of_its_reader() -> None:
         "points.\n\n<context>{context}</context>"
     )
     assert analyse_text(summary).task.category == "extraction"
+
+
+def test_arguing_a_side_is_persuasion_not_recall() -> None:
+    """A debater argues a side and rebuts the other: no one right answer,
+    however expert the debater. Asked a fact, the same persona is flagged."""
+    debate = (
+        "You are an expert economist taking part in a debate. Argue for the motion: "
+        "'Raising the minimum wage reduces poverty.' Rebut your opponent's last point: "
+        "{opponent}"
+    )
+    found = analyse_text(debate)
+    assert found.task.category == "writing"
+    assert not is_flagged(found)
+    fact = "You are an expert economist. What was the US federal minimum wage in 2009?"
+    assert is_flagged(analyse_text(fact))
+
+
+def test_a_computer_is_no_computation_and_security_is_a_field() -> None:
+    """ "comput*" reads computing, not the machine: a "computer security
+    expert" answering questions recalls security knowledge, a factual task."""
+    guide = (
+        "You are a computer security expert and you are tasked with providing concise "
+        "response to the following questions. Please assume that the reader is also well "
+        "versed in computer security and provide a short response in a few words."
+    )
+    found = analyse_text(guide)
+    assert found.task.category == "factual"
+    assert is_flagged(found)
+    assert analyse_text("You are a computer scientist. Compute 17 * 23.").task.category == "math"
+    review = "You are a cybersecurity expert. Review this Python code for SQL injection: {code}"
+    assert analyse_text(review).task.category == "code"
