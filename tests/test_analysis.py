@@ -1219,3 +1219,34 @@ def test_a_task_gerund_after_a_person_is_the_work_not_a_compound() -> None:
     assert only("You are a senior testing engineer.").head == "senior testing engineer"
     assert only("You are a data engineer building pipelines.").head == "data engineer"
     assert only("You are a machine learning engineer.").head == "machine learning engineer"
+
+
+def test_a_chain_of_appositions_is_read_one_deep() -> None:
+    """A stranger's text can chain appositions without end ("{x}, a {x}, a
+    ..."): one is read, the rest end the phrase, and nothing recurses."""
+    for unit in ("{x}, a ", "Lyra, a ", "{a} (a "):
+        text = "You are " + unit * 600 + "specialist in tax law."
+        assert personas(text)  # read, not a RecursionError
+    found = personas("You are " + "{x}, a " * 600 + "x. You are an expert tax accountant.")
+    assert [p.text for p in found if p.kind == "expert"] == ["You are an expert tax accountant."]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("You are a trained and experienced tax accountant.", "expert"),
+        ("You are a dedicated experienced physician.", "expert"),
+        ("You are a {role} named Senior Engineer.", "role"),
+    ],
+)
+def test_a_participle_reads_past_expertise_words_not_past_a_placeholder(
+    text: str, kind: str
+) -> None:
+    assert only(text).kind == kind
+
+
+def test_a_placeholder_title_is_no_persona() -> None:
+    found = find_personas(
+        "# {project_name} — a senior engineer's toolkit\n\nWrite a Python CLI.", titles=True
+    )
+    assert [p.kind for p in found if p.kind == "expert"] == []

@@ -1523,3 +1523,76 @@ def test_a_computer_is_no_computation_and_security_is_a_field() -> None:
     assert analyse_text("You are a computer scientist. Compute 17 * 23.").task.category == "math"
     review = "You are a cybersecurity expert. Review this Python code for SQL injection: {code}"
     assert analyse_text(review).task.category == "code"
+
+
+@pytest.mark.parametrize(
+    "advice",
+    [
+        "You are an experienced career coach. Help me decide whether to take the new job "
+        "offer or not.",
+        "You are a licensed therapist. Help me decide if I should confront my friend about "
+        "the loan or whether to let it go.",
+        "You are a seasoned travel advisor. Recommend three neighbourhoods in Paris for a "
+        "family trip, and tell me which feel safe or unsafe at night.",
+        "You are a certified personal trainer. Help me check whether I'm doing squats "
+        "correctly and suggest a better routine.",
+    ],
+)
+def test_a_decision_of_ones_own_is_no_label(advice: str) -> None:
+    """The label patterns ask about the material ("whether the response ...",
+    "is the answer correct or incorrect"), not about the user's own choice."""
+    found = analyse_text(advice)
+    assert found.task.category == "advice", advice
+    assert not is_flagged(found)
+
+
+@pytest.mark.parametrize(
+    "rag",
+    [
+        "You are an expert research assistant. Answer the question from the context. If "
+        'the context is not relevant, reply with "irrelevant".\n\n{context}',
+        "You are an experienced support lead. List every customer request in the "
+        "transcript and whether it was answered or refused.\n\nTranscript:\n{transcript}",
+    ],
+)
+def test_work_done_on_the_material_stays_extraction_beside_a_label(rag: str) -> None:
+    """A fallback label or a status column does not make an answer from the
+    context a judgement: "from the context" and "in the transcript" say what
+    is done with it, and keep their weight."""
+    found = analyse_text(rag)
+    assert found.task.category == "extraction", rag
+    assert not is_flagged(found)
+
+
+@pytest.mark.parametrize(
+    "judge",
+    [
+        "You are an expert judge. Read the passage and the answer. Is the answer "
+        "hallucinated or grounded?",
+        "You are an expert judge. Given the above data, is the tool selection incorrect "
+        "or correct?",
+        'You are an expert moderator. Read the message below. Label it as "unsafe" if it '
+        "contains threats.\n\n{message}",
+        "You are a teacher grading a quiz. You are given a question, the student's answer, "
+        "and the true answer, and are asked to score the student answer as either CORRECT "
+        "or INCORRECT.",
+    ],
+)
+def test_labels_in_either_order_and_spacing_are_a_judgement(judge: str) -> None:
+    found = analyse_text(judge)
+    assert found.task.category == "judgement", judge
+    assert is_flagged(found)
+
+
+@pytest.mark.parametrize(
+    "proof",
+    [
+        "You are a world-class mathematician. Argue that the square root of 2 is irrational.",
+        "You are an expert physics tutor. A block slides down a frictionless incline of 30 "
+        "degrees. Compute the acceleration of the block during the motion.",
+        "You are an expert historian. What arguments did the Federalists use to persuade "
+        "the states to ratify the Constitution?",
+    ],
+)
+def test_words_debates_share_with_proofs_and_questions_are_no_debate(proof: str) -> None:
+    assert is_flagged(analyse_text(proof)), proof

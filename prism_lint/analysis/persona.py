@@ -701,7 +701,11 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
             person = low.endswith("ing") and _person(toks, lang)
             if low in lang.expert_words and not head_seen:
                 pass  # "seasoned", "skilled in" at the start: part of the phrase
-            elif not head_seen and _attributive(text, m.end(), limit, low, lang):
+            elif (
+                not head_seen
+                and not any(t[0] == "hole" for t in toks)  # "a {role} named ..."
+                and _attributive(text, m.end(), limit, low, lang)
+            ):
                 pass  # "a specially trained medical expert": before its noun
             elif (
                 (low in lang.stops and low not in _conjunctions(lang))
@@ -738,14 +742,20 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
     if not words_:
         # only a dynamic part: "You are a {role}.", unless what it is follows
         # as it does a name: "You are {name}, a specialist in {field}."
-        named = _named_then_what(text, end, limit, lang)
+        # (not in a title, "# {project} — a senior engineer's toolkit", nor
+        # in an apposition already)
+        named = (
+            None
+            if strict in ("apposition", "heading")
+            else _named_then_what(text, end, limit, lang)
+        )
         return named or _Identity("role", toks[0][1], end, False)
     bare_you_are = strict.startswith(("you are", "you're", "you’re")) and not (
         quoted or had_determiner
     )
     if bare_you_are and not _may_start_identity(text, words_[0], lang, toks):
         return None
-    return _classify(text, toks, end, limit, lang)
+    return _classify(text, toks, end, limit, lang, nested=strict == "apposition")
 
 
 def _conjunctions(lang: Language) -> frozenset[str]:
@@ -821,15 +831,25 @@ def _attributive(text: str, pos: int, limit: int, low: str, lang: Language) -> b
     if not (low.endswith("ed") or low == "built") or low not in lang.stops:
         return False
     pattern = word_re(text)
-    for _ in range(_ATTRIBUTIVE_REACH):
+    reach = _ATTRIBUTIVE_REACH
+    for _ in range(2 * _ATTRIBUTIVE_REACH):
+        if reach == 0:
+            return False
         nxt = pattern.search(text, pos, limit)
-        if nxt is None or text[pos : nxt.start()].strip():
-            return False  # punctuation before the noun: no noun phrase
+        gap = text[pos : nxt.start()] if nxt is not None else ""
+        if nxt is None or gap.strip() or "\n" in gap:
+            return False  # punctuation or a line's end before the noun
         word = nxt.group(0).lower()
         if _noun_of(word, lang) is not None:
             return True
+        # "a trained and experienced tax accountant": expertise words and
+        # "and" go on as the phrase itself does, within the phrase's reach
+        if word in lang.expert_words or word in _conjunctions(lang):
+            pos = nxt.end()
+            continue
         if word in lang.stops or word in lang.determiners:
             return False
+        reach -= 1
         pos = nxt.end()
     return False
 
@@ -879,8 +899,17 @@ def _noun_of(low: str, lang: Language) -> str | None:
 
 
 def _classify(
-    text: str, toks: list[tuple[str, str, int, int]], end: int, limit: int, lang: Language
+    text: str,
+    toks: list[tuple[str, str, int, int]],
+    end: int,
+    limit: int,
+    lang: Language,
+    *,
+    nested: bool = False,
 ) -> _Identity:
+    """``nested``: the phrase is itself an apposition, which is not read
+    for one of its own (a chain of them in a stranger's text would recurse
+    as deep as it goes)."""
     words_ = [t[1] for t in toks if t[0] == "word"]
     phrase = text[toks[0][2] : toks[-1][3]]
     after = text[end:limit]
@@ -898,10 +927,10 @@ def _classify(
     if not recognised:
         # a name or title, then what it is: "Lyra, a master-level prompt
         # specialist", "SciSim-Pro (Scientific Simulation Specialist)"
-        named = _named_then_what(text, end, limit, lang)
+        named = None if nested else _named_then_what(text, end, limit, lang)
         if named is not None:
             return named
-    else:
+    elif not nested:
         # "a Graphviz DOT generator, an expert in diagrams"
         m = _APPOSITIVE.match(after)
         if m is not None and m.group(0).strip().startswith((",", "—", "–")):

@@ -70,10 +70,11 @@ _HANDS_OVER = re.compile(
 # Grounding words ("hallucinated", "faithful to the context"): in a request
 # that asks for a label they name what is judged, as the material does.
 _CRITERION = re.compile(
-    r"(?i)hallucinat|(?:un)?grounded\b|faithful|unsupported\b"
-    # ... and the words that name the material it is judged against
-    r"|(?:(?:in|from|with|to|against|by)\s+)?(?:the\s+)?"
-    r"(?:(?:retrieved|provided|given|supplied|input|source|reference)\s+)?"
+    r"(?i)hallucinat"
+    # ... and a bare name of the material it is judged against ("the
+    # retrieved context"), not the work a preposition says is done on it
+    # ("answer from the context", "in the transcript")
+    r"|(?:the\s+)?(?:(?:retrieved|provided|given|supplied|input|source|reference)\s+)?"
     r"(?:context|contexts|documents?|passages?|transcripts?|structured\s+data)$"
 )
 # A request's own judgement evidence (a verb or a pattern asking for a label,
