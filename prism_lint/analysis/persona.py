@@ -932,23 +932,32 @@ def _classify(
             return named
     elif not nested:
         # "a Graphviz DOT generator, an expert in diagrams"
-        m = _APPOSITIVE.match(after)
-        if m is not None and m.group(0).strip().startswith((",", "—", "–")):
-            inner = _identity(text, end + m.end(), limit, lang, strict="apposition")
-            if inner is not None and inner.kind == "expert" and inner.recognised:
+        found = _apposition(text, end, limit, lang)
+        if found is not None and found[0].startswith((",", "—", "–")):
+            inner = found[1]
+            if inner.kind == "expert":
                 return _Identity("expert", inner.head, inner.end, True)
     return _Identity("role", phrase, end, recognised)
 
 
-def _named_then_what(text: str, end: int, limit: int, lang: Language) -> _Identity | None:
-    """What a name ending at ``end`` is said to be in apposition after it
-    ("Lyra, a prompt specialist"), when that is a recognised identity."""
+def _apposition(text: str, end: int, limit: int, lang: Language) -> tuple[str, _Identity] | None:
+    """The recognised identity said in apposition after a phrase ending at
+    ``end`` ("Lyra, a prompt specialist"), and the mark that opens it."""
     m = _APPOSITIVE.match(text[end:limit])  # anchored at the slice's start
     if m is None:
         return None
     inner = _identity(text, end + m.end(), limit, lang, strict="apposition")
     if inner is None or not inner.recognised:
         return None
+    return m.group(0).strip(), inner
+
+
+def _named_then_what(text: str, end: int, limit: int, lang: Language) -> _Identity | None:
+    """What a name ending at ``end`` is said to be: its apposition."""
+    found = _apposition(text, end, limit, lang)
+    if found is None:
+        return None
+    inner = found[1]
     return _Identity(inner.kind, inner.head, inner.end, True)
 
 
