@@ -1455,15 +1455,22 @@ def test_grounding_words_name_what_a_judge_checks() -> None:
         "You are judging whether the response is grounded in that record.\n\n"
         "<input>{input}</input>\n<output>{output}</output>"
     )
-    found = analyse_text(judge)
-    assert found.task.category == "judgement"
-    assert is_flagged(found)
     # asked to answer from the material, the same words keep it extraction
     rag = (
         "You are a senior analyst. Answer the question using only the context below. "
         "Do not hallucinate; hallucinated figures are worse than no answer.\n\n{context}"
     )
-    assert analyse_text(rag).task.category == "extraction"
+    _judges_beside_material([judge], rag)
+
+
+def _judges_beside_material(judges: list[str], material: str) -> None:
+    """Each of ``judges`` reads as a flagged judgement; ``material``, the
+    same material worked on rather than judged, as extraction."""
+    for judge in judges:
+        found = analyse_text(judge)
+        assert found.task.category == "judgement", judge
+        assert is_flagged(found)
+    assert analyse_text(material).task.category == "extraction"
 
 
 def test_a_grade_asked_of_the_material_makes_a_judge_of_its_reader() -> None:
@@ -1483,15 +1490,11 @@ def test_a_grade_asked_of_the_material_makes_a_judge_of_its_reader() -> None:
         "following rubric:\n- relevant: the retrieved documents answer the question\n\n"
         "<context>{context}</context>"
     )
-    for judge in (grade, scored):
-        found = analyse_text(judge)
-        assert found.task.category == "judgement", judge
-        assert is_flagged(found)
     summary = (
         "You are a senior analyst. Summarize the retrieved context in three bullet "
         "points.\n\n<context>{context}</context>"
     )
-    assert analyse_text(summary).task.category == "extraction"
+    _judges_beside_material([grade, scored], summary)
 
 
 def test_arguing_a_side_is_persuasion_not_recall() -> None:
@@ -1526,41 +1529,49 @@ def test_a_computer_is_no_computation_and_security_is_a_field() -> None:
 
 
 @pytest.mark.parametrize(
-    "advice",
+    ("text", "category"),
     [
-        "You are an experienced career coach. Help me decide whether to take the new job "
-        "offer or not.",
-        "You are a licensed therapist. Help me decide if I should confront my friend about "
-        "the loan or whether to let it go.",
-        "You are a seasoned travel advisor. Recommend three neighbourhoods in Paris for a "
-        "family trip, and tell me which feel safe or unsafe at night.",
-        "You are a certified personal trainer. Help me check whether I'm doing squats "
-        "correctly and suggest a better routine.",
+        # the label patterns ask about the material ("whether the response
+        # ...", "is the answer correct or incorrect"), not about the user's
+        # own choice
+        (
+            "You are an experienced career coach. Help me decide whether to take the new "
+            "job offer or not.",
+            "advice",
+        ),
+        (
+            "You are a licensed therapist. Help me decide if I should confront my friend "
+            "about the loan or whether to let it go.",
+            "advice",
+        ),
+        (
+            "You are a seasoned travel advisor. Recommend three neighbourhoods in Paris for "
+            "a family trip, and tell me which feel safe or unsafe at night.",
+            "advice",
+        ),
+        (
+            "You are a certified personal trainer. Help me check whether I'm doing squats "
+            "correctly and suggest a better routine.",
+            "advice",
+        ),
+        # a fallback label or a status column does not make an answer from
+        # the context a judgement: "from the context" and "in the transcript"
+        # say what is done with it, and keep their weight
+        (
+            "You are an expert research assistant. Answer the question from the context. "
+            'If the context is not relevant, reply with "irrelevant".\n\n{context}',
+            "extraction",
+        ),
+        (
+            "You are an experienced support lead. List every customer request in the "
+            "transcript and whether it was answered or refused.\n\nTranscript:\n{transcript}",
+            "extraction",
+        ),
     ],
 )
-def test_a_decision_of_ones_own_is_no_label(advice: str) -> None:
-    """The label patterns ask about the material ("whether the response ...",
-    "is the answer correct or incorrect"), not about the user's own choice."""
-    found = analyse_text(advice)
-    assert found.task.category == "advice", advice
-    assert not is_flagged(found)
-
-
-@pytest.mark.parametrize(
-    "rag",
-    [
-        "You are an expert research assistant. Answer the question from the context. If "
-        'the context is not relevant, reply with "irrelevant".\n\n{context}',
-        "You are an experienced support lead. List every customer request in the "
-        "transcript and whether it was answered or refused.\n\nTranscript:\n{transcript}",
-    ],
-)
-def test_work_done_on_the_material_stays_extraction_beside_a_label(rag: str) -> None:
-    """A fallback label or a status column does not make an answer from the
-    context a judgement: "from the context" and "in the transcript" say what
-    is done with it, and keep their weight."""
-    found = analyse_text(rag)
-    assert found.task.category == "extraction", rag
+def test_a_label_beside_other_work_makes_no_judge(text: str, category: str) -> None:
+    found = analyse_text(text)
+    assert found.task.category == category, text
     assert not is_flagged(found)
 
 
