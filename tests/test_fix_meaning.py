@@ -256,6 +256,45 @@ def test_a_labelled_example_is_material_up_to_its_paragraphs_end() -> None:
     assert find_personas(said)
 
 
+@pytest.mark.parametrize(
+    "label", ["Example output:", "Sample response:", "JSON example:", "**Example 2 output:**"]
+)
+def test_a_label_that_names_what_the_example_shows_hands_over_its_paragraph(label: str) -> None:
+    text = (
+        "Plan two diagrams for the report. Return JSON.\n\n"
+        f"{label}\n"
+        '[{"prompt": "You are an expert software architect drawing a microservice API."}]\n\n'
+        "Return the JSON array.\n"
+    )
+    assert find_personas(text) == []
+
+
+# An example laid out in parts whose headings are of a higher level than the
+# example's own: each part's heading would end the example at once.
+_PARTED_EXAMPLES = (
+    "You are a helpful agent tasked with rating how important a text is.\n\n"
+    "### Example 1\n\n# Persona\n\nYou are an expert in network analysis.\n\n"
+    "# Data\n\nAn email about a party.\n\n# Rating\n\n3\n\n"
+    "### Example 2\n\n# Persona\n\nYou are a literary scholar.\n\n"
+    "# Data\n\nA chapter of a novel.\n\n# Rating\n\n8\n\n"
+    "-Real Data-\n\n# Persona\n\n{persona}\n\n# Data\n\n{input_text}\n\n# Rating\n"
+)
+
+
+def test_an_example_in_parts_headed_above_it_runs_to_the_next_example() -> None:
+    found = [(p.kind, p.text) for p in find_personas(_PARTED_EXAMPLES)]
+    assert found == [("role", _PARTED_EXAMPLES.split("\n")[0])]
+    spans = [_PARTED_EXAMPLES[a:b] for a, b in supplied_spans(_PARTED_EXAMPLES)]
+    # the last example ends where its first part's heading comes again: the
+    # real input laid out the same way is the prompt's own
+    assert "literary scholar" in spans[-1]
+    assert "{persona}" not in spans[-1]
+    # an empty example section followed by the prompt's own headings hands
+    # nothing over
+    empty = "## Example\n\n# Task\n\nYou are an expert Python developer. Write a sort.\n"
+    assert find_personas(empty)
+
+
 def test_a_fenced_prompt_is_not_material() -> None:
     text = "```\nYou are an expert Python developer. Write a function that sorts a list.\n```\n"
     assert supplied_spans(text) == ()

@@ -7,13 +7,15 @@ is recognised from how prompts mark it off:
 
 - a Markdown section whose heading names it ("# EXAMPLE", "## Example
   output", "# TRANSCRIPT", "# INPUT"), up to the next heading of the same or
-  a higher level;
+  a higher level (an example whose parts have headings of their own, of a
+  higher level, runs to the next example);
 - an XML-style tag pair naming it (``<example>``, ``<document>``,
   ``<transcript>``, ``<article>`` ...);
 - a fenced code block, unless it holds most of the text (a prompt written
   inside a fence);
 - the paragraph under a line that labels an example and says nothing more
-  ("Good example:", "✅ Example 2:"), up to the next blank line.
+  ("Good example:", "✅ Example 2:", "Example output:"), up to the next
+  blank line.
 """
 
 from __future__ import annotations
@@ -41,9 +43,13 @@ _TAG = lazy(
     r"|articles?|conversation|chat_history|few_shot)(?:[ _-]\w+){0,2})(?:\s[^<>\n]{0,80})?>",
     re.IGNORECASE,
 )
+# What an example shows, named before or after the word ("Example output:",
+# "Sample response:", "JSON example:")
+_SHOWN = r"(?:input|output|response|answer|reply|result|json|conversation|dialogue|transcript)s?"
 _EXAMPLE_LABEL = lazy(
     r"^[ \t]*(?:[^\w\s]{1,3}[ \t]*)?(?:\*\*)?(?:(?:good|bad|strong|weak|great|poor|sample|"
-    r"another|an?|one)[ \t]+)?examples?(?:[ \t]+\d{1,2})?(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*\n"
+    rf"another|an?|one)[ \t]+)?(?:{_SHOWN}[ \t]+)?(?:examples?|samples?)(?:[ \t]+\d{{1,2}})?"
+    rf"(?:[ \t]+{_SHOWN})?(?:\*\*)?[ \t]*:(?:\*\*)?[ \t]*\n"
     r"(?:[ \t]*\n)*",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -60,20 +66,14 @@ def supplied_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     if "#" in text:
         for m in _HEADING.finditer(text):
-            level = len(m.group("marks"))
-            end = len(text)
-            for h in _ANY_HEADING.finditer(text, m.end()):
-                if len(h.group("marks")) <= level:
-                    end = h.start()
-                    break
-            spans.append((m.end(), end))
+            spans.append((m.end(), _section_end(text, m.end(), len(m.group("marks")))))
     if "<" in text:
         closes = closing_tags(text)
         for m in _TAG.finditer(text):
             c = first_close(closes, m.group("name").lower(), m.end())
             if c is not None:
                 spans.append((m.end(), c[0]))
-    if "xample" in text or "XAMPLE" in text:
+    if "ample" in text or "AMPLE" in text:
         blanks: list[int] | None = None
         for m in _EXAMPLE_LABEL.finditer(text):
             if blanks is None:  # found once, looked up for each label
@@ -90,6 +90,36 @@ def supplied_spans(text: str) -> tuple[tuple[int, int], ...]:
                 spans.append((a, b))  # a prose fence holding most of the text is the prompt
             i += 2
     return tuple(merge_spans(spans))
+
+
+def _section_end(text: str, start: int, level: int) -> int:
+    """Where a material section that starts at ``start`` under a heading of
+    ``level`` ends: at the next heading of the same or a higher level. An
+    example whose own parts are headed one level higher ("### Example 1"
+    then "# Domain", "# Data") runs instead to the next heading of its own
+    level, or to where its first part's heading comes again (the next
+    example, or the real input laid out the same way); with neither, it is
+    an empty section."""
+    headings = _ANY_HEADING.finditer(text, start)
+    for h in headings:
+        marks = len(h.group("marks"))
+        if marks > level:
+            continue
+        if marks == level or text[start : h.start()].strip():
+            return h.start()
+        first = _heading_name(h)  # the example's first part, headed above it
+        for later in headings:
+            n = len(later.group("marks"))
+            if n == level or (n == marks and _heading_name(later) == first):
+                return later.start()
+        return h.start()  # no second example nor input: an empty section
+    return len(text)
+
+
+def _heading_name(m: re.Match[str]) -> str:
+    line_end = m.string.find("\n", m.end())
+    line = m.string[m.start() : line_end if line_end >= 0 else len(m.string)]
+    return line.lstrip("#").strip().strip("*:").strip().lower()
 
 
 # A closing tag, its name as written (spaces and all): the closing tag of a
