@@ -538,3 +538,41 @@ def test_a_tail_s_closing_run_and_parts_are_what_the_patterns_found(text: str) -
     reference = re.compile(new.pattern.replace(r"|(?<!\s)\s+", r"|\s+", 1), new.flags)
     assert reference.pattern != new.pattern
     assert [m.span() for m in new.finditer(text)] == [m.span() for m in reference.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        (
+            "You are an experienced\nPython developer. Write a parser.\n",
+            "experienced Python developer",
+        ),
+        (
+            "You are a world-class\nfull stack developer. Fix the bug.\n",
+            "world-class full stack developer",
+        ),
+        ("Act as a senior\nData Scientist and compute the median.\n", "senior Data Scientist"),
+    ],
+)
+def test_a_persona_hard_wrapped_before_its_noun_is_read_and_removed_whole(
+    text: str, head: str
+) -> None:
+    (persona,) = find_personas(text)
+    assert persona.head == head
+    assert persona.text == text[: persona.end] and "\n" in persona.text
+    fixed, _n, _left = fix("prompts/system.md", text)
+    assert head.split()[-1] not in fixed  # no "Python developer." left behind
+    assert ("parser" in fixed) or ("bug" in fixed) or ("median" in fixed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are an expert\nTask: write a parser.\n",  # a label on the next line
+        "You are an expert\n- Write a parser.\n",  # a bullet
+        "You are a seasoned\n\nPython developer notes.\n",  # a blank line
+    ],
+)
+def test_a_line_break_before_a_label_bullet_or_paragraph_ends_the_persona(text: str) -> None:
+    (persona,) = find_personas(text)
+    assert "\n" not in persona.text

@@ -222,12 +222,15 @@ def _claims(
     # cues before the identity ("you are", "act as"), tried where a word can start one
     for m, lang in _cue_matches(text, tokens, vocab, cjk, present):
         idx = bisect_right(starts, m.start()) - 1
+        following = sentences[idx + 1] if idx + 1 < len(sentences) else None
         if (
             idx >= 0
             and idx not in found
             and m.start() < sentences[idx].end
-            and claim(idx, _from_cue(text, sentences[idx], m, lang))
+            and claim(idx, _from_cue(text, sentences[idx], m, lang, following))
         ):
+            if following is not None and found[idx].end > sentences[idx].end:
+                found[idx + 1] = found[idx]  # the line it went on into is its own
             yield found[idx]
     # cues after the identity (Turkish, Japanese, Korean)
     for m, lang in _after_matches(text, tokens, vocab, cjk, present):
@@ -425,11 +428,30 @@ def _unindexed_starts(text: str, vocab: Vocabulary, cjk: bool) -> tuple[Language
     )
 
 
-def _from_cue(text: str, sent: Sentence, m: re.Match[str], lang: Language) -> Persona | None:
+def _from_cue(
+    text: str, sent: Sentence, m: re.Match[str], lang: Language, following: Sentence | None = None
+) -> Persona | None:
+    """``following``: the next sentence, which the persona's phrase goes on
+    into when the line it starts on breaks before its noun."""
     group = m.lastgroup or "assign"
     if _is_mention(text, sent, m.start(), lang):
         return None
-    ident = _identity(text, m.end(), sent.end, lang, strict=m.group(0).strip().lower())
+    strict = m.group(0).strip().lower()
+    ident = _identity(text, m.end(), sent.end, lang, strict=strict)
+    if (
+        ident is not None
+        and not any(_noun_of(w, lang) for w in ident.head.lower().split())
+        and following is not None
+        and _line_goes_on(text, sent, following)
+    ):
+        joined = Sentence(sent.start, following.end, sent.block)
+        wider = _identity(text, m.end(), joined.end, lang, strict=strict)
+        if (
+            wider is not None
+            and wider.end > sent.end
+            and any(_noun_of(w, lang) for w in wider.head.lower().split())
+        ):
+            ident, sent = wider, joined
     if ident is None or (group == "weak" and not ident.recognised):
         return None
     if group == "weak" and _speaker_clause(text, sent, m.start(), lang):
@@ -440,6 +462,22 @@ def _from_cue(text: str, sent: Sentence, m: re.Match[str], lang: Language) -> Pe
     end = _span_end(text, sent, ident.end, lang)
     cue = _cue_name(m.group(0))
     return _persona(text, start, end, ident, cue, lang.code)
+
+
+def _line_goes_on(text: str, sent: Sentence, following: Sentence) -> bool:
+    """Whether ``sent`` ends at a line break with no stop and ``following``
+    starts the next line, no block of its own: a line broken mid-phrase,
+    which sentence splitting took for two when the next line is capitalised."""
+    gap = text[sent.end : following.start]
+    return (
+        not following.block
+        and gap.count("\n") == 1
+        and not gap.strip()
+        and text[sent.end - 1 : sent.end] not in _LINE_STOPS
+    )
+
+
+_LINE_STOPS = frozenset(".!?:;。！？：；…")
 
 
 # where the clause a weak cue stands in may begin: a mark, a dash between
@@ -645,8 +683,10 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
         if kind == "mark":
             continue
         if kind == "nl":
-            if seen_word:
-                break
+            if seen_word and (
+                head_seen or quoted or not _wrapped_noun_follows(text, m.end(), limit, lang)
+            ):
+                break  # a hard wrap before the noun ("a seasoned\nPython developer") goes on
             continue
         if kind == "quote":
             if not seen_word and not quoted:
@@ -850,6 +890,25 @@ def _attributive(text: str, pos: int, limit: int, low: str, lang: Language) -> b
         if word in lang.stops or word in lang.determiners:
             return False
         reach -= 1
+        pos = nxt.end()
+    return False
+
+
+def _wrapped_noun_follows(text: str, pos: int, limit: int, lang: Language) -> bool:
+    """Whether the line after a line break at ``pos`` goes on to the noun of
+    a phrase the line before left without one ("a world-class" / "Python
+    developer"): the next line is no blank line nor block, and a known noun
+    comes within a few words, none of them a stop."""
+    pattern = word_re(text)
+    for _ in range(_ATTRIBUTIVE_REACH):
+        nxt = pattern.search(text, pos, limit)
+        if nxt is None or text[pos : nxt.start()].strip(" \t"):
+            return False  # a blank line, a bullet or a mark first
+        word = nxt.group(0).lower()
+        if _noun_of(word, lang) is not None:
+            return True
+        if word in lang.stops or word in lang.determiners or word in _task_verbs():
+            return False
         pos = nxt.end()
     return False
 
@@ -1305,6 +1364,8 @@ def _passages(
     taken: set[int] = set()
     for idx in order:
         p = found[idx]
+        if idx > 0 and found.get(idx - 1) is p:
+            continue  # the second line of a persona broken before its noun
         if idx in taken:
             # Inside an earlier persona's passage: still reported on its own,
             # so that removing the first one reveals nothing new, but measured
