@@ -911,7 +911,8 @@ def llm_call(prompt, system_prompt="", model="m"):
     pass
 llm_call("Positional user.", "Positional system.")
 llm_call(prompt="Kw user.", system_prompt="Kw system.")
-helper.ask(system="Unknown callee system.", question="context only")
+helper.ask(system="Unknown callee system.", question="Unknown callee question.")
+helper.lookup(question="A question with no system prompt beside it.")
 click.option("--name", prompt="Your name")
 """
     got = {u.text: (u.role, u.context.argument, u.context.call) for u in units(code)}
@@ -921,6 +922,39 @@ click.option("--name", prompt="Your name")
         "Kw user.": ("user", "prompt", "llm_call"),
         "Kw system.": ("system", "system_prompt", "llm_call"),
         "Unknown callee system.": ("system", "system", "helper.ask"),
+        # beside a system prompt, the question is what is asked
+        "Unknown callee question.": ("user", "question", "helper.ask"),
+    }
+
+
+def test_a_sys_prompt_keyword_and_the_input_beside_it_are_one_prompt() -> None:
+    """``sys_prompt=`` (and ``sys_msg=``) is a system prompt on any call, and
+    the ``inputs=`` beside it is that call's user turn: a project's own
+    request function sends both."""
+    code = """\
+task = "Write a Python function that parses ISO dates."
+reply = request_gpt_model_in_new_thread_with_ui_alive(
+    inputs=task, inputs_show_user=task, llm_kwargs=kw, chatbot=chat, history=[],
+    sys_prompt="You are a world-class programmer.",
+)
+agent = make_agent(sys_msg="You are a senior data scientist.")
+"""
+    got = {
+        u.text: (u.role, u.context.argument, [s.text for s in u.context.siblings])
+        for u in units(code)
+    }
+    assert got == {
+        "Write a Python function that parses ISO dates.": (
+            "user",
+            "inputs",
+            ["You are a world-class programmer."],
+        ),
+        "You are a world-class programmer.": (
+            "system",
+            "sys_prompt",
+            ["Write a Python function that parses ISO dates."],
+        ),
+        "You are a senior data scientist.": ("system", "sys_msg", []),
     }
 
 

@@ -92,6 +92,8 @@ class Catalogue:
     by_last: dict[str, list[tuple[tuple[str, ...], Site]]] = field(default_factory=dict)
     generic_kwargs: dict[str, str] = field(default_factory=dict)
     media_parts: dict[str, str] = field(default_factory=dict)
+    # keywords read as the user turn of a call that has a system keyword
+    user_beside_system: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     _excluded: frozenset[str] | None = field(default=None, repr=False, compare=False)
     # in order of preference: the first keyword present wins
@@ -191,6 +193,7 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
     generic = data.get("generic", {})
     cat.generic_kwargs = dict(generic.get("kwargs", {}))
     cat.media_parts = dict(generic.get("media_parts", {}))
+    cat.user_beside_system = tuple(generic.get("user_beside_system", {}).get("keywords", ()))
     cat.exclude = tuple(generic.get("exclude", ()))
     cat.model_kwargs = tuple(generic.get("model_kwargs", ()))
     cat.response_format_kwargs = tuple(generic.get("response_format_kwargs", ()))

@@ -1397,6 +1397,14 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             role = self.cat.generic_kwargs.get(name)
             if role:
                 wants.append((node, role, name))
+        if any(role == "system" for _node, role, _name in wants):
+            # ``ask(inputs=q, sys_prompt="You are ...")``: the user turn beside it
+            named = {w[2] for w in wants}
+            wants.extend(
+                (kw[name], "user", name)
+                for name in self.cat.user_beside_system
+                if name in kw and name not in named
+            )
         if "messages" in kw and self.holds_roles(kw["messages"]):
             # chat messages handed to any call (a project's own client, a
             # wrapper of another module): the roles say they are a prompt
