@@ -448,6 +448,32 @@ def test_task_categories_with_evidence(text: str, category: str, cue: str) -> No
     assert set(task.scores) <= set(TASKS)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "answer the question based on the following paper"
+        "你是一个专业的科研论文分析助手。请基于以下论文内容回答问题：\n\n{paper}\n\n问题：{question}",
+        # "according to the provided document, summarise its diagnoses"
+        "你是一位资深的医学专家。请根据提供的文档内容，总结其中的诊断信息。",
+    ],
+)
+def test_chinese_material_to_work_from_makes_extraction(text: str) -> None:
+    """A pattern of the vocabulary applies in a language written without
+    spaces, starting anywhere, as its plain cues do."""
+    task = analyse_text(text).task
+    assert task.category == "extraction"
+    assert any(
+        e.category == "extraction" and e.cue.startswith(("基于", "根据")) for e in task.evidence
+    )
+
+
+def test_chinese_recommendation_from_a_papers_field_is_not_material() -> None:
+    # "according to the paper's discipline, recommend journals": the model's
+    # knowledge of journals, not what the paper says
+    task = analyse_text("请根据论文的具体学科和创新性，推荐合适的期刊，并说明影响因子。").task
+    assert not any(e.category == "extraction" for e in task.evidence)
+
+
 def test_persona_field_decides_only_when_the_prompt_says_little_else() -> None:
     alone = analyse_text("You are an expert Python developer.")
     assert alone.task.category == "code"

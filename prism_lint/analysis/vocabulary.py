@@ -724,7 +724,9 @@ def _compile_patterns(
     for category, patterns in table.items():
         for pattern, weight in patterns.items():
             body = _fragment(pattern, spaces)
-            source = rf"(?<![^\W_])(?:{body})"
+            # words are not spaced apart in Chinese or Japanese: a pattern
+            # starts anywhere, as the vocabulary's plain cues do there
+            source = rf"(?<![^\W_])(?:{body})" if spaces else f"(?:{body})"
             compiled = LazyPattern(source, re.IGNORECASE)
             words = first_words([pattern]) if spaces else None
             if words is None and spaces:
