@@ -576,3 +576,51 @@ def test_a_persona_hard_wrapped_before_its_noun_is_read_and_removed_whole(
 def test_a_line_break_before_a_label_bullet_or_paragraph_ends_the_persona(text: str) -> None:
     (persona,) = find_personas(text)
     assert "\n" not in persona.text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "head"),
+    [
+        # a task verb used as a noun before the occupation ("research", "code")
+        (
+            "You are an expert research article reviewer. Accept the draft or ask for revision.",
+            "expert",
+            "expert research article reviewer",
+        ),
+        (
+            "You are an expert code reviewer specializing in Python.",
+            "expert",
+            "expert code reviewer",
+        ),
+        # qualities listed with commas before the noun
+        (
+            "You are a smart, creative and meticulous researcher.",
+            "expert",
+            "smart, creative and meticulous researcher",
+        ),
+        ("You are a friendly, experienced tutor.", "expert", "friendly, experienced tutor"),
+        (
+            "You are a helpful, harmless and honest assistant.",
+            "role",
+            "helpful, harmless and honest assistant",
+        ),
+        # job titles and skilled identities
+        ("You are a product owner. Write the user stories.", "expert", "product owner"),
+        ("You are an AI critical thinker research assistant.", "expert", "AI critical thinker"),
+    ],
+)
+def test_a_persona_phrase_reads_on_to_its_noun(text: str, kind: str, head: str) -> None:
+    persona = find_personas(text)[0]
+    assert (persona.kind, persona.head) == (kind, head)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are an expert, write the code.",  # the comma starts the task
+        "You are a nutritionist and create a recipe for the user.",  # a verb, no noun after it
+    ],
+)
+def test_a_comma_or_verb_with_no_noun_after_it_still_ends_the_phrase(text: str) -> None:
+    persona = find_personas(text)[0]
+    assert persona.head in ("expert", "nutritionist")

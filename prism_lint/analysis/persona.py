@@ -683,9 +683,7 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
         if kind == "mark":
             continue
         if kind == "nl":
-            if seen_word and (
-                head_seen or quoted or not _wrapped_noun_follows(text, m.end(), limit, lang)
-            ):
+            if seen_word and (head_seen or quoted or not _noun_ahead(text, m.end(), limit, lang)):
                 break  # a hard wrap before the noun ("a seasoned\nPython developer") goes on
             continue
         if kind == "quote":
@@ -704,6 +702,15 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
         if kind == "punct":
             if tok in "&/+" and seen_word:
                 continue
+            if (
+                tok == ","
+                and seen_word
+                and not head_seen
+                and not quoted
+                and toks[-1][0] == "word"
+                and _noun_ahead(text, m.end(), limit, lang, between=" \t,")
+            ):
+                continue  # "a smart, creative and meticulous researcher"
             if tok == "." and _DOTTED_NAME.match(text, m.start()):
                 # ".NET developer": a name that starts with a dot is a word
                 dotted = _DOTTED_NAME.match(text, m.start())
@@ -819,8 +826,12 @@ def _ends_phrase(
     a recipe", "coach guiding a person", "system specialized in ..."."""
     if _noun_of(low, lang) is not None or low in lang.expert_words:
         return False
-    if low in _task_verbs() and not m.group(0)[:1].isupper():
-        return True
+    if (
+        low in _task_verbs()
+        and not m.group(0)[:1].isupper()
+        and not _noun_ahead(text, m.end(), limit, lang, occupation=True)
+    ):
+        return True  # but "an expert research article reviewer" goes on
     if lang.code == "de" and m.group(0)[:1].islower():
         return True  # German nouns are capitalised: "Datenanalyst und analysiere"
     if (
@@ -894,22 +905,38 @@ def _attributive(text: str, pos: int, limit: int, low: str, lang: Language) -> b
     return False
 
 
-def _wrapped_noun_follows(text: str, pos: int, limit: int, lang: Language) -> bool:
-    """Whether the line after a line break at ``pos`` goes on to the noun of
-    a phrase the line before left without one ("a world-class" / "Python
-    developer"): the next line is no blank line nor block, and a known noun
-    comes within a few words, none of them a stop."""
+def _noun_ahead(
+    text: str,
+    pos: int,
+    limit: int,
+    lang: Language,
+    *,
+    between: str = " \t",
+    occupation: bool = False,
+) -> bool:
+    """Whether the phrase left without its noun at ``pos`` goes on to one: a
+    known noun (an occupation, when ``occupation``) comes within a few words,
+    none of them a stop, with nothing but ``between`` before each (a line
+    broken in "a world-class" / "Python developer", a list of qualities in
+    "a smart, creative and meticulous researcher")."""
     pattern = word_re(text)
-    for _ in range(_ATTRIBUTIVE_REACH):
+    reach = _ATTRIBUTIVE_REACH
+    for _ in range(2 * _ATTRIBUTIVE_REACH):
         nxt = pattern.search(text, pos, limit)
-        if nxt is None or text[pos : nxt.start()].strip(" \t"):
+        if nxt is None or text[pos : nxt.start()].strip(between):
             return False  # a blank line, a bullet or a mark first
         word = nxt.group(0).lower()
-        if _noun_of(word, lang) is not None:
-            return True
+        noun = _noun_of(word, lang)
+        if noun is not None:
+            return noun == "occupation" or not occupation
+        pos = nxt.end()
+        if word in _conjunctions(lang) or word in lang.expert_words:
+            continue  # "and", "experienced": the phrase goes on
         if word in lang.stops or word in lang.determiners or word in _task_verbs():
             return False
-        pos = nxt.end()
+        reach -= 1
+        if reach == 0:
+            return False
     return False
 
 
