@@ -467,6 +467,24 @@ def test_chinese_material_to_work_from_makes_extraction(text: str) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "You are a designer. Create a declarative description of the diagram and its "
+            "components, using the Mermaid.js syntax.",
+            "code",
+        ),
+        ("Draw the request flow as a PlantUML sequence diagram.", "code"),
+        ("Write a bedtime story about a mermaid who sings to the whales.", "writing"),
+    ],
+)
+def test_a_diagram_language_is_code_and_a_mermaid_in_a_story_is_not(
+    text: str, category: str
+) -> None:
+    assert analyse_text(text).task.category == category
+
+
 def test_chinese_recommendation_from_a_papers_field_is_not_material() -> None:
     # "according to the paper's discipline, recommend journals": the model's
     # knowledge of journals, not what the paper says
