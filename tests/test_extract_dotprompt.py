@@ -72,6 +72,23 @@ def test_text_before_any_role_is_user() -> None:
     assert unit.context.names == ["review"]
 
 
+@pytest.mark.parametrize(
+    ("path", "role"),
+    [
+        ("core/prompts/architect/system.prompt", "system"),
+        ("prompts/system_message.prompt", "system"),
+        ("prompts/user.prompt", "user"),
+    ],
+)
+def test_a_file_named_for_its_role_gives_the_text_before_any_marker_that_role(
+    path: str, role: str
+) -> None:
+    """Projects keep a system prompt in ``system.prompt`` with no role marker:
+    its name says what Dotprompt's default would not."""
+    (unit,) = run("You are a world class software architect.\n", path).units
+    assert unit.role == role
+
+
 def test_partials_have_unknown_role_and_are_context_where_used() -> None:
     (partial,) = run("Answer in a {{tone}} tone.\n", "prompts/_style.prompt").units
     assert partial.role == "unknown"

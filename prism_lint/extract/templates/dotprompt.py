@@ -18,6 +18,7 @@ from prism_lint.extract.templates.file import (
     problem_error,
     related_reader,
     rest_as_text,
+    role_from_name,
 )
 from prism_lint.extract.templates.text import handlebars_tokens, render_plain
 from prism_lint.lines import line_index
@@ -35,7 +36,11 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         problems.append(problem_error(mt, lines, problem))
         toks = rest_as_text(toks, len(mt.text))
     base = posixpath.basename(doc.path.replace("\\", "/"))
-    role: Role = "unknown" if base.startswith("_") else "user"
+    # Dotprompt reads text before any role marker as the user's; a file named
+    # for its role (``system.prompt``, as projects that keep Jinja templates
+    # in ``.prompt`` files name them) says otherwise
+    named = role_from_name(doc.path)
+    role: Role = "unknown" if base.startswith("_") else named if named != "unknown" else "user"
     read = related_reader(options)
 
     def render_include(name: str) -> str | None:

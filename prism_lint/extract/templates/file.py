@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -11,6 +12,17 @@ from prism_lint.extract.shared.mapped import MappedText
 from prism_lint.extract.templates.text import SyntaxProblem, Tok, assemble
 from prism_lint.lines import LineIndex
 from prism_lint.model import CallContext, Document, PromptUnit, Role, Sibling
+
+
+def role_from_name(path: str) -> Role:
+    """The role a template file's name gives the text before any role
+    marker (``system.prompt``, ``user_message.j2``); unknown otherwise."""
+    words = set(re.split(r"[^a-z]+", posixpath.basename(path.replace("\\", "/")).lower()))
+    if words & {"system", "sys", "developer"}:
+        return "system"
+    if words & {"user", "human"}:
+        return "user"
+    return "unknown"
 
 
 def problem_error(mt: MappedText, lines: LineIndex, problem: SyntaxProblem) -> ExtractError:

@@ -25,6 +25,7 @@ from prism_lint.extract.templates.file import (
     problem_error,
     related_reader,
     rest_as_text,
+    role_from_name,
 )
 from prism_lint.extract.templates.text import (
     assemble,
@@ -34,7 +35,7 @@ from prism_lint.extract.templates.text import (
     split_lines,
 )
 from prism_lint.lines import line_index
-from prism_lint.model import CallContext, Document, Role
+from prism_lint.model import CallContext, Document
 
 _CHAT_LOOP = re.compile(r"\{%-?\s*for\s+(\w+)\s+in\s+(?:messages|loop_messages|conversation)\b")
 
@@ -46,16 +47,6 @@ def is_chat_template(text: str) -> bool:
         if re.search(var + r"""(?:\s*\[\s*['"]role['"]\s*\]|\.role\b)""", text):
             return True
     return False
-
-
-def default_role(path: str) -> Role:
-    """Role of text before any marker: from the file name, else unknown."""
-    words = set(re.split(r"[^a-z]+", posixpath.basename(path.replace("\\", "/")).lower()))
-    if words & {"system", "sys", "developer"}:
-        return "system"
-    if words & {"user", "human"}:
-        return "user"
-    return "unknown"
 
 
 def extract(doc: Document, options: ExtractOptions) -> Extraction:
@@ -97,7 +88,7 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
         lines,
         mt,
         toks,
-        default_role=default_role(doc.path),
+        default_role=role_from_name(doc.path),
         context=context,
         syntax="jinja",
         comments=comments,
