@@ -485,6 +485,28 @@ def test_a_diagram_language_is_code_and_a_mermaid_in_a_story_is_not(
     assert analyse_text(text).task.category == category
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # a professional document, whatever its field, is writing
+        (
+            "You are a cybersecurity expert. Draft an information security policy for a "
+            "small company.",
+            "writing",
+        ),
+        ("You are an HR expert. Write a job description for a senior data engineer.", "writing"),
+        # ... but a smart contract is code, and a question in the field is factual
+        ("You are a senior developer. Write a smart contract for an ERC-20 token.", "code"),
+        (
+            "You are an expert lawyer. What is the statute of limitations for fraud in California?",
+            "factual",
+        ),
+    ],
+)
+def test_drafting_a_document_in_a_field_is_writing(text: str, category: str) -> None:
+    assert analyse_text(text).task.category == category
+
+
 def test_chinese_recommendation_from_a_papers_field_is_not_material() -> None:
     # "according to the paper's discipline, recommend journals": the model's
     # knowledge of journals, not what the paper says
