@@ -507,10 +507,21 @@ def test_drafting_a_document_in_a_field_is_writing(text: str, category: str) -> 
     assert analyse_text(text).task.category == category
 
 
-def test_chinese_recommendation_from_a_papers_field_is_not_material() -> None:
-    # "according to the paper's discipline, recommend journals": the model's
-    # knowledge of journals, not what the paper says
-    task = analyse_text("请根据论文的具体学科和创新性，推荐合适的期刊，并说明影响因子。").task
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "according to the paper's discipline, recommend journals": the
+        # model's knowledge of journals, not what the paper says
+        "请根据论文的具体学科和创新性，推荐合适的期刊，并说明影响因子。",
+        # "according to the given query, judge whether the question matches":
+        # a label, with no material named
+        "你的任务是根据给定的查询判断主问题是否与之匹配。如果匹配，请输出1；否则请输出0。",
+    ],
+)
+def test_chinese_work_named_with_according_to_but_no_material_is_not_extraction(
+    text: str,
+) -> None:
+    task = analyse_text(text).task
     assert not any(e.category == "extraction" for e in task.evidence)
 
 
