@@ -91,6 +91,30 @@ def test_sentences_cut_at_stops_outside_inline_code_and_closing_marks() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "You are a frontend developer.Write unit tests for it.",
+            ["You are a frontend developer.", "Write unit tests for it."],
+        ),
+        (
+            "You are an expert.You must answer in JSON.",
+            ["You are an expert.", "You must answer in JSON."],
+        ),
+        # a dotted name is no missing space
+        (
+            "Subclass nn.Module and return torch.Tensor values.",
+            ["Subclass nn.Module and return torch.Tensor values."],
+        ),
+    ],
+)
+def test_a_stop_with_no_space_before_an_order_ends_the_sentence(
+    text: str, sentences: list[str]
+) -> None:
+    assert [text[s.start : s.end] for s in split_sentences(text)] == sentences
+
+
 def test_sentences_split_cjk_full_stops() -> None:
     text = "你是一位资深工程师。请帮我调试代码。"
     assert [text[s.start : s.end] for s in split_sentences(text)] == [

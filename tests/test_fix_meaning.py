@@ -624,3 +624,11 @@ def test_a_persona_phrase_reads_on_to_its_noun(text: str, kind: str, head: str) 
 def test_a_comma_or_verb_with_no_noun_after_it_still_ends_the_phrase(text: str) -> None:
     persona = find_personas(text)[0]
     assert persona.head in ("expert", "nutritionist")
+
+
+def test_a_persona_glued_to_the_request_is_removed_without_it() -> None:
+    """No space after the persona's full stop: the request that follows is
+    still the prompt's, and the fix keeps it."""
+    text = "You are a world class frontend software developer.Write unit tests for each function.\n"
+    fixed, _n, _left = fix("prompts/system.md", text, unsafe=False)
+    assert fixed == "Write unit tests for each function.\n"

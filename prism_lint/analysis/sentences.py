@@ -22,6 +22,14 @@ from typing import NamedTuple
 # first one): tried from every stop of a long run not followed by white
 # space ("....Python"), each try ran to the run's end.
 _LATIN_END = re.compile(r"[.!?…](?<![.!?…][.!?…])[.!?…]*[\"'”’»)\]*_]*(?=\s|$|\\n)")
+# A stop a typist left no space after, before a word that starts an order
+# or a sentence ("... developer.Write unit tests", "expert.You must"): a
+# closed list, so that a dotted name ("nn.Module", "os.Path") cuts nothing.
+_GLUED_END = re.compile(
+    r"[.!?](?<=[a-z]{2}[.!?])(?=(?:You|Your|Write|Please|The|This|Always|Never|Do|Don't|When|If|"
+    r"Make|Use|Answer|Return|Respond|Provide|Create|Generate|Given|Here|Now|Then|Keep|Be|"
+    r"Only|Each|It|We|I|My|Our)\b)"
+)
 _CJK_END = re.compile(r"[。！？!?；][。！？!?；]*[」』”’）)]*")
 # A line that starts a block of its own (heading, bullet, numbered item,
 # table row, fence, tag, key: value line).
@@ -86,6 +94,10 @@ class _Stops:
 
     def __init__(self, text: str) -> None:
         latin = [(m.start(), m.end()) for m in _LATIN_END.finditer(text)]
+        if "." in text or "!" in text or "?" in text:
+            glued = [(m.start(), m.end()) for m in _GLUED_END.finditer(text)]
+            if glued:
+                latin = sorted(latin + glued)
         self.latin_starts = [s for s, _e in latin]
         self.latin = latin
         # by their ends ("?" and "!" are here too: "Really?!" ends before "x")
