@@ -494,24 +494,6 @@ def test_chinese_material_to_work_from_makes_extraction(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        (
-            "You are a designer. Create a declarative description of the diagram and its "
-            "components, using the Mermaid.js syntax.",
-            "code",
-        ),
-        ("Draw the request flow as a PlantUML sequence diagram.", "code"),
-        ("Write a bedtime story about a mermaid who sings to the whales.", "writing"),
-    ],
-)
-def test_a_diagram_language_is_code_and_a_mermaid_in_a_story_is_not(
-    text: str, category: str
-) -> None:
-    assert analyse_text(text).task.category == category
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
         # a professional document, whatever its field, is writing
         (
             "You are a cybersecurity expert. Draft an information security policy for a "
