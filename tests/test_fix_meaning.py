@@ -615,6 +615,32 @@ def test_a_persona_phrase_reads_on_to_its_noun(text: str, kind: str, head: str) 
 
 
 @pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        ("You are software engineer. Fix the bug.", "software engineer"),
+        ("You are data analytics expert. Summarise the table.", "data analytics expert"),
+        ("You are technical writer. Write the docs.", "technical writer"),
+    ],
+)
+def test_an_occupation_with_no_article_is_a_persona(text: str, head: str) -> None:
+    (persona,) = find_personas(text)
+    assert (persona.kind, persona.head) == ("expert", head)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are going to help me plan a trip.",
+        "You are working on a project for a developer.",
+        "You are given a developer log.",
+        "You are sure the analyst is right.",
+    ],
+)
+def test_a_bare_you_are_before_other_words_is_no_persona(text: str) -> None:
+    assert find_personas(text) == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "You are an expert, write the code.",  # the comma starts the task

@@ -963,6 +963,8 @@ def _may_start_identity(
     low = tok[1]
     if low in lang.expert_words or _noun_of(low, lang) is not None:
         return True
+    if _noun_ahead(text, tok[2], len(text), lang, occupation=True):
+        return True  # with no article: "You are software engineer"
     original = text[tok[2] : tok[3]]
     return original[:1].isupper() and low not in lang.stops and len(toks) <= 4
 
