@@ -107,6 +107,10 @@ def test_sentences_cut_at_stops_outside_inline_code_and_closing_marks() -> None:
             "Subclass nn.Module and return torch.Tensor values.",
             ["Subclass nn.Module and return torch.Tensor values."],
         ),
+        (
+            "Call time.Now() once, then client.Do(req) and file.Write(b).",
+            ["Call time.Now() once, then client.Do(req) and file.Write(b)."],
+        ),
     ],
 )
 def test_a_stop_with_no_space_before_an_order_ends_the_sentence(
@@ -501,8 +505,11 @@ def test_chinese_material_to_work_from_makes_extraction(text: str) -> None:
             "writing",
         ),
         ("You are an HR expert. Write a job description for a senior data engineer.", "writing"),
-        # ... but a smart contract is code, and a question in the field is factual
+        # ... but a smart contract or a cluster's policy is code, and a
+        # question in the field is factual
         ("You are a senior developer. Write a smart contract for an ERC-20 token.", "code"),
+        ("You are an expert Solidity developer. Write a Solidity contract for a token.", "code"),
+        ("You are a Kubernetes expert. Create a network policy that blocks all egress.", "code"),
         (
             "You are an expert lawyer. What is the statute of limitations for fraud in California?",
             "factual",
@@ -511,6 +518,12 @@ def test_chinese_material_to_work_from_makes_extraction(text: str) -> None:
 )
 def test_drafting_a_document_in_a_field_is_writing(text: str, category: str) -> None:
     assert analyse_text(text).task.category == category
+
+
+def test_chinese_unsure_whether_is_no_label() -> None:
+    # "write an ad line; if unsure whether emoji are needed, use none"
+    text = "你是一位资深文案。请为新产品写一段广告语。不确定是否需要表情符号时，不要使用。"
+    assert analyse_text(text).task.category == "writing"
 
 
 @pytest.mark.parametrize(
@@ -522,6 +535,9 @@ def test_drafting_a_document_in_a_field_is_writing(text: str, category: str) -> 
         # "according to the given query, judge whether the question matches":
         # a label, with no material named
         "你的任务是根据给定的查询判断主问题是否与之匹配。如果匹配，请输出1；否则请输出0。",
+        # "write a sort function according to the following requirements"
+        "你是一位资深的Python开发者。请根据以下要求编写一个排序函数：\n1. 使用快速排序\n"
+        "2. 添加注释",
     ],
 )
 def test_chinese_work_named_with_according_to_but_no_material_is_not_extraction(

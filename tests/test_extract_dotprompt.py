@@ -78,6 +78,8 @@ def test_text_before_any_role_is_user() -> None:
         ("core/prompts/architect/system.prompt", "system"),
         ("prompts/system_message.prompt", "system"),
         ("prompts/user.prompt", "user"),
+        # a prompt about system design is no system prompt
+        ("prompts/system_design.prompt", "user"),
     ],
 )
 def test_a_file_named_for_its_role_gives_the_text_before_any_marker_that_role(

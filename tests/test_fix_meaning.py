@@ -290,9 +290,15 @@ def test_an_example_in_parts_headed_above_it_runs_to_the_next_example() -> None:
     assert "literary scholar" in spans[-1]
     assert "{persona}" not in spans[-1]
     # an empty example section followed by the prompt's own headings hands
-    # nothing over
-    empty = "## Example\n\n# Task\n\nYou are an expert Python developer. Write a sort.\n"
-    assert find_personas(empty)
+    # nothing over, whatever headings of its level come later
+    for empty in (
+        "## Example\n\n# Task\n\nYou are an expert Python developer. Write a sort.\n",
+        "## Examples\n\n# Task\n\nYou are an expert tax accountant. Compute the tax.\n\n"
+        "## Output format\n\nReturn JSON.\n",
+        "### Example\n# Task\nYou are an expert tax accountant. Compute it.\n# Notes\n"
+        "### Example\nfoo\n",
+    ):
+        assert find_personas(empty), empty
 
 
 def test_a_fenced_prompt_is_not_material() -> None:
@@ -541,28 +547,33 @@ def test_a_tail_s_closing_run_and_parts_are_what_the_patterns_found(text: str) -
 
 
 @pytest.mark.parametrize(
-    ("text", "head"),
+    ("text", "head", "fixed"),
     [
         (
             "You are an experienced\nPython developer. Write a parser.\n",
             "experienced Python developer",
+            "Write a parser.\n",
         ),
         (
             "You are a world-class\nfull stack developer. Fix the bug.\n",
             "world-class full stack developer",
+            "Fix the bug.\n",
         ),
-        ("Act as a senior\nData Scientist and compute the median.\n", "senior Data Scientist"),
+        (
+            "Act as a senior\nData Scientist and compute the median.\n",
+            "senior Data Scientist",
+            "Compute the median.\n",
+        ),
     ],
 )
 def test_a_persona_hard_wrapped_before_its_noun_is_read_and_removed_whole(
-    text: str, head: str
+    text: str, head: str, fixed: str
 ) -> None:
     (persona,) = find_personas(text)
     assert persona.head == head
     assert persona.text == text[: persona.end] and "\n" in persona.text
-    fixed, _n, _left = fix("prompts/system.md", text)
-    assert head.split()[-1] not in fixed  # no "Python developer." left behind
-    assert ("parser" in fixed) or ("bug" in fixed) or ("median" in fixed)
+    # the request alone is left, whole: no "Python developer." behind it
+    assert fix("prompts/system.md", text)[0] == fixed
 
 
 @pytest.mark.parametrize(
@@ -571,6 +582,9 @@ def test_a_persona_hard_wrapped_before_its_noun_is_read_and_removed_whole(
         "You are an expert\nTask: write a parser.\n",  # a label on the next line
         "You are an expert\n- Write a parser.\n",  # a bullet
         "You are a seasoned\n\nPython developer notes.\n",  # a blank line
+        # a speaker's line: "Patient: ..." is no rest of the phrase
+        "You are knowledgeable and precise\nPatient: what dose for a child?\nGive it in mg.\n",
+        "You are an experienced\nPatient asks: what now?\n",
     ],
 )
 def test_a_line_break_before_a_label_bullet_or_paragraph_ends_the_persona(text: str) -> None:

@@ -110,10 +110,26 @@ def _section_end(text: str, start: int, level: int) -> int:
         first = _heading_name(h)  # the example's first part, headed above it
         for later in headings:
             n = len(later.group("marks"))
-            if n == level or (n == marks and _heading_name(later) == first):
-                return later.start()
+            if n == level:
+                # the next example, if the parts come again in it
+                return (
+                    later.start()
+                    if _HEADING.match(text, later.start())
+                    and _repeats(text, later.end(), marks, first)
+                    else h.start()
+                )
+            if n == marks and _heading_name(later) == first:
+                return later.start()  # the same parts again: the real input
         return h.start()  # no second example nor input: an empty section
     return len(text)
+
+
+def _repeats(text: str, start: int, marks: int, name: str) -> bool:
+    """Whether a heading of ``marks`` named ``name`` comes after ``start``."""
+    return any(
+        len(h.group("marks")) == marks and _heading_name(h) == name
+        for h in _ANY_HEADING.finditer(text, start)
+    )
 
 
 def _heading_name(m: re.Match[str]) -> str:

@@ -683,7 +683,12 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
         if kind == "mark":
             continue
         if kind == "nl":
-            if seen_word and (head_seen or quoted or not _noun_ahead(text, m.end(), limit, lang)):
+            if seen_word and (
+                head_seen
+                or quoted
+                or _labels_a_line(text, m.end())
+                or not _noun_ahead(text, m.end(), limit, lang)
+            ):
                 break  # a hard wrap before the noun ("a seasoned\nPython developer") goes on
             continue
         if kind == "quote":
@@ -903,6 +908,19 @@ def _attributive(text: str, pos: int, limit: int, low: str, lang: Language) -> b
         reach -= 1
         pos = nxt.end()
     return False
+
+
+def _labels_a_line(text: str, start: int) -> bool:
+    """Whether the line at ``start`` opens with a label ("Patient: what is
+    ...", "Student asks: ..."): a colon before its first stop. Such a line
+    is a speaker's or a field's, not the rest of a wrapped phrase."""
+    end = text.find("\n", start)
+    line = text[start : end if end >= 0 else len(text)]
+    colon = line.find(":")
+    if colon < 0:
+        return False
+    stops = [i for i in (line.find("."), line.find("!"), line.find("?")) if i >= 0]
+    return not stops or colon < min(stops)
 
 
 def _noun_ahead(

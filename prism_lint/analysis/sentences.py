@@ -24,11 +24,12 @@ from typing import NamedTuple
 _LATIN_END = re.compile(r"[.!?…](?<![.!?…][.!?…])[.!?…]*[\"'”’»)\]*_]*(?=\s|$|\\n)")
 # A stop a typist left no space after, before a word that starts an order
 # or a sentence ("... developer.Write unit tests", "expert.You must"): a
-# closed list, so that a dotted name ("nn.Module", "os.Path") cuts nothing.
+# closed list followed by a space, so that a dotted name ("nn.Module",
+# "time.Now()", "file.Write(b)") cuts nothing.
 _GLUED_END = re.compile(
-    r"[.!?](?<=[a-z]{2}[.!?])(?=(?:You|Your|Write|Please|The|This|Always|Never|Do|Don't|When|If|"
-    r"Make|Use|Answer|Return|Respond|Provide|Create|Generate|Given|Here|Now|Then|Keep|Be|"
-    r"Only|Each|It|We|I|My|Our)\b)"
+    r"[.!?](?<=[a-z]{2}[.!?])(?=(?:You|Your|Write|Please|The|This|Always|Never|Do|Don't|When|"
+    r"If|Make|Use|Answer|Return|Respond|Provide|Create|Generate|Given|Here|Then|Keep|Be|Only|"
+    r"Each|It|We|I|My|Our)[ \t])"
 )
 _CJK_END = re.compile(r"[。！？!?；][。！？!?；]*[」』”’）)]*")
 # A line that starts a block of its own (heading, bullet, numbered item,
