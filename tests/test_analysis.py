@@ -547,6 +547,19 @@ def test_chinese_work_named_with_according_to_but_no_material_is_not_extraction(
     assert not any(e.category == "extraction" for e in task.evidence)
 
 
+@pytest.mark.parametrize("opener", ["e.g.,", "such as", "for example"])
+def test_a_parenthesis_of_examples_counts_less_than_the_request(opener: str) -> None:
+    """ "(e.g., historical trends, legal background)" lists topics the work may
+    touch; said as the request, the same words are what is asked."""
+    listed = analyse_text(
+        f"Outline the report for the user's topic ({opener} historical trends, legal background)."
+    ).task.scores
+    asked = analyse_text(
+        "Outline the report for the user's topic: historical trends, legal background."
+    ).task.scores
+    assert listed.get("factual", 0.0) < 0.5 * asked["factual"]
+
+
 def test_persona_field_decides_only_when_the_prompt_says_little_else() -> None:
     alone = analyse_text("You are an expert Python developer.")
     assert alone.task.category == "code"

@@ -836,10 +836,20 @@ def _task_statements(
     return out
 
 
+# A parenthesis that lists examples ("(e.g., policy background, historical
+# trends)", "(such as SQL or regex)"): topics the work may touch, not the work
+_EXAMPLES_ASIDE = re.compile(
+    r"(?i)\((?:e\.\s?g\.|eg\.|for\s+example|for\s+instance|such\s+as)[^()\n]{0,300}\)"
+)
+
+
 def _aside_sections(text: str) -> list[tuple[int, int, float]]:
     """Sections that constrain rather than state the job: "Rules:",
-    "Variables:", "Example:", "Tone:". Their cues count less."""
+    "Variables:", "Example:", "Tone:", and a parenthesis of examples. Their
+    cues count less."""
     out: list[tuple[int, int, float]] = []
+    if "(" in text:  # first: within a section, the parenthesis holds
+        out.extend((m.start(), m.end(), ASIDE_WEIGHT) for m in _EXAMPLES_ASIDE.finditer(text))
     current: tuple[int, float] | None = None
     for m in _LABEL.finditer(text):
         if current is not None:
