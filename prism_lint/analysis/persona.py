@@ -440,17 +440,13 @@ def _from_cue(
     ident = _identity(text, m.end(), sent.end, lang, strict=strict)
     if (
         ident is not None
-        and not any(_noun_of(w, lang) for w in ident.head.lower().split())
+        and not _names_a_noun(ident.head, lang)
         and following is not None
         and _line_goes_on(text, sent, following)
     ):
         joined = Sentence(sent.start, following.end, sent.block)
         wider = _identity(text, m.end(), joined.end, lang, strict=strict)
-        if (
-            wider is not None
-            and wider.end > sent.end
-            and any(_noun_of(w, lang) for w in wider.head.lower().split())
-        ):
+        if wider is not None and wider.end > sent.end and _names_a_noun(wider.head, lang):
             ident, sent = wider, joined
     if ident is None or (group == "weak" and not ident.recognised):
         return None
@@ -462,6 +458,11 @@ def _from_cue(
     end = _span_end(text, sent, ident.end, lang)
     cue = _cue_name(m.group(0))
     return _persona(text, start, end, ident, cue, lang.code)
+
+
+def _names_a_noun(head: str, lang: Language) -> bool:
+    """Whether an identity phrase reached a known noun ("seasoned" did not)."""
+    return any(_noun_of(w, lang) for w in head.lower().split())
 
 
 def _line_goes_on(text: str, sent: Sentence, following: Sentence) -> bool:
@@ -883,31 +884,11 @@ def _attributive(text: str, pos: int, limit: int, low: str, lang: Language) -> b
     "designed", "dedicated") stands before the noun it qualifies, as in "a
     specially trained medical expert", rather than after one, as in "a model
     trained on ...": a known noun follows within a few words, with no word
-    between that ends a phrase."""
+    between that ends a phrase ("a trained code reviewer": a task word may
+    be one of them)."""
     if not (low.endswith("ed") or low == "built") or low not in lang.stops:
         return False
-    pattern = word_re(text)
-    reach = _ATTRIBUTIVE_REACH
-    for _ in range(2 * _ATTRIBUTIVE_REACH):
-        if reach == 0:
-            return False
-        nxt = pattern.search(text, pos, limit)
-        gap = text[pos : nxt.start()] if nxt is not None else ""
-        if nxt is None or gap.strip() or "\n" in gap:
-            return False  # punctuation or a line's end before the noun
-        word = nxt.group(0).lower()
-        if _noun_of(word, lang) is not None:
-            return True
-        # "a trained and experienced tax accountant": expertise words and
-        # "and" go on as the phrase itself does, within the phrase's reach
-        if word in lang.expert_words or word in _conjunctions(lang):
-            pos = nxt.end()
-            continue
-        if word in lang.stops or word in lang.determiners:
-            return False
-        reach -= 1
-        pos = nxt.end()
-    return False
+    return _noun_ahead(text, pos, limit, lang, verbs_end=False)
 
 
 def _labels_a_line(text: str, start: int) -> bool:
@@ -931,12 +912,15 @@ def _noun_ahead(
     *,
     between: str = " \t",
     occupation: bool = False,
+    verbs_end: bool = True,
 ) -> bool:
     """Whether the phrase left without its noun at ``pos`` goes on to one: a
     known noun (an occupation, when ``occupation``) comes within a few words,
-    none of them a stop, with nothing but ``between`` before each (a line
-    broken in "a world-class" / "Python developer", a list of qualities in
-    "a smart, creative and meticulous researcher")."""
+    none of them a stop (nor a task verb, when ``verbs_end``), with nothing
+    but ``between`` before each (a line broken in "a world-class" / "Python
+    developer", a list of qualities in "a smart, creative and meticulous
+    researcher"). Expertise words and conjunctions go on as the phrase
+    itself does ("a trained and experienced tax accountant")."""
     pattern = word_re(text)
     reach = _ATTRIBUTIVE_REACH
     for _ in range(2 * _ATTRIBUTIVE_REACH):
@@ -950,7 +934,7 @@ def _noun_ahead(
         pos = nxt.end()
         if word in _conjunctions(lang) or word in lang.expert_words:
             continue  # "and", "experienced": the phrase goes on
-        if word in lang.stops or word in lang.determiners or word in _task_verbs():
+        if word in lang.stops or word in lang.determiners or (verbs_end and word in _task_verbs()):
             return False
         reach -= 1
         if reach == 0:

@@ -8,7 +8,6 @@ spliced into whatever message includes them, so their role is unknown.
 from __future__ import annotations
 
 import posixpath
-import re
 from typing import Any
 
 from prism_lint.extract import Comment, ExtractError, Extraction, ExtractOptions
@@ -25,8 +24,6 @@ from prism_lint.extract.templates.text import handlebars_tokens, render_plain
 from prism_lint.lines import line_index
 from prism_lint.model import CallContext, Document, Role
 
-_ROLE_NAME_WORDS = frozenset({"system", "sys", "user", "human", "prompt", "message", "msg"})
-
 
 def extract(doc: Document, options: ExtractOptions) -> Extraction:
     lines = line_index(doc.text)
@@ -42,10 +39,7 @@ def extract(doc: Document, options: ExtractOptions) -> Extraction:
     # Dotprompt reads text before any role marker as the user's; a file named
     # for its role (``system.prompt``, as projects that keep Jinja templates
     # in ``.prompt`` files name them) says otherwise
-    stem_words = set(re.split(r"[^a-z]+", base.lower().rsplit(".", 1)[0])) - {""}
-    # only a name that is a role and nothing else: "system_design.prompt" is
-    # a prompt about system design
-    named = role_from_name(doc.path) if stem_words <= _ROLE_NAME_WORDS else "unknown"
+    named = role_from_name(doc.path, whole=True)
     role: Role = "unknown" if base.startswith("_") else named if named != "unknown" else "user"
     read = related_reader(options)
 

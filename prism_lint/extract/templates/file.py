@@ -13,11 +13,20 @@ from prism_lint.extract.templates.text import SyntaxProblem, Tok, assemble
 from prism_lint.lines import LineIndex
 from prism_lint.model import CallContext, Document, PromptUnit, Role, Sibling
 
+# the words of a file name that is a role and nothing else ("system.prompt",
+# "system_message.prompt", "user.prompt")
+_ROLE_NAME_WORDS = frozenset({"system", "sys", "user", "human", "prompt", "message", "msg"})
 
-def role_from_name(path: str) -> Role:
+
+def role_from_name(path: str, *, whole: bool = False) -> Role:
     """The role a template file's name gives the text before any role
-    marker (``system.prompt``, ``user_message.j2``); unknown otherwise."""
-    words = set(re.split(r"[^a-z]+", posixpath.basename(path.replace("\\", "/")).lower()))
+    marker (``system.prompt``, ``user_message.j2``); unknown otherwise.
+    ``whole``: only a name that is a role and nothing else
+    ("system_design.prompt" is a prompt about system design)."""
+    base = posixpath.basename(path.replace("\\", "/")).lower()
+    words = set(re.split(r"[^a-z]+", base))
+    if whole and not set(re.split(r"[^a-z]+", base.rsplit(".", 1)[0])) - {""} <= _ROLE_NAME_WORDS:
+        return "unknown"
     if words & {"system", "sys", "developer"}:
         return "system"
     if words & {"user", "human"}:
