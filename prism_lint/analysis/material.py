@@ -100,42 +100,46 @@ def _section_end(text: str, start: int, level: int) -> int:
     level, or to where its first part's heading comes again (the next
     example, or the real input laid out the same way); with neither, it is
     an empty section."""
-    headings = _ANY_HEADING.finditer(text, start)
-    for h in headings:
-        marks = len(h.group("marks"))
+    heads, starts, where = _headings(text)
+    k = bisect_left(starts, start)
+    while k < len(heads):
+        at, _end, marks, first = heads[k]
+        k += 1
         if marks > level:
             continue
-        if marks == level or text[start : h.start()].strip():
-            return h.start()
-        first = _heading_name(h)  # the example's first part, headed above it
-        for later in headings:
-            n = len(later.group("marks"))
+        if marks == level or text[start:at].strip():
+            return at
+        # the example's first part, headed above it
+        for j in range(k, len(heads)):  # no copy of the rest: one is read
+            later, later_end, n, name = heads[j]
             if n == level:
                 # the next example, if the parts come again in it
-                return (
-                    later.start()
-                    if _HEADING.match(text, later.start())
-                    and _repeats(text, later.end(), marks, first)
-                    else h.start()
-                )
-            if n == marks and _heading_name(later) == first:
-                return later.start()  # the same parts again: the real input
-        return h.start()  # no second example nor input: an empty section
+                again = where[(marks, first)]
+                comes_again = bisect_left(again, later_end) < len(again)
+                return later if comes_again and _HEADING.match(text, later) else at
+            if n == marks and name == first:
+                return later  # the same parts again: the real input
+        return at  # no second example nor input: an empty section
     return len(text)
 
 
-def _repeats(text: str, start: int, marks: int, name: str) -> bool:
-    """Whether a heading of ``marks`` named ``name`` comes after ``start``."""
-    return any(
-        len(h.group("marks")) == marks and _heading_name(h) == name
-        for h in _ANY_HEADING.finditer(text, start)
-    )
-
-
-def _heading_name(m: re.Match[str]) -> str:
-    line_end = m.string.find("\n", m.end())
-    line = m.string[m.start() : line_end if line_end >= 0 else len(m.string)]
-    return line.lstrip("#").strip().strip("*:").strip().lower()
+@lru_cache(maxsize=16)
+def _headings(
+    text: str,
+) -> tuple[list[tuple[int, int, int, str]], list[int], dict[tuple[int, str], list[int]]]:
+    """The Markdown headings of ``text`` (start, end, level, name), their
+    starts, and the starts of each (level, name): read once a text, so
+    that each example section looks its parts up instead of reading on."""
+    heads: list[tuple[int, int, int, str]] = []
+    where: dict[tuple[int, str], list[int]] = {}
+    for h in _ANY_HEADING.finditer(text):
+        line_end = text.find("\n", h.end())
+        line = text[h.start() : line_end if line_end >= 0 else len(text)]
+        name = line.lstrip("#").strip().strip("*:").strip().lower()
+        marks = len(h.group("marks"))
+        heads.append((h.start(), h.end(), marks, name))
+        where.setdefault((marks, name), []).append(h.start())
+    return heads, [h[0] for h in heads], where
 
 
 # A closing tag, its name as written (spaces and all): the closing tag of a

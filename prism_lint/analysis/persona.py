@@ -22,7 +22,7 @@ from typing import Any
 
 from prism_lint.analysis.material import in_material, supplied_spans
 from prism_lint.analysis.model import Persona
-from prism_lint.analysis.sentences import Sentence, split_sentences
+from prism_lint.analysis.sentences import STOPS, Sentence, split_sentences
 from prism_lint.analysis.vocabulary import (
     AGENT_SUFFIXES,
     CJK,
@@ -474,11 +474,8 @@ def _line_goes_on(text: str, sent: Sentence, following: Sentence) -> bool:
         not following.block
         and gap.count("\n") == 1
         and not gap.strip()
-        and text[sent.end - 1 : sent.end] not in _LINE_STOPS
+        and text[sent.end - 1] not in STOPS
     )
-
-
-_LINE_STOPS = frozenset(".!?:;。！？：；…")
 
 
 # where the clause a weak cue stands in may begin: a mark, a dash between

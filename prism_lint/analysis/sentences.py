@@ -44,7 +44,7 @@ _BLOCK_START = re.compile(
 )
 # A line that ends a sentence: a stop, then closing quotes or brackets, then
 # white space (what "[stops]['"”’»)\]*_]*\s*$" matches, read from the end).
-_STOPS = ".!?:;。！？：；…"
+STOPS = ".!?:;。！？：；…"  # the marks that can end a sentence
 _CLOSING = "'\"”’»)]*_"
 # Words after which a line break cannot end a sentence (a hard wrap).
 # fmt: off
@@ -95,10 +95,9 @@ class _Stops:
 
     def __init__(self, text: str) -> None:
         latin = [(m.start(), m.end()) for m in _LATIN_END.finditer(text)]
-        if "." in text or "!" in text or "?" in text:
-            glued = [(m.start(), m.end()) for m in _GLUED_END.finditer(text)]
-            if glued:
-                latin = sorted(latin + glued)
+        glued = [(m.start(), m.end()) for m in _GLUED_END.finditer(text)]
+        if glued:
+            latin = sorted(latin + glued)
         self.latin_starts = [s for s, _e in latin]
         self.latin = latin
         # by their ends ("?" and "!" are here too: "Really?!" ends before "x")
@@ -175,7 +174,7 @@ def _ends_sentence(line: str) -> bool:
     """Whether ``line`` ends with a stop, past closing marks and white space
     (the two kinds share no character, so stripping each in turn is exact)."""
     body = line.rstrip().rstrip(_CLOSING)
-    return body != "" and body[-1] in _STOPS
+    return body != "" and body[-1] in STOPS
 
 
 def _split_unit(
