@@ -1796,3 +1796,17 @@ def test_a_sequence_whose_flow_says_who_is_first_joins_none() -> None:
     assert _team_siblings(adk)["senior equity analyst"] == [
         "Write a short upbeat intro about our team offsite."
     ]
+
+
+def test_qwen_agents_function_list_names_its_tools() -> None:
+    """Qwen-Agent's agents take their tools as ``function_list=``: a code
+    interpreter there is what the persona's task is done with."""
+    src = (
+        "from qwen_agent.agents import ReActChat\n"
+        "bot = ReActChat(llm={'model': 'qwen-max'}, name='coder',\n"
+        "    system_message='You are a programming expert who writes code for data problems.',\n"
+        "    function_list=['code_interpreter'])\n"
+    )
+    (unit,) = units(src)
+    assert unit.role == "system"
+    assert unit.context.tools == ["code_interpreter"]

@@ -1222,6 +1222,13 @@ def test_a_tool_named_for_the_data_it_gets_supplies_it(tool: str) -> None:
         "report that addresses it.",
         "Answer the user's question about the company. Ground every substantive claim in "
         "researched sources, not your own memory.",
+        # no article before the tools; research through a tool; web searches
+        "Your job is to use tools to gather information about the user's topic, then "
+        "answer the research question.",
+        "Conduct research by calling the `run_search` tool, then answer the question.",
+        "Answer the question by conducting web searches first. Cite every source.",
+        "Write the section from the information gathered from tool calls and web searches.",
+        "Review all information gathered so far, then answer the user's question.",
     ],
 )
 def test_facts_the_prompt_has_its_tools_gather_are_not_recalled(request_text: str) -> None:
@@ -1607,3 +1614,45 @@ def test_labels_in_either_order_and_spacing_are_a_judgement(judge: str) -> None:
 )
 def test_words_debates_share_with_proofs_and_questions_are_no_debate(proof: str) -> None:
     assert is_flagged(analyse_text(proof)), proof
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What key information did I find?",
+        "What information do I already have?",
+        "What information is still missing?",
+        "What is the most effective next action?",
+        "What does the user need?",
+    ],
+)
+def test_a_checklist_question_the_model_asks_itself_asks_no_fact(question: str) -> None:
+    """A question about what the model itself found or must do next is a
+    step of its own procedure, not a question put to it."""
+
+    def asked(text: str) -> bool:
+        evidence = analyse_text(text).task.evidence
+        return any(e.category == "factual" and e.cue.endswith("?") for e in evidence)
+
+    assert not asked(question)
+    assert asked("Who was the first president of Chile?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are an expert in answering questions from documents. Read the excerpt carefully "
+        "and answer the user's question based on its content. Your answer must follow the "
+        "excerpt, even if it does not align with the facts. Assess whether the excerpt holds "
+        "enough information; if it does not, reply 'none'.",
+        "您是一位文档问答专家。请根据文档内容回答用户的问题。您需要判断文档是否包含答案。"
+        "答案必须严格遵循文档内容，即使与事实不符。",
+    ],
+)
+def test_answering_from_a_document_against_the_facts_is_extraction(text: str) -> None:
+    """Told to keep to the document even where it contradicts the facts, the
+    model reports the material, not what it knows; judging whether the
+    excerpt answers the question is a step of that."""
+    found = analyse_text(text)
+    assert found.task.category == "extraction"
+    assert not is_flagged(found)
