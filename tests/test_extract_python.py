@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from prism_lint.analysis import analyse, is_flagged
 from prism_lint.extract import ExtractError, Extraction, ExtractOptions
 from prism_lint.extract.python import strings as ps
 from prism_lint.extract.python.catalogue import load_catalogue, parse_catalogue, rules_path
@@ -958,6 +959,32 @@ agent = make_agent(sys_msg="You are a senior data scientist.")
     }
 
 
+def test_a_wrapper_passing_its_parameter_beside_sys_prompt_sends_it_as_the_user_turn() -> None:
+    """A project function that hands one parameter to ``inputs=`` beside
+    ``sys_prompt=`` is learned for both: its callers' text is the request
+    the persona is judged by, not a task assumed from the persona."""
+    code = """\
+def ask(question, system):
+    return request_gpt(inputs=question, sys_prompt=system, history=[])
+
+ask("Write a short, warm birthday poem for my colleague Dana.",
+    "You are a world-class Python developer.")
+"""
+    got = {u.text: (u.role, [s.text for s in u.context.siblings]) for u in units(code)}
+    assert got == {
+        "Write a short, warm birthday poem for my colleague Dana.": (
+            "user",
+            ["You are a world-class Python developer."],
+        ),
+        "You are a world-class Python developer.": (
+            "system",
+            ["Write a short, warm birthday poem for my colleague Dana."],
+        ),
+    }
+    (system,) = [u for u in units(code) if u.role == "system"]
+    assert not is_flagged(analyse(system))
+
+
 def test_name_tier() -> None:
     code = """\
 from openai import OpenAI
@@ -1778,6 +1805,30 @@ def test_metagpt_roles_as_metagpt_sends_them() -> None:
     assert find(units(acronym), "You are a").text.startswith("You are a SEO Expert,")
     long = METAGPT_ROLES.replace('"SimpleTester"', '"' + "Aa" * 50_000 + ' x"')
     units(long)  # a long profile is read in linear time (no backtracking)
+
+
+def test_the_later_agents_of_a_sequence_work_on_what_came_before() -> None:
+    """The agents after a sequence's first are handed the output of the one
+    before: supplied material, which their request works on (an analyst told
+    to "list the implications of the research" reports what it was given)."""
+    earlier = "the previous agent's output"
+    seq = TEAM.replace("[analyst, writer]", "[writer, analyst]").replace(
+        "You are a senior equity analyst.",
+        "You are a senior equity analyst. List the three key facts of the research.",
+    )
+    us = units(seq)
+    assert find(us, "senior equity analyst").context.attachments == [earlier]
+    assert find(us, "professional copywriter").context.attachments == []
+    assert not is_flagged(analyse(find(us, "senior equity analyst")))
+    # an agent that is also the first is handed the task
+    twice = find(units(seq.replace("[writer, analyst]", "[analyst, writer, analyst]")), "equity")
+    assert twice.context.attachments == []
+    alone = seq.replace(
+        "SequentialWorkflow(agents=agents, max_loops=1)", "ConcurrentWorkflow(agents)"
+    )
+    found = find(units(alone), "senior equity analyst")
+    assert found.context.attachments == []
+    assert is_flagged(analyse(found))
 
 
 def test_a_sequence_whose_flow_says_who_is_first_joins_none() -> None:

@@ -1205,7 +1205,18 @@ def test_the_request_after_a_block_of_examples_is_read(open_: str, close: str) -
     assert is_flagged(found)
 
 
-@pytest.mark.parametrize("tool", ["get_ticker_data", "coingecko_market", "get_weather"])
+@pytest.mark.parametrize(
+    "tool",
+    [
+        "get_ticker_data",
+        "coingecko_market",
+        "get_weather",
+        # a connector to the user's store; a function named for getting data
+        "ShopifyTools",
+        "get_shop_info",
+        "fetch_orders",
+    ],
+)
 def test_a_tool_named_for_the_data_it_gets_supplies_it(tool: str) -> None:
     """A ticker's data or the weather that a function tool gets is read
     from its result, not recalled: the question is a lookup."""
@@ -1213,6 +1224,15 @@ def test_a_tool_named_for_the_data_it_gets_supplies_it(tool: str) -> None:
     assert is_flagged(analyse(unit))
     unit.context.tools = [tool]
     assert not is_flagged(analyse(unit))
+
+
+@pytest.mark.parametrize("tool", ["get_current_time", "reset_and_get", "calculator"])
+def test_a_tool_that_gets_no_facts_of_the_task_supplies_none(tool: str) -> None:
+    """The clock, a getter only by its last word, a calculator: the facts
+    asked for are still the model's own."""
+    unit = _system("You are a senior historian.", "In what year did the Berlin Wall fall?")
+    unit.context.tools = [tool]
+    assert is_flagged(analyse(unit))
 
 
 @pytest.mark.parametrize(
@@ -1656,3 +1676,48 @@ def test_answering_from_a_document_against_the_facts_is_extraction(text: str) ->
     found = analyse_text(text)
     assert found.task.category == "extraction"
     assert not is_flagged(found)
+
+
+def test_support_for_a_products_customers_is_not_code() -> None:
+    """Helping customers with crashes, bug reports and account access serves
+    the business's customers: not code the model writes."""
+    module = (
+        "from agents import Agent\n"
+        "from agents.extensions.handoff_prompt import RECOMMENDED_PROMPT_PREFIX\n"
+        'support = Agent(name="Support", instructions=f"""{RECOMMENDED_PROMPT_PREFIX}\n'
+        "You are a technical support specialist. Help customers with:\n"
+        "- App crashes and technical issues\n- Account access problems\n"
+        "- Bug reports and technical questions\n\n"
+        'Provide clear technical guidance and solutions.""")\n'
+    )
+    result = check_source("support.py", module, Settings())
+    assert not [d for d in result.diagnostics if d.code.startswith("PRS1")]
+    coder = "You are a senior Python developer. Help our customers with their code: find the bug."
+    assert analyse_text(coder).task.category == "code"
+
+
+def test_what_a_thing_is_made_for_is_not_the_thing_made() -> None:
+    """ "Create visualizations for executive dashboards" makes charts, not a
+    dashboard; "Create a travel agent persona" makes a persona."""
+    found = analyse_text("Create comprehensive visualizations for executive dashboards.")
+    assert not any(e.cue.lower().startswith("create") for e in found.task.evidence)
+    built = analyse_text("Build a dashboard for our sales team.")
+    assert any(e.cue.lower().startswith("build a dashboard") for e in built.task.evidence)
+    persona = analyse_text("Create a travel agent persona for our chatbot.")
+    assert not any(e.cue.lower().startswith("create") for e in persona.task.evidence)
+
+
+@pytest.mark.parametrize(
+    ("question", "factual"),
+    [
+        ("Tell me about Yosemite National Park.", True),
+        ("Tell me a bit about the history of the Ottoman Empire.", True),
+        ("Tell me about yourself.", False),
+        ("Tell me about a time when you disagreed with a manager.", False),
+    ],
+)
+def test_asked_about_a_named_thing_is_a_question_of_fact(question: str, factual: bool) -> None:
+    """ "Tell me about <a place, a period>" asks what the model knows about it;
+    about the model, the user or an interview story it asks nothing of fact."""
+    found = analyse(chat(WRITER, question))
+    assert (found.task.category == "factual") is factual

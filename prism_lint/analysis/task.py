@@ -1153,6 +1153,7 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
     for kind in ctx.attachments:
         tally.add(f"attached {kind}", "extraction", "attachment", SOURCE_WEIGHTS["attachment"])
     tools = lex.context.get("tools", {})
+    verbs = lex.context.get("tool_verbs", {})
     # what the call's tools say, once per category: a toolbox of ten file
     # tools fetches no more material than one does
     strongest: dict[str, tuple[float, str]] = {}
@@ -1160,12 +1161,11 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
         parts = _name_parts(tool)
         # "OpenBBToolkit" -> open, bb, toolkit: "openbb" is two of them
         pairs = [a + b for a, b in pairwise(parts)]
-        for part in [tool.lower(), *parts, *pairs]:
-            hit = tools.get(part)
-            if hit:
-                if hit[1] > strongest.get(hit[0], (0.0, ""))[0]:
-                    strongest[hit[0]] = (hit[1], tool)
-                break
+        hit = next((h for part in [tool.lower(), *parts, *pairs] if (h := tools.get(part))), None)
+        if hit is None and parts:
+            hit = verbs.get(parts[0])  # "get_shop_info": a getter of data
+        if hit and hit[1] > strongest.get(hit[0], (0.0, ""))[0]:
+            strongest[hit[0]] = (hit[1], tool)
     for category, (weight, tool) in strongest.items():
         tally.add(f"tool={tool}", category, "tools", weight * SOURCE_WEIGHTS["tools"] / 2)
 

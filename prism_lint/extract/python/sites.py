@@ -827,12 +827,19 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             if items.type not in ("list", "tuple"):
                 continue
             members = [el for el in items.named_children if el.type != "comment"]
+            if kind == "first":
+                # the others work on what came before them (an agent that is
+                # also the first is handed the task as well)
+                first = self.agent_call(members[0]) if members else None
+                for el in members[1:_MAX_TEAM]:
+                    later = self.agent_call(el)
+                    if later is not None and later != first:
+                        self.reg.fed.add(later)
+                return [first] if first is not None else []
             for el in members[:_MAX_TEAM]:
                 agent = self.agent_call(el)
                 if agent is not None:
                     out.append(agent)
-                if kind == "first":
-                    return out  # the others work on what came before them
         return out
 
     def agent_call(self, node: Node) -> int | None:

@@ -18,6 +18,9 @@ from prism_lint.extract.shared import units as code_units
 from prism_lint.extract.shared.units import Group, add_siblings
 from prism_lint.model import Sibling
 
+# what an agent after the first of a sequence is handed (a call attachment)
+EARLIER_OUTPUT = "the previous agent's output"
+
 
 class Registry(code_units.Registry[Source]):
     key_holes = True  # an f-string's substitutions count towards its literal's span
@@ -40,6 +43,12 @@ class Registry(code_units.Registry[Source]):
                 )
                 if run not in members:
                     members.append(run)
+        for agent_call in self.fed:
+            for g in self.agent_groups.get(agent_call, ()):
+                for key in g.keys:
+                    d = self.drafts.get(key)
+                    if d is not None and EARLIER_OUTPUT not in d.ctx.attachments:
+                        d.ctx.attachments.append(EARLIER_OUTPUT)
         for agent_call, members in by_agent.items():
             model = next((g.ctx.model for g in members if g.ctx.model), None)
             library = next((g.ctx.library for g in members if g.ctx.library), "")

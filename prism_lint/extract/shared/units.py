@@ -91,6 +91,9 @@ class Registry(Generic[S]):
         self.claims: dict[int, list[tuple[Key, int, int]]] = {}
         self.agent_groups: dict[int, list[Group]] = {}
         self.run_groups: list[Group] = []
+        # agents of a sequence after its first: each works on what the one
+        # before it returned, not on the task the code hands the sequence
+        self.fed: set[int] = set()
 
     # -- hooks ---------------------------------------------------------------
 
