@@ -1823,6 +1823,21 @@ def test_the_later_agents_of_a_sequence_work_on_what_came_before() -> None:
     # an agent that is also the first is handed the task
     twice = find(units(seq.replace("[writer, analyst]", "[analyst, writer, analyst]")), "equity")
     assert twice.context.attachments == []
+    # an agent also handed a task directly is not only working on the output
+    # before it; nor is one whose list order is not the order it runs in
+    direct = seq + 'analyst.run("What was Apple\'s revenue in 2020?")\n'
+    assert find(units(direct), "equity").context.attachments == []
+    graph = seq.replace(
+        "SequentialWorkflow(agents=agents, max_loops=1)", "GraphWorkflow(agents=agents)"
+    )
+    assert find(units(graph), "equity").context.attachments == []
+    # a later agent asked for maths still does maths
+    maths = seq.replace(
+        "List the three key facts of the research.", "Solve the equations step by step."
+    ).replace("senior equity analyst", "senior equity analyst and expert mathematician")
+    found = analyse(find(units(maths), "equity"))
+    assert found.task.category == "math"
+    assert is_flagged(found)
     alone = seq.replace(
         "SequentialWorkflow(agents=agents, max_loops=1)", "ConcurrentWorkflow(agents)"
     )
@@ -1861,3 +1876,4 @@ def test_qwen_agents_function_list_names_its_tools() -> None:
     (unit,) = units(src)
     assert unit.role == "system"
     assert unit.context.tools == ["code_interpreter"]
+    assert analyse(unit).task.category == "code"

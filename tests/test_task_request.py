@@ -1211,10 +1211,9 @@ def test_the_request_after_a_block_of_examples_is_read(open_: str, close: str) -
         "get_ticker_data",
         "coingecko_market",
         "get_weather",
-        # a connector to the user's store; a function named for getting data
+        # a connector to the user's store or business system
         "ShopifyTools",
-        "get_shop_info",
-        "fetch_orders",
+        "SalesforceTools",
     ],
 )
 def test_a_tool_named_for_the_data_it_gets_supplies_it(tool: str) -> None:
@@ -1226,13 +1225,46 @@ def test_a_tool_named_for_the_data_it_gets_supplies_it(tool: str) -> None:
     assert not is_flagged(analyse(unit))
 
 
-@pytest.mark.parametrize("tool", ["get_current_time", "reset_and_get", "calculator"])
-def test_a_tool_that_gets_no_facts_of_the_task_supplies_none(tool: str) -> None:
-    """The clock, a getter only by its last word, a calculator: the facts
-    asked for are still the model's own."""
-    unit = _system("You are a senior historian.", "In what year did the Berlin Wall fall?")
-    unit.context.tools = [tool]
-    assert is_flagged(analyse(unit))
+@pytest.mark.parametrize(
+    ("persona", "request_text", "tools", "task"),
+    [
+        # a getter's verb alone names no data: the clock, a toolbox factory
+        (
+            "You are a senior historian.",
+            "In what year did the Berlin Wall fall?",
+            ("get_current_time",),
+            "factual",
+        ),
+        (
+            "You are a senior historian.",
+            "In what year did the Berlin Wall fall?",
+            ("get_tools",),
+            "factual",
+        ),
+        # what a coding agent reads is the code it works on
+        (
+            "You are an expert software engineer.",
+            "Refactor the authentication module to use dependency injection.",
+            ("get_file_contents", "list_directory"),
+            "code",
+        ),
+        (
+            "You are an expert mathematician.",
+            "Prove that the square root of 2 is irrational.",
+            ("get_formula",),
+            "math",
+        ),
+    ],
+)
+def test_a_tool_that_gets_no_facts_of_the_task_supplies_none(
+    persona: str, request_text: str, tools: tuple[str, ...], task: str
+) -> None:
+    """Tools named only by a getter's verb, or that read the code worked on,
+    supply none of the facts asked for: the task is still the model's own."""
+    unit = _system(persona, request_text, tools)
+    found = analyse(unit)
+    assert found.task.category == task
+    assert is_flagged(found)
 
 
 @pytest.mark.parametrize(
@@ -1643,7 +1675,6 @@ def test_words_debates_share_with_proofs_and_questions_are_no_debate(proof: str)
         "What information do I already have?",
         "What information is still missing?",
         "What is the most effective next action?",
-        "What does the user need?",
     ],
 )
 def test_a_checklist_question_the_model_asks_itself_asks_no_fact(question: str) -> None:
@@ -1659,10 +1690,25 @@ def test_a_checklist_question_the_model_asks_itself_asks_no_fact(question: str) 
 
 
 @pytest.mark.parametrize(
+    "question",
+    [
+        "What medications do I need to avoid with warfarin?",
+        "What is the next step in the Krebs cycle after citrate?",
+        "What are the missing links in human evolution?",
+        "What is I/O in operating systems?",
+        "What documents does the user need to apply for a US passport?",
+    ],
+)
+def test_a_question_of_fact_about_me_or_a_next_step_still_asks_it(question: str) -> None:
+    found = analyse(chat("You are a senior expert.", question))
+    assert found.task.category == "factual"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "You are an expert in answering questions from documents. Read the excerpt carefully "
-        "and answer the user's question based on its content. Your answer must follow the "
+        "and answer the user's question from the excerpt. Your answer must follow the "
         "excerpt, even if it does not align with the facts. Assess whether the excerpt holds "
         "enough information; if it does not, reply 'none'.",
         "您是一位文档问答专家。请根据文档内容回答用户的问题。您需要判断文档是否包含答案。"
@@ -1703,8 +1749,14 @@ def test_what_a_thing_is_made_for_is_not_the_thing_made() -> None:
     assert not any(e.cue.lower().startswith("create") for e in found.task.evidence)
     built = analyse_text("Build a dashboard for our sales team.")
     assert any(e.cue.lower().startswith("build a dashboard") for e in built.task.evidence)
-    persona = analyse_text("Create a travel agent persona for our chatbot.")
+    persona = analyse_text("Create a Discord bot persona that greets new members.")
     assert not any(e.cue.lower().startswith("create") for e in persona.task.evidence)
+    # a compound with a preposition in it is still the thing built
+    for made in ("Build a to-do app in React.", "Create an in-memory database for tests."):
+        assert any(
+            e.category == "code" and e.cue.lower().startswith(("build", "create"))
+            for e in analyse_text(made).task.evidence
+        ), made
 
 
 @pytest.mark.parametrize(
@@ -1714,6 +1766,9 @@ def test_what_a_thing_is_made_for_is_not_the_thing_made() -> None:
         ("Tell me a bit about the history of the Ottoman Empire.", True),
         ("Tell me about yourself.", False),
         ("Tell me about a time when you disagreed with a manager.", False),
+        # a made-up thing, what the call hands over
+        ("Tell me about a dragon who loves tea.", False),
+        ("Tell me about the image.", False),
     ],
 )
 def test_asked_about_a_named_thing_is_a_question_of_fact(question: str, factual: bool) -> None:
@@ -1721,3 +1776,41 @@ def test_asked_about_a_named_thing_is_a_question_of_fact(question: str, factual:
     about the model, the user or an interview story it asks nothing of fact."""
     found = analyse(chat(WRITER, question))
     assert (found.task.category == "factual") is factual
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "You will be given a project plan. Based on it, generate 5 queries that you will use "
+        "to search the papers, and send them to the search tool.",
+        "Given the paper below, revise it following the recommendations given. Return the "
+        "revised paper.",
+    ],
+)
+def test_writing_queries_or_revising_a_draft_is_no_question_of_fact(request_text: str) -> None:
+    """Queries to search with ask nothing of fact; revising a supplied draft
+    is editing: neither is answered from what the researcher knows."""
+    found = analyse(chat("You are an academic researcher.", request_text))
+    assert found.task.category == "writing"
+    assert not is_flagged(found)
+    sql = analyse(
+        chat(WRITER, "Generate SQL queries to search the orders table for late deliveries.")
+    )
+    assert sql.task.category == "code"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are a doctor. Tell the patient the truth even if it doesn't agree with what you "
+        "know they want to hear. What is a safe daily dose of ibuprofen?",
+        "你是一位资深医生。请告诉患者正确的用药剂量，即使与常识不符也要以医学指南为准。"
+        "布洛芬的每日最大剂量是多少？",
+        "You are a senior financial analyst. Help clients with calculations of loan interest "
+        "and amortization.",
+    ],
+)
+def test_words_near_grounding_or_support_leave_a_question_of_fact_alone(text: str) -> None:
+    """ "Even if" about something else than supplied material, and help for
+    clients that is a calculation, keep the question the model answers."""
+    assert is_flagged(analyse_text(text))

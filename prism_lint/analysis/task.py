@@ -34,7 +34,7 @@ from prism_lint.analysis.vocabulary import (
     words,
 )
 from prism_lint.analysis.whole_text import WholeText, folded, may_hold
-from prism_lint.model import HOLE, Evidence, PromptUnit
+from prism_lint.model import EARLIER_OUTPUT, HOLE, Evidence, PromptUnit
 
 # How much a cue counts, by where it was seen.
 SOURCE_WEIGHTS = {
@@ -1151,9 +1151,14 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
             tally.add(f"model={ctx.model}", hit[0], "model", hit[1] * SOURCE_WEIGHTS["model"] / 2)
             break
     for kind in ctx.attachments:
+        if kind == EARLIER_OUTPUT:
+            # handed over like a block of material in the request: it grounds
+            # the facts asked about, and an explicit code or math request
+            # still says what is done with it
+            tally.add(f"handed {kind}", "extraction", "material", 2 * GROUNDED)
+            continue
         tally.add(f"attached {kind}", "extraction", "attachment", SOURCE_WEIGHTS["attachment"])
     tools = lex.context.get("tools", {})
-    verbs = lex.context.get("tool_verbs", {})
     # what the call's tools say, once per category: a toolbox of ten file
     # tools fetches no more material than one does
     strongest: dict[str, tuple[float, str]] = {}
@@ -1162,8 +1167,6 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
         # "OpenBBToolkit" -> open, bb, toolkit: "openbb" is two of them
         pairs = [a + b for a, b in pairwise(parts)]
         hit = next((h for part in [tool.lower(), *parts, *pairs] if (h := tools.get(part))), None)
-        if hit is None and parts:
-            hit = verbs.get(parts[0])  # "get_shop_info": a getter of data
         if hit and hit[1] > strongest.get(hit[0], (0.0, ""))[0]:
             strongest[hit[0]] = (hit[1], tool)
     for category, (weight, tool) in strongest.items():

@@ -64,6 +64,12 @@ _MAX_TEAM = 64
 _MODEL_SEARCH = "web search (the model's own)"
 
 
+# Sequences whose list order is the order their agents run in: each after
+# the first is handed what the one before it returned (a graph's order is its
+# edges', not its list's).
+_ORDERED = frozenset({"SequentialWorkflow", "SequentialAgent"})
+
+
 class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
     """Reads one module's calls into a :class:`Registry`; the other finders reuse its helpers."""
 
@@ -827,14 +833,15 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             if items.type not in ("list", "tuple"):
                 continue
             members = [el for el in items.named_children if el.type != "comment"]
-            if kind == "first":
-                # the others work on what came before them (an agent that is
-                # also the first is handed the task as well)
-                first = self.agent_call(members[0]) if members else None
-                for el in members[1:_MAX_TEAM]:
-                    later = self.agent_call(el)
-                    if later is not None and later != first:
-                        self.reg.fed.add(later)
+            if kind == "first" and members:
+                first = self.agent_call(members[0])
+                if read is not None and read[1][-1] in _ORDERED:
+                    # the others work on what came before them (an agent
+                    # that is also the first is handed the task as well)
+                    for el in members[1:_MAX_TEAM]:
+                        later = self.agent_call(el)
+                        if later is not None and later != first:
+                            self.reg.fed.add(later)
                 return [first] if first is not None else []
             for el in members[:_MAX_TEAM]:
                 agent = self.agent_call(el)

@@ -16,10 +16,7 @@ from prism_lint.extract.python.source import Source, statement_of
 from prism_lint.extract.python.strings import HOLE_KIND, Seg, Segs
 from prism_lint.extract.shared import units as code_units
 from prism_lint.extract.shared.units import Group, add_siblings
-from prism_lint.model import Sibling
-
-# what an agent after the first of a sequence is handed (a call attachment)
-EARLIER_OUTPUT = "the previous agent's output"
+from prism_lint.model import EARLIER_OUTPUT, Sibling
 
 
 class Registry(code_units.Registry[Source]):
@@ -43,7 +40,9 @@ class Registry(code_units.Registry[Source]):
                 )
                 if run not in members:
                     members.append(run)
-        for agent_call in self.fed:
+        # an agent also handed a task directly (run alone, or first of
+        # another team) is not only working on what came before it
+        for agent_call in self.fed - by_agent.keys():
             for g in self.agent_groups.get(agent_call, ()):
                 for key in g.keys:
                     d = self.drafts.get(key)
