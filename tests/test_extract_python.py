@@ -1877,3 +1877,38 @@ def test_qwen_agents_function_list_names_its_tools() -> None:
     assert unit.role == "system"
     assert unit.context.tools == ["code_interpreter"]
     assert analyse(unit).task.category == "code"
+
+
+def test_a_gemini_chat_sends_each_message_with_its_system_instruction() -> None:
+    """``client.chats.create(config=...system_instruction...)`` holds the
+    system prompt; each ``chat.send_message(...)`` on it is the user turn
+    sent with it."""
+    src = (
+        "from google import genai\n"
+        "from google.genai import types\n"
+        "client = genai.Client()\n"
+        "chat = client.chats.create(model='gemini-2.5-flash', config=types.GenerateContentConfig(\n"
+        "    system_instruction='You are an expert tutor.'))\n"
+        "reply = chat.send_message('What is 15% of 80?')\n"
+    )
+    us = units(src)
+    system = find(us, "expert tutor")
+    assert system.role == "system"
+    assert [s.text for s in system.context.siblings] == ["What is 15% of 80?"]
+    found = analyse(system)
+    assert found.task.category == "math"
+    assert is_flagged(found)
+
+
+def test_a_transformers_agent_is_run_on_its_task() -> None:
+    """``transformers.agents``' ReactCodeAgent, smolagents' predecessor: the
+    text its ``run`` is given is the user turn sent to the model."""
+    src = (
+        "from transformers.agents import ReactCodeAgent, HfApiEngine\n"
+        "agent = ReactCodeAgent(tools=[], llm_engine=HfApiEngine('m'))\n"
+        "agent.run('You are an expert data analyst. Compute the mean age of the passengers.',"
+        " source_file='train.csv')\n"
+    )
+    (unit,) = units(src)
+    assert unit.role == "user"
+    assert unit.context.library == "transformers-agents"

@@ -1814,3 +1814,10 @@ def test_words_near_grounding_or_support_leave_a_question_of_fact_alone(text: st
     """ "Even if" about something else than supplied material, and help for
     clients that is a calculation, keep the question the model answers."""
     assert is_flagged(analyse_text(text))
+
+
+@pytest.mark.parametrize("question", ["What is 15% of 80?", "What is 25 * 37?"])
+def test_a_question_that_holds_a_sum_asks_for_it(question: str) -> None:
+    found = analyse(chat(WRITER, question))
+    assert found.task.category == "math"
+    assert not any(e.category == "factual" for e in found.task.evidence)
