@@ -1816,7 +1816,7 @@ def test_words_near_grounding_or_support_leave_a_question_of_fact_alone(text: st
     assert is_flagged(analyse_text(text))
 
 
-@pytest.mark.parametrize("question", ["What is 15% of 80?", "What is 25 * 37?"])
+@pytest.mark.parametrize("question", ["What is 15% of 80?", "What is 25 * 37?", "What is 136+254?"])
 def test_a_question_that_holds_a_sum_asks_for_it(question: str) -> None:
     found = analyse(chat(WRITER, question))
     assert found.task.category == "math"
