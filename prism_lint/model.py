@@ -77,10 +77,6 @@ class Sibling:
     text: str
 
 
-# What an agent after the first of a sequence is handed, as a call attachment.
-EARLIER_OUTPUT = "the previous agent's output"
-
-
 @dataclass
 class CallContext:
     """What the call site says about the prompt, beyond its words."""
@@ -94,9 +90,11 @@ class CallContext:
     response_format: str | None = None  # "json", a schema name, a pydantic model ...
     tools: list[str] = field(default_factory=list)
     # what the call sends besides text ("image", "audio", "file"): material
-    # the request works on; EARLIER_OUTPUT for an agent a sequence hands
-    # the output of the agent before it
+    # the request works on
     attachments: list[str] = field(default_factory=list)
+    # an agent after the first of a sequence: it is handed the output of the
+    # agent before it, material its request works on
+    after_agent: bool = False
     # where the text comes from when it is not written at the call:
     # "returned by `f`", "value of `ROUTES['account']`"
     origin: str = ""

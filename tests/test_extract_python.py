@@ -1811,26 +1811,25 @@ def test_the_later_agents_of_a_sequence_work_on_what_came_before() -> None:
     """The agents after a sequence's first are handed the output of the one
     before: supplied material, which their request works on (an analyst told
     to "list the implications of the research" reports what it was given)."""
-    earlier = "the previous agent's output"
     seq = TEAM.replace("[analyst, writer]", "[writer, analyst]").replace(
         "You are a senior equity analyst.",
         "You are a senior equity analyst. List the three key facts of the research.",
     )
     us = units(seq)
-    assert find(us, "senior equity analyst").context.attachments == [earlier]
-    assert find(us, "professional copywriter").context.attachments == []
+    assert find(us, "senior equity analyst").context.after_agent
+    assert not find(us, "professional copywriter").context.after_agent
     assert not is_flagged(analyse(find(us, "senior equity analyst")))
     # an agent that is also the first is handed the task
     twice = find(units(seq.replace("[writer, analyst]", "[analyst, writer, analyst]")), "equity")
-    assert twice.context.attachments == []
+    assert not twice.context.after_agent
     # an agent also handed a task directly is not only working on the output
     # before it; nor is one whose list order is not the order it runs in
     direct = seq + 'analyst.run("What was Apple\'s revenue in 2020?")\n'
-    assert find(units(direct), "equity").context.attachments == []
+    assert not find(units(direct), "equity").context.after_agent
     graph = seq.replace(
         "SequentialWorkflow(agents=agents, max_loops=1)", "GraphWorkflow(agents=agents)"
     )
-    assert find(units(graph), "equity").context.attachments == []
+    assert not find(units(graph), "equity").context.after_agent
     # a later agent asked for maths still does maths
     maths = seq.replace(
         "List the three key facts of the research.", "Solve the equations step by step."
@@ -1842,7 +1841,7 @@ def test_the_later_agents_of_a_sequence_work_on_what_came_before() -> None:
         "SequentialWorkflow(agents=agents, max_loops=1)", "ConcurrentWorkflow(agents)"
     )
     found = find(units(alone), "senior equity analyst")
-    assert found.context.attachments == []
+    assert not found.context.after_agent
     assert is_flagged(analyse(found))
 
 

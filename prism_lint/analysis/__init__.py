@@ -100,6 +100,7 @@ def _key(unit: PromptUnit, full: bool, roles: bool) -> tuple[object, ...]:
         ctx.response_format,
         tuple(ctx.tools),
         tuple(ctx.attachments),
+        ctx.after_agent,
         tuple(h.source for h in unit.holes),
     )
 

@@ -34,7 +34,7 @@ from prism_lint.analysis.vocabulary import (
     words,
 )
 from prism_lint.analysis.whole_text import WholeText, folded, may_hold
-from prism_lint.model import EARLIER_OUTPUT, HOLE, Evidence, PromptUnit
+from prism_lint.model import HOLE, Evidence, PromptUnit
 
 # How much a cue counts, by where it was seen.
 SOURCE_WEIGHTS = {
@@ -1151,13 +1151,12 @@ def _context(unit: PromptUnit, tally: _Tally, lex: TaskLexicon) -> None:
             tally.add(f"model={ctx.model}", hit[0], "model", hit[1] * SOURCE_WEIGHTS["model"] / 2)
             break
     for kind in ctx.attachments:
-        if kind == EARLIER_OUTPUT:
-            # handed over like a block of material in the request: it grounds
-            # the facts asked about, and an explicit code or math request
-            # still says what is done with it
-            tally.add(f"handed {kind}", "extraction", "material", 2 * GROUNDED)
-            continue
         tally.add(f"attached {kind}", "extraction", "attachment", SOURCE_WEIGHTS["attachment"])
+    if ctx.after_agent:
+        # handed over like a block of material in the request: it grounds the
+        # facts asked about, and an explicit code or math request still says
+        # what is done with it
+        tally.add("handed the previous agent's output", "extraction", "material", 2 * GROUNDED)
     tools = lex.context.get("tools", {})
     # what the call's tools say, once per category: a toolbox of ten file
     # tools fetches no more material than one does

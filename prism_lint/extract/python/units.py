@@ -16,7 +16,7 @@ from prism_lint.extract.python.source import Source, statement_of
 from prism_lint.extract.python.strings import HOLE_KIND, Seg, Segs
 from prism_lint.extract.shared import units as code_units
 from prism_lint.extract.shared.units import Group, add_siblings
-from prism_lint.model import EARLIER_OUTPUT, Sibling
+from prism_lint.model import Sibling
 
 
 class Registry(code_units.Registry[Source]):
@@ -46,8 +46,8 @@ class Registry(code_units.Registry[Source]):
             for g in self.agent_groups.get(agent_call, ()):
                 for key in g.keys:
                     d = self.drafts.get(key)
-                    if d is not None and EARLIER_OUTPUT not in d.ctx.attachments:
-                        d.ctx.attachments.append(EARLIER_OUTPUT)
+                    if d is not None:
+                        d.ctx.after_agent = True
         for agent_call, members in by_agent.items():
             model = next((g.ctx.model for g in members if g.ctx.model), None)
             library = next((g.ctx.library for g in members if g.ctx.library), "")
