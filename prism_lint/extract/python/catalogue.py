@@ -7,6 +7,7 @@ read once per process, from the data folder (:func:`prism_lint.data.rules_dir`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -105,6 +106,8 @@ class Catalogue:
     # a team's constructor -> which of its agents its run's task reaches
     # ("all" or "first")
     teams: dict[str, str] = field(default_factory=dict)
+    # sequences whose later agents are each handed the one before's output
+    ordered_teams: frozenset[str] = frozenset()
     libraries: tuple[tuple[str, str], ...] = ()  # (import root, label), longest root first
     prompt_name: re.Pattern[str] = re.compile(r"(?!)")
     name_patterns: tuple[str, ...] = ()  # what ``prompt_name`` is compiled from
@@ -113,6 +116,15 @@ class Catalogue:
     # last names every call of which is read as a site (a callee of one name
     # with no imports or keywords asked): never a project wrapper's call
     always_sites: frozenset[str] = frozenset()
+
+    def user_turn_keywords(self, names: Iterable[str]) -> list[str]:
+        """The keywords of a call (``names``) that are its user turn because a
+        generic system keyword is beside them (``ask(inputs=q, sys_prompt=...)``):
+        [generic.user_beside_system], none of them a prompt keyword itself."""
+        present = set(names)
+        if not any(self.generic_kwargs.get(n) == "system" for n in present):
+            return []
+        return [n for n in self.user_beside_system if n in present and n not in self.generic_kwargs]
 
     def candidates(self, parts: tuple[str, ...]) -> list[tuple[int, Site]]:
         """Sites whose callee is a suffix of ``parts``, as (suffix length, site)."""
@@ -203,6 +215,7 @@ def parse_catalogue(data: dict[str, Any]) -> Catalogue:
     cat.libraries = tuple(sorted(libs.items(), key=lambda kv: -len(kv[0])))
     teams = data.get("teams", {})
     cat.teams = {name: kind for kind in ("all", "first") for name in teams.get(kind, ())}
+    cat.ordered_teams = frozenset(teams.get("ordered", ()))
     names = data.get("names", {})
     cat.name_patterns = tuple(names.get("patterns", ()))
     cat.prompt_name = names_regex(list(cat.name_patterns))

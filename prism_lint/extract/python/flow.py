@@ -662,24 +662,15 @@ class _Learner:
                         args.append((node, role))
                     elif name == w.model:
                         model = node
-            generic_system = False
             for name, node in kw.items():
                 role = f.cat.generic_kwargs.get(name)
                 if role:
                     args.append((node, role))
-                    generic_system = generic_system or role == "system"
                 elif name == "messages":
                     args.append((node, MESSAGES))
                 elif name in f.cat.model_kwargs and model is None and w is None:
                     model = node
-            if generic_system:
-                # ``ask(inputs=q, sys_prompt=...)``: the user turn beside it (as
-                # :meth:`sites.SiteFinder.generic` reads such a call)
-                args.extend(
-                    (kw[name], "user")
-                    for name in f.cat.user_beside_system
-                    if name in kw and name not in f.cat.generic_kwargs
-                )
+            args.extend((kw[name], "user") for name in f.cat.user_turn_keywords(kw))
         host = f.src.function_at(call.start_byte)
         spread = (
             site is not None

@@ -64,12 +64,6 @@ _MAX_TEAM = 64
 _MODEL_SEARCH = "web search (the model's own)"
 
 
-# Sequences whose list order is the order their agents run in: each after
-# the first is handed what the one before it returned (a graph's order is its
-# edges', not its list's).
-_ORDERED = frozenset({"SequentialWorkflow", "SequentialAgent"})
-
-
 class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
     """Reads one module's calls into a :class:`Registry`; the other finders reuse its helpers."""
 
@@ -835,7 +829,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             members = [el for el in items.named_children if el.type != "comment"]
             if kind == "first" and members:
                 first = self.agent_call(members[0])
-                if read is not None and read[1][-1] in _ORDERED:
+                if read is not None and read[1][-1] in self.cat.ordered_teams:
                     # the others work on what came before them (an agent
                     # that is also the first is handed the task as well)
                     for el in members[1:_MAX_TEAM]:
@@ -1411,14 +1405,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             role = self.cat.generic_kwargs.get(name)
             if role:
                 wants.append((node, role, name))
-        if any(role == "system" for _node, role, _name in wants):
-            # ``ask(inputs=q, sys_prompt="You are ...")``: the user turn beside it
-            named = {w[2] for w in wants}
-            wants.extend(
-                (kw[name], "user", name)
-                for name in self.cat.user_beside_system
-                if name in kw and name not in named
-            )
+        wants.extend((kw[name], "user", name) for name in self.cat.user_turn_keywords(kw))
         if "messages" in kw and self.holds_roles(kw["messages"]):
             # chat messages handed to any call (a project's own client, a
             # wrapper of another module): the roles say they are a prompt
