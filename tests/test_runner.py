@@ -106,6 +106,25 @@ def as_python(prompt: str, *, literal: str = "repr") -> str:
     )
 
 
+@pytest.mark.parametrize("prefix", ["f", "r", "F", "R", "fr", "Rf", "rF"])
+@pytest.mark.parametrize("quote", ["'", '"'])
+def test_first_pass_keeps_a_persona_in_a_prefixed_string(prefix: str, quote: str) -> None:
+    """``f'You are ...'``: the prefix and a single quote read as one word
+    ("f'You"), as an apostrophe does, unless the quote is known to open a string."""
+    code = (
+        "from openai import OpenAI\n\n"
+        "def ask(table):\n"
+        f"    prompt = {prefix}{quote}You are a SQL expert. "
+        f"Write a SQL query for {{table}}.{quote}\n"
+        "    return OpenAI().chat.completions.create(\n"
+        '        model="gpt-4o", messages=[{"role": "user", "content": prompt}]\n'
+        "    )\n"
+    )
+    assert flagged("app.py", code)
+    assert may_hold_persona(code.encode())
+    assert worth_checking(code.encode(), Settings(), kind="python")
+
+
 def test_first_pass_keeps_every_flagged_corpus_prompt() -> None:
     path = CORPUS / "awesome-chatgpt-prompts.csv"
     if not path.exists():

@@ -257,7 +257,13 @@ _QUOTE = re.compile(r"""(?<![^\W\d_])['"`]|['"`](?![^\W\d_])""")
 _QUOTE_AT_EOL = re.compile(r"""['"`](?=\n)""")
 _ESCAPES = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[ntr'\"\\])")
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "'": "'", '"': '"', "\\": "\\"}
-_OPENING = re.compile(rb"""(?:^|(?<![A-Za-z]))['"`]""")
+# A string's opening quote: one no letter stands before (a letter makes it an
+# apostrophe, "don't"), or one after a string prefix standing alone (f'You are
+# ...', rb"..."), where the prefix and the quote would read as one word.
+_OPENING = re.compile(
+    rb"""(?:^|(?<![A-Za-z]))['"`]|(?<![\w])(?:[rbuft]|r[bft]|[bft]r)['"]""",
+    re.IGNORECASE,
+)
 
 
 def _unescape(m: re.Match[str]) -> str:
