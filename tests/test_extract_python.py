@@ -837,6 +837,25 @@ c.messages.create(model="m", system=BASE + "Write a poem.", messages=[])
     assert other.holes[0].source == '"You are an expert. "'
 
 
+def test_a_prompt_extended_by_a_lookup_is_still_read() -> None:
+    """``prompt += SUFFIXES[kind]`` extends the text; the lookup reads as the
+    value it finds or as a hole, and the prompt is not dropped."""
+    code = """\
+SUFFIXES = {"a": " Reply in one line."}
+
+def build(table, kind, extra):
+    prompt = "You are a SQL expert. Write a SQL query for the orders table."
+    prompt += SUFFIXES["a"]
+    other_prompt = "You are a SQL expert. Write a SQL query for the users table."
+    other_prompt += extra[kind]
+    return prompt, other_prompt
+"""
+    us = units(code)
+    assert find(us, "orders table").text.endswith("orders table. Reply in one line.")
+    other = find(us, "users table")
+    assert other.text.startswith("You are a SQL expert.") and len(other.holes) == 1
+
+
 def test_two_hops_augmented_assignment_self_and_class_attributes() -> None:
     code = """\
 import anthropic

@@ -627,8 +627,10 @@ class DefinitionFinder:
             self.dict_units(name, nodes[0], origin)
             return
         values = []
-        for node in nodes:
-            if node.type not in _TEXT_NODES:
+        for i, node in enumerate(nodes):
+            # a text extended by a lookup (``prompt += SUFFIXES[kind]``) is
+            # still the text: the lookup reads as what it finds, or a hole
+            if node.type not in _TEXT_NODES and not (i and node.type == "subscript"):
                 return
             v = self.f.ev.value(node)
             if v is None:
