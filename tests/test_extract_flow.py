@@ -521,6 +521,9 @@ def test_check_sees_the_model_through_a_wrapper_of_another_module(tmp_path: Path
         "Your name is Junie.\n",
         "Your role as an AI assistant is to help developers complete their code.\n",
         "# Act as a world-class senior frontend React engineer with deep expertise in the API\n",
+        # a section named by a label on its own line, as a heading names it
+        "---\ntriggers:\n- /codereview\n---\n\nPERSONA:\nYou are an expert code reviewer.\n",
+        "**Role:**\nYou are a senior data engineer.\n\n**Task:**\nWrite the SQL.\n",
     ],
 )
 def test_prompt_file_by_content(text: str) -> None:
@@ -539,6 +542,9 @@ def test_prompt_file_by_content(text: str) -> None:
         "Release notes\n\n- You are now able to export.\n",
         "```\nYou are a senior engineer.\n```\n",
         "",
+        # a label that names no prompt's section, or no line speaking to the model
+        "Installation:\nYou will need Python 3.10.\n",
+        "Task:\nRun the tests with pytest.\n",
     ],
 )
 def test_not_a_prompt_file(text: str) -> None:

@@ -50,6 +50,11 @@ _LEADING_TAGS = re.compile(r"^(?:<[^<>\n]{1,60}>[ \t]*)+")
 _FACT_LINE = re.compile(r"^[A-Z][\w ]{0,40}:[ \t]*[\w.-]{1,30}$")
 _MAX_FACT_LINES = 3
 _HEADING = re.compile(r"^#{1,4}[ \t]+(?P<title>[^\n]{1,60}?)[ \t]*#*[ \t]*$")
+# A section named by a label on a line of its own ("PERSONA:", "**Task:**"): a
+# heading, when it names a prompt's section
+_LABEL = re.compile(
+    r"^(?:\*\*|__)?(?P<title>[A-Za-z][A-Za-z ]{0,30}?)[ \t]*(?::(?:\*\*|__)?|(?:\*\*|__)[ \t]*:)$"
+)
 _PROMPT_HEADINGS = frozenset(
     {
         "instructions",
@@ -96,6 +101,10 @@ def looks_like_prompt(text: str) -> bool:
             headings += title in _PROMPT_HEADINGS
             continue
         if stripped.startswith(("<!--", "[//]:")) or _TAG_LINE.match(stripped):
+            continue
+        label = _LABEL.match(stripped)
+        if label is not None and label.group("title").strip().lower() in _PROMPT_HEADINGS:
+            headings += 1
             continue
         if facts < _MAX_FACT_LINES and _FACT_LINE.match(stripped):
             facts += 1
