@@ -1821,3 +1821,108 @@ def test_a_question_that_holds_a_sum_asks_for_it(question: str) -> None:
     found = analyse(chat(WRITER, question))
     assert found.task.category == "math"
     assert not any(e.category == "factual" for e in found.task.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你是一个专业的简历分析助手。你的任务是将给定的简历文本转换为 JSON 输出。"
+        "严格按照 JSON 格式返回结果，不要有任何其他文字。",
+        "You are an expert qualitative researcher. Given a list of documents containing "
+        "errors below, generate a list of labels for them.",
+    ],
+)
+def test_material_handed_over_in_a_list_or_to_convert_is_extraction(text: str) -> None:
+    """The given resume turned into JSON, a list of documents handed over to
+    label: the request works on supplied material, whatever the persona's field."""
+    found = analyse_text(text)
+    assert found.task.category == "extraction"
+    assert not is_flagged(found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are an expert programmer. Given a list of integers, write a function that "
+        "returns the largest.",
+        "你是一位资深数学家。请将以下方程的解转换为小数：x^2 = 2，x 等于多少？",
+    ],
+)
+def test_a_list_of_numbers_or_a_sum_to_convert_is_no_material(text: str) -> None:
+    """A list of integers poses the problem and an equation's answer is
+    computed: neither hands over material to work on."""
+    assert is_flagged(analyse_text(text))
+
+
+def test_triaging_a_request_to_its_intent_is_a_judgement() -> None:
+    """Sending a request to the right intent or team has one right answer."""
+    found = analyse_text(
+        "You are an expert triaging agent for an airline. Triage the user's request, and "
+        "call a tool to transfer to the right intent."
+    )
+    assert found.task.category == "judgement"
+    assert is_flagged(found)
+    picked = analyse_text(
+        "You are a senior support lead. Decide which department the ticket should go to."
+    )
+    assert picked.task.category == "judgement"
+
+
+def test_answering_multiple_choice_questions_stated_after_the_persona_is_the_request() -> None:
+    """ "You are an expert in {subject}. You answer multiple choice questions on
+    this topic.": the study's MMLU set-up; the sentence states the job."""
+    found = analyse_text(
+        "You are an expert in {subject}. You answer multiple choice questions on this topic."
+    )
+    assert found.task.category in ("factual", "judgement")
+    assert not found.task.assumed
+    assert is_flagged(found)
+
+
+def test_explaining_a_verdict_handed_over_is_no_judgement() -> None:
+    """The scores and the pass or fail are given: explaining them judges nothing."""
+    found = analyse_text(
+        "You are an expert evaluator summarizing the outcome of an evaluation. You are "
+        "given a list of sub-scores and reasons. Write a concise explanation of why the "
+        "agent passed or failed.\n\nSub-scores and reasons:\n{{ all_scores_and_reasons }}"
+    )
+    assert found.task.category == "extraction"
+    assert not is_flagged(found)
+    # why a test failed, with the code to fix, is still code
+    debug = analyse_text("You are a senior engineer. Explain why the test failed and fix the code.")
+    assert debug.task.category == "code"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are an expert in generating SQL statements. The table entity_table has columns "
+        "entity (str): the ENTITIES, and source_document (str): the id of the document that "
+        "contains the entity. Here is the original SQL statement: {sql}. Create a new SQL "
+        "statement that returns the source documents from the entity_table table.",
+        "You are an expert in generating a SQL statement that only uses ONE TABLE that "
+        "captures RELATIONSHIPS. Columns: relationship (str): the relationship between the "
+        "ENTITIES; relationship_type (str); source_entity (str). Here is the question you are "
+        "supposed to translate into a SQL statement: {question}",
+    ],
+)
+def test_a_query_written_against_a_described_table_is_code(text: str) -> None:
+    """The table's columns and what they hold describe what the query reads:
+    writing the query is code, not extraction of the table."""
+    found = analyse_text(text)
+    assert found.task.category == "code"
+    assert is_flagged(found)
+
+
+def test_assessing_the_relevance_score_of_a_given_context_is_a_judgement() -> None:
+    """The context is what is graded: a score of 0, 1 or 2 is one right label."""
+    found = analyse_text(
+        "As a specially designed expert to assess the relevance score of a given Context in "
+        "relation to a Question, my task is to determine the extent to which the Context "
+        "provides information necessary to answer the Question. I will rely solely on the "
+        "information provided in the Context. If the Context contains no relevant information, "
+        "I will respond with a relevance score of 0; if it partially does, 1; if it does, 2.\n"
+        "### Question: {query}\n### Context: {context}\nthe Relevance score is"
+    )
+    assert found.task.category == "judgement"
+    assert is_flagged(found)

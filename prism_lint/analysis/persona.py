@@ -1477,6 +1477,9 @@ ASKS = re.compile(
     r"|your\s+(?:main\s+|primary\s+|first\s+|only\s+|sole\s+|core\s+|overall\s+)?(?:role|purpose|mission|"
     r"responsibilit(?:y|ies))\s+(?:is|are|will\s+be)\s+(?:to|as\s+follows)\b"
     r"|your\s+personal\s+goal\s+is\b"
+    # the job stated as what "you" do: "You answer multiple choice questions
+    # on this topic" (the questions come in the user turn)
+    r"|you\s+(?:will\s+)?answer\s+(?:the\s+)?multiple[\s-]+choice\s+questions?\b"
     r"|(?:i|we)\s+(?:want|would\s+like|need|['’]d\s+like)\s+you\b"
     r"|(?:the|a|each)\s+(?:user|customer|student|client|human|input|question|request)\b"
     r"|(?:here\s+is|here\s+are|given|below|the\s+following|this\s+is|please)\b"
