@@ -1926,3 +1926,47 @@ def test_assessing_the_relevance_score_of_a_given_context_is_a_judgement() -> No
     )
     assert found.task.category == "judgement"
     assert is_flagged(found)
+
+
+def test_a_planner_that_breaks_a_query_into_steps_answers_no_facts() -> None:
+    """A research planner's output is a plan: the facts are looked up later.
+    Broken into steps that are then answered, the question is still asked."""
+    planner = analyse_text(
+        "You are a research planner agent that generates the high level approach for deep "
+        "research on a user query. Analyze the query and break it into areas of exploration. "
+        "Focus on providing thorough research of the user's query. Output only a numbered "
+        "list of 6 or fewer research steps."
+    )
+    assert planner.task.category == "reasoning"
+    assert not is_flagged(planner)
+    solved = analyse_text(
+        "You are an expert mathematician. Break the problem into steps and then solve it: "
+        "what is 17*23?"
+    )
+    assert solved.task.category == "math"
+
+
+def test_a_coordinators_roster_is_not_its_request() -> None:
+    """The agents it delegates to and their jobs describe the team: the
+    coordinator plans and hands work on."""
+    found = analyse_text(
+        "You are a research planning coordinator.\n"
+        "Coordinate market research by delegating to specialized agents:\n"
+        "- Financial Analyst: For stock data analysis\n"
+        "- News Analyst: For news gathering and analysis\n"
+        "- Writer: For compiling final report\n"
+        "Always send your plan first, then handoff to appropriate agent.\n"
+        "Use TERMINATE when research is complete."
+    )
+    assert found.task.category == "reasoning"
+    assert not is_flagged(found)
+
+
+def test_evaluating_generated_images_is_a_judgement() -> None:
+    found = analyse_text(
+        "You are a professional digital artist. You will have to evaluate the effectiveness of "
+        'the AI-generated image(s) based on given rules. Give your output as {"score": [...], '
+        '"reasoning": "..."}'
+    )
+    assert found.task.category == "judgement"
+    assert is_flagged(found)

@@ -115,6 +115,14 @@ _ASIDE_WORDS = re.compile(
     r"important|remember|considerations?|principles?|mandatory|context|background|"
     r"do(?:n't| not)|avoid|meta|changelog|version|author|metadata)\b"
 )
+# A roster of the agents the model hands work to ("delegating to specialized
+# agents:" then "- Financial Analyst: For stock data analysis"): their jobs,
+# not the model's own request.
+_ROSTER = re.compile(
+    r"(?im)^[^\n]{0,160}\b(?:agents?|sub-?agents?|team\s+members|teammates|specialists|workers|"
+    r"assistants)\b[^\n:：]{0,40}[:：][ \t]*\r?\n"
+    r"((?:[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+[^\n]*(?:\n|\Z))+)"
+)
 _ASIDE_TAG = re.compile(
     r"(?i)capabilit|environment|team|tools?\b|rules?\b|constraints?|notes?\b|style|tone|"
     r"format|guidelines?|examples?|restrictions?|limitations?|resources"
@@ -864,6 +872,8 @@ def _aside_sections(text: str) -> list[tuple[int, int, float]]:
             current = (m.end(), ASIDE_WEIGHT)
     if current is not None:
         out.append((current[0], len(text), current[1]))
+    if ":" in text or "：" in text:
+        out.extend((m.start(1), m.end(1), ASIDE_WEIGHT) for m in _ROSTER.finditer(text))
     if "</" in text:
         # <capabilities>, <team_structure>, <operating_environment>: what the
         # model can use and who it works with, not what it is asked
