@@ -1970,3 +1970,14 @@ def test_evaluating_generated_images_is_a_judgement() -> None:
     )
     assert found.task.category == "judgement"
     assert is_flagged(found)
+
+
+def test_reasons_and_verdicts_handed_over_are_material() -> None:
+    """The reasons earlier judges gave, summed up in one explanation: the
+    judging is done, the model reports it."""
+    found = analyse_text(
+        "You are an expert evaluator. You are given the reasons produced for each "
+        "interaction. Write one unified explanation of the metric's result."
+    )
+    assert found.task.category == "extraction"
+    assert not is_flagged(found)
