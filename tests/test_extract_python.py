@@ -856,6 +856,24 @@ def build(table, kind, extra):
     assert other.text.startswith("You are a SQL expert.") and len(other.holes) == 1
 
 
+def test_db_gpts_message_templates_give_their_role() -> None:
+    """DB-GPT's ``SystemPromptTemplate`` in a ``ChatPromptTemplate`` is the
+    system turn, as LangChain's ``SystemMessagePromptTemplate`` is."""
+    code = """\
+from dbgpt.core import ChatPromptTemplate, HumanPromptTemplate, SystemPromptTemplate
+
+P = "You are a data analysis expert. Write a DuckDB SQL query for the question."
+prompt = ChatPromptTemplate(
+    messages=[
+        SystemPromptTemplate.from_template(P),
+        HumanPromptTemplate.from_template("Question: {user_input}"),
+    ]
+)
+"""
+    unit = find(units(code), "data analysis expert")
+    assert unit.role == "system"
+
+
 def test_two_hops_augmented_assignment_self_and_class_attributes() -> None:
     code = """\
 import anthropic

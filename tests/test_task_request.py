@@ -1981,3 +1981,46 @@ def test_reasons_and_verdicts_handed_over_are_material() -> None:
     )
     assert found.task.category == "extraction"
     assert not is_flagged(found)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (
+            "You are an expert in country capitals. When user gives a country name, you should "
+            "respond with the capital of that country.",
+            "factual",
+        ),
+        (
+            "You are a number-doubling expert. When user gives you a NUMBER, simply respond "
+            "with its DOUBLE.",
+            "math",
+        ),
+        (
+            "You are an expert on addition of numbers. When given numbers to add, simply "
+            "return their sum.",
+            "math",
+        ),
+        (
+            "You are an expert in Prometheus. Your main task is to translate users' specific "
+            "requirements into PromQL queries.",
+            "code",
+        ),
+    ],
+)
+def test_a_conditional_order_after_the_persona_is_the_request(text: str, category: str) -> None:
+    """ "When the user gives X, (you should) respond with Y" asks Y: it does not
+    go on describing the persona."""
+    found = analyse_text(text)
+    assert found.task.category == category
+    assert not found.task.assumed
+    assert is_flagged(found)
+
+
+def test_excerpts_from_a_contract_are_material() -> None:
+    found = analyse_text(
+        "You are an expert on Commercial Leases. You will receive questions about a Lease "
+        "contract, along with some excerpts from the Lease. Answer them concisely."
+    )
+    assert found.task.category == "extraction"
+    assert not is_flagged(found)

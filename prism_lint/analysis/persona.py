@@ -1480,6 +1480,11 @@ ASKS = re.compile(
     # the job stated as what "you" do: "You answer multiple choice questions
     # on this topic" (the questions come in the user turn)
     r"|you\s+(?:will\s+)?answer\s+(?:the\s+)?multiple[\s-]+choice\s+questions?\b"
+    # "When the user gives a country, you should respond with its capital",
+    # "When user gives you a number, simply respond with its double"
+    r"|(?:when|if|once)\b[^.!?\n]{0,80}?,\s*(?:you\s+(?:should|must|will|shall)\s+)?"
+    r"(?:simply\s+|only\s+|just\s+)?"
+    r"(?:respond|reply|answer|return|give|output|provide|write|solve|calculate|compute|translate|classify)\b"
     r"|(?:i|we)\s+(?:want|would\s+like|need|['’]d\s+like)\s+you\b"
     r"|(?:the|a|each)\s+(?:user|customer|student|client|human|input|question|request)\b"
     r"|(?:here\s+is|here\s+are|given|below|the\s+following|this\s+is|please)\b"
