@@ -1239,3 +1239,18 @@ def test_inventory_learns_nothing_from_a_generated_sized_module(
     (tmp_path / "app" / "gen.py").write_text(textwrap.dedent(GENERATED))
     (tmp_path / "app" / "main.py").write_text(textwrap.dedent(CALLER) + padding + "\n")
     assert rows()["main.py"] == ["Summarize the release notes."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Steps:\n1. Clone the repo\n\nYou can then run the app.\n",
+        "Context:\nWe need a cache.\n\nDecision:\nUse Redis.\n\nYou may wonder why.\n",
+        "**Context:**\nDescribe the bug.\n**Steps:**\n1. Run it\n\nYour environment matters.\n",
+    ],
+)
+def test_a_documents_labels_do_not_make_it_a_prompt(text: str) -> None:
+    """Labels such as "Context:" and "Steps:" open documents of every kind:
+    only a prompt's own (PERSONA:, Role:) are read past, and the sentence
+    after them must still address the model."""
+    assert not looks_like_prompt(text)

@@ -2024,3 +2024,77 @@ def test_excerpts_from_a_contract_are_material() -> None:
     )
     assert found.task.category == "extraction"
     assert not is_flagged(found)
+
+
+def test_a_word_for_a_result_before_a_noun_asks_no_arithmetic() -> None:
+    """ "Return the double question" combines two questions: "double" names
+    the question, not a number doubled."""
+    found = analyse_text(
+        "You are an expert at rewriting questions. Combine the two questions into one. You "
+        "will return the double question and the associated answer."
+    )
+    assert found.task.category != "math"
+    assert not any(e.category == "math" for e in found.task.evidence)
+
+
+def test_material_introduced_by_a_colon_ends_with_the_value_on_its_own_line() -> None:
+    """ "According to the following table structure definition:" then
+    ``{table_info}``: the program's value is the material; "Give the correct
+    {dialect} analysis SQL" after it is the request again."""
+    module = (
+        "from openai import OpenAI\n\n"
+        "def ask(table_info, dialect, question):\n"
+        "    prompt = (\n"
+        '        "You are a data analysis expert, please provide a data analysis solution.\\n"\n'
+        '        "According to the following table structure definition:\\n"\n'
+        '        f"{table_info}\\n"\n'
+        '        f"Give the correct {dialect} analysis SQL\\n"\n'
+        '        "1. Do not use unprovided values.\\n"\n'
+        "    )\n"
+        "    return OpenAI().chat.completions.create(\n"
+        '        model="gpt-4o",\n'
+        '        messages=[{"role": "system", "content": prompt},\n'
+        '                  {"role": "user", "content": question}],\n'
+        "    )\n"
+    )
+    result = check_source("dashboard.py", module, Settings())
+    assert [d.code for d in result.diagnostics if d.code.startswith("PRS1")] == ["PRS101"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are a senior Python developer. Explain why the test case failed: AssertionError "
+        "in test_parse_dates.",
+        "You are a lawyer. Quote the relevant passages from the GDPR that define personal data.",
+        "You are a content moderator. Given a batch of messages, label each as spam or not spam.",
+        "You are an expert judge. Given a set of candidate outputs, pick the one that correctly "
+        "solves the math problem.",
+        "You are an expert mathematician. Solve the following problem. Break the problem into "
+        "smaller steps and show your reasoning: what is 17*23?",
+        "You are an expert physicist. Split the question into parts and give the numeric value "
+        "for each: kinetic energy of a 2 kg ball at 3 m/s.",
+        "You are an expert historian. Break the question into sub-questions and cite dates for "
+        "each: what caused World War I?",
+        "You are an expert customer support agent who writes warm, empathetic and friendly "
+        "replies. As an agent, you will:\n- Calculate the refund owed: 15% of the order total "
+        "plus $4.99 shipping\n- State the exact amount",
+    ],
+)
+def test_near_readings_of_material_plans_and_rosters_leave_these_asked(text: str) -> None:
+    """A failed test to debug, passages to recall, messages to label, a problem
+    broken into steps to solve, the model's own duties listed: still asked."""
+    assert is_flagged(analyse_text(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You are an e-commerce consultant. Help me choose the right category for my handmade "
+        "candles on Etsy and write a listing title.",
+        "You are a marketing copywriter. Evaluate the quality of the generated content below "
+        "and rewrite it to be more engaging.",
+    ],
+)
+def test_choosing_a_category_or_rewriting_generated_content_is_no_judgement(text: str) -> None:
+    assert not is_flagged(analyse_text(text))

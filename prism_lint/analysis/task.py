@@ -118,8 +118,11 @@ _ASIDE_WORDS = re.compile(
 # A roster of the agents the model hands work to ("delegating to specialized
 # agents:" then "- Financial Analyst: For stock data analysis"): their jobs,
 # not the model's own request.
+# Plural only, and not a line of the model's own duties ("As an agent, you
+# will:" lists what it is asked).
 _ROSTER = re.compile(
-    r"(?im)^[^\n]{0,160}\b(?:agents?|sub-?agents?|team\s+members|teammates|specialists|workers|"
+    r"(?im)^(?![^\n]*\byou\s+(?:will|must|should|shall|need|are\s+to)\b)"
+    r"[^\n]{0,160}\b(?:agents|sub-?agents|team\s+members|teammates|specialists|workers|"
     r"assistants)\b[^\n:：]{0,40}[:：][ \t]*\r?\n"
     r"((?:[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+[^\n]*(?:\n|\Z))+)"
 )
@@ -760,6 +763,9 @@ _OPENS_TAG = re.compile(r"\s*<(?P<name>[A-Za-z][\w-]{0,40})(?:\s[^<>\n]{0,80})?>
 _OPENS_FENCE = re.compile(r"\s*(?P<fence>```+|~~~+)[^\n]*\n")
 
 
+_OPENS_HOLE_LINE = re.compile(r"[ \t]*(?:\r?\n)?[ \t]*" + HOLE + r"[ \t]*(?=\r?\n|\Z)")
+
+
 def _introduced_end(text: str, start: int) -> int:
     """Where the material a sentence ending in a colon introduces ends: with
     the tagged block or the fence it opens ("Here are some examples:" then
@@ -776,6 +782,12 @@ def _introduced_end(text: str, start: int) -> int:
         closed = text.find(fence.group("fence"), fence.end(), end)
         if closed >= 0:
             return closed + len(fence.group("fence"))
+    # "the following table structure definition:" then "{table_info}" on a
+    # line of its own: the program's value is the material, and the lines
+    # after it ("Give the correct SQL") are the prompt's own again
+    hole = _OPENS_HOLE_LINE.match(text, start, end)
+    if hole is not None:
+        return hole.end()
     return end
 
 

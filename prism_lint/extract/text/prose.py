@@ -50,8 +50,13 @@ _LEADING_TAGS = re.compile(r"^(?:<[^<>\n]{1,60}>[ \t]*)+")
 _FACT_LINE = re.compile(r"^[A-Z][\w ]{0,40}:[ \t]*[\w.-]{1,30}$")
 _MAX_FACT_LINES = 3
 _HEADING = re.compile(r"^#{1,4}[ \t]+(?P<title>[^\n]{1,60}?)[ \t]*#*[ \t]*$")
-# A section named by a label on a line of its own ("PERSONA:", "**Task:**"): a
-# heading, when it names a prompt's section
+# A label on a line of its own that names a prompt's section ("PERSONA:",
+# "**Role:**"): read past, as a tag line is; the sentence after it must still
+# address the model. (Labels such as "Context:" or "Steps:" open documents of
+# every kind, and are not read past.)
+_PROMPT_LABELS = frozenset(
+    {"persona", "role", "system", "system prompt", "instructions", "your task"}
+)
 _LABEL = re.compile(
     r"^(?:\*\*|__)?(?P<title>[A-Za-z][A-Za-z ]{0,30}?)[ \t]*(?::(?:\*\*|__)?|(?:\*\*|__)[ \t]*:)$"
 )
@@ -103,8 +108,7 @@ def looks_like_prompt(text: str) -> bool:
         if stripped.startswith(("<!--", "[//]:")) or _TAG_LINE.match(stripped):
             continue
         label = _LABEL.match(stripped)
-        if label is not None and label.group("title").strip().lower() in _PROMPT_HEADINGS:
-            headings += 1
+        if label is not None and label.group("title").strip().lower() in _PROMPT_LABELS:
             continue
         if facts < _MAX_FACT_LINES and _FACT_LINE.match(stripped):
             facts += 1
