@@ -2098,3 +2098,19 @@ def test_near_readings_of_material_plans_and_rosters_leave_these_asked(text: str
 )
 def test_choosing_a_category_or_rewriting_generated_content_is_no_judgement(text: str) -> None:
     assert not is_flagged(analyse_text(text))
+
+
+def test_a_list_of_how_to_equip_agents_is_asked_not_a_roster() -> None:
+    """ "Equip agents with advanced reasoning frameworks:" lists what the model
+    is to build into the agents it creates, and counts in full; the same list
+    under "Your Team Members:" describes the team, and counts as an aside."""
+    head = "You are the Chief Orchestrator. Create specialized agents for the user's task.\n"
+    item = "- First principles thinking to break down complex problems\n"
+
+    def weight(label: str) -> float:
+        found = analyse_text(head + label + "\n" + item)
+        return max(e.weight for e in found.task.evidence if e.cue == "First principles")
+
+    assert weight("Equip agents with advanced reasoning frameworks:") > 2 * weight(
+        "Your Team Members:"
+    )

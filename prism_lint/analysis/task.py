@@ -118,12 +118,16 @@ _ASIDE_WORDS = re.compile(
 # A roster of the agents the model hands work to ("delegating to specialized
 # agents:" then "- Financial Analyst: For stock data analysis"): their jobs,
 # not the model's own request.
-# Plural only, and not a line of the model's own duties ("As an agent, you
-# will:" lists what it is asked).
+# The line opening the list names the team or the handing on ("delegating to
+# specialized agents:", "Your Team Members:"), and is not a line of the
+# model's own duties ("As an agent, you will:"): a list of agents to create
+# or equip ("Equip agents with advanced reasoning frameworks:") is asked.
 _ROSTER = re.compile(
     r"(?im)^(?![^\n]*\byou\s+(?:will|must|should|shall|need|are\s+to)\b)"
-    r"[^\n]{0,160}\b(?:agents|sub-?agents|team\s+members|teammates|specialists|workers|"
-    r"assistants)\b[^\n:：]{0,40}[:：][ \t]*\r?\n"
+    r"(?=[^\n]*\b(?:delegat\w*|hand(?:s|ing)?[\s-]*off|coordinat\w*|collaborat\w*\s+with|"
+    r"work(?:s|ing)?\s+with|team\s+members|teammates|(?:your|the|our)\s+team|"
+    r"(?:available|following|these|other)\s+(?:agents|sub-?agents|specialists|workers|assistants))\b)"
+    r"[^\n]{0,200}[:：][ \t]*\r?\n"
     r"((?:[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+[^\n]*(?:\n|\Z))+)"
 )
 _ASIDE_TAG = re.compile(
