@@ -1868,17 +1868,6 @@ def test_triaging_a_request_to_its_intent_is_a_judgement() -> None:
     assert picked.task.category == "judgement"
 
 
-def test_answering_multiple_choice_questions_stated_after_the_persona_is_the_request() -> None:
-    """ "You are an expert in {subject}. You answer multiple choice questions on
-    this topic.": the study's MMLU set-up; the sentence states the job."""
-    found = analyse_text(
-        "You are an expert in {subject}. You answer multiple choice questions on this topic."
-    )
-    assert found.task.category in ("factual", "judgement")
-    assert not found.task.assumed
-    assert is_flagged(found)
-
-
 def test_explaining_a_verdict_handed_over_is_no_judgement() -> None:
     """The scores and the pass or fail are given: explaining them judges nothing."""
     found = analyse_text(
@@ -1914,16 +1903,24 @@ def test_a_query_written_against_a_described_table_is_code(text: str) -> None:
     assert is_flagged(found)
 
 
-def test_assessing_the_relevance_score_of_a_given_context_is_a_judgement() -> None:
-    """The context is what is graded: a score of 0, 1 or 2 is one right label."""
-    found = analyse_text(
+@pytest.mark.parametrize(
+    "text",
+    [
         "As a specially designed expert to assess the relevance score of a given Context in "
         "relation to a Question, my task is to determine the extent to which the Context "
         "provides information necessary to answer the Question. I will rely solely on the "
         "information provided in the Context. If the Context contains no relevant information, "
         "I will respond with a relevance score of 0; if it partially does, 1; if it does, 2.\n"
-        "### Question: {query}\n### Context: {context}\nthe Relevance score is"
-    )
+        "### Question: {query}\n### Context: {context}\nthe Relevance score is",
+        "You are a professional digital artist. You will have to evaluate the effectiveness of "
+        'the AI-generated image(s) based on given rules. Give your output as {"score": [...], '
+        '"reasoning": "..."}',
+    ],
+)
+def test_grading_material_or_what_a_model_made_is_a_judgement(text: str) -> None:
+    """The context graded for relevance, a generated image scored: a score of
+    a few points is one right label, whatever material is graded."""
+    found = analyse_text(text)
     assert found.task.category == "judgement"
     assert is_flagged(found)
 
@@ -1962,16 +1959,6 @@ def test_a_coordinators_roster_is_not_its_request() -> None:
     assert not is_flagged(found)
 
 
-def test_evaluating_generated_images_is_a_judgement() -> None:
-    found = analyse_text(
-        "You are a professional digital artist. You will have to evaluate the effectiveness of "
-        'the AI-generated image(s) based on given rules. Give your output as {"score": [...], '
-        '"reasoning": "..."}'
-    )
-    assert found.task.category == "judgement"
-    assert is_flagged(found)
-
-
 def test_reasons_and_verdicts_handed_over_are_material() -> None:
     """The reasons earlier judges gave, summed up in one explanation: the
     judging is done, the model reports it."""
@@ -1993,7 +1980,7 @@ def test_reasons_and_verdicts_handed_over_are_material() -> None:
         ),
         (
             "You are a number-doubling expert. When user gives you a NUMBER, simply respond "
-            "with its DOUBLE.",
+            "with its DOUBLE and SAY NOTHING ELSE.",
             "math",
         ),
         (
@@ -2006,11 +1993,16 @@ def test_reasons_and_verdicts_handed_over_are_material() -> None:
             "requirements into PromQL queries.",
             "code",
         ),
+        # the study's MMLU set-up: the questions come in the user turn
+        (
+            "You are an expert in {subject}. You answer multiple choice questions on this topic.",
+            "factual",
+        ),
     ],
 )
 def test_a_conditional_order_after_the_persona_is_the_request(text: str, category: str) -> None:
-    """ "When the user gives X, (you should) respond with Y" asks Y: it does not
-    go on describing the persona."""
+    """ "When the user gives X, (you should) respond with Y" and "You answer
+    multiple choice questions" ask Y: they do not go on describing the persona."""
     found = analyse_text(text)
     assert found.task.category == category
     assert not found.task.assumed
