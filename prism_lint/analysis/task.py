@@ -117,11 +117,9 @@ _ASIDE_WORDS = re.compile(
 )
 # A roster of the agents the model hands work to ("delegating to specialized
 # agents:" then "- Financial Analyst: For stock data analysis"): their jobs,
-# not the model's own request.
-# The line opening the list names the team or the handing on ("delegating to
-# specialized agents:", "Your Team Members:"), and is not a line of the
-# model's own duties ("As an agent, you will:"): a list of agents to create
-# or equip ("Equip agents with advanced reasoning frameworks:") is asked.
+# not the model's own request. The line opening the list names the team or
+# the handing on, and is not one of the model's own duties ("As an agent, you
+# will:"); a list of how to equip the agents it creates is asked.
 _ROSTER = re.compile(
     r"(?im)^(?![^\n]*\byou\s+(?:will|must|should|shall|need|are\s+to)\b)"
     r"(?=[^\n]*\b(?:delegat\w*|hand(?:s|ing)?[\s-]*off|coordinat\w*|collaborat\w*\s+with|"
