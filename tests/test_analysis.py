@@ -191,6 +191,58 @@ def test_clause_span_when_the_sentence_goes_on_with_the_task() -> None:
     assert only("Act as a nutritionist and create a vegan recipe.").text == "Act as a nutritionist"
 
 
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        # the clause is the whole sentence: the identity, and nothing else
+        (
+            "As an experienced Python developer. Write a function that reverses a list.",
+            "As an experienced Python developer.",
+        ),
+        (
+            "As a senior data scientist!\nCompute the median of 3, 5, 9.",
+            "As a senior data scientist!",
+        ),
+    ],
+)
+def test_an_as_clause_that_is_the_whole_sentence(text: str, span: str) -> None:
+    p = only(text)
+    assert (p.kind, p.text, p.cue) == ("expert", span, "as a")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As a result. The answer must be short.",
+        "Return it as a list.",
+        "As a user.",  # no expert: a role word alone
+    ],
+)
+def test_an_as_clause_alone_needs_an_expert(text: str) -> None:
+    assert [p for p in personas(text) if p.kind == "expert"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "head"),
+    [
+        # a title's full stop is not the end of the name
+        (
+            "You are Dr. Smith, the Chief Physician of the cardiology ward. Who found insulin?",
+            "Chief Physician",
+        ),
+        ("You are Prof. Ada Lee, a statistician. Compute the variance of 2, 4, 6.", "statistician"),
+        (
+            "You are John F. Kowalski, a senior tax attorney. What is the filing deadline?",
+            "tax attorney",
+        ),
+    ],
+)
+def test_a_titled_name_then_what_it_is(text: str, head: str) -> None:
+    p = only(text)
+    assert p.kind == "expert"
+    assert head.lower() in p.head.lower()
+
+
 def test_clause_inside_a_sentence() -> None:
     assert only("Review the diff, as a security expert.").text == "as a security expert."
     assert only("Please, as a senior engineer, review this PR.").text == "as a senior engineer,"
@@ -569,6 +621,18 @@ def test_persona_field_decides_only_when_the_prompt_says_little_else() -> None:
         "the sea for my daughter's birthday card."
     )
     assert poem.task.category == "writing"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你是资深律师。请回答：合同法第52条规定了什么？",  # a full-width question mark
+        "あなたは弁護士です。日本の民法は何年に制定されましたか？",
+    ],
+)
+def test_a_question_in_chinese_or_japanese_states_the_request(text: str) -> None:
+    task = analyse_text(text).task
+    assert not task.assumed
 
 
 def test_rules_and_variables_sections_count_less_than_the_task() -> None:

@@ -22,7 +22,13 @@ from typing import Any
 
 from prism_lint.analysis.material import in_material, supplied_spans
 from prism_lint.analysis.model import Persona
-from prism_lint.analysis.sentences import STOPS, Sentence, split_sentences
+from prism_lint.analysis.sentences import (
+    QUESTION_MARKS,
+    STOPS,
+    TITLES,
+    Sentence,
+    split_sentences,
+)
 from prism_lint.analysis.vocabulary import (
     AGENT_SUFFIXES,
     CJK,
@@ -547,6 +553,9 @@ def _states_a_job(value: str, lang: Language) -> bool:
     return len(words) >= 2 and words[0].lower() in lang.task_verbs and words[1][:1].islower()
 
 
+_ENDS_SENTENCE = re.compile(r"[.!]?\s*\Z")
+
+
 def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona | None:
     """ "As a seasoned lawyer, ..." and expertise claims ("You specialize in ...")."""
     pos = _skip_markup(text, sent.start, sent.end)
@@ -557,6 +566,9 @@ def _from_sentence_start(text: str, sent: Sentence, lang: Language) -> Persona |
             if ident is not None and ident.kind == "expert":
                 after = text[ident.end : sent.end]
                 # "As a senior engineer with 15 years of experience, write ..."
+                if _ENDS_SENTENCE.match(after):
+                    # "As an experienced Python developer." says the identity only
+                    return _persona(text, pos, sent.end, ident, "as a", lang.code)
                 comma = re.match(r"\s*[,，、]\s*", after) or _AS_MODIFIER.match(after)
                 rest = after[comma.end() :] if comma else ""
                 if comma and (
@@ -722,6 +734,8 @@ def _identity(text: str, pos: int, limit: int, lang: Language, *, strict: str) -
                 seen_word = True
                 end = dotted.end()
                 continue
+            if tok == "." and _titled_name(text, toks, m.start()):
+                continue  # "Dr. Smith", "John F. Kowalski": the name goes on
             if tok in "'‘’":
                 continue  # 'Vibecoder' Architect
             if quoted and tok not in ".!?:;":
@@ -1025,6 +1039,19 @@ def _classify(
             if inner.kind == "expert":
                 return _Identity("expert", inner.head, inner.end, True)
     return _Identity("role", phrase, end, recognised)
+
+
+def _titled_name(text: str, toks: list[tuple[str, str, int, int]], dot: int) -> bool:
+    """Whether the full stop at ``dot`` ends a title or an initial of a name
+    ("Dr. Smith", "John F. Kowalski"), a capitalised word right after it."""
+    if not toks or toks[-1][0] != "word" or toks[-1][3] != dot:
+        return False
+    word = text[toks[-1][2] : dot]
+    initial = len(word) == 1 and word.isupper()
+    return (initial or word.lower() in TITLES) and _NAME_AFTER.match(text, dot + 1) is not None
+
+
+_NAME_AFTER = re.compile(r"[ \t]+[A-Z]")
 
 
 def _apposition(text: str, end: int, limit: int, lang: Language) -> tuple[str, _Identity] | None:
@@ -1521,7 +1548,7 @@ def _second_person(text: str, prev_end: int, sent: Sentence) -> bool:
         return False
     body = text[sent.start : sent.end]
     if (
-        body.rstrip().endswith("?")
+        body.rstrip().endswith(QUESTION_MARKS)
         or _OTHER_SUBJECT.match(body)
         or ASKS.match(body)
         or CAPABILITY.match(body)

@@ -54,10 +54,15 @@ _CONTINUES = frozenset({
     "your", "my", "our", "their", "its", "this", "these", "those", "than",
 })
 # fmt: on
+# What ends a question: the ASCII mark, the full-width one of Chinese and
+# Japanese text, and the Arabic one.
+QUESTION_MARKS = ("?", "\uff1f", "\u061f")
+# Titles written before or after a name, with a full stop that ends no sentence.
+TITLES = frozenset({"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr"})
 # fmt: off
-_ABBREVIATIONS = frozenset({
-    "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "st", "no", "fig", "approx",
-    "inc", "ltd", "jr", "sr", "cf", "al", "eg", "ie", "resp",
+_ABBREVIATIONS = TITLES | frozenset({
+    "e.g", "i.e", "etc", "vs", "no", "fig", "approx", "inc", "ltd", "cf", "al", "eg", "ie",
+    "resp",
 })
 # fmt: on
 _LAST_WORD = re.compile(r"([\w.]+)\W*$")

@@ -22,7 +22,7 @@ from itertools import islice, pairwise
 from prism_lint.analysis.material import closing_tags, first_close, merge_spans, supplied_spans
 from prism_lint.analysis.model import ACCURACY_TASKS, TASKS, Persona, TaskInference
 from prism_lint.analysis.persona import CAPABILITY, SITUATION
-from prism_lint.analysis.sentences import split_sentences
+from prism_lint.analysis.sentences import QUESTION_MARKS, split_sentences
 from prism_lint.analysis.vocabulary import (
     GENERAL,
     Cue,
@@ -409,9 +409,9 @@ def _states_request(text: str, passages: _Spans, material: _Spans) -> bool:
             continue
         body = text[sent.start : sent.end]
         tokens = word_re(body).findall(body)
-        if len(tokens) < 2:
-            continue
-        if body.rstrip().endswith("?") or tokens[0].lower() in verbs:
+        if len(tokens) < 2 and not has_cjk(body):
+            continue  # (Chinese and Japanese words are characters, not tokens)
+        if body.rstrip().endswith(QUESTION_MARKS) or (tokens and tokens[0].lower() in verbs):
             return True
     return False
 
@@ -845,7 +845,7 @@ def _task_statements(
             out.append((sent.start, sent.end, TASK_LIST_BOOST))
             continue
         in_list = False
-        if text[sent.start : sent.end].rstrip().endswith("?"):
+        if text[sent.start : sent.end].rstrip().endswith(QUESTION_MARKS):
             # a question is what is asked: its words, not the story before it
             out.append((sent.start, sent.end, TASK_STATEMENT_BOOST))
             continue
