@@ -635,6 +635,11 @@ function build(promptText = "Act as a senior SRE. Find the outage cause.") { ret
     assert texts["You are a principal engineer. Review the diff."].role == "unknown"
 
 
+def test_name_tier_reads_a_prompt_written_without_spaces() -> None:
+    found = units('export const SYSTEM_PROMPT = "你是一名资深的律师。请回答合同法的问题。";\n')
+    assert [u.text for u in found] == ["你是一名资深的律师。请回答合同法的问题。"]
+
+
 def test_name_tier_reads_prompt_objects_and_appended_text() -> None:
     source = """\
 export const SYSTEM_PROMPTS = { coder: "You are an expert coder. Write code.", retries: 3,

@@ -1047,6 +1047,21 @@ client.responses.create(model="m", instructions=USED_PROMPT)
     }
 
 
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        # Chinese and Japanese are written without spaces between words
+        ("你是一名资深的Python工程师，请写一个函数反转链表。", True),
+        ("あなたは経験豊富な弁護士です。質問に答えてください。", True),
+        ("系统提示词", False),  # a label, too short to be a prompt
+        ("ÅÄÖ-Ünïcödé-lábel-Ł", False),  # no word break in any script
+    ],
+)
+def test_name_tier_reads_text_written_without_spaces(value: str, found: bool) -> None:
+    us = units(f'SYSTEM_PROMPT = "{value}"\n')
+    assert [u.text for u in us] == ([value] if found else [])
+
+
 def test_a_dict_under_a_prompt_name_holds_one_prompt_per_key() -> None:
     code = """\
 SYSTEM_MESSAGES = {

@@ -52,7 +52,7 @@ from prism_lint.extract.shared.sites import (
     name_role,
 )
 from prism_lint.extract.shared.tree_source import Binding
-from prism_lint.extract.shared.units import Group, Msg
+from prism_lint.extract.shared.units import Group, Msg, worded
 from prism_lint.model import CallContext
 
 _TUPLE_ROLES = frozenset({"system", "human", "user", "ai", "assistant", "developer"})
@@ -65,7 +65,6 @@ _WS = re.compile(r"\s+")
 _GENERIC_WORDS = re.compile(r"\b(?:" + "|".join(GENERIC_KEYS) + r")\b")
 # Arguments that may be (or name) an options object.
 _OPTION_ARGS = frozenset({"object", "identifier", *TRANSPARENT})
-_MIN_NAME_TIER_CHARS = 12
 _MAX_NESTING = 16
 # A GenAIScript script (``*.genai.mjs``...) writes its prompt with the ``$``
 # template tag: every ``$`...``` of one scope (the script, or one
@@ -1277,7 +1276,7 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         if own is None:
             return
         text = own.strip()
-        if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
+        if not worded(text):
             return
         group = Group(CallContext(call="", origin=origin), tier=tier)
         group.ctx.names = [name, *self.src.enclosing_names(node.start_byte)]

@@ -33,7 +33,7 @@ from prism_lint.extract.shared.opening import (
     written_names,
 )
 from prism_lint.extract.shared.segments import joined
-from prism_lint.extract.shared.units import Group, Msg
+from prism_lint.extract.shared.units import Group, Msg, worded
 from prism_lint.model import CallContext, Sibling
 
 if TYPE_CHECKING:
@@ -49,7 +49,6 @@ _GUIDANCE_ROLES = {
 _OUTLINES_DECORATORS = frozenset(
     {"prompt", "outlines.prompt", "text.prompt", "outlines.text.prompt"}
 )
-_MIN_NAME_TIER_CHARS = 12
 _MAX_LOCAL_HOPS = 2  # local names followed from a returned value
 _MAX_LOCAL_VALUES = 8  # assignments of one local name read as its values
 _MAX_DICT_PROMPTS = 64  # items of a prompt-named dict read as prompts
@@ -432,7 +431,7 @@ class DefinitionFinder:
         if own is None:
             return
         text = own.strip()
-        if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
+        if not worded(text):
             return
         group = Group(CallContext(call="", origin=origin))
         group.ctx.names = [name, *f.src.enclosing_names(target.start_byte)]
@@ -646,7 +645,7 @@ class DefinitionFinder:
         if own is None:
             return
         text = own.strip()
-        if len(text) < _MIN_NAME_TIER_CHARS or " " not in text:
+        if not worded(text):
             return
         group = Group(CallContext(call="", origin=origin), tier="name")
         names = [key] if key else []

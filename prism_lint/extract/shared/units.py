@@ -22,6 +22,21 @@ from prism_lint.extract.shared.tree_source import TreeSource
 from prism_lint.model import CallContext, PromptUnit, Sibling
 
 TASK_RE = re.compile(r"prism\s*:\s*task\s*=\s*([A-Za-z][\w-]*)")
+# A text found by its name alone (``SYSTEM_PROMPT = "..."``, a prompt-named
+# key) is a prompt when it is this long and reads as words: a space between
+# two of them, or a run of a script written without spaces (Chinese,
+# Japanese: "你是一名资深的Python工程师，请写一个函数。").
+MIN_NAMED_CHARS = 12
+_UNSPACED_WORDS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{4}")
+
+
+def worded(text: str) -> bool:
+    """Whether a text found by its name is long enough and reads as words."""
+    return len(text) >= MIN_NAMED_CHARS and (
+        " " in text or (not text.isascii() and _UNSPACED_WORDS.search(text) is not None)
+    )
+
+
 _ROLES = ("system", "developer", "user", "assistant")
 
 Key = tuple[tuple[int, int, int], ...]  # (literal, doc start, doc end) per literal
