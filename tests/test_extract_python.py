@@ -1511,6 +1511,33 @@ BOTH_PROMPT = CODE_RULES_PROMPT + "\\n\\n" + REVIEW_PROMPT
         ]
 
 
+def test_messages_appended_to_a_list_are_sent_with_it() -> None:
+    code = """\
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(history, question):
+    messages = [{"role": "system", "content": "You are a senior tax attorney."}]
+    for turn in history:
+        messages.append({"role": turn["role"], "content": turn["content"]})
+    messages.append({"role": "user", "content": "Write a short poem about spring."})
+    client.chat.completions.create(model="gpt-4o", messages=messages)
+    messages.append({"role": "user", "content": "Added after the call, not sent."})
+"""
+    us = units(code)
+    system = find(us, "You are a senior tax attorney.")
+    assert system.context.call == "client.chat.completions.create"
+    # the user turn appended before the call is the request the persona serves
+    assert [(s.role, s.text) for s in system.context.siblings] == [
+        ("unknown", HOLE),
+        ("user", "Write a short poem about spring."),
+    ]
+    late = find(us, "Added after the call")
+    assert late.context.call != "client.chat.completions.create"
+
+
 def test_strings_appended_to_a_content_list_are_part_of_the_prompt() -> None:
     code = '''\
 from openai import OpenAI

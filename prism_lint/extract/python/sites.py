@@ -899,8 +899,15 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
                     target = returned
         if target.type in ("list", "tuple"):
             self.claimed.add(target.start_byte)
+            # ``messages = [system]; messages.append({"role": "user", ...})``
+            # then ``messages=messages``: what was appended is sent too
+            grown = (
+                self.ev.list_growth(node)
+                if target.type == "list" and node.type == "identifier"
+                else []
+            )
             index = 0
-            for el in target.named_children:
+            for el in [*target.named_children, *grown]:
                 if el.type == "comment":
                     continue
                 self.message(el, group, f"{label}[{index}]", syntax, default_role)
