@@ -1893,6 +1893,18 @@ def test_explaining_a_verdict_handed_over_is_no_judgement() -> None:
         "captures RELATIONSHIPS. Columns: relationship (str): the relationship between the "
         "ENTITIES; relationship_type (str); source_entity (str). Here is the question you are "
         "supposed to translate into a SQL statement: {question}",
+        # a draft query repaired against the database's rules (onyx's knowledge graph)
+        "You are an expert in reviewing and fixing SQL statements.\n\nHere is a draft SQL "
+        "statement that you should consider as generally capturing the information intended. "
+        "However, it may or may not be syntactically 100% for our postgresql database.\n\n"
+        "Guidance:\n - Think about whether attributes should be numbers or strings. You may need "
+        "to convert them.\n - If we use SELECT DISTINCT we need to have the ORDER BY columns in "
+        "the SELECT statement as well! So if a conversion took place, make sure to include the "
+        "conversion in the SELECT and the ORDER BY clause!\n - if there are joins, they must be "
+        "on entities, never source documents\n\nDraft SQL:\n---draft_sql---\n\nPlease "
+        "structure your answer using <reasoning>, </reasoning>, <sql>, </sql> start and end tags "
+        "as in:\n\n<reasoning>[think briefly through the problem step by step]</reasoning>\n"
+        "<sql>[the corrected (or original one, if correct) SQL statement]</sql>",
     ],
 )
 def test_a_query_written_against_a_described_table_is_code(text: str) -> None:
