@@ -1538,6 +1538,42 @@ def ask(history, question):
     assert late.context.call != "client.chat.completions.create"
 
 
+def test_a_semantic_kernel_chat_history_is_sent_with_the_messages_added_to_it() -> None:
+    code = """\
+from semantic_kernel.contents import ChatHistory
+
+history = ChatHistory(system_message="You are a senior tax attorney.")
+history.add_assistant_message("Hello, how can I help?")
+
+
+async def chat(service, settings, user_input):
+    history.add_user_message("Write a short poem about spring.")
+    await service.get_chat_message_content(chat_history=history, settings=settings)
+
+
+async def other(service, settings):
+    notes = ChatHistory()
+    notes.add_system_message("You are a statistician.")
+    notes.add_user_message("What is the median of 3, 5 and 9?")
+    await service.get_chat_message_contents(notes, settings)
+    notes.add_user_message("Added after the call, not sent.")
+"""
+    us = units(code)
+    system = find(us, "You are a senior tax attorney.")
+    assert (system.role, system.context.library) == ("system", "semantic-kernel")
+    assert system.context.call == "service.get_chat_message_content"
+    assert [(s.role, s.text) for s in system.context.siblings] == [
+        ("assistant", "Hello, how can I help?"),
+        ("user", "Write a short poem about spring."),
+    ]
+    stats = find(us, "You are a statistician.")
+    assert [(s.role, s.text) for s in stats.context.siblings] == [
+        ("user", "What is the median of 3, 5 and 9?")
+    ]
+    late = find(us, "Added after the call")
+    assert late.context.call != "service.get_chat_message_contents"
+
+
 def test_strings_appended_to_a_content_list_are_part_of_the_prompt() -> None:
     code = '''\
 from openai import OpenAI

@@ -9,6 +9,7 @@ everywhere.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
@@ -61,6 +62,7 @@ _MAX_SITE_DEPTH = 20
 # members read of one.
 _TEAM_KEYWORDS = ("agents", "members", "participants", "workers", "agent_list", "sub_agents")
 _MAX_TEAM = 64
+_MAX_ADDED = 64  # messages read as added to one history object
 _MODEL_SEARCH = "web search (the model's own)"
 
 
@@ -915,8 +917,46 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
             return
         if target.type == "call":
             self.message(target, group, label, syntax, default_role)
+            if node.type == "identifier":
+                # ``history = ChatHistory(); history.add_user_message(q)``,
+                # then ``chat_history=history``: what was added is sent too
+                for added in self.added_messages(node):
+                    self.message(added, group, label, syntax, default_role)
             return
         self.text_msg(node, default_role, label, syntax, sections, group)
+
+    def added_messages(self, node: Node) -> list[Node]:
+        """The calls of a catalogued message site made on the object ``node``
+        names (``history.add_user_message(q)``): those in the scope that
+        makes the object, and those before the use in the function that
+        sends it (a module's history is sent by its functions)."""
+        src = self.src
+        name = src.text(node)
+        found = src.lookup(name, node.start_byte)
+        if not isinstance(found, list) or not found:
+            return []
+        made = found[0].pos
+        maker = src.function_at(made)
+        sender = src.function_at(node.start_byte)
+        calls = src.captures.get("call", ())
+        out: list[Node] = []
+        for call in calls[bisect.bisect_left(calls, made, key=lambda c: c.start_byte) :]:
+            if len(out) >= _MAX_ADDED or (maker is not None and call.start_byte >= node.start_byte):
+                break
+            fn = call.child_by_field_name("function")
+            if fn is None or fn.type != "attribute":
+                continue
+            obj = fn.child_by_field_name("object")
+            if obj is None or obj.type != "identifier" or src.text(obj) != name:
+                continue
+            at = src.function_at(call.start_byte)
+            if at is not maker and not (at is sender and call.start_byte < node.start_byte):
+                continue
+            read = self.read_call(call)
+            site = self.select(read[1], read[2]) if read is not None else None
+            if site is not None and site.kind == "message":
+                out.append(call)
+        return out
 
     def message(
         self, el: Node, group: Group, label: str, syntax: str | None, default_role: str
