@@ -582,6 +582,21 @@ agent:
     assert units[1].holes[0].source == "{{working_dir}}"
 
 
+def test_lm_evaluation_harness_task_prompt() -> None:
+    src = """\
+task: mbpp
+dataset_path: google-research-datasets/mbpp
+doc_to_text: "You are an expert Python programmer, and here is your task: {{text}} Your code\\
+  \\ should pass these tests:\\n\\n{{test_list[0]}}\\n[BEGIN]\\n"
+doc_to_target: "{{code}}"
+"""
+    units = run(src, "lm_eval/tasks/mbpp/mbpp.yaml").units
+    assert [(u.role, u.tier) for u in units] == [("unknown", "name")]
+    assert units[0].text.startswith("You are an expert Python programmer, and here is your task: ")
+    assert [h.source for h in units[0].holes] == ["{{text}}", "{{test_list[0]}}"]
+    assert_map(units[0])
+
+
 WORKFLOW = """\
 jobs:
   triage:

@@ -72,6 +72,7 @@ _KEY_WORDS = (
     "role",
     "user",
     "human",
+    "doc_to_text",
 )
 _VALUE_WORDS = ("ai-inference", "llm-rubric")
 _AFTER_KEY = re.compile(r"""s?["']?[ \t]*:""")
@@ -116,6 +117,9 @@ _PROMPT_KEYS: dict[str, Role] = {
     "instance_template": "user",
     "next_step_template": "user",
     "next_step_no_output_template": "user",
+    # an lm-evaluation-harness task: each document's prompt, a Jinja template
+    # sent as a plain completion or, with a chat template, as the user turn
+    "doc_to_text": "unknown",
 }
 # smolagents prompt YAML: (section, key) -> role
 _SMOLAGENTS: dict[tuple[str, str], Role] = {
