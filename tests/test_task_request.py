@@ -326,6 +326,37 @@ def test_a_negated_cue_is_not_evidence() -> None:
     assert any(e.category == "extraction" for e in grounded.task.evidence)
 
 
+def test_the_items_of_a_negated_list_are_not_evidence() -> None:
+    text = (
+        "You are a lawyer. Do not give medical, legal, financial, or professional advice. "
+        "Write a poem about spring."
+    )
+    cues = {e.cue.lower() for e in analyse_text(text).task.evidence}
+    assert not cues & {"legal", "financial", "advice"}
+    # a new clause after the comma is asked, not listed
+    asked = analyse_text("You are a senior engineer. Do not use jargon, explain the code clearly.")
+    assert "explain" in {e.cue.lower() for e in asked.task.evidence}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # lm-evaluation-harness's AfriXNLI and Injongo intent prompts
+        "You are an expert in Natural Language Inference (NLI) specializing in the Swahili "
+        "language.\nAnalyze the premise and hypothesis given in Swahili, and determine the "
+        "relationship between them.\n Respond with one of the following options: 'entailment', "
+        "'contradiction', or 'neutral'. \n\nPremise: {{premise}} \nHypothesis: {{hypothesis}}",
+        "You are a linguistic analyst trained to understand user intent. Based on the text: "
+        "'{{text}}', choose the intent that best matches from this list: {{intents}}. Return "
+        "only the intent.",
+    ],
+)
+def test_a_label_out_of_a_fixed_set_is_a_judgement(text: str) -> None:
+    found = analyse_text(text)
+    assert found.task.category == "judgement"
+    assert is_flagged(found)
+
+
 def test_grading_forms_are_judgement() -> None:
     rubric = (
         "You are an expert evaluator.\n\nEvaluate the answer on these criteria:\n"

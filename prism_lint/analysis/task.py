@@ -329,21 +329,45 @@ def infer_task(unit: PromptUnit, personas: list[Persona]) -> TaskInference:
 # names what is not asked. Grounding is said in the negative ("do not make
 # up facts", "never hallucinate"), so extraction cues keep their weight.
 _KEEPS_NEGATED = frozenset({"extraction"})
-_NEGATION = re.compile(
-    r"(?i)\b(?:no|not|never|without|avoid|nor|neither|don['’]t|doesn['’]t|mustn['’]t|"
-    r"shouldn['’]t|can['’]t|cannot|won['’]t)\b(?:[ \t]+[\w'’-]+){0,3}[ \t]*$"
+_NEGATORS = (
+    r"\b(?:no|not|never|without|avoid|nor|neither|don['’]t|doesn['’]t|mustn['’]t|"
+    r"shouldn['’]t|can['’]t|cannot|won['’]t)\b"
 )
+_NEGATION = re.compile(rf"(?i){_NEGATORS}(?:[ \t]+[\w'’-]+){{0,3}}[ \t]*$")
 _CLAUSE_BREAKS = ".;:!?,\n([{"
 
 
 def _negated(text: str, start: int) -> bool:
-    """Whether the words right before ``start``, in its clause, negate it."""
+    """Whether the words right before ``start``, in its clause, negate it;
+    or, for an item of a list, the words before the list ("Do not give
+    medical, *legal*, *financial* or professional advice")."""
     window = text[max(0, start - 48) : start]
     # the clause starts past the last break: one look from the end for each
     # break character costs less than finding every break from the start
     cut = max(map(window.rfind, _CLAUSE_BREAKS)) + 1
-    window = window[cut:]
-    return bool(window.strip()) and _NEGATION.search(window) is not None
+    clause = window[cut:]
+    if clause.strip() and _NEGATION.search(clause) is not None:
+        return True
+    if not _LIST_ITEM_AFTER.match(text, start) and not _LIST_LAST.search(clause):
+        return False
+    window = text[max(0, start - 160) : start]
+    cut = max(map(window.rfind, _SENTENCE_BREAKS)) + 1
+    return _NEGATED_LIST.search(window, cut) is not None
+
+
+# A list's items: one or two words each, set off by commas; its last one
+# after "or", "and" or "nor".
+_SENTENCE_BREAKS = ".;:!?\n([{"
+_ITEM = r"[\w'’-]+(?:[ \t]+[\w'’-]+)?"
+_NEGATED_LIST = re.compile(
+    rf"(?i){_NEGATORS}(?:[ \t]+[\w'’-]+){{0,3}}(?:[ \t]*,[ \t]*{_ITEM}){{0,8}}"
+    r"(?:[ \t]*,[ \t]*(?:(?:or|and|nor)[ \t]+(?:[\w'’-]+[ \t]+)?)?"
+    r"|[ \t]+(?:or|and|nor)[ \t]+(?:[\w'’-]+[ \t]+)?)$"
+)
+_LIST_ITEM_AFTER = re.compile(r"[\w'’-]*(?:[ \t]+[\w'’-]+)?[ \t]*,")  # the cue goes on the list
+_LIST_LAST = re.compile(
+    r"(?i)(?:^|[ \t])(?:or|and|nor)[ \t]+(?:[\w'’-]+[ \t]+)?$"
+)  # the cue ends the list
 
 
 # The job a persona sentence gives ("an expert *at routing a user question
