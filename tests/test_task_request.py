@@ -134,6 +134,12 @@ def test_a_job_stated_in_the_persona_sentence_is_the_request() -> None:
         "You are an expert at routing a user question to a vectorstore or web search."
     ).task
     assert not task.assumed
+    # "whose job is to ...": the job is the request, not more of the persona
+    job = analyse_text(
+        "You are a meticulous analyst whose job is to evaluate the LLM-generated response "
+        "and decide whether it is grounded in the context."
+    ).task
+    assert (job.category, job.assumed) == ("judgement", False)
 
 
 def test_findings_explain_the_request_or_say_the_task_was_assumed() -> None:

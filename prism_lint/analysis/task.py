@@ -377,6 +377,7 @@ _LIST_LAST = re.compile(
 _JOB = re.compile(
     r"(?i)\b(?:(?:who|that|which)\s+(?:(?:has|have)\s+been\s+|is\s+|are\s+|will\s+)?"
     r"(?:asked|tasked|charged|responsible|hired|here|going)\b"
+    r"|whose\s+(?:main\s+|sole\s+|only\s+)?(?:job|task|role|purpose|goal)\s+is\s+to\b"
     r"|(?:tasked|charged)\s+with\b|responsible\s+for\b|in\s+charge\s+of\b"
     r"|(?:expert|specialized|specialised|specializing|specialising)\s+"
     r"(?:at|in)\s+(?=\w+ing\b)"
