@@ -363,6 +363,18 @@ def test_a_label_out_of_a_fixed_set_is_a_judgement(text: str) -> None:
     assert is_flagged(found)
 
 
+def test_another_language_s_verb_that_is_an_english_noun_is_no_cue() -> None:
+    """Spanish and Portuguese "resolver" (to solve) is an English noun: the
+    verb counts with its object."""
+    text = (
+        "You are a professional writer tasked with improving the response from the Resolver "
+        "Agent to give one good response to the task.\n\nResolver Agent Response:\n{response}"
+    )
+    assert not any(e.category == "math" for e in analyse_text(text).task.evidence)
+    spanish = analyse_text("Eres un profesor. Ayúdame a resolver este problema: 3 + 5 * 2").task
+    assert spanish.category == "math"
+
+
 def test_grading_forms_are_judgement() -> None:
     rubric = (
         "You are an expert evaluator.\n\nEvaluate the answer on these criteria:\n"
@@ -432,6 +444,9 @@ def test_a_backstory_that_names_the_expert_again_is_part_of_the_persona() -> Non
     [
         "Review the context you got and expand each topic into a full section for a report.",
         "Expand the research that was provided to you into a detailed market overview.",
+        # the material named as written in code (marvin's cast)
+        "Examine the provided `data`, text, or information and transform it into a single "
+        "entity of the requested type.",
     ],
 )
 def test_material_handed_to_the_model_makes_the_request_extraction(request_text: str) -> None:
