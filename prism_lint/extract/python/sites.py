@@ -9,7 +9,6 @@ everywhere.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 
@@ -930,28 +929,15 @@ class SiteFinder(FinderBase[Source, Evaluator, Catalogue, Registry]):
         names (``history.add_user_message(q)``): those in the scope that
         makes the object, and those before the use in the function that
         sends it (a module's history is sent by its functions)."""
-        src = self.src
-        name = src.text(node)
-        found = src.lookup(name, node.start_byte)
+        found = self.src.lookup(self.src.text(node), node.start_byte)
         if not isinstance(found, list) or not found:
             return []
-        made = found[0].pos
-        maker = src.function_at(made)
-        sender = src.function_at(node.start_byte)
-        calls = src.captures.get("call", ())
+        maker = self.src.function_at(found[0].pos)
+        sender = self.src.function_at(node.start_byte)
         out: list[Node] = []
-        for call in calls[bisect.bisect_left(calls, made, key=lambda c: c.start_byte) :]:
-            if len(out) >= _MAX_ADDED or (maker is not None and call.start_byte >= node.start_byte):
+        for call, _method, _first in self.ev.method_calls(node, found[0].pos, (maker, sender)):
+            if len(out) >= _MAX_ADDED:
                 break
-            fn = call.child_by_field_name("function")
-            if fn is None or fn.type != "attribute":
-                continue
-            obj = fn.child_by_field_name("object")
-            if obj is None or obj.type != "identifier" or src.text(obj) != name:
-                continue
-            at = src.function_at(call.start_byte)
-            if at is not maker and not (at is sender and call.start_byte < node.start_byte):
-                continue
             read = self.read_call(call)
             site = self.select(read[1], read[2]) if read is not None else None
             if site is not None and site.kind == "message":

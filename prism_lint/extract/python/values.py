@@ -8,6 +8,7 @@ can be owned by one prompt only.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from prism_lint.extract.python import strings as ps
@@ -394,34 +395,14 @@ class Evaluator:
     def _growth(self, name_node: Node) -> list[Node]:
         """What ``name.append(x)`` / ``name.extend([...])`` add to a list in the
         function (or module) that joins it, before the join."""
-        src = self.src
-        name = src.text(name_node)
-        host = src.function_at(name_node.start_byte)
+        host = self.src.function_at(name_node.start_byte)
         lo = host.node.start_byte if host is not None else 0
-        calls = src.captures.get("call", ())
         out: list[Node] = []
-        i = bisect.bisect_left(calls, lo, key=lambda c: c.start_byte)
-        for call in calls[i:]:
-            if call.start_byte >= name_node.start_byte or len(out) >= 64:
+        for _call, method, first in self.method_calls(name_node, lo, (host,)):
+            if len(out) >= 64:
                 break
-            fn = call.child_by_field_name("function")
-            if fn is None or fn.type != "attribute":
-                continue
-            obj = fn.child_by_field_name("object")
-            attr = fn.child_by_field_name("attribute")
-            if obj is None or attr is None or obj.type != "identifier" or src.text(obj) != name:
-                continue
-            if src.function_at(call.start_byte) is not host:
-                continue
-            args = call.child_by_field_name("arguments")
-            first = (
-                next((a for a in args.named_children if a.type != "comment"), None)
-                if args is not None
-                else None
-            )
             if first is None:
                 continue
-            method = src.text(attr)
             if method == "append":
                 out.append(first)
             elif method == "extend":
@@ -430,6 +411,37 @@ class Evaluator:
                 else:
                     out.append(first)
         return out
+
+    def method_calls(
+        self, name_node: Node, start: int, scopes: tuple[object, ...]
+    ) -> Iterator[tuple[Node, str, Node | None]]:
+        """The calls of a method on the name ``name_node`` writes
+        (``name.method(first, ...)``) from byte ``start`` up to the name, in
+        one of ``scopes`` (functions; None: the module's top level): each
+        call, its method's name and its first argument."""
+        src = self.src
+        name = src.text(name_node)
+        calls = src.captures.get("call", ())
+        i = bisect.bisect_left(calls, start, key=lambda c: c.start_byte)
+        for call in calls[i:]:
+            if call.start_byte >= name_node.start_byte:
+                break
+            fn = call.child_by_field_name("function")
+            if fn is None or fn.type != "attribute":
+                continue
+            obj = fn.child_by_field_name("object")
+            attr = fn.child_by_field_name("attribute")
+            if obj is None or attr is None or obj.type != "identifier" or src.text(obj) != name:
+                continue
+            if src.function_at(call.start_byte) not in scopes:
+                continue
+            args = call.child_by_field_name("arguments")
+            first = (
+                next((a for a in args.named_children if a.type != "comment"), None)
+                if args is not None
+                else None
+            )
+            yield call, src.text(attr), first
 
     def _name(self, node: Node, depth: int) -> Value | None:
         src = self.src
