@@ -334,7 +334,9 @@ _NEGATORS = (
     r"shouldn['’]t|can['’]t|cannot|won['’]t)\b"
 )
 _NEGATION = re.compile(rf"(?i){_NEGATORS}(?:[ \t]+[\w'’-]+){{0,3}}[ \t]*$")
-_CLAUSE_BREAKS = ".;:!?,\n([{"
+# where a sentence (and, with a comma, a clause) breaks off
+_SENTENCE_BREAKS = ".;:!?\n([{"
+_CLAUSE_BREAKS = _SENTENCE_BREAKS + ","
 
 
 def _negated(text: str, start: int) -> bool:
@@ -357,7 +359,6 @@ def _negated(text: str, start: int) -> bool:
 
 # A list's items: one or two words each, set off by commas; its last one
 # after "or", "and" or "nor".
-_SENTENCE_BREAKS = ".;:!?\n([{"
 _ITEM = r"[\w'’-]+(?:[ \t]+[\w'’-]+)?"
 _NEGATED_LIST = re.compile(
     rf"(?i){_NEGATORS}(?:[ \t]+[\w'’-]+){{0,3}}(?:[ \t]*,[ \t]*{_ITEM}){{0,8}}"

@@ -18,9 +18,10 @@ from typing import Any
 from prism_lint.analysis.whole_text import WholeText, whole_text
 from prism_lint.data import load_toml, rules_dir
 from prism_lint.lazy_re import lazy
+from prism_lint.writing_systems import UNSPACED
 
 # Scripts written without spaces between words.
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f"
+CJK = UNSPACED
 # One word of a space-separated language: letters and digits, with inner
 # hyphens, dots, slashes, apostrophes and a trailing ++ or # (c++, c#).
 # The same for text without CJK characters (much faster to match).

@@ -19,7 +19,9 @@ from typing import Any, Generic, TypeVar
 from prism_lint.extract.shared import segments
 from prism_lint.extract.shared.segments import HOLE_KIND, Segs
 from prism_lint.extract.shared.tree_source import TreeSource
+from prism_lint.lazy_re import lazy
 from prism_lint.model import CallContext, PromptUnit, Sibling
+from prism_lint.writing_systems import UNSPACED
 
 TASK_RE = re.compile(r"prism\s*:\s*task\s*=\s*([A-Za-z][\w-]*)")
 # A text found by its name alone (``SYSTEM_PROMPT = "..."``, a prompt-named
@@ -27,7 +29,7 @@ TASK_RE = re.compile(r"prism\s*:\s*task\s*=\s*([A-Za-z][\w-]*)")
 # two of them, or a run of a script written without spaces (Chinese,
 # Japanese: "你是一名资深的Python工程师，请写一个函数。").
 MIN_NAMED_CHARS = 12
-_UNSPACED_WORDS = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{4}")
+_UNSPACED_WORDS = lazy(f"[{UNSPACED}]{{4}}")  # compiled for the first such text
 
 
 def worded(text: str) -> bool:
