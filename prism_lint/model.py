@@ -23,6 +23,11 @@ Tier = Literal["call", "file", "name"]
 # Stands for each dynamic part (f-string field, ``{var}``, ``{{ var }}``) in
 # ``PromptUnit.text``: one character, so no rule can read it as words.
 HOLE = "\ufffc"
+# Scripts written without spaces between words, as the ranges of a character
+# class: Hiragana and Katakana, CJK ideographs (extension A, compatibility
+# block), Hangul syllables, half-width Katakana. The analysis reads such text
+# character by character; the extractors take a named text in one as words.
+UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 from prism_lint.analysis.whole_text import WholeText, whole_text
 from prism_lint.data import load_toml, rules_dir
 from prism_lint.lazy_re import lazy
-from prism_lint.writing_systems import UNSPACED
+from prism_lint.model import UNSPACED
 
 # Scripts written without spaces between words.
 CJK = UNSPACED

@@ -20,8 +20,7 @@ from prism_lint.extract.shared import segments
 from prism_lint.extract.shared.segments import HOLE_KIND, Segs
 from prism_lint.extract.shared.tree_source import TreeSource
 from prism_lint.lazy_re import lazy
-from prism_lint.model import CallContext, PromptUnit, Sibling
-from prism_lint.writing_systems import UNSPACED
+from prism_lint.model import UNSPACED, CallContext, PromptUnit, Sibling
 
 TASK_RE = re.compile(r"prism\s*:\s*task\s*=\s*([A-Za-z][\w-]*)")
 # A text found by its name alone (``SYSTEM_PROMPT = "..."``, a prompt-named
